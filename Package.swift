@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+//
+// Tessel: NKI tile kernels, runnable on any machine.
+//
+// Layering (each module depends only on those above it):
+//   TesselIR            the tile IR: dtypes, tensors, views, instructions, verifier, printer, builder
+//   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write)
+//   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
+//   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
+//   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
+//   TesselHost          host arrays, .npy files, and the public run API
+//   Tessel              umbrella library that re-exports the public modules
+//   tessel              the command-line tool
+
+import PackageDescription
+
+/// Settings shared by every Swift target.
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+  name: "Tessel",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "Tessel", targets: ["Tessel"]),
+    .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
+    .executable(name: "tessel", targets: ["tessel"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: - Public API
+    .target(name: "TesselIR", swiftSettings: swiftSettings),
+    .target(name: "TesselNumerics", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselMachine", dependencies: ["TesselIR", "TesselNumerics"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselInterpreter",
+      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
+      swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselHost",
+      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
+      swiftSettings: swiftSettings),
+    .target(
+      name: "Tessel",
+      dependencies: [
+        "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+      ],
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "tessel",
+      dependencies: ["Tessel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: swiftSettings),
+    .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+
+    // MARK: - Implementation details
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+    // MARK: - Tests
+    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselNumericsTests", dependencies: ["TesselNumerics"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselInterpreterTests", dependencies: ["Tessel", "TesselTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport"],
+      swiftSettings: swiftSettings),
+  ]
+)

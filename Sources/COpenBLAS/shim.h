@@ -1,0 +1,4 @@
+#ifndef TESSEL_COPENBLAS_SHIM_H
+#define TESSEL_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif
