@@ -60,8 +60,8 @@ public struct DiagnosticRenderer: Sendable {
         if loc.column > 0 {
           // Columns count UTF-8 bytes; keep tabs so the caret lines up.
           let prefix = text.utf8.prefix(loc.column - 1)
-          let pad = String(decoding: prefix, as: UTF8.self).map { $0 == "\t" ? "\t" : " " }
-          out += "\(gutter) | \(String(pad))^\n"
+          let pad = String(decoding: prefix, as: UTF8.self).map { $0 == "\t" ? "\t" : " " }.joined()
+          out += "\(gutter) | \(pad)^\n"
         }
       }
     }

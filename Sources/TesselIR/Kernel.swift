@@ -1,0 +1,76 @@
+/// A traced kernel: tensors, index variables and a flat list of instructions.
+///
+/// The IR is flat: instructions live in one array and refer to tensors by ``TensorID``; loops are
+/// ``Operation/loopBegin(_:)`` / ``Operation/loopEnd(begin:)`` pairs around their bodies. Build one
+/// with ``KernelBuilder``; check it with ``Verifier``; print it with ``Kernel/printed()``.
+public struct Kernel: Sendable, Hashable, Codable {
+  /// What an index variable stands for.
+  public enum IndexVarKind: Sendable, Hashable, Codable {
+    /// A loop induction variable.
+    case loop
+    /// `nl.program_id(axis)`.
+    case programID(axis: Int)
+  }
+
+  /// An index variable's declaration.
+  public struct IndexVarDecl: Sendable, Hashable, Codable {
+    /// The user-visible name (`i`, `k_tile`, `pid0`).
+    public var name: String
+    /// Loop variable or program id.
+    public var kind: IndexVarKind
+    /// Creates a declaration.
+    public init(name: String, kind: IndexVarKind) {
+      self.name = name
+      self.kind = kind
+    }
+  }
+
+  /// A kernel parameter: a named HBM tensor supplied by the caller.
+  public struct Parameter: Sendable, Hashable, Codable {
+    /// The parameter name in the kernel's signature.
+    public var name: String
+    /// The tensor it binds.
+    public var tensor: TensorID
+    /// Creates a parameter.
+    public init(name: String, tensor: TensorID) {
+      self.name = name
+      self.tensor = tensor
+    }
+  }
+
+  /// The kernel's name.
+  public var name: String
+  /// Every tensor: parameters, outputs and on-chip tiles.
+  public var tensors: [TensorDecl]
+  /// Every index variable: loop variables and program ids.
+  public var indexVars: [IndexVarDecl]
+  /// The instructions, in program order.
+  public var instructions: [Instruction]
+  /// The HBM parameters, in signature order.
+  public var parameters: [Parameter]
+  /// The returned tensors, in order.
+  public var outputs: [TensorID]
+  /// The SPMD launch grid (`kernel[g0, g1]`); empty for a single instance.
+  public var grid: [Int]
+
+  /// Creates a kernel.
+  public init(
+    name: String, tensors: [TensorDecl] = [], indexVars: [IndexVarDecl] = [],
+    instructions: [Instruction] = [], parameters: [Parameter] = [], outputs: [TensorID] = [],
+    grid: [Int] = []
+  ) {
+    self.name = name
+    self.tensors = tensors
+    self.indexVars = indexVars
+    self.instructions = instructions
+    self.parameters = parameters
+    self.outputs = outputs
+    self.grid = grid
+  }
+
+  /// The declaration of a tensor.
+  public subscript(tensor: TensorID) -> TensorDecl { tensors[tensor.index] }
+
+  /// The number of SPMD program instances.
+  public var instanceCount: Int { grid.reduce(1, *) }
+}

@@ -1,0 +1,116 @@
+/// Builds a ``Kernel`` instruction by instruction; the one builder API both front ends use.
+///
+/// ```swift
+/// var b = KernelBuilder(name: "add")
+/// let a = b.addParameter(name: "a", shape: [128, 512], dtype: .float32)
+/// let t = b.declareTensor(name: "a_tile", space: .sbuf, shape: [128, 512], dtype: .float32)
+/// b.emit(.load(dst: .whole(t, shape: [128, 512]), src: .whole(a, shape: [128, 512])))
+/// let kernel = try b.finish(target: .trn2)   // verified
+/// ```
+public struct KernelBuilder: Sendable {
+  /// The kernel built so far.
+  public private(set) var kernel: Kernel
+  /// Instruction indices of the loops open now, innermost last.
+  public private(set) var openLoops: [Int] = []
+
+  /// Starts an empty kernel.
+  public init(name: String) {
+    kernel = Kernel(name: name)
+  }
+
+  /// Adds an HBM parameter and returns its tensor.
+  public mutating func addParameter(
+    name: String, shape: [Int], dtype: DType, space: MemorySpace = .hbm,
+    location: SourceLocation = .unknown
+  ) -> TensorID {
+    let id = TensorID(kernel.tensors.count)
+    kernel.tensors.append(
+      TensorDecl(name: name, space: space, shape: shape, dtype: dtype, role: .parameter, location: location))
+    kernel.parameters.append(Kernel.Parameter(name: name, tensor: id))
+    return id
+  }
+
+  /// Declares a kernel-allocated tensor (an on-chip tile or an HBM output) in the current scope.
+  public mutating func declareTensor(
+    name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation = .unknown
+  ) -> TensorID {
+    let id = TensorID(kernel.tensors.count)
+    kernel.tensors.append(
+      TensorDecl(
+        name: name, space: space, shape: shape, dtype: dtype, role: .local, location: location,
+        enclosingLoop: openLoops.last))
+    return id
+  }
+
+  /// Returns the index variable of `nl.program_id(axis)`, declaring it on first use.
+  public mutating func programID(axis: Int) -> IndexVar {
+    if let i = kernel.indexVars.firstIndex(where: { $0.kind == .programID(axis: axis) }) {
+      return IndexVar(i)
+    }
+    kernel.indexVars.append(Kernel.IndexVarDecl(name: "pid\(axis)", kind: .programID(axis: axis)))
+    return IndexVar(kernel.indexVars.count - 1)
+  }
+
+  /// Opens a structured loop and returns its induction variable; close it with ``endLoop()``.
+  public mutating func beginLoop(
+    name: String, kind: LoopKind, start: Int = 0, stop: Int, step: Int = 1,
+    location: SourceLocation = .unknown
+  ) -> IndexVar {
+    kernel.indexVars.append(Kernel.IndexVarDecl(name: name, kind: .loop))
+    let v = IndexVar(kernel.indexVars.count - 1)
+    openLoops.append(kernel.instructions.count)
+    kernel.instructions.append(
+      Instruction(
+        .loopBegin(Loop(variable: v, start: start, stop: stop, step: step, kind: kind, end: -1)),
+        location: location))
+    return v
+  }
+
+  /// Closes the innermost open loop.
+  public mutating func endLoop(location: SourceLocation = .unknown) throws(KernelError) {
+    guard let begin = openLoops.popLast() else {
+      throw KernelError(.malformed("loop end without a loop"), at: location)
+    }
+    let end = kernel.instructions.count
+    if case .loopBegin(var loop) = kernel.instructions[begin].operation {
+      loop.end = end
+      kernel.instructions[begin].operation = .loopBegin(loop)
+    }
+    kernel.instructions.append(Instruction(.loopEnd(begin: begin), location: location))
+  }
+
+  /// Appends an instruction.
+  public mutating func emit(
+    _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],
+    location: SourceLocation = .unknown
+  ) {
+    kernel.instructions.append(Instruction(operation, engine: engine, mask: mask, location: location))
+  }
+
+  /// Sets the returned tensors.
+  public mutating func setOutputs(_ outputs: [TensorID]) {
+    kernel.outputs = outputs
+  }
+
+  /// Sets the SPMD launch grid.
+  public mutating func setGrid(_ grid: [Int]) {
+    kernel.grid = grid
+  }
+
+  /// Renames the kernel.
+  public mutating func setName(_ name: String) {
+    kernel.name = name
+  }
+
+  /// The declaration of a tensor built so far.
+  public func tensor(_ id: TensorID) -> TensorDecl { kernel.tensors[id.index] }
+
+  /// Closes the kernel, verifies it for `target` and returns it.
+  public func finish(target: Target) throws(KernelError) -> Kernel {
+    if let open = openLoops.last {
+      throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
+    }
+    try Verifier(target: target).verify(kernel)
+    return kernel
+  }
+}

@@ -1,0 +1,146 @@
+/// An error in a kernel: a rule of the hardware that the IR breaks, or a fault while running it.
+///
+/// Errors carry structured payloads; ``KernelError/message`` renders them in one place, with NKI's
+/// own wording where nki-reference.md §5.7 gives it.
+public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
+  /// What went wrong.
+  public enum Kind: Sendable, Hashable {
+    /// An on-chip tensor's partition dimension exceeds 128.
+    case partitionDimensionTooLarge(tensor: String, size: Int, limit: Int)
+    /// A PSUM tile is larger than one 2 KiB bank per partition.
+    case psumTileTooLarge(tensor: String, bytesPerPartition: Int, limit: Int)
+    /// A tensor or view has an empty or negative dimension.
+    case invalidShape(tensor: String, shape: [Int])
+    /// An operand is in a memory space the operation cannot use.
+    case wrongMemorySpace(operand: String, expected: String, actual: MemorySpace)
+    /// The engine cannot run the operation.
+    case wrongEngine(engine: Engine, allowed: [Engine])
+    /// Partition counts of operands differ.
+    case partitionMismatch(operands: [String], shapes: [[Int]])
+    /// Shapes of operands differ where they must agree.
+    case shapeMismatch(operands: [String], shapes: [[Int]])
+    /// An access leaves a tensor's bounds.
+    case outOfBounds(tensor: String, dimension: Int, low: Int, high: Int, size: Int)
+    /// A matmul operand's free size exceeds the Tensor engine's limit.
+    case matmulFreeSizeTooLarge(operand: String, size: Int, limit: Int)
+    /// A matmul's contraction (partition) sizes differ or exceed 128.
+    case matmulContraction(stationary: Int, moving: Int)
+    /// A dtype the operation does not accept.
+    case invalidDType(operand: String, dtype: DType, reason: String)
+    /// An ALU op the operation does not accept.
+    case invalidOp(op: String, reason: String)
+    /// The on-chip tensors live at one point do not fit in SBUF or PSUM.
+    case capacityExceeded(
+      space: MemorySpace, tensor: String, requestedBytesPerPartition: Int, partitions: Int,
+      live: [LiveTensor], limitBytesPerPartition: Int)
+    /// A malformed structure (a loop without an end, a variable used outside its loop, …).
+    case malformed(String)
+    /// A mask or affine condition the hardware cannot express.
+    case invalidMask(String)
+    /// A feature that Tessel does not implement yet.
+    case unsupported(String)
+    /// A run exceeded a resource limit.
+    case resourceLimit(what: String, limit: Int)
+    /// A kernel argument does not match the parameter.
+    case argumentMismatch(parameter: String, expected: String, actual: String)
+  }
+
+  /// A live tensor listed in a capacity error.
+  public struct LiveTensor: Sendable, Hashable {
+    /// The tensor's name.
+    public var name: String
+    /// Its bytes per partition.
+    public var bytesPerPartition: Int
+    /// Its partitions.
+    public var partitions: Int
+    /// Where it was declared.
+    public var location: SourceLocation
+    /// Creates an entry.
+    public init(name: String, bytesPerPartition: Int, partitions: Int, location: SourceLocation) {
+      self.name = name
+      self.bytesPerPartition = bytesPerPartition
+      self.partitions = partitions
+      self.location = location
+    }
+  }
+
+  /// What went wrong.
+  public var kind: Kind
+  /// The NKI name of the operation involved (`tensor_tensor`, `nc_matmul`), when there is one.
+  public var operation: String?
+  /// Where it happened.
+  public var location: SourceLocation
+
+  /// Creates an error.
+  public init(_ kind: Kind, operation: String? = nil, at location: SourceLocation = .unknown) {
+    self.kind = kind
+    self.operation = operation
+    self.location = location
+  }
+
+  /// The one-line message.
+  public var message: String {
+    let op = operation.map { "'\($0)'" } ?? "the kernel"
+    switch kind {
+    case .partitionDimensionTooLarge(let t, let size, let limit):
+      return "Size of partition dimension \(size) exceeds architecture limitation of \(limit) (tensor `\(t)`)."
+    case .psumTileTooLarge(let t, let bytes, let limit):
+      return "PSUM tile `\(t)` needs \(bytes) bytes per partition, more than one PSUM bank (\(limit) bytes, 512 fp32 elements)"
+    case .invalidShape(let t, let shape):
+      return "invalid shape \(shape) for `\(t)`: every dimension must be at least 1"
+    case .wrongMemorySpace(let operand, let expected, let actual):
+      return "Expected operand '\(operand)' of \(op) to be in address space '\(expected)', but got a tile in '\(actual.nkiName)' instead"
+    case .wrongEngine(let engine, let allowed):
+      return "\(op) cannot run on the \(engine.rawValue) engine (allowed: \(allowed.map(\.rawValue).joined(separator: ", ")))"
+    case .partitionMismatch(let names, let shapes):
+      let params = zip(names, shapes).map { "\($0)\($1)" }.joined(separator: ", ")
+      return "number of partitions (dimension 0 size of a tile) mismatch in parameters (\(params)) of \(op)"
+    case .shapeMismatch(let names, let shapes):
+      let params = zip(names, shapes).map { "\($0)\($1)" }.joined(separator: ", ")
+      return "shape mismatch in parameters (\(params)) of \(op)"
+    case .outOfBounds(let t, let dim, let lo, let hi, let size):
+      return "Out-of-bound access for tensor `\(t)` on dimension \(dim): index range [\(lo), \(hi)] exceed dimension size of \(size)"
+    case .matmulFreeSizeTooLarge(let operand, let size, let limit):
+      return "free size \(size) of \(operand) in \(op) exceeds architecture limitation of \(limit)"
+    case .matmulContraction(let s, let m):
+      if s != m {
+        return "contraction dimension mismatch in \(op): stationary has \(s) partitions, moving has \(m); the contraction axis must be the partition dimension of both operands"
+      }
+      return "contraction size \(s) of \(op) exceeds architecture limitation of 128"
+    case .invalidDType(let operand, let dtype, let reason):
+      return "invalid dtype \(dtype) for operand '\(operand)' of \(op): \(reason)"
+    case .invalidOp(let o, let reason):
+      return "invalid op \(o) for \(op): \(reason)"
+    case .capacityExceeded(let space, let t, let bytes, let parts, let live, let limit):
+      let used = live.map(\.bytesPerPartition).reduce(0, +)
+      let list = live.map { "`\($0.name)` \($0.bytesPerPartition) B × \($0.partitions)" }
+        .joined(separator: ", ")
+      return "\(space == .psum ? "PSUM" : "SBUF") capacity exceeded: `\(t)` needs \(bytes) bytes per partition on \(parts) partitions, but \(used) of \(limit) bytes per partition are held by live tensors [\(list)]"
+    case .malformed(let what):
+      return what
+    case .invalidMask(let what):
+      return "invalid mask on \(op): \(what)"
+    case .unsupported(let what):
+      return "unsupported: \(what)"
+    case .resourceLimit(let what, let limit):
+      return "resource limit exceeded: \(what) (limit \(limit))"
+    case .argumentMismatch(let p, let expected, let actual):
+      return "argument for parameter `\(p)` does not match: expected \(expected), got \(actual)"
+    }
+  }
+
+  /// The error as a located diagnostic.
+  public var diagnostic: Diagnostic {
+    var notes: [Diagnostic] = []
+    if case .capacityExceeded(_, _, _, _, let live, _) = kind {
+      notes = live.filter { $0.location.isKnown }.prefix(8).map {
+        Diagnostic(.note, "`\($0.name)` (\($0.bytesPerPartition) bytes per partition) is live here, declared", at: $0.location)
+      }
+    }
+    return Diagnostic(.error, message, at: location.isKnown ? location : nil, notes: notes)
+  }
+}
+
+extension KernelError: CustomStringConvertible {
+  public var description: String { location.isKnown ? "\(location): \(message)" : message }
+}

@@ -1,0 +1,66 @@
+/// A tensor declared by a kernel: a kernel parameter, an output, or an on-chip tile.
+///
+/// On-chip tensors (SBUF, PSUM) have the partition dimension first; the remaining dimensions are
+/// laid out row-major inside each partition. HBM tensors are plain row-major arrays.
+public struct TensorDecl: Sendable, Hashable, Codable {
+  /// What role the tensor plays in the kernel.
+  public enum Role: String, Sendable, Hashable, Codable {
+    /// An HBM tensor passed in by the caller.
+    case parameter
+    /// A tensor the kernel allocates (`nl.ndarray`, a tile result, an output).
+    case local
+  }
+
+  /// The user-visible name (`a_tensor`, `res_psum`, or a generated `%t3`).
+  public var name: String
+  /// The memory space.
+  public var space: MemorySpace
+  /// The shape; for on-chip tensors `shape[0]` is the partition dimension.
+  public var shape: [Int]
+  /// The element dtype.
+  public var dtype: DType
+  /// Parameter or local.
+  public var role: Role
+  /// Where the tensor was declared.
+  public var location: SourceLocation
+  /// The instruction index of the innermost loop open at the declaration (nil at kernel scope):
+  /// an on-chip tensor declared outside a loop and used inside it lives across the whole loop.
+  public var enclosingLoop: Int?
+
+  /// Creates a tensor declaration.
+  public init(
+    name: String, space: MemorySpace, shape: [Int], dtype: DType, role: Role = .local,
+    location: SourceLocation = .unknown, enclosingLoop: Int? = nil
+  ) {
+    self.enclosingLoop = enclosingLoop
+    self.name = name
+    self.space = space
+    self.shape = shape
+    self.dtype = dtype
+    self.role = role
+    self.location = location
+  }
+
+  /// The number of elements.
+  public var elementCount: Int { shape.reduce(1, *) }
+
+  /// The partition count of an on-chip tensor (its first dimension; 1 for a 0-d tensor).
+  public var partitionCount: Int { shape.first ?? 1 }
+
+  /// Elements per partition of an on-chip tensor (the product of the free dimensions).
+  public var freeElementCount: Int { shape.dropFirst().reduce(1, *) }
+
+  /// Bytes per partition of an on-chip tensor.
+  public var bytesPerPartition: Int { freeElementCount * dtype.byteSize }
+
+  /// Row-major element strides of each dimension.
+  public var strides: [Int] {
+    var s = Array(repeating: 1, count: shape.count)
+    var acc = 1
+    for d in shape.indices.reversed() {
+      s[d] = acc
+      acc *= shape[d]
+    }
+    return s
+  }
+}
