@@ -66,7 +66,8 @@ let package = Package(
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselInterpreterTests", dependencies: ["Tessel", "TesselTestSupport"],
+      name: "TesselInterpreterTests",
+      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],

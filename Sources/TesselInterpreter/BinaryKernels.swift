@@ -1,0 +1,119 @@
+import TesselIR
+import TesselNumerics
+
+/// A binary fp32 operation specialised at compile time, so that its row loop vectorizes.
+protocol BinaryKernel {
+  static func apply(_ a: Float, _ b: Float) -> Float
+}
+
+enum AddKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
+enum SubtractKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
+enum MultiplyKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
+enum DivideKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
+enum MaximumKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : (a > b ? a : b) }
+}
+enum MinimumKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : (a < b ? a : b) }
+}
+enum GreaterKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 } }
+enum LessKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? 1 : 0 } }
+enum EqualKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
+
+/// Runs `op` over one row: `d[j·sd] = op(a[j·sa], b[j·sb])` for `j` in `lo..<hi`.
+@inline(__always)
+func binaryRow<K: BinaryKernel>(
+  _: K.Type, _ d: UnsafeMutablePointer<Float>, _ sd: Int, _ a: UnsafePointer<Float>, _ sa: Int,
+  _ b: UnsafePointer<Float>, _ sb: Int, _ lo: Int, _ hi: Int
+) {
+  if sd == 1 && sa == 1 && sb == 1 {
+    for j in lo..<hi { d[j] = K.apply(a[j], b[j]) }
+  } else if sd == 1 && sa == 1 && sb == 0 {
+    let bv = b[0]
+    for j in lo..<hi { d[j] = K.apply(a[j], bv) }
+  } else if sd == 1 && sa == 0 && sb == 1 {
+    let av = a[0]
+    for j in lo..<hi { d[j] = K.apply(av, b[j]) }
+  } else {
+    for j in lo..<hi { d[j &* sd] = K.apply(a[j &* sa], b[j &* sb]) }
+  }
+}
+
+/// Runs an ALU op chosen at run time over one row (for the less common ops).
+@inline(__always)
+func dynamicRow(
+  _ op: ALUOp, _ d: UnsafeMutablePointer<Float>, _ sd: Int, _ a: UnsafePointer<Float>, _ sa: Int,
+  _ b: UnsafePointer<Float>, _ sb: Int, _ lo: Int, _ hi: Int
+) {
+  for j in lo..<hi { d[j &* sd] = op.apply(a[j &* sa], b[j &* sb]) }
+}
+
+/// Dispatches an ALU op to its specialised row loop.
+@inline(__always)
+func aluRow(
+  _ op: ALUOp, _ d: UnsafeMutablePointer<Float>, _ sd: Int, _ a: UnsafePointer<Float>, _ sa: Int,
+  _ b: UnsafePointer<Float>, _ sb: Int, _ lo: Int, _ hi: Int
+) {
+  switch op {
+  case .add: binaryRow(AddKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .subtract: binaryRow(SubtractKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .multiply: binaryRow(MultiplyKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .divide: binaryRow(DivideKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .maximum: binaryRow(MaximumKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .minimum: binaryRow(MinimumKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .greater: binaryRow(GreaterKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .less: binaryRow(LessKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  case .equal: binaryRow(EqualKernel.self, d, sd, a, sa, b, sb, lo, hi)
+  default: dynamicRow(op, d, sd, a, sa, b, sb, lo, hi)
+  }
+}
+
+/// Rounds a written row to the destination dtype.
+@inline(__always)
+func quantizeRow(_ dtype: DType, _ d: UnsafeMutablePointer<Float>, _ sd: Int, _ lo: Int, _ hi: Int) {
+  if dtype == .float32 || hi <= lo { return }
+  if sd == 1 {
+    dtype.quantize(UnsafeMutableBufferPointer(start: d + lo, count: hi - lo))
+  } else {
+    for j in lo..<hi { d[j &* sd] = dtype.quantize(d[j &* sd]) }
+  }
+}
+
+/// Reduces a row with a reducible ALU op in fp32 (several accumulators for add and max).
+@inline(__always)
+func reduceRow(_ op: ALUOp, _ a: UnsafePointer<Float>, _ sa: Int, _ n: Int) -> Float {
+  switch op {
+  case .add where sa == 1:
+    var acc = SIMD8<Float>(repeating: 0)
+    var j = 0
+    while j + 8 <= n {
+      acc += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
+      j += 8
+    }
+    var s = acc.sum()
+    while j < n { s += a[j]; j += 1 }
+    return s
+  case .maximum where sa == 1:
+    var m = SIMD8<Float>(repeating: -.infinity)
+    var j = 0
+    var nan = false
+    while j + 8 <= n {
+      let v = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
+      nan = nan || any(v .!= v)
+      m = pointwiseMax(m, v)
+      j += 8
+    }
+    var r = m.max()
+    while j < n {
+      let v = a[j]
+      if v.isNaN { nan = true }
+      r = Swift.max(r, v)
+      j += 1
+    }
+    return nan ? .nan : r
+  default:
+    var r = op.reductionIdentity ?? 0
+    for j in 0..<n { r = op.apply(r, a[j &* sa]) }
+    return r
+  }
+}

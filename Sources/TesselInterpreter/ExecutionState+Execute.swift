@@ -1,0 +1,332 @@
+import TesselIR
+import TesselNumerics
+
+extension ExecutionState {
+  /// Executes one instruction: the reference semantics of every operation.
+  func execute(_ ci: CompiledInstruction) throws(KernelError) {
+    let k = interpreter.kernel
+    let op = ci.instruction.operation
+    let envp = UnsafePointer(env)
+    let mem = arena
+    // Row starts of up to four lanes.
+    var start = SIMD4<Int>(repeating: 0)
+    for (i, v) in ci.views.prefix(4).enumerated() { start[i] = v.offset(envp) }
+    let rows = ci.rows
+    let inner = rows.innerStrides
+
+    switch op {
+    case .loopBegin, .loopEnd:
+      return
+
+    case .load(let d, _), .store(let d, _), .tensorCopy(let d, _), .broadcast(let d, _):
+      let dtype = k[d.tensor].dtype
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        let dp = mem + off[0], sp = mem + off[1]
+        let sd = inner[0], ss = inner[1]
+        if sd == 1 && ss == 1 {
+          (dp + lo).update(from: sp + lo, count: hi - lo)
+        } else {
+          for j in lo..<hi { dp[j &* sd] = sp[j &* ss] }
+        }
+        quantizeRow(dtype, dp, sd, lo, hi)
+      }
+
+    case .dmaCopy(let d, let s):
+      if d.shape == s.shape {
+        let dtype = k[d.tensor].dtype
+        rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+          let dp = mem + off[0], sp = mem + off[1]
+          for j in lo..<hi { dp[j &* inner[0]] = sp[j &* inner[1]] }
+          quantizeRow(dtype, dp, inner[0], lo, hi)
+        }
+      } else {
+        // Same element count, different shapes: copy in row-major order of each view.
+        gather(s, ci.views[1], into: &scratch)
+        scatter(scratch, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      }
+
+    case .loadTranspose(let d, let s):
+      gather(s, ci.views[1], into: &scratch)
+      let r = s.shape[0], c = s.shape[1]
+      scratch2 = Array(repeating: 0, count: r * c)
+      for i in 0..<r { for j in 0..<c { scratch2[j * r + i] = scratch[i * c + j] } }
+      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+
+    case .transpose(let d, let s):
+      gather(s, ci.views[1], into: &scratch)
+      let p = s.partitionCount, f = s.freeElementCount
+      scratch2 = Array(repeating: 0, count: p * f)
+      for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
+      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+
+    case .matmul(let d, let st, let mv, let acc):
+      try matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc)
+
+    case .tensorTensor(let d, _, _, let alu):
+      let dtype = k[d.tensor].dtype
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        let dp = mem + off[0]
+        aluRow(alu, dp, inner[0], mem + off[1], inner[1], mem + off[2], inner[2], lo, hi)
+        quantizeRow(dtype, dp, inner[0], lo, hi)
+      }
+
+    case .tensorScalar(let d, _, let op0, let o0, let r0, let op1, let o1, let r1):
+      let dtype = k[d.tensor].dtype
+      var lane = 2
+      var imm0: Float = 0, imm1: Float = 0
+      var lane0 = -1, lane1 = -1
+      switch o0 {
+      case .scalar(let x): imm0 = x
+      case .view: lane0 = lane; lane += 1
+      }
+      if let o1 {
+        switch o1 {
+        case .scalar(let x): imm1 = x
+        case .view: lane1 = lane; lane += 1
+        }
+      }
+      withUnsafePointer(to: &imm0) { i0 in
+        withUnsafePointer(to: &imm1) { i1 in
+          rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+            let dp = mem + off[0]
+            let sp = mem + off[1]
+            let (p0, s0): (UnsafePointer<Float>, Int) = lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
+            if r0 { aluRow(op0, dp, inner[0], p0, s0, sp, inner[1], lo, hi) } else { aluRow(op0, dp, inner[0], sp, inner[1], p0, s0, lo, hi) }
+            if let op1 {
+              let (p1, s1): (UnsafePointer<Float>, Int) = lane1 >= 0 ? (UnsafePointer(mem + off[lane1]), inner[lane1]) : (i1, 0)
+              if r1 { aluRow(op1, dp, inner[0], p1, s1, dp, inner[0], lo, hi) } else { aluRow(op1, dp, inner[0], dp, inner[0], p1, s1, lo, hi) }
+            }
+            quantizeRow(dtype, dp, inner[0], lo, hi)
+          }
+        }
+      }
+
+    case .activation(let d, _, let f, let scale, let bias, let rop, _):
+      let dtype = k[d.tensor].dtype
+      var lane = 2
+      var scaleLane = -1, biasLane = -1
+      var scaleImm: Float = 1
+      switch scale {
+      case .scalar(let x): scaleImm = x
+      case .view: scaleLane = lane; lane += 1
+      }
+      if bias != nil { biasLane = lane; lane += 1 }
+      let reduceView: FlatView? = rop != nil ? ci.views.last : nil
+      let reduceBase = reduceView?.offset(envp) ?? 0
+      let n = rows.rowLength
+      if scratch.count < n { scratch = Array(repeating: 0, count: n) }
+      // Per-partition reduction accumulators.
+      let partitions = ci.counts[0]
+      if rop != nil {
+        if scratch3.count < partitions { scratch3 = Array(repeating: 0, count: partitions) }
+        for p in 0..<partitions { scratch3[p] = 0 }
+      }
+      scratch.withUnsafeMutableBufferPointer { tmpBuf in
+        guard let tmp = tmpBuf.baseAddress else { return }
+        rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+          let sp = mem + off[1]
+          let sc = scaleLane >= 0 ? mem[off[scaleLane]] : scaleImm
+          let bv = biasLane >= 0 ? mem[off[biasLane]] : 0
+          let ss = inner[1]
+          for j in lo..<hi { tmp[j] = sp[j &* ss] * sc + bv }
+          f.apply(UnsafeMutableBufferPointer(start: tmp + lo, count: hi - lo))
+          if rop != nil {
+            scratch3[idx[0]] += reduceRow(.add, tmp + lo, 1, hi - lo)
+          }
+          dtype.quantize(UnsafeMutableBufferPointer(start: tmp + lo, count: hi - lo))
+          let dp = mem + off[0]
+          let sd = inner[0]
+          for j in lo..<hi { dp[j &* sd] = tmp[j] }
+        }
+      }
+      if let rv = reduceView, let rd = ci.instruction.operation.destinations.last {
+        let rdt = k[rd.tensor].dtype
+        for p in 0..<partitions {
+          mem[reduceBase + p * rv.strides[0]] = rdt.quantize(scratch3[p])
+        }
+        mayHoldPoison[rd.tensor.index] = mayHoldPoison[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
+      }
+
+    case .reciprocal(let d, _):
+      let dtype = k[d.tensor].dtype
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        let dp = mem + off[0], sp = mem + off[1]
+        for j in lo..<hi { dp[j &* inner[0]] = 1 / sp[j &* inner[1]] }
+        quantizeRow(dtype, dp, inner[0], lo, hi)
+      }
+
+    case .memset(let d, let value):
+      let dtype = k[d.tensor].dtype
+      let v = dtype.quantize(value)
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        let dp = mem + off[0]
+        if inner[0] == 1 {
+          (dp + lo).update(repeating: v, count: hi - lo)
+        } else {
+          for j in lo..<hi { dp[j &* inner[0]] = v }
+        }
+      }
+
+    case .iota(let d, let e):
+      let dtype = k[d.tensor].dtype
+      let base = e.offset.evaluate { env[$0.index] }
+      let rank = ci.counts.count
+      var coef = e.coefficients
+      while coef.count < rank { coef.append(0) }
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+        var v = base
+        for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
+        let c = coef[rank - 1]
+        let dp = mem + off[0]
+        for j in lo..<hi { dp[j &* inner[0]] = Float(v + c * j) }
+        quantizeRow(dtype, dp, inner[0], lo, hi)
+      }
+
+    case .affineSelect(let d, let p, _, let onFalse):
+      let dtype = k[d.tensor].dtype
+      let base = p.offset.evaluate { env[$0.index] }
+      let rank = ci.counts.count
+      var coef = p.coefficients
+      while coef.count < rank { coef.append(0) }
+      let cmp = p.comparison
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+        var v = base
+        for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
+        let c = coef[rank - 1]
+        let dp = mem + off[0], tp = mem + off[1]
+        for j in lo..<hi { dp[j &* inner[0]] = cmp.holds(v + c * j) ? tp[j &* inner[1]] : onFalse }
+        quantizeRow(dtype, dp, inner[0], lo, hi)
+      }
+
+    case .select(let d, _, let t, let f):
+      let dtype = k[d.tensor].dtype
+      var lane = 2
+      var tLane = -1, fLane = -1
+      var tImm: Float = 0, fImm: Float = 0
+      switch t {
+      case .scalar(let x): tImm = x
+      case .view: tLane = lane; lane += 1
+      }
+      switch f {
+      case .scalar(let x): fImm = x
+      case .view: fLane = lane; lane += 1
+      }
+      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        let dp = mem + off[0], pp = mem + off[1]
+        for j in lo..<hi {
+          let c = pp[j &* inner[1]]
+          let tv = tLane >= 0 ? mem[off[tLane] + j &* inner[tLane]] : tImm
+          let fv = fLane >= 0 ? mem[off[fLane] + j &* inner[fLane]] : fImm
+          dp[j &* inner[0]] = (c != 0 && !c.isNaN) ? tv : fv
+        }
+        quantizeRow(dtype, dp, inner[0], lo, hi)
+      }
+
+    case .tensorReduce(let d, let s, let alu, let axes, let negate):
+      try tensorReduce(ci, dst: d, src: s, op: alu, axes: axes, negate: negate)
+
+    case .tensorPartitionReduce(let d, let s, let alu):
+      gather(s, ci.views[1], into: &scratch)
+      let p = s.partitionCount, f = s.freeElementCount
+      scratch2 = Array(repeating: alu.reductionIdentity ?? 0, count: f)
+      for i in 0..<p { for j in 0..<f { scratch2[j] = alu.apply(scratch2[j], scratch[i * f + j]) } }
+      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+
+    case .tensorTensorScan(let d, let d0, let d1, let initial, let op0, let op1):
+      gather(d0, ci.views[1], into: &scratch)
+      gather(d1, ci.views[2], into: &scratch2)
+      var initVals: [Float] = []
+      if case .view(let iv) = initial { gather(iv, ci.views[3], into: &initVals) }
+      let p = d0.partitionCount, f = d0.freeElementCount
+      var out = Array(repeating: Float(0), count: p * f)
+      for i in 0..<p {
+        var state: Float
+        switch initial {
+        case .scalar(let x): state = x
+        case .view: state = initVals[i]
+        }
+        for j in 0..<f {
+          state = op1.apply(op0.apply(scratch[i * f + j], state), scratch2[i * f + j])
+          out[i * f + j] = state
+        }
+      }
+      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+
+    case .bnStats(let d, let s):
+      gather(s, ci.views[1], into: &scratch)
+      let p = s.partitionCount, f = s.freeElementCount
+      var out = Array(repeating: Float(0), count: p * 6)
+      for i in 0..<p {
+        for half in 0..<2 {
+          var n = 0
+          var sum: Double = 0
+          var j = half
+          while j < f { sum += Double(scratch[i * f + j]); n += 1; j += 2 }
+          let mean = n > 0 ? sum / Double(n) : 0
+          var m2: Double = 0
+          j = half
+          while j < f { let x = Double(scratch[i * f + j]) - mean; m2 += x * x; j += 2 }
+          out[i * 6 + half * 3] = Float(n)
+          out[i * 6 + half * 3 + 1] = Float(mean)
+          out[i * 6 + half * 3 + 2] = Float(m2)
+        }
+      }
+      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+
+    case .bnAggr(let d, let s):
+      gather(s, ci.views[1], into: &scratch)
+      let p = s.partitionCount, f = s.freeElementCount
+      var out = Array(repeating: Float(0), count: p * 2)
+      for i in 0..<p {
+        var n: Double = 0, mean: Double = 0, m2: Double = 0
+        var g = 0
+        while g + 3 <= f {
+          let nb = Double(scratch[i * f + g]), mb = Double(scratch[i * f + g + 1]), vb = Double(scratch[i * f + g + 2])
+          if nb > 0 {
+            let total = n + nb
+            let delta = mb - mean
+            mean += delta * nb / total
+            m2 += vb + delta * delta * n * nb / total
+            n = total
+          }
+          g += 3
+        }
+        out[i * 2] = Float(mean)
+        out[i * 2 + 1] = n > 0 ? Float(m2 / n) : 0
+      }
+      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+    }
+  }
+
+  // MARK: - Gather and scatter
+
+  /// Copies a view's elements, in row-major order of its shape, into `buffer`.
+  func gather(_ v: View, _ fv: FlatView, into buffer: inout [Float]) {
+    let n = v.elementCount
+    if buffer.count != n { buffer = Array(repeating: 0, count: n) }
+    let it = RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
+    let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
+    var w = 0
+    let mem = arena
+    buffer.withUnsafeMutableBufferPointer { out in
+      it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
+        let st = it.innerStrides[0]
+        for j in lo..<hi { out[w] = mem[off[0] &+ j &* st]; w += 1 }
+      }
+    }
+  }
+
+  /// Writes `values` (row-major over the view's shape) into a view, rounding to `dtype`.
+  func scatter(_ values: [Float], to v: View, _ fv: FlatView, dtype: DType) {
+    let it = RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
+    let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
+    var r = 0
+    let mem = arena
+    values.withUnsafeBufferPointer { src in
+      it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
+        let st = it.innerStrides[0]
+        for j in lo..<hi { mem[off[0] &+ j &* st] = dtype.quantize(src[r]); r += 1 }
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import TesselIR
+import TesselNumerics
+
+extension ExecutionState {
+  /// `tensor_reduce`: reduces the free axes `axes` of `src` in fp32 into `dst`.
+  func tensorReduce(
+    _ ci: CompiledInstruction, dst: View, src: View, op: ALUOp, axes: [Int], negate: Bool
+  ) throws(KernelError) {
+    let k = interpreter.kernel
+    gather(src, ci.views[1], into: &scratch)
+    let shape = src.shape
+    let rank = shape.count
+    // Permute: kept dims first, reduced dims last; reduce each kept index over the reduced block.
+    let kept = (0..<rank).filter { !axes.contains($0) }
+    let reduced = (0..<rank).filter { axes.contains($0) }
+    let keptCount = kept.map { shape[$0] }.reduce(1, *)
+    let redCount = reduced.map { shape[$0] }.reduce(1, *)
+    var srcStrides = Array(repeating: 1, count: rank)
+    var acc = 1
+    for d in stride(from: rank - 1, through: 0, by: -1) { srcStrides[d] = acc; acc *= shape[d] }
+    var out = Array(repeating: Float(0), count: keptCount)
+    var block = Array(repeating: Float(0), count: redCount)
+    // Mask: conditions over the source iteration space exclude elements from the reduction.
+    let useMask = !ci.mask.isEmpty
+    let envp = UnsafePointer(env)
+    for ki in 0..<keptCount {
+      var rest = ki
+      var base = 0
+      var idx = Array(repeating: 0, count: rank)
+      for d in kept.reversed() { idx[d] = rest % shape[d]; base += idx[d] * srcStrides[d]; rest /= shape[d] }
+      var n = 0
+      for ri in 0..<redCount {
+        var r = ri
+        var off = base
+        for d in reduced.reversed() { idx[d] = r % shape[d]; off += idx[d] * srcStrides[d]; r /= shape[d] }
+        if useMask {
+          var ok = true
+          for c in ci.mask {
+            var v = c.offset(envp)
+            for d in 0..<Swift.min(rank, c.coefficients.count) { v += c.coefficients[d] * idx[d] }
+            if v < 0 { ok = false; break }
+          }
+          if !ok { continue }
+        }
+        block[n] = scratch[off]
+        n += 1
+      }
+      var r = block.withUnsafeBufferPointer { b in reduceRow(op, b.baseAddress ?? UnsafePointer(arena), 1, n) }
+      if negate { r = -r }
+      out[ki] = r
+    }
+    scatter(out, to: dst, ci.views[0], dtype: k[dst.tensor].dtype)
+  }
+}

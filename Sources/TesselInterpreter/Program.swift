@@ -1,0 +1,81 @@
+import TesselIR
+import TesselMachine
+
+/// A view lowered to flat arena offsets: `base + Σ coef·env[slot]` plus per-dimension strides.
+struct FlatView: Sendable {
+  /// The tensor.
+  var tensor: Int
+  /// The arena offset of element 0 of the view when every variable is 0.
+  var base: Int
+  /// Variable contributions to the offset: (index variable slot, flat coefficient).
+  var terms: [(slot: Int, coef: Int)]
+  /// Flat element stride of each iteration dimension.
+  var strides: [Int]
+
+  @inline(__always)
+  func offset(_ env: UnsafePointer<Int>) -> Int {
+    var o = base
+    for t in terms { o &+= t.coef &* env[t.slot] }
+    return o
+  }
+}
+
+/// A mask condition normalized to `Σ coef[d]·i_d + (const + Σ terms) >= 0`.
+struct FlatCondition: Sendable {
+  var coefficients: [Int]
+  var constant: Int
+  var terms: [(slot: Int, coef: Int)]
+
+  @inline(__always)
+  func offset(_ env: UnsafePointer<Int>) -> Int {
+    var o = constant
+    for t in terms { o &+= t.coef &* env[t.slot] }
+    return o
+  }
+}
+
+/// One instruction ready to execute.
+struct CompiledInstruction: Sendable {
+  /// The IR instruction (operation payloads such as ALU ops are read from it).
+  var instruction: Instruction
+  /// The iteration counts.
+  var counts: [Int]
+  /// Lowered views: `views[0]` is the destination where there is one; sources follow in the
+  /// order ``Operation/sources`` gives them.
+  var views: [FlatView]
+  /// The mask, normalized to `>= 0` conditions.
+  var mask: [FlatCondition]
+  /// The row walk over `views` (lanes: destination, then up to three sources, broadcast as needed).
+  var rows: RowIterator
+  /// Whether the destination view covers its whole tensor (clears the poison flag after a write).
+  var coversDestination: Bool
+  /// Static counters added per execution.
+  var elements: Int
+  var bytes: Int
+  var flops: Int
+}
+
+extension FlatCondition {
+  /// Normalizes an affine condition into one or two `>= 0` conditions.
+  static func normalized(_ c: AffineCondition, slots: (IndexVar) -> Int) -> [FlatCondition] {
+    let terms = c.offset.terms.map { (slot: slots($0.variable), coef: $0.coefficient) }
+    let base = FlatCondition(coefficients: c.coefficients, constant: c.offset.constant, terms: terms)
+    func neg(_ f: FlatCondition) -> FlatCondition {
+      FlatCondition(coefficients: f.coefficients.map { -$0 }, constant: -f.constant,
+                    terms: f.terms.map { (slot: $0.slot, coef: -$0.coef) })
+    }
+    func minus1(_ f: FlatCondition) -> FlatCondition {
+      var g = f
+      g.constant -= 1
+      return g
+    }
+    switch c.comparison {
+    case .greaterEqual: return [base]
+    case .greater: return [minus1(base)]
+    case .lessEqual: return [neg(base)]
+    case .less: return [minus1(neg(base))]
+    case .equal: return [base, neg(base)]
+    case .notEqual: return []  // rejected by the verifier for masks
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import TesselIR
+
+/// Where an on-chip tensor is placed: a partition range and a byte range in every partition.
+public struct Placement: Sendable, Hashable, Codable {
+  /// SBUF or PSUM.
+  public var space: MemorySpace
+  /// The first partition.
+  public var partitionStart: Int
+  /// How many partitions.
+  public var partitions: Int
+  /// The byte offset inside each partition (a multiple of 2 KiB in PSUM).
+  public var byteOffset: Int
+  /// Bytes used in each partition (PSUM: rounded up to whole banks).
+  public var bytes: Int
+  /// The instruction range over which the tensor is live (inclusive).
+  public var live: ClosedRange<Int>
+}
+
+/// The result of allocating every on-chip tensor of a kernel.
+public struct AllocationPlan: Sendable, Hashable {
+  /// The placement of each on-chip tensor that the kernel uses.
+  public var placements: [TensorID: Placement]
+  /// The largest number of SBUF bytes per partition in use at once.
+  public var sbufHighWater: Int
+  /// The largest number of PSUM bytes per partition in use at once.
+  public var psumHighWater: Int
+}
+
+/// Places every on-chip tensor in SBUF or PSUM for a target, or fails with what is live.
+///
+/// A tensor is live from its first to its last access in program order; a tensor declared
+/// outside a loop and used inside it is live for the whole loop (its value may be carried from one
+/// iteration to the next). Placement is first fit over live intervals, sorted by start: SBUF in
+/// bytes per partition honouring NKI's partition-start rule (tiles of more than 64 partitions
+/// start at 0, 33–64 at 0 or 64, up to 32 at 0/32/64/96), PSUM in whole 2 KiB banks. AWS's own
+/// simulator does not check capacity at all; hardware compilers reject what does not fit.
+public struct Allocator: Sendable {
+  /// The target whose capacities apply.
+  public var target: Target
+
+  /// Creates an allocator.
+  public init(target: Target) {
+    self.target = target
+  }
+
+  /// Allocates `kernel`'s on-chip tensors.
+  public func plan(_ kernel: Kernel) throws(KernelError) -> AllocationPlan {
+    let intervals = liveIntervals(kernel)
+    var placements: [TensorID: Placement] = [:]
+    var sbufHigh = 0
+    var psumHigh = 0
+    let order = intervals.keys.sorted { (a, b) in
+      let ia = intervals[a]!, ib = intervals[b]!
+      return ia.lowerBound != ib.lowerBound ? ia.lowerBound < ib.lowerBound : a < b
+    }
+    var active: [TensorID] = []
+    for id in order {
+      guard let live = intervals[id] else { continue }
+      let t = kernel[id]
+      active.removeAll { placements[$0].map { $0.live.upperBound < live.lowerBound } ?? true }
+      let others = active.compactMap { placements[$0] }.filter { $0.space == t.space }
+      let p: Placement
+      if t.space == .psum {
+        let banks = Swift.max(1, (t.bytesPerPartition + target.psumBankBytes - 1) / target.psumBankBytes)
+        let bytes = banks * target.psumBankBytes
+        guard let off = firstFit(bytes: bytes, partitions: 0..<t.partitionCount, others: others,
+                                  align: target.psumBankBytes, limit: target.psumBytesPerPartition)
+        else { throw capacityError(t, id, kernel, active, placements, bytes, limit: target.psumBytesPerPartition) }
+        p = Placement(space: .psum, partitionStart: 0, partitions: t.partitionCount, byteOffset: off,
+                      bytes: bytes, live: live)
+      } else {
+        let bytes = t.bytesPerPartition
+        var best: Placement?
+        for start in partitionStarts(t.partitionCount) {
+          if let off = firstFit(bytes: bytes, partitions: start..<(start + t.partitionCount), others: others,
+                                align: 1, limit: target.sbufBytesPerPartition) {
+            if best == nil || off < best!.byteOffset {
+              best = Placement(space: .sbuf, partitionStart: start, partitions: t.partitionCount,
+                               byteOffset: off, bytes: bytes, live: live)
+            }
+          }
+        }
+        guard let b = best else {
+          throw capacityError(t, id, kernel, active, placements, bytes, limit: target.sbufBytesPerPartition)
+        }
+        p = b
+      }
+      placements[id] = p
+      active.append(id)
+      let inUse = active.compactMap { placements[$0] }.filter { $0.space == t.space }
+        .map { $0.byteOffset + $0.bytes }.max() ?? 0
+      if t.space == .psum { psumHigh = Swift.max(psumHigh, inUse) } else { sbufHigh = Swift.max(sbufHigh, inUse) }
+    }
+    return AllocationPlan(placements: placements, sbufHighWater: sbufHigh, psumHighWater: psumHigh)
+  }
+
+  /// The live interval of every on-chip tensor the kernel accesses, in instruction indices.
+  public func liveIntervals(_ kernel: Kernel) -> [TensorID: ClosedRange<Int>] {
+    var first: [TensorID: Int] = [:]
+    var last: [TensorID: Int] = [:]
+    var loops: [(begin: Int, end: Int)] = []
+    for (pc, inst) in kernel.instructions.enumerated() {
+      if case .loopBegin(let l) = inst.operation { loops.append((pc, l.end)) }
+      var views = inst.operation.sources.map(\.view) + inst.operation.destinations
+      if views.isEmpty { continue }
+      views.removeAll { !kernel[$0.tensor].space.isOnChip }
+      for v in views {
+        if first[v.tensor] == nil { first[v.tensor] = pc }
+        last[v.tensor] = pc
+      }
+    }
+    var result: [TensorID: ClosedRange<Int>] = [:]
+    for (id, f) in first {
+      var lo = f
+      var hi = last[id] ?? f
+      let declLoop = kernel[id].enclosingLoop
+      // Extend over every loop that contains a use but not the declaration.
+      var changed = true
+      while changed {
+        changed = false
+        for l in loops where l.begin <= hi && l.end >= lo {
+          let containsDecl: Bool = {
+            guard let d = declLoop else { return false }
+            // The declaration is inside loop l if its enclosing loop is l or nested in l.
+            return d >= l.begin && d <= l.end
+          }()
+          if !containsDecl && (lo > l.begin || hi < l.end) {
+            lo = Swift.min(lo, l.begin)
+            hi = Swift.max(hi, l.end)
+            changed = true
+          }
+        }
+      }
+      result[id] = lo...hi
+    }
+    return result
+  }
+
+  func partitionStarts(_ p: Int) -> [Int] {
+    if p > 64 { return [0] }
+    if p > 32 { return [0, 64] }
+    return [0, 32, 64, 96]
+  }
+
+  func firstFit(bytes: Int, partitions: Range<Int>, others: [Placement], align: Int, limit: Int) -> Int? {
+    let blockers = others.filter {
+      $0.partitionStart < partitions.upperBound && partitions.lowerBound < $0.partitionStart + $0.partitions
+    }.map { $0.byteOffset..<($0.byteOffset + $0.bytes) }.sorted { $0.lowerBound < $1.lowerBound }
+    var off = 0
+    for b in blockers {
+      if off + bytes <= b.lowerBound { break }
+      if b.upperBound > off { off = (b.upperBound + align - 1) / align * align }
+    }
+    return off + bytes <= limit ? off : nil
+  }
+
+  func capacityError(
+    _ t: TensorDecl, _ id: TensorID, _ kernel: Kernel, _ active: [TensorID],
+    _ placements: [TensorID: Placement], _ bytes: Int, limit: Int
+  ) -> KernelError {
+    let live = active.compactMap { a -> KernelError.LiveTensor? in
+      guard let p = placements[a], p.space == t.space else { return nil }
+      return KernelError.LiveTensor(name: kernel[a].name, bytesPerPartition: p.bytes, partitions: p.partitions,
+                                    location: kernel[a].location)
+    }
+    return KernelError(
+      .capacityExceeded(space: t.space, tensor: t.name, requestedBytesPerPartition: bytes,
+                        partitions: t.partitionCount, live: live, limitBytesPerPartition: limit),
+      at: t.location)
+  }
+}
