@@ -191,13 +191,14 @@ public struct HostArray: Sendable, Equatable {
 
   /// The raw bits of element `i` (little-endian), zero-extended to 64 bits.
   func rawBits(at i: Int) -> UInt64 {
-    let size = elementType.byteSize
-    let base = i * size
-    var v: UInt64 = 0
-    for b in 0..<size {
-      v |= UInt64(bytes[base + b]) << UInt64(8 * b)
+    bytes.withUnsafeBytes { raw in
+      switch elementType.byteSize {
+      case 1: UInt64(raw[i])
+      case 2: UInt64(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+      case 4: UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+      default: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+      }
     }
-    return v
   }
 
   /// Every element converted to `Float`, in row-major order.

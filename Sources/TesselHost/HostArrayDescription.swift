@@ -6,9 +6,12 @@ extension HostArray: CustomStringConvertible {
   static let summaryThreshold = 1000
   /// How many items are shown at each end of an elided axis (numpy's `edgeitems`).
   static let summaryEdgeItems = 3
+  /// Arrays of higher rank are printed as a flat list of their elements.
+  static let maxNestedRank = 64
 
   /// A numpy-like rendering: a header line with shape and dtype, then the nested elements.
-  /// Arrays of more than 1000 elements show only the first and last 3 items of each long axis.
+  /// Arrays of more than 1000 elements show only the first and last 3 items of each long axis;
+  /// arrays of more than 64 dimensions are shown as a flat list.
   ///
   /// ```
   /// HostArray(shape: (2, 3), dtype: float32)
@@ -19,13 +22,15 @@ extension HostArray: CustomStringConvertible {
     let header = "HostArray(shape: \(formatShape(shape)), dtype: \(elementType))"
     if count == 0 { return header + "\n[]" }
     let summarize = count > Self.summaryThreshold
-    let shownPerAxis = shape.map { shownIndices(size: $0, summarize: summarize) }
+    // Rendering recurses once per axis; past numpy's 64 dimensions, print the elements flat.
+    let layout = shape.count > Self.maxNestedRank ? [count] : shape
+    let shownPerAxis = layout.map { shownIndices(size: $0, summarize: summarize) }
     // Render every shown element once to find the column width.
-    var strides = [Int](repeating: 1, count: shape.count)
+    var strides = [Int](repeating: 1, count: layout.count)
     var stride = 1
-    for axis in shape.indices.reversed() {
+    for axis in layout.indices.reversed() {
       strides[axis] = stride
-      stride *= shape[axis]
+      stride *= layout[axis]
     }
     var width = 0
     forEachShown(shownPerAxis, strides: strides, axis: 0, offset: 0) { i in
