@@ -31,15 +31,16 @@ extension DType {
   ///
   /// ### See Also
   /// - `quantize(_:)` for a buffer (the fast path), `encode(_:)`, `decode(_:)`.
+  @inlinable
   public func quantize(_ x: Float) -> Float {
     switch self {
     case .float32: x
     case .bfloat16: Float(bitPattern: TruncatedFloat32Format.bfloat16.quantizeBits(x.bitPattern))
     case .tfloat32: Float(bitPattern: TruncatedFloat32Format.tfloat32.quantizeBits(x.bitPattern))
-    case .float16: Float(bitPattern: NarrowFloatFormat.float16.quantizeBits(x.bitPattern))
-    case .float8e4m3: Float(bitPattern: NarrowFloatFormat.float8e4m3.quantizeBits(x.bitPattern))
-    case .float8e5m2: Float(bitPattern: NarrowFloatFormat.float8e5m2.quantizeBits(x.bitPattern))
-    case .float8e4m3fn: Float(bitPattern: NarrowFloatFormat.float8e4m3fn.quantizeBits(x.bitPattern))
+    case .float16: Float(bitPattern: Float16Format.quantizeBits(x.bitPattern))
+    case .float8e4m3: Float(bitPattern: Float8E4M3Format.quantizeBits(x.bitPattern))
+    case .float8e5m2: Float(bitPattern: Float8E5M2Format.quantizeBits(x.bitPattern))
+    case .float8e4m3fn: Float(bitPattern: Float8E4M3FNFormat.quantizeBits(x.bitPattern))
     case .int8: IntegerFormat.int8.quantize(x)
     case .int16: IntegerFormat.int16.quantize(x)
     case .int32: IntegerFormat.int32.quantize(x)
@@ -61,7 +62,7 @@ extension DType {
   /// ```swift
   /// var tile: [Float] = [1.0, 1.00390625, 3.0e38, .nan]
   /// tile.withUnsafeMutableBufferPointer { DType.bfloat16.quantize($0) }
-  /// // [1.0, 1.0, 2.9993e38, nan]
+  /// // [1.0, 1.0, 3.0040553e38, nan]
   /// ```
   ///
   /// - Parameter buffer: The values to round; each is replaced by its rounded value.
@@ -71,10 +72,10 @@ extension DType {
     case .float32: return
     case .bfloat16: TruncatedFloat32Format.bfloat16.quantize(buffer)
     case .tfloat32: TruncatedFloat32Format.tfloat32.quantize(buffer)
-    case .float16: NarrowFloatFormat.float16.quantize(buffer)
-    case .float8e4m3: NarrowFloatFormat.float8e4m3.quantize(buffer)
-    case .float8e5m2: NarrowFloatFormat.float8e5m2.quantize(buffer)
-    case .float8e4m3fn: NarrowFloatFormat.float8e4m3fn.quantize(buffer)
+    case .float16: Float16Format.quantize(buffer)
+    case .float8e4m3: Float8E4M3Format.quantize(buffer)
+    case .float8e5m2: Float8E5M2Format.quantize(buffer)
+    case .float8e4m3fn: Float8E4M3FNFormat.quantize(buffer)
     case .int8: IntegerFormat.int8.quantize(buffer)
     case .int16: IntegerFormat.int16.quantize(buffer)
     case .int32: IntegerFormat.int32.quantize(buffer)

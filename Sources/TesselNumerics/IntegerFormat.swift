@@ -5,26 +5,41 @@
 /// `Float`. Negative zero becomes `+0`. For `int32` and `uint32` the upper bound is
 /// `Float(Int32.max) == 2^31` and `Float(UInt32.max) == 2^32` (the nearest floats); `encode`
 /// maps those to `Int32.max` and `UInt32.max`.
+@usableFromInline
 struct IntegerFormat: Sendable {
   /// The smallest value, as a `Float`.
-  let lowest: Float
+  @usableFromInline let lowest: Float
   /// The largest value, as a `Float` (rounded to nearest for 32-bit types).
-  let highest: Float
+  @usableFromInline let highest: Float
 
-  static let int8 = IntegerFormat(lowest: -128, highest: 127)
-  static let int16 = IntegerFormat(lowest: -32768, highest: 32767)
-  static let int32 = IntegerFormat(lowest: -2_147_483_648, highest: 2_147_483_648)
-  static let uint8 = IntegerFormat(lowest: 0, highest: 255)
-  static let uint16 = IntegerFormat(lowest: 0, highest: 65535)
-  static let uint32 = IntegerFormat(lowest: 0, highest: 4_294_967_296)
+  /// The range `[lowest, highest]`.
+  @inlinable init(lowest: Float, highest: Float) {
+    self.lowest = lowest
+    self.highest = highest
+  }
+
+  /// `int8`: [-128, 127].
+  @inlinable static var int8: IntegerFormat { IntegerFormat(lowest: -128, highest: 127) }
+  /// `int16`: [-32768, 32767].
+  @inlinable static var int16: IntegerFormat { IntegerFormat(lowest: -32768, highest: 32767) }
+  /// `int32`: [-2^31, 2^31 - 1], whose upper end is `2^31` as a `Float`.
+  @inlinable static var int32: IntegerFormat {
+    IntegerFormat(lowest: -2_147_483_648, highest: 2_147_483_648)
+  }
+  /// `uint8`: [0, 255].
+  @inlinable static var uint8: IntegerFormat { IntegerFormat(lowest: 0, highest: 255) }
+  /// `uint16`: [0, 65535].
+  @inlinable static var uint16: IntegerFormat { IntegerFormat(lowest: 0, highest: 65535) }
+  /// `uint32`: [0, 2^32 - 1], whose upper end is `2^32` as a `Float`.
+  @inlinable static var uint32: IntegerFormat { IntegerFormat(lowest: 0, highest: 4_294_967_296) }
 
   /// `2^23`: every `Float` at or above it is an integer, and adding then subtracting it rounds a
   /// smaller magnitude to an integer with round-to-nearest-even. This avoids a libm `rint` call,
   /// so loops vectorize on baseline x86-64 (which has no `roundps`).
-  static let roundingMagic: Float = 8_388_608
+  @inlinable static var roundingMagic: Float { 8_388_608 }
 
   /// Rounds, saturates and returns `x` as this integer type's value (NaN → 0, -0 → +0).
-  @inline(__always)
+  @inlinable @inline(__always)
   func quantize(_ x: Float) -> Float {
     let magnitude = x.magnitude
     let roundedMagnitude =
@@ -38,7 +53,7 @@ struct IntegerFormat: Sendable {
   }
 
   /// Rounds every element of `buffer` to this integer type in place.
-  @inline(__always)
+  @inlinable @inline(__always)
   func quantize(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress else { return }
     let count = buffer.count

@@ -1,33 +1,39 @@
 /// A float format that is the high bits of an IEEE binary32 (bfloat16 and tfloat32), with exact
 /// round-to-nearest-even conversions from `Float`.
 ///
-/// These formats share `Float`'s sign and 8-bit exponent, so rounding is a single integer step on
-/// the bit pattern: add `half-ulp - 1` plus the lowest kept bit, then clear the dropped bits. A carry
-/// out of the mantissa bumps the exponent, which also makes subnormals, the step to the next binade
-/// and overflow to ±infinity come out right with no special cases. Only NaN needs a select, because
-/// rounding could turn a NaN payload into infinity; NaNs become the canonical quiet NaN
-/// `sign | 0x7FC0_0000`.
+/// These formats share `Float`'s sign and 8-bit exponent, so rounding is a single integer step
+/// on the bit pattern: add `half-ulp - 1` plus the lowest kept bit, then clear the dropped bits.
+/// A carry out of the mantissa bumps the exponent, which also makes subnormals, the step to the
+/// next binade and overflow to ±infinity come out right with no special cases. Only NaN needs a
+/// select, because rounding could turn a NaN payload into infinity; NaNs become the canonical
+/// quiet NaN `sign | 0x7FC0_0000`.
+@usableFromInline
 struct TruncatedFloat32Format: Sendable {
   /// The number of mantissa bits kept (7 for bfloat16, 10 for tfloat32).
-  let mantissaBits: UInt32
+  @usableFromInline let mantissaBits: UInt32
+
+  /// A format keeping `mantissaBits` of `Float`'s 23.
+  @inlinable init(mantissaBits: UInt32) { self.mantissaBits = mantissaBits }
 
   /// `bfloat16` (1/8/7): the high 16 bits of a `Float`.
-  static let bfloat16 = TruncatedFloat32Format(mantissaBits: 7)
+  @inlinable static var bfloat16: TruncatedFloat32Format { TruncatedFloat32Format(mantissaBits: 7) }
   /// `tfloat32` (1/8/10): a `Float` whose low 13 mantissa bits are zero.
-  static let tfloat32 = TruncatedFloat32Format(mantissaBits: 10)
+  @inlinable static var tfloat32: TruncatedFloat32Format {
+    TruncatedFloat32Format(mantissaBits: 10)
+  }
 
   /// The number of low `Float` mantissa bits that are dropped, `23 - M`.
-  @inline(__always) var droppedBits: UInt32 { 23 - mantissaBits }
+  @inlinable var droppedBits: UInt32 { 23 - mantissaBits }
 
   /// The mask that keeps the sign, exponent and kept mantissa bits.
-  @inline(__always) var keepMask: UInt32 { ~((UInt32(1) << droppedBits) &- 1) }
+  @inlinable var keepMask: UInt32 { ~((UInt32(1) << droppedBits) &- 1) }
 
   /// The `Float` bit pattern of the largest finite value.
-  @inline(__always) var maxFiniteBits32: UInt32 { 0x7F7F_FFFF & keepMask }
+  @inlinable var maxFiniteBits32: UInt32 { 0x7F7F_FFFF & keepMask }
 
   /// Rounds the `Float` with bit pattern `bits` to this format and returns the widened result's
   /// bit pattern (branch-free, so loops over it vectorize).
-  @inline(__always)
+  @inlinable @inline(__always)
   func quantizeBits(_ bits: UInt32) -> UInt32 {
     let shift = droppedBits
     let lsb = (bits &>> shift) & 1
@@ -37,7 +43,7 @@ struct TruncatedFloat32Format: Sendable {
   }
 
   /// Rounds every element of `buffer` to this format in place.
-  @inline(__always)
+  @inlinable @inline(__always)
   func quantize(_ buffer: UnsafeMutableBufferPointer<Float>) {
     guard let base = buffer.baseAddress else { return }
     let count = buffer.count

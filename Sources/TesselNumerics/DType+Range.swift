@@ -1,0 +1,43 @@
+import TesselIR
+
+extension DType {
+  /// The largest finite value of this dtype, as a `Float`.
+  ///
+  /// Float dtypes: 65504 (`float16`), 240 (`float8e4m3`), 57344 (`float8e5m2`), 448
+  /// (`float8e4m3fn`), `0x7F7F0000` ≈ 3.3895e38 (`bfloat16`), `0x7F7FE000` (`tfloat32`) and
+  /// `Float.greatestFiniteMagnitude`. Integer dtypes: the type's maximum widened to `Float`, so
+  /// `int32` gives `2^31` and `uint32` gives `2^32` (the nearest floats to `Int32.max` and
+  /// `UInt32.max`). `bool`: 1.
+  public var maxFinite: Float {
+    switch self {
+    case .float32: .greatestFiniteMagnitude
+    case .tfloat32: Float(bitPattern: TruncatedFloat32Format.tfloat32.maxFiniteBits32)
+    case .bfloat16: Float(bitPattern: TruncatedFloat32Format.bfloat16.maxFiniteBits32)
+    case .float16: Float(bitPattern: Float16Format.maxFiniteBits32)
+    case .float8e4m3: Float(bitPattern: Float8E4M3Format.maxFiniteBits32)
+    case .float8e5m2: Float(bitPattern: Float8E5M2Format.maxFiniteBits32)
+    case .float8e4m3fn: Float(bitPattern: Float8E4M3FNFormat.maxFiniteBits32)
+    case .int8: IntegerFormat.int8.highest
+    case .int16: IntegerFormat.int16.highest
+    case .int32: IntegerFormat.int32.highest
+    case .uint8: IntegerFormat.uint8.highest
+    case .uint16: IntegerFormat.uint16.highest
+    case .uint32: IntegerFormat.uint32.highest
+    case .bool: 1
+    }
+  }
+
+  /// The lowest (most negative) finite value of this dtype, as a `Float`.
+  ///
+  /// `-maxFinite` for float dtypes (`nl.fp32.min` is `0xFF7FFFFF`); the type's minimum for
+  /// integer dtypes (`-2^31` for `int32`, 0 for unsigned types and `bool`).
+  public var minFinite: Float {
+    switch self {
+    case .int8: IntegerFormat.int8.lowest
+    case .int16: IntegerFormat.int16.lowest
+    case .int32: IntegerFormat.int32.lowest
+    case .uint8, .uint16, .uint32, .bool: 0
+    default: -maxFinite
+    }
+  }
+}
