@@ -322,10 +322,13 @@ extension ExecutionState {
     let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
     var r = 0
     let mem = arena
-    values.withUnsafeBufferPointer { src in
+    // Round once with the vectorized buffer form, then place.
+    var rounded = values
+    if dtype != .float32 { rounded.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
+    rounded.withUnsafeBufferPointer { src in
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
         let st = it.innerStrides[0]
-        for j in lo..<hi { mem[off[0] &+ j &* st] = dtype.quantize(src[r]); r += 1 }
+        for j in lo..<hi { mem[off[0] &+ j &* st] = src[r]; r += 1 }
       }
     }
   }

@@ -20,6 +20,9 @@ final class ExecutionState {
   var executed = 0
   var warnings: [Diagnostic] = []
   var warned: Set<Int> = []
+  /// PSUM tensors declared directly inside each loop (by the loop's instruction index): every
+  /// iteration allocates them afresh, so their accumulation groups start over.
+  var freshEachIteration: [Int: [Int]] = [:]
   var scratch: [Float] = []
   var scratch2: [Float] = []
   var scratch3: [Float] = []
@@ -36,6 +39,7 @@ final class ExecutionState {
     executions = Array(repeating: 0, count: interpreter.program.count)
     for (i, t) in k.tensors.enumerated() where t.space == .psum {
       accumulating[i] = Array(repeating: false, count: t.elementCount)
+      if let l = t.enclosingLoop { freshEachIteration[l, default: []].append(i) }
     }
   }
 
@@ -83,6 +87,7 @@ final class ExecutionState {
         env[i] = n > 0 ? r % n : 0
       }
     }
+    for key in accumulating.keys { resetAccumulation(key) }
     let program = interpreter.program
     let limit = interpreter.options.maxInstructions
     var pc = 0
@@ -95,6 +100,7 @@ final class ExecutionState {
           continue
         }
         env[l.variable.index] = l.start
+        if let fresh = freshEachIteration[pc] { for t in fresh { resetAccumulation(t) } }
         pc += 1
         continue
       case .loopEnd(let begin):
@@ -102,6 +108,7 @@ final class ExecutionState {
         let next = env[l.variable.index] + l.step
         if (l.step > 0 && next < l.stop) || (l.step < 0 && next > l.stop) {
           env[l.variable.index] = next
+          if let fresh = freshEachIteration[begin] { for t in fresh { resetAccumulation(t) } }
           pc = begin + 1
         } else {
           pc += 1
@@ -126,6 +133,13 @@ final class ExecutionState {
       }
       pc += 1
     }
+  }
+
+  /// Starts a PSUM tensor's accumulation groups over (it is allocated afresh).
+  func resetAccumulation(_ t: Int) {
+    guard var flags = accumulating[t] else { return }
+    for i in flags.indices { flags[i] = false }
+    accumulating[t] = flags
   }
 
   // MARK: - Checks

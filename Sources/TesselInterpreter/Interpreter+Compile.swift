@@ -77,8 +77,10 @@ extension Interpreter {
       let elements = counts.reduce(1, *)
       var flops = elements
       if case .matmul(let d, let s, _, _) = op { flops = 2 * d.elementCount * s.partitionCount }
-      if case .loopBegin = op { flops = 0 }
-      if case .loopEnd = op { flops = 0 }
+      switch op {
+      case .loopBegin, .loopEnd, .load, .store, .dmaCopy, .loadTranspose: flops = 0
+      default: break
+      }
       let b = op.sources.map { bytes($0.view) }.reduce(0, +) + op.destinations.map(bytes).reduce(0, +)
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, coversDestination: covers,

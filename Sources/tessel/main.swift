@@ -106,7 +106,7 @@ struct Targets: ParsableCommand {
 
 struct Inspect: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Print a .npy file's shape, dtype and values.")
-  @Argument(help: "A .npy file, optionally with :DTYPE for raw bf16/fp8 data (x.npy:bfloat16).") var file: String
+  @ArgumentParser.Argument(help: "A .npy file, optionally with :DTYPE for raw bf16/fp8 data (x.npy:bfloat16).") var file: String
   func run() throws {
     var path = file
     var dtype: DType?

@@ -68,6 +68,30 @@ struct TensorEngineTests {
     }
   }
 
+  @Test("auto accumulation restarts for a PSUM tile declared inside an outer loop")
+  func accumulationRestartsPerIteration() throws {
+    let K = 16, M = 8, N = 8, blocks = 3
+    var k = TileKernel()
+    let s = k.input("s", [K, M]), m = k.input("m", [K, N * blocks])
+    let out = k.output("out", [M, N * blocks])
+    let ts = k.tile("ts", [K, M])
+    k.load(ts, s)
+    let j = k.b.beginLoop(name: "j", kind: .affine, stop: blocks)
+    let ps = k.tile("ps", [M, N], .float32, space: .psum)
+    let tm = k.tile("tm", [K, N])
+    let sb = k.tile("sb", [M, N])
+    k.b.emit(.load(dst: k.whole(tm), src: View(tensor: m, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
+    k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto))
+    k.b.emit(.tensorCopy(dst: k.whole(sb), src: k.whole(ps)))
+    k.b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: M), .along(1, of: 2, count: N)]), src: k.whole(sb)))
+    try k.b.endLoop()
+    var rng = Seeded(12)
+    let sv = rng.array(K * M), mv = rng.array(K * N * blocks)
+    let r = try k.run([out], [sv, mv])
+    let e = refMatmul(sv, mv, K: K, M: M, N: N * blocks)
+    for i in 0..<(M * N * blocks) { #expect(abs(r.outputs[0][i] - e[i]) <= 1e-4, "at \(i)") }
+  }
+
   @Test("nc_transpose on the Tensor and Vector engines", arguments: [(1, 1), (7, 5), (32, 32), (128, 96)])
   func transpose(shape: (Int, Int)) throws {
     let (p, f) = shape
