@@ -62,7 +62,6 @@ let package = Package(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
     // MARK: - Tests
-    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics"], swiftSettings: swiftSettings),
     .testTarget(
@@ -72,6 +71,8 @@ let package = Package(
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport"],
       swiftSettings: swiftSettings),

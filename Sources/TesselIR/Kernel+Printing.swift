@@ -31,15 +31,16 @@ extension Kernel {
       }
     }
     func cond(_ c: AffineCondition) -> String {
-      var terms: [AffineExpr.Term] = []
-      var s = ""
+      var parts: [String] = []
       for (d, k) in c.coefficients.enumerated() where k != 0 {
-        s += (s.isEmpty ? "" : " + ") + (k == 1 ? "i\(d)" : "\(k)*i\(d)")
+        parts.append(k == 1 ? "i\(d)" : k == -1 ? "-i\(d)" : "\(k)*i\(d)")
       }
-      _ = terms
-      terms = []
       let off = c.offset.formatted(vname)
-      if off != "0" || s.isEmpty { s += (s.isEmpty ? "" : " + ") + off }
+      if off != "0" || parts.isEmpty { parts.append(off) }
+      var s = parts[0]
+      for p in parts.dropFirst() {
+        s += p.hasPrefix("-") ? " - " + p.dropFirst() : " + " + p
+      }
       return "\(s) \(c.comparison.rawValue) 0"
     }
 

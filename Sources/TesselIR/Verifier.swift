@@ -106,6 +106,18 @@ public struct Verifier: Sendable {
     for c in inst.mask {
       try verifyCondition(c, rank: iterationRank(op), ranges: ranges, isMask: true, fail: fail)
     }
+    if !inst.mask.isEmpty {
+      switch op {
+      case .matmul, .transpose, .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnStats, .bnAggr:
+        throw fail(.unsupported("mask= on \(name) (Tessel does not model operand masking for this instruction yet)"))
+      case .dmaCopy(let d, let s) where d.shape != s.shape:
+        throw fail(.unsupported("mask= on dma_copy between views of different shapes"))
+      default: break
+      }
+    }
+    if iterationRank(op) > 8 || views.contains(where: { $0.view.dims.count > 8 }) {
+      throw fail(.unsupported("access patterns with more than 8 dimensions"))
+    }
 
     // Engines.
     let dmaOps: Bool

@@ -187,7 +187,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
 
 /// Expects `failures` to be empty, reporting only how many there are and the first few.
 func expectNoFailures<T>(
-  _ failures: [T], _ label: String = "", sourceLocation: SourceLocation = #_sourceLocation
+  _ failures: [T], _ label: String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) {
   let count = failures.count
   let first = failures.prefix(6).map { "\($0)" }.joined(separator: ", ")

@@ -1,0 +1,441 @@
+import TesselIR
+
+// MARK: - Expression lists
+
+extension Parser {
+  /// star_expressions: star_expression (',' star_expression)* [',']
+  ///
+  /// A comma makes a tuple located at its first element.
+  mutating func parseStarExpressions() throws(SyntaxError) -> Expr {
+    let first = try parseStarExpression()
+    guard at(.comma) else { return first }
+    var items = [first]
+    var progress = LoopProgressCondition()
+    while eat(.comma) != nil && progress.evaluate(index) {
+      guard startsExpression(current) else { break }
+      items.append(try parseStarExpression())
+    }
+    return Expr(.tuple(items), at: first.location)
+  }
+
+  /// star_expression: '*' bitwise_or | expression
+  mutating func parseStarExpression() throws(SyntaxError) -> Expr {
+    if let star = eat(.star) {
+      return try parseStarred(star)
+    }
+    return try parseExpression()
+  }
+
+  /// star_named_expression: '*' bitwise_or | named_expression
+  mutating func parseStarNamedExpression() throws(SyntaxError) -> Expr {
+    if let star = eat(.star) {
+      return try parseStarred(star)
+    }
+    return try parseNamedExpression()
+  }
+
+  /// annotated_rhs: yield_expr | star_expressions
+  mutating func parseYieldOrStarExpressions() throws(SyntaxError) -> Expr {
+    at(.yield) ? try parseYield() : try parseStarExpressions()
+  }
+
+  /// yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
+  mutating func parseYield() throws(SyntaxError) -> Expr {
+    let yieldToken = advance()
+    let location = location(of: yieldToken)
+    if !isInFunction { deferError(.outsideContext("'yield' outside function"), at: location) }
+    if eat(.from) != nil {
+      return Expr(.yieldFrom(try parseExpression()), at: location)
+    }
+    guard startsExpression(current) else { return Expr(.yield(nil), at: location) }
+    return Expr(.yield(try parseStarExpressions()), at: location)
+  }
+
+  /// star_targets (for `for` loops and comprehensions): star_target (',' star_target)* [',']
+  ///
+  /// Targets are parsed at `bitwise_or` level so that `in` ends them; ``checkTarget(_:context:)``
+  /// then rejects what cannot be assigned.
+  mutating func parseTargetList() throws(SyntaxError) -> Expr {
+    let first = try parseStarTarget()
+    guard at(.comma) else { return first }
+    var items = [first]
+    var progress = LoopProgressCondition()
+    while eat(.comma) != nil && progress.evaluate(index) {
+      guard startsExpression(current) else { break }
+      items.append(try parseStarTarget())
+    }
+    return Expr(.tuple(items), at: first.location)
+  }
+
+  /// The operand of `*` (already consumed as `star`): `'*' bitwise_or`.
+  ///
+  /// This path recurses without passing through ``parseExpression()``, so it counts a nesting
+  /// level itself.
+  mutating func parseStarred(_ star: Token) throws(SyntaxError) -> Expr {
+    let value = try parseNestedBitwiseOr()
+    return Expr(.starred(value), at: location(of: star))
+  }
+
+  /// A `bitwise_or` that counts as one nesting level (after `*` or `**`).
+  mutating func parseNestedBitwiseOr() throws(SyntaxError) -> Expr {
+    try enterNesting()
+    defer { leaveNesting() }
+    return try parseBitwiseOr()
+  }
+
+  /// star_target: '*' bitwise_or | bitwise_or
+  mutating func parseStarTarget() throws(SyntaxError) -> Expr {
+    if let star = eat(.star) {
+      return try parseStarred(star)
+    }
+    return try parseBitwiseOr()
+  }
+}
+
+// MARK: - Operators by precedence
+
+extension Parser {
+  /// named_expression: NAME ':=' expression | expression
+  mutating func parseNamedExpression() throws(SyntaxError) -> Expr {
+    if at(.name) && peek().kind == .punctuator(.colonEqual) {
+      let nameToken = advance()
+      advance()
+      let value = try parseExpression()
+      let target = Expr(.name(text(of: nameToken)), at: location(of: nameToken))
+      return Expr(.named(target: target, value: value), at: target.location)
+    }
+    let expression = try parseExpression()
+    if at(.colonEqual) {
+      try checkTarget(expression, context: .namedExpression)
+    }
+    return expression
+  }
+
+  /// expression: disjunction 'if' disjunction 'else' expression | disjunction | lambdef
+  mutating func parseExpression() throws(SyntaxError) -> Expr {
+    try enterNesting()
+    defer { leaveNesting() }
+    if at(.lambda) { return try parseLambda() }
+    let body = try parseDisjunction()
+    guard eat(.if) != nil else { return body }
+    let condition = try parseDisjunction()
+    guard eat(.else) != nil else { throw error(.expectedElseInConditional, at: current) }
+    let orElse = try parseExpression()
+    return Expr(.conditional(condition: condition, body: body, orElse: orElse), at: body.location)
+  }
+
+  /// lambdef: 'lambda' [lambda_params] ':' expression
+  mutating func parseLambda() throws(SyntaxError) -> Expr {
+    let lambdaToken = advance()
+    scopes.append(Scope(kind: .function))
+    defer { scopes.removeLast() }
+    let parameters = try parseParameters(closing: .colon, allowAnnotations: false)
+    try expect(.colon)
+    let body = try parseExpression()
+    return Expr(.lambda(parameters, body: body), at: location(of: lambdaToken))
+  }
+
+  /// disjunction: conjunction ('or' conjunction)*
+  mutating func parseDisjunction() throws(SyntaxError) -> Expr {
+    let first = try parseConjunction()
+    guard at(.or) else { return first }
+    var values = [first]
+    var progress = LoopProgressCondition()
+    while eat(.or) != nil && progress.evaluate(index) {
+      values.append(try parseConjunction())
+    }
+    return Expr(.boolean(.or, values), at: first.location)
+  }
+
+  /// conjunction: inversion ('and' inversion)*
+  mutating func parseConjunction() throws(SyntaxError) -> Expr {
+    let first = try parseInversion()
+    guard at(.and) else { return first }
+    var values = [first]
+    var progress = LoopProgressCondition()
+    while eat(.and) != nil && progress.evaluate(index) {
+      values.append(try parseInversion())
+    }
+    return Expr(.boolean(.and, values), at: first.location)
+  }
+
+  /// inversion: 'not' inversion | comparison
+  mutating func parseInversion() throws(SyntaxError) -> Expr {
+    guard let notToken = eat(.not) else { return try parseComparison() }
+    try enterNesting()
+    defer { leaveNesting() }
+    let operand = try parseInversion()
+    return Expr(.unary(.not, operand), at: location(of: notToken))
+  }
+
+  /// comparison: bitwise_or (compare_op bitwise_or)*
+  mutating func parseComparison() throws(SyntaxError) -> Expr {
+    let left = try parseBitwiseOr()
+    var comparisons: [Comparison] = []
+    var progress = LoopProgressCondition()
+    while progress.evaluate(index), let op = eatComparisonOperator() {
+      comparisons.append(Comparison(op, try parseBitwiseOr()))
+    }
+    return comparisons.isEmpty ? left : Expr(.compare(left, comparisons), at: left.location)
+  }
+
+  /// Consumes a comparison operator (`<`, `not in`, `is not`, ...) if one is next.
+  mutating func eatComparisonOperator() -> ComparisonOperator? {
+    let op: ComparisonOperator
+    switch current.kind {
+    case .punctuator(.equalEqual): op = .equal
+    case .punctuator(.notEqual): op = .notEqual
+    case .punctuator(.less): op = .less
+    case .punctuator(.lessEqual): op = .lessEqual
+    case .punctuator(.greater): op = .greater
+    case .punctuator(.greaterEqual): op = .greaterEqual
+    case .keyword(.in): op = .in
+    case .keyword(.not):
+      guard peek().kind == .keyword(.in) else { return nil }
+      advance()
+      op = .notIn
+    case .keyword(.is):
+      advance()
+      return eat(.not) != nil ? .isNot : .is
+    default:
+      return nil
+    }
+    advance()
+    return op
+  }
+
+  /// bitwise_or and every tighter binary level down to term, by precedence climbing:
+  ///
+  ///     bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor
+  ///     bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and
+  ///     bitwise_and: bitwise_and '&' shift_expr | shift_expr
+  ///     shift_expr: shift_expr ('<<' | '>>') sum | sum
+  ///     sum: sum ('+' | '-') term | term
+  ///     term: term ('*' | '/' | '//' | '%' | '@') factor | factor
+  mutating func parseBitwiseOr() throws(SyntaxError) -> Expr {
+    try parseBinary(minimumPrecedence: 1)
+  }
+
+  /// Parses a left-associative chain of binary operators binding at least as tightly as
+  /// `minimumPrecedence`.
+  mutating func parseBinary(minimumPrecedence: Int) throws(SyntaxError) -> Expr {
+    var left = try parseFactor()
+    var links = 0
+    defer { treeDepth -= links }
+    var progress = LoopProgressCondition()
+    while let (op, precedence) = Parser.binaryOperator(current.kind), precedence >= minimumPrecedence,
+      progress.evaluate(index)
+    {
+      links += 1
+      try extendChain()
+      advance()
+      let right = try parseBinary(minimumPrecedence: precedence + 1)
+      left = Expr(.binary(op, left, right), at: left.location)
+    }
+    return left
+  }
+
+  /// The binary operator a token spells and its precedence (1 for `|` up to 6 for `*`).
+  static func binaryOperator(_ kind: TokenKind) -> (BinaryOperator, Int)? {
+    guard case .punctuator(let p) = kind else { return nil }
+    switch p {
+    case .pipe: return (.bitwiseOr, 1)
+    case .caret: return (.bitwiseXor, 2)
+    case .ampersand: return (.bitwiseAnd, 3)
+    case .leftShift: return (.leftShift, 4)
+    case .rightShift: return (.rightShift, 4)
+    case .plus: return (.add, 5)
+    case .minus: return (.subtract, 5)
+    case .star: return (.multiply, 6)
+    case .slash: return (.divide, 6)
+    case .doubleSlash: return (.floorDivide, 6)
+    case .percent: return (.modulo, 6)
+    case .at: return (.matrixMultiply, 6)
+    default: return nil
+    }
+  }
+
+  /// factor: '+' factor | '-' factor | '~' factor | power
+  mutating func parseFactor() throws(SyntaxError) -> Expr {
+    let op: UnaryOperator
+    switch current.kind {
+    case .punctuator(.minus): op = .negate
+    case .punctuator(.plus): op = .plus
+    case .punctuator(.tilde): op = .invert
+    default: return try parsePower()
+    }
+    let opToken = advance()
+    try enterNesting()
+    defer { leaveNesting() }
+    let operand = try parseFactor()
+    return Expr(.unary(op, operand), at: location(of: opToken))
+  }
+
+  /// power: primary '**' factor | primary
+  ///
+  /// `**` is right-associative and binds tighter than a unary operator on its left
+  /// (`-2 ** 2` is `-(2 ** 2)`) but not on its right (`2 ** -1`).
+  mutating func parsePower() throws(SyntaxError) -> Expr {
+    let base = try parsePrimary()
+    guard eat(.doubleStar) != nil else { return base }
+    try enterNesting()
+    defer { leaveNesting() }
+    let exponent = try parseFactor()
+    return Expr(.binary(.power, base, exponent), at: base.location)
+  }
+
+  /// primary: primary '.' NAME | primary genexp | primary '(' [arguments] ')'
+  ///        | primary '[' slices ']' | atom
+  mutating func parsePrimary() throws(SyntaxError) -> Expr {
+    var expression = try parseAtom()
+    var links = 0
+    defer { treeDepth -= links }
+    var progress = LoopProgressCondition()
+    while progress.evaluate(index) {
+      switch current.kind {
+      case .punctuator(.dot), .punctuator(.leftParen), .punctuator(.leftBracket):
+        links += 1
+        try extendChain()
+      default:
+        return expression
+      }
+      switch current.kind {
+      case .punctuator(.dot):
+        advance()
+        let (name, _) = try expectName()
+        expression = Expr(.attribute(expression, name), at: expression.location)
+      case .punctuator(.leftParen):
+        let open = advance()
+        let arguments = try parseCallArguments(open: open)
+        expression = Expr(.call(expression, arguments), at: expression.location)
+      case .punctuator(.leftBracket):
+        advance()
+        let subscriptIndex = try parseSlices()
+        expression = Expr(.subscript(expression, index: subscriptIndex), at: expression.location)
+      default:
+        return expression
+      }
+    }
+    return expression
+  }
+}
+
+// MARK: - Calls and subscripts
+
+extension Parser {
+  /// The arguments of a call or class definition after `(`, through `)`:
+  ///
+  ///     arguments: ','.(starred_expression | named_expression | NAME '=' expression
+  ///                     | '**' expression)+ [','] | named_expression for_if_clauses
+  mutating func parseCallArguments(open: Token) throws(SyntaxError) -> [Argument] {
+    var arguments: [Argument] = []
+    var sawKeyword = false
+    var sawKeywordUnpacking = false
+    var keywordNames: Set<String> = []
+    var last: Expr?
+    var progress = LoopProgressCondition()
+    while !at(.rightParen) && progress.evaluate(index) {
+      if let star = eat(.star) {
+        let value = try parseExpression()
+        if sawKeywordUnpacking {
+          throw error(.iterableUnpackingFollowsKeywordUnpacking, at: location(of: star))
+        }
+        arguments.append(.unpacked(value))
+        last = value
+      } else if eat(.doubleStar) != nil {
+        let value = try parseExpression()
+        arguments.append(.unpackedKeywords(value))
+        sawKeywordUnpacking = true
+        last = value
+      } else if at(.name) && peek().kind == .punctuator(.equal) {
+        let nameToken = advance()
+        advance()
+        let value = try parseExpression()
+        let name = text(of: nameToken)
+        if !keywordNames.insert(name).inserted {
+          deferError(.keywordArgumentRepeated(name), at: location(of: nameToken))
+        }
+        arguments.append(.keyword(KeywordArgument(name: name, value: value, location: location(of: nameToken))))
+        sawKeyword = true
+        last = value
+      } else {
+        var value = try parseNamedExpression()
+        if at(.for) {
+          let clauses = try parseComprehensionClauses(element: value)
+          value = Expr(.generator(value, clauses), at: location(of: open))
+          if !arguments.isEmpty || !at(.rightParen) {
+            throw error(.unparenthesizedGenerator, at: value.location)
+          }
+        } else if at(.equal) {
+          throw error(.assignmentInArgument, at: value.location)
+        }
+        if sawKeywordUnpacking {
+          throw error(.positionalFollowsKeywordUnpacking, at: value.location)
+        }
+        if sawKeyword {
+          throw error(.positionalFollowsKeyword, at: value.location)
+        }
+        arguments.append(.positional(value))
+        last = value
+      }
+      guard eat(.comma) != nil else { break }
+    }
+    try expectClosing(.rightParen, after: last)
+    return arguments
+  }
+
+  /// slices: slice | ','.(slice | starred_expression)+ [','], after `[`, through `]`.
+  ///
+  /// Several items make a tuple index, as in Python's AST: `t[i, 0:4]` is
+  /// `subscript(t, tuple(i, slice(0, 4)))`.
+  mutating func parseSlices() throws(SyntaxError) -> Expr {
+    var items: [Expr] = []
+    var sawComma = false
+    var progress = LoopProgressCondition()
+    while progress.evaluate(index) {
+      if let star = eat(.star) {
+        items.append(try parseStarred(star))
+      } else {
+        items.append(try parseSlice())
+      }
+      guard eat(.comma) != nil else { break }
+      sawComma = true
+      if at(.rightBracket) { break }
+    }
+    try expectClosing(.rightBracket, after: items.last)
+    if items.count == 1, !sawComma, let only = items.first { return only }
+    return Expr(.tuple(items), at: items.first?.location ?? location(of: current))
+  }
+
+  /// slice: [expression] ':' [expression] [':' [expression]] | named_expression
+  mutating func parseSlice() throws(SyntaxError) -> Expr {
+    let start = location(of: current)
+    var lower: Expr?
+    if !at(.colon) {
+      let expression = try parseNamedExpression()
+      guard at(.colon) else { return expression }
+      lower = expression
+    }
+    advance()
+    let upper = startsExpression(current) && !at(.star) ? try parseExpression() : nil
+    var step: Expr?
+    if eat(.colon) != nil, startsExpression(current) && !at(.star) {
+      step = try parseExpression()
+    }
+    return Expr(.slice(lower: lower, upper: upper, step: step), at: start)
+  }
+
+  /// Consumes the closing bracket `punctuator`, or throws CPython's
+  /// `invalid syntax. Perhaps you forgot a comma?` when another expression follows `last`
+  /// directly, or `invalid syntax`.
+  @discardableResult
+  mutating func expectClosing(_ punctuator: Punctuator, after last: Expr?) throws(SyntaxError) -> Token {
+    if let token = eat(punctuator) { return token }
+    if let last, startsExpression(current), !at(.star) {
+      let legacyPrint: Bool =
+        if case .name = last.kind, at(.string) || at(.fstringStart) { true } else { false }
+      if !legacyPrint { throw error(.missingComma, at: last.location) }
+    }
+    throw invalidSyntax()
+  }
+}
