@@ -67,7 +67,7 @@ public struct Verifier: Sendable {
   }
 
   /// Checks a tensor declaration's shape and on-chip limits.
-  func verifyDecl(_ t: TensorDecl) throws(KernelError) {
+  public func verifyDecl(_ t: TensorDecl) throws(KernelError) {
     if t.shape.contains(where: { $0 < 1 }) {
       throw KernelError(.invalidShape(tensor: t.name, shape: t.shape), at: t.location)
     }

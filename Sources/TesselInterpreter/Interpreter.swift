@@ -120,6 +120,29 @@ public struct Interpreter: Sendable {
     return RunResult(outputs: outputs.map(Interpreter.unpoisoned), parameters: params, report: report)
   }
 
+  /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in
+  /// ``Kernel/tensors`` order; a local given as poison counts as never written) and returns every
+  /// tensor's final contents, poison kept. ``CoreSession`` runs single instructions this way.
+  public func runPreset(_ initial: [[Float]]) throws(KernelError) -> (tensors: [[Float]], report: RunReport) {
+    guard initial.count == kernel.tensors.count else {
+      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.tensors.count) tensors", actual: "\(initial.count)"))
+    }
+    let state = ExecutionState(interpreter: self)
+    defer { state.release() }
+    for (i, t) in kernel.tensors.enumerated() {
+      guard initial[i].count == t.elementCount else {
+        throw KernelError(.argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(initial[i].count)"))
+      }
+      let base = state.arena + tensorOffsets[i]
+      initial[i].withUnsafeBufferPointer { src in
+        for j in 0..<src.count { base[j] = src[j] }
+      }
+    }
+    for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance) }
+    let values = kernel.tensors.indices.map { state.values(of: TensorID($0)) }
+    return (values, state.report())
+  }
+
   /// Replaces poison by NaN in values handed back to the host.
   static func unpoisoned(_ v: [Float]) -> [Float] {
     v.map { Poison.isPoison($0) ? Float.nan : $0 }
