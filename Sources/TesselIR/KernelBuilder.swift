@@ -102,6 +102,22 @@ public struct KernelBuilder: Sendable {
     kernel.name = name
   }
 
+  /// Renames a tensor (a front end names a result tile after the variable it is bound to).
+  public mutating func renameTensor(_ id: TensorID, to name: String) {
+    kernel.tensors[id.index].name = name
+  }
+
+  /// The number of instructions emitted so far.
+  public var instructionCount: Int { kernel.instructions.count }
+
+  /// The instruction at `index`.
+  public func instruction(at index: Int) -> Instruction { kernel.instructions[index] }
+
+  /// Replaces the instruction at `index` (a front end retargets a result into its final place).
+  public mutating func replaceInstruction(at index: Int, with instruction: Instruction) {
+    kernel.instructions[index] = instruction
+  }
+
   /// The declaration of a tensor built so far.
   public func tensor(_ id: TensorID) -> TensorDecl { kernel.tensors[id.index] }
 

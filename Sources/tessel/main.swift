@@ -8,7 +8,7 @@ struct TesselCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tessel",
     abstract: "Run, check and explore NKI tile kernels on a simulated NeuronCore.",
-    subcommands: [Demo.self, Targets.self, Inspect.self])
+    subcommands: [Run.self, Check.self, IR.self, Demo.self, Targets.self, Inspect.self])
 }
 
 /// Options shared by commands that pick a target.
@@ -25,9 +25,160 @@ struct TargetOption: ParsableArguments {
 }
 
 /// Prints a diagnostic on standard error and exits with status 1 (a kernel error).
-func failKernel(_ d: Diagnostic) -> Never {
-  FileHandle.standardError.write(Data(DiagnosticRenderer().render(d).utf8))
+func failKernel(_ d: Diagnostic, source: String? = nil, file: String? = nil) -> Never {
+  let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+  let renderer = DiagnosticRenderer { name in name == file ? lines : nil }
+  FileHandle.standardError.write(Data(renderer.render(d).utf8))
   exit(1)
+}
+
+/// Prints a usage error and exits with status 2.
+func failUsage(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  exit(2)
+}
+
+/// Options shared by `run`, `check` and `ir`.
+struct KernelOptions: ParsableArguments {
+  @ArgumentParser.Argument(help: "The NKI kernel file (.py).") var file: String
+  @Option(help: "The kernel function to run (default: the file's only @nki.jit function).") var kernel: String?
+  @Option(help: "SPMD launch grid, e.g. 4,2.") var grid: String?
+  @OptionGroup var targetOption: TargetOption
+  @ArgumentParser.Argument(parsing: .allUnrecognized, help: "Arguments: FILE.npy[:DTYPE], SHAPExSHAPE:DTYPE, Python literals, or NAME=ARG.")
+  var arguments: [String] = []
+
+  func invocation() -> KernelInvocation {
+    guard let target = Target(rawValue: targetOption.target) else { failUsage("unknown target '\(targetOption.target)'; expected trn1, trn2 or trn3") }
+    var inv = KernelInvocation(file: file, kernel: kernel, target: target)
+    do {
+      if let grid { inv.grid = try KernelInvocation.parseGrid(grid) }
+      try inv.addArguments(arguments)
+    } catch { failUsage(error.message) }
+    return inv
+  }
+
+  /// Loads, traces and verifies, exiting with the right status on failure.
+  func prepare(requireData: Bool) -> PreparedRun {
+    let inv = invocation()
+    do {
+      return try inv.prepare(requireData: requireData)
+    } catch let e as UsageError {
+      failUsage(e.message)
+    } catch let e as TraceError {
+      if case .usage(let m) = e.kind { failUsage(m) }
+      let source = (try? String(contentsOfFile: file, encoding: .utf8))
+      failKernel(e.diagnostic, source: source, file: file)
+    } catch {
+      failUsage("\(error)")
+    }
+  }
+}
+
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Trace an NKI kernel file and run it on .npy inputs.")
+  @OptionGroup var options: KernelOptions
+  @Option(name: .shortAndLong, help: "Write a returned tensor (in order) to PATH, or a parameter's final contents with PARAM=PATH.")
+  var output: [String] = []
+  @Option(help: "Run the traced kernel N times and print timing on stderr.") var `repeat`: Int = 1
+  @Flag(help: "Print a JSON report on stdout.") var json = false
+
+  func run() throws {
+    if `repeat` < 1 { failUsage("--repeat must be at least 1") }
+    let t0 = Date()
+    let prepared = options.prepare(requireData: true)
+    let traceMs = Date().timeIntervalSince(t0) * 1000
+    let kernel = prepared.traced.kernel
+    var arrays: [HostArray] = []
+    for (i, d) in prepared.data.enumerated() {
+      guard let d else { failUsage("no data for kernel parameter '\(kernel.parameters[i].name)'") }
+      arrays.append(d)
+    }
+    // Check -o targets before running.
+    var outputs: [(name: String?, path: String)] = []
+    for o in output {
+      if let eq = o.firstIndex(of: "="), !o[..<eq].contains("/") {
+        let name = String(o[..<eq])
+        guard kernel.parameters.contains(where: { $0.name == name }) else {
+          failUsage("-o \(o): the kernel has no parameter '\(name)' (parameters: \(kernel.parameters.map(\.name).joined(separator: ", ")))")
+        }
+        outputs.append((name, String(o[o.index(after: eq)...])))
+      } else {
+        outputs.append((nil, o))
+      }
+    }
+    let returned = outputs.filter { $0.name == nil }.count
+    if returned > kernel.outputs.count {
+      failUsage("\(returned) -o paths given but the kernel returns \(kernel.outputs.count) tensor(s)")
+    }
+    let source = prepared.source
+    let target = options.invocation().target
+    let runs = `repeat`
+    let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double]) in
+      let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
+      var last: HostRunResult?
+      var times: [Double] = []
+      for _ in 0..<runs {
+        let s = Date()
+        last = try interpreter.run(hostArrays: arrays)
+        times.append(Date().timeIntervalSince(s) * 1000)
+      }
+      guard let last else { throw KernelError(.malformed("no run")) }
+      return (last, times)
+    }
+    let result: HostRunResult
+    let times: [Double]
+    switch outcome {
+    case .success(let (r, t)):
+      result = r
+      times = t
+    case .failure(let e):
+      failKernel(TraceError(.kernel(e), at: e.location).diagnostic, source: source, file: options.file)
+    }
+    if `repeat` > 1 {
+      let sorted = times.sorted()
+      let median = sorted[sorted.count / 2]
+      FileHandle.standardError.write(Data(String(format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d\n", traceMs, median, `repeat`).utf8))
+    }
+    var k = 0
+    for o in outputs {
+      let arr: HostArray?
+      if let name = o.name { arr = result.parameters[name] } else { arr = result.outputs[k]; k += 1 }
+      guard let arr else { continue }
+      do { try arr.writeNPY(to: o.path) } catch { failUsage("cannot write \(o.path): \(error)") }
+    }
+    let renderer = DiagnosticRenderer { name in name == options.file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil }
+    for w in result.report.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    if json {
+      print(RunReportJSON.render(result, kernel: kernel))
+    } else if outputs.isEmpty {
+      for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
+    }
+  }
+}
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Trace and verify an NKI kernel without running it.")
+  @OptionGroup var options: KernelOptions
+  func run() {
+    let prepared = options.prepare(requireData: false)
+    let k = prepared.traced.kernel
+    do {
+      let interpreter = try Interpreter(kernel: k, options: RunOptions(target: options.invocation().target))
+      print("ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition")
+    } catch {
+      failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
+    }
+  }
+}
+
+struct IR: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "ir", abstract: "Trace an NKI kernel and print its IR.")
+  @OptionGroup var options: KernelOptions
+  @Flag(help: "Show source locations.") var locations = false
+  func run() {
+    let prepared = options.prepare(requireData: false)
+    print(prepared.traced.kernel.printed(locations: locations), terminator: "")
+  }
 }
 
 struct Demo: ParsableCommand {

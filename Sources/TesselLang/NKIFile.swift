@@ -1,0 +1,226 @@
+import TesselIR
+
+/// A kernel argument given from outside: an HBM tensor's shape and dtype, or a Python literal.
+public enum KernelArgument: Sendable, Hashable {
+  /// An HBM tensor (its data is supplied when the traced kernel runs).
+  case tensor(shape: [Int], dtype: DType)
+  /// A compile-time constant.
+  case literal(PythonLiteral)
+}
+
+/// A Python literal passed to a kernel parameter (`tessel run k.py 128 eps=1e-5 mode=None`).
+public indirect enum PythonLiteral: Sendable, Hashable {
+  case none
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
+  case tuple([PythonLiteral])
+}
+
+/// A kernel traced to the IR, with the names of its HBM parameters in order.
+public struct TracedKernel: Sendable {
+  /// The verified kernel.
+  public var kernel: Kernel
+  /// The kernel function's name.
+  public var name: String
+}
+
+/// An NKI Python source file: parsed once, traced on demand for given argument shapes.
+///
+/// ```swift
+/// let file = try NKIFile(source: text, file: "add.py")
+/// file.kernelNames                       // ["tensor_add_kernel"]
+/// let traced = try file.trace(arguments: [.tensor(shape: [256, 512], dtype: .float32),
+///                                          .tensor(shape: [256, 512], dtype: .float32)])
+/// print(traced.kernel.printed())
+/// ```
+public struct NKIFile: Sendable {
+  /// The file name used in diagnostics.
+  public let file: String
+  /// The source text.
+  public let source: String
+  /// The syntax tree.
+  public let module: Module
+
+  /// Parses NKI Python source.
+  public init(source: String, file: String) throws(TraceError) {
+    self.file = file
+    self.source = source
+    do {
+      module = try parseModule(source: source, file: file)
+    } catch {
+      throw TraceError(.syntax(error), at: error.location)
+    }
+  }
+
+  /// Reads and parses a file.
+  public static func load(path: String) throws(TraceError) -> NKIFile {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw TraceError(.usage("cannot read kernel file '\(path)'"), at: .unknown)
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw TraceError(.usage("kernel file '\(path)' is not UTF-8 text"), at: .unknown)
+    }
+    return try NKIFile(source: text, file: path)
+  }
+
+  /// Decorators that mark a kernel entry point.
+  static let kernelDecorators: Set<String> = [
+    "nki.jit", "jit", "nki.baremetal", "baremetal", "nki.benchmark", "benchmark", "nki.profile", "profile",
+    "nki.compiler.skip_middle_end_transformations", "nki.simulate_kernel",
+  ]
+
+  /// The top-level functions decorated as NKI kernels, in file order.
+  public var kernelNames: [String] {
+    module.statements.compactMap { s in
+      guard case .functionDef(let f) = s.kind else { return nil }
+      let decorated = f.decorators.contains { d in
+        let n = Tracer.dottedName(d)
+        return NKIFile.kernelDecorators.contains(n) || n.hasSuffix(".jit") || n.hasSuffix(".baremetal")
+      }
+      return decorated ? f.name : nil
+    }
+  }
+
+  /// Every top-level function name.
+  public var functionNames: [String] {
+    module.statements.compactMap { s in
+      if case .functionDef(let f) = s.kind { return f.name }
+      return nil
+    }
+  }
+
+  /// Traces a kernel of the file for the given arguments into a verified IR kernel.
+  ///
+  /// - Parameters:
+  ///   - kernel: the function to trace; nil picks the file's only decorated kernel.
+  ///   - arguments: positional arguments in order.
+  ///   - keywords: keyword arguments by parameter name.
+  ///   - grid: the SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
+  ///   - target: the Trainium generation whose rules and constants apply.
+  public func trace(
+    kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
+    grid: [Int] = [], target: Target = .trn2
+  ) throws(TraceError) -> TracedKernel {
+    let name = try chooseKernel(kernel)
+    // Module level: run top-level statements; failures bind their names to the error.
+    let globals = Scope(parent: nil)
+    let moduleTracer = Tracer(kernelName: "<module>", file: file, target: target, globals: globals, grid: grid)
+    for s in module.statements {
+      do {
+        _ = try moduleTracer.exec(s, globals)
+      } catch {
+        bindFailure(s, error, globals)
+      }
+    }
+    guard case .function(let fn)? = globals.names[name] else {
+      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    }
+    let tracer = Tracer(kernelName: name, file: file, target: target, globals: globals, grid: grid)
+    let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
+    func value(_ a: KernelArgument, for param: String) -> Value {
+      switch a {
+      case .tensor(let shape, let dtype):
+        let loc = params.first { $0.name == param }?.location ?? fn.location
+        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+        return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
+      case .literal(let l): return Self.value(l)
+      }
+    }
+    let positionalParams = fn.parameters.positionalOnly + fn.parameters.positional
+    if arguments.count > positionalParams.count && fn.parameters.variadic == nil {
+      throw TraceError(.usage("kernel '\(name)' takes \(positionalParams.count) positional arguments (\(positionalParams.map(\.name).joined(separator: ", "))) but \(arguments.count) were given"), at: fn.location)
+    }
+    var positional: [Value] = []
+    for (i, a) in arguments.enumerated() {
+      positional.append(value(a, for: i < positionalParams.count ? positionalParams[i].name : "arg\(i)"))
+    }
+    var kw: [(String, Value)] = []
+    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) {
+      guard params.contains(where: { $0.name == k }) || fn.parameters.keywordVariadic != nil else {
+        throw TraceError(.usage("kernel '\(name)' has no parameter '\(k)' (parameters: \(params.map(\.name).joined(separator: ", ")))"), at: fn.location)
+      }
+      kw.append((k, value(a, for: k)))
+    }
+    for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name) {
+      throw TraceError(.usage("missing argument for kernel parameter '\(p.name)'"), at: fn.location)
+    }
+    let result = try tracer.callFunction(fn, positional, kw, at: fn.location)
+    var outputs: [TensorID] = []
+    func addOutput(_ v: Value) throws(TraceError) {
+      switch v {
+      case .none: break
+      case .tensor(let t):
+        let d = tracer.builder.tensor(t.id)
+        guard d.space.isHBM else {
+          throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: fn.location)
+        }
+        guard t.view.isWhole(of: d.shape) else {
+          throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: fn.location)
+        }
+        outputs.append(t.id)
+      case .tuple(let xs):
+        for x in xs { try addOutput(x) }
+      case .list(let b):
+        for x in b.items { try addOutput(x) }
+      default:
+        throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: fn.location)
+      }
+    }
+    try addOutput(result)
+    tracer.builder.setOutputs(outputs)
+    tracer.builder.setGrid(grid)
+    do {
+      let k = try tracer.builder.finish(target: target)
+      return TracedKernel(kernel: k, name: name)
+    } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
+  }
+
+  func chooseKernel(_ requested: String?) throws(TraceError) -> String {
+    if let requested {
+      guard functionNames.contains(requested) else {
+        throw TraceError(.usage("no function named '\(requested)' in \(file) (kernels: \(kernelNames.joined(separator: ", ")))"), at: .unknown)
+      }
+      return requested
+    }
+    let ks = kernelNames
+    if ks.count == 1, let k = ks.first { return k }
+    if ks.isEmpty {
+      throw TraceError(.usage("no function decorated with @nki.jit (or @nki.baremetal, ...) in \(file); pass --kernel NAME"), at: .unknown)
+    }
+    throw TraceError(.usage("\(file) defines several kernels (\(ks.joined(separator: ", "))); pass --kernel NAME"), at: .unknown)
+  }
+
+  func bindFailure(_ s: Stmt, _ error: TraceError, _ scope: Scope) {
+    func names(_ e: Expr) -> [String] {
+      switch e.kind {
+      case .name(let n): return [n]
+      case .tuple(let xs), .list(let xs): return xs.flatMap(names)
+      case .starred(let x): return names(x)
+      default: return []
+      }
+    }
+    switch s.kind {
+    case .assign(let targets, _): for t in targets { for n in names(t) { scope.names[n] = .failed(error) } }
+    case .annotatedAssign(let t, _, _): for n in names(t) { scope.names[n] = .failed(error) }
+    case .augmentedAssign(let t, _, _): for n in names(t) { scope.names[n] = .failed(error) }
+    default: break
+    }
+  }
+
+  static func value(_ l: PythonLiteral) -> Value {
+    switch l {
+    case .none: return .none
+    case .bool(let b): return .bool(b)
+    case .int(let i): return .int(i)
+    case .float(let f): return .float(f)
+    case .string(let s): return .string(s)
+    case .tuple(let xs): return .tuple(xs.map(value))
+    }
+  }
+}
+
+import Foundation

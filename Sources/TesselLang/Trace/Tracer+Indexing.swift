@@ -1,0 +1,395 @@
+import TesselIR
+
+/// One entry of a subscript after evaluation.
+enum IndexEntry {
+  case scalar(AffineExpr)
+  case grid(IndexGrid)
+  case slice(start: AffineExpr?, stop: AffineExpr?, step: Int)
+  case newAxis
+  case ellipsis
+}
+
+extension Tracer {
+  // MARK: - Symbolic index arithmetic
+
+  func asGrid(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexGrid? {
+    switch v {
+    case .index(let g): return g
+    case .int(let i): return IndexGrid(AffineExpr(constant: i))
+    case .bool(let b): return IndexGrid(AffineExpr(constant: b ? 1 : 0))
+    case .float(let f) where f == f.rounded(): return IndexGrid(AffineExpr(constant: Int(f)))
+    default: return nil
+    }
+  }
+
+  /// Broadcasts two grids to a common shape (numpy rules), zeroing coefficients of expanded dims.
+  func broadcastGrids(_ a: IndexGrid, _ b: IndexGrid, at loc: SourceLocation) throws(TraceError) -> (IndexGrid, IndexGrid) {
+    let rank = max(a.shape.count, b.shape.count)
+    var x = a.padded(to: rank), y = b.padded(to: rank)
+    for d in 0..<rank where x.shape[d] != y.shape[d] {
+      if x.shape[d] == 1 {
+        x.shape[d] = y.shape[d]
+        x.coefficients[d] = 0
+      } else if y.shape[d] == 1 {
+        y.shape[d] = x.shape[d]
+        y.coefficients[d] = 0
+      } else {
+        throw TraceError.python("ValueError", "index shapes \(a.shape) and \(b.shape) cannot be broadcast together", at: loc)
+      }
+    }
+    return (x, y)
+  }
+
+  func indexArithmetic(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
+      throw TraceError.python("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+    }
+    let aConst = a.shape.isEmpty && a.base.isConstant, bConst = b.shape.isEmpty && b.base.isConstant
+    switch op {
+    case .add, .subtract:
+      let (x, y) = try broadcastGrids(a, b, at: loc)
+      let s = op == .add ? 1 : -1
+      return .index(IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
+                              base: x.base + y.base * s))
+    case .multiply:
+      if bConst { return .index(IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)) }
+      if aConst { return .index(IndexGrid(shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)) }
+    case .floorDivide, .modulo:
+      if aConst && bConst {
+        let x = a.base.constant, y = b.base.constant
+        if y == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }
+        return .int(op == .floorDivide ? pyFloorDiv(x, y) : x - pyFloorDiv(x, y) * y)
+      }
+    default: break
+    }
+    throw TraceError(.kernel(KernelError(.unsupported("index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"))), at: loc)
+  }
+
+  func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
+      if op == .equal || op == .is { return .bool(false) }
+      if op == .notEqual || op == .isNot { return .bool(true) }
+      throw TraceError.python("TypeError", "cannot compare '\(l.typeName)' and '\(r.typeName)'", at: loc)
+    }
+    let (x, y) = try broadcastGrids(a, b, at: loc)
+    let diff = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 - $1 }, base: x.base - y.base)
+    if diff.coefficients.allSatisfy({ $0 == 0 }) && diff.base.isConstant {
+      let v = diff.base.constant
+      switch op {
+      case .equal, .is: return .bool(v == 0)
+      case .notEqual, .isNot: return .bool(v != 0)
+      case .less: return .bool(v < 0)
+      case .lessEqual: return .bool(v <= 0)
+      case .greater: return .bool(v > 0)
+      case .greaterEqual: return .bool(v >= 0)
+      default: break
+      }
+    }
+    let cmp: AffineCondition.Comparison
+    switch op {
+    case .less: cmp = .less
+    case .lessEqual: cmp = .lessEqual
+    case .greater: cmp = .greater
+    case .greaterEqual: cmp = .greaterEqual
+    case .equal: cmp = .equal
+    case .notEqual: cmp = .notEqual
+    default: throw TraceError.python("TypeError", "'\(op.rawValue)' is not supported on indices", at: loc)
+    }
+    return .predicate([GridCondition(shape: diff.shape, coefficients: diff.coefficients, offset: diff.base, comparison: cmp)])
+  }
+
+  /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
+  func maskConditions(_ v: Value?, rank: Int, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
+    guard let v else { return [] }
+    switch v {
+    case .none: return []
+    case .bool(true): return []
+    case .predicate(let conds):
+      var out: [AffineCondition] = []
+      for c in conds {
+        var coef = c.coefficients
+        if coef.count < rank { coef = Array(repeating: 0, count: rank - coef.count) + coef }
+        while coef.count > rank {
+          guard coef.first == 0 else {
+            throw TraceError(.kernel(KernelError(.invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))), at: loc)
+          }
+          coef.removeFirst()
+        }
+        out.append(AffineCondition(coefficients: coef, offset: c.offset, comparison: c.comparison))
+      }
+      return out
+    default:
+      throw TraceError(.kernel(KernelError(.invalidMask("mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"))), at: loc)
+    }
+  }
+
+  // MARK: - Subscripts
+
+  func evalIndex(_ index: Expr, _ scope: Scope) throws(TraceError) -> [IndexEntry] {
+    var parts: [Expr]
+    if case .tuple(let xs) = index.kind { parts = xs } else { parts = [index] }
+    var out: [IndexEntry] = []
+    for p in parts {
+      if case .slice(let lo, let hi, let st) = p.kind {
+        let l = try lo.map { (x) throws(TraceError) in try affine(try eval(x, scope), at: x.location) }
+        let h = try hi.map { (x) throws(TraceError) in try affine(try eval(x, scope), at: x.location) }
+        var step = 1
+        if let st { step = try intValue(try eval(st, scope), at: st.location) }
+        if step == 0 { throw TraceError.python("ValueError", "slice step cannot be zero", at: p.location) }
+        out.append(.slice(start: l, stop: h, step: step))
+        continue
+      }
+      out.append(try indexEntry(try eval(p, scope), at: p.location))
+    }
+    return out
+  }
+
+  func indexEntry(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexEntry {
+    switch v {
+    case .none: return .newAxis
+    case .ellipsis: return .ellipsis
+    case .int(let i): return .scalar(AffineExpr(constant: i))
+    case .bool(let b): return .scalar(AffineExpr(constant: b ? 1 : 0))
+    case .index(let g): return g.shape.isEmpty ? .scalar(g.base) : .grid(g)
+    case .slice(let lo, let hi, let st):
+      let l: AffineExpr? = { if case .none = lo { return nil }; return try? affine(lo, at: loc) }()
+      let h: AffineExpr? = { if case .none = hi { return nil }; return try? affine(hi, at: loc) }()
+      var step = 1
+      if case .int(let s) = st { step = s }
+      if step == 0 { throw TraceError.python("ValueError", "slice step cannot be zero", at: loc) }
+      return .slice(start: l, stop: h, step: step)
+    case .tensor:
+      throw TraceError.unsupported("indirect (tile-valued) indexing", at: loc)
+    case .failed(let e): throw e
+    default:
+      throw TraceError.python("TypeError", "indices must be integers, slices or nl.arange indices, not \(v.typeName)", at: loc)
+    }
+  }
+
+  func affine(_ v: Value, at loc: SourceLocation) throws(TraceError) -> AffineExpr {
+    switch v {
+    case .int(let i): return AffineExpr(constant: i)
+    case .bool(let b): return AffineExpr(constant: b ? 1 : 0)
+    case .index(let g) where g.shape.isEmpty: return g.base
+    case .float(let f) where f == f.rounded(): return AffineExpr(constant: Int(f))
+    case .failed(let e): throw e
+    default: throw TraceError.python("TypeError", "slice indices must be integers or loop indices, not \(v.typeName)", at: loc)
+    }
+  }
+
+  /// The view `t[entries]`.
+  func subscriptTensor(_ t: TensorRef, _ entriesIn: [IndexEntry], at loc: SourceLocation) throws(TraceError) -> TensorRef {
+    let v = t.view
+    let rank = v.dims.count
+    let decl = builder.tensor(t.id)
+    // Expand `...` and pad with full slices.
+    var entries: [IndexEntry] = []
+    let consuming = entriesIn.filter { if case .newAxis = $0 { return false }; if case .ellipsis = $0 { return false }; return true }.count
+    if consuming > rank {
+      throw TraceError.python("IndexError", "too many indices for tensor `\(decl.name)`: it has \(rank) dimensions but \(consuming) were indexed", at: loc)
+    }
+    var sawEllipsis = false
+    for e in entriesIn {
+      if case .ellipsis = e {
+        if sawEllipsis { throw TraceError.python("IndexError", "an index can only have a single ellipsis ('...')", at: loc) }
+        sawEllipsis = true
+        for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) }
+      } else {
+        entries.append(e)
+      }
+    }
+    if !sawEllipsis { for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) } }
+
+    let hasGrid = entries.contains { if case .grid = $0 { return true }; return false }
+    let tRank = decl.shape.count
+    var start = v.start
+    var dims: [View.Dim] = []
+    func addStart(_ e: AffineExpr, along dim: View.Dim) {
+      for k in 0..<tRank where dim.steps[k] != 0 { start[k] = start[k] + e * dim.steps[k] }
+    }
+    if hasGrid {
+      for e in entries {
+        switch e {
+        case .slice(let s, let st, _) where s != nil || st != nil:
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        case .newAxis:
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        default: break
+        }
+      }
+      // Broadcast every grid to one shape.
+      var grids: [IndexGrid] = []
+      var vd = 0
+      var shape: [Int] = []
+      for e in entries {
+        if case .grid(let g) = e {
+          if g.shape.count == 1 && g.shape[0] > 1 {
+            throw TraceError.python("IndexError", "indexing tensor `\(decl.name)` with 1d arange is not supported", at: loc)
+          }
+          if shape.count < g.shape.count { shape = Array(repeating: 1, count: g.shape.count - shape.count) + shape }
+          let pg = g.padded(to: shape.count)
+          for d in shape.indices {
+            if shape[d] == 1 { shape[d] = pg.shape[d] } else if pg.shape[d] != 1 && pg.shape[d] != shape[d] {
+              throw TraceError.python("IndexError", "shape mismatch: indexing arrays could not be broadcast together", at: loc)
+            }
+          }
+        }
+      }
+      for e in entries {
+        switch e {
+        case .scalar(let s): grids.append(IndexGrid(shape: Array(repeating: 1, count: shape.count), coefficients: Array(repeating: 0, count: shape.count), base: s))
+        case .grid(let g):
+          var pg = g.padded(to: shape.count)
+          for d in shape.indices where pg.shape[d] == 1 && shape[d] != 1 { pg.coefficients[d] = 0 }
+          grids.append(pg)
+        case .slice:
+          // A full slice `:` alongside grids: walk the whole dimension as a new trailing grid dim.
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        default: break
+        }
+      }
+      dims = shape.map { View.Dim(count: $0, steps: Array(repeating: 0, count: tRank)) }
+      for (u, g) in grids.enumerated() {
+        let ud = v.dims[u]
+        addStart(g.base, along: ud)
+        for d in shape.indices where g.coefficients[d] != 0 {
+          for k in 0..<tRank { dims[d].steps[k] += g.coefficients[d] * ud.steps[k] }
+        }
+      }
+      _ = vd
+      vd = 0
+    } else {
+      var u = 0
+      for e in entries {
+        switch e {
+        case .newAxis:
+          dims.append(View.Dim(count: 1, steps: Array(repeating: 0, count: tRank)))
+        case .scalar(var s):
+          let n = v.dims[u].count
+          if s.isConstant && s.constant < 0 { s = s + n }
+          if s.isConstant && (s.constant < 0 || s.constant >= n) {
+            throw TraceError(.kernel(KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))), at: loc)
+          }
+          addStart(s, along: v.dims[u])
+          u += 1
+        case .slice(let s, let e, let step):
+          let n = v.dims[u].count
+          func norm(_ x: AffineExpr?, _ dflt: Int) -> AffineExpr {
+            guard var x else { return AffineExpr(constant: dflt) }
+            if x.isConstant && x.constant < 0 { x = x + n }
+            if x.isConstant { x = AffineExpr(constant: min(max(x.constant, step > 0 ? 0 : -1), n)) }
+            return x
+          }
+          let lo = norm(s, step > 0 ? 0 : n - 1)
+          let hi = norm(e, step > 0 ? n : -1)
+          let extent = hi - lo
+          guard extent.isConstant else {
+            throw TraceError.python("IndexError", "the size of slice \(lo.formatted { self.builder.kernel.indexVars[$0.index].name }):\(hi.formatted { self.builder.kernel.indexVars[$0.index].name }) depends on a loop index; use nl.ds(start, size)", at: loc)
+          }
+          let count = step > 0 ? max(0, (extent.constant + step - 1) / step) : max(0, (-extent.constant + (-step) - 1) / (-step))
+          if count == 0 {
+            throw TraceError.python("IndexError", "empty slice of tensor `\(decl.name)` on dimension \(u)", at: loc)
+          }
+          addStart(lo, along: v.dims[u])
+          dims.append(View.Dim(count: count, steps: v.dims[u].steps.map { $0 * step }))
+          u += 1
+        default:
+          u += 1
+        }
+      }
+    }
+    return TensorRef(id: t.id, view: View(tensor: t.id, start: start, dims: dims))
+  }
+
+  /// `value[index]` for any value.
+  func subscriptValue(_ b: Value, _ index: Expr, _ scope: Scope, at loc: SourceLocation) throws(TraceError) -> Value {
+    switch b {
+    case .tensor(let t):
+      return .tensor(try subscriptTensor(t, try evalIndex(index, scope), at: loc))
+    case .index(let g):
+      // `nl.arange(n)[:, None]` and friends.
+      let entries = try evalIndex(index, scope)
+      var shape: [Int] = [], coef: [Int] = []
+      var d = 0
+      for e in entries {
+        switch e {
+        case .newAxis: shape.append(1); coef.append(0)
+        case .slice(nil, nil, 1):
+          guard d < g.shape.count else { throw TraceError.python("IndexError", "too many indices for index", at: loc) }
+          shape.append(g.shape[d]); coef.append(g.coefficients[d]); d += 1
+        case .ellipsis:
+          while d < g.shape.count { shape.append(g.shape[d]); coef.append(g.coefficients[d]); d += 1 }
+        default:
+          throw TraceError.unsupported("this subscript of an nl.arange index (use [:, None] or [None, :])", at: loc)
+        }
+      }
+      while d < g.shape.count { shape.append(g.shape[d]); coef.append(g.coefficients[d]); d += 1 }
+      return .index(IndexGrid(shape: shape, coefficients: coef, base: g.base))
+    case .mgrid:
+      return try mgrid(index, scope, at: loc)
+    case .tuple, .list:
+      let items: [Value]
+      if case .list(let box) = b { items = box.items } else if case .tuple(let t) = b { items = t } else { items = [] }
+      if case .slice(let lo, let hi, let st) = index.kind {
+        let n = items.count
+        var step = 1
+        if let st { step = try intValue(try eval(st, scope), at: loc) }
+        if step == 0 { throw TraceError.python("ValueError", "slice step cannot be zero", at: loc) }
+        func clamp(_ x: Int) -> Int { let y = x < 0 ? x + n : x; return step > 0 ? min(max(y, 0), n) : min(max(y, -1), n - 1) }
+        let l = try lo.map { (x) throws(TraceError) in clamp(try intValue(try eval(x, scope), at: loc)) } ?? (step > 0 ? 0 : n - 1)
+        let h = try hi.map { (x) throws(TraceError) in clamp(try intValue(try eval(x, scope), at: loc)) } ?? (step > 0 ? n : -1)
+        var out: [Value] = []
+        var i = l
+        while (step > 0 && i < h) || (step < 0 && i > h) { out.append(items[i]); i += step }
+        if case .list = b { return .list(ListBox(out)) }
+        return .tuple(out)
+      }
+      let i = try intValue(try eval(index, scope), at: index.location)
+      let k = i < 0 ? i + items.count : i
+      guard k >= 0 && k < items.count else {
+        throw TraceError.python("IndexError", "\(b.typeName) index out of range", at: loc)
+      }
+      return items[k]
+    case .dict(let d):
+      let key = try eval(index, scope)
+      guard let v = d.values[try dictKey(key, at: loc)] else {
+        throw TraceError.python("KeyError", try repr(key), at: loc)
+      }
+      return v
+    case .string(let s):
+      let i = try intValue(try eval(index, scope), at: loc)
+      let chars = Array(s)
+      let k = i < 0 ? i + chars.count : i
+      guard k >= 0 && k < chars.count else { throw TraceError.python("IndexError", "string index out of range", at: loc) }
+      return .string(String(chars[k]))
+    case .namespace(let ns) where ns.name == "nt.tensor" || ns.name == "nt":
+      return .none
+    case .failed(let e): throw e
+    default:
+      throw TraceError.python("TypeError", "'\(b.typeName)' object is not subscriptable", at: loc)
+    }
+  }
+
+  /// `nl.mgrid[a:b, c:d, ...]`: one grid per slice, each along its own axis.
+  func mgrid(_ index: Expr, _ scope: Scope, at loc: SourceLocation) throws(TraceError) -> Value {
+    let entries = try evalIndex(index, scope)
+    let r = entries.count
+    var grids: [Value] = []
+    for (d, e) in entries.enumerated() {
+      guard case .slice(let s, let t, let step) = e, let stop = t, stop.isConstant, (s ?? AffineExpr()).isConstant else {
+        throw TraceError.python("TypeError", "nl.mgrid takes constant slices like nl.mgrid[0:128, 0:512]", at: loc)
+      }
+      let lo = s?.constant ?? 0
+      let n = max(0, (stop.constant - lo + step - 1) / step)
+      var shape = Array(repeating: 1, count: r)
+      var coef = Array(repeating: 0, count: r)
+      shape[d] = n
+      coef[d] = step
+      grids.append(.index(IndexGrid(shape: shape, coefficients: coef, base: AffineExpr(constant: lo))))
+    }
+    let names = ["p", "x", "y", "z", "w"]
+    var attrs: [String: Value] = [:]
+    for (i, g) in grids.enumerated() where i < names.count { attrs[names[i]] = g }
+    return .object(ObjectBox(attributes: attrs, items: grids))
+  }
+}

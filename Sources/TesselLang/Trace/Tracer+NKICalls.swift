@@ -1,0 +1,380 @@
+import TesselIR
+
+extension Tracer {
+  /// Calls a native function: Python builtins, `nl.*`, `nisa.*`, `np.*`, `math.*`, `nki.*`.
+  func callBuiltin(_ name: String, _ a: CallArguments) throws(TraceError) -> Value {
+    if let v = try callPythonBuiltin(name, a) { return v }
+    let loc = a.location
+    if name.hasPrefix("nl.") { return try callNL(String(name.dropFirst(3)), a) }
+    if name.hasPrefix("nisa.") { return try callNISA(String(name.dropFirst(5)), a) }
+    if name.hasPrefix("math.") || name.hasPrefix("np.") { return try callMath(name, a) }
+    if name.hasPrefix("nki.") {
+      // Decorators used as calls (`nki.jit(kernel)`, `nki.jit(mode="simulation")`) return the function.
+      if let f = a.positional.first { return f }
+      return .builtin(Builtin(name))
+    }
+    if name.hasPrefix("tensor.") { return try callTensorMethod(String(name.dropFirst(7)), a) }
+    throw TraceError.unsupported(name, at: loc)
+  }
+
+  // MARK: - nl
+
+  static let elementwiseUnary: Set<String> = [
+    "exp", "log", "sqrt", "rsqrt", "square", "abs", "negative", "sign", "trunc", "floor", "ceil", "sin", "cos",
+    "tan", "tanh", "arctan", "sigmoid", "relu", "gelu", "gelu_dx", "gelu_apprx_tanh", "gelu_apprx_sigmoid",
+    "silu", "silu_dx", "erf", "erf_dx", "softplus", "mish",
+  ]
+
+  static let elementwiseBinary: Set<String> = [
+    "add", "subtract", "multiply", "divide", "power", "maximum", "minimum", "mod", "fmod", "equal", "not_equal",
+    "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "abs_max", "abs_min",
+  ]
+
+  func callNL(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
+    if Tracer.elementwiseUnary.contains(fn) {
+      try a.allowOnly(["x", "dtype", "mask"])
+      let x = try a.require(0, "x")
+      let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc)
+      switch x {
+      case .tensor(let t):
+        guard let f = ActivationFunction(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
+        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(rank: t.view.dims.count))
+      default:
+        return try callMath("math.\(fn)", CallArguments(positional: [x], keywords: [], location: loc, function: fn))
+      }
+    }
+    if Tracer.elementwiseBinary.contains(fn) {
+      try a.allowOnly(["x", "y", "dtype", "mask"])
+      let x = try a.require(0, "x"), y = try a.require(1, "y")
+      guard let alu = ALUOp(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
+      let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
+      var rank = 0
+      if case .tensor(let t) = x { rank = max(rank, t.view.dims.count) }
+      if case .tensor(let t) = y { rank = max(rank, t.view.dims.count) }
+      if rank == 0 {
+        // Both scalars: compute at trace time.
+        return try callMath("np.\(fn)", CallArguments(positional: [x, y], keywords: [], location: loc, function: fn))
+      }
+      return try tileBinary(alu, x, y, at: loc, dtype: dtype, mask: try mask(rank: rank))
+    }
+    switch fn {
+    case "ndarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "empty_like", "full_like":
+      return try allocate(fn, a)
+    case "par_dim":
+      return .parDim(try intValue(try a.require(0, "size"), at: loc))
+    case "arange":
+      let p = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
+      let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
+      let step = p.count >= 3 ? p[2] : 1
+      guard step > 0, stop > start else { throw TraceError.python("ValueError", "nl.arange needs a non-empty range, got (\(start), \(stop))", at: loc) }
+      return .index(IndexGrid(shape: [(stop - start + step - 1) / step], coefficients: [step], base: AffineExpr(constant: start)))
+    case "ds":
+      let start = try affine(try a.require(0, "start"), at: loc)
+      let size = try intValue(try a.require(1, "size"), at: loc)
+      return .slice(lower: .index(IndexGrid(start)), upper: .index(IndexGrid(start + size)), step: .int(1))
+    case "affine_range", "sequential_range", "static_range":
+      let p = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
+      let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
+      let step = p.count >= 3 ? p[2] : 1
+      let kind: RangeValue.Kind = fn == "affine_range" ? .affine : fn == "sequential_range" ? .sequential : .staticUnrolled
+      return .range(RangeValue(kind: kind, start: start, stop: stop, step: step))
+    case "program_id":
+      let axis = try intValue(a.get(0, "axis") ?? .int(0), at: loc)
+      guard axis >= 0 && axis < max(1, grid.count) else {
+        throw TraceError.python("IndexError", "nl.program_id(\(axis)) outside the launch grid \(grid) (pass --grid)", at: loc)
+      }
+      if grid.isEmpty || (axis < grid.count && grid[axis] == 1) { return .int(0) }
+      return .index(IndexGrid(AffineExpr(builder.programID(axis: axis))))
+    case "num_programs":
+      let axes = a.get(0, "axes")
+      if axes == nil || { if case .none = axes! { return true }; return false }() { return .int(grid.reduce(1, *)) }
+      let axis = try intValue(axes!, at: loc)
+      return .int(axis < grid.count ? grid[axis] : 1)
+    case "program_ndim":
+      return .int(grid.count)
+    case "device_print":
+      return .none
+    case "load":
+      try a.allowOnly(["src", "mask", "dtype"])
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
+      let i = emit(.load(dst: dst.view, src: src.view), mask: try mask(rank: src.view.dims.count), at: loc)
+      return fresh(dst, i)
+    case "store":
+      try a.allowOnly(["dst", "value", "mask"])
+      let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nl.store", at: loc)
+      let value = try a.require(1, "value")
+      let m = try mask(rank: dst.view.dims.count)
+      switch value {
+      case .tensor(let src):
+        guard let v = broadcast(src.view, to: dst.view.shape) else {
+          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store")), at: loc)
+        }
+        emit(.store(dst: dst.view, src: v), mask: m, at: loc)
+      default:
+        throw TraceError.python("TypeError", "nl.store expects a tile value, got \(value.typeName)", at: loc)
+      }
+      return .none
+    case "load_transpose2d":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load_transpose2d", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      guard src.view.dims.count == 2 else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")), at: loc)
+      }
+      let dst = try newTensor([src.view.shape[1], src.view.shape[0]], dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
+    case "copy":
+      let src = try tensorArgument(try a.require(0, "x"), "x", of: "nl.copy", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(rank: src.view.dims.count), at: loc))
+    case "broadcast_to":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
+      let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
+      guard let v = broadcast(src.view, to: shape) else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")), at: loc)
+      }
+      let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
+    case "sum", "max", "min", "mean", "prod", "all":
+      return try reduce(fn, a)
+    case "matmul":
+      try a.allowOnly(["x", "y", "transpose_x", "mask"])
+      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
+      let y = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
+      let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
+      var stationary = x
+      if !tx {
+        // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
+        let pt = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
+        emit(.transpose(dst: pt.view, src: x.view), engine: .tensor, at: loc)
+        let st = try newTensor(pt.view.shape, decl(x).dtype, .sbuf, at: loc)
+        emit(.tensorCopy(dst: st.view, src: pt.view), at: loc)
+        stationary = st
+      }
+      let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .overwrite), at: loc))
+    case "transpose":
+      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
+      if x.view.dims.count > 2 {
+        throw TraceError(.kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")), at: loc)
+      }
+      let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
+      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, at: loc))
+    case "where":
+      let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
+      let x = try a.require(1, "x"), y = try a.require(2, "y")
+      var dtype = try dtypeArgument(a.get(3, "dtype"), at: loc)
+      func operand(_ v: Value) throws(TraceError) -> Operand {
+        switch v {
+        case .tensor(let t):
+          if dtype == nil { dtype = decl(t).dtype }
+          guard let bv = broadcast(t.view, to: c.view.shape) else {
+            throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")), at: loc)
+          }
+          return .view(bv)
+        default: return .scalar(Float(try floatValue(v, at: loc)))
+        }
+      }
+      let ox = try operand(x), oy = try operand(y)
+      let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
+      return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(rank: c.view.dims.count), at: loc))
+    case "softmax":
+      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
+      let rank = x.view.dims.count
+      let mx = try reduceTile(.maximum, x, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc)
+      guard case .tensor(let mt) = mx else { return .none }
+      guard case .tensor(let shifted) = try tileBinary(.subtract, .tensor(x), .tensor(mt), at: loc, dtype: .float32) else { return .none }
+      guard case .tensor(let e) = try tileUnary(.exp, shifted, at: loc) else { return .none }
+      guard case .tensor(let s) = try reduceTile(.add, e, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc) else { return .none }
+      return try tileBinary(.divide, .tensor(e), .tensor(s), at: loc, dtype: decl(x).dtype)
+    case "random_seed", "dropout", "rand", "shared_constant", "shared_identity_matrix", "loop_reduce", "all_reduce",
+      "atomic_rmw", "gather_flattened", "static_cast", "expand_dims", "spmd_dim", "nc", "rms_norm", "var":
+      throw TraceError.unsupported("nl.\(fn)", at: loc)
+    default:
+      throw TraceError.unsupported("nl.\(fn)", at: loc)
+    }
+  }
+
+  func shapeArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> [Int] {
+    var items: [Value]
+    switch v {
+    case .tuple(let xs): items = xs
+    case .list(let b): items = b.items
+    case .int: items = [v]
+    default: throw TraceError.python("TypeError", "shape must be a tuple of ints, got \(v.typeName)", at: loc)
+    }
+    var out: [Int] = []
+    for x in items {
+      if case .parDim(let n) = x { out.append(n) } else { out.append(try intValue(x, at: loc)) }
+    }
+    return out
+  }
+
+  /// `nl.ndarray`, `nl.zeros`, `nl.full`, ... in SBUF, PSUM or HBM.
+  func allocate(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    var shapeValue: Value
+    var dtype: DType?
+    var space: MemorySpace = .sbuf
+    if fn.hasSuffix("_like") {
+      let t = try tensorArgument(try a.require(0, "a"), "a", of: "nl.\(fn)", at: loc)
+      shapeValue = .tuple(t.view.shape.map { .int($0) })
+      dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
+      space = decl(t).space
+    } else {
+      shapeValue = try a.require(0, "shape")
+      let dIndex = fn == "full" ? 2 : 1
+      dtype = try dtypeArgument(a.get(dIndex, "dtype"), at: loc)
+    }
+    if let b = a.get(-1, "buffer") {
+      switch b {
+      case .memorySpace(let s): space = s
+      case .none: break
+      default: throw TraceError.python("TypeError", "buffer= must be nl.sbuf, nl.psum, nl.hbm, nl.shared_hbm or nl.private_hbm", at: loc)
+      }
+    }
+    guard let dt = dtype else { throw TraceError.python("TypeError", "nl.\(fn)() missing required argument: 'dtype'", at: loc) }
+    // Shapes with nl.par_dim: leading block dimensions go after the partition dimension in storage.
+    var items: [Value]
+    switch shapeValue {
+    case .tuple(let xs): items = xs
+    case .list(let b): items = b.items
+    case .int: items = [shapeValue]
+    default: throw TraceError.python("TypeError", "shape must be a tuple, got \(shapeValue.typeName)", at: loc)
+    }
+    var userShape: [Int] = []
+    var parIndex: Int?
+    for (i, x) in items.enumerated() {
+      if case .parDim(let n) = x { parIndex = i; userShape.append(n) } else { userShape.append(try intValue(x, at: loc)) }
+    }
+    var name: String?
+    if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
+    let ref: TensorRef
+    if let p = parIndex, p > 0, space.isOnChip {
+      // Storage [P, blocks..., free...]; the user's view keeps their order.
+      let storage = [userShape[p]] + Array(userShape[0..<p]) + Array(userShape[(p + 1)...])
+      let t = try newTensor(storage, dt, space, name: name, at: loc)
+      let rank = storage.count
+      var dims: [View.Dim] = []
+      for u in 0..<userShape.count {
+        let k = u < p ? u + 1 : (u == p ? 0 : u)
+        dims.append(.along(k, of: rank, count: userShape[u]))
+      }
+      ref = TensorRef(id: t.id, view: View(tensor: t.id, start: Array(repeating: AffineExpr(), count: rank), dims: dims))
+    } else {
+      ref = try newTensor(userShape, dt, space, name: name, at: loc)
+    }
+    let fill: Double?
+    switch fn {
+    case "zeros", "zeros_like": fill = 0
+    case "ones", "ones_like": fill = 1
+    case "full", "full_like": fill = try floatValue(try a.require(1, "fill_value"), at: loc)
+    default: fill = nil
+    }
+    if let fill {
+      if space.isHBM {
+        throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+      }
+      emit(.memset(dst: ref.view, value: Float(fill)), at: loc)
+    }
+    return .tensor(ref)
+  }
+
+  /// `nl.sum(x, axis, dtype, keepdims)` and friends.
+  func reduce(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.\(fn)", at: loc)
+    let rank = x.view.dims.count
+    var axes: [Int] = []
+    switch try a.require(1, "axis") {
+    case .tuple(let xs): for v in xs { axes.append(try intValue(v, at: loc)) }
+    case .list(let b): for v in b.items { axes.append(try intValue(v, at: loc)) }
+    case let v: axes = [try intValue(v, at: loc)]
+    }
+    axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+    let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
+    let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
+    let op: ALUOp
+    switch fn {
+    case "sum", "mean": op = .add
+    case "max": op = .maximum
+    case "min": op = .minimum
+    case "prod": op = .multiply
+    default: op = .logicalAnd
+    }
+    let m = try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
+    let r = try reduceTile(op, x, axes: axes, keepdims: keep, dtype: dtype, mask: m, at: loc)
+    if fn == "mean", case .tensor(let t) = r {
+      let n = axes.map { x.view.shape[$0] }.reduce(1, *)
+      emit(.tensorScalar(dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+    }
+    return r
+  }
+
+  func reduceTile(_ op: ALUOp, _ x: TensorRef, axes: [Int], keepdims: Bool, dtype: DType?, negate: Bool = false, mask: [AffineCondition] = [], at loc: SourceLocation) throws(TraceError) -> Value {
+    let shape = x.view.shape
+    if axes.contains(0) {
+      throw TraceError(.kernel(KernelError(.invalidOp(op: "axis=0", reason: "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"), operation: "tensor_reduce")), at: loc)
+    }
+    for ax in axes where ax < 0 || ax >= shape.count {
+      throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
+    }
+    let outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+    let dst = try newTensor(outShape.isEmpty ? [1] : outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
+    return fresh(dst, emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
+  }
+
+  // MARK: - Tensor methods
+
+  func callTensorMethod(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    guard case .tensor(let t) = a.positional.first else { throw TraceError.python("TypeError", "tensor method without a tensor", at: loc) }
+    switch fn {
+    case "reshape":
+      var rest = Array(a.positional.dropFirst())
+      if rest.count == 1, case .tuple = rest[0] { rest = try iterate(rest[0], at: loc) }
+      if rest.count == 1, case .list = rest[0] { rest = try iterate(rest[0], at: loc) }
+      let shape = try shapeArgument(.tuple(rest), at: loc)
+      let d = decl(t)
+      guard d.space.isHBM, t.view.isWhole(of: d.shape) else {
+        throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
+      }
+      guard shape.reduce(1, *) == d.elementCount else {
+        throw TraceError.python("ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
+      }
+      // A row-major reshape is a view: each new dimension steps through the old ones.
+      let old = d.shape
+      var dims: [View.Dim] = []
+      var strideNew = 1
+      var newStrides = Array(repeating: 1, count: shape.count)
+      for i in stride(from: shape.count - 1, through: 0, by: -1) { newStrides[i] = strideNew; strideNew *= shape[i] }
+      var oldStrides = Array(repeating: 1, count: old.count)
+      var acc = 1
+      for k in stride(from: old.count - 1, through: 0, by: -1) { oldStrides[k] = acc; acc *= old[k] }
+      for (i, n) in shape.enumerated() {
+        var steps = Array(repeating: 0, count: old.count)
+        if n > 1 {
+          // The outermost old dimension whose stride divides this one's flat stride, without wrapping.
+          let f = newStrides[i]
+          guard let k = (0..<old.count).first(where: { f % oldStrides[$0] == 0 && f / oldStrides[$0] * (n - 1) < old[$0] && f >= oldStrides[$0] }) else {
+            throw TraceError.unsupported("reshape \(old) → \(shape): a new dimension spans several old ones (split dimensions, or reshape on the host)", at: loc)
+          }
+          steps[k] = f / oldStrides[k]
+        }
+        dims.append(View.Dim(count: n, steps: steps))
+      }
+      return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))
+    case "astype":
+      let dtype = try dtypeArgument(a.positional.dropFirst().first, at: loc) ?? decl(t).dtype
+      let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))
+    default:
+      throw TraceError.unsupported("tensor.\(fn)", at: loc)
+    }
+  }
+}
