@@ -66,9 +66,11 @@ def attention_kernel(q, k, v, use_causal_mask=False, softmax_scale=0.125):
             s_psum = nl.zeros((TILE, TILE), dtype=nl.float32, buffer=nl.psum)
             s_psum += nisa.nc_matmul(stationary=q_t, moving=k_t[j_d, kt * TILE + j_s])
             if use_causal_mask:
+                # GpSimd (affine_select) cannot read PSUM: move the scores to SBUF first.
+                s_sbuf = nl.copy(s_psum[i_s, j_s])
                 scores[i_s, kt * TILE + j_s] = nisa.affine_select(
                     pred=(qt * TILE + i_s >= kt * TILE + j_s),
-                    on_true_tile=s_psum[i_s, j_s], on_false_value=-9984.0)
+                    on_true_tile=s_sbuf, on_false_value=-9984.0)
             else:
                 scores[i_s, kt * TILE + j_s] = nl.copy(s_psum[i_s, j_s])
 

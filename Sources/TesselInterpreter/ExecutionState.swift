@@ -187,9 +187,13 @@ final class ExecutionState {
       let fv = ci.views[i + (hasDst ? 1 : 0)]
       var count = 0
       var total = 0
-      let it = RowIterator(counts: s.view.shape.isEmpty ? [1] : s.view.shape, viewStrides: [fv.strides], merge: true)
+      // Under a mask, only the elements the instruction keeps are read.
+      let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+      let it = masked
+        ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
+        : RowIterator(counts: s.view.shape.isEmpty ? [1] : s.view.shape, viewStrides: [fv.strides], merge: true)
       let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
-      it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
+      it.forEachRow(start: start, mask: masked ? ci.mask : [], env: UnsafePointer(env)) { off, _, lo, hi in
         let p = arena + off[0]
         let st = it.innerStrides[0]
         for j in lo..<hi {

@@ -61,9 +61,6 @@ extension Tracer {
       if rdst != nil && rop == nil { rop = .add }
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
       let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(rank: x.view.dims.count), at: loc)
-      if fn == "activation_reduce", let rdst {
-        return .tuple([fresh(dst, i), .tensor(TensorRef(id: rdst.tensor, view: rdst))])
-      }
       return fresh(dst, i)
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)

@@ -183,6 +183,12 @@ extension Tracer {
       let ox = try operand(x), oy = try operand(y)
       let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
       return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(rank: c.view.dims.count), at: loc))
+    case "reciprocal":
+      let x = try a.require(0, "x")
+      guard case .tensor(let t) = x else { return .float(1 / (try floatValue(x, at: loc))) }
+      let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? decl(t).dtype
+      let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(rank: t.view.dims.count), at: loc))
     case "softmax":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
       let rank = x.view.dims.count
@@ -369,6 +375,13 @@ extension Tracer {
         dims.append(View.Dim(count: n, steps: steps))
       }
       return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))
+    case "broadcast_to":
+      let shape = try shapeArgument(.tuple(Array(a.positional.dropFirst())).flattenedShapeArgument, at: loc)
+      guard let v = broadcast(t.view, to: shape) else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")), at: loc)
+      }
+      let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
     case "astype":
       let dtype = try dtypeArgument(a.positional.dropFirst().first, at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)

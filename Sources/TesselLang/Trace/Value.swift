@@ -195,3 +195,14 @@ final class Scope {
     return parent?.lookup(name)
   }
 }
+
+extension Value {
+  /// `(shape,)` or `(d0, d1, ...)` from method arguments: a single tuple argument is unwrapped.
+  var flattenedShapeArgument: Value {
+    if case .tuple(let xs) = self, xs.count == 1 {
+      if case .tuple = xs[0] { return xs[0] }
+      if case .list = xs[0] { return xs[0] }
+    }
+    return self
+  }
+}
