@@ -74,7 +74,7 @@ let package = Package(
     .testTarget(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport"],
+      name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport", "tessel"],
       swiftSettings: swiftSettings),
   ]
 )

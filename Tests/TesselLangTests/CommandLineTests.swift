@@ -1,0 +1,126 @@
+import Foundation
+import TesselHost
+import TesselIR
+import Testing
+
+/// The built `tessel` executable, next to the test bundle.
+func tesselExecutable() -> String? {
+  var candidates: [String] = []
+  let arg0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+  candidates.append(arg0.appendingPathComponent("tessel").path)
+  candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tessel").path)
+  candidates.append(Bundle.main.bundleURL.appendingPathComponent("tessel").path)
+  let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  candidates.append(repo.appendingPathComponent(".build/debug/tessel").path)
+  return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// Runs `tessel` with arguments in the repository root; returns status, stdout and stderr.
+func runTessel(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+  let exe = try #require(tesselExecutable(), "the tessel executable was not built")
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: exe)
+  p.arguments = args
+  p.currentDirectoryURL = URL(fileURLWithPath: kernelsDirectory).deletingLastPathComponent()
+  let out = Pipe(), err = Pipe()
+  p.standardOutput = out
+  p.standardError = err
+  try p.run()
+  let o = out.fileHandleForReading.readDataToEndOfFile()
+  let e = err.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+@Suite("The tessel command: run, check, ir and their exit codes", .serialized)
+struct CommandLineTests {
+  let dir: String = {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-cli-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+  }()
+
+  func write(_ name: String, _ shape: [Int], _ values: [Float], _ dtype: DType = .float32) throws -> String {
+    let path = "\(dir)/\(name)"
+    try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
+    return path
+  }
+
+  @Test("run writes returned tensors with -o, and reports JSON")
+  func runAndJSON() throws {
+    let a = (0..<(130 * 70)).map { Float($0 % 17) }, b = (0..<(130 * 70)).map { Float($0 % 5) - 2 }
+    let pa = try write("a.npy", [130, 70], a), pb = try write("b.npy", [130, 70], b)
+    let out = "\(dir)/c.npy"
+    let r = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "-o", out, "--json"])
+    #expect(r.status == 0, "\(r.err)")
+    let c = try HostArray.readNPY(from: out).floatValues()
+    #expect(c == zip(a, b).map { $0 + $1 })
+    #expect(r.out.contains("\"outputs\""))
+    #expect(r.out.contains("\"shape\" : [\n        130,\n        70\n      ]") || r.out.contains("130"))
+    #expect(r.out.contains("\"dma\""))
+  }
+
+  @Test("-o PARAM=PATH writes an output parameter; --repeat prints timing")
+  func outputParameterAndRepeat() throws {
+    let n = 256 * 512
+    let a = (0..<n).map { Float($0 % 7) }, b = (0..<n).map { Float($0 % 3) }
+    let pa = try write("sa.npy", [256, 512], a), pb = try write("sb.npy", [256, 512], b), pc = try write("sc.npy", [256, 512], Array(repeating: 0, count: n))
+    let out = "\(dir)/sc_out.npy"
+    let r = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "-o", "c_output=\(out)", "--repeat", "3"])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(try HostArray.readNPY(from: out).floatValues() == zip(a, b).map { $0 + $1 })
+    #expect(r.err.contains("timing: trace_ms="))
+    #expect(r.err.contains("runs=3"))
+  }
+
+  @Test("a kernel error exits 1 with a located, rustc-style diagnostic")
+  func kernelError() throws {
+    let bad = "\(dir)/bad.py"
+    try """
+      import neuronxcc.nki.language as nl
+      from neuronxcc import nki
+
+      @nki.jit
+      def k(a):
+          t = nl.ndarray((256, 4), dtype=nl.float32, buffer=nl.sbuf)
+          return a
+      """.write(toFile: bad, atomically: true, encoding: .utf8)
+    let r = try runTessel(["check", bad, "a=8x4:float32"])
+    #expect(r.status == 1)
+    #expect(r.err.contains("error: Size of partition dimension 256 exceeds architecture limitation of 128"))
+    #expect(r.err.contains("--> \(bad):6:"))
+    #expect(r.err.contains("6 |     t = nl.ndarray((256, 4)"))
+  }
+
+  @Test("usage errors exit 2", arguments: [
+    ["run", "kernels/tensor_add.py", "nope.npy", "nope2.npy"],
+    ["run", "kernels/tensor_add.py", "--target", "trn9", "a=4x4:float32"],
+    ["check", "kernels/transpose2d.py", "x=4x4:float32"],
+    ["run", "kernels/tensor_add.py", "4x4:float32", "4x4:float32"],
+    ["check", "kernels/tensor_add.py", "--grid", "0", "4x4:float32", "4x4:float32"],
+  ])
+  func usageErrors(args: [String]) throws {
+    let r = try runTessel(args)
+    #expect(r.status == 2, "\(args): status \(r.status), stderr \(r.err)")
+    #expect(r.err.contains("rror"))
+  }
+
+  @Test("ir prints the traced kernel; check verifies without data")
+  func irAndCheck() throws {
+    let r = try runTessel(["ir", "kernels/matmul_tiled.py", "256x128:bfloat16", "256x512:bfloat16"])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.hasPrefix("kernel matmul_tiled_kernel(lhsT: hbm bfloat16[256, 128], rhs: hbm bfloat16[256, 512]) -> (result)"))
+    #expect(r.out.contains("nc_matmul("))
+    #expect(r.out.contains("accumulate: add"))
+    let c = try runTessel(["check", "kernels/softmax.py", "300x512:float32"])
+    #expect(c.status == 0, "\(c.err)")
+    #expect(c.out.hasPrefix("ok: softmax_kernel"))
+  }
+
+  @Test("a file with several kernels needs --kernel, and the error lists them")
+  func chooseKernel() throws {
+    let r = try runTessel(["check", "kernels/transpose2d.py", "4x4:float32"])
+    #expect(r.status == 2)
+    #expect(r.err.contains("transpose2d_kernel") && r.err.contains("transpose_matrix_kernel"))
+  }
+}
