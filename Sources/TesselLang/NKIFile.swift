@@ -103,6 +103,19 @@ public struct NKIFile: Sendable {
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
     grid: [Int] = [], target: Target = .trn2
   ) throws(TraceError) -> TracedKernel {
+    // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
+    let result = LargeStack.run {
+      Result { () throws(TraceError) -> TracedKernel in
+        try self.traceOnThisThread(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target)
+      }
+    }
+    return try result.get()
+  }
+
+  func traceOnThisThread(
+    kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
+    grid: [Int], target: Target
+  ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
     // Module level: run top-level statements; failures bind their names to the error.
     let globals = Scope(parent: nil)

@@ -319,23 +319,26 @@ extension String {
   }
 }
 
+// The printer recurses once per tree level; like the parser, it runs on a large stack so that
+// the deepest trees the parser accepts print in debug builds too.
+
 extension Module {
   /// The module as S-expressions, one statement per line (see ``ASTPrinter``).
   public func dump(includeLocations: Bool = false) -> String {
-    ASTPrinter(includeLocations: includeLocations).print(self)
+    LargeStack.run { ASTPrinter(includeLocations: includeLocations).print(self) }
   }
 }
 
 extension Stmt {
   /// The statement as an S-expression (see ``ASTPrinter``).
   public func dump(includeLocations: Bool = false) -> String {
-    ASTPrinter(includeLocations: includeLocations).print(self)
+    LargeStack.run { ASTPrinter(includeLocations: includeLocations).print(self) }
   }
 }
 
 extension Expr {
   /// The expression as an S-expression (see ``ASTPrinter``).
   public func dump(includeLocations: Bool = false) -> String {
-    ASTPrinter(includeLocations: includeLocations).print(self)
+    LargeStack.run { ASTPrinter(includeLocations: includeLocations).print(self) }
   }
 }

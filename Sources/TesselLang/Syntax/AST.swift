@@ -17,6 +17,14 @@ public struct Module: Sendable, Equatable {
     self.file = file
     self.statements = statements
   }
+
+  /// Whether two modules are the same tree, compared on a large stack (see `LargeStack`):
+  /// the synthesized comparison recurses once per tree level and needs several kilobytes per
+  /// level in debug builds. Comparing deep ``Expr`` or ``Stmt`` values directly does not get this
+  /// protection.
+  public static func == (lhs: Module, rhs: Module) -> Bool {
+    LargeStack.run { lhs.file == rhs.file && lhs.statements == rhs.statements }
+  }
 }
 
 // MARK: - Statements

@@ -45,10 +45,10 @@ extension Lexer {
     var progress = LoopProgressCondition()
     while progress.evaluate(pos) {
       guard !isAtEnd else {
-        throw SyntaxError(
-          isTriple
-            ? .unterminatedTripleQuotedString(line: lastLine) : .unterminatedString(line: lastLine),
-          at: startLocation)
+        if isTriple {
+          throw SyntaxError(.unterminatedTripleQuotedString(line: lastLine), at: startLocation)
+        }
+        throw unterminatedSingleQuotedString(quote: quote, at: startLocation)
       }
       let b = current
       if b == quote {
@@ -70,7 +70,7 @@ extension Lexer {
         }
       } else if Lexer.isLineBreak(b) {
         guard isTriple else {
-          throw SyntaxError(.unterminatedString(line: line), at: startLocation)
+          throw unterminatedSingleQuotedString(quote: quote, at: startLocation)
         }
         consumeLineBreak()
       } else if b == 0 {
@@ -80,6 +80,16 @@ extension Lexer {
       }
     }
     emit(.string, from: start, line: l, column: c)
+  }
+
+  /// The error for a single-quoted string that reaches the end of its line. Inside an
+  /// f-string's replacement field, a quote like the f-string's own most likely meant to end the
+  /// f-string (`f'{x'`), so the error is CPython's `f-string: expecting '}'`.
+  func unterminatedSingleQuotedString(quote: UInt8, at startLocation: SourceLocation) -> SyntaxError {
+    if let context = fstrings.last, !context.isInLiteral, context.quote == quote {
+      return SyntaxError(.fstringExpectingBrace, at: startLocation)
+    }
+    return SyntaxError(.unterminatedString(line: lastLine), at: startLocation)
   }
 
   /// Lexes literal text of the innermost f-string (outside fields or inside a format spec), up
@@ -204,9 +214,7 @@ extension Lexer {
       if current == UInt8(ascii: "_") { pos += 1 }
       guard isDigit(current) else { throw SyntaxError(.invalidNumber(name), at: startLocation) }
       try scanDigits(isDigit, name: name, at: startLocation)
-      if Lexer.isDigit(current) || Lexer.isASCIIIdentifierStart(current) || current >= 0x80 {
-        throw SyntaxError(.invalidNumber(name), at: startLocation)
-      }
+      try verifyEndOfNumber(name: name, at: startLocation)
       emit(.integer, from: start, line: l, column: c)
       return
     }
@@ -241,7 +249,7 @@ extension Lexer {
         throw SyntaxError(.leadingZeros, at: startLocation)
       }
     }
-    try verifyEndOfNumber(at: startLocation)
+    try verifyEndOfNumber(name: "decimal", at: startLocation)
     emit(kind, from: start, line: l, column: c)
   }
 
@@ -271,7 +279,7 @@ extension Lexer {
 
   /// Rejects a number followed directly by an identifier, except the keywords CPython allows
   /// there (`1if x else 2`).
-  func verifyEndOfNumber(at startLocation: SourceLocation) throws(SyntaxError) {
+  func verifyEndOfNumber(name: String, at startLocation: SourceLocation) throws(SyntaxError) {
     let b = current
     guard Lexer.isASCIIIdentifierStart(b) || b >= 0x80 || Lexer.isDigit(b) else { return }
     for keyword in ["and", "else", "for", "if", "in", "is", "not", "or"] {
@@ -281,6 +289,6 @@ extension Lexer {
       let after = byte(at: end)
       if !(Lexer.isASCIIIdentifierStart(after) || Lexer.isDigit(after) || after >= 0x80) { return }
     }
-    throw SyntaxError(.invalidNumber("decimal"), at: startLocation)
+    throw SyntaxError(.invalidNumber(name), at: startLocation)
   }
 }

@@ -53,6 +53,8 @@ public struct Lexer {
   var atLineStart = true
   /// Whether the current logical line has produced a token (and so needs a newline token).
   var lineHasTokens = false
+  /// The offset of a comment after the last token of the line; the newline token starts there.
+  var trailingCommentStart: Int?
   /// The indent stack; the bottom entry is column 0.
   var indents: [Indentation] = [Indentation(column: 0, alternateColumn: 0)]
   /// The open brackets, innermost last.
@@ -174,7 +176,9 @@ extension Lexer {
     tokens.append(Token(kind: kind, range: start..<pos, line: line, column: column))
     switch kind {
     case .newline, .indent, .dedent, .endOfFile: break
-    default: lineHasTokens = true
+    default:
+      lineHasTokens = true
+      trailingCommentStart = nil
     }
   }
 
@@ -279,11 +283,12 @@ extension Lexer {
       if Lexer.isLineBreak(current) {
         if brackets.isEmpty {
           if lineHasTokens {
-            let start = pos
-            let (l, c) = (line, column)
+            let start = trailingCommentStart ?? pos
+            let (l, c) = (line, start - lineStart + 1)
             consumeLineBreak()
             tokens.append(Token(kind: .newline, range: start..<pos, line: l, column: c))
             lineHasTokens = false
+            trailingCommentStart = nil
           } else {
             consumeLineBreak()
           }
@@ -302,17 +307,31 @@ extension Lexer {
   mutating func scanIndentation() throws(SyntaxError) {
     var col = 0
     var alt = 0
-    var p = pos
-    scan: while p < bytes.count {
-      switch bytes[p] {
+    // As in CPython, a backslash continuation inside the indentation continues it on the next
+    // line, and the column of the first such backslash (when not 0) is the indentation.
+    var continuationColumn = 0
+    var progress = LoopProgressCondition()
+    scan: while pos < bytes.count && progress.evaluate(pos) {
+      switch bytes[pos] {
       case UInt8(ascii: " "): col += 1; alt += 1
       case UInt8(ascii: "\t"): col = (col / 8 + 1) * 8; alt += 1
       case 0x0C: col = 0; alt = 0  // form feed
+      case UInt8(ascii: "\\") where Lexer.isLineBreak(byte(at: pos + 1)):
+        if continuationColumn == 0 { continuationColumn = col }
+        pos += 1
+        let lineBreak = here
+        consumeLineBreak()
+        if isAtEnd { throw SyntaxError(.unexpectedEndOfFile, at: lineBreak) }
+        continue scan
       default: break scan
       }
-      p += 1
+      pos += 1
     }
-    pos = p
+    if continuationColumn != 0 {
+      col = continuationColumn
+      alt = continuationColumn
+    }
+    let p = pos
     let next = byte(at: p)
     if p >= bytes.count || next == UInt8(ascii: "#") || Lexer.isLineBreak(next) {
       return  // blank or comment-only line: indentation is not significant
@@ -328,24 +347,27 @@ extension Lexer {
       indents.append(Indentation(column: col, alternateColumn: alt))
       emitSynthetic(.indent)
     } else {
-      while indents.count > 1, let last = indents.last, col < last.column {
-        indents.removeLast()
-        emitSynthetic(.dedent)
-      }
-      guard let last = indents.last, col == last.column else {
+      // Find the level first, so that a mismatch is reported before any dedent token.
+      guard let level = indents.lastIndex(where: { $0.column <= col }), indents[level].column == col else {
         throw SyntaxError(.unindentMismatch, at: here)
       }
-      if alt != last.alternateColumn { throw SyntaxError(.inconsistentTabs, at: here) }
+      if alt != indents[level].alternateColumn { throw SyntaxError(.inconsistentTabs, at: here) }
+      for _ in (level + 1)..<indents.count {
+        emitSynthetic(.dedent)
+      }
+      indents.removeSubrange((level + 1)...)
     }
   }
 
   /// Skips spaces, tabs, form feeds, comments and backslash continuations.
   mutating func skipTrivia() throws(SyntaxError) {
-    while !isAtEnd {
+    var progress = LoopProgressCondition()
+    while !isAtEnd && progress.evaluate(pos) {
       switch current {
       case UInt8(ascii: " "), UInt8(ascii: "\t"), 0x0C:
         pos += 1
       case UInt8(ascii: "#"):
+        if lineHasTokens && brackets.isEmpty && trailingCommentStart == nil { trailingCommentStart = pos }
         while !isAtEnd && !Lexer.isLineBreak(current) { pos += 1 }
       case UInt8(ascii: "\\"):
         let next = byte(at: pos + 1)
@@ -353,10 +375,12 @@ extension Lexer {
           throw SyntaxError(.unexpectedEndOfFile, at: here)
         }
         guard Lexer.isLineBreak(next) else {
-          throw SyntaxError(.unexpectedCharacterAfterContinuation, at: here)
+          throw SyntaxError(.unexpectedCharacterAfterContinuation, at: location(line: line, column: column + 1))
         }
         pos += 1
+        let lineBreak = here
         consumeLineBreak()
+        if isAtEnd { throw SyntaxError(.unexpectedEndOfFile, at: lineBreak) }
       default:
         return
       }
@@ -370,7 +394,11 @@ extension Lexer {
         .unclosedBracket(String(UnicodeScalar(open.byte))), at: location(line: open.line, column: open.column))
     }
     if lineHasTokens {
-      emitSynthetic(.newline)
+      if let start = trailingCommentStart {
+        tokens.append(Token(kind: .newline, range: start..<pos, line: line, column: start - lineStart + 1))
+      } else {
+        emitSynthetic(.newline)
+      }
       lineHasTokens = false
     }
     for _ in 1..<max(indents.count, 1) {
@@ -429,7 +457,12 @@ extension Lexer {
     let start = pos
     let (l, c) = (line, column)
     var found: (Punctuator, Int)?
-    for length in [3, 2, 1] where pos + length <= bytes.count {
+    if current == UInt8(ascii: ":"), let field = fstrings.last?.fields.last, !field.inFormatSpec,
+      brackets.count == field.depth
+    {
+      found = (.colon, 1)  // `f"{x:=5}"` has the format spec `=5`
+    }
+    for length in [3, 2, 1] where found == nil && pos + length <= bytes.count {
       let key = Punctuator.pack(Array(bytes[pos..<(pos + length)]))
       if let p = Punctuator.byPackedSpelling[key] {
         found = (p, length)

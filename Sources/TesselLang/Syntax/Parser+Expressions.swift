@@ -48,7 +48,9 @@ extension Parser {
       return Expr(.yieldFrom(try parseExpression()), at: location)
     }
     guard startsExpression(current) else { return Expr(.yield(nil), at: location) }
-    return Expr(.yield(try parseStarExpressions()), at: location)
+    let value = try parseStarExpressions()
+    checkNotBareStarred(value)
+    return Expr(.yield(value), at: location)
   }
 
   /// star_targets (for `for` loops and comprehensions): star_target (',' star_target)* [',']
@@ -119,7 +121,10 @@ extension Parser {
     let body = try parseDisjunction()
     guard eat(.if) != nil else { return body }
     let condition = try parseDisjunction()
-    guard eat(.else) != nil else { throw error(.expectedElseInConditional, at: current) }
+    guard eat(.else) != nil else {
+      // As in CPython, `a if b:` is plain invalid syntax (likely a misplaced statement).
+      throw at(.colon) ? invalidSyntax() : error(.expectedElseInConditional, at: current)
+    }
     let orElse = try parseExpression()
     return Expr(.conditional(condition: condition, body: body, orElse: orElse), at: body.location)
   }
@@ -306,7 +311,7 @@ extension Parser {
         expression = Expr(.attribute(expression, name), at: expression.location)
       case .punctuator(.leftParen):
         let open = advance()
-        let arguments = try parseCallArguments(open: open)
+        let arguments = try parseCallArguments(open: open, allowGenerator: true)
         expression = Expr(.call(expression, arguments), at: expression.location)
       case .punctuator(.leftBracket):
         advance()
@@ -327,7 +332,7 @@ extension Parser {
   ///
   ///     arguments: ','.(starred_expression | named_expression | NAME '=' expression
   ///                     | '**' expression)+ [','] | named_expression for_if_clauses
-  mutating func parseCallArguments(open: Token) throws(SyntaxError) -> [Argument] {
+  mutating func parseCallArguments(open: Token, allowGenerator: Bool) throws(SyntaxError) -> [Argument] {
     var arguments: [Argument] = []
     var sawKeyword = false
     var sawKeywordUnpacking = false
@@ -361,13 +366,18 @@ extension Parser {
       } else {
         var value = try parseNamedExpression()
         if at(.for) {
-          let clauses = try parseComprehensionClauses(element: value)
-          value = Expr(.generator(value, clauses), at: location(of: open))
+          guard allowGenerator else { throw invalidSyntax() }
+          let element = value
+          let clauses = try parseComprehensionClauses(element: element)
+          value = Expr(.generator(element, clauses), at: location(of: open))
           if !arguments.isEmpty || !at(.rightParen) {
-            throw error(.unparenthesizedGenerator, at: value.location)
+            throw error(.unparenthesizedGenerator, at: element.location)
           }
         } else if at(.equal) {
           throw error(.assignmentInArgument, at: value.location)
+        }
+        if !at(.comma) && !at(.rightParen) && startsExpression(current) {
+          throw error(.missingComma, at: value.location)
         }
         if sawKeywordUnpacking {
           throw error(.positionalFollowsKeywordUnpacking, at: value.location)
@@ -403,7 +413,9 @@ extension Parser {
       if at(.rightBracket) { break }
     }
     try expectClosing(.rightBracket, after: items.last)
-    if items.count == 1, !sawComma, let only = items.first { return only }
+    if items.count == 1, !sawComma, let only = items.first {
+      if case .starred = only.kind {} else { return only }
+    }
     return Expr(.tuple(items), at: items.first?.location ?? location(of: current))
   }
 
@@ -425,12 +437,34 @@ extension Parser {
     return Expr(.slice(lower: lower, upper: upper, step: step), at: start)
   }
 
+  /// Whether the tokens after the current `=` form a `bitwise_or` not followed by another `=` or
+  /// `:=`, the shape CPython's "Maybe you meant '=='" hints require (a speculative parse on a
+  /// copy of the parser; only used on an error path).
+  func looksLikeAssignmentValue() -> Bool {
+    var lookahead = self
+    lookahead.advance()
+    guard (try? lookahead.parseBitwiseOr()) != nil else { return false }
+    return !lookahead.at(.equal) && !lookahead.at(.colonEqual)
+  }
+
   /// Consumes the closing bracket `punctuator`, or throws CPython's
   /// `invalid syntax. Perhaps you forgot a comma?` when another expression follows `last`
   /// directly, or `invalid syntax`.
   @discardableResult
   mutating func expectClosing(_ punctuator: Punctuator, after last: Expr?) throws(SyntaxError) -> Token {
     if let token = eat(punctuator) { return token }
+    if let last, at(.equal), looksLikeAssignmentValue() {
+      if case .name = last.kind { throw error(.assignmentInCondition, at: last.location) }
+      if Parser.isBitwiseOrLevel(last) {
+        switch last.kind {
+        case .tuple, .list, .generator, .noneLiteral, .bool: break
+        default:
+          throw error(
+            .invalidTarget(description: Parser.describe(last), context: .assignment, suggestEquality: true),
+            at: last.location)
+        }
+      }
+    }
     if let last, startsExpression(current), !at(.star) {
       let legacyPrint: Bool =
         if case .name = last.kind, at(.string) || at(.fstringStart) { true } else { false }

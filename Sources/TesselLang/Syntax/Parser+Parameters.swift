@@ -34,6 +34,10 @@ extension Parser {
           }
         } else {
           bareStar = starToken
+          if !at(.comma) {
+            if at(closing) { throw error(.bareStarWithoutNames, at: starToken) }
+            throw invalidSyntax()
+          }
         }
       } else if eat(.doubleStar) != nil {
         result.keywordVariadic = try parseParameter(allowAnnotation: allowAnnotations, allowDefault: false)
@@ -59,13 +63,27 @@ extension Parser {
           result.positional.append(parameter)
         }
       }
-      guard eat(.comma) != nil else { break }
+      guard eat(.comma) != nil else {
+        if !at(closing), startsExpression(current), let last = lastParameterExpression(result) {
+          throw error(.missingComma, at: last.location)
+        }
+        break
+      }
     }
     if let bareStar, result.keywordOnly.isEmpty {
       throw error(.bareStarWithoutNames, at: bareStar)
     }
     checkDuplicateParameters(result)
     return result
+  }
+
+  /// The default or annotation of the most recently parsed parameter, for the comma hint.
+  func lastParameterExpression(_ parameters: Parameters) -> Expr? {
+    let candidates = [
+      parameters.keywordVariadic, parameters.keywordOnly.last, parameters.variadic, parameters.positional.last,
+    ]
+    guard let last = candidates.compactMap({ $0 }).first else { return nil }
+    return last.defaultValue ?? last.annotation
   }
 
   /// param: NAME [':' expression] ['=' expression]
@@ -77,6 +95,7 @@ extension Parser {
     }
     var defaultValue: Expr?
     if allowDefault, eat(.equal) != nil {
+      guard startsExpression(current) else { throw error(.expectedDefaultValue, at: current) }
       defaultValue = try parseExpression()
     }
     return Parameter(name: name, annotation: annotation, defaultValue: defaultValue, location: location(of: token))

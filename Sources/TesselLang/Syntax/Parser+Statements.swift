@@ -68,7 +68,7 @@ extension Parser {
   /// else_block: 'else' ':' block, or nothing.
   mutating func parseElseBlock() throws(SyntaxError) -> [Stmt] {
     guard let elseToken = eat(.else) else { return [] }
-    try expect(.colon)
+    try expectColon(forced: true)
     return try parseBlock(owner: .else, line: elseToken.line)
   }
 }
@@ -97,6 +97,7 @@ extension Parser {
       advance()
       if !isInFunction { deferError(.outsideContext("'return' outside function"), at: location) }
       let value = startsExpression(current) ? try parseStarExpressions() : nil
+      if let value { checkNotBareStarred(value) }
       return Stmt(.return(value), at: location)
     case .keyword(.raise):
       advance()
@@ -150,10 +151,12 @@ extension Parser {
     let first = try parseYieldOrStarExpressions()
 
     if at(.colon) {
-      try checkAnnotationTarget(first)
       advance()
+      guard startsExpression(current) else { throw invalidSyntax() }
+      try checkAnnotationTarget(first)
       let annotation = try parseExpression()
       let value = eat(.equal) != nil ? try parseYieldOrStarExpressions() : nil
+      if let value { checkNotBareStarred(value) }
       return Stmt(.annotatedAssign(target: first, annotation: annotation, value: value), at: location)
     }
 
@@ -161,6 +164,7 @@ extension Parser {
       try checkTarget(first, context: .augmentedAssignment)
       advance()
       let value = try parseYieldOrStarExpressions()
+      checkNotBareStarred(value)
       return Stmt(.augmentedAssign(target: first, op: op, value: value), at: location)
     }
 
@@ -174,13 +178,23 @@ extension Parser {
       for target in expressions {
         try checkAssignmentTarget(target, isOnlyTarget: expressions.count == 1)
       }
+      checkNotBareStarred(value)
       return Stmt(.assign(targets: expressions, value: value), at: location)
     }
 
-    if case .starred = first.kind {
-      throw error(.starredNotAllowed, at: first.location)
+    if case .name(let name) = first.kind, name == "print" || name == "exec", startsExpression(current) {
+      throw error(.missingParenthesesInCall(name), at: first.location)
     }
+    checkNotBareStarred(first)
     return Stmt(.expression(first), at: location)
+  }
+
+  /// Records CPython's compile-time error for a starred expression used as a value on its own
+  /// (`x = *a`, `return *a`); `*a, b` is a tuple and fine.
+  mutating func checkNotBareStarred(_ value: Expr) {
+    if case .starred = value.kind {
+      deferError(.starredOutsideDisplay, at: value.location)
+    }
   }
 
   /// The binary operator of each augmented assignment.
@@ -290,7 +304,7 @@ extension Parser {
   /// One `if` or `elif` clause after its keyword.
   mutating func parseIfClause(keyword: Token, owner: SyntaxError.BlockOwner) throws(SyntaxError) -> IfClause {
     let condition = try parseCondition()
-    try expect(.colon)
+    try expectColon(forced: false)
     let body = try parseBlock(owner: owner, line: keyword.line)
     return IfClause(condition: condition, body: body, location: location(of: keyword))
   }
@@ -298,7 +312,7 @@ extension Parser {
   /// The condition of `if`, `elif` or `while`, with CPython's hint for `if x = 1:`.
   mutating func parseCondition() throws(SyntaxError) -> Expr {
     let condition = try parseNamedExpression()
-    if at(.equal) {
+    if at(.equal) && looksLikeAssignmentValue() {
       if case .name = condition.kind { throw error(.assignmentInCondition, at: condition.location) }
       if Parser.isBitwiseOrLevel(condition) {
         throw error(
@@ -313,7 +327,7 @@ extension Parser {
   mutating func parseWhile() throws(SyntaxError) -> Stmt {
     let whileToken = advance()
     let condition = try parseCondition()
-    try expect(.colon)
+    try expectColon(forced: false)
     let body = try parseLoopBody(owner: .while, line: whileToken.line)
     let orElse = try parseElseBlock()
     return Stmt(.while(condition: condition, body: body, orElse: orElse), at: location(of: whileToken))
@@ -326,7 +340,8 @@ extension Parser {
     try expect(.in)
     try checkTarget(target, context: .assignment)
     let iterable = try parseStarExpressions()
-    try expect(.colon)
+    checkNotBareStarred(iterable)
+    try expectColon(forced: false)
     let body = try parseLoopBody(owner: .for, line: forToken.line)
     let orElse = try parseElseBlock()
     return Stmt(
@@ -336,7 +351,7 @@ extension Parser {
   /// try_stmt: 'try' ':' block (except_block+ [else_block] [finally_block] | finally_block)
   mutating func parseTry() throws(SyntaxError) -> Stmt {
     let tryToken = advance()
-    try expect(.colon)
+    try expectColon(forced: true)
     let body = try parseBlock(owner: .try, line: tryToken.line)
 
     var handlers: [ExceptHandler] = []
@@ -365,7 +380,7 @@ extension Parser {
       } else {
         bareExcept = location(of: exceptToken)
       }
-      try expect(.colon)
+      try expectColon(forced: false)
       let handlerBody = try parseBlock(owner: .except, line: exceptToken.line)
       handlers.append(ExceptHandler(type: type, name: name, body: handlerBody, location: location(of: exceptToken)))
     }
@@ -376,7 +391,7 @@ extension Parser {
     }
     var finalBody: [Stmt] = []
     if let finallyToken = eat(.finally) {
-      try expect(.colon)
+      try expectColon(forced: true)
       finalBody = try parseBlock(owner: .finally, line: finallyToken.line)
     } else if handlers.isEmpty {
       throw error(.expectedExceptOrFinally, at: current)
@@ -404,7 +419,7 @@ extension Parser {
       }
     }
     guard !items.isEmpty else { throw invalidSyntax() }
-    try expect(.colon)
+    try expectColon(forced: false)
     let body = try parseBlock(owner: .with, line: withToken.line)
     return Stmt(.with(items: items, body: body), at: location(of: withToken))
   }
@@ -468,7 +483,7 @@ extension Parser {
     let parameters = try parseParameters(closing: .rightParen, allowAnnotations: true)
     try expect(.rightParen)
     let returns = eat(.arrow) != nil ? try parseExpression() : nil
-    try expect(.colon)
+    try expectColon(forced: true)
     let body = try parseScopeBody(.function, owner: .function, line: defToken.line)
     let def = FunctionDef(
       name: name, parameters: parameters, returns: returns, body: body, decorators: decorators)
@@ -482,9 +497,9 @@ extension Parser {
     if at(.leftBracket) { throw error(.unsupported("a type parameter list"), at: current) }
     var arguments: [Argument] = []
     if let open = eat(.leftParen) {
-      arguments = try parseCallArguments(open: open)
+      arguments = try parseCallArguments(open: open, allowGenerator: false)
     }
-    try expect(.colon)
+    try expectColon(forced: false)
     let body = try parseScopeBody(.class, owner: .class, line: classToken.line)
     let def = ClassDef(name: name, arguments: arguments, body: body, decorators: decorators)
     return Stmt(.classDef(def), at: location(of: classToken))

@@ -129,6 +129,7 @@ extension Parser {
     let open = advance()
     if at(.rightBrace) { throw error(.fstringEmptyExpression, at: current) }
     let value = try parseYieldOrStarExpressions()
+    checkNotBareStarred(value)
     var result: [FStringPart] = []
 
     var isSelfDocumenting = false

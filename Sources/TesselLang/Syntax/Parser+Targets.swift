@@ -6,6 +6,10 @@ extension Parser {
   /// Checks the target of a `=` statement, with CPython's `Maybe you meant '=='` hint when a
   /// lone, operator-level expression stands where a name was expected (`f() = 1`).
   mutating func checkAssignmentTarget(_ target: Expr, isOnlyTarget: Bool) throws(SyntaxError) {
+    switch target.kind {
+    case .yield, .yieldFrom: throw error(.yieldAssignment, at: target.location)
+    default: break
+    }
     if isOnlyTarget, Parser.isBitwiseOrLevel(target), invalidTarget(in: target, context: .assignment) != nil {
       switch target.kind {
       case .tuple, .list, .generator, .noneLiteral, .bool, .name, .attribute, .subscript, .starred:
@@ -83,7 +87,7 @@ extension Parser {
       for item in items {
         if case .starred(let inner) = item.kind {
           starred += 1
-          if starred == 2 { deferError(.multipleStarredTargets, at: item.location) }
+          if starred == 2 { deferError(.multipleStarredTargets, at: target.location) }
           checkStarredTargets(inner)
         } else {
           checkStarredTargets(item)

@@ -31,7 +31,8 @@ public func parseModule(source: String, file: String) throws(SyntaxError) -> Mod
 /// Parses one expression (as Python's `eval` mode does), for a REPL or for tests.
 ///
 /// - Parameters:
-///   - source: The expression's text; surrounding blank lines are allowed.
+///   - source: The expression's text; blank lines around it are allowed, leading indentation is
+///     not.
 ///   - file: The name recorded in every node's ``SourceLocation``.
 /// - Returns: The expression (a tuple if the text has top-level commas).
 /// - Throws: The first ``SyntaxError``.
@@ -60,9 +61,10 @@ public func parseExpression(source: String, file: String) throws(SyntaxError) ->
 ///   and at most one token of ``peek()`` is used; the one deeper lookahead (parenthesized `with`
 ///   items) is an explicit, non-mutating scan.
 /// - Every loop runs under a ``LoopProgressCondition``, so no input can hang the parser.
-/// - Recursion is bounded: the lexer allows 200 nested brackets and 100 indentation levels, and
-///   the parser counts nested expressions (operators, `not`, `lambda`, conditionals) against
-///   ``maximumNestingDepth``.
+/// - Recursion is bounded: the lexer allows 200 nested brackets and 100 indentation levels, the
+///   parser counts nested expressions against ``maximumNestingDepth`` and the tree depth,
+///   including left-deep chains, against ``maximumTreeDepth``. The public entry points run the
+///   parser on a 64 MiB stack (`LargeStack`), so these limits, not the caller's stack, decide.
 ///
 /// The parser stops at the first error. Errors are typed (``SyntaxError``) and located at the
 /// offending token or expression. As CPython does, a lexical error later in the file takes
@@ -137,7 +139,18 @@ struct Parser {
 
   /// Parses `expressions NEWLINE* ENDMARKER` (Python's eval input).
   mutating func parseEvalInput() throws(SyntaxError) -> Expr {
-    let expression = try parseStarExpressions()
+    if at(.indent) { throw error(.unexpectedIndent, at: current) }
+    let first = try parseExpression()
+    var expression = first
+    if at(.comma) {
+      var items = [first]
+      var progress = LoopProgressCondition()
+      while eat(.comma) != nil && progress.evaluate(index) {
+        guard startsExpression(current) else { break }
+        items.append(try parseExpression())
+      }
+      expression = Expr(.tuple(items), at: first.location)
+    }
     var progress = LoopProgressCondition()
     while at(.newline) && progress.evaluate(index) { advance() }
     guard at(.endOfFile) else { throw invalidSyntax() }
@@ -155,7 +168,10 @@ struct Parser {
   func reconciled(_ error: SyntaxError) -> SyntaxError {
     guard let lexerError = lexerErrors.first else { return error }
     if current.kind == .error { return lexerError }
-    if case .unexpectedIndent = error.kind { return error }
+    switch error.kind {
+    case .unexpectedIndent, .unexpectedUnindent: return error
+    default: break
+    }
     switch lexerError.kind {
     case .unclosedBracket:
       return lexerError.location.line < current.line ? lexerError : error
@@ -213,15 +229,25 @@ extension Parser {
     at(kind) ? advance() : nil
   }
 
-  /// Consumes `punctuator` or throws: `expected ':'` and `expected '('`, or `invalid syntax` for
-  /// other punctuators.
+  /// Consumes `punctuator` or throws: `expected '('`, or `invalid syntax` for other
+  /// punctuators (see ``expectColon(forced:)`` for `:`).
   @discardableResult
   mutating func expect(_ punctuator: Punctuator) throws(SyntaxError) -> Token {
     if let token = eat(punctuator) { return token }
-    switch punctuator {
-    case .colon, .leftParen: throw error(.expected("'\(punctuator.rawValue)'"), at: current)
-    default: throw invalidSyntax()
-    }
+    if punctuator == .leftParen { throw error(.expected("'('"), at: current) }
+    throw invalidSyntax()
+  }
+
+  /// Consumes the `:` of a compound statement header, or throws `expected ':'`.
+  ///
+  /// As in CPython, the message is `expected ':'` after `def`, `try`, `else` and `finally`
+  /// (`forced`), and after the other headers only at the end of the line; otherwise it is
+  /// `invalid syntax`.
+  @discardableResult
+  mutating func expectColon(forced: Bool) throws(SyntaxError) -> Token {
+    if let token = eat(.colon) { return token }
+    if forced || at(.newline) { throw error(.expected("':'"), at: current) }
+    throw invalidSyntax()
   }
 
   /// Consumes `keyword` or throws `invalid syntax`.
@@ -277,8 +303,19 @@ extension Parser {
 
 extension Parser {
   /// An error of `kind` at `token`.
+  ///
+  /// At the end of the file (the end-of-file token or a dedent before it), the error is placed
+  /// at the last newline token instead, as CPython places it.
   func error(_ kind: SyntaxError.Kind, at token: Token) -> SyntaxError {
-    SyntaxError(kind, at: location(of: token))
+    guard token.kind == .endOfFile || (token.kind == .dedent && token.range.lowerBound >= source.count)
+    else {
+      return SyntaxError(kind, at: location(of: token))
+    }
+    var i = Swift.min(index, tokens.count - 1)
+    while i > 0 && (tokens[i].kind == .endOfFile || tokens[i].kind == .dedent) {
+      i -= 1
+    }
+    return SyntaxError(kind, at: location(of: tokens[i]))
   }
 
   /// An error of `kind` at `location`.
@@ -286,9 +323,9 @@ extension Parser {
     SyntaxError(kind, at: location)
   }
 
-  /// `invalid syntax` at the current token.
+  /// `invalid syntax` at the current token (`unexpected unindent` at a dedent, as CPython says).
   func invalidSyntax() -> SyntaxError {
-    error(.invalidSyntax, at: current)
+    error(current.kind == .dedent ? .unexpectedUnindent : .invalidSyntax, at: current)
   }
 
   /// Records an error that CPython reports after parsing; the first one wins.

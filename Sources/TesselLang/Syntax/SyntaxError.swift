@@ -53,6 +53,8 @@ public struct SyntaxError: Error, Sendable, Hashable {
     // MARK: Indentation
     /// An indented line where no block starts.
     case unexpectedIndent
+    /// A dedent where the statement cannot end.
+    case unexpectedUnindent
     /// A dedent to a column that no enclosing block uses.
     case unindentMismatch
     /// Tabs and spaces mixed so that the indentation depends on the tab size.
@@ -127,8 +129,14 @@ public struct SyntaxError: Error, Sendable, Hashable {
     case starredAssignmentTarget
     /// `*a, *b = c`.
     case multipleStarredTargets
-    /// A starred expression where none is allowed (`(*a)`, `*a` as a statement).
+    /// A starred expression where the grammar allows none (`(*a)`).
     case starredNotAllowed
+    /// A starred expression outside a display, call or target (`x = *a`), found when compiling.
+    case starredOutsideDisplay
+    /// `x = yield = 1`.
+    case yieldAssignment
+    /// `print "x"`; the payload is `print` or `exec`.
+    case missingParenthesesInCall(String)
     /// `[*a for a in b]`.
     case starredInComprehension
     /// `{**a for a in b}`.
@@ -147,6 +155,8 @@ public struct SyntaxError: Error, Sendable, Hashable {
     case assignmentInArgument
     /// `f(x for x in y, 1)`.
     case unparenthesizedGenerator
+    /// `def f(a=)`.
+    case expectedDefaultValue
     /// `def f(a=1, b)`.
     case nonDefaultAfterDefault
     /// `def f(a, a)`.
@@ -219,6 +229,7 @@ public struct SyntaxError: Error, Sendable, Hashable {
     case .nestedTooDeeply: "expression is nested too deeply"
     case .expressionTooComplex: "expression is too complex"
     case .unexpectedIndent: "unexpected indent"
+    case .unexpectedUnindent: "unexpected unindent"
     case .unindentMismatch: "unindent does not match any outer indentation level"
     case .inconsistentTabs: "inconsistent use of tabs and spaces in indentation"
     case .tooManyIndentationLevels: "too many levels of indentation"
@@ -273,6 +284,9 @@ public struct SyntaxError: Error, Sendable, Hashable {
     case .starredAssignmentTarget: "starred assignment target must be in a list or tuple"
     case .multipleStarredTargets: "multiple starred expressions in assignment"
     case .starredNotAllowed: "cannot use starred expression here"
+    case .starredOutsideDisplay: "can't use starred expression here"
+    case .yieldAssignment: "assignment to yield expression not possible"
+    case .missingParenthesesInCall(let name): "Missing parentheses in call to '\(name)'. Did you mean \(name)(...)?"
     case .starredInComprehension: "iterable unpacking cannot be used in comprehension"
     case .dictUnpackingInComprehension: "dict unpacking cannot be used in dict comprehension"
     case .positionalFollowsKeyword: "positional argument follows keyword argument"
@@ -282,6 +296,7 @@ public struct SyntaxError: Error, Sendable, Hashable {
     case .keywordArgumentRepeated(let name): "keyword argument repeated: \(name)"
     case .assignmentInArgument: "expression cannot contain assignment, perhaps you meant \"==\"?"
     case .unparenthesizedGenerator: "Generator expression must be parenthesized"
+    case .expectedDefaultValue: "expected default value expression"
     case .nonDefaultAfterDefault: "parameter without a default follows parameter with a default"
     case .duplicateParameter(let name): "duplicate argument '\(name)' in function definition"
     case .bareStarWithoutNames: "named arguments must follow bare *"
@@ -300,7 +315,7 @@ public struct SyntaxError: Error, Sendable, Hashable {
   /// Whether CPython raises this as an `IndentationError` (or its subclass `TabError`).
   public var isIndentationError: Bool {
     switch kind {
-    case .unexpectedIndent, .unindentMismatch, .inconsistentTabs, .tooManyIndentationLevels,
+    case .unexpectedIndent, .unexpectedUnindent, .unindentMismatch, .inconsistentTabs, .tooManyIndentationLevels,
       .expectedIndentedBlock:
       true
     default:
