@@ -24,6 +24,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "Tessel", targets: ["Tessel"]),
+    .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
   ],
@@ -51,15 +52,23 @@ let package = Package(
         "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
       ],
       swiftSettings: swiftSettings),
+    .target(
+      name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
+      swiftSettings: swiftSettings),
+    .target(name: "TesselRepl", dependencies: ["Tessel"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "tessel",
-      dependencies: ["Tessel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Tessel", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
     // MARK: - Tests
     .testTarget(
@@ -73,6 +82,15 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselDSLTests",
+      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselReplTests", dependencies: ["TesselRepl", "tessel"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport", "tessel"],
       swiftSettings: swiftSettings),

@@ -118,15 +118,33 @@ public struct KernelBuilder: Sendable {
     kernel.instructions[index] = instruction
   }
 
+  /// Drops every instruction from index `count` on (an interactive session undoing a failed
+  /// statement); loops opened there are closed off as well.
+  public mutating func truncate(toInstructionCount count: Int) {
+    guard count < kernel.instructions.count else { return }
+    kernel.instructions.removeSubrange(max(0, count)...)
+    openLoops.removeAll { $0 >= count }
+  }
+
   /// The declaration of a tensor built so far.
   public func tensor(_ id: TensorID) -> TensorDecl { kernel.tensors[id.index] }
 
   /// Closes the kernel, verifies it for `target` and returns it.
-  public func finish(target: Target) throws(KernelError) -> Kernel {
+  ///
+  /// With `checkDependences`, it also runs ``DependenceAnalysis``: iterations of an
+  /// `affine_range` (and SPMD instances) must not write what another one touches.
+  public func finish(target: Target, checkDependences: Bool = false) throws(KernelError) -> Kernel {
     if let open = openLoops.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
     }
     try Verifier(target: target).verify(kernel)
+    if checkDependences {
+      do {
+        try DependenceAnalysis().check(kernel)
+      } catch {
+        throw KernelError(.dependence(error), at: error.location)
+      }
+    }
     return kernel
   }
 }

@@ -43,6 +43,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case resourceLimit(what: String, limit: Int)
     /// A kernel argument does not match the parameter.
     case argumentMismatch(parameter: String, expected: String, actual: String)
+    /// Iterations of an `affine_range` (or SPMD instances) touch the same elements.
+    case dependence(DependenceError)
   }
 
   /// A live tensor listed in a capacity error.
@@ -126,11 +128,14 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
       return "resource limit exceeded: \(what) (limit \(limit))"
     case .argumentMismatch(let p, let expected, let actual):
       return "argument for parameter `\(p)` does not match: expected \(expected), got \(actual)"
+    case .dependence(let d):
+      return d.diagnostic.message
     }
   }
 
   /// The error as a located diagnostic.
   public var diagnostic: Diagnostic {
+    if case .dependence(let d) = kind { return d.diagnostic }
     var notes: [Diagnostic] = []
     if case .capacityExceeded(_, _, _, _, let live, _) = kind {
       notes = live.filter { $0.location.isKnown }.prefix(8).map {

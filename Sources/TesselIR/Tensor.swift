@@ -63,4 +63,17 @@ public struct TensorDecl: Sendable, Hashable, Codable {
     }
     return s
   }
+
+  /// Bytes per partition of one PSUM block: the innermost free dimension for tensors of rank 3
+  /// or more (`[P, blocks..., F]`), the whole free size otherwise.
+  public var psumBlockBytes: Int {
+    shape.count >= 3 ? (shape.last ?? 1) * dtype.byteSize : bytesPerPartition
+  }
+
+  /// How many PSUM banks the tensor occupies per partition.
+  public func psumBanks(bankBytes: Int) -> Int {
+    let perBlock = Swift.max(1, (psumBlockBytes + bankBytes - 1) / bankBytes)
+    let blocks = shape.count >= 3 ? shape.dropFirst().dropLast().reduce(1, *) : 1
+    return perBlock * blocks
+  }
 }

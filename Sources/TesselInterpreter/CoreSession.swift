@@ -49,7 +49,7 @@ public final class CoreSession {
   func liveBytes(_ space: MemorySpace) -> Int {
     tensors.indices.filter { isLive[$0] && tensors[$0].space == space }.map { i in
       let b = tensors[i].bytesPerPartition
-      return space == .psum ? (b + target.psumBankBytes - 1) / target.psumBankBytes * target.psumBankBytes : b
+      return space == .psum ? tensors[i].psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes : b
     }.reduce(0, +)
   }
 
@@ -66,7 +66,7 @@ public final class CoreSession {
     if space.isOnChip {
       let limit = space == .psum ? target.psumBytesPerPartition : target.sbufBytesPerPartition
       var need = decl.bytesPerPartition
-      if space == .psum { need = (need + target.psumBankBytes - 1) / target.psumBankBytes * target.psumBankBytes }
+      if space == .psum { need = decl.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes }
       if liveBytes(space) + need > limit {
         let live = tensors.indices.filter { isLive[$0] && tensors[$0].space == space }.map {
           KernelError.LiveTensor(name: tensors[$0].name, bytesPerPartition: tensors[$0].bytesPerPartition,

@@ -54,6 +54,13 @@ public struct NKIFile: Sendable {
     }
   }
 
+  /// Wraps an already parsed module.
+  init(uncheckedModule module: Module, source: String, file: String) {
+    self.module = module
+    self.source = source
+    self.file = file
+  }
+
   /// Reads and parses a file.
   public static func load(path: String) throws(TraceError) -> NKIFile {
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -130,6 +137,14 @@ public struct NKIFile: Sendable {
     guard case .function(let fn)? = globals.names[name] else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
+    return try NKIFile.traceFunction(fn, name: name, file: file, globals: globals, arguments: arguments, keywords: keywords, grid: grid, target: target)
+  }
+
+  /// Traces one kernel function for the given arguments.
+  static func traceFunction(
+    _ fn: FunctionValue, name: String, file: String, globals: Scope, arguments: [KernelArgument],
+    keywords: [String: KernelArgument], grid: [Int], target: Target
+  ) throws(TraceError) -> TracedKernel {
     let tracer = Tracer(kernelName: name, file: file, target: target, globals: globals, grid: grid)
     let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
     func value(_ a: KernelArgument, for param: String) -> Value {
@@ -185,7 +200,7 @@ public struct NKIFile: Sendable {
     tracer.builder.setOutputs(outputs)
     tracer.builder.setGrid(grid)
     do {
-      let k = try tracer.builder.finish(target: target)
+      let k = try tracer.builder.finish(target: target, checkDependences: true)
       return TracedKernel(kernel: k, name: name)
     } catch {
       throw TraceError(.kernel(error), at: error.location)

@@ -61,7 +61,7 @@ public struct Allocator: Sendable {
       let others = active.compactMap { placements[$0] }.filter { $0.space == t.space }
       let p: Placement
       if t.space == .psum {
-        let banks = Swift.max(1, (t.bytesPerPartition + target.psumBankBytes - 1) / target.psumBankBytes)
+        let banks = t.psumBanks(bankBytes: target.psumBankBytes)
         let bytes = banks * target.psumBankBytes
         guard let off = firstFit(bytes: bytes, partitions: 0..<t.partitionCount, others: others,
                                   align: target.psumBankBytes, limit: target.psumBytesPerPartition)

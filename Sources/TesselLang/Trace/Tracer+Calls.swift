@@ -35,7 +35,19 @@ extension Tracer {
   func call(_ f: Value, _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation) throws(TraceError) -> Value {
     switch f {
     case .function(let fn):
+      if interactive != nil && isKernel(fn) {
+        return try runKernelInteractively(fn, grid: [], positional, keywords, at: loc)
+      }
       return try callFunction(fn, positional, keywords, at: loc)
+    case .builtin(let b) where b.name == "launch":
+      guard case .tuple(let parts)? = b.receiver, parts.count == 2, case .function(let fn) = parts[0] else {
+        throw TraceError.python("TypeError", "bad kernel launch", at: loc)
+      }
+      let grid = try iterate(parts[1], at: loc).map { (g) throws(TraceError) in try intValue(g, at: loc) }
+      guard interactive != nil else {
+        throw TraceError.unsupported("Calling kernel with spmd grid \(grid) inside another kernel is not supported", at: loc)
+      }
+      return try runKernelInteractively(fn, grid: grid, positional, keywords, at: loc)
     case .builtin(let b):
       let args = CallArguments(positional: (b.receiver.map { [$0] } ?? []) + positional, keywords: keywords, location: loc, function: b.name)
       return try callBuiltin(b.name, args)

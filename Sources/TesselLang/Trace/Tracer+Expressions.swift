@@ -241,6 +241,11 @@ extension Tracer {
     if case .tensor = r { return try tileBinary(Tracer.aluOp(op, at: loc), l, r, at: loc, op: op) }
     // Masks: `&` conjoins predicates.
     if case .predicate(let a) = l, case .predicate(let b) = r, op == .bitwiseAnd { return .predicate(a + b) }
+    if op == .bitwiseAnd {
+      // `mask & True` is the mask; `mask & False` keeps nothing (0 >= 1 never holds).
+      if case .predicate(let a) = l, case .bool(let b) = r { return b ? .predicate(a) : .predicate([GridCondition(shape: [], coefficients: [], offset: AffineExpr(constant: -1), comparison: .greaterEqual)]) }
+      if case .bool(let b) = l, case .predicate(let a) = r { return b ? .predicate(a) : .predicate([GridCondition(shape: [], coefficients: [], offset: AffineExpr(constant: -1), comparison: .greaterEqual)]) }
+    }
     // Symbolic indices.
     if case .index = l { return try indexArithmetic(op, l, r, at: loc) }
     if case .index = r { return try indexArithmetic(op, l, r, at: loc) }
@@ -320,6 +325,15 @@ extension Tracer {
   }
 
   func compare(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    if op == .is || op == .isNot {
+      let same: Bool
+      switch (l, r) {
+      case (.tensor(let a), .tensor(let b)): same = a.id == b.id && a.view == b.view
+      case (.tensor, _), (_, .tensor), (.index, _), (_, .index): same = false
+      default: same = try valuesEqual(l, r)
+      }
+      return .bool(op == .is ? same : !same)
+    }
     if case .tensor = l { return try tileBinary(Tracer.aluComparison(op, at: loc), l, r, at: loc) }
     if case .tensor = r { return try tileBinary(Tracer.aluComparison(op, at: loc), l, r, at: loc) }
     if case .index = l { return try indexComparison(op, l, r, at: loc) }

@@ -109,11 +109,15 @@ extension Tracer {
       for c in conds {
         var coef = c.coefficients
         if coef.count < rank { coef = Array(repeating: 0, count: rank - coef.count) + coef }
+        var shape = c.shape
+        if shape.count < coef.count { shape = Array(repeating: 1, count: coef.count - shape.count) + shape }
         while coef.count > rank {
-          guard coef.first == 0 else {
+          // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
+          guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
             throw TraceError(.kernel(KernelError(.invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))), at: loc)
           }
-          coef.removeFirst()
+          coef.remove(at: d)
+          shape.remove(at: d)
         }
         out.append(AffineCondition(coefficients: coef, offset: c.offset, comparison: c.comparison))
       }
@@ -248,6 +252,21 @@ extension Tracer {
         default: break
         }
       }
+      // A size-1 grid dimension that no index walks (`nl.mgrid[0:128, 0:1, 0:512]` with the middle
+      // index left out) is not part of the access; drop it while more than two dimensions remain.
+      var keep = Array(repeating: true, count: shape.count)
+      var remaining = shape.count
+      for d in shape.indices where remaining > 2 && shape[d] == 1 && grids.allSatisfy({ $0.coefficients[d] == 0 }) {
+        keep[d] = false
+        remaining -= 1
+      }
+      if keep.contains(false) {
+        shape = shape.indices.filter { keep[$0] }.map { shape[$0] }
+        grids = grids.map { g in
+          IndexGrid(shape: g.shape.indices.filter { keep[$0] }.map { g.shape[$0] },
+                    coefficients: g.coefficients.indices.filter { keep[$0] }.map { g.coefficients[$0] }, base: g.base)
+        }
+      }
       dims = shape.map { View.Dim(count: $0, steps: Array(repeating: 0, count: tRank)) }
       for (u, g) in grids.enumerated() {
         let ud = v.dims[u]
@@ -298,6 +317,11 @@ extension Tracer {
         }
       }
     }
+    if decl.space.isOnChip && dims.count < 2 {
+      // An integer index on a free dimension keeps it as size 1 when the tile would drop below
+      // two dimensions ([P, 1]), as NKI does.
+      while dims.count < 2 { dims.append(View.Dim(count: 1, steps: Array(repeating: 0, count: tRank))) }
+    }
     return TensorRef(id: t.id, view: View(tensor: t.id, start: start, dims: dims))
   }
 
@@ -327,6 +351,12 @@ extension Tracer {
       return .index(IndexGrid(shape: shape, coefficients: coef, base: g.base))
     case .mgrid:
       return try mgrid(index, scope, at: loc)
+    case .function(let fn):
+      // `kernel[g0, g1](...)`: an SPMD launch.
+      let g = try eval(index, scope)
+      let grid: Value
+      if case .tuple = g { grid = g } else { grid = .tuple([g]) }
+      return .builtin(Builtin("launch", receiver: .tuple([.function(fn), grid])))
     case .tuple, .list:
       let items: [Value]
       if case .list(let box) = b { items = box.items } else if case .tuple(let t) = b { items = t } else { items = [] }

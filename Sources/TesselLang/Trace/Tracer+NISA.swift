@@ -32,6 +32,13 @@ extension Tracer {
     switch fn {
     case "nc_matmul":
       let st = try tile(0, "stationary"), mv = try tile(1, "moving")
+      // Check the operands before making the [M, N] PSUM result, so the error names them.
+      if st.view.freeElementCount > target.gemmStationaryFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
+      }
+      if mv.view.freeElementCount > target.gemmMovingFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
+      }
       let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
       return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .overwrite), at: loc))
     case "nc_transpose":

@@ -7,7 +7,13 @@ extension Tracer {
     let loc = a.location
     if name.hasPrefix("nl.") { return try callNL(String(name.dropFirst(3)), a) }
     if name.hasPrefix("nisa.") { return try callNISA(String(name.dropFirst(5)), a) }
+    if name.hasPrefix("np."), let v = try callHostNumpy(name, a) { return v }
     if name.hasPrefix("math.") || name.hasPrefix("np.") { return try callMath(name, a) }
+    if name == "nki.simulate_kernel" {
+      // `nki.simulate_kernel(kernel, *args)`: run the kernel on host arrays.
+      guard let k = a.positional.first else { throw TraceError.python("TypeError", "simulate_kernel needs a kernel", at: loc) }
+      return try call(k, Array(a.positional.dropFirst()), a.keywords, at: loc)
+    }
     if name.hasPrefix("nki.") {
       // Decorators used as calls (`nki.jit(kernel)`, `nki.jit(mode="simulation")`) return the function.
       if let f = a.positional.first { return f }
@@ -144,9 +150,17 @@ extension Tracer {
       return try reduce(fn, a)
     case "matmul":
       try a.allowOnly(["x", "y", "transpose_x", "mask"])
-      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
-      let y = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
+      let x0 = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
+      let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
       let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
+      // The Tensor engine reads SBUF: operands in PSUM are copied out first, as NKI's compiler does.
+      func inSBUF(_ t: TensorRef) throws(TraceError) -> TensorRef {
+        guard decl(t).space == .psum else { return t }
+        let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, at: loc)
+        emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
+        return c
+      }
+      let x = try inSBUF(x0), y = try inSBUF(y0)
       var stationary = x
       if !tx {
         // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
@@ -286,7 +300,8 @@ extension Tracer {
       if space.isHBM {
         throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
       }
-      emit(.memset(dst: ref.view, value: Float(fill)), at: loc)
+      let d = builder.tensor(ref.id)
+      emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
     }
     return .tensor(ref)
   }
@@ -330,7 +345,10 @@ extension Tracer {
     for ax in axes where ax < 0 || ax >= shape.count {
       throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
     }
-    let outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+    var outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+    // A tile keeps its partition dimension and at least one free dimension: reducing every free
+    // axis gives [P, 1], which broadcasts along the free axis (NKI's behaviour).
+    if outShape.count < 2 { outShape = [shape[0], 1] }
     let dst = try newTensor(outShape.isEmpty ? [1] : outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
     return fresh(dst, emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
   }
@@ -384,6 +402,7 @@ extension Tracer {
       return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
     case "astype":
       let dtype = try dtypeArgument(a.positional.dropFirst().first, at: loc) ?? decl(t).dtype
+      if interactive != nil && decl(t).space.isHBM { return try hostAstype(t, dtype, at: loc) }
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
       return fresh(dst, emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))
     default:

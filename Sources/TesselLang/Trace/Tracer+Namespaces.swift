@@ -78,8 +78,11 @@ extension Tracer {
       case "inf": return .float(.infinity)
       case "nan": return .float(.nan)
       case "float64", "int64": return .dtype(name == "float64" ? .float32 : .int32)
+      case "random": return .namespace(Namespace(name: "np.random"))
       default: return .builtin(Builtin("np.\(name)"))
       }
+    case "np.random":
+      return .builtin(Builtin("np.random.\(name)"))
     case "math":
       switch name {
       case "pi": return .float(Double.pi)

@@ -26,6 +26,14 @@ extension Tracer {
       default: throw TraceError.python("TypeError", "object of type '\(v.typeName)' has no len()", at: loc)
       }
     case "print":
+      if let hooks = interactive {
+        var parts: [String] = []
+        for x in p { parts.append(try str(x)) }
+        var sep = " ", end = "\n"
+        if case .string(let s)? = a.keywords.first(where: { $0.0 == "sep" })?.1 { sep = s }
+        if case .string(let e)? = a.keywords.first(where: { $0.0 == "end" })?.1 { end = e }
+        hooks.print(parts.joined(separator: sep) + end)
+      }
       return Value.none
     case "int":
       guard let v = p.first else { return .int(0) }

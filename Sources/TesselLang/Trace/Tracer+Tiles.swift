@@ -127,6 +127,11 @@ extension Tracer {
       let da = decl(a).dtype, db = decl(b).dtype
       var outType = dtype ?? (alu.isComparison ? DType.bool : Tracer.promote(da, db))
       if dtype == nil && !alu.isComparison && alu == .divide && !outType.isFloatingPoint { outType = .float32 }
+      // Tiles never broadcast across partitions implicitly (use broadcast_to).
+      if a.view.dims.count >= 2 && b.view.dims.count >= 2 && a.view.partitionCount != b.view.partitionCount {
+        let dstShape = a.view.partitionCount >= b.view.partitionCount ? a.view.shape : b.view.shape
+        throw TraceError(.kernel(KernelError(.partitionMismatch(operands: ["data1", "data2", "dst"], shapes: [a.view.shape, b.view.shape, dstShape]), operation: "tensor_tensor")), at: loc)
+      }
       guard let shape = broadcastShape(a.view.shape, b.view.shape) else {
         throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["data1", "data2"], shapes: [a.view.shape, b.view.shape]), operation: "tensor_tensor")), at: loc)
       }

@@ -33,6 +33,8 @@ final class Tracer {
   let maxSteps = 5_000_000
   /// The SPMD grid.
   let grid: [Int]
+  /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
+  var interactive: InteractiveHooks?
 
   init(kernelName: String, file: String, target: Target, globals: Scope, grid: [Int]) {
     builder = KernelBuilder(name: kernelName)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tessel
+import TesselRepl
 
 /// The `tessel` command.
 @main
@@ -8,7 +9,7 @@ struct TesselCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tessel",
     abstract: "Run, check and explore NKI tile kernels on a simulated NeuronCore.",
-    subcommands: [Run.self, Check.self, IR.self, Demo.self, Targets.self, Inspect.self])
+    subcommands: [Run.self, Check.self, IR.self, Repl.self, Demo.self, Targets.self, Inspect.self])
 }
 
 /// Options shared by commands that pick a target.
@@ -285,6 +286,25 @@ struct Inspect: ParsableCommand {
     } catch {
       FileHandle.standardError.write(Data("error: \(error)\n".utf8))
       throw ExitCode(1)
+    }
+  }
+}
+
+struct Repl: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "An interactive NKI prompt over a live simulated NeuronCore (plain lines when stdin is not a terminal).")
+  @OptionGroup var targetOption: TargetOption
+
+  func run() throws {
+    let engine = ReplEngine(target: try targetOption.resolved())
+    let output: (String) -> Void = { s in
+      FileHandle.standardOutput.write(Data(s.utf8))
+    }
+    if isatty(0) != 0, let reader = EditLineReader(completer: { engine.completions(for: $0) }) {
+      output("Tessel REPL (\(engine.target.rawValue)). :help for commands, Ctrl-D to leave.\n")
+      engine.run(reader: reader, output: output)
+    } else {
+      engine.run(reader: PlainLineReader(), output: output)
     }
   }
 }

@@ -1,0 +1,50 @@
+import TesselIR
+
+/// Helpers every DSL operation uses to allocate result tiles and record instructions.
+enum Emit {
+  /// A placeholder handle for calls made outside any kernel body (they record nothing).
+  static func placeholder(_ name: String, _ space: MemorySpace, _ shape: [Int], _ dtype: DType, _ location: SourceLocation) -> TensorHandle {
+    TensorHandle(
+      owner: 0, id: TensorID(-1),
+      decl: TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location))
+  }
+
+  /// Declares a new on-chip tile of the current kernel.
+  static func tile<S: OnChipMemory>(
+    _ prefix: String, _ shape: [Int], _ dtype: DType, _ space: S.Type, _ location: SourceLocation,
+    name: String? = nil
+  ) -> Tile<S> {
+    guard let r = Recorder.current else {
+      return Tile(handle: placeholder(name ?? prefix, S.memorySpace, shape, dtype, location))
+    }
+    let h = r.declare(
+      name: name ?? r.freshName(prefix), space: S.memorySpace, shape: shape, dtype: dtype, location: location)
+    return Tile(handle: h)
+  }
+
+  /// Records `operation` if every handle belongs to the current kernel.
+  static func instruction(
+    _ operation: Operation, uses handles: [TensorHandle], engine: Engine? = nil, mask: Mask? = nil,
+    _ location: SourceLocation
+  ) {
+    guard let r = Recorder.current, r.owns(handles, location) else { return }
+    r.emit(operation, engine: engine, mask: mask, location: location)
+  }
+
+  /// Records a shape error at `location` (from checks the IR cannot express after the fact).
+  static func fail(_ kind: KernelError.Kind, _ operation: String, _ location: SourceLocation) {
+    Recorder.current?.fail(KernelError(kind, operation: operation, at: location))
+  }
+
+  /// The iteration shape of an elementwise operation over `a` and `b` (free dimensions of size 1
+  /// broadcast).
+  static func elementwiseShape(_ a: [Int], _ b: [Int]) -> [Int] {
+    if a == b { return a }
+    if b.count >= 2 && b.dropFirst().allSatisfy({ $0 == 1 }) { return a }
+    if a.count >= 2 && a.dropFirst().allSatisfy({ $0 == 1 }) { return b }
+    if a.count == b.count, let p = a.first {
+      return [p] + zip(a.dropFirst(), b.dropFirst()).map { Swift.max($0, $1) }
+    }
+    return a
+  }
+}

@@ -1,0 +1,212 @@
+import TesselIR
+import TesselInterpreter
+
+/// Which tensor of which recording a DSL value refers to.
+struct TensorHandle: Sendable, Hashable {
+  /// The serial number of the recording that created the tensor (0: created outside any).
+  var owner: Int
+  /// The tensor's ID in that recording.
+  var id: TensorID
+  /// The declaration.
+  var decl: TensorDecl
+}
+
+/// The state behind one kernel body: an IR recording (``KernelBuilder``) or an eager core.
+///
+/// DSL calls find the recorder of the body they run in through a task-local; each call appends
+/// one instruction (or runs it, in eager mode) at once, in program order. The first error is
+/// kept and thrown when the kernel is finished, located at the Swift call that caused it.
+final class Recorder: @unchecked Sendable {
+  // @unchecked: a recorder is created, used and dropped by one synchronous kernel build; the
+  // task-local binding never escapes that call.
+
+  /// The recorder of the body being built on this task.
+  @TaskLocal static var current: Recorder?
+
+  /// This recording's identity: random, so tiles of another (even finished) recording never match.
+  let serial: Int
+  /// The IR being recorded (IR mode).
+  var builder: KernelBuilder
+  /// The core executing the calls (eager mode); nil when recording IR.
+  let session: EagerState?
+  /// The target (for the iteration rank of masks and eager verification).
+  let target: Target
+  /// The first error.
+  var error: KernelError?
+  /// Returned tensors, in declaration order.
+  var outputs: [TensorID] = []
+  /// The returned tensors' handles, and how many of them this SPMD instance declared so far.
+  var outputHandles: [TensorHandle] = []
+  var outputCursor = 0
+  /// How many instructions were recorded or executed.
+  var instructionCount = 0
+
+  init(name: String, target: Target, session: EagerState? = nil) {
+    serial = Int.random(in: 1...Int.max)
+    builder = KernelBuilder(name: name)
+    self.target = target
+    self.session = session
+  }
+
+  /// Records `error` unless an earlier one is already recorded.
+  func fail(_ error: KernelError) {
+    if self.error == nil { self.error = error }
+  }
+
+  /// Whether every handle belongs to this recording (recording an error otherwise).
+  func owns(_ handles: [TensorHandle], _ location: SourceLocation) -> Bool {
+    for h in handles where h.owner != serial {
+      fail(
+        KernelError(
+          .malformed(
+            h.owner == 0
+              ? "`\(h.decl.name)` was created outside a kernel body; DSL calls only record inside one"
+              : "`\(h.decl.name)` belongs to another kernel body"),
+          at: location))
+      return false
+    }
+    return true
+  }
+
+  // MARK: - Tensors
+
+  /// Adds a kernel parameter.
+  func addParameter(name: String, shape: [Int], dtype: DType, location: SourceLocation) -> TensorHandle {
+    let decl = TensorDecl(name: name, space: .hbm, shape: shape, dtype: dtype, role: .parameter, location: location)
+    if let session {
+      return TensorHandle(owner: serial, id: session.allocate(decl, recorder: self), decl: decl)
+    }
+    let id = builder.addParameter(name: name, shape: shape, dtype: dtype, location: location)
+    return TensorHandle(owner: serial, id: id, decl: decl)
+  }
+
+  /// Declares a kernel-allocated tensor in the current scope.
+  func declare(
+    name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation
+  ) -> TensorHandle {
+    let decl = TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location)
+    if let session {
+      return TensorHandle(owner: serial, id: session.allocate(decl, recorder: self), decl: decl)
+    }
+    let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
+    return TensorHandle(owner: serial, id: id, decl: decl)
+  }
+
+  /// A fresh generated tile name (`exp_7`).
+  func freshName(_ prefix: String) -> String {
+    "\(prefix)_\(session?.tensorCount ?? builder.kernel.tensors.count)"
+  }
+
+  // MARK: - Instructions
+
+  /// Appends (or, eagerly, executes) one instruction.
+  func emit(_ operation: Operation, engine: Engine? = nil, mask: Mask?, location: SourceLocation) {
+    var conditions: [AffineCondition] = []
+    if let mask {
+      let rank = Verifier(target: target).iterationRank(operation)
+      if mask.highestAxis >= rank {
+        fail(
+          KernelError(
+            .invalidMask("the mask uses iteration axis \(mask.highestAxis), but \(operation.nkiName) has \(rank) axes"),
+            operation: operation.nkiName, at: location))
+        return
+      }
+      conditions = mask.lowered(rank: rank)
+    }
+    instructionCount += 1
+    if let session {
+      session.execute(operation, engine: engine, mask: conditions, location: location, recorder: self)
+    } else {
+      builder.emit(operation, engine: engine, mask: conditions, location: location)
+    }
+  }
+
+  /// Runs `body` as a loop: an IR loop with a symbolic index, or (eagerly) once per value.
+  func loop(
+    kind: LoopKind, start: Int, stop: Int, step: Int, name: String?, location: SourceLocation,
+    body: (Index) -> Void
+  ) {
+    if step == 0 {
+      fail(KernelError(.malformed("loop step must not be zero"), at: location))
+      return
+    }
+    if let session {
+      for v in Swift.stride(from: start, to: stop, by: step) {
+        if error != nil { return }
+        let mark = session.tensorCount
+        body(Index(v))
+        session.freeOnChip(from: mark)
+      }
+      return
+    }
+    let n = name ?? "i\(builder.kernel.indexVars.count)"
+    let v = builder.beginLoop(name: n, kind: kind, start: start, stop: stop, step: step, location: location)
+    body(Index(AffineExpr(v)))
+    do {
+      try builder.endLoop(location: location)
+    } catch {
+      fail(error)
+    }
+  }
+
+  /// `nl.program_id(axis)`.
+  func programID(axis: Int) -> Index {
+    if let session { return Index(session.programID(axis: axis)) }
+    return Index(AffineExpr(builder.programID(axis: axis)))
+  }
+}
+
+/// A ``CoreSession`` driven by DSL calls (eager mode).
+final class EagerState {
+  let core: CoreSession
+  /// The SPMD instance running now, per grid axis.
+  var programIDs: [Int] = []
+  /// Session tensor IDs by the order the current body declared them (tensors are renumbered
+  /// per session, but handles keep session IDs).
+  var tensorCount: Int { core.tensors.count }
+
+  init(target: Target) {
+    core = CoreSession(target: target)
+  }
+
+  func allocate(_ decl: TensorDecl, recorder: Recorder) -> TensorID {
+    if recorder.error != nil { return TensorID(-1) }
+    do {
+      return try core.allocate(
+        name: decl.name, space: decl.space, shape: decl.shape, dtype: decl.dtype, location: decl.location)
+    } catch {
+      recorder.fail(error)
+      return TensorID(-1)
+    }
+  }
+
+  func execute(
+    _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation,
+    recorder: Recorder
+  ) {
+    if recorder.error != nil { return }
+    do {
+      try core.execute(operation, engine: engine, mask: mask, location: location)
+    } catch {
+      recorder.fail(error)
+    }
+  }
+
+  /// Frees on-chip tiles allocated since `mark` (the end of an eager loop iteration).
+  func freeOnChip(from mark: Int) {
+    guard mark < core.tensors.count else { return }
+    for i in mark..<core.tensors.count where core.tensors[i].space.isOnChip {
+      core.free(TensorID(i))
+    }
+  }
+
+  func programID(axis: Int) -> Int {
+    axis >= 0 && axis < programIDs.count ? programIDs[axis] : 0
+  }
+}
+
+/// Builds a source location from `#fileID`, `#line` and `#column`.
+@inline(__always)
+func loc(_ fileID: String, _ line: Int, _ column: Int) -> SourceLocation {
+  SourceLocation(file: fileID, line: line, column: column)
+}

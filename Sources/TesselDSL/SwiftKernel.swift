@@ -1,0 +1,152 @@
+import TesselHost
+import TesselIR
+import TesselInterpreter
+
+/// A kernel parameter declaration: an HBM tensor the caller passes.
+///
+/// ```swift
+/// KernelParameter("a_input", shape: [256, 512], dtype: .float32)
+/// ```
+public struct KernelParameter: Sendable, Hashable {
+  /// The parameter name (as in the NKI signature).
+  public var name: String
+  /// The tensor's shape.
+  public var shape: [Int]
+  /// The tensor's dtype.
+  public var dtype: DType
+
+  /// Declares a parameter.
+  public init(_ name: String, shape: [Int], dtype: DType = .float32) {
+    self.name = name
+    self.shape = shape
+    self.dtype = dtype
+  }
+}
+
+/// The HBM tensors bound to a kernel's parameters, by position or by name.
+///
+/// ```swift
+/// let a = args[0], b = args["b_input"]
+/// ```
+public struct KernelArguments: Sendable {
+  let tensors: [Tensor<HBM>]
+  let location: SourceLocation
+
+  /// The parameters in signature order.
+  public var all: [Tensor<HBM>] { tensors }
+
+  /// The parameter at `position`; an invalid position records an error and returns a placeholder.
+  public subscript(position: Int) -> Tensor<HBM> {
+    if position >= 0 && position < tensors.count { return tensors[position] }
+    return missing("#\(position)")
+  }
+
+  /// The parameter called `name`; an unknown name records an error and returns a placeholder.
+  public subscript(name: String) -> Tensor<HBM> {
+    tensors.first { $0.name == name } ?? missing(name)
+  }
+
+  func missing(_ what: String) -> Tensor<HBM> {
+    Recorder.current?.fail(
+      KernelError(.malformed("the kernel has no parameter \(what) (parameters: \(tensors.map(\.name)))"), at: location))
+    return Tensor(handle: Emit.placeholder(what, .hbm, [1], .float32, location))
+  }
+}
+
+/// A kernel written with the Swift DSL: a name, parameters, an optional SPMD grid and a body.
+///
+/// Building records the body into a verified ``TesselIR/Kernel`` for a target; running builds
+/// it and executes it on the interpreter; ``runEagerly(_:target:)`` executes every DSL call at
+/// once against a simulated core instead, with no IR.
+///
+/// ```swift
+/// let add = SwiftKernel(
+///   name: "tensor_add",
+///   parameters: [KernelParameter("a", shape: [256, 512]), KernelParameter("b", shape: [256, 512])]
+/// ) { args in
+///   let out = output("out", shape: [256, 512], dtype: .float32)
+///   affineRange(2) { t in
+///     let a = load(args[0][t * 128 ..+ 128, 0 ..< 512])
+///     let b = load(args[1][t * 128 ..+ 128, 0 ..< 512])
+///     store(out[t * 128 ..+ 128, 0 ..< 512], value: add(a, b))
+///   }
+/// }
+/// let kernel = try add.build(target: .trn2)
+/// let result = try add.run([a, b])
+/// ```
+public struct SwiftKernel: Sendable {
+  /// The kernel's name.
+  public var name: String
+  /// The HBM parameters, in signature order.
+  public var parameters: [KernelParameter]
+  /// The SPMD launch grid; empty for one instance.
+  public var grid: [Int]
+  /// Where the kernel was declared (parameters are located here).
+  public var location: SourceLocation
+  let body: @Sendable (KernelArguments) -> KernelBody
+
+  /// Declares a kernel.
+  ///
+  /// - Parameters:
+  ///   - name: The kernel's name.
+  ///   - parameters: The HBM parameters, in order.
+  ///   - grid: The SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
+  ///   - body: The body; it receives the parameters as HBM tensors.
+  public init(
+    name: String, parameters: [KernelParameter], grid: [Int] = [], fileID: String = #fileID,
+    line: Int = #line, column: Int = #column,
+    @KernelBodyBuilder body: @escaping @Sendable (KernelArguments) -> KernelBody
+  ) {
+    self.name = name
+    self.parameters = parameters
+    self.grid = grid
+    self.location = SourceLocation(file: fileID, line: line, column: column)
+    self.body = body
+  }
+
+  /// Builds the kernel's IR and verifies it for `target`.
+  ///
+  /// - Throws: The first error a DSL call recorded, or the verifier's, located at the Swift
+  ///   call that emitted the offending instruction.
+  public func build(target: Target = .trn2) throws(KernelError) -> Kernel {
+    let r = Recorder(name: name, target: target)
+    Recorder.$current.withValue(r) {
+      let args = parameters.map {
+        Tensor<HBM>(handle: r.addParameter(name: $0.name, shape: $0.shape, dtype: $0.dtype, location: location))
+      }
+      _ = body(KernelArguments(tensors: args, location: location))
+    }
+    if let e = r.error { throw e }
+    r.builder.setOutputs(r.outputs)
+    r.builder.setGrid(grid)
+    return try r.builder.finish(target: target)
+  }
+
+  /// The kernel's IR as text (``TesselIR/Kernel/printed(locations:canonicalNames:)``).
+  ///
+  /// ```swift
+  /// print(try kernel.printedIR(canonicalNames: true))
+  /// ```
+  public func printedIR(
+    target: Target = .trn2, locations: Bool = false, canonicalNames: Bool = false
+  ) throws(KernelError) -> String {
+    try build(target: target).printed(locations: locations, canonicalNames: canonicalNames)
+  }
+
+  /// Builds the kernel and runs it on the interpreter with host arrays in parameter order.
+  ///
+  /// ```swift
+  /// let result = try kernel.run([x], target: .trn2)
+  /// let out: [Float] = result.outputs[0].floatValues()
+  /// ```
+  ///
+  /// - Returns: The returned tensors, every parameter's final contents and the run report.
+  public func run(
+    _ arguments: [HostArray], target: Target = .trn2, options: RunOptions? = nil
+  ) throws(KernelError) -> HostRunResult {
+    let kernel = try build(target: target)
+    var o = options ?? RunOptions(target: target)
+    o.target = target
+    return try Interpreter(kernel: kernel, options: o).run(hostArrays: arguments)
+  }
+}

@@ -1,0 +1,444 @@
+import Foundation
+import Tessel
+
+/// The REPL's state and behaviour, independent of the terminal: one persistent simulated
+/// NeuronCore, the session's names, and the commands.
+///
+/// ```swift
+/// let repl = ReplEngine()
+/// let reader = ScriptedLineReader(lines: ["a = np.ones((4, 8))", "t = nl.load(a)", "nl.exp(t)", ":quit"])
+/// repl.run(reader: reader) { print($0, terminator: "") }
+/// ```
+public final class ReplEngine {
+  /// The simulated generation.
+  public private(set) var target: Target
+  var tracer: InteractiveTracer
+  /// Tensor contents by tensor index (poison until written).
+  var storage: [Int: [Float]] = [:]
+  /// Source text of loaded files and of REPL inputs, for diagnostics.
+  var sources: [String: [Substring]] = [:]
+  var inputCounter = 0
+  /// Where output goes.
+  var emit: (String) -> Void = { print($0, terminator: "") }
+  /// Set by `:quit`.
+  public private(set) var finished = false
+
+  /// The primary prompt.
+  public static let prompt = ">>> "
+  /// The continuation prompt.
+  public static let continuation = "... "
+
+  /// Starts a session on `target`.
+  public init(target: Target = .trn2) {
+    self.target = target
+    tracer = InteractiveTracer(target: target)
+    wire()
+  }
+
+  func wire() {
+    let t = tracer
+    t.execute = { [unowned self] (kernel: Kernel, range: Range<Int>) throws(TraceError) in try self.runFragment(kernel, range) }
+    t.values = { [unowned self] id in
+      guard let v = self.storage[id.index] else {
+        let n = self.tracer.kernel.tensors[id.index].elementCount
+        return Array(repeating: .nan, count: n)
+      }
+      return v.map { Poison.isPoison($0) ? .nan : $0 }
+    }
+    t.setValues = { [unowned self] id, v in
+      let d = self.tracer.kernel.tensors[id.index]
+      var q = v
+      q.withUnsafeMutableBufferPointer { d.dtype.quantize($0) }
+      self.storage[id.index] = q
+    }
+    t.runKernel = { [unowned self] (kernel: Kernel, data: [[Float]]) throws(TraceError) in
+      do throws(KernelError) {
+        let r = try Interpreter(kernel: kernel, options: RunOptions(target: self.target)).run(data)
+        for w in r.report.warnings { self.emit(self.render(w)) }
+        return (r.outputs, r.parameters)
+      } catch {
+        throw TraceError(.kernel(error), at: error.location)
+      }
+    }
+    t.loadNPY = { (path: String) throws(TraceError) in
+      do {
+        let a = try HostArray.readNPY(from: path)
+        return (a.shape, a.dtype ?? .float32, a.floatValues())
+      } catch {
+        throw TraceError(.usage("\(error)"), at: .unknown)
+      }
+    }
+    t.print = { [unowned self] s in self.emit(s) }
+    t.saveNPY = { (path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError) in
+      do {
+        try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
+      } catch {
+        throw TraceError(.usage("cannot write \(path): \(error)"), at: .unknown)
+      }
+    }
+  }
+
+  /// Runs instructions `range` of the session kernel against the stored data.
+  func runFragment(_ k: Kernel, _ range: Range<Int>) throws(TraceError) {
+    var ids: [TensorID] = []
+    var index: [TensorID: TensorID] = [:]
+    for inst in k.instructions[range] {
+      for v in inst.operation.sources.map(\.view) + inst.operation.destinations where index[v.tensor] == nil {
+        index[v.tensor] = TensorID(ids.count)
+        ids.append(v.tensor)
+      }
+    }
+    guard !ids.isEmpty || range.isEmpty == false else { return }
+    func r(_ v: View) -> View { View(tensor: index[v.tensor] ?? v.tensor, start: v.start, dims: v.dims) }
+    func ro(_ o: Operand) -> Operand { if case .view(let v) = o { return .view(r(v)) }; return o }
+    let base = range.lowerBound
+    var instructions: [Instruction] = []
+    for inst in k.instructions[range] {
+      var i = inst
+      switch inst.operation {
+      case .loopBegin(var l):
+        l.end -= base
+        i.operation = .loopBegin(l)
+      case .loopEnd(let b):
+        i.operation = .loopEnd(begin: b - base)
+      default:
+        i.operation = inst.operation.remapped(r, ro)
+      }
+      instructions.append(i)
+    }
+    var tensors = ids.map { k.tensors[$0.index] }
+    for j in tensors.indices {
+      if let e = tensors[j].enclosingLoop, range.contains(e) { tensors[j].enclosingLoop = e - base } else { tensors[j].enclosingLoop = nil }
+    }
+    let mini = Kernel(name: "repl", tensors: tensors, indexVars: k.indexVars, instructions: instructions)
+    do throws(KernelError) {
+      let interpreter = try Interpreter(kernel: mini, options: RunOptions(target: target))
+      let initial = ids.map { storage[$0.index] ?? Array(repeating: Poison.value, count: k.tensors[$0.index].elementCount) }
+      let (after, report) = try interpreter.runPreset(initial)
+      for (j, id) in ids.enumerated() { storage[id.index] = after[j] }
+      for w in report.warnings { emit(render(w)) }
+    } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
+  }
+
+  /// Renders a diagnostic with the source line it points at.
+  func render(_ d: Diagnostic) -> String {
+    let src = sources
+    return DiagnosticRenderer { src[$0] }.render(d)
+  }
+
+  // MARK: - The loop
+
+  /// Reads and evaluates inputs until `:quit` or the end of input.
+  public func run(reader: LineReader, output: @escaping (String) -> Void) {
+    emit = output
+    var block: [String] = []
+    while !finished {
+      let input = reader.readLine(prompt: block.isEmpty ? ReplEngine.prompt : ReplEngine.continuation)
+      switch input {
+      case .end:
+        if !block.isEmpty { evaluate(block.joined(separator: "\n"), reader: reader) }
+        if !block.isEmpty || true { output("\n") }
+        return
+      case .interrupted:
+        block = []
+        output("KeyboardInterrupt\n")
+      case .line(let line):
+        if block.isEmpty {
+          let trimmed = line.trimmingCharacters(in: .whitespaces)
+          if trimmed.isEmpty { continue }
+          if trimmed.hasPrefix(":") {
+            reader.addHistory(line)
+            command(trimmed)
+            continue
+          }
+          block = [line]
+          if ReplEngine.needsMore(block) { continue }
+        } else {
+          // A block ends with an empty line; bracketed continuations end when balanced.
+          if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if ReplEngine.opensBlock(block) || !ReplEngine.bracketsBalanced(block.joined(separator: "\n")) {
+              if ReplEngine.bracketsBalanced(block.joined(separator: "\n")) {
+                // fallthrough to evaluate
+              } else { continue }
+            }
+          } else {
+            block.append(line)
+            if ReplEngine.needsMore(block) { continue }
+          }
+        }
+        let text = block.joined(separator: "\n")
+        block = []
+        reader.addHistory(text)
+        evaluate(text, reader: reader)
+      }
+    }
+  }
+
+  /// Whether more lines are needed before `lines` can be evaluated.
+  static func needsMore(_ lines: [String]) -> Bool {
+    let text = lines.joined(separator: "\n")
+    if !bracketsBalanced(text) { return true }
+    if let last = lines.last, last.hasSuffix("\\") { return true }
+    return opensBlock(lines)
+  }
+
+  /// Whether the input starts or contains a compound statement (ended by an empty line).
+  static func opensBlock(_ lines: [String]) -> Bool {
+    lines.contains { l in
+      var s = l
+      if let hash = s.firstIndex(of: "#") { s = String(s[..<hash]) }
+      s = s.trimmingCharacters(in: .whitespaces)
+      return s.hasSuffix(":") || s.hasPrefix("@")
+    }
+  }
+
+  /// Whether brackets and triple-quoted strings are closed (strings and comments skipped).
+  static func bracketsBalanced(_ text: String) -> Bool {
+    var depth = 0
+    var chars = Array(text)
+    var i = 0
+    while i < chars.count {
+      let c = chars[i]
+      if c == "#" {
+        while i < chars.count && chars[i] != "\n" { i += 1 }
+        continue
+      }
+      if c == "\"" || c == "'" {
+        let triple = i + 2 < chars.count && chars[i + 1] == c && chars[i + 2] == c
+        if triple {
+          i += 3
+          while i + 2 < chars.count && !(chars[i] == c && chars[i + 1] == c && chars[i + 2] == c) { i += 1 }
+          if i + 2 >= chars.count { return false }
+          i += 3
+          continue
+        }
+        i += 1
+        while i < chars.count && chars[i] != c && chars[i] != "\n" {
+          if chars[i] == "\\" { i += 1 }
+          i += 1
+        }
+        i += 1
+        continue
+      }
+      if c == "(" || c == "[" || c == "{" { depth += 1 }
+      if c == ")" || c == "]" || c == "}" { depth -= 1 }
+      i += 1
+    }
+    chars = []
+    return depth <= 0
+  }
+
+  /// Evaluates one complete input and prints its value or its error.
+  public func evaluate(_ text: String, reader: LineReader? = nil) {
+    inputCounter += 1
+    let file = "<repl>"
+    sources[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+    do throws(TraceError) {
+      switch try tracer.run(text, file: file) {
+      case .none: break
+      case .value(let s): emit(s + "\n")
+      }
+    } catch {
+      emit(render(error.diagnostic))
+    }
+  }
+
+  // MARK: - Commands
+
+  static let helpText = """
+    Tessel REPL: NKI Python (the legacy neuronxcc.nki dialect) on a simulated NeuronCore.
+    nl, nisa, nki, np and math are predefined. Tile operations at the prompt run at once;
+    kernels (@nki.jit functions) defined here or loaded run on host arrays when called.
+
+      :help               this text
+      :load FILE          run a kernel file's definitions in the session
+      :run KERNEL ARGS    run a session kernel on .npy files, literals or session arrays
+      :ir KERNEL ARGS     print a session kernel's IR (ARGS may be shapes like 128x512:float32)
+      :mem                SBUF/PSUM occupancy and the live tiles
+      :stats NAME         min / max / mean / NaN count of a tensor
+      :target trn1|trn2|trn3   switch generation (resets the session)
+      :reset              forget everything
+      :quit               leave (Ctrl-D too)
+
+    A block (def, for, if, ...) ends with an empty line. Ctrl-C cancels the current input.
+
+    """
+
+  /// Runs a `:command`.
+  public func command(_ line: String) {
+    let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    guard let head = words.first else { return }
+    let args = Array(words.dropFirst())
+    switch head {
+    case ":help", ":h", ":?":
+      emit(ReplEngine.helpText)
+    case ":quit", ":q", ":exit":
+      finished = true
+    case ":reset":
+      reset(target: target)
+      emit("session reset (\(target.rawValue))\n")
+    case ":target":
+      guard let name = args.first, let t = Target(rawValue: name) else {
+        emit("error: :target takes trn1, trn2 or trn3 (now \(target.rawValue))\n")
+        return
+      }
+      reset(target: t)
+      emit("target \(t.rawValue); session reset\n")
+    case ":load":
+      guard let path = args.first else { emit("error: :load takes a file path\n"); return }
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        emit("error: cannot read '\(path)'\n")
+        return
+      }
+      sources[path] = text.split(separator: "\n", omittingEmptySubsequences: false)
+      do throws(TraceError) {
+        try tracer.load(source: text, file: path)
+        let kernels = (try? NKIFile(source: text, file: path).kernelNames) ?? []
+        emit("loaded \(path)" + (kernels.isEmpty ? "" : ": kernels \(kernels.joined(separator: ", "))") + "\n")
+      } catch {
+        emit(render(error.diagnostic))
+      }
+    case ":stats":
+      guard let name = args.first else { emit("error: :stats takes a name\n"); return }
+      do throws(TraceError) { emit(try tracer.stats(name: name) + "\n") } catch { emit(render(error.diagnostic)) }
+    case ":mem":
+      emit(memoryReport())
+    case ":ir", ":run":
+      runOrIR(head == ":ir", args)
+    default:
+      emit("error: unknown command \(head) (try :help)\n")
+    }
+  }
+
+  func reset(target: Target) {
+    self.target = target
+    tracer = InteractiveTracer(target: target)
+    storage = [:]
+    wire()
+  }
+
+  func memoryReport() -> String {
+    let live = tracer.liveTiles()
+    var sb = 0, ps = 0
+    var lines: [String] = []
+    for (name, d) in live {
+      let bytes = d.space == .psum ? (d.bytesPerPartition + target.psumBankBytes - 1) / target.psumBankBytes * target.psumBankBytes : d.bytesPerPartition
+      if d.space == .psum { ps += bytes } else { sb += bytes }
+      lines.append("  \(name): \(d.space.nkiName) \(d.dtype)\(d.shape) partitions 0..\(d.partitionCount - 1), \(bytes) B/partition")
+    }
+    var out = "SBUF \(sb) of \(target.sbufBytesPerPartition) bytes per partition; PSUM \(ps) of \(target.psumBytesPerPartition) (\((ps + target.psumBankBytes - 1) / target.psumBankBytes) of \(target.psumBanks) banks)\n"
+    out += lines.isEmpty ? "  no live tiles\n" : lines.joined(separator: "\n") + "\n"
+    return out
+  }
+
+  func runOrIR(_ irOnly: Bool, _ words: [String]) {
+    guard let kernel = words.first else { emit("error: :\(irOnly ? "ir" : "run") takes a kernel name and arguments\n"); return }
+    var inv = KernelInvocation(file: "<repl>", kernel: kernel, target: target)
+    var grid: [Int] = []
+    var rest: [String] = []
+    var i = 1
+    while i < words.count {
+      if words[i] == "--grid", i + 1 < words.count {
+        do throws(UsageError) { grid = try KernelInvocation.parseGrid(words[i + 1]) } catch { emit("error: \(error.message)\n"); return }
+        i += 2
+        continue
+      }
+      rest.append(words[i])
+      i += 1
+    }
+    do throws(UsageError) { try inv.addArguments(rest) } catch { emit("error: \(error.message)\n"); return }
+    // Arguments: .npy data, shapes, literals, or names of session host arrays.
+    var data: [String: HostArray] = [:]
+    func arg(_ a: InvocationArgument, _ key: String) -> KernelArgument? {
+      switch a {
+      case .npy(let path, let dt):
+        guard let h = try? HostArray.readNPY(from: path, as: dt) else { emit("error: cannot read \(path)\n"); return nil }
+        data[key] = h
+        return .tensor(shape: h.shape, dtype: h.dtype ?? .float32)
+      case .shape(let s, let d):
+        return .tensor(shape: s, dtype: d)
+      case .literal(.string(let n)):
+        // A bare name: a session host array.
+        if let d = try? tracer.sessionArray(n), let values = tracer.values(d.0) {
+          let decl = tracer.kernel.tensors[d.0.index]
+          data[key] = try? HostArray(shape: decl.shape, dtype: decl.dtype, values: values)
+          return .tensor(shape: decl.shape, dtype: decl.dtype)
+        }
+        return .literal(.string(n))
+      case .literal(let l): return .literal(l)
+      }
+    }
+    var args: [KernelArgument] = []
+    for (j, a) in inv.positional.enumerated() { guard let k = arg(a, "#\(j)") else { return }; args.append(k) }
+    var kws: [String: KernelArgument] = [:]
+    for (k, a) in inv.keywords { guard let v = arg(a, k) else { return }; kws[k] = v }
+    let traced: TracedKernel
+    do throws(TraceError) { traced = try tracer.traceKernel(kernel, arguments: args, keywords: kws, grid: grid) } catch { emit(render(error.diagnostic)); return }
+    if irOnly {
+      emit(traced.kernel.printed())
+      return
+    }
+    var positionalData: [HostArray] = []
+    for (j, a) in inv.positional.enumerated() {
+      if let h = data["#\(j)"] { positionalData.append(h) } else if case .shape = a { emit("error: :run needs data, not a shape, for argument \(j + 1)\n"); return }
+    }
+    var arrays: [HostArray] = []
+    for (j, p) in traced.kernel.parameters.enumerated() {
+      if let h = data[p.name] { arrays.append(h) } else if j < positionalData.count { arrays.append(positionalData[j]) } else {
+        emit("error: no data for parameter '\(p.name)'\n")
+        return
+      }
+    }
+    do throws(KernelError) {
+      let r = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: arrays)
+      for w in r.report.warnings { emit(render(w)) }
+      for (j, o) in r.outputs.enumerated() {
+        emit("\(traced.kernel[traced.kernel.outputs[j]].name): \(o)\n")
+      }
+      if r.outputs.isEmpty { emit("ran \(traced.name): \(r.report.instructionsExecuted) instructions\n") }
+    } catch {
+      emit(render(TraceError(.kernel(error), at: error.location).diagnostic))
+    }
+  }
+
+  // MARK: - Completion
+
+  /// Completions for the word that ends `prefix` (the line up to the cursor).
+  public func completions(for prefix: String) -> [String] {
+    let separators = CharacterSet(charactersIn: " \t()[]{},=+-*/<>:")
+    var word = ""
+    for ch in prefix.unicodeScalars.reversed() {
+      if separators.contains(ch) { break }
+      word.unicodeScalars.insert(ch, at: word.unicodeScalars.startIndex)
+    }
+    let trimmed = prefix.trimmingCharacters(in: .whitespaces)
+    if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
+      return [":help", ":load", ":run", ":ir", ":mem", ":stats", ":target", ":reset", ":quit"].filter { $0.hasPrefix(trimmed) }
+    }
+    if trimmed.hasPrefix(":load ") || word.contains("/") || word.hasPrefix(".") {
+      return fileCompletions(word)
+    }
+    if let dot = word.lastIndex(of: ".") {
+      let ns = String(word[..<dot]), rest = String(word[word.index(after: dot)...])
+      let names = InteractiveTracer.apiNames[ns] ?? []
+      return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }
+    }
+    let keywords = ["for", "in", "def", "return", "if", "else", "elif", "while", "import", "from", "True", "False", "None", "print", "range"]
+    return (tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
+  }
+
+  func fileCompletions(_ word: String) -> [String] {
+    let dir = word.contains("/") ? String(word[...(word.lastIndex(of: "/") ?? word.startIndex)]) : ""
+    let base = word.contains("/") ? String(word[word.index(after: word.lastIndex(of: "/") ?? word.startIndex)...]) : word
+    let listDir = dir.isEmpty ? "." : dir
+    guard let items = try? FileManager.default.contentsOfDirectory(atPath: listDir) else { return [] }
+    return items.filter { $0.hasPrefix(base) && !$0.hasPrefix(".") }.sorted().map { item in
+      var isDir: ObjCBool = false
+      let path = dir + item
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+      return isDir.boolValue ? path + "/" : path
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import TesselDSL
+import TesselIR
+import Testing
+
+/// Builds a kernel with one `[128, 64]` input `x` (and `y`), whose body gets both loaded tiles.
+func lowered(
+  _ body: @escaping @Sendable (Tile<SBUF>, Tile<SBUF>, Tensor<HBM>) -> Void
+) throws -> Kernel {
+  try SwiftKernel(
+    name: "lowering", parameters: [KernelParameter("x", shape: [128, 64]), KernelParameter("y", shape: [128, 64])]
+  ) { args in
+    let out = output("out", shape: [128, 64], dtype: .float32)
+    let x = load(args[0])
+    let y = load(args[1])
+    body(x, y, out)
+  }.build()
+}
+
+@Suite("Each DSL call lowers to the IR operation of its NKI spelling")
+struct LoweringTests {
+  @Test("nl.exp(x) is activation(exp, scale 1, no bias)")
+  func exp() throws {
+    let k = try lowered { x, _, out in store(out, value: TesselDSL.exp(x)) }
+    let op = k.instructions[2].operation
+    guard case .activation(let d, let s, .exp, .scalar(1), nil, nil, nil) = op else {
+      Issue.record("got \(op)")
+      return
+    }
+    #expect(d.shape == [128, 64] && s.tensor == TensorID(3))
+    #expect(k.instructions[2].engine == .scalar)
+  }
+
+  @Test("nl.add(a, b) is tensor_tensor(add); nl.add(a, 1.0) is tensor_scalar; a [P, 1] operand broadcasts")
+  func add() throws {
+    let k = try lowered { x, y, out in
+      store(out, value: TesselDSL.add(x, y))
+      store(out, value: TesselDSL.add(x, 1.5))
+      store(out, value: subtract(1, x))
+      store(out, value: TesselDSL.add(x, sum(y, axes: [1], keepDims: true)))
+    }
+    let ops = operations(k)
+    guard case .tensorTensor(_, _, _, .add) = ops[2] else { Issue.record("got \(ops[2])"); return }
+    guard case .tensorScalar(_, _, .add, .scalar(1.5), false, nil, nil, false) = ops[4] else { Issue.record("got \(ops[4])"); return }
+    guard case .tensorScalar(_, _, .subtract, .scalar(1), true, nil, nil, false) = ops[6] else { Issue.record("got \(ops[6])"); return }
+    guard case .tensorReduce(let r, _, .add, [1], false) = ops[8], r.shape == [128, 1] else { Issue.record("got \(ops[8])"); return }
+    guard case .tensorTensor(_, _, let b, .add) = ops[9] else { Issue.record("got \(ops[9])"); return }
+    #expect(b.shape == [128, 64] && b.dims[1].isBroadcast)
+  }
+
+  @Test("nl.zeros(shape, buffer=psum) is a PSUM tile plus memset 0")
+  func zeros() throws {
+    let k = try lowered { x, _, out in
+      let z = TesselDSL.zeros([128, 64], dtype: .float32, buffer: PSUM.self)
+      store(out, value: z)
+      _ = x
+    }
+    let t = k.tensors[5]
+    #expect(t.space == .psum && t.shape == [128, 64] && t.dtype == .float32)
+    guard case .memset(let d, 0) = k.instructions[2].operation, d.tensor == TensorID(5) else {
+      Issue.record("got \(k.instructions[2].operation)")
+      return
+    }
+  }
+
+  @Test("psum += matmul(a, b) accumulates with add; matmul(x, y) is nc_matmul(stationary: x, moving: y)")
+  func matmul() throws {
+    let k = try lowered { x, y, out in
+      let psum = TesselDSL.zeros([64, 64], dtype: .float32, buffer: PSUM.self)
+      psum += TesselDSL.matmul(x, y)
+      let fresh = TesselDSL.matmul(x, y)
+      store(out[0 ..< 64, 0 ..< 64], value: psum)
+      store(out[64 ..< 128, 0 ..< 64], value: fresh)
+    }
+    guard case .matmul(let d, let s, let m, .add) = k.instructions[3].operation else {
+      Issue.record("got \(k.instructions[3].operation)")
+      return
+    }
+    #expect(d.tensor == TensorID(5) && s.tensor == TensorID(3) && m.tensor == TensorID(4))
+    guard case .matmul(let d2, let s2, let m2, .auto) = k.instructions[4].operation else {
+      Issue.record("got \(k.instructions[4].operation)")
+      return
+    }
+    #expect(k.tensors[d2.tensor.index].space == .psum && s2.tensor == TensorID(3) && m2.tensor == TensorID(4))
+    #expect(k.instructions[4].engine == .tensor)
+  }
+
+  @Test("tile[...] = value is one tensor_copy into the view; load/store move HBM ↔ SBUF")
+  func assignAndMove() throws {
+    let k = try lowered { x, y, out in
+      x[0..., 0 ..< 32].assign(y[0..., 32 ..< 64])
+      store(out, value: x)
+    }
+    guard case .load(let d, let s) = k.instructions[0].operation else { Issue.record("no load"); return }
+    #expect(k.tensors[d.tensor.index].space == .sbuf && k.tensors[s.tensor.index].space == .hbm)
+    guard case .tensorCopy(let cd, let cs) = k.instructions[2].operation else { Issue.record("no copy"); return }
+    #expect(cd.shape == [128, 32] && cs.start[1] == AffineExpr(constant: 32))
+    guard case .store = k.instructions[3].operation else { Issue.record("no store"); return }
+  }
+
+  @Test("the rest of the vocabulary lowers to its IR case")
+  func vocabulary() throws {
+    let k = try lowered { x, y, out in
+      let r = reciprocal(x)
+      let s = select(greater(x, y), x, y)
+      let ts = tensorScalar(x, op0: .multiply, operand0: 2, op1: .add, operand1: .tile(r[0..., 0 ..< 1]))
+      let scan = tensorTensorScan(x, y, initial: 0, op0: .multiply, op1: .add)
+      let io = iota(GridIndex.partition * 64 + GridIndex.free, shape: [128, 64], dtype: .float32)
+      let sel = affineSelect(GridIndex.partition >= GridIndex.free, onTrue: x, onFalse: -1)
+      let pr = partitionReduce(.maximum, x)
+      let st = bnStats(x)
+      let ag = bnAggr(st)
+      let bc = pr.broadcasted(to: [128, 64])
+      let m = mean(x, axes: [1], keepDims: true)
+      let t = TesselDSL.transpose(x[0 ..< 64, 0 ..< 64])
+      let act = activation(.gelu, x, scale: 0.5, bias: m)
+      for tile in [r, s, ts, scan, io, sel, bc, act] { store(out, value: tile) }
+      store(out[0 ..< 128, 0 ..< 2], value: ag)
+      store(out[0 ..< 64, 0 ..< 64], value: copy(t))
+    }
+    let names = k.instructions.map(\.operation.nkiName)
+    for n in [
+      "reciprocal", "tensor_tensor", "where", "tensor_scalar", "tensor_tensor_scan", "iota",
+      "affine_select", "tensor_partition_reduce", "bn_stats", "bn_aggr", "broadcast_to", "tensor_reduce",
+      "nc_transpose", "activation", "tensor_copy",
+    ] {
+      #expect(names.contains(n), "missing \(n) in \(names)")
+    }
+    let engines = Dictionary(k.instructions.map { ($0.operation.nkiName, $0.engine) }, uniquingKeysWith: { a, _ in a })
+    #expect(engines["iota"] == .gpsimd && engines["affine_select"] == .gpsimd && engines["nc_transpose"] == .tensor)
+  }
+
+  @Test("legacy dtype promotion for results without dtype=")
+  func promotion() {
+    #expect(promotedDType(.float16, .bfloat16) == .float32)
+    #expect(promotedDType(.bfloat16, .int32) == .bfloat16)
+    #expect(promotedDType(.int8, .uint8) == .int16)
+    #expect(promotedDType(.float8e4m3, .float8e5m2) == .bfloat16)
+    #expect(promotedDType(.float32, .float32) == .float32)
+  }
+}
