@@ -67,6 +67,7 @@ let package = Package(
     // MARK: - Implementation details
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .target(name: "CTestPTY"),
     .systemLibrary(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
@@ -90,7 +91,7 @@ let package = Package(
       name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselReplTests", dependencies: ["TesselRepl", "tessel"], swiftSettings: swiftSettings),
+      name: "TesselReplTests", dependencies: ["TesselRepl", "tessel", "CTestPTY"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport", "tessel"],
       swiftSettings: swiftSettings),

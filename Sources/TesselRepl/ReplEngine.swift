@@ -417,8 +417,9 @@ public final class ReplEngine {
     if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
       return [":help", ":load", ":run", ":ir", ":mem", ":stats", ":target", ":reset", ":quit"].filter { $0.hasPrefix(trimmed) }
     }
-    if trimmed.hasPrefix(":load ") || word.contains("/") || word.hasPrefix(".") {
-      return fileCompletions(word)
+    let lastToken = prefix.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+    if trimmed.hasPrefix(":load ") || trimmed.hasPrefix(":run ") || lastToken.contains("/") {
+      return fileCompletions(lastToken.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")))
     }
     if let dot = word.lastIndex(of: ".") {
       let ns = String(word[..<dot]), rest = String(word[word.index(after: dot)...])

@@ -123,7 +123,7 @@ extension Tracer {
     var values: [Value] = []
     for (i, o) in outputs.enumerated() {
       let d = kernel[o]
-      values.append(try hostTensor(d.shape, d.dtype, outs[i], name: d.name, at: loc))
+      values.append(try hostTensor(d.shape, d.dtype, outs[i], at: loc))
     }
     if values.isEmpty { return .none }
     return values.count == 1 ? values[0] : .tuple(values)

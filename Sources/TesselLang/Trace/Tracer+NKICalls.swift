@@ -272,8 +272,17 @@ extension Tracer {
     for (i, x) in items.enumerated() {
       if case .parDim(let n) = x { parIndex = i; userShape.append(n) } else { userShape.append(try intValue(x, at: loc)) }
     }
-    var name: String?
+    var name: String? = assignmentTarget
     if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
+    if space.isOnChip {
+      // Check tile limits where the tile is declared, so the error points at its line.
+      let storage = parIndex.map { p in [userShape[p]] + userShape.enumerated().filter { $0.offset != p }.map(\.element) } ?? userShape
+      do {
+        try Verifier(target: target).verifyDecl(TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc))
+      } catch {
+        throw TraceError(.kernel(error), at: loc)
+      }
+    }
     let ref: TensorRef
     if let p = parIndex, p > 0, space.isOnChip {
       // Storage [P, blocks..., free...]; the user's view keeps their order.

@@ -11,7 +11,8 @@ extension Tracer {
     if shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) > 1 << 34 {
       throw TraceError(.kernel(KernelError(.resourceLimit(what: "tensor of shape \(shape)", limit: 1 << 34))), at: loc)
     }
-    let id = builder.declareTensor(name: name ?? freshName(), space: space, shape: shape, dtype: dtype, location: loc)
+    let declName = name ?? freshName()
+    let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 

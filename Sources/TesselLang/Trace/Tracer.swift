@@ -33,6 +33,9 @@ final class Tracer {
   let maxSteps = 5_000_000
   /// The SPMD grid.
   let grid: [Int]
+  /// The variable a plain `name = <call>` statement is assigning, while its value is evaluated
+  /// (names tiles made by `nl.ndarray` and friends).
+  var assignmentTarget: String?
   /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
   var interactive: InteractiveHooks?
 
@@ -64,7 +67,15 @@ final class Tracer {
     case .expression(let e):
       _ = try eval(e, scope)
     case .assign(let targets, let value):
-      let v = try eval(value, scope)
+      if targets.count == 1, case .name(let n) = targets[0].kind { assignmentTarget = n }
+      let v: Value
+      do {
+        v = try eval(value, scope)
+        assignmentTarget = nil
+      } catch {
+        assignmentTarget = nil
+        throw error
+      }
       for t in targets { try assign(t, v, scope, location: s.location) }
     case .annotatedAssign(let target, _, let value):
       if let value { try assign(target, try eval(value, scope), scope, location: s.location) }
@@ -195,7 +206,12 @@ final class Tracer {
     location: SourceLocation
   ) throws(TraceError) -> Flow {
     let it = try eval(iterable, scope)
-    if case .range(let r) = it, r.kind != .staticUnrolled {
+    // At an interactive prompt (outside any kernel) Python's `range` is an ordinary loop.
+    let unrollPythonRange: Bool = {
+      if interactive != nil, case .range(let r) = it, r.kind == .python { return true }
+      return false
+    }()
+    if case .range(let r) = it, r.kind != .staticUnrolled, !unrollPythonRange {
       // A symbolic IR loop: the body is traced once.
       let kind: LoopKind = r.kind == .affine ? .affine : .sequential
       guard r.step != 0 else { throw TraceError.python("ValueError", "range() arg 3 must not be zero", at: iterable.location) }
