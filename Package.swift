@@ -85,7 +85,7 @@ let package = Package(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
-      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang"],
+      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "Tessel"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter"],

@@ -42,6 +42,23 @@ func binary(
 ) -> Tile<SBUF> {
   let shape = Emit.elementwiseShape(av.shape, bv.shape)
   let t = Emit.tile(op.nkiName, shape, resultDType(op, ah.decl.dtype, bh.decl.dtype, dtype), SBUF.self, l)
+  // A [P, 1] operand against [P, F] is tensor_scalar's per-partition vector operand.
+  func isVector(_ v: View) -> Bool {
+    v.shape.count == shape.count && shape.count >= 2 && v.partitionCount == shape[0] && v.freeElementCount == 1
+      && shape.dropFirst().reduce(1, *) > 1
+  }
+  if av.shape == shape && isVector(bv) {
+    Emit.instruction(
+      .tensorScalar(dst: t.view, src: av, op0: op, operand0: .view(bv), reverse0: false, op1: nil, operand1: nil, reverse1: false),
+      uses: [t.handle, ah, bh], engine: engine, mask: mask, l)
+    return t
+  }
+  if bv.shape == shape && isVector(av) {
+    Emit.instruction(
+      .tensorScalar(dst: t.view, src: bv, op0: op, operand0: .view(av), reverse0: true, op1: nil, operand1: nil, reverse1: false),
+      uses: [t.handle, ah, bh], engine: engine, mask: mask, l)
+    return t
+  }
   Emit.instruction(
     .tensorTensor(
       dst: t.view, a: ViewAlgebra.broadcastFree(av, to: shape), b: ViewAlgebra.broadcastFree(bv, to: shape), op: op),

@@ -119,7 +119,7 @@ public struct SwiftKernel: Sendable {
     if let e = r.error { throw e }
     r.builder.setOutputs(r.outputs)
     r.builder.setGrid(grid)
-    return try r.builder.finish(target: target)
+    return try r.builder.finish(target: target, foldCopies: true)
   }
 
   /// The kernel's IR as text (``TesselIR/Kernel/printed(locations:canonicalNames:)``).

@@ -14,11 +14,28 @@ extension Kernel {
   public func printed(locations: Bool = false, canonicalNames: Bool = false) -> String {
     var names = tensors.map(\.name)
     var varNames = indexVars.map(\.name)
+    // Locals that no instruction touches and no return names are left out of the listing.
+    var used = Set<Int>(outputs.map(\.index))
+    var firstUse: [Int] = []
+    for inst in instructions {
+      for v in inst.operation.destinations + inst.operation.sources.map(\.view) where !used.contains(v.tensor.index) {
+        used.insert(v.tensor.index)
+        firstUse.append(v.tensor.index)
+      }
+    }
     if canonicalNames {
-      names = tensors.indices.map { i in tensors[i].role == .parameter ? tensors[i].name : "t\(i)" }
+      // Names by order of first use, so two front ends that build the same program print alike.
+      var order: [Int: Int] = [:]
+      for o in outputs where order[o.index] == nil { order[o.index] = order.count }
+      for i in firstUse where order[i] == nil && tensors[i].role != .parameter { order[i] = order.count }
+      names = tensors.indices.map { i in tensors[i].role == .parameter ? tensors[i].name : "t\(order[i] ?? i)" }
+      var vorder: [Int: Int] = [:]
+      for inst in instructions {
+        if case .loopBegin(let l) = inst.operation, vorder[l.variable.index] == nil { vorder[l.variable.index] = vorder.count }
+      }
       varNames = indexVars.indices.map { i in
         if case .programID(let a) = indexVars[i].kind { return "pid\(a)" }
-        return "v\(i)"
+        return "v\(vorder[i] ?? i)"
       }
     }
     func tname(_ id: TensorID) -> String { names[id.index] }
@@ -53,8 +70,12 @@ extension Kernel {
     if !outputs.isEmpty { out += " -> (" + outputs.map(tname).joined(separator: ", ") + ")" }
     if !grid.isEmpty { out += " grid \(grid)" }
     out += "\n"
-    for (i, t) in tensors.enumerated() where t.role != .parameter {
-      out += "  %\(i) \(names[i]): \(t.space.nkiName) \(t.dtype)\(t.shape)\n"
+    let listed = canonicalNames
+      ? tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }.sorted { names[$0].count != names[$1].count ? names[$0].count < names[$1].count : names[$0] < names[$1] }
+      : tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }
+    for i in listed {
+      let t = tensors[i]
+      out += canonicalNames ? "  \(names[i]): \(t.space.nkiName) \(t.dtype)\(t.shape)\n" : "  %\(i) \(names[i]): \(t.space.nkiName) \(t.dtype)\(t.shape)\n"
     }
     var indent = "  "
     for inst in instructions {

@@ -131,12 +131,15 @@ public struct KernelBuilder: Sendable {
 
   /// Closes the kernel, verifies it for `target` and returns it.
   ///
-  /// With `checkDependences`, it also runs ``DependenceAnalysis``: iterations of an
+  /// With `foldCopies`, result copies are folded first (``Kernel/foldingResultCopies()``): the
+  /// front ends use it so that both lower the same code to the same IR. With `checkDependences`,
+  /// it also runs ``DependenceAnalysis``: iterations of an
   /// `affine_range` (and SPMD instances) must not write what another one touches.
-  public func finish(target: Target, checkDependences: Bool = false) throws(KernelError) -> Kernel {
+  public func finish(target: Target, checkDependences: Bool = false, foldCopies: Bool = false) throws(KernelError) -> Kernel {
     if let open = openLoops.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
     }
+    let kernel = foldCopies ? self.kernel.foldingResultCopies() : self.kernel
     try Verifier(target: target).verify(kernel)
     if checkDependences {
       do {

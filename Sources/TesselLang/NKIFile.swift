@@ -200,7 +200,7 @@ public struct NKIFile: Sendable {
     tracer.builder.setOutputs(outputs)
     tracer.builder.setGrid(grid)
     do {
-      let k = try tracer.builder.finish(target: target, checkDependences: true)
+      let k = try tracer.builder.finish(target: target, checkDependences: true, foldCopies: true)
       return TracedKernel(kernel: k, name: name)
     } catch {
       throw TraceError(.kernel(error), at: error.location)

@@ -4,8 +4,8 @@ extension DSLExamples {
   /// `kernels/attention.py` (`attention_kernel`): `softmax(scale · q · kᵀ) · v` for
   /// `[seq, d_head]` inputs (seq % 128 = 0, d_head ≤ 128), optionally causal.
   ///
-  /// The causal branch reads the PSUM scores with `affine_select`; the GpSimd engine cannot read
-  /// PSUM, so the Swift version runs it on the Vector engine (`engine: .vector`).
+  /// The causal branch copies the PSUM scores to SBUF before `affine_select`, because the GpSimd
+  /// engine cannot read PSUM (the verifier rejects it), exactly as the `.py` kernel does.
   ///
   /// ```swift
   /// let k = DSLExamples.attention(seq: 256, dHead: 64, causal: true)
@@ -45,8 +45,9 @@ extension DSLExamples {
           sPsum += matmul(qT, kT[0 ..< dHead, kt * tile ..+ tile])
           if useCausalMask {
             let p = GridIndex.partition, f = GridIndex.free
+            let sSbuf = copy(sPsum[0 ..< tile, 0 ..< tile])
             scores[0 ..< tile, kt * tile ..+ tile].assign(
-              affineSelect(qt * tile + p >= kt * tile + f, onTrue: sPsum[0 ..< tile, 0 ..< tile], onFalse: -9984, engine: .vector))
+              affineSelect(qt * tile + p >= kt * tile + f, onTrue: sSbuf, onFalse: -9984))
           } else {
             scores[0 ..< tile, kt * tile ..+ tile].assign(copy(sPsum[0 ..< tile, 0 ..< tile]))
           }

@@ -114,7 +114,7 @@ extension Tracer {
     inner.builder.setOutputs(outputs)
     inner.builder.setGrid(grid)
     let kernel: Kernel
-    do { kernel = try inner.builder.finish(target: target, checkDependences: true) } catch { throw TraceError(.kernel(error), at: error.location) }
+    do { kernel = try inner.builder.finish(target: target, checkDependences: true, foldCopies: true) } catch { throw TraceError(.kernel(error), at: error.location) }
     let (outs, params) = try hooks.runKernel(kernel, data)
     // Output-argument kernels: copy final parameter contents back into whole host arrays.
     for (i, src) in sources.enumerated() where i < params.count && src.view.isWhole(of: decl(src).shape) {

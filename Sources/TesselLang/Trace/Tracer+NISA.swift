@@ -40,7 +40,7 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
       }
       let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .overwrite), at: loc))
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), at: loc))
     case "nc_transpose":
       let x = try tile(0, "data")
       let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)

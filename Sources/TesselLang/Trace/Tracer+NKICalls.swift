@@ -171,7 +171,7 @@ extension Tracer {
         stationary = st
       }
       let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .overwrite), at: loc))
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), at: loc))
     case "transpose":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
       if x.view.dims.count > 2 {

@@ -214,24 +214,6 @@ extension Tracer {
     }
     switch value {
     case .tensor(let src):
-      // Retarget a fresh result into its final place instead of copying it.
-      if let idx = freshDefinitions[src.id], src.view.isWhole(of: decl(src).shape), src.view.shape == dst.view.shape,
-        var inst = Optional(builder.instruction(at: idx)), inst.operation.destination == src.view
-      {
-        var ok = !dd.space.isHBM
-        switch inst.operation {
-        case .matmul: ok = ok && dd.space == .psum
-        case .transpose: ok = ok && (inst.engine != .tensor || dd.space == .psum)
-        case .load, .loadTranspose: ok = ok && dd.space == .sbuf
-        default: break
-        }
-        if ok {
-          inst.operation = inst.operation.retargeted(to: dst.view, accumulation: .overwrite)
-          builder.replaceInstruction(at: idx, with: inst)
-          freshDefinitions[src.id] = nil
-          return
-        }
-      }
       let sd = decl(src)
       guard let v = broadcast(src.view, to: dst.view.shape) else {
         throw TraceError(.kernel(KernelError(.malformed("Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"))), at: loc)

@@ -1,0 +1,36 @@
+import Foundation
+import TesselDSL
+import TesselHost
+import TesselIR
+import TesselLang
+import Tessel
+import Testing
+
+/// The repository's `kernels/` folder.
+private let kernelsFolder: String = {
+  URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("kernels").path
+}()
+
+@Suite("Both front ends: each kernels/*.py and its Swift DSL twin lower to the same IR")
+struct FrontEndPairTests {
+  @Test("identical printed IR (canonical names)", arguments: DSLExamples.pairings.indices)
+  func sameIR(index: Int) throws {
+    let p = DSLExamples.pairings[index]
+    let swiftKernel = try p.kernel.build(target: .trn2)
+    let file = try NKIFile.load(path: "\(kernelsFolder)/\(p.file)")
+    var keywords: [String: KernelArgument] = [:]
+    for (k, v) in p.literals { keywords[k] = .literal(try KernelInvocation.parseLiteralForTests(v)) }
+    let args = swiftKernel.parameters.map { KernelArgument.tensor(shape: swiftKernel[$0.tensor].shape, dtype: swiftKernel[$0.tensor].dtype) }
+    let traced = try file.trace(kernel: p.entryPoint, arguments: args, keywords: keywords, grid: swiftKernel.grid, target: .trn2)
+    let a = traced.kernel.printed(canonicalNames: true), b = swiftKernel.printed(canonicalNames: true)
+    #expect(a == b, "\(p.file) \(p.entryPoint) \(p.literals):\n--- NKI source\n\(a)\n--- Swift DSL\n\(b)")
+  }
+}
+
+extension KernelInvocation {
+  /// Parses a Python literal the way `tessel run` does.
+  static func parseLiteralForTests(_ s: String) throws -> PythonLiteral {
+    try KernelInvocation.parseLiteral(s)
+  }
+}
