@@ -227,6 +227,15 @@ extension Operation {
     }
   }
 
+  /// Whether the instruction's iteration space (what a mask ranges over) is its destination's
+  /// shape; reductions and statistics iterate over their source instead.
+  public var iteratesOverDestination: Bool {
+    switch self {
+    case .tensorReduce, .tensorPartitionReduce, .bnStats, .bnAggr: false
+    default: true
+    }
+  }
+
   /// Every view the operation writes (the destination, plus `activation`'s reduce destination).
   public var destinations: [View] {
     var r: [View] = []

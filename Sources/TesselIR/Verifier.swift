@@ -114,7 +114,9 @@ public struct Verifier: Sendable {
     }
     if !inst.mask.isEmpty {
       switch op {
-      case .matmul, .transpose, .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnStats, .bnAggr:
+      case .bnStats(_, let src) where src.dims.count != 2:
+        throw fail(.unsupported("mask= on bn_stats of a tile with more than one free dimension"))
+      case .matmul, .transpose, .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnAggr:
         throw fail(.unsupported("mask= on \(name) (Tessel does not model operand masking for this instruction yet)"))
       case .dmaCopy(let d, let s) where d.shape != s.shape:
         throw fail(.unsupported("mask= on dma_copy between views of different shapes"))

@@ -255,17 +255,24 @@ extension ExecutionState {
     case .bnStats(let d, let s):
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
+      // Under a mask (a ragged last chunk), only the kept elements count.
+      var valid = [Bool](repeating: ci.mask.isEmpty, count: p * f)
+      if !ci.mask.isEmpty {
+        ci.rows.forEachRowUnmerged(counts: [p, f], mask: ci.mask, env: UnsafePointer(env)) { outer, lo, hi in
+          for j in lo..<hi { valid[outer[0] * f + j] = true }
+        }
+      }
       var out = Array(repeating: Float(0), count: p * 6)
       for i in 0..<p {
         for half in 0..<2 {
           var n = 0
           var sum: Double = 0
           var j = half
-          while j < f { sum += Double(scratch[i * f + j]); n += 1; j += 2 }
+          while j < f { if valid[i * f + j] { sum += Double(scratch[i * f + j]); n += 1 }; j += 2 }
           let mean = n > 0 ? sum / Double(n) : 0
           var m2: Double = 0
           j = half
-          while j < f { let x = Double(scratch[i * f + j]) - mean; m2 += x * x; j += 2 }
+          while j < f { if valid[i * f + j] { let x = Double(scratch[i * f + j]) - mean; m2 += x * x }; j += 2 }
           out[i * 6 + half * 3] = Float(n)
           out[i * 6 + half * 3 + 1] = Float(mean)
           out[i * 6 + half * 3 + 2] = Float(m2)

@@ -149,7 +149,7 @@ final class ExecutionState {
     let k = interpreter.kernel
     let op = ci.instruction.operation
     var views: [View] = []
-    if let d = op.destination { views.append(d) }
+    if let d = op.destination, op.iteratesOverDestination { views.append(d) }
     views += op.sources.map(\.view)
     let counts = ci.counts
     let rank = counts.count
@@ -162,8 +162,9 @@ final class ExecutionState {
       ci.rows.forEachRowUnmerged(counts: counts, mask: ci.mask, env: UnsafePointer(env)) { idx, jlo, jhi in
         for kd in 0..<t.shape.count {
           var base = starts[kd]
-          for d in 0..<(rank - 1) where d < v.dims.count { base += v.dims[d].steps[kd] * idx[d] }
-          let s = rank - 1 < v.dims.count ? v.dims[rank - 1].steps[kd] : 0
+          // A size-1 operand dimension (a [P, 1] vector operand) stays at index 0.
+          for d in 0..<(rank - 1) where d < v.dims.count { base += v.dims[d].steps[kd] * Swift.min(idx[d], v.dims[d].count - 1) }
+          let s = rank - 1 < v.dims.count && v.dims[rank - 1].count > 1 ? v.dims[rank - 1].steps[kd] : 0
           let a = base + s * jlo, b = base + s * (jhi - 1)
           lo[kd] = Swift.min(lo[kd], Swift.min(a, b))
           hi[kd] = Swift.max(hi[kd], Swift.max(a, b))

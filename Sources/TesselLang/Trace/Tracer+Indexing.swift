@@ -99,7 +99,7 @@ extension Tracer {
   }
 
   /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
-  func maskConditions(_ v: Value?, rank: Int, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
+  func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
     guard let v else { return [] }
     switch v {
     case .none: return []
@@ -118,6 +118,22 @@ extension Tracer {
           }
           coef.remove(at: d)
           shape.remove(at: d)
+        }
+        // Masks name index grids, which the subscript may have laid out differently (an
+        // `nl.mgrid` component used on another axis): when a mask axis's extent does not match
+        // the instruction's axis there, move it to the one axis of that extent.
+        if let iteration, iteration.count == coef.count, shape.count == coef.count {
+          var moved = Array(repeating: 0, count: coef.count)
+          var ok = true
+          for d in coef.indices where coef[d] != 0 {
+            if shape[d] == iteration[d] || shape[d] == 1 && iteration[d] == 1 {
+              moved[d] += coef[d]
+            } else {
+              let candidates = iteration.indices.filter { iteration[$0] == shape[d] }
+              if candidates.count == 1, let e = candidates.first { moved[e] += coef[d] } else { ok = false }
+            }
+          }
+          if ok { coef = moved }
         }
         out.append(AffineCondition(coefficients: coef, offset: c.offset, comparison: c.comparison))
       }
@@ -250,6 +266,20 @@ extension Tracer {
           // A full slice `:` alongside grids: walk the whole dimension as a new trailing grid dim.
           throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
         default: break
+        }
+      }
+      // NKI takes a tile's dimensions from its indices in order: with `nl.mgrid` components, each
+      // index has one home axis, and `x[i_param, i_f]` (homes 2 and 1 of a 3-D grid) is a
+      // [1, F] tile, not numpy's [1, F, 1].
+      let gridEntries = grids.enumerated().filter { (_, g) in g.coefficients.contains { $0 != 0 } }
+      let homes = gridEntries.map { (_, g) in g.coefficients.indices.filter { g.coefficients[$0] != 0 } }
+      if shape.count > 2, homes.allSatisfy({ $0.count == 1 }), Set(homes.map { $0[0] }).count == homes.count,
+        homes.count >= 2, shape.indices.allSatisfy({ d in homes.contains([d]) || shape[d] == 1 })
+      {
+        let order = homes.map { $0[0] }
+        shape = order.map { shape[$0] }
+        grids = grids.map { g in
+          IndexGrid(shape: order.map { g.shape[$0] }, coefficients: order.map { g.coefficients[$0] }, base: g.base)
         }
       }
       // A size-1 grid dimension that no index walks (`nl.mgrid[0:128, 0:1, 0:512]` with the middle

@@ -25,6 +25,7 @@ extension Tracer {
   func callNISA(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
     func tile(_ i: Int, _ name: String) throws(TraceError) -> TensorRef {
       try tensorArgument(try a.require(i, name), name, of: "nisa.\(fn)", at: loc)
     }
@@ -67,7 +68,7 @@ extension Tracer {
       }
       if rdst != nil && rop == nil { rop = .add }
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(rank: x.view.dims.count), at: loc)
+      let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
       return fresh(dst, i)
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
@@ -103,17 +104,17 @@ extension Tracer {
       let r1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(rank: x.view.dims.count), at: loc))
+      return fresh(dst, emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "tensor_copy":
       let x = try tile(0, "src")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(rank: x.view.dims.count), at: loc))
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "reciprocal":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(rank: x.view.dims.count), at: loc))
+      return fresh(dst, emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
     case "iota":
       let e = try a.require(0, "expr")
       guard let g = try asGrid(e, at: loc), !g.shape.isEmpty else {
@@ -121,7 +122,7 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? .int32
       let dst = try newTensor(g.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: g.coefficients, offset: g.base, comparison: .equal)), mask: try mask(rank: g.shape.count), at: loc))
+      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: g.coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: g.shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
       let t = try tile(1, "on_true_tile")
@@ -132,7 +133,7 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(rank: t.view.dims.count), at: loc))
+      return fresh(dst, emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape), at: loc))
     case "memset":
       let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
       let v = Float(try floatValue(try a.require(1, "value"), at: loc))
@@ -140,12 +141,12 @@ extension Tracer {
         throw TraceError.python("TypeError", "nisa.memset() missing required argument: 'dtype'", at: loc)
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(rank: shape.count), at: loc))
+      return fresh(dst, emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
     case "bn_stats":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
       let dst = try newTensor([x.view.partitionCount, 6], dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.bnStats(dst: dst.view, src: x.view), at: loc))
+      return fresh(dst, emit(.bnStats(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
     case "bn_aggr":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
@@ -167,7 +168,7 @@ extension Tracer {
     case "dma_copy":
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nisa.dma_copy", at: loc)
       let src = try tensorArgument(try a.require(1, "src"), "src", of: "nisa.dma_copy", at: loc)
-      emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(rank: dst.view.dims.count), at: loc)
+      emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(shape: dst.view.shape), at: loc)
       return .none
     case "get_nc_version":
       return .int(target == .trn1 ? 2 : target == .trn2 ? 3 : 4)

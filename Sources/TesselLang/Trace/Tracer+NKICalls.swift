@@ -40,6 +40,7 @@ extension Tracer {
   func callNL(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
     if Tracer.elementwiseUnary.contains(fn) {
       try a.allowOnly(["x", "dtype", "mask"])
       let x = try a.require(0, "x")
@@ -47,7 +48,7 @@ extension Tracer {
       switch x {
       case .tensor(let t):
         guard let f = ActivationFunction(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
-        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(rank: t.view.dims.count))
+        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(shape: t.view.shape))
       default:
         return try callMath("math.\(fn)", CallArguments(positional: [x], keywords: [], location: loc, function: fn))
       }
@@ -108,13 +109,13 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      let i = emit(.load(dst: dst.view, src: src.view), mask: try mask(rank: src.view.dims.count), at: loc)
+      let i = emit(.load(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc)
       return fresh(dst, i)
     case "store":
       try a.allowOnly(["dst", "value", "mask"])
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nl.store", at: loc)
       let value = try a.require(1, "value")
-      let m = try mask(rank: dst.view.dims.count)
+      let m = try mask(shape: dst.view.shape)
       switch value {
       case .tensor(let src):
         guard let v = broadcast(src.view, to: dst.view.shape) else {
@@ -137,7 +138,7 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "x"), "x", of: "nl.copy", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(rank: src.view.dims.count), at: loc))
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
       let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
@@ -196,13 +197,13 @@ extension Tracer {
       }
       let ox = try operand(x), oy = try operand(y)
       let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
-      return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(rank: c.view.dims.count), at: loc))
+      return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
     case "reciprocal":
       let x = try a.require(0, "x")
       guard case .tensor(let t) = x else { return .float(1 / (try floatValue(x, at: loc))) }
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(rank: t.view.dims.count), at: loc))
+      return fresh(dst, emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(shape: t.view.shape), at: loc))
     case "softmax":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
       let rank = x.view.dims.count
