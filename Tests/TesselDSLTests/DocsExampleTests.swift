@@ -2,6 +2,7 @@
 // Keep in sync with the document (DocsExampleTests checks nothing else).
 
 import Testing
+import Tessel
 import TesselDSL
 import TesselHost
 import TesselIR
@@ -49,7 +50,21 @@ func tiledMatmulMatchesReference(k: Int, m: Int, n: Int) throws {
     let expected = referenceSoftmax(x, rows: rows, cols: cols)
     let result = try DSLExamples.softmax(rows: rows, cols: cols)
       .run([HostArray(shape: [rows, cols], dtype: .float32, values: x)])
-    // TODO-lead: the same test for kernels/softmax.py `softmax_kernel`.
     expectClose(result.outputs[0].floatValues(), expected, shape: [rows, cols], dtype: .float32)
+    // The NKI source of the same kernel, through the tracer:
+    let fromSource = try runNKIKernel("kernels/softmax.py", [HostArray(shape: [rows, cols], dtype: .float32, values: x)])
+    expectClose(fromSource.outputs[0], expected)
   }
+}
+
+@Test(arguments: [(128, 128, 512), (256, 256, 1024)])
+func tiledMatmulFromSourceMatchesReference(k: Int, m: Int, n: Int) throws {
+  let lhsT = randomArray(count: k * m, in: -1...1, seed: 10)
+  let rhs = randomArray(count: k * n, in: -1...1, seed: 11)
+  let result = try runNKIKernel("kernels/matmul_tiled.py", [
+    HostArray(shape: [k, m], dtype: .float32, values: lhsT),
+    HostArray(shape: [k, n], dtype: .float32, values: rhs),
+  ])
+  let expected = referenceMatmul(transposedA: lhsT, rhs, m: m, k: k, n: n)
+  expectClose(result.outputs[0].floatValues(), expected, shape: [m, n], rtol: 1e-4, atol: 1e-5)
 }
