@@ -110,3 +110,15 @@ extension Operation {
     }
   }
 }
+
+extension Kernel {
+  /// The same kernel with every floating-point tensor stored as fp32 (AWS's `NKI_PRECISE_FP=0`),
+  /// so that a run can be compared with the real dtypes to tell precision loss from a bug.
+  public func withFloat32Storage() -> Kernel {
+    var k = self
+    for i in k.tensors.indices where k.tensors[i].dtype.isFloatingPoint {
+      k.tensors[i].dtype = .float32
+    }
+    return k
+  }
+}

@@ -82,6 +82,8 @@ struct Run: ParsableCommand {
   var output: [String] = []
   @Option(help: "Run the traced kernel N times and print timing on stderr.") var `repeat`: Int = 1
   @Flag(help: "Print a JSON report on stdout.") var json = false
+  @Flag(help: "Also run with every float tensor stored as fp32 and report, per output, the largest difference (precision loss vs. an algorithm bug).")
+  var fp32 = false
 
   func run() throws {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
@@ -139,6 +141,29 @@ struct Run: ParsableCommand {
       let sorted = times.sorted()
       let median = sorted[sorted.count / 2]
       FileHandle.standardError.write(Data(String(format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d\n", traceMs, median, `repeat`).utf8))
+    }
+    if fp32 {
+      // The same kernel with fp32 storage everywhere, on the same inputs.
+      let wide = kernel.withFloat32Storage()
+      let wideArrays = arrays.map { $0.dtype?.isFloatingPoint == true ? $0.converted(to: .float32) : $0 }
+      do {
+        let r = try Interpreter(kernel: wide, options: RunOptions(target: target)).run(hostArrays: wideArrays)
+        for (i, o) in result.outputs.enumerated() {
+          let a = o.floatValues(), b = r.outputs[i].floatValues()
+          var worst: Float = 0
+          var at = 0
+          for j in a.indices where abs(a[j] - b[j]) > worst || (a[j].isNaN != b[j].isNaN) {
+            worst = a[j].isNaN != b[j].isNaN ? .infinity : abs(a[j] - b[j])
+            at = j
+          }
+          var index: [Int] = []
+          var rest = at
+          for d in o.shape.reversed() { index.insert(rest % max(d, 1), at: 0); rest /= max(d, 1) }
+          FileHandle.standardError.write(Data("precision: output \(i) (`\(kernel[kernel.outputs[i]].name)`, \(kernel[kernel.outputs[i]].dtype)): max |real dtypes - fp32 storage| = \(worst) at \(index)\n".utf8))
+        }
+      } catch {
+        failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: source, file: options.file)
+      }
     }
     var k = 0
     for o in outputs {

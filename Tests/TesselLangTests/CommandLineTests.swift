@@ -117,6 +117,20 @@ struct CommandLineTests {
     #expect(c.out.hasPrefix("ok: softmax_kernel"))
   }
 
+  @Test("--fp32 reports the largest difference against fp32 storage, per output")
+  func precisionAB() throws {
+    let x: [Float] = (0..<(130 * 40)).map { (i: Int) -> Float in Float((i * 37) % 101) / 17 - 3 }
+    let px = try write("bx.npy", [130, 40], x, .bfloat16)
+    let r = try runTessel(["run", "kernels/softmax.py", "\(px):bfloat16", "-o", "\(dir)/by.npy", "--fp32"])
+    #expect(r.status == 0, "\(r.err)")
+    let line = try #require(r.err.split(separator: "\n").first { $0.hasPrefix("precision: output 0 (`out`, bfloat16)") })
+    // bf16 storage of a softmax loses precision but stays within a few bf16 ulps of the fp32 run.
+    let tail: Substring = line.split(separator: "=").last ?? ""
+    let number: String = String(tail.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+    let value: Float = Float(number) ?? -1
+    #expect(value > 0 && value < 0.02, "\(line)")
+  }
+
   @Test("a file with several kernels needs --kernel, and the error lists them")
   func chooseKernel() throws {
     let r = try runTessel(["check", "kernels/transpose2d.py", "4x4:float32"])
