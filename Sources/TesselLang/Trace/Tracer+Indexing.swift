@@ -49,11 +49,22 @@ extension Tracer {
     case .add, .subtract:
       let (x, y) = try broadcastGrids(a, b, at: loc)
       let s = op == .add ? 1 : -1
-      return .index(IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
-                              base: x.base + y.base * s))
+      var g = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
+                        base: x.base + y.base * s)
+      g.gridShape = a.gridShape ?? b.gridShape
+      if let ga = a.gridShape, let gb = b.gridShape, ga != gb { g.gridShape = nil }
+      return .index(g)
     case .multiply:
-      if bConst { return .index(IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)) }
-      if aConst { return .index(IndexGrid(shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)) }
+      if bConst {
+        var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)
+        g.gridShape = a.gridShape
+        return .index(g)
+      }
+      if aConst {
+        var g = IndexGrid(shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)
+        g.gridShape = b.gridShape
+        return .index(g)
+      }
     case .floorDivide, .modulo:
       if aConst && bConst {
         let x = a.base.constant, y = b.base.constant
@@ -445,7 +456,12 @@ extension Tracer {
       var coef = Array(repeating: 0, count: r)
       shape[d] = n
       coef[d] = step
-      grids.append(.index(IndexGrid(shape: shape, coefficients: coef, base: AffineExpr(constant: lo))))
+      var g = IndexGrid(shape: shape, coefficients: coef, base: AffineExpr(constant: lo))
+      g.gridShape = entries.compactMap { e -> Int? in
+        if case .slice(let s, let t, let st) = e, let stop = t { return max(0, (stop.constant - (s?.constant ?? 0) + st - 1) / st) }
+        return nil
+      }
+      grids.append(.index(g))
     }
     let names = ["p", "x", "y", "z", "w"]
     var attrs: [String: Value] = [:]

@@ -121,8 +121,15 @@ extension Tracer {
         throw TraceError.python("TypeError", "nisa.iota expects an affine expression of nl.arange indices", at: loc)
       }
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? .int32
-      let dst = try newTensor(g.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: g.coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: g.shape), at: loc))
+      // Over `nl.mgrid` components, the tile spans the whole grid (axes the expression does not
+      // use repeat its values).
+      var shape = g.shape, coefficients = g.coefficients
+      if let full = g.gridShape, full.count == shape.count, zip(shape, full).allSatisfy({ $0 == $1 || $0 == 1 }) {
+        shape = full
+        for d in shape.indices where g.shape[d] == 1 && full[d] != 1 { coefficients[d] = 0 }
+      }
+      let dst = try newTensor(shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
       let t = try tile(1, "on_true_tile")

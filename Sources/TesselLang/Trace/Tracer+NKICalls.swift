@@ -198,6 +198,27 @@ extension Tracer {
       let ox = try operand(x), oy = try operand(y)
       let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
       return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
+    case "finfo", "iinfo":
+      // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
+      guard let d = try dtypeArgument(try a.require(0, "dtype"), at: loc) else {
+        throw TraceError.python("TypeError", "nl.\(fn) needs a dtype", at: loc)
+      }
+      let mx = Double(Tracer.dtypeMax(d))
+      var eps = 0.0
+      switch d {
+      case .float32, .tfloat32: eps = Double(Float.ulpOfOne)
+      case .bfloat16: eps = 1.0 / 128
+      case .float16: eps = 1.0 / 1024
+      case .float8e4m3, .float8e4m3fn: eps = 0.125
+      case .float8e5m2: eps = 0.25
+      default: eps = 1
+      }
+      let mn = d.isSignedInteger || d.isFloatingPoint ? -mx - (d.isSignedInteger ? 1 : 0) : 0
+      let isFloat = d.isFloatingPoint
+      return .object(ObjectBox(attributes: [
+        "max": isFloat ? .float(mx) : .int(Int(mx)), "min": isFloat ? .float(mn) : .int(Int(mn)),
+        "eps": .float(eps), "dtype": .dtype(d), "bits": .int(d.byteSize * 8),
+      ]))
     case "reciprocal":
       let x = try a.require(0, "x")
       guard case .tensor(let t) = x else { return .float(1 / (try floatValue(x, at: loc))) }

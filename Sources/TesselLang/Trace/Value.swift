@@ -153,6 +153,9 @@ struct IndexGrid {
   var shape: [Int]
   var coefficients: [Int]
   var base: AffineExpr
+  /// For components of one `nl.mgrid`, the whole grid's shape (`nisa.iota` of an expression
+  /// over some components still makes a tile of the whole grid, as NKI does).
+  var gridShape: [Int]? = nil
 
   /// A scalar index.
   init(_ base: AffineExpr) {
