@@ -3,8 +3,8 @@ extension Kernel {
   /// only copied into its final place (`t[...] = nl.exp(x)`) writes that place directly.
   ///
   /// The fold applies when the tile is a local on-chip tensor that exactly two instructions touch
-  /// (the producer, writing all of it, and the `tensor_copy` right after, reading all of it,
-  /// unmasked), the destination has the same shape, and rounding is unchanged (the tile's dtype
+  /// (the producer, writing it, masked or not, and the `tensor_copy` right after, reading all of
+  /// it, unmasked), the destination has the same shape, and rounding is unchanged (the tile's dtype
   /// equals the destination's, or is fp32, which every engine computes in anyway). Matmuls and
   /// Tensor-engine transposes fold only into PSUM, loads only into SBUF. Both front ends run it,
   /// so that they lower the same code to the same IR; a folded matmul overwrites, as the copy did.
@@ -27,7 +27,10 @@ extension Kernel {
         !remove.contains(i - 1)
       else { continue }
       let producer = instructions[i - 1]
-      guard producer.operation.destination == src, producer.mask.isEmpty, dst.shape == src.shape,
+      // A masked producer folds too: it then writes only the kept elements of the destination,
+      // which is what NKI does for `t[...] = nl.op(..., mask=m)` (a copy would spread the
+      // temporary's never-written elements).
+      guard producer.operation.destination == src, dst.shape == src.shape,
         !producer.operation.sources.contains(where: { $0.view.tensor == dst.tensor }),
         decl.dtype == self[dst.tensor].dtype || decl.dtype == .float32
       else { continue }

@@ -1,0 +1,137 @@
+import Foundation
+import TesselHost
+import TesselIR
+import TesselInterpreter
+import TesselLang
+import Testing
+
+/// Traces inline NKI source and runs it on the given arrays.
+func traceAndRun(_ source: String, _ arrays: [HostArray], literals: [String: PythonLiteral] = [:]) throws -> (Kernel, HostRunResult) {
+  let file = try NKIFile(source: source, file: "t.py")
+  var kw: [String: KernelArgument] = [:]
+  for (k, v) in literals { kw[k] = .literal(v) }
+  let traced = try file.trace(arguments: arrays.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, keywords: kw)
+  return (traced.kernel, try Interpreter(kernel: traced.kernel).run(hostArrays: arrays))
+}
+
+let header = """
+  import neuronxcc.nki as nki
+  import neuronxcc.nki.language as nl
+  import neuronxcc.nki.isa as nisa
+
+  """
+
+@Suite("NKI tracing semantics found on public kernels")
+struct TracerSemanticsTests {
+  @Test("reducing every free axis keeps [P, 1], which broadcasts along the free axis")
+  func reductionKeepsPartitionColumn() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          t = nl.load(x)
+          s = nl.sum(t, axis=[1])
+          nl.store(out, nl.divide(t, s))
+          return out
+      """
+    let x = (0..<(7 * 5)).map { Float($0 % 5 + 1) }
+    let (k, r) = try traceAndRun(src, [try HostArray(shape: [7, 5], dtype: .float32, values: x)])
+    #expect(k.tensors.contains { $0.name == "s" && $0.shape == [7, 1] })
+    let out = r.outputs[0].floatValues()
+    for i in 0..<7 { for j in 0..<5 { #expect(abs(out[i * 5 + j] - x[i * 5 + j] / 15) < 1e-6) } }
+  }
+
+  @Test("x[i_param, i_f] with 3-D nl.mgrid components is a [1, F] tile (each index's own axis)")
+  func mgridHomeAxes() throws {
+    let src = header + """
+      @nki.jit
+      def k(v):
+          out = nl.ndarray((4, 6), dtype=v.dtype, buffer=nl.shared_hbm)
+          i_p, i_f, i_one = nl.mgrid[0:4, 0:6, 0:1]
+          row = nl.load(v.reshape((1, 6))[i_one, i_f])
+          nl.store(out, row.broadcast_to((4, 6)))
+          return out
+      """
+    let v: [Float] = [1, 2, 3, 4, 5, 6]
+    let (k, r) = try traceAndRun(src, [try HostArray(shape: [6], dtype: .float32, values: v)])
+    #expect(k.tensors.contains { $0.name == "row" && $0.shape == [1, 6] })
+    #expect(r.outputs[0].floatValues() == Array([[Float]](repeating: v, count: 4).joined()))
+  }
+
+  @Test("a mask over one nl.mgrid component applies to the axis that component indexes")
+  func maskFollowsGridAxis() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((4, 10), dtype=x.dtype, buffer=nl.shared_hbm)
+          i_p, i_q, i_r = nl.mgrid[0:4, 0:1, 0:1]
+          i_f, i_s = nl.mgrid[0:5, 0:6]
+          t = nl.load(x)
+          r = nl.zeros((4, 10), dtype=nl.float32, buffer=nl.sbuf)
+          r[i_p, 2 + i_f] = nl.copy(t[i_p, 2 + i_f], mask=(2 + i_f < 6))
+          nl.store(out, r)
+          return out
+      """
+    let x = (0..<40).map { Float($0) }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [4, 10], dtype: .float32, values: x)])
+    let out = r.outputs[0].floatValues()
+    for p in 0..<4 { for f in 0..<10 { #expect(out[p * 10 + f] == ((2..<6).contains(f) ? x[p * 10 + f] : 0), "\(p), \(f)") } }
+  }
+
+  @Test("nisa.iota over some nl.mgrid components spans the whole grid")
+  func iotaOverGrid() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((4, 2, 3), dtype=nl.float32, buffer=nl.shared_hbm)
+          g = nl.mgrid[0:4, 0:2, 0:3]
+          idx = nisa.iota(3 * g.x + g.y, dtype=nl.float32)
+          nl.store(out, idx)
+          return out
+      """
+    let (k, r) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
+    #expect(k.tensors.contains { $0.name == "idx" && $0.shape == [4, 2, 3] })
+    let out = r.outputs[0].floatValues()
+    for p in 0..<4 { for a in 0..<2 { for b in 0..<3 { #expect(out[(p * 2 + a) * 3 + b] == Float(3 * a + b)) } } }
+  }
+
+  @Test("masked bn_stats on a ragged last chunk uses only the kept elements")
+  func maskedBNStats() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((4, 2), dtype=nl.float32, buffer=nl.shared_hbm)
+          t = nl.load(x)
+          ip, i_f = nl.mgrid[0:4, 0:8]
+          stats = nl.ndarray((4, 12), dtype=nl.float32, buffer=nl.sbuf)
+          for j in nl.affine_range(2):
+              stats[ip, j * 6 + nl.arange(6)[None, :]] = nisa.bn_stats(t[ip, j * 8 + i_f], mask=(j * 8 + i_f < 13))
+          nl.store(out, nisa.bn_aggr(stats))
+          return out
+      """
+    let x = (0..<(4 * 16)).map { Float(($0 * 7) % 11) - 5 }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [4, 16], dtype: .float32, values: x)])
+    let out = r.outputs[0].floatValues()
+    for p in 0..<4 {
+      let vals = (0..<13).map { Double(x[p * 16 + $0]) }
+      let mean = vals.reduce(0, +) / 13
+      let v = vals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 13
+      #expect(abs(Double(out[p * 2]) - mean) < 1e-5)
+      #expect(abs(Double(out[p * 2 + 1]) - v) < 1e-4)
+    }
+  }
+
+  @Test("nl.finfo(dtype).min fills with the dtype's lowest value")
+  func finfo() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((2, 2), dtype=nl.bfloat16, buffer=nl.shared_hbm)
+          t = nl.full((2, 2), fill_value=nl.finfo(nl.bfloat16).min, dtype=nl.bfloat16, buffer=nl.sbuf)
+          nl.store(out, t)
+          return out
+      """
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
+    #expect(r.outputs[0].floatValues() == Array(repeating: -Float(bitPattern: 0x7F7F_0000), count: 4))
+  }
+}
