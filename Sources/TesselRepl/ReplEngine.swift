@@ -438,7 +438,7 @@ public final class ReplEngine {
     return items.filter { $0.hasPrefix(base) && !$0.hasPrefix(".") }.sorted().map { item in
       var isDir: ObjCBool = false
       let path = dir + item
-      FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+      _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
       return isDir.boolValue ? path + "/" : path
     }
   }

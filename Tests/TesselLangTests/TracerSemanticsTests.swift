@@ -135,3 +135,33 @@ struct TracerSemanticsTests {
     #expect(r.outputs[0].floatValues() == Array(repeating: -Float(bitPattern: 0x7F7F_0000), count: 4))
   }
 }
+
+@Suite("Python at trace time")
+struct TracePythonTests {
+  @Test("list and dict methods, comprehensions, f-strings and NKI's range rule while tracing")
+  func pythonContainers() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          sizes = []
+          for i in nl.static_range(3):
+              sizes.append(i * 2)
+          n = 0
+          for j in range(8):
+              n += 1
+          sizes.extend([10])
+          d = {"a": 1}
+          d.update({"b": 2})
+          total = sum(sizes) + d.get("b") + len([c for c in "abc" if c != "b"])
+          assert f"{total}" == "20", f"got {total}"
+          # NKI's legacy rule: a Python range is a sequential_range traced once (a counter ends at 1).
+          assert n == 1, f"n = {n}"
+          out = nl.ndarray((2, total), dtype=x.dtype, buffer=nl.shared_hbm)
+          t = nl.zeros((2, total), dtype=nl.float32, buffer=nl.sbuf)
+          nl.store(out, t)
+          return out
+      """
+    let (k, _) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
+    #expect(k.tensors.contains { $0.name == "out" && $0.shape == [2, 20] })
+  }
+}

@@ -26,7 +26,7 @@ final class PseudoTerminalSession {
     var name = [CChar](repeating: 0, count: 256)
     master = tessel_open_pty(&name, name.count, 40, 120)
     guard master >= 0 else { throw POSIXError(.ENXIO) }
-    let slavePath = String(cString: name)
+    let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     guard let slave = FileHandle(forUpdatingAtPath: slavePath) else { throw POSIXError(.ENXIO) }
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = ["repl"]

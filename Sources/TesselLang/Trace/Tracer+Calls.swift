@@ -188,10 +188,10 @@ extension Tracer {
     case .float8e4m3fn: return 448
     case .int8: return 127
     case .int16: return 32767
-    case .int32: return 2147483647
+    case .int32: return Float(Int32.max)
     case .uint8: return 255
     case .uint16: return 65535
-    case .uint32: return 4294967295
+    case .uint32: return Float(UInt32.max)
     case .bool: return 1
     }
   }

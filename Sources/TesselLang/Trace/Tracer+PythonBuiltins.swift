@@ -170,8 +170,8 @@ extension Tracer {
       var parts: [String] = []
       for x in try iterate(try a.require(1, "iterable"), at: loc) { parts.append(try str(x)) }
       return .string(parts.joined(separator: sep))
-    case "str.upper": if case .string(let s) = p[0] { return .string(s.uppercased()) }; return .none
-    case "str.lower": if case .string(let s) = p[0] { return .string(s.lowercased()) }; return .none
+    case "str.upper": if case .string(let s) = p[0] { return .string(s.uppercased()) }; return Value.none
+    case "str.lower": if case .string(let s) = p[0] { return .string(s.lowercased()) }; return Value.none
     case "str.startswith":
       if case .string(let s) = p[0], p.count > 1, case .string(let x) = p[1] { return .bool(s.hasPrefix(x)) }
       return .bool(false)
@@ -183,24 +183,24 @@ extension Tracer {
         if p.count > 1, case .string(let sep) = p[1] { return .list(ListBox(s.components(separatedBy: sep).map { .string($0) })) }
         return .list(ListBox(s.split(separator: " ").map { .string(String($0)) }))
       }
-      return .none
-    case "str.strip": if case .string(let s) = p[0] { return .string(s.trimmingCharacters(in: .whitespaces)) }; return .none
+      return Value.none
+    case "str.strip": if case .string(let s) = p[0] { return .string(s.trimmingCharacters(in: .whitespaces)) }; return Value.none
     case "str.replace":
       if case .string(let s) = p[0], p.count > 2, case .string(let x) = p[1], case .string(let y) = p[2] { return .string(s.replacingOccurrences(of: x, with: y)) }
-      return .none
+      return Value.none
     // list methods
     case "list.append":
       if case .list(let b) = p[0] { b.items.append(try a.require(1, "object")) }
-      return .none
+      return Value.none
     case "list.extend":
       if case .list(let b) = p[0] { b.items += try iterate(try a.require(1, "iterable"), at: loc) }
-      return .none
+      return Value.none
     case "list.insert":
       if case .list(let b) = p[0] {
         let i = min(max(try intValue(try a.require(1, "index"), at: loc), 0), b.items.count)
         b.items.insert(try a.require(2, "object"), at: i)
       }
-      return .none
+      return Value.none
     case "list.pop":
       if case .list(let b) = p[0] {
         guard !b.items.isEmpty else { throw TraceError.python("IndexError", "pop from empty list", at: loc) }
@@ -212,28 +212,28 @@ extension Tracer {
         }
         return b.items.removeLast()
       }
-      return .none
+      return Value.none
     case "list.index":
       if case .list(let b) = p[0] {
         let x = try a.require(1, "value")
         for (i, y) in b.items.enumerated() where try valuesEqual(x, y) { return .int(i) }
         throw TraceError.python("ValueError", "value is not in list", at: loc)
       }
-      return .none
+      return Value.none
     case "list.copy":
       if case .list(let b) = p[0] { return .list(ListBox(b.items)) }
-      return .none
+      return Value.none
     // dict methods
     case "dict.get":
       if case .dict(let d) = p[0] { return d.values[try dictKey(try a.require(1, "key"), at: loc)] ?? (p.count > 2 ? p[2] : .none) }
-      return .none
-    case "dict.keys": if case .dict(let d) = p[0] { return .list(ListBox(d.keys)) }; return .none
+      return Value.none
+    case "dict.keys": if case .dict(let d) = p[0] { return .list(ListBox(d.keys)) }; return Value.none
     case "dict.values":
       if case .dict(let d) = p[0] { return .list(ListBox(try d.keys.map { (k) throws(TraceError) in d.values[try dictKey(k, at: loc)] ?? .none })) }
-      return .none
+      return Value.none
     case "dict.items":
       if case .dict(let d) = p[0] { return .list(ListBox(try d.keys.map { (k) throws(TraceError) in .tuple([k, d.values[try dictKey(k, at: loc)] ?? .none]) })) }
-      return .none
+      return Value.none
     case "dict.setdefault":
       if case .dict(let d) = p[0] {
         let k = try a.require(1, "key")
@@ -244,7 +244,7 @@ extension Tracer {
         d.values[ks] = v
         return v
       }
-      return .none
+      return Value.none
     case "dict.update":
       if case .dict(let d) = p[0], p.count > 1, case .dict(let o) = p[1] {
         for k in o.keys {
@@ -253,7 +253,7 @@ extension Tracer {
           d.values[ks] = o.values[ks]
         }
       }
-      return .none
+      return Value.none
     default:
       if name.hasPrefix("exception.") {
         let msg = try p.first.map { (x) throws(TraceError) in try str(x) } ?? ""
