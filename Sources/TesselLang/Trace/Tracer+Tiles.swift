@@ -236,36 +236,3 @@ extension Tracer {
     }
   }
 }
-
-extension Operation {
-  /// The same operation writing `dst` instead (matmul with the given accumulation).
-  func retargeted(to dst: View, accumulation: Accumulation) -> Operation {
-    switch self {
-    case .load(_, let s): return .load(dst: dst, src: s)
-    case .store(_, let s): return .store(dst: dst, src: s)
-    case .dmaCopy(_, let s): return .dmaCopy(dst: dst, src: s)
-    case .loadTranspose(_, let s): return .loadTranspose(dst: dst, src: s)
-    case .matmul(_, let s, let m, _): return .matmul(dst: dst, stationary: s, moving: m, accumulation: accumulation)
-    case .transpose(_, let s): return .transpose(dst: dst, src: s)
-    case .tensorTensor(_, let a, let b, let op): return .tensorTensor(dst: dst, a: a, b: b, op: op)
-    case .tensorScalar(_, let s, let op0, let o0, let r0, let op1, let o1, let r1):
-      return .tensorScalar(dst: dst, src: s, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1)
-    case .tensorCopy(_, let s): return .tensorCopy(dst: dst, src: s)
-    case .activation(_, let s, let f, let sc, let b, let rop, let rd):
-      return .activation(dst: dst, src: s, function: f, scale: sc, bias: b, reduceOp: rop, reduceDst: rd)
-    case .reciprocal(_, let s): return .reciprocal(dst: dst, src: s)
-    case .memset(_, let v): return .memset(dst: dst, value: v)
-    case .iota(_, let e): return .iota(dst: dst, expression: e)
-    case .affineSelect(_, let p, let t, let f): return .affineSelect(dst: dst, predicate: p, onTrue: t, onFalse: f)
-    case .select(_, let p, let t, let f): return .select(dst: dst, predicate: p, onTrue: t, onFalse: f)
-    case .broadcast(_, let s): return .broadcast(dst: dst, src: s)
-    case .tensorReduce(_, let s, let op, let axes, let n): return .tensorReduce(dst: dst, src: s, op: op, axes: axes, negate: n)
-    case .tensorPartitionReduce(_, let s, let op): return .tensorPartitionReduce(dst: dst, src: s, op: op)
-    case .tensorTensorScan(_, let a, let b, let i, let op0, let op1):
-      return .tensorTensorScan(dst: dst, data0: a, data1: b, initial: i, op0: op0, op1: op1)
-    case .bnStats(_, let s): return .bnStats(dst: dst, src: s)
-    case .bnAggr(_, let s): return .bnAggr(dst: dst, src: s)
-    case .loopBegin, .loopEnd: return self
-    }
-  }
-}
