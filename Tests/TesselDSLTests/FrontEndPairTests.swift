@@ -2,6 +2,7 @@ import Foundation
 import TesselDSL
 import TesselHost
 import TesselIR
+import TesselInterpreter
 import TesselLang
 import Tessel
 import Testing
@@ -14,7 +15,7 @@ private let kernelsFolder: String = {
 
 @Suite("Both front ends: each kernels/*.py and its Swift DSL twin lower to the same IR")
 struct FrontEndPairTests {
-  @Test("identical printed IR (canonical names)", arguments: DSLExamples.pairings.indices)
+  @Test("identical printed IR (canonical names) and identical outputs", arguments: DSLExamples.pairings.indices)
   func sameIR(index: Int) throws {
     let p = DSLExamples.pairings[index]
     let swiftKernel = try p.kernel.build(target: .trn2)
@@ -25,6 +26,23 @@ struct FrontEndPairTests {
     let traced = try file.trace(kernel: p.entryPoint, arguments: args, keywords: keywords, grid: swiftKernel.grid, target: .trn2)
     let a = traced.kernel.printed(canonicalNames: true), b = swiftKernel.printed(canonicalNames: true)
     #expect(a == b, "\(p.file) \(p.entryPoint) \(p.literals):\n--- NKI source\n\(a)\n--- Swift DSL\n\(b)")
+
+    // And identical outputs on the same seeded inputs.
+    var inputs: [HostArray] = []
+    for (i, param) in swiftKernel.parameters.enumerated() {
+      let t = swiftKernel[param.tensor]
+      let values = (0..<t.elementCount).map { j in Float((j &* 2654435761 &+ i &* 97) % 2001 - 1000) / 1000 }
+      inputs.append(try HostArray(shape: t.shape, dtype: t.dtype, values: values))
+    }
+    let fromSource = try Interpreter(kernel: traced.kernel).run(hostArrays: inputs)
+    let fromSwift = try Interpreter(kernel: swiftKernel).run(hostArrays: inputs)
+    #expect(fromSource.outputs.count == fromSwift.outputs.count)
+    for (x, y) in zip(fromSource.outputs, fromSwift.outputs) {
+      #expect(x.bytes == y.bytes, "\(p.file): outputs differ")
+    }
+    for (name, x) in fromSource.parameters {
+      #expect(x.bytes == fromSwift.parameters[name]?.bytes, "\(p.file): parameter \(name) differs")
+    }
   }
 }
 
