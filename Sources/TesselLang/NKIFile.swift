@@ -176,16 +176,17 @@ public struct NKIFile: Sendable {
     }
     let result = try tracer.callFunction(fn, positional, kw, at: fn.location)
     var outputs: [TensorID] = []
+    let returnLocation = tracer.lastReturnLocation ?? fn.location
     func addOutput(_ v: Value) throws(TraceError) {
       switch v {
       case .none: break
       case .tensor(let t):
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
-          throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: fn.location)
+          throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: returnLocation)
         }
         guard t.view.isWhole(of: d.shape) else {
-          throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: fn.location)
+          throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: returnLocation)
         }
         outputs.append(t.id)
       case .tuple(let xs):
@@ -193,7 +194,7 @@ public struct NKIFile: Sendable {
       case .list(let b):
         for x in b.items { try addOutput(x) }
       default:
-        throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: fn.location)
+        throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: returnLocation)
       }
     }
     try addOutput(result)

@@ -33,6 +33,8 @@ final class Tracer {
   let maxSteps = 5_000_000
   /// The SPMD grid.
   let grid: [Int]
+  /// Where the last `return` statement executed is (kernel return values are checked there).
+  var lastReturnLocation: SourceLocation?
   /// The variable a plain `name = <call>` statement is assigning, while its value is evaluated
   /// (names tiles made by `nl.ndarray` and friends).
   var assignmentTarget: String?
@@ -108,6 +110,7 @@ final class Tracer {
     case .continue: return .continueLoop
     case .pass: break
     case .return(let e):
+      lastReturnLocation = s.location
       return .returned(try e.map { (x) throws(TraceError) in try eval(x, scope) } ?? .none)
     case .assert(let condition, let message):
       let c = try eval(condition, scope)
@@ -378,7 +381,11 @@ final class Tracer {
       throw TraceError.python("TypeError", "Control-flow depending on `nl.arange` or `nl.mgrid` is not supported", at: loc)
     case .tensor:
       throw TraceError.python("TypeError", "dynamic control-flow depending on tensor value is not supported", at: loc)
-    case .predicate:
+    case .predicate(let conds):
+      if conds.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } }) {
+        // A comparison of loop indices or program ids alone.
+        throw TraceError(.kernel(KernelError(.unsupported("dynamic control-flow depending on a loop index or program id (the body is traced once); use nl.static_range to unroll"))), at: loc)
+      }
       throw TraceError.python("TypeError", "Control-flow depending on `nl.arange` or `nl.mgrid` is not supported", at: loc)
     case .failed(let e): throw e
     default: return true

@@ -1,0 +1,12 @@
+"""nl.load without its source."""
+# args: a: float32[128, 64]
+
+from neuronxcc import nki
+import neuronxcc.nki.language as nl
+import neuronxcc.nki.isa as nisa
+
+
+@nki.jit
+def k(a):
+    t = nl.load()  # error: TypeError: nl.load() missing required argument: 'src'
+    return a
