@@ -50,8 +50,8 @@ public struct Allocator: Sendable {
     var sbufHigh = 0
     var psumHigh = 0
     let order = intervals.keys.sorted { (a, b) in
-      let ia = intervals[a]!, ib = intervals[b]!
-      return ia.lowerBound != ib.lowerBound ? ia.lowerBound < ib.lowerBound : a < b
+      let la = intervals[a]?.lowerBound ?? 0, lb = intervals[b]?.lowerBound ?? 0
+      return la != lb ? la < lb : a < b
     }
     var active: [TensorID] = []
     for id in order {
@@ -74,7 +74,7 @@ public struct Allocator: Sendable {
         for start in partitionStarts(t.partitionCount) {
           if let off = firstFit(bytes: bytes, partitions: start..<(start + t.partitionCount), others: others,
                                 align: 1, limit: target.sbufBytesPerPartition) {
-            if best == nil || off < best!.byteOffset {
+            if off < (best?.byteOffset ?? Int.max) {
               best = Placement(space: .sbuf, partitionStart: start, partitions: t.partitionCount,
                                byteOffset: off, bytes: bytes, live: live)
             }
