@@ -152,12 +152,28 @@ public struct HostArray: Sendable, Equatable {
       throw .valueCountMismatch(shape: shape, expected: expected, found: values.count)
     }
     let size = dtype.byteSize
-    var bytes = [UInt8](repeating: 0, count: byteCount)
-    for (i, v) in values.enumerated() {
-      let bits = dtype.encode(v)
-      for b in 0..<size {
-        bytes[i * size + b] = UInt8(truncatingIfNeeded: bits >> UInt32(8 * b))
+    let n = values.count
+    let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { raw, count in
+      let out = UnsafeMutableRawPointer(raw.baseAddress!)
+      values.withUnsafeBufferPointer { v in
+        guard let src = v.baseAddress else { return }
+        switch size {
+        case 4 where dtype == .float32:
+          out.copyMemory(from: src, byteCount: n * 4)
+        case 4:
+          for i in 0..<n { out.storeBytes(of: dtype.encode(src[i]).littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+        case 2:
+          for i in 0..<n {
+            out.storeBytes(of: UInt16(truncatingIfNeeded: dtype.encode(src[i])).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+          }
+        default:
+          for i in 0..<n {
+            let bits = dtype.encode(src[i])
+            for b in 0..<size { out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> UInt32(8 * b)), toByteOffset: i * size + b, as: UInt8.self) }
+          }
+        }
       }
+      count = byteCount
     }
     self.shape = shape
     self.elementType = elementType
@@ -208,18 +224,38 @@ public struct HostArray: Sendable, Equatable {
   /// Integers (including `int32` and `uint32`) with magnitude above 2^24 may lose precision.
   public func floatValues() -> [Float] {
     let n = count
-    var out = [Float](repeating: 0, count: n)
-    switch elementType {
-    case .nki(let dtype):
-      for i in 0..<n { out[i] = dtype.decode(UInt32(truncatingIfNeeded: rawBits(at: i))) }
-    case .int64:
-      for i in 0..<n { out[i] = Float(Int64(bitPattern: rawBits(at: i))) }
-    case .uint64:
-      for i in 0..<n { out[i] = Float(rawBits(at: i)) }
-    case .float64:
-      for i in 0..<n { out[i] = Float(Double(bitPattern: rawBits(at: i))) }
+    return [Float](unsafeUninitializedCapacity: n) { out, initialized in
+      writeFloatValues(into: UnsafeMutableBufferPointer(rebasing: out[0..<n]))
+      initialized = n
     }
-    return out
+  }
+
+  /// Writes ``floatValues()`` into `out` (which holds ``count`` elements) without an intermediate array.
+  public func writeFloatValues(into out: UnsafeMutableBufferPointer<Float>) {
+    let n = Swift.min(count, out.count)
+    guard let dst = out.baseAddress else { return }
+    bytes.withUnsafeBytes { raw in
+      guard let src = raw.baseAddress else { return }
+      switch elementType {
+      case .nki(let dtype):
+        switch dtype.byteSize {
+        case 4 where dtype == .float32:
+          UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n * 4)
+        case 4:
+          for i in 0..<n { dst[i] = dtype.decode(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+        case 2:
+          for i in 0..<n { dst[i] = dtype.decode(UInt32(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+        default:
+          for i in 0..<n { dst[i] = dtype.decode(UInt32(raw[i])) }
+        }
+      case .int64:
+        for i in 0..<n { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
+      case .uint64:
+        for i in 0..<n { dst[i] = Float(UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+      case .float64:
+        for i in 0..<n { dst[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+      }
+    }
   }
 
   /// The exact integer value of element `i` when the element type is an integer type.

@@ -30,7 +30,6 @@ extension Interpreter {
         actual: "\(arguments.count)"))
     }
     var warnings: [Diagnostic] = []
-    var values: [[Float]] = []
     for (p, a) in zip(kernel.parameters, arguments) {
       let t = kernel[p.tensor]
       guard a.shape == t.shape else {
@@ -39,9 +38,8 @@ extension Interpreter {
       if a.dtype != t.dtype {
         warnings.append(Diagnostic(.warning, "argument `\(p.name)` of dtype \(a.elementType) converted to the parameter's \(t.dtype)"))
       }
-      values.append(a.floatValues())
     }
-    let r = try run(values)
+    let r = try run(filling: { i, buffer in arguments[i].writeFloatValues(into: buffer) })
     var report = r.report
     report.warnings = warnings + report.warnings
     var outputs: [HostArray] = []

@@ -100,7 +100,8 @@ func reduceRow(_ op: ALUOp, _ a: UnsafePointer<Float>, _ sa: Int, _ n: Int) -> F
     while j + 8 <= n {
       let v = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
       nan = nan || any(v .!= v)
-      m = pointwiseMax(m, v)
+      // Float.maximum(m, v) lane by lane (m when m > v, else v), without the generic call.
+      m.replace(with: v, where: .!(m .> v))
       j += 8
     }
     var r = m.max()

@@ -238,19 +238,37 @@ extension ExecutionState {
       var initVals: [Float] = []
       if case .view(let iv) = initial { gather(iv, ci.views[3], into: &initVals) }
       let p = d0.partitionCount, f = d0.freeElementCount
-      var out = Array(repeating: Float(0), count: p * f)
-      for i in 0..<p {
-        var state: Float
-        switch initial {
-        case .scalar(let x): state = x
-        case .view: state = initVals[i]
-        }
-        for j in 0..<f {
-          state = op1.apply(op0.apply(scratch[i * f + j], state), scratch2[i * f + j])
-          out[i * f + j] = state
+      if scratch3.count != p * f { scratch3 = Array(repeating: 0, count: p * f) }
+      var initScalar: Float = 0
+      if case .scalar(let x) = initial { initScalar = x }
+      // Raw pointers: no per-element array access; multiply-then-add (the scan of every
+      // recurrence) is specialised, with the same two roundings as the generic path.
+      scratch.withUnsafeBufferPointer { a in
+        scratch2.withUnsafeBufferPointer { b in
+          initVals.withUnsafeBufferPointer { iv in
+            scratch3.withUnsafeMutableBufferPointer { o in
+              guard let a = a.baseAddress, let b = b.baseAddress, let o = o.baseAddress else { return }
+              for i in 0..<p {
+                var state = iv.isEmpty ? initScalar : iv[i]
+                let row = i &* f
+                if op0 == .multiply && op1 == .add {
+                  for j in 0..<f {
+                    let m = a[row &+ j] * state
+                    state = m + b[row &+ j]
+                    o[row &+ j] = state
+                  }
+                } else {
+                  for j in 0..<f {
+                    state = op1.apply(op0.apply(a[row &+ j], state), b[row &+ j])
+                    o[row &+ j] = state
+                  }
+                }
+              }
+            }
+          }
         }
       }
-      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(scratch3, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnStats(let d, let s):
       gather(s, ci.views[1], into: &scratch)

@@ -39,53 +39,71 @@ extension ExecutionState {
     }
     let dstDirect = block2D(dst, ci.views[0])
     let dtype = k[dst.tensor].dtype
-    let psumBase = interpreter.tensorOffsets[dst.tensor.index]
+    let t = dst.tensor.index
+    let psumBase = tensorBase(t)
+    let flagged = accumulationFlags[t] != nil
+    let summary = accumulationState[t]
 
-    // Decide overwrite or add, element by element for auto accumulation.
-    var flags = accumulating[dst.tensor.index] ?? []
     let flagOffset: (Int, Int) -> Int = { m, n in
       // Offset of dst element (m, n) relative to the tensor, for the flag array.
       (dstDirect.map { $0.offset + m * $0.ld + n } ?? self.scatterOffset(dst, ci.views[0], m * N + n)) - psumBase
     }
+    // Decide overwrite or add: from the tensor's summary when it has one, else element by element.
     var mode = accumulation
     if accumulation == .auto {
-      var all = true, none = true
-      for m in 0..<M { for n in 0..<N { if flags[flagOffset(m, n)] { none = false } else { all = false } } }
-      mode = all ? .add : (none ? .overwrite : .auto)
+      if !flagged || summary == .none {
+        mode = .overwrite
+      } else if summary == .all {
+        mode = .add
+      } else if let flags = accumulationFlags[t] {
+        var all = true, none = true
+        for m in 0..<M { for n in 0..<N { if flags[flagOffset(m, n)] != 0 { none = false } else { all = false } } }
+        mode = all ? .add : (none ? .overwrite : .auto)
+      }
     }
+    let a0 = aDirect ? UnsafePointer(mem + aOff) : nil
+    let b0 = bDirect ? UnsafePointer(mem + bOff) : nil
 
-    if scratch3.count < M * N { scratch3 = Array(repeating: 0, count: M * N) }
-    // Compute into a contiguous product buffer, then combine into PSUM.
-    scratch.withUnsafeBufferPointer { sa in
-      scratch2.withUnsafeBufferPointer { sb in
-        scratch3.withUnsafeMutableBufferPointer { c in
-          guard let cBase = c.baseAddress else { return }
-          let a = aDirect ? UnsafePointer(mem + aOff) : (sa.baseAddress ?? UnsafePointer(mem))
-          let b = bDirect ? UnsafePointer(mem + bOff) : (sb.baseAddress ?? UnsafePointer(mem))
+    if let dd = dstDirect, mode != .auto {
+      // Straight into PSUM: beta 0 overwrites, beta 1 adds. K is at most 128 (one partition
+      // tile), inside one OpenBLAS K block, so C + Σ is rounded exactly as the separate add was.
+      scratch.withUnsafeBufferPointer { sa in
+        scratch2.withUnsafeBufferPointer { sb in
+          let a = a0 ?? sa.baseAddress ?? UnsafePointer(mem)
+          let b = b0 ?? sb.baseAddress ?? UnsafePointer(mem)
+          let c = mem + dd.offset
           if M > 0 && N > 0 && K > 0 {
             cblas_sgemm(
               CblasRowMajor, CblasTrans, CblasNoTrans, Int32(M), Int32(N), Int32(K), 1, a, Int32(lda), b,
-              Int32(ldb), 0, cBase, Int32(N))
+              Int32(ldb), mode == .add ? 1 : 0, c, Int32(dd.ld))
+          } else if mode == .overwrite {
+            for m in 0..<M { (c + m * dd.ld).update(repeating: 0, count: N) }
           }
         }
       }
-    }
-    // Combine.
-    if let dd = dstDirect {
-      for m in 0..<M {
-        let row = mem + dd.offset + m * dd.ld
-        for n in 0..<N {
-          let p = scratch3[m * N + n]
-          let add: Bool
-          switch mode {
-          case .add: add = true
-          case .overwrite: add = false
-          case .auto: add = flags[dd.offset + m * dd.ld + n - psumBase]
-          }
-          row[n] = dtype.quantize(add ? row[n] + p : p)
-        }
+      if dtype != .float32 {
+        for m in 0..<M { quantizeRow(dtype, mem + dd.offset + m * dd.ld, 1, 0, N) }
       }
     } else {
+      if scratch3.count < M * N { scratch3 = Array(repeating: 0, count: M * N) }
+      // Compute into a contiguous product buffer, then combine into PSUM.
+      scratch.withUnsafeBufferPointer { sa in
+        scratch2.withUnsafeBufferPointer { sb in
+          scratch3.withUnsafeMutableBufferPointer { c in
+            guard let cBase = c.baseAddress else { return }
+            let a = a0 ?? sa.baseAddress ?? UnsafePointer(mem)
+            let b = b0 ?? sb.baseAddress ?? UnsafePointer(mem)
+            if M > 0 && N > 0 && K > 0 {
+              cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(M), Int32(N), Int32(K), 1, a, Int32(lda), b,
+                Int32(ldb), 0, cBase, Int32(N))
+            } else {
+              cBase.update(repeating: 0, count: M * N)
+            }
+          }
+        }
+      }
+      let flags = accumulationFlags[t]
       var cur: [Float] = []
       gather(dst, ci.views[0], into: &cur)
       for i in 0..<(M * N) {
@@ -93,15 +111,19 @@ extension ExecutionState {
         switch mode {
         case .add: add = true
         case .overwrite: add = false
-        case .auto: add = flags[flagOffset(i / N, i % N)]
+        case .auto: add = (flags?[flagOffset(i / N, i % N)] ?? 0) != 0
         }
         cur[i] = add ? cur[i] + scratch3[i] : scratch3[i]
       }
       scatter(cur, to: dst, ci.views[0], dtype: dtype)
     }
-    if !flags.isEmpty {
-      for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = true } }
-      accumulating[dst.tensor.index] = flags
+    // Every written element is now in an accumulation group.
+    if flagged {
+      if ci.coversDestination {
+        accumulationState[t] = .all
+      } else if accumulationState[t] != .all, let flags = materializeFlags(t) {
+        for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = 1 } }
+      }
     }
   }
 

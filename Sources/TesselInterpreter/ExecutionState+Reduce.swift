@@ -7,6 +7,36 @@ extension ExecutionState {
     _ ci: CompiledInstruction, dst: View, src: View, op: ALUOp, axes: [Int], negate: Bool
   ) throws(KernelError) {
     let k = interpreter.kernel
+    if src.shape.count == 2, axes == [1], ci.mask.isEmpty, dst.elementCount == src.shape[0] {
+      // Rows reduced in place (the same order and accumulators as the general path).
+      let envp = UnsafePointer(env)
+      let sv = ci.views[1], dv = ci.views[0]
+      let sBase = sv.offset(envp), dBase = dv.offset(envp)
+      let P = src.shape[0], F = src.shape[1]
+      let s0 = sv.strides[0], s1 = sv.strides.count > 1 ? sv.strides[1] : 0
+      // The destination is [P] or [P, 1] (or any shape with P elements): walk it row-major.
+      let dStride = dst.shape.count >= 1 && dst.shape[0] == P ? dv.strides[0] : -1
+      if dStride >= 0 || P == 1 {
+        let dtype = k[dst.tensor].dtype
+        if s1 != 1 && scratch.count < F { scratch = Array(repeating: 0, count: F) }
+        for p in 0..<P {
+          let row = arena + sBase + p * s0
+          var r: Float
+          if s1 == 1 {
+            r = reduceRow(op, row, 1, F)
+          } else {
+            r = scratch.withUnsafeMutableBufferPointer { b -> Float in
+              let bp = b.baseAddress!
+              for j in 0..<F { bp[j] = row[j &* s1] }
+              return reduceRow(op, bp, 1, F)
+            }
+          }
+          if negate { r = -r }
+          arena[dBase + p * Swift.max(0, dStride)] = dtype == .float32 ? r : dtype.quantize(r)
+        }
+        return
+      }
+    }
     gather(src, ci.views[1], into: &scratch)
     let shape = src.shape
     let rank = shape.count

@@ -1,58 +1,165 @@
+import Dispatch
+import Foundation
 import TesselIR
 import TesselMachine
 import TesselNumerics
 
-/// The simulated memory and bookkeeping of one run.
+/// The simulated memory and bookkeeping of one run (or of one worker of a parallel run).
 ///
-/// Every tensor (HBM and on-chip) has its own region of one `Float` arena, so an instruction takes
-/// raw pointers once and its loops never touch class properties. Fresh on-chip and output memory
-/// holds ``Poison/value``.
+/// Every tensor has its own region of one `Float` arena, so an instruction takes raw pointers
+/// once and its loops never touch class properties. HBM tensors come first and are shared by
+/// every worker; each worker has its own copy of the on-chip region, found through the env's
+/// last slot (``Interpreter/deltaSlot``), which every on-chip view adds to its offset.
+///
+/// Fresh on-chip and output memory holds ``Poison/value``; parameters are copied in, never filled.
 final class ExecutionState {
   let interpreter: Interpreter
   let arena: UnsafeMutablePointer<Float>
   let env: UnsafeMutablePointer<Int>
+  /// Whether this state owns `arena` (the main state) or shares it (a worker).
+  let ownsArena: Bool
   /// Per tensor: whether it may still hold never-written elements.
   var mayHoldPoison: [Bool]
-  /// Per PSUM tensor element: whether the last write was a matmul (accumulation groups).
-  var accumulating: [Int: [Bool]] = [:]
+  /// Per PSUM tensor: one flag per element, whether the last write was a matmul (accumulation
+  /// groups); nil for other tensors. Only meaningful while ``accumulationState`` is `mixed`.
+  var accumulationFlags: [UnsafeMutablePointer<UInt8>?]
+  /// Per tensor, a summary of its flags: ``AccumulationState``.
+  var accumulationState: [AccumulationState]
+  /// PSUM tensors, for resets at instance start.
+  let psumTensors: [Int]
+  /// Per tensor that may hold poison and was partly written: which elements were (see `noteWrite`).
+  var coverage: [UnsafeMutablePointer<UInt8>?]
+  var coverageCount: [Int]
   /// Executions per instruction.
   var executions: [Int]
   var executed = 0
-  var warnings: [Diagnostic] = []
-  var warned: Set<Int> = []
+  var warnings: [(pc: Int, diagnostic: Diagnostic)] = []
+  var warned: [Bool]
   /// PSUM tensors declared directly inside each loop (by the loop's instruction index): every
   /// iteration allocates them afresh, so their accumulation groups start over.
-  var freshEachIteration: [Int: [Int]] = [:]
+  let freshEachIteration: [[Int]]
   var scratch: [Float] = []
   var scratch2: [Float] = []
   var scratch3: [Float] = []
+  /// Workers 1... of parallel loops, created on first use.
+  var workers: [ExecutionState] = []
 
-  init(interpreter: Interpreter) {
+  /// A summary of a PSUM tensor's accumulation flags.
+  enum AccumulationState: UInt8 {
+    /// No element is in an accumulation group (the flags may be stale).
+    case none = 0
+    /// Every element is (the flags may be stale).
+    case all = 1
+    /// The flags are exact.
+    case mixed = 2
+  }
+
+  /// The main state of a run: allocates the arena and poisons the memory that needs it.
+  convenience init(interpreter: Interpreter) {
+    let workers = interpreter.workerCount
+    let n = Swift.max(1, interpreter.hbmCount + interpreter.onChipCount * workers)
+    let arena = interpreter.arenas.take(n)
+    // Parameters are filled by the caller; HBM locals (outputs, scratch) and on-chip memory
+    // start poisoned. Worker regions are poisoned when a worker is created.
+    let k = interpreter.kernel
+    for (i, t) in k.tensors.enumerated() where t.role == .local && !interpreter.onChip[i] {
+      let base = arena + interpreter.tensorOffsets[i]
+      concurrentChunks(t.elementCount, parts: workers) { r in
+        (base + r.lowerBound).initialize(repeating: Poison.value, count: r.count)
+      }
+    }
+    (arena + interpreter.hbmCount).initialize(repeating: Poison.value, count: interpreter.onChipCount)
+    self.init(interpreter: interpreter, arena: arena, owns: true, delta: 0)
+    arenaCount = n
+  }
+
+  /// Elements of `arena` (main state only).
+  var arenaCount = 0
+
+  init(interpreter: Interpreter, arena: UnsafeMutablePointer<Float>, owns: Bool, delta: Int) {
     self.interpreter = interpreter
-    let n = Swift.max(1, interpreter.arenaCount)
-    arena = .allocate(capacity: n)
-    arena.initialize(repeating: Poison.value, count: n)
-    env = .allocate(capacity: Swift.max(1, interpreter.slotCount))
-    env.initialize(repeating: 0, count: Swift.max(1, interpreter.slotCount))
+    self.arena = arena
+    self.ownsArena = owns
+    let slots = Swift.max(1, interpreter.slotCount)
+    env = .allocate(capacity: slots)
+    env.initialize(repeating: 0, count: slots)
+    env[interpreter.deltaSlot] = delta
     let k = interpreter.kernel
     mayHoldPoison = k.tensors.map { $0.role == .local }
     executions = Array(repeating: 0, count: interpreter.program.count)
+    warned = Array(repeating: false, count: interpreter.program.count)
+    accumulationFlags = Array(repeating: nil, count: k.tensors.count)
+    coverage = Array(repeating: nil, count: k.tensors.count)
+    coverageCount = Array(repeating: 0, count: k.tensors.count)
+    accumulationState = Array(repeating: .none, count: k.tensors.count)
+    var fresh = Array(repeating: [Int](), count: interpreter.program.count)
+    var psum: [Int] = []
     for (i, t) in k.tensors.enumerated() where t.space == .psum {
-      accumulating[i] = Array(repeating: false, count: t.elementCount)
-      if let l = t.enclosingLoop { freshEachIteration[l, default: []].append(i) }
+      let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, t.elementCount))
+      flags.initialize(repeating: 0, count: Swift.max(1, t.elementCount))
+      accumulationFlags[i] = flags
+      psum.append(i)
+      if let l = t.enclosingLoop, l < fresh.count { fresh[l].append(i) }
     }
+    psumTensors = psum
+    freshEachIteration = fresh
   }
 
   func release() {
-    arena.deallocate()
+    for w in workers { w.release() }
+    workers = []
+    if ownsArena { interpreter.arenas.give(arena, count: arenaCount) }
     env.deallocate()
+    for f in accumulationFlags { f?.deallocate() }
+    accumulationFlags = []
+    for c in coverage { c?.deallocate() }
+    coverage = []
+  }
+
+  /// Where a tensor's element 0 is for this worker.
+  @inline(__always)
+  func tensorBase(_ t: Int) -> Int {
+    interpreter.tensorOffsets[t] + (interpreter.onChip[t] ? env[interpreter.deltaSlot] : 0)
   }
 
   /// The current values of a tensor.
   func values(of t: TensorID) -> [Float] {
     let n = interpreter.kernel[t].elementCount
-    let base = arena + interpreter.tensorOffsets[t.index]
-    return Array(UnsafeBufferPointer(start: base, count: n))
+    let base = arena + tensorBase(t.index)
+    return [Float](unsafeUninitializedCapacity: n) { out, count in
+      let o = out.baseAddress!
+      concurrentChunks(n, parts: interpreter.workerCount) { r in
+        (o + r.lowerBound).initialize(from: base + r.lowerBound, count: r.count)
+      }
+      count = n
+    }
+  }
+
+  /// A tensor's values with poison replaced by NaN, and how many elements were poison.
+  func unpoisonedValues(of t: TensorID) -> ([Float], Int) {
+    let n = interpreter.kernel[t].elementCount
+    let base = UnsafeRawPointer(arena + tensorBase(t.index)).assumingMemoryBound(to: UInt32.self)
+    let parts = interpreter.workerCount
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+    counts.initialize(repeating: 0, count: parts)
+    defer { counts.deallocate() }
+    let values = [Float](unsafeUninitializedCapacity: n) { out, count in
+      let o = UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: UInt32.self)
+      concurrentChunks(n, parts: parts) { (k: Int, r: Range<Int>) in
+        var poisoned = 0
+        for i in r {
+          let b = base[i]
+          let p = b == Poison.bits
+          poisoned &+= p ? 1 : 0
+          o[i] = p ? Float.nan.bitPattern : b
+        }
+        counts[k] = poisoned
+      }
+      count = n
+    }
+    var total = 0
+    for i in 0..<parts { total += counts[i] }
+    return (values, total)
   }
 
   /// Assembles the report from the execution counts.
@@ -71,14 +178,38 @@ final class ExecutionState {
       c.flops += n * ci.flops
       r.engines[ci.instruction.engine] = c
     }
-    r.warnings = warnings
+    r.warnings = warnings.map(\.diagnostic)
     return r
   }
 
-  /// Runs every instruction of one SPMD program instance.
-  func runInstance(_ instance: Int) throws(KernelError) {
+  // MARK: - Running
+
+  /// Runs every SPMD program instance, on several workers when the options allow.
+  func runAllInstances() throws(KernelError) {
+    // One BLAS thread per worker when workers share the cores (set once per run: changing
+    // OpenBLAS's thread count wakes its threads, which then spin for a while).
+    let blasThreads = interpreter.hasMatmul && interpreter.workerCount > 1
+      && (interpreter.kernel.instanceCount > 1 || !interpreter.parallelLoops.isEmpty) ? HostBLAS.threads : 1
+    if blasThreads > 1 { HostBLAS.threads = 1 }
+    defer { if blasThreads > 1 { HostBLAS.threads = blasThreads } }
+    let instances = Swift.max(1, interpreter.kernel.instanceCount)
+    let workerCount = Swift.min(interpreter.workerCount, instances)
+    if workerCount <= 1 {
+      for instance in 0..<instances { try runInstance(instance, parallel: interpreter.workerCount > 1) }
+      return
+    }
+    let counter = WorkCounter(instances)
+    try fork(workerCount, copying: []) { state, _ in
+      do throws(KernelError) {
+        while let instance = counter.claim() { try state.runInstance(instance, parallel: false) }
+      } catch { return error }
+      return nil
+    }
+  }
+
+  /// Sets the program ids of one SPMD instance, row-major over the grid.
+  func setProgramIDs(_ instance: Int) {
     let k = interpreter.kernel
-    // Program ids, row-major over the grid.
     for (i, v) in k.indexVars.enumerated() {
       if case .programID(let axis) = v.kind {
         let n = axis < k.grid.count ? k.grid[axis] : 1
@@ -87,65 +218,168 @@ final class ExecutionState {
         env[i] = n > 0 ? r % n : 0
       }
     }
-    for key in accumulating.keys { resetAccumulation(key) }
-    let program = interpreter.program
+  }
+
+  /// Runs every instruction of one SPMD program instance; outermost `affine_range` loops run on
+  /// several workers when `parallel` is true.
+  func runInstance(_ instance: Int, parallel: Bool) throws(KernelError) {
+    setProgramIDs(instance)
+    for t in psumTensors { accumulationState[t] = .none }
+    try runRange(0, interpreter.program.count, parallel: parallel)
+  }
+
+  /// Runs the instructions in `from..<to` (whole loops only).
+  func runRange(_ from: Int, _ to: Int, parallel: Bool) throws(KernelError) {
+    let interpreter = self.interpreter
     let limit = interpreter.options.maxInstructions
-    var pc = 0
-    while pc < program.count {
-      let ci = program[pc]
-      switch ci.instruction.operation {
-      case .loopBegin(let l):
-        if l.tripCount == 0 {
-          pc = l.end + 1
-          continue
-        }
-        env[l.variable.index] = l.start
-        if let fresh = freshEachIteration[pc] { for t in fresh { resetAccumulation(t) } }
-        pc += 1
-        continue
-      case .loopEnd(let begin):
-        guard case .loopBegin(let l) = program[begin].instruction.operation else { pc += 1; continue }
-        let next = env[l.variable.index] + l.step
-        if (l.step > 0 && next < l.stop) || (l.step < 0 && next > l.stop) {
-          env[l.variable.index] = next
-          if let fresh = freshEachIteration[begin] { for t in fresh { resetAccumulation(t) } }
-          pc = begin + 1
-        } else {
+    let check = interpreter.options.checkUninitializedReads
+    try interpreter.program.withUnsafeBufferPointer { (program) throws(KernelError) in
+      var pc = from
+      while pc < to {
+        let ci = program[pc]
+        switch ci.instruction.operation {
+        case .loopBegin(let l):
+          if l.tripCount == 0 {
+            pc = l.end + 1
+            continue
+          }
+          if parallel, let plan = interpreter.parallelLoops[pc] {
+            try runParallel(l, begin: pc, plan: plan)
+            pc = l.end + 1
+            continue
+          }
+          env[l.variable.index] = l.start
+          for t in freshEachIteration[pc] { accumulationState[t] = .none }
           pc += 1
+          continue
+        case .loopEnd(let begin):
+          guard case .loopBegin(let l) = program[begin].instruction.operation else { pc += 1; continue }
+          let next = env[l.variable.index] + l.step
+          if (l.step > 0 && next < l.stop) || (l.step < 0 && next > l.stop) {
+            env[l.variable.index] = next
+            for t in freshEachIteration[begin] { accumulationState[t] = .none }
+            pc = begin + 1
+          } else {
+            pc += 1
+          }
+          continue
+        default:
+          break
         }
-        continue
-      default:
-        break
-      }
-      executed += 1
-      if executed > limit {
-        throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
-      }
-      executions[pc] += 1
-      if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
-      if interpreter.options.checkUninitializedReads { checkPoisonedReads(ci, pc: pc) }
-      try execute(ci)
-      if let d = ci.instruction.operation.destination {
-        if ci.coversDestination { mayHoldPoison[d.tensor.index] = false }
-        if k[d.tensor].space == .psum {
-          if case .matmul = ci.instruction.operation {} else { clearAccumulation(ci) }
+        executed += 1
+        if executed > limit {
+          throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         }
+        executions[pc] += 1
+        if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
+        if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }
+        try execute(ci)
+        let d = ci.facts.destination
+        if d >= 0 {
+          if mayHoldPoison[d] && interpreter.isRead[d] { noteWrite(ci, tensor: d) }
+          if ci.facts.destinationIsPSUM && !ci.facts.isMatmul { clearAccumulation(ci) }
+        }
+        pc += 1
       }
-      pc += 1
     }
   }
 
-  /// Starts a PSUM tensor's accumulation groups over (it is allocated afresh).
-  func resetAccumulation(_ t: Int) {
-    guard var flags = accumulating[t] else { return }
-    for i in flags.indices { flags[i] = false }
-    accumulating[t] = flags
+  /// Runs an outermost `affine_range` loop with its iterations handed out one at a time to the
+  /// workers (a busy core takes fewer).
+  func runParallel(_ l: Loop, begin: Int, plan: ParallelLoop) throws(KernelError) {
+    let trips = l.tripCount
+    // The first iteration runs here, so that every worker starts from the on-chip state a serial
+    // run has after it (tiles that later iterations only partly rewrite then hold the same
+    // never-written elements, and the same warnings come out, whatever the schedule).
+    env[l.variable.index] = l.start
+    for t in freshEachIteration[begin] { accumulationState[t] = .none }
+    try runRange(begin + 1, l.end, parallel: false)
+    let workerCount = Swift.min(interpreter.workerCount, trips - 1)
+    let counter = WorkCounter(trips, from: 1)
+    let onChip = interpreter.onChip.indices.filter { interpreter.onChip[$0] }
+    _ = plan
+    try fork(workerCount, copying: onChip) { state, _ in
+      do throws(KernelError) {
+        while let i = counter.claim() {
+          state.env[l.variable.index] = l.start + i * l.step
+          for t in state.freshEachIteration[begin] { state.accumulationState[t] = .none }
+          try state.runRange(begin + 1, l.end, parallel: false)
+        }
+      } catch { return error }
+      return nil
+    }
+  }
+
+  /// Runs `body(state, w)` for `w` in `0..<count` concurrently; worker 0 is `self`. Worker states
+  /// take this state's index variables, poison flags and the listed on-chip tensors; afterwards
+  /// their counters, warnings and HBM poison flags merge back.
+  func fork(
+    _ count: Int, copying: [Int], _ body: (ExecutionState, Int) -> KernelError?
+  ) throws(KernelError) {
+    let interpreter = self.interpreter
+    while workers.count < count - 1 {
+      let delta = interpreter.onChipCount * (workers.count + 1)
+      (arena + interpreter.hbmCount + delta).initialize(repeating: Poison.value, count: interpreter.onChipCount)
+      workers.append(ExecutionState(interpreter: interpreter, arena: arena, owns: false, delta: delta))
+    }
+    let states = [self] + workers.prefix(count - 1)
+    for w in states.dropFirst() {
+      for s in 0..<interpreter.deltaSlot { w.env[s] = env[s] }
+      for (t, p) in mayHoldPoison.enumerated() where !interpreter.onChip[t] { w.mayHoldPoison[t] = p }
+      for t in copying {
+        let n = interpreter.kernel.tensors[t].elementCount
+        (arena + w.tensorBase(t)).update(from: arena + tensorBase(t), count: n)
+        w.mayHoldPoison[t] = mayHoldPoison[t]
+        w.coverage[t]?.deallocate()
+        w.coverage[t] = nil
+        if let map = coverage[t] {
+          let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, n))
+          copy.initialize(from: map, count: Swift.max(1, n))
+          w.coverage[t] = copy
+          w.coverageCount[t] = coverageCount[t]
+        }
+        w.accumulationState[t] = accumulationState[t]
+        if let src = accumulationFlags[t], let dst = w.accumulationFlags[t] { dst.update(from: src, count: n) }
+      }
+      w.executed = executed
+      w.warned = warned
+    }
+    let executedBefore = executed
+    let errors = UnsafeMutablePointer<KernelError?>.allocate(capacity: count)
+    errors.initialize(repeating: nil, count: count)
+    defer { errors.deinitialize(count: count); errors.deallocate() }
+    withoutActuallyEscaping(body) { body in
+      let job = UncheckedSendable(ForkJob(states: states, errors: errors, body: body))
+      DispatchQueue.concurrentPerform(iterations: count) { w in
+        let j = job.value
+        j.errors[w] = j.body(j.states[w], w)
+      }
+    }
+    for w in states.dropFirst() {
+      for pc in w.executions.indices where w.executions[pc] > 0 {
+        executions[pc] += w.executions[pc]
+        w.executions[pc] = 0
+      }
+      executed += w.executed - executedBefore
+      for (pc, d) in w.warnings where !warned[pc] {
+        warned[pc] = true
+        warnings.append((pc, d))
+      }
+      w.warnings = []
+      for (t, p) in w.mayHoldPoison.enumerated() where !interpreter.onChip[t] { mayHoldPoison[t] = mayHoldPoison[t] && p }
+    }
+    for w in 0..<count { if let e = errors[w] { throw e } }
   }
 
   // MARK: - Checks
 
   /// Bounds-checks the views of a masked instruction over the elements its mask keeps.
   func checkMaskedBounds(_ ci: CompiledInstruction) throws(KernelError) {
+    // Fast path: when the unmasked extent is inside every tensor, the masked one is too.
+    let envp = UnsafePointer(env)
+    var inside = true
+    for p in ci.facts.probes where !p.holds(envp) { inside = false; break }
+    if inside { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
     var views: [View] = []
@@ -177,9 +411,13 @@ final class ExecutionState {
     }
   }
 
-  /// Warns (once per instruction) when an instruction reads never-written elements.
+  /// Warns (once per instruction) when an instruction reads never-written elements. Only
+  /// tensors that may still hold poison are scanned, so the check is free in steady state.
   func checkPoisonedReads(_ ci: CompiledInstruction, pc: Int) {
-    if warned.contains(pc) { return }
+    let sourceTensors = ci.facts.sourceTensors
+    var any = false
+    for t in sourceTensors where mayHoldPoison[t] { any = true }
+    if !any { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
     let sources = op.sources
@@ -203,32 +441,130 @@ final class ExecutionState {
         }
       }
       if count > 0 {
-        warned.insert(pc)
+        warned[pc] = true
         let t = k[s.view.tensor]
-        warnings.append(Diagnostic(
+        warnings.append((pc, Diagnostic(
           .warning,
           "'\(op.nkiName)' reads \(count) of \(total) elements of `\(t.name)` (operand '\(s.name)') that were never written",
           at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
-          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : []))
+          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
         return
       }
     }
   }
 
+  // MARK: - Coverage
+
+  /// Records a write to a tensor that may still hold poison: a write covering the whole tensor
+  /// clears the flag at once; partial unmasked writes (or masked ones whose mask keeps every
+  /// element) are counted in a per-element map until every element has been written.
+  func noteWrite(_ ci: CompiledInstruction, tensor d: Int) {
+    let envp = UnsafePointer(env)
+    let full = ci.mask.isEmpty || ci.rows.maskIsFull(ci.mask, env: envp)
+    if ci.coversDestination || (full && ci.facts.coversIfUnmasked) {
+      mayHoldPoison[d] = false
+      coverage[d]?.deallocate()
+      coverage[d] = nil
+      return
+    }
+    guard full, let dst = ci.instruction.operation.destination, interpreter.kernel.tensors[d].role == .local else { return }
+    let n = interpreter.kernel.tensors[d].elementCount
+    let map: UnsafeMutablePointer<UInt8>
+    if let m = coverage[d] { map = m } else {
+      map = .allocate(capacity: Swift.max(1, n))
+      map.initialize(repeating: 0, count: Swift.max(1, n))
+      coverage[d] = map
+      coverageCount[d] = 0
+    }
+    let base = tensorBase(d)
+    let fv = ci.views[0]
+    let it = RowIterator(counts: dst.shape.isEmpty ? [1] : dst.shape, viewStrides: [fv.strides], merge: true)
+    var added = 0
+    it.forEachRow(start: SIMD4(fv.offset(envp) - base, 0, 0, 0), mask: [], env: envp) { off, _, lo, hi in
+      let st = it.innerStrides[0]
+      for j in lo..<hi {
+        let i = off[0] &+ j &* st
+        if i >= 0 && i < n && map[i] == 0 {
+          map[i] = 1
+          added &+= 1
+        }
+      }
+    }
+    coverageCount[d] += added
+    if coverageCount[d] >= n {
+      mayHoldPoison[d] = false
+      map.deallocate()
+      coverage[d] = nil
+    }
+  }
+
+  // MARK: - Accumulation groups
+
+  /// Makes a tensor's flags exact (fills them from the summary).
+  @inline(__always)
+  func materializeFlags(_ t: Int) -> UnsafeMutablePointer<UInt8>? {
+    guard let flags = accumulationFlags[t] else { return nil }
+    let state = accumulationState[t]
+    if state != .mixed {
+      flags.update(repeating: state.rawValue, count: Swift.max(1, interpreter.kernel.tensors[t].elementCount))
+      accumulationState[t] = .mixed
+    }
+    return flags
+  }
+
   /// Clears the accumulation-group flags of PSUM elements written by a non-matmul instruction.
   func clearAccumulation(_ ci: CompiledInstruction) {
-    let k = interpreter.kernel
-    guard let d = ci.instruction.operation.destination, var flags = accumulating[d.tensor.index] else { return }
-    let base = interpreter.tensorOffsets[d.tensor.index]
+    let t = ci.facts.destination
+    if accumulationState[t] == .none { return }
+    if ci.coversDestination {
+      accumulationState[t] = .none
+      return
+    }
+    guard let d = ci.instruction.operation.destination, let flags = materializeFlags(t) else { return }
+    let base = tensorBase(t)
     let fv = ci.views[0]
     let it = RowIterator(counts: d.shape.isEmpty ? [1] : d.shape, viewStrides: [fv.strides], merge: true)
     it.forEachRow(start: SIMD4(fv.offset(UnsafePointer(env)) - base, 0, 0, 0), mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
       let st = it.innerStrides[0]
-      for j in lo..<hi { flags[off[0] + j * st] = false }
+      for j in lo..<hi { flags[off[0] + j * st] = 0 }
     }
-    _ = k
-    accumulating[d.tensor.index] = flags
   }
+}
+
+/// Hands out `0..<count` one index at a time to concurrent workers.
+final class WorkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next: Int
+  private let count: Int
+  init(_ count: Int, from start: Int = 0) {
+    self.count = count
+    next = start
+  }
+  func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    if next >= count { return nil }
+    next += 1
+    return next - 1
+  }
+}
+
+/// What the workers of one fork share.
+final class ForkJob {
+  let states: [ExecutionState]
+  let errors: UnsafeMutablePointer<KernelError?>
+  let body: (ExecutionState, Int) -> KernelError?
+  init(states: [ExecutionState], errors: UnsafeMutablePointer<KernelError?>, body: @escaping (ExecutionState, Int) -> KernelError?) {
+    self.states = states
+    self.errors = errors
+    self.body = body
+  }
+}
+
+/// A value handed to `concurrentPerform` workers, which touch disjoint states.
+struct UncheckedSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }
 
 extension RowIterator {
@@ -242,5 +578,26 @@ extension RowIterator {
       for d in 0..<(counts.count - 1) { outer.append(idx[d]) }
       body(outer, lo, hi)
     }
+  }
+
+  /// Whether `mask` keeps every element of the iteration space at the current env.
+  func maskIsFull(_ mask: [FlatCondition], env: UnsafePointer<Int>) -> Bool {
+    if mask.isEmpty { return true }
+    let rank = counts.count
+    let n = rowLength
+    var idx = SIMD8<Int>(repeating: 0)
+    let rows = counts.dropLast().reduce(1, *)
+    for _ in 0..<rows {
+      let (lo, hi) = maskRange(mask, outer: idx, env: env, n: n)
+      if lo != 0 || hi != n { return false }
+      var d = rank - 2
+      while d >= 0 {
+        idx[d] += 1
+        if idx[d] < counts[d] { break }
+        idx[d] = 0
+        d -= 1
+      }
+    }
+    return true
   }
 }

@@ -2,7 +2,7 @@ import TesselIR
 
 extension Interpreter {
   /// Lowers every instruction's views to flat arena offsets and precomputes its counters.
-  static func compile(_ kernel: Kernel, offsets: [Int]) -> [CompiledInstruction] {
+  static func compile(_ kernel: Kernel, offsets: [Int], onChip: [Bool], deltaSlot: Int) -> [CompiledInstruction] {
     let slots: (IndexVar) -> Int = { $0.index }
     func flat(_ v: View) -> FlatView {
       let t = kernel[v.tensor]
@@ -13,6 +13,8 @@ extension Interpreter {
         base += e.constant * ts[k]
         for term in e.terms { terms[term.variable.index, default: 0] += term.coefficient * ts[k] }
       }
+      // On-chip tensors live in the current worker's region.
+      if onChip[v.tensor.index] { terms[deltaSlot, default: 0] += 1 }
       var strides = v.dims.map { d in zip(d.steps, ts).reduce(0) { $0 + $1.0 * $1.1 } }
       if strides.isEmpty { strides = [0] }
       return FlatView(
@@ -82,11 +84,83 @@ extension Interpreter {
       default: break
       }
       let b = op.sources.map { bytes($0.view) }.reduce(0, +) + op.destinations.map(bytes).reduce(0, +)
+      var facts = InstructionFacts()
+      if let d = op.destination {
+        facts.destination = d.tensor.index
+        facts.destinationIsPSUM = kernel[d.tensor].space == .psum
+        facts.coversIfUnmasked = View.coversWhole(d, shape: kernel[d.tensor].shape)
+      }
+      if case .activation(_, _, _, _, _, _, let rd?) = op { facts.reduceDestination = rd.tensor.index }
+      if case .matmul = op { facts.isMatmul = true }
+      facts.sourceTensors = op.sources.map(\.view.tensor.index)
+      if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, coversDestination: covers,
-        elements: elements, bytes: b, flops: flops)
+        elements: elements, bytes: b, flops: flops, facts: facts)
+    }
+
+    /// The conservative bounds probes of a masked instruction (see `checkMaskedBounds`).
+    func probes(_ op: Operation, counts: [Int]) -> [BoundsProbe] {
+      var views: [View] = []
+      if let d = op.destination { views.append(d) }
+      views += op.sources.map(\.view)
+      let rank = counts.count
+      var out: [BoundsProbe] = []
+      for v in views where v.dims.count == rank || (v.dims.count == 1 && rank == 2) {
+        let t = kernel[v.tensor]
+        for kd in 0..<t.shape.count {
+          var lo = 0, hi = 0
+          for d in 0..<rank where d < v.dims.count {
+            let e = v.dims[d].steps[kd] * (counts[d] - 1)
+            lo += Swift.min(0, e)
+            hi += Swift.max(0, e)
+          }
+          let s = v.start[kd]
+          out.append(BoundsProbe(
+            size: t.shape[kd], constant: s.constant, terms: s.terms.map { (slot: $0.variable.index, coef: $0.coefficient) },
+            lo: lo, hi: hi))
+        }
+      }
+      return out
     }
   }
+
+  /// The outermost `affine_range` loops whose iterations can run on separate workers: every
+  /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is.
+  static func parallelLoops(_ kernel: Kernel, onChip: [Bool]) -> [Int: ParallelLoop] {
+    var result: [Int: ParallelLoop] = [:]
+    let insts = kernel.instructions
+    var pc = 0
+    while pc < insts.count {
+      guard case .loopBegin(let l) = insts[pc].operation else { pc += 1; continue }
+      defer { pc = l.end + 1 }
+      guard l.kind == .affine, l.tripCount >= 2 else { continue }
+      let range = pc...l.end
+      func inside(_ t: Int) -> Bool { kernel.tensors[t].enclosingLoop.map { range.contains($0) } ?? false }
+      var ok = true
+      var copies: Set<Int> = []
+      for i in (pc + 1)..<l.end {
+        let op = insts[i].operation
+        for d in op.destinations {
+          let t = d.tensor.index
+          if onChip[t] ? !inside(t) : inside(t) { ok = false }
+        }
+        for s in op.sources {
+          let t = s.view.tensor.index
+          if onChip[t] && !inside(t) { copies.insert(t) }
+        }
+      }
+      if ok { result[pc] = ParallelLoop(copyTensors: copies.sorted()) }
+    }
+    return result
+  }
+}
+
+/// An outermost `affine_range` loop that runs on several workers.
+struct ParallelLoop: Sendable {
+  /// On-chip tensors declared before the loop and read in it (workers start from a copy of the
+  /// whole on-chip region after the loop's first iteration, these included).
+  var copyTensors: [Int]
 }
 
 extension View {

@@ -1,3 +1,4 @@
+import Foundation
 import TesselIR
 import TesselMachine
 import TesselNumerics
@@ -12,6 +13,14 @@ public struct RunOptions: Sendable {
   public var maxInstructions: Int
   /// The most bytes of simulated memory (HBM and on-chip tensors, stored as fp32) a run may use.
   public var maxMemoryBytes: Int
+  /// Whether SPMD program instances and the iterations of outermost `affine_range` loops run on
+  /// every core. Results are bit-identical to a serial run (each worker has its own on-chip
+  /// memory and every iteration runs the same instructions on the same data); only the order of
+  /// warnings about never-written reads may differ.
+  public var parallel: Bool = true
+  /// Whether ``RunResult/parameters`` is filled (a copy of every parameter); benchmarks that
+  /// only need the returned tensors turn it off.
+  public var collectParameters: Bool = true
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
   public init(
@@ -53,9 +62,26 @@ public struct Interpreter: Sendable {
   /// Where each on-chip tensor is placed.
   public let allocation: AllocationPlan
   let program: [CompiledInstruction]
+  /// Arena offset of every tensor: HBM tensors first, then the on-chip region of worker 0.
   let tensorOffsets: [Int]
-  let arenaCount: Int
+  /// Elements of HBM tensors (the shared region at the start of the arena).
+  let hbmCount: Int
+  /// Elements of on-chip tensors (one region per worker).
+  let onChipCount: Int
+  /// Whether each tensor lives on chip (SBUF or PSUM).
+  let onChip: [Bool]
+  /// Index-variable slots plus the worker's on-chip delta, the last slot.
   let slotCount: Int
+  /// The env slot holding the current worker's on-chip region offset (relative to worker 0).
+  var deltaSlot: Int { slotCount - 1 }
+  /// Outermost `affine_range` loops whose iterations may run on several workers, by begin index.
+  let parallelLoops: [Int: ParallelLoop]
+  /// Whether any instruction reads each tensor (poison tracking is pointless otherwise).
+  let isRead: [Bool]
+  /// Whether the kernel calls BLAS.
+  let hasMatmul: Bool
+  /// The arena of the last finished run, reused by the next (no page faults on repeated runs).
+  let arenas = ArenaCache()
 
   /// Verifies, allocates and prepares `kernel`.
   public init(kernel: Kernel, options: RunOptions = RunOptions()) throws(KernelError) {
@@ -63,19 +89,34 @@ public struct Interpreter: Sendable {
     self.kernel = kernel
     self.options = options
     self.allocation = try Allocator(target: options.target).plan(kernel)
-    var offsets: [Int] = []
+    var offsets = Array(repeating: 0, count: kernel.tensors.count)
     var total = 0
-    for t in kernel.tensors {
-      offsets.append(total)
-      total += t.elementCount
+    let onChip = kernel.tensors.map { $0.space == .sbuf || $0.space == .psum }
+    for pass in [false, true] {
+      for (i, t) in kernel.tensors.enumerated() where onChip[i] == pass {
+        offsets[i] = total
+        total += t.elementCount
+      }
     }
     if total.multipliedReportingOverflow(by: 4).overflow || total * 4 > options.maxMemoryBytes {
       throw KernelError(.resourceLimit(what: "simulated memory of \(total) elements (\(total * 4) bytes)", limit: options.maxMemoryBytes))
     }
     self.tensorOffsets = offsets
-    self.arenaCount = total
-    self.slotCount = kernel.indexVars.count
-    self.program = Interpreter.compile(kernel, offsets: offsets)
+    self.onChip = onChip
+    self.onChipCount = zip(kernel.tensors, onChip).filter(\.1).map(\.0.elementCount).reduce(0, +)
+    self.hbmCount = total - onChipCount
+    self.slotCount = kernel.indexVars.count + 1
+    self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: kernel.indexVars.count)
+    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip)
+    var read = Array(repeating: false, count: kernel.tensors.count)
+    for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
+    self.isRead = read
+    self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
+  }
+
+  /// How many workers a run uses.
+  var workerCount: Int {
+    options.parallel ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
   }
 
   /// Runs the kernel on parameter values given in signature order.
@@ -90,34 +131,51 @@ public struct Interpreter: Sendable {
       let t = kernel[p.tensor]
       throw KernelError(.argumentMismatch(parameter: p.name, expected: "\(t.elementCount) elements (shape \(t.shape))", actual: "\(a.count) elements"))
     }
+    return try run(filling: { index, buffer in
+      arguments[index].withUnsafeBufferPointer { src in
+        if let s = src.baseAddress, let d = buffer.baseAddress { d.update(from: s, count: buffer.count) }
+      }
+    })
+  }
+
+  /// Runs the kernel with each parameter's elements written straight into simulated HBM by
+  /// `fill(parameterIndex, buffer)` (row-major, before rounding to the parameter's dtype), which
+  /// saves a copy of every argument. With ``RunOptions/parallel`` the calls for different
+  /// parameters may run concurrently.
+  public func run(filling fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void) throws(KernelError) -> RunResult {
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
-    for (p, a) in zip(kernel.parameters, arguments) {
-      let t = kernel[p.tensor]
-      let base = state.arena + tensorOffsets[p.tensor.index]
-      a.withUnsafeBufferPointer { src in
-        for i in 0..<src.count { base[i] = src[i] }
+    let arena = state.arena
+    concurrently(workerCount > 1 ? kernel.parameters.count : 0) { i in
+      let t = kernel.tensors[kernel.parameters[i].tensor.index]
+      let buffer = UnsafeMutableBufferPointer(start: arena + tensorOffsets[kernel.parameters[i].tensor.index], count: t.elementCount)
+      fill(i, buffer)
+      if t.dtype != .float32 { t.dtype.quantize(buffer) }
+    }
+    if workerCount <= 1 {
+      for (i, p) in kernel.parameters.enumerated() {
+        let t = kernel[p.tensor]
+        let buffer = UnsafeMutableBufferPointer(start: arena + tensorOffsets[p.tensor.index], count: t.elementCount)
+        fill(i, buffer)
+        if t.dtype != .float32 { t.dtype.quantize(buffer) }
       }
-      t.dtype.quantize(UnsafeMutableBufferPointer(start: base, count: t.elementCount))
     }
-    let instances = Swift.max(1, kernel.instanceCount)
-    for instance in 0..<instances {
-      try state.runInstance(instance)
-    }
+    try state.runAllInstances()
     var report = state.report()
     report.sbufHighWaterBytes = allocation.sbufHighWater
     report.psumHighWaterBytes = allocation.psumHighWater
     report.sbufCapacityBytes = options.target.sbufBytesPerPartition
     report.psumCapacityBytes = options.target.psumBytesPerPartition
-    let outputs = kernel.outputs.map { state.values(of: $0) }
-    for (i, o) in kernel.outputs.enumerated() {
-      let n = outputs[i].reduce(0) { $0 + (Poison.isPoison($1) ? 1 : 0) }
+    var outputs: [[Float]] = []
+    for o in kernel.outputs {
+      let (values, n) = state.unpoisonedValues(of: o)
       if n > 0 {
-        report.warnings.append(Diagnostic(.warning, "output `\(kernel[o].name)` has \(n) of \(outputs[i].count) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil))
+        report.warnings.append(Diagnostic(.warning, "output `\(kernel[o].name)` has \(n) of \(values.count) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil))
       }
+      outputs.append(values)
     }
-    let params = kernel.parameters.map { state.values(of: $0.tensor) }
-    return RunResult(outputs: outputs.map(Interpreter.unpoisoned), parameters: params, report: report)
+    let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
+    return RunResult(outputs: outputs, parameters: params, report: report)
   }
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in
@@ -138,7 +196,7 @@ public struct Interpreter: Sendable {
         for j in 0..<src.count { base[j] = src[j] }
       }
     }
-    for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance) }
+    for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance, parallel: false) }
     let values = kernel.tensors.indices.map { state.values(of: TensorID($0)) }
     return (values, state.report())
   }
@@ -147,4 +205,34 @@ public struct Interpreter: Sendable {
   static func unpoisoned(_ v: [Float]) -> [Float] {
     v.map { Poison.isPoison($0) ? Float.nan : $0 }
   }
+}
+
+/// Keeps one released arena for the next run of the same interpreter.
+final class ArenaCache: @unchecked Sendable {
+  private let lock = NSLock()
+  private var arena: UnsafeMutablePointer<Float>?
+  private var count = 0
+
+  /// A cached arena of exactly `count` elements, or a new one (contents unspecified).
+  func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+    lock.lock()
+    defer { lock.unlock() }
+    if let a = arena, self.count == count {
+      arena = nil
+      return a
+    }
+    return .allocate(capacity: count)
+  }
+
+  /// Gives an arena back; the cache keeps at most one.
+  func give(_ a: UnsafeMutablePointer<Float>, count: Int) {
+    lock.lock()
+    let old = arena
+    arena = a
+    self.count = count
+    lock.unlock()
+    old?.deallocate()
+  }
+
+  deinit { arena?.deallocate() }
 }

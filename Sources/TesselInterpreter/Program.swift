@@ -53,6 +53,44 @@ struct CompiledInstruction: Sendable {
   var elements: Int
   var bytes: Int
   var flops: Int
+  /// Hoisted facts about the operation, so the dispatch loop never rebuilds them.
+  var facts = InstructionFacts()
+}
+
+/// What the dispatch loop needs to know about an instruction, computed once at compile time.
+struct InstructionFacts: Sendable {
+  /// The destination tensor, or -1.
+  var destination = -1
+  /// The `activation` reduce destination tensor, or -1.
+  var reduceDestination = -1
+  /// Whether the destination is a PSUM tensor.
+  var destinationIsPSUM = false
+  /// Whether the operation is `nc_matmul`.
+  var isMatmul = false
+  /// Whether the destination view, ignoring the mask, covers its whole tensor.
+  var coversIfUnmasked = false
+  /// The tensors read, in ``Operation/sources`` order.
+  var sourceTensors: [Int] = []
+  /// Per bounds probe of a masked instruction: a conservative unmasked extent check.
+  var probes: [BoundsProbe] = []
+}
+
+/// One tensor dimension of one view of a masked instruction: its index is
+/// `constant + Σ coef·env[slot] + i` with `i` in `lo...hi` over the whole (unmasked) iteration space.
+struct BoundsProbe: Sendable {
+  var size: Int
+  var constant: Int
+  var terms: [(slot: Int, coef: Int)]
+  var lo: Int
+  var hi: Int
+
+  /// Whether every unmasked index is inside the dimension (then the masked one is too).
+  @inline(__always)
+  func holds(_ env: UnsafePointer<Int>) -> Bool {
+    var s = constant
+    for t in terms { s &+= t.coef &* env[t.slot] }
+    return s &+ lo >= 0 && s &+ hi < size
+  }
 }
 
 extension FlatCondition {

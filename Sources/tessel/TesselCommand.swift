@@ -9,7 +9,7 @@ struct TesselCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tessel",
     abstract: "Run, check and explore NKI tile kernels on a simulated NeuronCore.",
-    subcommands: [Run.self, Check.self, IR.self, Repl.self, Demo.self, Targets.self, Inspect.self])
+    subcommands: [Run.self, Check.self, IR.self, Repl.self, Demo.self, Targets.self, Inspect.self, Bench.self])
 }
 
 /// Options shared by commands that pick a target.

@@ -1,0 +1,143 @@
+import Foundation
+import TesselInterpreter
+
+/// The same-run baselines: one plain Swift pass over the arrays, or one direct BLAS call.
+extension BenchmarkSuite {
+  static func addBaseline(_ a: [Float], _ b: [Float]) -> [Float] {
+    [Float](unsafeUninitializedCapacity: a.count) { out, n in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          for i in 0..<a.count { out[i] = a[i] + b[i] }
+        }
+      }
+      n = a.count
+    }
+  }
+
+  static func matmulBaseline(_ lhsT: [Float], _ rhs: [Float], _ n: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: n * n) { out, count in
+      lhsT.withUnsafeBufferPointer { a in
+        rhs.withUnsafeBufferPointer { b in
+          HostBLAS.sgemmTransposedA(a.baseAddress!, b.baseAddress!, out.baseAddress!, m: n, n: n, k: n)
+        }
+      }
+      count = n * n
+    }
+  }
+
+  /// Row softmax, one pass per row (max, exp and sum, scale).
+  static func softmaxBaseline(_ x: [Float], cols: Int) -> [Float] {
+    let rows = x.count / cols
+    return [Float](unsafeUninitializedCapacity: x.count) { out, count in
+      x.withUnsafeBufferPointer { x in
+        for r in 0..<rows {
+          let row = x.baseAddress! + r * cols
+          let o = out.baseAddress! + r * cols
+          var m = -Float.infinity
+          for j in 0..<cols { m = Swift.max(m, row[j]) }
+          var s: Float = 0
+          for j in 0..<cols { let e = expf(row[j] - m); o[j] = e; s += e }
+          let inv = 1 / s
+          for j in 0..<cols { o[j] *= inv }
+        }
+      }
+      count = x.count
+    }
+  }
+
+  static func rmsnormBaseline(_ x: [Float], _ w: [Float], cols: Int, eps: Float) -> [Float] {
+    let rows = x.count / cols
+    return [Float](unsafeUninitializedCapacity: x.count) { out, count in
+      x.withUnsafeBufferPointer { x in
+        w.withUnsafeBufferPointer { w in
+          for r in 0..<rows {
+            let row = x.baseAddress! + r * cols
+            let o = out.baseAddress! + r * cols
+            var s: Float = 0
+            for j in 0..<cols { s += row[j] * row[j] }
+            let k = 1 / (s / Float(cols) + eps).squareRoot()
+            for j in 0..<cols { o[j] = row[j] * k * w[j] }
+          }
+        }
+      }
+      count = x.count
+    }
+  }
+
+  static func layernormBaseline(_ x: [Float], _ g: [Float], _ b: [Float], cols: Int, eps: Float) -> [Float] {
+    let rows = x.count / cols
+    return [Float](unsafeUninitializedCapacity: x.count) { out, count in
+      x.withUnsafeBufferPointer { x in
+        g.withUnsafeBufferPointer { g in
+          b.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+              let row = x.baseAddress! + r * cols
+              let o = out.baseAddress! + r * cols
+              var s: Float = 0
+              for j in 0..<cols { s += row[j] }
+              let mean = s / Float(cols)
+              var v: Float = 0
+              for j in 0..<cols { let d = row[j] - mean; v += d * d }
+              let k = 1 / (v / Float(cols) + eps).squareRoot()
+              for j in 0..<cols { o[j] = (row[j] - mean) * k * g[j] + b[j] }
+            }
+          }
+        }
+      }
+      count = x.count
+    }
+  }
+
+  /// softmax(q·kᵀ·scale)·v: two sgemm calls and a Swift softmax pass.
+  static func attentionBaseline(_ q: [Float], _ k: [Float], _ v: [Float], seq: Int, d: Int, scale: Float) -> [Float] {
+    var scores = [Float](repeating: 0, count: seq * seq)
+    q.withUnsafeBufferPointer { q in
+      k.withUnsafeBufferPointer { k in
+        scores.withUnsafeMutableBufferPointer { s in
+          HostBLAS.sgemmTransposedB(q.baseAddress!, k.baseAddress!, s.baseAddress!, m: seq, n: seq, k: d)
+        }
+      }
+    }
+    scores.withUnsafeMutableBufferPointer { s in
+      for r in 0..<seq {
+        let row = s.baseAddress! + r * seq
+        var m = -Float.infinity
+        for j in 0..<seq { row[j] *= scale; m = Swift.max(m, row[j]) }
+        var sum: Float = 0
+        for j in 0..<seq { let e = expf(row[j] - m); row[j] = e; sum += e }
+        let inv = 1 / sum
+        for j in 0..<seq { row[j] *= inv }
+      }
+    }
+    return [Float](unsafeUninitializedCapacity: seq * d) { out, count in
+      scores.withUnsafeBufferPointer { s in
+        v.withUnsafeBufferPointer { v in
+          HostBLAS.sgemm(s.baseAddress!, v.baseAddress!, out.baseAddress!, m: seq, n: d, k: seq)
+        }
+      }
+      count = seq * d
+    }
+  }
+
+  /// The selective scan with plain loops.
+  static func mambaBaseline(_ x: [[Float]], batch: Int, channels: Int, states: Int, seq: Int) -> [Float] {
+    let (delta, u, A, B, C) = (x[0], x[1], x[2], x[3], x[4])
+    var out = [Float](repeating: 0, count: batch * channels * seq)
+    for b in 0..<batch {
+      for c in 0..<channels {
+        let row = (b * channels + c) * seq
+        for s in 0..<states {
+          let a = A[c * states + s]
+          let bs = (b * states + s) * seq
+          var state: Float = 0
+          for t in 0..<seq {
+            let dt = delta[row + t]
+            state = expf(dt * a) * state + dt * u[row + t] * B[bs + t]
+            out[row + t] += state * C[bs + t]
+          }
+        }
+      }
+    }
+    return out
+  }
+}

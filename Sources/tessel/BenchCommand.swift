@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import Tessel
+
+/// `tessel bench`: the canonical kernels at real shapes against same-run baselines.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Benchmark the canonical kernels at real shapes against same-run baselines (use a release build).")
+  @Flag(help: "Fewer repetitions and only the smaller shapes.") var quick = false
+  @Flag(help: "Print JSON on stdout.") var json = false
+  @Option(help: "Only cases whose name contains this text.") var filter: String?
+  @Flag(help: "Skip timing numpy (through python3) on the same shapes.") var noNumpy = false
+  @Option(help: "The directory of the tutorial kernels.") var kernels: String = BenchmarkSuite.defaultKernelsDirectory
+
+  func run() throws {
+    var suite = BenchmarkSuite(kernelsDirectory: kernels, quick: quick, filter: filter)
+    suite.numpy = !noNumpy
+    let results = try suite.run { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
+    print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results))
+  }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TesselHost
+import TesselIR
+import TesselInterpreter
+import TesselLang
+import TesselTestSupport
+import Testing
+
+/// Runs a kernel file serially and in parallel and returns both results.
+private func serialAndParallel(
+  _ file: String, kernel: String? = nil, _ args: [TestArgument], keywords: [String: TestArgument] = [:], grid: [Int] = []
+) throws -> (serial: HostRunResult, parallel: HostRunResult) {
+  let nki = try NKIFile.load(path: "\(kernelsDirectory)/\(file)")
+  func ka(_ a: TestArgument) -> KernelArgument {
+    switch a {
+    case .tensor(let s, _, let d): return .tensor(shape: s, dtype: d)
+    case .literal(let l): return .literal(l)
+    }
+  }
+  let traced = try nki.trace(kernel: kernel, arguments: args.map(ka), keywords: keywords.mapValues(ka), grid: grid)
+  var data: [HostArray] = []
+  for a in args { if case .tensor(let s, let v, let d) = a { data.append(try HostArray(shape: s, dtype: d, values: v)) } }
+  var serial = RunOptions()
+  serial.parallel = false
+  var parallel = RunOptions()
+  parallel.parallel = true
+  let a = try Interpreter(kernel: traced.kernel, options: serial).run(hostArrays: data)
+  let b = try Interpreter(kernel: traced.kernel, options: parallel).run(hostArrays: data)
+  // Run the parallel interpreter twice: the second run reuses the first one's memory.
+  let interpreter = try Interpreter(kernel: traced.kernel, options: parallel)
+  _ = try interpreter.run(hostArrays: data)
+  let c = try interpreter.run(hostArrays: data)
+  #expect(b.outputs == c.outputs && b.parameters == c.parameters, "a repeated run differs")
+  return (a, b)
+}
+
+/// Bitwise equality of two runs' outputs, parameters and counters.
+private func expectIdentical(_ r: (serial: HostRunResult, parallel: HostRunResult), _ what: String) {
+  #expect(r.serial.outputs == r.parallel.outputs, "\(what): outputs differ between serial and parallel runs")
+  #expect(r.serial.parameters == r.parallel.parameters, "\(what): parameters differ between serial and parallel runs")
+  #expect(r.serial.report.engines == r.parallel.report.engines, "\(what): counters differ")
+  #expect(r.serial.report.warnings.count == r.parallel.report.warnings.count, "\(what): warnings differ")
+}
+
+@Suite("Parallel execution (SPMD instances and affine_range iterations) is bit-identical to serial")
+struct ParallelKernelFileTests {
+  @Test("tensor_add with ragged masked tiles", arguments: [(300, 700), (1024, 512)])
+  func tensorAdd(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    let a = randomArray(count: r * c, seed: 1), b = randomArray(count: r * c, seed: 2)
+    expectIdentical(try serialAndParallel("tensor_add.py", [.tensor([r, c], a), .tensor([r, c], b)]), "tensor_add")
+  }
+
+  @Test("tensor_add_spmd on a 2-D grid")
+  func tensorAddSPMD() throws {
+    let r = 512, c = 1024
+    let a = randomArray(count: r * c, seed: 5), b = randomArray(count: r * c, seed: 6)
+    expectIdentical(try serialAndParallel(
+      "tensor_add_spmd.py", [.tensor([r, c], a), .tensor([r, c], b), .tensor([r, c], Array(repeating: 0, count: r * c))],
+      grid: [4, 2]), "tensor_add_spmd")
+  }
+
+  @Test("matmul series", arguments: ["matmul_basic.py", "matmul_tiled.py", "matmul_hoisted.py", "matmul_block_free.py", "matmul_optimized.py"])
+  func matmul(file: String) throws {
+    let (K, M, N) = file == "matmul_basic.py" ? (128, 64, 512) : (512, 256, 1024)
+    let a = randomArray(count: K * M, seed: 10), b = randomArray(count: K * N, seed: 11)
+    expectIdentical(try serialAndParallel(file, [.tensor([K, M], a), .tensor([K, N], b)]), file)
+  }
+
+  @Test("normalisations and softmax", arguments: ["softmax.py", "rmsnorm.py", "layernorm.py", "layernorm_bn.py"])
+  func rows(file: String) throws {
+    let (r, c) = (300, 512)
+    let x = randomArray(count: r * c, in: -2...2, seed: 14), g = randomArray(count: c, seed: 15), b = randomArray(count: c, seed: 16)
+    var args: [TestArgument] = [.tensor([r, c], x)]
+    if file != "softmax.py" { args.append(.tensor([c], g)) }
+    if file.hasPrefix("layernorm") { args.append(.tensor([c], b)) }
+    expectIdentical(try serialAndParallel(file, args), file)
+  }
+
+  @Test("attention, with and without the causal mask", arguments: [false, true])
+  func attention(causal: Bool) throws {
+    let seq = 256, d = 64
+    let q = randomArray(count: seq * d, seed: 18), k = randomArray(count: seq * d, seed: 19), v = randomArray(count: seq * d, seed: 20)
+    expectIdentical(try serialAndParallel(
+      "attention.py", [.tensor([seq, d], q), .tensor([seq, d], k), .tensor([seq, d], v)],
+      keywords: ["use_causal_mask": .literal(.bool(causal))]), "attention")
+  }
+
+  @Test("mamba, rotary, avgpool and transpose")
+  func others() throws {
+    let b = 1, ch = 256, L = 1024, S = 4
+    let delta = randomArray(count: b * ch * L, in: 0...0.1, seed: 21), u = randomArray(count: b * ch * L, seed: 22)
+    let A = randomArray(count: ch * S, in: -1...0, seed: 23), B = randomArray(count: b * S * L, seed: 24), C = randomArray(count: b * S * L, seed: 25)
+    expectIdentical(try serialAndParallel(
+      "mamba.py", [.tensor([b, ch, L], delta), .tensor([b, ch, L], u), .tensor([ch, S], A), .tensor([b, S, L], B), .tensor([b, S, L], C)]), "mamba")
+    let (s, d) = (300, 64)
+    let x = randomArray(count: s * d, seed: 26), co = randomArray(count: s * d / 2, seed: 27), si = randomArray(count: s * d / 2, seed: 28)
+    expectIdentical(try serialAndParallel(
+      "rotary.py", [.tensor([s, d], x), .tensor([s, d / 2], co), .tensor([s, d / 2], si), .tensor([s, d], Array(repeating: 0, count: s * d))]), "rotary")
+    let p = randomArray(count: 130 * 12 * 6, seed: 9)
+    expectIdentical(try serialAndParallel("avgpool2d.py", [.tensor([130, 12, 6], p), .literal(.int(3))]), "avgpool2d")
+    let y = randomArray(count: 256 * 128, seed: 8)
+    expectIdentical(try serialAndParallel("transpose2d.py", kernel: "transpose_matrix_kernel", [.tensor([256, 128], y)]), "transpose")
+  }
+}
