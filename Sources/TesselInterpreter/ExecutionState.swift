@@ -33,6 +33,8 @@ final class ExecutionState {
   /// Executions per instruction.
   var executions: [Int]
   var executed = 0
+  /// When the run must stop (``RunOptions/maxSeconds``), in `DispatchTime` nanoseconds.
+  let deadline: UInt64
   var warnings: [(pc: Int, diagnostic: Diagnostic)] = []
   var warned: [Bool]
   /// PSUM tensors declared directly inside each loop (by the loop's instruction index): every
@@ -78,6 +80,8 @@ final class ExecutionState {
 
   init(interpreter: Interpreter, arena: UnsafeMutablePointer<Float>, owns: Bool, delta: Int) {
     self.interpreter = interpreter
+    let seconds = Swift.max(0, Swift.min(interpreter.options.maxSeconds, 1e9))
+    deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(seconds * 1e9)
     self.arena = arena
     self.ownsArena = owns
     let slots = Swift.max(1, interpreter.slotCount)
@@ -269,6 +273,9 @@ final class ExecutionState {
         executed += 1
         if executed > limit {
           throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
+        }
+        if executed & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+          throw KernelError(.resourceLimit(what: "wall time of \(interpreter.options.maxSeconds) seconds", limit: Int(interpreter.options.maxSeconds)), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         }
         executions[pc] += 1
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }

@@ -23,14 +23,18 @@ public struct RunOptions: Sendable {
   public var collectParameters: Bool = true
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
+  /// The most wall-clock seconds one run may take before it stops with an error.
+  public var maxSeconds: Double
+
   public init(
     target: Target = .trn2, checkUninitializedReads: Bool = true,
-    maxInstructions: Int = 1_000_000_000, maxMemoryBytes: Int = 16 << 30
+    maxInstructions: Int = 1_000_000_000, maxMemoryBytes: Int = 16 << 30, maxSeconds: Double = 600
   ) {
     self.target = target
     self.checkUninitializedReads = checkUninitializedReads
     self.maxInstructions = maxInstructions
     self.maxMemoryBytes = maxMemoryBytes
+    self.maxSeconds = maxSeconds
   }
 }
 

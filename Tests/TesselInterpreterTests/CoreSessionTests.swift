@@ -50,3 +50,44 @@ struct CoreSessionTests {
     #expect(core.unwrittenCount(of: a) == 16)
   }
 }
+
+@Suite("Resource limits")
+struct ResourceLimitTests {
+  /// A kernel that runs `n` tiny instructions in a sequential loop.
+  func spin(_ n: Int) throws -> Kernel {
+    var b = KernelBuilder(name: "spin")
+    let t = b.declareTensor(name: "t", space: .sbuf, shape: [1, 1], dtype: .float32)
+    _ = b.beginLoop(name: "i", kind: .sequential, stop: n)
+    b.emit(.memset(dst: .whole(t, shape: [1, 1]), value: 1))
+    try b.endLoop()
+    return try b.finish(target: .trn2)
+  }
+
+  @Test("a runaway kernel stops at the instruction limit with a clear error")
+  func instructionLimit() throws {
+    let k = try spin(10_000)
+    #expect {
+      _ = try Interpreter(kernel: k, options: RunOptions(maxInstructions: 500)).run([])
+    } throws: { e in
+      (e as? KernelError)?.message == "resource limit exceeded: executed instructions (limit 500)"
+    }
+  }
+
+  @Test("a runaway kernel stops at the wall-time limit")
+  func wallTimeLimit() throws {
+    let k = try spin(50_000_000)
+    #expect {
+      _ = try Interpreter(kernel: k, options: RunOptions(maxSeconds: 0.05)).run([])
+    } throws: { e in
+      (e as? KernelError)?.message.hasPrefix("resource limit exceeded: wall time of 0.05 seconds") == true
+    }
+  }
+
+  @Test("simulated memory beyond the limit is refused before anything runs")
+  func memoryLimit() throws {
+    var b = KernelBuilder(name: "big")
+    _ = b.addParameter(name: "a", shape: [1 << 20, 64], dtype: .float32)
+    let k = try b.finish(target: .trn2)
+    #expect(throws: KernelError.self) { _ = try Interpreter(kernel: k, options: RunOptions(maxMemoryBytes: 1 << 20)) }
+  }
+}
