@@ -70,14 +70,24 @@ public struct AffineExpr: Sendable, Hashable, Codable {
 
   /// The smallest and largest values over the given inclusive ranges of the variables.
   public func bounds(_ range: (IndexVar) -> ClosedRange<Int>) -> ClosedRange<Int> {
+    // Saturating arithmetic: an index whose range overflows Int is reported out of bounds by the
+    // verifier, never a trap.
+    func mul(_ x: Int, _ y: Int) -> Int {
+      let (r, o) = x.multipliedReportingOverflow(by: y)
+      return o ? ((x < 0) != (y < 0) ? Int.min : Int.max) : r
+    }
+    func add(_ x: Int, _ y: Int) -> Int {
+      let (r, o) = x.addingReportingOverflow(y)
+      return o ? (y < 0 ? Int.min : Int.max) : r
+    }
     var lo = constant
     var hi = constant
     for t in terms {
       let r = range(t.variable)
-      let a = t.coefficient * r.lowerBound
-      let b = t.coefficient * r.upperBound
-      lo += Swift.min(a, b)
-      hi += Swift.max(a, b)
+      let a = mul(t.coefficient, r.lowerBound)
+      let b = mul(t.coefficient, r.upperBound)
+      lo = add(lo, Swift.min(a, b))
+      hi = add(hi, Swift.max(a, b))
     }
     return lo...hi
   }

@@ -258,8 +258,16 @@ final class ExecutionState {
           continue
         case .loopEnd(let begin):
           guard case .loopBegin(let l) = program[begin].instruction.operation else { pc += 1; continue }
-          let next = env[l.variable.index] + l.step
-          if (l.step > 0 && next < l.stop) || (l.step < 0 && next > l.stop) {
+          let next = env[l.variable.index] &+ l.step
+          // Loop control counts toward the limits too, so an empty loop cannot run forever.
+          executed += 1
+          if executed > limit {
+            throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: l.kind.rawValue, at: program[begin].instruction.location)
+          }
+          if executed & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+            throw KernelError(.resourceLimit(what: "wall time of \(interpreter.options.maxSeconds) seconds", limit: Int(interpreter.options.maxSeconds)), operation: l.kind.rawValue, at: program[begin].instruction.location)
+          }
+          if (l.step > 0 && next < l.stop && next > env[l.variable.index]) || (l.step < 0 && next > l.stop && next < env[l.variable.index]) {
             env[l.variable.index] = next
             for t in freshEachIteration[begin] { accumulationState[t] = .none }
             pc = begin + 1

@@ -125,7 +125,11 @@ public struct NKIFile: Sendable {
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
     // Module level: run top-level statements; failures bind their names to the error.
-    let globals = Scope(parent: nil)
+    // The trace owns every scope it creates: empty them when it ends to break the cycles
+    // between scopes and the functions defined in them.
+    let arena = ScopeArena()
+    defer { arena.clear() }
+    let globals = Scope(root: arena)
     let moduleTracer = Tracer(kernelName: "<module>", file: file, target: target, globals: globals, grid: grid)
     for s in module.statements {
       do {

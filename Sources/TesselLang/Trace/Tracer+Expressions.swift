@@ -264,7 +264,7 @@ extension Tracer {
         return .int(pyFloorDiv(a, b))
       case .modulo:
         if b == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }
-        return .int(a - pyFloorDiv(a, b) * b)
+        return .int(a &- pyFloorDiv(a, b) &* b)
       case .power:
         if b < 0 { return .float(pow(Double(a), Double(b))) }
         var result = 1
@@ -295,14 +295,24 @@ extension Tracer {
       case .power: return .float(pow(a, b))
       default: throw TraceError.python("TypeError", "unsupported operand type(s) for \(op.rawValue): 'float'", at: loc)
       }
-    case (.string(let a), .string(let b)) where op == .add: return .string(a + b)
-    case (.string(let a), .int(let n)) where op == .multiply: return .string(String(repeating: a, count: max(0, n)))
+    case (.string(let a), .string(let b)) where op == .add:
+      try checkSequenceLength(a.utf8.count, b.utf8.count, 1, at: loc)
+      return .string(a + b)
+    case (.string(let a), .int(let n)) where op == .multiply:
+      try checkSequenceLength(a.utf8.count, 0, n, at: loc)
+      return .string(String(repeating: a, count: max(0, n)))
     case (.string(let fmt), _) where op == .modulo: return .string(try percentFormat(fmt, r, at: loc))
-    case (.tuple(let a), .tuple(let b)) where op == .add: return .tuple(a + b)
+    case (.tuple(let a), .tuple(let b)) where op == .add:
+      try checkSequenceLength(a.count, b.count, 1, at: loc)
+      return .tuple(a + b)
     case (.tuple(let a), .int(let n)) where op == .multiply:
+      try checkSequenceLength(a.count, 0, n, at: loc)
       return .tuple(Array([[Value]](repeating: a, count: max(0, n)).joined()))
-    case (.list(let a), .list(let b)) where op == .add: return .list(ListBox(a.items + b.items))
+    case (.list(let a), .list(let b)) where op == .add:
+      try checkSequenceLength(a.items.count, b.items.count, 1, at: loc)
+      return .list(ListBox(a.items + b.items))
     case (.list(let a), .int(let n)) where op == .multiply:
+      try checkSequenceLength(a.items.count, 0, n, at: loc)
       return .list(ListBox(Array([[Value]](repeating: a.items, count: max(0, n)).joined())))
     default:
       throw TraceError.python("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(l.typeName)' and '\(r.typeName)'", at: loc)
@@ -391,7 +401,23 @@ extension Tracer {
   }
 }
 
+/// The most items (bytes of a string) that `+` and `*` build at trace time; more is a runaway
+/// kernel (`s = s + s` in a loop), which would otherwise exhaust memory or overflow the count.
+let maxSequenceLength = 1 << 24
+
+/// Throws unless `(a + b) * n` items fit in ``maxSequenceLength``.
+func checkSequenceLength(_ a: Int, _ b: Int, _ n: Int, at loc: SourceLocation) throws(TraceError) {
+  guard n > 0 else { return }
+  let (sum, o1) = a.addingReportingOverflow(b)
+  let (total, o2) = sum.multipliedReportingOverflow(by: n)
+  if o1 || o2 || total > maxSequenceLength {
+    throw TraceError.python("MemoryError", "a sequence of more than \(maxSequenceLength) items", at: loc)
+  }
+}
+
 func pyFloorDiv(_ a: Int, _ b: Int) -> Int {
+  // Int.min / -1 overflows; trace-time ints wrap (as `+`, `-` and `*` do).
+  if b == -1 { return 0 &- a }
   let q = a / b
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q
 }

@@ -17,7 +17,7 @@ extension Tracer {
     case .index(let g): return g
     case .int(let i): return IndexGrid(AffineExpr(constant: i))
     case .bool(let b): return IndexGrid(AffineExpr(constant: b ? 1 : 0))
-    case .float(let f) where f == f.rounded(): return IndexGrid(AffineExpr(constant: Int(f)))
+    case .float(let f) where Int(exactly: f) != nil: return IndexGrid(AffineExpr(constant: Int(exactly: f)!))
     default: return nil
     }
   }
@@ -202,7 +202,7 @@ extension Tracer {
     case .int(let i): return AffineExpr(constant: i)
     case .bool(let b): return AffineExpr(constant: b ? 1 : 0)
     case .index(let g) where g.shape.isEmpty: return g.base
-    case .float(let f) where f == f.rounded(): return AffineExpr(constant: Int(f))
+    case .float(let f) where Int(exactly: f) != nil: return AffineExpr(constant: Int(exactly: f)!)
     case .failed(let e): throw e
     default: throw TraceError.python("TypeError", "slice indices must be integers or loop indices, not \(v.typeName)", at: loc)
     }

@@ -199,8 +199,8 @@ extension Tracer {
     case "tanh": return .float(Foundation.tanh(try x()))
     case "sin": return .float(Foundation.sin(try x()))
     case "cos": return .float(Foundation.cos(try x()))
-    case "ceil": return .int(Int(try x().rounded(.up)))
-    case "floor": return .int(Int(try x().rounded(.down)))
+    case "ceil": return .int(try pyInt(try x().rounded(.up), at: loc))
+    case "floor": return .int(try pyInt(try x().rounded(.down), at: loc))
     case "abs", "fabs": return .float(Swift.abs(try x()))
     case "isclose": return .bool(Swift.abs(try x() - (try floatValue(try a.require(1, "b"), at: loc))) <= 1e-9)
     case "prod":

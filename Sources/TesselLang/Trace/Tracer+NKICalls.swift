@@ -77,7 +77,9 @@ extension Tracer {
       let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
       let step = p.count >= 3 ? p[2] : 1
       guard step > 0, stop > start else { throw TraceError.python("ValueError", "nl.arange needs a non-empty range, got (\(start), \(stop))", at: loc) }
-      return .index(IndexGrid(shape: [(stop - start + step - 1) / step], coefficients: [step], base: AffineExpr(constant: start)))
+      let (span, overflow) = stop.subtractingReportingOverflow(start)
+      guard !overflow else { throw TraceError.python("OverflowError", "nl.arange range (\(start), \(stop)) is too large", at: loc) }
+      return .index(IndexGrid(shape: [(span - 1) / step + 1], coefficients: [step], base: AffineExpr(constant: start)))
     case "ds":
       let start = try affine(try a.require(0, "start"), at: loc)
       let size = try intValue(try a.require(1, "size"), at: loc)

@@ -38,7 +38,7 @@ extension Tracer {
     case "int":
       guard let v = p.first else { return .int(0) }
       if case .string(let s) = v, let i = Int(s) { return .int(i) }
-      if case .float(let f) = v { return .int(Int(f.rounded(.towardZero))) }
+      if case .float(let f) = v { return .int(try pyInt(f.rounded(.towardZero), at: loc)) }
       return .int(try intValue(v, at: loc))
     case "float":
       guard let v = p.first else { return .float(0) }
@@ -104,7 +104,7 @@ extension Tracer {
         for _ in 0..<max(0, min(try intValue(p[1], at: loc), 15)) { scale *= 10 }
         return .float((x * scale).rounded(.toNearestOrEven) / scale)
       }
-      return .int(Int(x.rounded(.toNearestOrEven)))
+      return .int(try pyInt(x.rounded(.toNearestOrEven), at: loc))
     case "divmod":
       let x = try intValue(try a.require(0, "a"), at: loc), y = try intValue(try a.require(1, "b"), at: loc)
       if y == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }
@@ -265,3 +265,13 @@ extension Tracer {
 }
 
 import Foundation
+
+/// An integral double as an Int, with Python's errors for infinities and NaN (and for values
+/// beyond the 64-bit range that trace-time ints have), instead of a trapping conversion.
+func pyInt(_ f: Double, at loc: SourceLocation) throws(TraceError) -> Int {
+  if f.isNaN { throw TraceError.python("ValueError", "cannot convert float NaN to integer", at: loc) }
+  guard let i = Int(exactly: f) else {
+    throw TraceError.python("OverflowError", "cannot convert float \(f) to integer", at: loc)
+  }
+  return i
+}

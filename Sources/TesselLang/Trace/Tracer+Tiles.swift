@@ -8,7 +8,12 @@ extension Tracer {
     if shape.contains(where: { $0 < 1 }) {
       throw TraceError(.kernel(KernelError(.invalidShape(tensor: name ?? "tile", shape: shape))), at: loc)
     }
-    if shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) > 1 << 34 {
+    var elements = 1
+    for d in shape {
+      let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+      elements = overflow ? Int.max : product
+    }
+    if elements > 1 << 34 {
       throw TraceError(.kernel(KernelError(.resourceLimit(what: "tensor of shape \(shape)", limit: 1 << 34))), at: loc)
     }
     let declName = name ?? freshName()

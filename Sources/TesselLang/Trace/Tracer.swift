@@ -218,6 +218,17 @@ final class Tracer {
       // A symbolic IR loop: the body is traced once.
       let kind: LoopKind = r.kind == .affine ? .affine : .sequential
       guard r.step != 0 else { throw TraceError.python("ValueError", "range() arg 3 must not be zero", at: iterable.location) }
+      // The IR counts iterations as (stop - start + step - 1) / step (and the mirror for a
+      // negative step): refuse ranges whose count does not fit in an Int.
+      guard r.step != Int.min else {
+        throw TraceError.python("OverflowError", "range() step \(r.step) is too large for a loop", at: iterable.location)
+      }
+      let (span, o1) = r.step > 0 ? r.stop.subtractingReportingOverflow(r.start) : r.start.subtractingReportingOverflow(r.stop)
+      let (_, o2) = span.addingReportingOverflow(r.step > 0 ? r.step : -r.step)
+      let nonEmpty = r.step > 0 ? r.stop > r.start : r.start > r.stop
+      if nonEmpty && (o1 || o2) {
+        throw TraceError.python("OverflowError", "range(\(r.start), \(r.stop), \(r.step)) is too large for a loop", at: iterable.location)
+      }
       let name: String
       if case .name(let n) = target.kind { name = n } else { name = "i\(builder.kernel.indexVars.count)" }
       let v = builder.beginLoop(name: name, kind: kind, start: r.start, stop: r.stop, step: r.step, location: location)
@@ -256,7 +267,9 @@ final class Tracer {
       var i = r.start
       while (r.step > 0 && i < r.stop) || (r.step < 0 && i > r.stop) {
         out.append(.int(i))
-        i += r.step
+        let (next, overflow) = i.addingReportingOverflow(r.step)
+        if overflow { break }  // past the end of the range
+        i = next
         if out.count > 1_000_000 { throw TraceError.unsupported("unrolling more than 1,000,000 iterations", at: loc) }
       }
       return out

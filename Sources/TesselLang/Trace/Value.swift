@@ -191,11 +191,51 @@ struct GridCondition {
 final class Scope {
   var names: [String: Value] = [:]
   let parent: Scope?
-  init(parent: Scope?) { self.parent = parent }
+  /// The trace that owns this scope and its descendants, if any (see ``ScopeArena``).
+  let arena: ScopeArena?
+
+  init(parent: Scope?) {
+    self.parent = parent
+    arena = parent?.arena
+    arena?.register(self)
+  }
+
+  /// A root scope whose descendants are all registered in `arena`.
+  init(root arena: ScopeArena) {
+    parent = nil
+    self.arena = arena
+    arena.register(self)
+  }
 
   func lookup(_ name: String) -> Value? {
     if let v = names[name] { return v }
     return parent?.lookup(name)
+  }
+}
+
+/// Every scope of one trace, so that the trace can break the reference cycles between scopes and
+/// the functions defined in them (`globals.names["f"]` holds `f`, whose closure is `globals`),
+/// which would otherwise leak the scopes, their values and the syntax tree after every trace.
+final class ScopeArena {
+  private struct WeakScope {
+    weak var scope: Scope?
+  }
+
+  private var scopes: [WeakScope] = []
+  private var compactAt = 1024
+
+  func register(_ scope: Scope) {
+    scopes.append(WeakScope(scope: scope))
+    if scopes.count >= compactAt {
+      scopes.removeAll { $0.scope == nil }
+      compactAt = Swift.max(1024, 2 * scopes.count)
+    }
+  }
+
+  /// Empties every scope still alive; called when the trace is over.
+  func clear() {
+    for w in scopes { w.scope?.names.removeAll() }
+    scopes.removeAll()
   }
 }
 
