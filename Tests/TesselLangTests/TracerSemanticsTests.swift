@@ -121,6 +121,25 @@ struct TracerSemanticsTests {
     }
   }
 
+  @Test("floor division of an index by a divisor of all its coefficients stays affine")
+  func affineFloorDivision() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((4, 8), dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.affine_range(2):
+              t = nl.load(x[0:4, (i * 8 + 1) // 2 * 2:(i * 8 + 1) // 2 * 2 + 4])
+              nl.store(out[0:4, i * 4:i * 4 + 4], t)
+          return out
+      """
+    let x = (0..<(4 * 12)).map { Float($0) }
+    let (k, r) = try traceAndRun(src, [try HostArray(shape: [4, 12], dtype: .float32, values: x)])
+    _ = k
+    // (8i + 1) // 2 * 2 = 8i: columns 0..3 for i = 0 and 8..11 for i = 1.
+    let out = r.outputs[0].floatValues()
+    for p in 0..<4 { for j in 0..<4 { #expect(out[p * 8 + j] == x[p * 12 + j]); #expect(out[p * 8 + 4 + j] == x[p * 12 + 8 + j]) } }
+  }
+
   @Test("nl.finfo(dtype).min fills with the dtype's lowest value")
   func finfo() throws {
     let src = header + """

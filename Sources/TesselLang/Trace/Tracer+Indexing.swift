@@ -66,6 +66,21 @@ extension Tracer {
         return .index(g)
       }
     case .floorDivide, .modulo:
+      // (c·i + r) // d with every coefficient c divisible by d is (c/d)·i + r // d, and the
+      // remainder is r mod d: still affine (`k * TILES // 2` with an even TILES).
+      if !aConst && bConst, b.base.constant > 0 {
+        let d = b.base.constant
+        let divisible = a.coefficients.allSatisfy { $0 % d == 0 } && a.base.terms.allSatisfy { $0.coefficient % d == 0 }
+        if divisible {
+          let r = a.base.constant
+          if op == .modulo { return .int(r - pyFloorDiv(r, d) * d) }
+          let terms = a.base.terms.map { AffineExpr.Term($0.variable, $0.coefficient / d) }
+          var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 / d },
+                            base: AffineExpr(constant: pyFloorDiv(r, d), terms: terms))
+          g.gridShape = a.gridShape
+          return .index(g)
+        }
+      }
       if aConst && bConst {
         let x = a.base.constant, y = b.base.constant
         if y == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }

@@ -33,6 +33,13 @@ extension Tracer {
     switch fn {
     case "nc_matmul":
       let st = try tile(0, "stationary"), mv = try tile(1, "moving")
+      if let mode = a.get(-1, "perf_mode") {
+        switch mode {
+        case .none: break
+        case .string(let m) where m == "none" || m.isEmpty: break
+        default: throw TraceError.unsupported("nisa.nc_matmul perf_mode=\((try? repr(mode)) ?? "?") (fp8 double-row matmul)", at: loc)
+        }
+      }
       // Check the operands before making the [M, N] PSUM result, so the error names them.
       if st.view.freeElementCount > target.gemmStationaryFmax {
         throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
