@@ -80,37 +80,7 @@ public final class ReplEngine {
 
   /// Runs instructions `range` of the session kernel against the stored data.
   func runFragment(_ k: Kernel, _ range: Range<Int>) throws(TraceError) {
-    var ids: [TensorID] = []
-    var index: [TensorID: TensorID] = [:]
-    for inst in k.instructions[range] {
-      for v in inst.operation.sources.map(\.view) + inst.operation.destinations where index[v.tensor] == nil {
-        index[v.tensor] = TensorID(ids.count)
-        ids.append(v.tensor)
-      }
-    }
-    guard !ids.isEmpty || range.isEmpty == false else { return }
-    func r(_ v: View) -> View { View(tensor: index[v.tensor] ?? v.tensor, start: v.start, dims: v.dims) }
-    func ro(_ o: Operand) -> Operand { if case .view(let v) = o { return .view(r(v)) }; return o }
-    let base = range.lowerBound
-    var instructions: [Instruction] = []
-    for inst in k.instructions[range] {
-      var i = inst
-      switch inst.operation {
-      case .loopBegin(var l):
-        l.end -= base
-        i.operation = .loopBegin(l)
-      case .loopEnd(let b):
-        i.operation = .loopEnd(begin: b - base)
-      default:
-        i.operation = inst.operation.remapped(r, ro)
-      }
-      instructions.append(i)
-    }
-    var tensors = ids.map { k.tensors[$0.index] }
-    for j in tensors.indices {
-      if let e = tensors[j].enclosingLoop, range.contains(e) { tensors[j].enclosingLoop = e - base } else { tensors[j].enclosingLoop = nil }
-    }
-    let mini = Kernel(name: "repl", tensors: tensors, indexVars: k.indexVars, instructions: instructions)
+    let (mini, ids) = k.fragment(range, name: "repl")
     do throws(KernelError) {
       let interpreter = try Interpreter(kernel: mini, options: RunOptions(target: target))
       let initial = ids.map { storage[$0.index] ?? Array(repeating: Poison.value, count: k.tensors[$0.index].elementCount) }
