@@ -159,20 +159,16 @@ extension KernelInvocation {
     var kws: [String: KernelArgument] = [:]
     for (k, a) in keywords { kws[k] = try kernelArgument(a, key: k) }
     let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target)
-    // Map parameters (by name) back to the arrays given for them.
-    var fn = traced.kernel.parameters.map(\.name)
-    var data: [HostArray?] = []
-    let positionalNames = Array(fn.prefix(positional.filter { if case .literal = $0 { return false }; return true }.count))
-    _ = positionalNames
+    // Parameters are the positional tensor arguments in order, then keyword ones by name.
     var tensorPositional: [HostArray?] = []
     for (i, a) in positional.enumerated() {
       if case .literal = a { continue }
       tensorPositional.append(loaded["#\(i)"])
     }
+    var data: [HostArray?] = []
     for (j, p) in traced.kernel.parameters.enumerated() {
       if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
     }
-    fn.removeAll()
     return PreparedRun(traced: traced, data: data, source: file.source)
   }
 }
