@@ -44,7 +44,7 @@ public struct BenchmarkSuite: Sendable {
     public var file: String
     /// Tracing (parse, trace, verify) time in ms.
     public var traceMs: Double
-    /// Median run time in ms (copy-in of the arguments, execution and the returned tensors).
+    /// Median run time in ms of `Interpreter.run(parameters:outputs:)` into fresh output arrays.
     public var runMs: Double
     /// Median serial run time (RunOptions.parallel = false) in ms, for the parallel cases.
     public var serialMs: Double?
@@ -189,11 +189,26 @@ public struct BenchmarkSuite: Sendable {
     // Let OpenBLAS's threads from the previous baseline go back to sleep (they spin for a while).
     Thread.sleep(forTimeInterval: 0.3)
     resetPeakRSS()
-    var options = RunOptions()
-    options.collectParameters = c.file == "tensor_add_spmd.py"
+    let options = RunOptions()
     let interpreter = try Interpreter(kernel: traced.kernel, options: options)
-    func fill(_ i: Int, _ buf: UnsafeMutableBufferPointer<Float>) {
-      inputs[i].withUnsafeBufferPointer { src in buf.baseAddress!.update(from: src.baseAddress!, count: buf.count) }
+    // The kernel runs in place (`run(parameters:outputs:)`): it reads the inputs where they are
+    // and writes fresh output arrays, as the baseline does.
+    let k = traced.kernel
+    let params = inputs.map { values in
+      let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: values.count)
+      _ = p.initialize(from: values)
+      return p
+    }
+    defer { for p in params { p.deallocate() } }
+    var outputs: [UnsafeMutableBufferPointer<Float>] = []
+    func freeOutputs() {
+      for o in outputs { o.deallocate() }
+      outputs = []
+    }
+    defer { freeOutputs() }
+    func runKernel(_ i: Interpreter) throws -> RunReport {
+      outputs = k.outputs.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: k[$0].elementCount) }
+      return try i.run(parameters: params, outputs: outputs)
     }
     func time(_ body: () throws -> Void) rethrows -> Double {
       let s = DispatchTime.now().uptimeNanoseconds
@@ -201,16 +216,18 @@ public struct BenchmarkSuite: Sendable {
       return Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6
     }
     // Warm up (the second run reuses the first one's memory), then read the peak RSS.
-    var result: RunResult? = try interpreter.run(filling: fill)
-    result = nil
-    result = try interpreter.run(filling: fill)
+    var report = try runKernel(interpreter)
+    freeOutputs()
+    report = try runKernel(interpreter)
     let peak = peakRSSMiB()
     var serialInterpreter: Interpreter?
     if c.serialToo || ProcessInfo.processInfo.environment["TESSEL_BENCH_SERIAL"] != nil {
       var o = options
       o.parallel = false
-      serialInterpreter = try Interpreter(kernel: traced.kernel, options: o)
-      _ = try serialInterpreter?.run(filling: fill)
+      let si = try Interpreter(kernel: traced.kernel, options: o)
+      freeOutputs()
+      _ = try runKernel(si)
+      serialInterpreter = si
     }
     var out: [Float] = c.baseline?(inputs) ?? []
     // Interleave the kernel, its serial run and the baseline, so that all see the same load.
@@ -219,14 +236,13 @@ public struct BenchmarkSuite: Sendable {
     // timing the next run.
     let blasPause = c.flops != nil ? 0.12 : 0
     for _ in 0..<runs {
-      times.append(try time {
-        result = nil
-        result = try interpreter.run(filling: fill)
-      })
       if let si = serialInterpreter {
-        serialTimes.append(try time { _ = try si.run(filling: fill) })
+        freeOutputs()
+        serialTimes.append(try time { _ = try runKernel(si) })
         Thread.sleep(forTimeInterval: blasPause)
       }
+      freeOutputs()
+      times.append(try time { report = try runKernel(interpreter) })
       if let b = c.baseline {
         out = []
         baselineTimes.append(time { out = b(inputs) })
@@ -238,7 +254,7 @@ public struct BenchmarkSuite: Sendable {
     let serialMs = median(serialTimes)
     let baselineMs = median(baselineTimes)
     var err: Double?
-    let got = result?.outputs.first ?? []
+    let got = outputs.first.map { Array($0) } ?? []
     if c.baseline != nil && got.count == out.count {
       var m = 0.0
       for i in got.indices { m = Swift.max(m, Double(abs(got[i] - out[i]))) }
@@ -246,7 +262,6 @@ public struct BenchmarkSuite: Sendable {
     }
     var numpyMs: Double?
     if numpy, let expr = c.numpy { numpyMs = BenchmarkSuite.timeNumpy(expr, shape: c.inputs[0], runs: runs) }
-    let k = traced.kernel
     let hbmBytes = k.tensors.filter { $0.space != .sbuf && $0.space != .psum }.map { $0.elementCount * 4 }.reduce(0, +)
     let target = options.target
     let onChip = target.sbufBytesPerPartition * 128 + target.psumBytesPerPartition * 128
@@ -255,7 +270,7 @@ public struct BenchmarkSuite: Sendable {
     return Result(
       name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs, numpyMs: numpyMs,
       baseline: c.baseline == nil ? "-" : c.baselineName, gflops: c.flops.map { $0 / (runMs / 1000) / 1e9 }, gbps: gbps,
-      instructions: result?.report.instructionsExecuted ?? 0, peakRSSMiB: peak, memoryBoundMiB: bound, maxAbsError: err,
+      instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxAbsError: err,
       runs: runs)
   }
 

@@ -11,7 +11,10 @@ extension ExecutionState {
     // Row starts of up to four lanes.
     var start = SIMD4<Int>(repeating: 0)
     for (i, v) in ci.views.prefix(4).enumerated() { start[i] = v.offset(envp) }
-    let rows = ci.rows
+    // A masked execution whose mask keeps everything walks like an unmasked one.
+    let keepsAll = !ci.mask.isEmpty && ci.maskKeepsAll(envp)
+    let rows = keepsAll ? (ci.unmaskedRows ?? ci.rows) : ci.rows
+    let mask = keepsAll ? [] : ci.mask
     let inner = rows.innerStrides
 
     switch op {
@@ -20,7 +23,7 @@ extension ExecutionState {
 
     case .load(let d, _), .store(let d, _), .tensorCopy(let d, _), .broadcast(let d, _):
       let dtype = k[d.tensor].dtype
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0], sp = mem + off[1]
         let sd = inner[0], ss = inner[1]
         if sd == 1 && ss == 1 {
@@ -34,7 +37,7 @@ extension ExecutionState {
     case .dmaCopy(let d, let s):
       if d.shape == s.shape {
         let dtype = k[d.tensor].dtype
-        rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+        rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
           let dp = mem + off[0], sp = mem + off[1]
           for j in lo..<hi { dp[j &* inner[0]] = sp[j &* inner[1]] }
           quantizeRow(dtype, dp, inner[0], lo, hi)
@@ -64,7 +67,7 @@ extension ExecutionState {
 
     case .tensorTensor(let d, _, _, let alu):
       let dtype = k[d.tensor].dtype
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0]
         aluRow(alu, dp, inner[0], mem + off[1], inner[1], mem + off[2], inner[2], lo, hi)
         quantizeRow(dtype, dp, inner[0], lo, hi)
@@ -87,7 +90,7 @@ extension ExecutionState {
       }
       withUnsafePointer(to: &imm0) { i0 in
         withUnsafePointer(to: &imm1) { i1 in
-          rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+          rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
             let dp = mem + off[0]
             let sp = mem + off[1]
             let (p0, s0): (UnsafePointer<Float>, Int) = lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
@@ -123,7 +126,7 @@ extension ExecutionState {
       }
       scratch.withUnsafeMutableBufferPointer { tmpBuf in
         guard let tmp = tmpBuf.baseAddress else { return }
-        rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+        rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
           let sp = mem + off[1]
           let sc = scaleLane >= 0 ? mem[off[scaleLane]] : scaleImm
           let bv = biasLane >= 0 ? mem[off[biasLane]] : 0
@@ -149,7 +152,7 @@ extension ExecutionState {
 
     case .reciprocal(let d, _):
       let dtype = k[d.tensor].dtype
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0], sp = mem + off[1]
         for j in lo..<hi { dp[j &* inner[0]] = 1 / sp[j &* inner[1]] }
         quantizeRow(dtype, dp, inner[0], lo, hi)
@@ -158,7 +161,7 @@ extension ExecutionState {
     case .memset(let d, let value):
       let dtype = k[d.tensor].dtype
       let v = dtype.quantize(value)
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0]
         if inner[0] == 1 {
           (dp + lo).update(repeating: v, count: hi - lo)
@@ -173,7 +176,7 @@ extension ExecutionState {
       let rank = ci.counts.count
       var coef = e.coefficients
       while coef.count < rank { coef.append(0) }
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
         var v = base
         for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
         let c = coef[rank - 1]
@@ -189,7 +192,7 @@ extension ExecutionState {
       var coef = p.coefficients
       while coef.count < rank { coef.append(0) }
       let cmp = p.comparison
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, idx, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
         var v = base
         for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
         let c = coef[rank - 1]
@@ -211,7 +214,7 @@ extension ExecutionState {
       case .scalar(let x): fImm = x
       case .view: fLane = lane; lane += 1
       }
-      rows.forEachRow(start: start, mask: ci.mask, env: envp) { off, _, lo, hi in
+      rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0], pp = mem + off[1]
         for j in lo..<hi {
           let c = pp[j &* inner[1]]

@@ -30,6 +30,9 @@ final class ExecutionState {
   /// Per tensor that may hold poison and was partly written: which elements were (see `noteWrite`).
   var coverage: [UnsafeMutablePointer<UInt8>?]
   var coverageCount: [Int]
+  /// Per output in ``Interpreter/recordsWrites``: which elements this state wrote (one byte
+  /// each), allocated on the first write.
+  var writeMaps: [UnsafeMutablePointer<UInt8>?]
   /// Executions per instruction.
   var executions: [Int]
   var executed = 0
@@ -56,23 +59,32 @@ final class ExecutionState {
     case mixed = 2
   }
 
-  /// The main state of a run: allocates the arena and poisons the memory that needs it.
-  convenience init(interpreter: Interpreter) {
+  /// The main state of a run: allocates the arena, points the lent tensors at the caller's
+  /// memory and poisons the memory that needs it.
+  ///
+  /// - Parameter lent: tensors whose elements live in caller memory for this run (each one
+  ///   must have a binding slot, ``Interpreter/bindSlots``).
+  convenience init(interpreter: Interpreter, lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []) {
     let workers = interpreter.workerCount
     let n = Swift.max(1, interpreter.hbmCount + interpreter.onChipCount * workers)
     let arena = interpreter.arenas.take(n)
+    self.init(interpreter: interpreter, arena: arena, owns: true, delta: 0)
+    arenaCount = n
+    for (t, memory) in lent where interpreter.bindSlots[t] >= 0 {
+      // Views of a lent tensor add this distance to their arena offset (see `compile`).
+      env[interpreter.bindSlots[t]] = (arena + interpreter.tensorOffsets[t]).distance(to: memory)
+    }
     // Parameters are filled by the caller; HBM locals (outputs, scratch) and on-chip memory
-    // start poisoned. Worker regions are poisoned when a worker is created.
+    // start poisoned, except outputs whose writes are recorded instead. Worker regions are
+    // poisoned when a worker is created.
     let k = interpreter.kernel
-    for (i, t) in k.tensors.enumerated() where t.role == .local && !interpreter.onChip[i] {
-      let base = arena + interpreter.tensorOffsets[i]
+    for (i, t) in k.tensors.enumerated() where t.role == .local && !interpreter.onChip[i] && !interpreter.recordsWrites[i] {
+      let base = arena + tensorBase(i)
       concurrentChunks(t.elementCount, parts: workers) { r in
         (base + r.lowerBound).initialize(repeating: Poison.value, count: r.count)
       }
     }
     (arena + interpreter.hbmCount).initialize(repeating: Poison.value, count: interpreter.onChipCount)
-    self.init(interpreter: interpreter, arena: arena, owns: true, delta: 0)
-    arenaCount = n
   }
 
   /// Elements of `arena` (main state only).
@@ -95,6 +107,7 @@ final class ExecutionState {
     accumulationFlags = Array(repeating: nil, count: k.tensors.count)
     coverage = Array(repeating: nil, count: k.tensors.count)
     coverageCount = Array(repeating: 0, count: k.tensors.count)
+    writeMaps = Array(repeating: nil, count: k.tensors.count)
     accumulationState = Array(repeating: .none, count: k.tensors.count)
     var fresh = Array(repeating: [Int](), count: interpreter.program.count)
     var psum: [Int] = []
@@ -118,12 +131,16 @@ final class ExecutionState {
     accumulationFlags = []
     for c in coverage { c?.deallocate() }
     coverage = []
+    for m in writeMaps { m?.deallocate() }
+    writeMaps = []
   }
 
-  /// Where a tensor's element 0 is for this worker.
+  /// Where a tensor's element 0 is for this worker, relative to `arena` (lent tensors included).
   @inline(__always)
   func tensorBase(_ t: Int) -> Int {
-    interpreter.tensorOffsets[t] + (interpreter.onChip[t] ? env[interpreter.deltaSlot] : 0)
+    let slot = interpreter.bindSlots[t]
+    return interpreter.tensorOffsets[t] + (interpreter.onChip[t] ? env[interpreter.deltaSlot] : 0)
+      + (slot >= 0 ? env[slot] : 0)
   }
 
   /// The current values of a tensor.
@@ -137,33 +154,6 @@ final class ExecutionState {
       }
       count = n
     }
-  }
-
-  /// A tensor's values with poison replaced by NaN, and how many elements were poison.
-  func unpoisonedValues(of t: TensorID) -> ([Float], Int) {
-    let n = interpreter.kernel[t].elementCount
-    let base = UnsafeRawPointer(arena + tensorBase(t.index)).assumingMemoryBound(to: UInt32.self)
-    let parts = interpreter.workerCount
-    let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
-    counts.initialize(repeating: 0, count: parts)
-    defer { counts.deallocate() }
-    let values = [Float](unsafeUninitializedCapacity: n) { out, count in
-      let o = UnsafeMutableRawPointer(out.baseAddress!).assumingMemoryBound(to: UInt32.self)
-      concurrentChunks(n, parts: parts) { (k: Int, r: Range<Int>) in
-        var poisoned = 0
-        for i in r {
-          let b = base[i]
-          let p = b == Poison.bits
-          poisoned &+= p ? 1 : 0
-          o[i] = p ? Float.nan.bitPattern : b
-        }
-        counts[k] = poisoned
-      }
-      count = n
-    }
-    var total = 0
-    for i in 0..<parts { total += counts[i] }
-    return (values, total)
   }
 
   /// Assembles the report from the execution counts.
@@ -292,6 +282,7 @@ final class ExecutionState {
         let d = ci.facts.destination
         if d >= 0 {
           if mayHoldPoison[d] && interpreter.isRead[d] { noteWrite(ci, tensor: d) }
+          if interpreter.recordsWrites[d] { recordWrite(ci, tensor: d) }
           if ci.facts.destinationIsPSUM && !ci.facts.isMatmul { clearAccumulation(ci) }
         }
         pc += 1
@@ -475,7 +466,7 @@ final class ExecutionState {
   /// element) are counted in a per-element map until every element has been written.
   func noteWrite(_ ci: CompiledInstruction, tensor d: Int) {
     let envp = UnsafePointer(env)
-    let full = ci.mask.isEmpty || ci.rows.maskIsFull(ci.mask, env: envp)
+    let full = ci.mask.isEmpty || ci.maskKeepsAll(envp)
     if ci.coversDestination || (full && ci.facts.coversIfUnmasked) {
       mayHoldPoison[d] = false
       coverage[d]?.deallocate()
@@ -486,8 +477,7 @@ final class ExecutionState {
     let n = interpreter.kernel.tensors[d].elementCount
     let map: UnsafeMutablePointer<UInt8>
     if let m = coverage[d] { map = m } else {
-      map = .allocate(capacity: Swift.max(1, n))
-      map.initialize(repeating: 0, count: Swift.max(1, n))
+      map = zeroedBytes(n)
       coverage[d] = map
       coverageCount[d] = 0
     }
@@ -546,6 +536,13 @@ final class ExecutionState {
   }
 }
 
+/// A new byte map of `n` zeros (at least one byte), for per-element flags.
+func zeroedBytes(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+  let map = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, n))
+  map.initialize(repeating: 0, count: Swift.max(1, n))
+  return map
+}
+
 /// Hands out `0..<count` one index at a time to concurrent workers.
 final class WorkCounter: @unchecked Sendable {
   private let lock = NSLock()
@@ -594,25 +591,5 @@ extension RowIterator {
       body(outer, lo, hi)
     }
   }
-
-  /// Whether `mask` keeps every element of the iteration space at the current env.
-  func maskIsFull(_ mask: [FlatCondition], env: UnsafePointer<Int>) -> Bool {
-    if mask.isEmpty { return true }
-    let rank = counts.count
-    let n = rowLength
-    var idx = SIMD8<Int>(repeating: 0)
-    let rows = counts.dropLast().reduce(1, *)
-    for _ in 0..<rows {
-      let (lo, hi) = maskRange(mask, outer: idx, env: env, n: n)
-      if lo != 0 || hi != n { return false }
-      var d = rank - 2
-      while d >= 0 {
-        idx[d] += 1
-        if idx[d] < counts[d] { break }
-        idx[d] = 0
-        d -= 1
-      }
-    }
-    return true
-  }
 }
+

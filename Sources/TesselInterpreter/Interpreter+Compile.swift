@@ -2,7 +2,9 @@ import TesselIR
 
 extension Interpreter {
   /// Lowers every instruction's views to flat arena offsets and precomputes its counters.
-  static func compile(_ kernel: Kernel, offsets: [Int], onChip: [Bool], deltaSlot: Int) -> [CompiledInstruction] {
+  static func compile(
+    _ kernel: Kernel, offsets: [Int], onChip: [Bool], deltaSlot: Int, bindSlots: [Int]
+  ) -> [CompiledInstruction] {
     let slots: (IndexVar) -> Int = { $0.index }
     func flat(_ v: View) -> FlatView {
       let t = kernel[v.tensor]
@@ -15,6 +17,8 @@ extension Interpreter {
       }
       // On-chip tensors live in the current worker's region.
       if onChip[v.tensor.index] { terms[deltaSlot, default: 0] += 1 }
+      // A tensor the caller may lend its own memory for is found through its binding slot.
+      if bindSlots[v.tensor.index] >= 0 { terms[bindSlots[v.tensor.index], default: 0] += 1 }
       var strides = v.dims.map { d in zip(d.steps, ts).reduce(0) { $0 + $1.0 * $1.1 } }
       if strides.isEmpty { strides = [0] }
       return FlatView(
@@ -69,13 +73,15 @@ extension Interpreter {
         }
       default: break
       }
-      var merge = mask.isEmpty
+      var merge = true
       switch op {
       case .iota, .affineSelect, .activation, .tensorTensorScan, .bnStats, .bnAggr:
         merge = false
       default: break
       }
-      let rows = RowIterator(counts: counts, viewStrides: laneStridesFixed, merge: merge)
+      let rows = RowIterator(counts: counts, viewStrides: laneStridesFixed, merge: merge && mask.isEmpty)
+      // The walk an unmasked instruction would take, for executions whose mask keeps everything.
+      let unmaskedRows = mask.isEmpty ? nil : RowIterator(counts: counts, viewStrides: laneStridesFixed, merge: merge)
       let elements = counts.reduce(1, *)
       var flops = elements
       if case .matmul(let d, let s, _, _) = op { flops = 2 * d.elementCount * s.partitionCount }
@@ -95,7 +101,8 @@ extension Interpreter {
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
       return CompiledInstruction(
-        instruction: inst, counts: counts, views: views, mask: mask, rows: rows, coversDestination: covers,
+        instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
+        coversDestination: covers,
         elements: elements, bytes: b, flops: flops, facts: facts)
     }
 

@@ -74,14 +74,24 @@ public struct Interpreter: Sendable {
   let onChipCount: Int
   /// Whether each tensor lives on chip (SBUF or PSUM).
   let onChip: [Bool]
-  /// Index-variable slots plus the worker's on-chip delta, the last slot.
+  /// Index-variable slots, then one binding slot per bindable tensor, then the worker's on-chip
+  /// delta, the last slot.
   let slotCount: Int
+  /// Per tensor: the env slot holding the distance from its arena region to memory the caller
+  /// lent for it (``run(parameters:outputs:)``; 0 when not lent), or -1 when it cannot be lent.
+  /// fp32 HBM parameters and outputs can be lent.
+  let bindSlots: [Int]
   /// The env slot holding the current worker's on-chip region offset (relative to worker 0).
   var deltaSlot: Int { slotCount - 1 }
   /// Outermost `affine_range` loops whose iterations may run on several workers, by begin index.
   let parallelLoops: [Int: ParallelLoop]
   /// Whether any instruction reads each tensor (poison tracking is pointless otherwise).
   let isRead: [Bool]
+  /// Whether any instruction writes each tensor.
+  let isWritten: [Bool]
+  /// Outputs whose writes are recorded in per-worker maps instead of poisoning them first: the
+  /// kernel never reads them, and every write to them can be recorded exactly.
+  let recordsWrites: [Bool]
   /// Whether the kernel calls BLAS.
   let hasMatmul: Bool
   /// The arena of the last finished run, reused by the next (no page faults on repeated runs).
@@ -109,12 +119,25 @@ public struct Interpreter: Sendable {
     self.onChip = onChip
     self.onChipCount = zip(kernel.tensors, onChip).filter(\.1).map(\.0.elementCount).reduce(0, +)
     self.hbmCount = total - onChipCount
-    self.slotCount = kernel.indexVars.count + 1
-    self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: kernel.indexVars.count)
+    var bindSlots = Array(repeating: -1, count: kernel.tensors.count)
+    var nextSlot = kernel.indexVars.count
+    let outputSet = Set(kernel.outputs.map(\.index))
+    for (i, t) in kernel.tensors.enumerated() where !onChip[i] && t.dtype == .float32
+      && (t.role == .parameter || outputSet.contains(i)) {
+      bindSlots[i] = nextSlot
+      nextSlot += 1
+    }
+    self.bindSlots = bindSlots
+    self.slotCount = nextSlot + 1
+    self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip)
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
     self.isRead = read
+    var written = Array(repeating: false, count: kernel.tensors.count)
+    for inst in kernel.instructions { for d in inst.operation.destinations { written[d.tensor.index] = true } }
+    self.isWritten = written
+    self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read)
     self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
   }
 
@@ -165,21 +188,98 @@ public struct Interpreter: Sendable {
       }
     }
     try state.runAllInstances()
+    var report = finishedReport(state)
+    var outputs: [[Float]] = []
+    for o in kernel.outputs {
+      let n = kernel[o].elementCount
+      var unwritten = 0
+      let values = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+        unwritten = state.finishOutput(o, into: buffer)
+        count = n
+      }
+      if unwritten > 0 { report.warnings.append(unwrittenOutputWarning(o, count: unwritten, of: n)) }
+      outputs.append(values)
+    }
+    let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
+    return RunResult(outputs: outputs, parameters: params, report: report)
+  }
+
+  /// Runs the kernel on memory the caller owns, without copying fp32 data in or out.
+  ///
+  /// `parameters` holds each parameter's elements (row-major, signature order) and `outputs`
+  /// receives each returned tensor's (return order); elements the kernel never writes come back
+  /// as NaN, with a warning. fp32 tensors are used in place: the kernel reads the caller's
+  /// parameter memory directly, its writes to a parameter land there, and it stores its results
+  /// straight into `outputs`. Tensors of other dtypes are copied in (rounded to the dtype) and
+  /// out (a parameter only when the kernel writes it). The buffers must not overlap.
+  ///
+  /// ```swift
+  /// var c = [Float](repeating: 0, count: a.count)
+  /// let report = try a.withUnsafeMutableBufferPointer { a in
+  ///   try b.withUnsafeMutableBufferPointer { b in
+  ///     try c.withUnsafeMutableBufferPointer { c in try interpreter.run(parameters: [a, b], outputs: [c]) }
+  ///   }
+  /// }
+  /// ```
+  public func run(
+    parameters: [UnsafeMutableBufferPointer<Float>], outputs: [UnsafeMutableBufferPointer<Float>]
+  ) throws(KernelError) -> RunReport {
+    guard parameters.count == kernel.parameters.count else {
+      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.parameters.count) parameter buffers", actual: "\(parameters.count)"))
+    }
+    guard outputs.count == kernel.outputs.count else {
+      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.outputs.count) output buffers", actual: "\(outputs.count)"))
+    }
+    let named = Array(zip(kernel.parameters.map { ($0.tensor, $0.name) }, parameters))
+      + Array(zip(kernel.outputs.map { ($0, kernel[$0].name) }, outputs))
+    var lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []
+    for ((t, name), buffer) in named {
+      guard buffer.count == kernel[t].elementCount else {
+        throw KernelError(.argumentMismatch(parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))", actual: "\(buffer.count) elements"))
+      }
+      if bindSlots[t.index] >= 0, let base = buffer.baseAddress { lent.append((t.index, base)) }
+    }
+    let state = ExecutionState(interpreter: self, lent: lent)
+    defer { state.release() }
+    let arena = state.arena
+    let copied = kernel.parameters.indices.filter { bindSlots[kernel.parameters[$0].tensor.index] < 0 }
+    func copyIn(_ i: Int) {
+      let t = kernel.parameters[i].tensor
+      let region = UnsafeMutableBufferPointer(start: arena + tensorOffsets[t.index], count: kernel[t].elementCount)
+      if let src = parameters[i].baseAddress, let dst = region.baseAddress { dst.update(from: src, count: region.count) }
+      kernel[t].dtype.quantize(region)
+    }
+    if workerCount > 1 {
+      concurrently(copied.count) { copyIn(copied[$0]) }
+    } else {
+      for i in copied { copyIn(i) }
+    }
+    try state.runAllInstances()
+    var report = finishedReport(state)
+    for (o, buffer) in zip(kernel.outputs, outputs) {
+      let n = state.finishOutput(o, into: buffer)
+      if n > 0 { report.warnings.append(unwrittenOutputWarning(o, count: n, of: buffer.count)) }
+    }
+    for i in copied where isWritten[kernel.parameters[i].tensor.index] {
+      let t = kernel.parameters[i].tensor
+      if let dst = parameters[i].baseAddress { dst.update(from: arena + tensorOffsets[t.index], count: parameters[i].count) }
+    }
+    return report
+  }
+
+  /// The report of a finished run, with the allocation's high-water marks.
+  func finishedReport(_ state: ExecutionState) -> RunReport {
     var report = state.report()
     report.sbufHighWaterBytes = allocation.sbufHighWater
     report.psumHighWaterBytes = allocation.psumHighWater
     report.sbufCapacityBytes = options.target.sbufBytesPerPartition
     report.psumCapacityBytes = options.target.psumBytesPerPartition
-    var outputs: [[Float]] = []
-    for o in kernel.outputs {
-      let (values, n) = state.unpoisonedValues(of: o)
-      if n > 0 {
-        report.warnings.append(Diagnostic(.warning, "output `\(kernel[o].name)` has \(n) of \(values.count) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil))
-      }
-      outputs.append(values)
-    }
-    let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
-    return RunResult(outputs: outputs, parameters: params, report: report)
+    return report
+  }
+
+  /// The warning for an output with elements the kernel never wrote.
+  func unwrittenOutputWarning(_ o: TensorID, count: Int, of total: Int) -> Diagnostic {
+    Diagnostic(.warning, "output `\(kernel[o].name)` has \(count) of \(total) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil)
   }
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in

@@ -47,6 +47,9 @@ struct CompiledInstruction: Sendable {
   var mask: [FlatCondition]
   /// The row walk over `views` (lanes: destination, then up to three sources, broadcast as needed).
   var rows: RowIterator
+  /// For a masked instruction, the walk without the mask (rows merged where the views allow),
+  /// taken by executions whose mask keeps every element (``maskKeepsAll(_:)``).
+  var unmaskedRows: RowIterator?
   /// Whether the destination view covers its whole tensor (clears the poison flag after a write).
   var coversDestination: Bool
   /// Static counters added per execution.
@@ -55,6 +58,24 @@ struct CompiledInstruction: Sendable {
   var flops: Int
   /// Hoisted facts about the operation, so the dispatch loop never rebuilds them.
   var facts = InstructionFacts()
+}
+
+extension CompiledInstruction {
+  /// Whether the mask keeps every element of the iteration space at the current env: each
+  /// condition is affine in the iteration indices, so it holds everywhere when it holds at the
+  /// corner that minimises it.
+  @inline(__always)
+  func maskKeepsAll(_ env: UnsafePointer<Int>) -> Bool {
+    for c in mask {
+      var v = c.offset(env)
+      for d in 0..<Swift.min(counts.count, c.coefficients.count) {
+        let k = c.coefficients[d]
+        if k < 0 { v &+= k &* (counts[d] - 1) }
+      }
+      if v < 0 { return false }
+    }
+    return true
+  }
 }
 
 /// What the dispatch loop needs to know about an instruction, computed once at compile time.

@@ -1,0 +1,154 @@
+import TesselIR
+
+/// Handing outputs back: poison turned into NaN, or, for outputs whose writes are recorded,
+/// never-written elements found from the per-worker write maps.
+///
+/// Poisoning an output costs a pass over it before the run and another after it; an output the
+/// kernel never reads needs neither, because nothing can observe its never-written elements
+/// during the run. Such outputs start with whatever their memory holds, every write marks its
+/// elements in a byte map of the worker that made it, and the maps decide at the end which
+/// elements come back as NaN.
+extension Interpreter {
+  /// The outputs whose writes are recorded (``recordsWrites``): HBM outputs that no instruction
+  /// reads, and that every writing instruction writes through its destination view, unmasked or
+  /// with a mask over that view's own iteration space (so that the written set is exact).
+  static func recordedOutputs(_ kernel: Kernel, program: [CompiledInstruction], onChip: [Bool], read: [Bool]) -> [Bool] {
+    var result = Array(repeating: false, count: kernel.tensors.count)
+    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local {
+      result[o.index] = true
+    }
+    for ci in program {
+      let op = ci.instruction.operation
+      for d in op.destinations where result[d.tensor.index] {
+        let exact = ci.facts.destination == d.tensor.index && op.destinations.count == 1
+          && (ci.mask.isEmpty || ci.views.first?.strides.count == ci.counts.count)
+        if !exact { result[d.tensor.index] = false }
+      }
+    }
+    return result
+  }
+}
+
+extension ExecutionState {
+  /// Marks the elements an instruction wrote in this state's map of a recorded output.
+  func recordWrite(_ ci: CompiledInstruction, tensor d: Int) {
+    guard let dst = ci.instruction.operation.destination else { return }
+    let n = interpreter.kernel.tensors[d].elementCount
+    let map: UnsafeMutablePointer<UInt8>
+    if let m = writeMaps[d] { map = m } else {
+      map = zeroedBytes(n)
+      writeMaps[d] = map
+    }
+    let envp = UnsafePointer(env)
+    let fv = ci.views[0]
+    let masked = !ci.mask.isEmpty && !ci.maskKeepsAll(envp)
+    let it = masked
+      ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
+      : RowIterator(counts: dst.shape.isEmpty ? [1] : dst.shape, viewStrides: [fv.strides], merge: true)
+    let st = it.innerStrides[0]
+    it.forEachRow(start: SIMD4(fv.offset(envp) - tensorBase(d), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
+      let first = off[0] &+ lo &* st
+      if st == 1 && first >= 0 && first &+ (hi - lo) <= n {
+        (map + first).update(repeating: 1, count: hi - lo)
+      } else {
+        for j in lo..<hi {
+          let i = off[0] &+ j &* st
+          if i >= 0 && i < n { map[i] = 1 }
+        }
+      }
+    }
+  }
+
+  /// Writes an output's values into `buffer` (which may be the output's own lent memory), with
+  /// NaN for every element the kernel never wrote, and returns how many those were.
+  func finishOutput(_ o: TensorID, into buffer: UnsafeMutableBufferPointer<Float>) -> Int {
+    let t = o.index
+    guard interpreter.recordsWrites[t] else { return unpoison(o, into: buffer) }
+    let n = Swift.min(buffer.count, interpreter.kernel[o].elementCount)
+    guard n > 0, let out = buffer.baseAddress else { return 0 }
+    let src = arena + tensorBase(t)
+    let parts = interpreter.workerCount
+    if src != out {
+      concurrentChunks(n, parts: parts) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
+    }
+    // The union of every worker's map.
+    var map = writeMaps[t]
+    for w in workers {
+      guard let m = w.writeMaps[t] else { continue }
+      guard let mine = map else {
+        map = m
+        w.writeMaps[t] = nil
+        writeMaps[t] = m
+        continue
+      }
+      concurrentChunks(n, parts: parts) { r in
+        for i in r { mine[i] |= m[i] }
+      }
+    }
+    guard let written = map else {
+      out.update(repeating: .nan, count: n)
+      return n
+    }
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+    counts.initialize(repeating: 0, count: parts)
+    defer { counts.deallocate() }
+    concurrentChunks(n, parts: parts) { (k: Int, r: Range<Int>) in
+      var missing = 0
+      var i = r.lowerBound
+      // Eight map bytes at a time while they are all set.
+      let all: UInt64 = 0x0101_0101_0101_0101
+      while i + 8 <= r.upperBound {
+        if UnsafeRawPointer(written + i).loadUnaligned(as: UInt64.self) != all {
+          for j in i..<(i + 8) where written[j] == 0 {
+            out[j] = .nan
+            missing += 1
+          }
+        }
+        i += 8
+      }
+      for j in i..<r.upperBound where written[j] == 0 {
+        out[j] = .nan
+        missing += 1
+      }
+      counts[k] = missing
+    }
+    var total = 0
+    for k in 0..<parts { total += counts[k] }
+    return total
+  }
+
+  /// Writes a tensor's values, poison replaced by NaN, into `buffer` (which may be the tensor's
+  /// own lent memory) and returns how many elements were poison.
+  func unpoison(_ t: TensorID, into buffer: UnsafeMutableBufferPointer<Float>) -> Int {
+    let n = Swift.min(buffer.count, interpreter.kernel[t].elementCount)
+    guard n > 0, let out = buffer.baseAddress else { return 0 }
+    let base = UnsafeRawPointer(arena + tensorBase(t.index)).assumingMemoryBound(to: UInt32.self)
+    let o = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt32.self)
+    let inPlace = UnsafeRawPointer(o) == base
+    let parts = interpreter.workerCount
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
+    counts.initialize(repeating: 0, count: parts)
+    defer { counts.deallocate() }
+    concurrentChunks(n, parts: parts) { (k: Int, r: Range<Int>) in
+      var poisoned = 0
+      if inPlace {
+        // Only poisoned elements are rewritten, so a fully written output is only read.
+        for i in r where base[i] == Poison.bits {
+          poisoned &+= 1
+          o[i] = Float.nan.bitPattern
+        }
+      } else {
+        for i in r {
+          let b = base[i]
+          let p = b == Poison.bits
+          poisoned &+= p ? 1 : 0
+          o[i] = p ? Float.nan.bitPattern : b
+        }
+      }
+      counts[k] = poisoned
+    }
+    var total = 0
+    for k in 0..<parts { total += counts[k] }
+    return total
+  }
+}
