@@ -34,7 +34,7 @@ let package = Package(
   targets: [
     // MARK: - Public API
     .target(name: "TesselIR", swiftSettings: swiftSettings),
-    .target(name: "TesselNumerics", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselNumerics", dependencies: ["TesselIR", "CTesselMath"], swiftSettings: swiftSettings),
     .target(
       name: "TesselMachine", dependencies: ["TesselIR", "TesselNumerics"], swiftSettings: swiftSettings),
     .target(
@@ -68,12 +68,14 @@ let package = Package(
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .target(name: "CTestPTY"),
+    // Vectorised math kernels in C: one loop compiled per vector width, chosen at run time.
+    .target(name: "CTesselMath"),
     .systemLibrary(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
     // MARK: - Tests
     .testTarget(
-      name: "TesselNumericsTests", dependencies: ["TesselNumerics"], swiftSettings: swiftSettings),
+      name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselInterpreterTests",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],

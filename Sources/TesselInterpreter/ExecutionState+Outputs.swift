@@ -29,14 +29,53 @@ extension Interpreter {
   }
 }
 
+/// A bitmap of written elements: bit `i % 64` of word `i / 64` is set once element `i` is.
+struct WriteBitmap {
+  let words: UnsafeMutablePointer<UInt64>
+  let count: Int
+  var wordCount: Int { (count + 63) / 64 }
+
+  /// A bitmap of `count` clear bits.
+  init(count: Int) {
+    self.count = count
+    let w = Swift.max(1, (count + 63) / 64)
+    words = .allocate(capacity: w)
+    words.initialize(repeating: 0, count: w)
+  }
+
+  func deallocate() { words.deallocate() }
+
+  /// Sets bits `lo..<hi`: whole words at once, the partial ones at the ends bit by bit.
+  @inline(__always)
+  func set(_ lo: Int, _ hi: Int) {
+    guard lo < hi else { return }
+    let first = lo >> 6, last = (hi - 1) >> 6
+    let head: UInt64 = ~0 << UInt64(lo & 63)
+    let tail: UInt64 = ~0 >> UInt64(63 - ((hi - 1) & 63))
+    if first == last {
+      words[first] |= head & tail
+      return
+    }
+    words[first] |= head
+    if last > first + 1 { (words + first + 1).update(repeating: ~0, count: last - first - 1) }
+    words[last] |= tail
+  }
+
+  @inline(__always)
+  func set(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+
+  @inline(__always)
+  func isSet(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+}
+
 extension ExecutionState {
-  /// Marks the elements an instruction wrote in this state's map of a recorded output.
+  /// Marks the elements an instruction wrote in this state's bitmap of a recorded output.
   func recordWrite(_ ci: CompiledInstruction, tensor d: Int) {
     guard let dst = ci.instruction.operation.destination else { return }
     let n = interpreter.kernel.tensors[d].elementCount
-    let map: UnsafeMutablePointer<UInt8>
+    let map: WriteBitmap
     if let m = writeMaps[d] { map = m } else {
-      map = zeroedBytes(n)
+      map = WriteBitmap(count: n)
       writeMaps[d] = map
     }
     let envp = UnsafePointer(env)
@@ -49,11 +88,11 @@ extension ExecutionState {
     it.forEachRow(start: SIMD4(fv.offset(envp) - tensorBase(d), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
       let first = off[0] &+ lo &* st
       if st == 1 && first >= 0 && first &+ (hi - lo) <= n {
-        (map + first).update(repeating: 1, count: hi - lo)
+        map.set(first, first + hi - lo)
       } else {
         for j in lo..<hi {
           let i = off[0] &+ j &* st
-          if i >= 0 && i < n { map[i] = 1 }
+          if i >= 0 && i < n { map.set(i) }
         }
       }
     }
@@ -71,7 +110,7 @@ extension ExecutionState {
     if src != out {
       concurrentChunks(n, parts: parts) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
     }
-    // The union of every worker's map.
+    // The union of every worker's bitmap.
     var map = writeMaps[t]
     for w in workers {
       guard let m = w.writeMaps[t] else { continue }
@@ -81,40 +120,20 @@ extension ExecutionState {
         writeMaps[t] = m
         continue
       }
-      concurrentChunks(n, parts: parts) { r in
-        for i in r { mine[i] |= m[i] }
-      }
+      for i in 0..<mine.wordCount { mine.words[i] |= m.words[i] }
     }
     guard let written = map else {
       out.update(repeating: .nan, count: n)
       return n
     }
-    let counts = UnsafeMutablePointer<Int>.allocate(capacity: parts)
-    counts.initialize(repeating: 0, count: parts)
-    defer { counts.deallocate() }
-    concurrentChunks(n, parts: parts) { (k: Int, r: Range<Int>) in
-      var missing = 0
-      var i = r.lowerBound
-      // Eight map bytes at a time while they are all set.
-      let all: UInt64 = 0x0101_0101_0101_0101
-      while i + 8 <= r.upperBound {
-        if UnsafeRawPointer(written + i).loadUnaligned(as: UInt64.self) != all {
-          for j in i..<(i + 8) where written[j] == 0 {
-            out[j] = .nan
-            missing += 1
-          }
-        }
-        i += 8
-      }
-      for j in i..<r.upperBound where written[j] == 0 {
-        out[j] = .nan
+    var missing = 0
+    for w in 0..<written.wordCount where written.words[w] != ~0 {
+      for i in (w * 64)..<Swift.min(n, w * 64 + 64) where !written.isSet(i) {
+        out[i] = .nan
         missing += 1
       }
-      counts[k] = missing
     }
-    var total = 0
-    for k in 0..<parts { total += counts[k] }
-    return total
+    return missing
   }
 
   /// Writes a tensor's values, poison replaced by NaN, into `buffer` (which may be the tensor's

@@ -30,9 +30,9 @@ final class ExecutionState {
   /// Per tensor that may hold poison and was partly written: which elements were (see `noteWrite`).
   var coverage: [UnsafeMutablePointer<UInt8>?]
   var coverageCount: [Int]
-  /// Per output in ``Interpreter/recordsWrites``: which elements this state wrote (one byte
-  /// each), allocated on the first write.
-  var writeMaps: [UnsafeMutablePointer<UInt8>?]
+  /// Per output in ``Interpreter/recordsWrites``: which elements this state wrote, allocated
+  /// on the first write.
+  var writeMaps: [WriteBitmap?]
   /// Executions per instruction.
   var executions: [Int]
   var executed = 0

@@ -51,7 +51,7 @@ extension ActivationFunction {
     case .mish: ActivationKernels.mish(x)
     case .erf: erff(x)
     case .erfDx: ActivationKernels.erfDx(x)
-    case .exp: expf(x)
+    case .exp: ActivationKernels.exp(x)
     case .log: logf(x)
     case .sin: sinf(x)
     case .cos: cosf(x)
@@ -94,7 +94,7 @@ extension ActivationFunction {
     case .mish: ActivationKernels.map(buffer, ActivationKernels.mish)
     case .erf: ActivationKernels.map(buffer) { erff($0) }
     case .erfDx: ActivationKernels.map(buffer, ActivationKernels.erfDx)
-    case .exp: ActivationKernels.map(buffer) { expf($0) }
+    case .exp: ActivationKernels.exp(buffer)
     case .log: ActivationKernels.map(buffer) { logf($0) }
     case .sin: ActivationKernels.map(buffer) { sinf($0) }
     case .cos: ActivationKernels.map(buffer) { cosf($0) }
