@@ -106,9 +106,11 @@ public struct BenchmarkSuite: Sendable {
     cs.append(Case(
       name: "add 4096x512", file: "tensor_add.py", inputs: [small, small], numpy: "x + y", baselineName: "Swift loop",
       baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    // A 2-D grid: one program per [128, 512] tile; the kernel writes its result into `c_output`.
+    let wide = [4096, 1024]
     cs.append(Case(
-      name: "add_spmd 4096x512 grid 32x1", file: "tensor_add_spmd.py", inputs: [small, small, small], grid: [32, 1],
-      serialToo: true, baselineName: "Swift loop", baseline: nil))
+      name: "add_spmd 4096x1024 grid 32x2", file: "tensor_add_spmd.py", inputs: [wide, wide, wide], grid: [32, 2],
+      serialToo: true, baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     for n in quick ? [1024] : [1024, 2048] {
       for f in ["matmul_tiled", "matmul_hoisted", "matmul_optimized"] where !(f == "matmul_tiled" && n > 1024) {
         cs.append(Case(
@@ -254,7 +256,9 @@ public struct BenchmarkSuite: Sendable {
     let serialMs = median(serialTimes)
     let baselineMs = median(baselineTimes)
     var err: Double?
-    let got = outputs.first.map { Array($0) } ?? []
+    // The returned tensor, or for kernels that return nothing (they write an output argument)
+    // the last parameter.
+    let got = outputs.first.map { Array($0) } ?? (k.outputs.isEmpty ? params.last.map { Array($0) } ?? [] : [])
     if c.baseline != nil && got.count == out.count {
       var m = 0.0
       for i in got.indices { m = Swift.max(m, Double(abs(got[i] - out[i]))) }

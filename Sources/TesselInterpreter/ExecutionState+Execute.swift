@@ -45,22 +45,22 @@ extension ExecutionState {
       } else {
         // Same element count, different shapes: copy in row-major order of each view.
         gather(s, ci.views[1], into: &scratch)
-        scatter(scratch, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+        scatter(&scratch, to: d, ci.views[0], dtype: k[d.tensor].dtype)
       }
 
     case .loadTranspose(let d, let s):
       gather(s, ci.views[1], into: &scratch)
       let r = s.shape[0], c = s.shape[1]
-      scratch2 = Array(repeating: 0, count: r * c)
+      if scratch2.count != r * c { scratch2 = Array(repeating: 0, count: r * c) }
       for i in 0..<r { for j in 0..<c { scratch2[j * r + i] = scratch[i * c + j] } }
-      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .transpose(let d, let s):
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
-      scratch2 = Array(repeating: 0, count: p * f)
+      if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
       for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
-      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .matmul(let d, let st, let mv, let acc):
       try matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc)
@@ -233,7 +233,7 @@ extension ExecutionState {
       let p = s.partitionCount, f = s.freeElementCount
       scratch2 = Array(repeating: alu.reductionIdentity ?? 0, count: f)
       for i in 0..<p { for j in 0..<f { scratch2[j] = alu.apply(scratch2[j], scratch[i * f + j]) } }
-      scatter(scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .tensorTensorScan(let d, let d0, let d1, let initial, let op0, let op1):
       gather(d0, ci.views[1], into: &scratch)
@@ -271,7 +271,7 @@ extension ExecutionState {
           }
         }
       }
-      scatter(scratch3, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&scratch3, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnStats(let d, let s):
       gather(s, ci.views[1], into: &scratch)
@@ -299,7 +299,7 @@ extension ExecutionState {
           out[i * 6 + half * 3 + 2] = Float(m2)
         }
       }
-      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnAggr(let d, let s):
       gather(s, ci.views[1], into: &scratch)
@@ -322,7 +322,7 @@ extension ExecutionState {
         out[i * 2] = Float(mean)
         out[i * 2 + 1] = n > 0 ? Float(m2 / n) : 0
       }
-      scatter(out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
     }
   }
 
@@ -344,16 +344,16 @@ extension ExecutionState {
     }
   }
 
-  /// Writes `values` (row-major over the view's shape) into a view, rounding to `dtype`.
-  func scatter(_ values: [Float], to v: View, _ fv: FlatView, dtype: DType) {
+  /// Writes `values` (row-major over the view's shape) into a view, rounding to `dtype`; the
+  /// rounding happens in `values`, so the caller's scratch buffer is reused, never copied.
+  func scatter(_ values: inout [Float], to v: View, _ fv: FlatView, dtype: DType) {
     let it = RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
     let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
     var r = 0
     let mem = arena
     // Round once with the vectorized buffer form, then place.
-    var rounded = values
-    if dtype != .float32 { rounded.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
-    rounded.withUnsafeBufferPointer { src in
+    if dtype != .float32 { values.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
+    values.withUnsafeBufferPointer { src in
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
         let st = it.innerStrides[0]
         for j in lo..<hi { mem[off[0] &+ j &* st] = src[r]; r += 1 }

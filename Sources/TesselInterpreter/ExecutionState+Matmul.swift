@@ -115,7 +115,7 @@ extension ExecutionState {
         }
         cur[i] = add ? cur[i] + scratch3[i] : scratch3[i]
       }
-      scatter(cur, to: dst, ci.views[0], dtype: dtype)
+      scatter(&cur, to: dst, ci.views[0], dtype: dtype)
     }
     // Every written element is now in an accumulation group.
     if flagged {

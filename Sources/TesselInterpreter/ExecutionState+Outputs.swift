@@ -71,7 +71,7 @@ struct WriteBitmap {
 extension ExecutionState {
   /// Marks the elements an instruction wrote in this state's bitmap of a recorded output.
   func recordWrite(_ ci: CompiledInstruction, tensor d: Int) {
-    guard let dst = ci.instruction.operation.destination else { return }
+    guard let unmasked = ci.destinationRows else { return }
     let n = interpreter.kernel.tensors[d].elementCount
     let map: WriteBitmap
     if let m = writeMaps[d] { map = m } else {
@@ -81,9 +81,8 @@ extension ExecutionState {
     let envp = UnsafePointer(env)
     let fv = ci.views[0]
     let masked = !ci.mask.isEmpty && !ci.maskKeepsAll(envp)
-    let it = masked
-      ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
-      : RowIterator(counts: dst.shape.isEmpty ? [1] : dst.shape, viewStrides: [fv.strides], merge: true)
+    // `recordedOutputs` only admits masked writers whose masked walk exists.
+    let it = masked ? (ci.destinationMaskedRows ?? unmasked) : unmasked
     let st = it.innerStrides[0]
     it.forEachRow(start: SIMD4(fv.offset(envp) - tensorBase(d), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
       let first = off[0] &+ lo &* st

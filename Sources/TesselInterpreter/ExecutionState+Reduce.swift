@@ -79,6 +79,6 @@ extension ExecutionState {
       if negate { r = -r }
       out[ki] = r
     }
-    scatter(out, to: dst, ci.views[0], dtype: k[dst.tensor].dtype)
+    scatter(&out, to: dst, ci.views[0], dtype: k[dst.tensor].dtype)
   }
 }

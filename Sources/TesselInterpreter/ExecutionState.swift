@@ -525,10 +525,9 @@ final class ExecutionState {
       accumulationState[t] = .none
       return
     }
-    guard let d = ci.instruction.operation.destination, let flags = materializeFlags(t) else { return }
+    guard let it = ci.destinationRows, let flags = materializeFlags(t) else { return }
     let base = tensorBase(t)
     let fv = ci.views[0]
-    let it = RowIterator(counts: d.shape.isEmpty ? [1] : d.shape, viewStrides: [fv.strides], merge: true)
     it.forEachRow(start: SIMD4(fv.offset(UnsafePointer(env)) - base, 0, 0, 0), mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
       let st = it.innerStrides[0]
       for j in lo..<hi { flags[off[0] + j * st] = 0 }

@@ -100,9 +100,16 @@ extension Interpreter {
       if case .matmul = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
+      var destinationRows: RowIterator?, destinationMaskedRows: RowIterator?
+      if let d = op.destination, let fv = views.first {
+        destinationRows = RowIterator(counts: d.shape.isEmpty ? [1] : d.shape, viewStrides: [fv.strides], merge: true)
+        if !mask.isEmpty && fv.strides.count == counts.count {
+          destinationMaskedRows = RowIterator(counts: counts, viewStrides: [fv.strides], merge: false)
+        }
+      }
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
-        coversDestination: covers,
+        destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
         elements: elements, bytes: b, flops: flops, facts: facts)
     }
 

@@ -50,6 +50,11 @@ struct CompiledInstruction: Sendable {
   /// For a masked instruction, the walk without the mask (rows merged where the views allow),
   /// taken by executions whose mask keeps every element (``maskKeepsAll(_:)``).
   var unmaskedRows: RowIterator?
+  /// The destination view's own walk (its shape, rows merged) and, for a masked instruction, its
+  /// walk over the iteration space without merging (so that the mask applies), for the write
+  /// bookkeeping that runs after the instruction.
+  var destinationRows: RowIterator?
+  var destinationMaskedRows: RowIterator?
   /// Whether the destination view covers its whole tensor (clears the poison flag after a write).
   var coversDestination: Bool
   /// Static counters added per execution.
