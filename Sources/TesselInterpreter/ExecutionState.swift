@@ -238,7 +238,7 @@ final class ExecutionState {
             continue
           }
           if parallel, let plan = interpreter.parallelLoops[pc] {
-            try runParallel(l, begin: pc, plan: plan)
+            try runParallel(plan)
             pc = l.end + 1
             continue
           }
@@ -290,26 +290,38 @@ final class ExecutionState {
     }
   }
 
-  /// Runs an outermost `affine_range` loop with its iterations handed out one at a time to the
-  /// workers (a busy core takes fewer).
-  func runParallel(_ l: Loop, begin: Int, plan: ParallelLoop) throws(KernelError) {
-    let trips = l.tripCount
-    // The first iteration runs here, so that every worker starts from the on-chip state a serial
-    // run has after it (tiles that later iterations only partly rewrite then hold the same
-    // never-written elements, and the same warnings come out, whatever the schedule).
-    env[l.variable.index] = l.start
-    for t in freshEachIteration[begin] { accumulationState[t] = .none }
-    try runRange(begin + 1, l.end, parallel: false)
-    let workerCount = Swift.min(interpreter.workerCount, trips - 1)
-    let counter = WorkCounter(trips, from: 1)
+  /// Runs an outermost `affine_range` loop (with the loops perfectly nested in it) with its
+  /// units of work handed out one at a time to the workers (a busy core takes fewer).
+  func runParallel(_ plan: ParallelLoop) throws(KernelError) {
+    let nest = plan.nest
+    let trips = nest.map(\.loop.tripCount)
+    let units = trips.reduce(1, *)
+    guard units > 0, let innermost = nest.last else { return }
+    let bodyFrom = innermost.begin + 1, bodyTo = innermost.loop.end
+    /// Sets every loop variable of the nest for unit `u` (row-major: the innermost loop fastest)
+    /// and starts the accumulation groups of the PSUM tensors each iteration allocates afresh.
+    func enter(_ state: ExecutionState, _ u: Int) {
+      var rest = u
+      for i in stride(from: nest.count - 1, through: 0, by: -1) {
+        let (begin, l) = nest[i]
+        state.env[l.variable.index] = l.start + (rest % trips[i]) * l.step
+        rest /= trips[i]
+        for t in state.freshEachIteration[begin] { state.accumulationState[t] = .none }
+      }
+    }
+    // The first unit runs here, so that every worker starts from the on-chip state a serial run
+    // has after it (tiles that later units only partly rewrite then hold the same never-written
+    // elements, and the same warnings come out, whatever the schedule).
+    enter(self, 0)
+    try runRange(bodyFrom, bodyTo, parallel: false)
+    let workerCount = Swift.min(interpreter.workerCount, units - 1)
+    let counter = WorkCounter(units, from: 1)
     let onChip = interpreter.onChip.indices.filter { interpreter.onChip[$0] }
-    _ = plan
     try fork(workerCount, copying: onChip) { state, _ in
       do throws(KernelError) {
-        while let i = counter.claim() {
-          state.env[l.variable.index] = l.start + i * l.step
-          for t in state.freshEachIteration[begin] { state.accumulationState[t] = .none }
-          try state.runRange(begin + 1, l.end, parallel: false)
+        while let u = counter.claim() {
+          enter(state, u)
+          try state.runRange(bodyFrom, bodyTo, parallel: false)
         }
       } catch { return error }
       return nil

@@ -140,7 +140,9 @@ extension Interpreter {
   }
 
   /// The outermost `affine_range` loops whose iterations can run on separate workers: every
-  /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is.
+  /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is. Affine
+  /// loops nested perfectly inside such a loop (nothing but the inner loop in its body) join its
+  /// iteration space, so that work is handed out in finer units.
   static func parallelLoops(_ kernel: Kernel, onChip: [Bool]) -> [Int: ParallelLoop] {
     var result: [Int: ParallelLoop] = [:]
     let insts = kernel.instructions
@@ -148,23 +150,24 @@ extension Interpreter {
     while pc < insts.count {
       guard case .loopBegin(let l) = insts[pc].operation else { pc += 1; continue }
       defer { pc = l.end + 1 }
-      guard l.kind == .affine, l.tripCount >= 2 else { continue }
+      guard l.kind == .affine else { continue }
       let range = pc...l.end
       func inside(_ t: Int) -> Bool { kernel.tensors[t].enclosingLoop.map { range.contains($0) } ?? false }
       var ok = true
-      var copies: Set<Int> = []
       for i in (pc + 1)..<l.end {
-        let op = insts[i].operation
-        for d in op.destinations {
+        for d in insts[i].operation.destinations {
           let t = d.tensor.index
           if onChip[t] ? !inside(t) : inside(t) { ok = false }
         }
-        for s in op.sources {
-          let t = s.view.tensor.index
-          if onChip[t] && !inside(t) { copies.insert(t) }
-        }
       }
-      if ok { result[pc] = ParallelLoop(copyTensors: copies.sorted()) }
+      guard ok else { continue }
+      var nest = [(begin: pc, loop: l)]
+      while let last = nest.last, last.begin + 1 < insts.count,
+        case .loopBegin(let inner) = insts[last.begin + 1].operation,
+        inner.kind == .affine, inner.end + 1 == last.loop.end {
+        nest.append((last.begin + 1, inner))
+      }
+      if nest.map(\.loop.tripCount).reduce(1, *) >= 2 { result[pc] = ParallelLoop(nest: nest) }
     }
     return result
   }
@@ -172,9 +175,9 @@ extension Interpreter {
 
 /// An outermost `affine_range` loop that runs on several workers.
 struct ParallelLoop: Sendable {
-  /// On-chip tensors declared before the loop and read in it (workers start from a copy of the
-  /// whole on-chip region after the loop's first iteration, these included).
-  var copyTensors: [Int]
+  /// The loop and the affine loops perfectly nested in it, outermost first: one unit of work is
+  /// one iteration of the innermost body, at one index of every loop of the nest.
+  var nest: [(begin: Int, loop: Loop)]
 }
 
 extension View {

@@ -102,4 +102,42 @@ struct ParallelKernelFileTests {
     let y = randomArray(count: 256 * 128, seed: 8)
     expectIdentical(try serialAndParallel("transpose2d.py", kernel: "transpose_matrix_kernel", [.tensor([256, 128], y)]), "transpose")
   }
+
+  @Test("a perfect nest of three affine loops runs as one space of units, ragged and masked", arguments: [(5, 70, 3), (1, 130, 2), (3, 1, 1)])
+  func perfectNest(shape: (Int, Int, Int)) throws {
+    let (b, r, c) = shape
+    let source = """
+      from neuronxcc import nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def nest(x):
+          B, R, C = x.shape
+          out = nl.ndarray((B, R, C), dtype=x.dtype, buffer=nl.shared_hbm)
+          i_p = nl.arange(64)[:, None]
+          i_f = nl.arange(1)[None, :]
+          for i in nl.affine_range(B):
+              for j in nl.affine_range((R + 63) // 64):
+                  for k in nl.affine_range(C):
+                      keep = j * 64 + i_p < R
+                      t = nl.load(x[i, j * 64 + i_p, k + i_f], mask=keep)
+                      nl.store(out[i, j * 64 + i_p, k + i_f], value=nl.add(t, 1.0, mask=keep), mask=keep)
+          return out
+      """
+    let x = randomArray(count: b * r * c, seed: 9)
+    let traced = try NKIFile(source: source, file: "<nest>").trace(
+      kernel: nil, arguments: [.tensor(shape: [b, r, c], dtype: .float32)], keywords: [:], grid: [])
+    var expected = [Float](repeating: 0, count: b * r * c)
+    for i in 0..<b { for j in 0..<r { for k in 0..<c {
+      let e = (i * r + j) * c + k
+      expected[e] = x[e] + 1
+    } } }
+    for parallel in [false, true] {
+      var options = RunOptions()
+      options.parallel = parallel
+      let result = try Interpreter(kernel: traced.kernel, options: options).run([x])
+      #expect(result.outputs[0] == expected, "parallel \(parallel)")
+      #expect(result.report.warnings.isEmpty)
+    }
+  }
 }
