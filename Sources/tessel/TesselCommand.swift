@@ -10,6 +10,21 @@ struct TesselCommand: ParsableCommand {
     commandName: "tessel",
     abstract: "Run, check and explore NKI tile kernels on a simulated NeuronCore.",
     subcommands: [Run.self, Check.self, IR.self, Repl.self, Demo.self, Targets.self, Inspect.self, Bench.self])
+
+  /// Parses and runs a command; a command line that does not parse or validate exits with
+  /// status 2, like every other usage error (ArgumentParser's own default is 64).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
 }
 
 /// Options shared by commands that pick a target.
@@ -84,6 +99,7 @@ struct Run: ParsableCommand {
   @Flag(help: "Print a JSON report on stdout.") var json = false
   @Flag(help: "Also run with every float tensor stored as fp32 and report, per output, the largest difference (precision loss vs. an algorithm bug).")
   var fp32 = false
+  @OptionGroup var limits: LimitOptions
 
   func run() throws {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
@@ -117,7 +133,7 @@ struct Run: ParsableCommand {
     let target = options.invocation().target
     let runs = `repeat`
     let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double]) in
-      let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
+      let interpreter = try Interpreter(kernel: kernel, options: limits.runOptions(target: target))
       var last: HostRunResult?
       var times: [Double] = []
       for _ in 0..<runs {
@@ -147,7 +163,7 @@ struct Run: ParsableCommand {
       let wide = kernel.withFloat32Storage()
       let wideArrays = arrays.map { $0.dtype?.isFloatingPoint == true ? $0.converted(to: .float32) : $0 }
       do {
-        let r = try Interpreter(kernel: wide, options: RunOptions(target: target)).run(hostArrays: wideArrays)
+        let r = try Interpreter(kernel: wide, options: limits.runOptions(target: target)).run(hostArrays: wideArrays)
         for (i, o) in result.outputs.enumerated() {
           let a = o.floatValues(), b = r.outputs[i].floatValues()
           var worst: Float = 0

@@ -73,6 +73,26 @@ struct CommandLineTests {
     #expect(r.err.contains("runs=3"))
   }
 
+  @Test("--max-instructions, --max-memory and --max-seconds stop a run with a located error")
+  func limits() throws {
+    let n = 300 * 70
+    let a = (0..<n).map { Float($0 % 11) }
+    let pa = try write("la.npy", [300, 70], a), pb = try write("lb.npy", [300, 70], a)
+    let ok = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-instructions", "100", "--max-memory", "64M"])
+    #expect(ok.status == 0, "\(ok.err)")
+    let few = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-instructions", "5"])
+    #expect(few.status == 1)
+    #expect(few.err.contains("executed instructions"), "\(few.err)")
+    #expect(few.err.contains("--> kernels/tensor_add.py:"), "\(few.err)")
+    let small = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-memory", "1K"])
+    #expect(small.status == 1)
+    #expect(small.err.contains("simulated memory"), "\(small.err)")
+    for bad in [["--max-memory", "12Q"], ["--max-memory", "0"], ["--max-seconds", "-1"], ["--max-instructions", "0"]] {
+      let r = try runTessel(["run", "kernels/tensor_add.py", pa, pb] + bad)
+      #expect(r.status == 2, "\(bad): \(r.err)")
+    }
+  }
+
   @Test("a kernel error exits 1 with a located, rustc-style diagnostic")
   func kernelError() throws {
     let bad = "\(dir)/bad.py"
