@@ -85,6 +85,7 @@ public final class InteractiveTracer {
     let module: Module
     do { module = try parseModule(source: source, file: file) } catch { throw TraceError(.syntax(error), at: error.location) }
     var last: Outcome = .none
+    tracer.restartBudget()
     for (i, s) in module.statements.enumerated() {
       let mark = tracer.builder.instructionCount
       do {

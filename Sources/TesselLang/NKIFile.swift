@@ -106,14 +106,15 @@ public struct NKIFile: Sendable {
   ///   - keywords: keyword arguments by parameter name.
   ///   - grid: the SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
   ///   - target: the Trainium generation whose rules and constants apply.
+  ///   - limits: the most Python-level work the trace may do.
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
-    grid: [Int] = [], target: Target = .trn2
+    grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits()
   ) throws(TraceError) -> TracedKernel {
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
-        try self.traceOnThisThread(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target)
+        try self.traceOnThisThread(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits)
       }
     }
     return try result.get()
@@ -121,8 +122,9 @@ public struct NKIFile: Sendable {
 
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
-    grid: [Int], target: Target
+    grid: [Int], target: Target, limits: TraceLimits
   ) throws(TraceError) -> TracedKernel {
+    let deadline = limits.deadline
     let name = try chooseKernel(kernel)
     // Module level: run top-level statements; failures bind their names to the error.
     // The trace owns every scope it creates: empty them when it ends to break the cycles
@@ -130,7 +132,8 @@ public struct NKIFile: Sendable {
     let arena = ScopeArena()
     defer { arena.clear() }
     let globals = Scope(root: arena)
-    let moduleTracer = Tracer(kernelName: "<module>", file: file, target: target, globals: globals, grid: grid)
+    let moduleTracer = Tracer(
+      kernelName: "<module>", file: file, target: target, globals: globals, grid: grid, limits: limits, deadline: deadline)
     for s in module.statements {
       do {
         _ = try moduleTracer.exec(s, globals)
@@ -141,15 +144,18 @@ public struct NKIFile: Sendable {
     guard case .function(let fn)? = globals.names[name] else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    return try NKIFile.traceFunction(fn, name: name, file: file, globals: globals, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    return try NKIFile.traceFunction(
+      fn, name: name, file: file, globals: globals, arguments: arguments, keywords: keywords, grid: grid, target: target,
+      limits: limits, deadline: deadline)
   }
 
   /// Traces one kernel function for the given arguments.
   static func traceFunction(
     _ fn: FunctionValue, name: String, file: String, globals: Scope, arguments: [KernelArgument],
-    keywords: [String: KernelArgument], grid: [Int], target: Target
+    keywords: [String: KernelArgument], grid: [Int], target: Target, limits: TraceLimits = TraceLimits(),
+    deadline: UInt64? = nil
   ) throws(TraceError) -> TracedKernel {
-    let tracer = Tracer(kernelName: name, file: file, target: target, globals: globals, grid: grid)
+    let tracer = Tracer(kernelName: name, file: file, target: target, globals: globals, grid: grid, limits: limits, deadline: deadline)
     let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
     func value(_ a: KernelArgument, for param: String) -> Value {
       switch a {

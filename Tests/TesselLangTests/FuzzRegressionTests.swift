@@ -29,7 +29,7 @@ struct FuzzRegressionTests {
       return [.syntaxError]
     }
     let argument = KernelArgument.tensor(shape: [8, 16], dtype: .float32)
-    var options = RunOptions(maxInstructions: 100_000, maxMemoryBytes: 64 << 20)
+    var options = RunOptions(maxInstructions: 100_000, maxMemoryBytes: 64 << 20, maxSeconds: 1)
     options.parallel = false
     var outcomes: [Outcome] = []
     for name in file.kernelNames {
@@ -43,7 +43,8 @@ struct FuzzRegressionTests {
       for p in ps.keywordOnly where p.defaultValue == nil { keywords[p.name] = argument }
       do {
         let traced = try file.trace(
-          kernel: name, arguments: Array(repeating: argument, count: positional.count), keywords: keywords)
+          kernel: name, arguments: Array(repeating: argument, count: positional.count), keywords: keywords,
+          limits: TraceLimits(maxSeconds: 1))
         let kernel = traced.kernel
         let arguments = kernel.parameters.map { p in
           (0..<kernel[p.tensor].elementCount).map { Float($0 % 7) - 3 }
@@ -293,14 +294,11 @@ struct FuzzRegressionTests {
     }
   }
 
-  /// Hand-written inputs: trace-time Python work is bounded only by `Tracer.maxSteps` (5,000,000
-  /// statements), which is far more than a second of work. Under ASan, two nested
-  /// `nl.static_range(2000)` loops trace for 7.9 s and an exponentially recursive helper (`f(40)`
-  /// calling itself twice) for 52 s before the step limit stops them. Too slow for the suite:
-  /// set TESSEL_SLOW_FUZZ_REGRESSIONS=1 to run it.
-  @Test(
-    "trace-time work stops within a second",
-    .enabled(if: ProcessInfo.processInfo.environment["TESSEL_SLOW_FUZZ_REGRESSIONS"] != nil))
+  /// Hand-written inputs whose trace-time Python work is huge: two nested `nl.static_range(2000)`
+  /// loops (4,000,000 statements, within the step limit) and an exponentially recursive helper.
+  /// Under ASan they traced for 7.9 s and 52 s before `TraceLimits.maxSeconds` existed; with the
+  /// harness's one-second limit each stops with the wall-time error.
+  @Test("trace-time work stops at the trace wall-time limit")
   func traceWorkIsBoundedInTime() {
     let sources = [
       "import neuronxcc.nki.language as nl\n@jit\ndef p(a):\n    for i in nl.static_range(2000):\n        for j in nl.static_range(2000):\n            x = i\n",
@@ -308,10 +306,14 @@ struct FuzzRegressionTests {
     ]
     for source in sources {
       let clock = ContinuousClock()
-      let elapsed = clock.measure { _ = Self.fuzz(source) }
-      withKnownIssue("the trace step limit (5,000,000 statements) allows many seconds of work") {
-        #expect(elapsed < .seconds(1))
+      var outcomes: [Outcome] = []
+      let elapsed = clock.measure { outcomes = Self.fuzz(source) }
+      #expect(elapsed < .seconds(5), "the one-second trace limit took \(elapsed)")
+      guard case .traceError(let message)? = outcomes.first else {
+        Issue.record("expected a trace error, got \(outcomes)")
+        continue
       }
+      #expect(message.contains("trace wall time of 1.0 seconds"), "\(message)")
     }
   }
 }

@@ -26,7 +26,7 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
     guard
       let traced = try? file.trace(
         kernel: name, arguments: Array(repeating: fuzzArgument, count: positional.count), keywords: keywords,
-        grid: [])
+        grid: [], limits: TraceLimits(maxSeconds: 1))
     else { continue }
     guard let interpreter = try? Interpreter(kernel: traced.kernel, options: fuzzRunOptions) else { continue }
     let kernel = traced.kernel

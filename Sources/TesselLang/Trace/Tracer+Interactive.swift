@@ -77,7 +77,7 @@ extension Tracer {
   func runKernelInteractively(_ fn: FunctionValue, grid: [Int], _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation) throws(TraceError) -> Value {
     guard let hooks = interactive else { throw TraceError.unsupported("calling a kernel inside a kernel", at: loc) }
     try hooks.flush()
-    let inner = Tracer(kernelName: fn.name, file: file, target: target, globals: globals, grid: grid)
+    let inner = Tracer(kernelName: fn.name, file: file, target: target, globals: globals, grid: grid, limits: limits, deadline: deadline)
     var data: [[Float]] = []
     var sources: [TensorRef] = []
     func convert(_ v: Value, _ name: String) throws(TraceError) -> Value {

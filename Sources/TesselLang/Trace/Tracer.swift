@@ -1,3 +1,4 @@
+import Dispatch
 import TesselIR
 
 /// Control flow out of a statement list.
@@ -30,7 +31,9 @@ final class Tracer {
   var tempCounter = 0
   /// Steps of unrolled loops and other work, to bound runaway kernels.
   var steps = 0
-  let maxSteps = 5_000_000
+  /// The bounds of this trace, and when it must stop (`DispatchTime` nanoseconds).
+  var limits: TraceLimits
+  var deadline: UInt64
   /// The SPMD grid.
   let grid: [Int]
   /// Where the last `return` statement executed is (kernel return values are checked there).
@@ -41,12 +44,23 @@ final class Tracer {
   /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
   var interactive: InteractiveHooks?
 
-  init(kernelName: String, file: String, target: Target, globals: Scope, grid: [Int]) {
+  init(
+    kernelName: String, file: String, target: Target, globals: Scope, grid: [Int],
+    limits: TraceLimits = TraceLimits(), deadline: UInt64? = nil
+  ) {
     builder = KernelBuilder(name: kernelName)
     self.target = target
     self.file = file
     self.globals = globals
     self.grid = grid
+    self.limits = limits
+    self.deadline = deadline ?? limits.deadline
+  }
+
+  /// Starts a fresh budget of steps and time (the REPL does, for every input).
+  func restartBudget() {
+    steps = 0
+    deadline = limits.deadline
   }
 
   // MARK: - Statements
@@ -62,8 +76,13 @@ final class Tracer {
 
   func exec(_ s: Stmt, _ scope: Scope) throws(TraceError) -> Flow {
     steps += 1
-    if steps > maxSteps {
-      throw TraceError(.kernel(KernelError(.resourceLimit(what: "trace steps", limit: maxSteps))), at: s.location)
+    if steps > limits.maxSteps {
+      throw TraceError(.kernel(KernelError(.resourceLimit(what: "trace steps", limit: limits.maxSteps))), at: s.location)
+    }
+    if steps & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+      throw TraceError(
+        .kernel(KernelError(.resourceLimit(what: "trace wall time of \(limits.maxSeconds) seconds", limit: Int(limits.maxSeconds)))),
+        at: s.location)
     }
     switch s.kind {
     case .expression(let e):
