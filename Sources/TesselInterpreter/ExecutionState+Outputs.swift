@@ -125,6 +125,14 @@ extension ExecutionState {
       out.update(repeating: .nan, count: n)
       return n
     }
+    // Poison reaches an output only through a read of never-written memory, which is warned
+    // about; then (or when those reads are not checked) written copies of it become plain NaN.
+    if !warnings.isEmpty || !interpreter.options.checkUninitializedReads {
+      let bits = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt32.self)
+      concurrentChunks(n, parts: parts) { r in
+        for i in r where bits[i] == Poison.bits { bits[i] = Float.nan.bitPattern }
+      }
+    }
     var missing = 0
     for w in 0..<written.wordCount where written.words[w] != ~0 {
       for i in (w * 64)..<Swift.min(n, w * 64 + 64) where !written.isSet(i) {

@@ -148,6 +148,33 @@ struct InPlaceRunTests {
     }
   }
 
+  @Test("copies of never-written memory reach an output as plain NaN, not the poison pattern")
+  func poisonCopiedToOutput() throws {
+    let source = """
+      from neuronxcc import nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def leak(a):
+          out = nl.ndarray((8, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+          i_p, i_f = nl.mgrid[0:8, 0:4]
+          t = nl.ndarray((8, 4), dtype=a.dtype, buffer=nl.sbuf)
+          t[i_p, i_f] = nl.load(a[i_p, i_f], mask=(i_p < 3))
+          nl.store(out[i_p, i_f], value=t)
+          return out
+      """
+    let a = randomArray(count: 32, seed: 51)
+    let r = try runInPlace(try Interpreter(kernel: try traced(source, [[8, 4]])), [a])
+    for i in 0..<32 {
+      if i < 12 {
+        #expect(r.outputs[0][i] == a[i])
+      } else {
+        #expect(r.outputs[0][i].bitPattern == Float.nan.bitPattern, "element \(i): \(String(r.outputs[0][i].bitPattern, radix: 16))")
+      }
+    }
+    #expect(r.report.warnings.contains { $0.message.contains("never written") })
+  }
+
   @Test("a kernel's writes to an fp32 parameter land in the caller's buffer")
   func parameterWritten() throws {
     let shape = [7, 33], n = 7 * 33
