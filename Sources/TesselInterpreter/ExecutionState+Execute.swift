@@ -131,15 +131,28 @@ extension ExecutionState {
           let sc = scaleLane >= 0 ? mem[off[scaleLane]] : scaleImm
           let bv = biasLane >= 0 ? mem[off[biasLane]] : 0
           let ss = inner[1]
-          for j in lo..<hi { tmp[j] = sp[j &* ss] * sc + bv }
-          f.apply(UnsafeMutableBufferPointer(start: tmp + lo, count: hi - lo))
-          if rop != nil {
-            scratch3[idx[0]] += reduceRow(.add, tmp + lo, 1, hi - lo)
-          }
-          dtype.quantize(UnsafeMutableBufferPointer(start: tmp + lo, count: hi - lo))
           let dp = mem + off[0]
           let sd = inner[0]
-          for j in lo..<hi { dp[j &* sd] = tmp[j] }
+          // A contiguous destination row is the work buffer itself (the source row is read
+          // before it is overwritten, element by element, even when they are the same row).
+          let row = sd == 1 ? dp : tmp
+          // `x · 1` is `x` (−0 and NaN payloads included), so without a bias the unit scale is
+          // a copy; a bias is always added, zero included (−0 + 0 = +0, as IEEE addition gives).
+          if biasLane < 0 {
+            if sc != 1 {
+              for j in lo..<hi { row[j] = sp[j &* ss] * sc }
+            } else if !(ss == 1 && row == sp) {
+              for j in lo..<hi { row[j] = sp[j &* ss] }
+            }
+          } else {
+            for j in lo..<hi { row[j] = sp[j &* ss] * sc + bv }
+          }
+          f.apply(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
+          if rop != nil {
+            scratch3[idx[0]] += reduceRow(.add, row + lo, 1, hi - lo)
+          }
+          dtype.quantize(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
+          if sd != 1 { for j in lo..<hi { dp[j &* sd] = tmp[j] } }
         }
       }
       if let rv = reduceView, let rd = ci.instruction.operation.destinations.last {

@@ -131,6 +131,37 @@ struct ElementwiseTests {
     }
   }
 
+  @Test("activation without bias at unit scale: in place and not, x·1 = x (so 1/−0 = −∞), a zero bias is added (+∞)")
+  func activationUnitScale() throws {
+    for shape in [[1, 3], [7, 33], [128, 64]] {
+      let p = shape[0], fr = shape[1]
+      for inPlace in [false, true] {
+        var k = TileKernel()
+        let a = k.input("a", shape), zero = k.input("zero", [p, 1])
+        let ta = k.tile("ta", shape), tz = k.tile("tz", [p, 1]), tc = k.tile("tc", shape), td = k.tile("td", shape)
+        let out = k.output("out", shape), biased = k.output("biased", shape)
+        k.load(ta, a)
+        k.load(tz, zero)
+        k.b.emit(.activation(dst: k.whole(td), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: k.whole(tz),
+                             reduceOp: nil, reduceDst: nil))
+        let dst = inPlace ? ta : tc
+        k.b.emit(.activation(dst: k.whole(dst), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: nil,
+                             reduceOp: nil, reduceDst: nil))
+        k.store(out, dst)
+        k.store(biased, td)
+        var rng = Seeded(17)
+        var av = rng.array(p * fr, -2, 2)
+        av[0] = -0.0
+        let r = try k.run([out, biased], [av, Array(repeating: 0, count: p)])
+        for i in 0..<(p * fr) {
+          #expect(r.outputs[0][i] == 1 / av[i], "in place \(inPlace), element \(i)")
+          #expect(r.outputs[1][i] == 1 / (av[i] + 0), "biased, element \(i)")
+        }
+        #expect(r.outputs[0][0] == -.infinity && r.outputs[1][0] == .infinity)
+      }
+    }
+  }
+
   @Test("memset, reciprocal, tensor_copy with dtype conversion")
   func simpleOps() throws {
     for shape in sweptShapes {
