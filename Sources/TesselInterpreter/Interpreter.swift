@@ -21,6 +21,12 @@ public struct RunOptions: Sendable {
   /// Whether ``RunResult/parameters`` is filled (a copy of every parameter); benchmarks that
   /// only need the returned tensors turn it off.
   public var collectParameters: Bool = true
+  /// Whether to follow values computed from never-written memory, element by element, to the
+  /// read that produced them, and report which output elements derive from which read
+  /// (``RunReport/uninitializedOrigins``). A diagnostic mode: it keeps a shadow word per element,
+  /// runs serially (``parallel`` is ignored) and is several times slower. ``Interpreter/runPreset(_:)``
+  /// does not track.
+  public var trackUninitializedOrigins: Bool = false
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
   /// The most wall-clock seconds one run may take before it stops with an error.
@@ -120,7 +126,8 @@ public struct Interpreter: Sendable {
 
   /// How many workers a run uses.
   var workerCount: Int {
-    options.parallel ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
+    options.parallel && !options.trackUninitializedOrigins
+      ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
   }
 
   /// Runs the kernel on parameter values given in signature order.
@@ -164,20 +171,27 @@ public struct Interpreter: Sendable {
         if t.dtype != .float32 { t.dtype.quantize(buffer) }
       }
     }
+    if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
     try state.runAllInstances()
     var report = state.report()
+    report.readsNeverWrittenMemory = !state.warnings.isEmpty
     report.sbufHighWaterBytes = allocation.sbufHighWater
     report.psumHighWaterBytes = allocation.psumHighWater
     report.sbufCapacityBytes = options.target.sbufBytesPerPartition
     report.psumCapacityBytes = options.target.psumBytesPerPartition
     var outputs: [[Float]] = []
     for o in kernel.outputs {
-      let (values, n) = state.unpoisonedValues(of: o)
+      let (values, poisoned) = state.unpoisonedValues(of: o)
+      // With tracking, the shadow knows exactly which elements were never written; poison also
+      // marks elements written with values copied from never-written memory.
+      let n = state.originTracker?.unwrittenCount(of: o.index) ?? poisoned
       if n > 0 {
+        report.readsNeverWrittenMemory = true
         report.warnings.append(Diagnostic(.warning, "output `\(kernel[o].name)` has \(n) of \(values.count) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil))
       }
       outputs.append(values)
     }
+    if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
     let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
     return RunResult(outputs: outputs, parameters: params, report: report)
   }
