@@ -45,9 +45,13 @@ public struct RunReport: Sendable, Codable {
 }
 
 extension RunReport {
-  /// Records origin entries, each as a warning too.
+  /// Records the origins a tracked run found, each as a warning too; when the run read
+  /// never-written memory but no output derives from it, a note says so.
   mutating func addOrigins(_ origins: [UninitializedOrigin]) {
     uninitializedOrigins += origins
     warnings += origins.map(\.diagnostic)
+    if origins.isEmpty && readsNeverWrittenMemory {
+      warnings.append(Diagnostic(.note, "no output element derives from a read of never-written memory (origin tracking)"))
+    }
   }
 }
