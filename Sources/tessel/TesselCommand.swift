@@ -197,7 +197,7 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Trace and verify an NKI kernel without running it.")
   @OptionGroup var options: KernelOptions
-  @Flag(help: "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data.")
+  @Flag(help: "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does).")
   var origins = false
   func run() {
     let prepared = options.prepare(requireData: false)
