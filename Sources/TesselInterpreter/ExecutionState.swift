@@ -48,6 +48,8 @@ final class ExecutionState {
   var scratch3: [Float] = []
   /// Workers 1... of parallel loops, created on first use.
   var workers: [ExecutionState] = []
+  /// The shadow memory of a run with ``RunOptions/trackUninitializedOrigins`` (serial runs only).
+  var originTracker: OriginTracker?
 
   /// A summary of a PSUM tensor's accumulation flags.
   enum AccumulationState: UInt8 {
@@ -278,6 +280,7 @@ final class ExecutionState {
         executions[pc] += 1
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
         if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }
+        if let tracker = originTracker { tracker.willExecute(ci, pc: pc, state: self) }
         try execute(ci)
         let d = ci.facts.destination
         if d >= 0 {

@@ -21,6 +21,12 @@ public struct RunOptions: Sendable {
   /// Whether ``RunResult/parameters`` is filled (a copy of every parameter); benchmarks that
   /// only need the returned tensors turn it off.
   public var collectParameters: Bool = true
+  /// Whether to follow values computed from never-written memory, element by element, to the
+  /// read that produced them, and report which output elements derive from which read
+  /// (``RunReport/uninitializedOrigins``). A diagnostic mode: it keeps a shadow word per element,
+  /// runs serially (``parallel`` is ignored) and is several times slower. ``Interpreter/runPreset(_:)``
+  /// does not track.
+  public var trackUninitializedOrigins: Bool = false
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
   /// The most wall-clock seconds one run may take before it stops with an error.
@@ -143,7 +149,8 @@ public struct Interpreter: Sendable {
 
   /// How many workers a run uses.
   var workerCount: Int {
-    options.parallel ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
+    options.parallel && !options.trackUninitializedOrigins
+      ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
   }
 
   /// Runs the kernel on parameter values given in signature order.
@@ -187,19 +194,17 @@ public struct Interpreter: Sendable {
         if t.dtype != .float32 { t.dtype.quantize(buffer) }
       }
     }
+    if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
     try state.runAllInstances()
     var report = finishedReport(state)
     var outputs: [[Float]] = []
     for o in kernel.outputs {
-      let n = kernel[o].elementCount
-      var unwritten = 0
-      let values = [Float](unsafeUninitializedCapacity: n) { buffer, count in
-        unwritten = state.finishOutput(o, into: buffer)
-        count = n
-      }
-      if unwritten > 0 { report.warnings.append(unwrittenOutputWarning(o, count: unwritten, of: n)) }
-      outputs.append(values)
+      outputs.append([Float](unsafeUninitializedCapacity: kernel[o].elementCount) { buffer, count in
+        finishOutput(o, state, into: buffer, report: &report)
+        count = buffer.count
+      })
     }
+    if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
     let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
     return RunResult(outputs: outputs, parameters: params, report: report)
   }
@@ -237,12 +242,17 @@ public struct Interpreter: Sendable {
       guard buffer.count == kernel[t].elementCount else {
         throw KernelError(.argumentMismatch(parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))", actual: "\(buffer.count) elements"))
       }
-      if bindSlots[t.index] >= 0, let base = buffer.baseAddress { lent.append((t.index, base)) }
+      // The origin shadow mirrors the arena, so a tracked run copies instead of lending.
+      if bindSlots[t.index] >= 0 && !options.trackUninitializedOrigins, let base = buffer.baseAddress {
+        lent.append((t.index, base))
+      }
     }
     let state = ExecutionState(interpreter: self, lent: lent)
+    if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
     defer { state.release() }
     let arena = state.arena
-    let copied = kernel.parameters.indices.filter { bindSlots[kernel.parameters[$0].tensor.index] < 0 }
+    let isLent = Set(lent.map(\.tensor))
+    let copied = kernel.parameters.indices.filter { !isLent.contains(kernel.parameters[$0].tensor.index) }
     func copyIn(_ i: Int) {
       let t = kernel.parameters[i].tensor
       let region = UnsafeMutableBufferPointer(start: arena + tensorOffsets[t.index], count: kernel[t].elementCount)
@@ -256,10 +266,8 @@ public struct Interpreter: Sendable {
     }
     try state.runAllInstances()
     var report = finishedReport(state)
-    for (o, buffer) in zip(kernel.outputs, outputs) {
-      let n = state.finishOutput(o, into: buffer)
-      if n > 0 { report.warnings.append(unwrittenOutputWarning(o, count: n, of: buffer.count)) }
-    }
+    for (o, buffer) in zip(kernel.outputs, outputs) { finishOutput(o, state, into: buffer, report: &report) }
+    if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
     for i in copied where isWritten[kernel.parameters[i].tensor.index] {
       let t = kernel.parameters[i].tensor
       if let dst = parameters[i].baseAddress { dst.update(from: arena + tensorOffsets[t.index], count: parameters[i].count) }
@@ -270,6 +278,7 @@ public struct Interpreter: Sendable {
   /// The report of a finished run, with the allocation's high-water marks.
   func finishedReport(_ state: ExecutionState) -> RunReport {
     var report = state.report()
+    report.readsNeverWrittenMemory = !state.warnings.isEmpty
     report.sbufHighWaterBytes = allocation.sbufHighWater
     report.psumHighWaterBytes = allocation.psumHighWater
     report.sbufCapacityBytes = options.target.sbufBytesPerPartition
@@ -277,9 +286,17 @@ public struct Interpreter: Sendable {
     return report
   }
 
-  /// The warning for an output with elements the kernel never wrote.
-  func unwrittenOutputWarning(_ o: TensorID, count: Int, of total: Int) -> Diagnostic {
-    Diagnostic(.warning, "output `\(kernel[o].name)` has \(count) of \(total) elements that the kernel never wrote", at: kernel[o].location.isKnown ? kernel[o].location : nil)
+  /// Hands one output back into `buffer` (NaN where never written) and warns when elements were
+  /// never written (counted exactly from the origin shadow when tracking).
+  func finishOutput(_ o: TensorID, _ state: ExecutionState, into buffer: UnsafeMutableBufferPointer<Float>, report: inout RunReport) {
+    let unwritten = state.finishOutput(o, into: buffer)
+    let n = state.originTracker?.unwrittenCount(of: o.index) ?? unwritten
+    if n > 0 {
+      report.readsNeverWrittenMemory = true
+      report.warnings.append(Diagnostic(
+        .warning, "output `\(kernel[o].name)` has \(n) of \(buffer.count) elements that the kernel never wrote",
+        at: kernel[o].location.isKnown ? kernel[o].location : nil))
+    }
   }
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in

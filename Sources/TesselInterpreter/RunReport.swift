@@ -29,9 +29,29 @@ public struct RunReport: Sendable, Codable {
   public var psumCapacityBytes: Int = 0
   /// Warnings: reads of never-written memory, outputs never written, and the like.
   public var warnings: [Diagnostic] = []
+  /// Whether an instruction read never-written memory (a warning says which), or an output was
+  /// left partly unwritten: a run with ``RunOptions/trackUninitializedOrigins`` can then say which
+  /// output elements derive from which read.
+  public var readsNeverWrittenMemory: Bool = false
+  /// With ``RunOptions/trackUninitializedOrigins``: for each output (returned tensor or written
+  /// parameter) and each read of never-written memory, the output elements computed from it.
+  /// Each also appears in ``warnings``.
+  public var uninitializedOrigins: [UninitializedOrigin] = []
   /// Total instructions executed.
   public var instructionsExecuted: Int { engines.values.map(\.instructions).reduce(0, +) }
 
   /// Creates an empty report.
   public init() {}
+}
+
+extension RunReport {
+  /// Records the origins a tracked run found, each as a warning too; when the run read
+  /// never-written memory but no output derives from it, a note says so.
+  mutating func addOrigins(_ origins: [UninitializedOrigin]) {
+    uninitializedOrigins += origins
+    warnings += origins.map(\.diagnostic)
+    if origins.isEmpty && readsNeverWrittenMemory {
+      warnings.append(Diagnostic(.note, "no output element derives from a read of never-written memory (origin tracking)"))
+    }
+  }
 }

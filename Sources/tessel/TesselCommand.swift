@@ -100,6 +100,10 @@ struct Run: ParsableCommand {
   @Flag(help: "Also run with every float tensor stored as fp32 and report, per output, the largest difference (precision loss vs. an algorithm bug).")
   var fp32 = false
   @OptionGroup var limits: LimitOptions
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Track which output elements derive from reads of never-written memory, and from which read. By default a run that reads never-written memory runs once more with tracking (serial, slower) to report them; --origins tracks from the first run, --no-origins never does.")
+  var origins: Bool?
 
   func run() throws {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
@@ -132,8 +136,11 @@ struct Run: ParsableCommand {
     let source = prepared.source
     let target = options.invocation().target
     let runs = `repeat`
+    let origins = self.origins
     let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double]) in
-      let interpreter = try Interpreter(kernel: kernel, options: limits.runOptions(target: target))
+      var runOptions = limits.runOptions(target: target)
+      runOptions.trackUninitializedOrigins = origins == true
+      let interpreter = try Interpreter(kernel: kernel, options: runOptions)
       var last: HostRunResult?
       var times: [Double] = []
       for _ in 0..<runs {
@@ -141,7 +148,12 @@ struct Run: ParsableCommand {
         last = try interpreter.run(hostArrays: arrays)
         times.append(Date().timeIntervalSince(s) * 1000)
       }
-      guard let last else { throw KernelError(.malformed("no run")) }
+      guard var last else { throw KernelError(.malformed("no run")) }
+      if origins == nil && last.report.readsNeverWrittenMemory {
+        // The same values, serially, with the shadow that says where the never-written data went.
+        runOptions.trackUninitializedOrigins = true
+        last = try Interpreter(kernel: kernel, options: runOptions).run(hostArrays: arrays)
+      }
       return (last, times)
     }
     let result: HostRunResult
@@ -201,15 +213,38 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Trace and verify an NKI kernel without running it.")
   @OptionGroup var options: KernelOptions
+  @Flag(help: "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does).")
+  var origins = false
   func run() {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
+    var warnings: [Diagnostic] = []
     do {
-      let interpreter = try Interpreter(kernel: k, options: RunOptions(target: options.invocation().target))
+      var runOptions = RunOptions(target: options.invocation().target)
+      runOptions.trackUninitializedOrigins = origins
+      let interpreter = try Interpreter(kernel: k, options: runOptions)
+      if origins {
+        var arrays: [HostArray] = []
+        for (i, d) in prepared.data.enumerated() {
+          let t = k[k.parameters[i].tensor]
+          if let d {
+            arrays.append(d)
+          } else {
+            do { arrays.append(try HostArray(shape: t.shape, dtype: t.dtype, values: [Float](repeating: 0, count: t.elementCount))) } catch {
+              failUsage("cannot make zeros for kernel parameter '\(k.parameters[i].name)': \(error)")
+            }
+          }
+        }
+        warnings = try interpreter.run(hostArrays: arrays).report.warnings
+      }
       print("ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition")
     } catch {
       failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
     }
+    let source = prepared.source
+    let file = options.file
+    let renderer = DiagnosticRenderer { name in name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil }
+    for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
   }
 }
 

@@ -57,10 +57,12 @@ struct TileKernel {
   mutating func load(_ dst: TensorID, _ src: TensorID) { b.emit(.load(dst: whole(dst), src: whole(src))) }
   mutating func store(_ dst: TensorID, _ src: TensorID) { b.emit(.store(dst: whole(dst), src: whole(src))) }
 
-  func run(_ outputs: [TensorID], _ args: [[Float]], target: Target = .trn2) throws -> RunResult {
+  func run(_ outputs: [TensorID], _ args: [[Float]], target: Target = .trn2, trackOrigins: Bool = false) throws -> RunResult {
     var bb = b
     bb.setOutputs(outputs)
     let k = try bb.finish(target: target)
-    return try Interpreter(kernel: k, options: RunOptions(target: target)).run(args)
+    var options = RunOptions(target: target)
+    options.trackUninitializedOrigins = trackOrigins
+    return try Interpreter(kernel: k, options: options).run(args)
   }
 }

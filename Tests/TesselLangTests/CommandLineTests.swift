@@ -137,6 +137,49 @@ struct CommandLineTests {
     #expect(c.out.hasPrefix("ok: softmax_kernel"))
   }
 
+  @Test("run reruns with origin tracking after a never-written read (not with --no-origins); check --origins runs on zeros")
+  func origins() throws {
+    let kernel = """
+      from neuronxcc import nki
+      import neuronxcc.nki.language as nl
+
+
+      @nki.jit
+      def partial_tile(a, b):
+          c = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.shared_hbm)
+          t = nl.ndarray((128, 8), dtype=nl.float32, buffer=nl.sbuf)
+          t[:, 0:4] = nl.load(a[:, 0:4])
+          u = nl.load(b)
+          s = nl.add(t, u)
+          nl.store(c, value=s)
+          return c
+
+      """
+    let path = "\(dir)/partial_tile.py"
+    try kernel.write(toFile: path, atomically: true, encoding: .utf8)
+    let pa = try write("pa.npy", [128, 8], Array(repeating: 1, count: 1024))
+    let origin = """
+      warning: output `c` elements [0:128, 4:8] (512 of 1024) derive from the read of never-written `t` by 'tensor_tensor' at line 11
+        --> \(path):11:9
+         |
+      11 |     s = nl.add(t, u)
+         |         ^
+      note: 'tensor_tensor' read 512 never-written elements of `t` (operand 'data1'), the first `t[0, 4]`
+      note: `c` is declared here
+      """
+    let r = try runTessel(["run", path, pa, pa, "-o", "\(dir)/pc.npy"])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.err.contains("'tensor_tensor' reads 512 of 1024 elements of `t` (operand 'data1') that were never written"))
+    #expect(r.err.contains(origin), "\(r.err)")
+    let quiet = try runTessel(["run", path, pa, pa, "-o", "\(dir)/pc.npy", "--no-origins"])
+    #expect(quiet.status == 0 && quiet.err.contains("that were never written") && !quiet.err.contains("derive from"), "\(quiet.err)")
+    let c = try runTessel(["check", path, "128x8:float32", "128x8:float32", "--origins"])
+    #expect(c.status == 0 && c.out.hasPrefix("ok: partial_tile"), "\(c.err)")
+    #expect(c.err.contains(origin), "\(c.err)")
+    let plain = try runTessel(["check", path, "128x8:float32", "128x8:float32"])
+    #expect(plain.status == 0 && plain.err.isEmpty, "\(plain.err)")
+  }
+
   @Test("--fp32 reports the largest difference against fp32 storage, per output")
   func precisionAB() throws {
     let x: [Float] = (0..<(130 * 40)).map { (i: Int) -> Float in Float((i * 37) % 101) / 17 - 3 }

@@ -173,6 +173,13 @@ struct InPlaceRunTests {
       }
     }
     #expect(r.report.warnings.contains { $0.message.contains("never written") })
+    // With origin tracking the run copies instead of lending (the shadow mirrors the arena):
+    // the same values, and the elements 12..<32 traced to the read of `t` by the store.
+    var options = RunOptions()
+    options.trackUninitializedOrigins = true
+    let tracked = try runInPlace(try Interpreter(kernel: try traced(source, [[8, 4]]), options: options), [a])
+    #expect(tracked.outputs[0].map(\.bitPattern) == r.outputs[0].map(\.bitPattern))
+    #expect(tracked.report.uninitializedOrigins.map(\.elements) == [Array(12..<32)])
   }
 
   @Test("a kernel's writes to an fp32 parameter land in the caller's buffer")

@@ -21,7 +21,7 @@ enum TestArgument {
 /// Traces `kernels/<file>` for the arguments and runs it.
 func runKernelFile(
   _ file: String, kernel: String? = nil, _ args: [TestArgument], keywords: [String: TestArgument] = [:],
-  grid: [Int] = [], target: Target = .trn2
+  grid: [Int] = [], target: Target = .trn2, trackOrigins: Bool = false
 ) throws -> (result: HostRunResult, kernel: Kernel) {
   let nki = try NKIFile.load(path: "\(kernelsDirectory)/\(file)")
   func ka(_ a: TestArgument) -> KernelArgument {
@@ -37,7 +37,9 @@ func runKernelFile(
   for (_, a) in keywords.sorted(by: { $0.key < $1.key }) {
     if case .tensor(let s, let v, let d) = a { data.append(try HostArray(shape: s, dtype: d, values: v)) }
   }
-  let r = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: data)
+  var options = RunOptions(target: target)
+  options.trackUninitializedOrigins = trackOrigins
+  let r = try Interpreter(kernel: traced.kernel, options: options).run(hostArrays: data)
   return (r, traced.kernel)
 }
 
