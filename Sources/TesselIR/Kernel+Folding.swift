@@ -4,10 +4,11 @@ extension Kernel {
   ///
   /// The fold applies when the tile is a local on-chip tensor that exactly two instructions touch
   /// (the producer, writing it, masked or not, and the `tensor_copy` right after, reading all of
-  /// it, unmasked), the destination has the same shape, and rounding is unchanged (the tile's dtype
-  /// equals the destination's, or is fp32, which every engine computes in anyway). Matmuls and
-  /// Tensor-engine transposes fold only into PSUM, loads only into SBUF. Both front ends run it,
-  /// so that they lower the same code to the same IR; a folded matmul overwrites, as the copy did.
+  /// it, unmasked or under the producer's own mask), the destination has the same shape, and
+  /// rounding is unchanged (the tile's dtype equals the destination's, or is fp32, which every
+  /// engine computes in anyway). Matmuls and Tensor-engine transposes fold only into PSUM, loads
+  /// only into SBUF. Both front ends run it, so that they lower the same code to the same IR; a
+  /// folded matmul overwrites, as the copy did.
   public func foldingResultCopies() -> Kernel {
     var touches = Array(repeating: 0, count: tensors.count)
     for inst in instructions {
@@ -20,7 +21,11 @@ extension Kernel {
     var k = self
     var remove = Set<Int>()
     for i in 1..<max(1, instructions.count) {
-      guard case .tensorCopy(let dst, let src) = instructions[i].operation, instructions[i].mask.isEmpty else { continue }
+      // A masked copy folds when it keeps what its producer's mask keeps (`t[...] = nl.op(...,
+      // mask=m)` copies only the elements `m` kept).
+      guard case .tensorCopy(let dst, let src) = instructions[i].operation,
+        instructions[i].mask.isEmpty || instructions[i].mask == instructions[i - 1].mask
+      else { continue }
       let t = src.tensor
       let decl = self[t]
       guard decl.role == .local, decl.space.isOnChip, touches[t.index] == 2, src.isWhole(of: decl.shape),

@@ -449,14 +449,21 @@ final class ExecutionState {
       var total = 0
       // Under a mask, only the elements the instruction keeps are read.
       let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+      // Over the instruction's iteration space, a size-1 operand dimension (a [P, 1] vector
+      // operand of a [P, F] instruction) stays at index 0, as in checkMaskedBounds.
+      var strides = fv.strides
+      if masked {
+        for d in strides.indices where d < s.view.dims.count && s.view.dims[d].count == 1 { strides[d] = 0 }
+      }
       let it = masked
-        ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
+        ? RowIterator(counts: ci.counts, viewStrides: [strides], merge: false)
         : RowIterator(counts: s.view.shape.isEmpty ? [1] : s.view.shape, viewStrides: [fv.strides], merge: true)
       let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
       it.forEachRow(start: start, mask: masked ? ci.mask : [], env: UnsafePointer(env)) { off, _, lo, hi in
         let p = arena + off[0]
         let st = it.innerStrides[0]
-        for j in lo..<hi {
+        // A broadcast inner dimension reads one element per row.
+        for j in lo..<(st == 0 ? Swift.min(hi, lo + 1) : hi) {
           total += 1
           if Poison.isPoison(p[j &* st]) { count += 1 }
         }

@@ -1,128 +1,89 @@
-import Foundation
-import TesselHost
-import TesselIR
-import TesselInterpreter
-import TesselLang
 import Testing
 
-/// A small random program over two input tiles, written both as NKI source and as plain Swift.
-struct RandomElementwiseKernel {
-  enum Step {
-    case binary(String, Int, Int)  // nl function, operand indices
-    case unary(String, Int)
-    case scalar(String, Int, Float)  // nl function with a Python float
-  }
-
-  var rows: Int
-  var cols: Int
-  var steps: [Step] = []
-
-  init(seed: UInt64) {
-    var s = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-    func next(_ n: Int) -> Int {
-      s ^= s << 13; s ^= s >> 7; s ^= s << 17
-      return Int(s % UInt64(n))
-    }
-    rows = [1, 7, 128, 130, 300][next(5)]
-    cols = [1, 5, 64, 513][next(4)]
-    let count = 1 + next(6)
-    for i in 0..<count {
-      let values = 2 + i  // x, y, then each step's result
-      switch next(3) {
-      case 0: steps.append(.binary(["add", "subtract", "multiply", "maximum", "minimum"][next(5)], next(values), next(values)))
-      case 1: steps.append(.unary(["tanh", "abs", "square", "sigmoid", "negative"][next(5)], next(values)))
-      default: steps.append(.scalar(["add", "multiply", "subtract"][next(3)], next(values), Float(next(9)) / 4 - 1))
-      }
-    }
-  }
-
-  /// The NKI source: 128-row tiles over the rows, masked on the ragged last tile.
-  var source: String {
-    var body = ""
-    for (i, step) in steps.enumerated() {
-      let name = "v\(i + 2)"
-      switch step {
-      case .binary(let f, let a, let b): body += "        \(name) = nl.\(f)(v\(a), v\(b), mask=inside)\n"
-      case .unary(let f, let a): body += "        \(name) = nl.\(f)(v\(a), mask=inside)\n"
-      case .scalar(let f, let a, let x): body += "        \(name) = nl.\(f)(v\(a), \(x), mask=inside)\n"
-      }
-    }
-    return """
-      import neuronxcc.nki as nki
-      import neuronxcc.nki.language as nl
-
-      @nki.jit
-      def k(x, y):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          ip = nl.arange(128)[:, None]
-          jf = nl.arange(\(cols))[None, :]
-          for t in nl.affine_range(\((rows + 127) / 128)):
-              inside = (t * 128 + ip < \(rows))
-              v0 = nl.load(x[t * 128 + ip, jf], mask=inside)
-              v1 = nl.load(y[t * 128 + ip, jf], mask=inside)
-      \(body)        nl.store(out[t * 128 + ip, jf], value=v\(steps.count + 1), mask=inside)
-          return out
-
-      """
-  }
-
-  /// The same computation as plain loops.
-  func reference(_ x: [Float], _ y: [Float]) -> [Float] {
-    (0..<x.count).map { e in
-      var v: [Float] = [x[e], y[e]]
-      for step in steps {
-        switch step {
-        case .binary(let f, let a, let b):
-          let p = v[a], q = v[b]
-          switch f {
-          case "add": v.append(p + q)
-          case "subtract": v.append(p - q)
-          case "multiply": v.append(p * q)
-          case "maximum": v.append(Swift.max(p, q))
-          default: v.append(Swift.min(p, q))
-          }
-        case .unary(let f, let a):
-          let p = v[a]
-          switch f {
-          case "tanh": v.append(Foundation.tanh(p))
-          case "abs": v.append(Swift.abs(p))
-          case "square": v.append(p * p)
-          case "sigmoid": v.append(1 / (1 + Foundation.exp(-p)))
-          default: v.append(-p)
-          }
-        case .scalar(let f, let a, let c):
-          let p = v[a]
-          switch f {
-          case "add": v.append(p + c)
-          case "multiply": v.append(p * c)
-          default: v.append(p - c)
-          }
-        }
-      }
-      return v[v.count - 1]
-    }
-  }
-}
-
+/// Generated kernels against independent plain-loop references (issue 7).
+///
+/// Each case is built from its seed alone: a failure prints the family, the seed and the NKI
+/// source, and `RandomRowwiseKernel(seed:)` (or the matmul and loop generators) rebuilds it.
+/// The families:
+/// - rowwise: elementwise chains over two inputs with `nl.sum/max/min/mean(axis=[1],
+///   keepdims=True)` columns broadcast back, random row tiles (ragged, masked) and, without
+///   reductions, nested column tiles;
+/// - matmul: `nisa.nc_matmul` and `nl.matmul` (with and without `transpose_x`) accumulated over
+///   K tiles into a PSUM accumulator, K tiles of 1–128 rows, nested M and N tile loops;
+/// - loops: running values carried by `nl.sequential_range` inside `nl.affine_range`.
+/// All three sweep float32 and bfloat16 inputs.
 @Suite("Random valid kernels against plain loops")
 struct RandomKernelTests {
-  @Test("elementwise programs over ragged tiles", arguments: 0..<40)
-  func randomProgram(seed: Int) throws {
-    let k = RandomElementwiseKernel(seed: UInt64(seed + 1))
-    let n = k.rows * k.cols
-    let x = (0..<n).map { Float(($0 &* 37 &+ seed) % 97) / 24 - 2 }
-    let y = (0..<n).map { Float(($0 &* 53 &+ 3 * seed) % 89) / 22 - 2 }
-    let traced = try NKIFile(source: k.source, file: "random\(seed).py").trace(
-      arguments: [.tensor(shape: [k.rows, k.cols], dtype: .float32), .tensor(shape: [k.rows, k.cols], dtype: .float32)])
-    let r = try Interpreter(kernel: traced.kernel).run(hostArrays: [
-      HostArray(shape: [k.rows, k.cols], dtype: .float32, values: x),
-      HostArray(shape: [k.rows, k.cols], dtype: .float32, values: y),
-    ])
-    let got = r.outputs[0].floatValues()
-    let expected = k.reference(x, y)
-    var bad = 0
-    for i in 0..<n where !(abs(got[i] - expected[i]) <= 1e-5 * Swift.max(1, abs(expected[i]))) { bad += 1 }
-    #expect(bad == 0, "seed \(seed): \(bad) of \(n) elements differ\n\(k.source)")
-    #expect(r.report.warnings.isEmpty, "\(r.report.warnings.map(\.message))")
+  @Test("elementwise and reduction programs over ragged tiles", arguments: 0..<150)
+  func rowwise(seed: Int) throws {
+    let k = RandomRowwiseKernel(seed: UInt64(seed))
+    expectMatchesReference(try k.generated(seed: UInt64(seed)))
+  }
+
+  @Test("matmuls accumulated over K tiles in PSUM", arguments: 0..<80)
+  func matmul(seed: Int) throws {
+    let k = RandomMatmulKernel(seed: UInt64(seed))
+    expectMatchesReference(try k.generated(seed: UInt64(seed)))
+  }
+
+  @Test("sequential accumulation nested in affine loops", arguments: 0..<80)
+  func loops(seed: Int) throws {
+    let k = RandomLoopKernel(seed: UInt64(seed))
+    expectMatchesReference(try k.generated(seed: UInt64(seed)))
+  }
+
+  /// The comparison must be able to fail: each generator's mutant (a flipped op, a skipped K
+  /// tile, a running value that is not carried) runs against the unmutated reference, and nearly
+  /// every mutant must be caught. A few are equivalent by chance (max and min of one element,
+  /// `maximum(a, a)`), hence a rate rather than every one.
+  @Test("mutated kernels are caught")
+  func mutants() throws {
+    var cases: [(GeneratedKernel, GeneratedKernel)] = []
+    for seed in UInt64(0)..<15 {
+      let r = RandomRowwiseKernel(seed: seed)
+      if r.hasMutant { cases.append((try r.generated(seed: seed), try r.generated(seed: seed, mutant: true))) }
+      let m = RandomMatmulKernel(seed: seed)
+      if m.kTiles > 1 || m.epilogue == .scale || m.epilogue == .shift {
+        cases.append((try m.generated(seed: seed), try m.generated(seed: seed, mutant: true)))
+      }
+      let l = RandomLoopKernel(seed: seed)
+      if l.rowTiles > 1 && l.shape == .acrossRows || l.colTiles > 1 && l.shape == .acrossColumns {
+        cases.append((try l.generated(seed: seed), try l.generated(seed: seed, mutant: true)))
+      }
+    }
+    var caught = 0
+    var missed: [String] = []
+    for (real, mutant) in cases.prefix(30) {
+      #expect(real.source != mutant.source, "\(real.name): the mutant is the same source")
+      if differences(mutant).isEmpty { missed.append(mutant.name) } else { caught += 1 }
+    }
+    let total = Swift.min(cases.count, 30)
+    #expect(total >= 25, "only \(total) mutants")
+    #expect(caught * 10 >= total * 9, "caught \(caught) of \(total) mutants; missed: \(missed)")
+  }
+
+  /// The seeds the tests run reach every variant of every generator, so an edit that loses one
+  /// (a form, an epilogue, a dtype, a reduction, column tiling, a ragged shape) is noticed.
+  @Test("the generated cases cover every variant")
+  func coverage() {
+    let rowwise = (0..<150).map { RandomRowwiseKernel(seed: UInt64($0)) }
+    let sources = rowwise.map { $0.source() }
+    for call in ["nl.sum(", "nl.max(", "nl.min(", "nl.mean(", "nl.subtract(", "nl.maximum(", "nl.tanh(", "nl.exp(", "dtype=nl.bfloat16", "nl.affine_range"] {
+      #expect(sources.contains { $0.contains(call) }, "no rowwise case uses \(call)")
+    }
+    #expect(rowwise.contains { $0.tileCols != $0.cols && $0.cols % $0.tileCols != 0 }, "no ragged column tiling")
+    #expect(rowwise.contains { $0.rows % $0.tileRows != 0 && $0.dtype == .bfloat16 }, "no ragged bf16 row tiling")
+    let matmuls = (0..<80).map { RandomMatmulKernel(seed: UInt64($0)) }
+    for f in RandomMatmulKernel.Form.allCases { #expect(matmuls.contains { $0.form == f }, "no \(f) matmul") }
+    for e in RandomMatmulKernel.Epilogue.allCases { #expect(matmuls.contains { $0.epilogue == e }, "no \(e) epilogue") }
+    for k in [1, 7] { #expect(matmuls.contains { $0.K == k }, "no matmul with K = \(k)") }
+    #expect(matmuls.contains { $0.kTiles == 3 && $0.mTiles * $0.nTiles > 1 }, "no nested matmul with 3 K tiles")
+    #expect(matmuls.contains { $0.dtype == .bfloat16 && $0.sequentialK }, "no bf16 matmul in a sequential K loop")
+    let loops = (0..<80).map { RandomLoopKernel(seed: UInt64($0)) }
+    for shape in [RandomLoopKernel.Shape.acrossColumns, .acrossRows] {
+      for combine in ["add", "maximum"] {
+        #expect(loops.contains { $0.shape == shape && $0.combine == combine && $0.rowTiles > 1 && $0.colTiles > 1 }, "no \(shape) \(combine) loop nest")
+      }
+    }
   }
 }

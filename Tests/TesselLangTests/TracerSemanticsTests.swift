@@ -184,3 +184,62 @@ struct TracePythonTests {
     #expect(k.tensors.contains { $0.name == "out" && $0.shape == [2, 20] })
   }
 }
+
+/// Bugs the random kernel generator (RandomKernelTests) found, each reduced to a small kernel.
+@Suite("Random kernel regressions")
+struct RandomKernelRegressionTests {
+  /// `acc[...] = nl.add(acc, v, mask=m)` reads its own destination, so its result is not folded
+  /// into `acc`; the copy that remains must keep only what the mask kept. It used to copy the
+  /// whole temporary, spreading never-written (poison) elements into `acc`.
+  @Test("t[...] = nl.op(t, ..., mask=m) leaves the elements m drops unchanged", arguments: [DType.float32, .bfloat16])
+  func maskedInPlaceAssignment(accumulator: DType) throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((8, 3), dtype=nl.float32, buffer=nl.shared_hbm)
+          ip = nl.arange(8)[:, None]
+          jf = nl.arange(3)[None, :]
+          acc = nl.full((8, 3), 5.0, dtype=nl.\(accumulator.nkiName), buffer=nl.sbuf)
+          for t in nl.sequential_range(2):
+              inside = t * 8 + ip < 5 + 8 * t
+              v = nl.load(x[t * 5 + ip, jf], mask=inside)
+              acc[...] = nl.add(acc, v, dtype=nl.float32, mask=inside)
+          nl.store(out, value=acc)
+          return out
+      """
+    let x = (0..<30).map { Float($0) }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [10, 3], dtype: .float32, values: x)])
+    // Each iteration adds five rows into partitions 0-4; partitions 5-7 keep the 5.0 fill.
+    var expected: [Float] = []
+    for p in 0..<8 {
+      for j in 0..<3 {
+        expected.append(p < 5 ? 5 + x[p * 3 + j] + x[(p + 5) * 3 + j] : 5)
+      }
+    }
+    #expect(r.outputs[0].floatValues() == expected)
+    #expect(r.report.warnings.isEmpty, "\(r.report.warnings.map(\.message))")
+  }
+
+  /// A `[P, 1]` operand of a masked `[P, F]` tensor_scalar is read once per partition; the
+  /// never-written check used to walk it with the instruction's free extent, past its end.
+  @Test("a masked op with a [P, 1] operand does not report reads of never-written elements")
+  func maskedColumnOperandPoisonCheck() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          ip = nl.arange(128)[:, None]
+          jf = nl.arange(130)[None, :]
+          inside = ip < 1
+          v = nl.load(x[ip, jf], mask=inside)
+          m = nl.max(v, axis=[1], keepdims=True, mask=inside)
+          w = nl.add(m, v, mask=inside)
+          nl.store(out[ip, jf], value=w, mask=inside)
+          return out
+      """
+    let x = (0..<130).map { Float($0 % 7) }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [1, 130], dtype: .float32, values: x)])
+    #expect(r.outputs[0].floatValues() == x.map { $0 + 6 })
+    #expect(r.report.warnings.isEmpty, "\(r.report.warnings.map(\.message))")
+  }
+}

@@ -190,6 +190,17 @@ extension Tracer {
 
   // MARK: - Assignment into tiles
 
+  /// The mask of the masked instruction that just produced all of `src`, when `dst[...] = src`
+  /// copies it element for element: `t[...] = nl.op(..., mask=m)` writes only the elements `m`
+  /// keeps (NKI), so the copy keeps the same ones rather than spreading the result's
+  /// never-written elements into `t`. Empty otherwise.
+  func producerMask(of src: TensorRef, copiedTo dst: TensorRef) -> [AffineCondition] {
+    guard let index = freshDefinitions[src.id], src.view.shape == dst.view.shape else { return [] }
+    let producer = builder.instruction(at: index)
+    guard producer.operation.iteratesOverDestination, producer.operation.destination == src.view else { return [] }
+    return producer.mask
+  }
+
   /// `dst[...] = value` and `dst[...] op= value`.
   func storeInto(_ dst: TensorRef, _ value: Value, at loc: SourceLocation, accumulate: BinaryOperator?) throws(TraceError) {
     let dd = decl(dst)
@@ -228,7 +239,7 @@ extension Tracer {
       } else if sd.space.isHBM {
         emit(.load(dst: dst.view, src: v), at: loc)
       } else {
-        emit(.tensorCopy(dst: dst.view, src: v), at: loc)
+        emit(.tensorCopy(dst: dst.view, src: v), mask: producerMask(of: src, copiedTo: dst), at: loc)
       }
     case .int, .float, .bool:
       if dd.space.isHBM {
