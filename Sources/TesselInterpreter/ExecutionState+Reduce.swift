@@ -7,9 +7,12 @@ extension ExecutionState {
     _ ci: CompiledInstruction, dst: View, src: View, op: ALUOp, axes: [Int], negate: Bool
   ) throws(KernelError) {
     let k = interpreter.kernel
-    if src.shape.count == 2, axes == [1], ci.mask.isEmpty, dst.elementCount == src.shape[0] {
-      // Rows reduced in place (the same order and accumulators as the general path).
+    if src.shape.count == 2, axes == [1], ci.rows.counts.count == 2, dst.elementCount == src.shape[0] {
+      // Rows reduced in place (the same order and accumulators as the general path). Under a
+      // mask each row reduces the columns the mask keeps, found from its affine bounds, which
+      // are the elements the general path picks one by one, in the same order.
       let envp = UnsafePointer(env)
+      let masked = !ci.mask.isEmpty && !ci.maskKeepsAll(envp)
       let sv = ci.views[1], dv = ci.views[0]
       let sBase = sv.offset(envp), dBase = dv.offset(envp)
       let P = src.shape[0], F = src.shape[1]
@@ -20,15 +23,22 @@ extension ExecutionState {
         let dtype = k[dst.tensor].dtype
         if s1 != 1 && scratch.count < F { scratch = Array(repeating: 0, count: F) }
         for p in 0..<P {
-          let row = arena + sBase + p * s0
+          var lo = 0, hi = F
+          if masked {
+            var outer = SIMD8<Int>(repeating: 0)
+            outer[0] = p
+            (lo, hi) = ci.rows.maskRange(ci.mask, outer: outer, env: envp, n: F)
+            hi = Swift.max(lo, hi)
+          }
+          let row = arena + sBase + p * s0 + lo * s1
           var r: Float
           if s1 == 1 {
-            r = reduceRow(op, row, 1, F)
+            r = reduceRow(op, row, 1, hi - lo)
           } else {
             r = scratch.withUnsafeMutableBufferPointer { b -> Float in
-              let bp = b.baseAddress!
-              for j in 0..<F { bp[j] = row[j &* s1] }
-              return reduceRow(op, bp, 1, F)
+              guard let bp = b.baseAddress else { return reduceRow(op, row, 1, 0) }
+              for j in 0..<(hi - lo) { bp[j] = row[j &* s1] }
+              return reduceRow(op, bp, 1, hi - lo)
             }
           }
           if negate { r = -r }

@@ -203,4 +203,39 @@ struct InPlaceRunTests {
     #expect(throws: KernelError.self) { try interpreter.run(parameters: [small, small], outputs: [small]) }
     #expect(throws: KernelError.self) { try interpreter.run(parameters: [small, small], outputs: []) }
   }
+
+  @Test("a masked row reduction keeps exactly the columns its mask keeps, per row (triangular mask)", arguments: [(7, 5), (130, 33), (128, 1)])
+  func maskedRowReduction(shape: (Int, Int)) throws {
+    let (p, f) = shape
+    let source = """
+      from neuronxcc import nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def tri(x):
+          P, F = x.shape
+          s_out = nl.ndarray((P, 1), dtype=x.dtype, buffer=nl.shared_hbm)
+          m_out = nl.ndarray((P, 1), dtype=x.dtype, buffer=nl.shared_hbm)
+          i_p = nl.arange(128)[:, None]
+          i_f = nl.arange(F)[None, :]
+          i_o = nl.arange(1)[None, :]
+          for r in nl.affine_range((P + 127) // 128):
+              rows = r * 128 + i_p
+              t = nl.load(x[rows, i_f], mask=(rows < P))
+              s = nl.sum(t, axis=[1], keepdims=True, mask=(rows < P) & (i_f <= rows))
+              m = nl.max(t, axis=[1], keepdims=True, mask=(rows < P) & (i_f <= rows))
+              nl.store(s_out[rows, i_o], value=s, mask=(rows < P))
+              nl.store(m_out[rows, i_o], value=m, mask=(rows < P))
+          return s_out, m_out
+      """
+    let x = randomArray(count: p * f, in: -1...1, seed: 61)
+    let r = try Interpreter(kernel: try traced(source, [[p, f]])).run([x])
+    for row in 0..<p {
+      let kept = (0..<Swift.min(f, row + 1)).map { x[row * f + $0] }
+      let sum = kept.reduce(0, +), top = kept.max() ?? -.infinity
+      #expect(abs(r.outputs[0][row] - sum) <= 1e-5 * Swift.max(1, abs(sum)), "sum of row \(row)")
+      #expect(r.outputs[1][row] == top, "max of row \(row)")
+    }
+    #expect(r.report.warnings.isEmpty)
+  }
 }
