@@ -68,8 +68,9 @@ public struct BenchmarkSuite: Sendable {
     public var peakRSSMiB: Double
     /// The memory bound: 2 × HBM bytes + SBUF + PSUM + 64 MiB, in MiB.
     public var memoryBoundMiB: Double
-    /// Largest absolute difference between the kernel's result and the baseline's.
-    public var maxAbsError: Double?
+    /// The largest difference between the kernel's result and the baseline's, relative to the
+    /// baseline's largest magnitude when that exceeds 1: max |k − b| / max(1, max |b|).
+    public var maxError: Double?
     /// Repetitions measured.
     public var runs: Int
   }
@@ -261,8 +262,12 @@ public struct BenchmarkSuite: Sendable {
     let got = outputs.first.map { Array($0) } ?? (k.outputs.isEmpty ? params.last.map { Array($0) } ?? [] : [])
     if c.baseline != nil && got.count == out.count {
       var m = 0.0
-      for i in got.indices { m = Swift.max(m, Double(abs(got[i] - out[i]))) }
-      err = m
+      var scale = 1.0
+      for i in got.indices {
+        m = Swift.max(m, Double(abs(got[i] - out[i])))
+        scale = Swift.max(scale, Double(abs(out[i])))
+      }
+      err = m / scale
     }
     var numpyMs: Double?
     if numpy, let expr = c.numpy { numpyMs = BenchmarkSuite.timeNumpy(expr, shape: c.inputs[0], runs: runs) }
@@ -274,7 +279,7 @@ public struct BenchmarkSuite: Sendable {
     return Result(
       name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs, numpyMs: numpyMs,
       baseline: c.baseline == nil ? "-" : c.baselineName, gflops: c.flops.map { $0 / (runMs / 1000) / 1e9 }, gbps: gbps,
-      instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxAbsError: err,
+      instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxError: err,
       runs: runs)
   }
 
@@ -291,7 +296,7 @@ public struct BenchmarkSuite: Sendable {
       rows.append([
         r.name, f(r.traceMs, 1), f(r.runMs), f(r.serialMs), r.baselineMs.map { f($0) + " (\(r.baseline))" } ?? "-",
         f(r.ratio), f(r.numpyMs), f(r.gflops, 1), f(r.gbps, 1), f(r.instructionsPerSecond / 1e6, 2), f(r.peakRSSMiB, 0),
-        f(r.memoryBoundMiB, 0), r.maxAbsError.map { String(format: "%.1e", $0) } ?? "-",
+        f(r.memoryBoundMiB, 0), r.maxError.map { String(format: "%.1e", $0) } ?? "-",
       ])
     }
     let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
