@@ -182,10 +182,13 @@ final class ExecutionState {
 
   /// Runs every SPMD program instance, on several workers when the options allow.
   func runAllInstances() throws(KernelError) {
-    // One BLAS thread per worker when workers share the cores (set once per run: changing
-    // OpenBLAS's thread count wakes its threads, which then spin for a while).
-    let blasThreads = interpreter.hasMatmul && interpreter.workerCount > 1
-      && (interpreter.kernel.instanceCount > 1 || !interpreter.parallelLoops.isEmpty) ? HostBLAS.threads : 1
+    // One BLAS thread per worker when workers share the cores, and one in a serial run (which
+    // is a run on one core: `RunOptions.parallel` off). Set once per run: changing OpenBLAS's
+    // thread count wakes its threads, which then spin for a while.
+    let serial = interpreter.workerCount == 1
+    let shared = interpreter.workerCount > 1
+      && (interpreter.kernel.instanceCount > 1 || !interpreter.parallelLoops.isEmpty)
+    let blasThreads = interpreter.hasMatmul && (serial || shared) ? HostBLAS.threads : 1
     if blasThreads > 1 { HostBLAS.threads = 1 }
     defer { if blasThreads > 1 { HostBLAS.threads = blasThreads } }
     let instances = Swift.max(1, interpreter.kernel.instanceCount)

@@ -13,10 +13,11 @@ public struct RunOptions: Sendable {
   public var maxInstructions: Int
   /// The most bytes of simulated memory (HBM and on-chip tensors, stored as fp32) a run may use.
   public var maxMemoryBytes: Int
-  /// Whether SPMD program instances and the iterations of outermost `affine_range` loops run on
-  /// every core. Results are bit-identical to a serial run (each worker has its own on-chip
-  /// memory and every iteration runs the same instructions on the same data); only the order of
-  /// warnings about never-written reads may differ.
+  /// Whether SPMD program instances and the iterations of outermost `affine_range` loops (with
+  /// the affine loops perfectly nested in them) run on every core. Results are bit-identical to
+  /// a serial run (each worker has its own on-chip memory and every iteration runs the same
+  /// instructions on the same data); only the order of warnings about never-written reads may
+  /// differ. A serial run uses one core throughout: its matmuls call BLAS with one thread.
   public var parallel: Bool = true
   /// Whether ``RunResult/parameters`` is filled (a copy of every parameter); benchmarks that
   /// only need the returned tensors turn it off.
