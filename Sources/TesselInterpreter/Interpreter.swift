@@ -137,7 +137,13 @@ public struct Interpreter: Sendable {
     self.bindSlots = bindSlots
     self.slotCount = nextSlot + 1
     self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
-    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip)
+    // A loop whose first unit runs alone must leave at least one unit per worker to be worth
+    // forking; with fewer (matmul_optimized at 2048³ has two), the run stays serial and its
+    // matmuls keep every BLAS thread.
+    let workers = Interpreter.workerCount(options)
+    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip).filter { _, plan in
+      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers + 1
+    }
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
     self.isRead = read
@@ -149,7 +155,10 @@ public struct Interpreter: Sendable {
   }
 
   /// How many workers a run uses.
-  var workerCount: Int {
+  var workerCount: Int { Interpreter.workerCount(options) }
+
+  /// How many workers a run with `options` uses: every core, or one for a serial or tracked run.
+  static func workerCount(_ options: RunOptions) -> Int {
     options.parallel && !options.trackUninitializedOrigins
       ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
   }
