@@ -315,13 +315,18 @@ final class ExecutionState {
         for t in state.freshEachIteration[begin] { state.accumulationState[t] = .none }
       }
     }
-    // The first unit runs here, so that every worker starts from the on-chip state a serial run
-    // has after it (tiles that later units only partly rewrite then hold the same never-written
-    // elements, and the same warnings come out, whatever the schedule).
-    enter(self, 0)
-    try runRange(bodyFrom, bodyTo, parallel: false)
-    let workerCount = Swift.min(interpreter.workerCount, units - 1)
-    let counter = WorkCounter(units, from: 1)
+    // Unless every unit defines the loop's tiles before reading them, the first unit runs here,
+    // so that every worker starts from the on-chip state a serial run has after it (tiles that
+    // later units only partly rewrite then hold the same never-written elements, and the same
+    // warnings come out, whatever the schedule).
+    var first = 0
+    if !plan.independentUnits {
+      enter(self, 0)
+      try runRange(bodyFrom, bodyTo, parallel: false)
+      first = 1
+    }
+    let workerCount = Swift.min(interpreter.workerCount, units - first)
+    let counter = WorkCounter(units, from: first)
     let onChip = interpreter.onChip.indices.filter { interpreter.onChip[$0] }
     try fork(workerCount, copying: onChip) { state, _ in
       do throws(KernelError) {

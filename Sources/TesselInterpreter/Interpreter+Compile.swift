@@ -167,9 +167,53 @@ extension Interpreter {
         inner.kind == .affine, inner.end + 1 == last.loop.end {
         nest.append((last.begin + 1, inner))
       }
-      if nest.map(\.loop.tripCount).reduce(1, *) >= 2 { result[pc] = ParallelLoop(nest: nest) }
+      if nest.map(\.loop.tripCount).reduce(1, *) >= 2 {
+        result[pc] = ParallelLoop(nest: nest, independentUnits: definesBeforeUse(kernel, range: range, onChip: onChip))
+      }
     }
     return result
+  }
+
+  /// Whether every on-chip tensor declared in `range` (a loop) is first touched, in program
+  /// order, by an unmasked instruction that writes all of it without reading it, at the loop
+  /// depth of its declaration. Then no unit of the loop can read what another unit (or an
+  /// earlier run of the loop) left in such a tensor, and units may start from any state.
+  static func definesBeforeUse(_ kernel: Kernel, range: ClosedRange<Int>, onChip: [Bool]) -> Bool {
+    let insts = kernel.instructions
+    // The innermost loop open at each instruction (the loop markers belong to the outer level).
+    var innermost = Array(repeating: -1, count: insts.count)
+    var open: [Int] = []
+    for i in insts.indices {
+      switch insts[i].operation {
+      case .loopBegin:
+        innermost[i] = open.last ?? -1
+        open.append(i)
+      case .loopEnd:
+        open.removeLast()
+        innermost[i] = open.last ?? -1
+      default:
+        innermost[i] = open.last ?? -1
+      }
+    }
+    var settled = Set<Int>()
+    for i in range {
+      let inst = insts[i]
+      let op = inst.operation
+      let read = Set(op.sources.map(\.view.tensor.index))
+      for (k, d) in op.destinations.enumerated() {
+        let t = d.tensor.index
+        guard onChip[t], let declared = kernel.tensors[t].enclosingLoop, range.contains(declared), !settled.contains(t) else { continue }
+        var defines = k == 0 && inst.mask.isEmpty && !read.contains(t) && innermost[i] == declared
+          && View.coversWhole(d, shape: kernel.tensors[t].shape)
+        if case .matmul(_, _, _, let accumulation) = op, accumulation == .add { defines = false }
+        if !defines { return false }
+        settled.insert(t)
+      }
+      for t in read where onChip[t] && !settled.contains(t) {
+        if let declared = kernel.tensors[t].enclosingLoop, range.contains(declared) { return false }
+      }
+    }
+    return true
   }
 }
 
@@ -178,6 +222,10 @@ struct ParallelLoop: Sendable {
   /// The loop and the affine loops perfectly nested in it, outermost first: one unit of work is
   /// one iteration of the innermost body, at one index of every loop of the nest.
   var nest: [(begin: Int, loop: Loop)]
+  /// Whether every unit writes each on-chip tensor declared in the loop before reading it
+  /// (``Interpreter/definesBeforeUse(_:range:onChip:)``): then every unit may start from the
+  /// state before the loop, and the first unit need not run alone.
+  var independentUnits = false
 }
 
 extension View {

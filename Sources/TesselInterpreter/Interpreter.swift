@@ -137,12 +137,12 @@ public struct Interpreter: Sendable {
     self.bindSlots = bindSlots
     self.slotCount = nextSlot + 1
     self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
-    // A loop whose first unit runs alone must leave at least one unit per worker to be worth
-    // forking; with fewer (matmul_optimized at 2048³ has two), the run stays serial and its
+    // A loop needs a unit per worker to be worth forking, after its first unit when that one
+    // runs alone; with fewer (matmul_optimized at 2048³ has two), the run stays serial and its
     // matmuls keep every BLAS thread.
     let workers = Interpreter.workerCount(options)
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip).filter { _, plan in
-      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers + 1
+      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers + (plan.independentUnits ? 0 : 1)
     }
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }

@@ -1,7 +1,7 @@
 import Foundation
 import TesselHost
 import TesselIR
-import TesselInterpreter
+@testable import TesselInterpreter
 import TesselLang
 import TesselTestSupport
 import Testing
@@ -139,5 +139,43 @@ struct ParallelKernelFileTests {
       #expect(result.outputs[0] == expected, "parallel \(parallel)")
       #expect(result.report.warnings.isEmpty)
     }
+  }
+
+  @Test("a loop's units start together only when each unit defines its tiles before reading them")
+  func independentUnits() throws {
+    func plans(_ source: String, _ shapes: [[Int]]) throws -> [Bool] {
+      let traced = try NKIFile(source: source, file: "<units>").trace(
+        kernel: nil, arguments: shapes.map { .tensor(shape: $0, dtype: .float32) }, keywords: [:], grid: [])
+      return try Interpreter(kernel: traced.kernel).parallelLoops.values.map(\.independentUnits)
+    }
+    func file(_ name: String) throws -> String { try String(contentsOfFile: "\(kernelsDirectory)/\(name)", encoding: .utf8) }
+    // Whole-tile loads, zeros into PSUM and covering copies: independent.
+    #expect(try plans(file("matmul_tiled.py"), [[256, 256], [256, 1024]]) == [true])
+    // Masked (ragged) loads write part of their tiles: the first unit runs alone.
+    #expect(try plans(file("tensor_add.py"), [[300, 700], [300, 700]]) == [false])
+    let header = "from neuronxcc import nki\nimport neuronxcc.nki.language as nl\n\n@nki.jit\n"
+    // The tile's first write sits in an inner loop (which might not run): not independent.
+    let inner = header + """
+      def k(x):
+          out = nl.ndarray((512, 64), dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.affine_range(4):
+              t = nl.ndarray((128, 64), dtype=x.dtype, buffer=nl.sbuf)
+              for j in nl.sequential_range(2):
+                  t[...] = nl.load(x[i * 128:(i + 1) * 128, 0:64])
+              nl.store(out[i * 128:(i + 1) * 128, 0:64], value=t)
+          return out
+      """
+    #expect(try plans(inner, [[512, 64]]) == [false])
+    // Read (accumulated into) before any whole write: not independent.
+    let accumulate = header + """
+      def k(x):
+          out = nl.ndarray((512, 64), dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.affine_range(4):
+              t = nl.ndarray((128, 64), dtype=x.dtype, buffer=nl.sbuf)
+              t[...] = nl.add(t, nl.load(x[i * 128:(i + 1) * 128, 0:64]))
+              nl.store(out[i * 128:(i + 1) * 128, 0:64], value=t)
+          return out
+      """
+    #expect(try plans(accumulate, [[512, 64]]) == [false])
   }
 }
