@@ -174,46 +174,77 @@ extension Interpreter {
     return result
   }
 
-  /// Whether every on-chip tensor declared in `range` (a loop) is first touched, in program
-  /// order, by an unmasked instruction that writes all of it without reading it, at the loop
-  /// depth of its declaration. Then no unit of the loop can read what another unit (or an
-  /// earlier run of the loop) left in such a tensor, and units may start from any state.
+  /// Whether every on-chip tensor declared in `range` (a loop) is defined before it is used:
+  /// its first toucher, in program order, is an unmasked instruction that writes it without
+  /// reading it, no other instruction touches it until the loops between its declaration and
+  /// that writer have finished, and the writer's view, swept over those loops, covers the whole
+  /// tensor (so `t = nl.load(...)` at the declaring depth qualifies, and so does a strip filled
+  /// by `for k in range(K): strip[k, ...] = nl.load(...)`). Then no unit of the loop can read what
+  /// another unit (or an earlier run of the loop) left in such a tensor, and units may start from
+  /// any state.
   static func definesBeforeUse(_ kernel: Kernel, range: ClosedRange<Int>, onChip: [Bool]) -> Bool {
     let insts = kernel.instructions
-    // The innermost loop open at each instruction (the loop markers belong to the outer level).
-    var innermost = Array(repeating: -1, count: insts.count)
+    // The loops open at each instruction, outermost first (a loop's markers are outside it).
+    var openAt = Array(repeating: [Int](), count: insts.count)
     var open: [Int] = []
     for i in insts.indices {
-      switch insts[i].operation {
-      case .loopBegin:
-        innermost[i] = open.last ?? -1
-        open.append(i)
-      case .loopEnd:
-        open.removeLast()
-        innermost[i] = open.last ?? -1
-      default:
-        innermost[i] = open.last ?? -1
-      }
+      if case .loopEnd = insts[i].operation { open.removeLast() }
+      openAt[i] = open
+      if case .loopBegin = insts[i].operation { open.append(i) }
     }
-    var settled = Set<Int>()
+    /// Until which instruction index each settled tensor's defining sweep runs.
+    var definedAfter: [Int: Int] = [:]
     for i in range {
       let inst = insts[i]
       let op = inst.operation
       let read = Set(op.sources.map(\.view.tensor.index))
-      for (k, d) in op.destinations.enumerated() {
-        let t = d.tensor.index
-        guard onChip[t], let declared = kernel.tensors[t].enclosingLoop, range.contains(declared), !settled.contains(t) else { continue }
-        var defines = k == 0 && inst.mask.isEmpty && !read.contains(t) && innermost[i] == declared
-          && View.coversWhole(d, shape: kernel.tensors[t].shape)
-        if case .matmul(_, _, _, let accumulation) = op, accumulation == .add { defines = false }
-        if !defines { return false }
-        settled.insert(t)
-      }
-      for t in read where onChip[t] && !settled.contains(t) {
-        if let declared = kernel.tensors[t].enclosingLoop, range.contains(declared) { return false }
+      var touched = read
+      for d in op.destinations { touched.insert(d.tensor.index) }
+      for t in touched where onChip[t] {
+        guard let declared = kernel.tensors[t].enclosingLoop, range.contains(declared) else { continue }
+        if let end = definedAfter[t] {
+          // Touched again: only after the sweep that defines it has finished.
+          if i <= end { return false }
+          continue
+        }
+        // The first touch must define all of `t`.
+        guard let d = op.destination, d.tensor.index == t, !read.contains(t), inst.mask.isEmpty else { return false }
+        if case .matmul(_, _, _, let accumulation) = op, accumulation == .add { return false }
+        guard let sweep = openAt[i].firstIndex(of: declared).map({ Array(openAt[i][($0 + 1)...]) }),
+          let end = coverage(d, sweptOver: sweep, kernel: kernel)
+        else { return false }
+        definedAfter[t] = end ?? i
       }
     }
     return true
+  }
+
+  /// Whether `view`, with the variables of `loops` (begin indices, outermost first) running over
+  /// their ranges, writes every element of its tensor exactly once; if so, the index of the last
+  /// instruction of the sweep (the outermost loop's end, or nil for no loops).
+  static func coverage(_ view: View, sweptOver loops: [Int], kernel: Kernel) -> Int?? {
+    var extended = view
+    let rank = kernel[view.tensor].shape.count
+    for begin in loops {
+      guard case .loopBegin(let l) = kernel.instructions[begin].operation, l.tripCount > 0 else { return nil }
+      var steps = Array(repeating: 0, count: rank)
+      for k in 0..<rank {
+        var start = AffineExpr(constant: extended.start[k].constant)
+        for term in extended.start[k].terms {
+          if term.variable == l.variable {
+            steps[k] = term.coefficient * l.step
+            start = start + AffineExpr(constant: term.coefficient * l.start)
+          } else {
+            start = start + AffineExpr(term.variable) * term.coefficient
+          }
+        }
+        extended.start[k] = start
+      }
+      extended.dims.append(View.Dim(count: l.tripCount, steps: steps))
+    }
+    guard View.coversWhole(extended, shape: kernel[view.tensor].shape) else { return nil }
+    guard let outermost = loops.first, case .loopBegin(let l) = kernel.instructions[outermost].operation else { return .some(nil) }
+    return .some(l.end)
   }
 }
 

@@ -151,6 +151,9 @@ struct ParallelKernelFileTests {
     func file(_ name: String) throws -> String { try String(contentsOfFile: "\(kernelsDirectory)/\(name)", encoding: .utf8) }
     // Whole-tile loads, zeros into PSUM and covering copies: independent.
     #expect(try plans(file("matmul_tiled.py"), [[256, 256], [256, 1024]]) == [true])
+    // Strips filled tile by tile by an inner loop of loads, swept whole: independent.
+    #expect(try plans(file("matmul_hoisted.py"), [[256, 512], [256, 1024]]) == [true])
+    #expect(try plans(file("matmul_optimized.py"), [[512, 512], [512, 2048]]) == [true])
     // Masked (ragged) loads write part of their tiles: the first unit runs alone.
     #expect(try plans(file("tensor_add.py"), [[300, 700], [300, 700]]) == [false])
     let header = "from neuronxcc import nki\nimport neuronxcc.nki.language as nl\n\n@nki.jit\n"
@@ -177,5 +180,21 @@ struct ParallelKernelFileTests {
           return out
       """
     #expect(try plans(accumulate, [[512, 64]]) == [false])
+    // A strip swept by an inner loop: whole when the loop runs over every slot, not otherwise.
+    func strip(_ slots: Int) -> String {
+      header + """
+        def k(x):
+            out = nl.ndarray((512, 64), dtype=x.dtype, buffer=nl.shared_hbm)
+            i_p, i_f = nl.mgrid[0:128, 0:64]
+            for i in nl.affine_range(4):
+                s = nl.ndarray((4, nl.par_dim(128), 64), dtype=x.dtype, buffer=nl.sbuf)
+                for j in nl.affine_range(\(slots)):
+                    s[j, i_p, i_f] = nl.load(x[i * 128 + i_p, i_f])
+                nl.store(out[i * 128 + i_p, i_f], value=s[0, i_p, i_f])
+            return out
+        """
+    }
+    #expect(try plans(strip(4), [[512, 64]]) == [true])
+    #expect(try plans(strip(3), [[512, 64]]) == [false])
   }
 }
