@@ -264,9 +264,14 @@ public struct BenchmarkSuite: Sendable {
       var m = 0.0
       var scale = 1.0
       for i in got.indices {
-        m = Swift.max(m, Double(abs(got[i] - out[i])))
-        scale = Swift.max(scale, Double(abs(out[i])))
+        let g = got[i], b = out[i]
+        if g == b || (g.isNaN && b.isNaN) { continue }
+        // A NaN or infinity on one side only is an infinite error.
+        if !g.isFinite || !b.isFinite { m = .infinity; continue }
+        m = Swift.max(m, Double(abs(g - b)))
+        scale = Swift.max(scale, Double(abs(b)))
       }
+      for b in out where b.isFinite { scale = Swift.max(scale, Double(abs(b))) }
       err = m / scale
     }
     var numpyMs: Double?
