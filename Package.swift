@@ -4,7 +4,8 @@
 //
 // Layering (each module depends only on those above it):
 //   TesselIR            the tile IR: dtypes, tensors, views, instructions, verifier, printer, builder
-//   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write)
+//   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write);
+//                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
 //   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
