@@ -21,6 +21,49 @@ public enum RunReportJSON {
     var psumCapacityBytes: Int
     var instructions: Int
     var warnings: [String]
+    var uninitializedOrigins: [Origin]
+  }
+
+  /// Output elements that derive from one read of never-written memory (`--origins`).
+  struct Origin: Encodable {
+    var output: String
+    var isParameter: Bool
+    var elementCount: Int
+    var firstElement: [Int]
+    /// The smallest box holding every affected element: per dimension, `[low, high]` inclusive.
+    var bounds: [[Int]]
+    var read: Read
+  }
+
+  /// The read an origin starts from.
+  struct Read: Encodable {
+    var operation: String
+    var operand: String
+    var tensor: String
+    var firstElement: [Int]
+    var elementCount: Int
+    var file: String
+    var line: Int
+    var column: Int
+  }
+
+  static func origin(_ o: UninitializedOrigin) -> Origin {
+    var low = Array(repeating: Int.max, count: o.shape.count), high = Array(repeating: Int.min, count: o.shape.count)
+    for e in o.elements {
+      let index = UninitializedOrigin.index(e, in: o.shape)
+      for d in index.indices {
+        low[d] = Swift.min(low[d], index[d])
+        high[d] = Swift.max(high[d], index[d])
+      }
+    }
+    let r = o.read
+    return Origin(
+      output: o.output, isParameter: o.isParameter, elementCount: o.elements.count,
+      firstElement: o.elements.first.map { UninitializedOrigin.index($0, in: o.shape) } ?? [],
+      bounds: o.elements.isEmpty ? [] : zip(low, high).map { [$0, $1] },
+      read: Read(
+        operation: r.operation, operand: r.operand, tensor: r.tensor, firstElement: r.firstElement,
+        elementCount: r.elementCount, file: r.location.file, line: r.location.line, column: r.location.column))
   }
 
   /// Renders the report of a run as pretty-printed JSON with sorted keys.
@@ -32,7 +75,8 @@ public enum RunReportJSON {
       kernel: kernel.name, outputs: outputs, engines: engines, sbufHighWaterBytes: r.report.sbufHighWaterBytes,
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
-      warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message })
+      warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
+      uninitializedOrigins: r.report.uninitializedOrigins.map(origin))
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
     guard let data = try? enc.encode(rep) else { return "{}" }

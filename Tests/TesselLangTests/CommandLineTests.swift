@@ -178,6 +178,17 @@ struct CommandLineTests {
     #expect(c.err.contains(origin), "\(c.err)")
     let plain = try runTessel(["check", path, "128x8:float32", "128x8:float32"])
     #expect(plain.status == 0 && plain.err.isEmpty, "\(plain.err)")
+    // --json carries the origins as data: the affected box and the read's location.
+    let j = try runTessel(["run", path, pa, pa, "--json"])
+    #expect(j.status == 0, "\(j.err)")
+    let doc = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
+    let origins = try #require(doc?["uninitializedOrigins"] as? [[String: Any]])
+    #expect(origins.count == 1)
+    #expect(origins.first?["output"] as? String == "c")
+    #expect(origins.first?["elementCount"] as? Int == 512)
+    #expect(origins.first?["bounds"] as? [[Int]] == [[0, 127], [4, 7]])
+    let read = origins.first?["read"] as? [String: Any]
+    #expect(read?["tensor"] as? String == "t" && read?["line"] as? Int == 11 && read?["operation"] as? String == "tensor_tensor")
   }
 
   @Test("--fp32 reports the largest difference against fp32 storage, per output")
