@@ -45,13 +45,7 @@ public struct Tile<Space: OnChipMemory>: Sendable {
     _ components: any SliceConvertible..., fileID fileID: String = #fileID, line line: Int = #line,
     column column: Int = #column
   ) -> Tile<Space> {
-    switch ViewAlgebra.slice(view, components.map(\.axisSlice), onChip: true) {
-    case .success(let v): return Tile(handle: handle, view: v)
-    case .failure(let e):
-      let message = e.message
-      Recorder.current?.fail(KernelError(.malformed("in a subscript of `\(name)`: \(message)"), at: loc(fileID, line, column)))
-      return self
-    }
+    Tile(handle: handle, view: handle.sliced(view, components.map(\.axisSlice), onChip: true, at: loc(fileID, line, column)))
   }
 
   /// A general access pattern over `shape` iteration axes: `indices` gives, for every dimension
@@ -67,14 +61,7 @@ public struct Tile<Space: OnChipMemory>: Sendable {
     shape: [Int], fileID: String = #fileID, line: Int = #line, column: Int = #column,
     _ indices: ([GridIndex]) -> [GridIndex]
   ) -> Tile<Space> {
-    let axes = shape.indices.map { GridIndex.axis($0) }
-    switch ViewAlgebra.pattern(view, shape: shape, indices(axes)) {
-    case .success(let v): return Tile(handle: handle, view: v)
-    case .failure(let e):
-      let message = e.message
-      Recorder.current?.fail(KernelError(.malformed("in an access pattern of `\(name)`: \(message)"), at: loc(fileID, line, column)))
-      return self
-    }
+    Tile(handle: handle, view: handle.patterned(view, shape: shape, indices, at: loc(fileID, line, column)))
   }
 }
 
@@ -119,13 +106,7 @@ public struct Tensor<Space: DeviceMemory>: Sendable {
     _ components: any SliceConvertible..., fileID fileID: String = #fileID, line line: Int = #line,
     column column: Int = #column
   ) -> Tensor<Space> {
-    switch ViewAlgebra.slice(view, components.map(\.axisSlice), onChip: false) {
-    case .success(let v): return Tensor(handle: handle, view: v)
-    case .failure(let e):
-      let message = e.message
-      Recorder.current?.fail(KernelError(.malformed("in a subscript of `\(name)`: \(message)"), at: loc(fileID, line, column)))
-      return self
-    }
+    Tensor(handle: handle, view: handle.sliced(view, components.map(\.axisSlice), onChip: false, at: loc(fileID, line, column)))
   }
 
   /// A general access pattern over `shape` iteration axes; see ``Tile/view(shape:fileID:line:column:_:)``.
@@ -137,14 +118,7 @@ public struct Tensor<Space: DeviceMemory>: Sendable {
     shape: [Int], fileID: String = #fileID, line: Int = #line, column: Int = #column,
     _ indices: ([GridIndex]) -> [GridIndex]
   ) -> Tensor<Space> {
-    let axes = shape.indices.map { GridIndex.axis($0) }
-    switch ViewAlgebra.pattern(view, shape: shape, indices(axes)) {
-    case .success(let v): return Tensor(handle: handle, view: v)
-    case .failure(let e):
-      let message = e.message
-      Recorder.current?.fail(KernelError(.malformed("in an access pattern of `\(name)`: \(message)"), at: loc(fileID, line, column)))
-      return self
-    }
+    Tensor(handle: handle, view: handle.patterned(view, shape: shape, indices, at: loc(fileID, line, column)))
   }
 
   /// The whole tensor seen with another row-major shape of the same element count
@@ -188,5 +162,31 @@ public struct Tensor<Space: DeviceMemory>: Sendable {
       dims.append(View.Dim(count: n, steps: steps))
     }
     return Tensor(handle: handle, view: View(tensor: handle.id, start: view.start, dims: dims))
+  }
+}
+
+extension TensorHandle {
+  /// `view` sliced by `components` (``Tile`` and ``Tensor`` subscripts), or `view` itself after
+  /// recording the error at `location`.
+  func sliced(_ view: View, _ components: [AxisSlice], onChip: Bool, at location: SourceLocation) -> View {
+    switch ViewAlgebra.slice(view, components, onChip: onChip) {
+    case .success(let v): return v
+    case .failure(let e):
+      Recorder.current?.fail(KernelError(.malformed("in a subscript of `\(decl.name)`: \(e.message)"), at: location))
+      return view
+    }
+  }
+
+  /// `view` under a general access pattern over `shape` iteration axes (``Tile/view(shape:fileID:line:column:_:)``),
+  /// or `view` itself after recording the error at `location`.
+  func patterned(
+    _ view: View, shape: [Int], _ indices: ([GridIndex]) -> [GridIndex], at location: SourceLocation
+  ) -> View {
+    switch ViewAlgebra.pattern(view, shape: shape, indices(shape.indices.map { GridIndex.axis($0) })) {
+    case .success(let v): return v
+    case .failure(let e):
+      Recorder.current?.fail(KernelError(.malformed("in an access pattern of `\(decl.name)`: \(e.message)"), at: location))
+      return view
+    }
   }
 }
