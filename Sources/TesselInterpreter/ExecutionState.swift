@@ -94,7 +94,8 @@ final class ExecutionState {
 
   init(interpreter: Interpreter, arena: UnsafeMutablePointer<Float>, owns: Bool, delta: Int) {
     self.interpreter = interpreter
-    let seconds = Swift.max(0, Swift.min(interpreter.options.maxSeconds, 1e9))
+    let requested = interpreter.options.maxSeconds
+    let seconds = requested.isNaN ? 0 : Swift.max(0, Swift.min(requested, 1e9))
     deadline = DispatchTime.now().uptimeNanoseconds &+ UInt64(seconds * 1e9)
     self.arena = arena
     self.ownsArena = owns
@@ -255,13 +256,7 @@ final class ExecutionState {
           guard case .loopBegin(let l) = program[begin].instruction.operation else { pc += 1; continue }
           let next = env[l.variable.index] &+ l.step
           // Loop control counts toward the limits too, so an empty loop cannot run forever.
-          executed += 1
-          if executed > limit {
-            throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: l.kind.rawValue, at: program[begin].instruction.location)
-          }
-          if executed & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
-            throw KernelError(.resourceLimit(what: "wall time of \(interpreter.options.maxSeconds) seconds", limit: Int(interpreter.options.maxSeconds)), operation: l.kind.rawValue, at: program[begin].instruction.location)
-          }
+          try countExecution(limit, operation: l.kind.rawValue, at: program[begin].instruction.location)
           if (l.step > 0 && next < l.stop && next > env[l.variable.index]) || (l.step < 0 && next > l.stop && next < env[l.variable.index]) {
             env[l.variable.index] = next
             for t in freshEachIteration[begin] { accumulationState[t] = .none }
@@ -273,13 +268,7 @@ final class ExecutionState {
         default:
           break
         }
-        executed += 1
-        if executed > limit {
-          throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
-        }
-        if executed & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
-          throw KernelError(.resourceLimit(what: "wall time of \(interpreter.options.maxSeconds) seconds", limit: Int(interpreter.options.maxSeconds)), operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
-        }
+        try countExecution(limit, operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         executions[pc] += 1
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
         if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }
@@ -293,6 +282,22 @@ final class ExecutionState {
         }
         pc += 1
       }
+    }
+  }
+
+  /// Counts one executed instruction (or loop back-edge) against the instruction limit, and
+  /// every 1024th against the wall-time limit.
+  @inline(__always)
+  func countExecution(_ limit: Int, operation: String, at location: SourceLocation) throws(KernelError) {
+    executed += 1
+    if executed > limit {
+      throw KernelError(.resourceLimit(what: "executed instructions", limit: limit), operation: operation, at: location)
+    }
+    if executed & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
+      let seconds = interpreter.options.maxSeconds
+      throw KernelError(
+        .resourceLimit(what: "wall time of \(seconds) seconds", limit: Int(exactly: seconds.rounded(.down)) ?? 0),
+        operation: operation, at: location)
     }
   }
 

@@ -316,4 +316,32 @@ struct FuzzRegressionTests {
       #expect(message.contains("trace wall time of 1.0 seconds"), "\(message)")
     }
   }
+
+  @Test("NaN time limits stop a trace or a run at once with the wall-time error, never a trap")
+  func nonFiniteTimeLimits() throws {
+    let source = """
+      import neuronxcc.nki.language as nl
+      from neuronxcc import nki
+
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((1, 8), dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.static_range(3000):
+              y = i
+          for t in nl.sequential_range(2000):
+              nl.store(out[0:1, 0:8], value=nl.load(x[0:1, 0:8]))
+          return out
+      """
+    let file = try NKIFile(source: source, file: "limits.py")
+    let argument = KernelArgument.tensor(shape: [1, 8], dtype: .float32)
+    #expect {
+      _ = try file.trace(arguments: [argument], limits: TraceLimits(maxSeconds: .nan))
+    } throws: { ($0 as? TraceError)?.description.contains("trace wall time of nan seconds (limit 0)") == true }
+    let traced = try file.trace(arguments: [argument], limits: TraceLimits(maxSeconds: .infinity))
+    var options = RunOptions(maxSeconds: .nan)
+    options.parallel = false
+    #expect {
+      _ = try Interpreter(kernel: traced.kernel, options: options).run([Array(repeating: 1, count: 8)])
+    } throws: { ($0 as? KernelError)?.message.contains("wall time of nan seconds (limit 0)") == true }
+  }
 }

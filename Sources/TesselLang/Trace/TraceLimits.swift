@@ -21,7 +21,7 @@ public struct TraceLimits: Sendable, Hashable {
 
   /// The `DispatchTime` nanosecond reading at which a trace starting now must stop.
   var deadline: UInt64 {
-    let seconds = Swift.max(0, Swift.min(maxSeconds, 1e9))
+    let seconds = maxSeconds.isNaN ? 0 : Swift.max(0, Swift.min(maxSeconds, 1e9))
     return DispatchTime.now().uptimeNanoseconds &+ UInt64(seconds * 1e9)
   }
 }

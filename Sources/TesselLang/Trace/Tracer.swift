@@ -81,7 +81,7 @@ final class Tracer {
     }
     if steps & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
       throw TraceError(
-        .kernel(KernelError(.resourceLimit(what: "trace wall time of \(limits.maxSeconds) seconds", limit: Int(limits.maxSeconds)))),
+        .kernel(KernelError(.resourceLimit(what: "trace wall time of \(limits.maxSeconds) seconds", limit: Int(exactly: limits.maxSeconds.rounded(.down)) ?? 0))),
         at: s.location)
     }
     switch s.kind {
