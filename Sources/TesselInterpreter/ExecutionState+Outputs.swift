@@ -104,10 +104,16 @@ extension ExecutionState {
     guard interpreter.recordsWrites[t] else { return unpoison(o, into: buffer) }
     let n = Swift.min(buffer.count, interpreter.kernel[o].elementCount)
     guard n > 0, let out = buffer.baseAddress else { return 0 }
-    let src = arena + tensorBase(t)
-    let parts = interpreter.workerCount
-    if src != out {
-      concurrentChunks(n, parts: parts) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
+    // Poison reaches an output only through a read of never-written memory, which is warned
+    // about; then (or when those reads are not checked) the values go through `unpoison`, which
+    // turns copies of poison into plain NaN. Otherwise they are copied as they are.
+    if !warnings.isEmpty || !interpreter.options.checkUninitializedReads {
+      _ = unpoison(o, into: buffer)
+    } else {
+      let src = arena + tensorBase(t)
+      if src != out {
+        concurrentChunks(n, parts: interpreter.workerCount) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
+      }
     }
     // The union of every worker's bitmap.
     var map = writeMaps[t]
@@ -124,14 +130,6 @@ extension ExecutionState {
     guard let written = map else {
       out.update(repeating: .nan, count: n)
       return n
-    }
-    // Poison reaches an output only through a read of never-written memory, which is warned
-    // about; then (or when those reads are not checked) written copies of it become plain NaN.
-    if !warnings.isEmpty || !interpreter.options.checkUninitializedReads {
-      let bits = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt32.self)
-      concurrentChunks(n, parts: parts) { r in
-        for i in r where bits[i] == Poison.bits { bits[i] = Float.nan.bitPattern }
-      }
     }
     var missing = 0
     for w in 0..<written.wordCount where written.words[w] != ~0 {

@@ -146,6 +146,7 @@ extension Interpreter {
   static func parallelLoops(_ kernel: Kernel, onChip: [Bool]) -> [Int: ParallelLoop] {
     var result: [Int: ParallelLoop] = [:]
     let insts = kernel.instructions
+    let openAt = openLoops(kernel)
     var pc = 0
     while pc < insts.count {
       guard case .loopBegin(let l) = insts[pc].operation else { pc += 1; continue }
@@ -168,7 +169,8 @@ extension Interpreter {
         nest.append((last.begin + 1, inner))
       }
       if nest.map(\.loop.tripCount).reduce(1, *) >= 2 {
-        result[pc] = ParallelLoop(nest: nest, independentUnits: definesBeforeUse(kernel, range: range, onChip: onChip))
+        result[pc] = ParallelLoop(
+          nest: nest, independentUnits: definesBeforeUse(kernel, range: range, onChip: onChip, openAt: openAt))
       }
     }
     return result
@@ -182,16 +184,12 @@ extension Interpreter {
   /// by `for k in range(K): strip[k, ...] = nl.load(...)`). Then no unit of the loop can read what
   /// another unit (or an earlier run of the loop) left in such a tensor, and units may start from
   /// any state.
-  static func definesBeforeUse(_ kernel: Kernel, range: ClosedRange<Int>, onChip: [Bool]) -> Bool {
+  ///
+  /// `openAt` is ``openLoops(_:)`` of the kernel.
+  static func definesBeforeUse(
+    _ kernel: Kernel, range: ClosedRange<Int>, onChip: [Bool], openAt: [[Int]]
+  ) -> Bool {
     let insts = kernel.instructions
-    // The loops open at each instruction, outermost first (a loop's markers are outside it).
-    var openAt = Array(repeating: [Int](), count: insts.count)
-    var open: [Int] = []
-    for i in insts.indices {
-      if case .loopEnd = insts[i].operation { open.removeLast() }
-      openAt[i] = open
-      if case .loopBegin = insts[i].operation { open.append(i) }
-    }
     /// Until which instruction index each settled tensor's defining sweep runs.
     var definedAfter: [Int: Int] = [:]
     for i in range {
@@ -217,6 +215,20 @@ extension Interpreter {
       }
     }
     return true
+  }
+
+  /// The loops open at each instruction (their begin indices, outermost first); a loop's own
+  /// markers are outside it.
+  static func openLoops(_ kernel: Kernel) -> [[Int]] {
+    let insts = kernel.instructions
+    var openAt = Array(repeating: [Int](), count: insts.count)
+    var open: [Int] = []
+    for i in insts.indices {
+      if case .loopEnd = insts[i].operation, !open.isEmpty { open.removeLast() }
+      openAt[i] = open
+      if case .loopBegin = insts[i].operation { open.append(i) }
+    }
+    return openAt
   }
 
   /// Whether `view`, with the variables of `loops` (begin indices, outermost first) running over
@@ -254,7 +266,7 @@ struct ParallelLoop: Sendable {
   /// one iteration of the innermost body, at one index of every loop of the nest.
   var nest: [(begin: Int, loop: Loop)]
   /// Whether every unit writes each on-chip tensor declared in the loop before reading it
-  /// (``Interpreter/definesBeforeUse(_:range:onChip:)``): then every unit may start from the
+  /// (``Interpreter/definesBeforeUse(_:range:onChip:openAt:)``): then every unit may start from the
   /// state before the loop, and the first unit need not run alone.
   var independentUnits = false
 }

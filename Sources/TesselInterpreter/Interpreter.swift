@@ -189,21 +189,7 @@ public struct Interpreter: Sendable {
   public func run(filling fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void) throws(KernelError) -> RunResult {
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
-    let arena = state.arena
-    concurrently(workerCount > 1 ? kernel.parameters.count : 0) { i in
-      let t = kernel.tensors[kernel.parameters[i].tensor.index]
-      let buffer = UnsafeMutableBufferPointer(start: arena + tensorOffsets[kernel.parameters[i].tensor.index], count: t.elementCount)
-      fill(i, buffer)
-      if t.dtype != .float32 { t.dtype.quantize(buffer) }
-    }
-    if workerCount <= 1 {
-      for (i, p) in kernel.parameters.enumerated() {
-        let t = kernel[p.tensor]
-        let buffer = UnsafeMutableBufferPointer(start: arena + tensorOffsets[p.tensor.index], count: t.elementCount)
-        fill(i, buffer)
-        if t.dtype != .float32 { t.dtype.quantize(buffer) }
-      }
-    }
+    fillParameters(Array(kernel.parameters.indices), of: state, fill)
     if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
     try state.runAllInstances()
     var report = finishedReport(state)
@@ -263,16 +249,8 @@ public struct Interpreter: Sendable {
     let arena = state.arena
     let isLent = Set(lent.map(\.tensor))
     let copied = kernel.parameters.indices.filter { !isLent.contains(kernel.parameters[$0].tensor.index) }
-    func copyIn(_ i: Int) {
-      let t = kernel.parameters[i].tensor
-      let region = UnsafeMutableBufferPointer(start: arena + tensorOffsets[t.index], count: kernel[t].elementCount)
+    fillParameters(copied, of: state) { i, region in
       if let src = parameters[i].baseAddress, let dst = region.baseAddress { dst.update(from: src, count: region.count) }
-      kernel[t].dtype.quantize(region)
-    }
-    if workerCount > 1 {
-      concurrently(copied.count) { copyIn(copied[$0]) }
-    } else {
-      for i in copied { copyIn(i) }
     }
     try state.runAllInstances()
     var report = finishedReport(state)
@@ -283,6 +261,26 @@ public struct Interpreter: Sendable {
       if let dst = parameters[i].baseAddress { dst.update(from: arena + tensorOffsets[t.index], count: parameters[i].count) }
     }
     return report
+  }
+
+  /// Writes the parameters at `indices` into a fresh state's HBM by `fill(parameterIndex,
+  /// region)`, then rounds them to their dtypes; different parameters concurrently when the run
+  /// has several workers.
+  func fillParameters(
+    _ indices: [Int], of state: ExecutionState, _ fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void
+  ) {
+    let arena = state.arena
+    func fillOne(_ i: Int) {
+      let t = kernel.parameters[i].tensor
+      let region = UnsafeMutableBufferPointer(start: arena + tensorOffsets[t.index], count: kernel[t].elementCount)
+      fill(i, region)
+      if kernel[t].dtype != .float32 { kernel[t].dtype.quantize(region) }
+    }
+    if workerCount > 1 {
+      concurrently(indices.count) { fillOne(indices[$0]) }
+    } else {
+      for i in indices { fillOne(i) }
+    }
   }
 
   /// The report of a finished run, with the allocation's high-water marks.
