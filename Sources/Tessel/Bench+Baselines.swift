@@ -15,7 +15,8 @@ extension BenchmarkSuite {
   }
 
   static func matmulBaseline(_ lhsT: [Float], _ rhs: [Float], _ n: Int) -> [Float] {
-    [Float](unsafeUninitializedCapacity: n * n) { out, count in
+    HostBLAS.useEveryCore()
+    return [Float](unsafeUninitializedCapacity: n * n) { out, count in
       lhsT.withUnsafeBufferPointer { a in
         rhs.withUnsafeBufferPointer { b in
           HostBLAS.sgemmTransposedA(a.baseAddress!, b.baseAddress!, out.baseAddress!, m: n, n: n, k: n)
@@ -90,6 +91,7 @@ extension BenchmarkSuite {
 
   /// softmax(q·kᵀ·scale)·v: two sgemm calls and a Swift softmax pass.
   static func attentionBaseline(_ q: [Float], _ k: [Float], _ v: [Float], seq: Int, d: Int, scale: Float) -> [Float] {
+    HostBLAS.useEveryCore()
     var scores = [Float](repeating: 0, count: seq * seq)
     q.withUnsafeBufferPointer { q in
       k.withUnsafeBufferPointer { k in

@@ -183,15 +183,24 @@ final class ExecutionState {
 
   /// Runs every SPMD program instance, on several workers when the options allow.
   func runAllInstances() throws(KernelError) {
-    // One BLAS thread per worker when workers share the cores, and one in a serial run (which
-    // is a run on one core: `RunOptions.parallel` off). Set once per run: changing OpenBLAS's
-    // thread count wakes its threads, which then spin for a while.
-    let serial = interpreter.workerCount == 1
-    let shared = interpreter.workerCount > 1
-      && (interpreter.kernel.instanceCount > 1 || !interpreter.parallelLoops.isEmpty)
-    let blasThreads = interpreter.hasMatmul && (serial || shared) ? HostBLAS.threads : 1
-    if blasThreads > 1 { HostBLAS.threads = 1 }
-    defer { if blasThreads > 1 { HostBLAS.threads = blasThreads } }
+    try withOneBLASThread { () throws(KernelError) in try runInstancesOnWorkers() }
+  }
+
+  /// Runs `body` with OpenBLAS on one thread when the kernel multiplies.
+  ///
+  /// Every tile matmul runs on one BLAS thread. OpenBLAS's threaded kernels split the work in
+  /// ways that change the rounding (seen with its Haswell kernels: 1 and 2 threads give
+  /// different bits for one 128×512×128 product), so a result must not depend on the thread
+  /// count: parallelism comes from the workers. The count is process-wide, so it is set and
+  /// left at one rather than restored (restoring races with runs on other threads, and changing
+  /// it wakes OpenBLAS's threads, which then spin for a while); code that wants threaded BLAS
+  /// (the bench's baselines) sets it for itself.
+  func withOneBLASThread(_ body: () throws(KernelError) -> Void) throws(KernelError) {
+    if interpreter.hasMatmul && HostBLAS.threads != 1 { HostBLAS.threads = 1 }
+    try body()
+  }
+
+  private func runInstancesOnWorkers() throws(KernelError) {
     let instances = Swift.max(1, interpreter.kernel.instanceCount)
     let workerCount = Swift.min(interpreter.workerCount, instances)
     if workerCount <= 1 {

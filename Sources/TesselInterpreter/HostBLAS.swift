@@ -1,3 +1,4 @@
+import Foundation
 import COpenBLAS
 
 /// Direct OpenBLAS calls for baselines (benchmarks compare tile kernels against one BLAS call).
@@ -27,6 +28,13 @@ public enum HostBLAS {
   public static var threads: Int {
     get { Int(openblas_get_num_threads()) }
     set { openblas_set_num_threads(Int32(newValue)) }
+  }
+
+  /// Sets OpenBLAS to one thread per core, for a baseline that calls it directly (the
+  /// interpreter sets it back to one thread for its own, deterministic, tile matmuls).
+  public static func useEveryCore() {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    if threads != cores { threads = cores }
   }
 
   /// The OpenBLAS core kernel in use (e.g. `Haswell`, `SkylakeX`) and its thread count.

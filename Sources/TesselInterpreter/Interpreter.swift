@@ -325,7 +325,9 @@ public struct Interpreter: Sendable {
         for j in 0..<src.count { base[j] = src[j] }
       }
     }
-    for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance, parallel: false) }
+    try state.withOneBLASThread { () throws(KernelError) in
+      for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance, parallel: false) }
+    }
     let values = kernel.tensors.indices.map { state.values(of: TensorID($0)) }
     return (values, state.report())
   }
