@@ -8,7 +8,8 @@
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
-//   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
+//   TesselPython        Python: lexer, parser and a dialect-neutral evaluator with extension points for bindings
+//   TesselLang          the NKI bindings on the evaluator (legacy `neuronxcc.nki`), lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
 //   tessel              the command-line tool
@@ -42,7 +43,8 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselPython", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselPython"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
@@ -50,7 +52,7 @@ let package = Package(
     .target(
       name: "Tessel",
       dependencies: [
-        "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+        "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselPython", "TesselLang", "TesselHost",
       ],
       swiftSettings: swiftSettings),
     .target(
@@ -90,13 +92,14 @@ let package = Package(
       name: "TesselDSLTests",
       dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "Tessel"],
       swiftSettings: swiftSettings),
+    .testTarget(name: "TesselPythonTests", dependencies: ["TesselIR", "TesselPython"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter"],
+      name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselReplTests", dependencies: ["TesselRepl", "tessel", "CTestPTY"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport", "tessel"],
+      name: "TesselLangTests", dependencies: ["Tessel", "TesselPython", "TesselTestSupport", "tessel"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// Syntax errors: CPython's messages, located at the offending token (marked `1️⃣` in each

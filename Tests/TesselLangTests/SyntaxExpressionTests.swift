@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// Parser node shapes for expressions, checked against the S-expression dump.

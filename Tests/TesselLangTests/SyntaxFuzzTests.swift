@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// Random mutations of realistic kernels must each parse or throw a located error: never crash,

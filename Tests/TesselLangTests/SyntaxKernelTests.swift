@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// Whole kernel files (``SyntaxKernelFixtures``) parse, with the shapes a tracer relies on.

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// The lexer: token kinds and texts, indentation, strings, f-strings, numbers and operators.

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselLang
+import TesselPython
 import Testing
 
 /// Helpers shared by the syntax-layer tests (lexer, parser, errors, kernels, fuzzing).
