@@ -12,6 +12,7 @@
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
 //   tessel              the command-line tool
+//   TesselBridge        the C ABI shared library the Python bridge (python/) loads with ctypes
 
 import PackageDescription
 
@@ -28,6 +29,7 @@ let package = Package(
     .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
+    .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +66,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
