@@ -71,7 +71,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
-    .target(name: "TesselBridge", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(

@@ -1,5 +1,6 @@
 import Foundation
 import Tessel
+import TesselTools
 
 /// A request the bridge cannot serve: a bad handle, malformed JSON or a mismatched buffer count.
 struct BridgeUsageError: Error, Sendable {

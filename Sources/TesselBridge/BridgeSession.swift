@@ -1,5 +1,6 @@
 import Foundation
 import Tessel
+import TesselTools
 
 /// A traced, verified and allocated kernel that runs many times on caller buffers.
 struct PreparedKernel: Sendable {
