@@ -100,7 +100,9 @@ private func encodeJSON(_ value: some Encodable) -> UnsafeMutablePointer<CChar>?
   do {
     data = try JSONEncoder().encode(value)
   } catch {
-    data = Data(#"{"ok":false,"error":{"kind":"internal","message":"cannot encode a response","rendered":"error: cannot encode a response\n"}}"#.utf8)
+    data = Data(
+      #"{"ok":false,"error":{"kind":"internal","message":"cannot encode a response","rendered":"error: cannot encode a response\n"}}"#
+        .utf8)
   }
   return strdup(String(decoding: data, as: UTF8.self))
 }

@@ -57,10 +57,11 @@ final class BridgeSession: @unchecked Sendable {
 
   /// Refuses what this build cannot run faithfully: the current dialect and LNC2 launches.
   static func checkSupported(_ request: PrepareRequest, in file: NKIFile) throws {
-    let location = file.module.statements.lazy.compactMap { s -> SourceLocation? in
-      if case .functionDef(let f) = s.kind, f.name == request.function { return s.location }
-      return nil
-    }.first ?? .unknown
+    let location =
+      file.module.statements.lazy.compactMap { s -> SourceLocation? in
+        if case .functionDef(let f) = s.kind, f.name == request.function { return s.location }
+        return nil
+      }.first ?? .unknown
     if request.dialect == "current" {
       throw TraceError(
         .unsupported(
@@ -70,7 +71,8 @@ final class BridgeSession: @unchecked Sendable {
     }
     if let lnc = request.lnc, lnc != 1 {
       throw TraceError(
-        .unsupported("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs"),
+        .unsupported(
+          "launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs"),
         at: location)
     }
   }

@@ -15,15 +15,26 @@ import ml_dtypes
 import numpy as np
 
 
-class ApiFunction:
-    """An NKI operation: it runs inside a kernel that Tessel traces, not in CPython."""
+class NkiName:
+    """An NKI object that names itself by module and name, so that it can be passed to a kernel as
+    an argument (``op=nl.add``, ``buffer=nl.sbuf``, ``dtype=nl.tfloat32``)."""
 
     __tessel_api__ = True
 
-    def __init__(self, module: str, name: str, alias: str):
+    def __init__(self, module: str, name: str):
         self.__module__ = module
         self.__name__ = name
         self.__qualname__ = name
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+
+class ApiFunction(NkiName):
+    """An NKI operation: it runs inside a kernel that Tessel traces, not in CPython."""
+
+    def __init__(self, module: str, name: str, alias: str):
+        super().__init__(module, name)
         self._alias = alias
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -43,20 +54,10 @@ class ApiFunction:
         return self.__name__
 
 
-class NkiDtype:
+class NkiDtype(NkiName):
     """An NKI dtype numpy has no counterpart for (``tfloat32``, packed ``float8_e4m3fn_x4``)."""
 
-    __tessel_api__ = True
-
-    def __init__(self, module: str, name: str):
-        self.__module__ = module
-        self.__name__ = name
-        self.__qualname__ = name
-
-    def __repr__(self) -> str:
-        return self.__name__
-
-    __str__ = __repr__
+    __str__ = NkiName.__repr__
 
 
 def install_functions(namespace: dict, module: str, alias: str, names: Iterable[str]) -> None:
@@ -120,18 +121,8 @@ class _TileSize:
 tile_size = _TileSize()
 
 
-class Buffer:
+class Buffer(NkiName):
     """A memory space (``nl.sbuf``, ``nl.psum``, ``nl.hbm``, ``nl.shared_hbm``, ``nl.private_hbm``)."""
-
-    __tessel_api__ = True
-
-    def __init__(self, module: str, name: str):
-        self.__module__ = module
-        self.__name__ = name
-        self.__qualname__ = name
-
-    def __repr__(self) -> str:
-        return self.__name__
 
 
 def install_buffers(namespace: dict, module: str) -> None:
@@ -204,16 +195,12 @@ def install_isa_constants(namespace: dict, module: str, current: bool) -> None:
         namespace["dma_engine"] = _enum(module, "dma_engine", {"dma": 0, "gpsimd_dma": 1})
 
 
-class TensorAnnotation:
+class TensorAnnotation(NkiName):
     """``nt.tensor``, ``nt.mutable_tensor``, ``nt.scalar``: type annotations, inert in CPython
     (Tessel reads them from the kernel's source)."""
 
-    __tessel_api__ = True
-
     def __init__(self, module: str, name: str, key: Any = None):
-        self.__module__ = module
-        self.__name__ = name
-        self.__qualname__ = name
+        super().__init__(module, name)
         self._key = key
 
     def __getitem__(self, key: Any) -> "TensorAnnotation":
@@ -245,15 +232,11 @@ def identity_decorator(name: str):
     return directive
 
 
-class Allocator:
+class Allocator(NkiName):
     """``ncc.sbuf`` / ``ncc.psum``: direct allocation, used inside kernels only."""
 
-    __tessel_api__ = True
-
     def __init__(self, module: str, name: str):
-        self.__module__ = module
-        self.__name__ = name
-        self.__qualname__ = name
+        super().__init__(module, name)
         for method in ("alloc", "mod_alloc", "auto_alloc"):
             setattr(self, method, ApiFunction(module, f"{name}.{method}", "ncc"))
 
