@@ -1,7 +1,6 @@
 import TesselIR
 import TesselInterpreter
 import TesselLang
-import TesselMachine
 import TesselTestSupport
 import Testing
 
@@ -34,6 +33,6 @@ struct BlockTensorKernelTests {
       ], target: .trn2)
     let qk = try #require(traced.kernel.tensors.first { $0.name == "qk" })
     #expect(qk.bytesPerPartition == 512 * 1024)
-    #expect(try Allocator(target: .trn2).plan(traced.kernel).psumHighWater == 16384)
+    #expect(try Interpreter(kernel: traced.kernel, options: RunOptions(target: .trn2)).allocation.psumHighWater == 16384)
   }
 }
