@@ -107,7 +107,10 @@ public struct Verifier: Sendable {
     // Every view: well-formed, in scope, in bounds.
     let views = op.sources + op.destinations.map { (name: "dst", view: $0) }
     for (operand, v) in views {
-      try verifyView(v, operand: operand, in: kernel, ranges: ranges, checkBounds: inst.mask.isEmpty, fail: fail)
+      // A mask ranges over the iteration space; Tensor-engine operands that do not walk it are
+      // checked whole (they are on-chip tiles, so their extent is static anyway).
+      let unmaskedAccess = inst.mask.isEmpty || (!op.sourcesWalkIterationSpace && operand != "dst")
+      try verifyView(v, operand: operand, in: kernel, ranges: ranges, checkBounds: unmaskedAccess, fail: fail)
     }
     for c in inst.mask {
       try verifyCondition(c, rank: iterationRank(op), ranges: ranges, isMask: true, fail: fail)
@@ -116,7 +119,9 @@ public struct Verifier: Sendable {
       switch op {
       case .bnStats(_, let src) where src.dims.count != 2:
         throw fail(.unsupported("mask= on bn_stats of a tile with more than one free dimension"))
-      case .matmul, .transpose, .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnAggr:
+      case .transpose(_, let src) where src.dims.count != 2:
+        throw fail(.unsupported("mask= on nc_transpose of a tile with more than one free dimension"))
+      case .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnAggr:
         throw fail(.unsupported("mask= on \(name) (Tessel does not model operand masking for this instruction yet)"))
       case .dmaCopy(let d, let s) where d.shape != s.shape:
         throw fail(.unsupported("mask= on dma_copy between views of different shapes"))

@@ -56,6 +56,10 @@ extension ExecutionState {
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .transpose(let d, let s):
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
+        return
+      }
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
@@ -63,6 +67,10 @@ extension ExecutionState {
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .matmul(let d, let st, let mv, let acc):
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) { maskedMatmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc) }
+        return
+      }
       try matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc)
 
     case .tensorTensor(let d, _, _, let alu):
