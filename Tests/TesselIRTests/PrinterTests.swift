@@ -52,5 +52,4 @@ struct PrinterTests {
     }
     guard case .unsupported? = e?.kind else { Issue.record("got \(String(describing: e))"); return }
   }
-  }
 }
