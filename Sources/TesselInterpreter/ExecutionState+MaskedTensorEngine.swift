@@ -6,17 +6,7 @@ extension CompiledInstruction {
   /// condition fails even at the corner that maximises it (a loop-index predicate that is false,
   /// for one).
   @inline(__always)
-  func maskKeepsNone(_ env: UnsafePointer<Int>) -> Bool {
-    for c in mask {
-      var v = c.offset(env)
-      for d in 0..<Swift.min(counts.count, c.coefficients.count) {
-        let k = c.coefficients[d]
-        if k > 0 { v &+= k &* (counts[d] - 1) }
-      }
-      if v < 0 { return true }
-    }
-    return false
-  }
+  func maskKeepsNone(_ env: UnsafePointer<Int>) -> Bool { !maskHolds(atCorner: .maximum, env) }
 
   /// Whether the mask keeps the element at row-major position `i` of the iteration space.
   func maskKeeps(element i: Int, _ env: UnsafePointer<Int>) -> Bool {
