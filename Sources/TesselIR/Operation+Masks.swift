@@ -1,12 +1,11 @@
 extension Operation {
   /// Whether every source operand walks the instruction's iteration space, so that a mask over
-  /// that space also selects the source elements read. False for the Tensor engine's
-  /// `nc_matmul` and `nc_transpose` (and `load_transpose2d`), whose operands are laid out
-  /// differently from their destination: a mask on them ranges over the destination only, and
-  /// their operands are bounds-checked whole.
+  /// that space also selects the source elements read. False for transposes and matmuls, whose
+  /// operands are laid out differently from their destination: a mask on them ranges over the
+  /// destination only, and their operands are bounds-checked whole.
   public var sourcesWalkIterationSpace: Bool {
-    switch self {
-    case .matmul, .transpose, .loadTranspose: false
+    switch info?.dataFlow {
+    case .transpose?, .contraction?: false
     default: true
     }
   }

@@ -94,9 +94,9 @@ extension CompiledInstruction {
   /// The mask of a masked 2-D `nc_transpose` moved from its destination `[F, P]` to its source
   /// `[P, F]` (nil for any other instruction), so that checks walk only the source elements read.
   var transposedSourceMask: (counts: [Int], mask: [FlatCondition])? {
-    guard !mask.isEmpty, case .transpose(_, let s) = instruction.operation, s.dims.count == 2, counts.count == 2
+    guard !mask.isEmpty, case .transpose(let t) = instruction.operation, t.src.dims.count == 2, counts.count == 2
     else { return nil }
-    return (s.shape, mask.map { c in
+    return (t.src.shape, mask.map { c in
       FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
     })
   }
