@@ -102,11 +102,15 @@ public struct Verifier: Sendable {
     let fail = check.fail
     let rank = payload.iterationShape.count
 
-    // Every view: well-formed, in scope, in bounds (sources first, then what is written).
+    // Every view: well-formed, in scope, in bounds (sources first, then what is written). A mask
+    // ranges over the iteration space; Tensor-engine operands that do not walk it are checked whole
+    // (they are on-chip tiles, so their extent is static anyway).
     let operands = inst.operation.operands
     let views = operands.filter { !$0.role.isWritten } + operands.filter(\.role.isWritten)
+    let walks = inst.operation.sourcesWalkIterationSpace
     for o in views {
-      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: inst.mask.isEmpty, fail: fail)
+      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten)
+      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: unmaskedAccess, fail: fail)
     }
     for c in inst.mask {
       try Self.verifyCondition(c, rank: rank, ranges: ranges, isMask: true, fail: fail)
