@@ -12,7 +12,10 @@
 //   TesselLang          the NKI bindings on the evaluator (legacy `neuronxcc.nki`), lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
+//   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
+//                       the benchmark suite
 //   tessel              the command-line tool
+//   TesselBridge        the C ABI shared library the Python bridge (python/) loads with ctypes
 
 import PackageDescription
 
@@ -29,6 +32,7 @@ let package = Package(
     .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
+    .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,14 +62,18 @@ let package = Package(
     .target(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselRepl", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselPython", "TesselLang"],
+      swiftSettings: swiftSettings),
+    .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "tessel",
       dependencies: [
-        "Tessel", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
@@ -76,12 +84,16 @@ let package = Package(
     .systemLibrary(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
-    // MARK: - Tests
+    // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
+    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselInterpreterTests",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselLangTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
@@ -90,16 +102,17 @@ let package = Package(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
-      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "Tessel"],
+      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],
+      swiftSettings: swiftSettings),
+    .testTarget(name: "TesselReplTests", dependencies: ["TesselRepl"], swiftSettings: swiftSettings),
+    // The tessel executable is a dependency so that it is built before its tests run it.
+    .testTarget(
+      name: "TesselCLITests", dependencies: ["TesselTools", "TesselHost", "TesselIR", "tessel", "CTestPTY"],
       swiftSettings: swiftSettings),
     .testTarget(name: "TesselPythonTests", dependencies: ["TesselIR", "TesselPython"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter"],
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TesselReplTests", dependencies: ["TesselRepl", "tessel", "CTestPTY"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TesselLangTests", dependencies: ["Tessel", "TesselPython", "TesselTestSupport", "tessel"],
+      name: "KernelEndToEndTests",
+      dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
   ]
 )

@@ -6,6 +6,7 @@ import TesselInterpreter
 import TesselLang
 import TesselPython
 import Tessel
+import TesselTools
 import Testing
 
 /// The repository's `kernels/` folder.

@@ -1,0 +1,186 @@
+import Foundation
+import TesselHost
+import TesselIR
+import TesselInterpreter
+import TesselLang
+import TesselPython
+
+/// One argument of `tessel run` / `check` / `ir` and the REPL's `:run`.
+public enum InvocationArgument: Sendable, Hashable {
+  /// A `.npy` file, optionally read as a raw dtype (`q.npy:bfloat16`).
+  case npy(path: String, dtype: DType?)
+  /// A shape and dtype with no data (`256x512:float32`), for `check` and `ir`.
+  case shape([Int], DType)
+  /// A Python literal.
+  case literal(PythonLiteral)
+}
+
+/// A usage error in a command line or REPL command: exit status 2.
+public struct UsageError: Error, Sendable, CustomStringConvertible {
+  /// The message.
+  public var message: String
+  /// Creates an error.
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// What to run: a kernel file, which kernel, its arguments, grid and target.
+public struct KernelInvocation: Sendable {
+  /// The kernel file.
+  public var file: String
+  /// The kernel function (nil: the file's only decorated kernel).
+  public var kernel: String?
+  /// Positional arguments.
+  public var positional: [InvocationArgument] = []
+  /// Keyword arguments.
+  public var keywords: [String: InvocationArgument] = [:]
+  /// The SPMD grid.
+  public var grid: [Int] = []
+  /// The target.
+  public var target: Target = .trn2
+  /// The NKI dialect to read the file as (nil: from its imports).
+  public var dialect: NKIDialect?
+
+  /// Creates an invocation.
+  public init(file: String, kernel: String? = nil, target: Target = .trn2) {
+    self.file = file
+    self.kernel = kernel
+    self.target = target
+  }
+
+  /// Parses `ARG` or `NAME=ARG` words into the invocation's arguments.
+  public mutating func addArguments(_ words: [String]) throws(UsageError) {
+    for w in words {
+      if let eq = w.firstIndex(of: "="), KernelInvocation.isIdentifier(String(w[..<eq])) {
+        let name = String(w[..<eq])
+        keywords[name] = try KernelInvocation.parseArgument(String(w[w.index(after: eq)...]))
+      } else {
+        positional.append(try KernelInvocation.parseArgument(w))
+      }
+    }
+  }
+
+  static func isIdentifier(_ s: String) -> Bool {
+    guard let f = s.first, f == "_" || f.isLetter else { return false }
+    return s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+  }
+
+  /// Parses one argument word.
+  public static func parseArgument(_ w: String) throws(UsageError) -> InvocationArgument {
+    if w.hasSuffix(".npy") { return .npy(path: w, dtype: nil) }
+    if let colon = w.lastIndex(of: ":") {
+      let head = String(w[..<colon]), tail = String(w[w.index(after: colon)...])
+      if head.hasSuffix(".npy") {
+        guard let d = DType(nkiName: tail) else { throw UsageError("unknown dtype '\(tail)' in '\(w)'") }
+        return .npy(path: head, dtype: d)
+      }
+      let dims = head.split(separator: "x", omittingEmptySubsequences: false)
+      if !dims.isEmpty, dims.allSatisfy({ Int($0) != nil }) {
+        guard let d = DType(nkiName: tail) else { throw UsageError("unknown dtype '\(tail)' in '\(w)'") }
+        let shape = dims.compactMap { Int($0) }
+        guard shape.allSatisfy({ $0 > 0 }) else { throw UsageError("shape dimensions must be positive in '\(w)'") }
+        return .shape(shape, d)
+      }
+    }
+    return .literal(try parseLiteral(w))
+  }
+
+  /// Parses a Python literal (number, bool, None, string, tuple) with the kernel language's parser.
+  public static func parseLiteral(_ w: String) throws(UsageError) -> PythonLiteral {
+    let module: Module
+    do { module = try parseModule(source: "__x = (\(w))\n", file: "<argument>") } catch {
+      throw UsageError("'\(w)' is not a .npy file, a SHAPE:DTYPE or a Python literal")
+    }
+    guard case .assign(_, let e)? = module.statements.first?.kind else { throw UsageError("'\(w)' is not a Python literal") }
+    func lit(_ e: Expr) throws(UsageError) -> PythonLiteral {
+      switch e.kind {
+      case .int(let i): return .int(i)
+      case .float(let f): return .float(f)
+      case .bool(let b): return .bool(b)
+      case .noneLiteral: return .none
+      case .string(let s): return .string(s)
+      case .name(let n): return .string(n)
+      case .tuple(let xs), .list(let xs):
+        var out: [PythonLiteral] = []
+        for x in xs { out.append(try lit(x)) }
+        return .tuple(out)
+      case .unary(.negate, let x):
+        switch try lit(x) {
+        case .int(let i): return .int(-i)
+        case .float(let f): return .float(-f)
+        default: throw UsageError("'\(w)' is not a Python literal")
+        }
+      default: throw UsageError("'\(w)' is not a Python literal")
+      }
+    }
+    return try lit(e)
+  }
+
+  /// Parses `--dialect auto|legacy|current` (`auto` is nil: from the file's imports).
+  public static func parseDialect(_ s: String) throws(UsageError) -> NKIDialect? {
+    if s == "auto" { return nil }
+    guard let d = NKIDialect(rawValue: s) else {
+      throw UsageError("--dialect takes auto, legacy or current (got '\(s)')")
+    }
+    return d
+  }
+
+  /// Parses `--grid 4,2`.
+  public static func parseGrid(_ s: String) throws(UsageError) -> [Int] {
+    let parts = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+      throw UsageError("--grid takes positive integers separated by commas, like 4,2 (got '\(s)')")
+    }
+    return parts.compactMap { $0 }
+  }
+}
+
+/// A traced kernel with its data, ready to run.
+public struct PreparedRun: Sendable {
+  /// The traced kernel.
+  public var traced: TracedKernel
+  /// The data of each HBM parameter, in ``Kernel/parameters`` order (nil when only a shape was given).
+  public var data: [HostArray?]
+  /// The source text, for rendering diagnostics.
+  public var source: String
+}
+
+extension KernelInvocation {
+  /// Reads the arguments' data, loads and traces the kernel.
+  ///
+  /// - Throws: ``UsageError`` for bad files or arguments, ``TraceError`` for kernel errors.
+  public func prepare(requireData: Bool) throws -> PreparedRun {
+    let file = try NKIFile.load(path: self.file)
+    var loaded: [String: HostArray] = [:]
+    func kernelArgument(_ a: InvocationArgument, key: String) throws -> KernelArgument {
+      switch a {
+      case .npy(let path, let dtype):
+        let arr: HostArray
+        do { arr = try HostArray.readNPY(from: path, as: dtype) } catch { throw UsageError("\(error)") }
+        loaded[key] = arr
+        let dt = arr.dtype ?? (arr.elementType == .float64 ? .float32 : .int32)
+        return .tensor(shape: arr.shape, dtype: dt)
+      case .shape(let s, let d):
+        if requireData { throw UsageError("argument \(key) gives only a shape (\(s.map(String.init).joined(separator: "x")):\(d)); `run` needs a .npy file") }
+        return .tensor(shape: s, dtype: d)
+      case .literal(let l): return .literal(l)
+      }
+    }
+    var args: [KernelArgument] = []
+    for (i, a) in positional.enumerated() { args.append(try kernelArgument(a, key: "#\(i)")) }
+    var kws: [String: KernelArgument] = [:]
+    for (k, a) in keywords { kws[k] = try kernelArgument(a, key: k) }
+    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect)
+    // Parameters are the positional tensor arguments in order, then keyword ones by name.
+    var tensorPositional: [HostArray?] = []
+    for (i, a) in positional.enumerated() {
+      if case .literal = a { continue }
+      tensorPositional.append(loaded["#\(i)"])
+    }
+    var data: [HostArray?] = []
+    for (j, p) in traced.kernel.parameters.enumerated() {
+      if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
+    }
+    return PreparedRun(traced: traced, data: data, source: file.source)
+  }
+}
