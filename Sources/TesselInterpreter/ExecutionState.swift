@@ -69,9 +69,9 @@ final class ExecutionState {
   convenience init(interpreter: Interpreter, lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []) {
     let workers = interpreter.workerCount
     let n = Swift.max(1, interpreter.hbmCount + interpreter.onChipCount * workers)
-    let arena = interpreter.arenas.take(n)
+    let (arena, capacity) = ArenaPool.shared.take(n)
     self.init(interpreter: interpreter, arena: arena, owns: true, delta: 0)
-    arenaCount = n
+    arenaCapacity = capacity
     for (t, memory) in lent where interpreter.bindSlots[t] >= 0 {
       // Views of a lent tensor add this distance to their arena offset (see `compile`).
       env[interpreter.bindSlots[t]] = (arena + interpreter.tensorOffsets[t]).distance(to: memory)
@@ -90,7 +90,7 @@ final class ExecutionState {
   }
 
   /// Elements of `arena` (main state only).
-  var arenaCount = 0
+  var arenaCapacity = 0
 
   init(interpreter: Interpreter, arena: UnsafeMutablePointer<Float>, owns: Bool, delta: Int) {
     self.interpreter = interpreter
@@ -128,7 +128,7 @@ final class ExecutionState {
   func release() {
     for w in workers { w.release() }
     workers = []
-    if ownsArena { interpreter.arenas.give(arena, count: arenaCount) }
+    if ownsArena { ArenaPool.shared.give(arena, capacity: arenaCapacity) }
     env.deallocate()
     for f in accumulationFlags { f?.deallocate() }
     accumulationFlags = []
@@ -144,6 +144,11 @@ final class ExecutionState {
     let slot = interpreter.bindSlots[t]
     return interpreter.tensorOffsets[t] + (interpreter.onChip[t] ? env[interpreter.deltaSlot] : 0)
       + (slot >= 0 ? env[slot] : 0)
+  }
+
+  /// A tensor's elements for this worker (caller memory for a lent tensor).
+  func region(of t: Int) -> UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: arena + tensorBase(t), count: interpreter.kernel.tensors[t].elementCount)
   }
 
   /// The current values of a tensor.
