@@ -94,6 +94,13 @@ public struct Interpreter: Sendable {
   let parallelLoops: [Int: ParallelLoop]
   /// Whether any instruction reads each tensor (poison tracking is pointless otherwise).
   let isRead: [Bool]
+  /// Per tensor: whether it is a tile made fresh (never written again) when its scope starts.
+  let needsFresh: [Bool]
+  /// The fresh tiles declared in each loop (by begin index; empty elsewhere), made fresh at the
+  /// start of each of its iterations.
+  let freshLoops: [[Int]]
+  /// The fresh tiles declared outside every loop, made fresh at the start of each program instance.
+  let freshInstance: [Int]
   /// Whether any instruction writes each tensor.
   let isWritten: [Bool]
   /// Outputs whose writes are recorded in per-worker maps instead of poisoning them first: the
@@ -134,20 +141,28 @@ public struct Interpreter: Sendable {
     }
     self.bindSlots = bindSlots
     self.slotCount = nextSlot + 1
-    self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
-    // A loop needs a unit per worker to be worth forking, after its first unit when that one
-    // runs alone; with fewer (matmul_optimized at 2048³ has two), the run stays serial and its
-    // matmuls keep every BLAS thread.
-    let workers = Interpreter.workerCount(options)
-    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip).filter { _, plan in
-      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers + (plan.independentUnits ? 0 : 1)
-    }
+    var program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
     self.isRead = read
     var written = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for d in inst.operation.destinations { written[d.tensor.index] = true } }
     self.isWritten = written
+    let fresh = Interpreter.needsFresh(kernel, onChip: onChip, read: read)
+    self.needsFresh = fresh
+    (self.freshLoops, self.freshInstance) = Interpreter.freshScopes(kernel, needsFresh: fresh)
+    for i in program.indices {
+      let op = program[i].instruction.operation
+      let touched = Set(op.sources.map(\.view.tensor.index) + op.destinations.map(\.tensor.index))
+      program[i].facts.freshOperands = touched.filter { fresh[$0] }.sorted()
+    }
+    self.program = program
+    // A loop needs a unit per worker to be worth forking; with fewer (matmul_optimized at 2048³
+    // has two), the run stays serial and its matmuls keep every BLAS thread.
+    let workers = Interpreter.workerCount(options)
+    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
+      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
+    }
     self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read)
     self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
   }
@@ -173,6 +188,7 @@ public struct Interpreter: Sendable {
     }
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
+    state.freshInstances = false
     for (i, t) in kernel.tensors.enumerated() {
       guard initial[i].count == t.elementCount else {
         throw KernelError(.argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(initial[i].count)"))

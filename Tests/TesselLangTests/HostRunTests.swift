@@ -83,7 +83,7 @@ struct HostRunTests {
     let shape = [7, 33], n = 7 * 33
     let a = randomArray(count: n, seed: 45)
     let interpreter = try Interpreter(kernel: try traced(scaleIntoSource, [shape, shape], dtypes: [.float32, .float32]))
-    var c = [Float](repeating: -1, count: n)
+    let c = [Float](repeating: -1, count: n)
     var finalC: [Float] = []
     var out: [Float] = []
     let report = try a.withUnsafeBufferPointer { a in
