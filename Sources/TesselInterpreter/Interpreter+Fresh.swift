@@ -71,7 +71,7 @@ extension Interpreter {
           failed[t] = true
           continue
         }
-        if case .matmul(_, _, _, let accumulation) = op, accumulation == .add {
+        if case .matmul(let m) = op, m.accumulation == .add {
           failed[t] = true
           continue
         }
@@ -116,8 +116,8 @@ extension ExecutionState {
     guard !ci.facts.sourceTensors.contains(d), d != ci.facts.reduceDestination else { return false }
     guard ci.coversDestination || (ci.facts.coversIfUnmasked && ci.maskKeepsAll(UnsafePointer(env))) else { return false }
     // A matmul adds to what is there unless it opens an accumulation group.
-    if case .matmul(_, _, _, let accumulation) = ci.instruction.operation {
-      return accumulation == .overwrite || (accumulation == .auto && accumulationState[d] == .none)
+    if case .matmul(let m) = ci.instruction.operation {
+      return m.accumulation == .overwrite || (m.accumulation == .auto && accumulationState[d] == .none)
     }
     return true
   }

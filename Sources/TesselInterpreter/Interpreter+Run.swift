@@ -72,7 +72,10 @@ extension Interpreter {
     for (o, sink) in zip(kernel.outputs, outputs) {
       guard case .inPlace(let b) = sink else { continue }
       try checkCount(o, kernel[o].name, b.count)
-      if mayLend && bindSlots[o.index] >= 0, let base = b.baseAddress { lent.append((o.index, base)) }
+      // A returned parameter lives where its parameter does; its output buffer gets a copy.
+      if mayLend && bindSlots[o.index] >= 0 && kernel[o].role != .parameter, let base = b.baseAddress {
+        lent.append((o.index, base))
+      }
     }
     let state = ExecutionState(interpreter: self, lent: lent)
     defer { state.release() }

@@ -26,6 +26,19 @@ private let scaleIntoSource = """
       return out
   """
 
+/// Writes `2 * a` into its parameter `c` and returns `c` itself.
+private let returnParameterSource = """
+  from neuronxcc import nki
+  import neuronxcc.nki.language as nl
+
+  @nki.jit
+  def double_into(a, c):
+      i_p, i_f = nl.mgrid[0:a.shape[0], 0:a.shape[1]]
+      x = nl.load(a[i_p, i_f])
+      nl.store(c[i_p, i_f], value=nl.multiply(x, 2.0))
+      return c
+  """
+
 /// Bitwise equality (NaN equal to NaN).
 private func bits(_ v: [Float]) -> [UInt32] { v.map(\.bitPattern) }
 
@@ -117,6 +130,26 @@ struct HostRunTests {
         try interpreter.run(sources: [.readOnly(a), .readOnly(UnsafeBufferPointer(rebasing: a[0..<3]))], results: [.read { _ in }])
       }
     }
+  }
+
+  @Test("a kernel that returns its own parameter: the output is a copy of the parameter's final contents")
+  func returnedParameter() throws {
+    let shape = [6, 10], n = 60
+    let a = randomArray(count: n, seed: 48)
+    let interpreter = try Interpreter(kernel: try traced(returnParameterSource, [shape, shape], dtypes: [.float32, .float32]))
+    var pa = a, pc = [Float](repeating: 7, count: n), out = [Float](repeating: .nan, count: n)
+    _ = try pa.withUnsafeMutableBufferPointer { pa in
+      try pc.withUnsafeMutableBufferPointer { pc in
+        try out.withUnsafeMutableBufferPointer { o in try interpreter.run(parameters: [pa, pc], outputs: [o]) }
+      }
+    }
+    #expect(bits(pc) == bits(a.map { $0 * 2 }))
+    #expect(bits(out) == bits(a.map { $0 * 2 }))
+    let host = try interpreter.run(hostArrays: [
+      try HostArray(shape: shape, dtype: .float32, values: a), try HostArray(shape: shape, dtype: .float32, values: pc),
+    ])
+    #expect(bits(host.outputs[0].floatValues()) == bits(a.map { $0 * 2 }))
+    #expect(bits(host.parameters["c"]?.floatValues() ?? []) == bits(a.map { $0 * 2 }))
   }
 
   @Test("interpreters of different sizes, run in turn, each get their own results")
