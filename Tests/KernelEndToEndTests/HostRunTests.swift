@@ -33,9 +33,7 @@ private let returnParameterSource = """
 
   @nki.jit
   def double_into(a, c):
-      i_p, i_f = nl.mgrid[0:a.shape[0], 0:a.shape[1]]
-      x = nl.load(a[i_p, i_f])
-      nl.store(c[i_p, i_f], value=nl.multiply(x, 2.0))
+      nl.store(c, value=nl.multiply(nl.load(a), 2.0))
       return c
   """
 
