@@ -156,7 +156,8 @@ final class OriginTracker {
         write(o[0], t)
       }
 
-    case .dmaCopy(let d, let s):
+    case .dmaCopy(let p):
+      let d = p.dst, s = p.src
       if d.shape == s.shape {
         walk(ci, envp) { o, _ in write(o[0], read(0, o[1])) }
       } else {
@@ -169,19 +170,22 @@ final class OriginTracker {
         }
       }
 
-    case .loadTranspose(let d, let s):
+    case .loadTranspose(let p):
+      let d = p.dst, s = p.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let r = s.shape.first ?? 1, c = s.shape.count > 1 ? s.shape[1] : 1
       transposed(src, dst, rows: r, cols: c, ci, envp)
 
-    case .transpose(let d, let s):
+    case .transpose(let p):
+      let d = p.dst, s = p.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       transposed(src, dst, rows: s.partitionCount, cols: s.freeElementCount, ci, envp)
 
-    case .matmul(let d, let st, let mv, let acc):
-      matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc, state: state)
+    case .matmul(let m):
+      matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, state: state)
 
-    case .activation(_, _, _, _, _, let rop, _):
+    case .activation(let a):
+      let rop = a.reduce?.op
       let sources = op.sources.count
       let partitions = ci.counts.first ?? 1
       var rowTaint = Array(repeating: UInt32(0), count: rop != nil ? partitions : 0)
@@ -200,7 +204,8 @@ final class OriginTracker {
     case .memset, .iota:
       walk(ci, envp) { o, _ in write(o[0], 0) }
 
-    case .affineSelect(_, let p, _, _):
+    case .affineSelect(let a):
+      let p = a.predicate
       let base = p.offset.evaluate { state.env[$0.index] }
       let rank = ci.counts.count
       var coef = p.coefficients
@@ -211,7 +216,8 @@ final class OriginTracker {
         write(o[0], p.comparison.holds(v) ? read(0, o[1]) : 0)
       }
 
-    case .select(_, _, let t, let f):
+    case .select(let s):
+      let t = s.onTrue, f = s.onFalse
       // The predicate's value picks one operand; a never-written predicate taints the result.
       var lane = 2
       var tSource = -1, fSource = -1
@@ -226,10 +232,11 @@ final class OriginTracker {
         write(o[0], Self.merge(pt, vt))
       }
 
-    case .tensorReduce(let d, let s, _, let axes, _):
-      tensorReduce(ci, dst: d, src: s, axes: axes, envp)
+    case .tensorReduce(let r):
+      tensorReduce(ci, dst: r.dst, src: r.src, axes: r.axes, envp)
 
-    case .tensorPartitionReduce(let d, let s, _):
+    case .tensorPartitionReduce(let r):
+      let d = r.dst, s = r.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == f else { return conservative(ci, envp) }
@@ -239,7 +246,8 @@ final class OriginTracker {
         write(dst[j], t)
       }
 
-    case .tensorTensorScan(let d, let d0, let d1, let initial, _, _):
+    case .tensorTensorScan(let scan):
+      let d = scan.dst, d0 = scan.data0, d1 = scan.data1, initial = scan.initial
       let a = offsets(d0, ci.views[1], envp), b = offsets(d1, ci.views[2], envp)
       let dst = offsets(d, ci.views[0], envp)
       let p = d0.partitionCount, f = d0.freeElementCount
@@ -257,7 +265,8 @@ final class OriginTracker {
         }
       }
 
-    case .bnStats(let d, let s):
+    case .bnStats(let b):
+      let d = b.dst, s = b.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == p * 6 else { return conservative(ci, envp) }
@@ -283,7 +292,8 @@ final class OriginTracker {
         }
       }
 
-    case .bnAggr(let d, let s):
+    case .bnAggr(let b):
+      let d = b.dst, s = b.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == p * 2 else { return conservative(ci, envp) }
