@@ -80,17 +80,12 @@ public struct Verifier: Sendable {
         .partitionDimensionTooLarge(tensor: t.name, size: t.partitionCount, limit: target.pmax),
         at: t.location)
     }
-    if t.space == .psum {
+    if t.space == .psum && t.psumBlockBytes > target.psumBankBytes {
       // A PSUM tile fits one 2 KiB bank per partition; a tensor with leading block dimensions
-      // (`[P, blocks, F]`) gives each block its own bank.
-      let perBlock = t.psumBlockBytes
-      if perBlock > target.psumBankBytes || t.psumBanks(bankBytes: target.psumBankBytes) > target.psumBanks {
-        throw KernelError(
-          .psumTileTooLarge(
-            tensor: t.name, bytesPerPartition: perBlock > target.psumBankBytes ? perBlock : t.bytesPerPartition,
-            limit: target.psumBankBytes),
-          at: t.location)
-      }
+      // (`[P, blocks, F]`) is a set of such tiles, which the allocator places block by block.
+      throw KernelError(
+        .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.psumBlockBytes, limit: target.psumBankBytes),
+        at: t.location)
     }
   }
 
@@ -107,11 +102,15 @@ public struct Verifier: Sendable {
     let fail = check.fail
     let rank = payload.iterationShape.count
 
-    // Every view: well-formed, in scope, in bounds (sources first, then what is written).
+    // Every view: well-formed, in scope, in bounds (sources first, then what is written). A mask
+    // ranges over the iteration space; Tensor-engine operands that do not walk it are checked whole
+    // (they are on-chip tiles, so their extent is static anyway).
     let operands = inst.operation.operands
     let views = operands.filter { !$0.role.isWritten } + operands.filter(\.role.isWritten)
+    let walks = inst.operation.sourcesWalkIterationSpace
     for o in views {
-      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: inst.mask.isEmpty, fail: fail)
+      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten)
+      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: unmaskedAccess, fail: fail)
     }
     for c in inst.mask {
       try Self.verifyCondition(c, rank: rank, ranges: ranges, isMask: true, fail: fail)

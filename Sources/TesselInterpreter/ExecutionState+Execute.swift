@@ -60,6 +60,10 @@ extension ExecutionState {
 
     case .transpose(let p):
       let d = p.dst, s = p.src
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
+        return
+      }
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
@@ -67,6 +71,12 @@ extension ExecutionState {
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .matmul(let m):
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) {
+          maskedMatmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
+        }
+        return
+      }
       try matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
 
     case .tensorTensor(let p):

@@ -108,7 +108,7 @@ extension Interpreter {
     func probes(_ op: Operation, counts: [Int]) -> [BoundsProbe] {
       var views: [View] = []
       if let d = op.destination { views.append(d) }
-      views += op.sources.map(\.view)
+      if op.sourcesWalkIterationSpace { views += op.sources.map(\.view) }
       let rank = counts.count
       var out: [BoundsProbe] = []
       for v in views where v.dims.count == rank || (v.dims.count == 1 && rank == 2) {

@@ -143,6 +143,8 @@ final class OriginTracker {
     }
     let op = ci.instruction.operation
     let envp = UnsafePointer(state.env)
+    // Under a mask that keeps nothing, the instruction reads and writes nothing.
+    if !ci.mask.isEmpty && ci.maskKeepsNone(envp) { return }
     switch op {
     case .loopBegin, .loopEnd:
       return
@@ -339,8 +341,11 @@ final class OriginTracker {
   /// `dst[j, i] = src[i, j]` over row-major offsets of a `[rows, cols]` source.
   func transposed(_ src: [Int], _ dst: [Int], rows: Int, cols: Int, _ ci: CompiledInstruction, _ envp: UnsafePointer<Int>) {
     guard src.count == rows * cols, dst.count == rows * cols else { return conservative(ci, envp) }
+    let masked = !ci.mask.isEmpty
     for i in 0..<rows {
-      for j in 0..<cols { write(dst[j * rows + i], read(0, src[i * cols + j])) }
+      for j in 0..<cols where !masked || ci.maskKeeps(element: j * rows + i, envp) {
+        write(dst[j * rows + i], read(0, src[i * cols + j]))
+      }
     }
   }
 
@@ -367,8 +372,9 @@ final class OriginTracker {
     let base = state.tensorBase(t)
     let flags = state.accumulationFlags.indices.contains(t) ? state.accumulationFlags[t] : nil
     let summary: ExecutionState.AccumulationState = state.accumulationState.indices.contains(t) ? state.accumulationState[t] : .none
+    let masked = !ci.mask.isEmpty
     for m in 0..<M {
-      for n in 0..<N {
+      for n in 0..<N where !masked || ci.maskKeeps(element: m * N + n, envp) {
         let o = c[m * N + n]
         let adds: Bool
         switch accumulation {

@@ -194,7 +194,9 @@ public struct DependenceAnalysis: Sendable {
       if case .loopEnd = op { continue }
       let shape = op.iterationShape
       func masked(_ v: View) -> [AffineCondition] {
-        v.shape == shape ? inst.mask.filter { $0.coefficients.count == v.dims.count } : []
+        // Tensor-engine operands do not walk the iteration space: a mask selects only outputs.
+        guard op.sourcesWalkIterationSpace || op.destinations.contains(v) else { return [] }
+        return v.shape == shape ? inst.mask.filter { $0.coefficients.count == v.dims.count } : []
       }
       var accumulated: (view: View, op: ALUOp)?
       switch op {

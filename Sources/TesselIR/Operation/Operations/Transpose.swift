@@ -4,7 +4,7 @@ extension Operation {
   public enum Transpose: UnaryOperationKind {
     public static let info = OperationInfo(
       nkiName: "nc_transpose", defaultEngine: .tensor, engines: [.tensor, .vector], groups: .tensorEngine,
-      dataFlow: .transpose, allowsMask: false)
+      dataFlow: .transpose)
 
     public static func verify(_ p: Unary<Transpose>, _ c: InstructionCheck) throws(KernelError) {
       let dst = p.dst
@@ -13,6 +13,9 @@ extension Operation {
         dst.partitionCount == src.freeElementCount, dst.freeElementCount == src.partitionCount
       else {
         throw c.fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
+      }
+      if !c.instruction.mask.isEmpty && src.dims.count != 2 {
+        throw c.fail(.unsupported("mask= on nc_transpose of a tile with more than one free dimension"))
       }
       if c.instruction.engine == .tensor {
         try c.expectSpace(dst, "dst", [.psum], "psum")
