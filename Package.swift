@@ -16,6 +16,7 @@
 //   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
 //                       the benchmark suite
 //   tessel              the command-line tool
+//   TesselBridge        the C ABI shared library the Python bridge (python/) loads with ctypes
 
 import PackageDescription
 
@@ -32,6 +33,7 @@ let package = Package(
     .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
+    .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -72,6 +74,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
