@@ -8,6 +8,7 @@
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
+//   TesselTiming        the timing model: estimated hardware latency per engine, critical path, trace
 //   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
@@ -42,6 +43,8 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
     .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
@@ -51,6 +54,7 @@ let package = Package(
       name: "Tessel",
       dependencies: [
         "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+        "TesselTiming",
       ],
       swiftSettings: swiftSettings),
     .target(
@@ -80,6 +84,9 @@ let package = Package(
     .testTarget(
       name: "TesselInterpreterTests",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "Tessel"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],

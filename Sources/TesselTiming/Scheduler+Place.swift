@@ -1,0 +1,203 @@
+import TesselIR
+
+extension Scheduler {
+  /// Places one execution of instruction `pc` on `track` of `core`.
+  mutating func schedule(_ pc: Int, core: Int, track: Int, dmaQueue: Int?) {
+    let inst = program.instructions[pc]
+    var busy = inst.busyNs
+    var latency = inst.latencyNs
+    var dmaUsed = inst.dmaEngines
+    var kept = (partitions: inst.partitions, free: inst.free)
+    if !inst.mask.isEmpty {
+      kept = keptExtent(inst)
+      let (p, f) = kept
+      let c = model.cost(
+        inst.rule, engine: inst.engine, inputs: inst.costInputs, partitions: p, free: f,
+        fullPartitions: inst.partitions, fullFree: inst.free)
+      busy = c.busyNs
+      latency = c.latencyNs
+      dmaUsed = c.dmaEngines
+    }
+    let id = Int32(truncatingIfNeeded: nextEvent)
+    nextEvent += 1
+
+    // Dependencies: the latest conflicting access of every region the instruction touches.
+    var ready = 0.0
+    var predecessor: Int32 = -1
+    var cause = StartCause.start
+    var waitedOnTrack = -1
+    scratch.removeAll(keepingCapacity: true)
+    for fp in inst.footprints {
+      var slot = fp.firstSlot
+      if fp.rotatingLoop >= 0 { slot += Swift.max(0, iterationCounter[fp.rotatingLoop] - 1) % fp.buffers }
+      let o = fp.outer.value(env)
+      let i = fp.inner.value(env)
+      let box = Access(
+        outerLow: o + fp.outerLow, outerHigh: o + fp.outerHigh, innerLow: i + fp.innerLow, innerHigh: i + fp.innerHigh,
+        time: 0, event: id, track: Int16(track))
+      scratch.append((slot, box, fp.isWrite))
+      for w in scoreboard.writes[slot] where w.overlaps(box) {
+        let t = w.time + semaphore(from: Int(w.track), to: track, readAfterWrite: !fp.isWrite)
+        if t > ready {
+          ready = t
+          predecessor = w.event
+          cause = .dependency
+          waitedOnTrack = Int(w.track)
+        }
+      }
+      if fp.isWrite {
+        for r in scoreboard.reads[slot] where r.overlaps(box) {
+          let t = r.time + semaphore(from: Int(r.track), to: track, readAfterWrite: false)
+          if t > ready {
+            ready = t
+            predecessor = r.event
+            cause = .dependency
+            waitedOnTrack = Int(r.track)
+          }
+        }
+      }
+    }
+    if waitedOnTrack == track && cause == .dependency { waitedOnTrack = Scheduler.idleEngineLatency }
+
+    let free = trackFree[core][track]
+    var start = ready
+    if free > start {
+      start = free
+      cause = .engineOrder
+      predecessor = trackLast[core][track]
+      waitedOnTrack = -1
+    }
+    var end: Double
+    var transfer = (start: 0.0, end: 0.0, engine: Int16(-1))
+    var trackBusy = busy
+    if dmaQueue != nil {
+      let issue = constants.dmaIssueNs.value
+      dmaTransfers += 1
+      dmaBytes += inst.costInputs.dmaBytesPerPartition * Double(kept.partitions)
+        * (inst.free > 0 ? Double(kept.free) / Double(inst.free) : 1)
+      let issueStart = issueSlot[core].book(earliest: start, duration: issue)
+      if issueStart > start {
+        cause = .dmaIssue
+        predecessor = lastDMAEvent[core]
+        waitedOnTrack = Scheduler.idleIssueSlot
+      }
+      trackBusy = issue
+      let idleBefore = issueStart - trackFree[core][track]
+      start = issueStart
+      trackFree[core][track] = issueStart + issue
+      let engines = dmaEngines[core].count
+      let used = Swift.min(engines, Swift.max(1, dmaUsed))
+      let first = used >= engines ? 0 : nextDMAEngine[core]
+      nextDMAEngine[core] = (first + used) % engines
+      end = issueStart + issue
+      var engineWait: (event: Int32, end: Double)?
+      for j in 0..<used {
+        let e = (first + j) % engines
+        let s = dmaEngines[core][e].book(earliest: issueStart + issue, duration: busy)
+        if s > issueStart + issue, s + busy >= end { engineWait = (dmaEngineLast[core][e], s + busy) }
+        if s + busy > end { end = s + busy }
+        if j == 0 { transfer = (s, s + busy, Int16(e)) }
+        dmaEngineLast[core][e] = id
+        dmaEngineBusy[core][e] += busy
+      }
+      if let w = engineWait, w.end >= end {
+        cause = .dmaEngine
+        predecessor = w.event
+      }
+      lastDMAEvent[core] = id
+      account(track: track, core: core, busy: trackBusy, idle: idleBefore, waitedOn: waitedOnTrack, at: issueStart)
+    } else {
+      end = start + busy
+      account(
+        track: track, core: core, busy: trackBusy, idle: start - trackFree[core][track], waitedOn: waitedOnTrack,
+        at: start)
+      trackFree[core][track] = end
+    }
+    trackLast[core][track] = id
+    instructionBusy[pc] += trackBusy
+    instructionCount[pc] += 1
+    if end > makespan { makespan = end }
+
+    for (slot, box, isWrite) in scratch {
+      var a = box
+      if isWrite {
+        a.time = end + latency
+        scoreboard.recordWrite(a, slot: slot)
+      } else {
+        a.time = end
+        scoreboard.recordRead(a, slot: slot)
+      }
+    }
+
+    guard recording else { return }
+    if events.count >= options.maxRecordedEvents {
+      recording = false
+      return
+    }
+    events.instruction.append(Int32(pc))
+    events.start.append(start)
+    events.end.append(end)
+    events.predecessor.append(predecessor)
+    events.cause.append(cause)
+    events.track.append(Int16(track))
+    events.core.append(UInt8(truncatingIfNeeded: core))
+    events.transferStart.append(transfer.start)
+    events.transferEnd.append(transfer.end)
+    events.transferEngine.append(transfer.engine)
+    if options.recordIterations {
+      if !snapshotValid {
+        snapshots.append(env)
+        snapshotValid = true
+      }
+      events.iteration.append(Int32(snapshots.count - 1))
+    } else {
+      events.iteration.append(-1)
+    }
+  }
+
+  /// Adds an event's busy time and the idle gap before it to its track's totals.
+  private mutating func account(track: Int, core: Int, busy: Double, idle: Double, waitedOn: Int, at start: Double) {
+    totals[core][track].busyNs += busy
+    totals[core][track].instructions += 1
+    if idle > 0 {
+      let cause = waitedOn >= 0 ? waitedOn : track
+      totals[core][track].idleByCause[cause] += idle
+    }
+    totals[core][track].lastEnd = Swift.max(totals[core][track].lastEnd, start + busy)
+  }
+
+  /// The semaphore latency between the track that produced a region and the one that waits.
+  func semaphore(from producer: Int, to consumer: Int, readAfterWrite: Bool) -> Double {
+    let k = constants
+    if consumer >= Scheduler.queueTrackBase { return k.computeToDMALatency.value }
+    if producer >= Scheduler.queueTrackBase { return k.dmaToComputeLatency.value }
+    if producer == consumer {
+      guard readAfterWrite else { return 0 }
+      return k.sameEngineDependencyLatency.value / k.clockGHz(TimedProgram.lanes[consumer])
+    }
+    return k.computeToComputeLatency.value
+  }
+
+  /// The partitions and free elements a masked instruction keeps at the current indices.
+  func keptExtent(_ inst: TimedInstruction) -> (partitions: Int, free: Int) {
+    var low = Array(repeating: 0, count: inst.counts.count)
+    var high = inst.counts.map { $0 - 1 }
+    for b in inst.mask where b.dimension < low.count {
+      let off = b.offset.value(env)
+      let k = b.coefficient
+      if k > 0 {
+        // k·i + off >= 0  ⇔  i >= ceil(-off / k)
+        let q = -off
+        low[b.dimension] = Swift.max(low[b.dimension], q >= 0 ? (q + k - 1) / k : -((-q) / k))
+      } else if k < 0 {
+        // off >= -k·i  ⇔  i <= floor(off / -k)
+        let m = -k
+        high[b.dimension] = Swift.min(high[b.dimension], off >= 0 ? off / m : -((-off + m - 1) / m))
+      }
+    }
+    let kept = zip(low, high).map { Swift.max(0, $0.1 - $0.0 + 1) }
+    let partitions = kept.first ?? 1
+    let free = kept.dropFirst().reduce(1, *)
+    return (partitions, free)
+  }
+}
