@@ -12,6 +12,8 @@
 //   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
+//   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
+//                       the benchmark suite
 //   tessel              the command-line tool
 
 import PackageDescription
@@ -60,11 +62,14 @@ let package = Package(
     .target(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselRepl", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      swiftSettings: swiftSettings),
+    .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "tessel",
       dependencies: [
-        "Tessel", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
@@ -78,7 +83,8 @@ let package = Package(
     .systemLibrary(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
-    // MARK: - Tests
+    // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
+    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(
@@ -86,7 +92,10 @@ let package = Package(
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "Tessel"],
+      name: "TesselLangTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
@@ -95,15 +104,16 @@ let package = Package(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
-      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "Tessel"],
+      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],
+      swiftSettings: swiftSettings),
+    .testTarget(name: "TesselReplTests", dependencies: ["TesselRepl"], swiftSettings: swiftSettings),
+    // The tessel executable is a dependency so that it is built before its tests run it.
+    .testTarget(
+      name: "TesselCLITests", dependencies: ["TesselTools", "TesselHost", "TesselIR", "tessel", "CTestPTY"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselAnalysisTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter"],
-      swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TesselReplTests", dependencies: ["TesselRepl", "tessel", "CTestPTY"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TesselLangTests", dependencies: ["Tessel", "TesselTestSupport", "tessel"],
+      name: "KernelEndToEndTests",
+      dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
   ]
 )

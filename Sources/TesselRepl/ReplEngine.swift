@@ -1,5 +1,6 @@
 import Foundation
 import Tessel
+import TesselTools
 
 /// The REPL's state and behaviour, independent of the terminal: one persistent simulated
 /// NeuronCore, the session's names, and the commands.

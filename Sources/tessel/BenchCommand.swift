@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tessel
+import TesselTools
 
 /// `tessel bench`: the canonical kernels at real shapes against same-run baselines.
 struct Bench: ParsableCommand {

@@ -5,6 +5,7 @@ import TesselIR
 import TesselInterpreter
 import TesselLang
 import Tessel
+import TesselTools
 import Testing
 
 /// The repository's `kernels/` folder.

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TesselInterpreter
 import TesselIR
+import TesselInterpreter
 
 /// `--max-instructions`, `--max-memory` and `--max-seconds`: the resource limits of a run.
 struct LimitOptions: ParsableArguments {

@@ -3,35 +3,6 @@ import TesselHost
 import TesselIR
 import Testing
 
-/// The built `tessel` executable, next to the test bundle.
-func tesselExecutable() -> String? {
-  var candidates: [String] = []
-  let arg0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-  candidates.append(arg0.appendingPathComponent("tessel").path)
-  candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tessel").path)
-  candidates.append(Bundle.main.bundleURL.appendingPathComponent("tessel").path)
-  let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  candidates.append(repo.appendingPathComponent(".build/debug/tessel").path)
-  return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
-/// Runs `tessel` with arguments in the repository root; returns status, stdout and stderr.
-func runTessel(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-  let exe = try #require(tesselExecutable(), "the tessel executable was not built")
-  let p = Process()
-  p.executableURL = URL(fileURLWithPath: exe)
-  p.arguments = args
-  p.currentDirectoryURL = URL(fileURLWithPath: kernelsDirectory).deletingLastPathComponent()
-  let out = Pipe(), err = Pipe()
-  p.standardOutput = out
-  p.standardError = err
-  try p.run()
-  let o = out.fileHandleForReading.readDataToEndOfFile()
-  let e = err.fileHandleForReading.readDataToEndOfFile()
-  p.waitUntilExit()
-  return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-}
-
 @Suite("The tessel command: run, check, ir and their exit codes", .serialized)
 struct CommandLineTests {
   let dir: String = {

@@ -6,16 +6,6 @@ import CTestPTY
 import Glibc
 #endif
 
-/// The built `tessel` executable.
-func tesselBinary() -> String? {
-  var candidates: [String] = []
-  let arg0 = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-  candidates.append(arg0.appendingPathComponent("tessel").path)
-  candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("tessel").path)
-  candidates.append(URL(fileURLWithPath: repoRoot).appendingPathComponent(".build/debug/tessel").path)
-  return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}
-
 /// `tessel repl` in a pseudo-terminal: keystrokes in, screen text out.
 final class PseudoTerminalSession {
   let master: Int32
@@ -77,7 +67,7 @@ final class PseudoTerminalSession {
 struct TerminalTests {
   @Test("prompt, eager tile op, multi-line def, Up-arrow history, tab completion, surviving an error, :quit")
   func endToEnd() throws {
-    let exe = try #require(tesselBinary(), "the tessel executable was not built")
+    let exe = try #require(tesselExecutable(), "the tessel executable was not built")
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-pty-\(getpid())").path
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     let t = try PseudoTerminalSession(executable: exe, home: home)
@@ -136,7 +126,7 @@ struct TerminalTests {
 
   @Test("with stdin not a terminal, `tessel repl < script` reads plain lines")
   func piped() throws {
-    let exe = try #require(tesselBinary(), "the tessel executable was not built")
+    let exe = try #require(tesselExecutable(), "the tessel executable was not built")
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = ["repl"]

@@ -63,7 +63,7 @@ struct ErrorKernelCase: Sendable, CustomStringConvertible {
       guard let close = rest[colon...].firstIndex(of: "]"), let open = rest[colon...].firstIndex(of: "[") else { break }
       let dtypeName = rest[rest.index(after: colon)..<open].trimmingCharacters(in: .whitespaces)
       guard let dtype = DType(nkiName: dtypeName) else {
-        throw ErrorKernelFileError(message: "unknown dtype `\(dtypeName)` in # args")
+        throw ErrorKernelCaseError(message: "unknown dtype `\(dtypeName)` in # args")
       }
       let dims = rest[rest.index(after: open)..<close].split(separator: ",").compactMap {
         Int($0.trimmingCharacters(in: .whitespaces))
@@ -127,4 +127,10 @@ struct ErrorKernelCorpusTests {
       check()
     }
   }
+}
+
+/// A malformed `# args:` header in a file of `kernels/errors/`.
+struct ErrorKernelCaseError: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
 }

@@ -9,9 +9,13 @@ struct ErrorKernelFile {
   var message: String
   var errorLine: Int
 
+  /// The repository's `kernels/errors/` directory, found from this test file's path.
+  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("kernels/errors").path
+
   /// Reads `kernels/errors/<name>.py` from the repository this test file lives in.
   init(_ name: String) throws {
-    let path = ErrorKernelCase.directory() + "/\(name).py"
+    let path = ErrorKernelFile.directory + "/\(name).py"
     let text = try String(contentsOfFile: path, encoding: .utf8)
     self.name = name
     lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,5 +1,6 @@
 import Foundation
 import Tessel
+import TesselTools
 import Testing
 
 /// `tessel bench`'s machinery on its cheapest cases (the figures themselves come from release

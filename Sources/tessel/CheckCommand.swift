@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Tessel
+import TesselTools
+
+/// `tessel check`: trace and verify without running.
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Trace and verify an NKI kernel without running it.")
+  @OptionGroup var options: KernelOptions
+  @Flag(
+    help:
+      "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does)."
+  )
+  var origins = false
+  func run() {
+    let prepared = options.prepare(requireData: false)
+    let k = prepared.traced.kernel
+    var warnings: [Diagnostic] = []
+    do {
+      var runOptions = RunOptions(target: options.invocation().target)
+      runOptions.trackUninitializedOrigins = origins
+      let interpreter = try Interpreter(kernel: k, options: runOptions)
+      if origins {
+        var arrays: [HostArray] = []
+        for (i, d) in prepared.data.enumerated() {
+          let t = k[k.parameters[i].tensor]
+          if let d {
+            arrays.append(d)
+          } else {
+            do {
+              arrays.append(
+                try HostArray(shape: t.shape, dtype: t.dtype, values: [Float](repeating: 0, count: t.elementCount)))
+            } catch {
+              failUsage("cannot make zeros for kernel parameter '\(k.parameters[i].name)': \(error)")
+            }
+          }
+        }
+        warnings = try interpreter.run(hostArrays: arrays).report.warnings
+      }
+      print(
+        "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition"
+      )
+    } catch {
+      failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
+    }
+    let source = prepared.source
+    let file = options.file
+    let renderer = DiagnosticRenderer { name in
+      name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
+    }
+    for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+  }
+}

@@ -1,0 +1,16 @@
+import Foundation
+import Tessel
+
+/// Prints a diagnostic on standard error and exits with status 1 (a kernel error).
+func failKernel(_ d: Diagnostic, source: String? = nil, file: String? = nil) -> Never {
+  let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+  let renderer = DiagnosticRenderer { name in name == file ? lines : nil }
+  FileHandle.standardError.write(Data(renderer.render(d).utf8))
+  exit(1)
+}
+
+/// Prints a usage error and exits with status 2.
+func failUsage(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  exit(2)
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Tessel
+import TesselTools
+
+/// Options shared by `run`, `check` and `ir`.
+struct KernelOptions: ParsableArguments {
+  @ArgumentParser.Argument(help: "The NKI kernel file (.py).") var file: String
+  @Option(help: "The kernel function to run (default: the file's only @nki.jit function).") var kernel: String?
+  @Option(help: "SPMD launch grid, e.g. 4,2.") var grid: String?
+  @OptionGroup var targetOption: TargetOption
+  @ArgumentParser.Argument(
+    parsing: .allUnrecognized, help: "Arguments: FILE.npy[:DTYPE], SHAPExSHAPE:DTYPE, Python literals, or NAME=ARG.")
+  var arguments: [String] = []
+
+  func invocation() -> KernelInvocation {
+    guard let target = Target(rawValue: targetOption.target) else {
+      failUsage("unknown target '\(targetOption.target)'; expected trn1, trn2 or trn3")
+    }
+    var inv = KernelInvocation(file: file, kernel: kernel, target: target)
+    do {
+      if let grid { inv.grid = try KernelInvocation.parseGrid(grid) }
+      try inv.addArguments(arguments)
+    } catch { failUsage(error.message) }
+    return inv
+  }
+
+  /// Loads, traces and verifies, exiting with the right status on failure.
+  func prepare(requireData: Bool) -> PreparedRun {
+    let inv = invocation()
+    do {
+      return try inv.prepare(requireData: requireData)
+    } catch let e as UsageError {
+      failUsage(e.message)
+    } catch let e as TraceError {
+      if case .usage(let m) = e.kind { failUsage(m) }
+      let source = (try? String(contentsOfFile: file, encoding: .utf8))
+      failKernel(e.diagnostic, source: source, file: file)
+    } catch {
+      failUsage("\(error)")
+    }
+  }
+}

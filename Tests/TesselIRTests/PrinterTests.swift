@@ -1,0 +1,58 @@
+import TesselIR
+import Testing
+
+@Suite("IR printer")
+struct PrinterTests {
+  @Test("the printed IR of a tiled kernel is stable text")
+  func golden() throws {
+    var b = KernelBuilder(name: "scale_rows")
+    let a = b.addParameter(name: "a", shape: [256, 64], dtype: .bfloat16)
+    let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [256, 64], dtype: .bfloat16)
+    let i = b.beginLoop(name: "i", kind: .affine, stop: 2)
+    let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 64], dtype: .float32)
+    let rows = View(
+      tensor: a, start: [AffineExpr(i) * 128, 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 64)])
+    b.emit(
+      .load(dst: .whole(t, shape: [128, 64]), src: rows),
+      mask: [
+        AffineCondition(
+          coefficients: [-1, 0], offset: AffineExpr(constant: 199) - AffineExpr(i) * 128, comparison: .greaterEqual)
+      ])
+    b.emit(
+      .activation(
+        dst: .whole(t, shape: [128, 64]), src: .whole(t, shape: [128, 64]), function: .exp, scale: .scalar(0.5),
+        bias: nil, reduceOp: nil, reduceDst: nil))
+    b.emit(.store(dst: View(tensor: out, start: rows.start, dims: rows.dims), src: .whole(t, shape: [128, 64])))
+    try b.endLoop()
+    b.setOutputs([out])
+    let k = try b.finish(target: .trn2)
+    #expect(
+      k.printed() == """
+        kernel scale_rows(a: hbm bfloat16[256, 64]) -> (out)
+          %1 out: shared_hbm bfloat16[256, 64]
+          %2 t: sbuf float32[128, 64]
+          affine_range i in 0..<2 {
+            t[0:128, 0:64] = load(a[128*i:128*i + 128, 0:64])  [dma] mask(-i0 - 128*i + 199 >= 0)
+            t[0:128, 0:64] = activation(exp, t[0:128, 0:64], scale: 0.5)  [scalar]
+            out[128*i:128*i + 128, 0:64] = store(t[0:128, 0:64])  [dma]
+          }
+
+        """)
+  }
+
+  @Test func masksOnMatmulAreRejectedNotIgnored() {
+    let e = verifyError { b in
+      let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 8], dtype: .float32)
+      let d = b.declareTensor(name: "d", space: .psum, shape: [8, 8], dtype: .float32)
+      b.emit(
+        .matmul(
+          dst: .whole(d, shape: [8, 8]), stationary: .whole(s, shape: [8, 8]), moving: .whole(s, shape: [8, 8]),
+          accumulation: .auto),
+        mask: [AffineCondition(coefficients: [1, 0], offset: 0, comparison: .greaterEqual)])
+    }
+    guard case .unsupported? = e?.kind else {
+      Issue.record("got \(String(describing: e))")
+      return
+    }
+  }
+}
