@@ -63,7 +63,7 @@ let package = Package(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(

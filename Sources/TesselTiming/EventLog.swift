@@ -19,6 +19,12 @@ struct EventLog: Sendable {
   var start: [Double] = []
   /// End on its engine; for a DMA, the end of its last transfer piece.
   var end: [Double] = []
+  /// When the event stopped waiting and its own activity began (its start, or for a DMA held
+  /// by a busy DMA engine, its transfer's start).
+  var resumed: [Double] = []
+  /// When the constraint that held it back was released (the producer's result, the previous
+  /// instruction's end); ``resumed`` minus this is semaphore latency.
+  var released: [Double] = []
   /// The event whose time fixed the start (-1: none).
   var predecessor: [Int32] = []
   var cause: [StartCause] = []
@@ -39,6 +45,8 @@ struct EventLog: Sendable {
     instruction.reserveCapacity(n)
     start.reserveCapacity(n)
     end.reserveCapacity(n)
+    resumed.reserveCapacity(n)
+    released.reserveCapacity(n)
     predecessor.reserveCapacity(n)
     cause.reserveCapacity(n)
     track.reserveCapacity(n)

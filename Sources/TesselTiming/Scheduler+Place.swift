@@ -23,6 +23,7 @@ extension Scheduler {
 
     // Dependencies: the latest conflicting access of every region the instruction touches.
     var ready = 0.0
+    var released = 0.0
     var predecessor: Int32 = -1
     var cause = StartCause.start
     var waitedOnTrack = -1
@@ -34,12 +35,15 @@ extension Scheduler {
       let i = fp.inner.value(env)
       let box = Access(
         outerLow: o + fp.outerLow, outerHigh: o + fp.outerHigh, innerLow: i + fp.innerLow, innerHigh: i + fp.innerHigh,
-        time: 0, event: id, track: Int16(track))
+        time: 0, end: 0, event: id, track: Int16(track))
       scratch.append((slot, box, fp.isWrite))
       for w in scoreboard.writes[slot] where w.overlaps(box) {
-        let t = w.time + semaphore(from: Int(w.track), to: track, readAfterWrite: !fp.isWrite)
+        // A read waits for the result; a write only for the earlier write to finish.
+        let base = fp.isWrite ? w.end : w.time
+        let t = base + semaphore(from: w, to: track, readAfterWrite: !fp.isWrite)
         if t > ready {
           ready = t
+          released = base
           predecessor = w.event
           cause = .dependency
           waitedOnTrack = Int(w.track)
@@ -47,9 +51,10 @@ extension Scheduler {
       }
       if fp.isWrite {
         for r in scoreboard.reads[slot] where r.overlaps(box) {
-          let t = r.time + semaphore(from: Int(r.track), to: track, readAfterWrite: false)
+          let t = r.time + semaphore(from: r, to: track, readAfterWrite: false)
           if t > ready {
             ready = t
+            released = r.time
             predecessor = r.event
             cause = .dependency
             waitedOnTrack = Int(r.track)
@@ -63,11 +68,13 @@ extension Scheduler {
     var start = ready
     if free > start {
       start = free
+      released = free
       cause = .engineOrder
       predecessor = trackLast[core][track]
       waitedOnTrack = -1
     }
     var end: Double
+    var resumed = start
     var transfer = (start: 0.0, end: 0.0, engine: Int16(-1))
     var trackBusy = busy
     if dmaQueue != nil {
@@ -77,11 +84,13 @@ extension Scheduler {
         * (inst.free > 0 ? Double(kept.free) / Double(inst.free) : 1)
       let issueStart = issueSlot[core].book(earliest: start, duration: issue)
       if issueStart > start {
+        released = issueStart
         cause = .dmaIssue
         predecessor = lastDMAEvent[core]
         waitedOnTrack = Scheduler.idleIssueSlot
       }
       trackBusy = issue
+      resumed = issueStart
       let idleBefore = issueStart - trackFree[core][track]
       start = issueStart
       trackFree[core][track] = issueStart + issue
@@ -103,6 +112,8 @@ extension Scheduler {
       if let w = engineWait, w.end >= end {
         cause = .dmaEngine
         predecessor = w.event
+        resumed = w.end - busy
+        released = resumed
       }
       lastDMAEvent[core] = id
       account(track: track, core: core, busy: trackBusy, idle: idleBefore, waitedOn: waitedOnTrack, at: issueStart)
@@ -118,14 +129,18 @@ extension Scheduler {
     instructionCount[pc] += 1
     if end > makespan { makespan = end }
 
+    let horizon = self.horizon()
+    let drain = Float(sameEngineLatency(inst, track: track))
     for (slot, box, isWrite) in scratch {
       var a = box
+      a.end = end
       if isWrite {
         a.time = end + latency
-        scoreboard.recordWrite(a, slot: slot)
+        a.sameEngineLatency = drain
+        scoreboard.recordWrite(a, slot: slot, horizon: horizon)
       } else {
         a.time = end
-        scoreboard.recordRead(a, slot: slot)
+        scoreboard.recordRead(a, slot: slot, horizon: horizon)
       }
     }
 
@@ -137,6 +152,8 @@ extension Scheduler {
     events.instruction.append(Int32(pc))
     events.start.append(start)
     events.end.append(end)
+    events.resumed.append(resumed)
+    events.released.append(released)
     events.predecessor.append(predecessor)
     events.cause.append(cause)
     events.track.append(Int16(track))
@@ -166,16 +183,35 @@ extension Scheduler {
     totals[core][track].lastEnd = Swift.max(totals[core][track].lastEnd, start + busy)
   }
 
-  /// The semaphore latency between the track that produced a region and the one that waits.
-  func semaphore(from producer: Int, to consumer: Int, readAfterWrite: Bool) -> Double {
+  /// The earliest time an access can still delay a later instruction: every track the program
+  /// uses is busy until at least its free time, minus the longest semaphore latency.
+  func horizon() -> Double {
+    var h = Double.infinity
+    for c in trackFree.indices {
+      for t in program.usedTracks { h = Swift.min(h, trackFree[c][t]) }
+    }
+    return h.isFinite ? h - maxSemaphoreNs : 0
+  }
+
+  /// The semaphore latency between the track that made an access and the one that waits.
+  func semaphore(from access: Access, to consumer: Int, readAfterWrite: Bool) -> Double {
     let k = constants
+    let producer = Int(access.track)
     if consumer >= Scheduler.queueTrackBase { return k.computeToDMALatency.value }
     if producer >= Scheduler.queueTrackBase { return k.dmaToComputeLatency.value }
-    if producer == consumer {
-      guard readAfterWrite else { return 0 }
-      return k.sameEngineDependencyLatency.value / k.clockGHz(TimedProgram.lanes[consumer])
-    }
+    if producer == consumer { return readAfterWrite ? Double(access.sameEngineLatency) : 0 }
     return k.computeToComputeLatency.value
+  }
+
+  /// The pipeline drain a dependent instruction on the same engine waits after this one: the
+  /// full same-engine latency after a short instruction, overlapping the streaming of a long one
+  /// (scaled by `MIN_II / N`).
+  func sameEngineLatency(_ inst: TimedInstruction, track: Int) -> Double {
+    guard track < Scheduler.computeTracks else { return 0 }
+    let k = constants
+    let n = Swift.max(1, Double(inst.costInputs.streamFree))
+    let scale = Swift.min(1, k.minInitiationInterval.value / n)
+    return k.sameEngineDependencyLatency.value * scale / k.clockGHz(TimedProgram.lanes[track])
   }
 
   /// The partitions and free elements a masked instruction keeps at the current indices.

@@ -57,6 +57,8 @@ struct Scheduler {
   var dmaTransfers = 0
   var lastDMAEvent: [Int32]
   var scratch: [(slot: Int, access: Access, isWrite: Bool)] = []
+  /// The longest semaphore latency between two tracks.
+  let maxSemaphoreNs: Double
   var recording = true
   var snapshots: [[Int]] = []
   var snapshotValid = false
@@ -86,6 +88,12 @@ struct Scheduler {
     instructionCount = Array(repeating: 0, count: program.instructions.count)
     iterationCounter = Array(repeating: 0, count: program.instructions.count)
     env = Array(repeating: 0, count: kernel.indexVars.count)
+    let rawLatency = TimedProgram.lanes.map { constants.sameEngineDependencyLatency.value / constants.clockGHz($0) }
+    maxSemaphoreNs =
+      ([
+        constants.computeToDMALatency.value, constants.dmaToComputeLatency.value,
+        constants.computeToComputeLatency.value,
+      ] + rawLatency).max() ?? 0
   }
 
   /// Runs every SPMD instance (instances go round-robin to the logical cores).
@@ -138,16 +146,32 @@ struct Scheduler {
         } else {
           pc += 1
         }
+      case .skip:
+        pc += 1
       case .compute(let lane):
+        if skipsHoisted(pc) {
+          pc += 1
+          continue
+        }
         try count(pc)
         schedule(pc, core: core, track: lane, dmaQueue: nil)
         pc += 1
       case .dma(let queue):
+        if skipsHoisted(pc) {
+          pc += 1
+          continue
+        }
         try count(pc)
         schedule(pc, core: core, track: Scheduler.queueTrackBase + queue, dmaQueue: queue)
         pc += 1
       }
     }
+  }
+
+  /// Whether a hoisted instruction is past the first iteration of a loop it was hoisted from.
+  private func skipsHoisted(_ pc: Int) -> Bool {
+    for f in program.instructions[pc].firstIterationOnly where env[f.slot] != f.start { return true }
+    return false
   }
 
   private mutating func count(_ pc: Int) throws(KernelError) {

@@ -16,20 +16,32 @@ struct TimedProgram: Sendable {
   var buffers: [Int]
   /// Mask conditions over several iteration dimensions, which the estimate counts in full.
   var approximateMasks: [SourceLocation]
+  /// The tracks (engine lanes, DMA queues) some instruction uses.
+  var usedTracks: [Int]
+  /// How many instructions the compiler transformations hoist and fuse.
+  var hoistedCount: Int
+  var fusedCount: Int
 
   init(kernel: Kernel, constants: TimingConstants, allocation: AllocationPlan) {
     let n = kernel.tensors.count
+    let compiler = CompilerTransformations(kernel: kernel)
     var read = Array(repeating: false, count: n)
     var written = Array(repeating: false, count: n)
     var psumLike = kernel.tensors.map { $0.space == .psum }
     for inst in kernel.instructions {
       for s in inst.operation.sources { read[s.view.tensor.index] = true }
       for d in inst.operation.destinations { written[d.tensor.index] = true }
-      if case .partitionBroadcast = inst.operation.costRule, let d = inst.operation.destination {
+      // A partition broadcast is a matmul into PSUM; its result stays there (and is read from
+      // there) when it fits one PSUM bank, otherwise the compiler moves it to SBUF.
+      if case .partitionBroadcast = inst.operation.costRule, let d = inst.operation.destination,
+        d.freeElementCount * 4 <= constants.target.psumBankBytes
+      {
         psumLike[d.tensor.index] = true
       }
     }
-    let buffers = TimedProgram.bufferCounts(kernel, constants: constants, allocation: allocation, read: read, written: written)
+    var buffers = TimedProgram.bufferCounts(
+      kernel, constants: constants, allocation: allocation, read: read, written: written)
+    for t in compiler.hoistedDestinations { buffers[t] = 1 }
     var firstSlot = Array(repeating: -1, count: n)
     var slots = 0
     for t in 0..<n where read[t] && written[t] {
@@ -40,7 +52,7 @@ struct TimedProgram: Sendable {
     self.buffers = buffers
     var approximate: [SourceLocation] = []
     let model = CostModel(constants: constants)
-    self.instructions = kernel.instructions.map { inst in
+    self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var footprints: [Footprint] = []
       func add(_ v: View, write: Bool) {
@@ -51,6 +63,7 @@ struct TimedProgram: Sendable {
       }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
+      for d in compiler.fusedInto[pc] ?? [] { add(d, write: true) }
       let counts: [Int] = {
         if op.iteratesOverDestination { return op.destination?.shape ?? [] }
         return op.sources.first?.view.shape ?? []
@@ -84,7 +97,7 @@ struct TimedProgram: Sendable {
         }
       }
       var engine = inst.engine
-      let kind: TimedKind
+      var kind: TimedKind
       switch rule {
       case .control:
         if case .loopBegin(let l) = op { kind = .loopBegin(l) } else if case .loopEnd(let b) = op {
@@ -100,6 +113,11 @@ struct TimedProgram: Sendable {
       default:
         kind = .compute(lane: TimedProgram.lanes.firstIndex(of: engine) ?? 1)
       }
+      if compiler.fused.contains(pc) { kind = .skip }
+      let firstOnly: [(slot: Int, start: Int)] = (compiler.hoisted[pc] ?? []).compactMap { b in
+        guard case .loopBegin(let l) = kernel.instructions[b].operation else { return nil }
+        return (l.variable.index, l.start)
+      }
       let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
@@ -107,38 +125,59 @@ struct TimedProgram: Sendable {
       return TimedInstruction(
         kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
         latencyNs: cost.latencyNs, dmaEngines: cost.dmaEngines, footprints: footprints, mask: mask,
-        hasMask: !inst.mask.isEmpty, costInputs: inputs)
+        hasMask: !inst.mask.isEmpty, costInputs: inputs, firstIterationOnly: firstOnly)
     }
     self.approximateMasks = approximate
+    self.hoistedCount = compiler.hoisted.count
+    self.fusedCount = compiler.fused.count
+    var used = Set<Int>()
+    for inst in instructions {
+      switch inst.kind {
+      case .compute(let lane): used.insert(lane)
+      case .dma(let q): used.insert(TimedProgram.lanes.count + q)
+      default: break
+      }
+    }
+    self.usedTracks = used.sorted()
   }
 
   /// Physical buffers per tensor: tiles declared in a loop body rotate through as many copies as
-  /// fit in the SBUF/PSUM the allocator left free (at most ``TimingConstants/maxBufferRotation``);
-  /// everything else has one.
+  /// fit in the SBUF/PSUM the allocator left free (at most ``TimingConstants/maxBufferRotation``),
+  /// first the tiles that DMA or the Tensor engine fill (the copies let loads and matmuls run
+  /// ahead), then the others; everything else has one.
   static func bufferCounts(
     _ kernel: Kernel, constants: TimingConstants, allocation: AllocationPlan, read: [Bool], written: [Bool]
   ) -> [Int] {
     let target = constants.target
     let cap = Swift.max(1, Int(constants.maxBufferRotation.value))
-    var sbufBytes = 0
-    var psumBytes = 0
-    for (i, t) in kernel.tensors.enumerated() where t.enclosingLoop != nil && read[i] && written[i] {
-      if t.space == .sbuf { sbufBytes += t.bytesPerPartition }
-      if t.space == .psum { psumBytes += t.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes }
+    var filledByProducer = Array(repeating: false, count: kernel.tensors.count)
+    for inst in kernel.instructions where inst.engine == .dma || inst.engine == .tensor {
+      for d in inst.operation.destinations { filledByProducer[d.tensor.index] = true }
     }
-    func copies(free: Int, bytes: Int) -> Int {
-      guard bytes > 0 else { return 1 }
-      return Swift.min(cap, 1 + Swift.max(0, free) / bytes)
+    func bytes(_ t: TensorDecl) -> Int {
+      t.space == .psum ? t.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes : t.bytesPerPartition
     }
-    let sbufCopies = copies(free: target.sbufBytesPerPartition - allocation.sbufHighWater, bytes: sbufBytes)
-    let psumCopies = copies(free: target.psumBytesPerPartition - allocation.psumHighWater, bytes: psumBytes)
-    return kernel.tensors.map { t in
-      guard t.enclosingLoop != nil else { return 1 }
-      switch t.space {
-      case .sbuf: return sbufCopies
-      case .psum: return psumCopies
-      default: return 1
+    // Per memory: bytes of the rotating tiles of each class, then copies per class.
+    var copies: [MemorySpace: (first: Int, rest: Int)] = [:]
+    for space in [MemorySpace.sbuf, .psum] {
+      var first = 0
+      var rest = 0
+      for (i, t) in kernel.tensors.enumerated() where t.space == space && t.enclosingLoop != nil && read[i] && written[i] {
+        if filledByProducer[i] { first += bytes(t) } else { rest += bytes(t) }
       }
+      var free =
+        space == .sbuf
+        ? target.sbufBytesPerPartition - allocation.sbufHighWater
+        : target.psumBytesPerPartition - allocation.psumHighWater
+      free = Swift.max(0, free)
+      let a = first > 0 ? Swift.min(cap, 1 + free / first) : 1
+      free -= (a - 1) * first
+      let b = rest > 0 ? Swift.min(cap, 1 + free / rest) : 1
+      copies[space] = (a, b)
+    }
+    return kernel.tensors.enumerated().map { i, t in
+      guard t.enclosingLoop != nil, let c = copies[t.space] else { return 1 }
+      return filledByProducer[i] ? c.first : c.rest
     }
   }
 

@@ -42,6 +42,8 @@ enum TimedKind: Sendable {
   case compute(lane: Int)
   /// A DMA on a queue.
   case dma(queue: Int)
+  /// Not executed: the compiler folds it into another instruction.
+  case skip
 }
 
 /// A mask condition over the iteration space reduced to what the cost needs: a bound on one
@@ -75,6 +77,9 @@ struct TimedInstruction: Sendable {
   var hasMask: Bool
   /// Static inputs of the cost formulas, kept to re-cost masked executions.
   var costInputs: CostInputs
+  /// A hoisted loop-invariant instruction runs only when these loop variables (env slots) are
+  /// at their first value.
+  var firstIterationOnly: [(slot: Int, start: Int)] = []
 }
 
 /// The sizes and facts the cost formulas read, computed once per instruction.

@@ -55,7 +55,8 @@ public struct TimingEstimate: Sendable {
   public var report: TimingReport
   let events: EventLog?
   let snapshots: [[Int]]
-  let model: TimingModel
+  /// The model that produced the estimate.
+  public let model: TimingModel
 
   /// Whether every execution was recorded (the trace and critical path cover the whole run).
   public var isComplete: Bool { events != nil }

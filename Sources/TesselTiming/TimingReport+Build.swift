@@ -53,6 +53,12 @@ struct TimingReportBuilder {
       let places = Set(s.program.approximateMasks.map { "\($0.file):\($0.line)" }).sorted()
       notes.append("masks over several dimensions are costed over their whole extent (\(places.joined(separator: ", ")))")
     }
+    let p = s.program
+    if p.hoistedCount > 0 || p.fusedCount > 0 {
+      notes.append(
+        "as the Neuron compiler does, \(p.hoistedCount) loop-invariant instruction(s) run once per loop entry and "
+          + "\(p.fusedCount) copy(ies) of a temporary are written in place")
+    }
     if cores > 1 { notes.append("SPMD instances are spread round-robin over \(cores) logical cores") }
     return TimingReport(
       target: k.target.rawValue, latencyNs: span + k.launchOverhead.value, scheduleNs: span,
@@ -73,15 +79,16 @@ struct TimingReportBuilder {
     var ns: [String: Double] = [:]
     var length = 0
     var i = last
+    var cursor = e.end[last]
     while i >= 0, i < e.count, length <= e.count {
-      let p = Int(e.predecessor[i])
-      let predecessorEnd = p >= 0 && p < e.count ? e.end[p] : 0
-      let own = Swift.max(0, e.end[i] - Swift.max(e.start[i], predecessorEnd))
-      let gap = Swift.max(0, e.start[i] - predecessorEnd)
+      let own = Swift.max(0, cursor - e.resumed[i])
+      let gap = Swift.max(0, Swift.min(cursor, e.resumed[i]) - e.released[i])
       ns[TimingModel.trackKeys[Int(e.track[i])], default: 0] += own
       if gap > 0 { ns["semaphores", default: 0] += gap }
       lineCritical[Int(e.instruction[i])] += own
       length += 1
+      cursor = Swift.min(cursor, e.released[i])
+      let p = Int(e.predecessor[i])
       guard p >= 0, p < i else { break }
       i = p
     }
