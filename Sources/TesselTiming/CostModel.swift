@@ -3,7 +3,10 @@ import TesselIR
 /// The time one execution of an instruction takes: busy time on its engine (or on each DMA
 /// engine it uses), extra latency before its result is visible, and DMA engines used.
 struct InstructionCost: Sendable {
+  /// Time on the engine; for a DMA, on each DMA engine it uses (at the engine's full rate).
   var busyNs: Double
+  /// A DMA's time in its queue's lane of each DMA engine (at the single-queue rate).
+  var laneNs: Double = 0
   var latencyNs: Double
   var dmaEngines: Int
 }
@@ -30,11 +33,11 @@ struct CostModel: Sendable {
       let used = Swift.max(1, Swift.min(engines, (rows + perEngine - 1) / perEngine))
       let rowsPerEngine = Double((rows + used - 1) / used)
       let bytes = c.dmaBytesPerPartition * freeScale
-      var ns =
-        rowsPerEngine
-        * (Double(c.dmaDescriptorsPerPartition) * k.dmaDescriptorNs.value + bytes / k.dmaBytesPerNs.value)
-      if case .dmaTranspose = rule { ns *= k.dmaTransposeFactor.value }
-      return InstructionCost(busyNs: ns, latencyNs: 0, dmaEngines: used)
+      let descriptors = Double(c.dmaDescriptorsPerPartition) * k.dmaDescriptorNs.value
+      let factor = rule == .dmaTranspose ? k.dmaTransposeFactor.value : 1
+      let engine = rowsPerEngine * (descriptors + bytes / k.dmaBytesPerNs.value) * factor
+      let lane = rowsPerEngine * (descriptors + bytes / Swift.min(k.dmaBytesPerNs.value, k.dmaQueueBytesPerNs.value)) * factor
+      return InstructionCost(busyNs: engine, laneNs: lane, latencyNs: 0, dmaEngines: used)
     case .matmul:
       // The ISA's back-to-back rule max(min(64, stationary), moving) under the documented
       // MultiplyMoving floor of 64 cycles is max(64, moving).

@@ -7,6 +7,7 @@ extension Scheduler {
     var busy = inst.busyNs
     var latency = inst.latencyNs
     var dmaUsed = inst.dmaEngines
+    var laneBusy = inst.laneNs
     var kept = (partitions: inst.partitions, free: inst.free)
     if !inst.mask.isEmpty {
       kept = keptExtent(inst)
@@ -15,6 +16,7 @@ extension Scheduler {
         inst.rule, engine: inst.engine, inputs: inst.costInputs, partitions: p, free: f,
         fullPartitions: inst.partitions, fullFree: inst.free)
       busy = c.busyNs
+      laneBusy = c.laneNs
       latency = c.latencyNs
       dmaUsed = c.dmaEngines
     }
@@ -100,19 +102,26 @@ extension Scheduler {
       nextDMAEngine[core] = (first + used) % engines
       end = issueStart + issue
       var engineWait: (event: Int32, end: Double)?
+      // Each engine serves this queue's lane in order at the single-queue rate, and all
+      // queues together at its full rate.
+      let laneBase = inst.dmaLane * engines
       for j in 0..<used {
         let e = (first + j) % engines
-        let s = dmaEngines[core][e].book(earliest: issueStart + issue, duration: busy)
-        if s > issueStart + issue, s + busy >= end { engineWait = (dmaEngineLast[core][e], s + busy) }
-        if s + busy > end { end = s + busy }
-        if j == 0 { transfer = (s, s + busy, Int16(e)) }
+        let earliest = Swift.max(issueStart + issue, laneFree[core][laneBase + e])
+        let s = dmaEngines[core][e].book(earliest: earliest, duration: busy)
+        let pieceEnd = s + Swift.max(busy, laneBusy)
+        laneFree[core][laneBase + e] = pieceEnd
+        if s > issueStart + issue, pieceEnd >= end { engineWait = (dmaEngineLast[core][e], pieceEnd) }
+        if pieceEnd > end { end = pieceEnd }
+        if j == 0 { transfer = (s, pieceEnd, Int16(e)) }
         dmaEngineLast[core][e] = id
         dmaEngineBusy[core][e] += busy
+        laneBusyTotal[inst.dmaLane] += Swift.max(busy, laneBusy)
       }
       if let w = engineWait, w.end >= end {
         cause = .dmaEngine
         predecessor = w.event
-        resumed = w.end - busy
+        resumed = w.end - Swift.max(busy, laneBusy)
         released = resumed
       }
       lastDMAEvent[core] = id
@@ -130,7 +139,7 @@ extension Scheduler {
     if end > makespan { makespan = end }
 
     let horizon = self.horizon()
-    let drain = Float(sameEngineLatency(inst, track: track))
+    let drain = sameEngineLatency(inst, track: track)
     for (slot, box, isWrite) in scratch {
       var a = box
       a.end = end
@@ -199,7 +208,7 @@ extension Scheduler {
     let producer = Int(access.track)
     if consumer >= Scheduler.queueTrackBase { return k.computeToDMALatency.value }
     if producer >= Scheduler.queueTrackBase { return k.dmaToComputeLatency.value }
-    if producer == consumer { return readAfterWrite ? Double(access.sameEngineLatency) : 0 }
+    if producer == consumer { return readAfterWrite ? access.sameEngineLatency : 0 }
     return k.computeToComputeLatency.value
   }
 

@@ -42,6 +42,10 @@ struct Scheduler {
   var dmaEngines: [[Calendar]]
   var dmaEngineLast: [[Int32]]
   var dmaEngineBusy: [[Double]]
+  /// Per core, per DMA queue lane and DMA engine: when the lane is free.
+  var laneFree: [[Double]]
+  /// Per DMA queue lane: busy time summed over its engines and cores.
+  var laneBusyTotal: [Double]
   var nextDMAEngine: [Int]
   var totals: [[TrackTotals]]
   /// Busy time per static instruction (summed over executions and cores).
@@ -79,6 +83,8 @@ struct Scheduler {
     dmaEngines = Array(repeating: Array(repeating: Calendar(), count: dmaCount), count: cores)
     dmaEngineLast = Array(repeating: Array(repeating: -1, count: dmaCount), count: cores)
     dmaEngineBusy = Array(repeating: Array(repeating: 0, count: dmaCount), count: cores)
+    laneFree = Array(repeating: Array(repeating: 0, count: program.dmaLanes * dmaCount), count: cores)
+    laneBusyTotal = Array(repeating: 0, count: program.dmaLanes)
     nextDMAEngine = Array(repeating: 0, count: cores)
     lastDMAEvent = Array(repeating: -1, count: cores)
     totals = Array(

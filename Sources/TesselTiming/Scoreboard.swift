@@ -14,7 +14,7 @@ struct Access: Sendable {
   /// The track (engine lane or DMA queue) of that event.
   var track: Int16
   /// For a write: the latency a dependent instruction on the same engine pays after it.
-  var sameEngineLatency: Float = 0
+  var sameEngineLatency: Double = 0
 
   @inline(__always)
   func overlaps(_ o: Access) -> Bool {

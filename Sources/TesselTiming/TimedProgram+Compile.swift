@@ -18,6 +18,8 @@ struct TimedProgram: Sendable {
   var approximateMasks: [SourceLocation]
   /// The tracks (engine lanes, DMA queues) some instruction uses.
   var usedTracks: [Int]
+  /// DMA queue lanes: one per DMA instruction.
+  var dmaLanes: Int
   /// How many instructions the compiler transformations hoist and fuse.
   var hoistedCount: Int
   var fusedCount: Int
@@ -52,6 +54,7 @@ struct TimedProgram: Sendable {
     self.buffers = buffers
     var approximate: [SourceLocation] = []
     let model = CostModel(constants: constants)
+    var lanes = 0
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var footprints: [Footprint] = []
@@ -63,7 +66,6 @@ struct TimedProgram: Sendable {
       }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
-      for d in compiler.fusedInto[pc] ?? [] { add(d, write: true) }
       let counts: [Int] = {
         if op.iteratesOverDestination { return op.destination?.shape ?? [] }
         return op.sources.first?.view.shape ?? []
@@ -118,15 +120,22 @@ struct TimedProgram: Sendable {
         guard case .loopBegin(let l) = kernel.instructions[b].operation else { return nil }
         return (l.variable.index, l.start)
       }
+      var lane = -1
+      if case .dma = kind {
+        lane = lanes
+        lanes += 1
+      }
       let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
         fullFree: free)
       return TimedInstruction(
         kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
-        latencyNs: cost.latencyNs, dmaEngines: cost.dmaEngines, footprints: footprints, mask: mask,
-        hasMask: !inst.mask.isEmpty, costInputs: inputs, firstIterationOnly: firstOnly)
+        latencyNs: cost.latencyNs, laneNs: cost.laneNs, dmaEngines: cost.dmaEngines, dmaLane: lane,
+        footprints: footprints, mask: mask, hasMask: !inst.mask.isEmpty, costInputs: inputs,
+        firstIterationOnly: firstOnly)
     }
+    self.dmaLanes = lanes
     self.approximateMasks = approximate
     self.hoistedCount = compiler.hoisted.count
     self.fusedCount = compiler.fused.count

@@ -3,11 +3,10 @@ import TesselIR
 /// What the Neuron compiler does to the instruction stream that the timing model reproduces:
 /// the instructions hardware would not execute as traced.
 struct CompilerTransformations: Sendable {
-  /// Instructions that do not execute: a copy of a temporary that the compiler writes in place,
-  /// a zero fill of PSUM that the first matmul of an accumulation group overwrites anyway.
+  /// Instructions that do not execute: a zero fill of PSUM that the first matmul of an
+  /// accumulation group overwrites anyway. (Copies of temporaries into their final place are
+  /// folded in the IR itself, by ``Kernel/foldingResultCopies()``.)
   var fused: Set<Int> = []
-  /// The producer of each fused copy, with the copy's destination it also writes.
-  var fusedInto: [Int: [View]] = [:]
   /// Loop-invariant instructions, by the loops (begin indices) whose first iteration runs them:
   /// the compiler hoists them out of those loops.
   var hoisted: [Int: [Int]] = [:]
@@ -21,25 +20,6 @@ struct CompilerTransformations: Sendable {
     for (i, inst) in instructions.enumerated() {
       for t in Set(inst.operation.sources.map(\.view.tensor.index)) { readers[t].append(i) }
       for t in Set(inst.operation.destinations.map(\.tensor.index)) { writers[t].append(i) }
-    }
-    let outputs = Set(kernel.outputs.map(\.index))
-
-    // `t[...] = nl.op(...)` traces as the op into a temporary and a copy into `t`; the compiler
-    // writes `t` directly.
-    for (i, inst) in instructions.enumerated() where i > 0 {
-      guard case .tensorCopy(let dst, let src) = inst.operation, inst.mask == instructions[i - 1].mask else { continue }
-      let t = src.tensor.index
-      let decl = kernel[src.tensor]
-      guard decl.role == .local, decl.space.isOnChip, !outputs.contains(t), writers[t] == [i - 1], readers[t] == [i],
-        src.isWhole(of: decl.shape), dst.shape == src.shape, kernel[dst.tensor].space.isOnChip,
-        instructions[i - 1].operation.destination?.tensor == src.tensor
-      else { continue }
-      switch instructions[i - 1].operation.costRule {
-      case .stream, .transpose, .partitionBroadcast: break
-      default: continue
-      }
-      fused.insert(i)
-      fusedInto[i - 1, default: []].append(dst)
     }
 
     // `acc = nl.zeros(..., buffer=nl.psum)` before `acc += nc_matmul(...)`: the first matmul of

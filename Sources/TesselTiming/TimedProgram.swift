@@ -69,8 +69,12 @@ struct TimedInstruction: Sendable {
   var busyNs: Double
   /// Extra time after the busy time before the result can be read (matmul pipeline).
   var latencyNs: Double
+  /// A DMA's time in its own queue's lane of each DMA engine (its single-stream rate).
+  var laneNs: Double = 0
   /// DMA: how many DMA engines the transfer spreads over.
   var dmaEngines: Int
+  /// DMA: the index of its queue lane (one per DMA instruction of the kernel), or -1.
+  var dmaLane: Int = -1
   var footprints: [Footprint]
   /// Mask bounds (empty when unmasked).
   var mask: [MaskBound]

@@ -36,6 +36,7 @@ extension TimingConstants {
       case "dmaEngines": path = \.dmaEngines
       case "dmaPartitionsPerEngine": path = \.dmaPartitionsPerEngine
       case "dmaBytesPerNs": path = \.dmaBytesPerNs
+      case "dmaQueueBytesPerNs": path = \.dmaQueueBytesPerNs
       case "dmaDescriptorNs": path = \.dmaDescriptorNs
       case "dmaIssueNs": path = \.dmaIssueNs
       case "computeToDMALatency": path = \.computeToDMALatency

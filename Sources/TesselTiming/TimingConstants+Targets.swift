@@ -29,8 +29,9 @@ extension TimingConstants {
     vectorFastBinaryFactor: TimingConstant(1, "x", .documented, "no Vector performance mode before trn2"),
     dmaEngines: common.dmaEngines,
     dmaPartitionsPerEngine: common.dmaPartitionsPerEngine,
-    dmaBytesPerNs: TimingConstant(
-      6.2, "B/ns", .derived, "fit of the trn1 matmul tutorial's tiled and hoisted latencies (legacy toolchain)"),
+    dmaBytesPerNs: TimingConstant(17, "B/ns", .documented, "DMA bandwidth guide: 17 B/ns per engine (272 GB/s per core)"),
+    dmaQueueBytesPerNs: TimingConstant(
+      6.2, "B/ns", .derived, "trn1 matmul tutorial: one load stream moves ~100 GB/s (tiled and hoisted latencies)"),
     dmaDescriptorNs: TimingConstant(0, "ns", .derived, "same fit: no measurable per-descriptor cost"),
     dmaIssueNs: TimingConstant(360, "ns", .derived, "CS149 vector add, 1-element tiles on trn1: 1.07 us per 3 DMAs"),
     computeToDMALatency: common.computeToDMALatency,
@@ -62,6 +63,7 @@ extension TimingConstants {
     dmaPartitionsPerEngine: common.dmaPartitionsPerEngine,
     dmaBytesPerNs: TimingConstant(
       28, "B/ns", .derived, "fit of the trn2 optimization tutorial's tiled and hoisted profiles (27.2 GB/s documented)"),
+    dmaQueueBytesPerNs: TimingConstant(28, "B/ns", .derived, "same fit: one stream reaches the engine rate"),
     dmaDescriptorNs: TimingConstant(30, "ns", .derived, "same fit; predicts the documented 32 KiB transfer within 9%"),
     dmaIssueNs: TimingConstant(460, "ns", .derived, "CS149 vector add, 1-element tiles on trn2: 1.46 us per 3 DMAs"),
     computeToDMALatency: common.computeToDMALatency,
@@ -92,6 +94,7 @@ extension TimingConstants {
     dmaEngines: common.dmaEngines,
     dmaPartitionsPerEngine: common.dmaPartitionsPerEngine,
     dmaBytesPerNs: TimingConstant(38.4, "B/ns", .documented, "DMA overview: 38.4 GB/s per DMA engine on trn3"),
+    dmaQueueBytesPerNs: TimingConstant(38.4, "B/ns", .guessed, "as trn2: one stream reaches the engine rate"),
     dmaDescriptorNs: TimingConstant(30, "ns", .guessed, "carried over from the trn2 fit"),
     dmaIssueNs: TimingConstant(460, "ns", .guessed, "carried over from trn2"),
     computeToDMALatency: common.computeToDMALatency,

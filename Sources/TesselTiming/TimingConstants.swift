@@ -85,8 +85,11 @@ public struct TimingConstants: Sendable, Hashable, Codable {
   public var dmaEngines: TimingConstant
   /// Partitions (descriptor rows) each DMA engine takes of a 128-partition transfer.
   public var dmaPartitionsPerEngine: TimingConstant
-  /// Bytes per nanosecond one DMA engine moves.
+  /// Bytes per nanosecond one DMA engine moves, over all the queues it serves.
   public var dmaBytesPerNs: TimingConstant
+  /// Bytes per nanosecond one DMA engine moves for a single queue (one DMA instruction of the
+  /// kernel); several queues share the engine up to ``dmaBytesPerNs``.
+  public var dmaQueueBytesPerNs: TimingConstant
   /// Nanoseconds per DMA descriptor (one contiguous run of bytes) on its engine.
   public var dmaDescriptorNs: TimingConstant
   /// Nanoseconds to issue one DMA instruction (serial across the core's DMA queues).
@@ -118,6 +121,7 @@ public struct TimingConstants: Sendable, Hashable, Codable {
       ("gpsimdStartup", gpsimdStartup), ("vectorFastCopyFactor", vectorFastCopyFactor),
       ("vectorFastBinaryFactor", vectorFastBinaryFactor), ("dmaEngines", dmaEngines),
       ("dmaPartitionsPerEngine", dmaPartitionsPerEngine), ("dmaBytesPerNs", dmaBytesPerNs),
+      ("dmaQueueBytesPerNs", dmaQueueBytesPerNs),
       ("dmaDescriptorNs", dmaDescriptorNs), ("dmaIssueNs", dmaIssueNs), ("computeToDMALatency", computeToDMALatency),
       ("dmaToComputeLatency", dmaToComputeLatency), ("computeToComputeLatency", computeToComputeLatency),
       ("dmaTransposeFactor", dmaTransposeFactor), ("launchOverhead", launchOverhead),

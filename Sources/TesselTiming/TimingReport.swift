@@ -50,9 +50,10 @@ public struct TimingReport: Sendable, Hashable, Codable {
     public var transfers: Int
     /// Bytes moved.
     public var bytes: Double
-    /// Average busy time of the DMA engines.
+    /// Average busy time of the DMA engines (or of the busiest queue's share of them, when a
+    /// queue's single-stream rate is what limits it).
     public var busyNs: Double
-    /// Average utilization of the DMA engines over the schedule.
+    /// ``busyNs`` over the schedule.
     public var utilization: Double
     /// Achieved bandwidth in GB/s over the schedule.
     public var gigabytesPerSecond: Double
