@@ -32,7 +32,7 @@ struct EventLog: Sendable {
   var track: [Int16] = []
   /// The modelled core.
   var core: [UInt8] = []
-  /// DMA: the transfer on its first DMA engine (start, end, engine).
+  /// DMA: its booking of its first DMA engine (start, end at the full rate, engine).
   var transferStart: [Double] = []
   var transferEnd: [Double] = []
   var transferEngine: [Int16] = []

@@ -113,7 +113,7 @@ extension Scheduler {
         laneFree[core][laneBase + e] = pieceEnd
         if s > issueStart + issue, pieceEnd >= end { engineWait = (dmaEngineLast[core][e], pieceEnd) }
         if pieceEnd > end { end = pieceEnd }
-        if j == 0 { transfer = (s, pieceEnd, Int16(e)) }
+        if j == 0 { transfer = (s, s + busy, Int16(e)) }
         dmaEngineLast[core][e] = id
         dmaEngineBusy[core][e] += busy
         laneBusyTotal[inst.dmaLane] += Swift.max(busy, laneBusy)

@@ -46,26 +46,27 @@ struct CostFormulaTests {
     #expect(abs((mm[0].end - mm[0].start) - expectedNs) < 1e-6)
   }
 
-  /// DMA cases: `size` is the partition count of a [P, 4096 / 8 or 100] tile.
-  static let dmaCases: [(shape: [Int], c: Case)] = [
+  /// DMA cases: a tile shape, its dtype and target, and the transfer's time on each DMA engine it
+  /// uses at the engine's rate and at its queue's single-stream rate.
+  static let dmaCases: [(shape: [Int], c: Case, queueNs: Double)] = [
     // [4, 4096] bf16 on trn2: one engine, 4 rows of 8 KiB: 4 × (30 + 8192 / 28) ns.
-    ([4, 4096], Case(target: .trn2, dtype: .bfloat16, size: 0, expectedNs: 4 * (30 + 8192 / 28.0))),
+    ([4, 4096], Case(target: .trn2, dtype: .bfloat16, size: 0, expectedNs: 4 * (30 + 8192 / 28.0)), 4 * (30 + 8192 / 28.0)),
     // [128, 512] fp32 on trn2: 16 engines of 8 rows of 2 KiB.
-    ([128, 512], Case(target: .trn2, dtype: .float32, size: 0, expectedNs: 8 * (30 + 2048 / 28.0))),
-    // [128, 512] bf16 on trn1: 8 rows of 1 KiB at 6.2 B/ns, no descriptor cost.
-    ([128, 512], Case(target: .trn1, dtype: .bfloat16, size: 0, expectedNs: 8 * 1024 / 6.2)),
+    ([128, 512], Case(target: .trn2, dtype: .float32, size: 0, expectedNs: 8 * (30 + 2048 / 28.0)), 8 * (30 + 2048 / 28.0)),
+    // [128, 512] bf16 on trn1: 8 rows of 1 KiB, 17 B/ns per engine, 6.2 B/ns for one queue.
+    ([128, 512], Case(target: .trn1, dtype: .bfloat16, size: 0, expectedNs: 8 * 1024 / 17.0), 8 * 1024 / 6.2),
     // [7, 100] fp32 on trn1: one engine, 7 rows.
-    ([7, 100], Case(target: .trn1, dtype: .float32, size: 0, expectedNs: 7 * 400 / 6.2)),
+    ([7, 100], Case(target: .trn1, dtype: .float32, size: 0, expectedNs: 7 * 400 / 17.0), 7 * 400 / 6.2),
   ]
 
   @Test("a DMA costs rows per engine × (descriptor + bytes / rate) on each engine it uses")
   func dmaTransfer() throws {
-    for (shape, c) in Self.dmaCases {
-      try dmaTransfer(shape: shape, dtype: c.dtype, target: c.target, expectedNs: c.expectedNs)
+    for (shape, c, queueNs) in Self.dmaCases {
+      try dmaTransfer(shape: shape, dtype: c.dtype, target: c.target, engineNs: c.expectedNs, queueNs: queueNs)
     }
   }
 
-  func dmaTransfer(shape: [Int], dtype: DType, target: Target, expectedNs: Double) throws {
+  func dmaTransfer(shape: [Int], dtype: DType, target: Target, engineNs: Double, queueNs: Double) throws {
     let src = """
       @nki.jit
       def k(a):
@@ -77,7 +78,10 @@ struct CostFormulaTests {
     let e = try estimate(try trace(src, [(shape, dtype)], target: target), target: target)
     let loads = executions(e, "load")
     #expect(loads.count == 1)
-    #expect(abs((loads[0].transferEnd - loads[0].transferStart) - expectedNs) < 1e-6)
+    #expect(abs((loads[0].transferEnd - loads[0].transferStart) - engineNs) < 1e-6)
+    // Issued at 0, transferred after the issue, complete at the queue's rate.
+    let issue = TimingConstants.for(target).dmaIssueNs.value
+    #expect(abs(loads[0].end - (issue + queueNs)) < 1e-6)
   }
 
   static let elementwiseSource = """
