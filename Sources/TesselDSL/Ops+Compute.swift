@@ -106,6 +106,9 @@ public func tensorScalar<S: OnChipMemory>(
   engine: Engine? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
+  if (op1 == nil) != (operand1 == nil) {
+    Emit.fail(.invalidOp(op: "op1", reason: "op1 and operand1 must be given together"), "tensor_scalar", l)
+  }
   let t = Emit.tile("tensor_scalar", data.shape, dtype ?? data.dtype, SBUF.self, l)
   Emit.instruction(
     .tensorScalar(

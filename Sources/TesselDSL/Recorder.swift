@@ -103,7 +103,7 @@ final class Recorder: @unchecked Sendable {
   func emit(_ operation: Operation, engine: Engine? = nil, mask: Mask?, location: SourceLocation) {
     var conditions: [AffineCondition] = []
     if let mask {
-      let rank = Verifier(target: target).iterationRank(operation)
+      let rank = operation.iterationShape.count
       if mask.highestAxis >= rank {
         fail(
           KernelError(

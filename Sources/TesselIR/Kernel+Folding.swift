@@ -25,9 +25,10 @@ extension Kernel {
     for i in 1..<max(1, instructions.count) {
       // A masked copy folds when it keeps what its producer's mask keeps (`t[...] = nl.op(...,
       // mask=m)` copies only the elements `m` kept).
-      guard case .tensorCopy(let dst, let src) = instructions[i].operation,
+      guard case .tensorCopy(let copy) = instructions[i].operation,
         instructions[i].mask.isEmpty || instructions[i].mask == instructions[i - 1].mask
       else { continue }
+      let dst = copy.dst, src = copy.src
       let t = src.tensor
       let decl = self[t]
       guard decl.role == .local, decl.space.isOnChip, touches[t.index] == 2, src.isWhole(of: decl.shape),
@@ -58,14 +59,17 @@ extension Kernel {
       case .matmul: if space != .psum { continue }
       case .transpose: if producer.engine == .tensor && space != .psum { continue }
       case .load, .loadTranspose: if space != .sbuf { continue }
-      case .activation(_, _, _, _, _, _, let rd?): if rd.tensor == dst.tensor { continue }
+      case .activation(let a): if a.reduce?.dst.tensor == dst.tensor { continue }
       default: if !space.isOnChip { continue }
       }
       if producer.engine == .gpsimd && space == .psum { continue }
       var p = producer
       p.operation = producer.operation.retargetedDestination(dst)
       // `psum[...] = nc_matmul(...)` overwrites: the copy it replaces did.
-      if case .matmul(let d, let s, let m, _) = p.operation { p.operation = .matmul(dst: d, stationary: s, moving: m, accumulation: .overwrite) }
+      if case .matmul(var m) = p.operation {
+        m.accumulation = .overwrite
+        p.operation = .matmul(m)
+      }
       k.instructions[i - 1] = p
       remove.insert(i)
     }
@@ -96,39 +100,6 @@ extension Kernel {
       if let e = k.tensors[j].enclosingLoop { k.tensors[j].enclosingLoop = newIndex[e] }
     }
     return k
-  }
-}
-
-extension Operation {
-  /// The same operation with its destination replaced (matmul keeps its accumulation).
-  public func retargetedDestination(_ dst: View) -> Operation {
-    switch self {
-    case .loopBegin, .loopEnd: return self
-    case .load(_, let s): return .load(dst: dst, src: s)
-    case .store(_, let s): return .store(dst: dst, src: s)
-    case .dmaCopy(_, let s): return .dmaCopy(dst: dst, src: s)
-    case .loadTranspose(_, let s): return .loadTranspose(dst: dst, src: s)
-    case .matmul(_, let s, let m, let a): return .matmul(dst: dst, stationary: s, moving: m, accumulation: a)
-    case .transpose(_, let s): return .transpose(dst: dst, src: s)
-    case .tensorTensor(_, let a, let b, let op): return .tensorTensor(dst: dst, a: a, b: b, op: op)
-    case .tensorScalar(_, let s, let op0, let o0, let r0, let op1, let o1, let r1):
-      return .tensorScalar(dst: dst, src: s, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1)
-    case .tensorCopy(_, let s): return .tensorCopy(dst: dst, src: s)
-    case .activation(_, let s, let f, let sc, let b, let rop, let rd):
-      return .activation(dst: dst, src: s, function: f, scale: sc, bias: b, reduceOp: rop, reduceDst: rd)
-    case .reciprocal(_, let s): return .reciprocal(dst: dst, src: s)
-    case .memset(_, let v): return .memset(dst: dst, value: v)
-    case .iota(_, let e): return .iota(dst: dst, expression: e)
-    case .affineSelect(_, let p, let t, let f): return .affineSelect(dst: dst, predicate: p, onTrue: t, onFalse: f)
-    case .select(_, let p, let t, let f): return .select(dst: dst, predicate: p, onTrue: t, onFalse: f)
-    case .broadcast(_, let s): return .broadcast(dst: dst, src: s)
-    case .tensorReduce(_, let s, let op, let axes, let n): return .tensorReduce(dst: dst, src: s, op: op, axes: axes, negate: n)
-    case .tensorPartitionReduce(_, let s, let op): return .tensorPartitionReduce(dst: dst, src: s, op: op)
-    case .tensorTensorScan(_, let a, let b, let i, let op0, let op1):
-      return .tensorTensorScan(dst: dst, data0: a, data1: b, initial: i, op0: op0, op1: op1)
-    case .bnStats(_, let s): return .bnStats(dst: dst, src: s)
-    case .bnAggr(_, let s): return .bnAggr(dst: dst, src: s)
-    }
   }
 }
 

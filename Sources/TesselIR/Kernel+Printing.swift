@@ -41,12 +41,6 @@ extension Kernel {
     func tname(_ id: TensorID) -> String { names[id.index] }
     func vname(_ v: IndexVar) -> String { v.index < varNames.count ? varNames[v.index] : "\(v)" }
     func view(_ v: View) -> String { formatView(v, name: tname(v.tensor), vname) }
-    func operand(_ o: Operand) -> String {
-      switch o {
-      case .scalar(let x): return formatFloat(x)
-      case .view(let v): return view(v)
-      }
-    }
     func cond(_ c: AffineCondition) -> String {
       var parts: [String] = []
       for (d, k) in c.coefficients.enumerated() where k != 0 {
@@ -60,6 +54,8 @@ extension Kernel {
       }
       return "\(s) \(c.comparison.rawValue) 0"
     }
+
+    let format = IRFormat(viewText: view, conditionText: cond)
 
     var out = "kernel \(name)("
     out += parameters.map { p in
@@ -92,37 +88,9 @@ extension Kernel {
         indent = String(indent.dropLast(2))
         out += indent + "}\n"
         continue
-      case .load(let d, let s), .store(let d, let s), .dmaCopy(let d, let s), .loadTranspose(let d, let s),
-        .tensorCopy(let d, let s), .reciprocal(let d, let s), .broadcast(let d, let s),
-        .bnStats(let d, let s), .bnAggr(let d, let s), .transpose(let d, let s):
-        line = "\(view(d)) = \(inst.operation.nkiName)(\(view(s)))"
-      case .matmul(let d, let st, let mv, let acc):
-        line = "\(view(d)) = nc_matmul(\(view(st)), \(view(mv)), accumulate: \(acc.rawValue))"
-      case .tensorTensor(let d, let a, let b, let alu):
-        line = "\(view(d)) = tensor_tensor(\(view(a)), \(view(b)), op: \(alu.nkiName))"
-      case .tensorScalar(let d, let s, let op0, let o0, let r0, let op1, let o1, let r1):
-        line = "\(view(d)) = tensor_scalar(\(view(s)), \(op0.nkiName)\(r0 ? "(reversed)" : "") \(operand(o0))"
-        if let op1, let o1 { line += ", \(op1.nkiName)\(r1 ? "(reversed)" : "") \(operand(o1))" }
-        line += ")"
-      case .activation(let d, let s, let f, let scale, let bias, let rop, let rd):
-        line = "\(view(d)) = activation(\(f.nkiName), \(view(s)), scale: \(operand(scale))"
-        if let bias { line += ", bias: \(view(bias))" }
-        if let rop, let rd { line += ", reduce: \(rop.nkiName) -> \(view(rd))" }
-        line += ")"
-      case .memset(let d, let v):
-        line = "\(view(d)) = memset(\(formatFloat(v)))"
-      case .iota(let d, let e):
-        line = "\(view(d)) = iota(\(cond(e).dropLast(5)))"
-      case .affineSelect(let d, let p, let t, let f):
-        line = "\(view(d)) = affine_select(\(cond(p)), \(view(t)), \(formatFloat(f)))"
-      case .select(let d, let p, let t, let f):
-        line = "\(view(d)) = where(\(view(p)), \(operand(t)), \(operand(f)))"
-      case .tensorReduce(let d, let s, let alu, let axes, let neg):
-        line = "\(view(d)) = tensor_reduce(\(alu.nkiName), \(view(s)), axis: \(axes)\(neg ? ", negate" : ""))"
-      case .tensorPartitionReduce(let d, let s, let alu):
-        line = "\(view(d)) = tensor_partition_reduce(\(alu.nkiName), \(view(s)))"
-      case .tensorTensorScan(let d, let d0, let d1, let i, let op0, let op1):
-        line = "\(view(d)) = tensor_tensor_scan(\(view(d0)), \(view(d1)), initial: \(operand(i)), \(op0.nkiName), \(op1.nkiName))"
+      default:
+        guard let p = inst.operation.payload else { continue }
+        line = "\(view(p.dst)) = \(inst.operation.nkiName)(\(p.printedArguments(format)))"
       }
       line += "  [\(inst.engine.rawValue)]"
       if !inst.mask.isEmpty { line += " mask(" + inst.mask.map(cond).joined(separator: " && ") + ")" }

@@ -80,269 +80,66 @@ public struct Verifier: Sendable {
         .partitionDimensionTooLarge(tensor: t.name, size: t.partitionCount, limit: target.pmax),
         at: t.location)
     }
-    if t.space == .psum {
+    if t.space == .psum && t.psumBlockBytes > target.psumBankBytes {
       // A PSUM tile fits one 2 KiB bank per partition; a tensor with leading block dimensions
-      // (`[P, blocks, F]`) gives each block its own bank.
-      let perBlock = t.psumBlockBytes
-      if perBlock > target.psumBankBytes || t.psumBanks(bankBytes: target.psumBankBytes) > target.psumBanks {
-        throw KernelError(
-          .psumTileTooLarge(tensor: t.name, bytesPerPartition: perBlock > target.psumBankBytes ? perBlock : t.bytesPerPartition,
-                            limit: target.psumBankBytes),
-          at: t.location)
-      }
+      // (`[P, blocks, F]`) is a set of such tiles, which the allocator places block by block.
+      throw KernelError(
+        .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.psumBlockBytes, limit: target.psumBankBytes),
+        at: t.location)
     }
   }
 
   // MARK: - Instructions
 
+  /// The rules every operation gets (views, masks, engines, on-chip operands), then the
+  /// operation's own (``OperationPayload/verify(_:)``).
   func verifyInstruction(
     _ inst: Instruction, in kernel: Kernel, ranges: [IndexVar: ClosedRange<Int>]
   ) throws(KernelError) {
-    let op = inst.operation
-    let name = op.nkiName
-    let loc = inst.location
-    func fail(_ k: KernelError.Kind) -> KernelError { KernelError(k, operation: name, at: loc) }
-    func decl(_ v: View) -> TensorDecl { kernel[v.tensor] }
+    guard let payload = inst.operation.payload else { return }
+    let info = type(of: payload).info
+    let check = InstructionCheck(kernel: kernel, target: target, instruction: inst, ranges: ranges)
+    let fail = check.fail
+    let rank = payload.iterationShape.count
 
-    // Every view: well-formed, in scope, in bounds.
-    let views = op.sources + op.destinations.map { (name: "dst", view: $0) }
-    for (operand, v) in views {
-      try verifyView(v, operand: operand, in: kernel, ranges: ranges, checkBounds: inst.mask.isEmpty, fail: fail)
+    // Every view: well-formed, in scope, in bounds (sources first, then what is written). A mask
+    // ranges over the iteration space; Tensor-engine operands that do not walk it are checked whole
+    // (they are on-chip tiles, so their extent is static anyway).
+    let operands = inst.operation.operands
+    let views = operands.filter { !$0.role.isWritten } + operands.filter(\.role.isWritten)
+    let walks = inst.operation.sourcesWalkIterationSpace
+    for o in views {
+      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten)
+      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: unmaskedAccess, fail: fail)
     }
     for c in inst.mask {
-      try verifyCondition(c, rank: iterationRank(op), ranges: ranges, isMask: true, fail: fail)
+      try Self.verifyCondition(c, rank: rank, ranges: ranges, isMask: true, fail: fail)
     }
-    if !inst.mask.isEmpty {
-      switch op {
-      case .bnStats(_, let src) where src.dims.count != 2:
-        throw fail(.unsupported("mask= on bn_stats of a tile with more than one free dimension"))
-      case .matmul, .transpose, .loadTranspose, .tensorPartitionReduce, .tensorTensorScan, .bnAggr:
-        throw fail(.unsupported("mask= on \(name) (Tessel does not model operand masking for this instruction yet)"))
-      case .dmaCopy(let d, let s) where d.shape != s.shape:
-        throw fail(.unsupported("mask= on dma_copy between views of different shapes"))
-      default: break
-      }
+    if !inst.mask.isEmpty && !info.allowsMask {
+      throw fail(
+        .unsupported("mask= on \(info.nkiName) (Tessel does not model operand masking for this instruction yet)"))
     }
-    if iterationRank(op) > 8 || views.contains(where: { $0.view.dims.count > 8 }) {
+    if rank > 8 || views.contains(where: { $0.view.dims.count > 8 }) {
       throw fail(.unsupported("access patterns with more than 8 dimensions"))
     }
 
-    // Engines.
-    let dmaOps: Bool
-    switch op {
-    case .load, .store, .dmaCopy, .loadTranspose: dmaOps = true
-    default: dmaOps = false
+    if !info.engines.contains(inst.engine) {
+      throw fail(.wrongEngine(engine: inst.engine, allowed: info.engines))
     }
-    if dmaOps && inst.engine != .dma {
-      throw fail(.wrongEngine(engine: inst.engine, allowed: [.dma]))
-    }
-    if !dmaOps && inst.engine == .dma {
-      throw fail(.wrongEngine(engine: inst.engine, allowed: [.vector, .scalar, .gpsimd]))
-    }
-    switch op {
-    case .matmul:
-      if inst.engine != .tensor { throw fail(.wrongEngine(engine: inst.engine, allowed: [.tensor])) }
-    case .transpose:
-      if inst.engine != .tensor && inst.engine != .vector {
-        throw fail(.wrongEngine(engine: inst.engine, allowed: [.tensor, .vector]))
-      }
-    default:
-      if inst.engine == .tensor {
-        throw fail(.wrongEngine(engine: .tensor, allowed: [.vector, .scalar, .gpsimd]))
-      }
-    }
-
-    // Memory spaces: compute engines touch only SBUF/PSUM; GpSimd never PSUM; the Tensor engine
-    // reads SBUF and writes PSUM.
-    if !dmaOps {
-      for (operand, v) in views {
-        let space = decl(v).space
+    // Memory spaces: compute engines touch only SBUF/PSUM; GpSimd never PSUM. (The DMA and
+    // Tensor-engine operations say which memories each operand lives in.)
+    if !info.groups.contains(.dataMovement) {
+      for o in views {
+        let space = kernel[o.view.tensor].space
         if !space.isOnChip {
-          throw fail(.wrongMemorySpace(operand: operand, expected: "psum|sbuf", actual: space))
+          throw fail(.wrongMemorySpace(operand: o.name, expected: "psum|sbuf", actual: space))
         }
         if inst.engine == .gpsimd && space == .psum {
-          throw fail(.wrongMemorySpace(operand: operand, expected: "sbuf", actual: space))
+          throw fail(.wrongMemorySpace(operand: o.name, expected: "sbuf", actual: space))
         }
       }
     }
-
-    switch op {
-    case .loopBegin, .loopEnd:
-      break
-    case .load(let dst, let src):
-      try expectSpace(src, "src", in: kernel, [.hbm, .sharedHBM, .privateHBM], "hbm", fail)
-      try expectSpace(dst, "dst", in: kernel, [.sbuf], "sbuf", fail)
-      try sameShape([("dst", dst), ("src", src)], fail)
-    case .store(let dst, let src):
-      try expectSpace(dst, "dst", in: kernel, [.hbm, .sharedHBM, .privateHBM], "hbm", fail)
-      try expectSpace(src, "value", in: kernel, [.sbuf, .psum], "sbuf|psum", fail)
-      try sameShape([("dst", dst), ("value", src)], fail)
-    case .dmaCopy(let dst, let src):
-      if decl(src).space == .psum {
-        throw fail(.wrongMemorySpace(operand: "src", expected: "sbuf|hbm", actual: .psum))
-      }
-      if decl(dst).space == .psum {
-        throw fail(.wrongMemorySpace(operand: "dst", expected: "sbuf|hbm", actual: .psum))
-      }
-      if dst.elementCount != src.elementCount {
-        throw fail(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]))
-      }
-    case .loadTranspose(let dst, let src):
-      try expectSpace(src, "src", in: kernel, [.hbm, .sharedHBM, .privateHBM], "hbm", fail)
-      try expectSpace(dst, "dst", in: kernel, [.sbuf], "sbuf", fail)
-      guard src.dims.count == 2, dst.dims.count == 2, dst.shape == [src.shape[1], src.shape[0]] else {
-        throw fail(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]))
-      }
-      if dst.partitionCount > target.pmax {
-        throw fail(.partitionDimensionTooLarge(tensor: decl(dst).name, size: dst.partitionCount, limit: target.pmax))
-      }
-    case .matmul(let dst, let st, let mv, _):
-      try expectSpace(dst, "dst", in: kernel, [.psum], "psum", fail)
-      try expectSpace(st, "stationary", in: kernel, [.sbuf], "sbuf", fail)
-      try expectSpace(mv, "moving", in: kernel, [.sbuf], "sbuf", fail)
-      let k1 = st.partitionCount, k2 = mv.partitionCount
-      if k1 != k2 || k1 > target.pmax { throw fail(.matmulContraction(stationary: k1, moving: k2)) }
-      if st.freeElementCount > target.gemmStationaryFmax {
-        throw fail(.matmulFreeSizeTooLarge(operand: "stationary", size: st.freeElementCount, limit: target.gemmStationaryFmax))
-      }
-      if mv.freeElementCount > target.gemmMovingFmax {
-        throw fail(.matmulFreeSizeTooLarge(operand: "moving", size: mv.freeElementCount, limit: target.gemmMovingFmax))
-      }
-      if dst.partitionCount != st.freeElementCount || dst.freeElementCount != mv.freeElementCount {
-        throw fail(.shapeMismatch(operands: ["dst", "stationary", "moving"], shapes: [dst.shape, st.shape, mv.shape]))
-      }
-      let sd = decl(st).dtype, md = decl(mv).dtype
-      if (sd == .float32 && !(md == .float32 || md == .tfloat32))
-        || (md == .float32 && !(sd == .float32 || sd == .tfloat32))
-      {
-        throw fail(.invalidDType(operand: "moving", dtype: md, reason: "an fp32 operand must pair with fp32 or tf32 (stationary is \(sd))"))
-      }
-      for (operand, d) in [("stationary", sd), ("moving", md)] where d.isInteger {
-        throw fail(.invalidDType(operand: operand, dtype: d, reason: "the Tensor engine multiplies fp8, bf16, fp16, tf32 or fp32"))
-      }
-      let dd = decl(dst).dtype
-      if !(dd == .float32 || (target == .trn3 && dd == .bfloat16)) {
-        throw fail(.invalidDType(operand: "dst", dtype: dd, reason: "nc_matmul dst dtype must be float32 on \(target.generation)"))
-      }
-    case .transpose(let dst, let src):
-      guard dst.dims.count >= 2, src.dims.count >= 2,
-        dst.partitionCount == src.freeElementCount, dst.freeElementCount == src.partitionCount
-      else {
-        throw fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
-      }
-      if inst.engine == .tensor {
-        try expectSpace(dst, "dst", in: kernel, [.psum], "psum", fail)
-        try expectSpace(src, "data", in: kernel, [.sbuf], "sbuf", fail)
-        if src.freeElementCount > target.pmax {
-          throw fail(.matmulFreeSizeTooLarge(operand: "data", size: src.freeElementCount, limit: target.pmax))
-        }
-      } else if src.partitionCount > 32 || src.freeElementCount > 32 {
-        throw fail(.matmulFreeSizeTooLarge(operand: "data", size: Swift.max(src.partitionCount, src.freeElementCount), limit: 32))
-      }
-    case .tensorTensor(let dst, let a, let b, let alu):
-      try samePartitions([("data1", a), ("data2", b), ("dst", dst)], kernel, fail)
-      try sameShape([("data1", a), ("data2", b), ("dst", dst)], fail)
-      try checkBitwise(alu, [("data1", a), ("data2", b)], kernel, fail)
-    case .tensorScalar(let dst, let src, let op0, let o0, _, let op1, let o1, _):
-      try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-      try sameShape([("data", src), ("dst", dst)], fail)
-      for (n, o) in [("operand0", o0), ("operand1", o1)] {
-        if let v = o?.view { try perPartitionVector(v, n, partitions: src.partitionCount, fail) }
-      }
-      try checkBitwise(op0, [("data", src)], kernel, fail)
-      if let op1 { try checkBitwise(op1, [("data", src)], kernel, fail) }
-      if (op1 == nil) != (o1 == nil) {
-        throw fail(.invalidOp(op: "op1", reason: "op1 and operand1 must be given together"))
-      }
-    case .tensorCopy(let dst, let src), .reciprocal(let dst, let src), .broadcast(let dst, let src):
-      if case .broadcast = op {
-        try sameShape([("data", src), ("dst", dst)], fail)
-      } else {
-        try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-        try sameShape([("data", src), ("dst", dst)], fail)
-      }
-    case .activation(let dst, let src, _, let scale, let bias, let rop, let rdst):
-      try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-      try sameShape([("data", src), ("dst", dst)], fail)
-      if let v = scale.view {
-        try perPartitionVector(v, "scale", partitions: src.partitionCount, fail)
-        if decl(v).dtype != .float32 {
-          throw fail(.invalidDType(operand: "scale", dtype: decl(v).dtype, reason: "scale must be an fp32 scalar or [P, 1] vector"))
-        }
-      }
-      if let bias {
-        try perPartitionVector(bias, "bias", partitions: src.partitionCount, fail)
-        let bd = decl(bias).dtype
-        if !(bd == .float32 || bd == .float16 || bd == .bfloat16) {
-          throw fail(.invalidDType(operand: "bias", dtype: bd, reason: "bias must be an fp32, fp16 or bf16 [P, 1] vector"))
-        }
-      }
-      if (rop == nil) != (rdst == nil) {
-        throw fail(.invalidOp(op: "reduce_op", reason: "reduce_op and reduce_res must be given together"))
-      }
-      if let rop, rop != .add {
-        throw fail(.invalidOp(op: rop.nkiName, reason: "activation reductions support only nl.add"))
-      }
-      if let rdst { try perPartitionVector(rdst, "reduce_res", partitions: src.partitionCount, fail) }
-    case .memset:
-      break
-    case .iota(_, let e):
-      try verifyCondition(e, rank: iterationRank(op), ranges: ranges, isMask: false, fail: fail)
-    case .affineSelect(let dst, let p, let t, _):
-      try verifyCondition(p, rank: iterationRank(op), ranges: ranges, isMask: false, fail: fail)
-      try samePartitions([("on_true_tile", t), ("dst", dst)], kernel, fail)
-      try sameShape([("on_true_tile", t), ("dst", dst)], fail)
-    case .select(let dst, let p, let t, let f):
-      var ops: [(String, View)] = [("condition", p), ("dst", dst)]
-      if let v = t.view { ops.append(("x", v)) }
-      if let v = f.view { ops.append(("y", v)) }
-      try samePartitions(ops, kernel, fail)
-      try sameShape(ops, fail)
-    case .tensorReduce(let dst, let src, let alu, let axes, _):
-      if !alu.isReducible { throw fail(.invalidOp(op: alu.nkiName, reason: "not a reduction operator")) }
-      guard !axes.isEmpty, Set(axes).count == axes.count,
-        axes.allSatisfy({ $0 >= 1 && $0 < src.dims.count })
-      else {
-        throw fail(.invalidOp(op: "axis=\(axes)", reason: "reduction axes must be distinct free axes (1..<\(src.dims.count)) of data\(src.shape)"))
-      }
-      let kept = src.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
-      let keptDims = src.shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
-      if dst.shape != kept && dst.shape != keptDims && dst.elementCount != kept.reduce(1, *) {
-        throw fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
-      }
-      try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-    case .tensorPartitionReduce(let dst, let src, let alu):
-      if !alu.isReducible { throw fail(.invalidOp(op: alu.nkiName, reason: "not a reduction operator")) }
-      if dst.partitionCount != 1 || dst.freeElementCount != src.freeElementCount {
-        throw fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
-      }
-    case .tensorTensorScan(let dst, let d0, let d1, let initial, _, _):
-      try samePartitions([("data0", d0), ("data1", d1), ("dst", dst)], kernel, fail)
-      try sameShape([("data0", d0), ("data1", d1), ("dst", dst)], fail)
-      if let v = initial.view { try perPartitionVector(v, "initial", partitions: d0.partitionCount, fail) }
-    case .bnStats(let dst, let src):
-      try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-      if src.freeElementCount > target.bnStatsFmax {
-        throw fail(.matmulFreeSizeTooLarge(operand: "data", size: src.freeElementCount, limit: target.bnStatsFmax))
-      }
-      if dst.freeElementCount != 6 {
-        throw fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
-      }
-    case .bnAggr(let dst, let src):
-      try samePartitions([("data", src), ("dst", dst)], kernel, fail)
-      if src.freeElementCount % 6 != 0 || dst.freeElementCount != 2 {
-        throw fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
-      }
-    }
-  }
-
-  /// The rank of an operation's iteration space (what a mask's coefficients index).
-  public func iterationRank(_ op: Operation) -> Int {
-    switch op {
-    case .tensorReduce(_, let src, _, _, _), .tensorPartitionReduce(_, let src, _): src.dims.count
-    case .bnStats(_, let src), .bnAggr(_, let src): src.dims.count
-    default: op.destination?.dims.count ?? 0
-    }
+    try payload.verify(check)
   }
 
   func verifyView(
@@ -362,20 +159,25 @@ public struct Verifier: Sendable {
     }
     for e in v.start {
       for term in e.terms where ranges[term.variable] == nil {
-        let n = term.variable.index < kernel.indexVars.count ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
+        let n =
+          term.variable.index < kernel.indexVars.count ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
         throw fail(.malformed("Local variable '\(n)' is referenced outside of its parent scope"))
       }
     }
     if t.space.isOnChip {
       // The partition dimension must be walked by the first view dimension only.
       for d in v.dims.dropFirst() where d.steps[0] != 0 {
-        throw fail(.malformed("operand '\(operand)' of `\(t.name)` moves across partitions in a free dimension; the partition dimension must come first"))
+        throw fail(
+          .malformed(
+            "operand '\(operand)' of `\(t.name)` moves across partitions in a free dimension; the partition dimension must come first"
+          ))
       }
     }
     guard checkBounds else { return }
     for k in 0..<rank {
       let s = v.start[k].bounds { ranges[$0] ?? 0...0 }
-      var lo = s.lowerBound, hi = s.upperBound
+      var lo = s.lowerBound
+      var hi = s.upperBound
       for d in v.dims {
         let step = d.steps[k] * (d.count - 1)
         lo += Swift.min(0, step)
@@ -387,63 +189,19 @@ public struct Verifier: Sendable {
     }
   }
 
-  func verifyCondition(
+  static func verifyCondition(
     _ c: AffineCondition, rank: Int, ranges: [IndexVar: ClosedRange<Int>], isMask: Bool,
     fail: (KernelError.Kind) -> KernelError
   ) throws(KernelError) {
     if c.coefficients.count != rank {
-      throw fail(.invalidMask("an affine condition over \(c.coefficients.count) indices on an instruction of rank \(rank)"))
+      throw fail(
+        .invalidMask("an affine condition over \(c.coefficients.count) indices on an instruction of rank \(rank)"))
     }
     if isMask && c.comparison == .notEqual {
       throw fail(.invalidMask("'!=' cannot be expressed as an index range; use two masks or affine_select"))
     }
     for t in c.offset.terms where ranges[t.variable] == nil {
       throw fail(.malformed("a mask refers to loop variable \(t.variable) outside of its loop"))
-    }
-  }
-
-  func expectSpace(
-    _ v: View, _ operand: String, in kernel: Kernel, _ spaces: [MemorySpace], _ expected: String,
-    _ fail: (KernelError.Kind) -> KernelError
-  ) throws(KernelError) {
-    let s = kernel[v.tensor].space
-    if !spaces.contains(s) { throw fail(.wrongMemorySpace(operand: operand, expected: expected, actual: s)) }
-  }
-
-  func samePartitions(
-    _ ops: [(String, View)], _ kernel: Kernel, _ fail: (KernelError.Kind) -> KernelError
-  ) throws(KernelError) {
-    let p = ops.map { $0.1.partitionCount }
-    if Set(p).count > 1 {
-      throw fail(.partitionMismatch(operands: ops.map(\.0), shapes: ops.map { $0.1.shape }))
-    }
-    for (n, v) in ops where v.partitionCount > target.pmax && kernel[v.tensor].space.isOnChip {
-      _ = n
-      throw fail(.partitionDimensionTooLarge(tensor: kernel[v.tensor].name, size: v.partitionCount, limit: target.pmax))
-    }
-  }
-
-  func sameShape(_ ops: [(String, View)], _ fail: (KernelError.Kind) -> KernelError) throws(KernelError) {
-    let shapes = ops.map { $0.1.shape }
-    if Set(shapes).count > 1 {
-      throw fail(.shapeMismatch(operands: ops.map(\.0), shapes: shapes))
-    }
-  }
-
-  func perPartitionVector(
-    _ v: View, _ operand: String, partitions: Int, _ fail: (KernelError.Kind) -> KernelError
-  ) throws(KernelError) {
-    if v.partitionCount != partitions || v.freeElementCount != 1 {
-      throw fail(.shapeMismatch(operands: [operand], shapes: [v.shape]))
-    }
-  }
-
-  func checkBitwise(
-    _ alu: ALUOp, _ ops: [(String, View)], _ kernel: Kernel, _ fail: (KernelError.Kind) -> KernelError
-  ) throws(KernelError) {
-    guard alu.isBitwise else { return }
-    for (n, v) in ops where kernel[v.tensor].dtype.isFloatingPoint {
-      throw fail(.invalidDType(operand: n, dtype: kernel[v.tensor].dtype, reason: "bitwise op \(alu.nkiName) needs integer operands"))
     }
   }
 }

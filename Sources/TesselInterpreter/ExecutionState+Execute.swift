@@ -21,7 +21,8 @@ extension ExecutionState {
     case .loopBegin, .loopEnd:
       return
 
-    case .load(let d, _), .store(let d, _), .tensorCopy(let d, _), .broadcast(let d, _):
+    case .load, .store, .tensorCopy, .broadcast:
+      guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0], sp = mem + off[1]
@@ -34,7 +35,8 @@ extension ExecutionState {
         quantizeRow(dtype, dp, sd, lo, hi)
       }
 
-    case .dmaCopy(let d, let s):
+    case .dmaCopy(let p):
+      let d = p.dst, s = p.src
       if d.shape == s.shape {
         let dtype = k[d.tensor].dtype
         rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
@@ -48,24 +50,37 @@ extension ExecutionState {
         scatter(&scratch, to: d, ci.views[0], dtype: k[d.tensor].dtype)
       }
 
-    case .loadTranspose(let d, let s):
+    case .loadTranspose(let p):
+      let d = p.dst, s = p.src
       gather(s, ci.views[1], into: &scratch)
       let r = s.shape[0], c = s.shape[1]
       if scratch2.count != r * c { scratch2 = Array(repeating: 0, count: r * c) }
       for i in 0..<r { for j in 0..<c { scratch2[j * r + i] = scratch[i * c + j] } }
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
-    case .transpose(let d, let s):
+    case .transpose(let p):
+      let d = p.dst, s = p.src
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
+        return
+      }
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
       for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
-    case .matmul(let d, let st, let mv, let acc):
-      try matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc)
+    case .matmul(let m):
+      if !mask.isEmpty {
+        if !ci.maskKeepsNone(envp) {
+          maskedMatmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
+        }
+        return
+      }
+      try matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
 
-    case .tensorTensor(let d, _, _, let alu):
+    case .tensorTensor(let p):
+      let d = p.dst, alu = p.op
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0]
@@ -73,7 +88,9 @@ extension ExecutionState {
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
-    case .tensorScalar(let d, _, let op0, let o0, let r0, let op1, let o1, let r1):
+    case .tensorScalar(let p):
+      let d = p.dst, op0 = p.stage0.op, o0 = p.stage0.operand, r0 = p.stage0.reversed
+      let op1 = p.stage1?.op, o1 = p.stage1?.operand, r1 = p.stage1?.reversed ?? false
       let dtype = k[d.tensor].dtype
       var lane = 2
       var imm0: Float = 0, imm1: Float = 0
@@ -104,7 +121,8 @@ extension ExecutionState {
         }
       }
 
-    case .activation(let d, _, let f, let scale, let bias, let rop, _):
+    case .activation(let p):
+      let d = p.dst, f = p.function, scale = p.scale, bias = p.bias, rop = p.reduce?.op
       let dtype = k[d.tensor].dtype
       var lane = 2
       var scaleLane = -1, biasLane = -1
@@ -163,7 +181,8 @@ extension ExecutionState {
         mayHoldPoison[rd.tensor.index] = mayHoldPoison[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
       }
 
-    case .reciprocal(let d, _):
+    case .reciprocal(let p):
+      let d = p.dst
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0], sp = mem + off[1]
@@ -171,7 +190,8 @@ extension ExecutionState {
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
-    case .memset(let d, let value):
+    case .memset(let p):
+      let d = p.dst, value = p.value
       let dtype = k[d.tensor].dtype
       let v = dtype.quantize(value)
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
@@ -183,7 +203,8 @@ extension ExecutionState {
         }
       }
 
-    case .iota(let d, let e):
+    case .iota(let p):
+      let d = p.dst, e = p.expression
       let dtype = k[d.tensor].dtype
       let base = e.offset.evaluate { env[$0.index] }
       let rank = ci.counts.count
@@ -198,7 +219,8 @@ extension ExecutionState {
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
-    case .affineSelect(let d, let p, _, let onFalse):
+    case .affineSelect(let a):
+      let d = a.dst, p = a.predicate, onFalse = a.onFalse
       let dtype = k[d.tensor].dtype
       let base = p.offset.evaluate { env[$0.index] }
       let rank = ci.counts.count
@@ -214,7 +236,8 @@ extension ExecutionState {
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
-    case .select(let d, _, let t, let f):
+    case .select(let p):
+      let d = p.dst, t = p.onTrue, f = p.onFalse
       let dtype = k[d.tensor].dtype
       var lane = 2
       var tLane = -1, fLane = -1
@@ -238,17 +261,20 @@ extension ExecutionState {
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
-    case .tensorReduce(let d, let s, let alu, let axes, let negate):
+    case .tensorReduce(let p):
+      let d = p.dst, s = p.src, alu = p.op, axes = p.axes, negate = p.negate
       try tensorReduce(ci, dst: d, src: s, op: alu, axes: axes, negate: negate)
 
-    case .tensorPartitionReduce(let d, let s, let alu):
+    case .tensorPartitionReduce(let p):
+      let d = p.dst, s = p.src, alu = p.op
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       scratch2 = Array(repeating: alu.reductionIdentity ?? 0, count: f)
       for i in 0..<p { for j in 0..<f { scratch2[j] = alu.apply(scratch2[j], scratch[i * f + j]) } }
       scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
-    case .tensorTensorScan(let d, let d0, let d1, let initial, let op0, let op1):
+    case .tensorTensorScan(let p):
+      let d = p.dst, d0 = p.data0, d1 = p.data1, initial = p.initial, op0 = p.op0, op1 = p.op1
       gather(d0, ci.views[1], into: &scratch)
       gather(d1, ci.views[2], into: &scratch2)
       var initVals: [Float] = []
@@ -286,7 +312,8 @@ extension ExecutionState {
       }
       scatter(&scratch3, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
-    case .bnStats(let d, let s):
+    case .bnStats(let p):
+      let d = p.dst, s = p.src
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       // Under a mask (a ragged last chunk), only the kept elements count.
@@ -314,7 +341,8 @@ extension ExecutionState {
       }
       scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
-    case .bnAggr(let d, let s):
+    case .bnAggr(let p):
+      let d = p.dst, s = p.src
       gather(s, ci.views[1], into: &scratch)
       let p = s.partitionCount, f = s.freeElementCount
       var out = Array(repeating: Float(0), count: p * 2)

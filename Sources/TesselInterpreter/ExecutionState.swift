@@ -427,7 +427,7 @@ final class ExecutionState {
     let op = ci.instruction.operation
     var views: [View] = []
     if let d = op.destination, op.iteratesOverDestination { views.append(d) }
-    views += op.sources.map(\.view)
+    if op.sourcesWalkIterationSpace { views += op.sources.map(\.view) }
     let counts = ci.counts
     let rank = counts.count
     for v in views where v.dims.count == rank || (v.dims.count == 1 && rank == 2) {
@@ -461,6 +461,8 @@ final class ExecutionState {
     var any = false
     for t in sourceTensors where mayHoldPoison[t] { any = true }
     if !any { return }
+    // Under a mask that keeps nothing, nothing is read.
+    if !ci.mask.isEmpty && ci.maskKeepsNone(UnsafePointer(env)) { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
     let sources = op.sources
@@ -470,7 +472,10 @@ final class ExecutionState {
       var count = 0
       var total = 0
       // Under a mask, only the elements the instruction keeps are read.
+      // (A masked transpose reads the source elements its mask, moved to the source, keeps.)
+      let moved = ci.transposedSourceMask
       let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+        && (op.sourcesWalkIterationSpace || moved != nil)
       // Over the instruction's iteration space, a size-1 operand dimension (a [P, 1] vector
       // operand of a [P, F] instruction) stays at index 0, as in checkMaskedBounds.
       var strides = fv.strides
@@ -478,10 +483,10 @@ final class ExecutionState {
         for d in strides.indices where d < s.view.dims.count && s.view.dims[d].count == 1 { strides[d] = 0 }
       }
       let it = masked
-        ? RowIterator(counts: ci.counts, viewStrides: [strides], merge: false)
+        ? RowIterator(counts: moved?.counts ?? ci.counts, viewStrides: [strides], merge: false)
         : RowIterator(counts: s.view.shape.isEmpty ? [1] : s.view.shape, viewStrides: [fv.strides], merge: true)
       let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
-      it.forEachRow(start: start, mask: masked ? ci.mask : [], env: UnsafePointer(env)) { off, _, lo, hi in
+      it.forEachRow(start: start, mask: masked ? (moved?.mask ?? ci.mask) : [], env: UnsafePointer(env)) { off, _, lo, hi in
         let p = arena + off[0]
         let st = it.innerStrides[0]
         // A broadcast inner dimension reads one element per row.

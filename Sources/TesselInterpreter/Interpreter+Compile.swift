@@ -31,17 +31,13 @@ extension Interpreter {
     return kernel.instructions.map { inst in
       let op = inst.operation
       var views: [FlatView] = []
-      if let d = op.destination { views.append(flat(d)) }
-      for s in op.sources { views.append(flat(s.view)) }
-      if case .activation(_, _, _, _, _, _, let rd?) = op { views.append(flat(rd)) }
-      var counts: [Int]
-      switch op {
-      case .tensorReduce(_, let s, _, _, _), .tensorPartitionReduce(_, let s, _), .bnStats(_, let s),
-        .bnAggr(_, let s):
-        counts = s.shape
-      default:
-        counts = op.destination?.shape ?? []
-      }
+      // Lanes: the destination, the operands read in order, then a second destination.
+      let operands = op.operands
+      let lanes =
+        operands.filter { $0.role == .destination || $0.role == .accumulator } + operands.filter { !$0.role.isWritten }
+        + operands.filter { $0.role == .reduceDestination }
+      views = lanes.map { flat($0.view) }
+      var counts = op.iterationShape
       if counts.isEmpty { counts = [1] }
       var mask = inst.mask.flatMap { FlatCondition.normalized($0, slots: slots) }
       // Give every iteration space at least two dimensions (partition and free) so that a row's
@@ -65,13 +61,11 @@ extension Interpreter {
         return s
       }
       var laneStridesFixed = laneStrides
-      // Operands that are [P, 1] vectors in an iteration space of the same rank broadcast too.
-      switch op {
-      case .tensorScalar, .activation:
-        for lane in 2..<laneStridesFixed.count {
-          laneStridesFixed[lane] = [laneStridesFixed[lane][0]] + Array(repeating: 0, count: rank - 1)
-        }
-      default: break
+      // Per-partition operands ([P, 1] columns, an activation's reduce result) in an iteration
+      // space of the same rank broadcast too.
+      for (lane, use) in lanes.prefix(laneStridesFixed.count).enumerated()
+      where use.role == .perPartition || use.role == .reduceDestination {
+        laneStridesFixed[lane] = [laneStridesFixed[lane][0]] + Array(repeating: 0, count: rank - 1)
       }
       var merge = true
       switch op {
@@ -84,11 +78,8 @@ extension Interpreter {
       let unmaskedRows = mask.isEmpty ? nil : RowIterator(counts: counts, viewStrides: laneStridesFixed, merge: merge)
       let elements = counts.reduce(1, *)
       var flops = elements
-      if case .matmul(let d, let s, _, _) = op { flops = 2 * d.elementCount * s.partitionCount }
-      switch op {
-      case .loopBegin, .loopEnd, .load, .store, .dmaCopy, .loadTranspose: flops = 0
-      default: break
-      }
+      if case .matmul(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount }
+      if op.payload == nil || op.groups.contains(.dataMovement) { flops = 0 }
       let b = op.sources.map { bytes($0.view) }.reduce(0, +) + op.destinations.map(bytes).reduce(0, +)
       var facts = InstructionFacts()
       if let d = op.destination {
@@ -96,7 +87,7 @@ extension Interpreter {
         facts.destinationIsPSUM = kernel[d.tensor].space == .psum
         facts.coversIfUnmasked = View.coversWhole(d, shape: kernel[d.tensor].shape)
       }
-      if case .activation(_, _, _, _, _, _, let rd?) = op { facts.reduceDestination = rd.tensor.index }
+      if case .activation(let a) = op, let rd = a.reduce?.dst { facts.reduceDestination = rd.tensor.index }
       if case .matmul = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
@@ -117,7 +108,7 @@ extension Interpreter {
     func probes(_ op: Operation, counts: [Int]) -> [BoundsProbe] {
       var views: [View] = []
       if let d = op.destination { views.append(d) }
-      views += op.sources.map(\.view)
+      if op.sourcesWalkIterationSpace { views += op.sources.map(\.view) }
       let rank = counts.count
       var out: [BoundsProbe] = []
       for v in views where v.dims.count == rank || (v.dims.count == 1 && rank == 2) {
@@ -207,7 +198,7 @@ extension Interpreter {
         }
         // The first touch must define all of `t`.
         guard let d = op.destination, d.tensor.index == t, !read.contains(t), inst.mask.isEmpty else { return false }
-        if case .matmul(_, _, _, let accumulation) = op, accumulation == .add { return false }
+        if case .matmul(let m) = op, m.accumulation == .add { return false }
         guard let sweep = openAt[i].firstIndex(of: declared).map({ Array(openAt[i][($0 + 1)...]) }),
           let end = coverage(d, sweptOver: sweep, kernel: kernel)
         else { return false }

@@ -143,6 +143,8 @@ final class OriginTracker {
     }
     let op = ci.instruction.operation
     let envp = UnsafePointer(state.env)
+    // Under a mask that keeps nothing, the instruction reads and writes nothing.
+    if !ci.mask.isEmpty && ci.maskKeepsNone(envp) { return }
     switch op {
     case .loopBegin, .loopEnd:
       return
@@ -156,7 +158,8 @@ final class OriginTracker {
         write(o[0], t)
       }
 
-    case .dmaCopy(let d, let s):
+    case .dmaCopy(let p):
+      let d = p.dst, s = p.src
       if d.shape == s.shape {
         walk(ci, envp) { o, _ in write(o[0], read(0, o[1])) }
       } else {
@@ -169,19 +172,22 @@ final class OriginTracker {
         }
       }
 
-    case .loadTranspose(let d, let s):
+    case .loadTranspose(let p):
+      let d = p.dst, s = p.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let r = s.shape.first ?? 1, c = s.shape.count > 1 ? s.shape[1] : 1
       transposed(src, dst, rows: r, cols: c, ci, envp)
 
-    case .transpose(let d, let s):
+    case .transpose(let p):
+      let d = p.dst, s = p.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       transposed(src, dst, rows: s.partitionCount, cols: s.freeElementCount, ci, envp)
 
-    case .matmul(let d, let st, let mv, let acc):
-      matmul(ci, dst: d, stationary: st, moving: mv, accumulation: acc, state: state)
+    case .matmul(let m):
+      matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, state: state)
 
-    case .activation(_, _, _, _, _, let rop, _):
+    case .activation(let a):
+      let rop = a.reduce?.op
       let sources = op.sources.count
       let partitions = ci.counts.first ?? 1
       var rowTaint = Array(repeating: UInt32(0), count: rop != nil ? partitions : 0)
@@ -200,7 +206,8 @@ final class OriginTracker {
     case .memset, .iota:
       walk(ci, envp) { o, _ in write(o[0], 0) }
 
-    case .affineSelect(_, let p, _, _):
+    case .affineSelect(let a):
+      let p = a.predicate
       let base = p.offset.evaluate { state.env[$0.index] }
       let rank = ci.counts.count
       var coef = p.coefficients
@@ -211,7 +218,8 @@ final class OriginTracker {
         write(o[0], p.comparison.holds(v) ? read(0, o[1]) : 0)
       }
 
-    case .select(_, _, let t, let f):
+    case .select(let s):
+      let t = s.onTrue, f = s.onFalse
       // The predicate's value picks one operand; a never-written predicate taints the result.
       var lane = 2
       var tSource = -1, fSource = -1
@@ -226,10 +234,11 @@ final class OriginTracker {
         write(o[0], Self.merge(pt, vt))
       }
 
-    case .tensorReduce(let d, let s, _, let axes, _):
-      tensorReduce(ci, dst: d, src: s, axes: axes, envp)
+    case .tensorReduce(let r):
+      tensorReduce(ci, dst: r.dst, src: r.src, axes: r.axes, envp)
 
-    case .tensorPartitionReduce(let d, let s, _):
+    case .tensorPartitionReduce(let r):
+      let d = r.dst, s = r.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == f else { return conservative(ci, envp) }
@@ -239,7 +248,8 @@ final class OriginTracker {
         write(dst[j], t)
       }
 
-    case .tensorTensorScan(let d, let d0, let d1, let initial, _, _):
+    case .tensorTensorScan(let scan):
+      let d = scan.dst, d0 = scan.data0, d1 = scan.data1, initial = scan.initial
       let a = offsets(d0, ci.views[1], envp), b = offsets(d1, ci.views[2], envp)
       let dst = offsets(d, ci.views[0], envp)
       let p = d0.partitionCount, f = d0.freeElementCount
@@ -257,7 +267,8 @@ final class OriginTracker {
         }
       }
 
-    case .bnStats(let d, let s):
+    case .bnStats(let b):
+      let d = b.dst, s = b.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == p * 6 else { return conservative(ci, envp) }
@@ -283,7 +294,8 @@ final class OriginTracker {
         }
       }
 
-    case .bnAggr(let d, let s):
+    case .bnAggr(let b):
+      let d = b.dst, s = b.src
       let src = offsets(s, ci.views[1], envp), dst = offsets(d, ci.views[0], envp)
       let p = s.partitionCount, f = s.freeElementCount
       guard src.count == p * f, dst.count == p * 2 else { return conservative(ci, envp) }
@@ -329,8 +341,11 @@ final class OriginTracker {
   /// `dst[j, i] = src[i, j]` over row-major offsets of a `[rows, cols]` source.
   func transposed(_ src: [Int], _ dst: [Int], rows: Int, cols: Int, _ ci: CompiledInstruction, _ envp: UnsafePointer<Int>) {
     guard src.count == rows * cols, dst.count == rows * cols else { return conservative(ci, envp) }
+    let masked = !ci.mask.isEmpty
     for i in 0..<rows {
-      for j in 0..<cols { write(dst[j * rows + i], read(0, src[i * cols + j])) }
+      for j in 0..<cols where !masked || ci.maskKeeps(element: j * rows + i, envp) {
+        write(dst[j * rows + i], read(0, src[i * cols + j]))
+      }
     }
   }
 
@@ -357,8 +372,9 @@ final class OriginTracker {
     let base = state.tensorBase(t)
     let flags = state.accumulationFlags.indices.contains(t) ? state.accumulationFlags[t] : nil
     let summary: ExecutionState.AccumulationState = state.accumulationState.indices.contains(t) ? state.accumulationState[t] : .none
+    let masked = !ci.mask.isEmpty
     for m in 0..<M {
-      for n in 0..<N {
+      for n in 0..<N where !masked || ci.maskKeeps(element: m * N + n, envp) {
         let o = c[m * N + n]
         let adds: Bool
         switch accumulation {

@@ -70,12 +70,20 @@ extension CompiledInstruction {
   /// condition is affine in the iteration indices, so it holds everywhere when it holds at the
   /// corner that minimises it.
   @inline(__always)
-  func maskKeepsAll(_ env: UnsafePointer<Int>) -> Bool {
+  func maskKeepsAll(_ env: UnsafePointer<Int>) -> Bool { maskHolds(atCorner: .minimum, env) }
+
+  /// Which corner of the iteration space a mask condition is evaluated at.
+  enum MaskCorner { case minimum, maximum }
+
+  /// Whether every mask condition holds at the corner of the iteration space that minimises
+  /// (or maximises) it.
+  @inline(__always)
+  func maskHolds(atCorner corner: MaskCorner, _ env: UnsafePointer<Int>) -> Bool {
     for c in mask {
       var v = c.offset(env)
       for d in 0..<Swift.min(counts.count, c.coefficients.count) {
         let k = c.coefficients[d]
-        if k < 0 { v &+= k &* (counts[d] - 1) }
+        if corner == .minimum ? k < 0 : k > 0 { v &+= k &* (counts[d] - 1) }
       }
       if v < 0 { return false }
     }

@@ -27,8 +27,10 @@ struct BuilderTests {
   func staticControlFlow() throws {
     let a = try controlFlow(double: true, bias: false, copies: 0).build()
     #expect(a.instructions.count == 3)   // load, tensor_scalar, store
-    if case .tensorScalar(_, _, let op, .scalar(2), false, nil, nil, false) = a.instructions[1].operation {
-      #expect(op == .multiply)
+    if case .tensorScalar(let p) = a.instructions[1].operation, p.stage1 == nil, p.stage0.operand == .scalar(2),
+      !p.stage0.reversed
+    {
+      #expect(p.stage0.op == .multiply)
     } else {
       Issue.record("expected tensor_scalar multiply 2, got \(a.instructions[1].operation)")
     }

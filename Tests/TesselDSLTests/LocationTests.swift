@@ -93,4 +93,21 @@ struct LocationTests {
     }
     #expect(throws: KernelError.self) { try k.build() }
   }
+
+  @Test("tensor_scalar's second stage needs both op1 and operand1; one alone is an error at the call")
+  func tensorScalarHalfStage() {
+    let expectedLine = #line + 3
+    let k = SwiftKernel(name: "half", parameters: [KernelParameter("x", shape: [128, 8])]) { args in
+      let t = load(args[0])
+      let y = tensorScalar(t, op0: .add, operand0: 1, op1: .multiply)
+      store(output("out", shape: [128, 8], dtype: .float32), value: y)
+    }
+    do {
+      _ = try k.build(target: .trn2)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.message == "invalid op op1 for 'tensor_scalar': op1 and operand1 must be given together")
+      #expect(error.location.line == expectedLine)
+    }
+  }
 }

@@ -22,11 +22,11 @@ struct LoweringTests {
   func exp() throws {
     let k = try lowered { x, _, out in store(out, value: TesselDSL.exp(x)) }
     let op = k.instructions[2].operation
-    guard case .activation(let d, let s, .exp, .scalar(1), nil, nil, nil) = op else {
+    guard case .activation(let a) = op, a.function == .exp, a.scale == .scalar(1), a.bias == nil, a.reduce == nil else {
       Issue.record("got \(op)")
       return
     }
-    #expect(d.shape == [128, 64] && s.tensor == TensorID(3))
+    #expect(a.dst.shape == [128, 64] && a.src.tensor == TensorID(3))
     #expect(k.instructions[2].engine == .scalar)
   }
 
@@ -39,12 +39,23 @@ struct LoweringTests {
       store(out, value: TesselDSL.add(x, sum(y, axes: [1], keepDims: true)))
     }
     let ops = operations(k)
-    guard case .tensorTensor(_, _, _, .add) = ops[2] else { Issue.record("got \(ops[2])"); return }
-    guard case .tensorScalar(_, _, .add, .scalar(1.5), false, nil, nil, false) = ops[4] else { Issue.record("got \(ops[4])"); return }
-    guard case .tensorScalar(_, _, .subtract, .scalar(1), true, nil, nil, false) = ops[6] else { Issue.record("got \(ops[6])"); return }
-    guard case .tensorReduce(let r, _, .add, [1], false) = ops[8], r.shape == [128, 1] else { Issue.record("got \(ops[8])"); return }
-    guard case .tensorScalar(_, let src, .add, .view(let v), false, nil, nil, false) = ops[9] else { Issue.record("got \(ops[9])"); return }
-    #expect(src.shape == [128, 64] && v.shape == [128, 1])
+    guard case .tensorTensor(let tt) = ops[2], tt.op == .add else { Issue.record("got \(ops[2])"); return }
+    guard case .tensorScalar(let s4) = ops[4], s4.stages == [.init(op: .add, operand: .scalar(1.5))] else {
+      Issue.record("got \(ops[4])")
+      return
+    }
+    guard case .tensorScalar(let s6) = ops[6], s6.stages == [.init(op: .subtract, operand: .scalar(1), reversed: true)] else {
+      Issue.record("got \(ops[6])")
+      return
+    }
+    guard case .tensorReduce(let r) = ops[8], r.op == .add, r.axes == [1], !r.negate, r.dst.shape == [128, 1] else {
+      Issue.record("got \(ops[8])")
+      return
+    }
+    guard case .tensorScalar(let s9) = ops[9], s9.stage1 == nil, s9.stage0.op == .add, !s9.stage0.reversed,
+      case .view(let v) = s9.stage0.operand
+    else { Issue.record("got \(ops[9])"); return }
+    #expect(s9.src.shape == [128, 64] && v.shape == [128, 1])
   }
 
   @Test("nl.zeros(shape, buffer=psum) is a PSUM tile plus memset 0")
@@ -56,7 +67,7 @@ struct LoweringTests {
     }
     let t = k.tensors[5]
     #expect(t.space == .psum && t.shape == [128, 64] && t.dtype == .float32)
-    guard case .memset(let d, 0) = k.instructions[2].operation, d.tensor == TensorID(5) else {
+    guard case .memset(let m) = k.instructions[2].operation, m.value == 0, m.dst.tensor == TensorID(5) else {
       Issue.record("got \(k.instructions[2].operation)")
       return
     }
@@ -71,16 +82,16 @@ struct LoweringTests {
       store(out[0 ..< 64, 0 ..< 64], value: psum)
       store(out[64 ..< 128, 0 ..< 64], value: fresh)
     }
-    guard case .matmul(let d, let s, let m, .add) = k.instructions[3].operation else {
+    guard case .matmul(let a) = k.instructions[3].operation, a.accumulation == .add else {
       Issue.record("got \(k.instructions[3].operation)")
       return
     }
-    #expect(d.tensor == TensorID(5) && s.tensor == TensorID(3) && m.tensor == TensorID(4))
-    guard case .matmul(let d2, let s2, let m2, .auto) = k.instructions[4].operation else {
+    #expect(a.dst.tensor == TensorID(5) && a.stationary.tensor == TensorID(3) && a.moving.tensor == TensorID(4))
+    guard case .matmul(let b) = k.instructions[4].operation, b.accumulation == .auto else {
       Issue.record("got \(k.instructions[4].operation)")
       return
     }
-    #expect(k.tensors[d2.tensor.index].space == .psum && s2.tensor == TensorID(3) && m2.tensor == TensorID(4))
+    #expect(k.tensors[b.dst.tensor.index].space == .psum && b.stationary.tensor == TensorID(3) && b.moving.tensor == TensorID(4))
     #expect(k.instructions[4].engine == .tensor)
   }
 
@@ -90,10 +101,10 @@ struct LoweringTests {
       x[0..., 0 ..< 32].assign(y[0..., 32 ..< 64])
       store(out, value: x)
     }
-    guard case .load(let d, let s) = k.instructions[0].operation else { Issue.record("no load"); return }
-    #expect(k.tensors[d.tensor.index].space == .sbuf && k.tensors[s.tensor.index].space == .hbm)
-    guard case .tensorCopy(let cd, let cs) = k.instructions[2].operation else { Issue.record("no copy"); return }
-    #expect(cd.shape == [128, 32] && cs.start[1] == AffineExpr(constant: 32))
+    guard case .load(let l) = k.instructions[0].operation else { Issue.record("no load"); return }
+    #expect(k.tensors[l.dst.tensor.index].space == .sbuf && k.tensors[l.src.tensor.index].space == .hbm)
+    guard case .tensorCopy(let c) = k.instructions[2].operation else { Issue.record("no copy"); return }
+    #expect(c.dst.shape == [128, 32] && c.src.start[1] == AffineExpr(constant: 32))
     guard case .store = k.instructions[3].operation else { Issue.record("no store"); return }
   }
 

@@ -40,19 +40,16 @@ struct PrinterTests {
         """)
   }
 
-  @Test func masksOnMatmulAreRejectedNotIgnored() {
+  /// Masks on instructions Tessel does not mask are rejected, never ignored (masks on matmul and
+  /// transpose are honoured: MaskedTensorEngineTests).
+  @Test func unmodelledMasksAreRejectedNotIgnored() {
     let e = verifyError { b in
       let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 8], dtype: .float32)
-      let d = b.declareTensor(name: "d", space: .psum, shape: [8, 8], dtype: .float32)
-      b.emit(
-        .matmul(
-          dst: .whole(d, shape: [8, 8]), stationary: .whole(s, shape: [8, 8]), moving: .whole(s, shape: [8, 8]),
-          accumulation: .auto),
-        mask: [AffineCondition(coefficients: [1, 0], offset: 0, comparison: .greaterEqual)])
+      let d = b.declareTensor(name: "d", space: .sbuf, shape: [8, 8], dtype: .float32)
+      b.emit(.tensorTensorScan(dst: .whole(d, shape: [8, 8]), data0: .whole(s, shape: [8, 8]), data1: .whole(s, shape: [8, 8]),
+                               initial: .scalar(0), op0: .multiply, op1: .add),
+             mask: [AffineCondition(coefficients: [1, 0], offset: 0, comparison: .greaterEqual)])
     }
-    guard case .unsupported? = e?.kind else {
-      Issue.record("got \(String(describing: e))")
-      return
-    }
+    guard case .unsupported? = e?.kind else { Issue.record("got \(String(describing: e))"); return }
   }
 }

@@ -192,16 +192,18 @@ public struct DependenceAnalysis: Sendable {
       let op = inst.operation
       if case .loopBegin = op { continue }
       if case .loopEnd = op { continue }
-      let shape = iterationShape(op)
+      let shape = op.iterationShape
       func masked(_ v: View) -> [AffineCondition] {
-        v.shape == shape ? inst.mask.filter { $0.coefficients.count == v.dims.count } : []
+        // Tensor-engine operands do not walk the iteration space: a mask selects only outputs.
+        guard op.sourcesWalkIterationSpace || op.destinations.contains(v) else { return [] }
+        return v.shape == shape ? inst.mask.filter { $0.coefficients.count == v.dims.count } : []
       }
       var accumulated: (view: View, op: ALUOp)?
       switch op {
-      case .matmul(let d, _, _, let acc) where acc != .overwrite:
-        accumulated = (d, .add)
-      case .tensorTensor(let d, let a, let b, let alu) where Self.associative.contains(alu) && (d == a || d == b):
-        accumulated = (d, alu)
+      case .matmul(let m) where m.accumulation != .overwrite:
+        accumulated = (m.dst, .add)
+      case .tensorTensor(let t) where Self.associative.contains(t.op) && (t.dst == t.a || t.dst == t.b):
+        accumulated = (t.dst, t.op)
       default:
         break
       }
@@ -225,8 +227,8 @@ public struct DependenceAnalysis: Sendable {
           add(name, v, .read)
         }
       }
-      for (i, v) in op.destinations.enumerated() {
-        let name = i == 0 ? "dst" : "reduce_res"
+      for (i, w) in op.operands.filter(\.role.isWritten).enumerated() {
+        let name = w.name, v = w.view
         if i == 0, let acc = accumulated {
           add(name, v, .accumulate(acc.op))
         } else if i == 0, let alu = fused.writes[pc] {
@@ -249,9 +251,10 @@ public struct DependenceAnalysis: Sendable {
     var writes: [Int: ALUOp] = [:]
     let insts = kernel.instructions
     for (p, inst) in insts.enumerated() {
-      guard case .tensorTensor(let tmp, let a, let b, let alu) = inst.operation, Self.associative.contains(alu),
-        tmp.tensor != a.tensor, tmp.tensor != b.tensor, inst.mask.isEmpty
+      guard case .tensorTensor(let tt) = inst.operation, Self.associative.contains(tt.op),
+        tt.dst.tensor != tt.a.tensor, tt.dst.tensor != tt.b.tensor, inst.mask.isEmpty
       else { continue }
+      let tmp = tt.dst, a = tt.a, b = tt.b, alu = tt.op
       // The next instruction that touches tmp's tensor (a tracer emits it right away).
       var q = p + 1
       while q < insts.count && q <= p + 16 {
@@ -259,25 +262,16 @@ public struct DependenceAnalysis: Sendable {
         if (o.sources.map(\.view) + o.destinations).contains(where: { $0.tensor == tmp.tensor }) { break }
         q += 1
       }
-      guard q < insts.count, q <= p + 16, case .tensorCopy(let dst, let src) = insts[q].operation, src == tmp,
+      guard q < insts.count, q <= p + 16, case .tensorCopy(let copy) = insts[q].operation, copy.src == tmp,
         insts[q].mask.isEmpty
       else { continue }
-      for x in [a, b] where x == dst {
+      for x in [a, b] where x == copy.dst {
         reads[p] = (x, alu)
         writes[q] = alu
         break
       }
     }
     return (reads, writes)
-  }
-
-  /// The iteration space of an operation (what its mask's coefficients index).
-  func iterationShape(_ op: Operation) -> [Int] {
-    switch op {
-    case .tensorReduce(_, let src, _, _, _), .tensorPartitionReduce(_, let src, _): src.shape
-    case .bnStats(_, let src), .bnAggr(_, let src): src.shape
-    default: op.destination?.shape ?? []
-    }
   }
 
   /// Pairs `(a, b)`, `a` not after `b` in program order, on one shared tensor, that could conflict.

@@ -130,6 +130,9 @@ extension Tracer {
     switch v {
     case .none: return []
     case .bool(true): return []
+    case .bool(false):
+      // A mask that is false at trace time keeps nothing: `-1 >= 0`.
+      return [AffineCondition(coefficients: Array(repeating: 0, count: rank), offset: AffineExpr(constant: -1), comparison: .greaterEqual)]
     case .predicate(let conds):
       var out: [AffineCondition] = []
       for c in conds {

@@ -47,13 +47,15 @@ extension Tracer {
       if mv.view.freeElementCount > target.gemmMovingFmax {
         throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
       }
+      let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
       let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), at: loc))
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), mask: m, at: loc))
     case "nc_transpose":
       let x = try tile(0, "data")
       let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)
+      let m = try transposeMask(a.get(-1, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
-      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: e, at: loc))
+      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
     case "activation", "activation_reduce":
       let f = try activationFunction(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")

@@ -156,6 +156,7 @@ extension Tracer {
       let x0 = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
       let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
       let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
+      let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", at: loc)
       // The Tensor engine reads SBUF: operands in PSUM are copied out first, as NKI's compiler does.
       func inSBUF(_ t: TensorRef) throws(TraceError) -> TensorRef {
         guard decl(t).space == .psum else { return t }
@@ -174,14 +175,15 @@ extension Tracer {
         stationary = st
       }
       let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), at: loc))
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
     case "transpose":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
       if x.view.dims.count > 2 {
         throw TraceError(.kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")), at: loc)
       }
+      let m = try transposeMask(a.get(2, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
-      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, at: loc))
+      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, mask: m, at: loc))
     case "where":
       let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
       let x = try a.require(1, "x"), y = try a.require(2, "y")

@@ -207,11 +207,11 @@ extension Tracer {
     if let op = accumulate {
       let alu = try Tracer.aluOp(op, at: loc)
       if case .tensor(let src) = value, let idx = freshDefinitions[src.id], alu == .add, dd.space == .psum,
-        case .matmul(let d0, let st, let mv, _) = builder.instruction(at: idx).operation, d0 == src.view,
+        case .matmul(let m) = builder.instruction(at: idx).operation, m.dst == src.view,
         src.view.shape == dst.view.shape || src.view.elementCount == dst.view.elementCount && dst.view.partitionCount == src.view.partitionCount
       {
         var inst = builder.instruction(at: idx)
-        inst.operation = .matmul(dst: dst.view, stationary: st, moving: mv, accumulation: .add)
+        inst.operation = .matmul(dst: dst.view, stationary: m.stationary, moving: m.moving, accumulation: .add)
         builder.replaceInstruction(at: idx, with: inst)
         freshDefinitions[src.id] = nil
         return

@@ -1,0 +1,88 @@
+extension Operation {
+  /// Every view operand with its NKI name and role, destination first.
+  ///
+  /// The order is the payload's (``OperationPayload/visitOperands(_:)``); scalar immediates are
+  /// left out. Empty for loop markers.
+  public var operands: [OperandUse] {
+    guard var p = payload else { return [] }
+    var collector = OperandCollector()
+    p.visitOperands(&collector)
+    return collector.uses
+  }
+
+  /// The destination view (nil for loop markers).
+  public var destination: View? {
+    payload?.dst
+  }
+
+  /// Every view the operation writes: the destination, then any second destination
+  /// (`activation`'s reduce result).
+  public var destinations: [View] {
+    operands.filter(\.role.isWritten).map(\.view)
+  }
+
+  /// Every view the operation reads, with the NKI operand name (for diagnostics), in NKI order.
+  ///
+  /// A matmul's read of the PSUM tile it accumulates into is not listed (its role is
+  /// ``OperandRole/accumulator``).
+  public var sources: [(name: String, view: View)] {
+    operands.filter { !$0.role.isWritten }.map { ($0.name, $0.view) }
+  }
+
+  /// The same operation with every view (and view operand) passed through `v` / `o`.
+  public func remapped(_ v: (View) -> View, _ o: (Operand) -> Operand) -> Operation {
+    withoutActuallyEscaping(v) { v in
+      withoutActuallyEscaping(o) { o in mapPayload(OperandRemapper(view: v, operand: o)) }
+    }
+  }
+
+  /// The same operation with its destination replaced (matmul keeps its accumulation).
+  public func retargetedDestination(_ dst: View) -> Operation {
+    mapPayload(DestinationReplacement(dst: dst))
+  }
+}
+
+/// Replaces a payload's destination.
+private struct DestinationReplacement: PayloadTransform {
+  let dst: View
+
+  func callAsFunction<Payload: OperationPayload>(_ payload: Payload) -> Payload {
+    var p = payload
+    p.dst = dst
+    return p
+  }
+}
+
+/// Collects the view operands of a payload.
+private struct OperandCollector: OperandVisitor {
+  var uses: [OperandUse] = []
+
+  mutating func visit(_ name: String, _ role: OperandRole, _ view: inout View) {
+    uses.append(OperandUse(name: name, role: role, view: view))
+  }
+
+  mutating func visit(_ name: String, _ role: OperandRole, _ operand: inout Operand) {
+    if let v = operand.view { uses.append(OperandUse(name: name, role: role, view: v)) }
+  }
+}
+
+/// Rewrites the operands of a payload.
+private struct OperandRemapper: OperandVisitor, PayloadTransform {
+  let view: (View) -> View
+  let operand: (Operand) -> Operand
+
+  mutating func visit(_ name: String, _ role: OperandRole, _ v: inout View) {
+    v = view(v)
+  }
+
+  mutating func visit(_ name: String, _ role: OperandRole, _ o: inout Operand) {
+    o = operand(o)
+  }
+
+  func callAsFunction<Payload: OperationPayload>(_ payload: Payload) -> Payload {
+    var p = payload
+    var visitor = self
+    p.visitOperands(&visitor)
+    return p
+  }
+}

@@ -1,0 +1,84 @@
+/// How `nc_matmul` combines its product with what the PSUM destination holds (§5.4).
+public enum Accumulation: String, Sendable, Hashable, Codable {
+  /// The first matmul write to a PSUM element since a non-matmul write overwrites; later ones add
+  /// (NKI's `accumulate=None`, an accumulation group).
+  case auto
+  /// Always overwrite (`accumulate=False`).
+  case overwrite
+  /// Always add (`accumulate=True`, and the legacy `psum += nisa.nc_matmul(...)`).
+  case add
+}
+
+extension Operation {
+  /// `nisa.nc_matmul(stationary, moving)`: `dst[M, N] = stationary[K, M]ᵀ @ moving[K, N]` in PSUM.
+  ///
+  /// The product accumulates in fp32 as `accumulation` says. `nl.matmul(x, y, transpose_x=True)`
+  /// is this too.
+  public struct Matmul: OperationPayload {
+    public static let info = OperationInfo(
+      nkiName: "nc_matmul", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction)
+
+    /// The PSUM tile written (and added into, as `accumulation` says).
+    public var dst: View
+    /// The `[K, M]` SBUF operand that stays in the array.
+    public var stationary: View
+    /// The `[K, N]` SBUF operand that streams through it.
+    public var moving: View
+    /// How the product combines with what `dst` holds.
+    public var accumulation: Accumulation
+
+    public func verify(_ c: InstructionCheck) throws(KernelError) {
+      let st = stationary
+      let mv = moving
+      let target = c.target
+      try c.expectSpace(dst, "dst", [.psum], "psum")
+      try c.expectSpace(st, "stationary", [.sbuf], "sbuf")
+      try c.expectSpace(mv, "moving", [.sbuf], "sbuf")
+      let k1 = st.partitionCount
+      let k2 = mv.partitionCount
+      if k1 != k2 || k1 > target.pmax { throw c.fail(.matmulContraction(stationary: k1, moving: k2)) }
+      if st.freeElementCount > target.gemmStationaryFmax {
+        throw c.fail(
+          .matmulFreeSizeTooLarge(operand: "stationary", size: st.freeElementCount, limit: target.gemmStationaryFmax))
+      }
+      if mv.freeElementCount > target.gemmMovingFmax {
+        throw c.fail(
+          .matmulFreeSizeTooLarge(operand: "moving", size: mv.freeElementCount, limit: target.gemmMovingFmax))
+      }
+      if dst.partitionCount != st.freeElementCount || dst.freeElementCount != mv.freeElementCount {
+        throw c.fail(
+          .shapeMismatch(operands: ["dst", "stationary", "moving"], shapes: [dst.shape, st.shape, mv.shape]))
+      }
+      let sd = c.decl(st).dtype
+      let md = c.decl(mv).dtype
+      if (sd == .float32 && !(md == .float32 || md == .tfloat32))
+        || (md == .float32 && !(sd == .float32 || sd == .tfloat32))
+      {
+        throw c.fail(
+          .invalidDType(
+            operand: "moving", dtype: md, reason: "an fp32 operand must pair with fp32 or tf32 (stationary is \(sd))"))
+      }
+      for (operand, d) in [("stationary", sd), ("moving", md)] where d.isInteger {
+        throw c.fail(
+          .invalidDType(
+            operand: operand, dtype: d, reason: "the Tensor engine multiplies fp8, bf16, fp16, tf32 or fp32"))
+      }
+      let dd = c.decl(dst).dtype
+      if !(dd == .float32 || (target == .trn3 && dd == .bfloat16)) {
+        throw c.fail(
+          .invalidDType(
+            operand: "dst", dtype: dd, reason: "nc_matmul dst dtype must be float32 on \(target.generation)"))
+      }
+    }
+
+    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
+      visitor.visit("dst", .accumulator, &dst)
+      visitor.visit("stationary", .source, &stationary)
+      visitor.visit("moving", .source, &moving)
+    }
+
+    public func printedArguments(_ f: IRFormat) -> String {
+      "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)"
+    }
+  }
+}

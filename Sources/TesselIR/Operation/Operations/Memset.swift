@@ -1,0 +1,19 @@
+extension Operation {
+  /// `nisa.memset(shape, value, dtype)` and `nl.zeros`/`nl.ones`/`nl.full`: `dst = value`.
+  public struct Memset: OperationPayload {
+    public static let info = OperationInfo.compute("memset", .generator, flow: .generated)
+
+    /// The tile written.
+    public var dst: View
+    /// The value, rounded to the destination's dtype.
+    public var value: Float
+
+    public func verify(_ c: InstructionCheck) throws(KernelError) {}
+
+    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
+      visitor.visit("dst", .destination, &dst)
+    }
+
+    public func printedArguments(_ f: IRFormat) -> String { f.number(value) }
+  }
+}

@@ -1,0 +1,32 @@
+extension Operation {
+  /// `nisa.tensor_tensor(data1, data2, op)`: `dst = a op b` on two tiles.
+  ///
+  /// `nl.add`, `nl.multiply` and the other binary `nl` functions on two tiles lower to it.
+  public struct TensorTensor: OperationPayload {
+    public static let info = OperationInfo.compute("tensor_tensor", .elementwise, flow: .elementwise)
+
+    /// The tile written.
+    public var dst: View
+    /// The left operand (`data1`).
+    public var a: View
+    /// The right operand (`data2`).
+    public var b: View
+    /// The operator.
+    public var op: ALUOp
+
+    public func verify(_ c: InstructionCheck) throws(KernelError) {
+      try c.sameTile([("data1", a), ("data2", b), ("dst", dst)])
+      try c.checkBitwise(op, [("data1", a), ("data2", b)])
+    }
+
+    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
+      visitor.visit("dst", .destination, &dst)
+      visitor.visit("data1", .source, &a)
+      visitor.visit("data2", .source, &b)
+    }
+
+    public func printedArguments(_ f: IRFormat) -> String {
+      "\(f.view(a)), \(f.view(b)), op: \(op.nkiName)"
+    }
+  }
+}

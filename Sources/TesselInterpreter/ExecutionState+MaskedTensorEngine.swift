@@ -1,0 +1,103 @@
+import TesselIR
+import TesselNumerics
+
+extension CompiledInstruction {
+  /// Whether the mask keeps no element of the iteration space at the current env: some
+  /// condition fails even at the corner that maximises it (a loop-index predicate that is false,
+  /// for one).
+  @inline(__always)
+  func maskKeepsNone(_ env: UnsafePointer<Int>) -> Bool { !maskHolds(atCorner: .maximum, env) }
+
+  /// Whether the mask keeps the element at row-major position `i` of the iteration space.
+  func maskKeeps(element i: Int, _ env: UnsafePointer<Int>) -> Bool {
+    var index = Array(repeating: 0, count: counts.count)
+    var rest = i
+    for d in stride(from: counts.count - 1, through: 0, by: -1) {
+      let n = Swift.max(counts[d], 1)
+      index[d] = rest % n
+      rest /= n
+    }
+    for c in mask {
+      var v = c.offset(env)
+      for (d, k) in c.coefficients.enumerated() where d < index.count { v &+= k &* index[d] }
+      if v < 0 { return false }
+    }
+    return true
+  }
+}
+
+extension ExecutionState {
+  /// Writes `values` (row-major over the destination's iteration space, already combined and
+  /// rounded) into the elements of `dst` that the instruction's mask keeps; the others keep
+  /// what they held. Used by the Tensor-engine instructions, whose operands do not walk the
+  /// destination's iteration space, so the row walk cannot apply their mask.
+  func scatterMasked(_ values: [Float], to dst: View, _ fv: FlatView, _ ci: CompiledInstruction) {
+    let envp = UnsafePointer(env)
+    let mem = arena
+    for i in values.indices where ci.maskKeeps(element: i, envp) {
+      mem[scatterOffset(dst, fv, i)] = values[i]
+    }
+  }
+
+  /// `nc_transpose` under a mask over its destination `[F, P]`: only kept elements are written.
+  func maskedTranspose(_ ci: CompiledInstruction, dst: View, src: View) {
+    gather(src, ci.views[1], into: &scratch)
+    let p = src.partitionCount, f = src.freeElementCount
+    if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
+    for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
+    let dtype = interpreter.kernel[dst.tensor].dtype
+    if dtype != .float32 { scratch2.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
+    scatterMasked(scratch2, to: dst, ci.views[0], ci)
+  }
+
+  /// `nc_matmul` under a mask over its destination `[M, N]`: the product is computed whole, and
+  /// only the kept output elements are combined into PSUM (overwritten or added, as the
+  /// accumulation group says) and join the group; the others are untouched.
+  func maskedMatmul(
+    _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
+  ) {
+    let K = stationary.partitionCount, M = stationary.freeElementCount, N = moving.freeElementCount
+    gather(stationary, ci.views[1], into: &scratch)
+    gather(moving, ci.views[2], into: &scratch2)
+    var product = [Float](repeating: 0, count: M * N)
+    for k in 0..<K {
+      for m in 0..<M {
+        let a = scratch[k * M + m]
+        for n in 0..<N { product[m * N + n] += a * scratch2[k * N + n] }
+      }
+    }
+    let t = dst.tensor.index
+    let psumBase = tensorBase(t)
+    let fv = ci.views[0]
+    let flags = materializeFlags(t)
+    let envp = UnsafePointer(env)
+    var current: [Float] = []
+    gather(dst, fv, into: &current)
+    let dtype = interpreter.kernel[dst.tensor].dtype
+    for i in 0..<(M * N) where ci.maskKeeps(element: i, envp) {
+      let at = scatterOffset(dst, fv, i)
+      let add: Bool
+      switch accumulation {
+      case .add: add = true
+      case .overwrite: add = false
+      case .auto: add = (flags?[at - psumBase] ?? 0) != 0
+      }
+      var value = add ? current[i] + product[i] : product[i]
+      if dtype != .float32 { value = dtype.quantize(value) }
+      arena[at] = value
+      flags?[at - psumBase] = 1
+    }
+  }
+}
+
+extension CompiledInstruction {
+  /// The mask of a masked 2-D `nc_transpose` moved from its destination `[F, P]` to its source
+  /// `[P, F]` (nil for any other instruction), so that checks walk only the source elements read.
+  var transposedSourceMask: (counts: [Int], mask: [FlatCondition])? {
+    guard !mask.isEmpty, case .transpose(let t) = instruction.operation, t.src.dims.count == 2, counts.count == 2
+    else { return nil }
+    return (t.src.shape, mask.map { c in
+      FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
+    })
+  }
+}
