@@ -49,7 +49,7 @@ extension Kernel {
         guard readsDestination.allSatisfy({ $0.view == dst }) else { continue }
         switch producer.operation {
         case .tensorTensor, .tensorScalar, .tensorCopy, .reciprocal: break
-        case .activation(_, _, _, _, _, nil, nil): break
+        case .activation(let a) where a.reduce == nil: break
         default: continue
         }
       }

@@ -35,7 +35,7 @@ struct TimedProgram: Sendable {
       for d in inst.operation.destinations { written[d.tensor.index] = true }
       // A partition broadcast is a matmul into PSUM; its result stays there (and is read from
       // there) when it fits one PSUM bank, otherwise the compiler moves it to SBUF.
-      if case .partitionBroadcast = inst.operation.costRule, let d = inst.operation.destination,
+      if case .partitionBroadcast = inst.operation.cost, let d = inst.operation.destination,
         d.freeElementCount * 4 <= constants.target.psumBankBytes
       {
         psumLike[d.tensor.index] = true
@@ -72,7 +72,7 @@ struct TimedProgram: Sendable {
       }()
       let partitions = counts.first ?? 1
       let free = counts.dropFirst().reduce(1, *)
-      let rule = op.costRule
+      let rule = op.cost
       var mask: [MaskBound] = []
       for c in inst.mask {
         let dims = c.coefficients.indices.filter { c.coefficients[$0] != 0 }

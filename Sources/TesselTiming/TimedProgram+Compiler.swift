@@ -25,13 +25,13 @@ struct CompilerTransformations: Sendable {
     // `acc = nl.zeros(..., buffer=nl.psum)` before `acc += nc_matmul(...)`: the first matmul of
     // the accumulation group overwrites, so the compiler drops the zero fill.
     for (i, inst) in instructions.enumerated() {
-      guard case .memset(let dst, 0) = inst.operation, kernel[dst.tensor].space == .psum,
-        dst.isWhole(of: kernel[dst.tensor].shape)
+      guard case .memset(let fill) = inst.operation, fill.value == 0, kernel[fill.dst.tensor].space == .psum,
+        fill.dst.isWhole(of: kernel[fill.dst.tensor].shape)
       else { continue }
-      let t = dst.tensor.index
+      let t = fill.dst.tensor.index
       let next = (writers[t] + readers[t]).filter { $0 > i }.min()
-      guard let j = next, case .matmul(let d, _, _, let acc) = instructions[j].operation, acc != .overwrite,
-        d == dst, !readers[t].contains(j)
+      guard let j = next, case .matmul(let m) = instructions[j].operation, m.accumulation != .overwrite,
+        m.dst == fill.dst, !readers[t].contains(j)
       else { continue }
       fused.insert(i)
     }
@@ -54,9 +54,9 @@ struct CompilerTransformations: Sendable {
     }
     for (i, inst) in instructions.enumerated() where !fused.contains(i) && !enclosing[i].isEmpty {
       let op = inst.operation
-      switch op.costRule {
+      switch op.cost {
       case .control: continue
-      case .matmul: if case .matmul(_, _, _, let acc) = op, acc != .overwrite { continue }
+      case .matmul: if case .matmul(let m) = op, m.accumulation != .overwrite { continue }
       default: break
       }
       let views = op.sources.map(\.view) + op.destinations

@@ -22,15 +22,17 @@ extension TimedProgram {
       let inPSUM = streamed.map { psumLike[$0.tensor.index] }
       c.sharedPort = inPSUM.filter { $0 }.count >= 2 || inPSUM.filter { !$0 }.count >= 2
     }
-    switch op {
-    case .matmul(_, _, let moving, _):
-      c.movingFree = moving.freeElementCount
-    case .transpose(_, let src):
-      c.transposePartitions = src.partitionCount
-    case .load(let dst, let src), .store(let dst, let src), .dmaCopy(let dst, let src), .loadTranspose(let dst, let src):
-      let bytes = Swift.max(kernel[dst.tensor].dtype.byteSize, kernel[src.tensor].dtype.byteSize)
-      c.dmaBytesPerPartition = Double(free * bytes)
-      c.dmaDescriptorsPerPartition = descriptorsPerPartition(dst, src, kernel: kernel, free: free)
+    switch op.cost {
+    case .matmul:
+      if case .matmul(let m) = op { c.movingFree = m.moving.freeElementCount }
+    case .transpose:
+      c.transposePartitions = sources.first?.partitionCount ?? 1
+    case .dma, .dmaTranspose:
+      if let dst = op.destination, let src = sources.first {
+        let bytes = Swift.max(kernel[dst.tensor].dtype.byteSize, kernel[src.tensor].dtype.byteSize)
+        c.dmaBytesPerPartition = Double(free * bytes)
+        c.dmaDescriptorsPerPartition = descriptorsPerPartition(dst, src, kernel: kernel, free: free)
+      }
     default:
       break
     }

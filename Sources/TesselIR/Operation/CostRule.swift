@@ -1,10 +1,10 @@
-import TesselIR
-
 /// How an instruction's time is computed: which of the hardware's documented cost formulas applies.
 ///
-/// A rule names a formula family and the few operation-specific facts it needs; the numbers
-/// (clocks, initiation intervals, DMA rates) come from ``TimingConstants``, and the sizes from the
-/// instruction's views. `N` below is the free size (elements per partition) of the instruction's
+/// Every operation states its rule in its row of the operation table (``OperationInfo/cost``),
+/// refined per instruction by ``OperationPayload/cost`` where an attribute changes it. A rule names
+/// a formula family and the few operation-specific facts it needs; the timing model
+/// (`TesselTiming`) evaluates it with a target's constants (clocks, initiation intervals, DMA
+/// rates) and the sizes of the instruction's views. `N` below is the free size (elements per partition) of the instruction's
 /// iteration space, or of its widest input; partition counts below 128 cost the same as 128 on
 /// the compute engines.
 public enum CostRule: Sendable, Hashable {
@@ -64,33 +64,5 @@ public struct StreamCost: Sendable, Hashable {
     self.sharedPort = sharedPort
     self.extraMinII = extraMinII
     self.fastPath = fastPath
-  }
-}
-
-extension Operation {
-  /// The cost formula of the operation (per instruction: some choices depend on its ALU op).
-  public var costRule: CostRule {
-    switch self {
-    case .loopBegin, .loopEnd: .control
-    case .load, .store, .dmaCopy: .dma
-    case .loadTranspose: .dmaTranspose
-    case .matmul: .matmul
-    case .transpose: .transpose
-    case .broadcast(_, let src):
-      src.dims.first?.isBroadcast == true && src.partitionCount > 1 ? .partitionBroadcast : .stream(StreamCost())
-    case .tensorTensor: .stream(StreamCost(sharedPort: true, fastPath: .binary))
-    case .tensorScalar, .tensorCopy: .stream(StreamCost(fastPath: .copy))
-    case .activation(_, _, _, _, _, let reduceOp, _): .stream(StreamCost(extraMinII: reduceOp == nil ? 0 : 1))
-    case .reciprocal: .stream(StreamCost(cyclesPerElement: 8))
-    case .memset(_, let value): .stream(StreamCost(fastPath: value == 0 ? .halfFor16Bit : .none))
-    case .iota, .affineSelect: .stream(StreamCost())
-    case .select: .stream(StreamCost(sharedPort: true))
-    case .tensorReduce(_, _, let op, _, _):
-      .stream(StreamCost(fastPath: op == .add || op == .maximum ? .halfFor16Bit : .none))
-    case .tensorPartitionReduce: .stream(StreamCost(cyclesPerElement: 2))
-    case .tensorTensorScan: .stream(StreamCost(cyclesPerElement: 2))
-    case .bnStats: .stream(StreamCost())
-    case .bnAggr: .stream(StreamCost(cyclesPerElement: 13.0 / 3))
-    }
   }
 }
