@@ -24,7 +24,10 @@ extension TimedProgram {
     }
     switch op.cost {
     case .matmul:
-      if case .matmul(let m) = op { c.movingFree = m.moving.freeElementCount }
+      // The moving operand's columns: `[K, N]`, or `[K, N, 4]` for packed MX values.
+      if let moving = op.operands.first(where: { $0.name == "moving" })?.view {
+        c.movingFree = moving.dims.count > 1 ? moving.dims[1].count : 1
+      }
     case .transpose:
       c.transposePartitions = sources.first?.partitionCount ?? 1
     case .dma, .dmaTranspose:
