@@ -105,6 +105,7 @@ extension ExecutionState {
     guard runs else { return l.end + 1 }
     env[l.variable.index] = l.start
     for t in freshEachIteration[pc] { accumulationState[t] = .none }
+    makeFresh(interpreter.freshLoops[pc])
     return pc + 1
   }
 
@@ -122,6 +123,7 @@ extension ExecutionState {
     guard again else { return l.end + 1 }
     env[l.variable.index] = next
     for t in freshEachIteration[begin] { accumulationState[t] = .none }
+    makeFresh(interpreter.freshLoops[begin])
     return begin + 1
   }
 }
