@@ -10,6 +10,7 @@
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
+//   TesselTiming        the timing model: estimated hardware latency per engine, critical path, trace
 //   TesselPython        Python: lexer, parser and a dialect-neutral evaluator with extension points for bindings
 //   TesselLang          the NKI bindings on the evaluator (legacy `neuronxcc.nki`), lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
@@ -50,6 +51,8 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
     .target(name: "TesselPython", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI", "TesselPython"], swiftSettings: swiftSettings),
     .target(
@@ -60,13 +63,15 @@ let package = Package(
       name: "Tessel",
       dependencies: [
         "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselPython", "TesselLang", "TesselHost",
+        "TesselTiming",
       ],
       swiftSettings: swiftSettings),
     .target(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselPython", "TesselLang"],
+      name: "TesselTools",
+      dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselPython", "TesselLang", "TesselTiming"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
@@ -98,6 +103,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],

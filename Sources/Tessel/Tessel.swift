@@ -9,3 +9,4 @@
 @_exported import TesselMachine
 @_exported import TesselNumerics
 @_exported import TesselPython
+@_exported import TesselTiming
