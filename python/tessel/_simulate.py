@@ -13,6 +13,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 import threading
 import types
 import warnings
@@ -22,7 +23,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, _torch
 from ._errors import KernelError, TesselWarning, kernel_error, raise_located
 from ._expressions import ArgumentError, Speller
 from ._library import library
@@ -224,6 +225,9 @@ def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
     """Runs ``kernel(*args, **kwargs)`` in Tessel and returns what it returns, as numpy arrays."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     source = kernel_source(kernel)
+    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
+    args = [_torch.convert(a, torch_arguments) for a in args]
+    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
     bound = _bind(source, args, kwargs)
     speller = Speller(source.namespace, source.module_name)
     arrays: dict[str, np.ndarray] = {}
@@ -251,7 +255,11 @@ def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
     text = json.dumps(request, sort_keys=True)
     _timings.value = {"prepare": 0.0}
     prepared = _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
-    return _run(prepared, arrays)
+    result, written = _run(prepared, arrays)
+    if torch_arguments is None or not torch_arguments.used:
+        return result
+    torch_arguments.write_back({id(arrays[name]) for name in written})
+    return torch_arguments.result(result)
 
 
 def _prepare(request: dict[str, Any]) -> Prepared:
@@ -263,7 +271,8 @@ def _prepare(request: dict[str, Any]) -> Prepared:
     return Prepared(response["handle"], response["parameters"], response["outputs"])
 
 
-def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> Any:
+def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:
+    """Runs on the arrays; returns the result and the names of the parameters the kernel wrote."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     buffers: list[np.ndarray] = []
     lent: list[np.ndarray] = []
@@ -302,6 +311,7 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> Any:
     for spec, out in zip(prepared.outputs, outputs):
         dtype = _dtypes.numpy_dtype(spec["dtype"])
         results.append(out if dtype == np.float32 else out.astype(dtype))
+    written = [p["name"] for p in prepared.parameters if p["written"]]
     if not results:
-        return None
-    return results[0] if len(results) == 1 else tuple(results)
+        return None, written
+    return (results[0] if len(results) == 1 else tuple(results)), written
