@@ -106,6 +106,9 @@ class EstimateUnavailable(RuntimeError):
     """Tessel has no latency estimate to report."""
 
 
+EstimateUnavailable.__module__ = "tessel"  # where users import it from
+
+
 class LatencyResult:
     """``benchmark_result.nc_latency``: the kernel's latency as Tessel estimates it."""
 

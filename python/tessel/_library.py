@@ -27,6 +27,9 @@ class TesselNotFound(RuntimeError):
     """Tessel's bridge library could not be found or loaded."""
 
 
+TesselNotFound.__module__ = "tessel"  # where users import it from
+
+
 def checkout_root() -> Optional[Path]:
     """The Tessel checkout this package comes from, when it can be told.
 
