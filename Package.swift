@@ -4,10 +4,13 @@
 //
 // Layering (each module depends only on those above it):
 //   TesselIR            the tile IR: dtypes, tensors, views, instructions, verifier, printer, builder
+//   TesselNKI           NKI's language rules above the IR, shared by both front ends: dtype promotion,
+//                       broadcasting, elementwise lowering, reduction shapes
 //   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write);
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
+//   TesselTiming        the timing model: estimated hardware latency per engine, critical path, trace
 //   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
@@ -39,6 +42,7 @@ let package = Package(
   targets: [
     // MARK: - Public API
     .target(name: "TesselIR", swiftSettings: swiftSettings),
+    .target(name: "TesselNKI", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(name: "TesselNumerics", dependencies: ["TesselIR", "CTesselMath"], swiftSettings: swiftSettings),
     .target(
       name: "TesselMachine", dependencies: ["TesselIR", "TesselNumerics"], swiftSettings: swiftSettings),
@@ -46,7 +50,9 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
@@ -55,13 +61,14 @@ let package = Package(
       name: "Tessel",
       dependencies: [
         "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+        "TesselTiming",
       ],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
+      name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
@@ -84,6 +91,7 @@ let package = Package(
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
     .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(
@@ -92,6 +100,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],

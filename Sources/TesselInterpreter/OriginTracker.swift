@@ -149,6 +149,10 @@ final class OriginTracker {
     case .loopBegin, .loopEnd:
       return
 
+    case .dmaTranspose, .dmaCompute, .max8, .findIndex8, .matchReplace8, .streamShuffle, .rangeSelect, .quantizeMX,
+      .matmulMX:
+      currentISA(ci, envp)
+
     case .load, .store, .tensorCopy, .broadcast, .reciprocal, .tensorTensor, .tensorScalar:
       // Position to position; every source lane (per-partition operands broadcast) feeds the result.
       let sources = op.sources.count
@@ -432,6 +436,12 @@ final class OriginTracker {
       let fv = i == 0 ? ci.views[0] : ci.views[ci.views.count - 1]
       for o in offsets(d, fv, envp) { write(o, t) }
     }
+  }
+
+  /// Marks `count` elements from arena offset `offset` never written (a tile made fresh).
+  func markUnwritten(offset: Int, count: Int) {
+    guard offset >= 0 && offset + count <= self.count else { return }
+    (shadow + offset).update(repeating: Self.unwritten, count: count)
   }
 
   // MARK: - Report

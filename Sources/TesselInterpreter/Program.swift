@@ -18,6 +18,14 @@ struct FlatView: Sendable {
     for t in terms { o &+= t.coef &* env[t.slot] }
     return o
   }
+
+  /// The view with its dimensions reordered as ``View/permuted(_:)`` reorders a view's.
+  func permuted(_ axes: [Int]) -> FlatView {
+    guard axes.count == strides.count, Set(axes) == Set(strides.indices) else { return self }
+    var v = self
+    v.strides = axes.map { strides[$0] }
+    return v
+  }
 }
 
 /// A mask condition normalized to `Σ coef[d]·i_d + (const + Σ terms) >= 0`.
@@ -107,6 +115,9 @@ struct InstructionFacts: Sendable {
   var sourceTensors: [Int] = []
   /// Per bounds probe of a masked instruction: a conservative unmasked extent check.
   var probes: [BoundsProbe] = []
+  /// The tiles it touches that are made fresh when their scope starts (``Interpreter/needsFresh``),
+  /// settled before it runs.
+  var freshOperands: [Int] = []
 }
 
 /// One tensor dimension of one view of a masked instruction: its index is
