@@ -59,7 +59,8 @@ let package = Package(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      name: "TesselTools",
+      dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
@@ -68,7 +69,11 @@ let package = Package(
         "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
-    .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    // The test helpers that need nothing but the standard library (seeded inputs, plain-loop
+    // references, tolerance comparison), used by the CLI too; TesselTestSupport re-exports them.
+    .target(name: "TesselTestSupportCore", swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTestSupport", dependencies: ["Tessel", "TesselTestSupportCore"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
@@ -94,7 +99,7 @@ let package = Package(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
+      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport", "Tessel"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
       dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],

@@ -12,7 +12,9 @@ struct Check: ParsableCommand {
       "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does)."
   )
   var origins = false
-  func run() {
+  @OptionGroup var warningOptions: WarningOptions
+
+  func run() throws {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
     var warnings: [Diagnostic] = []
@@ -37,8 +39,10 @@ struct Check: ParsableCommand {
         }
         warnings = try interpreter.run(hostArrays: arrays).report.warnings
       }
+      let count = warnings.filter { $0.severity == .warning }.count
+      let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
       print(
-        "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition"
+        "\(count > 0 && warningOptions.strict ? "failed" : "ok"): \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition\(noted)"
       )
     } catch {
       failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
@@ -48,6 +52,6 @@ struct Check: ParsableCommand {
     let renderer = DiagnosticRenderer { name in
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    if warningOptions.report(warnings, renderer: renderer) { throw ExitCode(1) }
   }
 }
