@@ -14,6 +14,7 @@
 //   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
 //                       the benchmark suite
 //   tessel              the command-line tool
+//   TesselBridge        the C ABI shared library the Python bridge (python/) loads with ctypes
 
 import PackageDescription
 
@@ -30,6 +31,7 @@ let package = Package(
     .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
+    .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,6 +76,7 @@ let package = Package(
     .target(name: "TesselTestSupportCore", swiftSettings: swiftSettings),
     .target(
       name: "TesselTestSupport", dependencies: ["Tessel", "TesselTestSupportCore"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
