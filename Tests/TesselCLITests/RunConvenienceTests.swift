@@ -20,23 +20,14 @@ private let halfStoreKernel = """
 
 @Suite("tessel run conveniences: --seed, --expect, --strict, and messages that say what to do", .serialized)
 struct RunConvenienceTests {
-  let dir: String = {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-conv-\(getpid())").path
-    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-  }()
+  let scratch = ScratchFolder("tessel-conv")
+  var dir: String { scratch.path }
 
   func write(_ name: String, _ shape: [Int], _ values: [Float], _ dtype: DType = .float32) throws -> String {
-    let path = "\(dir)/\(name)"
-    try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
-    return path
+    try scratch.npy(name, shape, values, dtype)
   }
 
-  func kernel(_ name: String, _ source: String) throws -> String {
-    let path = "\(dir)/\(name)"
-    try source.write(toFile: path, atomically: true, encoding: .utf8)
-    return path
-  }
+  func kernel(_ name: String, _ source: String) throws -> String { try scratch.text(name, source) }
 
   @Test("--seed fills SHAPE:DTYPE arguments reproducibly; --save-inputs writes them", arguments: [DType.float32, .bfloat16, .int32])
   func seededInputs(dtype: DType) throws {
