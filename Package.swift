@@ -4,6 +4,8 @@
 //
 // Layering (each module depends only on those above it):
 //   TesselIR            the tile IR: dtypes, tensors, views, instructions, verifier, printer, builder
+//   TesselNKI           NKI's language rules above the IR, shared by both front ends: dtype promotion,
+//                       broadcasting, elementwise lowering, reduction shapes
 //   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write);
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
@@ -39,6 +41,7 @@ let package = Package(
   targets: [
     // MARK: - Public API
     .target(name: "TesselIR", swiftSettings: swiftSettings),
+    .target(name: "TesselNKI", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(name: "TesselNumerics", dependencies: ["TesselIR", "CTesselMath"], swiftSettings: swiftSettings),
     .target(
       name: "TesselMachine", dependencies: ["TesselIR", "TesselNumerics"], swiftSettings: swiftSettings),
@@ -46,7 +49,7 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
@@ -58,7 +61,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
+      name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
       name: "TesselTools",
@@ -89,6 +92,7 @@ let package = Package(
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
     .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(
