@@ -147,6 +147,9 @@ public struct PreparedRun: Sendable {
   public var source: String
   /// Whether some argument was filled with seeded random values.
   public var generated: Bool = false
+  /// Milliseconds spent reading the `.npy` arguments (the rest of ``KernelInvocation/prepare(requireData:seed:)``
+  /// is loading, tracing and verifying the kernel).
+  public var loadMilliseconds: Double = 0
 }
 
 extension KernelInvocation {
@@ -161,11 +164,14 @@ extension KernelInvocation {
     let file = try NKIFile.load(path: self.file)
     var loaded: [String: HostArray] = [:]
     var generated = 0
+    var loadSeconds = 0.0
     func kernelArgument(_ a: InvocationArgument, key: String) throws -> KernelArgument {
       switch a {
       case .npy(let path, let dtype):
         let arr: HostArray
+        let start = DispatchTime.now().uptimeNanoseconds
         do { arr = try HostArray.readNPY(from: path, as: dtype) } catch { throw UsageError("\(error)") }
+        loadSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         loaded[key] = arr
         let dt = arr.dtype ?? (arr.elementType == .float64 ? .float32 : .int32)
         return .tensor(shape: arr.shape, dtype: dt)
@@ -196,7 +202,8 @@ extension KernelInvocation {
     for (j, p) in traced.kernel.parameters.enumerated() {
       if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
     }
-    return PreparedRun(traced: traced, data: data, source: file.source, generated: generated > 0)
+    return PreparedRun(traced: traced, data: data, source: file.source, generated: generated > 0,
+      loadMilliseconds: loadSeconds * 1000)
   }
 
   /// Seeded random values for a `SHAPE:DTYPE` argument: floats uniform in [-1, 1), signed

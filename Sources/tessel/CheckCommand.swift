@@ -12,14 +12,18 @@ struct Check: ParsableCommand {
       "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does)."
   )
   var origins = false
+  @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
+  @OptionGroup var estimateOptions: EstimateOptions
   @OptionGroup var warningOptions: WarningOptions
 
   func run() throws {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
     var warnings: [Diagnostic] = []
+    let target = options.invocation().target
+    let memory: (sbuf: Int, psum: Int)
     do {
-      var runOptions = RunOptions(target: options.invocation().target)
+      var runOptions = RunOptions(target: target)
       runOptions.trackUninitializedOrigins = origins
       let interpreter = try Interpreter(kernel: k, options: runOptions)
       if origins {
@@ -39,11 +43,14 @@ struct Check: ParsableCommand {
         }
         warnings = try interpreter.run(hostArrays: arrays).report.warnings
       }
-      let count = warnings.filter { $0.severity == .warning }.count
-      let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
-      print(
-        "\(count > 0 && warningOptions.strict ? "failed" : "ok"): \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition\(noted)"
-      )
+      memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
+      if !json {
+        let count = warnings.filter { $0.severity == .warning }.count
+        let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
+        print(
+          "\(count > 0 && warningOptions.strict ? "failed" : "ok"): \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition\(noted)"
+        )
+      }
     } catch {
       failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
     }
@@ -52,6 +59,17 @@ struct Check: ParsableCommand {
     let renderer = DiagnosticRenderer { name in
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    if warningOptions.report(warnings, renderer: renderer) { throw ExitCode(1) }
+    let strictFailure = warningOptions.report(warnings, renderer: renderer)
+    if json || estimateOptions.requested {
+      let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+      if json {
+        print(
+          CheckReportJSON.render(
+            kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
+            estimate: estimate.report))
+      }
+      estimateOptions.emit(estimate, printSummary: !json)
+    }
+    if strictFailure { throw ExitCode(1) }
   }
 }

@@ -42,6 +42,7 @@ struct Run: ParsableCommand {
   )
   var fp32 = false
   @OptionGroup var limits: LimitOptions
+  @OptionGroup var estimateOptions: EstimateOptions
   @Flag(
     inversion: .prefixedNo,
     help:
@@ -58,7 +59,7 @@ struct Run: ParsableCommand {
     if let dir = saveInputs, let problem = OutputPath.problem(directory: dir) { failUsage("--save-inputs \(dir): \(problem)") }
     let t0 = Date()
     let prepared = options.prepare(requireData: true, seed: seed)
-    let traceMs = Date().timeIntervalSince(t0) * 1000
+    let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
@@ -137,7 +138,9 @@ struct Run: ParsableCommand {
       let sorted = times.sorted()
       let median = sorted[sorted.count / 2]
       FileHandle.standardError.write(
-        Data(String(format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d\n", traceMs, median, `repeat`).utf8))
+        Data(String(
+          format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d load_ms=%.3f\n", traceMs, median, `repeat`,
+          prepared.loadMilliseconds).utf8))
     }
     if fp32 {
       // The same kernel with fp32 storage everywhere, on the same inputs.
@@ -192,8 +195,11 @@ struct Run: ParsableCommand {
     let savedParameters = Set(outputs.compactMap(\.name))
     let written = Set(kernel.instructions.flatMap { $0.operation.destinations.map(\.tensor) })
     let writtenParameters = kernel.parameters.filter { written.contains($0.tensor) }.map(\.name)
+    let estimate =
+      json || estimateOptions.requested
+      ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
     if json {
-      print(RunReportJSON.render(result, kernel: kernel))
+      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report))
     } else if outputs.isEmpty && references.isEmpty {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
       for name in writtenParameters {
@@ -216,6 +222,7 @@ struct Run: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(r.label) does not match \(r.path): \(report)\n".utf8))
       }
     }
+    if let estimate { estimateOptions.emit(estimate, printSummary: !json) }
     if strictFailure || mismatch { throw ExitCode(1) }
   }
 }
