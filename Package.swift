@@ -64,16 +64,18 @@ let package = Package(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      name: "TesselTools",
+      dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
       name: "tessel",
       dependencies: [
-        "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tessel", "TesselTools", "TesselRepl", "TesselTestSupportCore", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
-    .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselTestSupportCore", swiftSettings: swiftSettings),
+    .target(name: "TesselTestSupport", dependencies: ["TesselTestSupportCore", "Tessel"], swiftSettings: swiftSettings),
     .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
@@ -86,22 +88,25 @@ let package = Package(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
-    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR", "TesselTestSupportCore"], swiftSettings: swiftSettings),
     .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
-    .testTarget(
-      name: "TesselInterpreterTests",
-      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
+      name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselLangTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost"],
+      name: "TesselInterpreterTests",
+      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselTestSupportCore"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselLangTests",
+      dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
+      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport", "TesselTestSupportCore"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
       dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],

@@ -1,25 +1,18 @@
 // TesselTestSupport: helpers for writing kernel tests with Swift Testing.
 //
-// The module has three parts, each in its own group of files:
+// It re-exports `TesselTestSupportCore` (seeded inputs, bf16 rounding, plain-loop references,
+// `compareClose`) and adds:
 //
-//   SeededGenerator*.swift     deterministic random inputs (SplitMix64; uniform, normal, integer)
-//   Reference*.swift,          plain-loop reference implementations of the tutorial kernels,
-//   BFloat16Rounding.swift     over row-major `[Float]` with explicit shapes, plus bf16 rounding
-//   CloseReport*.swift,        tolerance-based comparison (`compareClose`), the Swift Testing
-//   CompareClose.swift,        assertion built on it (`expectClose`), and per-dtype default
-//   ExpectClose.swift,         tolerances (`ToleranceDType`)
-//   ToleranceDType.swift
-//   Math.swift                 exp/log/cos/sin from the platform C library (internal)
-//
-// The module depends only on the standard library, the platform C math library and `Testing`.
-// Every public API takes `[Float]` plus explicit shapes; overloads for Tessel's own host arrays
-// are added by the modules that define those arrays.
+//   ExpectClose.swift          `expectClose`, the Swift Testing assertion built on `compareClose`
+//   RunNKIKernel.swift         `runNKIKernel`: trace an NKI kernel file and run it in one call, and
+//                              `expectClose` for `HostArray` results
 //
 // A typical test:
 //
 //   @Test func softmaxMatchesReference() throws {
-//     let x = randomArray(count: 128 * 64, in: -4...4, seed: 7)
-//     let actual = try runSoftmaxKernel(x)                 // however the kernel is run
-//     let expected = referenceSoftmax(x, rows: 128, cols: 64)
-//     expectClose(actual, expected, shape: [128, 64], dtype: .float32)
+//     let x = try HostArray(shape: [128, 64], dtype: .float32, values: randomArray(count: 128 * 64, in: -4...4, seed: 7))
+//     let result = try runNKIKernel("kernels/softmax.py", [x])
+//     expectClose(result.outputs[0], referenceSoftmax(x.floatValues(), rows: 128, cols: 64), dtype: .float32)
 //   }
+
+@_exported import TesselTestSupportCore

@@ -41,7 +41,7 @@ public struct CloseReport: Sendable {
     public let allowedError: Float
 
     /// The element's row-major coordinates in ``shape``, one per axis.
-    public var coordinates: [Int] { TesselTestSupport.coordinates(ofFlatIndex: index, in: shape) }
+    public var coordinates: [Int] { TesselTestSupportCore.coordinates(ofFlatIndex: index, in: shape) }
 
     /// The partition index (the first coordinate), or `nil` for a 0-dimensional shape.
     public var partition: Int? { coordinates.first }
