@@ -19,6 +19,7 @@ struct Run: ParsableCommand {
   )
   var fp32 = false
   @OptionGroup var limits: LimitOptions
+  @OptionGroup var estimateOptions: EstimateOptions
   @Flag(
     inversion: .prefixedNo,
     help:
@@ -30,7 +31,7 @@ struct Run: ParsableCommand {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
     let t0 = Date()
     let prepared = options.prepare(requireData: true)
-    let traceMs = Date().timeIntervalSince(t0) * 1000
+    let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
@@ -92,7 +93,9 @@ struct Run: ParsableCommand {
       let sorted = times.sorted()
       let median = sorted[sorted.count / 2]
       FileHandle.standardError.write(
-        Data(String(format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d\n", traceMs, median, `repeat`).utf8))
+        Data(String(
+          format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d load_ms=%.3f\n", traceMs, median, `repeat`,
+          prepared.loadMilliseconds).utf8))
     }
     if fp32 {
       // The same kernel with fp32 storage everywhere, on the same inputs.
@@ -140,10 +143,14 @@ struct Run: ParsableCommand {
       name == options.file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
     for w in result.report.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    let estimate =
+      json || estimateOptions.requested
+      ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
     if json {
-      print(RunReportJSON.render(result, kernel: kernel))
+      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report))
     } else if outputs.isEmpty {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
     }
+    if let estimate { estimateOptions.emit(estimate, printSummary: !json) }
   }
 }
