@@ -1,9 +1,11 @@
 // TesselTestSupport: helpers for writing kernel tests with Swift Testing.
 //
 // It re-exports `TesselTestSupportCore` (seeded inputs, bf16 rounding, plain-loop references,
-// `compareClose`) and adds:
+// `compareClose`; it depends only on the standard library, so the command line's `--seed` and
+// `--expect` use it too) and adds:
 //
 //   ExpectClose.swift          `expectClose`, the Swift Testing assertion built on `compareClose`
+//   ExpectNoWarnings.swift     `expectNoWarnings` for a run's report
 //   RunNKIKernel.swift         `runNKIKernel`: trace an NKI kernel file and run it in one call, and
 //                              `expectClose` for `HostArray` results
 //
