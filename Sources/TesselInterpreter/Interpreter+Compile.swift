@@ -92,6 +92,10 @@ extension Interpreter {
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
+      if (op.payload as? any AccumulatingOperation)?.accumulation == .add,
+        let acc = op.operands.first(where: { $0.role == .accumulator }) {
+        facts.addsInto = acc.view.tensor.index
+      }
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
       var destinationRows: RowIterator?, destinationMaskedRows: RowIterator?
       if let d = op.destination, let fv = views.first {
