@@ -102,6 +102,12 @@ public enum Operation: Sendable, Hashable, Codable {
   /// `nisa.nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale)`: a matmul of MX
   /// tiles (``MatmulMX``).
   case matmulMX(MatmulMX)
+  /// `nisa.register_load(dst, src)`: a tile's element into a register (``RegisterLoad``).
+  case registerLoad(Unary<RegisterLoad>)
+  /// `nisa.register_store(dst, src)`: a register into a tile's element (``RegisterStore``).
+  case registerStore(Unary<RegisterStore>)
+  /// `nisa.register_move(dst, src)`: a register into another (``RegisterMove``).
+  case registerMove(Unary<RegisterMove>)
 }
 
 extension Operation {
@@ -142,6 +148,9 @@ extension Operation {
     case .rangeSelect(let p): p
     case .quantizeMX(let p): p
     case .matmulMX(let p): p
+    case .registerLoad(let p): p
+    case .registerStore(let p): p
+    case .registerMove(let p): p
     }
   }
 
@@ -179,12 +188,20 @@ extension Operation {
     case .rangeSelect(let p): .rangeSelect(transform(p))
     case .quantizeMX(let p): .quantizeMX(transform(p))
     case .matmulMX(let p): .matmulMX(transform(p))
+    case .registerLoad(let p): .registerLoad(transform(p))
+    case .registerStore(let p): .registerStore(transform(p))
+    case .registerMove(let p): .registerMove(transform(p))
     }
   }
 
   /// The operation's row of the operation table (nil for loop markers).
   public var info: OperationInfo? {
     payload.map { type(of: $0).info }
+  }
+
+  /// The instruction's cost formula for the timing model (``CostRule/control`` for loop markers).
+  public var cost: CostRule {
+    payload?.cost ?? .control
   }
 
   /// The NKI spelling used in diagnostics and the printer (`nc_matmul`, `tensor_tensor`, ...).
