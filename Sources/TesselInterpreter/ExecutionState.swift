@@ -484,19 +484,12 @@ final class ExecutionState {
     if !any { return }
     // Under a mask that keeps nothing, nothing is read.
     if !ci.mask.isEmpty && ci.maskKeepsNone(UnsafePointer(env)) { return }
-    let k = interpreter.kernel
     let op = ci.instruction.operation
     // An operation that adds into its accumulator reads every element it writes there.
     if addsInto >= 0 && mayHoldPoison[addsInto], let d = op.destination {
       let (count, total) = countPoison(d, ci.views[0], ci)
       if count > 0 {
-        warned[pc] = true
-        let t = k[d.tensor]
-        warnings.append((pc, Diagnostic(
-          .warning,
-          "'\(op.nkiName)' accumulates into \(count) of \(total) elements of `\(t.name)` (operand 'dst') that were never written",
-          at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
-          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
+        warnNeverWritten(ci, pc: pc, tensor: d.tensor, "accumulates into \(count) of \(total)", operand: "dst")
         return
       }
     }
@@ -531,16 +524,22 @@ final class ExecutionState {
         }
       }
       if count > 0 {
-        warned[pc] = true
-        let t = k[s.view.tensor]
-        warnings.append((pc, Diagnostic(
-          .warning,
-          "'\(op.nkiName)' reads \(count) of \(total) elements of `\(t.name)` (operand '\(s.name)') that were never written",
-          at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
-          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
+        warnNeverWritten(ci, pc: pc, tensor: s.view.tensor, "reads \(count) of \(total)", operand: s.name)
         return
       }
     }
+  }
+
+  /// Warns (once per instruction) that `ci` reads never-written elements of `tensor`: "'op'
+  /// \(what) elements of `t` (operand 'name') that were never written".
+  func warnNeverWritten(_ ci: CompiledInstruction, pc: Int, tensor: TensorID, _ what: String, operand: String) {
+    warned[pc] = true
+    let t = interpreter.kernel[tensor]
+    let op = ci.instruction.operation
+    warnings.append((pc, Diagnostic(
+      .warning, "'\(op.nkiName)' \(what) elements of `\(t.name)` (operand '\(operand)') that were never written",
+      at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
+      notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
   }
 
   /// How many elements of `ci`'s destination view hold poison, and how many it writes (under the

@@ -43,12 +43,10 @@ struct TensorEngineTests {
     for mode in [Accumulation.add, .auto, .overwrite] {
       let K = 16, M = 8, N = 12
       var k = TileKernel()
-      let s = k.input("s", [K, M]), m = k.input("m", [K, N])
-      let ts = k.tile("ts", [K, M]), tm = k.tile("tm", [K, N])
       let ps = k.tile("ps", [M, N], .float32, space: .psum)
+      let (ts, tm) = (k.tile("ts", [K, M]), k.tile("tm", [K, N]))
+      for (tile, input) in [(ts, k.input("s", [K, M])), (tm, k.input("m", [K, N]))] { k.load(tile, input) }
       let out = k.output("out", [M, N])
-      k.load(ts, s)
-      k.load(tm, m)
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       k.store(out, ps)
       var rng = Seeded(9)
