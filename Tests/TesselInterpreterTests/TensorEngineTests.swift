@@ -50,7 +50,7 @@ struct TensorEngineTests {
       let out = k.output("out", [M, N])
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       k.store(out, ps)
-      var rng = Seeded(9)
+      var rng = SeededGenerator(seed: 9)
       let sv = rng.array(K * M), mv = rng.array(K * N)
       let r = try k.run([out], [sv, mv])
       let reads = r.report.warnings.map(\.message).filter { $0.contains("never written") && !$0.hasPrefix("output") }
