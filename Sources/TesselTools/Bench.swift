@@ -3,6 +3,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 
 /// `tessel bench`: the canonical kernels at real shapes, each against a baseline measured in the
 /// same run (one direct `cblas_sgemm` for matmuls, one plain Swift pass over the arrays otherwise).
