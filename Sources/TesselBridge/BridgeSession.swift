@@ -41,8 +41,16 @@ final class BridgeSession: @unchecked Sendable {
     }
     var keywords: [String: KernelArgument] = [:]
     for (name, a) in request.keywords { keywords[name] = try Self.argument(a, name: name) }
+    var dialect: NKIDialect?
+    if let name = request.dialect {
+      guard let d = NKIDialect(rawValue: name) else {
+        throw BridgeUsageError("unknown NKI dialect '\(name)'; expected legacy or current")
+      }
+      dialect = d
+    }
     let traced = try file.trace(
-      kernel: request.function, arguments: positional, keywords: keywords, grid: request.grid, target: target)
+      kernel: request.function, arguments: positional, keywords: keywords, grid: request.grid, target: target,
+      dialect: dialect)
     let kernel = traced.kernel
     let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
     var written = Set<Int>()
@@ -64,26 +72,18 @@ final class BridgeSession: @unchecked Sendable {
       instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
   }
 
-  /// Refuses what this build cannot run faithfully: the current dialect and LNC2 launches.
+  /// Refuses a launch this build cannot run faithfully: LNC2 (`kernel[2]`).
   static func checkSupported(_ request: PrepareRequest, in file: NKIFile) throws {
+    guard let lnc = request.lnc, lnc != 1 else { return }
     let location =
       file.module.statements.lazy.compactMap { s -> SourceLocation? in
         if case .functionDef(let f) = s.kind, f.name == request.function { return s.location }
         return nil
       }.first ?? .unknown
-    if request.dialect == "current" {
-      throw TraceError(
-        .unsupported(
-          .feature(
-            "kernel '\(request.function)' is written in the current NKI dialect (the `nki` package), which this "
-              + "Tessel build does not run yet; only the legacy `neuronxcc.nki` dialect runs")),
-        at: location)
-    }
-    if let lnc = request.lnc, lnc != 1 {
-      throw TraceError(
-        .unsupported(.feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
-        at: location)
-    }
+    throw TraceError(
+      .unsupported(
+        .feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
+      at: location)
   }
 
   /// Runs a prepared kernel on caller memory: each buffer holds its tensor's elements in the
