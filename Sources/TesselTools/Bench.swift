@@ -4,6 +4,7 @@ import TesselIR
 import TesselInterpreter
 import TesselLang
 import TesselPython
+import TesselTestSupportCore
 
 /// `tessel bench`: the canonical kernels at real shapes, each against a baseline measured in the
 /// same run (one direct `cblas_sgemm` for matmuls, one plain Swift pass over the arrays otherwise).
@@ -21,6 +22,9 @@ public struct BenchmarkSuite: Sendable {
   public var filter: String?
   /// Also time numpy on the same shapes (add, softmax, rmsnorm, layernorm) through `python3`.
   public var numpy: Bool = true
+  /// The `tessel` executable, for the whole-process and bridge figures of ``UserPaths`` (nil:
+  /// those are not measured).
+  public var executable: String?
 
   /// Creates a benchmark run.
   public init(kernelsDirectory: String, quick: Bool = false, filter: String? = nil) {
@@ -74,6 +78,8 @@ public struct BenchmarkSuite: Sendable {
     public var maxError: Double?
     /// Repetitions measured.
     public var runs: Int
+    /// The same case through the paths users take.
+    public var userPaths = UserPaths()
   }
 
   struct Case {
@@ -108,6 +114,10 @@ public struct BenchmarkSuite: Sendable {
     cs.append(Case(
       name: "add 4096x512", file: "tensor_add.py", inputs: [small, small], numpy: "x + y", baselineName: "Swift loop",
       baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    // A small call, as a unit-test suite makes thousands of: per-call overhead shows here.
+    cs.append(Case(
+      name: "add 256x512 (per call)", file: "tensor_add.py", inputs: [[256, 512], [256, 512]], numpy: "x + y",
+      baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     // A 2-D grid: one program per [128, 512] tile; the kernel writes its result into `c_output`.
     let wide = [4096, 1024]
     cs.append(Case(
@@ -175,9 +185,10 @@ public struct BenchmarkSuite: Sendable {
 
   func measure(_ c: Case) throws -> Result {
     let runs = quick ? 3 : 7
-    var rng = SplitMix64(seed: 0x7E55E1)
+    // Seeded inputs in [-1, 1), one stream for all of a case's inputs.
+    var rng = SeededGenerator(seed: 0x7E55E1)
     let inputs: [[Float]] = c.inputs.map { shape in
-      (0..<shape.reduce(1, *)).map { _ in rng.nextFloat() }
+      (0..<shape.reduce(1, *)).map { _ in 2 * rng.nextUnitFloat() - 1 }
     }
     let t0 = Date()
     let file: NKIFile
@@ -236,8 +247,13 @@ public struct BenchmarkSuite: Sendable {
       serialInterpreter = si
     }
     var out: [Float] = c.baseline?(inputs) ?? []
-    // Interleave the kernel, its serial run and the baseline, so that all see the same load.
-    var times: [Double] = [], serialTimes: [Double] = [], baselineTimes: [Double] = []
+    // The host-array path on arrays made once, as `tessel run` and the test helpers hold them.
+    var hostArrays: [HostArray] = []
+    for (shape, values) in zip(c.inputs, inputs) { hostArrays.append(try HostArray(shape: shape, dtype: .float32, values: values)) }
+    _ = try interpreter.run(hostArrays: hostArrays)
+    // Interleave the kernel, its serial run, its host-array run and the baseline, so that all see
+    // the same load.
+    var times: [Double] = [], serialTimes: [Double] = [], baselineTimes: [Double] = [], hostTimes: [Double] = []
     // OpenBLAS's threads spin for a while after a multithreaded call; let them sleep before
     // timing the next run.
     let blasPause = c.flops != nil ? 0.12 : 0
@@ -249,6 +265,7 @@ public struct BenchmarkSuite: Sendable {
       }
       freeOutputs()
       times.append(try time { report = try runKernel(interpreter) })
+      hostTimes.append(try time { _ = try interpreter.run(hostArrays: hostArrays) })
       if let b = c.baseline {
         out = []
         baselineTimes.append(time { out = b(inputs) })
@@ -284,11 +301,13 @@ public struct BenchmarkSuite: Sendable {
     let onChip = target.sbufBytesPerPartition * 128 + target.psumBytesPerPartition * 128
     let bound = Double(2 * hbmBytes + onChip + (64 << 20)) / 1048576
     let gbps = c.flops == nil ? Double(hbmBytes) / (runMs / 1000) / 1e9 : nil
+    var paths = measureProcesses(c, inputs: inputs, runs: runs)
+    paths.hostMs = median(hostTimes)
     return Result(
       name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs, numpyMs: numpyMs,
       baseline: c.baseline == nil ? "-" : c.baselineName, gflops: c.flops.map { $0 / (runMs / 1000) / 1e9 }, gbps: gbps,
       instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxError: err,
-      runs: runs)
+      runs: runs, userPaths: paths)
   }
 
   // MARK: - Reporting
@@ -390,18 +409,4 @@ func peakRSSMiB() -> Double {
     return kb / 1024
   }
   return 0
-}
-
-/// A small seeded generator (SplitMix64) for benchmark inputs in [-1, 1).
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }
