@@ -14,6 +14,7 @@ struct Check: ParsableCommand {
   var origins = false
   @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
   @OptionGroup var estimateOptions: EstimateOptions
+  @OptionGroup var compareOptions: CompareOptions
 
   func run() {
     let prepared = options.prepare(requireData: false)
@@ -57,14 +58,23 @@ struct Check: ParsableCommand {
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
     for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
-    guard json || estimateOptions.requested else { return }
+    let compared = compareOptions.prepare(like: options.invocation(), requireData: false)
+    guard json || estimateOptions.requested || compared != nil else { return }
     let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+    let comparison = compared.map { c in
+      compareOptions.comparison(
+        estimate, file: file,
+        estimateOptions.estimate(c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
+        outputs: nil)
+    }
     if json {
       print(
         CheckReportJSON.render(
           kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
-          estimate: estimate.report))
+          estimate: estimate.report, comparison: comparison?.json))
+    } else if let comparison {
+      print(comparison.text, terminator: "")
     }
-    estimateOptions.emit(estimate, printSummary: !json)
+    estimateOptions.emit(estimate, printSummary: !json && compared == nil)
   }
 }

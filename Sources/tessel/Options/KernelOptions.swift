@@ -27,17 +27,21 @@ struct KernelOptions: ParsableArguments {
 
   /// Loads, traces and verifies, exiting with the right status on failure.
   func prepare(requireData: Bool) -> PreparedRun {
-    let inv = invocation()
-    do {
-      return try inv.prepare(requireData: requireData)
-    } catch let e as UsageError {
-      failUsage(e.message)
-    } catch let e as TraceError {
-      if case .usage(let m) = e.kind { failUsage(m) }
-      let source = (try? String(contentsOfFile: file, encoding: .utf8))
-      failKernel(e.diagnostic, source: source, file: file)
-    } catch {
-      failUsage("\(error)")
-    }
+    prepareOrExit(invocation(), requireData: requireData)
+  }
+}
+
+/// Loads, traces and verifies an invocation, exiting with the right status on failure.
+func prepareOrExit(_ inv: KernelInvocation, requireData: Bool) -> PreparedRun {
+  do {
+    return try inv.prepare(requireData: requireData)
+  } catch let e as UsageError {
+    failUsage(e.message)
+  } catch let e as TraceError {
+    if case .usage(let m) = e.kind { failUsage(m) }
+    let source = (try? String(contentsOfFile: inv.file, encoding: .utf8))
+    failKernel(e.diagnostic, source: source, file: inv.file)
+  } catch {
+    failUsage("\(error)")
   }
 }
