@@ -15,8 +15,9 @@ struct Check: ParsableCommand {
   @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
   @OptionGroup var estimateOptions: EstimateOptions
   @OptionGroup var compareOptions: CompareOptions
+  @OptionGroup var warningOptions: WarningOptions
 
-  func run() {
+  func run() throws {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
     var warnings: [Diagnostic] = []
@@ -45,8 +46,10 @@ struct Check: ParsableCommand {
       }
       memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
       if !json {
+        let count = warnings.filter { $0.severity == .warning }.count
+        let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
         print(
-          "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition"
+          "\(count > 0 && warningOptions.strict ? "failed" : "ok"): \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition\(noted)"
         )
       }
     } catch {
@@ -57,24 +60,26 @@ struct Check: ParsableCommand {
     let renderer = DiagnosticRenderer { name in
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    let strictFailure = warningOptions.report(warnings, renderer: renderer)
     let compared = compareOptions.prepare(like: options.invocation(), requireData: false)
-    guard json || estimateOptions.requested || compared != nil else { return }
-    let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
-    let comparison = compared.map { c in
-      compareOptions.comparison(
-        estimate, file: file,
-        estimateOptions.estimate(c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
-        outputs: nil)
+    if json || estimateOptions.requested || compared != nil {
+      let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+      let comparison = compared.map { c in
+        compareOptions.comparison(
+          estimate, file: file,
+          estimateOptions.estimate(c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
+          outputs: nil)
+      }
+      if json {
+        print(
+          CheckReportJSON.render(
+            kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
+            estimate: estimate.report, comparison: comparison?.json))
+      } else if let comparison {
+        print(comparison.text, terminator: "")
+      }
+      estimateOptions.emit(estimate, printSummary: !json && compared == nil)
     }
-    if json {
-      print(
-        CheckReportJSON.render(
-          kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
-          estimate: estimate.report, comparison: comparison?.json))
-    } else if let comparison {
-      print(comparison.text, terminator: "")
-    }
-    estimateOptions.emit(estimate, printSummary: !json && compared == nil)
+    if strictFailure { throw ExitCode(1) }
   }
 }

@@ -14,8 +14,9 @@ struct CompareOptions: ParsableArguments {
   @Option(help: "The kernel function of the --compare file (default: the --kernel name, else its only @nki.jit function).")
   var compareKernel: String?
 
-  /// The other kernel, prepared like `invocation` (its file and kernel replaced).
-  func prepare(like invocation: KernelInvocation, requireData: Bool) -> PreparedRun? {
+  /// The other kernel, prepared like `invocation` (its file and kernel replaced; the same seed
+  /// gives it the same generated inputs).
+  func prepare(like invocation: KernelInvocation, requireData: Bool, seed: UInt64? = nil) -> PreparedRun? {
     guard let compare else { return nil }
     var inv = invocation
     inv.file = compare
@@ -25,7 +26,7 @@ struct CompareOptions: ParsableArguments {
     {
       inv.kernel = only
     }
-    return prepareOrExit(inv, requireData: requireData)
+    return prepareOrExit(inv, requireData: requireData, seed: seed)
   }
 
   /// The comparison of two estimates and, after a run, of the two kernels' outputs.
