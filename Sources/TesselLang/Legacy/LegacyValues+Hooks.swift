@@ -216,37 +216,6 @@ extension MaskObject {
 
 // MARK: - Constants
 
-extension DTypeObject {
-  func attribute(_ name: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    switch name {
-    case "itemsize": return .int(dtype.byteSize)
-    case "name": return .string(dtype.nkiName)
-    case "min": return .float(Double(-Tracer.dtypeMax(dtype)))
-    case "max": return .float(Double(Tracer.dtypeMax(dtype)))
-    default: throw TraceError.python("AttributeError", "dtype has no attribute '\(name)'", at: loc)
-    }
-  }
-
-  /// `np.float32(1.5)` makes a typed scalar; kernels use it to pick a dtype for constants.
-  func call(_ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator, at loc: SourceLocation)
-    throws(TraceError) -> Value?
-  {
-    guard let x = positional.first else { return .float(0) }
-    let f = try ev.floatValue(x, at: loc)
-    return .float(Double(dtype.isFloatingPoint ? Float(f) : Float(f.rounded(.towardZero))))
-  }
-
-  func hashKey(_ ev: Evaluator) -> HashKey? { .native("dtype:" + dtype.rawValue) }
-
-  func isEqual(to other: Value, _ ev: Evaluator) -> Bool? {
-    if let d = other.dtype { return d == dtype }
-    if case .string(let s) = other { return dtype.nkiName == s || dtype.rawValue == s }
-    return false
-  }
-
-  func repr(_ ev: Evaluator) throws(TraceError) -> String { dtype.nkiName }
-}
-
 extension BufferObject {
   func hashKey(_ ev: Evaluator) -> HashKey? { .native("buffer:" + space.nkiName) }
   func isEqual(to other: Value, _ ev: Evaluator) -> Bool? { other.memorySpace.map { $0 == space } ?? false }
