@@ -42,7 +42,8 @@ extension ExecutionState {
   /// `nc_transpose` under a mask over its destination `[F, P]`: only kept elements are written.
   func maskedTranspose(_ ci: CompiledInstruction, dst: View, src: View) {
     gather(src, ci.views[1], into: &scratch)
-    let p = src.partitionCount, f = src.freeElementCount
+    let p = src.partitionCount
+    let f = src.freeElementCount
     if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
     for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
     let dtype = interpreter.kernel[dst.tensor].dtype
@@ -56,7 +57,9 @@ extension ExecutionState {
   func maskedMatmul(
     _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
   ) {
-    let K = stationary.partitionCount, M = stationary.freeElementCount, N = moving.freeElementCount
+    let K = stationary.partitionCount
+    let M = stationary.freeElementCount
+    let N = moving.freeElementCount
     gather(stationary, ci.views[1], into: &scratch)
     gather(moving, ci.views[2], into: &scratch2)
     var product = [Float](repeating: 0, count: M * N)
@@ -96,8 +99,11 @@ extension CompiledInstruction {
   var transposedSourceMask: (counts: [Int], mask: [FlatCondition])? {
     guard !mask.isEmpty, case .transpose(let t) = instruction.operation, t.src.dims.count == 2, counts.count == 2
     else { return nil }
-    return (t.src.shape, mask.map { c in
-      FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
-    })
+    return (
+      t.src.shape,
+      mask.map { c in
+        FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
+      }
+    )
   }
 }
