@@ -29,10 +29,11 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case invalidDType(operand: String, dtype: DType, reason: String)
     /// An ALU op the operation does not accept.
     case invalidOp(op: String, reason: String)
-    /// The on-chip tensors live at one point do not fit in SBUF or PSUM.
+    /// The on-chip tensors live at one point do not fit in SBUF or PSUM. `blocks` counts the
+    /// requesting tensor's blocks live at once when it is a PSUM block tensor.
     case capacityExceeded(
       space: MemorySpace, tensor: String, requestedBytesPerPartition: Int, partitions: Int,
-      live: [LiveTensor], limitBytesPerPartition: Int)
+      live: [LiveTensor], limitBytesPerPartition: Int, blocks: Int? = nil)
     /// A malformed structure (a loop without an end, a variable used outside its loop, …).
     case malformed(String)
     /// A mask or affine condition the hardware cannot express.
@@ -57,12 +58,23 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     public var partitions: Int
     /// Where it was declared.
     public var location: SourceLocation
+    /// How many of its blocks are live, for a PSUM block tensor (nil for a plain tile).
+    public var blocks: Int?
     /// Creates an entry.
-    public init(name: String, bytesPerPartition: Int, partitions: Int, location: SourceLocation) {
+    public init(
+      name: String, bytesPerPartition: Int, partitions: Int, location: SourceLocation, blocks: Int? = nil
+    ) {
       self.name = name
       self.bytesPerPartition = bytesPerPartition
       self.partitions = partitions
       self.location = location
+      self.blocks = blocks
+    }
+
+    /// `qk` (3 blocks) 6144 B × 128.
+    var summary: String {
+      "`\(name)`" + (blocks.map { " (\($0) \($0 == 1 ? "block" : "blocks"))" } ?? "")
+        + " \(bytesPerPartition) B × \(partitions)"
     }
   }
 
@@ -113,11 +125,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
       return "invalid dtype \(dtype) for operand '\(operand)' of \(op): \(reason)"
     case .invalidOp(let o, let reason):
       return "invalid op \(o) for \(op): \(reason)"
-    case .capacityExceeded(let space, let t, let bytes, let parts, let live, let limit):
-      let used = live.map(\.bytesPerPartition).reduce(0, +)
-      let list = live.map { "`\($0.name)` \($0.bytesPerPartition) B × \($0.partitions)" }
-        .joined(separator: ", ")
-      return "\(space == .psum ? "PSUM" : "SBUF") capacity exceeded: `\(t)` needs \(bytes) bytes per partition on \(parts) partitions, but \(used) of \(limit) bytes per partition are held by live tensors [\(list)]"
+    case .capacityExceeded(let space, let t, let bytes, let parts, let live, let limit, let blocks):
+      return Self.capacityMessage(space, t, bytes, parts, live, limit, blocks)
     case .malformed(let what):
       return what
     case .invalidMask(let what):
@@ -137,12 +146,42 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
   public var diagnostic: Diagnostic {
     if case .dependence(let d) = kind { return d.diagnostic }
     var notes: [Diagnostic] = []
-    if case .capacityExceeded(_, _, _, _, let live, _) = kind {
+    if case .capacityExceeded(_, _, _, _, let live, _, _) = kind {
       notes = live.filter { $0.location.isKnown }.prefix(8).map {
-        Diagnostic(.note, "`\($0.name)` (\($0.bytesPerPartition) bytes per partition) is live here, declared", at: $0.location)
+        Diagnostic(
+          .note,
+          "`\($0.name)` (\($0.blocks.map { "\($0) blocks, " } ?? "")\($0.bytesPerPartition) bytes per partition) is live here, declared",
+          at: $0.location)
       }
     }
     return Diagnostic(.error, message, at: location.isKnown ? location : nil, notes: notes)
+  }
+}
+
+extension KernelError {
+  /// The capacity message: what the tensor needs, and either that it exceeds the memory on its
+  /// own or what else holds the memory at that point. PSUM sizes are also given in 2 KiB banks.
+  static func capacityMessage(
+    _ space: MemorySpace, _ t: String, _ bytes: Int, _ parts: Int, _ live: [LiveTensor], _ limit: Int,
+    _ blocks: Int?
+  ) -> String {
+    let memory = space == .psum ? "PSUM" : "SBUF"
+    let bank = Target.trn2.psumBankBytes
+    func banks(_ b: Int) -> Int { (b + bank - 1) / bank }
+    func size(_ b: Int) -> String {
+      guard space == .psum else { return "\(b) bytes per partition" }
+      return "\(b) bytes per partition (\(banks(b)) \(banks(b) == 1 ? "bank" : "banks"))"
+    }
+    let what = blocks.map { "\($0) blocks of `\(t)` live at once need" } ?? "`\(t)` needs"
+    let head = "\(memory) capacity exceeded: \(what) \(size(bytes)) on \(parts) partitions"
+    if bytes > limit {
+      let alone = blocks == nil ? "on its own" : "on their own"
+      return "\(head), more than the \(size(limit)) of \(memory) \(alone) (\(bytes) > \(limit))"
+    }
+    let used = live.map(\.bytesPerPartition).reduce(0, +)
+    let held = space == .psum ? "\(used) of \(limit) bytes per partition (\(banks(used)) of \(banks(limit)) banks)"
+      : "\(used) of \(limit) bytes per partition"
+    return "\(head), but \(held) are held by live tensors [\(live.map(\.summary).joined(separator: ", "))]"
   }
 }
 

@@ -80,17 +80,12 @@ public struct Verifier: Sendable {
         .partitionDimensionTooLarge(tensor: t.name, size: t.partitionCount, limit: target.pmax),
         at: t.location)
     }
-    if t.space == .psum {
+    if t.space == .psum && t.psumBlockBytes > target.psumBankBytes {
       // A PSUM tile fits one 2 KiB bank per partition; a tensor with leading block dimensions
-      // (`[P, blocks, F]`) gives each block its own bank.
-      let perBlock = t.psumBlockBytes
-      if perBlock > target.psumBankBytes || t.psumBanks(bankBytes: target.psumBankBytes) > target.psumBanks {
-        throw KernelError(
-          .psumTileTooLarge(
-            tensor: t.name, bytesPerPartition: perBlock > target.psumBankBytes ? perBlock : t.bytesPerPartition,
-            limit: target.psumBankBytes),
-          at: t.location)
-      }
+      // (`[P, blocks, F]`) is a set of such tiles, which the allocator places block by block.
+      throw KernelError(
+        .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.psumBlockBytes, limit: target.psumBankBytes),
+        at: t.location)
     }
   }
 

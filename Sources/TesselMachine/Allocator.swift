@@ -10,7 +10,7 @@ public struct Placement: Sendable, Hashable, Codable {
   public var partitions: Int
   /// The byte offset inside each partition (a multiple of 2 KiB in PSUM).
   public var byteOffset: Int
-  /// Bytes used in each partition (PSUM: rounded up to whole banks).
+  /// Bytes used in each partition (PSUM: the span of whole banks its blocks were given).
   public var bytes: Int
   /// The instruction range over which the tensor is live (inclusive).
   public var live: ClosedRange<Int>
@@ -30,9 +30,10 @@ public struct AllocationPlan: Sendable, Hashable {
 ///
 /// A tensor is live from its first to its last access in program order; a tensor declared
 /// outside a loop and used inside it is live for the whole loop (its value may be carried from one
-/// iteration to the next). Placement is first fit over live intervals, sorted by start: SBUF in
+/// iteration to the next). SBUF placement is first fit over live intervals, sorted by start, in
 /// bytes per partition honouring NKI's partition-start rule (tiles of more than 64 partitions
-/// start at 0, 33–64 at 0 or 64, up to 32 at 0/32/64/96), PSUM in whole 2 KiB banks. AWS's own
+/// start at 0, 33–64 at 0 or 64, up to 32 at 0/32/64/96). PSUM is placed in whole 2 KiB banks,
+/// block by block, each block live from its first access to its last (``PSUMPlanner``). AWS's own
 /// simulator does not check capacity at all; hardware compilers reject what does not fit.
 public struct Allocator: Sendable {
   /// The target whose capacities apply.
@@ -43,13 +44,13 @@ public struct Allocator: Sendable {
     self.target = target
   }
 
-  /// Allocates `kernel`'s on-chip tensors.
+  /// Allocates `kernel`'s on-chip tensors: SBUF by first fit over live intervals, PSUM block by
+  /// block with liveness (``PSUMPlanner``).
   public func plan(_ kernel: Kernel) throws(KernelError) -> AllocationPlan {
     let intervals = liveIntervals(kernel)
     var placements: [TensorID: Placement] = [:]
     var sbufHigh = 0
-    var psumHigh = 0
-    let order = intervals.keys.sorted { (a, b) in
+    let order = intervals.keys.filter { kernel[$0].space == .sbuf }.sorted { (a, b) in
       let la = intervals[a]?.lowerBound ?? 0, lb = intervals[b]?.lowerBound ?? 0
       return la != lb ? la < lb : a < b
     }
@@ -58,40 +59,30 @@ public struct Allocator: Sendable {
       guard let live = intervals[id] else { continue }
       let t = kernel[id]
       active.removeAll { placements[$0].map { $0.live.upperBound < live.lowerBound } ?? true }
-      let others = active.compactMap { placements[$0] }.filter { $0.space == t.space }
-      let p: Placement
-      if t.space == .psum {
-        let banks = t.psumBanks(bankBytes: target.psumBankBytes)
-        let bytes = banks * target.psumBankBytes
-        guard let off = firstFit(bytes: bytes, partitions: 0..<t.partitionCount, others: others,
-                                  align: target.psumBankBytes, limit: target.psumBytesPerPartition)
-        else { throw capacityError(t, id, kernel, active, placements, bytes, limit: target.psumBytesPerPartition) }
-        p = Placement(space: .psum, partitionStart: 0, partitions: t.partitionCount, byteOffset: off,
-                      bytes: bytes, live: live)
-      } else {
-        let bytes = t.bytesPerPartition
-        var best: Placement?
-        for start in partitionStarts(t.partitionCount) {
-          if let off = firstFit(bytes: bytes, partitions: start..<(start + t.partitionCount), others: others,
-                                align: 1, limit: target.sbufBytesPerPartition) {
-            if off < (best?.byteOffset ?? Int.max) {
-              best = Placement(space: .sbuf, partitionStart: start, partitions: t.partitionCount,
-                               byteOffset: off, bytes: bytes, live: live)
-            }
-          }
+      let others = active.compactMap { placements[$0] }
+      let bytes = t.bytesPerPartition
+      var best: Placement?
+      for start in partitionStarts(t.partitionCount) {
+        if let off = firstFit(
+          bytes: bytes, partitions: start..<(start + t.partitionCount), others: others, align: 1,
+          limit: target.sbufBytesPerPartition), off < (best?.byteOffset ?? Int.max)
+        {
+          best = Placement(
+            space: .sbuf, partitionStart: start, partitions: t.partitionCount, byteOffset: off, bytes: bytes,
+            live: live)
         }
-        guard let b = best else {
-          throw capacityError(t, id, kernel, active, placements, bytes, limit: target.sbufBytesPerPartition)
-        }
-        p = b
+      }
+      guard let p = best else {
+        throw capacityError(t, id, kernel, active, placements, bytes, limit: target.sbufBytesPerPartition)
       }
       placements[id] = p
       active.append(id)
-      let inUse = active.compactMap { placements[$0] }.filter { $0.space == t.space }
-        .map { $0.byteOffset + $0.bytes }.max() ?? 0
-      if t.space == .psum { psumHigh = Swift.max(psumHigh, inUse) } else { sbufHigh = Swift.max(sbufHigh, inUse) }
+      let inUse = active.compactMap { placements[$0] }.map { $0.byteOffset + $0.bytes }.max() ?? 0
+      sbufHigh = Swift.max(sbufHigh, inUse)
     }
-    return AllocationPlan(placements: placements, sbufHighWater: sbufHigh, psumHighWater: psumHigh)
+    let psum = try PSUMPlanner(kernel: kernel, target: target).plan(intervals: intervals)
+    placements.merge(psum.placements) { a, _ in a }
+    return AllocationPlan(placements: placements, sbufHighWater: sbufHigh, psumHighWater: psum.highWater)
   }
 
   /// The live interval of every on-chip tensor the kernel accesses, in instruction indices.

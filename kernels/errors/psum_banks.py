@@ -16,7 +16,7 @@ def psum_banks(a):
     p5 = nl.zeros((128, 512), dtype=nl.float32, buffer=nl.psum)
     p6 = nl.zeros((128, 512), dtype=nl.float32, buffer=nl.psum)
     p7 = nl.zeros((128, 512), dtype=nl.float32, buffer=nl.psum)
-    p8 = nl.zeros((128, 512), dtype=nl.float32, buffer=nl.psum)  # error: PSUM capacity exceeded: `p8` needs 2048 bytes per partition on 128 partitions, but 16384 of 16384 bytes per partition are held by live tensors [`p0` 2048 B × 128, `p1` 2048 B × 128, `p2` 2048 B × 128, `p3` 2048 B × 128, `p4` 2048 B × 128, `p5` 2048 B × 128, `p6` 2048 B × 128, `p7` 2048 B × 128]
+    p8 = nl.zeros((128, 512), dtype=nl.float32, buffer=nl.psum)  # error: PSUM capacity exceeded: `p8` needs 2048 bytes per partition (1 bank) on 128 partitions, but 16384 of 16384 bytes per partition (8 of 8 banks) are held by live tensors [`p0` 2048 B × 128, `p1` 2048 B × 128, `p2` 2048 B × 128, `p3` 2048 B × 128, `p4` 2048 B × 128, `p5` 2048 B × 128, `p6` 2048 B × 128, `p7` 2048 B × 128]
     s = nl.load(a)
     s[...] = nl.add(s, p0)
     s[...] = nl.add(s, p1)
