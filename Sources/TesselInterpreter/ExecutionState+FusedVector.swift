@@ -18,14 +18,17 @@ extension ExecutionState {
     }
   }
 
-  /// `scalar_tensor_tensor`: `dst = (data op0 operand0) op1 operand1`, the intermediate in fp32.
-  /// Lanes: dst, data, [operand0], operand1.
-  func scalarTensorTensor(_ p: Operation.ScalarTensorTensor, _ w: RowWalk) {
+  /// Walks the rows of a one-stage fused instruction (lanes: dst, data, [operand0], …) and calls
+  /// `body` with each row's lane offsets, outer indices, range and the fp32 first stage
+  /// `data op operand0` (or reversed) in a scratch row: the destination is written by `body` only,
+  /// so it may be any of the operands.
+  func forEachFirstStageRow(
+    _ stage: Operation.TensorScalar.Stage, _ w: RowWalk,
+    _ body: (SIMD4<Int>, SIMD8<Int>, Int, Int, UnsafeMutablePointer<Float>) -> Void
+  ) {
     let mem = arena
     let envp = UnsafePointer(env)
-    let dtype = interpreter.kernel[p.dst.tensor].dtype
-    let (lane0, imm) = stageOperand(p.stage0.operand)
-    let lane1 = lane0 >= 0 ? 3 : 2
+    let (lane0, imm) = stageOperand(stage.operand)
     let inner = w.rows.innerStrides
     let n = w.rows.rowLength
     if scratch.count < n { scratch = Array(repeating: 0, count: n) }
@@ -33,27 +36,37 @@ extension ExecutionState {
     withUnsafePointer(to: &immediate) { ip in
       scratch.withUnsafeMutableBufferPointer { tmpBuf in
         guard let tmp = tmpBuf.baseAddress else { return }
-        w.rows.forEachRow(start: w.start, mask: w.mask, env: envp) { off, _, lo, hi in
-          let dp = mem + off[0]
+        w.rows.forEachRow(start: w.start, mask: w.mask, env: envp) { off, idx, lo, hi in
           let sp = UnsafePointer(mem + off[1])
           let (o0, s0): (UnsafePointer<Float>, Int) =
             lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (ip, 0)
-          let o1 = UnsafePointer(mem + off[lane1])
-          let s1 = inner[lane1]
-          // The intermediate row in scratch: dst may be operand1 itself.
-          if p.stage0.reversed {
-            aluRow(p.stage0.op, tmp, 1, o0, s0, sp, inner[1], lo, hi)
+          if stage.reversed {
+            aluRow(stage.op, tmp, 1, o0, s0, sp, inner[1], lo, hi)
           } else {
-            aluRow(p.stage0.op, tmp, 1, sp, inner[1], o0, s0, lo, hi)
+            aluRow(stage.op, tmp, 1, sp, inner[1], o0, s0, lo, hi)
           }
-          if p.reverse1 {
-            aluRow(p.op1, dp, inner[0], o1, s1, UnsafePointer(tmp), 1, lo, hi)
-          } else {
-            aluRow(p.op1, dp, inner[0], UnsafePointer(tmp), 1, o1, s1, lo, hi)
-          }
-          quantizeRow(dtype, dp, inner[0], lo, hi)
+          body(off, idx, lo, hi, tmp)
         }
       }
+    }
+  }
+
+  /// `scalar_tensor_tensor`: `dst = (data op0 operand0) op1 operand1`, the intermediate in fp32.
+  /// Lanes: dst, data, [operand0], operand1.
+  func scalarTensorTensor(_ p: Operation.ScalarTensorTensor, _ w: RowWalk) {
+    let mem = arena
+    let dtype = interpreter.kernel[p.dst.tensor].dtype
+    let lane1 = stageOperand(p.stage0.operand).lane >= 0 ? 3 : 2
+    let inner = w.rows.innerStrides
+    forEachFirstStageRow(p.stage0, w) { off, _, lo, hi, tmp in
+      let dp = mem + off[0]
+      let o1 = UnsafePointer(mem + off[lane1])
+      if p.reverse1 {
+        aluRow(p.op1, dp, inner[0], o1, inner[lane1], UnsafePointer(tmp), 1, lo, hi)
+      } else {
+        aluRow(p.op1, dp, inner[0], UnsafePointer(tmp), 1, o1, inner[lane1], lo, hi)
+      }
+      quantizeRow(dtype, dp, inner[0], lo, hi)
     }
   }
 
@@ -65,35 +78,18 @@ extension ExecutionState {
     let mem = arena
     let envp = UnsafePointer(env)
     let dtype = k[p.dst.tensor].dtype
-    let (lane0, imm) = stageOperand(p.stage.operand)
     let inner = w.rows.innerStrides
-    let n = w.rows.rowLength
     let partitions = ci.counts[0]
-    if scratch.count < n { scratch = Array(repeating: 0, count: n) }
     if scratch3.count < partitions { scratch3 = Array(repeating: 0, count: partitions) }
     var written = [Bool](repeating: false, count: partitions)
-    var immediate = imm
-    withUnsafePointer(to: &immediate) { ip in
-      scratch.withUnsafeMutableBufferPointer { tmpBuf in
-        guard let tmp = tmpBuf.baseAddress else { return }
-        w.rows.forEachRow(start: w.start, mask: w.mask, env: envp) { off, idx, lo, hi in
-          let dp = mem + off[0]
-          let sp = UnsafePointer(mem + off[1])
-          let (o0, s0): (UnsafePointer<Float>, Int) =
-            lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (ip, 0)
-          if p.stage.reversed {
-            aluRow(p.stage.op, tmp, 1, o0, s0, sp, inner[1], lo, hi)
-          } else {
-            aluRow(p.stage.op, tmp, 1, sp, inner[1], o0, s0, lo, hi)
-          }
-          let r = reduceRow(p.reduceOp, UnsafePointer(tmp + lo), 1, hi - lo)
-          let part = idx[0]
-          scratch3[part] = written[part] ? p.reduceOp.apply(scratch3[part], r) : r
-          written[part] = true
-          for j in lo..<hi { dp[j &* inner[0]] = tmp[j] }
-          quantizeRow(dtype, dp, inner[0], lo, hi)
-        }
-      }
+    forEachFirstStageRow(p.stage, w) { off, idx, lo, hi, tmp in
+      let dp = mem + off[0]
+      let r = reduceRow(p.reduceOp, UnsafePointer(tmp + lo), 1, hi - lo)
+      let part = idx[0]
+      scratch3[part] = written[part] ? p.reduceOp.apply(scratch3[part], r) : r
+      written[part] = true
+      for j in lo..<hi { dp[j &* inner[0]] = tmp[j] }
+      quantizeRow(dtype, dp, inner[0], lo, hi)
     }
     guard let rv = ci.views.last else { return }
     let rdt = k[p.reduceDst.tensor].dtype

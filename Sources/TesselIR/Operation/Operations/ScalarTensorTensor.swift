@@ -23,10 +23,7 @@ extension Operation {
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data", src), ("operand1", operand1), ("dst", dst)])
-      if let v = stage0.operand.view { try c.perPartitionVector(v, "operand0", partitions: src.partitionCount) }
-      for op in [stage0.op, op1] where op.isBitwise {
-        throw c.fail(.invalidOp(op: op.nkiName, reason: "scalar_tensor_tensor supports arithmetic operators only"))
-      }
+      try stage0.verifyFused(c, partitions: src.partitionCount, extraOperators: [op1])
       // data and operand1 cannot both be read from PSUM.
       if c.decl(src).space == .psum && c.decl(operand1).space == .psum {
         throw c.fail(.wrongMemorySpace(operand: "operand1", expected: "sbuf", actual: .psum))
@@ -41,8 +38,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      "\(f.view(src)), \(stage0.op.nkiName)\(stage0.reversed ? "(reversed)" : "") \(f.operand(stage0.operand)), "
-        + "\(op1.nkiName)\(reverse1 ? "(reversed)" : "") \(f.view(operand1))"
+      "\(f.view(src)), \(stage0.printed(f)), \(op1.nkiName)\(reverse1 ? "(reversed)" : "") \(f.view(operand1))"
     }
   }
 }

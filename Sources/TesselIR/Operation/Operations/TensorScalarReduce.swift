@@ -23,11 +23,7 @@ extension Operation {
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data", src), ("dst", dst)])
-      if let v = stage.operand.view { try c.perPartitionVector(v, "operand0", partitions: src.partitionCount) }
-      if stage.op.isBitwise {
-        throw c.fail(
-          .invalidOp(op: stage.op.nkiName, reason: "tensor_scalar_reduce supports arithmetic operators only"))
-      }
+      try stage.verifyFused(c, partitions: src.partitionCount)
       if !Self.reduceOperators.contains(reduceOp) {
         throw c.fail(
           .invalidOp(op: reduceOp.nkiName, reason: "reduce_op must be nl.add, nl.multiply, nl.max or nl.min"))
@@ -43,8 +39,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      "\(f.view(src)), \(stage.op.nkiName)\(stage.reversed ? "(reversed)" : "") \(f.operand(stage.operand)), "
-        + "reduce: \(reduceOp.nkiName) -> \(f.view(reduceDst))"
+      "\(f.view(src)), \(stage.printed(f)), reduce: \(reduceOp.nkiName) -> \(f.view(reduceDst))"
     }
   }
 }
