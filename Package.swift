@@ -4,6 +4,8 @@
 //
 // Layering (each module depends only on those above it):
 //   TesselIR            the tile IR: dtypes, tensors, views, instructions, verifier, printer, builder
+//   TesselNKI           NKI's language rules above the IR, shared by both front ends: dtype promotion,
+//                       broadcasting, elementwise lowering, reduction shapes
 //   TesselNumerics      bit-exact dtype conversions and activation functions (fp32 compute, round on write);
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
@@ -14,6 +16,7 @@
 //   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
 //                       the benchmark suite
 //   tessel              the command-line tool
+//   TesselBridge        the C ABI shared library the Python bridge (python/) loads with ctypes
 
 import PackageDescription
 
@@ -30,6 +33,7 @@ let package = Package(
     .library(name: "TesselDSL", targets: ["TesselDSL"]),
     .library(name: "TesselTestSupport", targets: ["TesselTestSupport"]),
     .executable(name: "tessel", targets: ["tessel"]),
+    .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +41,7 @@ let package = Package(
   targets: [
     // MARK: - Public API
     .target(name: "TesselIR", swiftSettings: swiftSettings),
+    .target(name: "TesselNKI", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(name: "TesselNumerics", dependencies: ["TesselIR", "CTesselMath"], swiftSettings: swiftSettings),
     .target(
       name: "TesselMachine", dependencies: ["TesselIR", "TesselNumerics"], swiftSettings: swiftSettings),
@@ -44,7 +49,7 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
-    .target(name: "TesselLang", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
@@ -56,7 +61,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselDSL", dependencies: ["TesselIR", "TesselInterpreter", "TesselHost"],
+      name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
       name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
@@ -69,6 +74,7 @@ let package = Package(
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
     .systemLibrary(
@@ -81,6 +87,7 @@ let package = Package(
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
     .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
     .testTarget(

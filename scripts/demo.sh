@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Quick start, step 1: install what is missing, build, and run the demo kernel.
+# Quick start, step 1: set up (scripts/setup.sh) and run the demo kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-swift build -c release --product tessel
+bash scripts/setup.sh
 .build/release/tessel demo

@@ -36,15 +36,10 @@ enum Emit {
     Recorder.current?.fail(KernelError(kind, operation: operation, at: location))
   }
 
-  /// The iteration shape of an elementwise operation over `a` and `b` (free dimensions of size 1
-  /// broadcast).
-  static func elementwiseShape(_ a: [Int], _ b: [Int]) -> [Int] {
-    if a == b { return a }
-    if b.count >= 2 && b.dropFirst().allSatisfy({ $0 == 1 }) { return a }
-    if a.count >= 2 && a.dropFirst().allSatisfy({ $0 == 1 }) { return b }
-    if a.count == b.count, let p = a.first {
-      return [p] + zip(a.dropFirst(), b.dropFirst()).map { Swift.max($0, $1) }
-    }
-    return a
+  /// Records an error of a shared NKI rule at `location`.
+  static func fail(_ error: KernelError, _ location: SourceLocation) {
+    var e = error
+    e.location = location
+    Recorder.current?.fail(e)
   }
 }

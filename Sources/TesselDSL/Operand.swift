@@ -61,36 +61,3 @@ public enum PSUMEngine: Sendable {
 
   var engine: Engine { self == .vector ? .vector : .scalar }
 }
-
-/// NKI's legacy dtype promotion for two operands without `dtype=` (nki-reference.md §5.6).
-///
-/// ```swift
-/// promotedDType(.float16, .bfloat16)   // .float32
-/// promotedDType(.bfloat16, .int32)     // .bfloat16
-/// ```
-public func promotedDType(_ a: DType, _ b: DType) -> DType {
-  if a == b { return a }
-  switch (a.isFloatingPoint, b.isFloatingPoint) {
-  case (true, false): return a
-  case (false, true): return b
-  case (true, true):
-    if a == .float32 || b == .float32 || a == .tfloat32 || b == .tfloat32 { return .float32 }
-    let set: Set<DType> = [a, b]
-    if set == [.float16, .bfloat16] { return .float32 }
-    if a.isFloat8 && b.isFloat8 { return .bfloat16 }
-    if a.isFloat8 { return b }
-    if b.isFloat8 { return a }
-    return .float32
-  case (false, false):
-    if a == .bool { return b }
-    if b == .bool { return a }
-    if a.isSignedInteger == b.isSignedInteger { return a.byteSize >= b.byteSize ? a : b }
-    let (s, u) = a.isSignedInteger ? (a, b) : (b, a)
-    if s.byteSize > u.byteSize { return s }
-    switch u.byteSize {
-    case 1: return .int16
-    case 2: return .int32
-    default: return .float32
-    }
-  }
-}

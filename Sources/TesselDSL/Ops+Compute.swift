@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 // MARK: - tensor_tensor / tensor_scalar / copies
 
@@ -26,58 +27,39 @@ public func tensorTensor<A: OnChipMemory, B: OnChipMemory>(
   binary(a.handle, a.view, b.handle, b.view, op, dtype, mask, engine, loc(fileID, line, column))
 }
 
-func resultDType(_ op: ALUOp, _ a: DType, _ b: DType, _ dtype: DType?) -> DType {
-  if let dtype { return dtype }
-  switch op {
-  case .equal, .notEqual, .greater, .greaterEqual, .less, .lessEqual, .logicalAnd, .logicalOr, .logicalXor:
-    return .bool
-  default:
-    return promotedDType(a, b)
-  }
-}
-
+/// `a op b` on two tiles (``ElementwiseBinary``: `tensor_tensor`, or `tensor_scalar` for a
+/// `[P, 1]` column) into a new SBUF tile.
 func binary(
   _ ah: TensorHandle, _ av: View, _ bh: TensorHandle, _ bv: View, _ op: ALUOp, _ dtype: DType?,
   _ mask: Mask?, _ engine: Engine?, _ l: SourceLocation
 ) -> Tile<SBUF> {
-  let shape = Emit.elementwiseShape(av.shape, bv.shape)
-  let t = Emit.tile(op.nkiName, shape, resultDType(op, ah.decl.dtype, bh.decl.dtype, dtype), SBUF.self, l)
-  // A [P, 1] operand against [P, F] is tensor_scalar's per-partition vector operand.
-  func isVector(_ v: View) -> Bool {
-    v.shape.count == shape.count && shape.count >= 2 && v.partitionCount == shape[0] && v.freeElementCount == 1
-      && shape.dropFirst().reduce(1, *) > 1
-  }
-  if av.shape == shape && isVector(bv) {
-    Emit.instruction(
-      .tensorScalar(dst: t.view, src: av, op0: op, operand0: .view(bv), reverse0: false, op1: nil, operand1: nil, reverse1: false),
-      uses: [t.handle, ah, bh], engine: engine, mask: mask, l)
-    return t
-  }
-  if bv.shape == shape && isVector(av) {
-    Emit.instruction(
-      .tensorScalar(dst: t.view, src: bv, op0: op, operand0: .view(av), reverse0: true, op1: nil, operand1: nil, reverse1: false),
-      uses: [t.handle, ah, bh], engine: engine, mask: mask, l)
-    return t
-  }
-  Emit.instruction(
-    .tensorTensor(
-      dst: t.view, a: ViewAlgebra.broadcastFree(av, to: shape), b: ViewAlgebra.broadcastFree(bv, to: shape), op: op),
-    uses: [t.handle, ah, bh], engine: engine, mask: mask, l)
-  return t
+  elementwise(op, .tile(av, ah.decl.dtype), .tile(bv, bh.decl.dtype), [ah, bh], dtype, mask, engine, l)
 }
 
+/// `tile op x` (or `x op tile` when `reverse`) with a Swift `Float`, a weakly typed fp32 scalar.
 func scalarBinary(
   _ h: TensorHandle, _ v: View, _ op: ALUOp, _ x: Float, reverse: Bool, _ dtype: DType?, _ mask: Mask?,
   _ l: SourceLocation
 ) -> Tile<SBUF> {
-  // A Python float is a weak fp32 scalar (§5.6).
-  let t = Emit.tile(op.nkiName, v.shape, resultDType(op, h.decl.dtype, .float32, dtype), SBUF.self, l)
-  Emit.instruction(
-    .tensorScalar(
-      dst: t.view, src: v, op0: op, operand0: .scalar(x), reverse0: reverse, op1: nil, operand1: nil,
-      reverse1: false),
-    uses: [t.handle, h], mask: mask, l)
-  return t
+  let tile = ElementwiseBinary.Input.tile(v, h.decl.dtype), scalar = ElementwiseBinary.Input.scalar(x, .float)
+  return elementwise(op, reverse ? scalar : tile, reverse ? tile : scalar, [h], dtype, mask, nil, l)
+}
+
+/// Plans an elementwise call with NKI's rules, declares its result tile and records it.
+func elementwise(
+  _ op: ALUOp, _ a: ElementwiseBinary.Input, _ b: ElementwiseBinary.Input, _ handles: [TensorHandle],
+  _ dtype: DType?, _ mask: Mask?, _ engine: Engine?, _ l: SourceLocation
+) -> Tile<SBUF> {
+  do {
+    let plan = try ElementwiseBinary(op, a, b, dtype: dtype)
+    let t = Emit.tile(op.nkiName, plan.shape, plan.dtype, SBUF.self, l)
+    Emit.instruction(plan.operation(writing: t.view), uses: [t.handle] + handles, engine: engine, mask: mask, l)
+    return t
+  } catch {
+    Emit.fail(error, l)
+    let shape = handles.first?.decl.shape ?? [1, 1]
+    return Emit.tile(op.nkiName, shape, dtype ?? .float32, SBUF.self, l)
+  }
 }
 
 /// `nisa.tensor_scalar(data, op0, operand0, reverse0, op1, operand1, reverse1)`:
@@ -158,9 +140,11 @@ extension Tile {
     _ value: Tile<V>, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
   ) -> KernelStatement {
     let l = loc(fileID, line, column)
-    Emit.instruction(
-      .tensorCopy(dst: view, src: ViewAlgebra.broadcastFree(value.view, to: view.shape)),
-      uses: [handle, value.handle], mask: mask, l)
+    guard let src = NKIRules.broadcast(value.view, to: view.shape) else {
+      Emit.fail(.shapeMismatch(operands: ["dst", "value"], shapes: [view.shape, value.shape]), "tensor_copy", l)
+      return KernelStatement(kind: "tensor_copy", location: l)
+    }
+    Emit.instruction(.tensorCopy(dst: view, src: src), uses: [handle, value.handle], mask: mask, l)
     return KernelStatement(kind: "tensor_copy", location: l)
   }
 
@@ -175,11 +159,9 @@ extension Tile {
   ) -> Tile<SBUF> {
     let l = loc(fileID, line, column)
     let t = Emit.tile("broadcast_to", shape, dtype, SBUF.self, l)
-    var src = view
-    if src.dims.count == shape.count {
-      for d in 0..<shape.count where src.dims[d].count == 1 && shape[d] != 1 {
-        src.dims[d] = .broadcast(rank: src.start.count, count: shape[d])
-      }
+    guard let src = NKIRules.broadcast(view, to: shape) else {
+      Emit.fail(.shapeMismatch(operands: ["src", "shape"], shapes: [self.shape, shape]), "broadcast_to", l)
+      return t
     }
     Emit.instruction(.broadcast(dst: t.view, src: src), uses: [t.handle, handle], l)
     return t
@@ -211,11 +193,8 @@ public func select<P: OnChipMemory>(
   mask: Mask? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
-  var dt = dtype
-  if dt == nil {
-    for case .tile(let h, _) in [onTrue.storage, onFalse.storage] { dt = h.decl.dtype; break }
-  }
-  let t = Emit.tile("where", condition.shape, dt ?? .float32, SBUF.self, l)
+  let branches = (onTrue.handles + onFalse.handles).map(\.decl.dtype)
+  let t = Emit.tile("where", condition.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), SBUF.self, l)
   Emit.instruction(
     .select(dst: t.view, predicate: condition.view, onTrue: onTrue.operand, onFalse: onFalse.operand),
     uses: [t.handle, condition.handle] + onTrue.handles + onFalse.handles, mask: mask, l)
@@ -232,7 +211,7 @@ public func select<P: OnChipMemory, T: OnChipMemory, F: OnChipMemory>(
   fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
   select(
-    condition, .tile(onTrue), .tile(onFalse), dtype: dtype ?? promotedDType(onTrue.dtype, onFalse.dtype),
+    condition, .tile(onTrue), .tile(onFalse), dtype: dtype,
     mask: mask, fileID: fileID, line: line, column: column)
 }
 
@@ -383,18 +362,18 @@ public func tensorReduce<S: OnChipMemory>(
   reduceImpl(op, data.handle, data.view, axes, negate, keepDims, dtype, mask, "tensor_reduce", loc(fileID, line, column))
 }
 
-func reduceShape(_ shape: [Int], _ axes: [Int], keepDims: Bool) -> [Int] {
-  let r = shape.enumerated().compactMap { d, n -> Int? in
-    axes.contains(d) ? (keepDims ? 1 : nil) : n
-  }
-  return r.isEmpty ? [1] : r
-}
-
 func reduceImpl(
   _ op: ALUOp, _ h: TensorHandle, _ v: View, _ axes: [Int], _ negate: Bool, _ keepDims: Bool,
   _ dtype: DType?, _ mask: Mask?, _ prefix: String, _ l: SourceLocation
 ) -> Tile<SBUF> {
-  let t = Emit.tile(prefix, reduceShape(v.shape, axes, keepDims: keepDims), dtype ?? h.decl.dtype, SBUF.self, l)
+  let shape: [Int]
+  do {
+    shape = try NKIRules.reduceShape(v.shape, axes: axes, keepDims: keepDims)
+  } catch {
+    Emit.fail(error, l)
+    shape = v.shape
+  }
+  let t = Emit.tile(prefix, shape, dtype ?? h.decl.dtype, SBUF.self, l)
   Emit.instruction(
     .tensorReduce(dst: t.view, src: v, op: op, axes: axes, negate: negate), uses: [t.handle, h], mask: mask, l)
   return t
@@ -496,7 +475,7 @@ public func tensorTensorScan<A: OnChipMemory, B: OnChipMemory>(
   dtype: DType? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
-  let t = Emit.tile("tensor_tensor_scan", data0.shape, dtype ?? promotedDType(data0.dtype, data1.dtype), SBUF.self, l)
+  let t = Emit.tile("tensor_tensor_scan", data0.shape, dtype ?? NKIRules.promote(data0.dtype, data1.dtype), SBUF.self, l)
   Emit.instruction(
     .tensorTensorScan(dst: t.view, data0: data0.view, data1: data1.view, initial: initial.operand, op0: op0, op1: op1),
     uses: [t.handle, data0.handle, data1.handle] + initial.handles, l)

@@ -183,23 +183,4 @@ enum ViewAlgebra {
     }
     return .success(View(tensor: view.tensor, start: start, dims: dims))
   }
-
-  /// `view` broadcast along free dimensions of size 1 to `shape` (numpy rules, same rank, or a
-  /// `[P, 1]` operand against any `[P, ...]`); the partition dimension is never broadcast.
-  static func broadcastFree(_ view: View, to shape: [Int]) -> View {
-    let vs = view.shape
-    if vs == shape || vs.isEmpty || shape.isEmpty { return view }
-    let rank = view.start.count
-    if vs.count == 2 && vs[1] == 1 && shape.count >= 2 {
-      var dims = [view.dims[0]]
-      for n in shape.dropFirst() { dims.append(.broadcast(rank: rank, count: n)) }
-      return View(tensor: view.tensor, start: view.start, dims: dims)
-    }
-    guard vs.count == shape.count else { return view }
-    var dims = view.dims
-    for d in 1..<vs.count where vs[d] == 1 && shape[d] != 1 {
-      dims[d] = .broadcast(rank: rank, count: shape[d])
-    }
-    return View(tensor: view.tensor, start: view.start, dims: dims)
-  }
 }

@@ -238,8 +238,11 @@ public struct Interpreter: Sendable {
       guard buffer.count == kernel[t].elementCount else {
         throw KernelError(.argumentMismatch(parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))", actual: "\(buffer.count) elements"))
       }
-      // The origin shadow mirrors the arena, so a tracked run copies instead of lending.
-      if bindSlots[t.index] >= 0 && !options.trackUninitializedOrigins, let base = buffer.baseAddress {
+      // The origin shadow mirrors the arena, so a tracked run copies instead of lending. A
+      // returned parameter lives in its parameter's buffer; its output buffer gets a copy.
+      if bindSlots[t.index] >= 0 && !options.trackUninitializedOrigins && !lent.contains(where: { $0.tensor == t.index }),
+        let base = buffer.baseAddress
+      {
         lent.append((t.index, base))
       }
     }

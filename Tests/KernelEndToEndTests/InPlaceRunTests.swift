@@ -192,6 +192,26 @@ struct InPlaceRunTests {
     #expect(r.parameters[0] == a)
   }
 
+  @Test("a returned fp32 parameter is written in its caller's buffer and copied to the output buffer", arguments: [DType.float32, .bfloat16])
+  func returnedParameter(dtype: DType) throws {
+    let source = """
+      from neuronxcc import nki
+      import neuronxcc.nki.language as nl
+      import neuronxcc.nki.typing as nt
+
+      @nki.jit
+      def triple(a: nt.mutable_tensor):
+          nl.store(a, value=nl.multiply(nl.load(a), 3.0))
+          return a
+      """
+    let a = randomArray(count: 7 * 33, seed: 43).map { dtype == .bfloat16 ? roundToBFloat16($0) : $0 }
+    let kernel = try traced(source, [[7, 33]], dtype: dtype)
+    let r = try runInPlace(try Interpreter(kernel: kernel), [a])
+    let expected = a.map { dtype == .bfloat16 ? roundToBFloat16($0 * 3) : $0 * 3 }
+    #expect(r.parameters[0] == expected)
+    #expect(r.outputs[0] == expected)
+  }
+
   @Test("wrong buffer counts and sizes are errors, not traps")
   func mismatches() throws {
     let kernel = try traced(addSource, [[7, 33], [7, 33]])

@@ -140,12 +140,22 @@ struct LoweringTests {
     #expect(engines["iota"] == .gpsimd && engines["affine_select"] == .gpsimd && engines["nc_transpose"] == .tensor)
   }
 
-  @Test("legacy dtype promotion for results without dtype=")
-  func promotion() {
-    #expect(promotedDType(.float16, .bfloat16) == .float32)
-    #expect(promotedDType(.bfloat16, .int32) == .bfloat16)
-    #expect(promotedDType(.int8, .uint8) == .int16)
-    #expect(promotedDType(.float8e4m3, .float8e5m2) == .bfloat16)
-    #expect(promotedDType(.float32, .float32) == .float32)
+  @Test("results without dtype= take NKI's promoted dtype (bool for comparisons)", arguments: [
+    (DType.float16, DType.bfloat16, DType.float32), (.bfloat16, .int32, .bfloat16), (.int8, .uint8, .int16),
+    (.float8e4m3, .float8e5m2, .bfloat16), (.bool, .int8, .int16),
+  ])
+  func promotion(a: DType, b: DType, expected: DType) throws {
+    let k = try SwiftKernel(
+      name: "promote", parameters: [KernelParameter("x", shape: [7, 33], dtype: a), KernelParameter("y", shape: [7, 33], dtype: b)]
+    ) { args in
+      let x = load(args[0]), y = load(args[1])
+      store(output("sum", shape: [7, 33], dtype: .float32), value: TesselDSL.add(x, y))
+      store(output("less", shape: [7, 33], dtype: .float32), value: less(x, y))
+    }.build()
+    let results = k.instructions.compactMap { i -> DType? in
+      guard case .tensorTensor(let tt) = i.operation else { return nil }
+      return k[tt.dst.tensor].dtype
+    }
+    #expect(results == [expected, .bool])
   }
 }

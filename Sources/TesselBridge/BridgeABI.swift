@@ -1,0 +1,108 @@
+// The C ABI the Python bridge loads with ctypes. Every entry point takes and returns plain C
+// values; structured data crosses as JSON text that the caller frees with `tessel_bridge_free`.
+// Array data never crosses as JSON: runs take pointers to the caller's fp32 buffers.
+
+import Foundation
+import Tessel
+
+/// The version of this ABI; the Python side refuses a library whose version it does not know.
+let bridgeABIVersion = 1
+
+/// Describes the library: `{"abi": 1, "targets": ["trn1", "trn2", "trn3"]}`.
+@_cdecl("tessel_bridge_info")
+public func tessel_bridge_info() -> UnsafeMutablePointer<CChar>? {
+  struct Info: Encodable {
+    var abi: Int
+    var targets: [String]
+  }
+  return encodeJSON(Info(abi: bridgeABIVersion, targets: Target.allCases.map(\.rawValue)))
+}
+
+/// Traces and prepares a kernel described by a JSON ``PrepareRequest``.
+///
+/// Returns a ``PreparedResponse`` (with the handle later calls use) or a ``FailureResponse``.
+@_cdecl("tessel_bridge_prepare")
+public func tessel_bridge_prepare(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+  respond {
+    guard let request else { throw BridgeUsageError("no request") }
+    let decoded: PrepareRequest
+    do {
+      decoded = try JSONDecoder().decode(PrepareRequest.self, from: Data(String(cString: request).utf8))
+    } catch {
+      throw BridgeUsageError("malformed prepare request: \(error)")
+    }
+    return try BridgeSession.shared.prepare(decoded)
+  }
+}
+
+/// Runs a prepared kernel once on caller memory.
+///
+/// `parameters` holds one fp32 buffer per parameter (in the prepared order) with its element
+/// count in `parameterCounts`; `outputs` one per returned tensor. fp32 data is used in place:
+/// the kernel's writes to a parameter land in the caller's buffer. Returns a ``RunResponse`` or a
+/// ``FailureResponse``.
+@_cdecl("tessel_bridge_run")
+public func tessel_bridge_run(
+  _ handle: Int64,
+  _ parameters: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ parameterCounts: UnsafePointer<Int64>?,
+  _ parameterCount: Int64,
+  _ outputs: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ outputCounts: UnsafePointer<Int64>?,
+  _ outputCount: Int64
+) -> UnsafeMutablePointer<CChar>? {
+  respond {
+    let params = try buffers(parameters, parameterCounts, parameterCount, what: "parameter")
+    let outs = try buffers(outputs, outputCounts, outputCount, what: "output")
+    return try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs)
+  }
+}
+
+/// Forgets a prepared kernel.
+@_cdecl("tessel_bridge_release")
+public func tessel_bridge_release(_ handle: Int64) {
+  BridgeSession.shared.release(Int(handle))
+}
+
+/// Frees a string returned by this library.
+@_cdecl("tessel_bridge_free")
+public func tessel_bridge_free(_ text: UnsafeMutablePointer<CChar>?) {
+  free(text)
+}
+
+/// The buffers behind a C array of pointers and counts; a null pointer is an empty buffer only
+/// when its count is 0.
+private func buffers(
+  _ pointers: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ counts: UnsafePointer<Int64>?, _ n: Int64, what: String
+) throws -> [UnsafeMutableBufferPointer<Float>] {
+  guard n >= 0 else { throw BridgeUsageError("negative \(what) count \(n)") }
+  guard n > 0 else { return [] }
+  guard let pointers, let counts else { throw BridgeUsageError("\(n) \(what) buffers but no pointers") }
+  return try (0..<Int(n)).map { i in
+    let count = Int(counts[i])
+    guard count >= 0, pointers[i] != nil || count == 0 else {
+      throw BridgeUsageError("\(what) buffer \(i) is null or has a negative size")
+    }
+    return UnsafeMutableBufferPointer(start: pointers[i], count: count)
+  }
+}
+
+/// Runs `body` and returns its JSON, or a ``FailureResponse`` for whatever it throws, as a C string.
+private func respond(_ body: () throws -> some Encodable) -> UnsafeMutablePointer<CChar>? {
+  do {
+    return encodeJSON(try body())
+  } catch {
+    return encodeJSON(FailureResponse(error))
+  }
+}
+
+/// A value as a malloc'ed JSON C string.
+private func encodeJSON(_ value: some Encodable) -> UnsafeMutablePointer<CChar>? {
+  let data: Data
+  do {
+    data = try JSONEncoder().encode(value)
+  } catch {
+    data = Data(
+      #"{"ok":false,"error":{"kind":"internal","message":"cannot encode a response","rendered":"error: cannot encode a response\n"}}"#
+        .utf8)
+  }
+  return strdup(String(decoding: data, as: UTF8.self))
+}

@@ -1,0 +1,76 @@
+import Tessel
+
+/// What the Python bridge asks to prepare: a kernel function of a source file and its arguments.
+///
+/// Sent as JSON through ``tessel_bridge_prepare``:
+///
+/// ```json
+/// {"file": "/src/kernels.py", "function": "add", "target": "trn2", "grid": [2],
+///  "positional": [],
+///  "keywords": {"a": {"kind": "tensor", "shape": [128, 512], "dtype": "bfloat16"},
+///               "scale": {"kind": "expression", "text": "2.0"}}}
+/// ```
+struct PrepareRequest: Decodable, Sendable {
+  /// The kernel's source file (absolute, as Python's `inspect` reports it).
+  var file: String
+  /// The kernel function's name at module level of `file`.
+  var function: String
+  /// The Trainium generation (`trn1`, `trn2`, `trn3`).
+  var target: String = "trn2"
+  /// The SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
+  var grid: [Int] = []
+  /// Positional arguments in order.
+  var positional: [ArgumentSpec] = []
+  /// Keyword arguments by parameter name.
+  var keywords: [String: ArgumentSpec] = [:]
+  /// The NKI dialect the caller's decorator or imports name (`legacy`, `current`), when known.
+  var dialect: String?
+  /// The Logical NeuronCore degree of a current-dialect launch (`kernel[2]`).
+  var lnc: Int?
+
+  enum CodingKeys: String, CodingKey { case file, function, target, grid, positional, keywords, dialect, lnc }
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    file = try c.decode(String.self, forKey: .file)
+    function = try c.decode(String.self, forKey: .function)
+    target = try c.decodeIfPresent(String.self, forKey: .target) ?? "trn2"
+    grid = try c.decodeIfPresent([Int].self, forKey: .grid) ?? []
+    positional = try c.decodeIfPresent([ArgumentSpec].self, forKey: .positional) ?? []
+    keywords = try c.decodeIfPresent([String: ArgumentSpec].self, forKey: .keywords) ?? [:]
+    dialect = try c.decodeIfPresent(String.self, forKey: .dialect)
+    lnc = try c.decodeIfPresent(Int.self, forKey: .lnc)
+  }
+}
+
+/// One kernel argument as the bridge sends it: an array's shape and dtype, or a Python expression.
+enum ArgumentSpec: Decodable, Sendable {
+  /// An array: it becomes an HBM tensor whose data arrives with each run.
+  case tensor(shape: [Int], dtype: String, name: String?)
+  /// Any other value, spelled as a Python expression to evaluate in the kernel module's namespace.
+  case expression(String, name: String?)
+
+  /// The parameter the caller binds this argument to, for messages.
+  var name: String? {
+    switch self {
+    case .tensor(_, _, let name), .expression(_, let name): name
+    }
+  }
+
+  enum CodingKeys: String, CodingKey { case kind, shape, dtype, text, name }
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let name = try c.decodeIfPresent(String.self, forKey: .name)
+    switch try c.decode(String.self, forKey: .kind) {
+    case "tensor":
+      self = .tensor(
+        shape: try c.decode([Int].self, forKey: .shape), dtype: try c.decode(String.self, forKey: .dtype), name: name)
+    case "expression":
+      self = .expression(try c.decode(String.self, forKey: .text), name: name)
+    case let other:
+      throw DecodingError.dataCorruptedError(
+        forKey: .kind, in: c, debugDescription: "unknown argument kind '\(other)' (expected tensor or expression)")
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import Tessel
+
+/// A prepared kernel as the bridge reports it: its handle, parameters and outputs.
+struct PreparedResponse: Encodable, Sendable {
+  /// One HBM parameter, in the order ``tessel_bridge_run`` takes their buffers.
+  struct Parameter: Encodable, Sendable {
+    /// The kernel parameter's name.
+    var name: String
+    var shape: [Int]
+    /// The NKI/numpy dtype name (`bfloat16`, `float8_e4m3`, ...).
+    var dtype: String
+    /// Whether the kernel writes it (its final contents go back to the caller's array).
+    var written: Bool
+  }
+
+  /// One returned tensor, in return order.
+  struct Output: Encodable, Sendable {
+    var name: String
+    var shape: [Int]
+    var dtype: String
+    /// The parameter it is, when the kernel returns one of its arguments.
+    var parameter: String?
+  }
+
+  var ok = true
+  var handle: Int
+  var kernel: String
+  var parameters: [Parameter]
+  var outputs: [Output]
+  var instructions: Int
+  /// Wall time of loading, tracing, verifying and allocating the kernel.
+  var seconds: Double
+}
+
+/// The outcome of one run.
+struct RunResponse: Encodable, Sendable {
+  var ok = true
+  /// Rendered warnings (reads of never-written memory, outputs left unwritten, conversions).
+  var warnings: [String]
+  /// Instructions executed.
+  var instructions: Int
+  /// Wall time of the run itself (the kernel's own run, without the bridge).
+  var seconds: Double
+}
+
+/// A failure, with Tessel's rendered located diagnostic and its parts.
+struct FailureResponse: Encodable, Sendable {
+  /// The error's parts.
+  struct Failure: Encodable, Sendable {
+    /// `kernel` (the kernel or its arguments), `usage` (the request), `internal`.
+    var kind: String
+    /// Python's exception name when the kernel raised one at trace time (`AssertionError`, ...).
+    var exception: String?
+    /// The one-line message.
+    var message: String
+    /// The diagnostic as Tessel renders it: message, `--> file:line:col`, source line, caret.
+    var rendered: String
+    var file: String?
+    var line: Int?
+    var column: Int?
+  }
+
+  var ok = false
+  var error: Failure
+}

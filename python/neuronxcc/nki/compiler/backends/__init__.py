@@ -1,0 +1,1 @@
+"""Tessel's stand-in for ``neuronxcc.nki.compiler.backends``."""

@@ -1,0 +1,5 @@
+"""Tessel's ``neuronxcc.nki.language.constants``."""
+
+from tessel._api import sizeinbytes
+
+__all__ = ["sizeinbytes"]

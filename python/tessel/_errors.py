@@ -1,0 +1,100 @@
+"""Tessel's errors and warnings as Python exceptions."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import os
+from typing import Any, Optional
+
+
+class KernelError(Exception):
+    """A kernel failed to trace, verify or run in Tessel.
+
+    ``str(error)`` is Tessel's rendered diagnostic: the message, ``--> file:line:col``, the source
+    line and a caret. The parts are attributes: ``message``, ``filename``, ``lineno``, ``colno``,
+    ``kind`` (``kernel`` for the kernel or its arguments, ``usage`` for a request Tessel cannot
+    serve) and ``exception`` (Python's exception name when the kernel raised one while tracing,
+    such as ``AssertionError``; the raised object is then also an instance of that class).
+    """
+
+    def __init__(self, rendered: str, message: str = "", filename: Optional[str] = None,
+                 lineno: Optional[int] = None, colno: Optional[int] = None, kind: str = "kernel",
+                 exception: Optional[str] = None):
+        super().__init__(rendered.rstrip("\n"))
+        self.rendered = rendered
+        self.message = message or rendered
+        self.filename = filename
+        self.lineno = lineno
+        self.colno = colno
+        self.kind = kind
+        self.exception = exception
+
+
+class TesselWarning(UserWarning):
+    """A warning from a Tessel run (reads of never-written memory, converted arguments, ...)."""
+
+
+_combined: dict[type, type] = {}
+
+
+def kernel_error(failure: dict[str, Any]) -> KernelError:
+    """The exception for a failure Tessel reported.
+
+    When the kernel raised a built-in Python exception while tracing (``assert``, an
+    ``IndexError``), the error is also an instance of it, so ``pytest.raises(AssertionError)``
+    catches it as it would with AWS's simulator.
+    """
+    cls: type = KernelError
+    python = getattr(builtins, failure.get("exception") or "", None)
+    if isinstance(python, type) and issubclass(python, Exception) and not issubclass(python, KernelError):
+        cls = _combined.get(python)
+        if cls is None:
+            try:
+                cls = type(f"Kernel{python.__name__}", (KernelError, python), {"__module__": "tessel"})
+            except TypeError:  # a built-in whose instance layout cannot be combined (OSError, ...)
+                cls = KernelError
+            _combined[python] = cls
+    return cls(
+        failure.get("rendered") or failure.get("message", "Tessel failed"),
+        message=failure.get("message", ""),
+        filename=failure.get("file"),
+        lineno=failure.get("line"),
+        colno=failure.get("column"),
+        kind=failure.get("kind", "kernel"),
+        exception=failure.get("exception"),
+    )
+
+
+def _enclosing_function(filename: str, lineno: int) -> str:
+    """The name of the innermost function of ``filename`` that contains ``lineno``, or ``<module>``."""
+    try:
+        with open(filename, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), filename)
+    except (OSError, SyntaxError, ValueError):
+        return "<module>"
+    best = "<module>"
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            end = getattr(node, "end_lineno", None) or node.lineno
+            if node.lineno <= lineno <= end:
+                best = node.name  # ast.walk is breadth first: inner functions come later
+    return best
+
+
+def raise_located(error: KernelError) -> None:
+    """Raises ``error`` from a frame at the kernel's file and line (named after the kernel function
+    there), so tracebacks, pytest's included, show the kernel's source line."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    line = error.lineno or 0
+    if error.filename and line > 1 and os.path.isfile(error.filename):
+        source = "\n" * (line - 2) + "def _tessel():\n    raise __tessel_error__\n"
+        try:
+            namespace: dict[str, Any] = {"__tessel_error__": error}
+            exec(compile(source, error.filename, "exec"), namespace)
+            raiser = namespace["_tessel"]
+            raiser.__code__ = raiser.__code__.replace(co_name=_enclosing_function(error.filename, line))
+        except (SyntaxError, ValueError):
+            raise error from None
+        raiser()
+    raise error from None

@@ -1,0 +1,307 @@
+"""Running a kernel function in Tessel: identify it, hand its arguments over, run, write back.
+
+A kernel crosses as its source file and function name; arrays cross as fp32 buffers (the caller's
+own memory when it is contiguous fp32, so the kernel's in-place writes land there directly); every
+other argument crosses as a Python expression (``_expressions``). Prepared kernels are cached by
+their request and source file, so repeated calls with the same shapes, dtypes and constants only run.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import inspect
+import json
+import os
+import threading
+import types
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from . import _dtypes
+from ._errors import KernelError, TesselWarning, kernel_error, raise_located
+from ._expressions import ArgumentError, Speller
+from ._library import library
+
+#: What ``NEURON_PLATFORM_TARGET_OVERRIDE`` and ``NKI_NC_VERSION`` may name, as Tessel targets.
+_TARGETS = {
+    "trn1": "trn1", "inf2": "trn1", "gen2": "trn1",
+    "trn2": "trn2", "gen3": "trn2",
+    "trn3": "trn3", "gen4": "trn3",
+}
+
+
+def resolve_target(target: Optional[str]) -> str:
+    """The Tessel target: the one given, else the environment's (AWS's variables), else trn2."""
+    if target is None:
+        for variable in ("NEURON_PLATFORM_TARGET_OVERRIDE", "NKI_NC_VERSION"):
+            if os.environ.get(variable):
+                target = os.environ[variable]
+                break
+        else:
+            return "trn2"
+    resolved = _TARGETS.get(str(target).lower())
+    if resolved is None:
+        raise ValueError(f"unknown target {target!r}: expected one of trn1, trn2, trn3 (or inf2, gen2, gen3, gen4)")
+    return resolved
+
+
+@dataclass(frozen=True)
+class KernelSource:
+    """Where Tessel finds a kernel: a function at module level of a source file."""
+
+    function: types.FunctionType
+    file: str
+    name: str
+    namespace: Mapping[str, Any]
+    module_name: str
+
+
+def _unwrap(kernel: Any) -> Any:
+    seen = set()
+    while id(kernel) not in seen:
+        seen.add(id(kernel))
+        inner = getattr(kernel, "__tessel_function__", None) or getattr(kernel, "__wrapped__", None)
+        if inner is None:
+            break
+        kernel = inner
+    return kernel
+
+
+def kernel_source(kernel: Any) -> KernelSource:
+    """Identifies a kernel by source file and function name; refuses what Tessel cannot find."""
+    fn = _unwrap(kernel)
+    if not isinstance(fn, types.FunctionType):
+        raise TypeError(f"expected an NKI kernel function, got {type(kernel).__qualname__}")
+    qualname = fn.__qualname__
+    if qualname != fn.__name__:
+        outer = qualname.split(".<locals>")[0] if "<locals>" in qualname else qualname.rsplit(".", 1)[0]
+        raise ArgumentError(
+            f"kernel {fn.__name__} is defined inside {outer}: Tessel runs kernels that a source file "
+            "defines at module level (move it to the top level of its file)"
+        )
+    file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    if not file or not os.path.isfile(file):
+        raise ArgumentError(f"kernel {fn.__name__} has no source file Tessel can read (got {file!r})")
+    namespace = fn.__globals__
+    bound = namespace.get(fn.__name__)
+    if bound is not None and _unwrap(bound) is not fn:
+        raise ArgumentError(
+            f"kernel {fn.__name__}: its module binds the name {fn.__name__} to something else, so Tessel "
+            "would run a different function; give the kernel a name of its own"
+        )
+    return KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"))
+
+
+@dataclass
+class Prepared:
+    """A kernel Tessel has traced for one set of argument shapes, dtypes and constants."""
+
+    handle: int
+    parameters: list[dict[str, Any]]
+    outputs: list[dict[str, Any]]
+
+    def __del__(self) -> None:
+        try:
+            library().release(self.handle)
+        except Exception:  # the library may be gone at interpreter shutdown
+            pass
+
+
+class _PreparedCache:
+    """The most recently used prepared kernels, keyed by request and source file state."""
+
+    def __init__(self, capacity: int = 64):
+        self.capacity = capacity
+        self.lock = threading.Lock()
+        self.entries: "collections.OrderedDict[tuple, Prepared]" = collections.OrderedDict()
+
+    def get(self, key: tuple, make: Callable[[], Prepared]) -> Prepared:
+        __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+                return hit
+        prepared = make()
+        with self.lock:
+            self.entries[key] = prepared
+            while len(self.entries) > self.capacity:
+                self.entries.popitem(last=False)
+        return prepared
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_cache = _PreparedCache()
+
+
+def clear_cache() -> None:
+    """Forgets every prepared kernel (the next calls trace again)."""
+    _cache.clear()
+
+
+def _bind(source: KernelSource, args: Sequence[Any], kwargs: Mapping[str, Any]) -> inspect.BoundArguments:
+    try:
+        return inspect.signature(source.function).bind(*args, **kwargs)
+    except TypeError as e:
+        raise TypeError(f"{source.name}() {e}") from None
+
+
+def _positional_names(fn: types.FunctionType, count: int) -> list[str]:
+    params = [p.name for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return [params[i] if i < len(params) else f"arg{i}" for i in range(count)]
+
+
+def _array_argument(name: str, array: np.ndarray) -> tuple[dict[str, Any], np.ndarray]:
+    """The tensor spec of an array argument, and the array as it will be passed."""
+    dtype_name = _dtypes.tessel_name(array.dtype)
+    if dtype_name is None:
+        wider = _dtypes.narrowed(array.dtype)
+        if wider is None:
+            raise ArgumentError(
+                f"argument '{name}': arrays of dtype {array.dtype} cannot be kernel arguments "
+                f"(supported: {', '.join(_dtypes.supported_names())}, and float64/int64, passed as 32-bit)"
+            )
+        if wider.kind in "iu" and array.size:
+            info = np.iinfo(wider)
+            if array.min() < info.min or array.max() > info.max:
+                raise ArgumentError(f"argument '{name}': {array.dtype} values do not fit in {wider}")
+        _warn(f"argument '{name}' of dtype {array.dtype} is passed to the kernel as {wider}")
+        dtype_name = _dtypes.tessel_name(wider)
+    if array.ndim == 0:
+        raise ArgumentError(f"argument '{name}': a 0-d array is not a tensor; pass a Python number instead")
+    return {"kind": "tensor", "shape": list(array.shape), "dtype": dtype_name}, array
+
+
+def _file_state(path: str) -> tuple:
+    st = os.stat(path)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def _dialect(namespace: Mapping[str, Any]) -> Optional[str]:
+    """The NKI dialect a module's imports name: ``current`` for ``nki``, ``legacy`` for
+    ``neuronxcc.nki``, None for neither or both."""
+    found = set()
+    for value in namespace.values():
+        name = getattr(value, "__name__", None) if isinstance(value, types.ModuleType) else None
+        if name == "nki" or (name or "").startswith("nki."):
+            found.add("current")
+        elif (name or "").startswith("neuronxcc.nki"):
+            found.add("legacy")
+    return found.pop() if len(found) == 1 else None
+
+
+_timings = threading.local()
+_PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
+
+
+def _warn(message: str) -> None:
+    """Warns at the first caller outside this package (the user's call of the kernel)."""
+    level = 1
+    frame = inspect.currentframe()
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGES):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, TesselWarning, stacklevel=level)
+
+
+def last_timings() -> dict[str, float]:
+    """This thread's last call: ``prepare`` (load, trace, verify, allocate; 0 when cached) and
+    ``run`` (the kernel's own run) in seconds, as Tessel measured them."""
+    return dict(getattr(_timings, "value", {}))
+
+
+def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
+             lnc: Optional[int] = None, target: Optional[str] = None, dialect: Optional[str] = None) -> Any:
+    """Runs ``kernel(*args, **kwargs)`` in Tessel and returns what it returns, as numpy arrays."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    source = kernel_source(kernel)
+    bound = _bind(source, args, kwargs)
+    speller = Speller(source.namespace, source.module_name)
+    arrays: dict[str, np.ndarray] = {}
+
+    def spec(name: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, np.ndarray):
+            s, arrays[name] = _array_argument(name, value)
+            return s
+        return {"kind": "expression", "text": speller.spell(value, f"argument '{name}'")}
+
+    names = _positional_names(source.function, len(bound.args))
+    request = {
+        "file": source.file,
+        "function": source.name,
+        "target": resolve_target(target),
+        "grid": [int(g) for g in grid],
+        "positional": [dict(spec(n, v), name=n) for n, v in zip(names, bound.args)],
+        "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
+    }
+    if lnc is not None:
+        request["lnc"] = int(lnc)
+    dialect = dialect or _dialect(source.namespace)
+    if dialect is not None:
+        request["dialect"] = dialect
+    text = json.dumps(request, sort_keys=True)
+    _timings.value = {"prepare": 0.0}
+    prepared = _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
+    return _run(prepared, arrays)
+
+
+def _prepare(request: dict[str, Any]) -> Prepared:
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    response = library().prepare(request)
+    if not response.get("ok"):
+        raise_located(kernel_error(response.get("error", {})))
+    _timings.value["prepare"] = response.get("seconds", 0.0)
+    return Prepared(response["handle"], response["parameters"], response["outputs"])
+
+
+def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> Any:
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    buffers: list[np.ndarray] = []
+    lent: list[np.ndarray] = []
+    write_back: list[tuple[str, np.ndarray, np.ndarray]] = []
+    for p in prepared.parameters:
+        array = arrays.get(p["name"])
+        if array is None:
+            raise KernelError(f"error: Tessel's kernel parameter '{p['name']}' matches no array argument\n",
+                              kind="internal")
+        if (array.dtype == np.float32 and array.flags.c_contiguous and array.flags.writeable
+                and not any(np.may_share_memory(array, other) for other in lent)):
+            buffers.append(array)
+            lent.append(array)
+            continue
+        buffer = np.array(array, dtype=np.float32, order="C", copy=True)
+        buffers.append(buffer)
+        if p["written"]:
+            write_back.append((p["name"], array, buffer))
+    outputs = [np.empty(o["shape"], dtype=np.float32) for o in prepared.outputs]
+    response = library().run(
+        prepared.handle,
+        [b.ctypes.data for b in buffers], [b.size for b in buffers],
+        [o.ctypes.data for o in outputs], [o.size for o in outputs],
+    )
+    if not response.get("ok"):
+        raise_located(kernel_error(response.get("error", {})))
+    _timings.value["run"] = response.get("seconds", 0.0)
+    for name, array, buffer in write_back:
+        if array.flags.writeable:
+            np.copyto(array, buffer.astype(array.dtype), casting="unsafe")
+        else:
+            _warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
+    for w in response.get("warnings", []):
+        _warn(w.rstrip("\n"))
+    results = []
+    for spec, out in zip(prepared.outputs, outputs):
+        dtype = _dtypes.numpy_dtype(spec["dtype"])
+        results.append(out if dtype == np.float32 else out.astype(dtype))
+    if not results:
+        return None
+    return results[0] if len(results) == 1 else tuple(results)
