@@ -46,6 +46,14 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case argumentMismatch(parameter: String, expected: String, actual: String)
     /// Iterations of an `affine_range` (or SPMD instances) touch the same elements.
     case dependence(DependenceError)
+    /// An operand's elements per partition are outside what the operation accepts.
+    case freeSizeOutOfRange(operand: String, size: Int, low: Int, high: Int)
+    /// The operation exists only on a newer NeuronCore than the target's.
+    case unavailableOnTarget(needs: Target, actual: Target)
+    /// At run time, a partition an instruction reads from does not exist in its source.
+    case missingPartition(operand: String, partition: Int, partitions: Int, reason: String)
+    /// At run time, a value an instruction must find in a partition does not occur there.
+    case valueNotFound(operand: String, partition: Int, slot: Int, value: Float)
   }
 
   /// A live tensor listed in a capacity error.
@@ -139,6 +147,14 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
       return "argument for parameter `\(p)` does not match: expected \(expected), got \(actual)"
     case .dependence(let d):
       return d.diagnostic.message
+    case .freeSizeOutOfRange(let operand, let size, let low, let high):
+      return "\(op) needs \(low) to \(high) elements per partition in '\(operand)', got \(size)"
+    case .unavailableOnTarget(let needs, let actual):
+      return "\(op) is available only on \(needs.rawValue) (\(needs.generation)) and newer; the target is \(actual.rawValue) (\(actual.generation))"
+    case .missingPartition(let operand, let partition, let partitions, let reason):
+      return "\(op) reads partition \(partition) of '\(operand)', which has \(partitions) partition\(partitions == 1 ? "" : "s") (\(reason))"
+    case .valueNotFound(let operand, let partition, let slot, let value):
+      return "\(op): value \(value) of \(operand)[\(partition), \(slot)] does not occur in partition \(partition) of 'data' (what the hardware writes to its index slot is not documented, so Tessel stops)"
     }
   }
 

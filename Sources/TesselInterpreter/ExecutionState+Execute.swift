@@ -21,6 +21,10 @@ extension ExecutionState {
     case .loopBegin, .loopEnd:
       return
 
+    case .dmaTranspose, .dmaCompute, .max8, .findIndex8, .matchReplace8, .streamShuffle, .rangeSelect, .quantizeMX,
+      .matmulMX:
+      try executeCurrentISA(ci)
+
     case .load, .store, .tensorCopy, .broadcast:
       guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype

@@ -41,26 +41,12 @@ extension ExecutionState {
     let dtype = k[dst.tensor].dtype
     let t = dst.tensor.index
     let psumBase = tensorBase(t)
-    let flagged = accumulationFlags[t] != nil
-    let summary = accumulationState[t]
 
     let flagOffset: (Int, Int) -> Int = { m, n in
       // Offset of dst element (m, n) relative to the tensor, for the flag array.
       (dstDirect.map { $0.offset + m * $0.ld + n } ?? self.scatterOffset(dst, ci.views[0], m * N + n)) - psumBase
     }
-    // Decide overwrite or add: from the tensor's summary when it has one, else element by element.
-    var mode = accumulation
-    if accumulation == .auto {
-      if !flagged || summary == .none {
-        mode = .overwrite
-      } else if summary == .all {
-        mode = .add
-      } else if let flags = accumulationFlags[t] {
-        var all = true, none = true
-        for m in 0..<M { for n in 0..<N { if flags[flagOffset(m, n)] != 0 { none = false } else { all = false } } }
-        mode = all ? .add : (none ? .overwrite : .auto)
-      }
-    }
+    let mode = accumulationMode(dst, requested: accumulation, flagOffset: flagOffset)
     let a0 = aDirect ? UnsafePointer(mem + aOff) : nil
     let b0 = bDirect ? UnsafePointer(mem + bOff) : nil
 
@@ -103,27 +89,56 @@ extension ExecutionState {
           }
         }
       }
-      let flags = accumulationFlags[t]
-      var cur: [Float] = []
-      gather(dst, ci.views[0], into: &cur)
-      for i in 0..<(M * N) {
-        let add: Bool
-        switch mode {
-        case .add: add = true
-        case .overwrite: add = false
-        case .auto: add = (flags?[flagOffset(i / N, i % N)] ?? 0) != 0
-        }
-        cur[i] = add ? cur[i] + scratch3[i] : scratch3[i]
-      }
-      scatter(&cur, to: dst, ci.views[0], dtype: dtype)
+      combineProduct(scratch3, into: dst, ci.views[0], mode: mode, flagOffset: flagOffset)
     }
-    // Every written element is now in an accumulation group.
-    if flagged {
-      if ci.coversDestination {
-        accumulationState[t] = .all
-      } else if accumulationState[t] != .all, let flags = materializeFlags(t) {
-        for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = 1 } }
+    markAccumulated(ci, dst: dst, flagOffset: flagOffset)
+  }
+
+  /// How a matmul into `dst` combines with what it holds: `requested`, or for `auto` overwrite or
+  /// add when every element agrees (from the tensor's summary when it has one, else element by
+  /// element), `auto` (per element) when they differ.
+  func accumulationMode(_ dst: View, requested: Accumulation, flagOffset: (Int, Int) -> Int) -> Accumulation {
+    guard requested == .auto else { return requested }
+    let t = dst.tensor.index
+    guard let flags = accumulationFlags[t], accumulationState[t] != .none else { return .overwrite }
+    if accumulationState[t] == .all { return .add }
+    var all = true, none = true
+    for m in 0..<dst.partitionCount {
+      for n in 0..<dst.freeElementCount { if flags[flagOffset(m, n)] != 0 { none = false } else { all = false } }
+    }
+    return all ? .add : (none ? .overwrite : .auto)
+  }
+
+  /// Combines a row-major `[M, N]` product with a PSUM tile as `mode` says (`auto`: per element,
+  /// from its accumulation flag) and rounds it to the tile's dtype.
+  func combineProduct(
+    _ product: [Float], into dst: View, _ fv: FlatView, mode: Accumulation, flagOffset: (Int, Int) -> Int
+  ) {
+    let N = dst.freeElementCount
+    let flags = accumulationFlags[dst.tensor.index]
+    var cur: [Float] = []
+    gather(dst, fv, into: &cur)
+    for i in 0..<cur.count {
+      let add: Bool
+      switch mode {
+      case .add: add = true
+      case .overwrite: add = false
+      case .auto: add = (flags?[flagOffset(i / N, i % N)] ?? 0) != 0
       }
+      cur[i] = add ? cur[i] + product[i] : product[i]
+    }
+    scatter(&cur, to: dst, fv, dtype: interpreter.kernel[dst.tensor].dtype)
+  }
+
+  /// Marks every element a matmul wrote as in an accumulation group.
+  func markAccumulated(_ ci: CompiledInstruction, dst: View, flagOffset: (Int, Int) -> Int) {
+    let t = dst.tensor.index
+    guard accumulationFlags[t] != nil else { return }
+    if ci.coversDestination {
+      accumulationState[t] = .all
+    } else if accumulationState[t] != .all, let flags = materializeFlags(t) {
+      let M = dst.partitionCount, N = dst.freeElementCount
+      for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = 1 } }
     }
   }
 

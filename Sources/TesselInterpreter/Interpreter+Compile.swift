@@ -79,6 +79,7 @@ extension Interpreter {
       let elements = counts.reduce(1, *)
       var flops = elements
       if case .matmul(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount }
+      if case .matmulMX(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount * 4 }
       if op.payload == nil || op.groups.contains(.dataMovement) { flops = 0 }
       let b = op.sources.map { bytes($0.view) }.reduce(0, +) + op.destinations.map(bytes).reduce(0, +)
       var facts = InstructionFacts()
@@ -89,6 +90,7 @@ extension Interpreter {
       }
       if let rd = operands.first(where: { $0.role == .reduceDestination }) { facts.reduceDestination = rd.view.tensor.index }
       if case .matmul = op { facts.isMatmul = true }
+      if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
       var destinationRows: RowIterator?, destinationMaskedRows: RowIterator?

@@ -149,6 +149,10 @@ final class OriginTracker {
     case .loopBegin, .loopEnd:
       return
 
+    case .dmaTranspose, .dmaCompute, .max8, .findIndex8, .matchReplace8, .streamShuffle, .rangeSelect, .quantizeMX,
+      .matmulMX:
+      currentISA(ci, envp)
+
     case .load, .store, .tensorCopy, .broadcast, .reciprocal, .tensorTensor, .tensorScalar, .scalarTensorTensor:
       // Position to position; every source lane (per-partition operands broadcast) feeds the result.
       let sources = op.sources.count

@@ -18,6 +18,14 @@ struct FlatView: Sendable {
     for t in terms { o &+= t.coef &* env[t.slot] }
     return o
   }
+
+  /// The view with its dimensions reordered as ``View/permuted(_:)`` reorders a view's.
+  func permuted(_ axes: [Int]) -> FlatView {
+    guard axes.count == strides.count, Set(axes) == Set(strides.indices) else { return self }
+    var v = self
+    v.strides = axes.map { strides[$0] }
+    return v
+  }
 }
 
 /// A mask condition normalized to `Σ coef[d]·i_d + (const + Σ terms) >= 0`.

@@ -78,6 +78,46 @@ private let samples: [(Operation, [(String, OperandRole)])] = [
   ),
   (.bnStats(dst: view(1, [8, 6]), src: view(2)), [("dst", .destination), ("data", .source)]),
   (.bnAggr(dst: view(1, [8, 2]), src: view(2, [8, 6])), [("dst", .destination), ("data", .source)]),
+  (.dmaTranspose(dst: view(1, [4, 8]), src: view(2), axes: [1, 0]), [("dst", .destination), ("src", .source)]),
+  (
+    .dmaCompute(dst: view(1), srcs: [view(2), view(3)]),
+    [("dst", .destination), ("srcs[0]", .source), ("srcs[1]", .source)]
+  ),
+  (.max8(dst: view(1, [8, 8]), src: view(2, [8, 16])), [("dst", .destination), ("src", .source)]),
+  (
+    .findIndex8(dst: view(1, [8, 8]), data: view(2, [8, 16]), vals: view(3, [8, 8])),
+    [("dst", .destination), ("data", .source), ("vals", .source)]
+  ),
+  (
+    .matchReplace8(dst: view(1, [8, 16]), data: view(2, [8, 16]), vals: view(3, [8, 8]), imm: 0, dstIdx: view(4, [8, 8])),
+    [("dst", .destination), ("data", .source), ("vals", .source), ("dst_idx", .reduceDestination)]
+  ),
+  (
+    .streamShuffle(dst: view(1), src: view(2), mask: Array(repeating: 0, count: 32)),
+    [("dst", .destination), ("src", .source)]
+  ),
+  (
+    .rangeSelect(
+      dst: view(1), onTrue: view(2), cmp0: .greaterEqual, cmp1: .less, bound0: view(3, [8, 1]), bound1: view(4, [8, 1]),
+      rangeStart: 0, onFalse: -.greatestFiniteMagnitude, reduceDst: view(5, [8, 1])),
+    [
+      ("dst", .destination), ("on_true_tile", .source), ("bound0", .perPartition), ("bound1", .perPartition),
+      ("reduce_res", .reduceDestination),
+    ]
+  ),
+  (
+    .quantizeMX(dst: view(1, [32, 2, 4]), src: view(2, [32, 8]), dstScale: view(3, [4, 2])),
+    [("dst", .destination), ("src", .source), ("dst_scale", .reduceDestination)]
+  ),
+  (
+    .matmulMX(
+      dst: view(1, [2, 3]), stationary: view(2, [32, 2, 4]), moving: view(3, [32, 3, 4]),
+      stationaryScale: view(4, [4, 2]), movingScale: view(5, [4, 3]), accumulation: .auto),
+    [
+      ("dst", .accumulator), ("stationary", .source), ("moving", .source), ("stationary_scale", .source),
+      ("moving_scale", .source),
+    ]
+  ),
 ]
 
 @Suite("The operation table: payloads, operand roles and generic rewrites")
@@ -120,7 +160,7 @@ struct OperationTableTests {
     #expect(Set(infos.map(\.nkiName)).count == infos.count)
     for i in infos { #expect(i.engines.contains(i.defaultEngine), "\(i.nkiName)") }
     let dma = samples.filter { $0.0.groups.contains(.dataMovement) }.map(\.0.nkiName)
-    #expect(dma == ["load", "store", "dma_copy", "load_transpose2d"])
+    #expect(dma == ["load", "store", "dma_copy", "load_transpose2d", "dma_transpose", "dma_compute"])
     for (op, _) in samples where op.groups.contains(.dataMovement) { #expect(op.defaultEngine == .dma) }
     let reductions = samples.filter { !$0.0.iteratesOverDestination }.map(\.0.nkiName)
     #expect(reductions == ["tensor_reduce", "tensor_partition_reduce", "bn_stats", "bn_aggr"])

@@ -91,3 +91,19 @@ public struct InstructionCheck {
     if reason && !instruction.mask.isEmpty { throw fail(.unsupported("mask= on \(what)")) }
   }
 }
+
+extension InstructionCheck {
+  /// Throws unless the target is `minimum` or a newer generation.
+  public func requireTarget(atLeast minimum: Target) throws(KernelError) {
+    let order = Target.allCases
+    if (order.firstIndex(of: target) ?? 0) < (order.firstIndex(of: minimum) ?? 0) {
+      throw fail(.unavailableOnTarget(needs: minimum, actual: target))
+    }
+  }
+
+  /// The first partition of an on-chip view, when it is a constant.
+  public func startPartition(_ v: View) -> Int? {
+    guard let s = v.start.first, s.isConstant else { return nil }
+    return s.constant
+  }
+}

@@ -82,6 +82,32 @@ public enum Operation: Sendable, Hashable, Codable {
   case bnStats(Unary<BNStats>)
   /// `nisa.bn_aggr(data)`: mean and variance from bn_stats groups (``BNAggr``).
   case bnAggr(Unary<BNAggr>)
+
+  // MARK: - Current-dialect ISA operations
+
+  /// `nisa.dma_transpose(dst, src, axes)`: a DMA permuting the source's dimensions
+  /// (``DMATranspose``).
+  case dmaTranspose(DMATranspose)
+  /// `nisa.dma_compute(dst, srcs, nl.add)`: the DMA engines' elementwise sum (``DMACompute``).
+  case dmaCompute(DMACompute)
+  /// `nisa.max8(dst, src)`: the 8 largest values per partition (``Max8``).
+  case max8(Max8)
+  /// `nisa.nc_find_index8(dst, data, vals)`: positions of 8 values per partition (``FindIndex8``).
+  case findIndex8(FindIndex8)
+  /// `nisa.nc_match_replace8(dst, data, vals, imm, dst_idx)`: replaces 8 values per partition
+  /// (``MatchReplace8``).
+  case matchReplace8(MatchReplace8)
+  /// `nisa.nc_stream_shuffle(dst, src, shuffle_mask)`: a copy across partitions within quadrants
+  /// (``StreamShuffle``).
+  case streamShuffle(StreamShuffle)
+  /// `nisa.range_select(dst, on_true_tile, …)`: keeps a per-partition index range, reducing with
+  /// `maximum` (``RangeSelect``).
+  case rangeSelect(RangeSelect)
+  /// `nisa.quantize_mx(dst, src, dst_scale)`: quantization to MXFP8 (``QuantizeMX``).
+  case quantizeMX(QuantizeMX)
+  /// `nisa.nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale)`: a matmul of MX
+  /// tiles (``MatmulMX``).
+  case matmulMX(MatmulMX)
 }
 
 extension Operation {
@@ -115,6 +141,15 @@ extension Operation {
     case .tensorTensorScan(let p): p
     case .bnStats(let p): p
     case .bnAggr(let p): p
+    case .dmaTranspose(let p): p
+    case .dmaCompute(let p): p
+    case .max8(let p): p
+    case .findIndex8(let p): p
+    case .matchReplace8(let p): p
+    case .streamShuffle(let p): p
+    case .rangeSelect(let p): p
+    case .quantizeMX(let p): p
+    case .matmulMX(let p): p
     }
   }
 
@@ -145,6 +180,15 @@ extension Operation {
     case .tensorTensorScan(let p): .tensorTensorScan(transform(p))
     case .bnStats(let p): .bnStats(transform(p))
     case .bnAggr(let p): .bnAggr(transform(p))
+    case .dmaTranspose(let p): .dmaTranspose(transform(p))
+    case .dmaCompute(let p): .dmaCompute(transform(p))
+    case .max8(let p): .max8(transform(p))
+    case .findIndex8(let p): .findIndex8(transform(p))
+    case .matchReplace8(let p): .matchReplace8(transform(p))
+    case .streamShuffle(let p): .streamShuffle(transform(p))
+    case .rangeSelect(let p): .rangeSelect(transform(p))
+    case .quantizeMX(let p): .quantizeMX(transform(p))
+    case .matmulMX(let p): .matmulMX(transform(p))
     }
   }
 

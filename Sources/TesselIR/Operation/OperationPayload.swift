@@ -113,7 +113,8 @@ public enum DataFlow: Sendable, Hashable {
   case elementwise
   /// Equal element counts, other shapes: the i-th element in row-major order of each view.
   case reshape
-  /// `dst[j, i] = src[i, j]` for a `[P, F]` source.
+  /// A permutation of the source's dimensions: `dst[j, i] = src[i, j]` for a `[P, F]` source
+  /// (`dma_transpose` permutes up to four dimensions).
   case transpose
   /// A matrix product contracting the partition dimension of two sources.
   case contraction
