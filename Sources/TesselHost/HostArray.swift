@@ -151,27 +151,9 @@ public struct HostArray: Sendable, Equatable {
     guard values.count == expected else {
       throw .valueCountMismatch(shape: shape, expected: expected, found: values.count)
     }
-    let size = dtype.byteSize
-    let n = values.count
     let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { raw, count in
-      let out = UnsafeMutableRawPointer(raw.baseAddress!)
       values.withUnsafeBufferPointer { v in
-        guard let src = v.baseAddress else { return }
-        switch size {
-        case 4 where dtype == .float32:
-          out.copyMemory(from: src, byteCount: n * 4)
-        case 4:
-          for i in 0..<n { out.storeBytes(of: dtype.encode(src[i]).littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
-        case 2:
-          for i in 0..<n {
-            out.storeBytes(of: UInt16(truncatingIfNeeded: dtype.encode(src[i])).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
-          }
-        default:
-          for i in 0..<n {
-            let bits = dtype.encode(src[i])
-            for b in 0..<size { out.storeBytes(of: UInt8(truncatingIfNeeded: bits >> UInt32(8 * b)), toByteOffset: i * size + b, as: UInt8.self) }
-          }
-        }
+        if let out = raw.baseAddress { dtype.encode(v, into: UnsafeMutableRawPointer(out)) }
       }
       count = byteCount
     }
@@ -238,16 +220,7 @@ public struct HostArray: Sendable, Equatable {
       guard let src = raw.baseAddress else { return }
       switch elementType {
       case .nki(let dtype):
-        switch dtype.byteSize {
-        case 4 where dtype == .float32:
-          UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n * 4)
-        case 4:
-          for i in 0..<n { dst[i] = dtype.decode(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-        case 2:
-          for i in 0..<n { dst[i] = dtype.decode(UInt32(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
-        default:
-          for i in 0..<n { dst[i] = dtype.decode(UInt32(raw[i])) }
-        }
+        dtype.decode(src, into: UnsafeMutableBufferPointer(start: dst, count: n))
       case .int64:
         for i in 0..<n { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
       case .uint64:

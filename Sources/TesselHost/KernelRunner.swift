@@ -39,20 +39,92 @@ extension Interpreter {
         warnings.append(Diagnostic(.warning, "argument `\(p.name)` of dtype \(a.elementType) converted to the parameter's \(t.dtype)"))
       }
     }
-    let r = try run(filling: { i, buffer in arguments[i].writeFloatValues(into: buffer) })
-    var report = r.report
+    // fp32 arguments the kernel only reads are used where they are; every other one is
+    // decoded once into simulated memory (already rounded when its dtype is the parameter's).
+    let sources: [ParameterSource] = zip(kernel.parameters, arguments).map { p, a in
+      if a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && !writesParameter(p.tensor), let b = a.float32Memory {
+        return .readOnly(b)
+      }
+      return .filled(rounded: a.dtype == kernel[p.tensor].dtype) { a.writeFloatValues(into: $0) }
+    }
+    // Parameters come back as they went in unless the kernel writes them or converted them.
+    var finals: [HostArray?] = arguments
+    var finalSinks: [ResultSink?] = []
+    for (i, (p, a)) in zip(kernel.parameters, arguments).enumerated() {
+      let t = kernel[p.tensor]
+      guard writesParameter(p.tensor) || a.dtype != t.dtype else {
+        finalSinks.append(nil)
+        continue
+      }
+      finals[i] = nil
+      finalSinks.append(.read { values in finals[i] = HostArray(encoding: values, shape: t.shape, dtype: t.dtype) })
+    }
+    var report = RunReport()
+    var failure: KernelError?
+    // fp32 results are stored by the kernel straight into the returned arrays' bytes; others are
+    // encoded into them once, after the run.
+    let outputTensors = kernel.outputs.map { kernel[$0] }
+    let outputBytes = makeArrays(of: UInt8.self, counts: outputTensors.map { $0.elementCount * $0.dtype.byteSize }) { buffers in
+      let sinks: [ResultSink] = zip(outputTensors, buffers).map { t, b in
+        if let floats = b.float32Memory, t.dtype == .float32 { return .inPlace(floats) }
+        return .read { values in if let out = b.baseAddress { t.dtype.encode(values, into: UnsafeMutableRawPointer(out)) } }
+      }
+      do throws(KernelError) {
+        // The arguments' bytes are read in place (`float32Memory`) for the whole run.
+        report = try withExtendedLifetime(arguments) { () throws(KernelError) in
+          try run(sources: sources, results: sinks, finalParameters: finalSinks)
+        }
+      } catch { failure = error }
+      for b in buffers { b.doneWithFloat32Memory() }
+    }
+    if let failure { throw failure }
     report.warnings = warnings + report.warnings
-    var outputs: [HostArray] = []
-    for (i, o) in kernel.outputs.enumerated() {
-      let t = kernel[o]
-      outputs.append(try HostArray.checked(shape: t.shape, dtype: t.dtype, values: r.outputs[i]))
+    let outputs = zip(outputTensors, outputBytes).map { t, bytes in
+      HostArray(unchecked: t.shape, elementType: .nki(t.dtype), bytes: bytes)
     }
     var params: [String: HostArray] = [:]
-    for (i, p) in kernel.parameters.enumerated() {
-      let t = kernel[p.tensor]
-      params[p.name] = try HostArray.checked(shape: t.shape, dtype: t.dtype, values: r.parameters[i])
+    for (p, final) in zip(kernel.parameters, finals) {
+      if let final { params[p.name] = final }
     }
     return HostRunResult(outputs: outputs, parameters: params, report: report)
+  }
+}
+
+extension HostArray {
+  /// An array of `dtype` holding `values` (of that dtype already), encoded in one pass.
+  init(encoding values: UnsafeBufferPointer<Float>, shape: [Int], dtype: DType) {
+    let byteCount = values.count * dtype.byteSize
+    let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { raw, count in
+      if let out = raw.baseAddress { dtype.encode(values, into: UnsafeMutableRawPointer(out)) }
+      count = byteCount
+    }
+    self.init(unchecked: shape, elementType: .nki(dtype), bytes: bytes)
+  }
+
+  /// The elements as fp32 values in place, when the element type is float32 and the bytes are
+  /// aligned for it (they are for every array Swift allocates).
+  var float32Memory: UnsafeBufferPointer<Float>? {
+    guard elementType == .nki(.float32) else { return nil }
+    return bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+      // The bytes are immutable and natively stored, so this memory stays valid while the array
+      // lives; callers keep it alive for as long as they use the pointer.
+      return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: raw.count / 4)
+    }
+  }
+}
+
+extension UnsafeMutableBufferPointer<UInt8> {
+  /// The bytes bound to `Float` for a run to store fp32 results in (when aligned and a whole
+  /// number of elements); ``doneWithFloat32Memory()`` binds them back.
+  var float32Memory: UnsafeMutableBufferPointer<Float>? {
+    guard let base = baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0, count % 4 == 0 else { return nil }
+    return UnsafeMutableBufferPointer<Float>(start: UnsafeMutableRawPointer(base).bindMemory(to: Float.self, capacity: count / 4), count: count / 4)
+  }
+
+  /// Binds the bytes back to `UInt8` after a run stored fp32 results in them.
+  func doneWithFloat32Memory() {
+    if let base = baseAddress { _ = UnsafeMutableRawPointer(base).bindMemory(to: UInt8.self, capacity: count) }
   }
 }
 

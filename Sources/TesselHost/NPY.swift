@@ -53,8 +53,7 @@ extension HostArray {
   /// - Throws: ``NPYError``: the file is unreadable or malformed; the data size must match the
   ///   shape exactly (trailing bytes are an error).
   public static func readNPY(from path: String, as dtype: DType? = nil) throws(NPYError) -> HostArray {
-    let data = try readFileBytes(path)
-    return try parseNPY(data, path: path, as: dtype)
+    try readNPYFile(path, as: dtype)
   }
 
   /// Reads `.npy` file contents from memory. See ``readNPY(from:as:)``; errors name `"<bytes>"`.
@@ -70,6 +69,11 @@ extension HostArray {
   /// `np.load(f).view(ml_dtypes.bfloat16)` recovers them. float8_e5m2 is also written `<V1`
   /// (ml_dtypes' own `<f1` cannot be loaded by numpy). tfloat32 is written as `<f4`.
   public func npyBytes() -> [UInt8] {
+    npyHeaderBytes() + bytes
+  }
+
+  /// The `.npy` preamble and header for this array (``npyBytes()`` without the data).
+  func npyHeaderBytes() -> [UInt8] {
     let descr = Self.npyDescr(for: elementType)
     var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(formatShape(shape)), }"
     if let first = shape.first {
@@ -77,19 +81,18 @@ extension HostArray {
       header += String(repeating: " ", count: max(0, Self.npyGrowthAxisMaxDigits - digits))
     }
     let headerBytes = Array(header.utf8)
-    var out = Self.npyPreamble(header: headerBytes, version: 1)
+    return Self.npyPreamble(header: headerBytes, version: 1)
       ?? Self.npyPreamble(header: headerBytes, version: 2)
       ?? []
-    out.reserveCapacity(out.count + bytes.count)
-    out += bytes
-    return out
   }
 
-  /// Writes this array as a `.npy` file (see ``npyBytes()``), atomically.
+  /// Writes this array as a `.npy` file (see ``npyBytes()``), atomically: the header, then the
+  /// data straight from the array. Like `np.save`, it does not sync the file to disk; pass
+  /// `durable: true` to (see ``writeAtomically(_:to:durable:)``).
   ///
   /// - Throws: ``AtomicWriteError`` when the file cannot be written.
-  public func writeNPY(to path: String) throws(AtomicWriteError) {
-    try writeAtomically(npyBytes(), to: path)
+  public func writeNPY(to path: String, durable: Bool = false) throws(AtomicWriteError) {
+    try writeAtomically([npyHeaderBytes(), bytes], to: path, durable: durable)
   }
 
   /// Magic, version, header length and padded header, or nil if the header is too long for `version`.
@@ -133,7 +136,27 @@ extension HostArray {
 
   // MARK: - Reading
 
+  /// Where the data of a `.npy` file starts and what it holds, from its first bytes.
+  struct NPYLayout {
+    var header: NPYHeader
+    /// The offset of the first data byte.
+    var dataStart: Int
+    var elementType: HostElementType
+    /// Elements and data bytes the shape calls for.
+    var count: Int
+    var expectedBytes: Int
+  }
+
   static func parseNPY(_ data: [UInt8], path: String, as requested: DType?) throws(NPYError) -> HostArray {
+    let layout = try parseLayout(data, totalBytes: data.count, path: path, as: requested)
+    return try finishNPY(layout, bytes: Array(data[layout.dataStart...]), path: path, as: requested)
+  }
+
+  /// Parses the magic, version and header from `prefix` (the file's first bytes, at least up to
+  /// the end of the header when the file is that long) of a file of `totalBytes` bytes, and checks
+  /// that the data that follows has the size the shape calls for.
+  static func parseLayout(_ prefix: [UInt8], totalBytes: Int, path: String, as requested: DType?) throws(NPYError) -> NPYLayout {
+    let data = prefix
     // Magic and version.
     let magicSeen = Array(data.prefix(npyMagic.count))
     guard magicSeen == Array(npyMagic.prefix(magicSeen.count)) else {
@@ -200,25 +223,33 @@ extension HostArray {
       case .overflow: throw .shapeOverflow(path: path, shape: formatShape(header.shape))
       }
     }
-    let itemSize = elementType.byteSize
-    let expectedBytes = count * itemSize
-    let foundBytes = data.count - dataStart
+    let expectedBytes = count * elementType.byteSize
+    let foundBytes = totalBytes - dataStart
     guard foundBytes == expectedBytes else {
       throw .dataSizeMismatch(
         path: path, shape: header.shape, descr: header.descr, expectedBytes: expectedBytes,
         foundBytes: foundBytes)
     }
-    var bytes = Array(data[dataStart...])
+    return NPYLayout(header: header, dataStart: dataStart, elementType: elementType, count: count, expectedBytes: expectedBytes)
+  }
+
+  /// The array of a parsed file from its data bytes: byte order, bools, Fortran order and the
+  /// requested conversion applied.
+  static func finishNPY(_ layout: NPYLayout, bytes data: [UInt8], path: String, as requested: DType?) throws(NPYError) -> HostArray {
+    let header = layout.header
+    let count = layout.count
+    let itemSize = layout.elementType.byteSize
+    var bytes = data
     if header.bigEndian && itemSize > 1 {
       for i in 0..<count { bytes[(i * itemSize)..<((i + 1) * itemSize)].reverse() }
     }
-    if elementType == .nki(.bool) {
+    if layout.elementType == .nki(.bool) {
       for i in bytes.indices where bytes[i] > 1 { bytes[i] = 1 }
     }
     if header.fortranOrder && header.shape.count > 1 && count > 0 {
       bytes = fortranToC(bytes, shape: header.shape, itemSize: itemSize)
     }
-    let array = HostArray(unchecked: header.shape, elementType: elementType, bytes: bytes)
+    let array = HostArray(unchecked: header.shape, elementType: layout.elementType, bytes: bytes)
     if let requested, case .host = header.fileType {
       return array.converted(to: requested)
     }
@@ -399,28 +430,92 @@ extension HostArray {
   }
 
   /// The whole contents of the file at `path`.
-  static func readFileBytes(_ path: String) throws(NPYError) -> [UInt8] {
+  /// Reads a `.npy` file: the preamble and header first, then the data straight into the
+  /// array's own storage (one pass over the data, no intermediate buffer). Files whose size
+  /// `fstat` does not report (pipes) are read whole first.
+  static func readNPYFile(_ path: String, as requested: DType?) throws(NPYError) -> HostArray {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw .cannotRead(path: path, reason: systemErrorMessage(errno)) }
     defer { close(fd) }
     var info = stat()
-    var capacity = 1 << 16
-    if fstat(fd, &info) == 0, info.st_size > 0 { capacity = Int(info.st_size) + 1 }
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+      return try parseNPY(try readAll(fd, path: path, capacity: 1 << 16), path: path, as: requested)
+    }
+    let size = Int(info.st_size)
+    // The preamble: magic, version, header length (at most 12 bytes), then the header.
+    var prefix = try readUpTo(fd, path: path, count: Swift.min(size, 12))
+    if prefix.count >= 10, prefix.starts(with: npyMagic), (1...3).contains(prefix[6]) {
+      let lengthSize = prefix[6] == 1 ? 2 : 4
+      if prefix.count >= 8 + lengthSize {
+        var headerLength = 0
+        for b in 0..<lengthSize { headerLength |= Int(prefix[8 + b]) << (8 * b) }
+        let want = Swift.min(size, 8 + lengthSize + headerLength) - prefix.count
+        if want > 0 { prefix += try readUpTo(fd, path: path, count: want) }
+      }
+    }
+    let layout = try parseLayout(prefix, totalBytes: size, path: path, as: requested)
+    // The data, read into the array's own storage.
+    if prefix.count > layout.dataStart { prefix.removeFirst(layout.dataStart) } else { prefix = [] }
+    let already = prefix.count
+    var failure: NPYError?
+    let bytes = [UInt8](unsafeUninitializedCapacity: layout.expectedBytes) { buffer, initialized in
+      guard let base = buffer.baseAddress else { return }
+      prefix.withUnsafeBytes { if let p = $0.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: already) } }
+      var done = already
+      while done < buffer.count {
+        let n = read(fd, base + done, buffer.count - done)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 {
+          failure = .cannotRead(path: path, reason: systemErrorMessage(errno))
+          break
+        }
+        if n == 0 {
+          failure = .dataSizeMismatch(
+            path: path, shape: layout.header.shape, descr: layout.header.descr, expectedBytes: layout.expectedBytes, foundBytes: done)
+          break
+        }
+        done += n
+      }
+      // Bytes are trivial: the array may hold what was read so far when it is discarded.
+      initialized = done
+    }
+    if let failure { throw failure }
+    // The file grew after fstat: trailing data is an error, as for a file read whole.
+    var probe: UInt8 = 0
+    if read(fd, &probe, 1) == 1 {
+      throw .dataSizeMismatch(
+        path: path, shape: layout.header.shape, descr: layout.header.descr, expectedBytes: layout.expectedBytes,
+        foundBytes: layout.expectedBytes + 1)
+    }
+    return try finishNPY(layout, bytes: bytes, path: path, as: requested)
+  }
+
+  /// Reads up to `count` bytes (fewer only at the end of the file).
+  static func readUpTo(_ fd: Int32, path: String, count: Int) throws(NPYError) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: count)
+    var done = 0
+    while done < count {
+      let n = out.withUnsafeMutableBytes { b -> Int in
+        guard let base = b.baseAddress else { return 0 }
+        return read(fd, base + done, count - done)
+      }
+      if n < 0 && errno == EINTR { continue }
+      if n < 0 { throw .cannotRead(path: path, reason: systemErrorMessage(errno)) }
+      if n == 0 { break }
+      done += n
+    }
+    out.removeLast(count - done)
+    return out
+  }
+
+  /// Reads everything left in `fd`.
+  static func readAll(_ fd: Int32, path: String, capacity: Int) throws(NPYError) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(capacity)
-    var chunk = [UInt8](repeating: 0, count: min(max(capacity, 4096), 1 << 24))
     while true {
-      let n = chunk.withUnsafeMutableBytes { buffer -> Int in
-        guard let base = buffer.baseAddress else { return 0 }
-        return read(fd, base, buffer.count)
-      }
-      if n < 0 {
-        let code = errno
-        if code == EINTR { continue }
-        throw .cannotRead(path: path, reason: systemErrorMessage(code))
-      }
-      if n == 0 { return out }
-      out += chunk[0..<n]
+      let chunk = try readUpTo(fd, path: path, count: 1 << 20)
+      if chunk.isEmpty { return out }
+      out += chunk
     }
   }
 }

@@ -11,7 +11,8 @@ import TesselNumerics
 /// every worker; each worker has its own copy of the on-chip region, found through the env's
 /// last slot (``Interpreter/deltaSlot``), which every on-chip view adds to its offset.
 ///
-/// Fresh on-chip and output memory holds ``Poison/value``; parameters are copied in, never filled.
+/// Never-written HBM locals hold ``Poison/value`` from the start of a run; on-chip tiles get it
+/// when their scope starts (see `Interpreter+Fresh.swift`); parameters are copied in, never filled.
 final class ExecutionState {
   let interpreter: Interpreter
   let arena: UnsafeMutablePointer<Float>
@@ -20,6 +21,11 @@ final class ExecutionState {
   let ownsArena: Bool
   /// Per tensor: whether it may still hold never-written elements.
   var mayHoldPoison: [Bool]
+  /// Per tensor: whether it is a fresh tile whose poison is not written yet (``settleFresh(_:)``).
+  var pendingPoison: [Bool]
+  /// Whether each program instance starts with fresh top-level tiles (off for ``Interpreter/runPreset(_:)``,
+  /// whose tiles start with given contents).
+  var freshInstances = true
   /// Per PSUM tensor: one flag per element, whether the last write was a matmul (accumulation
   /// groups); nil for other tensors. Only meaningful while ``accumulationState`` is `mixed`.
   var accumulationFlags: [UnsafeMutablePointer<UInt8>?]
@@ -69,16 +75,15 @@ final class ExecutionState {
   convenience init(interpreter: Interpreter, lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []) {
     let workers = interpreter.workerCount
     let n = Swift.max(1, interpreter.hbmCount + interpreter.onChipCount * workers)
-    let arena = interpreter.arenas.take(n)
+    let (arena, capacity) = ArenaPool.shared.take(n)
     self.init(interpreter: interpreter, arena: arena, owns: true, delta: 0)
-    arenaCount = n
+    arenaCapacity = capacity
     for (t, memory) in lent where interpreter.bindSlots[t] >= 0 {
       // Views of a lent tensor add this distance to their arena offset (see `compile`).
       env[interpreter.bindSlots[t]] = (arena + interpreter.tensorOffsets[t]).distance(to: memory)
     }
-    // Parameters are filled by the caller; HBM locals (outputs, scratch) and on-chip memory
-    // start poisoned, except outputs whose writes are recorded instead. Worker regions are
-    // poisoned when a worker is created.
+    // Parameters are filled by the caller; HBM locals (outputs, scratch) start poisoned, except
+    // outputs whose writes are recorded instead. On-chip tiles are made fresh by their scopes.
     let k = interpreter.kernel
     for (i, t) in k.tensors.enumerated() where t.role == .local && !interpreter.onChip[i] && !interpreter.recordsWrites[i] {
       let base = arena + tensorBase(i)
@@ -86,11 +91,10 @@ final class ExecutionState {
         (base + r.lowerBound).initialize(repeating: Poison.value, count: r.count)
       }
     }
-    (arena + interpreter.hbmCount).initialize(repeating: Poison.value, count: interpreter.onChipCount)
   }
 
   /// Elements of `arena` (main state only).
-  var arenaCount = 0
+  var arenaCapacity = 0
 
   init(interpreter: Interpreter, arena: UnsafeMutablePointer<Float>, owns: Bool, delta: Int) {
     self.interpreter = interpreter
@@ -105,6 +109,7 @@ final class ExecutionState {
     env[interpreter.deltaSlot] = delta
     let k = interpreter.kernel
     mayHoldPoison = k.tensors.map { $0.role == .local }
+    pendingPoison = Array(repeating: false, count: k.tensors.count)
     executions = Array(repeating: 0, count: interpreter.program.count)
     warned = Array(repeating: false, count: interpreter.program.count)
     accumulationFlags = Array(repeating: nil, count: k.tensors.count)
@@ -128,7 +133,7 @@ final class ExecutionState {
   func release() {
     for w in workers { w.release() }
     workers = []
-    if ownsArena { interpreter.arenas.give(arena, count: arenaCount) }
+    if ownsArena { ArenaPool.shared.give(arena, capacity: arenaCapacity) }
     env.deallocate()
     for f in accumulationFlags { f?.deallocate() }
     accumulationFlags = []
@@ -144,6 +149,11 @@ final class ExecutionState {
     let slot = interpreter.bindSlots[t]
     return interpreter.tensorOffsets[t] + (interpreter.onChip[t] ? env[interpreter.deltaSlot] : 0)
       + (slot >= 0 ? env[slot] : 0)
+  }
+
+  /// A tensor's elements for this worker (caller memory for a lent tensor).
+  func region(of t: Int) -> UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: arena + tensorBase(t), count: interpreter.kernel.tensors[t].elementCount)
   }
 
   /// The current values of a tensor.
@@ -234,6 +244,7 @@ final class ExecutionState {
   func runInstance(_ instance: Int, parallel: Bool) throws(KernelError) {
     setProgramIDs(instance)
     for t in psumTensors { accumulationState[t] = .none }
+    if freshInstances { makeFresh(interpreter.freshInstance) }
     try runRange(0, interpreter.program.count, parallel: parallel)
   }
 
@@ -259,6 +270,7 @@ final class ExecutionState {
           }
           env[l.variable.index] = l.start
           for t in freshEachIteration[pc] { accumulationState[t] = .none }
+          makeFresh(interpreter.freshLoops[pc])
           pc += 1
           continue
         case .loopEnd(let begin):
@@ -269,6 +281,7 @@ final class ExecutionState {
           if (l.step > 0 && next < l.stop && next > env[l.variable.index]) || (l.step < 0 && next > l.stop && next < env[l.variable.index]) {
             env[l.variable.index] = next
             for t in freshEachIteration[begin] { accumulationState[t] = .none }
+            makeFresh(interpreter.freshLoops[begin])
             pc = begin + 1
           } else {
             pc += 1
@@ -279,6 +292,7 @@ final class ExecutionState {
         }
         try countExecution(limit, operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         executions[pc] += 1
+        if !ci.facts.freshOperands.isEmpty { settleFresh(ci) }
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
         if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }
         if let tracker = originTracker { tracker.willExecute(ci, pc: pc, state: self) }
@@ -311,7 +325,8 @@ final class ExecutionState {
   }
 
   /// Runs an outermost `affine_range` loop (with the loops perfectly nested in it) with its
-  /// units of work handed out one at a time to the workers (a busy core takes fewer).
+  /// units of work handed out one at a time to the workers (a busy core takes fewer). Every unit
+  /// starts from the state before the loop (see ``Interpreter/parallelLoops(_:onChip:fresh:)``).
   func runParallel(_ plan: ParallelLoop) throws(KernelError) {
     let nest = plan.nest
     let trips = nest.map(\.loop.tripCount)
@@ -319,7 +334,7 @@ final class ExecutionState {
     guard units > 0, let innermost = nest.last else { return }
     let bodyFrom = innermost.begin + 1, bodyTo = innermost.loop.end
     /// Sets every loop variable of the nest for unit `u` (row-major: the innermost loop fastest)
-    /// and starts the accumulation groups of the PSUM tensors each iteration allocates afresh.
+    /// and starts the iterations: accumulation groups and fresh tiles.
     func enter(_ state: ExecutionState, _ u: Int) {
       var rest = u
       for i in stride(from: nest.count - 1, through: 0, by: -1) {
@@ -327,22 +342,17 @@ final class ExecutionState {
         state.env[l.variable.index] = l.start + (rest % trips[i]) * l.step
         rest /= trips[i]
         for t in state.freshEachIteration[begin] { state.accumulationState[t] = .none }
+        state.makeFresh(interpreter.freshLoops[begin])
       }
     }
-    // Unless every unit defines the loop's tiles before reading them, the first unit runs here,
-    // so that every worker starts from the on-chip state a serial run has after it (tiles that
-    // later units only partly rewrite then hold the same never-written elements, and the same
-    // warnings come out, whatever the schedule).
-    var first = 0
-    if !plan.independentUnits {
-      enter(self, 0)
-      try runRange(bodyFrom, bodyTo, parallel: false)
-      first = 1
+    let workerCount = Swift.min(interpreter.workerCount, units)
+    let counter = WorkCounter(units)
+    // Workers read the tiles declared before the loop; those declared in it start anew in each unit.
+    let range = nest[0].begin...nest[0].loop.end
+    let outside = interpreter.onChip.indices.filter { t in
+      interpreter.onChip[t] && !(interpreter.kernel.tensors[t].enclosingLoop.map { range.contains($0) } ?? false)
     }
-    let workerCount = Swift.min(interpreter.workerCount, units - first)
-    let counter = WorkCounter(units, from: first)
-    let onChip = interpreter.onChip.indices.filter { interpreter.onChip[$0] }
-    try fork(workerCount, copying: onChip) { state, _ in
+    try fork(workerCount, copying: outside) { state, _ in
       do throws(KernelError) {
         while let u = counter.claim() {
           enter(state, u)
@@ -354,15 +364,15 @@ final class ExecutionState {
   }
 
   /// Runs `body(state, w)` for `w` in `0..<count` concurrently; worker 0 is `self`. Worker states
-  /// take this state's index variables, poison flags and the listed on-chip tensors; afterwards
-  /// their counters, warnings and HBM poison flags merge back.
+  /// take this state's index variables, poison flags and the listed on-chip tensors (contents,
+  /// poison and accumulation state); afterwards their counters, warnings and HBM poison flags
+  /// merge back.
   func fork(
     _ count: Int, copying: [Int], _ body: (ExecutionState, Int) -> KernelError?
   ) throws(KernelError) {
     let interpreter = self.interpreter
     while workers.count < count - 1 {
       let delta = interpreter.onChipCount * (workers.count + 1)
-      (arena + interpreter.hbmCount + delta).initialize(repeating: Poison.value, count: interpreter.onChipCount)
       workers.append(ExecutionState(interpreter: interpreter, arena: arena, owns: false, delta: delta))
     }
     let states = [self] + workers.prefix(count - 1)
@@ -371,7 +381,8 @@ final class ExecutionState {
       for (t, p) in mayHoldPoison.enumerated() where !interpreter.onChip[t] { w.mayHoldPoison[t] = p }
       for t in copying {
         let n = interpreter.kernel.tensors[t].elementCount
-        (arena + w.tensorBase(t)).update(from: arena + tensorBase(t), count: n)
+        w.pendingPoison[t] = pendingPoison[t]
+        if !pendingPoison[t] { (arena + w.tensorBase(t)).update(from: arena + tensorBase(t), count: n) }
         w.mayHoldPoison[t] = mayHoldPoison[t]
         w.coverage[t]?.deallocate()
         w.coverage[t] = nil

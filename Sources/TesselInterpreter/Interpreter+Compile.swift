@@ -135,11 +135,16 @@ extension Interpreter {
   /// The outermost `affine_range` loops whose iterations can run on separate workers: every
   /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is. Affine
   /// loops nested perfectly inside such a loop (nothing but the inner loop in its body) join its
-  /// iteration space, so that work is handed out in finer units.
-  static func parallelLoops(_ kernel: Kernel, onChip: [Bool]) -> [Int: ParallelLoop] {
+  /// iteration space, so that work is handed out in finer units, unless the outer loop declares
+  /// a tile that must start each iteration never-written (`fresh`, by loop begin index): such a
+  /// tile lives across the inner loop's iterations, which must then stay in one unit.
+  ///
+  /// Every unit starts from the state before the loop: each tile declared in the loop is either
+  /// made fresh at the start of its declaring loop's iterations or written whole before any
+  /// read (``definedBeforeUse(_:onChip:)``), so no unit can see what another left in it.
+  static func parallelLoops(_ kernel: Kernel, onChip: [Bool], fresh: [[Int]]) -> [Int: ParallelLoop] {
     var result: [Int: ParallelLoop] = [:]
     let insts = kernel.instructions
-    let openAt = openLoops(kernel)
     var pc = 0
     while pc < insts.count {
       guard case .loopBegin(let l) = insts[pc].operation else { pc += 1; continue }
@@ -156,58 +161,16 @@ extension Interpreter {
       }
       guard ok else { continue }
       var nest = [(begin: pc, loop: l)]
-      while let last = nest.last, last.begin + 1 < insts.count,
+      while let last = nest.last, fresh[last.begin].isEmpty, last.begin + 1 < insts.count,
         case .loopBegin(let inner) = insts[last.begin + 1].operation,
         inner.kind == .affine, inner.end + 1 == last.loop.end {
         nest.append((last.begin + 1, inner))
       }
       if nest.map(\.loop.tripCount).reduce(1, *) >= 2 {
-        result[pc] = ParallelLoop(
-          nest: nest, independentUnits: definesBeforeUse(kernel, range: range, onChip: onChip, openAt: openAt))
+        result[pc] = ParallelLoop(nest: nest)
       }
     }
     return result
-  }
-
-  /// Whether every on-chip tensor declared in `range` (a loop) is defined before it is used:
-  /// its first toucher, in program order, is an unmasked instruction that writes it without
-  /// reading it, no other instruction touches it until the loops between its declaration and
-  /// that writer have finished, and the writer's view, swept over those loops, covers the whole
-  /// tensor (so `t = nl.load(...)` at the declaring depth qualifies, and so does a strip filled
-  /// by `for k in range(K): strip[k, ...] = nl.load(...)`). Then no unit of the loop can read what
-  /// another unit (or an earlier run of the loop) left in such a tensor, and units may start from
-  /// any state.
-  ///
-  /// `openAt` is ``openLoops(_:)`` of the kernel.
-  static func definesBeforeUse(
-    _ kernel: Kernel, range: ClosedRange<Int>, onChip: [Bool], openAt: [[Int]]
-  ) -> Bool {
-    let insts = kernel.instructions
-    /// Until which instruction index each settled tensor's defining sweep runs.
-    var definedAfter: [Int: Int] = [:]
-    for i in range {
-      let inst = insts[i]
-      let op = inst.operation
-      let read = Set(op.sources.map(\.view.tensor.index))
-      var touched = read
-      for d in op.destinations { touched.insert(d.tensor.index) }
-      for t in touched where onChip[t] {
-        guard let declared = kernel.tensors[t].enclosingLoop, range.contains(declared) else { continue }
-        if let end = definedAfter[t] {
-          // Touched again: only after the sweep that defines it has finished.
-          if i <= end { return false }
-          continue
-        }
-        // The first touch must define all of `t`.
-        guard let d = op.destination, d.tensor.index == t, !read.contains(t), inst.mask.isEmpty else { return false }
-        if case .matmul(let m) = op, m.accumulation == .add { return false }
-        guard let sweep = openAt[i].firstIndex(of: declared).map({ Array(openAt[i][($0 + 1)...]) }),
-          let end = coverage(d, sweptOver: sweep, kernel: kernel)
-        else { return false }
-        definedAfter[t] = end ?? i
-      }
-    }
-    return true
   }
 
   /// The loops open at each instruction (their begin indices, outermost first); a loop's own
@@ -258,10 +221,6 @@ struct ParallelLoop: Sendable {
   /// The loop and the affine loops perfectly nested in it, outermost first: one unit of work is
   /// one iteration of the innermost body, at one index of every loop of the nest.
   var nest: [(begin: Int, loop: Loop)]
-  /// Whether every unit writes each on-chip tensor declared in the loop before reading it
-  /// (``Interpreter/definesBeforeUse(_:range:onChip:openAt:)``): then every unit may start from the
-  /// state before the loop, and the first unit need not run alone.
-  var independentUnits = false
 }
 
 extension View {

@@ -94,6 +94,13 @@ public struct Interpreter: Sendable {
   let parallelLoops: [Int: ParallelLoop]
   /// Whether any instruction reads each tensor (poison tracking is pointless otherwise).
   let isRead: [Bool]
+  /// Per tensor: whether it is a tile made fresh (never written again) when its scope starts.
+  let needsFresh: [Bool]
+  /// The fresh tiles declared in each loop (by begin index; empty elsewhere), made fresh at the
+  /// start of each of its iterations.
+  let freshLoops: [[Int]]
+  /// The fresh tiles declared outside every loop, made fresh at the start of each program instance.
+  let freshInstance: [Int]
   /// Whether any instruction writes each tensor.
   let isWritten: [Bool]
   /// Outputs whose writes are recorded in per-worker maps instead of poisoning them first: the
@@ -101,8 +108,6 @@ public struct Interpreter: Sendable {
   let recordsWrites: [Bool]
   /// Whether the kernel calls BLAS.
   let hasMatmul: Bool
-  /// The arena of the last finished run, reused by the next (no page faults on repeated runs).
-  let arenas = ArenaCache()
 
   /// Verifies, allocates and prepares `kernel`.
   public init(kernel: Kernel, options: RunOptions = RunOptions()) throws(KernelError) {
@@ -136,23 +141,34 @@ public struct Interpreter: Sendable {
     }
     self.bindSlots = bindSlots
     self.slotCount = nextSlot + 1
-    self.program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
-    // A loop needs a unit per worker to be worth forking, after its first unit when that one
-    // runs alone; with fewer (matmul_optimized at 2048³ has two), the run stays serial and its
-    // matmuls keep every BLAS thread.
-    let workers = Interpreter.workerCount(options)
-    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip).filter { _, plan in
-      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers + (plan.independentUnits ? 0 : 1)
-    }
+    var program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
     self.isRead = read
     var written = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for d in inst.operation.destinations { written[d.tensor.index] = true } }
     self.isWritten = written
+    let fresh = Interpreter.needsFresh(kernel, onChip: onChip, read: read)
+    self.needsFresh = fresh
+    (self.freshLoops, self.freshInstance) = Interpreter.freshScopes(kernel, needsFresh: fresh)
+    for i in program.indices {
+      let op = program[i].instruction.operation
+      let touched = Set(op.sources.map(\.view.tensor.index) + op.destinations.map(\.tensor.index))
+      program[i].facts.freshOperands = touched.filter { fresh[$0] }.sorted()
+    }
+    self.program = program
+    // A loop needs a unit per worker to be worth forking; with fewer (matmul_optimized at 2048³
+    // has two), the run stays serial and its matmuls keep every BLAS thread.
+    let workers = Interpreter.workerCount(options)
+    self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
+      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
+    }
     self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read)
     self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
   }
+
+  /// Whether any instruction writes tensor `t` (a parameter the kernel writes comes back changed).
+  public func writesParameter(_ t: TensorID) -> Bool { isWritten[t.index] }
 
   /// How many workers a run uses.
   var workerCount: Int { Interpreter.workerCount(options) }
@@ -161,153 +177,6 @@ public struct Interpreter: Sendable {
   static func workerCount(_ options: RunOptions) -> Int {
     options.parallel && !options.trackUninitializedOrigins
       ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
-  }
-
-  /// Runs the kernel on parameter values given in signature order.
-  ///
-  /// Each array holds a parameter's elements in row-major order; values are rounded to the
-  /// parameter's dtype on the way in.
-  public func run(_ arguments: [[Float]]) throws(KernelError) -> RunResult {
-    guard arguments.count == kernel.parameters.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.parameters.count) arguments", actual: "\(arguments.count)"))
-    }
-    for (p, a) in zip(kernel.parameters, arguments) where a.count != kernel[p.tensor].elementCount {
-      let t = kernel[p.tensor]
-      throw KernelError(.argumentMismatch(parameter: p.name, expected: "\(t.elementCount) elements (shape \(t.shape))", actual: "\(a.count) elements"))
-    }
-    return try run(filling: { index, buffer in
-      arguments[index].withUnsafeBufferPointer { src in
-        if let s = src.baseAddress, let d = buffer.baseAddress { d.update(from: s, count: buffer.count) }
-      }
-    })
-  }
-
-  /// Runs the kernel with each parameter's elements written straight into simulated HBM by
-  /// `fill(parameterIndex, buffer)` (row-major, before rounding to the parameter's dtype), which
-  /// saves a copy of every argument. With ``RunOptions/parallel`` the calls for different
-  /// parameters may run concurrently.
-  public func run(filling fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void) throws(KernelError) -> RunResult {
-    let state = ExecutionState(interpreter: self)
-    defer { state.release() }
-    fillParameters(Array(kernel.parameters.indices), of: state, fill)
-    if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
-    try state.runAllInstances()
-    var report = finishedReport(state)
-    var outputs: [[Float]] = []
-    for o in kernel.outputs {
-      outputs.append([Float](unsafeUninitializedCapacity: kernel[o].elementCount) { buffer, count in
-        finishOutput(o, state, into: buffer, report: &report)
-        count = buffer.count
-      })
-    }
-    if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
-    let params = options.collectParameters ? kernel.parameters.map { state.values(of: $0.tensor) } : []
-    return RunResult(outputs: outputs, parameters: params, report: report)
-  }
-
-  /// Runs the kernel on memory the caller owns, without copying fp32 data in or out.
-  ///
-  /// `parameters` holds each parameter's elements (row-major, signature order) and `outputs`
-  /// receives each returned tensor's (return order); elements the kernel never writes come back
-  /// as NaN, with a warning. fp32 tensors are used in place: the kernel reads the caller's
-  /// parameter memory directly, its writes to a parameter land there, and it stores its results
-  /// straight into `outputs`. Tensors of other dtypes are copied in (rounded to the dtype) and
-  /// out (a parameter only when the kernel writes it). The buffers must not overlap.
-  ///
-  /// ```swift
-  /// var c = [Float](repeating: 0, count: a.count)
-  /// let report = try a.withUnsafeMutableBufferPointer { a in
-  ///   try b.withUnsafeMutableBufferPointer { b in
-  ///     try c.withUnsafeMutableBufferPointer { c in try interpreter.run(parameters: [a, b], outputs: [c]) }
-  ///   }
-  /// }
-  /// ```
-  public func run(
-    parameters: [UnsafeMutableBufferPointer<Float>], outputs: [UnsafeMutableBufferPointer<Float>]
-  ) throws(KernelError) -> RunReport {
-    guard parameters.count == kernel.parameters.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.parameters.count) parameter buffers", actual: "\(parameters.count)"))
-    }
-    guard outputs.count == kernel.outputs.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.outputs.count) output buffers", actual: "\(outputs.count)"))
-    }
-    let named = Array(zip(kernel.parameters.map { ($0.tensor, $0.name) }, parameters))
-      + Array(zip(kernel.outputs.map { ($0, kernel[$0].name) }, outputs))
-    var lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []
-    for ((t, name), buffer) in named {
-      guard buffer.count == kernel[t].elementCount else {
-        throw KernelError(.argumentMismatch(parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))", actual: "\(buffer.count) elements"))
-      }
-      // The origin shadow mirrors the arena, so a tracked run copies instead of lending. A
-      // returned parameter lives in its parameter's buffer; its output buffer gets a copy.
-      if bindSlots[t.index] >= 0 && !options.trackUninitializedOrigins && !lent.contains(where: { $0.tensor == t.index }),
-        let base = buffer.baseAddress
-      {
-        lent.append((t.index, base))
-      }
-    }
-    let state = ExecutionState(interpreter: self, lent: lent)
-    if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
-    defer { state.release() }
-    let arena = state.arena
-    let isLent = Set(lent.map(\.tensor))
-    let copied = kernel.parameters.indices.filter { !isLent.contains(kernel.parameters[$0].tensor.index) }
-    fillParameters(copied, of: state) { i, region in
-      if let src = parameters[i].baseAddress, let dst = region.baseAddress { dst.update(from: src, count: region.count) }
-    }
-    try state.runAllInstances()
-    var report = finishedReport(state)
-    for (o, buffer) in zip(kernel.outputs, outputs) { finishOutput(o, state, into: buffer, report: &report) }
-    if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
-    for i in copied where isWritten[kernel.parameters[i].tensor.index] {
-      let t = kernel.parameters[i].tensor
-      if let dst = parameters[i].baseAddress { dst.update(from: arena + tensorOffsets[t.index], count: parameters[i].count) }
-    }
-    return report
-  }
-
-  /// Writes the parameters at `indices` into a fresh state's HBM by `fill(parameterIndex,
-  /// region)`, then rounds them to their dtypes; different parameters concurrently when the run
-  /// has several workers.
-  func fillParameters(
-    _ indices: [Int], of state: ExecutionState, _ fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void
-  ) {
-    let arena = state.arena
-    func fillOne(_ i: Int) {
-      let t = kernel.parameters[i].tensor
-      let region = UnsafeMutableBufferPointer(start: arena + tensorOffsets[t.index], count: kernel[t].elementCount)
-      fill(i, region)
-      if kernel[t].dtype != .float32 { kernel[t].dtype.quantize(region) }
-    }
-    if workerCount > 1 {
-      concurrently(indices.count) { fillOne(indices[$0]) }
-    } else {
-      for i in indices { fillOne(i) }
-    }
-  }
-
-  /// The report of a finished run, with the allocation's high-water marks.
-  func finishedReport(_ state: ExecutionState) -> RunReport {
-    var report = state.report()
-    report.readsNeverWrittenMemory = !state.warnings.isEmpty
-    report.sbufHighWaterBytes = allocation.sbufHighWater
-    report.psumHighWaterBytes = allocation.psumHighWater
-    report.sbufCapacityBytes = options.target.sbufBytesPerPartition
-    report.psumCapacityBytes = options.target.psumBytesPerPartition
-    return report
-  }
-
-  /// Hands one output back into `buffer` (NaN where never written) and warns when elements were
-  /// never written (counted exactly from the origin shadow when tracking).
-  func finishOutput(_ o: TensorID, _ state: ExecutionState, into buffer: UnsafeMutableBufferPointer<Float>, report: inout RunReport) {
-    let unwritten = state.finishOutput(o, into: buffer)
-    let n = state.originTracker?.unwrittenCount(of: o.index) ?? unwritten
-    if n > 0 {
-      report.readsNeverWrittenMemory = true
-      report.warnings.append(Diagnostic(
-        .warning, "output `\(kernel[o].name)` has \(n) of \(buffer.count) elements that the kernel never wrote",
-        at: kernel[o].location.isKnown ? kernel[o].location : nil))
-    }
   }
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in
@@ -319,6 +188,7 @@ public struct Interpreter: Sendable {
     }
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
+    state.freshInstances = false
     for (i, t) in kernel.tensors.enumerated() {
       guard initial[i].count == t.elementCount else {
         throw KernelError(.argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(initial[i].count)"))
@@ -339,34 +209,4 @@ public struct Interpreter: Sendable {
   static func unpoisoned(_ v: [Float]) -> [Float] {
     v.map { Poison.isPoison($0) ? Float.nan : $0 }
   }
-}
-
-/// Keeps one released arena for the next run of the same interpreter.
-final class ArenaCache: @unchecked Sendable {
-  private let lock = NSLock()
-  private var arena: UnsafeMutablePointer<Float>?
-  private var count = 0
-
-  /// A cached arena of exactly `count` elements, or a new one (contents unspecified).
-  func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-    lock.lock()
-    defer { lock.unlock() }
-    if let a = arena, self.count == count {
-      arena = nil
-      return a
-    }
-    return .allocate(capacity: count)
-  }
-
-  /// Gives an arena back; the cache keeps at most one.
-  func give(_ a: UnsafeMutablePointer<Float>, count: Int) {
-    lock.lock()
-    let old = arena
-    arena = a
-    self.count = count
-    lock.unlock()
-    old?.deallocate()
-  }
-
-  deinit { arena?.deallocate() }
 }

@@ -438,6 +438,12 @@ final class OriginTracker {
     }
   }
 
+  /// Marks `count` elements from arena offset `offset` never written (a tile made fresh).
+  func markUnwritten(offset: Int, count: Int) {
+    guard offset >= 0 && offset + count <= self.count else { return }
+    (shadow + offset).update(repeating: Self.unwritten, count: count)
+  }
+
   // MARK: - Report
 
   /// How many elements of a tensor were never written.

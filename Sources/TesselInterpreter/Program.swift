@@ -115,6 +115,9 @@ struct InstructionFacts: Sendable {
   var sourceTensors: [Int] = []
   /// Per bounds probe of a masked instruction: a conservative unmasked extent check.
   var probes: [BoundsProbe] = []
+  /// The tiles it touches that are made fresh when their scope starts (``Interpreter/needsFresh``),
+  /// settled before it runs.
+  var freshOperands: [Int] = []
 }
 
 /// One tensor dimension of one view of a masked instruction: its index is

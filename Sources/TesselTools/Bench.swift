@@ -191,6 +191,8 @@ public struct BenchmarkSuite: Sendable {
     let traceMs = Date().timeIntervalSince(t0) * 1000
     // Let OpenBLAS's threads from the previous baseline go back to sleep (they spin for a while).
     Thread.sleep(forTimeInterval: 0.3)
+    // The previous case's simulated memory, kept for later runs, must not count towards this one.
+    Interpreter.releaseCachedMemory()
     resetPeakRSS()
     let options = RunOptions()
     let interpreter = try Interpreter(kernel: traced.kernel, options: options)

@@ -131,6 +131,9 @@ public struct PreparedRun: Sendable {
   public var data: [HostArray?]
   /// The source text, for rendering diagnostics.
   public var source: String
+  /// Milliseconds spent reading the `.npy` arguments (the rest of ``KernelInvocation/prepare(requireData:)``
+  /// is loading, tracing and verifying the kernel).
+  public var loadMilliseconds: Double = 0
 }
 
 extension KernelInvocation {
@@ -140,11 +143,14 @@ extension KernelInvocation {
   public func prepare(requireData: Bool) throws -> PreparedRun {
     let file = try NKIFile.load(path: self.file)
     var loaded: [String: HostArray] = [:]
+    var loadSeconds = 0.0
     func kernelArgument(_ a: InvocationArgument, key: String) throws -> KernelArgument {
       switch a {
       case .npy(let path, let dtype):
         let arr: HostArray
+        let start = DispatchTime.now().uptimeNanoseconds
         do { arr = try HostArray.readNPY(from: path, as: dtype) } catch { throw UsageError("\(error)") }
+        loadSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         loaded[key] = arr
         let dt = arr.dtype ?? (arr.elementType == .float64 ? .float32 : .int32)
         return .tensor(shape: arr.shape, dtype: dt)
@@ -169,6 +175,6 @@ extension KernelInvocation {
     for (j, p) in traced.kernel.parameters.enumerated() {
       if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
     }
-    return PreparedRun(traced: traced, data: data, source: file.source)
+    return PreparedRun(traced: traced, data: data, source: file.source, loadMilliseconds: loadSeconds * 1000)
   }
 }

@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
     let t0 = Date()
     let prepared = options.prepare(requireData: true)
-    let traceMs = Date().timeIntervalSince(t0) * 1000
+    let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
@@ -92,7 +92,9 @@ struct Run: ParsableCommand {
       let sorted = times.sorted()
       let median = sorted[sorted.count / 2]
       FileHandle.standardError.write(
-        Data(String(format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d\n", traceMs, median, `repeat`).utf8))
+        Data(String(
+          format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d load_ms=%.3f\n", traceMs, median, `repeat`,
+          prepared.loadMilliseconds).utf8))
     }
     if fp32 {
       // The same kernel with fp32 storage everywhere, on the same inputs.

@@ -34,7 +34,8 @@ private func runInPlace(
 /// Bitwise equality (NaN equal to NaN).
 private func bits(_ v: [Float]) -> [UInt32] { v.map(\.bitPattern) }
 
-private let addSource = """
+/// A masked, tiled add of two `[rows, cols]` tensors (any shape).
+let addSource = """
   from neuronxcc import nki
   import neuronxcc.nki.language as nl
 

@@ -142,23 +142,25 @@ struct ParallelKernelFileTests {
     }
   }
 
-  @Test("a loop's units start together only when each unit defines its tiles before reading them")
-  func independentUnits() throws {
-    func plans(_ source: String, _ shapes: [[Int]]) throws -> [Bool] {
+  @Test("tiles written whole before any read are never poisoned; the others start fresh in their scope")
+  func freshTiles() throws {
+    /// The names of the tiles that start fresh, sorted.
+    func fresh(_ source: String, _ shapes: [[Int]]) throws -> [String] {
       let traced = try NKIFile(source: source, file: "<units>").trace(
         kernel: nil, arguments: shapes.map { .tensor(shape: $0, dtype: .float32) }, keywords: [:], grid: [])
-      return try Interpreter(kernel: traced.kernel).parallelLoops.values.map(\.independentUnits)
+      let interpreter = try Interpreter(kernel: traced.kernel)
+      return traced.kernel.tensors.indices.filter { interpreter.needsFresh[$0] }.map { traced.kernel.tensors[$0].name }.sorted()
     }
     func file(_ name: String) throws -> String { try String(contentsOfFile: "\(kernelsDirectory)/\(name)", encoding: .utf8) }
-    // Whole-tile loads, zeros into PSUM and covering copies: independent.
-    #expect(try plans(file("matmul_tiled.py"), [[256, 256], [256, 1024]]) == [true])
-    // Strips filled tile by tile by an inner loop of loads, swept whole: independent.
-    #expect(try plans(file("matmul_hoisted.py"), [[256, 512], [256, 1024]]) == [true])
-    #expect(try plans(file("matmul_optimized.py"), [[512, 512], [512, 2048]]) == [true])
-    // Masked (ragged) loads write part of their tiles: the first unit runs alone.
-    #expect(try plans(file("tensor_add.py"), [[300, 700], [300, 700]]) == [false])
+    // Whole-tile loads, zeros into PSUM, covering copies, and strips filled tile by tile by an
+    // inner loop of loads, swept whole: nothing to poison.
+    #expect(try fresh(file("matmul_tiled.py"), [[256, 256], [256, 1024]]) == [])
+    #expect(try fresh(file("matmul_hoisted.py"), [[256, 512], [256, 1024]]) == [])
+    #expect(try fresh(file("matmul_optimized.py"), [[512, 512], [512, 2048]]) == [])
+    // Masked (ragged) loads may write part of their tiles.
+    #expect(try fresh(file("tensor_add.py"), [[300, 700], [300, 700]]) == ["a_tile", "b_tile", "c_tile"])
     let header = "from neuronxcc import nki\nimport neuronxcc.nki.language as nl\n\n@nki.jit\n"
-    // The tile's first write sits in an inner loop (which might not run): not independent.
+    // The tile's first write sits in an inner loop (which might not run).
     let inner = header + """
       def k(x):
           out = nl.ndarray((512, 64), dtype=x.dtype, buffer=nl.shared_hbm)
@@ -169,8 +171,8 @@ struct ParallelKernelFileTests {
               nl.store(out[i * 128:(i + 1) * 128, 0:64], value=t)
           return out
       """
-    #expect(try plans(inner, [[512, 64]]) == [false])
-    // Read (accumulated into) before any whole write: not independent.
+    #expect(try fresh(inner, [[512, 64]]) == ["t"])
+    // Read (accumulated into) before any whole write.
     let accumulate = header + """
       def k(x):
           out = nl.ndarray((512, 64), dtype=x.dtype, buffer=nl.shared_hbm)
@@ -180,7 +182,7 @@ struct ParallelKernelFileTests {
               nl.store(out[i * 128:(i + 1) * 128, 0:64], value=t)
           return out
       """
-    #expect(try plans(accumulate, [[512, 64]]) == [false])
+    #expect(try fresh(accumulate, [[512, 64]]) == ["t"])
     // A strip swept by an inner loop: whole when the loop runs over every slot, not otherwise.
     func strip(_ slots: Int) -> String {
       header + """
@@ -195,7 +197,7 @@ struct ParallelKernelFileTests {
             return out
         """
     }
-    #expect(try plans(strip(4), [[512, 64]]) == [true])
-    #expect(try plans(strip(3), [[512, 64]]) == [false])
+    #expect(try fresh(strip(4), [[512, 64]]) == [])
+    #expect(try fresh(strip(3), [[512, 64]]) == ["s"])
   }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TesselIR
 import Testing
 
@@ -170,5 +171,56 @@ struct NPYReadTests {
     #expect(p == dir)
     let missing = npyCaught(NPYError.self) { try HostArray.readNPY(from: dir + "/missing.npy") }
     #expect(missing?.description == "\(dir)/missing.npy: cannot read: No such file or directory")
+  }
+}
+
+/// Files on disk are read header first and then straight into the array: the result, and every
+/// error, must be what reading the same bytes from memory gives.
+@Suite("NPY files read from disk")
+struct NPYFileReadTests {
+  /// The same bytes read from a file and from memory: equal arrays, or equal errors (up to the path).
+  static func expectSame(_ bytes: [UInt8], _ label: String, as dtype: DType? = nil) throws {
+    let dir = try npyTemporaryDirectory()
+    let path = dir + "/f.npy"
+    try writeAtomically(bytes, to: path)
+    let fromMemory = Result { try HostArray.readNPY(data: bytes, as: dtype) }
+    let fromFile = Result { try HostArray.readNPY(from: path, as: dtype) }
+    switch (fromMemory, fromFile) {
+    case (.success(let a), .success(let b)): #expect(a == b, "\(label)")
+    case (.failure(let a), .failure(let b)):
+      #expect("\(a)".replacingOccurrences(of: "<bytes>", with: path) == "\(b)", "\(label)")
+    default: Issue.record("\(label): memory \(fromMemory), file \(fromFile)")
+    }
+  }
+
+  @Test func wholeTruncatedAndTrailingFiles() throws {
+    let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5), }"
+    let data = leBytes((0..<15).map { Float($0) * 0.5 })
+    let file = npyFixture(header: header, data: data)
+    try Self.expectSame(file, "whole")
+    try Self.expectSame(Array(file.dropLast(3)), "data truncated")
+    try Self.expectSame(file + [1, 2, 3], "trailing bytes")
+    try Self.expectSame(Array(file.prefix(9)), "preamble truncated")
+    try Self.expectSame(Array(file.prefix(40)), "header truncated")
+    try Self.expectSame(npyFixture(major: 2, header: header, data: data), "version 2")
+    try Self.expectSame(npyFixture(header: header, data: data, align: false), "unaligned data start")
+    try Self.expectSame(npyFixture(header: "{'descr': '>f4', 'fortran_order': True, 'shape': (3, 5), }", data: data), "big-endian Fortran")
+    try Self.expectSame(npyFixture(header: "{'descr': '<V2', 'fortran_order': False, 'shape': (4,), }", data: Array(data.prefix(8))), "raw bf16", as: .bfloat16)
+    try Self.expectSame(npyFixture(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }"), "empty")
+    try Self.expectSame([], "empty file")
+  }
+
+  @Test func aPipeIsReadWhole() throws {
+    let dir = try npyTemporaryDirectory()
+    let path = dir + "/pipe.npy"
+    #expect(mkfifo(path, 0o600) == 0)
+    let file = npyFixture(header: "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", data: [7, 0, 0xFF, 0xFF])
+    let writer = Thread {
+      let fd = open(path, O_WRONLY)
+      file.withUnsafeBytes { _ = write(fd, $0.baseAddress, $0.count) }
+      close(fd)
+    }
+    writer.start()
+    #expect(try HostArray.readNPY(from: path).floatValues() == [7, -1])
   }
 }

@@ -1,0 +1,71 @@
+import TesselIR
+
+extension DType {
+  /// Decodes `out.count` elements of this dtype from raw little-endian bytes (`byteSize` bytes
+  /// each, any alignment) into `out`.
+  ///
+  /// Element for element the result is bit-identical to ``decode(_:)``; each dtype has its own
+  /// loop, so the common ones (`float32`, `bfloat16`, 8- and 16-bit integers) vectorize. This is
+  /// how host arrays enter simulated memory.
+  ///
+  /// - Parameters:
+  ///   - raw: The first byte of the first element.
+  ///   - out: Where the values go.
+  public func decode(_ raw: UnsafeRawPointer, into out: UnsafeMutableBufferPointer<Float>) {
+    guard let dst = out.baseAddress else { return }
+    let n = out.count
+    switch self {
+    case .float32: UnsafeMutableRawPointer(dst).copyMemory(from: raw, byteCount: n * 4)
+    case .bfloat16:
+      for i in 0..<n {
+        let wide = UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16
+        let isNaN = wide & 0x7FFF_FFFF > 0x7F80_0000
+        dst[i] = Float(bitPattern: isNaN ? (wide & 0x8000_0000) | 0x7FC0_0000 : wide)
+      }
+    case .int8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: Int8.self)) }
+    case .uint8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
+    case .bool: for i in 0..<n { dst[i] = raw.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 }
+    case .int16: for i in 0..<n { dst[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+    case .uint16: for i in 0..<n { dst[i] = Float(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+    case .int32: for i in 0..<n { dst[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+    case .uint32: for i in 0..<n { dst[i] = Float(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+    case .tfloat32:
+      for i in 0..<n { dst[i] = decode(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+    case .float16:
+      for i in 0..<n { dst[i] = Float16Format.decode(UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
+    case .float8e4m3: for i in 0..<n { dst[i] = Float8E4M3Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+    case .float8e5m2: for i in 0..<n { dst[i] = Float8E5M2Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+    case .float8e4m3fn: for i in 0..<n { dst[i] = Float8E4M3FNFormat.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+    }
+  }
+
+  /// Encodes `values` as raw little-endian bytes of this dtype (`byteSize` bytes each, any
+  /// alignment) at `raw`.
+  ///
+  /// Element for element the result is bit-identical to ``encode(_:)`` (values are rounded to the
+  /// dtype on the way); `float32` is a plain copy and `bfloat16` a branch-free loop that
+  /// vectorizes. This is how results leave simulated memory for host arrays.
+  ///
+  /// - Parameters:
+  ///   - values: The values.
+  ///   - raw: Where the first byte of the first element goes.
+  public func encode(_ values: UnsafeBufferPointer<Float>, into raw: UnsafeMutableRawPointer) {
+    guard let src = values.baseAddress else { return }
+    let n = values.count
+    switch byteSize {
+    case 4 where self == .float32:
+      raw.copyMemory(from: src, byteCount: n * 4)
+    case 4:
+      for i in 0..<n { raw.storeBytes(of: encode(src[i]).littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
+    case 2 where self == .bfloat16:
+      for i in 0..<n {
+        let bits = TruncatedFloat32Format.bfloat16.quantizeBits(src[i].bitPattern) &>> 16
+        raw.storeBytes(of: UInt16(truncatingIfNeeded: bits).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+      }
+    case 2:
+      for i in 0..<n { raw.storeBytes(of: UInt16(truncatingIfNeeded: encode(src[i])).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+    default:
+      for i in 0..<n { raw.storeBytes(of: UInt8(truncatingIfNeeded: encode(src[i])), toByteOffset: i, as: UInt8.self) }
+    }
+  }
+}
