@@ -10,6 +10,7 @@
 //                       its vectorised exp is C (CTesselMath), compiled per vector width
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
+//   TesselTiming        the timing model: estimated hardware latency per engine, critical path, trace
 //   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
@@ -49,6 +50,8 @@ let package = Package(
       name: "TesselInterpreter",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
     .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
@@ -58,13 +61,14 @@ let package = Package(
       name: "Tessel",
       dependencies: [
         "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+        "TesselTiming",
       ],
       swiftSettings: swiftSettings),
     .target(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang"],
+      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming"],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
@@ -96,6 +100,9 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost"],
+      swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],

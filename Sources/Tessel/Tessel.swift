@@ -8,3 +8,4 @@
 @_exported import TesselLang
 @_exported import TesselMachine
 @_exported import TesselNumerics
+@_exported import TesselTiming

@@ -4,7 +4,9 @@ extension Kernel {
   ///
   /// The fold applies when the tile is a local on-chip tensor that exactly two instructions touch
   /// (the producer, writing it, masked or not, and the `tensor_copy` right after, reading all of
-  /// it, unmasked or under the producer's own mask), the destination has the same shape, and
+  /// it, unmasked or under the producer's own mask), the destination has the same shape, the
+  /// producer does not read the destination (or, for an elementwise producer, reads exactly the
+  /// elements it writes: `acc[...] = nl.add(acc[...], x)` becomes one in-place add), and
   /// rounding is unchanged (the tile's dtype equals the destination's, or is fp32, which every
   /// engine computes in anyway). Matmuls and Tensor-engine transposes fold only into PSUM, loads
   /// only into SBUF. Both front ends run it, so that they lower the same code to the same IR; a
@@ -37,9 +39,20 @@ extension Kernel {
       // which is what NKI does for `t[...] = nl.op(..., mask=m)` (a copy would spread the
       // temporary's never-written elements).
       guard producer.operation.destination == src, dst.shape == src.shape,
-        !producer.operation.sources.contains(where: { $0.view.tensor == dst.tensor }),
         decl.dtype == self[dst.tensor].dtype || decl.dtype == .float32
       else { continue }
+      // An elementwise producer may read the destination it folds into when it reads exactly
+      // the elements it writes (`acc[...] = nl.add(acc[...], x)`): each element is read before
+      // it is written. Anything else that reads the destination keeps its copy.
+      let readsDestination = producer.operation.sources.filter { $0.view.tensor == dst.tensor }
+      if !readsDestination.isEmpty {
+        guard readsDestination.allSatisfy({ $0.view == dst }) else { continue }
+        switch producer.operation {
+        case .tensorTensor, .tensorScalar, .tensorCopy, .reciprocal: break
+        case .activation(let a) where a.reduce == nil: break
+        default: continue
+        }
+      }
       let space = self[dst.tensor].space
       switch producer.operation {
       case .loopBegin, .loopEnd, .store, .dmaCopy: continue

@@ -2,6 +2,7 @@ import Foundation
 import TesselHost
 import TesselIR
 import TesselInterpreter
+import TesselTiming
 
 /// The `--json` report of `tessel run`.
 public enum RunReportJSON {
@@ -22,6 +23,8 @@ public enum RunReportJSON {
     var instructions: Int
     var warnings: [String]
     var uninitializedOrigins: [Origin]
+    /// The timing model's estimate (`--json` always includes it).
+    var estimate: TimingReport?
   }
 
   /// Output elements that derive from one read of never-written memory (`--origins`).
@@ -67,7 +70,7 @@ public enum RunReportJSON {
   }
 
   /// Renders the report of a run as pretty-printed JSON with sorted keys.
-  public static func render(_ r: HostRunResult, kernel: Kernel) -> String {
+  public static func render(_ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil) -> String {
     let outputs = zip(kernel.outputs, r.outputs).map { Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName) }
     var engines: [String: EngineCounters] = [:]
     for (e, c) in r.report.engines { engines[e.rawValue] = c }
@@ -76,7 +79,7 @@ public enum RunReportJSON {
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
       warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
-      uninitializedOrigins: r.report.uninitializedOrigins.map(origin))
+      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), estimate: estimate)
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
     guard let data = try? enc.encode(rep) else { return "{}" }

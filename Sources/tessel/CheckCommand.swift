@@ -12,12 +12,17 @@ struct Check: ParsableCommand {
       "Also run the kernel once (on the .npy data given, zeros for SHAPE:DTYPE arguments) with origin tracking, and report reads of never-written memory and the output elements that derive from them. Which elements are written does not depend on the data (only which operand nl.where takes does)."
   )
   var origins = false
+  @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
+  @OptionGroup var estimateOptions: EstimateOptions
+
   func run() {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
     var warnings: [Diagnostic] = []
+    let target = options.invocation().target
+    let memory: (sbuf: Int, psum: Int)
     do {
-      var runOptions = RunOptions(target: options.invocation().target)
+      var runOptions = RunOptions(target: target)
       runOptions.trackUninitializedOrigins = origins
       let interpreter = try Interpreter(kernel: k, options: runOptions)
       if origins {
@@ -37,9 +42,12 @@ struct Check: ParsableCommand {
         }
         warnings = try interpreter.run(hostArrays: arrays).report.warnings
       }
-      print(
-        "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(interpreter.allocation.sbufHighWater) B/partition, PSUM \(interpreter.allocation.psumHighWater) B/partition"
-      )
+      memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
+      if !json {
+        print(
+          "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition"
+        )
+      }
     } catch {
       failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: prepared.source, file: options.file)
     }
@@ -49,5 +57,14 @@ struct Check: ParsableCommand {
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
     for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    guard json || estimateOptions.requested else { return }
+    let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+    if json {
+      print(
+        CheckReportJSON.render(
+          kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
+          estimate: estimate.report))
+    }
+    estimateOptions.emit(estimate, printSummary: !json)
   }
 }

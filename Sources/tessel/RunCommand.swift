@@ -19,6 +19,7 @@ struct Run: ParsableCommand {
   )
   var fp32 = false
   @OptionGroup var limits: LimitOptions
+  @OptionGroup var estimateOptions: EstimateOptions
   @Flag(
     inversion: .prefixedNo,
     help:
@@ -142,10 +143,14 @@ struct Run: ParsableCommand {
       name == options.file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
     for w in result.report.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    let estimate =
+      json || estimateOptions.requested
+      ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
     if json {
-      print(RunReportJSON.render(result, kernel: kernel))
+      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report))
     } else if outputs.isEmpty {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
     }
+    if let estimate { estimateOptions.emit(estimate, printSummary: !json) }
   }
 }

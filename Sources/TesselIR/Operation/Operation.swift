@@ -197,6 +197,11 @@ extension Operation {
     payload.map { type(of: $0).info }
   }
 
+  /// The instruction's cost formula for the timing model (``CostRule/control`` for loop markers).
+  public var cost: CostRule {
+    payload?.cost ?? .control
+  }
+
   /// The NKI spelling used in diagnostics and the printer (`nc_matmul`, `tensor_tensor`, ...).
   public var nkiName: String {
     switch self {

@@ -30,10 +30,15 @@ public protocol OperationPayload: Sendable, Hashable, Codable {
 
   /// What the printer shows between the parentheses of `dst = nki_name(…)`.
   func printedArguments(_ format: IRFormat) -> String
+
+  /// The instruction's cost formula: the table row's ``OperationInfo/cost`` unless an attribute
+  /// changes it.
+  var cost: CostRule { get }
 }
 
 extension OperationPayload {
   public var iterationShape: [Int] { dst.shape }
+  public var cost: CostRule { Self.info.cost }
 }
 
 /// One row of the operation table: the facts generic passes need about an operation.
@@ -50,11 +55,13 @@ public struct OperationInfo: Sendable {
   public var dataFlow: DataFlow
   /// Whether `mask=` is modelled for the operation.
   public var allowsMask: Bool
+  /// How long it takes on hardware: the timing model's formula (`docs/timing.md`).
+  public var cost: CostRule
 
   /// Creates a row; `engines` defaults to the default engine alone.
   public init(
     nkiName: String, defaultEngine: Engine, engines: [Engine]? = nil, groups: OperationGroups = [],
-    dataFlow: DataFlow, allowsMask: Bool = true
+    dataFlow: DataFlow, allowsMask: Bool = true, cost: CostRule
   ) {
     self.nkiName = nkiName
     self.defaultEngine = defaultEngine
@@ -62,24 +69,29 @@ public struct OperationInfo: Sendable {
     self.groups = groups
     self.dataFlow = dataFlow
     self.allowsMask = allowsMask
+    self.cost = cost
   }
 }
 
 extension OperationInfo {
-  /// A DMA transfer's row: it runs on the DMA queues alone.
-  public static func dataMovement(_ nkiName: String, flow: DataFlow, masks: Bool = true) -> OperationInfo {
-    OperationInfo(nkiName: nkiName, defaultEngine: .dma, groups: .dataMovement, dataFlow: flow, allowsMask: masks)
+  /// A DMA transfer's row: it runs on the DMA queues alone, and costs a DMA transfer unless
+  /// `cost` says otherwise.
+  public static func dataMovement(
+    _ nkiName: String, flow: DataFlow, masks: Bool = true, cost: CostRule = .dma
+  ) -> OperationInfo {
+    OperationInfo(
+      nkiName: nkiName, defaultEngine: .dma, groups: .dataMovement, dataFlow: flow, allowsMask: masks, cost: cost)
   }
 
   /// A compute operation's row: it runs on the Vector, Scalar or GpSimd engine, by default
-  /// `engine`.
+  /// `engine`, streaming its tile as `cost` says.
   public static func compute(
     _ nkiName: String, on engine: Engine = .vector, _ groups: OperationGroups = [], flow: DataFlow,
-    masks: Bool = true
+    masks: Bool = true, cost: StreamCost
   ) -> OperationInfo {
     OperationInfo(
       nkiName: nkiName, defaultEngine: engine, engines: Engine.computeEngines, groups: groups, dataFlow: flow,
-      allowsMask: masks)
+      allowsMask: masks, cost: .stream(cost))
   }
 }
 

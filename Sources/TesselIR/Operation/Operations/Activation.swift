@@ -2,7 +2,8 @@ extension Operation {
   /// `nisa.activation(op, data, bias, scale)` and `nl.exp`/`nl.tanh`/...: `dst = f(src·scale + bias)`;
   /// with a reduction, the free-dimension reduction of the result also goes to a `[P, 1]` tile.
   public struct Activation: OperationPayload {
-    public static let info = OperationInfo.compute("activation", on: .scalar, .elementwise, flow: .elementwise)
+    public static let info = OperationInfo.compute(
+      "activation", on: .scalar, .elementwise, flow: .elementwise, cost: StreamCost())
 
     /// `reduce_op` and `reduce_res`: where the per-partition reduction of the result goes.
     public struct Reduction: Sendable, Hashable, Codable {
@@ -67,6 +68,9 @@ extension Operation {
         reduce = r
       }
     }
+
+    /// A reduction adds the accumulator's read-out (one more initiation interval).
+    public var cost: CostRule { .stream(StreamCost(extraMinII: reduce == nil ? 0 : 1)) }
 
     public func printedArguments(_ f: IRFormat) -> String {
       var s = "\(function.nkiName), \(f.view(src)), scale: \(f.operand(scale))"

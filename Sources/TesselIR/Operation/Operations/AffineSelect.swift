@@ -2,7 +2,8 @@ extension Operation {
   /// `nisa.affine_select(pred, on_true_tile, on_false_value)`: `dst = pred(i) ? onTrue : onFalse`,
   /// with `pred` an affine condition of the iteration indices (a causal mask, for example).
   public struct AffineSelect: OperationPayload {
-    public static let info = OperationInfo.compute("affine_select", on: .gpsimd, .elementwise, flow: .elementwise)
+    public static let info = OperationInfo.compute(
+      "affine_select", on: .gpsimd, .elementwise, flow: .elementwise, cost: StreamCost())
 
     /// The tile written.
     public var dst: View

@@ -3,7 +3,8 @@ extension Operation {
   ///
   /// The iteration space is the source's.
   public enum BNAggr: UnaryOperationKind {
-    public static let info = OperationInfo.compute("bn_aggr", .reduction, flow: .statistics, masks: false)
+    public static let info = OperationInfo.compute(
+      "bn_aggr", .reduction, flow: .statistics, masks: false, cost: StreamCost(cyclesPerElement: 13.0 / 3))
 
     public static func verify(_ p: Unary<BNAggr>, _ c: InstructionCheck) throws(KernelError) {
       try c.samePartitions([("data", p.src), ("dst", p.dst)])

@@ -4,7 +4,7 @@ extension Operation {
   /// `dst[P, 6]` holds count, mean and count·variance, each for the even and the odd halves of the
   /// row. The iteration space is the source's.
   public enum BNStats: UnaryOperationKind {
-    public static let info = OperationInfo.compute("bn_stats", .reduction, flow: .statistics)
+    public static let info = OperationInfo.compute("bn_stats", .reduction, flow: .statistics, cost: StreamCost())
 
     public static func verify(_ p: Unary<BNStats>, _ c: InstructionCheck) throws(KernelError) {
       try c.rejectMask(p.src.dims.count != 2, "bn_stats of a tile with more than one free dimension")

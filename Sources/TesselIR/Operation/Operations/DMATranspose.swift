@@ -4,7 +4,8 @@ extension Operation {
   ///
   /// Element `i` (row-major) of `dst` is element `i` of `src.permuted(axes)` (``View/permuted(_:)``).
   public struct DMATranspose: OperationPayload {
-    public static let info = OperationInfo.dataMovement("dma_transpose", flow: .transpose, masks: false)
+    public static let info = OperationInfo.dataMovement(
+      "dma_transpose", flow: .transpose, masks: false, cost: .dmaTranspose)
 
     /// The permutations the DMA engines implement, by source rank.
     public static let supportedAxes: [[Int]] = [[1, 0], [2, 1, 0], [3, 1, 2, 0]]

@@ -1,7 +1,8 @@
 extension Operation {
   /// `nl.load_transpose2d(src)`: a DMA transpose of a 2-D HBM block into SBUF (`dst = src.T`).
   public enum LoadTranspose: UnaryOperationKind {
-    public static let info = OperationInfo.dataMovement("load_transpose2d", flow: .transpose, masks: false)
+    public static let info = OperationInfo.dataMovement(
+      "load_transpose2d", flow: .transpose, masks: false, cost: .dmaTranspose)
 
     public static func verify(_ p: Unary<LoadTranspose>, _ c: InstructionCheck) throws(KernelError) {
       try c.expectHBM(p.src, "src")

@@ -10,7 +10,8 @@ extension Operation {
   /// of the block's quadrant (`32·(g / 4) + g % 4` for block `g` when `P > 32`, row `g` otherwise).
   public struct QuantizeMX: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "quantize_mx", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false)
+      nkiName: "quantize_mx", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
+      cost: .stream(StreamCost(cyclesPerElement: 0.25)))
 
     /// The `[P, F, 4]` fp8 values written.
     public var dst: View
@@ -73,7 +74,7 @@ extension Operation {
   public struct MatmulMX: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "nc_matmul_mx", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction,
-      allowsMask: false)
+      allowsMask: false, cost: .matmul)
 
     /// The `[M, N]` PSUM tile written (fp32 or bf16).
     public var dst: View

@@ -16,7 +16,7 @@ extension Operation {
   /// is this too.
   public struct Matmul: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "nc_matmul", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction)
+      nkiName: "nc_matmul", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction, cost: .matmul)
 
     /// The PSUM tile written (and added into, as `accumulation` says).
     public var dst: View

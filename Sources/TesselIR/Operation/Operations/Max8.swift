@@ -3,7 +3,8 @@ extension Operation {
   /// into the `[P, 8]` tile `dst` (Vector engine).
   public struct Max8: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "max8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false)
+      nkiName: "max8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
+      cost: .stream(StreamCost()))
 
     /// The `[P, 8]` tile written.
     public var dst: View
@@ -30,7 +31,8 @@ extension Operation {
   /// pattern of `dst`'s dtype (uint32 or uint16).
   public struct FindIndex8: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "nc_find_index8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false)
+      nkiName: "nc_find_index8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
+      cost: .stream(StreamCost()))
 
     /// The `[P, 8]` uint32 or uint16 tile of positions written.
     public var dst: View
@@ -65,7 +67,8 @@ extension Operation {
   /// positions go to `dst_idx[P, 8]` when it is given.
   public struct MatchReplace8: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "nc_match_replace8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false)
+      nkiName: "nc_match_replace8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
+      cost: .stream(StreamCost()))
 
     /// The tile written: `data` with the matches replaced.
     public var dst: View

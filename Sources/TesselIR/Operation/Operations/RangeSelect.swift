@@ -8,7 +8,8 @@ extension Operation {
   /// rounding). Only `reduce_cmd=reset_reduce` is modelled, so no state carries between instructions.
   public struct RangeSelect: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "range_select", defaultEngine: .vector, dataFlow: .elementwise, allowsMask: false)
+      nkiName: "range_select", defaultEngine: .vector, dataFlow: .elementwise, allowsMask: false,
+      cost: .stream(StreamCost()))
 
     /// The comparison operators `comp_op0`/`comp_op1` may be.
     public static let comparisons: [ALUOp] = [.equal, .less, .lessEqual, .greater, .greaterEqual]

@@ -2,7 +2,8 @@ extension Operation {
   /// `nl.where(condition, x, y)`: `dst = predicate != 0 ? onTrue : onFalse`; each branch is a
   /// tile or an immediate.
   public struct Select: OperationPayload {
-    public static let info = OperationInfo.compute("where", .elementwise, flow: .elementwise)
+    public static let info = OperationInfo.compute(
+      "where", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true))
 
     /// The tile written.
     public var dst: View

@@ -7,7 +7,8 @@ extension Operation {
   /// applies to every quadrant; `dst` may be `src`.
   public struct StreamShuffle: OperationPayload {
     public static let info = OperationInfo(
-      nkiName: "nc_stream_shuffle", defaultEngine: .vector, dataFlow: .reshape, allowsMask: false)
+      nkiName: "nc_stream_shuffle", defaultEngine: .vector, dataFlow: .reshape, allowsMask: false,
+      cost: .stream(StreamCost()))
 
     /// The mask entry that leaves a partition unchanged.
     public static let keep = 255

@@ -4,7 +4,8 @@ extension Operation {
   /// The iteration space is the source's.
   public struct TensorPartitionReduce: OperationPayload {
     public static let info = OperationInfo.compute(
-      "tensor_partition_reduce", on: .gpsimd, .reduction, flow: .partitionReduction, masks: false)
+      "tensor_partition_reduce", on: .gpsimd, .reduction, flow: .partitionReduction, masks: false,
+      cost: StreamCost(cyclesPerElement: 2))
 
     /// The `[1, F]` tile written.
     public var dst: View

@@ -5,7 +5,7 @@ extension Operation {
   /// (size 1 on reduced ones when keepdims); `negate` negates the result. The iteration space is
   /// the source's.
   public struct TensorReduce: OperationPayload {
-    public static let info = OperationInfo.compute("tensor_reduce", .reduction, flow: .freeReduction)
+    public static let info = OperationInfo.compute("tensor_reduce", .reduction, flow: .freeReduction, cost: StreamCost())
 
     /// The tile written.
     public var dst: View
@@ -43,6 +43,11 @@ extension Operation {
 
     public func printedArguments(_ f: IRFormat) -> String {
       "\(op.nkiName), \(f.view(src)), axis: \(axes)\(negate ? ", negate" : "")"
+    }
+
+    /// A 16-bit sum or maximum takes half the cycles.
+    public var cost: CostRule {
+      .stream(StreamCost(fastPath: op == .add || op == .maximum ? .halfFor16Bit : .none))
     }
   }
 }

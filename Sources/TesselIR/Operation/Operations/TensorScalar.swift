@@ -3,7 +3,8 @@ extension Operation {
   /// `dst = (data op0 operand0) op1 operand1`, where each operand is an fp32 immediate or a
   /// `[P, 1]` column broadcast along the free dimensions; a reversed stage swaps its operands.
   public struct TensorScalar: OperationPayload {
-    public static let info = OperationInfo.compute("tensor_scalar", .elementwise, flow: .elementwise)
+    public static let info = OperationInfo.compute(
+      "tensor_scalar", .elementwise, flow: .elementwise, cost: StreamCost(fastPath: .copy))
 
     /// One stage: `x op operand`, or `operand op x` when reversed.
     public struct Stage: Sendable, Hashable, Codable {

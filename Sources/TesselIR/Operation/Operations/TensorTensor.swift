@@ -3,7 +3,8 @@ extension Operation {
   ///
   /// `nl.add`, `nl.multiply` and the other binary `nl` functions on two tiles lower to it.
   public struct TensorTensor: OperationPayload {
-    public static let info = OperationInfo.compute("tensor_tensor", .elementwise, flow: .elementwise)
+    public static let info = OperationInfo.compute(
+      "tensor_tensor", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true, fastPath: .binary))
 
     /// The tile written.
     public var dst: View

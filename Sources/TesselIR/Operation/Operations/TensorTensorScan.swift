@@ -2,7 +2,8 @@ extension Operation {
   /// `nisa.tensor_tensor_scan(data0, data1, initial, op0, op1)`: per partition along the free
   /// dimension, `state = (data0[i] op0 state) op1 data1[i]; dst[i] = state`, starting at `initial`.
   public struct TensorTensorScan: OperationPayload {
-    public static let info = OperationInfo.compute("tensor_tensor_scan", flow: .scan, masks: false)
+    public static let info = OperationInfo.compute(
+      "tensor_tensor_scan", flow: .scan, masks: false, cost: StreamCost(cyclesPerElement: 2))
 
     /// The tile written.
     public var dst: View

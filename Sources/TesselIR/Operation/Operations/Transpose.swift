@@ -4,7 +4,7 @@ extension Operation {
   public enum Transpose: UnaryOperationKind {
     public static let info = OperationInfo(
       nkiName: "nc_transpose", defaultEngine: .tensor, engines: [.tensor, .vector], groups: .tensorEngine,
-      dataFlow: .transpose)
+      dataFlow: .transpose, cost: .transpose)
 
     public static func verify(_ p: Unary<Transpose>, _ c: InstructionCheck) throws(KernelError) {
       let dst = p.dst

@@ -11,6 +11,8 @@ public protocol UnaryOperationKind: Sendable {
   /// Checks the operation's own NKI rules (see ``OperationPayload/verify(_:)``); by default, that
   /// the source and the destination are tiles of the same shape.
   static func verify(_ payload: Operation.Unary<Self>, _ check: InstructionCheck) throws(KernelError)
+  /// The instruction's cost formula (see ``OperationPayload/cost``); by default the row's.
+  static func cost(_ payload: Operation.Unary<Self>) -> CostRule
 }
 
 extension UnaryOperationKind {
@@ -19,6 +21,8 @@ extension UnaryOperationKind {
   public static func verify(_ payload: Operation.Unary<Self>, _ check: InstructionCheck) throws(KernelError) {
     try check.sameTile([(sourceName, payload.src), ("dst", payload.dst)])
   }
+
+  public static func cost(_ payload: Operation.Unary<Self>) -> CostRule { info.cost }
 }
 
 extension Operation {
@@ -48,5 +52,7 @@ extension Operation {
     public func printedArguments(_ format: IRFormat) -> String {
       format.view(src)
     }
+
+    public var cost: CostRule { Kind.cost(self) }
   }
 }

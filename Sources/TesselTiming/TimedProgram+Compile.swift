@@ -1,0 +1,237 @@
+import TesselIR
+import TesselMachine
+
+/// A kernel prepared for the timing walk: one ``TimedInstruction`` per IR instruction, and the
+/// scoreboard's layout (one slot per physical buffer of every tracked tensor).
+struct TimedProgram: Sendable {
+  /// The compute engine of each lane.
+  static let lanes: [Engine] = [.tensor, .vector, .scalar, .gpsimd]
+  /// The DMA queues: transfers into SBUF/PSUM, and transfers to HBM.
+  static let queueNames = ["DMA queue (loads)", "DMA queue (stores)"]
+
+  var instructions: [TimedInstruction]
+  /// Scoreboard slots: the physical buffers of every tensor that is both read and written.
+  var slotCount: Int
+  /// How many physical buffers each tensor rotates through.
+  var buffers: [Int]
+  /// Mask conditions over several iteration dimensions, which the estimate counts in full.
+  var approximateMasks: [SourceLocation]
+  /// The tracks (engine lanes, DMA queues) some instruction uses.
+  var usedTracks: [Int]
+  /// DMA queue lanes: one per DMA instruction.
+  var dmaLanes: Int
+  /// How many instructions the compiler transformations hoist and fuse.
+  var hoistedCount: Int
+  var fusedCount: Int
+
+  init(kernel: Kernel, constants: TimingConstants, allocation: AllocationPlan) {
+    let n = kernel.tensors.count
+    let compiler = CompilerTransformations(kernel: kernel)
+    var read = Array(repeating: false, count: n)
+    var written = Array(repeating: false, count: n)
+    var psumLike = kernel.tensors.map { $0.space == .psum }
+    for inst in kernel.instructions {
+      for s in inst.operation.sources { read[s.view.tensor.index] = true }
+      for d in inst.operation.destinations { written[d.tensor.index] = true }
+      // A partition broadcast is a matmul into PSUM; its result stays there (and is read from
+      // there) when it fits one PSUM bank, otherwise the compiler moves it to SBUF.
+      if case .partitionBroadcast = inst.operation.cost, let d = inst.operation.destination,
+        d.freeElementCount * 4 <= constants.target.psumBankBytes
+      {
+        psumLike[d.tensor.index] = true
+      }
+    }
+    var buffers = TimedProgram.bufferCounts(
+      kernel, constants: constants, allocation: allocation, read: read, written: written)
+    for t in compiler.hoistedDestinations { buffers[t] = 1 }
+    var firstSlot = Array(repeating: -1, count: n)
+    var slots = 0
+    for t in 0..<n where read[t] && written[t] {
+      firstSlot[t] = slots
+      slots += buffers[t]
+    }
+    self.slotCount = slots
+    self.buffers = buffers
+    var approximate: [SourceLocation] = []
+    let model = CostModel(constants: constants)
+    var lanes = 0
+    self.instructions = kernel.instructions.enumerated().map { pc, inst in
+      let op = inst.operation
+      var footprints: [Footprint] = []
+      func add(_ v: View, write: Bool) {
+        let t = v.tensor.index
+        guard firstSlot[t] >= 0 else { return }
+        footprints.append(
+          TimedProgram.footprint(v, kernel: kernel, firstSlot: firstSlot[t], buffers: buffers[t], write: write))
+      }
+      for s in op.sources { add(s.view, write: false) }
+      for d in op.destinations { add(d, write: true) }
+      let counts: [Int] = {
+        if op.iteratesOverDestination { return op.destination?.shape ?? [] }
+        return op.sources.first?.view.shape ?? []
+      }()
+      let partitions = counts.first ?? 1
+      let free = counts.dropFirst().reduce(1, *)
+      let rule = op.cost
+      var mask: [MaskBound] = []
+      for c in inst.mask {
+        let dims = c.coefficients.indices.filter { c.coefficients[$0] != 0 }
+        guard dims.count == 1, let d = dims.first else {
+          if !dims.isEmpty { approximate.append(inst.location) }
+          continue
+        }
+        let offset = AffineIndex(
+          constant: c.offset.constant, terms: c.offset.terms.map { (slot: $0.variable.index, coef: $0.coefficient) })
+        let k = c.coefficients[d]
+        func negated(_ a: AffineIndex) -> AffineIndex {
+          AffineIndex(constant: -a.constant, terms: a.terms.map { (slot: $0.slot, coef: -$0.coef) })
+        }
+        func minus1(_ a: AffineIndex) -> AffineIndex { AffineIndex(constant: a.constant - 1, terms: a.terms) }
+        switch c.comparison {
+        case .greaterEqual: mask.append(MaskBound(dimension: d, coefficient: k, offset: offset))
+        case .greater: mask.append(MaskBound(dimension: d, coefficient: k, offset: minus1(offset)))
+        case .lessEqual: mask.append(MaskBound(dimension: d, coefficient: -k, offset: negated(offset)))
+        case .less: mask.append(MaskBound(dimension: d, coefficient: -k, offset: minus1(negated(offset))))
+        case .equal:
+          mask.append(MaskBound(dimension: d, coefficient: k, offset: offset))
+          mask.append(MaskBound(dimension: d, coefficient: -k, offset: negated(offset)))
+        case .notEqual: break
+        }
+      }
+      var engine = inst.engine
+      var kind: TimedKind
+      switch rule {
+      case .control:
+        if case .loopBegin(let l) = op { kind = .loopBegin(l) } else if case .loopEnd(let b) = op {
+          kind = .loopEnd(begin: b)
+        } else { kind = .compute(lane: 0) }
+      case .dma, .dmaTranspose:
+        let toChip = op.destination.map { kernel[$0.tensor].space.isOnChip } ?? true
+        kind = .dma(queue: toChip ? 0 : 1)
+        engine = .dma
+      case .partitionBroadcast:
+        kind = .compute(lane: 0)
+        engine = .tensor
+      default:
+        kind = .compute(lane: TimedProgram.lanes.firstIndex(of: engine) ?? 1)
+      }
+      if compiler.fused.contains(pc) { kind = .skip }
+      let firstOnly: [(slot: Int, start: Int)] = (compiler.hoisted[pc] ?? []).compactMap { b in
+        guard case .loopBegin(let l) = kernel.instructions[b].operation else { return nil }
+        return (l.variable.index, l.start)
+      }
+      var lane = -1
+      if case .dma = kind {
+        lane = lanes
+        lanes += 1
+      }
+      let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
+      let cost = model.cost(
+        rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
+        fullFree: free)
+      return TimedInstruction(
+        kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
+        latencyNs: cost.latencyNs, laneNs: cost.laneNs, dmaEngines: cost.dmaEngines, dmaLane: lane,
+        footprints: footprints, mask: mask, hasMask: !inst.mask.isEmpty, costInputs: inputs,
+        firstIterationOnly: firstOnly)
+    }
+    self.dmaLanes = lanes
+    self.approximateMasks = approximate
+    self.hoistedCount = compiler.hoisted.count
+    self.fusedCount = compiler.fused.count
+    var used = Set<Int>()
+    for inst in instructions {
+      switch inst.kind {
+      case .compute(let lane): used.insert(lane)
+      case .dma(let q): used.insert(TimedProgram.lanes.count + q)
+      default: break
+      }
+    }
+    self.usedTracks = used.sorted()
+  }
+
+  /// Physical buffers per tensor: tiles declared in a loop body rotate through as many copies as
+  /// fit in the SBUF/PSUM the allocator left free (at most ``TimingConstants/maxBufferRotation``),
+  /// first the tiles that DMA or the Tensor engine fill (the copies let loads and matmuls run
+  /// ahead), then the others; everything else has one.
+  static func bufferCounts(
+    _ kernel: Kernel, constants: TimingConstants, allocation: AllocationPlan, read: [Bool], written: [Bool]
+  ) -> [Int] {
+    let target = constants.target
+    let cap = Swift.max(1, Int(constants.maxBufferRotation.value))
+    var filledByProducer = Array(repeating: false, count: kernel.tensors.count)
+    for inst in kernel.instructions where inst.engine == .dma || inst.engine == .tensor {
+      for d in inst.operation.destinations { filledByProducer[d.tensor.index] = true }
+    }
+    func bytes(_ t: TensorDecl) -> Int {
+      t.space == .psum ? t.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes : t.bytesPerPartition
+    }
+    // Per memory: bytes of the rotating tiles of each class, then copies per class.
+    var copies: [MemorySpace: (first: Int, rest: Int)] = [:]
+    for space in [MemorySpace.sbuf, .psum] {
+      var first = 0
+      var rest = 0
+      for (i, t) in kernel.tensors.enumerated() where t.space == space && t.enclosingLoop != nil && read[i] && written[i] {
+        if filledByProducer[i] { first += bytes(t) } else { rest += bytes(t) }
+      }
+      var free =
+        space == .sbuf
+        ? target.sbufBytesPerPartition - allocation.sbufHighWater
+        : target.psumBytesPerPartition - allocation.psumHighWater
+      free = Swift.max(0, free)
+      let a = first > 0 ? Swift.min(cap, 1 + free / first) : 1
+      free -= (a - 1) * first
+      let b = rest > 0 ? Swift.min(cap, 1 + free / rest) : 1
+      copies[space] = (a, b)
+    }
+    return kernel.tensors.enumerated().map { i, t in
+      guard t.enclosingLoop != nil, let c = copies[t.space] else { return 1 }
+      return filledByProducer[i] ? c.first : c.rest
+    }
+  }
+
+  /// The footprint of a view: the range of the tensor's first dimension and of its flattened rest.
+  static func footprint(_ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool) -> Footprint {
+    let t = kernel[v.tensor]
+    let rank = t.shape.count
+    var innerStrides = Array(repeating: 0, count: rank)
+    var acc = 1
+    for d in stride(from: rank - 1, through: 1, by: -1) {
+      innerStrides[d] = acc
+      acc *= t.shape[d]
+    }
+    func affine(_ e: AffineExpr, scale: Int) -> AffineIndex {
+      AffineIndex(
+        constant: e.constant * scale, terms: e.terms.map { (slot: $0.variable.index, coef: $0.coefficient * scale) })
+    }
+    var outer = AffineIndex(constant: 0, terms: [])
+    var inner = AffineIndex(constant: 0, terms: [])
+    for (k, e) in v.start.enumerated() where k < rank {
+      if k == 0 {
+        outer = affine(e, scale: 1)
+      } else {
+        let a = affine(e, scale: innerStrides[k])
+        inner.constant += a.constant
+        inner.terms += a.terms
+      }
+    }
+    var outerLow = 0
+    var outerHigh = 0
+    var innerLow = 0
+    var innerHigh = 0
+    for d in v.dims where d.count > 1 {
+      let span = d.count - 1
+      let o = (d.steps.first ?? 0) * span
+      outerLow += Swift.min(0, o)
+      outerHigh += Swift.max(0, o)
+      var flat = 0
+      for k in 1..<Swift.max(1, Swift.min(rank, d.steps.count)) { flat += d.steps[k] * innerStrides[k] }
+      innerLow += Swift.min(0, flat * span)
+      innerHigh += Swift.max(0, flat * span)
+    }
+    let rotating = buffers > 1 ? (t.enclosingLoop ?? -1) : -1
+    return Footprint(
+      firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotating, isWrite: write, outer: outer,
+      outerLow: outerLow, outerHigh: outerHigh, inner: inner, innerLow: innerLow, innerHigh: innerHigh)
+  }
+}

@@ -1,0 +1,110 @@
+import TesselIR
+import TesselMachine
+
+/// An integer affine in index variables, ready to evaluate against an environment.
+struct AffineIndex: Sendable {
+  var constant: Int
+  var terms: [(slot: Int, coef: Int)]
+
+  @inline(__always)
+  func value(_ env: [Int]) -> Int {
+    var v = constant
+    for t in terms { v &+= t.coef &* env[t.slot] }
+    return v
+  }
+}
+
+/// One operand's footprint: the box of tensor elements it touches, as a range of the tensor's
+/// first dimension (partitions, or rows of an HBM tensor) and a range of the flattened remaining
+/// dimensions. Exact for the rectangular tiles kernels use; conservative otherwise.
+struct Footprint: Sendable {
+  /// The scoreboard slot of the tensor's first physical buffer.
+  var firstSlot: Int
+  /// How many physical buffers the tensor rotates through (1: no rotation).
+  var buffers: Int
+  /// The loop whose iterations rotate the buffers (its `loopBegin` index), or -1.
+  var rotatingLoop: Int
+  /// Whether the operand is written.
+  var isWrite: Bool
+  var outer: AffineIndex
+  var outerLow: Int
+  var outerHigh: Int
+  var inner: AffineIndex
+  var innerLow: Int
+  var innerHigh: Int
+}
+
+/// How an instruction occupies the machine.
+enum TimedKind: Sendable {
+  case loopBegin(Loop)
+  case loopEnd(begin: Int)
+  /// A compute instruction on engine lane 0...3 (Tensor, Vector, Scalar, GpSimd).
+  case compute(lane: Int)
+  /// A DMA on a queue.
+  case dma(queue: Int)
+  /// Not executed: the compiler folds it into another instruction.
+  case skip
+}
+
+/// A mask condition over the iteration space reduced to what the cost needs: a bound on one
+/// dimension (`coef · i_dim + offset(env) >= 0`), or a condition over several dimensions that
+/// the estimate ignores (counts the whole extent).
+struct MaskBound: Sendable {
+  var dimension: Int
+  var coefficient: Int
+  var offset: AffineIndex
+}
+
+/// One instruction prepared for the scheduler: what it occupies, its cost inputs and footprints.
+struct TimedInstruction: Sendable {
+  var kind: TimedKind
+  var engine: Engine
+  var rule: CostRule
+  /// The iteration space's extents (what masks restrict).
+  var counts: [Int]
+  /// Partitions and free size of the iteration space.
+  var partitions: Int
+  var free: Int
+  /// Time on its engine (or, for a DMA, on each DMA engine it uses) without a mask.
+  var busyNs: Double
+  /// Extra time after the busy time before the result can be read (matmul pipeline).
+  var latencyNs: Double
+  /// A DMA's time in its own queue's lane of each DMA engine (its single-stream rate).
+  var laneNs: Double = 0
+  /// DMA: how many DMA engines the transfer spreads over.
+  var dmaEngines: Int
+  /// DMA: the index of its queue lane (one per DMA instruction of the kernel), or -1.
+  var dmaLane: Int = -1
+  var footprints: [Footprint]
+  /// Mask bounds (empty when unmasked).
+  var mask: [MaskBound]
+  var hasMask: Bool
+  /// Static inputs of the cost formulas, kept to re-cost masked executions.
+  var costInputs: CostInputs
+  /// A hoisted loop-invariant instruction runs only when these loop variables (env slots) are
+  /// at their first value.
+  var firstIterationOnly: [(slot: Int, start: Int)] = []
+}
+
+/// The sizes and facts the cost formulas read, computed once per instruction.
+struct CostInputs: Sendable {
+  /// Free size the stream cost scales with (the widest of iteration space and inputs).
+  var streamFree: Int = 1
+  /// Matmul: the moving operand's free size.
+  var movingFree: Int = 1
+  /// Whether an input (or, for a transpose, the data) is fp32.
+  var float32: Bool = false
+  /// Two inputs share one memory port.
+  var sharedPort: Bool = false
+  /// Every operand is 16-bit.
+  var all16Bit: Bool = false
+  /// Every operand is in SBUF.
+  var allSBUF: Bool = false
+  /// Every operand's innermost step is one element.
+  var unitStride: Bool = false
+  /// Transpose source partitions and free size.
+  var transposePartitions: Int = 1
+  /// DMA: bytes and descriptors per partition.
+  var dmaBytesPerPartition: Double = 0
+  var dmaDescriptorsPerPartition: Int = 0
+}
