@@ -6,7 +6,13 @@ extension Operation {
   public struct ScalarTensorTensor: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "scalar_tensor_tensor", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
-      dataFlow: .elementwise)
+      dataFlow: .elementwise, cost: .stream(StreamCost(cyclesPerElement: 2)))
+
+    /// `2N` cycles, `N` for the bf16 subtract-then-multiply form (its 16-bit fast path).
+    public var cost: CostRule {
+      stage0.op == .subtract && op1 == .multiply
+        ? .stream(StreamCost(cyclesPerElement: 2, fastPath: .halfFor16Bit)) : Self.info.cost
+    }
 
     /// The tile written.
     public var dst: View

@@ -5,7 +5,7 @@ extension Operation {
   public struct TensorScalarReduce: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "tensor_scalar_reduce", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
-      dataFlow: .elementwise)
+      dataFlow: .elementwise, cost: .stream(StreamCost(extraMinII: 1)))
 
     /// The reduction operators NKI accepts for `reduce_op`.
     public static let reduceOperators: [ALUOp] = [.add, .multiply, .maximum, .minimum]
