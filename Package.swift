@@ -68,7 +68,10 @@ let package = Package(
       name: "TesselDSL", dependencies: ["TesselIR", "TesselNKI", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTools", dependencies: ["TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming"],
+      name: "TesselTools",
+      dependencies: [
+        "TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming", "TesselTestSupportCore",
+      ],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
     .executableTarget(
@@ -77,7 +80,11 @@ let package = Package(
         "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
-    .target(name: "TesselTestSupport", dependencies: ["Tessel"], swiftSettings: swiftSettings),
+    // The test helpers that need nothing but the standard library (seeded inputs, plain-loop
+    // references, tolerance comparison), used by the CLI too; TesselTestSupport re-exports them.
+    .target(name: "TesselTestSupportCore", swiftSettings: swiftSettings),
+    .target(
+      name: "TesselTestSupport", dependencies: ["Tessel", "TesselTestSupportCore"], swiftSettings: swiftSettings),
     .target(name: "TesselBridge", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
 
     // MARK: - Implementation details
@@ -108,7 +115,7 @@ let package = Package(
       name: "TesselHostTests", dependencies: ["TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport"], swiftSettings: swiftSettings),
+      name: "TesselTestSupportTests", dependencies: ["TesselTestSupport", "Tessel"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
       dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],

@@ -3,7 +3,8 @@
 Computes out[r, :] = exp(x[r, :] - max(x[r, :])) / sum(exp(x[r, :] - max(x[r, :]))) for an
 HBM tensor x [rows, cols] (float32, bfloat16 or float16; out has x's shape and dtype).
 Subtracting the row maximum keeps exp from overflowing. rows need not be a multiple of 128
-(masked last tile); cols must fit one SBUF tile row.
+(masked last tile: its load, every operation on it and its store carry the mask, so no
+operation reads the rows the load left unwritten); cols must fit one SBUF tile row.
 
 Entry point: softmax_kernel(x) -> out (shared HBM).
 """
@@ -26,10 +27,10 @@ def softmax_kernel(x):
         inside = t * tile_p + i_p < num_rows
         x_tile = nl.load(x[t * tile_p + i_p, i_f], mask=inside)
 
-        row_max = nl.max(x_tile, axis=[1], keepdims=True)      # [128, 1]
-        exps = nl.exp(nl.subtract(x_tile, row_max))              # [128, cols]
-        row_sum = nl.sum(exps, axis=[1], keepdims=True)         # [128, 1]
-        probs = nl.multiply(exps, nl.reciprocal(row_sum), dtype=x.dtype)
+        row_max = nl.max(x_tile, axis=[1], keepdims=True, mask=inside)      # [128, 1]
+        exps = nl.exp(nl.subtract(x_tile, row_max, mask=inside), mask=inside)              # [128, cols]
+        row_sum = nl.sum(exps, axis=[1], keepdims=True, mask=inside)         # [128, 1]
+        probs = nl.multiply(exps, nl.reciprocal(row_sum, mask=inside), dtype=x.dtype, mask=inside)
 
         nl.store(out[t * tile_p + i_p, i_f], value=probs, mask=inside)
 

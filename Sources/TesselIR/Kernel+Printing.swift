@@ -40,7 +40,13 @@ extension Kernel {
     }
     func tname(_ id: TensorID) -> String { names[id.index] }
     func vname(_ v: IndexVar) -> String { v.index < varNames.count ? varNames[v.index] : "\(v)" }
-    func view(_ v: View) -> String { formatView(v, name: tname(v.tensor), vname) }
+    func view(_ v: View) -> String {
+      var text = formatView(v, name: tname(v.tensor), vname)
+      for r in v.runtimeOffsets {
+        text += " + \(formatView(r.source, name: tname(r.source.tensor), vname))·\(r.steps)"
+      }
+      return text
+    }
     func cond(_ c: AffineCondition) -> String {
       var parts: [String] = []
       for (d, k) in c.coefficients.enumerated() where k != 0 {
@@ -78,7 +84,11 @@ extension Kernel {
       var line: String
       switch inst.operation {
       case .loopBegin(let l):
-        line = "\(l.kind.rawValue) \(vname(l.variable)) in \(l.start)..<\(l.stop)"
+        switch l.dynamic {
+        case .stop(let v)?: line = "\(l.kind.rawValue) \(vname(l.variable)) in \(l.start)..<\(view(v))"
+        case .condition(let v)?: line = "\(l.kind.rawValue) \(view(v)) != 0 (iteration \(vname(l.variable)))"
+        case nil: line = "\(l.kind.rawValue) \(vname(l.variable)) in \(l.start)..<\(l.stop)"
+        }
         if l.step != 1 { line += " step \(l.step)" }
         line += " {"
         out += indent + line + loc(inst, locations) + "\n"

@@ -66,6 +66,27 @@ public struct KernelBuilder: Sendable {
     return v
   }
 
+  /// Opens a loop the hardware runs (`nl.dynamic_range`, `while reg:`), whose extent `bound` is
+  /// read at run time, and returns its induction variable (`start`, `start + step`, …); close it
+  /// with ``endLoop()``.
+  public mutating func beginDynamicLoop(
+    name: String, start: Int = 0, step: Int = 1, bound: DynamicBound, location: SourceLocation = .unknown
+  ) -> IndexVar {
+    kernel.indexVars.append(Kernel.IndexVarDecl(name: name, kind: .loop))
+    let v = IndexVar(kernel.indexVars.count - 1)
+    openLoops.append(kernel.instructions.count)
+    let kind: LoopKind
+    switch bound {
+    case .stop: kind = .dynamic
+    case .condition: kind = .whileNonzero
+    }
+    kernel.instructions.append(
+      Instruction(
+        .loopBegin(Loop(variable: v, start: start, stop: start, step: step, kind: kind, end: -1, dynamic: bound)),
+        location: location))
+    return v
+  }
+
   /// Closes the innermost open loop.
   public mutating func endLoop(location: SourceLocation = .unknown) throws(KernelError) {
     guard let begin = openLoops.popLast() else {

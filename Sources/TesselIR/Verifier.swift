@@ -35,6 +35,8 @@ public struct Verifier: Sendable {
         ranges[IndexVar(i)] = 0...(n - 1)
       }
     }
+    // Variables whose values are known only at run time (dynamic loops' induction variables).
+    var runtimeVariables = Set<IndexVar>()
     var open: [Int] = []
     for (pc, inst) in kernel.instructions.enumerated() {
       switch inst.operation {
@@ -50,6 +52,16 @@ public struct Verifier: Sendable {
         open.append(pc)
         // An empty loop's body never runs; give its variable its start so bounds stay meaningful.
         ranges[loop.variable] = loop.valueRange ?? loop.start...loop.start
+        if let bound = loop.dynamic {
+          try verifyRuntimeValue(bound.view, operand: loop.kind.rawValue, in: kernel, ranges: ranges) {
+            KernelError($0, operation: loop.kind.rawValue, at: inst.location)
+          }
+          if loop.step <= 0 {
+            throw KernelError(
+              .malformed("\(loop.kind.rawValue) needs a positive constant step, got \(loop.step)"), at: inst.location)
+          }
+          runtimeVariables.insert(loop.variable)
+        }
       case .loopEnd(let begin):
         guard open.last == begin, case .loopBegin(let loop) = kernel.instructions[begin].operation
         else {
@@ -58,7 +70,7 @@ public struct Verifier: Sendable {
         open.removeLast()
         ranges[loop.variable] = nil
       default:
-        try verifyInstruction(inst, in: kernel, ranges: ranges)
+        try verifyInstruction(inst, in: kernel, ranges: ranges, runtimeVariables: runtimeVariables)
       }
     }
     if let pc = open.last {
@@ -94,7 +106,8 @@ public struct Verifier: Sendable {
   /// The rules every operation gets (views, masks, engines, on-chip operands), then the
   /// operation's own (``OperationPayload/verify(_:)``).
   func verifyInstruction(
-    _ inst: Instruction, in kernel: Kernel, ranges: [IndexVar: ClosedRange<Int>]
+    _ inst: Instruction, in kernel: Kernel, ranges: [IndexVar: ClosedRange<Int>],
+    runtimeVariables: Set<IndexVar> = []
   ) throws(KernelError) {
     guard let payload = inst.operation.payload else { return }
     let info = type(of: payload).info
@@ -110,7 +123,16 @@ public struct Verifier: Sendable {
     let walks = inst.operation.sourcesWalkIterationSpace
     for o in views {
       let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten)
-      try verifyView(o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: unmaskedAccess, fail: fail)
+      // A position known only at run time is bounds-checked by the interpreter before each run.
+      let runtime = o.view.isPositionedAtRunTime(runtimeVariables)
+      try verifyView(
+        o.view, operand: o.name, in: kernel, ranges: ranges, checkBounds: unmaskedAccess && !runtime, fail: fail)
+      if o.role == .runtimeOffset {
+        try verifyRuntimeValue(o.view, operand: o.name, in: kernel, ranges: ranges, fail: fail)
+      }
+      for r in o.view.runtimeOffsets where r.steps.count != o.view.start.count {
+        throw fail(.malformed("runtime offset of '\(o.name)' has \(r.steps.count) steps for a rank-\(o.view.start.count) tensor"))
+      }
     }
     for c in inst.mask {
       try Self.verifyCondition(c, rank: rank, ranges: ranges, isMask: true, fail: fail)
@@ -140,6 +162,22 @@ public struct Verifier: Sendable {
       }
     }
     try payload.verify(check)
+  }
+
+  /// Checks a view whose value the hardware reads at run time (a loop bound, a `scalar_offset`):
+  /// one element of an SBUF tile (a register or a `[1, 1]` tile), in bounds.
+  func verifyRuntimeValue(
+    _ v: View, operand: String, in kernel: Kernel, ranges: [IndexVar: ClosedRange<Int>],
+    fail: (KernelError.Kind) -> KernelError
+  ) throws(KernelError) {
+    try verifyView(v, operand: operand, in: kernel, ranges: ranges, checkBounds: true, fail: fail)
+    let t = kernel[v.tensor]
+    if t.space != .sbuf {
+      throw fail(.wrongMemorySpace(operand: operand, expected: "sbuf", actual: t.space))
+    }
+    if v.elementCount != 1 {
+      throw fail(.shapeMismatch(operands: [operand + " (one element: a register or a [1, 1] tile)"], shapes: [v.shape]))
+    }
   }
 
   func verifyView(

@@ -46,12 +46,16 @@ public struct View: Sendable, Hashable, Codable {
   public var start: [AffineExpr]
   /// The iteration dimensions.
   public var dims: [Dim]
+  /// Offsets known only at run time (NKI's `scalar_offset`), added to `start` when the instruction
+  /// runs; empty for a view whose position the kernel's structure fixes.
+  public var runtimeOffsets: [RuntimeOffset] = []
 
   /// Creates a view.
-  public init(tensor: TensorID, start: [AffineExpr], dims: [Dim]) {
+  public init(tensor: TensorID, start: [AffineExpr], dims: [Dim], runtimeOffsets: [RuntimeOffset] = []) {
     self.tensor = tensor
     self.start = start
     self.dims = dims
+    self.runtimeOffsets = runtimeOffsets
   }
 
   /// The whole of a tensor with the given shape, dimension for dimension.

@@ -21,6 +21,12 @@ extension ExecutionState {
       gather(p.src.permuted(p.axes), v[1].permuted(p.axes), into: &values)
       scatter(&values, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
+    case .registerLoad(let p as any UnaryView), .registerStore(let p as any UnaryView),
+      .registerMove(let p as any UnaryView):
+      var value: [Float] = []
+      gather(p.source, v[1], into: &value)
+      scatter(&value, to: p.destination, v[0], dtype: k[p.destination.tensor].dtype)
+
     case .dmaCompute(let p):
       var sum: [Float] = []
       var next: [Float] = []
@@ -176,4 +182,15 @@ extension ExecutionState {
       return
     }
   }
+}
+
+/// The two views of a one-destination, one-source payload, whatever its kind.
+protocol UnaryView {
+  var destination: View { get }
+  var source: View { get }
+}
+
+extension Operation.Unary: UnaryView {
+  var destination: View { dst }
+  var source: View { src }
 }

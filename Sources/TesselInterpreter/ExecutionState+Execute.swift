@@ -22,7 +22,7 @@ extension ExecutionState {
       return
 
     case .dmaTranspose, .dmaCompute, .max8, .findIndex8, .matchReplace8, .streamShuffle, .rangeSelect, .quantizeMX,
-      .matmulMX:
+      .matmulMX, .registerLoad, .registerStore, .registerMove:
       try executeCurrentISA(ci)
 
     case .load, .store, .tensorCopy, .broadcast:

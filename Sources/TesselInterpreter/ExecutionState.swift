@@ -259,6 +259,10 @@ final class ExecutionState {
         let ci = program[pc]
         switch ci.instruction.operation {
         case .loopBegin(let l):
+          if l.dynamic != nil {
+            pc = try enterDynamicLoop(pc, l, ci.instruction)
+            continue
+          }
           if l.tripCount == 0 {
             pc = l.end + 1
             continue
@@ -278,6 +282,10 @@ final class ExecutionState {
           let next = env[l.variable.index] &+ l.step
           // Loop control counts toward the limits too, so an empty loop cannot run forever.
           try countExecution(limit, operation: l.kind.rawValue, at: program[begin].instruction.location)
+          if l.dynamic != nil {
+            pc = try continueDynamicLoop(begin, l, program[begin].instruction)
+            continue
+          }
           if (l.step > 0 && next < l.stop && next > env[l.variable.index]) || (l.step < 0 && next > l.stop && next < env[l.variable.index]) {
             env[l.variable.index] = next
             for t in freshEachIteration[begin] { accumulationState[t] = .none }
@@ -292,6 +300,7 @@ final class ExecutionState {
         }
         try countExecution(limit, operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         executions[pc] += 1
+        if !ci.facts.runtimeProbes.isEmpty || !ci.facts.runtimeLoads.isEmpty { try prepareRuntime(ci) }
         if !ci.facts.freshOperands.isEmpty { settleFresh(ci) }
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
         if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }

@@ -2,11 +2,14 @@ import TesselIR
 
 extension Interpreter {
   /// Lowers every instruction's views to flat arena offsets and precomputes its counters.
+  ///
+  /// Also returns, per dynamic loop, the lowered view of its bound and the slot of its stop.
   static func compile(
-    _ kernel: Kernel, offsets: [Int], onChip: [Bool], deltaSlot: Int, bindSlots: [Int]
-  ) -> [CompiledInstruction] {
+    _ kernel: Kernel, offsets: [Int], onChip: [Bool], deltaSlot: Int, bindSlots: [Int], runtime: RuntimeSlots
+  ) -> ([CompiledInstruction], [Int: (FlatView, Int)]) {
     let slots: (IndexVar) -> Int = { $0.index }
-    func flat(_ v: View) -> FlatView {
+    let runtimeVariables = runtimeVariables(kernel)
+    func flat(_ v: View, _ runtimeSlots: [Int] = []) -> FlatView {
       let t = kernel[v.tensor]
       let ts = t.strides
       var base = offsets[v.tensor.index]
@@ -14,6 +17,10 @@ extension Interpreter {
       for (k, e) in v.start.enumerated() {
         base += e.constant * ts[k]
         for term in e.terms { terms[term.variable.index, default: 0] += term.coefficient * ts[k] }
+      }
+      // Runtime offsets: each value, read into its slot before the instruction, moves the view.
+      for (r, slot) in zip(v.runtimeOffsets, runtimeSlots) {
+        terms[slot, default: 0] += zip(r.steps, ts).reduce(0) { $0 + $1.0 * $1.1 }
       }
       // On-chip tensors live in the current worker's region.
       if onChip[v.tensor.index] { terms[deltaSlot, default: 0] += 1 }
@@ -28,15 +35,24 @@ extension Interpreter {
     }
     func bytes(_ v: View) -> Int { v.elementCount * kernel[v.tensor].dtype.byteSize }
 
-    return kernel.instructions.map { inst in
+    var dynamicLoops: [Int: (FlatView, Int)] = [:]
+    for (pc, inst) in kernel.instructions.enumerated() {
+      if case .loopBegin(let l) = inst.operation, let bound = l.dynamic, let slot = runtime.loopStops[pc] {
+        dynamicLoops[pc] = (flat(bound.view), slot)
+      }
+    }
+    let program = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var views: [FlatView] = []
       // Lanes: the destination, the operands read in order, then a second destination.
-      let operands = op.operands
-      let lanes =
-        operands.filter { $0.role == .destination || $0.role == .accumulator } + operands.filter { !$0.role.isWritten }
-        + operands.filter { $0.role == .reduceDestination }
-      views = lanes.map { flat($0.view) }
+      let operands = op.operands.filter { $0.role != .runtimeOffset }
+      let slotsOf = pc < runtime.offsets.count ? runtime.offsets[pc] : []
+      let order =
+        operands.indices.filter { operands[$0].role == .destination || operands[$0].role == .accumulator }
+        + operands.indices.filter { !operands[$0].role.isWritten }
+        + operands.indices.filter { operands[$0].role == .reduceDestination }
+      let lanes = order.map { operands[$0] }
+      views = order.map { flat(operands[$0].view, $0 < slotsOf.count ? slotsOf[$0] : []) }
       var counts = op.iterationShape
       if counts.isEmpty { counts = [1] }
       var mask = inst.mask.flatMap { FlatCondition.normalized($0, slots: slots) }
@@ -93,6 +109,29 @@ extension Interpreter {
       if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
+      for (i, use) in operands.enumerated() where use.view.isPositionedAtRunTime(runtimeVariables) {
+        let v = use.view
+        for (r, slot) in zip(v.runtimeOffsets, i < slotsOf.count ? slotsOf[i] : []) {
+          facts.runtimeLoads.append(RuntimeLoad(slot: slot, source: flat(r.source), name: use.name + ".scalar_offset"))
+        }
+        let t = kernel[v.tensor]
+        for kd in 0..<t.shape.count {
+          var lo = 0, hi = 0
+          for d in v.dims {
+            let e = d.steps[kd] * (d.count - 1)
+            lo += Swift.min(0, e)
+            hi += Swift.max(0, e)
+          }
+          var terms = v.start[kd].terms.map { (slot: $0.variable.index, coef: $0.coefficient) }
+          for (r, slot) in zip(v.runtimeOffsets, i < slotsOf.count ? slotsOf[i] : []) where r.steps[kd] != 0 {
+            terms.append((slot: slot, coef: r.steps[kd]))
+          }
+          facts.runtimeProbes.append(
+            RuntimeProbe(
+              probe: BoundsProbe(size: t.shape[kd], constant: v.start[kd].constant, terms: terms, lo: lo, hi: hi),
+              tensor: t.name, dimension: kd))
+        }
+      }
       var destinationRows: RowIterator?, destinationMaskedRows: RowIterator?
       if let d = op.destination, let fv = views.first {
         destinationRows = RowIterator(counts: d.shape.isEmpty ? [1] : d.shape, viewStrides: [fv.strides], merge: true)
@@ -105,6 +144,7 @@ extension Interpreter {
         destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
         elements: elements, bytes: b, flops: flops, facts: facts)
     }
+    return (program, dynamicLoops)
 
     /// The conservative bounds probes of a masked instruction (see `checkMaskedBounds`).
     func probes(_ op: Operation, counts: [Int]) -> [BoundsProbe] {

@@ -81,8 +81,8 @@ public struct Interpreter: Sendable {
   let onChipCount: Int
   /// Whether each tensor lives on chip (SBUF or PSUM).
   let onChip: [Bool]
-  /// Index-variable slots, then one binding slot per bindable tensor, then the worker's on-chip
-  /// delta, the last slot.
+  /// Index-variable slots, then one binding slot per bindable tensor, then the slots of runtime
+  /// values (``RuntimeSlots``), then the worker's on-chip delta, the last slot.
   let slotCount: Int
   /// Per tensor: the env slot holding the distance from its arena region to memory the caller
   /// lent for it (``run(parameters:outputs:)``; 0 when not lent), or -1 when it cannot be lent.
@@ -90,6 +90,9 @@ public struct Interpreter: Sendable {
   let bindSlots: [Int]
   /// The env slot holding the current worker's on-chip region offset (relative to worker 0).
   var deltaSlot: Int { slotCount - 1 }
+  /// Per dynamic loop (by the index of its begin): the lowered view of its bound and the slot
+  /// holding the stop it read.
+  let dynamicLoops: [Int: (FlatView, Int)]
   /// Outermost `affine_range` loops whose iterations may run on several workers, by begin index.
   let parallelLoops: [Int: ParallelLoop]
   /// Whether any instruction reads each tensor (poison tracking is pointless otherwise).
@@ -140,8 +143,13 @@ public struct Interpreter: Sendable {
       nextSlot += 1
     }
     self.bindSlots = bindSlots
+    // Slots for the values read at run time (runtime offsets, dynamic loops' stops).
+    let runtime = RuntimeSlots(kernel, base: nextSlot)
+    nextSlot += runtime.count
     self.slotCount = nextSlot + 1
-    var program = Interpreter.compile(kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots)
+    var (program, dynamicLoops) = Interpreter.compile(
+      kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots, runtime: runtime)
+    self.dynamicLoops = dynamicLoops
     var read = Array(repeating: false, count: kernel.tensors.count)
     for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
     self.isRead = read

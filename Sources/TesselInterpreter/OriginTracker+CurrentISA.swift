@@ -26,6 +26,11 @@ extension OriginTracker {
       let src = offsets(p.src.permuted(p.axes), v[1].permuted(p.axes), envp), dst = offsets(p.dst, v[0], envp)
       for (d, s) in zip(dst, src) { write(d, read(0, s)) }
 
+    case .registerLoad(let p as any UnaryView), .registerStore(let p as any UnaryView),
+      .registerMove(let p as any UnaryView):
+      let src = offsets(p.source, v[1], envp), dst = offsets(p.destination, v[0], envp)
+      for (d, s) in zip(dst, src) { write(d, read(0, s)) }
+
     case .dmaCompute(let p):
       let dst = offsets(p.dst, v[0], envp)
       var t = [UInt32](repeating: 0, count: dst.count)

@@ -150,7 +150,7 @@ final class OriginTracker {
       return
 
     case .dmaTranspose, .dmaCompute, .max8, .findIndex8, .matchReplace8, .streamShuffle, .rangeSelect, .quantizeMX,
-      .matmulMX:
+      .matmulMX, .registerLoad, .registerStore, .registerMove:
       currentISA(ci, envp)
 
     case .load, .store, .tensorCopy, .broadcast, .reciprocal, .tensorTensor, .tensorScalar, .scalarTensorTensor:

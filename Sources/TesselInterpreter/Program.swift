@@ -101,6 +101,10 @@ extension CompiledInstruction {
 
 /// What the dispatch loop needs to know about an instruction, computed once at compile time.
 struct InstructionFacts: Sendable {
+  /// Values read from memory into env slots before the instruction runs (runtime offsets).
+  var runtimeLoads: [RuntimeLoad] = []
+  /// Bounds checks of the views whose position is known only at run time, made before each run.
+  var runtimeProbes: [RuntimeProbe] = []
   /// The destination tensor, or -1.
   var destination = -1
   /// The `activation` reduce destination tensor, or -1.

@@ -64,12 +64,23 @@ public struct NKIFile: Sendable {
   /// Reads and parses a file.
   public static func load(path: String) throws(TraceError) -> NKIFile {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw TraceError(.usage("cannot read kernel file '\(path)'"), at: .unknown)
+      throw TraceError(.usage("cannot read kernel file '\(path)': \(unreadableReason(path))"), at: .unknown)
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw TraceError(.usage("kernel file '\(path)' is not UTF-8 text"), at: .unknown)
     }
     return try NKIFile(source: text, file: path)
+  }
+
+  /// Why a file could not be read: missing, a directory, or not readable.
+  static func unreadableReason(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      return "no such file or directory"
+    }
+    if isDirectory.boolValue { return "it is a directory" }
+    if !FileManager.default.isReadableFile(atPath: path) { return "permission denied" }
+    return "read failed"
   }
 
   /// Decorators that mark a kernel entry point.

@@ -91,13 +91,24 @@ public struct Allocator: Sendable {
     var last: [TensorID: Int] = [:]
     var loops: [(begin: Int, end: Int)] = []
     for (pc, inst) in kernel.instructions.enumerated() {
-      if case .loopBegin(let l) = inst.operation { loops.append((pc, l.end)) }
       var views = inst.operation.sources.map(\.view) + inst.operation.destinations
+      if case .loopBegin(let l) = inst.operation {
+        loops.append((pc, l.end))
+        // A dynamic loop reads its bound when it starts, and a `while` before every iteration.
+        if let bound = l.dynamic {
+          views.append(bound.view)
+          if case .condition = bound, kernel[bound.view.tensor].space.isOnChip {
+            // Read again at the loop's end: live through the whole loop.
+            if first[bound.view.tensor] == nil { first[bound.view.tensor] = pc }
+            last[bound.view.tensor] = Swift.max(last[bound.view.tensor] ?? pc, l.end)
+          }
+        }
+      }
       if views.isEmpty { continue }
       views.removeAll { !kernel[$0.tensor].space.isOnChip }
       for v in views {
         if first[v.tensor] == nil { first[v.tensor] = pc }
-        last[v.tensor] = pc
+        last[v.tensor] = Swift.max(last[v.tensor] ?? pc, pc)
       }
     }
     var result: [TensorID: ClosedRange<Int>] = [:]

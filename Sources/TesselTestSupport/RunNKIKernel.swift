@@ -12,11 +12,16 @@ import Testing
 /// expectClose(result.outputs[0], referenceSoftmax(x.floatValues(), rows: 300, cols: 64), dtype: .float32)
 /// ```
 ///
+/// The run is strict by default: a run that warns (a read of never-written memory, output
+/// elements never written, a converted argument) throws ``KernelWarnings``, so that a test cannot
+/// pass on values that happen not to be compared. Pass `allowWarnings: true` to get the result
+/// anyway and inspect `result.report.warnings` (or check them with ``expectNoWarnings(_:sourceLocation:)``).
+///
 /// - Throws: `TraceError` for a kernel that does not trace or verify, `KernelError` for a fault
-///   while running.
+///   while running, ``KernelWarnings`` for a run that warned (unless `allowWarnings`).
 public func runNKIKernel(
   _ path: String, kernel: String? = nil, _ arguments: [HostArray], keywordArrays: [String: HostArray] = [:],
-  literals: [String: PythonLiteral] = [:], grid: [Int] = [], target: Target = .trn2
+  literals: [String: PythonLiteral] = [:], grid: [Int] = [], target: Target = .trn2, allowWarnings: Bool = false
 ) throws -> HostRunResult {
   let file = try NKIFile.load(path: path)
   func tensor(_ a: HostArray) -> KernelArgument { .tensor(shape: a.shape, dtype: a.dtype ?? .float32) }
@@ -25,7 +30,10 @@ public func runNKIKernel(
   let traced = try file.trace(kernel: kernel, arguments: arguments.map(tensor), keywords: keywords, grid: grid, target: target)
   // Parameters are positional tensors in order, then keyword tensors by sorted name.
   let data = arguments + keywordArrays.sorted { $0.key < $1.key }.map(\.value)
-  return try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: data)
+  let result = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: data)
+  let warnings = result.report.warnings.filter { $0.severity == .warning }
+  if !allowWarnings && !warnings.isEmpty { throw KernelWarnings(warnings: warnings, source: file.source, file: path) }
+  return result
 }
 
 /// Compares a host array with expected values (the shape comes from the array), recording an

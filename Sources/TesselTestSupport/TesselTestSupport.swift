@@ -1,6 +1,7 @@
 // TesselTestSupport: helpers for writing kernel tests with Swift Testing.
 //
-// The module has three parts, each in its own group of files:
+// The helpers that need only the standard library live in TesselTestSupportCore, which this
+// module re-exports (the command line's `--seed` and `--expect` use them too). The parts:
 //
 //   SeededGenerator*.swift     deterministic random inputs (SplitMix64; uniform, normal, integer)
 //   Reference*.swift,          plain-loop reference implementations of the tutorial kernels,
@@ -11,9 +12,9 @@
 //   ToleranceDType.swift
 //   Math.swift                 exp/log/cos/sin from the platform C library (internal)
 //
-// The module depends only on the standard library, the platform C math library and `Testing`.
-// Every public API takes `[Float]` plus explicit shapes; overloads for Tessel's own host arrays
-// are added by the modules that define those arrays.
+// TesselTestSupportCore depends only on the standard library and the platform C math library;
+// this module adds `Testing` (`expectClose`, `expectNoWarnings`) and Tessel (`runNKIKernel`).
+// Every comparison takes `[Float]` plus explicit shapes.
 //
 // A typical test:
 //
@@ -23,3 +24,5 @@
 //     let expected = referenceSoftmax(x, rows: 128, cols: 64)
 //     expectClose(actual, expected, shape: [128, 64], dtype: .float32)
 //   }
+
+@_exported import TesselTestSupportCore

@@ -3,12 +3,14 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselTestSupportCore
 
 /// One argument of `tessel run` / `check` / `ir` and the REPL's `:run`.
 public enum InvocationArgument: Sendable, Hashable {
   /// A `.npy` file, optionally read as a raw dtype (`q.npy:bfloat16`).
   case npy(path: String, dtype: DType?)
-  /// A shape and dtype with no data (`256x512:float32`), for `check` and `ir`.
+  /// A shape and dtype with no data (`256x512:float32`): for `check` and `ir`, or seeded random
+  /// values for `run --seed`.
   case shape([Int], DType)
   /// A Python literal.
   case literal(PythonLiteral)
@@ -67,19 +69,31 @@ public struct KernelInvocation: Sendable {
     if w.hasSuffix(".npy") { return .npy(path: w, dtype: nil) }
     if let colon = w.lastIndex(of: ":") {
       let head = String(w[..<colon]), tail = String(w[w.index(after: colon)...])
-      if head.hasSuffix(".npy") {
-        guard let d = DType(nkiName: tail) else { throw UsageError("unknown dtype '\(tail)' in '\(w)'") }
-        return .npy(path: head, dtype: d)
-      }
-      let dims = head.split(separator: "x", omittingEmptySubsequences: false)
-      if !dims.isEmpty, dims.allSatisfy({ Int($0) != nil }) {
-        guard let d = DType(nkiName: tail) else { throw UsageError("unknown dtype '\(tail)' in '\(w)'") }
-        let shape = dims.compactMap { Int($0) }
-        guard shape.allSatisfy({ $0 > 0 }) else { throw UsageError("shape dimensions must be positive in '\(w)'") }
-        return .shape(shape, d)
-      }
+      if head.hasSuffix(".npy") { return .npy(path: head, dtype: try dtype(tail, in: w)) }
+      if let shape = try shape(head, in: w) { return .shape(shape, try dtype(tail, in: w)) }
+    }
+    if w.contains("x"), (try? shape(w, in: w)) != nil {
+      throw UsageError("'\(w)' is a shape without a dtype; add one, e.g. \(w):float32")
     }
     return .literal(try parseLiteral(w))
+  }
+
+  /// `256x512` → `[256, 512]`; nil when `text` is not of that form.
+  static func shape(_ text: String, in word: String) throws(UsageError) -> [Int]? {
+    let dims = text.split(separator: "x", omittingEmptySubsequences: false)
+    guard !dims.isEmpty, dims.allSatisfy({ Int($0) != nil }) else { return nil }
+    let shape = dims.compactMap { Int($0) }
+    guard shape.allSatisfy({ $0 > 0 }) else { throw UsageError("shape dimensions must be positive in '\(word)'") }
+    return shape
+  }
+
+  /// A dtype name, or an error that lists the valid ones.
+  static func dtype(_ name: String, in word: String) throws(UsageError) -> DType {
+    guard let d = DType(nkiName: name) else {
+      throw UsageError(
+        "unknown dtype '\(name)' in '\(word)'; valid dtypes: \(DType.allCases.map(\.nkiName).joined(separator: ", "))")
+    }
+    return d
   }
 
   /// Parses a Python literal (number, bool, None, string, tuple) with the kernel language's parser.
@@ -131,7 +145,9 @@ public struct PreparedRun: Sendable {
   public var data: [HostArray?]
   /// The source text, for rendering diagnostics.
   public var source: String
-  /// Milliseconds spent reading the `.npy` arguments (the rest of ``KernelInvocation/prepare(requireData:)``
+  /// Whether some argument was filled with seeded random values.
+  public var generated: Bool = false
+  /// Milliseconds spent reading the `.npy` arguments (the rest of ``KernelInvocation/prepare(requireData:seed:)``
   /// is loading, tracing and verifying the kernel).
   public var loadMilliseconds: Double = 0
 }
@@ -139,10 +155,15 @@ public struct PreparedRun: Sendable {
 extension KernelInvocation {
   /// Reads the arguments' data, loads and traces the kernel.
   ///
+  /// With `seed`, a `SHAPE:DTYPE` argument is filled with seeded random values (see
+  /// ``randomArgument(shape:dtype:seed:)``); the `k`-th such argument (positional ones in order,
+  /// then keyword ones by name) uses seed `seed + k`. Without it, `requireData` refuses them.
+  ///
   /// - Throws: ``UsageError`` for bad files or arguments, ``TraceError`` for kernel errors.
-  public func prepare(requireData: Bool) throws -> PreparedRun {
+  public func prepare(requireData: Bool, seed: UInt64? = nil) throws -> PreparedRun {
     let file = try NKIFile.load(path: self.file)
     var loaded: [String: HostArray] = [:]
+    var generated = 0
     var loadSeconds = 0.0
     func kernelArgument(_ a: InvocationArgument, key: String) throws -> KernelArgument {
       switch a {
@@ -155,7 +176,13 @@ extension KernelInvocation {
         let dt = arr.dtype ?? (arr.elementType == .float64 ? .float32 : .int32)
         return .tensor(shape: arr.shape, dtype: dt)
       case .shape(let s, let d):
-        if requireData { throw UsageError("argument \(key) gives only a shape (\(s.map(String.init).joined(separator: "x")):\(d)); `run` needs a .npy file") }
+        if let seed {
+          loaded[key] = try Self.randomArgument(shape: s, dtype: d, seed: seed &+ UInt64(generated))
+          generated += 1
+        } else if requireData {
+          throw UsageError(
+            "argument \(key) gives only a shape (\(s.map(String.init).joined(separator: "x")):\(d.nkiName)); give a .npy file, or add --seed N to run on seeded random values")
+        }
         return .tensor(shape: s, dtype: d)
       case .literal(let l): return .literal(l)
       }
@@ -163,7 +190,7 @@ extension KernelInvocation {
     var args: [KernelArgument] = []
     for (i, a) in positional.enumerated() { args.append(try kernelArgument(a, key: "#\(i)")) }
     var kws: [String: KernelArgument] = [:]
-    for (k, a) in keywords { kws[k] = try kernelArgument(a, key: k) }
+    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) { kws[k] = try kernelArgument(a, key: k) }
     let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target)
     // Parameters are the positional tensor arguments in order, then keyword ones by name.
     var tensorPositional: [HostArray?] = []
@@ -175,6 +202,21 @@ extension KernelInvocation {
     for (j, p) in traced.kernel.parameters.enumerated() {
       if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
     }
-    return PreparedRun(traced: traced, data: data, source: file.source, loadMilliseconds: loadSeconds * 1000)
+    return PreparedRun(traced: traced, data: data, source: file.source, generated: generated > 0,
+      loadMilliseconds: loadSeconds * 1000)
+  }
+
+  /// Seeded random values for a `SHAPE:DTYPE` argument: floats uniform in [-1, 1), signed
+  /// integers in [-8, 8), unsigned ones in [0, 16), booleans 0 or 1, from ``SeededGenerator``.
+  public static func randomArgument(shape: [Int], dtype: DType, seed: UInt64) throws(UsageError) -> HostArray {
+    var g = SeededGenerator(seed: seed)
+    let n = shape.reduce(1, *)
+    let values: [Float] = (0..<n).map { _ in
+      if dtype == .bool { return Float(g.next() & 1) }
+      if dtype.isFloatingPoint { return g.nextUnitFloat() * 2 - 1 }
+      let r = Float(g.next() % 16)
+      return dtype.isSignedInteger ? r - 8 : r
+    }
+    do { return try HostArray(shape: shape, dtype: dtype, values: values) } catch { throw UsageError("\(error)") }
   }
 }

@@ -14,8 +14,9 @@ struct Check: ParsableCommand {
   var origins = false
   @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
   @OptionGroup var estimateOptions: EstimateOptions
+  @OptionGroup var warningOptions: WarningOptions
 
-  func run() {
+  func run() throws {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
     var warnings: [Diagnostic] = []
@@ -44,8 +45,10 @@ struct Check: ParsableCommand {
       }
       memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
       if !json {
+        let count = warnings.filter { $0.severity == .warning }.count
+        let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
         print(
-          "ok: \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition"
+          "\(count > 0 && warningOptions.strict ? "failed" : "ok"): \(prepared.traced.name): \(k.instructions.count) instructions, SBUF high water \(memory.sbuf) B/partition, PSUM \(memory.psum) B/partition\(noted)"
         )
       }
     } catch {
@@ -56,15 +59,17 @@ struct Check: ParsableCommand {
     let renderer = DiagnosticRenderer { name in
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    for w in warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
-    guard json || estimateOptions.requested else { return }
-    let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
-    if json {
-      print(
-        CheckReportJSON.render(
-          kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
-          estimate: estimate.report))
+    let strictFailure = warningOptions.report(warnings, renderer: renderer)
+    if json || estimateOptions.requested {
+      let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+      if json {
+        print(
+          CheckReportJSON.render(
+            kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
+            estimate: estimate.report))
+      }
+      estimateOptions.emit(estimate, printSummary: !json)
     }
-    estimateOptions.emit(estimate, printSummary: !json)
+    if strictFailure { throw ExitCode(1) }
   }
 }

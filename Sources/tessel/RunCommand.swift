@@ -5,12 +5,35 @@ import TesselTools
 
 /// `tessel run`: trace an NKI kernel file and run it.
 struct Run: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Trace an NKI kernel file and run it on .npy inputs.")
+  static let configuration = CommandConfiguration(
+    abstract: "Trace an NKI kernel file and run it on .npy inputs (or seeded random ones).",
+    discussion: """
+      Arguments bind to the kernel's parameters in order, or by name (NAME=ARG): a .npy file (FILE.npy, or \
+      FILE.npy:DTYPE to read raw data as DTYPE), a shape with a dtype (128x512:float32) filled with seeded \
+      random values when --seed is given, or a Python literal for a compile-time parameter (2, 0.5, True, (4, 2)).
+
+      Examples:
+        tessel run kernels/softmax.py x.npy -o y.npy
+        tessel run kernels/softmax.py 300x512:float32 --seed 1 --expect ref.npy
+        tessel run kernels/tensor_add_spmd.py --grid 2,2 a.npy b.npy c.npy -o c_output=c.npy
+      """)
   @OptionGroup var options: KernelOptions
   @Option(
     name: .shortAndLong,
     help: "Write a returned tensor (in order) to PATH, or a parameter's final contents with PARAM=PATH.")
   var output: [String] = []
+  @Option(help: "Fill SHAPE:DTYPE arguments with seeded random values (floats uniform in [-1, 1) rounded to the dtype, integers in [-8, 8)).")
+  var seed: UInt64?
+  @Option(help: "With --seed: write the generated inputs to DIR/<parameter>.npy.")
+  var saveInputs: String?
+  @Option(
+    help:
+      "Compare an output with a reference .npy ([OUT=]REF.npy; OUT: a returned tensor's position or name, or a parameter); exit 1 on mismatch."
+  )
+  var expect: [String] = []
+  @Option(help: "Relative tolerance of --expect (numpy.allclose's rule).") var rtol: Float = 1e-5
+  @Option(help: "Absolute tolerance of --expect.") var atol: Float = 1e-8
+  @OptionGroup var warningOptions: WarningOptions
   @Option(help: "Run the traced kernel N times and print timing on stderr.") var `repeat`: Int = 1
   @Flag(help: "Print a JSON report on stdout.") var json = false
   @Flag(
@@ -29,8 +52,13 @@ struct Run: ParsableCommand {
 
   func run() throws {
     if `repeat` < 1 { failUsage("--repeat must be at least 1") }
+    if !(rtol >= 0 && rtol.isFinite && atol >= 0 && atol.isFinite) {
+      failUsage("--rtol and --atol must be finite and not negative")
+    }
+    if saveInputs != nil && seed == nil { failUsage("--save-inputs needs --seed (it saves the generated inputs)") }
+    if let dir = saveInputs, let problem = OutputPath.problem(directory: dir) { failUsage("--save-inputs \(dir): \(problem)") }
     let t0 = Date()
-    let prepared = options.prepare(requireData: true)
+    let prepared = options.prepare(requireData: true, seed: seed)
     let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
     var arrays: [HostArray] = []
@@ -51,6 +79,23 @@ struct Run: ParsableCommand {
         outputs.append((name, String(o[o.index(after: eq)...])))
       } else {
         outputs.append((nil, o))
+      }
+    }
+    for o in outputs {
+      if let problem = OutputPath.problem(file: o.path) { failUsage("cannot write -o \(o.path): \(problem)") }
+    }
+    var references: [(selection: OutputExpectation.Selection, label: String, path: String, values: [Float])] = []
+    for e in expect {
+      let x = OutputExpectation(e)
+      do {
+        let r = try x.reference(for: kernel)
+        references.append((r.selection, r.label, x.path, r.values))
+      } catch { failUsage(error.message) }
+    }
+    if let dir = saveInputs, prepared.generated {
+      for (p, a) in zip(kernel.parameters, arrays) {
+        let path = (dir as NSString).appendingPathComponent("\(p.name).npy")
+        do { try a.writeNPY(to: path) } catch { failUsage("\(error)") }
       }
     }
     let returned = outputs.filter { $0.name == nil }.count
@@ -137,20 +182,47 @@ struct Run: ParsableCommand {
         k += 1
       }
       guard let arr else { continue }
-      do { try arr.writeNPY(to: o.path) } catch { failUsage("cannot write \(o.path): \(error)") }
+      do { try arr.writeNPY(to: o.path) } catch {
+        let text = "\(error)"
+        failUsage(text.contains(o.path) ? text : "cannot write \(o.path): \(text)")
+      }
     }
     let renderer = DiagnosticRenderer { name in
       name == options.file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    for w in result.report.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    let strictFailure = warningOptions.report(result.report.warnings, renderer: renderer)
+    // Parameters the kernel writes into (output arguments), and whether -o saves them.
+    let savedParameters = Set(outputs.compactMap(\.name))
+    let written = Set(kernel.instructions.flatMap { $0.operation.destinations.map(\.tensor) })
+    let writtenParameters = kernel.parameters.filter { written.contains($0.tensor) }.map(\.name)
     let estimate =
       json || estimateOptions.requested
       ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
     if json {
       print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report))
-    } else if outputs.isEmpty {
+    } else if outputs.isEmpty && references.isEmpty {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
+      for name in writtenParameters {
+        if let a = result.parameters[name] { print("parameter \(name) (written by the kernel):\n\(a)") }
+      }
+    }
+    for name in writtenParameters where !savedParameters.contains(name) && !json {
+      FileHandle.standardError.write(
+        Data("note: the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it\n".utf8))
+    }
+    var mismatch = false
+    for r in references {
+      guard let report = OutputExpectation.compare(r.selection, in: result, kernel: kernel, expected: r.values, rtol: rtol, atol: atol)
+      else { continue }
+      if report.passed {
+        FileHandle.standardError.write(
+          Data("expect: \(r.label) matches \(r.path) (largest |actual - expected| \(report.maxAbsoluteError); rtol \(rtol), atol \(atol))\n".utf8))
+      } else {
+        mismatch = true
+        FileHandle.standardError.write(Data("error: \(r.label) does not match \(r.path): \(report)\n".utf8))
+      }
     }
     if let estimate { estimateOptions.emit(estimate, printSummary: !json) }
+    if strictFailure || mismatch { throw ExitCode(1) }
   }
 }

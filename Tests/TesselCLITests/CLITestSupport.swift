@@ -1,4 +1,6 @@
 import Foundation
+import TesselHost
+import TesselIR
 import Testing
 
 /// The repository's root folder.
@@ -35,4 +37,28 @@ func runTessel(_ args: [String]) throws -> (status: Int32, out: String, err: Str
   let e = err.fileHandleForReading.readDataToEndOfFile()
   p.waitUntilExit()
   return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// A scratch folder for one suite's files, named after the suite and the process.
+struct ScratchFolder {
+  let path: String
+
+  init(_ name: String) {
+    path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+
+  /// Writes a `.npy` file and returns its path.
+  func npy(_ name: String, _ shape: [Int], _ values: [Float], _ dtype: DType = .float32) throws -> String {
+    let file = "\(path)/\(name)"
+    try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: file)
+    return file
+  }
+
+  /// Writes a text file (a kernel) and returns its path.
+  func text(_ name: String, _ contents: String) throws -> String {
+    let file = "\(path)/\(name)"
+    try contents.write(toFile: file, atomically: true, encoding: .utf8)
+    return file
+  }
 }

@@ -5,16 +5,11 @@ import Testing
 
 @Suite("The tessel command: run, check, ir and their exit codes", .serialized)
 struct CommandLineTests {
-  let dir: String = {
-    let d = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-cli-\(getpid())").path
-    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-  }()
+  let scratch = ScratchFolder("tessel-cli")
+  var dir: String { scratch.path }
 
   func write(_ name: String, _ shape: [Int], _ values: [Float], _ dtype: DType = .float32) throws -> String {
-    let path = "\(dir)/\(name)"
-    try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
-    return path
+    try scratch.npy(name, shape, values, dtype)
   }
 
   @Test("run writes returned tensors with -o, and reports JSON")

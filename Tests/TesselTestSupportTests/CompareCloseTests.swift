@@ -26,8 +26,8 @@ import Testing
     let worst = try #require(report.worst)
     #expect(worst.index == 4)
     #expect(worst.coordinates == [1, 1])
-    #expect(worst.partition == 1)
-    #expect(worst.freeIndices == [1])
+    #expect(worst.row == 1)
+    #expect(worst.rowTile == nil, "2 rows: no tiles to name")
     #expect(worst.actual == 4.5)
     #expect(worst.expected == 4)
     #expect(worst.absoluteError == 0.5)
@@ -42,12 +42,10 @@ import Testing
     let report = compareClose(
       actual: actual, expected: [Float](repeating: 0, count: 24), shape: [2, 3, 4])
     #expect(report.worst?.coordinates == [1, 2, 3])
-    #expect(report.worst?.partition == 1)
-    #expect(report.worst?.freeIndices == [2, 3])
-    // A rank-1 shape has a partition index and no free indices.
+    #expect(report.worst?.row == 1)
     let flat = compareClose(actual: [0, 0, 1], expected: [0, 0, 0], shape: [3])
     #expect(flat.worst?.coordinates == [2])
-    #expect(flat.worst?.freeIndices == [])
+    #expect(flat.worst?.rowTile == nil)
   }
 
   @Test func worstIsLargestErrorBeyondTheRelativeAllowanceNotLargestAbsoluteError() {
@@ -152,6 +150,19 @@ import Testing
     #expect(report.shapeElementCount == 6)
   }
 
+  @Test("an HBM array of more than 128 rows is described by row, with its 128-row tile and partition")
+  func rowsOfTallArrays() throws {
+    // Shape [300, 96]: row 130 is in tile 1 at partition 2.
+    var actual = [Float](repeating: 0, count: 300 * 96)
+    actual[130 * 96 + 17] = 1
+    let report = compareClose(actual: actual, expected: [Float](repeating: 0, count: 300 * 96), shape: [300, 96])
+    let worst = try #require(report.worst)
+    #expect(worst.row == 130)
+    #expect(worst.rowTile?.tile == 1 && worst.rowTile?.partition == 2)
+    #expect(report.description.contains("worst: [130, 17] (row 130: tile 1, partition 2): actual 1.0, expected 0.0"))
+    #expect(!report.description.contains("free"))
+  }
+
   @Test func emptyAndScalarShapes() {
     let empty = compareClose(actual: [], expected: [], shape: [0, 4])
     #expect(empty.passed)
@@ -159,7 +170,7 @@ import Testing
     let scalar = compareClose(actual: [2], expected: [1], shape: [])
     #expect(scalar.failureCount == 1)
     #expect(scalar.worst?.coordinates == [])
-    #expect(scalar.worst?.partition == nil)
+    #expect(scalar.worst?.row == nil)
   }
 
   @Test func dtypeOverloadUsesTheDefaultTolerances() {
@@ -180,7 +191,7 @@ import Testing
     #expect(text.contains("1 of 4 elements out of tolerance"))
     #expect(
       text.contains(
-        "worst: [1, 0] (partition 1, free [0]): actual 3.5, expected 3.0, |actual - expected| 0.5"))
+        "worst: [1, 0]: actual 3.5, expected 3.0, |actual - expected| 0.5"))
     #expect(text.split(separator: "\n").count >= 4)
   }
 }

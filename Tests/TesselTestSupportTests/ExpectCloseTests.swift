@@ -14,7 +14,7 @@ import Testing
     } matching: { issue in
       let comment = issue.comments.map(\.rawValue).joined(separator: "\n")
       return comment.contains("arrays are not close")
-        && comment.contains("worst: [1, 0] (partition 1, free [0])")
+        && comment.contains("worst: [1, 0]: actual 3.5")
     }
   }
 

@@ -15,10 +15,10 @@ extension DSLExamples {
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
         let xTile = load(x[t * tileP ..+ tileP, 0 ..< numCols], mask: inside)
-        let rowMax = max(xTile, axes: [1], keepDims: true)
-        let exps = exp(subtract(xTile, rowMax))
-        let rowSum = sum(exps, axes: [1], keepDims: true)
-        let probs = multiply(exps, reciprocal(rowSum), dtype: x.dtype)
+        let rowMax = max(xTile, axes: [1], keepDims: true, mask: inside)
+        let exps = exp(subtract(xTile, rowMax, mask: inside), mask: inside)
+        let rowSum = sum(exps, axes: [1], keepDims: true, mask: inside)
+        let probs = multiply(exps, reciprocal(rowSum, mask: inside), dtype: x.dtype, mask: inside)
         store(out[t * tileP ..+ tileP, 0 ..< numCols], value: probs, mask: inside)
       }
     }

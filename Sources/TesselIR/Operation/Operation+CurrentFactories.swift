@@ -55,4 +55,13 @@ extension Operation {
         dst: dst, stationary: stationary, moving: moving, stationaryScale: stationaryScale, movingScale: movingScale,
         accumulation: accumulation))
   }
+
+  /// `nisa.register_load(dst, src)` (``RegisterLoad``).
+  public static func registerLoad(dst: View, src: View) -> Operation { .registerLoad(Unary(dst: dst, src: src)) }
+
+  /// `nisa.register_store(dst, src)` (``RegisterStore``).
+  public static func registerStore(dst: View, src: View) -> Operation { .registerStore(Unary(dst: dst, src: src)) }
+
+  /// `nisa.register_move(dst, src)` (``RegisterMove``).
+  public static func registerMove(dst: View, src: View) -> Operation { .registerMove(Unary(dst: dst, src: src)) }
 }

@@ -3,11 +3,20 @@ extension Operation {
   ///
   /// The order is the payload's (``OperationPayload/visitOperands(_:)``); scalar immediates are
   /// left out. Empty for loop markers.
+  ///
+  /// The values runtime offsets read (``View/runtimeOffsets``) follow the payload's operands, with
+  /// the role ``OperandRole/runtimeOffset`` and the name `<operand>.scalar_offset`.
   public var operands: [OperandUse] {
     guard var p = payload else { return [] }
     var collector = OperandCollector()
     p.visitOperands(&collector)
-    return collector.uses
+    var uses = collector.uses
+    for u in collector.uses {
+      for r in u.view.runtimeOffsets {
+        uses.append(OperandUse(name: u.name + ".scalar_offset", role: .runtimeOffset, view: r.source))
+      }
+    }
+    return uses
   }
 
   /// The destination view (nil for loop markers).
@@ -73,10 +82,15 @@ private struct OperandRemapper: OperandVisitor, PayloadTransform {
 
   mutating func visit(_ name: String, _ role: OperandRole, _ v: inout View) {
     v = view(v)
+    for i in v.runtimeOffsets.indices { v.runtimeOffsets[i].source = view(v.runtimeOffsets[i].source) }
   }
 
   mutating func visit(_ name: String, _ role: OperandRole, _ o: inout Operand) {
     o = operand(o)
+    if case .view(var v) = o {
+      for i in v.runtimeOffsets.indices { v.runtimeOffsets[i].source = view(v.runtimeOffsets[i].source) }
+      o = .view(v)
+    }
   }
 
   func callAsFunction<Payload: OperationPayload>(_ payload: Payload) -> Payload {

@@ -108,6 +108,12 @@ public enum Operation: Sendable, Hashable, Codable {
   /// `nisa.nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale)`: a matmul of MX
   /// tiles (``MatmulMX``).
   case matmulMX(MatmulMX)
+  /// `nisa.register_load(dst, src)`: a tile's element into a register (``RegisterLoad``).
+  case registerLoad(Unary<RegisterLoad>)
+  /// `nisa.register_store(dst, src)`: a register into a tile's element (``RegisterStore``).
+  case registerStore(Unary<RegisterStore>)
+  /// `nisa.register_move(dst, src)`: a register into another (``RegisterMove``).
+  case registerMove(Unary<RegisterMove>)
 }
 
 extension Operation {
@@ -150,6 +156,9 @@ extension Operation {
     case .rangeSelect(let p): p
     case .quantizeMX(let p): p
     case .matmulMX(let p): p
+    case .registerLoad(let p): p
+    case .registerStore(let p): p
+    case .registerMove(let p): p
     }
   }
 
@@ -189,6 +198,9 @@ extension Operation {
     case .rangeSelect(let p): .rangeSelect(transform(p))
     case .quantizeMX(let p): .quantizeMX(transform(p))
     case .matmulMX(let p): .matmulMX(transform(p))
+    case .registerLoad(let p): .registerLoad(transform(p))
+    case .registerStore(let p): .registerStore(transform(p))
+    case .registerMove(let p): .registerMove(transform(p))
     }
   }
 

@@ -158,6 +158,9 @@ public enum OperandRole: Sendable, Hashable, CaseIterable {
   case perPartition
   /// Read: chooses, per element, which source the result takes (`nl.where`'s condition).
   case predicate
+  /// Read: the one-element value of a runtime offset (``View/runtimeOffsets``, NKI's
+  /// `scalar_offset`), read before the instruction runs.
+  case runtimeOffset
 
   /// Whether the operation writes the operand.
   public var isWritten: Bool { self == .destination || self == .accumulator || self == .reduceDestination }

@@ -10,7 +10,10 @@ struct KernelOptions: ParsableArguments {
   @Option(help: "SPMD launch grid, e.g. 4,2.") var grid: String?
   @OptionGroup var targetOption: TargetOption
   @ArgumentParser.Argument(
-    parsing: .allUnrecognized, help: "Arguments: FILE.npy[:DTYPE], SHAPExSHAPE:DTYPE, Python literals, or NAME=ARG.")
+    parsing: .allUnrecognized,
+    help:
+      "Kernel arguments, in order or as NAME=ARG: FILE.npy[:DTYPE], a shape with a dtype (128x512:float32: for run, seeded random values with --seed), or a Python literal."
+  )
   var arguments: [String] = []
 
   func invocation() -> KernelInvocation {
@@ -26,10 +29,10 @@ struct KernelOptions: ParsableArguments {
   }
 
   /// Loads, traces and verifies, exiting with the right status on failure.
-  func prepare(requireData: Bool) -> PreparedRun {
+  func prepare(requireData: Bool, seed: UInt64? = nil) -> PreparedRun {
     let inv = invocation()
     do {
-      return try inv.prepare(requireData: requireData)
+      return try inv.prepare(requireData: requireData, seed: seed)
     } catch let e as UsageError {
       failUsage(e.message)
     } catch let e as TraceError {

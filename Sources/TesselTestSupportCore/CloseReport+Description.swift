@@ -5,11 +5,11 @@ extension CloseReport: CustomStringConvertible {
   /// ```text
   /// arrays are not close (shape [128, 4], rtol 1e-05, atol 1e-06)
   ///   2 of 512 elements out of tolerance, 1 of them NaN vs. number
-  ///   worst: [3, 1] (partition 3, free [1]): actual nan, expected 1.25
+  ///   worst: [3, 1]: actual nan, expected 1.25
   ///   largest |actual - expected| (NaN excluded): 0.5
   ///   first failures:
-  ///     [0, 2] (partition 0, free [2]): actual 1.5, expected 1.0, |actual - expected| 0.5, allowed 1.01e-06
-  ///     [3, 1] (partition 3, free [1]): actual nan, expected 1.25
+  ///     [0, 2]: actual 1.5, expected 1.0, |actual - expected| 0.5, allowed 1.01e-06
+  ///     [3, 1]: actual nan, expected 1.25
   /// ```
   public var description: String {
     let tolerances = "shape \(shape), rtol \(rtol), atol \(atol)"
@@ -50,14 +50,12 @@ extension CloseReport: CustomStringConvertible {
 
 extension CloseReport.Element: CustomStringConvertible {
   /// The element's coordinates, its two values and, unless one side is NaN, its error and
-  /// allowance: `[3, 1] (partition 3, free [1]): actual 1.5, expected 1.25, |actual - expected|
+  /// allowance: `[3, 1]: actual 1.5, expected 1.25, |actual - expected|
   /// 0.25, allowed 1.35e-05`.
   public var description: String {
     var text = "\(coordinates)"
-    if let partition {
-      text +=
-        freeIndices.isEmpty
-        ? " (partition \(partition))" : " (partition \(partition), free \(freeIndices))"
+    if let t = rowTile {
+      text += " (row \(coordinates[0]): tile \(t.tile), partition \(t.partition))"
     }
     text += ": actual \(actual), expected \(expected)"
     if !actual.isNaN && !expected.isNaN {

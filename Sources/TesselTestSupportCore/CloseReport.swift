@@ -14,18 +14,19 @@
 ///                           rtol: 1e-5, atol: 1e-6)
 /// report.passed                    // false
 /// report.failureCount              // 1
-/// report.worst?.coordinates        // [1, 0]: partition 1, free index 0
+/// report.worst?.coordinates        // [1, 0]: row 1, column 0
 /// print(report)
 /// // arrays are not close (shape [2, 2], rtol 1e-05, atol 1e-06)
 /// //   1 of 4 elements out of tolerance
-/// //   worst: [1, 0] (partition 1, free [0]): actual 3.5, expected 3.0, |actual - expected| 0.5, allowed 3.1e-05
+/// //   worst: [1, 0]: actual 3.5, expected 3.0, |actual - expected| 0.5, allowed 3.1e-05
 /// //   ...
 /// ```
 ///
 /// "Worst" means the largest `|actual - expected| - rtol * |expected|`, the amount by which the
 /// error exceeds its relative allowance; NaN mismatches and infinities that differ count as
-/// infinitely bad. Coordinates are row-major indices into `shape`; for an on-chip tile the first
-/// coordinate is the partition index and the rest are free-axis indices.
+/// infinitely bad. Coordinates are row-major indices into `shape`. Kernel results are HBM arrays,
+/// which have no partitions; for one of more than 128 rows the description also says which
+/// 128-row tile and partition a row falls in (`[130, 17] (row 130: tile 1, partition 2)`).
 public struct CloseReport: Sendable {
   /// One compared element.
   public struct Element: Sendable {
@@ -41,13 +42,18 @@ public struct CloseReport: Sendable {
     public let allowedError: Float
 
     /// The element's row-major coordinates in ``shape``, one per axis.
-    public var coordinates: [Int] { TesselTestSupport.coordinates(ofFlatIndex: index, in: shape) }
+    public var coordinates: [Int] { TesselTestSupportCore.coordinates(ofFlatIndex: index, in: shape) }
 
-    /// The partition index (the first coordinate), or `nil` for a 0-dimensional shape.
-    public var partition: Int? { coordinates.first }
+    /// The row (the first coordinate), or `nil` for a 0-dimensional shape.
+    public var row: Int? { coordinates.first }
 
-    /// The free-axis indices (every coordinate after the first).
-    public var freeIndices: [Int] { Array(coordinates.dropFirst()) }
+    /// Where the row falls when the array is processed in tiles of 128 partitions: its tile and
+    /// partition, for arrays of rank 2 or more with more than 128 rows (nil otherwise). Kernel
+    /// inputs and outputs live in HBM, which has no partitions; this locates the tile at fault.
+    public var rowTile: (tile: Int, partition: Int)? {
+      guard shape.count >= 2, shape[0] > 128, let r = row else { return nil }
+      return (r / 128, r % 128)
+    }
 
     /// `|actual - expected|`: 0 when both are NaN or the same infinity, infinity when exactly one
     /// side is NaN or the two differ by an infinity.
