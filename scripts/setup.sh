@@ -6,4 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product tessel
 swift build -c release --product TesselBridge
-python3 -m pip install --quiet ./python pytest
+if ! python3 -m pip install --quiet ./python pytest; then
+  echo "error: pip could not install the Python package into $(command -v python3) (an externally managed" >&2
+  echo "system Python?): make a virtual environment (python3 -m venv .venv && . .venv/bin/activate) and run" >&2
+  echo "scripts/setup.sh again" >&2
+  exit 1
+fi

@@ -6,9 +6,9 @@ import Foundation
 import Tessel
 
 /// The version of this ABI; the Python side refuses a library whose version it does not know.
-let bridgeABIVersion = 1
+let bridgeABIVersion = 2
 
-/// Describes the library: `{"abi": 1, "targets": ["trn1", "trn2", "trn3"]}`.
+/// Describes the library: `{"abi": 2, "targets": ["trn1", "trn2", "trn3"]}`.
 @_cdecl("tessel_bridge_info")
 public func tessel_bridge_info() -> UnsafeMutablePointer<CChar>? {
   struct Info: Encodable {
@@ -53,6 +53,24 @@ public func tessel_bridge_run(
     let params = try buffers(parameters, parameterCounts, parameterCount, what: "parameter")
     let outs = try buffers(outputs, outputCounts, outputCount, what: "output")
     return try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs)
+  }
+}
+
+/// Estimates a prepared kernel's hardware latency with the timing model.
+///
+/// `request` is a JSON ``EstimateRequest`` (`{}`, or `{"trace": "/path/out.json"}` for a Perfetto
+/// trace). Returns an ``EstimateResponse`` or a ``FailureResponse``.
+@_cdecl("tessel_bridge_estimate")
+public func tessel_bridge_estimate(_ handle: Int64, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+  respond {
+    let decoded: EstimateRequest
+    do {
+      let text = request.map { String(cString: $0) } ?? "{}"
+      decoded = try JSONDecoder().decode(EstimateRequest.self, from: Data(text.utf8))
+    } catch {
+      throw BridgeUsageError("malformed estimate request: \(error)")
+    }
+    return try BridgeSession.shared.estimate(Int(handle), decoded)
   }
 }
 

@@ -113,7 +113,7 @@ final class BridgeSession: @unchecked Sendable {
     return h
   }
 
-  private func kernel(_ handle: Int) throws -> PreparedKernel {
+  func kernel(_ handle: Int) throws -> PreparedKernel {
     lock.lock()
     defer { lock.unlock() }
     guard let k = kernels[handle] else { throw BridgeUsageError("no prepared kernel with handle \(handle)") }

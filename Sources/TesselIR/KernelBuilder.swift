@@ -42,6 +42,24 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Declares a tensor that names the storage of `base` with another shape, from element
+  /// `offset` (within each partition, on chip) on: NKI's `.ap(pattern)` over raw storage and
+  /// `.reshape`. The verifier checks that it fits (``StorageAlias``).
+  public mutating func declareAlias(
+    name: String, of base: TensorID, shape: [Int], offset: Int = 0, location: SourceLocation = .unknown
+  ) -> TensorID {
+    let root = kernel[base].alias?.base ?? base
+    let b = kernel[root]
+    let start = (kernel[base].alias?.offset ?? 0) + offset
+    var decl = TensorDecl(
+      name: name, space: b.space, shape: shape, dtype: b.dtype, role: .local, location: location,
+      enclosingLoop: openLoops.last)
+    decl.alias = StorageAlias(base: root, offset: start, partitionStride: b.space.isOnChip ? b.freeElementCount : nil)
+    let id = TensorID(kernel.tensors.count)
+    kernel.tensors.append(decl)
+    return id
+  }
+
   /// Returns the index variable of `nl.program_id(axis)`, declaring it on first use.
   public mutating func programID(axis: Int) -> IndexVar {
     if let i = kernel.indexVars.firstIndex(where: { $0.kind == .programID(axis: axis) }) {

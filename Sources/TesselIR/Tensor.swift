@@ -26,6 +26,10 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// The instruction index of the innermost loop open at the declaration (nil at kernel scope):
   /// an on-chip tensor declared outside a loop and used inside it lives across the whole loop.
   public var enclosingLoop: Int?
+  /// For a tensor that names part of another tensor's storage with its own shape (NKI's
+  /// `.ap(pattern)` over raw storage, `.reshape`): where its elements are. Nil for a tensor with
+  /// storage of its own.
+  public var alias: StorageAlias?
 
   /// Creates a tensor declaration.
   public init(
@@ -53,7 +57,9 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// Bytes per partition of an on-chip tensor.
   public var bytesPerPartition: Int { freeElementCount * dtype.byteSize }
 
-  /// Row-major element strides of each dimension.
+  /// Element strides of each dimension in the tensor's storage: row-major, except that an
+  /// on-chip alias steps from partition to partition by its base's row
+  /// (``StorageAlias/partitionStride``).
   public var strides: [Int] {
     var s = Array(repeating: 1, count: shape.count)
     var acc = 1
@@ -61,6 +67,7 @@ public struct TensorDecl: Sendable, Hashable, Codable {
       s[d] = acc
       acc *= shape[d]
     }
+    if let p = alias?.partitionStride, !s.isEmpty { s[0] = p }
     return s
   }
 
@@ -75,5 +82,32 @@ public struct TensorDecl: Sendable, Hashable, Codable {
     let perBlock = Swift.max(1, (psumBlockBytes + bankBytes - 1) / bankBytes)
     let blocks = shape.count >= 3 ? shape.dropFirst().dropLast().reduce(1, *) : 1
     return perBlock * blocks
+  }
+}
+
+extension Kernel {
+  /// The tensor that owns `t`'s storage: `t` itself, or its alias's base.
+  public func storage(of t: TensorID) -> TensorID { tensors[t.index].alias?.base ?? t }
+}
+
+/// Where an alias tensor's elements are in its base tensor's storage (``TensorDecl/alias``).
+///
+/// Element `i` (row-major) of an HBM alias is element `offset + i` of its base. An on-chip alias
+/// keeps its base's partitions: element `(p, f)` (free dimensions flattened) is element
+/// `offset + f` of the base's partition `p`, the base's partitions lying `partitionStride`
+/// elements apart.
+public struct StorageAlias: Sendable, Hashable, Codable {
+  /// The tensor that owns the storage (never itself an alias).
+  public var base: TensorID
+  /// The element of the base (within each partition, on chip) where the alias starts.
+  public var offset: Int
+  /// On chip: the base's elements per partition; nil for HBM.
+  public var partitionStride: Int?
+
+  /// Creates an alias description.
+  public init(base: TensorID, offset: Int, partitionStride: Int?) {
+    self.base = base
+    self.offset = offset
+    self.partitionStride = partitionStride
   }
 }

@@ -16,6 +16,7 @@ public struct Verifier: Sendable {
   /// Verifies a whole kernel.
   public func verify(_ kernel: Kernel) throws(KernelError) {
     for t in kernel.tensors { try verifyDecl(t) }
+    for t in kernel.tensors { if let a = t.alias { try verifyAlias(t, a, in: kernel) } }
     for p in kernel.parameters where !kernel[p.tensor].space.isHBM {
       throw KernelError(
         .wrongMemorySpace(operand: p.name, expected: "hbm", actual: kernel[p.tensor].space),
@@ -75,6 +76,31 @@ public struct Verifier: Sendable {
     }
     if let pc = open.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[pc].location)
+    }
+  }
+
+  /// Checks that an alias names storage its base has, in the base's memory and dtype.
+  func verifyAlias(_ t: TensorDecl, _ a: StorageAlias, in kernel: Kernel) throws(KernelError) {
+    func fail(_ why: String) -> KernelError {
+      KernelError(.malformed("tensor `\(t.name)` aliases storage it cannot: \(why)"), at: t.location)
+    }
+    guard a.base.index >= 0 && a.base.index < kernel.tensors.count else { throw fail("its base does not exist") }
+    let b = kernel[a.base]
+    if b.alias != nil { throw fail("its base `\(b.name)` is itself an alias") }
+    if b.space != t.space || b.dtype != t.dtype {
+      throw fail("it is \(t.space.nkiName) \(t.dtype), its base `\(b.name)` is \(b.space.nkiName) \(b.dtype)")
+    }
+    if t.space == .psum {
+      throw fail("PSUM tiles are not aliased (Tessel tracks PSUM accumulation per tile)")
+    }
+    if t.space.isOnChip {
+      if a.partitionStride != b.freeElementCount || t.partitionCount > b.partitionCount || a.offset < 0
+        || a.offset + t.freeElementCount > b.freeElementCount
+      {
+        throw fail("\(t.shape) from element \(a.offset) does not fit the partitions of `\(b.name)` \(b.shape)")
+      }
+    } else if a.offset < 0 || a.offset + t.elementCount > b.elementCount {
+      throw fail("\(t.elementCount) elements from element \(a.offset) do not fit `\(b.name)` \(b.shape)")
     }
   }
 

@@ -85,7 +85,8 @@ final class ExecutionState {
     // Parameters are filled by the caller; HBM locals (outputs, scratch) start poisoned, except
     // outputs whose writes are recorded instead. On-chip tiles are made fresh by their scopes.
     let k = interpreter.kernel
-    for (i, t) in k.tensors.enumerated() where t.role == .local && !interpreter.onChip[i] && !interpreter.recordsWrites[i] {
+    for (i, t) in k.tensors.enumerated()
+    where t.role == .local && t.alias == nil && !interpreter.onChip[i] && !interpreter.recordsWrites[i] {
       let base = arena + tensorBase(i)
       concurrentChunks(t.elementCount, parts: workers) { r in
         (base + r.lowerBound).initialize(repeating: Poison.value, count: r.count)
@@ -108,7 +109,7 @@ final class ExecutionState {
     env.initialize(repeating: 0, count: slots)
     env[interpreter.deltaSlot] = delta
     let k = interpreter.kernel
-    mayHoldPoison = k.tensors.map { $0.role == .local }
+    mayHoldPoison = k.tensors.indices.map { k.tensors[k.storage(of: TensorID($0)).index].role == .local }
     pendingPoison = Array(repeating: false, count: k.tensors.count)
     executions = Array(repeating: 0, count: interpreter.program.count)
     warned = Array(repeating: false, count: interpreter.program.count)

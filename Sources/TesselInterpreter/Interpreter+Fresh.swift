@@ -19,7 +19,7 @@ extension Interpreter {
   /// whole, and so must start fresh: read by some instruction, and not defined before use.
   static func needsFresh(_ kernel: Kernel, onChip: [Bool], read: [Bool]) -> [Bool] {
     let defined = definedBeforeUse(kernel, onChip: onChip)
-    return kernel.tensors.indices.map { onChip[$0] && read[$0] && !defined[$0] }
+    return kernel.tensors.indices.map { onChip[$0] && read[$0] && !defined[$0] && kernel.tensors[$0].alias == nil }
   }
 
   /// The tiles made fresh by each loop's iterations (by loop begin index; empty for other

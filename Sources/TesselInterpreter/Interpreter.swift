@@ -122,17 +122,19 @@ public struct Interpreter: Sendable {
     var total = 0
     let onChip = kernel.tensors.map { $0.space == .sbuf || $0.space == .psum }
     for pass in [false, true] {
-      for (i, t) in kernel.tensors.enumerated() where onChip[i] == pass {
+      for (i, t) in kernel.tensors.enumerated() where onChip[i] == pass && t.alias == nil {
         offsets[i] = total
         total += t.elementCount
       }
     }
+    // An alias names its base's storage.
+    for (i, t) in kernel.tensors.enumerated() { if let a = t.alias { offsets[i] = offsets[a.base.index] + a.offset } }
     if total.multipliedReportingOverflow(by: 4).overflow || total * 4 > options.maxMemoryBytes {
       throw KernelError(.resourceLimit(what: "simulated memory of \(total) elements (\(total * 4) bytes)", limit: options.maxMemoryBytes))
     }
     self.tensorOffsets = offsets
     self.onChip = onChip
-    self.onChipCount = zip(kernel.tensors, onChip).filter(\.1).map(\.0.elementCount).reduce(0, +)
+    self.onChipCount = zip(kernel.tensors, onChip).filter { $0.1 && $0.0.alias == nil }.map(\.0.elementCount).reduce(0, +)
     self.hbmCount = total - onChipCount
     var bindSlots = Array(repeating: -1, count: kernel.tensors.count)
     var nextSlot = kernel.indexVars.count
@@ -142,6 +144,7 @@ public struct Interpreter: Sendable {
       bindSlots[i] = nextSlot
       nextSlot += 1
     }
+    for (i, t) in kernel.tensors.enumerated() { if let a = t.alias { bindSlots[i] = bindSlots[a.base.index] } }
     self.bindSlots = bindSlots
     // Slots for the values read at run time (runtime offsets, dynamic loops' stops).
     let runtime = RuntimeSlots(kernel, base: nextSlot)
@@ -151,17 +154,27 @@ public struct Interpreter: Sendable {
       kernel, offsets: offsets, onChip: onChip, deltaSlot: nextSlot, bindSlots: bindSlots, runtime: runtime)
     self.dynamicLoops = dynamicLoops
     var read = Array(repeating: false, count: kernel.tensors.count)
-    for inst in kernel.instructions { for s in inst.operation.sources { read[s.view.tensor.index] = true } }
+    for inst in kernel.instructions {
+      for s in inst.operation.sources {
+        read[s.view.tensor.index] = true
+        read[kernel.storage(of: s.view.tensor).index] = true
+      }
+    }
     self.isRead = read
     var written = Array(repeating: false, count: kernel.tensors.count)
-    for inst in kernel.instructions { for d in inst.operation.destinations { written[d.tensor.index] = true } }
+    for inst in kernel.instructions {
+      for d in inst.operation.destinations {
+        written[d.tensor.index] = true
+        written[kernel.storage(of: d.tensor).index] = true
+      }
+    }
     self.isWritten = written
     let fresh = Interpreter.needsFresh(kernel, onChip: onChip, read: read)
     self.needsFresh = fresh
     (self.freshLoops, self.freshInstance) = Interpreter.freshScopes(kernel, needsFresh: fresh)
     for i in program.indices {
       let op = program[i].instruction.operation
-      let touched = Set(op.sources.map(\.view.tensor.index) + op.destinations.map(\.tensor.index))
+      let touched = Set((op.sources.map(\.view.tensor) + op.destinations.map(\.tensor)).map { kernel.storage(of: $0).index })
       program[i].facts.freshOperands = touched.filter { fresh[$0] }.sorted()
     }
     self.program = program

@@ -99,16 +99,18 @@ public struct Allocator: Sendable {
           views.append(bound.view)
           if case .condition = bound, kernel[bound.view.tensor].space.isOnChip {
             // Read again at the loop's end: live through the whole loop.
-            if first[bound.view.tensor] == nil { first[bound.view.tensor] = pc }
-            last[bound.view.tensor] = Swift.max(last[bound.view.tensor] ?? pc, l.end)
+            let id = kernel.storage(of: bound.view.tensor)
+            if first[id] == nil { first[id] = pc }
+            last[id] = Swift.max(last[id] ?? pc, l.end)
           }
         }
       }
       if views.isEmpty { continue }
       views.removeAll { !kernel[$0.tensor].space.isOnChip }
-      for v in views {
-        if first[v.tensor] == nil { first[v.tensor] = pc }
-        last[v.tensor] = Swift.max(last[v.tensor] ?? pc, pc)
+      // An alias's accesses keep its base's storage live.
+      for id in views.map({ kernel.storage(of: $0.tensor) }) {
+        if first[id] == nil { first[id] = pc }
+        last[id] = Swift.max(last[id] ?? pc, pc)
       }
     }
     var result: [TensorID: ClosedRange<Int>] = [:]

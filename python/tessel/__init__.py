@@ -18,12 +18,12 @@ from typing import Any, Optional, Sequence, Union
 
 from ._errors import KernelError, TesselWarning
 from ._expressions import ArgumentError
-from ._kernel import EstimateUnavailable, Kernel
+from ._kernel import Kernel
 from ._library import TesselNotFound, find_library
 from ._simulate import clear_cache
 
 __all__ = [
-    "simulate_kernel", "KernelError", "TesselWarning", "ArgumentError", "EstimateUnavailable",
+    "simulate_kernel", "estimate_kernel", "KernelError", "TesselWarning", "ArgumentError",
     "TesselNotFound", "find_library", "clear_cache",
 ]
 
@@ -49,10 +49,33 @@ def simulate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     from ._simulate import simulate
 
+    launch_grid, launch_lnc, launch_target, dialect = _launch(kernel, grid, lnc, target)
+    return simulate(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect)
+
+
+def estimate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int]] = None,
+                    lnc: Optional[int] = None, target: Optional[str] = None, trace: Optional[str] = None,
+                    **kwargs: Any) -> dict:
+    """Tessel's timing-model estimate of an NKI kernel's hardware latency for these arguments.
+
+    The kernel is traced, not run (arrays only give shapes and dtypes). Returns the timing report
+    as a dict: ``latencyNs``, per-engine busy time and utilisation, DMA, the critical path and the
+    top source lines. ``trace`` names a Chrome trace-event JSON file (Perfetto) to write.
+    """
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    from ._simulate import estimate
+
+    launch_grid, launch_lnc, launch_target, dialect = _launch(kernel, grid, lnc, target)
+    return estimate(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect,
+                    trace=trace)
+
+
+def _launch(kernel: Any, grid: Union[None, int, Sequence[int]], lnc: Optional[int],
+            target: Optional[str]) -> tuple[tuple[int, ...], Optional[int], Optional[str], Optional[str]]:
+    """The launch grid, LNC degree, target and dialect of a call, from the kernel object and the
+    arguments (which may not contradict the kernel's own launch)."""
     launch_grid: tuple[int, ...] = ()
-    launch_lnc = lnc
-    launch_target = target
-    dialect = None
+    launch_lnc, launch_target, dialect = lnc, target, None
     if isinstance(kernel, Kernel):
         dialect = kernel.dialect
         launch_grid, launch_lnc = kernel.grid, kernel.lnc if lnc is None else lnc
@@ -61,4 +84,4 @@ def simulate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int
             raise ValueError(f"{kernel.__name__} already has the launch grid {list(kernel.grid)}; grid= would replace it")
     if grid is not None:
         launch_grid = (grid,) if isinstance(grid, int) else tuple(grid)
-    return simulate(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect)
+    return launch_grid, launch_lnc, launch_target, dialect

@@ -35,6 +35,10 @@ class TesselWarning(UserWarning):
     """A warning from a Tessel run (reads of never-written memory, converted arguments, ...)."""
 
 
+# Shown as `tessel.KernelError` in tracebacks, where users import them from.
+KernelError.__module__ = TesselWarning.__module__ = "tessel"
+
+
 _combined: dict[type, type] = {}
 
 

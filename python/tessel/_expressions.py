@@ -22,6 +22,9 @@ class ArgumentError(TypeError):
     """A kernel argument that cannot cross to Tessel."""
 
 
+ArgumentError.__module__ = "tessel"  # where users import it from
+
+
 def _resolve(root: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         root = getattr(root, part, None)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import operator
 import os
+from pathlib import Path
 from typing import Any, Optional
 
-from ._simulate import simulate
+from ._simulate import estimate, simulate, warn
 
 LEGACY = "legacy"
 CURRENT = "current"
@@ -102,25 +103,19 @@ class Simulated(Kernel):
         return self.simulate(*args, **kwargs)
 
 
-class EstimateUnavailable(RuntimeError):
-    """Tessel has no latency estimate to report."""
-
-
 class LatencyResult:
-    """``benchmark_result.nc_latency``: the kernel's latency as Tessel estimates it."""
+    """``benchmark_result.nc_latency``: the kernel's latency as Tessel's timing model estimates it."""
 
-    def __init__(self, estimate_us: Optional[float], reason: str = ""):
-        self._estimate_us = estimate_us
-        self._reason = reason
+    def __init__(self, report: dict):
+        #: The timing model's whole report: per-engine busy time, DMA, critical path, top lines.
+        self.report = report
 
     def get_latency_percentile(self, percentile: float) -> float:
-        """The estimated latency in microseconds (a model has no run-to-run spread: every
-        percentile is the same estimate)."""
+        """The estimated latency in microseconds. A model has no run-to-run spread: every
+        percentile is the same estimate."""
         if not 0 <= percentile <= 100:
             raise ValueError(f"a percentile is between 0 and 100, got {percentile}")
-        if self._estimate_us is None:
-            raise EstimateUnavailable(self._reason)
-        return self._estimate_us
+        return self.report["latencyNs"] / 1000.0
 
 
 class BenchmarkResult:
@@ -130,35 +125,40 @@ class BenchmarkResult:
         self.nc_latency = nc_latency
 
 
-NO_ESTIMATE = (
-    "no latency estimate is available: this Tessel build has no timing model yet. The benchmarked "
-    "kernel ran once in Tessel's simulator (so kernel errors surface), but hardware latency cannot be "
-    "estimated."
-)
-
-
 class Benchmark(Kernel):
-    """``benchmark(warmup=, iters=)(kernel)``: runs the kernel in Tessel and reports its estimate."""
+    """``benchmark(warmup=, iters=)(kernel)``: estimates the kernel's hardware latency.
+
+    A call traces the kernel for its arguments (so kernel errors surface) and runs Tessel's timing
+    model on the traced program, which needs no data; the kernel is not simulated, so a
+    benchmark at production shapes costs what tracing costs. The call returns None.
+    """
 
     benchmark_result: Optional[BenchmarkResult] = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-        result = self.simulate(*args, **kwargs)
-        self.benchmark_result = BenchmarkResult(LatencyResult(None, NO_ESTIMATE))
-        return result
+        report = estimate(self.func, args, kwargs, grid=self.grid, lnc=self.lnc, target=self.target,
+                          dialect=self.dialect)
+        self.benchmark_result = BenchmarkResult(LatencyResult(report))
+        return None
 
 
 class Profile(Kernel):
-    """``profile(...)(kernel)``: AWS writes NEFF/NTFF profiles from hardware; Tessel cannot."""
+    """``profile(working_directory=, save_trace_name=, ...)(kernel)``: runs the kernel in Tessel and
+    writes the timing model's timeline as a Perfetto trace, ``<working_directory>/<trace name>.json``.
+    AWS's NEFF and NTFF files come from hardware and are not produced (a warning says so)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-        raise EstimateUnavailable(
-            f"{self.__name__}: nki.profile writes hardware profiles (NEFF/NTFF files), which Tessel cannot "
-            "produce, and this Tessel build has no timing model to estimate a profile from; run the kernel "
-            "with simulate_kernel instead"
-        )
+        result = self.simulate(*args, **kwargs)
+        directory = Path(self.options.get("working_directory") or os.getcwd())
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / (Path(self.options.get("save_trace_name") or "profile.ntff").stem + ".json")
+        estimate(self.func, args, kwargs, grid=self.grid, lnc=self.lnc, target=self.target, dialect=self.dialect,
+                 trace=str(path))
+        warn(f"{self.__name__}: NEFF/NTFF hardware profiles cannot be produced without a Neuron device; Tessel's "
+             f"estimated timeline is in {path} (open it in Perfetto)")
+        return result
 
 
 def decorator(dialect: str, mode: str, cls: type = Kernel):

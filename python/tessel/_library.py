@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 #: The ABI version this package speaks (``tessel_bridge_info``'s ``abi``).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 LIBRARY_NAME = "libTesselBridge.dylib" if sys.platform == "darwin" else "libTesselBridge.so"
 BUILD_COMMAND = "swift build -c release --product TesselBridge"
@@ -25,6 +25,9 @@ BUILD_COMMAND = "swift build -c release --product TesselBridge"
 
 class TesselNotFound(RuntimeError):
     """Tessel's bridge library could not be found or loaded."""
+
+
+TesselNotFound.__module__ = "tessel"  # where users import it from
 
 
 def checkout_root() -> Optional[Path]:
@@ -110,9 +113,10 @@ class Library:
             raise TesselNotFound(f"cannot load {path}: {e}") from None
         self.path = path
         lib = self._lib
-        for name in ("tessel_bridge_info", "tessel_bridge_prepare", "tessel_bridge_run"):
+        for name in ("tessel_bridge_info", "tessel_bridge_prepare", "tessel_bridge_run", "tessel_bridge_estimate"):
             getattr(lib, name).restype = ctypes.c_void_p
         lib.tessel_bridge_prepare.argtypes = [ctypes.c_char_p]
+        lib.tessel_bridge_estimate.argtypes = [ctypes.c_int64, ctypes.c_char_p]
         ptrs = ctypes.POINTER(ctypes.c_void_p)
         counts = ctypes.POINTER(ctypes.c_int64)
         lib.tessel_bridge_run.argtypes = [
@@ -149,6 +153,10 @@ class Library:
         o = (ctypes.c_void_p * max(1, len(outputs)))(*outputs)
         oc = (ctypes.c_int64 * max(1, len(outputs)))(*output_counts)
         return self._take(self._lib.tessel_bridge_run(handle, p, pc, len(parameters), o, oc, len(outputs)))
+
+    def estimate(self, handle: int, request: dict[str, Any]) -> dict[str, Any]:
+        """The timing model's estimate for a prepared kernel (``report``), or an ``error``."""
+        return self._take(self._lib.tessel_bridge_estimate(handle, json.dumps(request).encode("utf-8")))
 
     def release(self, handle: int) -> None:
         """Forgets a prepared kernel."""

@@ -13,6 +13,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 import threading
 import types
 import warnings
@@ -22,7 +23,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, _torch
 from ._errors import KernelError, TesselWarning, kernel_error, raise_located
 from ._expressions import ArgumentError, Speller
 from ._library import library
@@ -174,7 +175,7 @@ def _array_argument(name: str, array: np.ndarray) -> tuple[dict[str, Any], np.nd
             info = np.iinfo(wider)
             if array.min() < info.min or array.max() > info.max:
                 raise ArgumentError(f"argument '{name}': {array.dtype} values do not fit in {wider}")
-        _warn(f"argument '{name}' of dtype {array.dtype} is passed to the kernel as {wider}")
+        warn(f"argument '{name}' of dtype {array.dtype} is passed to the kernel as {wider}")
         dtype_name = _dtypes.tessel_name(wider)
     if array.ndim == 0:
         raise ArgumentError(f"argument '{name}': a 0-d array is not a tensor; pass a Python number instead")
@@ -203,7 +204,7 @@ _timings = threading.local()
 _PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     """Warns at the first caller outside this package (the user's call of the kernel)."""
     level = 1
     frame = inspect.currentframe()
@@ -219,14 +220,10 @@ def last_timings() -> dict[str, float]:
     return dict(getattr(_timings, "value", {}))
 
 
-def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
-             lnc: Optional[int] = None, target: Optional[str] = None, dialect: Optional[str] = None) -> Any:
-    """Runs ``kernel(*args, **kwargs)`` in Tessel and returns what it returns, as numpy arrays."""
-    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    source = kernel_source(kernel)
-    bound = _bind(source, args, kwargs)
+def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[str, np.ndarray], *,
+             grid: Sequence[int], lnc: Optional[int], target: Optional[str], dialect: Optional[str]) -> dict[str, Any]:
+    """The prepare request for a call; fills ``arrays`` with the array arguments by parameter name."""
     speller = Speller(source.namespace, source.module_name)
-    arrays: dict[str, np.ndarray] = {}
 
     def spec(name: str, value: Any) -> dict[str, Any]:
         if isinstance(value, np.ndarray):
@@ -248,10 +245,51 @@ def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
     dialect = dialect or _dialect(source.namespace)
     if dialect is not None:
         request["dialect"] = dialect
+    return request
+
+
+def _prepared(source: KernelSource, request: dict[str, Any]) -> Prepared:
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     text = json.dumps(request, sort_keys=True)
     _timings.value = {"prepare": 0.0}
-    prepared = _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
-    return _run(prepared, arrays)
+    return _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
+
+
+def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
+             lnc: Optional[int] = None, target: Optional[str] = None, dialect: Optional[str] = None) -> Any:
+    """Runs ``kernel(*args, **kwargs)`` in Tessel and returns what it returns, as numpy arrays."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    source = kernel_source(kernel)
+    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
+    args = [_torch.convert(a, torch_arguments) for a in args]
+    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
+    arrays: dict[str, np.ndarray] = {}
+    request = _request(source, _bind(source, args, kwargs), arrays, grid=grid, lnc=lnc, target=target,
+                       dialect=dialect)
+    prepared = _prepared(source, request)
+    result, written = _run(prepared, arrays)
+    if torch_arguments is None or not torch_arguments.used:
+        return result
+    torch_arguments.write_back({id(arrays[name]) for name in written})
+    return torch_arguments.result(result)
+
+
+def estimate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
+             lnc: Optional[int] = None, target: Optional[str] = None, dialect: Optional[str] = None,
+             trace: Optional[str] = None) -> dict[str, Any]:
+    """The timing model's estimate for ``kernel(*args, **kwargs)`` (traced, not run): Tessel's
+    timing report, ``latencyNs`` first. ``trace`` names a Perfetto trace file to write."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    source = kernel_source(kernel)
+    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
+    args = [_torch.convert(a, torch_arguments) for a in args]
+    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
+    request = _request(source, _bind(source, args, kwargs), {}, grid=grid, lnc=lnc, target=target, dialect=dialect)
+    prepared = _prepared(source, request)
+    response = library().estimate(prepared.handle, {"trace": trace} if trace else {})
+    if not response.get("ok"):
+        raise_located(kernel_error(response.get("error", {})))
+    return response["report"]
 
 
 def _prepare(request: dict[str, Any]) -> Prepared:
@@ -263,7 +301,8 @@ def _prepare(request: dict[str, Any]) -> Prepared:
     return Prepared(response["handle"], response["parameters"], response["outputs"])
 
 
-def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> Any:
+def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:
+    """Runs on the arrays; returns the result and the names of the parameters the kernel wrote."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     buffers: list[np.ndarray] = []
     lent: list[np.ndarray] = []
@@ -295,13 +334,14 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> Any:
         if array.flags.writeable:
             np.copyto(array, buffer.astype(array.dtype), casting="unsafe")
         else:
-            _warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
+            warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
     for w in response.get("warnings", []):
-        _warn(w.rstrip("\n"))
+        warn(w.rstrip("\n"))
     results = []
     for spec, out in zip(prepared.outputs, outputs):
         dtype = _dtypes.numpy_dtype(spec["dtype"])
         results.append(out if dtype == np.float32 else out.astype(dtype))
+    written = [p["name"] for p in prepared.parameters if p["written"]]
     if not results:
-        return None
-    return results[0] if len(results) == 1 else tuple(results)
+        return None, written
+    return (results[0] if len(results) == 1 else tuple(results)), written
