@@ -11,7 +11,8 @@
 //   TesselMachine       the simulated NeuronCore: targets, HBM, SBUF/PSUM capacities, allocator
 //   TesselInterpreter   the vectorized interpreter: the executable definition of every IR operation
 //   TesselTiming        the timing model: estimated hardware latency per engine, critical path, trace
-//   TesselLang          the NKI Python front end (lexer, parser, tracer) lowering to TesselIR
+//   TesselPython        Python: lexer, parser and a dialect-neutral evaluator with extension points for bindings
+//   TesselLang          the NKI bindings on the evaluator (legacy `neuronxcc.nki`), lowering to TesselIR
 //   TesselHost          host arrays, .npy files, and the public run API
 //   Tessel              umbrella library that re-exports the public modules
 //   TesselTools         what the command line and the REPL share: kernel invocations, JSON run reports,
@@ -52,7 +53,8 @@ let package = Package(
       swiftSettings: swiftSettings),
     .target(
       name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
-    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI"], swiftSettings: swiftSettings),
+    .target(name: "TesselPython", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI", "TesselPython"], swiftSettings: swiftSettings),
     .target(
       name: "TesselHost",
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
@@ -60,7 +62,7 @@ let package = Package(
     .target(
       name: "Tessel",
       dependencies: [
-        "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselLang", "TesselHost",
+        "TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselPython", "TesselLang", "TesselHost",
         "TesselTiming",
       ],
       swiftSettings: swiftSettings),
@@ -70,7 +72,8 @@ let package = Package(
     .target(
       name: "TesselTools",
       dependencies: [
-        "TesselIR", "TesselHost", "TesselInterpreter", "TesselLang", "TesselTiming", "TesselTestSupportCore",
+        "TesselIR", "TesselHost", "TesselInterpreter", "TesselPython", "TesselLang", "TesselTiming",
+        "TesselTestSupportCore",
       ],
       swiftSettings: swiftSettings),
     .target(name: "TesselRepl", dependencies: ["Tessel", "TesselTools"], swiftSettings: swiftSettings),
@@ -106,7 +109,7 @@ let package = Package(
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselLangTests", dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost"],
+      name: "TesselLangTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
@@ -125,9 +128,10 @@ let package = Package(
     .testTarget(
       name: "TesselCLITests", dependencies: ["TesselTools", "TesselHost", "TesselIR", "tessel", "CTestPTY"],
       swiftSettings: swiftSettings),
+    .testTarget(name: "TesselPythonTests", dependencies: ["TesselIR", "TesselPython"], swiftSettings: swiftSettings),
     .testTarget(
       name: "KernelEndToEndTests",
-      dependencies: ["TesselIR", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupport"],
+      dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupport"],
       swiftSettings: swiftSettings),
   ]
 )

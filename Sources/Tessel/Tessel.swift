@@ -8,4 +8,5 @@
 @_exported import TesselLang
 @_exported import TesselMachine
 @_exported import TesselNumerics
+@_exported import TesselPython
 @_exported import TesselTiming

@@ -17,7 +17,7 @@ extension FailureResponse {
     switch error {
     case let e as TraceError:
       kind = "kernel"
-      if case .python(let name, _) = e.kind { exception = name }
+      if case .exception(let e) = e.kind { exception = e.type }
       diagnostic = e.diagnostic
     case let e as KernelError:
       kind = "kernel"

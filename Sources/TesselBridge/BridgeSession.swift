@@ -65,14 +65,14 @@ final class BridgeSession: @unchecked Sendable {
     if request.dialect == "current" {
       throw TraceError(
         .unsupported(
-          "kernel '\(request.function)' is written in the current NKI dialect (the `nki` package), which this "
-            + "Tessel build does not run yet; only the legacy `neuronxcc.nki` dialect runs"),
+          .feature(
+            "kernel '\(request.function)' is written in the current NKI dialect (the `nki` package), which this "
+              + "Tessel build does not run yet; only the legacy `neuronxcc.nki` dialect runs")),
         at: location)
     }
     if let lnc = request.lnc, lnc != 1 {
       throw TraceError(
-        .unsupported(
-          "launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs"),
+        .unsupported(.feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
         at: location)
     }
   }

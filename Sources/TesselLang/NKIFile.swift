@@ -1,4 +1,5 @@
 import TesselIR
+import TesselPython
 
 /// A kernel argument given from outside: an HBM tensor's shape and dtype, or a Python literal.
 public enum KernelArgument: Sendable, Hashable {
@@ -94,7 +95,7 @@ public struct NKIFile: Sendable {
     module.statements.compactMap { s in
       guard case .functionDef(let f) = s.kind else { return nil }
       let decorated = f.decorators.contains { d in
-        let n = Tracer.dottedName(d)
+        let n = Evaluator.dottedName(d)
         return NKIFile.kernelDecorators.contains(n) || n.hasSuffix(".jit") || n.hasSuffix(".baremetal")
       }
       return decorated ? f.name : nil
@@ -118,10 +119,13 @@ public struct NKIFile: Sendable {
   ///   - grid: the SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
   ///   - target: the Trainium generation whose rules and constants apply.
   ///   - limits: the most Python-level work the trace may do.
+  ///   - dialect: the NKI dialect to read the file as; nil detects it from the imports
+  ///     (``importedDialect``). A current-dialect file is refused until Tessel runs that dialect.
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
-    grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits()
+    grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil
   ) throws(TraceError) -> TracedKernel {
+    try checkDialect(dialect)
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
@@ -135,38 +139,40 @@ public struct NKIFile: Sendable {
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
     grid: [Int], target: Target, limits: TraceLimits
   ) throws(TraceError) -> TracedKernel {
-    let deadline = limits.deadline
     let name = try chooseKernel(kernel)
-    // Module level: run top-level statements; failures bind their names to the error.
+    let ev = Evaluator(file: file, limits: limits)
     // The trace owns every scope it creates: empty them when it ends to break the cycles
     // between scopes and the functions defined in them.
     let arena = ScopeArena()
     defer { arena.clear() }
     let globals = Scope(root: arena)
-    let moduleTracer = Tracer(
-      kernelName: "<module>", file: file, target: target, globals: globals, grid: grid, limits: limits, deadline: deadline)
-    for s in module.statements {
-      do {
-        _ = try moduleTracer.exec(s, globals)
-      } catch {
-        bindFailure(s, error, globals)
-      }
-    }
-    guard case .function(let fn)? = globals.names[name] else {
+    let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
+    tracer.activate()
+    // Module level: a failing statement binds its names to its error (host-side code that
+    // needs modules Tessel does not provide fails only if the kernel uses it).
+    try ev.execModule(module, in: globals, deferFailures: true)
+    guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    return try NKIFile.traceFunction(
-      fn, name: name, file: file, globals: globals, arguments: arguments, keywords: keywords, grid: grid, target: target,
-      limits: limits, deadline: deadline)
+    return try NKIFile.trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+  }
+
+  /// Traces one kernel function for the given arguments with a fresh tracer on `ev`.
+  static func traceFunction(
+    _ fn: PyFunction, name: String, file: String, evaluator ev: Evaluator, arguments: [KernelArgument],
+    keywords: [String: KernelArgument], grid: [Int], target: Target
+  ) throws(TraceError) -> TracedKernel {
+    let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
+    tracer.activate()
+    return try trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
   }
 
   /// Traces one kernel function for the given arguments.
-  static func traceFunction(
-    _ fn: FunctionValue, name: String, file: String, globals: Scope, arguments: [KernelArgument],
-    keywords: [String: KernelArgument], grid: [Int], target: Target, limits: TraceLimits = TraceLimits(),
-    deadline: UInt64? = nil
+  static func trace(
+    _ fn: PyFunction, name: String, tracer: Tracer, arguments: [KernelArgument],
+    keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
-    let tracer = Tracer(kernelName: name, file: file, target: target, globals: globals, grid: grid, limits: limits, deadline: deadline)
+    let ev = tracer.ev
     let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
     func value(_ a: KernelArgument, for param: String) -> Value {
       switch a {
@@ -195,13 +201,12 @@ public struct NKIFile: Sendable {
     for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name) {
       throw TraceError(.usage("missing argument for kernel parameter '\(p.name)'"), at: fn.location)
     }
-    let result = try tracer.callFunction(fn, positional, kw, at: fn.location)
+    ev.lastReturnLocation = nil
+    let result = try ev.callFunction(fn, positional, kw, at: fn.location)
     var outputs: [TensorID] = []
-    let returnLocation = tracer.lastReturnLocation ?? fn.location
+    let returnLocation = ev.lastReturnLocation ?? fn.location
     func addOutput(_ v: Value) throws(TraceError) {
-      switch v {
-      case .none: break
-      case .tensor(let t):
+      if let t = v.tensor {
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
           throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: returnLocation)
@@ -210,6 +215,10 @@ public struct NKIFile: Sendable {
           throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: returnLocation)
         }
         outputs.append(t.id)
+        return
+      }
+      switch v {
+      case .none: break
       case .tuple(let xs):
         for x in xs { try addOutput(x) }
       case .list(let b):
@@ -242,23 +251,6 @@ public struct NKIFile: Sendable {
       throw TraceError(.usage("no function decorated with @nki.jit (or @nki.baremetal, ...) in \(file); pass --kernel NAME"), at: .unknown)
     }
     throw TraceError(.usage("\(file) defines several kernels (\(ks.joined(separator: ", "))); pass --kernel NAME"), at: .unknown)
-  }
-
-  func bindFailure(_ s: Stmt, _ error: TraceError, _ scope: Scope) {
-    func names(_ e: Expr) -> [String] {
-      switch e.kind {
-      case .name(let n): return [n]
-      case .tuple(let xs), .list(let xs): return xs.flatMap(names)
-      case .starred(let x): return names(x)
-      default: return []
-      }
-    }
-    switch s.kind {
-    case .assign(let targets, _): for t in targets { for n in names(t) { scope.names[n] = .failed(error) } }
-    case .annotatedAssign(let t, _, _): for n in names(t) { scope.names[n] = .failed(error) }
-    case .augmentedAssign(let t, _, _): for n in names(t) { scope.names[n] = .failed(error) }
-    default: break
-    }
   }
 
   static func value(_ l: PythonLiteral) -> Value {

@@ -10,7 +10,7 @@ import TesselTools
 /// let reader = ScriptedLineReader(lines: ["a = np.ones((4, 8))", "t = nl.load(a)", "nl.exp(t)", ":quit"])
 /// repl.run(reader: reader) { print($0, terminator: "") }
 /// ```
-public final class ReplEngine {
+public final class ReplEngine: InteractiveHost {
   /// The simulated generation.
   public private(set) var target: Target
   var tracer: InteractiveTracer
@@ -20,7 +20,7 @@ public final class ReplEngine {
   var sources: [String: [Substring]] = [:]
   var inputCounter = 0
   /// Where output goes.
-  var emit: (String) -> Void = { print($0, terminator: "") }
+  var emit: (String) -> Void = { Swift.print($0, terminator: "") }
   /// Set by `:quit`.
   public private(set) var finished = false
 
@@ -37,50 +37,11 @@ public final class ReplEngine {
   }
 
   func wire() {
-    let t = tracer
-    t.execute = { [unowned self] (kernel: Kernel, range: Range<Int>) throws(TraceError) in try self.runFragment(kernel, range) }
-    t.values = { [unowned self] id in
-      guard let v = self.storage[id.index] else {
-        let n = self.tracer.kernel.tensors[id.index].elementCount
-        return Array(repeating: .nan, count: n)
-      }
-      return v.map { Poison.isPoison($0) ? .nan : $0 }
-    }
-    t.setValues = { [unowned self] id, v in
-      let d = self.tracer.kernel.tensors[id.index]
-      var q = v
-      q.withUnsafeMutableBufferPointer { d.dtype.quantize($0) }
-      self.storage[id.index] = q
-    }
-    t.runKernel = { [unowned self] (kernel: Kernel, data: [[Float]]) throws(TraceError) in
-      do throws(KernelError) {
-        let r = try Interpreter(kernel: kernel, options: RunOptions(target: self.target)).run(data)
-        for w in r.report.warnings { self.emit(self.render(w)) }
-        return (r.outputs, r.parameters)
-      } catch {
-        throw TraceError(.kernel(error), at: error.location)
-      }
-    }
-    t.loadNPY = { (path: String) throws(TraceError) in
-      do {
-        let a = try HostArray.readNPY(from: path)
-        return (a.shape, a.dtype ?? .float32, a.floatValues())
-      } catch {
-        throw TraceError(.usage("\(error)"), at: .unknown)
-      }
-    }
-    t.print = { [unowned self] s in self.emit(s) }
-    t.saveNPY = { (path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError) in
-      do {
-        try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
-      } catch {
-        throw TraceError(.usage("cannot write \(path): \(error)"), at: .unknown)
-      }
-    }
+    tracer.host = self
   }
 
   /// Runs instructions `range` of the session kernel against the stored data.
-  func runFragment(_ k: Kernel, _ range: Range<Int>) throws(TraceError) {
+  public func execute(_ k: Kernel, _ range: Range<Int>) throws(TraceError) {
     let (mini, ids) = k.fragment(range, name: "repl")
     do throws(KernelError) {
       let interpreter = try Interpreter(kernel: mini, options: RunOptions(target: target))
@@ -92,6 +53,56 @@ public final class ReplEngine {
       throw TraceError(.kernel(error), at: error.location)
     }
   }
+
+  /// The current data of a tensor (poison shows as NaN).
+  public func values(of id: TensorID) -> [Float]? {
+    guard let v = storage[id.index] else {
+      let n = tracer.kernel.tensors[id.index].elementCount
+      return Array(repeating: .nan, count: n)
+    }
+    return v.map { Poison.isPoison($0) ? .nan : $0 }
+  }
+
+  /// Stores data for a tensor, rounded to its dtype.
+  public func setValues(_ v: [Float], of id: TensorID) {
+    let d = tracer.kernel.tensors[id.index]
+    var q = v
+    q.withUnsafeMutableBufferPointer { d.dtype.quantize($0) }
+    storage[id.index] = q
+  }
+
+  /// Runs a kernel called at the prompt on host data.
+  public func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]]) {
+    do throws(KernelError) {
+      let r = try Interpreter(kernel: kernel, options: RunOptions(target: target)).run(data)
+      for w in r.report.warnings { emit(render(w)) }
+      return (r.outputs, r.parameters)
+    } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
+  }
+
+  /// Reads a `.npy` file for `np.load`.
+  public func loadNPY(_ path: String) throws(TraceError) -> ([Int], DType, [Float]) {
+    do {
+      let a = try HostArray.readNPY(from: path)
+      return (a.shape, a.dtype ?? .float32, a.floatValues())
+    } catch {
+      throw TraceError(.usage("\(error)"), at: .unknown)
+    }
+  }
+
+  /// Writes a `.npy` file for `np.save`.
+  public func saveNPY(_ path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError) {
+    do {
+      try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
+    } catch {
+      throw TraceError(.usage("cannot write \(path): \(error)"), at: .unknown)
+    }
+  }
+
+  /// Shows `print` output.
+  public func print(_ text: String) { emit(text) }
 
   /// Renders a diagnostic with the source line it points at.
   func render(_ d: Diagnostic) -> String {
@@ -332,7 +343,7 @@ public final class ReplEngine {
         return .tensor(shape: s, dtype: d)
       case .literal(.string(let n)):
         // A bare name: a session host array.
-        if let d = try? tracer.sessionArray(n), let values = tracer.values(d.0) {
+        if let d = try? tracer.sessionArray(n), let values = values(of: d.0) {
           let decl = tracer.kernel.tensors[d.0.index]
           data[key] = try? HostArray(shape: decl.shape, dtype: decl.dtype, values: values)
           return .tensor(shape: decl.shape, dtype: decl.dtype)

@@ -3,6 +3,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import TesselTestSupportCore
 
 /// One argument of `tessel run` / `check` / `ir` and the REPL's `:run`.
@@ -39,6 +40,8 @@ public struct KernelInvocation: Sendable {
   public var grid: [Int] = []
   /// The target.
   public var target: Target = .trn2
+  /// The NKI dialect to read the file as (nil: from its imports).
+  public var dialect: NKIDialect?
 
   /// Creates an invocation.
   public init(file: String, kernel: String? = nil, target: Target = .trn2) {
@@ -127,6 +130,15 @@ public struct KernelInvocation: Sendable {
     return try lit(e)
   }
 
+  /// Parses `--dialect auto|legacy|current` (`auto` is nil: from the file's imports).
+  public static func parseDialect(_ s: String) throws(UsageError) -> NKIDialect? {
+    if s == "auto" { return nil }
+    guard let d = NKIDialect(rawValue: s) else {
+      throw UsageError("--dialect takes auto, legacy or current (got '\(s)')")
+    }
+    return d
+  }
+
   /// Parses `--grid 4,2`.
   public static func parseGrid(_ s: String) throws(UsageError) -> [Int] {
     let parts = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -191,7 +203,7 @@ extension KernelInvocation {
     for (i, a) in positional.enumerated() { args.append(try kernelArgument(a, key: "#\(i)")) }
     var kws: [String: KernelArgument] = [:]
     for (k, a) in keywords.sorted(by: { $0.key < $1.key }) { kws[k] = try kernelArgument(a, key: k) }
-    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target)
+    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect)
     // Parameters are the positional tensor arguments in order, then keyword ones by name.
     var tensorPositional: [HostArray?] = []
     for (i, a) in positional.enumerated() {

@@ -1,6 +1,7 @@
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import TesselTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import Testing
 
 /// One kernel of `kernels/errors/`, read with the conventions of `kernels/errors/README.md`.

@@ -3,6 +3,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import TesselTestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import TesselHost
 import TesselIR
 @testable import TesselInterpreter
 import TesselLang
+import TesselPython
 import TesselTestSupport
 import Testing
 

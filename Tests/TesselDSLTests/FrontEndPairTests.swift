@@ -4,6 +4,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import Tessel
 import TesselTools
 import Testing

@@ -2,6 +2,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import Testing
 
 /// `mask=` on `nisa.nc_matmul`, `nisa.nc_transpose`, `nl.matmul` and `nl.transpose` in kernel

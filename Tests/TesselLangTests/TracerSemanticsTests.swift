@@ -3,6 +3,7 @@ import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
+import TesselPython
 import Testing
 
 /// Traces inline NKI source and runs it on the given arrays.

@@ -8,5 +8,5 @@ import neuronxcc.nki.isa as nisa
 
 @nki.jit
 def k(a):
-    t = nl.load()  # error: TypeError: nl.load() missing required argument: 'src'
+    t = nl.load()  # error: TypeError: nl.load() missing 1 required positional argument: 'src'
     return a

@@ -8,6 +8,8 @@ struct KernelOptions: ParsableArguments {
   @ArgumentParser.Argument(help: "The NKI kernel file (.py).") var file: String
   @Option(help: "The kernel function to run (default: the file's only @nki.jit function).") var kernel: String?
   @Option(help: "SPMD launch grid, e.g. 4,2.") var grid: String?
+  @Option(help: "NKI dialect: auto (from the file's imports), legacy (neuronxcc.nki) or current (nki 0.3+).")
+  var dialect: String = "auto"
   @OptionGroup var targetOption: TargetOption
   @ArgumentParser.Argument(
     parsing: .allUnrecognized,
@@ -23,6 +25,7 @@ struct KernelOptions: ParsableArguments {
     var inv = KernelInvocation(file: file, kernel: kernel, target: target)
     do {
       if let grid { inv.grid = try KernelInvocation.parseGrid(grid) }
+      inv.dialect = try KernelInvocation.parseDialect(dialect)
       try inv.addArguments(arguments)
     } catch { failUsage(error.message) }
     return inv

@@ -1,0 +1,263 @@
+import TesselIR
+import TesselPython
+
+/// What an interactive session's host (the REPL) provides to the tracer: the data of host
+/// tensors, eager execution of traced instructions, whole-kernel runs, `.npy` files, and where
+/// printed output goes.
+public protocol InteractiveHost: AnyObject {
+  /// Runs instructions `range` of `kernel` (the whole session so far) eagerly.
+  func execute(_ kernel: Kernel, _ range: Range<Int>) throws(TraceError)
+  /// The current contents of a tensor (row-major over its declared shape).
+  func values(of tensor: TensorID) -> [Float]?
+  /// Sets the contents of a (new) tensor.
+  func setValues(_ values: [Float], of tensor: TensorID)
+  /// Runs a traced kernel on parameter data; returns the outputs' and the parameters' final values.
+  func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]])
+  /// Reads a `.npy` file: shape, dtype, values.
+  func loadNPY(_ path: String) throws(TraceError) -> ([Int], DType, [Float])
+  /// Writes a `.npy` file.
+  func saveNPY(_ path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError)
+  /// Shows text that `print(...)` wrote.
+  func print(_ text: String)
+}
+
+/// An interactive NKI session's front end: statements typed at a prompt are traced as they come,
+/// and tile operations at top level are handed to the host at once (eager mode).
+///
+/// The host (the REPL, in `TesselRepl`) owns the data: it runs each flushed range of
+/// instructions against its simulated core and answers ``InteractiveHost/values(of:)`` queries.
+/// Host arrays made with `np.zeros`, `np.random.normal`, `np.load`, ... are HBM tensors with
+/// data; kernels defined at the prompt or loaded from a file are traced and run on them when
+/// called.
+public final class InteractiveTracer: PrintSink {
+  let ev: Evaluator
+  let tracer: Tracer
+  let globals: Scope
+  /// The first instruction not yet handed to the host.
+  public private(set) var flushedCount = 0
+  /// The simulated generation.
+  public let target: Target
+  /// The session's host.
+  public weak var host: (any InteractiveHost)?
+  /// The seeded generator of `np.random`.
+  var rngState: UInt64 = 0x5EED
+
+  /// Starts a session with `nl`, `nisa`, `nki`, `np` and `math` bound.
+  public init(target: Target = .trn2) {
+    self.target = target
+    ev = Evaluator(file: "<repl>")
+    globals = Scope(parent: nil)
+    tracer = Tracer(kernelName: "repl", file: "<repl>", target: target, grid: [], evaluator: ev)
+    tracer.interactive = self
+    tracer.activate()
+    ev.printSink = self
+    for (n, m) in [("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"), ("math", "math")] {
+      if let v = try? ev.importModule(m, at: .unknown) { globals.names[n] = v }
+    }
+  }
+
+  /// Writes `print` output to the host.
+  public func print(_ text: String) { host?.print(text) }
+
+  /// The session's kernel so far: every tensor and instruction traced at the prompt.
+  public var kernel: Kernel { tracer.builder.kernel }
+
+  /// Hands every instruction traced since the last flush to the host.
+  public func flush() throws(TraceError) {
+    guard tracer.builder.openLoops.isEmpty else {
+      throw TraceError.unsupported("reading data inside an open loop at the prompt", at: .unknown)
+    }
+    let end = tracer.builder.instructionCount
+    guard end > flushedCount else { return }
+    let start = flushedCount
+    flushedCount = end
+    try host?.execute(tracer.builder.kernel, start..<end)
+  }
+
+  /// The outcome of executing one input.
+  public enum Outcome {
+    /// Nothing to show.
+    case none
+    /// An expression's value, already formatted.
+    case value(String)
+  }
+
+  /// Parses and executes one complete input (a statement, a block, or an expression).
+  ///
+  /// On error, the instructions traced by the failing statement are dropped; everything defined
+  /// before stays.
+  public func run(_ source: String, file: String = "<repl>") throws(TraceError) -> Outcome {
+    let module: Module
+    do { module = try parseModule(source: source, file: file) } catch { throw TraceError(.syntax(error), at: error.location) }
+    var last: Outcome = .none
+    ev.restartBudget()
+    for (i, s) in module.statements.enumerated() {
+      let mark = tracer.builder.instructionCount
+      do {
+        if case .expression(let e) = s.kind, i == module.statements.count - 1 {
+          let v = try ev.eval(e, globals)
+          try flush()
+          if case .none = v { last = .none } else { last = .value(try describe(v)) }
+        } else {
+          _ = try ev.exec(s, globals)
+          try flush()
+          last = .none
+        }
+      } catch {
+        tracer.builder.truncate(toInstructionCount: max(mark, flushedCount))
+        flushedCount = min(flushedCount, tracer.builder.instructionCount)
+        throw error
+      }
+    }
+    return last
+  }
+
+  /// Executes a file's top-level statements (its imports, helpers and kernels) in the session.
+  public func load(source: String, file: String) throws(TraceError) {
+    let module: Module
+    do { module = try parseModule(source: source, file: file) } catch { throw TraceError(.syntax(error), at: error.location) }
+    try NKIFile(uncheckedModule: module, source: source, file: file).checkDialect(nil)
+    for s in module.statements {
+      if case .if = s.kind { continue }  // `if __name__ == "__main__":` drivers stay out
+      do {
+        _ = try ev.exec(s, globals)
+        try flush()
+      } catch {
+        Evaluator.bindFailure(s, error, globals)
+      }
+    }
+  }
+
+  /// Names defined at the prompt, for completion.
+  public var names: [String] { Array(globals.names.keys).sorted() }
+
+  /// The attributes of `nl` / `nisa` / `np` that completion offers: the API table's functions
+  /// and the constants.
+  public static let apiNames: [String: [String]] = [
+    "nl": (LegacyNKIAPI.names(in: "nl") + [
+      "mgrid", "tile_size", "sbuf", "psum", "hbm", "shared_hbm", "float32", "bfloat16", "float16", "int32", "float8_e4m3",
+      "float8_e5m2",
+    ]).sorted(),
+    "nisa": LegacyNKIAPI.names(in: "nisa").sorted(),
+    "np": ["zeros", "ones", "full", "arange", "array", "random", "load", "save", "allclose", "float32", "float16",
+           "int32", "max", "min", "sum", "mean"],
+    "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"],
+  ]
+
+  /// The value bound to `name`, formatted as the prompt shows it.
+  public func describe(name: String) throws(TraceError) -> String {
+    guard let v = try globals.lookup(name) else {
+      throw TraceError.python("NameError", "name '\(name)' is not defined", at: .unknown)
+    }
+    return try describe(v)
+  }
+
+  /// Min, max, mean and NaN count of a tensor bound to `name`.
+  public func stats(name: String) throws(TraceError) -> String {
+    guard let t = try globals.lookup(name)?.tensor else {
+      throw TraceError.python("TypeError", "'\(name)' is not a tensor or tile", at: .unknown)
+    }
+    let v = try tracer.gatherValues(t)
+    let finite = v.filter { !$0.isNaN }
+    let nan = v.count - finite.count
+    let mean = finite.isEmpty ? Double.nan : finite.reduce(0.0) { $0 + Double($1) } / Double(finite.count)
+    return "\(header(t)): min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
+  }
+
+  /// The on-chip tiles bound to names now (what `:mem` lists).
+  public func liveTiles() -> [(name: String, decl: TensorDecl)] {
+    var seen = Set<TensorID>()
+    var out: [(String, TensorDecl)] = []
+    for (n, v) in globals.names.sorted(by: { $0.key < $1.key }) {
+      if let t = v.tensor, tracer.builder.tensor(t.id).space.isOnChip, !seen.contains(t.id) {
+        seen.insert(t.id)
+        out.append((n, tracer.builder.tensor(t.id)))
+      }
+    }
+    return out
+  }
+
+  /// The HBM tensor bound to `name` at the prompt (a host array), with its data.
+  public func sessionArray(_ name: String) throws(TraceError) -> (TensorID, [Float]) {
+    guard let t = (try? globals.lookup(name))??.tensor, tracer.builder.tensor(t.id).space.isHBM,
+      t.view.isWhole(of: tracer.builder.tensor(t.id).shape)
+    else {
+      throw TraceError.python("NameError", "'\(name)' is not a host array", at: .unknown)
+    }
+    return (t.id, host?.values(of: t.id) ?? [])
+  }
+
+  /// Traces a kernel defined in the session for `:ir` and `:run`.
+  public func traceKernel(_ name: String, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int]) throws(TraceError) -> TracedKernel {
+    guard case .function(let fn)? = try globals.lookup(name) else {
+      throw TraceError(.usage("no kernel named '\(name)' in the session (define it or :load a file)"), at: .unknown)
+    }
+    let previous = ev.binding
+    defer { ev.binding = previous }
+    ev.restartBudget()
+    return try NKIFile.traceFunction(fn, name: name, file: "<repl>", evaluator: ev, arguments: arguments, keywords: keywords, grid: grid, target: target)
+  }
+
+  func header(_ t: TensorRef) -> String {
+    let d = tracer.builder.tensor(t.id)
+    var h = "\(d.name): \(d.space.nkiName) \(d.dtype)\(t.view.shape)"
+    if d.space.isOnChip { h += " partitions 0..\(max(0, t.view.partitionCount - 1))" }
+    return h
+  }
+
+  func describe(_ v: Value) throws(TraceError) -> String {
+    if let t = v.tensor {
+      let values = try tracer.gatherValues(t)
+      return header(t) + "\n" + formatArray(values, shape: t.view.shape, dtype: tracer.builder.tensor(t.id).dtype)
+    }
+    if let g = v.index { return g.shape.isEmpty ? try ev.str(v) : "index grid \(g.shape)" }
+    return try ev.repr(v)
+  }
+}
+
+/// Formats a number as numpy prints it (short, `nan`, `inf`).
+public func formatNumber(_ x: Float) -> String {
+  if x.isNaN { return "nan" }
+  if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+  if x == x.rounded() && abs(x) < 1e7 { return String(Int(x)) + "." }
+  let a = abs(x)
+  if a >= 1e-4 && a < 1e7 {
+    var s = String(format4: Double(x))
+    while s.hasSuffix("0") { s.removeLast() }
+    return s
+  }
+  return "\(x)"
+}
+
+extension String {
+  init(format4 x: Double) {
+    let scaled = (x * 10000).rounded()
+    let sign = scaled < 0 ? "-" : ""
+    let v = Int(abs(scaled))
+    let frac = v % 10000
+    self = "\(sign)\(v / 10000)." + String(repeating: "0", count: 4 - String(frac).count) + String(frac)
+  }
+}
+
+/// Formats values as numpy prints an array: nested brackets, elided past 1000 elements.
+public func formatArray(_ values: [Float], shape: [Int], dtype: DType) -> String {
+  let elide = values.count > 1000
+  let isInt = !dtype.isFloatingPoint
+  func num(_ x: Float) -> String {
+    if isInt && !x.isNaN { return String(Int(x)) }
+    return formatNumber(x)
+  }
+  func rec(_ dim: Int, _ offset: Int, _ indent: String) -> String {
+    if shape.isEmpty { return values.first.map(num) ?? "" }
+    let n = shape[dim]
+    let stride = shape[(dim + 1)...].reduce(1, *)
+    var idx: [Int?] = Array(0..<n).map { Optional($0) }
+    if elide && n > 6 { idx = [0, 1, 2, nil, n - 3, n - 2, n - 1] }
+    if dim == shape.count - 1 {
+      return "[" + idx.map { $0.map { num(values[offset + $0]) } ?? "..." }.joined(separator: " ") + "]"
+    }
+    let sep = ",\n" + String(repeating: "\n", count: max(0, shape.count - dim - 2)) + indent + " "
+    return "[" + idx.map { $0.map { rec(dim + 1, offset + $0 * stride, indent + " ") } ?? "..." }.joined(separator: sep) + "]"
+  }
+  return rec(0, 0, "")
+}

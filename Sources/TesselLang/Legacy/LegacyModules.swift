@@ -1,0 +1,222 @@
+import Foundation
+import TesselIR
+import TesselPython
+
+/// The modules of the legacy NKI dialect (`neuronxcc.nki`, its `language`, `isa` and `typing`)
+/// and trace-time `numpy`, provided to the evaluator by dotted name.
+final class LegacyModules: ModuleProvider {
+  /// Installs the provider and the legacy builtins (Python's `range` is a symbolic loop) once.
+  static func install(in ev: Evaluator) {
+    guard !ev.moduleProviders.contains(where: { $0 is LegacyModules }) else { return }
+    ev.moduleProviders.insert(LegacyModules(), at: 0)
+    ev.builtins["range"] = .builtin(
+      BuiltinFunction("range(*args)") { a, ev, loc throws(TraceError) in
+        try Tracer.of(ev, at: loc).makeRange(.python, a.extraPositional, at: loc)
+      })
+  }
+
+  func module(named name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    let kind: NKIModule.Kind
+    switch name {
+    case "neuronxcc": kind = .neuronxcc
+    case "neuronxcc.nki", "nki": kind = .nki
+    case "neuronxcc.nki.language", "nki.language": kind = .nl
+    case "neuronxcc.nki.isa", "nki.isa": kind = .nisa
+    case "neuronxcc.nki.typing", "nki.typing": kind = .typing
+    case "numpy": kind = .numpy
+    case "numpy.random": kind = .numpyRandom
+    default: return nil
+    }
+    return NKIModule.value(kind, name: name)
+  }
+}
+
+/// One module or namespace of the legacy NKI API (`nl`, `nisa`, `nl.tile_size`, `np`, ...).
+final class NKIModule: NativeModule {
+  enum Kind: Equatable {
+    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom
+    case tileSize, ncVersion, engine
+    /// `nisa.reduce_cmd`, `nisa.dge_mode`, `nisa.oob_mode`: named constants.
+    case constants(String)
+  }
+
+  let kind: Kind
+  let name: String
+
+  init(_ kind: Kind, name: String) {
+    self.kind = kind
+    self.name = name
+  }
+
+  static func value(_ kind: Kind, name: String) -> Value {
+    .module(PyModule(name: name, scope: Scope(parent: nil), native: NKIModule(kind, name: name)))
+  }
+
+  static let dtypeNames: [String: DType] = [
+    "float32": .float32, "fp32": .float32, "float16": .float16, "bfloat16": .bfloat16, "tfloat32": .tfloat32,
+    "int8": .int8, "int16": .int16, "int32": .int32, "uint8": .uint8, "uint16": .uint16, "uint32": .uint32,
+    "bool_": .bool, "float8_e4m3": .float8e4m3, "float8_e5m2": .float8e5m2, "float8_e4m3fn": .float8e4m3fn,
+  ]
+
+  var attributeNames: [String] {
+    switch kind {
+    case .nl: return LegacyNKIAPI.names(in: "nl") + Array(NKIModule.dtypeNames.keys) + ["sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "mgrid"]
+    case .nisa: return LegacyNKIAPI.names(in: "nisa")
+    default: return []
+    }
+  }
+
+  /// A function of the API table, lowered by the tracer by its short name.
+  static func apiFunction(_ f: NKIFunction) -> Value {
+    let parts = f.name.split(separator: ".", maxSplits: 1)
+    let module = String(parts.first ?? ""), short = String(parts.last ?? "")
+    let names = f.signature.parameters.map(\.name)
+    return .builtin(
+      BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
+        let tracer = try Tracer.of(ev, at: loc)
+        let args = CallArguments(bound: a, names: names, location: loc, function: f.name)
+        return module == "nl" ? try tracer.callNL(short, args) : try tracer.callNISA(short, args)
+      })
+  }
+
+  func attribute(_ name: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
+    switch kind {
+    case .neuronxcc:
+      return name == "nki" ? NKIModule.value(.nki, name: "neuronxcc.nki") : nil
+    case .nki:
+      switch name {
+      case "language": return NKIModule.value(.nl, name: self.name + ".language")
+      case "isa": return NKIModule.value(.nisa, name: self.name + ".isa")
+      case "typing": return NKIModule.value(.typing, name: self.name + ".typing")
+      case "simulate_kernel":
+        // `nki.simulate_kernel(kernel, *args)`: run the kernel on host arrays.
+        return .builtin(
+          BuiltinFunction("nki.simulate_kernel(kernel, /, *args, **kwargs)") { a, ev, loc throws(TraceError) in
+            try ev.call(a[0] ?? .none, a.extraPositional, a.extraKeywords, at: loc)
+          })
+      default:
+        // Decorators used as calls (`nki.jit(kernel)`, `nki.jit(mode="simulation")`) return the function.
+        return .native(PassthroughDecorator("nki." + name))
+      }
+    case .nl:
+      if name == "fp32" || name == "bfp16" {
+        let d: DType = name == "fp32" ? .float32 : .bfloat16
+        return .native(AttributeBag(["min": .float(Double(-Tracer.dtypeMax(d))), "max": .float(Double(Tracer.dtypeMax(d)))]))
+      }
+      if let d = NKIModule.dtypeNames[name] { return .dtype(d) }
+      switch name {
+      case "sbuf": return .memorySpace(.sbuf)
+      case "psum": return .memorySpace(.psum)
+      case "hbm": return .memorySpace(.hbm)
+      case "shared_hbm": return .memorySpace(.sharedHBM)
+      case "private_hbm": return .memorySpace(.privateHBM)
+      case "tile_size": return NKIModule.value(.tileSize, name: "nl.tile_size")
+      case "mgrid": return .native(MGridObject())
+      default:
+        if let f = LegacyNKIAPI.function(named: "nl." + name) { return NKIModule.apiFunction(f) }
+        return .native(UnsupportedAPI("nl." + name))
+      }
+    case .tileSize:
+      let target = try Tracer.of(ev, at: loc).target
+      switch name {
+      case "pmax": return .int(target.pmax)
+      case "psum_fmax", "psum_bank_fmax": return .int(target.psumFmax)
+      case "psum_bank_fmax_bytes": return .int(target.psumBankBytes)
+      case "psum_num_banks": return .int(target.psumBanks)
+      case "gemm_stationary_fmax": return .int(target.gemmStationaryFmax)
+      case "gemm_moving_fmax": return .int(target.gemmMovingFmax == 4096 ? 512 : target.gemmMovingFmax)
+      case "bn_stats_fmax": return .int(target.bnStatsFmax)
+      case "psum_min_align": return .int(4)
+      case "sbuf_min_align": return .int(1)
+      case "total_available_sbuf_size", "sbuf_fmax_bytes": return .int(target.sbufBytesPerPartition)
+      case "sbuf_fmax": return .int(target.sbufBytesPerPartition / 4)
+      case "sbuf_size_bytes": return .int(target.sbufBytesPerPartition * 128)
+      default: throw TraceError(.unsupported(.api("nl.tile_size.\(name)")), at: loc)
+      }
+    case .nisa:
+      switch name {
+      case "nc_version": return NKIModule.value(.ncVersion, name: "nisa.nc_version")
+      case "tensor_engine", "vector_engine", "scalar_engine", "gpsimd_engine", "unknown_engine":
+        return .string("engine:" + name.replacingOccurrences(of: "_engine", with: ""))
+      case "engine": return NKIModule.value(.engine, name: "nisa.engine")
+      case "reduce_cmd", "dge_mode", "oob_mode": return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
+      default:
+        if let f = LegacyNKIAPI.function(named: "nisa." + name) { return NKIModule.apiFunction(f) }
+        return .native(UnsupportedAPI("nisa." + name))
+      }
+    case .ncVersion:
+      switch name {
+      case "gen2": return .int(2)
+      case "gen3": return .int(3)
+      case "gen4": return .int(4)
+      default: throw TraceError(.unsupported(.api("nisa.nc_version.\(name)")), at: loc)
+      }
+    case .engine:
+      return .string("engine:\(name)")
+    case .constants(let prefix):
+      return .string("\(prefix).\(name)")
+    case .typing:
+      // `nt.tensor[...]`, `nt.mutable_tensor`: annotations, inert at trace time.
+      return .native(InertAnnotation("nki.typing." + name))
+    case .numpy:
+      if let d = NKIModule.dtypeNames[name], !name.hasPrefix("float8"), name != "bfloat16", name != "tfloat32",
+        name != "fp32"
+      {
+        return .dtype(d)
+      }
+      switch name {
+      case "bool_", "bool": return .dtype(.bool)
+      case "pi": return .float(Double.pi)
+      case "e": return .float(M_E)
+      case "inf": return .float(.infinity)
+      case "nan": return .float(.nan)
+      case "float64", "int64": return .dtype(name == "float64" ? .float32 : .int32)
+      case "random": return NKIModule.value(.numpyRandom, name: "numpy.random")
+      default: return NKIModule.numpyFunction("np." + name)
+      }
+    case .numpyRandom:
+      return NKIModule.numpyFunction("np.random." + name)
+    }
+  }
+
+  /// A numpy function: host arrays in an interactive session, Python numbers in a kernel.
+  static func numpyFunction(_ name: String) -> Value {
+    .builtin(
+      BuiltinFunction(name + "(*args, **kwargs)") { a, ev, loc throws(TraceError) in
+        let tracer = try Tracer.of(ev, at: loc)
+        let args = CallArguments(bound: a, names: ["args", "kwargs"], location: loc, function: name)
+        if tracer.interactive != nil, let v = try tracer.callHostNumpy(name, args) { return v }
+        return try tracer.callMath(name, args)
+      })
+  }
+}
+
+/// Arguments of a call bound to an API signature, read by NKI's parameter names.
+struct CallArguments {
+  var bound: BoundArguments
+  /// The signature's parameter names, in order.
+  var names: [String]
+  var location: SourceLocation
+  var function: String
+
+  /// Positional arguments beyond the named parameters (`*args`).
+  var positional: [Value] { bound.extraPositional }
+  /// Keywords beyond the named parameters (`**kwargs`).
+  var keywords: [(String, Value)] { bound.extraKeywords }
+
+  /// The argument for parameter `name`, if given; for functions taking `*args, **kwargs`, the
+  /// keyword `name` or else the positional argument at `index`.
+  func get(_ index: Int, _ name: String) -> Value? {
+    if let i = names.firstIndex(of: name) { return bound[i] }
+    if let k = keywords.first(where: { $0.0 == name }) { return k.1 }
+    return index >= 0 && index < positional.count ? positional[index] : nil
+  }
+
+  /// A required argument (the evaluator has checked that it was given).
+  func require(_ index: Int, _ name: String) throws(TraceError) -> Value {
+    guard let v = get(index, name) else {
+      throw TraceError.typeError(.arguments(function: function, problem: .missing([name], keywordOnly: false)), at: location)
+    }
+    return v
+  }
+}

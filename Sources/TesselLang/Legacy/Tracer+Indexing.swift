@@ -1,0 +1,437 @@
+import TesselIR
+import TesselPython
+
+/// One entry of a subscript after evaluation.
+enum IndexEntry {
+  case scalar(AffineExpr)
+  case grid(IndexGrid)
+  case slice(start: AffineExpr?, stop: AffineExpr?, step: Int)
+  case newAxis
+  case ellipsis
+}
+
+extension Tracer {
+  // MARK: - Symbolic index arithmetic
+
+  func asGrid(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexGrid? {
+    if let g = v.index { return g }
+    switch v {
+    case .int(let i): return IndexGrid(AffineExpr(constant: i))
+    case .bool(let b): return IndexGrid(AffineExpr(constant: b ? 1 : 0))
+    case .float(let f) where Int(exactly: f) != nil: return IndexGrid(AffineExpr(constant: Int(exactly: f)!))
+    default: return nil
+    }
+  }
+
+  /// Broadcasts two grids to a common shape (numpy rules), zeroing coefficients of expanded dims.
+  func broadcastGrids(_ a: IndexGrid, _ b: IndexGrid, at loc: SourceLocation) throws(TraceError) -> (IndexGrid, IndexGrid) {
+    let rank = max(a.shape.count, b.shape.count)
+    var x = a.padded(to: rank), y = b.padded(to: rank)
+    for d in 0..<rank where x.shape[d] != y.shape[d] {
+      if x.shape[d] == 1 {
+        x.shape[d] = y.shape[d]
+        x.coefficients[d] = 0
+      } else if y.shape[d] == 1 {
+        y.shape[d] = x.shape[d]
+        y.coefficients[d] = 0
+      } else {
+        throw TraceError.python("ValueError", "index shapes \(a.shape) and \(b.shape) cannot be broadcast together", at: loc)
+      }
+    }
+    return (x, y)
+  }
+
+  func indexArithmetic(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
+      throw TraceError.python("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+    }
+    let aConst = a.shape.isEmpty && a.base.isConstant, bConst = b.shape.isEmpty && b.base.isConstant
+    switch op {
+    case .add, .subtract:
+      let (x, y) = try broadcastGrids(a, b, at: loc)
+      let s = op == .add ? 1 : -1
+      var g = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
+                        base: x.base + y.base * s)
+      g.gridShape = a.gridShape ?? b.gridShape
+      if let ga = a.gridShape, let gb = b.gridShape, ga != gb { g.gridShape = nil }
+      return .index(g)
+    case .multiply:
+      if bConst {
+        var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)
+        g.gridShape = a.gridShape
+        return .index(g)
+      }
+      if aConst {
+        var g = IndexGrid(shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)
+        g.gridShape = b.gridShape
+        return .index(g)
+      }
+    case .floorDivide, .modulo:
+      // (c·i + r) // d with every coefficient c divisible by d is (c/d)·i + r // d, and the
+      // remainder is r mod d: still affine (`k * TILES // 2` with an even TILES).
+      if !aConst && bConst, b.base.constant > 0 {
+        let d = b.base.constant
+        let divisible = a.coefficients.allSatisfy { $0 % d == 0 } && a.base.terms.allSatisfy { $0.coefficient % d == 0 }
+        if divisible {
+          let r = a.base.constant
+          if op == .modulo { return .int(r - pyFloorDiv(r, d) * d) }
+          let terms = a.base.terms.map { AffineExpr.Term($0.variable, $0.coefficient / d) }
+          var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 / d },
+                            base: AffineExpr(constant: pyFloorDiv(r, d), terms: terms))
+          g.gridShape = a.gridShape
+          return .index(g)
+        }
+      }
+      if aConst && bConst {
+        let x = a.base.constant, y = b.base.constant
+        if y == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }
+        return .int(op == .floorDivide ? pyFloorDiv(x, y) : x - pyFloorDiv(x, y) * y)
+      }
+    default: break
+    }
+    throw TraceError(.kernel(KernelError(.unsupported("index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"))), at: loc)
+  }
+
+  func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
+      if op == .equal || op == .is { return .bool(false) }
+      if op == .notEqual || op == .isNot { return .bool(true) }
+      throw TraceError.python("TypeError", "cannot compare '\(l.typeName)' and '\(r.typeName)'", at: loc)
+    }
+    let (x, y) = try broadcastGrids(a, b, at: loc)
+    let diff = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 - $1 }, base: x.base - y.base)
+    if diff.coefficients.allSatisfy({ $0 == 0 }) && diff.base.isConstant {
+      let v = diff.base.constant
+      switch op {
+      case .equal, .is: return .bool(v == 0)
+      case .notEqual, .isNot: return .bool(v != 0)
+      case .less: return .bool(v < 0)
+      case .lessEqual: return .bool(v <= 0)
+      case .greater: return .bool(v > 0)
+      case .greaterEqual: return .bool(v >= 0)
+      default: break
+      }
+    }
+    let cmp: AffineCondition.Comparison
+    switch op {
+    case .less: cmp = .less
+    case .lessEqual: cmp = .lessEqual
+    case .greater: cmp = .greater
+    case .greaterEqual: cmp = .greaterEqual
+    case .equal: cmp = .equal
+    case .notEqual: cmp = .notEqual
+    default: throw TraceError.python("TypeError", "'\(op.rawValue)' is not supported on indices", at: loc)
+    }
+    return .predicate([GridCondition(shape: diff.shape, coefficients: diff.coefficients, offset: diff.base, comparison: cmp)])
+  }
+
+  /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
+  func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
+    guard let v else { return [] }
+    switch v {
+    case .none: return []
+    case .bool(true): return []
+    case .bool(false):
+      // A mask that is false at trace time keeps nothing: `-1 >= 0`.
+      return [AffineCondition(coefficients: Array(repeating: 0, count: rank), offset: AffineExpr(constant: -1), comparison: .greaterEqual)]
+    case _ where v.predicate != nil:
+      let conds = v.predicate ?? []
+      var out: [AffineCondition] = []
+      for c in conds {
+        var coef = c.coefficients
+        if coef.count < rank { coef = Array(repeating: 0, count: rank - coef.count) + coef }
+        var shape = c.shape
+        if shape.count < coef.count { shape = Array(repeating: 1, count: coef.count - shape.count) + shape }
+        while coef.count > rank {
+          // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
+          guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
+            throw TraceError(.kernel(KernelError(.invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))), at: loc)
+          }
+          coef.remove(at: d)
+          shape.remove(at: d)
+        }
+        // Masks name index grids, which the subscript may have laid out differently (an
+        // `nl.mgrid` component used on another axis): when a mask axis's extent does not match
+        // the instruction's axis there, move it to the one axis of that extent.
+        if let iteration, iteration.count == coef.count, shape.count == coef.count {
+          var moved = Array(repeating: 0, count: coef.count)
+          var ok = true
+          for d in coef.indices where coef[d] != 0 {
+            if shape[d] == iteration[d] || shape[d] == 1 && iteration[d] == 1 {
+              moved[d] += coef[d]
+            } else {
+              let candidates = iteration.indices.filter { iteration[$0] == shape[d] }
+              if candidates.count == 1, let e = candidates.first { moved[e] += coef[d] } else { ok = false }
+            }
+          }
+          if ok { coef = moved }
+        }
+        out.append(AffineCondition(coefficients: coef, offset: c.offset, comparison: c.comparison))
+      }
+      return out
+    default:
+      throw TraceError(.kernel(KernelError(.invalidMask("mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"))), at: loc)
+    }
+  }
+
+  // MARK: - Subscripts
+
+  /// The entries of a subscript key (`t[i, 0:n, None]`): a value or a tuple of values.
+  func indexEntries(_ key: Value, at loc: SourceLocation) throws(TraceError) -> [IndexEntry] {
+    if case .tuple(let parts) = key {
+      var out: [IndexEntry] = []
+      for p in parts { out.append(try indexEntry(p, at: loc)) }
+      return out
+    }
+    return [try indexEntry(key, at: loc)]
+  }
+
+  func indexEntry(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexEntry {
+    if let g = v.index { return g.shape.isEmpty ? .scalar(g.base) : .grid(g) }
+    switch v {
+    case .none: return .newAxis
+    case .ellipsis: return .ellipsis
+    case .int(let i): return .scalar(AffineExpr(constant: i))
+    case .bool(let b): return .scalar(AffineExpr(constant: b ? 1 : 0))
+    case .slice(let s):
+      let l: AffineExpr? = s.lower.isNone ? nil : try affine(s.lower, at: loc)
+      let h: AffineExpr? = s.upper.isNone ? nil : try affine(s.upper, at: loc)
+      var step = 1
+      if !s.step.isNone { step = try intValue(s.step, at: loc) }
+      if step == 0 { throw TraceError.python("ValueError", "slice step cannot be zero", at: loc) }
+      return .slice(start: l, stop: h, step: step)
+    case _ where v.tensor != nil:
+      throw TraceError.unsupported("indirect (tile-valued) indexing", at: loc)
+    default:
+      throw TraceError.python("TypeError", "indices must be integers, slices or nl.arange indices, not \(v.typeName)", at: loc)
+    }
+  }
+
+  func affine(_ v: Value, at loc: SourceLocation) throws(TraceError) -> AffineExpr {
+    if let g = v.index, g.shape.isEmpty { return g.base }
+    switch v {
+    case .int(let i): return AffineExpr(constant: i)
+    case .bool(let b): return AffineExpr(constant: b ? 1 : 0)
+    case .float(let f):
+      guard let i = Int(exactly: f) else { fallthrough }
+      return AffineExpr(constant: i)
+    default: throw TraceError.python("TypeError", "slice indices must be integers or loop indices, not \(v.typeName)", at: loc)
+    }
+  }
+
+  /// The view `t[entries]`.
+  func subscriptTensor(_ t: TensorRef, _ entriesIn: [IndexEntry], at loc: SourceLocation) throws(TraceError) -> TensorRef {
+    let v = t.view
+    let rank = v.dims.count
+    let decl = builder.tensor(t.id)
+    // Expand `...` and pad with full slices.
+    var entries: [IndexEntry] = []
+    let consuming = entriesIn.filter { if case .newAxis = $0 { return false }; if case .ellipsis = $0 { return false }; return true }.count
+    if consuming > rank {
+      throw TraceError.python("IndexError", "too many indices for tensor `\(decl.name)`: it has \(rank) dimensions but \(consuming) were indexed", at: loc)
+    }
+    var sawEllipsis = false
+    for e in entriesIn {
+      if case .ellipsis = e {
+        if sawEllipsis { throw TraceError.python("IndexError", "an index can only have a single ellipsis ('...')", at: loc) }
+        sawEllipsis = true
+        for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) }
+      } else {
+        entries.append(e)
+      }
+    }
+    if !sawEllipsis { for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) } }
+
+    let hasGrid = entries.contains { if case .grid = $0 { return true }; return false }
+    let tRank = decl.shape.count
+    var start = v.start
+    var dims: [View.Dim] = []
+    func addStart(_ e: AffineExpr, along dim: View.Dim) {
+      for k in 0..<tRank where dim.steps[k] != 0 { start[k] = start[k] + e * dim.steps[k] }
+    }
+    if hasGrid {
+      for e in entries {
+        switch e {
+        case .slice(let s, let st, _) where s != nil || st != nil:
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        case .newAxis:
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        default: break
+        }
+      }
+      // Broadcast every grid to one shape.
+      var grids: [IndexGrid] = []
+      var vd = 0
+      var shape: [Int] = []
+      for e in entries {
+        if case .grid(let g) = e {
+          if g.shape.count == 1 && g.shape[0] > 1 {
+            throw TraceError.python("IndexError", "indexing tensor `\(decl.name)` with 1d arange is not supported", at: loc)
+          }
+          if shape.count < g.shape.count { shape = Array(repeating: 1, count: g.shape.count - shape.count) + shape }
+          let pg = g.padded(to: shape.count)
+          for d in shape.indices {
+            if shape[d] == 1 { shape[d] = pg.shape[d] } else if pg.shape[d] != 1 && pg.shape[d] != shape[d] {
+              throw TraceError.python("IndexError", "shape mismatch: indexing arrays could not be broadcast together", at: loc)
+            }
+          }
+        }
+      }
+      for e in entries {
+        switch e {
+        case .scalar(let s): grids.append(IndexGrid(shape: Array(repeating: 1, count: shape.count), coefficients: Array(repeating: 0, count: shape.count), base: s))
+        case .grid(let g):
+          var pg = g.padded(to: shape.count)
+          for d in shape.indices where pg.shape[d] == 1 && shape[d] != 1 { pg.coefficients[d] = 0 }
+          grids.append(pg)
+        case .slice:
+          // A full slice `:` alongside grids: walk the whole dimension as a new trailing grid dim.
+          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+        default: break
+        }
+      }
+      // NKI takes a tile's dimensions from its indices in order: with `nl.mgrid` components, each
+      // index has one home axis, and `x[i_param, i_f]` (homes 2 and 1 of a 3-D grid) is a
+      // [1, F] tile, not numpy's [1, F, 1].
+      let gridEntries = grids.enumerated().filter { (_, g) in g.coefficients.contains { $0 != 0 } }
+      let homes = gridEntries.map { (_, g) in g.coefficients.indices.filter { g.coefficients[$0] != 0 } }
+      if shape.count > 2, homes.allSatisfy({ $0.count == 1 }), Set(homes.map { $0[0] }).count == homes.count,
+        homes.count >= 2, shape.indices.allSatisfy({ d in homes.contains([d]) || shape[d] == 1 })
+      {
+        let order = homes.map { $0[0] }
+        shape = order.map { shape[$0] }
+        grids = grids.map { g in
+          IndexGrid(shape: order.map { g.shape[$0] }, coefficients: order.map { g.coefficients[$0] }, base: g.base)
+        }
+      }
+      // A size-1 grid dimension that no index walks (`nl.mgrid[0:128, 0:1, 0:512]` with the middle
+      // index left out) is not part of the access; drop it while more than two dimensions remain.
+      var keep = Array(repeating: true, count: shape.count)
+      var remaining = shape.count
+      for d in shape.indices where remaining > 2 && shape[d] == 1 && grids.allSatisfy({ $0.coefficients[d] == 0 }) {
+        keep[d] = false
+        remaining -= 1
+      }
+      if keep.contains(false) {
+        shape = shape.indices.filter { keep[$0] }.map { shape[$0] }
+        grids = grids.map { g in
+          IndexGrid(shape: g.shape.indices.filter { keep[$0] }.map { g.shape[$0] },
+                    coefficients: g.coefficients.indices.filter { keep[$0] }.map { g.coefficients[$0] }, base: g.base)
+        }
+      }
+      dims = shape.map { View.Dim(count: $0, steps: Array(repeating: 0, count: tRank)) }
+      for (u, g) in grids.enumerated() {
+        let ud = v.dims[u]
+        addStart(g.base, along: ud)
+        for d in shape.indices where g.coefficients[d] != 0 {
+          for k in 0..<tRank { dims[d].steps[k] += g.coefficients[d] * ud.steps[k] }
+        }
+      }
+      _ = vd
+      vd = 0
+    } else {
+      var u = 0
+      for e in entries {
+        switch e {
+        case .newAxis:
+          dims.append(View.Dim(count: 1, steps: Array(repeating: 0, count: tRank)))
+        case .scalar(var s):
+          let n = v.dims[u].count
+          if s.isConstant && s.constant < 0 { s = s + n }
+          if s.isConstant && (s.constant < 0 || s.constant >= n) {
+            throw TraceError(.kernel(KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))), at: loc)
+          }
+          addStart(s, along: v.dims[u])
+          u += 1
+        case .slice(let s, let e, let step):
+          let n = v.dims[u].count
+          func norm(_ x: AffineExpr?, _ dflt: Int) -> AffineExpr {
+            guard var x else { return AffineExpr(constant: dflt) }
+            if x.isConstant && x.constant < 0 { x = x + n }
+            if x.isConstant { x = AffineExpr(constant: min(max(x.constant, step > 0 ? 0 : -1), n)) }
+            return x
+          }
+          let lo = norm(s, step > 0 ? 0 : n - 1)
+          let hi = norm(e, step > 0 ? n : -1)
+          let extent = hi - lo
+          guard extent.isConstant else {
+            throw TraceError.python("IndexError", "the size of slice \(lo.formatted { self.builder.kernel.indexVars[$0.index].name }):\(hi.formatted { self.builder.kernel.indexVars[$0.index].name }) depends on a loop index; use nl.ds(start, size)", at: loc)
+          }
+          let count = step > 0 ? max(0, (extent.constant + step - 1) / step) : max(0, (-extent.constant + (-step) - 1) / (-step))
+          if count == 0 {
+            throw TraceError.python("IndexError", "empty slice of tensor `\(decl.name)` on dimension \(u)", at: loc)
+          }
+          addStart(lo, along: v.dims[u])
+          dims.append(View.Dim(count: count, steps: v.dims[u].steps.map { $0 * step }))
+          u += 1
+        default:
+          u += 1
+        }
+      }
+    }
+    if decl.space.isOnChip && dims.count < 2 {
+      // An integer index on a free dimension keeps it as size 1 when the tile would drop below
+      // two dimensions ([P, 1]), as NKI does.
+      while dims.count < 2 { dims.append(View.Dim(count: 1, steps: Array(repeating: 0, count: tRank))) }
+    }
+    return TensorRef(id: t.id, view: View(tensor: t.id, start: start, dims: dims))
+  }
+
+  /// `nl.arange(n)[:, None]` and friends.
+  func subscriptIndex(_ g: IndexGrid, _ key: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    let entries = try indexEntries(key, at: loc)
+    var shape: [Int] = [], coef: [Int] = []
+    var d = 0
+    for e in entries {
+      switch e {
+      case .newAxis:
+        shape.append(1)
+        coef.append(0)
+      case .slice(nil, nil, 1):
+        guard d < g.shape.count else { throw TraceError.python("IndexError", "too many indices for index", at: loc) }
+        shape.append(g.shape[d])
+        coef.append(g.coefficients[d])
+        d += 1
+      case .ellipsis:
+        while d < g.shape.count {
+          shape.append(g.shape[d])
+          coef.append(g.coefficients[d])
+          d += 1
+        }
+      default:
+        throw TraceError.unsupported("this subscript of an nl.arange index (use [:, None] or [None, :])", at: loc)
+      }
+    }
+    while d < g.shape.count {
+      shape.append(g.shape[d])
+      coef.append(g.coefficients[d])
+      d += 1
+    }
+    return .index(IndexGrid(shape: shape, coefficients: coef, base: g.base))
+  }
+
+  /// `nl.mgrid[a:b, c:d, ...]`: one grid per slice, each along its own axis.
+  func mgrid(_ key: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+    let entries = try indexEntries(key, at: loc)
+    let r = entries.count
+    var grids: [Value] = []
+    for (d, e) in entries.enumerated() {
+      guard case .slice(let s, let t, let step) = e, let stop = t, stop.isConstant, (s ?? AffineExpr()).isConstant else {
+        throw TraceError.python("TypeError", "nl.mgrid takes constant slices like nl.mgrid[0:128, 0:512]", at: loc)
+      }
+      let lo = s?.constant ?? 0
+      let n = max(0, (stop.constant - lo + step - 1) / step)
+      var shape = Array(repeating: 1, count: r)
+      var coef = Array(repeating: 0, count: r)
+      shape[d] = n
+      coef[d] = step
+      var g = IndexGrid(shape: shape, coefficients: coef, base: AffineExpr(constant: lo))
+      g.gridShape = entries.compactMap { e -> Int? in
+        if case .slice(let s, let t, let st) = e, let stop = t { return max(0, (stop.constant - (s?.constant ?? 0) + st - 1) / st) }
+        return nil
+      }
+      grids.append(.index(g))
+    }
+    return .native(GridComponents(grids))
+  }
+}

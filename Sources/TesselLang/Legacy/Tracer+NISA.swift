@@ -1,0 +1,257 @@
+import TesselIR
+import TesselPython
+
+extension Tracer {
+  func engineArgument(_ v: Value?, at loc: SourceLocation) -> Engine? {
+    guard case .string(let s)? = v, s.hasPrefix("engine:") else { return nil }
+    switch s.dropFirst(7) {
+    case "tensor": return .tensor
+    case "vector": return .vector
+    case "scalar", "activation": return .scalar
+    case "gpsimd", "pool": return .gpsimd
+    default: return nil
+    }
+  }
+
+  /// An `operand0=`-style argument: a scalar immediate or a `[P, 1]` tile.
+  func operandArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> Operand {
+    if let t = v.tensor { return .view(t.view) }
+    return .scalar(Float(try floatValue(v, at: loc)))
+  }
+
+  // MARK: - nisa
+
+  func callNISA(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
+    func tile(_ i: Int, _ name: String) throws(TraceError) -> TensorRef {
+      try tensorArgument(try a.require(i, name), name, of: "nisa.\(fn)", at: loc)
+    }
+    let engine = engineArgument(a.get(-1, "engine"), at: loc)
+    switch fn {
+    case "nc_matmul":
+      let st = try tile(0, "stationary"), mv = try tile(1, "moving")
+      if let mode = a.get(-1, "perf_mode") {
+        switch mode {
+        case .none: break
+        case .string(let m) where m == "none" || m.isEmpty: break
+        default: throw TraceError.unsupported("nisa.nc_matmul perf_mode=\((try? repr(mode)) ?? "?") (fp8 double-row matmul)", at: loc)
+        }
+      }
+      // Check the operands before making the [M, N] PSUM result, so the error names them.
+      if st.view.freeElementCount > target.gemmStationaryFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
+      }
+      if mv.view.freeElementCount > target.gemmMovingFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
+      }
+      let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
+      let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), mask: m, at: loc))
+    case "nc_transpose":
+      let x = try tile(0, "data")
+      let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)
+      let m = try transposeMask(a.get(-1, "mask"), source: x.view, at: loc)
+      let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
+      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
+    case "activation", "activation_reduce":
+      let f = try activationFunction(of: try a.require(0, "op"), at: loc)
+      let x = try tile(1, "data")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
+      let scale = try operandArgument(a.get(-1, "scale") ?? .float(1), at: loc)
+      var bias: View?
+      if let b = a.get(-1, "bias") {
+        if let bt = b.tensor { bias = bt.view } else if !b.isNone {
+          throw TraceError.python("TypeError", "bias must be a [P, 1] tile", at: loc)
+        }
+      }
+      var rop: ALUOp?
+      var rdst: View?
+      if let r = a.get(-1, "reduce_op"), !r.isNone { rop = try aluOp(of: r, at: loc) }
+      if let rt = a.get(-1, "reduce_res")?.tensor { rdst = rt.view }
+      if rop != nil && rdst == nil {
+        let rt = try newTensor([x.view.partitionCount, 1], .float32, .sbuf, at: loc)
+        rdst = rt.view
+      }
+      if rdst != nil && rop == nil { rop = .add }
+      let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
+      let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
+      return fresh(dst, i)
+    case "tensor_reduce":
+      let op = try aluOp(of: try a.require(0, "op"), at: loc)
+      let x = try tile(1, "data")
+      var axes: [Int] = []
+      switch try a.require(2, "axis") {
+      case .tuple(let xs): for v in xs { axes.append(try intValue(v, at: loc)) }
+      case .list(let b): for v in b.items { axes.append(try intValue(v, at: loc)) }
+      case let v: axes = [try intValue(v, at: loc)]
+      }
+      let rank = x.view.dims.count
+      axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+      let negate = try truth(a.get(-1, "negate") ?? .bool(false), at: loc)
+      let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
+      return try reduceTile(op, x, axes: axes, keepdims: keep, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), negate: negate, mask: try mask(rank: rank), at: loc)
+    case "tensor_tensor":
+      let x = try a.require(0, "data1"), y = try a.require(1, "data2")
+      let op = try aluOp(of: try a.require(2, "op"), at: loc)
+      var rank = 0
+      if let t = x.tensor { rank = t.view.dims.count }
+      return try tileBinary(op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try mask(rank: rank), engine: engine)
+    case "tensor_scalar":
+      let x = try tile(0, "data")
+      let op0 = try aluOp(of: try a.require(1, "op0"), at: loc)
+      let o0 = try operandArgument(try a.require(2, "operand0"), at: loc)
+      let r0 = try truth(a.get(3, "reverse0") ?? .bool(false), at: loc)
+      var op1: ALUOp?
+      var o1: Operand?
+      if let v = a.get(4, "op1"), !v.isNone {
+        op1 = try aluOp(of: v, at: loc)
+        o1 = try operandArgument(try a.require(5, "operand1"), at: loc)
+      }
+      let r1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
+      let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+    case "tensor_copy":
+      let x = try tile(0, "src")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
+      let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+    case "reciprocal":
+      let x = try tile(0, "data")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
+      let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+    case "iota":
+      let e = try a.require(0, "expr")
+      guard let g = try asGrid(e, at: loc), !g.shape.isEmpty else {
+        throw TraceError.python("TypeError", "nisa.iota expects an affine expression of nl.arange indices", at: loc)
+      }
+      let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? .int32
+      // Over `nl.mgrid` components, the tile spans the whole grid (axes the expression does not
+      // use repeat its values).
+      var shape = g.shape, coefficients = g.coefficients
+      if let full = g.gridShape, full.count == shape.count, zip(shape, full).allSatisfy({ $0 == $1 || $0 == 1 }) {
+        shape = full
+        for d in shape.indices where g.shape[d] == 1 && full[d] != 1 { coefficients[d] = 0 }
+      }
+      let dst = try newTensor(shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
+    case "affine_select":
+      let pred = try a.require(0, "pred")
+      let t = try tile(1, "on_true_tile")
+      let f = Float(try floatValue(try a.require(2, "on_false_value"), at: loc))
+      let conds = try maskConditions(pred, rank: t.view.dims.count, at: loc)
+      guard conds.count == 1, let c = conds.first else {
+        throw TraceError.unsupported("affine_select with a predicate of \(conds.count) conditions (use one affine comparison)", at: loc)
+      }
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
+      let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape), at: loc))
+    case "memset":
+      let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
+      let v = Float(try floatValue(try a.require(1, "value"), at: loc))
+      guard let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc) else {
+        throw TraceError.python("TypeError", "nisa.memset() missing required argument: 'dtype'", at: loc)
+      }
+      let dst = try newTensor(shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
+    case "bn_stats":
+      let x = try tile(0, "data")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
+      let dst = try newTensor([x.view.partitionCount, 6], dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.bnStats(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+    case "bn_aggr":
+      let x = try tile(0, "data")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
+      let dst = try newTensor([x.view.partitionCount, 2], dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.bnAggr(dst: dst.view, src: x.view), at: loc))
+    case "tensor_tensor_scan":
+      let d0 = try tile(0, "data0"), d1 = try tile(1, "data1")
+      let initial = try operandArgument(try a.require(2, "initial"), at: loc)
+      let op0 = try aluOp(of: try a.require(3, "op0"), at: loc), op1 = try aluOp(of: try a.require(4, "op1"), at: loc)
+      let reversed0 = try truth(a.get(5, "reverse0") ?? .bool(false), at: loc)
+      let reversed1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
+      if reversed0 || reversed1 {
+        throw TraceError.unsupported("nisa.tensor_tensor_scan with reverse0 or reverse1", at: loc)
+      }
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(d0).dtype
+      let dst = try newTensor(d0.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1), at: loc))
+    case "tensor_partition_reduce":
+      let op = try aluOp(of: try a.require(0, "op"), at: loc)
+      let x = try tile(1, "data")
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
+      let dst = try newTensor([1] + Array(x.view.shape.dropFirst()), dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorPartitionReduce(dst: dst.view, src: x.view, op: op), at: loc))
+    case "dma_copy":
+      let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nisa.dma_copy", at: loc)
+      let src = try tensorArgument(try a.require(1, "src"), "src", of: "nisa.dma_copy", at: loc)
+      emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(shape: dst.view.shape), at: loc)
+      return .none
+    case "get_nc_version":
+      return .int(target == .trn1 ? 2 : target == .trn2 ? 3 : 4)
+    default:
+      throw TraceError.unsupported("nisa.\(fn)", at: loc)
+    }
+  }
+
+  // MARK: - numpy on Python numbers
+
+  /// `np.*` (and `nl.*` elementwise functions) applied to Python numbers at trace time.
+  func callMath(_ name: String, _ p: [Value], at loc: SourceLocation) throws(TraceError) -> Value {
+    let short = String(name.split(separator: ".").last ?? "")
+    func x() throws(TraceError) -> Double {
+      guard let v = p.first else { throw TraceError.typeError(.message("\(name)() needs an argument"), at: loc) }
+      return try floatValue(v, at: loc)
+    }
+    switch short {
+    case "sqrt": return .float(Foundation.sqrt(try x()))
+    case "exp": return .float(Foundation.exp(try x()))
+    case "log": return .float(Foundation.log(try x()))
+    case "log2": return .float(Foundation.log2(try x()))
+    case "tanh": return .float(Foundation.tanh(try x()))
+    case "sin": return .float(Foundation.sin(try x()))
+    case "cos": return .float(Foundation.cos(try x()))
+    case "ceil": return .int(try pyInt(try x().rounded(.up), at: loc))
+    case "floor": return .int(try pyInt(try x().rounded(.down), at: loc))
+    case "abs", "fabs", "absolute": return .float(Swift.abs(try x()))
+    case "prod":
+      var acc: Value = .int(1)
+      for v in try iterate(p.first ?? .none, at: loc) { acc = try ev.binary(.multiply, acc, v, at: loc) }
+      return acc
+    case "add", "subtract", "multiply", "divide", "maximum", "minimum", "power", "mod", "fmod", "true_divide":
+      guard p.count >= 2 else {
+        throw TraceError.typeError(.message("\(name)() takes 2 arguments (\(p.count) given)"), at: loc)
+      }
+      switch short {
+      case "add": return try ev.binary(.add, p[0], p[1], at: loc)
+      case "subtract": return try ev.binary(.subtract, p[0], p[1], at: loc)
+      case "multiply": return try ev.binary(.multiply, p[0], p[1], at: loc)
+      case "divide", "true_divide": return try ev.binary(.divide, p[0], p[1], at: loc)
+      case "power": return try ev.binary(.power, p[0], p[1], at: loc)
+      case "mod": return try ev.binary(.modulo, p[0], p[1], at: loc)
+      case "maximum": return try truth(try ev.compare(.greater, p[0], p[1], at: loc), at: loc) ? p[0] : p[1]
+      case "minimum": return try truth(try ev.compare(.less, p[0], p[1], at: loc), at: loc) ? p[0] : p[1]
+      default: return .float(Foundation.fmod(try floatValue(p[0], at: loc), try floatValue(p[1], at: loc)))
+      }
+    case "float32", "float16", "int32": return p.first ?? .float(0)
+    default:
+      if name.hasPrefix("np.") {
+        throw TraceError.unsupported("\(name) inside a kernel (numpy runs on the host; use the nl equivalent)", at: loc)
+      }
+      throw TraceError.unsupported(name, at: loc)
+    }
+  }
+
+  /// A numpy function called with keyword arguments Tessel does not read is refused, not ignored.
+  func callMath(_ name: String, _ a: CallArguments) throws(TraceError) -> Value {
+    if let k = a.keywords.first {
+      throw TraceError.unsupported("\(name)(\(k.0)=...) at trace time", at: a.location)
+    }
+    return try callMath(name, a.positional, at: a.location)
+  }
+}
+
+import Foundation

@@ -1,0 +1,435 @@
+import TesselIR
+import TesselPython
+
+extension Tracer {
+  // MARK: - nl
+
+  static let elementwiseUnary = Set(LegacyNKIAPI.unary)
+  static let elementwiseBinary = Set(LegacyNKIAPI.binary)
+
+  func callNL(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
+    if Tracer.elementwiseUnary.contains(fn) {
+      let x = try a.require(0, "x")
+      let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc)
+      if let t = x.tensor {
+        guard let f = ActivationFunction(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
+        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(shape: t.view.shape))
+      }
+      return try callMath("math.\(fn)", [x], at: loc)
+    }
+    if Tracer.elementwiseBinary.contains(fn) {
+      let x = try a.require(0, "x"), y = try a.require(1, "y")
+      guard let alu = ALUOp(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
+      let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
+      var rank = 0
+      if let t = x.tensor { rank = max(rank, t.view.dims.count) }
+      if let t = y.tensor { rank = max(rank, t.view.dims.count) }
+      if rank == 0 {
+        // Both scalars: compute at trace time.
+        return try callMath("np.\(fn)", [x, y], at: loc)
+      }
+      return try tileBinary(alu, x, y, at: loc, dtype: dtype, mask: try mask(rank: rank))
+    }
+    switch fn {
+    case "ndarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "empty_like", "full_like":
+      return try allocate(fn, a)
+    case "par_dim":
+      return .native(ParDimObject(try intValue(try a.require(0, "size"), at: loc)))
+    case "arange":
+      let p = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
+      let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
+      let step = p.count >= 3 ? p[2] : 1
+      guard step > 0, stop > start else { throw TraceError.python("ValueError", "nl.arange needs a non-empty range, got (\(start), \(stop))", at: loc) }
+      let (span, overflow) = stop.subtractingReportingOverflow(start)
+      guard !overflow else { throw TraceError.python("OverflowError", "nl.arange range (\(start), \(stop)) is too large", at: loc) }
+      return .index(IndexGrid(shape: [(span - 1) / step + 1], coefficients: [step], base: AffineExpr(constant: start)))
+    case "ds":
+      let start = try affine(try a.require(0, "start"), at: loc)
+      let size = try intValue(try a.require(1, "size"), at: loc)
+      return .slice(PySlice(lower: .index(IndexGrid(start)), upper: .index(IndexGrid(start + size)), step: .int(1)))
+    case "affine_range", "sequential_range", "static_range":
+      let kind: RangeValue.Kind = fn == "affine_range" ? .affine : fn == "sequential_range" ? .sequential : .staticUnrolled
+      return try makeRange(kind, a.positional, at: loc)
+    case "program_id":
+      let axis = try intValue(a.get(0, "axis") ?? .int(0), at: loc)
+      guard axis >= 0 && axis < max(1, grid.count) else {
+        throw TraceError.python("IndexError", "nl.program_id(\(axis)) outside the launch grid \(grid) (pass --grid)", at: loc)
+      }
+      if grid.isEmpty || (axis < grid.count && grid[axis] == 1) { return .int(0) }
+      return .index(IndexGrid(AffineExpr(builder.programID(axis: axis))))
+    case "num_programs":
+      guard let axes = a.get(0, "axes"), !axes.isNone else { return .int(grid.reduce(1, *)) }
+      let axis = try intValue(axes, at: loc)
+      return .int(axis < grid.count ? grid[axis] : 1)
+    case "program_ndim":
+      return .int(grid.count)
+    case "device_print":
+      return .none
+    case "load":
+      try checkOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
+      let i = emit(.load(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc)
+      return fresh(dst, i)
+    case "store":
+      try checkOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc)
+      let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nl.store", at: loc)
+      let value = try a.require(1, "value")
+      let m = try mask(shape: dst.view.shape)
+      if let src = value.tensor {
+        guard let v = broadcast(src.view, to: dst.view.shape) else {
+          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store")), at: loc)
+        }
+        emit(.store(dst: dst.view, src: v), mask: m, at: loc)
+        return .none
+      }
+      throw TraceError.python("TypeError", "nl.store expects a tile value, got \(value.typeName)", at: loc)
+    case "load_transpose2d":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load_transpose2d", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      guard src.view.dims.count == 2 else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")), at: loc)
+      }
+      let dst = try newTensor([src.view.shape[1], src.view.shape[0]], dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
+    case "copy":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.copy", at: loc)
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
+    case "broadcast_to":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
+      let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
+      guard let v = broadcast(src.view, to: shape) else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")), at: loc)
+      }
+      let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
+    case "sum", "max", "min", "mean", "prod", "all":
+      return try reduce(fn, a)
+    case "matmul":
+      let x0 = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
+      let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
+      let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
+      let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", at: loc)
+      // The Tensor engine reads SBUF: operands in PSUM are copied out first, as NKI's compiler does.
+      func inSBUF(_ t: TensorRef) throws(TraceError) -> TensorRef {
+        guard decl(t).space == .psum else { return t }
+        let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, at: loc)
+        emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
+        return c
+      }
+      let x = try inSBUF(x0), y = try inSBUF(y0)
+      var stationary = x
+      if !tx {
+        // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
+        let pt = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
+        emit(.transpose(dst: pt.view, src: x.view), engine: .tensor, at: loc)
+        let st = try newTensor(pt.view.shape, decl(x).dtype, .sbuf, at: loc)
+        emit(.tensorCopy(dst: st.view, src: pt.view), at: loc)
+        stationary = st
+      }
+      let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
+      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
+    case "transpose":
+      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
+      if x.view.dims.count > 2 {
+        throw TraceError(.kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")), at: loc)
+      }
+      let m = try transposeMask(a.get(2, "mask"), source: x.view, at: loc)
+      let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
+      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, mask: m, at: loc))
+    case "where":
+      let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
+      let x = try a.require(1, "x"), y = try a.require(2, "y")
+      var dtype = try dtypeArgument(a.get(3, "dtype"), at: loc)
+      func operand(_ v: Value) throws(TraceError) -> Operand {
+        guard let t = v.tensor else { return .scalar(Float(try floatValue(v, at: loc))) }
+        if dtype == nil { dtype = decl(t).dtype }
+        guard let bv = broadcast(t.view, to: c.view.shape) else {
+          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")), at: loc)
+        }
+        return .view(bv)
+      }
+      let ox = try operand(x), oy = try operand(y)
+      let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
+      return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
+    case "finfo", "iinfo":
+      // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
+      guard let d = try dtypeArgument(try a.require(0, "dtype"), at: loc) else {
+        throw TraceError.python("TypeError", "nl.\(fn) needs a dtype", at: loc)
+      }
+      let mx = Double(Tracer.dtypeMax(d))
+      var eps = 0.0
+      switch d {
+      case .float32, .tfloat32: eps = Double(Float.ulpOfOne)
+      case .bfloat16: eps = 1.0 / 128
+      case .float16: eps = 1.0 / 1024
+      case .float8e4m3, .float8e4m3fn: eps = 0.125
+      case .float8e5m2: eps = 0.25
+      default: eps = 1
+      }
+      let mn = d.isSignedInteger || d.isFloatingPoint ? -mx - (d.isSignedInteger ? 1 : 0) : 0
+      let isFloat = d.isFloatingPoint
+      return .native(AttributeBag([
+        "max": isFloat ? .float(mx) : .int(Int(mx)), "min": isFloat ? .float(mn) : .int(Int(mn)),
+        "eps": .float(eps), "dtype": .dtype(d), "bits": .int(d.byteSize * 8),
+      ]))
+    case "reciprocal":
+      let x = try a.require(0, "x")
+      guard let t = x.tensor else {
+        let f = try floatValue(x, at: loc)
+        if f == 0 { throw TraceError.python("ZeroDivisionError", "float division by zero", at: loc) }
+        return .float(1 / f)
+      }
+      let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? decl(t).dtype
+      let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(shape: t.view.shape), at: loc))
+    case "softmax":
+      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
+      let rank = x.view.dims.count
+      var axis = try intValue(try a.require(1, "axis"), at: loc)
+      if axis < 0 { axis += rank }
+      guard axis == rank - 1 else {
+        throw TraceError.unsupported("nl.softmax along axis \(axis) of a rank-\(rank) tile (Tessel reduces the last axis)", at: loc)
+      }
+      let mx = try reduceTile(.maximum, x, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc)
+      guard let mt = mx.tensor else { return .none }
+      guard let shifted = try tileBinary(.subtract, .tensor(x), .tensor(mt), at: loc, dtype: .float32).tensor else { return .none }
+      guard let e = try tileUnary(.exp, shifted, at: loc).tensor else { return .none }
+      guard let s = try reduceTile(.add, e, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc).tensor else { return .none }
+      return try tileBinary(.divide, .tensor(e), .tensor(s), at: loc, dtype: decl(x).dtype)
+    case "random_seed", "dropout", "rand", "shared_constant", "shared_identity_matrix", "loop_reduce", "all_reduce",
+      "atomic_rmw", "gather_flattened", "static_cast", "expand_dims", "spmd_dim", "nc", "rms_norm", "var":
+      throw TraceError.unsupported("nl.\(fn)", at: loc)
+    default:
+      throw TraceError.unsupported("nl.\(fn)", at: loc)
+    }
+  }
+
+  func shapeArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> [Int] {
+    var items: [Value]
+    switch v {
+    case .tuple(let xs): items = xs
+    case .list(let b): items = b.items
+    case .int: items = [v]
+    default: throw TraceError.python("TypeError", "shape must be a tuple of ints, got \(v.typeName)", at: loc)
+    }
+    var out: [Int] = []
+    for x in items {
+      if let p = x.native(ParDimObject.self) { out.append(p.size) } else { out.append(try intValue(x, at: loc)) }
+    }
+    return out
+  }
+
+  /// `nl.ndarray`, `nl.zeros`, `nl.full`, ... in SBUF, PSUM or HBM.
+  func allocate(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    var shapeValue: Value
+    var dtype: DType?
+    var space: MemorySpace = .sbuf
+    if fn.hasSuffix("_like") {
+      let t = try tensorArgument(try a.require(0, "a"), "a", of: "nl.\(fn)", at: loc)
+      shapeValue = .tuple(t.view.shape.map { .int($0) })
+      dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
+      space = decl(t).space
+    } else {
+      shapeValue = try a.require(0, "shape")
+      let dIndex = fn == "full" ? 2 : 1
+      dtype = try dtypeArgument(a.get(dIndex, "dtype"), at: loc)
+    }
+    if let b = a.get(-1, "buffer"), !b.isNone {
+      guard let s = b.memorySpace else {
+        throw TraceError.python("TypeError", "buffer= must be nl.sbuf, nl.psum, nl.hbm, nl.shared_hbm or nl.private_hbm", at: loc)
+      }
+      space = s
+    }
+    guard let dt = dtype else { throw TraceError.python("TypeError", "nl.\(fn)() missing required argument: 'dtype'", at: loc) }
+    // Shapes with nl.par_dim: leading block dimensions go after the partition dimension in storage.
+    var items: [Value]
+    switch shapeValue {
+    case .tuple(let xs): items = xs
+    case .list(let b): items = b.items
+    case .int: items = [shapeValue]
+    default: throw TraceError.python("TypeError", "shape must be a tuple, got \(shapeValue.typeName)", at: loc)
+    }
+    var userShape: [Int] = []
+    var parIndex: Int?
+    for (i, x) in items.enumerated() {
+      if let p = x.native(ParDimObject.self) {
+        parIndex = i
+        userShape.append(p.size)
+      } else {
+        userShape.append(try intValue(x, at: loc))
+      }
+    }
+    var name: String? = ev.assignmentTarget
+    if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
+    if space.isOnChip {
+      // Check tile limits where the tile is declared, so the error points at its line.
+      let storage = parIndex.map { p in [userShape[p]] + userShape.enumerated().filter { $0.offset != p }.map(\.element) } ?? userShape
+      do {
+        try Verifier(target: target).verifyDecl(TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc))
+      } catch {
+        throw TraceError(.kernel(error), at: loc)
+      }
+    }
+    let ref: TensorRef
+    if let p = parIndex, p > 0, space.isOnChip {
+      // Storage [P, blocks..., free...]; the user's view keeps their order.
+      let storage = [userShape[p]] + Array(userShape[0..<p]) + Array(userShape[(p + 1)...])
+      let t = try newTensor(storage, dt, space, name: name, at: loc)
+      let rank = storage.count
+      var dims: [View.Dim] = []
+      for u in 0..<userShape.count {
+        let k = u < p ? u + 1 : (u == p ? 0 : u)
+        dims.append(.along(k, of: rank, count: userShape[u]))
+      }
+      ref = TensorRef(id: t.id, view: View(tensor: t.id, start: Array(repeating: AffineExpr(), count: rank), dims: dims))
+    } else {
+      ref = try newTensor(userShape, dt, space, name: name, at: loc)
+    }
+    let fill: Double?
+    switch fn {
+    case "zeros", "zeros_like": fill = 0
+    case "ones", "ones_like": fill = 1
+    case "full", "full_like": fill = try floatValue(try a.require(1, "fill_value"), at: loc)
+    default: fill = nil
+    }
+    if let fill {
+      if space.isHBM {
+        throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+      }
+      let d = builder.tensor(ref.id)
+      emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
+    }
+    return .tensor(ref)
+  }
+
+  /// `nl.sum(x, axis, dtype, keepdims)` and friends.
+  func reduce(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.\(fn)", at: loc)
+    let rank = x.view.dims.count
+    var axes: [Int] = []
+    switch try a.require(1, "axis") {
+    case .tuple(let xs): for v in xs { axes.append(try intValue(v, at: loc)) }
+    case .list(let b): for v in b.items { axes.append(try intValue(v, at: loc)) }
+    case let v: axes = [try intValue(v, at: loc)]
+    }
+    axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+    let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
+    let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
+    let op: ALUOp
+    switch fn {
+    case "sum", "mean": op = .add
+    case "max": op = .maximum
+    case "min": op = .minimum
+    case "prod": op = .multiply
+    default: op = .logicalAnd
+    }
+    let m = try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
+    let r = try reduceTile(op, x, axes: axes, keepdims: keep, dtype: dtype, mask: m, at: loc)
+    if fn == "mean", let t = r.tensor {
+      let n = axes.map { x.view.shape[$0] }.reduce(1, *)
+      emit(.tensorScalar(dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+    }
+    return r
+  }
+
+  func reduceTile(_ op: ALUOp, _ x: TensorRef, axes: [Int], keepdims: Bool, dtype: DType?, negate: Bool = false, mask: [AffineCondition] = [], at loc: SourceLocation) throws(TraceError) -> Value {
+    let shape = x.view.shape
+    if axes.contains(0) {
+      throw TraceError(.kernel(KernelError(.invalidOp(op: "axis=0", reason: "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"), operation: "tensor_reduce")), at: loc)
+    }
+    for ax in axes where ax < 0 || ax >= shape.count {
+      throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
+    }
+    var outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+    // A tile keeps its partition dimension and at least one free dimension: reducing every free
+    // axis gives [P, 1], which broadcasts along the free axis (NKI's behaviour).
+    if outShape.count < 2 { outShape = [shape[0], 1] }
+    let dst = try newTensor(outShape.isEmpty ? [1] : outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
+    return fresh(dst, emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
+  }
+
+  // MARK: - Tensor methods
+
+  func callTensorMethod(_ fn: String, _ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    switch fn {
+    case "reshape":
+      if let k = a.keywords.first(where: { $0.0 != "shape" }) {
+        throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .unexpectedKeyword(k.0)), at: loc)
+      }
+      var rest = a.positional
+      if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 {
+        guard rest.isEmpty else {
+          throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .multipleValues("shape")), at: loc)
+        }
+        rest = [s]
+      }
+      if rest.count == 1, case .tuple = rest[0] { rest = try iterate(rest[0], at: loc) } else if rest.count == 1, case .list = rest[0] { rest = try iterate(rest[0], at: loc) }
+      let shape = try shapeArgument(.tuple(rest), at: loc)
+      let d = decl(t)
+      guard d.space.isHBM, t.view.isWhole(of: d.shape) else {
+        throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
+      }
+      guard shape.reduce(1, *) == d.elementCount else {
+        throw TraceError.python("ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
+      }
+      // A row-major reshape is a view: each new dimension steps through the old ones.
+      let old = d.shape
+      var dims: [View.Dim] = []
+      var strideNew = 1
+      var newStrides = Array(repeating: 1, count: shape.count)
+      for i in stride(from: shape.count - 1, through: 0, by: -1) { newStrides[i] = strideNew; strideNew *= shape[i] }
+      var oldStrides = Array(repeating: 1, count: old.count)
+      var acc = 1
+      for k in stride(from: old.count - 1, through: 0, by: -1) { oldStrides[k] = acc; acc *= old[k] }
+      for (i, n) in shape.enumerated() {
+        var steps = Array(repeating: 0, count: old.count)
+        if n > 1 {
+          // The outermost old dimension whose stride divides this one's flat stride, without wrapping.
+          let f = newStrides[i]
+          guard let k = (0..<old.count).first(where: { f % oldStrides[$0] == 0 && f / oldStrides[$0] * (n - 1) < old[$0] && f >= oldStrides[$0] }) else {
+            throw TraceError.unsupported("reshape \(old) → \(shape): a new dimension spans several old ones (split dimensions, or reshape on the host)", at: loc)
+          }
+          steps[k] = f / oldStrides[k]
+        }
+        dims.append(View.Dim(count: n, steps: steps))
+      }
+      return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))
+    case "broadcast_to":
+      var rest = a.positional
+      if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }
+      if rest.count == 1, case .tuple = rest[0] { rest = try iterate(rest[0], at: loc) } else if rest.count == 1, case .list = rest[0] { rest = try iterate(rest[0], at: loc) }
+      let shape = try shapeArgument(.tuple(rest), at: loc)
+      guard let v = broadcast(t.view, to: shape) else {
+        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")), at: loc)
+      }
+      let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
+    case "astype":
+      let dtype = try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc) ?? decl(t).dtype
+      if interactive != nil && decl(t).space.isHBM { return try hostAstype(t, dtype, at: loc) }
+      let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
+      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))
+    default:
+      throw TraceError.unsupported("tensor.\(fn)", at: loc)
+    }
+  }
+}
+
+extension Tracer {
+  /// `mode=` of `nl.load`/`nl.store`: only the default out-of-bounds behaviour (an error) is modelled.
+  func checkOOBMode(_ v: Value?, of fn: String, at loc: SourceLocation) throws(TraceError) {
+    guard let v, !v.isNone else { return }
+    if case .string(let s) = v, s == "nisa.oob_mode.error" { return }
+    throw TraceError.unsupported("\(fn)(mode=\(try repr(v))) (out-of-bounds skipping DMA)", at: loc)
+  }
+}

@@ -1,0 +1,99 @@
+import TesselIR
+import TesselPython
+
+extension Tracer {
+  /// The NKI name of a function value passed as an operator (`nl.add`, `np.max`, `nl.exp`).
+  func functionName(_ v: Value) -> String? {
+    switch v {
+    case .builtin(let f): return f.signature.name
+    case .native(let o): return (o as? UnsupportedAPI)?.name
+    default: return nil
+    }
+  }
+
+  /// The ALU op a value names when passed as `op=` (`nl.add`, `np.add`, `np.max`, ...).
+  func aluOp(of v: Value, at loc: SourceLocation) throws(TraceError) -> ALUOp {
+    guard let name = functionName(v) else {
+      throw TraceError.python("TypeError", "expected an operator such as nl.add, got \(v.typeName)", at: loc)
+    }
+    let short = name.split(separator: ".").last.map(String.init) ?? name
+    switch short {
+    case "max", "amax": return .maximum
+    case "min", "amin": return .minimum
+    case "sum": return .add
+    case "prod": return .multiply
+    case "true_divide": return .divide
+    case "remainder": return .mod
+    default:
+      if let op = ALUOp(rawValue: short) { return op }
+      throw TraceError.unsupported("\(name) as an ALU operator", at: loc)
+    }
+  }
+
+  /// The activation function a value names (`nl.exp`, `np.exp`, `nl.copy`, ...).
+  func activationFunction(of v: Value, at loc: SourceLocation) throws(TraceError) -> ActivationFunction {
+    guard let name = functionName(v) else {
+      throw TraceError.python("TypeError", "expected an activation function such as nl.exp, got \(v.typeName)", at: loc)
+    }
+    let short = name.split(separator: ".").last.map(String.init) ?? name
+    switch short {
+    case "identity": return .copy
+    case "absolute": return .abs
+    case "arctan2": throw TraceError.unsupported("\(name) as an activation", at: loc)
+    default:
+      if let f = ActivationFunction(rawValue: short) { return f }
+      throw TraceError.unsupported("\(name) as an activation function", at: loc)
+    }
+  }
+
+  /// The ALU op of a Python operator on tiles.
+  static func aluOp(_ op: BinaryOperator, at loc: SourceLocation) throws(TraceError) -> ALUOp {
+    switch op {
+    case .add: return .add
+    case .subtract: return .subtract
+    case .multiply: return .multiply
+    case .divide: return .divide
+    case .modulo: return .mod
+    case .power: return .power
+    case .bitwiseAnd: return .bitwiseAnd
+    case .bitwiseOr: return .bitwiseOr
+    case .bitwiseXor: return .bitwiseXor
+    case .leftShift: return .leftShift
+    case .rightShift: return .rightShift
+    case .floorDivide, .matrixMultiply:
+      throw TraceError.unsupported("operator `\(op.rawValue)` on tiles (use nl.matmul / nisa.nc_matmul for products)", at: loc)
+    }
+  }
+
+  /// The ALU op of a Python comparison on tiles.
+  static func aluComparison(_ op: ComparisonOperator, at loc: SourceLocation) throws(TraceError) -> ALUOp {
+    switch op {
+    case .equal: return .equal
+    case .notEqual: return .notEqual
+    case .less: return .less
+    case .lessEqual: return .lessEqual
+    case .greater: return .greater
+    case .greaterEqual: return .greaterEqual
+    default: throw TraceError.unsupported("`\(op.rawValue)` on tiles", at: loc)
+    }
+  }
+
+  /// The largest finite value of a dtype.
+  static func dtypeMax(_ d: DType) -> Float {
+    switch d {
+    case .float32, .tfloat32: return Float.greatestFiniteMagnitude
+    case .bfloat16: return Float(bitPattern: 0x7F7F_0000)
+    case .float16: return 65504
+    case .float8e4m3: return 240
+    case .float8e5m2: return 57344
+    case .float8e4m3fn: return 448
+    case .int8: return 127
+    case .int16: return 32767
+    case .int32: return Float(Int32.max)
+    case .uint8: return 255
+    case .uint16: return 65535
+    case .uint32: return Float(UInt32.max)
+    case .bool: return 1
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import TesselIR
+import TesselPython
+
+/// The legacy NKI binding (`neuronxcc.nki`): records the tile operations of one kernel in a
+/// ``KernelBuilder`` while the evaluator runs its Python.
+///
+/// NKI's legacy tracing model: Python values are computed at trace time; `nl.affine_range` /
+/// `nl.sequential_range` (and Python `range`, by the legacy rule) become IR loops whose bodies
+/// are traced once with a symbolic index (``LoopRange``); `nl.static_range` and iteration over
+/// Python sequences unroll; helper functions are inlined by the evaluator. Tiles, indices, masks
+/// and dtypes are native objects whose operators emit instructions, each at the location of the
+/// NKI call.
+final class Tracer: Binding {
+  /// The evaluator running the kernel's Python.
+  let ev: Evaluator
+  var builder: KernelBuilder
+  let target: Target
+  let file: String
+  /// Symbolic loops open now (their variables), innermost last.
+  var symbolicLoops: [IndexVar] = []
+  /// Fresh result tiles: tensor → the instruction that defines it (for retargeting on assignment).
+  var freshDefinitions: [TensorID: Int] = [:]
+  /// Counter for generated names.
+  var tempCounter = 0
+  /// The SPMD grid.
+  let grid: [Int]
+  /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
+  weak var interactive: InteractiveTracer?
+
+  init(kernelName: String, file: String, target: Target, grid: [Int], evaluator: Evaluator) {
+    builder = KernelBuilder(name: kernelName)
+    self.target = target
+    self.file = file
+    self.grid = grid
+    ev = evaluator
+  }
+
+  /// Makes this tracer the binding of its evaluator, installing the legacy modules once.
+  func activate() {
+    LegacyModules.install(in: ev)
+    ev.binding = self
+  }
+
+  /// The tracer of an evaluator.
+  static func of(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Tracer {
+    guard let t = ev.binding as? Tracer else {
+      throw TraceError.unsupported("NKI operations outside a kernel trace", at: loc)
+    }
+    return t
+  }
+
+  /// Where the last `return` statement executed is (kernel return values are checked there).
+  var lastReturnLocation: SourceLocation? { ev.lastReturnLocation }
+
+  // MARK: - Binding hooks
+
+  func didAssign(_ value: Value, to name: String) {
+    if let t = value.tensor {
+      nameFresh(t, name)
+      freshDefinitions[t.id] = nil
+    }
+  }
+
+  func didPassArgument(_ value: Value) {
+    if let t = value.tensor { freshDefinitions[t.id] = nil }
+  }
+
+  func interceptCall(
+    _ function: PyFunction, _ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator,
+    at location: SourceLocation
+  ) throws(TraceError) -> Value? {
+    guard interactive != nil, isKernel(function) else { return nil }
+    return try runKernelInteractively(function, grid: [], positional, keywords, at: location)
+  }
+
+  func subscriptFunction(_ function: PyFunction, _ key: Value, _ ev: Evaluator, at location: SourceLocation)
+    throws(TraceError) -> Value?
+  {
+    // `kernel[g0, g1](...)`: an SPMD launch.
+    let grid: Value
+    if case .tuple = key { grid = key } else { grid = .tuple([key]) }
+    return .native(KernelLaunch(function, grid: grid))
+  }
+
+  /// Whether `fn` is decorated as an NKI kernel.
+  func isKernel(_ fn: PyFunction) -> Bool {
+    fn.decorators.contains { NKIFile.kernelDecorators.contains($0) || $0.hasSuffix(".jit") || $0.hasSuffix(".baremetal") }
+  }
+
+  /// Gives a freshly created result tile the name of the variable it is first bound to.
+  func nameFresh(_ t: TensorRef, _ name: String) {
+    guard freshDefinitions[t.id] != nil || builder.tensor(t.id).name.hasPrefix("%") else { return }
+    if builder.tensor(t.id).name.hasPrefix("%") { builder.renameTensor(t.id, to: name) }
+  }
+
+  func freshName() -> String {
+    tempCounter += 1
+    return "%t\(tempCounter)"
+  }
+
+  /// The name of an index variable, for messages.
+  func indexName(_ v: IndexVar) -> String { builder.kernel.indexVars[v.index].name }
+}

@@ -1,0 +1,76 @@
+import TesselIR
+import TesselPython
+
+/// The NKI dialect a kernel file is written in.
+///
+/// The two dialects share names (`nl.load`, `nisa.tensor_tensor`) but not meanings: the current
+/// dialect passes destinations (`nisa.tensor_tensor(dst, a, b, op)`) where the legacy one returns
+/// values, so a file must never run with the other dialect's meaning.
+public enum NKIDialect: String, Sendable, Hashable, CaseIterable {
+  /// `neuronxcc.nki` (`import neuronxcc.nki.language as nl`): value-returning APIs, index grids
+  /// and masks, loops traced once with a symbolic index.
+  case legacy
+  /// `nki` 0.3 and later (`import nki.language as nl`): destination passing, loops run in Python.
+  case current
+}
+
+extension NKIFile {
+  /// The dialect the file's imports select, with the first import that decides it; nil when the
+  /// file imports neither `neuronxcc.nki` nor `nki`.
+  ///
+  /// Any import of the `nki` package (`import nki`, `import nki.language as nl`,
+  /// `from nki.isa import ...`) makes a file current, even next to `neuronxcc` imports (current
+  /// kernels import `neuronxcc.nki.typing` for annotations); otherwise `neuronxcc` imports make
+  /// it legacy.
+  public var importedDialect: (dialect: NKIDialect, location: SourceLocation)? {
+    var legacy: SourceLocation?
+    var current: SourceLocation?
+    func visit(_ stmts: [Stmt]) {
+      for s in stmts {
+        switch s.kind {
+        case .import(let aliases):
+          for a in aliases { note(a.name, s.location) }
+        case .importFrom(let module, _, let level) where level == 0:
+          if let module { note(module, s.location) }
+        case .functionDef(let f): visit(f.body)
+        case .classDef(let c): visit(c.body)
+        case .if(let clauses, let orElse):
+          for c in clauses { visit(c.body) }
+          visit(orElse)
+        case .try(let body, let handlers, let orElse, let finalBody):
+          visit(body)
+          for h in handlers { visit(h.body) }
+          visit(orElse)
+          visit(finalBody)
+        case .with(_, let body), .for(_, _, let body, _), .while(_, let body, _): visit(body)
+        default: break
+        }
+      }
+    }
+    func note(_ module: String, _ location: SourceLocation) {
+      let top = module.split(separator: ".").first.map(String.init) ?? module
+      if top == "nki" && current == nil { current = location }
+      if top == "neuronxcc" && legacy == nil { legacy = location }
+    }
+    visit(module.statements)
+    if let current { return (.current, current) }
+    if let legacy { return (.legacy, legacy) }
+    return nil
+  }
+
+  /// The dialect a trace uses: `override` when given, else the file's imports, else legacy.
+  public func dialect(override: NKIDialect? = nil) -> NKIDialect {
+    override ?? importedDialect?.dialect ?? .legacy
+  }
+
+  /// Refuses a file that is to run as the current dialect, which Tessel does not run yet.
+  func checkDialect(_ override: NKIDialect?) throws(TraceError) {
+    guard dialect(override: override) == .current else { return }
+    let location = importedDialect?.location ?? .unknown
+    throw TraceError(
+      .unsupported(
+        .feature(
+          "the current NKI dialect (`import nki`, NKI 0.3 and later); Tessel runs the legacy `neuronxcc.nki` dialect, "
+            + "and will not run this file with legacy meaning")), at: location)
+  }
+}

@@ -1,0 +1,15 @@
+import TesselIR
+import TesselPython
+
+extension TraceError.Kind {
+  /// A rule of the hardware or of NKI, found while tracing or verifying.
+  public static func kernel(_ error: KernelError) -> TraceError.Kind { .binding(BindingError(error)) }
+}
+
+extension TraceError {
+  /// The NKI rule this error reports, when it is one.
+  public var kernelError: KernelError? {
+    if case .binding(let b) = kind { return b.error as? KernelError }
+    return nil
+  }
+}
