@@ -92,12 +92,12 @@ let package = Package(
 
     // MARK: - Implementation details
     .systemLibrary(
-      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .target(name: "CTestPTY"),
     // Vectorised math kernels in C: one loop compiled per vector width, chosen at run time.
     .target(name: "CTesselMath"),
     .systemLibrary(
-      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
     .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),

@@ -90,7 +90,7 @@ struct SyntaxFuzzTests {
         #expect(!error.message.isEmpty)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let rendered = DiagnosticRenderer(sourceLines: { _ in lines }).render(error.diagnostic)
-        #expect(rendered.hasPrefix("error: \(error.message)\n"))
+        #expect(rendered.hasPrefix("error: \(error.pythonType): \(error.message)\n"))
       }
     }
     #expect(parsed + failed == 3000)
