@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselTestSupportCore
 import TesselNumerics
 import Testing
 
@@ -46,7 +47,7 @@ struct FusedVectorTests {
           dst: k.whole(res), src: k.whole(ta), op0: op0, operand0: vector ? .view(k.whole(tc)) : .scalar(0.75),
           reverse0: r0, op1: op1, operand1: k.whole(tb), reverse1: r1))
       k.store(out, res)
-      var rng = Seeded(UInt64(P * 7 + F))
+      var rng = SeededGenerator(seed: UInt64(P * 7 + F))
       let av = rng.array(P * F).map { refRound($0, dtype) }
       let bv = rng.array(P * F, 0.5, 2).map { refRound($0, dtype) }
       let cv = rng.array(P)
@@ -109,7 +110,7 @@ struct FusedVectorTests {
           reverse0: reversed, reduceOp: reduceOp, reduceDst: k.whole(red)))
       k.store(out, res)
       k.store(outR, red)
-      var rng = Seeded(UInt64(P * 3 + F))
+      var rng = SeededGenerator(seed: UInt64(P * 3 + F))
       let av = rng.array(P * F, 0.9, 1.1)
       let cv = rng.array(P, 0.9, 1.1)
       let r = try k.run([out, outR], [av, cv])
