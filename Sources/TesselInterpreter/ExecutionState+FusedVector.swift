@@ -31,10 +31,10 @@ extension ExecutionState {
     let (lane0, imm) = stageOperand(stage.operand)
     let inner = w.rows.innerStrides
     let n = w.rows.rowLength
-    if scratch.count < n { scratch = Array(repeating: 0, count: n) }
+    if operandBuffer.count < n { operandBuffer = Array(repeating: 0, count: n) }
     var immediate = imm
     withUnsafePointer(to: &immediate) { ip in
-      scratch.withUnsafeMutableBufferPointer { tmpBuf in
+      operandBuffer.withUnsafeMutableBufferPointer { tmpBuf in
         guard let tmp = tmpBuf.baseAddress else { return }
         w.rows.forEachRow(start: w.start, mask: w.mask, env: envp) { off, idx, lo, hi in
           let sp = UnsafePointer(mem + off[1])
@@ -80,13 +80,13 @@ extension ExecutionState {
     let dtype = k[p.dst.tensor].dtype
     let inner = w.rows.innerStrides
     let partitions = ci.counts[0]
-    if scratch3.count < partitions { scratch3 = Array(repeating: 0, count: partitions) }
+    if resultBuffer.count < partitions { resultBuffer = Array(repeating: 0, count: partitions) }
     var written = [Bool](repeating: false, count: partitions)
     forEachFirstStageRow(p.stage, w) { off, idx, lo, hi, tmp in
       let dp = mem + off[0]
       let r = reduceRow(p.reduceOp, UnsafePointer(tmp + lo), 1, hi - lo)
       let part = idx[0]
-      scratch3[part] = written[part] ? p.reduceOp.apply(scratch3[part], r) : r
+      resultBuffer[part] = written[part] ? p.reduceOp.apply(resultBuffer[part], r) : r
       written[part] = true
       for j in lo..<hi { dp[j &* inner[0]] = tmp[j] }
       quantizeRow(dtype, dp, inner[0], lo, hi)
@@ -95,7 +95,7 @@ extension ExecutionState {
     let rdt = k[p.reduceDst.tensor].dtype
     let base = rv.offset(envp)
     for part in 0..<partitions where written[part] {
-      mem[base + part * rv.strides[0]] = rdt.quantize(scratch3[part])
+      mem[base + part * rv.strides[0]] = rdt.quantize(resultBuffer[part])
     }
     let rt = p.reduceDst.tensor.index
     let whole = written.allSatisfy { $0 } && View.coversWhole(p.reduceDst, shape: k[p.reduceDst.tensor].shape)
