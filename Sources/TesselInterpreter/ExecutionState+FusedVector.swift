@@ -99,6 +99,6 @@ extension ExecutionState {
     }
     let rt = p.reduceDst.tensor.index
     let whole = written.allSatisfy { $0 } && View.coversWhole(p.reduceDst, shape: k[p.reduceDst.tensor].shape)
-    mayHoldPoison[rt] = mayHoldPoison[rt] && !whole
+    poison.mayHold[rt] = poison.mayHold[rt] && !whole
   }
 }
