@@ -154,11 +154,13 @@ extension IndexObject {
 
   /// The refusal for a loop index or program id used where a concrete value is needed.
   static let controlFlow =
-    "dynamic control-flow depending on a loop index or program id (the body is traced once); use nl.static_range to unroll"
+    "dynamic control-flow depending on a loop index (the body is traced once); use nl.static_range to unroll"
 
   func truth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
     if grid.shape.isEmpty && grid.base.isConstant { return grid.base.constant != 0 }
-    if grid.shape.isEmpty { throw TraceError(.symbolicValue(IndexObject.controlFlow), at: loc) }
+    if grid.shape.isEmpty {
+      throw TraceError(.symbolicValue(Tracer.refusal(ev, [grid.base], IndexObject.controlFlow)), at: loc)
+    }
     throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
 
@@ -167,7 +169,9 @@ extension IndexObject {
     if grid.base.isConstant { return grid.base.constant }
     throw TraceError(
       .symbolicValue(
-        "a loop index or program id used as a Python integer (the body is traced once); use nl.static_range to unroll"),
+        Tracer.refusal(
+          ev, [grid.base],
+          "a loop index used as a Python integer (the body is traced once); use nl.static_range to unroll")),
       at: loc)
   }
 
@@ -206,7 +210,7 @@ extension MaskObject {
   func truth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
     if conditions.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } }) {
       // A comparison of loop indices or program ids alone.
-      throw TraceError(.symbolicValue(IndexObject.controlFlow), at: loc)
+      throw TraceError(.symbolicValue(Tracer.refusal(ev, conditions.map(\.offset), IndexObject.controlFlow)), at: loc)
     }
     throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
