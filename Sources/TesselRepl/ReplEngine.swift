@@ -261,6 +261,7 @@ public final class ReplEngine: InteractiveHost {
       :reset              forget everything
       :quit               leave (Ctrl-D too)
 
+    help(nl.exp) shows an NKI function's signature and what it does; help(nl) lists them.
     A block (def, for, if, ...) ends with an empty line. Ctrl-C cancels the current input.
 
     """
@@ -432,7 +433,7 @@ public final class ReplEngine: InteractiveHost {
     if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
       return [":help", ":load", ":run", ":ir", ":estimate", ":mem", ":stats", ":target", ":reset", ":quit"].filter {
         $0.hasPrefix(trimmed)
-      }
+      }.sorted()
     }
     let lastToken = prefix.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
     if trimmed.hasPrefix(":load ") || trimmed.hasPrefix(":run ") || lastToken.contains("/") {
@@ -441,10 +442,10 @@ public final class ReplEngine: InteractiveHost {
     if let dot = word.lastIndex(of: ".") {
       let ns = String(word[..<dot]), rest = String(word[word.index(after: dot)...])
       let names = InteractiveTracer.apiNames[ns] ?? []
-      return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }
+      return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }.sorted()
     }
     let keywords = ["for", "in", "def", "return", "if", "else", "elif", "while", "import", "from", "True", "False", "None", "print", "range"]
-    return (tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
+    return Set(tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
   }
 
   func fileCompletions(_ word: String) -> [String] {

@@ -48,7 +48,7 @@ public final class InteractiveTracer: PrintSink {
   /// The seeded generator of `np.random`.
   var rngState: UInt64 = 0x5EED
 
-  /// Starts a session with `nl`, `nisa`, `nki`, `np` and `math` bound.
+  /// Starts a session with `nl`, `nisa`, `nki`, `np`, `math` and `help` bound.
   public init(target: Target = .trn2) {
     self.target = target
     ev = Evaluator(file: "<repl>")
@@ -60,6 +60,7 @@ public final class InteractiveTracer: PrintSink {
     for (n, m) in [("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"), ("math", "math")] {
       if let v = try? ev.importModule(m, at: .unknown) { globals.names[n] = v }
     }
+    globals.names["help"] = helpFunction()
   }
 
   /// Writes `print` output to the host.
@@ -152,8 +153,8 @@ public final class InteractiveTracer: PrintSink {
     ]).sorted(),
     "nisa": LegacyNKIAPI.names(in: "nisa").sorted(),
     "np": ["zeros", "ones", "full", "arange", "array", "random", "load", "save", "allclose", "float32", "float16",
-           "int32", "max", "min", "sum", "mean"],
-    "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"],
+           "int32", "max", "min", "sum", "mean"].sorted(),
+    "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"].sorted(),
   ]
 
   /// The value bound to `name`, formatted as the prompt shows it.
