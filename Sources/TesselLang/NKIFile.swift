@@ -32,12 +32,16 @@ public struct TracedKernel: Sendable {
   /// How the function's return value nests the returned tensors (nil when the front end does not
   /// say; then callers see ``Kernel/outputs`` as a flat list).
   public var returns: KernelReturn?
+  /// What the kernel's Python printed while it was traced (`print(...)` runs at trace time, as
+  /// in NKI), in order; empty when it printed nothing.
+  public var output: String
 
   /// Creates a traced kernel.
-  public init(kernel: Kernel, name: String, returns: KernelReturn? = nil) {
+  public init(kernel: Kernel, name: String, returns: KernelReturn? = nil, output: String = "") {
     self.kernel = kernel
     self.name = name
     self.returns = returns
+    self.output = output
   }
 }
 
@@ -248,13 +252,17 @@ public struct NKIFile: Sendable {
     ev.sources[file] = source
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
+    let printed = PrintBuffer()
+    ev.printSink = printed
     // Module level: a failing statement binds its names to its error (host-side code that
     // needs modules Tessel does not provide fails only if the kernel uses it).
     try ev.execModule(module, in: globals, deferFailures: true)
     guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    return try NKIFile.trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    var traced = try NKIFile.trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    traced.output = printed.text
+    return traced
   }
 
   /// Traces one kernel function for the given arguments with a fresh tracer on `ev`.

@@ -171,3 +171,80 @@ struct LoopSpecializationTests {
     }
   }
 }
+
+/// NKI's loop scope rule for tiles: a tile declared in a symbolic loop's body is out of scope after
+/// the loop; accumulating in place into a tile declared before the loop is the correct idiom.
+@Suite("Tiles declared in a loop are out of scope after it")
+struct LoopScopeTests {
+  @Test("accumulating in place into a tile declared before the loop gives the maximum over every iteration")
+  func inPlaceAccumulation() throws {
+    let src = header + """
+      @nki.jit
+      def k(a):
+          out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+          acc = nl.full((3, 4), -1e30, dtype=nl.float32)
+          for i in nl.sequential_range(5):
+              t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
+              acc[...] = nl.maximum(acc, t)
+          nl.store(out, value=acc)
+          return out
+      """
+    let x = (0..<(15 * 4)).map { Float(($0 * 37) % 23) - 11 }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [15, 4], dtype: .float32, values: x)])
+    let out = r.outputs[0].floatValues()
+    for p in 0..<3 {
+      for f in 0..<4 {
+        let want = (0..<5).map { x[($0 * 3 + p) * 4 + f] }.max() ?? 0
+        #expect(out[p * 4 + f] == want, "[\(p), \(f)]")
+      }
+    }
+  }
+
+  @Test("a loop-body tile used after the loop, directly or through a list, is the scope error at the use",
+        arguments: ["t", "kept[0]"])
+  func useAfterLoop(_ use: String) throws {
+    let src = header + """
+      @nki.jit
+      def k(a):
+          out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+          kept = []
+          for i in nl.affine_range(5):
+              t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
+              kept.append(t)
+          nl.store(out, value=\(use))
+          return out
+      """
+    do {
+      _ = try traceAndRun(src, [try HostArray(shape: [15, 4], dtype: .float32, values: Array(repeating: 1, count: 60))])
+      Issue.record("expected the scope error")
+    } catch let e as TraceError {
+      #expect(e.message == "Local variable 't' is referenced outside of its parent scope", "\(e.message)")
+      #expect(e.location.line == 11)
+    }
+  }
+}
+
+/// `print` runs at trace time, as NKI's tracer runs it, and its text is part of the trace's result.
+@Suite("print at trace time")
+struct TracePrintTests {
+  @Test("module-level and kernel prints, in order, with Python's formatting; a specialised loop prints each index once")
+  func printsInOrder() throws {
+    let src = header + """
+      print("module", 1, sep="-")
+
+      @nki.jit
+      def k(a):
+          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+          print(f"shape={a.shape} dtype={a.dtype}")
+          for i in nl.affine_range(2):
+              print("at", i)
+              if i == 1:
+                  print("index", i, end="!\\n")
+          nl.store(out, nl.load(a))
+          return out
+      """
+    let file = try NKIFile(source: src, file: "t.py")
+    let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+    #expect(traced.output == "module-1\nshape=(4, 8) dtype=float32\nat 0\nat 1\nindex 1!\n")
+  }
+}

@@ -113,7 +113,10 @@ struct TraceCheckpoint {
   let builder: KernelBuilder
   let symbolicLoops: [IndexVar]
   let freshDefinitions: [TensorID: Int]
+  let tensorLoops: [TensorID: [IndexVar]]
   let tempCounter: Int
+  /// How much a buffered trace had printed (the abandoned attempt's prints are dropped).
+  let printed: Int?
   let locals: [String: Value]
   let globals: [String: Value]
   let fingerprint: Int
@@ -122,7 +125,9 @@ struct TraceCheckpoint {
     builder = tracer.builder
     symbolicLoops = tracer.symbolicLoops
     freshDefinitions = tracer.freshDefinitions
+    tensorLoops = tracer.tensorLoops
     tempCounter = tracer.tempCounter
+    printed = (tracer.ev.printSink as? PrintBuffer)?.utf8Count
     locals = loop.scope.names
     globals = loop.scope.globals.names
     fingerprint = TraceCheckpoint.fingerprint(locals, globals)
@@ -132,7 +137,9 @@ struct TraceCheckpoint {
     tracer.builder = builder
     tracer.symbolicLoops = symbolicLoops
     tracer.freshDefinitions = freshDefinitions
+    tracer.tensorLoops = tensorLoops
     tracer.tempCounter = tempCounter
+    if let printed { (tracer.ev.printSink as? PrintBuffer)?.truncate(toUTF8Count: printed) }
     guard TraceCheckpoint.fingerprint(locals, globals) == fingerprint else {
       throw TraceError.unsupported(
         "specialising this loop on its index: its body changed a Python list, dict or object before "

@@ -49,13 +49,13 @@ extension Tracer {
       }
       let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
       let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), mask: m, at: loc))
+      return fresh(dst, try emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), mask: m, at: loc))
     case "nc_transpose":
       let x = try tile(0, "data")
       let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)
       let m = try transposeMask(a.get(-1, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
-      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
+      return fresh(dst, try emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
     case "activation", "activation_reduce":
       let f = try activationFunction(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
@@ -77,7 +77,7 @@ extension Tracer {
       }
       if rdst != nil && rop == nil { rop = .add }
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
+      let i = try emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
       return fresh(dst, i)
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
@@ -113,17 +113,17 @@ extension Tracer {
       let r1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(dst, try emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "tensor_copy":
       let x = try tile(0, "src")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "reciprocal":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(dst, try emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
     case "iota":
       let e = try a.require(0, "expr")
       guard let g = try asGrid(e, at: loc), !g.shape.isEmpty else {
@@ -138,7 +138,7 @@ extension Tracer {
         for d in shape.indices where g.shape[d] == 1 && full[d] != 1 { coefficients[d] = 0 }
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
+      return fresh(dst, try emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
       let t = try tile(1, "on_true_tile")
@@ -149,7 +149,7 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape), at: loc))
+      return fresh(dst, try emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape), at: loc))
     case "memset":
       let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
       let v = Float(try floatValue(try a.require(1, "value"), at: loc))
@@ -157,17 +157,17 @@ extension Tracer {
         throw TraceError.python("TypeError", "nisa.memset() missing required argument: 'dtype'", at: loc)
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
+      return fresh(dst, try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
     case "bn_stats":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
       let dst = try newTensor([x.view.partitionCount, 6], dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.bnStats(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(dst, try emit(.bnStats(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
     case "bn_aggr":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
       let dst = try newTensor([x.view.partitionCount, 2], dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.bnAggr(dst: dst.view, src: x.view), at: loc))
+      return fresh(dst, try emit(.bnAggr(dst: dst.view, src: x.view), at: loc))
     case "tensor_tensor_scan":
       let d0 = try tile(0, "data0"), d1 = try tile(1, "data1")
       let initial = try operandArgument(try a.require(2, "initial"), at: loc)
@@ -179,17 +179,17 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? NKIRules.promote(decl(d0).dtype, decl(d1).dtype)
       let dst = try newTensor(d0.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1), at: loc))
+      return fresh(dst, try emit(.tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1), at: loc))
     case "tensor_partition_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor([1] + Array(x.view.shape.dropFirst()), dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorPartitionReduce(dst: dst.view, src: x.view, op: op), at: loc))
+      return fresh(dst, try emit(.tensorPartitionReduce(dst: dst.view, src: x.view, op: op), at: loc))
     case "dma_copy":
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nisa.dma_copy", at: loc)
       let src = try tensorArgument(try a.require(1, "src"), "src", of: "nisa.dma_copy", at: loc)
-      emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(shape: dst.view.shape), at: loc)
+      try emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(shape: dst.view.shape), at: loc)
       return .none
     case "get_nc_version":
       return .int(target == .trn1 ? 2 : target == .trn2 ? 3 : 4)

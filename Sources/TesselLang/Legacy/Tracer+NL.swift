@@ -74,7 +74,7 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      let i = emit(.load(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc)
+      let i = try emit(.load(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc)
       return fresh(dst, i)
     case "store":
       try checkOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc)
@@ -85,7 +85,7 @@ extension Tracer {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
           throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store")), at: loc)
         }
-        emit(.store(dst: dst.view, src: v), mask: m, at: loc)
+        try emit(.store(dst: dst.view, src: v), mask: m, at: loc)
         return .none
       }
       throw TraceError.python("TypeError", "nl.store expects a tile value, got \(value.typeName)", at: loc)
@@ -96,12 +96,12 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")), at: loc)
       }
       let dst = try newTensor([src.view.shape[1], src.view.shape[0]], dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
+      return fresh(dst, try emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
     case "copy":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.copy", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
+      return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
       let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
@@ -109,7 +109,7 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")), at: loc)
       }
       let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
     case "sum", "max", "min", "mean", "prod", "all":
       return try reduce(fn, a)
     case "matmul":
@@ -121,7 +121,7 @@ extension Tracer {
       func inSBUF(_ t: TensorRef) throws(TraceError) -> TensorRef {
         guard decl(t).space == .psum else { return t }
         let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, at: loc)
-        emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
+        try emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
         return c
       }
       let x = try inSBUF(x0), y = try inSBUF(y0)
@@ -129,13 +129,13 @@ extension Tracer {
       if !tx {
         // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
         let pt = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
-        emit(.transpose(dst: pt.view, src: x.view), engine: .tensor, at: loc)
+        try emit(.transpose(dst: pt.view, src: x.view), engine: .tensor, at: loc)
         let st = try newTensor(pt.view.shape, decl(x).dtype, .sbuf, at: loc)
-        emit(.tensorCopy(dst: st.view, src: pt.view), at: loc)
+        try emit(.tensorCopy(dst: st.view, src: pt.view), at: loc)
         stationary = st
       }
       let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
+      return fresh(dst, try emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
     case "transpose":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
       if x.view.dims.count > 2 {
@@ -143,7 +143,7 @@ extension Tracer {
       }
       let m = try transposeMask(a.get(2, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
-      return fresh(dst, emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, mask: m, at: loc))
+      return fresh(dst, try emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, mask: m, at: loc))
     case "where":
       let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
       let x = try a.require(1, "x"), y = try a.require(2, "y")
@@ -159,7 +159,7 @@ extension Tracer {
       }
       let ox = try operand(x), oy = try operand(y)
       let dst = try newTensor(c.view.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), .sbuf, at: loc)
-      return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
+      return fresh(dst, try emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
     case "finfo", "iinfo":
       // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
       guard let d = try dtypeArgument(try a.require(0, "dtype"), at: loc) else {
@@ -190,7 +190,7 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(shape: t.view.shape), at: loc))
+      return fresh(dst, try emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(shape: t.view.shape), at: loc))
     case "softmax":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
       let rank = x.view.dims.count
@@ -307,7 +307,7 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
       }
       let d = builder.tensor(ref.id)
-      emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
+      try emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
     }
     return .tensor(ref)
   }
@@ -338,7 +338,7 @@ extension Tracer {
     let r = try reduceTile(op, x, axes: axes, keepdims: keep, dtype: dtype, mask: m, at: loc)
     if fn == "mean", let t = r.tensor {
       let n = axes.map { x.view.shape[$0] }.reduce(1, *)
-      emit(.tensorScalar(dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+      try emit(.tensorScalar(dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
     }
     return r
   }
@@ -358,7 +358,7 @@ extension Tracer {
       throw TraceError(.kernel(error), at: loc)
     }
     let dst = try newTensor(outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
-    return fresh(dst, emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
+    return fresh(dst, try emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
   }
 
   // MARK: - Tensor methods
@@ -417,12 +417,12 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")), at: loc)
       }
       let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
     case "astype":
       let dtype = try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc) ?? decl(t).dtype
       if interactive != nil && decl(t).space.isHBM { return try hostAstype(t, dtype, at: loc) }
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))
+      return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))
     default:
       throw TraceError.unsupported("tensor.\(fn)", at: loc)
     }

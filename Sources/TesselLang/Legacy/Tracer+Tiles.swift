@@ -20,12 +20,28 @@ extension Tracer {
     }
     let declName = name ?? freshName()
     let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
+    if !symbolicLoops.isEmpty { tensorLoops[id] = symbolicLoops }
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 
   /// Emits an instruction, marks its operands as used, and returns its index.
+  ///
+  /// An operand declared inside a symbolic loop that has ended is NKI's scope error: the loop's
+  /// body was traced once, so the tile holds one iteration's value (`acc = nl.maximum(acc, x)`
+  /// in a loop, then `acc` after it).
   @discardableResult
-  func emit(_ op: Operation, engine: Engine? = nil, mask: [AffineCondition] = [], at loc: SourceLocation) -> Int {
+  func emit(_ op: Operation, engine: Engine? = nil, mask: [AffineCondition] = [], at loc: SourceLocation)
+    throws(TraceError) -> Int
+  {
+    if !tensorLoops.isEmpty {
+      for u in op.operands {
+        if let loops = tensorLoops[u.view.tensor], !symbolicLoops.starts(with: loops) {
+          let name = builder.tensor(u.view.tensor).name
+          throw TraceError(
+            .kernel(KernelError(.malformed("Local variable '\(name)' is referenced outside of its parent scope"))), at: loc)
+        }
+      }
+    }
     for s in op.sources { freshDefinitions[s.view.tensor] = nil }
     builder.emit(op, engine: engine, mask: mask, location: loc)
     return builder.instructionCount - 1
@@ -93,14 +109,14 @@ extension Tracer {
       throw TraceError(.kernel(error), at: loc)
     }
     let dst = try newTensor(plan.shape, plan.dtype, .sbuf, at: loc)
-    return fresh(dst, emit(plan.operation(writing: dst.view), engine: engine, mask: mask, at: loc))
+    return fresh(dst, try emit(plan.operation(writing: dst.view), engine: engine, mask: mask, at: loc))
   }
 
   /// `f(x)` on a tile: an activation on the Scalar engine.
   func tileUnary(_ f: ActivationFunction, _ t: TensorRef, at loc: SourceLocation, dtype: DType? = nil, mask: [AffineCondition] = []) throws(TraceError) -> Value {
     let src = decl(t)
     let dst = try newTensor(t.view.shape, dtype ?? src.dtype, .sbuf, at: loc)
-    let i = emit(.activation(dst: dst.view, src: t.view, function: f, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil), mask: mask, at: loc)
+    let i = try emit(.activation(dst: dst.view, src: t.view, function: f, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil), mask: mask, at: loc)
     return fresh(dst, i)
   }
 
@@ -136,10 +152,10 @@ extension Tracer {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
           throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "tensor_tensor")), at: loc)
         }
-        emit(.tensorTensor(dst: dst.view, a: dst.view, b: v, op: alu), at: loc)
+        try emit(.tensorTensor(dst: dst.view, a: dst.view, b: v, op: alu), at: loc)
       } else {
         let x = try floatValue(value, at: loc)
-        emit(.tensorScalar(dst: dst.view, src: dst.view, op0: alu, operand0: .scalar(Float(x)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+        try emit(.tensorScalar(dst: dst.view, src: dst.view, op0: alu, operand0: .scalar(Float(x)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
       }
       return
     }
@@ -149,11 +165,11 @@ extension Tracer {
         throw TraceError(.kernel(KernelError(.malformed("Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"))), at: loc)
       }
       if dd.space.isHBM {
-        emit(sd.space.isHBM ? .dmaCopy(dst: dst.view, src: v) : .store(dst: dst.view, src: v), at: loc)
+        try emit(sd.space.isHBM ? .dmaCopy(dst: dst.view, src: v) : .store(dst: dst.view, src: v), at: loc)
       } else if sd.space.isHBM {
-        emit(.load(dst: dst.view, src: v), at: loc)
+        try emit(.load(dst: dst.view, src: v), at: loc)
       } else {
-        emit(.tensorCopy(dst: dst.view, src: v), mask: producerMask(of: src, copiedTo: dst), at: loc)
+        try emit(.tensorCopy(dst: dst.view, src: v), mask: producerMask(of: src, copiedTo: dst), at: loc)
       }
       return
     }
@@ -162,7 +178,7 @@ extension Tracer {
       if dd.space.isHBM {
         throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
       }
-      emit(.memset(dst: dst.view, value: Float(try floatValue(value, at: loc))), at: loc)
+      try emit(.memset(dst: dst.view, value: Float(try floatValue(value, at: loc))), at: loc)
     default:
       throw TraceError.python("TypeError", "cannot assign \(value.typeName) to a tile", at: loc)
     }

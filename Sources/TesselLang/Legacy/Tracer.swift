@@ -21,6 +21,9 @@ final class Tracer: Binding {
   /// The loop variables and program ids of the last symbolic value refused as a Python value
   /// (`if i < n:`): the loops over them are specialised (see ``symbolicLoop(_:_:)``).
   var refusedVariables: Set<IndexVar> = []
+  /// The symbolic loops open when a tensor was declared, for tensors declared inside one: using
+  /// such a tensor once its loop has ended is NKI's scope error.
+  var tensorLoops: [TensorID: [IndexVar]] = [:]
   /// Fresh result tiles: tensor → the instruction that defines it (for retargeting on assignment).
   var freshDefinitions: [TensorID: Int] = [:]
   /// Counter for generated names.

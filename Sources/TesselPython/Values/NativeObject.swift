@@ -137,3 +137,18 @@ package protocol ModuleProvider: AnyObject {
 package protocol PrintSink: AnyObject {
   func print(_ text: String)
 }
+
+/// Collects `print` output in order (a trace's printed text, reported with its result).
+package final class PrintBuffer: PrintSink {
+  /// Everything printed so far.
+  package private(set) var text = ""
+  package init() {}
+  package func print(_ text: String) { self.text += text }
+  /// The length of ``text`` in UTF-8 bytes, to return to with ``truncate(toUTF8Count:)``.
+  package var utf8Count: Int { text.utf8.count }
+  /// Drops what was printed after ``text`` had `count` UTF-8 bytes (output of abandoned work).
+  package func truncate(toUTF8Count count: Int) {
+    guard count < text.utf8.count else { return }
+    text = String(decoding: text.utf8.prefix(count), as: UTF8.self)
+  }
+}

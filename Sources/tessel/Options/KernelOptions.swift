@@ -43,7 +43,10 @@ struct KernelOptions: ParsableArguments {
 /// Loads, traces and verifies an invocation, exiting with the right status on failure.
 func prepareOrExit(_ inv: KernelInvocation, requireData: Bool, seed: UInt64? = nil) -> PreparedRun {
   do {
-    return try inv.prepare(requireData: requireData, seed: seed)
+    let prepared = try inv.prepare(requireData: requireData, seed: seed)
+    // What the kernel printed while it was traced, before anything the command reports.
+    if !prepared.traced.output.isEmpty { print(prepared.traced.output, terminator: "") }
+    return prepared
   } catch let e as UsageError {
     failUsage(e.message)
   } catch let e as TraceError {
