@@ -14,7 +14,9 @@ extension Interpreter {
   /// with a mask over that view's own iteration space (so that the written set is exact).
   static func recordedOutputs(_ kernel: Kernel, program: [CompiledInstruction], onChip: [Bool], read: [Bool]) -> [Bool] {
     var result = Array(repeating: false, count: kernel.tensors.count)
-    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local {
+    // Writes through an alias of the output land in its storage, not through its own views.
+    let aliased = Set(kernel.tensors.compactMap { $0.alias?.base })
+    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local && !aliased.contains(o) {
       result[o.index] = true
     }
     for ci in program {

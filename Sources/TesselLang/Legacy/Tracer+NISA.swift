@@ -31,7 +31,7 @@ extension Tracer {
     let engine = engineArgument(a.get(-1, "engine"), at: loc)
     switch fn {
     case "nc_matmul":
-      let st = try tile(0, "stationary"), mv = try tile(1, "moving")
+      let st = try inSBUF(try tile(0, "stationary"), at: loc), mv = try inSBUF(try tile(1, "moving"), at: loc)
       if let mode = a.get(-1, "perf_mode") {
         switch mode {
         case .none: break
@@ -78,6 +78,8 @@ extension Tracer {
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
       let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
       return fresh(dst, i)
+    case "scalar_tensor_tensor", "tensor_scalar_reduce":
+      return try callFusedVector(fn, a)
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
@@ -140,7 +142,7 @@ extension Tracer {
       return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
-      let t = try tile(1, "on_true_tile")
+      let t = try inSBUF(try tile(1, "on_true_tile"), at: loc)
       let f = Float(try floatValue(try a.require(2, "on_false_value"), at: loc))
       let conds = try maskConditions(pred, rank: t.view.dims.count, at: loc)
       guard conds.count == 1, let c = conds.first else {
