@@ -208,4 +208,25 @@ struct ProductionIdiomTests {
     for i in 0..<m { for j in 0..<n { for q in 0..<kk { expected[i * n + j] += av[q * m + i] * bv[q * n + j] } } }
     #expect(r.outputs[0].floatValues() == expected)
   }
+
+  @Test("sizeinbytes from nki.language.constants gives an element's bytes for NKI and numpy dtypes")
+  func sizeInBytes() throws {
+    let src = npHeader + """
+      from neuronxcc.nki.language.constants import sizeinbytes
+
+      @nki.jit
+      def k(x):
+          out = nl.ndarray((1, 4), dtype=nl.float32, buffer=nl.shared_hbm)
+          t = nl.zeros((1, 4), dtype=nl.float32, buffer=nl.sbuf)
+          t[0, 0] = sizeinbytes(np.float32)
+          t[0, 1] = sizeinbytes(nl.bfloat16)
+          t[0, 2] = nl.constants.sizeinbytes(nl.float8_e4m3)
+          t[0, 3] = sizeinbytes(x.dtype)
+          nl.store(out, t)
+          return out
+      """
+    let x = try HostArray(shape: [2, 2], dtype: .float16, values: [0, 0, 0, 0])
+    let (_, r) = try traceAndRun(src, [x])
+    #expect(r.outputs[0].floatValues() == [4, 2, 1, 2])
+  }
 }
