@@ -144,8 +144,10 @@ extension Tracer {
         src.view.shape == dst.view.shape || src.view.elementCount == dst.view.elementCount && dst.view.partitionCount == src.view.partitionCount
       {
         var inst = builder.instruction(at: idx)
-        let accumulation: Accumulation = onlyMatmulsWrite(dst.id) ? .auto : .add
-        inst.operation = .matmul(dst: dst.view, stationary: m.stationary, moving: m.moving, accumulation: accumulation)
+        var accumulating = m
+        accumulating.dst = dst.view
+        accumulating.accumulation = onlyMatmulsWrite(dst.id) ? .auto : .add
+        inst.operation = .matmul(accumulating)
         builder.replaceInstruction(at: idx, with: inst)
         freshDefinitions[src.id] = nil
         return
