@@ -146,7 +146,7 @@ extension Interpreter {
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
         destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
-        elements: elements, bytes: b, flops: flops, facts: facts)
+        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes)
     }
     return (program, dynamicLoops)
 
