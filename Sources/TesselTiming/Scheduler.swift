@@ -55,7 +55,13 @@ struct Scheduler {
   var iterationCounter: [Int]
   /// Iterations of a dynamic loop's current entry, by `loopBegin` index.
   var dynamicIteration: [Int]
-  var env: [Int]
+  /// The loop indices and program ids (index-variable slots).
+  let env: UnsafeMutablePointer<Int>
+  let envCount: Int
+  /// The program's instructions, footprints and packed terms, read without reference counting.
+  let ins: UnsafeMutableBufferPointer<TimedInstruction>
+  let fps: UnsafeMutableBufferPointer<PackedFootprint>
+  let terms: UnsafeMutableBufferPointer<Int>
   var executed = 0
   var nextEvent = 0
   var makespan = 0.0
@@ -96,7 +102,15 @@ struct Scheduler {
     instructionCount = Array(repeating: 0, count: program.instructions.count)
     iterationCounter = Array(repeating: 0, count: program.instructions.count)
     dynamicIteration = Array(repeating: 0, count: program.instructions.count)
-    env = Array(repeating: 0, count: kernel.indexVars.count)
+    envCount = kernel.indexVars.count
+    env = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, envCount))
+    env.initialize(repeating: 0, count: Swift.max(1, envCount))
+    ins = UnsafeMutableBufferPointer.allocate(capacity: program.instructions.count)
+    _ = ins.initialize(from: program.instructions)
+    fps = UnsafeMutableBufferPointer.allocate(capacity: program.footprints.count)
+    _ = fps.initialize(from: program.footprints)
+    terms = UnsafeMutableBufferPointer.allocate(capacity: program.terms.count)
+    _ = terms.initialize(from: program.terms)
     let rawLatency = TimedProgram.lanes.map { constants.sameEngineDependencyLatency.value / constants.clockGHz($0) }
     maxSemaphoreNs =
       ([
@@ -104,6 +118,17 @@ struct Scheduler {
         constants.computeToComputeLatency.value,
       ] + rawLatency).max() ?? 0
   }
+
+  /// Frees the walk's buffers (the scheduler is not used afterwards).
+  func release() {
+    env.deallocate()
+    ins.deinitialize().deallocate()
+    fps.deinitialize().deallocate()
+    terms.deinitialize().deallocate()
+  }
+
+  /// The current loop indices and program ids.
+  var envValues: [Int] { Array(UnsafeBufferPointer(start: env, count: envCount)) }
 
   /// Runs every SPMD instance (instances go round-robin to the logical cores).
   mutating func run() throws(KernelError) {
@@ -127,10 +152,9 @@ struct Scheduler {
   }
 
   private mutating func runProgram(core: Int) throws(KernelError) {
-    let instructions = program.instructions
     var pc = 0
-    while pc < instructions.count {
-      switch instructions[pc].kind {
+    while pc < ins.count {
+      switch ins[pc].kind {
       case .loopBegin(let l):
         // A loop whose extent is read at run time runs the assumed number of iterations.
         let trips = l.dynamic == nil ? l.tripCount : Swift.max(0, options.assumedDynamicTrips)
@@ -144,7 +168,7 @@ struct Scheduler {
         snapshotValid = false
         pc += 1
       case .loopEnd(let begin):
-        guard case .loopBegin(let l) = instructions[begin].kind else {
+        guard case .loopBegin(let l) = ins[begin].kind else {
           pc += 1
           continue
         }
@@ -187,7 +211,8 @@ struct Scheduler {
 
   /// Whether a hoisted instruction is past the first iteration of a loop it was hoisted from.
   private func skipsHoisted(_ pc: Int) -> Bool {
-    for f in program.instructions[pc].firstIterationOnly where env[f.slot] != f.start { return true }
+    guard ins[pc].isHoisted else { return false }
+    for f in ins[pc].firstIterationOnly where env[f.slot] != f.start { return true }
     return false
   }
 

@@ -10,6 +10,10 @@ struct TimedProgram: Sendable {
   static let queueNames = ["DMA queue (loads)", "DMA queue (stores)"]
 
   var instructions: [TimedInstruction]
+  /// Every instruction's footprints, in order.
+  var footprints: [PackedFootprint]
+  /// The terms of every packed affine index: slot, coefficient, slot, coefficient, …
+  var terms: [Int]
   /// Scoreboard slots: the physical buffers of every tensor that is both read and written.
   var slotCount: Int
   /// How many physical buffers each tensor rotates through.
@@ -61,6 +65,13 @@ struct TimedProgram: Sendable {
     var dynamicLoops: [SourceLocation] = []
     let model = CostModel(constants: constants)
     var lanes = 0
+    var pool: [PackedFootprint] = []
+    var terms: [Int] = []
+    func pack(_ a: AffineIndex) -> PackedAffine {
+      let start = terms.count / 2
+      for t in a.terms { terms += [t.slot, t.coef] }
+      return PackedAffine(constant: a.constant, start: Int32(start), count: Int32(a.terms.count))
+    }
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var footprints: [Footprint] = []
@@ -134,16 +145,26 @@ struct TimedProgram: Sendable {
         lanes += 1
       }
       let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
+      let first = pool.count
+      for f in footprints {
+        pool.append(
+          PackedFootprint(
+            firstSlot: f.firstSlot, buffers: f.buffers, rotatingLoop: f.rotatingLoop, isWrite: f.isWrite,
+            outer: pack(f.outer), outerLow: f.outerLow, outerHigh: f.outerHigh, inner: pack(f.inner),
+            innerLow: f.innerLow, innerHigh: f.innerHigh))
+      }
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
         fullFree: free)
       return TimedInstruction(
         kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
         latencyNs: cost.latencyNs, laneNs: cost.laneNs, dmaEngines: cost.dmaEngines, dmaLane: lane,
-        footprints: footprints, mask: mask, hasMask: !inst.mask.isEmpty, costInputs: inputs,
-        firstIterationOnly: firstOnly)
+        footprintStart: first, footprintCount: footprints.count, mask: mask, hasMask: !inst.mask.isEmpty,
+        costInputs: inputs, firstIterationOnly: firstOnly, isHoisted: !firstOnly.isEmpty)
     }
     self.dmaLanes = lanes
+    self.footprints = pool
+    self.terms = terms
     self.approximateMasks = approximate
     self.runtimePlaced = runtimePlaced
     self.dynamicLoops = dynamicLoops
