@@ -30,6 +30,21 @@ struct LoweringTests {
     #expect(k.instructions[2].engine == .scalar)
   }
 
+  @Test("the unary functions new to the DSL (gelu_dx, silu_dx, erf_dx, gelu_apprx_sigmoid) are activations")
+  func derivativeActivations() throws {
+    let k = try lowered { x, _, out in
+      store(out, value: geluDx(x))
+      store(out, value: siluDx(x))
+      store(out, value: erfDx(x))
+      store(out, value: geluApprxSigmoid(x))
+    }
+    let functions = operations(k).compactMap { op -> ActivationFunction? in
+      guard case .activation(let a) = op, a.scale == .scalar(1), a.bias == nil else { return nil }
+      return a.function
+    }
+    #expect(functions == [.geluDx, .siluDx, .erfDx, .geluApprxSigmoid])
+  }
+
   @Test("nl.add(a, b) is tensor_tensor(add); nl.add(a, 1.0) is tensor_scalar; a [P, 1] operand is tensor_scalar's vector operand")
   func add() throws {
     let k = try lowered { x, y, out in
