@@ -1,9 +1,13 @@
 import TesselIR
 
 extension Scheduler {
-  /// Places one execution of instruction `pc` on `track` of `core`.
-  mutating func schedule(_ pc: Int, core: Int, track: Int, dmaQueue: Int?) {
+  /// Places one execution of instruction `pc` on `track` of `core` (or on its alternative lane
+  /// when that would finish it first).
+  mutating func schedule(_ pc: Int, core: Int, track defaultTrack: Int, dmaQueue: Int?) {
+    var track = defaultTrack
+    let other = dmaQueue == nil ? ins[pc].alternativeLane : -1
     var busy = ins[pc].busyNs
+    var otherBusy = ins[pc].alternativeBusyNs
     var latency = ins[pc].latencyNs
     var dmaUsed = ins[pc].dmaEngines
     var laneBusy = ins[pc].laneNs
@@ -12,13 +16,17 @@ extension Scheduler {
       let inst = ins[pc]
       kept = keptExtent(inst)
       let (p, f) = kept
-      let c = model.cost(
-        inst.rule, engine: inst.engine, inputs: inst.costInputs, partitions: p, free: f,
-        fullPartitions: inst.partitions, fullFree: inst.free)
+      func masked(on engine: Engine) -> InstructionCost {
+        model.cost(
+          inst.rule, engine: engine, inputs: inst.costInputs, partitions: p, free: f, fullPartitions: inst.partitions,
+          fullFree: inst.free)
+      }
+      let c = masked(on: inst.engine)
       busy = c.busyNs
       laneBusy = c.laneNs
       latency = c.latencyNs
       dmaUsed = c.dmaEngines
+      if other >= 0 { otherBusy = masked(on: TimedProgram.lanes[other]).busyNs }
     }
     let id = Int32(truncatingIfNeeded: nextEvent)
     nextEvent += 1
@@ -67,6 +75,16 @@ extension Scheduler {
         }
       }
     }
+    // An instruction the compiler may place on either of two engines goes to the one that would
+    // finish it first.
+    if other >= 0,
+      Swift.max(ready, trackFree[core][other]) + otherBusy < Swift.max(ready, trackFree[core][track]) + busy
+    {
+      track = other
+      busy = otherBusy
+      for k in scratch.indices { scratch[k].access.track = Int16(other) }
+    }
+    let onAlternative = other >= 0 && track == other
     if waitedOnTrack == track && cause == .dependency { waitedOnTrack = Scheduler.idleEngineLatency }
 
     let free = trackFree[core][track]
@@ -140,6 +158,7 @@ extension Scheduler {
     }
     trackLast[core][track] = id
     instructionBusy[pc] += trackBusy
+    if onAlternative { alternativeBusy[pc] += trackBusy }
     instructionCount[pc] += 1
     if end > makespan { makespan = end }
 

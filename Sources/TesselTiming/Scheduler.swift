@@ -51,6 +51,8 @@ struct Scheduler {
   /// Busy time per static instruction (summed over executions and cores).
   var instructionBusy: [Double]
   var instructionCount: [Int]
+  /// The part of ``instructionBusy`` spent on the instruction's alternative lane.
+  var alternativeBusy: [Double]
   /// Loop iteration counters (rotate physical buffers), by `loopBegin` index.
   var iterationCounter: [Int]
   /// Iterations of a dynamic loop's current entry, by `loopBegin` index.
@@ -82,7 +84,8 @@ struct Scheduler {
     self.model = CostModel(constants: constants)
     self.options = options
     self.scoreboard = Scoreboard(slots: program.slotCount)
-    let cores = Swift.max(1, options.logicalCores)
+    let programs = (kernel.instructions.map(\.program).max() ?? 0) + 1
+    let cores = Swift.max(1, options.logicalCores, programs)
     let tracks = Scheduler.trackCount
     let dmaCount = Swift.max(1, Int(constants.dmaEngines.value))
     trackFree = Array(repeating: Array(repeating: 0, count: tracks), count: cores)
@@ -100,6 +103,7 @@ struct Scheduler {
       count: cores)
     instructionBusy = Array(repeating: 0, count: program.instructions.count)
     instructionCount = Array(repeating: 0, count: program.instructions.count)
+    alternativeBusy = Array(repeating: 0, count: program.instructions.count)
     iterationCounter = Array(repeating: 0, count: program.instructions.count)
     dynamicIteration = Array(repeating: 0, count: program.instructions.count)
     envCount = kernel.indexVars.count
@@ -130,7 +134,8 @@ struct Scheduler {
   /// The current loop indices and program ids.
   var envValues: [Int] { Array(UnsafeBufferPointer(start: env, count: envCount)) }
 
-  /// Runs every SPMD instance (instances go round-robin to the logical cores).
+  /// Runs every SPMD instance (instances go round-robin to the cores; the instructions of
+  /// program `p` of a multi-program launch run on the core `p` after the instance's).
   mutating func run() throws(KernelError) {
     let instances = kernel.instanceCount
     let cores = trackFree.count
@@ -195,7 +200,7 @@ struct Scheduler {
           continue
         }
         try count(pc)
-        schedule(pc, core: core, track: lane, dmaQueue: nil)
+        schedule(pc, core: (core + ins[pc].program) % trackFree.count, track: lane, dmaQueue: nil)
         pc += 1
       case .dma(let queue):
         if skipsHoisted(pc) {
@@ -203,7 +208,9 @@ struct Scheduler {
           continue
         }
         try count(pc)
-        schedule(pc, core: core, track: Scheduler.queueTrackBase + queue, dmaQueue: queue)
+        schedule(
+          pc, core: (core + ins[pc].program) % trackFree.count, track: Scheduler.queueTrackBase + queue,
+          dmaQueue: queue)
         pc += 1
       }
     }

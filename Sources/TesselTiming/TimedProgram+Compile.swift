@@ -85,13 +85,20 @@ struct TimedProgram: Sendable {
       if case .loopBegin(let l) = op, l.dynamic != nil { dynamicLoops.append(inst.location) }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
+      if let j = compiler.foldedReductions[pc] {
+        for d in kernel.instructions[j].operation.destinations { add(d, write: true) }
+      }
       let counts: [Int] = {
         if op.iteratesOverDestination { return op.destination?.shape ?? [] }
         return op.sources.first?.view.shape ?? []
       }()
       let partitions = counts.first ?? 1
       let free = counts.dropFirst().reduce(1, *)
-      let rule = op.cost
+      var rule = op.cost
+      if compiler.foldedReductions[pc] != nil, case .stream(var folded) = rule {
+        folded.extraMinII += 1
+        rule = .stream(folded)
+      }
       var mask: [MaskBound] = []
       for c in inst.mask {
         let dims = c.coefficients.indices.filter { c.coefficients[$0] != 0 }
@@ -156,11 +163,21 @@ struct TimedProgram: Sendable {
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
         fullFree: free)
+      // A copy whose engine the kernel left open (`nl.copy`, a PSUM eviction by assignment) goes
+      // to whichever of Vector and Scalar frees first, as the compiler balances them.
+      var alternative = (lane: -1, busyNs: 0.0)
+      if case .tensorCopy = op, !inst.engineIsChosen, engine == .vector, case .compute = kind {
+        let c = model.cost(
+          rule, engine: .scalar, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
+          fullFree: free)
+        alternative = (TimedProgram.lanes.firstIndex(of: .scalar) ?? 2, c.busyNs)
+      }
       return TimedInstruction(
         kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
         latencyNs: cost.latencyNs, laneNs: cost.laneNs, dmaEngines: cost.dmaEngines, dmaLane: lane,
         footprintStart: first, footprintCount: footprints.count, mask: mask, hasMask: !inst.mask.isEmpty,
-        costInputs: inputs, firstIterationOnly: firstOnly, isHoisted: !firstOnly.isEmpty)
+        costInputs: inputs, firstIterationOnly: firstOnly, isHoisted: !firstOnly.isEmpty,
+        alternativeLane: alternative.lane, alternativeBusyNs: alternative.busyNs, program: inst.program)
     }
     self.dmaLanes = lanes
     self.footprints = pool

@@ -121,6 +121,12 @@ struct TimedInstruction: Sendable {
   var firstIterationOnly: [(slot: Int, start: Int)] = []
   /// Whether ``firstIterationOnly`` is not empty.
   var isHoisted: Bool = false
+  /// A second compute lane the instruction may run on (the compiler's choice), or -1, and its
+  /// busy time there.
+  var alternativeLane: Int = -1
+  var alternativeBusyNs: Double = 0
+  /// The program of a multi-program launch that issues it (``Instruction/program``).
+  var program: Int = 0
 }
 
 /// The sizes and facts the cost formulas read, computed once per instruction.
