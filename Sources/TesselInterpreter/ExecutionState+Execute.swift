@@ -81,7 +81,8 @@ extension ExecutionState {
         }
         return
       }
-      try matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
+      try matmul(
+        ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, rows: m.rowsPerPartition)
 
     case .tensorTensor(let p):
       let d = p.dst, alu = p.op
