@@ -25,6 +25,11 @@ public struct TracedKernel: Sendable {
   public var kernel: Kernel
   /// The kernel function's name.
   public var name: String
+  /// The shape of each returned value where it differs from its tensor's (a current-dialect
+  /// kernel may return a reshaped view of an output); nil entries keep the tensor's shape.
+  public var outputShapes: [[Int]?] = []
+  /// Warnings of the trace (an argument accepted and ignored), with their locations.
+  public var warnings: [Diagnostic] = []
 }
 
 /// An NKI Python source file: parsed once, traced on demand for given argument shapes.
@@ -125,6 +130,14 @@ public struct NKIFile: Sendable {
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil
   ) throws(TraceError) -> TracedKernel {
+    if self.dialect(override: dialect) == .current {
+      let result = LargeStack.run {
+        Result { () throws(TraceError) -> TracedKernel in
+          try self.traceCurrent(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits)
+        }
+      }
+      return try result.get()
+    }
     try checkDialect(dialect)
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {

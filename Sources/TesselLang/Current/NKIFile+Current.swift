@@ -1,0 +1,185 @@
+import TesselIR
+import TesselPython
+
+extension NKIFile {
+  /// Traces a current-dialect kernel: runs its Python once per program of the launch and records
+  /// every ISA call in one kernel.
+  ///
+  /// `grid` is the launch: empty for a bare call (`kernel(args)`, one program,
+  /// `nl.program_ndim() == 0`), `[n]` for `kernel[n](args)` with `n` programs of a logical
+  /// NeuronCore (1 or 2). Programs share the HBM tensors and have on-chip tensors of their own; a
+  /// launch of two programs is traced twice (`nl.program_id()` 0, then 1) and the two instruction
+  /// streams interleave at their rendezvous (`nisa.sendrecv`, `nisa.core_barrier`), so each
+  /// program sees the other's writes made before a shared rendezvous.
+  func traceCurrent(
+    kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int], target: Target,
+    limits: TraceLimits
+  ) throws(TraceError) -> TracedKernel {
+    let name = try chooseKernel(kernel)
+    guard grid.count <= 1, (grid.first ?? 1) >= 1, (grid.first ?? 1) <= 2 else {
+      throw TraceError(
+        .usage("a current-dialect kernel launches on one logical NeuronCore: kernel[1] or kernel[2] (--lnc 1|2), not \(grid)"),
+        at: .unknown)
+    }
+    let programs = grid.first ?? 1
+    let ev = Evaluator(file: file, limits: limits)
+    let arena = ScopeArena()
+    defer { arena.clear() }
+    let globals = Scope(root: arena)
+    let tracer = CurrentTracer(
+      kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev)
+    tracer.activate()
+    try ev.execModule(module, in: globals, deferFailures: true)
+    guard case .function(let fn)? = try globals.lookup(name) else {
+      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    }
+    let (positional, kw) = try currentArguments(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords)
+
+    var results: [Value] = []
+    var streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])] = []
+    var returnLocation = fn.location
+    for p in 0..<programs {
+      tracer.programID = p
+      tracer.sharedHBMSeen = 0
+      tracer.rendezvous = []
+      let first = tracer.builder.kernel.instructions.count
+      ev.lastReturnLocation = nil
+      results.append(try ev.callFunction(fn, positional, kw, at: fn.location))
+      returnLocation = ev.lastReturnLocation ?? fn.location
+      streams.append((first..<tracer.builder.kernel.instructions.count, tracer.rendezvous))
+    }
+    if programs > 1 { try interleave(streams, tracer: tracer) }
+
+    var outputs: [TensorID] = []
+    var shapes: [[Int]?] = []
+    try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
+    tracer.builder.setOutputs(outputs)
+    do {
+      let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)
+      var traced = TracedKernel(kernel: k, name: name)
+      traced.outputShapes = shapes
+      traced.warnings = tracer.warnings.map { Diagnostic(.warning, $0.0, at: $0.1) }
+      return traced
+    } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
+  }
+
+  /// The kernel's arguments as Python values: tensors become HBM parameters.
+  func currentArguments(
+    _ fn: PyFunction, name: String, tracer: CurrentTracer, arguments: [KernelArgument],
+    keywords: [String: KernelArgument]
+  ) throws(TraceError) -> ([Value], [(String, Value)]) {
+    let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
+    let positionalParams = fn.parameters.positionalOnly + fn.parameters.positional
+    func value(_ a: KernelArgument, for param: String) -> Value {
+      switch a {
+      case .tensor(let shape, let dtype):
+        let loc = params.first { $0.name == param }?.location ?? fn.location
+        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+        return .native(NkiTensor.whole(id, decl: tracer.builder.tensor(id), tracer: tracer))
+      case .literal(let l): return NKIFile.value(l)
+      }
+    }
+    if arguments.count > positionalParams.count && fn.parameters.variadic == nil {
+      throw TraceError(
+        .usage("kernel '\(name)' takes \(positionalParams.count) positional arguments (\(positionalParams.map(\.name).joined(separator: ", "))) but \(arguments.count) were given"),
+        at: fn.location)
+    }
+    var positional: [Value] = []
+    for (i, a) in arguments.enumerated() {
+      positional.append(value(a, for: i < positionalParams.count ? positionalParams[i].name : "arg\(i)"))
+    }
+    var kw: [(String, Value)] = []
+    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) {
+      guard params.contains(where: { $0.name == k }) || fn.parameters.keywordVariadic != nil else {
+        throw TraceError(
+          .usage("kernel '\(name)' has no parameter '\(k)' (parameters: \(params.map(\.name).joined(separator: ", ")))"),
+          at: fn.location)
+      }
+      kw.append((k, value(a, for: k)))
+    }
+    return (positional, kw)
+  }
+
+  /// The returned HBM tensors, in order (a tensor, a tuple or a list of them, or None); a
+  /// returned view that is a reshape of a whole tensor returns the tensor with the view's shape.
+  func collectOutputs(
+    _ v: Value, tracer: CurrentTracer, at loc: SourceLocation, outputs: inout [TensorID], shapes: inout [[Int]?]
+  ) throws(TraceError) {
+    switch v {
+    case .none: return
+    case .tuple(let xs):
+      for x in xs { try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes) }
+    case .list(let l):
+      for x in l.items { try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes) }
+    case .native(let o) where o is NkiTensor:
+      guard let t = o as? NkiTensor else { return }
+      guard !t.isOnChip else {
+        throw TraceError(
+          .kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
+          at: loc)
+      }
+      guard t.offset == 0, t.elementCount == t.storageShape.reduce(1, *), t.isContiguous, t.runtimeOffsets.isEmpty else {
+        throw TraceError.unsupported(
+          "returning a view of part of `\(t.name)` (return the whole tensor, or a reshape of it)", at: loc)
+      }
+      outputs.append(t.storage)
+      shapes.append(t.shape == t.storageShape ? nil : t.shape)
+    default:
+      throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: loc)
+    }
+  }
+
+  /// Interleaves the instruction streams of a launch's programs at their rendezvous points,
+  /// adding the copies of each `sendrecv`.
+  func interleave(
+    _ streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])], tracer: CurrentTracer
+  ) throws(TraceError) {
+    let counts = streams.map(\.rendezvous.count)
+    guard Set(counts).count == 1 else {
+      throw TraceError.unsupported(
+        "programs that reach different numbers of rendezvous (sendrecv/core_barrier: \(counts.map(String.init).joined(separator: " vs ")))",
+        at: streams.first(where: { !$0.rendezvous.isEmpty })?.rendezvous.first?.location ?? .unknown)
+    }
+    let insts = tracer.builder.kernel.instructions
+    // A rendezvous inside a loop the hardware runs cannot be placed between whole loops.
+    var depth = [Int](repeating: 0, count: insts.count + 1)
+    var d = 0
+    for (i, inst) in insts.enumerated() {
+      depth[i] = d
+      if case .loopBegin = inst.operation { d += 1 }
+      if case .loopEnd = inst.operation { d -= 1 }
+    }
+    depth[insts.count] = d
+    for s in streams {
+      for r in s.rendezvous where depth[r.instruction] != 0 {
+        throw TraceError.unsupported("a sendrecv or core_barrier inside a loop the hardware runs", at: r.location)
+      }
+    }
+    // Each sendrecv: the peer's send lands in this program's receive.
+    var exchanges: [[Int]] = Array(repeating: [], count: counts.first ?? 0)
+    for i in 0..<(counts.first ?? 0) {
+      for (p, s) in streams.enumerated() {
+        let r = s.rendezvous[i]
+        guard let receive = r.receive else { continue }
+        guard r.peer >= 0, r.peer < streams.count, let send = streams[r.peer].rendezvous[i].send else {
+          throw TraceError.unsupported("a sendrecv of program \(p) whose peer does not send at the same point", at: r.location)
+        }
+        exchanges[i].append(tracer.builder.kernel.instructions.count)
+        tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
+      }
+    }
+    var order: [Int] = []
+    var cursor = streams.map(\.range.lowerBound)
+    for i in 0...(counts.first ?? 0) {
+      for (p, s) in streams.enumerated() {
+        let end = i < s.rendezvous.count ? s.rendezvous[i].instruction : s.range.upperBound
+        order += Array(cursor[p]..<end)
+        cursor[p] = end
+      }
+      if i < exchanges.count { order += exchanges[i] }
+    }
+    tracer.builder.reorderInstructions(order)
+  }
+}
