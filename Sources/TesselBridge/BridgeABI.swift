@@ -6,9 +6,9 @@ import Foundation
 import Tessel
 
 /// The version of this ABI; the Python side refuses a library whose version it does not know.
-let bridgeABIVersion = 2
+let bridgeABIVersion = 3
 
-/// Describes the library: `{"abi": 2, "targets": ["trn1", "trn2", "trn3"]}`.
+/// Describes the library: `{"abi": 3, "targets": ["trn1", "trn2", "trn3"]}`.
 @_cdecl("tessel_bridge_info")
 public func tessel_bridge_info() -> UnsafeMutablePointer<CChar>? {
   struct Info: Encodable {
@@ -37,16 +37,17 @@ public func tessel_bridge_prepare(_ request: UnsafePointer<CChar>?) -> UnsafeMut
 
 /// Runs a prepared kernel once on caller memory.
 ///
-/// `parameters` holds one fp32 buffer per parameter (in the prepared order) with its element
-/// count in `parameterCounts`; `outputs` one per returned tensor. fp32 data is used in place:
-/// the kernel's writes to a parameter land in the caller's buffer. Returns a ``RunResponse`` or a
-/// ``FailureResponse``.
+/// `parameters` holds one buffer per parameter (in the prepared order) with its element count in
+/// `parameterCounts`, and `outputs` one per returned tensor; each holds its tensor's elements in
+/// the tensor's dtype (as the prepare response names it: bf16 as 2-byte words, fp8 as bytes). The
+/// kernel's writes to a parameter land in the caller's buffer (fp32 ones directly). Returns a
+/// ``RunResponse`` or a ``FailureResponse``.
 @_cdecl("tessel_bridge_run")
 public func tessel_bridge_run(
   _ handle: Int64,
-  _ parameters: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ parameterCounts: UnsafePointer<Int64>?,
+  _ parameters: UnsafePointer<UnsafeMutableRawPointer?>?, _ parameterCounts: UnsafePointer<Int64>?,
   _ parameterCount: Int64,
-  _ outputs: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ outputCounts: UnsafePointer<Int64>?,
+  _ outputs: UnsafePointer<UnsafeMutableRawPointer?>?, _ outputCounts: UnsafePointer<Int64>?,
   _ outputCount: Int64
 ) -> UnsafeMutablePointer<CChar>? {
   respond {
@@ -89,8 +90,8 @@ public func tessel_bridge_free(_ text: UnsafeMutablePointer<CChar>?) {
 /// The buffers behind a C array of pointers and counts; a null pointer is an empty buffer only
 /// when its count is 0.
 private func buffers(
-  _ pointers: UnsafePointer<UnsafeMutablePointer<Float>?>?, _ counts: UnsafePointer<Int64>?, _ n: Int64, what: String
-) throws -> [UnsafeMutableBufferPointer<Float>] {
+  _ pointers: UnsafePointer<UnsafeMutableRawPointer?>?, _ counts: UnsafePointer<Int64>?, _ n: Int64, what: String
+) throws -> [RawBuffer] {
   guard n >= 0 else { throw BridgeUsageError("negative \(what) count \(n)") }
   guard n > 0 else { return [] }
   guard let pointers, let counts else { throw BridgeUsageError("\(n) \(what) buffers but no pointers") }
@@ -99,7 +100,7 @@ private func buffers(
     guard count >= 0, pointers[i] != nil || count == 0 else {
       throw BridgeUsageError("\(what) buffer \(i) is null or has a negative size")
     }
-    return UnsafeMutableBufferPointer(start: pointers[i], count: count)
+    return RawBuffer(base: pointers[i], count: count)
   }
 }
 

@@ -5,6 +5,15 @@ import TesselTools
 /// A traced, verified and allocated kernel that runs many times on caller buffers.
 struct PreparedKernel: Sendable {
   var interpreter: Interpreter
+  /// Whether the kernel writes each parameter (in parameter order).
+  var written: [Bool]
+}
+
+/// Caller memory holding one tensor's elements in the tensor's own dtype (row-major).
+struct RawBuffer {
+  var base: UnsafeMutableRawPointer?
+  /// The number of elements.
+  var count: Int
 }
 
 /// The kernels the bridge has prepared, by handle; shared by every thread of the host process.
@@ -32,16 +41,24 @@ final class BridgeSession: @unchecked Sendable {
     }
     var keywords: [String: KernelArgument] = [:]
     for (name, a) in request.keywords { keywords[name] = try Self.argument(a, name: name) }
+    var dialect: NKIDialect?
+    if let name = request.dialect {
+      guard let d = NKIDialect(rawValue: name) else {
+        throw BridgeUsageError("unknown NKI dialect '\(name)'; expected legacy or current")
+      }
+      dialect = d
+    }
     let traced = try file.trace(
-      kernel: request.function, arguments: positional, keywords: keywords, grid: request.grid, target: target)
+      kernel: request.function, arguments: positional, keywords: keywords, grid: request.grid, target: target,
+      dialect: dialect)
     let kernel = traced.kernel
     let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
     var written = Set<Int>()
     for inst in kernel.instructions { for d in inst.operation.destinations { written.insert(d.tensor.index) } }
-    let parameters = kernel.parameters.map { p in
+    let isWritten = kernel.parameters.map { written.contains($0.tensor.index) }
+    let parameters = zip(kernel.parameters, isWritten).map { p, w in
       let t = kernel[p.tensor]
-      return PreparedResponse.Parameter(
-        name: p.name, shape: t.shape, dtype: t.dtype.nkiName, written: written.contains(p.tensor.index))
+      return PreparedResponse.Parameter(name: p.name, shape: t.shape, dtype: t.dtype.nkiName, written: w)
     }
     let outputs = kernel.outputs.map { o in
       let t = kernel[o]
@@ -49,52 +66,69 @@ final class BridgeSession: @unchecked Sendable {
         name: t.name, shape: t.shape, dtype: t.dtype.nkiName,
         parameter: kernel.parameters.first { $0.tensor == o }?.name)
     }
-    let handle = store(PreparedKernel(interpreter: interpreter))
+    let handle = store(PreparedKernel(interpreter: interpreter, written: isWritten))
     return PreparedResponse(
       handle: handle, kernel: traced.name, parameters: parameters, outputs: outputs,
       instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
   }
 
-  /// Refuses what this build cannot run faithfully: the current dialect and LNC2 launches.
+  /// Refuses a launch this build cannot run faithfully: LNC2 (`kernel[2]`).
   static func checkSupported(_ request: PrepareRequest, in file: NKIFile) throws {
+    guard let lnc = request.lnc, lnc != 1 else { return }
     let location =
       file.module.statements.lazy.compactMap { s -> SourceLocation? in
         if case .functionDef(let f) = s.kind, f.name == request.function { return s.location }
         return nil
       }.first ?? .unknown
-    if request.dialect == "current" {
-      throw TraceError(
-        .unsupported(
-          .feature(
-            "kernel '\(request.function)' is written in the current NKI dialect (the `nki` package), which this "
-              + "Tessel build does not run yet; only the legacy `neuronxcc.nki` dialect runs")),
-        at: location)
-    }
-    if let lnc = request.lnc, lnc != 1 {
-      throw TraceError(
-        .unsupported(.feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
-        at: location)
-    }
+    throw TraceError(
+      .unsupported(
+        .feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
+      at: location)
   }
 
-  /// Runs a prepared kernel on the caller's fp32 buffers (parameters in order, then outputs).
-  func run(
-    _ handle: Int, parameters: [UnsafeMutableBufferPointer<Float>], outputs: [UnsafeMutableBufferPointer<Float>]
-  ) throws -> RunResponse {
+  /// Runs a prepared kernel on caller memory: each buffer holds its tensor's elements in the
+  /// tensor's dtype. fp32 tensors are used in place; others are decoded on the way in, and encoded
+  /// on the way out for results and for parameters the kernel writes.
+  func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer]) throws -> RunResponse {
     let prepared = try kernel(handle)
+    let interpreter = prepared.interpreter
+    let k = interpreter.kernel
+    guard parameters.count == k.parameters.count, outputs.count == k.outputs.count else {
+      throw BridgeUsageError(
+        "\(k.name) takes \(k.parameters.count) parameter and \(k.outputs.count) output buffers, got "
+          + "\(parameters.count) and \(outputs.count)")
+    }
+    let parameterTensors = k.parameters.map { k[$0.tensor] }
+    let outputTensors = k.outputs.map { k[$0] }
+    for (t, b) in zip(parameterTensors + outputTensors, parameters + outputs) where b.count != t.elementCount {
+      throw BridgeUsageError(
+        "buffer for '\(t.name)' holds \(b.count) elements; its shape \(t.shape) has \(t.elementCount)")
+    }
+    let sources = zip(parameterTensors, parameters).map { t, b -> ParameterSource in
+      guard let base = b.base else { return .filled(rounded: true) { _ in } }
+      if t.dtype == .float32 {
+        return .inPlace(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: b.count))
+      }
+      return .filled(rounded: true) { t.dtype.decode(base, into: $0) }
+    }
+    let finals = zip(parameterTensors, zip(parameters, prepared.written)).map { t, bw -> ResultSink? in
+      guard bw.1, t.dtype != .float32, let base = bw.0.base else { return nil }
+      return .read { t.dtype.encode($0, into: base) }
+    }
+    let results = zip(outputTensors, outputs).map { t, b -> ResultSink in
+      guard let base = b.base else { return .read { _ in } }
+      if t.dtype == .float32 {
+        return .inPlace(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: b.count))
+      }
+      return .read { t.dtype.encode($0, into: base) }
+    }
     let started = ContinuousClock.now
-    let report = try prepared.interpreter.run(parameters: parameters, outputs: outputs)
+    let report = try interpreter.run(sources: sources, results: results, finalParameters: finals)
     let seconds = started.duration(to: .now).seconds
     let renderer = DiagnosticRenderer.readingFiles
     return RunResponse(
       warnings: report.warnings.map { renderer.render($0) }, instructions: report.instructionsExecuted,
       seconds: seconds)
-  }
-
-  /// The element counts of a prepared kernel's parameter and output buffers.
-  func bufferCounts(_ handle: Int) throws -> (parameters: [Int], outputs: [Int]) {
-    let k = try kernel(handle).interpreter.kernel
-    return (k.parameters.map { k[$0.tensor].elementCount }, k.outputs.map { k[$0].elementCount })
   }
 
   /// Forgets a prepared kernel.

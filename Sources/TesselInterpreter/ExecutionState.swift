@@ -479,13 +479,21 @@ final class ExecutionState {
   /// tensors that may still hold poison are scanned, so the check is free in steady state.
   func checkPoisonedReads(_ ci: CompiledInstruction, pc: Int) {
     let sourceTensors = ci.facts.sourceTensors
-    var any = false
+    let addsInto = ci.facts.addsInto
+    var any = addsInto >= 0 && mayHoldPoison[addsInto]
     for t in sourceTensors where mayHoldPoison[t] { any = true }
     if !any { return }
     // Under a mask that keeps nothing, nothing is read.
     if !ci.mask.isEmpty && ci.maskKeepsNone(UnsafePointer(env)) { return }
-    let k = interpreter.kernel
     let op = ci.instruction.operation
+    // An operation that adds into its accumulator reads every element it writes there.
+    if addsInto >= 0 && mayHoldPoison[addsInto], let d = op.destination {
+      let (count, total) = countPoison(d, ci.views[0], ci)
+      if count > 0 {
+        warnNeverWritten(ci, pc: pc, tensor: d.tensor, "accumulates into \(count) of \(total)", operand: "dst")
+        return
+      }
+    }
     let sources = op.sources
     let hasDst = op.destination != nil
     for (i, s) in sources.enumerated() where mayHoldPoison[s.view.tensor.index] {
@@ -517,16 +525,42 @@ final class ExecutionState {
         }
       }
       if count > 0 {
-        warned[pc] = true
-        let t = k[s.view.tensor]
-        warnings.append((pc, Diagnostic(
-          .warning,
-          "'\(op.nkiName)' reads \(count) of \(total) elements of `\(t.name)` (operand '\(s.name)') that were never written",
-          at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
-          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
+        warnNeverWritten(ci, pc: pc, tensor: s.view.tensor, "reads \(count) of \(total)", operand: s.name)
         return
       }
     }
+  }
+
+  /// Warns (once per instruction) that `ci` reads never-written elements of `tensor`: "'op'
+  /// \(what) elements of `t` (operand 'name') that were never written".
+  func warnNeverWritten(_ ci: CompiledInstruction, pc: Int, tensor: TensorID, _ what: String, operand: String) {
+    warned[pc] = true
+    let t = interpreter.kernel[tensor]
+    let op = ci.instruction.operation
+    warnings.append((pc, Diagnostic(
+      .warning, "'\(op.nkiName)' \(what) elements of `\(t.name)` (operand '\(operand)') that were never written",
+      at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
+      notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
+  }
+
+  /// How many elements of `ci`'s destination view hold poison, and how many it writes (under the
+  /// instruction's mask, when the mask ranges over the destination).
+  func countPoison(_ v: View, _ fv: FlatView, _ ci: CompiledInstruction) -> (count: Int, total: Int) {
+    let envp = UnsafePointer(env)
+    let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count && !ci.maskKeepsAll(envp)
+    let it = masked
+      ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
+      : RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
+    var count = 0, total = 0
+    it.forEachRow(start: SIMD4(fv.offset(envp), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
+      let p = arena + off[0]
+      let st = it.innerStrides[0]
+      for j in lo..<hi {
+        total += 1
+        if Poison.isPoison(p[j &* st]) { count += 1 }
+      }
+    }
+    return (count, total)
   }
 
   // MARK: - Coverage

@@ -108,6 +108,10 @@ extension Interpreter {
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
+      if (op.payload as? any AccumulatingOperation)?.accumulation == .add,
+        let acc = op.operands.first(where: { $0.role == .accumulator }) {
+        facts.addsInto = acc.view.tensor.index
+      }
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
       for (i, use) in operands.enumerated() where use.view.isPositionedAtRunTime(runtimeVariables) {
         let v = use.view

@@ -113,6 +113,11 @@ struct InstructionFacts: Sendable {
   var destinationIsPSUM = false
   /// Whether the operation is `nc_matmul`.
   var isMatmul = false
+  /// The accumulator tensor an operation always adds into (`accumulate=True`, the legacy
+  /// `psum += nisa.nc_matmul(...)`), which it therefore reads, or -1. (An accumulation group's
+  /// first write overwrites, and later ones add to what a matmul wrote, so `auto` reads nothing
+  /// that was never written.)
+  var addsInto = -1
   /// Whether the destination view, ignoring the mask, covers its whole tensor.
   var coversIfUnmasked = false
   /// The tensors read, in ``Operation/sources`` order.

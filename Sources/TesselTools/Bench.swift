@@ -21,6 +21,9 @@ public struct BenchmarkSuite: Sendable {
   public var filter: String?
   /// Also time numpy on the same shapes (add, softmax, rmsnorm, layernorm) through `python3`.
   public var numpy: Bool = true
+  /// The `tessel` executable, for the whole-process and bridge figures of ``UserPaths`` (nil:
+  /// those are not measured).
+  public var executable: String?
 
   /// Creates a benchmark run.
   public init(kernelsDirectory: String, quick: Bool = false, filter: String? = nil) {
@@ -74,6 +77,8 @@ public struct BenchmarkSuite: Sendable {
     public var maxError: Double?
     /// Repetitions measured.
     public var runs: Int
+    /// The same case through the paths users take.
+    public var userPaths = UserPaths()
   }
 
   struct Case {
@@ -108,6 +113,10 @@ public struct BenchmarkSuite: Sendable {
     cs.append(Case(
       name: "add 4096x512", file: "tensor_add.py", inputs: [small, small], numpy: "x + y", baselineName: "Swift loop",
       baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    // A small call, as a unit-test suite makes thousands of: per-call overhead shows here.
+    cs.append(Case(
+      name: "add 256x512 (per call)", file: "tensor_add.py", inputs: [[256, 512], [256, 512]], numpy: "x + y",
+      baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     // A 2-D grid: one program per [128, 512] tile; the kernel writes its result into `c_output`.
     let wide = [4096, 1024]
     cs.append(Case(
@@ -236,8 +245,13 @@ public struct BenchmarkSuite: Sendable {
       serialInterpreter = si
     }
     var out: [Float] = c.baseline?(inputs) ?? []
-    // Interleave the kernel, its serial run and the baseline, so that all see the same load.
-    var times: [Double] = [], serialTimes: [Double] = [], baselineTimes: [Double] = []
+    // The host-array path on arrays made once, as `tessel run` and the test helpers hold them.
+    var hostArrays: [HostArray] = []
+    for (shape, values) in zip(c.inputs, inputs) { hostArrays.append(try HostArray(shape: shape, dtype: .float32, values: values)) }
+    _ = try interpreter.run(hostArrays: hostArrays)
+    // Interleave the kernel, its serial run, its host-array run and the baseline, so that all see
+    // the same load.
+    var times: [Double] = [], serialTimes: [Double] = [], baselineTimes: [Double] = [], hostTimes: [Double] = []
     // OpenBLAS's threads spin for a while after a multithreaded call; let them sleep before
     // timing the next run.
     let blasPause = c.flops != nil ? 0.12 : 0
@@ -249,6 +263,7 @@ public struct BenchmarkSuite: Sendable {
       }
       freeOutputs()
       times.append(try time { report = try runKernel(interpreter) })
+      hostTimes.append(try time { _ = try interpreter.run(hostArrays: hostArrays) })
       if let b = c.baseline {
         out = []
         baselineTimes.append(time { out = b(inputs) })
@@ -284,11 +299,13 @@ public struct BenchmarkSuite: Sendable {
     let onChip = target.sbufBytesPerPartition * 128 + target.psumBytesPerPartition * 128
     let bound = Double(2 * hbmBytes + onChip + (64 << 20)) / 1048576
     let gbps = c.flops == nil ? Double(hbmBytes) / (runMs / 1000) / 1e9 : nil
+    var paths = measureProcesses(c, inputs: inputs, runs: runs)
+    paths.hostMs = median(hostTimes)
     return Result(
       name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs, numpyMs: numpyMs,
       baseline: c.baseline == nil ? "-" : c.baselineName, gflops: c.flops.map { $0 / (runMs / 1000) / 1e9 }, gbps: gbps,
       instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxError: err,
-      runs: runs)
+      runs: runs, userPaths: paths)
   }
 
   // MARK: - Reporting

@@ -16,7 +16,16 @@ struct Bench: ParsableCommand {
   func run() throws {
     var suite = BenchmarkSuite(kernelsDirectory: kernels, quick: quick, filter: filter)
     suite.numpy = !noNumpy
+    suite.executable = Self.executablePath
     let results = try suite.run { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
-    print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results))
+    print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results) + "\n\n" + BenchmarkSuite.userPathTable(results))
+  }
+
+  /// This executable's absolute path, for the whole-process figures.
+  static var executablePath: String? {
+    #if os(Linux)
+    if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
+    #endif
+    return Bundle.main.executablePath
   }
 }

@@ -22,8 +22,14 @@ struct BenchTests {
     }
     #expect(results[0].instructions == 32 * 4, "one load, load, add and store per 128-row tile")
     #expect(results[1].instructions == 25_600 * 4)
+    // The host-array path is timed with every case; the whole-process and bridge paths need the
+    // executable, which a test run does not give the suite.
+    #expect(results.allSatisfy { ($0.userPaths.hostMs ?? 0) > 0 })
+    #expect(results.allSatisfy { $0.userPaths.commandMs == nil && $0.userPaths.bridgeMs == nil })
     let table = BenchmarkSuite.table(results)
     #expect(table.contains("add 4096x512") && table.contains("maxerr"))
+    let paths = BenchmarkSuite.userPathTable(results)
+    #expect(paths.contains("host/run") && paths.contains("add 4096x512"))
     let json = BenchmarkSuite.json(results)
     let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
     #expect((decoded?["results"] as? [Any])?.count == 2)

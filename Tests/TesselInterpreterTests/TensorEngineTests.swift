@@ -38,6 +38,33 @@ struct TensorEngineTests {
     #expect(r.report.engines[.tensor]?.flops == 2 * K * M * N)
   }
 
+  @Test("a matmul that adds into never-written PSUM reports the read; an accumulation group's first write does not read")
+  func accumulateIntoNeverWritten() throws {
+    for mode in [Accumulation.add, .auto, .overwrite] {
+      let K = 16, M = 8, N = 12
+      var k = TileKernel()
+      let ps = k.tile("ps", [M, N], .float32, space: .psum)
+      let (ts, tm) = (k.tile("ts", [K, M]), k.tile("tm", [K, N]))
+      for (tile, input) in [(ts, k.input("s", [K, M])), (tm, k.input("m", [K, N]))] { k.load(tile, input) }
+      let out = k.output("out", [M, N])
+      k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
+      k.store(out, ps)
+      var rng = Seeded(9)
+      let sv = rng.array(K * M), mv = rng.array(K * N)
+      let r = try k.run([out], [sv, mv])
+      let reads = r.report.warnings.map(\.message).filter { $0.contains("never written") && !$0.hasPrefix("output") }
+      if mode == .add {
+        #expect(reads == ["'nc_matmul' accumulates into 96 of 96 elements of `ps` (operand 'dst') that were never written"])
+        let numbers = r.outputs[0].filter { !$0.isNaN }.count
+        #expect(numbers == 0, "never-written plus a product is not a number")
+      } else {
+        #expect(reads.isEmpty, "\(mode)")
+        let e = refMatmul(sv, mv, K: K, M: M, N: N)
+        for i in 0..<(M * N) { #expect(abs(r.outputs[0][i] - e[i]) <= 1e-4 * Float(K), "\(mode) at \(i)") }
+      }
+    }
+  }
+
   @Test("PSUM accumulation groups: auto overwrites first, then adds; add and overwrite modes")
   func accumulation() throws {
     for mode in [Accumulation.auto, .add, .overwrite] {

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 #: The ABI version this package speaks (``tessel_bridge_info``'s ``abi``).
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 LIBRARY_NAME = "libTesselBridge.dylib" if sys.platform == "darwin" else "libTesselBridge.so"
 BUILD_COMMAND = "swift build -c release --product TesselBridge"

@@ -1,8 +1,9 @@
 """Running a kernel function in Tessel: identify it, hand its arguments over, run, write back.
 
-A kernel crosses as its source file and function name; arrays cross as fp32 buffers (the caller's
-own memory when it is contiguous fp32, so the kernel's in-place writes land there directly); every
-other argument crosses as a Python expression (``_expressions``). Prepared kernels are cached by
+A kernel crosses as its source file and function name; arrays cross as pointers to their data in
+their own dtype (the caller's memory when it is contiguous, so the kernel's in-place writes land
+there directly; Tessel decodes bf16/fp8/integers itself); every other argument crosses as a Python
+expression (``_expressions``). Prepared kernels are cached by
 their request and source file, so repeated calls with the same shapes, dtypes and constants only run.
 """
 
@@ -305,23 +306,23 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
     """Runs on the arrays; returns the result and the names of the parameters the kernel wrote."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     buffers: list[np.ndarray] = []
-    lent: list[np.ndarray] = []
     write_back: list[tuple[str, np.ndarray, np.ndarray]] = []
     for p in prepared.parameters:
         array = arrays.get(p["name"])
         if array is None:
             raise KernelError(f"error: Tessel's kernel parameter '{p['name']}' matches no array argument\n",
                               kind="internal")
-        if (array.dtype == np.float32 and array.flags.c_contiguous and array.flags.writeable
-                and not any(np.may_share_memory(array, other) for other in lent)):
+        dtype = _dtypes.numpy_dtype(p["dtype"])
+        # The caller's own memory when Tessel can use it as it is (in place, no copy).
+        if (array.dtype == dtype and array.flags.c_contiguous and (array.flags.writeable or not p["written"])
+                and not any(np.may_share_memory(array, other) for other in buffers)):
             buffers.append(array)
-            lent.append(array)
             continue
-        buffer = np.array(array, dtype=np.float32, order="C", copy=True)
+        buffer = np.array(array, dtype=dtype, order="C", copy=True)
         buffers.append(buffer)
         if p["written"]:
             write_back.append((p["name"], array, buffer))
-    outputs = [np.empty(o["shape"], dtype=np.float32) for o in prepared.outputs]
+    outputs = [np.empty(o["shape"], dtype=_dtypes.numpy_dtype(o["dtype"])) for o in prepared.outputs]
     response = library().run(
         prepared.handle,
         [b.ctypes.data for b in buffers], [b.size for b in buffers],
@@ -332,15 +333,12 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
     _timings.value["run"] = response.get("seconds", 0.0)
     for name, array, buffer in write_back:
         if array.flags.writeable:
-            np.copyto(array, buffer.astype(array.dtype), casting="unsafe")
+            np.copyto(array, buffer, casting="unsafe")
         else:
             warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
     for w in response.get("warnings", []):
         warn(w.rstrip("\n"))
-    results = []
-    for spec, out in zip(prepared.outputs, outputs):
-        dtype = _dtypes.numpy_dtype(spec["dtype"])
-        results.append(out if dtype == np.float32 else out.astype(dtype))
+    results = outputs
     written = [p["name"] for p in prepared.parameters if p["written"]]
     if not results:
         return None, written

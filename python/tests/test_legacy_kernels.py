@@ -43,6 +43,17 @@ def test_bf16_matmul_accumulates_in_fp32(m, n, rng):
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("dtype", [np.int32, np.int8, np.uint8, np.uint16, ml_dtypes.float8_e4m3,
+                                   ml_dtypes.float8_e5m2, ml_dtypes.float8_e4m3fn])
+def test_integer_and_fp8_tensors_round_trip_in_their_dtype(dtype, rng):
+    a = rng.integers(0, 20, (7, 33)).astype(dtype)
+    plus, times = simulate_kernel(K.two_outputs, a)
+    assert plus.dtype == times.dtype == np.dtype(dtype)
+    wide = a.astype(np.float32)
+    np.testing.assert_array_equal(plus.astype(np.float32), (wide + 1).astype(dtype).astype(np.float32))
+    np.testing.assert_array_equal(times.astype(np.float32), (wide * 2).astype(dtype).astype(np.float32))
+
+
 def test_two_returned_tensors_come_back_as_a_tuple(rng):
     a = rng.standard_normal((7, 33)).astype(np.float32)
     plus, times = simulate_kernel(K.two_outputs, a)
