@@ -80,7 +80,7 @@ let package = Package(
     .executableTarget(
       name: "tessel",
       dependencies: [
-        "Tessel", "TesselTools", "TesselRepl", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tessel", "TesselTools", "TesselRepl", "TesselTestSupportCore", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
     // The test helpers that need nothing but the standard library (seeded inputs, plain-loop
@@ -92,21 +92,22 @@ let package = Package(
 
     // MARK: - Implementation details
     .systemLibrary(
-      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .target(name: "CTestPTY"),
     // Vectorised math kernels in C: one loop compiled per vector width, chosen at run time.
     .target(name: "CTesselMath"),
     .systemLibrary(
-      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+      name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
-    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
+    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR", "TesselTestSupportCore"], swiftSettings: swiftSettings),
     .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath"], swiftSettings: swiftSettings),
+      name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath", "TesselTestSupportCore"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselInterpreterTests",
-      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter"],
+      dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselLangTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
@@ -128,7 +129,9 @@ let package = Package(
     .testTarget(
       name: "TesselCLITests", dependencies: ["TesselTools", "TesselHost", "TesselIR", "tessel", "CTestPTY"],
       swiftSettings: swiftSettings),
-    .testTarget(name: "TesselPythonTests", dependencies: ["TesselIR", "TesselPython"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselPythonTests", dependencies: ["TesselIR", "TesselPython", "TesselTestSupportCore"],
+      swiftSettings: swiftSettings),
     .testTarget(
       name: "KernelEndToEndTests",
       dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost", "TesselTestSupport"],

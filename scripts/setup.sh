@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+. scripts/platform-env.sh
 swift build -c release --product tessel
 swift build -c release --product TesselBridge
 if ! python3 -m pip install --quiet ./python pytest; then

@@ -27,6 +27,9 @@ struct PreparedResponse: Encodable, Sendable {
   var kernel: String
   var parameters: [Parameter]
   var outputs: [Output]
+  /// How the return value nests the outputs: null, an output index, `{"tuple": [...]}` or
+  /// `{"list": [...]}`; absent when the front end does not say.
+  var returns: ReturnShape?
   var instructions: Int
   /// Wall time of loading, tracing, verifying and allocating the kernel.
   var seconds: Double
@@ -62,4 +65,19 @@ struct FailureResponse: Encodable, Sendable {
 
   var ok = false
   var error: Failure
+}
+
+/// A ``KernelReturn`` as JSON: `null`, an output index, `{"tuple": [...]}` or `{"list": [...]}`.
+struct ReturnShape: Encodable, Sendable {
+  var value: KernelReturn
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    switch value {
+    case .none: try c.encodeNil()
+    case .tensor(let i): try c.encode(i)
+    case .tuple(let parts): try c.encode(["tuple": parts.map(ReturnShape.init)])
+    case .list(let parts): try c.encode(["list": parts.map(ReturnShape.init)])
+    }
+  }
 }

@@ -69,6 +69,7 @@ final class BridgeSession: @unchecked Sendable {
     let handle = store(PreparedKernel(interpreter: interpreter, written: isWritten))
     return PreparedResponse(
       handle: handle, kernel: traced.name, parameters: parameters, outputs: outputs,
+      returns: traced.returns.map(ReturnShape.init),
       instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
   }
 

@@ -1,14 +1,21 @@
 extension Kernel {
   /// The kernel as stable text, for golden tests, `tessel ir` and the REPL's `:ir`.
   ///
-  /// Tensors print as `name.id`, index variables by name; every instruction shows its NKI
-  /// spelling, its engine and, with `locations`, its source location.
+  /// The listing numbers tensors without gaps (parameters first, then the locals some
+  /// instruction uses, in declaration order); instructions refer to tensors by name, an unnamed
+  /// temporary by its number, and a name that several tensors share as `t`, `t.1`, `t.2`, ... in
+  /// declaration order. Index variables print by name; every instruction shows its NKI spelling,
+  /// its engine and, with `locations`, its source location.
   ///
   /// ```text
   /// kernel add(a: hbm float32[256, 512]) -> (out)
-  ///   %1 a_tile: sbuf float32[128, 512]
+  ///   %1 out: shared_hbm float32[256, 512]
+  ///   %2 a_tile: sbuf float32[128, 512]
+  ///   %3: sbuf float32[128, 512]
   ///   affine_range i in 0..<2 {
-  ///     load a_tile[0:128, 0:512] <- a[128*i:128*i + 128, 0:512]   [dma]
+  ///     a_tile[0:128, 0:512] = load(a[128*i:128*i + 128, 0:512])  [dma]
+  ///     %3[0:128, 0:512] = tensor_scalar(a_tile[0:128, 0:512], add 1.0)  [vector]
+  ///     out[128*i:128*i + 128, 0:512] = store(%3[0:128, 0:512])  [dma]
   ///   }
   /// ```
   public func printed(locations: Bool = false, canonicalNames: Bool = false) -> String {
@@ -36,6 +43,32 @@ extension Kernel {
       varNames = indexVars.indices.map { i in
         if case .programID(let a) = indexVars[i].kind { return "pid\(a)" }
         return "v\(vorder[i] ?? i)"
+      }
+    }
+    // Listing numbers: parameters are %0..<p, then the listed locals in order, without gaps.
+    // Unnamed temporaries print as their number; a name two listed tensors share gets `.1`,
+    // `.2`, ... after its first holder, so that the listing never shows one name for two tensors.
+    var number: [Int: Int] = [:]
+    if !canonicalNames {
+      for p in parameters where number[p.tensor.index] == nil { number[p.tensor.index] = number.count }
+      // Every name as written is reserved first, so a generated `t.1` never takes a user's `t.1`.
+      let listedLocals = tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }
+      var reserved = Set(parameters.map { names[$0.tensor.index] } + listedLocals.map { names[$0] })
+      var holders = Set(parameters.map { names[$0.tensor.index] })
+      for i in listedLocals {
+        number[i] = number.count
+        if Self.isUnnamed(names[i]) {
+          names[i] = "%\(number[i] ?? i)"
+          continue
+        }
+        let base = names[i]
+        if holders.contains(base) {
+          var k = 1
+          while reserved.contains("\(base).\(k)") { k += 1 }
+          names[i] = "\(base).\(k)"
+          reserved.insert(names[i])
+        }
+        holders.insert(names[i])
       }
     }
     func tname(_ id: TensorID) -> String { names[id.index] }
@@ -77,7 +110,8 @@ extension Kernel {
       : tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }
     for i in listed {
       let t = tensors[i]
-      out += canonicalNames ? "  \(names[i]): \(t.space.nkiName) \(t.dtype)\(t.shape)\n" : "  %\(i) \(names[i]): \(t.space.nkiName) \(t.dtype)\(t.shape)\n"
+      let label = canonicalNames || Self.isUnnamed(tensors[i].name) ? names[i] : "%\(number[i] ?? i) \(names[i])"
+      out += "  \(label): \(t.space.nkiName) \(t.dtype)\(t.shape)\n"
     }
     var indent = "  "
     for inst in instructions {
@@ -108,6 +142,9 @@ extension Kernel {
     }
     return out
   }
+
+  /// Whether a tensor name is a generated one (`%t3`, or empty) rather than the user's.
+  static func isUnnamed(_ name: String) -> Bool { name.isEmpty || name.hasPrefix("%") }
 
   private func loc(_ inst: Instruction, _ on: Bool) -> String {
     on && inst.location.isKnown ? "  @ \(inst.location)" : ""

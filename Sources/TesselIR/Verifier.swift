@@ -231,9 +231,15 @@ public struct Verifier: Sendable {
     if t.space.isOnChip {
       // The partition dimension must be walked by the first view dimension only.
       for d in v.dims.dropFirst() where d.steps[0] != 0 {
+        // A 1-D tile holds its elements one per partition; broadcasting it like a NumPy row puts
+        // them on the free axis, which the hardware cannot do.
+        let hint =
+          rank == 1
+          ? "; `\(t.name)` is a 1-D tile, one element per partition (a 1-D tensor loads onto the partition axis): to use its \(t.shape[0]) values along the free axis, load the vector as a row, `v.reshape((1, \(t.shape[0])))`, and broadcast it with `.broadcast_to((\(v.partitionCount), \(t.shape[0])))`"
+          : ""
         throw fail(
           .malformed(
-            "operand '\(operand)' of `\(t.name)` moves across partitions in a free dimension; the partition dimension must come first"
+            "operand '\(operand)' of `\(t.name)` moves across partitions in a free dimension; the partition dimension must come first\(hint)"
           ))
       }
     }

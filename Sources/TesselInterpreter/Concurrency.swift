@@ -1,4 +1,6 @@
 import Dispatch
+import Foundation
+import TesselIR
 
 /// Runs `body(i)` for `i` in `0..<count`, concurrently when `count > 1`. The caller makes sure
 /// the calls touch disjoint memory.
@@ -28,4 +30,40 @@ func concurrentChunks(_ n: Int, parts: Int, minimum: Int = 1 << 18, _ body: (Int
 final class ClosureBox {
   let body: (Int) -> Void
   init(_ body: @escaping (Int) -> Void) { self.body = body }
+}
+
+/// Hands out `0..<count` one index at a time to concurrent workers.
+final class WorkCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next: Int
+  private let count: Int
+  init(_ count: Int, from start: Int = 0) {
+    self.count = count
+    next = start
+  }
+  func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    if next >= count { return nil }
+    next += 1
+    return next - 1
+  }
+}
+
+/// What the workers of one fork share.
+final class ForkJob {
+  let states: [ExecutionState]
+  let errors: UnsafeMutablePointer<KernelError?>
+  let body: (ExecutionState, Int) -> KernelError?
+  init(states: [ExecutionState], errors: UnsafeMutablePointer<KernelError?>, body: @escaping (ExecutionState, Int) -> KernelError?) {
+    self.states = states
+    self.errors = errors
+    self.body = body
+  }
+}
+
+/// A value handed to `concurrentPerform` workers, which touch disjoint states.
+struct UncheckedSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }

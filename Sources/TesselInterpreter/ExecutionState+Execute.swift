@@ -50,17 +50,17 @@ extension ExecutionState {
         }
       } else {
         // Same element count, different shapes: copy in row-major order of each view.
-        gather(s, ci.views[1], into: &scratch)
-        scatter(&scratch, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+        gather(s, ci.views[1], into: &operandBuffer)
+        scatter(&operandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
       }
 
     case .loadTranspose(let p):
       let d = p.dst, s = p.src
-      gather(s, ci.views[1], into: &scratch)
+      gather(s, ci.views[1], into: &operandBuffer)
       let r = s.shape[0], c = s.shape[1]
-      if scratch2.count != r * c { scratch2 = Array(repeating: 0, count: r * c) }
-      for i in 0..<r { for j in 0..<c { scratch2[j * r + i] = scratch[i * c + j] } }
-      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      if secondOperandBuffer.count != r * c { secondOperandBuffer = Array(repeating: 0, count: r * c) }
+      for i in 0..<r { for j in 0..<c { secondOperandBuffer[j * r + i] = operandBuffer[i * c + j] } }
+      scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .transpose(let p):
       let d = p.dst, s = p.src
@@ -68,11 +68,11 @@ extension ExecutionState {
         if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
         return
       }
-      gather(s, ci.views[1], into: &scratch)
+      gather(s, ci.views[1], into: &operandBuffer)
       let p = s.partitionCount, f = s.freeElementCount
-      if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
-      for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
-      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
+      for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
+      scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .matmul(let m):
       if !mask.isEmpty {
@@ -139,14 +139,14 @@ extension ExecutionState {
       let reduceView: FlatView? = rop != nil ? ci.views.last : nil
       let reduceBase = reduceView?.offset(envp) ?? 0
       let n = rows.rowLength
-      if scratch.count < n { scratch = Array(repeating: 0, count: n) }
+      if operandBuffer.count < n { operandBuffer = Array(repeating: 0, count: n) }
       // Per-partition reduction accumulators.
       let partitions = ci.counts[0]
       if rop != nil {
-        if scratch3.count < partitions { scratch3 = Array(repeating: 0, count: partitions) }
-        for p in 0..<partitions { scratch3[p] = 0 }
+        if resultBuffer.count < partitions { resultBuffer = Array(repeating: 0, count: partitions) }
+        for p in 0..<partitions { resultBuffer[p] = 0 }
       }
-      scratch.withUnsafeMutableBufferPointer { tmpBuf in
+      operandBuffer.withUnsafeMutableBufferPointer { tmpBuf in
         guard let tmp = tmpBuf.baseAddress else { return }
         rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
           let sp = mem + off[1]
@@ -171,7 +171,7 @@ extension ExecutionState {
           }
           f.apply(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
           if rop != nil {
-            scratch3[idx[0]] += reduceRow(.add, row + lo, 1, hi - lo)
+            resultBuffer[idx[0]] += reduceRow(.add, row + lo, 1, hi - lo)
           }
           dtype.quantize(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
           if sd != 1 { for j in lo..<hi { dp[j &* sd] = tmp[j] } }
@@ -180,9 +180,9 @@ extension ExecutionState {
       if let rv = reduceView, let rd = ci.instruction.operation.destinations.last {
         let rdt = k[rd.tensor].dtype
         for p in 0..<partitions {
-          mem[reduceBase + p * rv.strides[0]] = rdt.quantize(scratch3[p])
+          mem[reduceBase + p * rv.strides[0]] = rdt.quantize(resultBuffer[p])
         }
-        mayHoldPoison[rd.tensor.index] = mayHoldPoison[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
+        poison.mayHold[rd.tensor.index] = poison.mayHold[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
       }
 
     case .reciprocal(let p):
@@ -271,28 +271,28 @@ extension ExecutionState {
 
     case .tensorPartitionReduce(let p):
       let d = p.dst, s = p.src, alu = p.op
-      gather(s, ci.views[1], into: &scratch)
+      gather(s, ci.views[1], into: &operandBuffer)
       let p = s.partitionCount, f = s.freeElementCount
-      scratch2 = Array(repeating: alu.reductionIdentity ?? 0, count: f)
-      for i in 0..<p { for j in 0..<f { scratch2[j] = alu.apply(scratch2[j], scratch[i * f + j]) } }
-      scatter(&scratch2, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      secondOperandBuffer = Array(repeating: alu.reductionIdentity ?? 0, count: f)
+      for i in 0..<p { for j in 0..<f { secondOperandBuffer[j] = alu.apply(secondOperandBuffer[j], operandBuffer[i * f + j]) } }
+      scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .tensorTensorScan(let p):
       let d = p.dst, d0 = p.data0, d1 = p.data1, initial = p.initial, op0 = p.op0, op1 = p.op1
-      gather(d0, ci.views[1], into: &scratch)
-      gather(d1, ci.views[2], into: &scratch2)
+      gather(d0, ci.views[1], into: &operandBuffer)
+      gather(d1, ci.views[2], into: &secondOperandBuffer)
       var initVals: [Float] = []
       if case .view(let iv) = initial { gather(iv, ci.views[3], into: &initVals) }
       let p = d0.partitionCount, f = d0.freeElementCount
-      if scratch3.count != p * f { scratch3 = Array(repeating: 0, count: p * f) }
+      if resultBuffer.count != p * f { resultBuffer = Array(repeating: 0, count: p * f) }
       var initScalar: Float = 0
       if case .scalar(let x) = initial { initScalar = x }
       // Raw pointers: no per-element array access; multiply-then-add (the scan of every
       // recurrence) is specialised, with the same two roundings as the generic path.
-      scratch.withUnsafeBufferPointer { a in
-        scratch2.withUnsafeBufferPointer { b in
+      operandBuffer.withUnsafeBufferPointer { a in
+        secondOperandBuffer.withUnsafeBufferPointer { b in
           initVals.withUnsafeBufferPointer { iv in
-            scratch3.withUnsafeMutableBufferPointer { o in
+            resultBuffer.withUnsafeMutableBufferPointer { o in
               guard let a = a.baseAddress, let b = b.baseAddress, let o = o.baseAddress else { return }
               for i in 0..<p {
                 var state = iv.isEmpty ? initScalar : iv[i]
@@ -314,11 +314,11 @@ extension ExecutionState {
           }
         }
       }
-      scatter(&scratch3, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      scatter(&resultBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnStats(let p):
       let d = p.dst, s = p.src
-      gather(s, ci.views[1], into: &scratch)
+      gather(s, ci.views[1], into: &operandBuffer)
       let p = s.partitionCount, f = s.freeElementCount
       // Under a mask (a ragged last chunk), only the kept elements count.
       var valid = [Bool](repeating: ci.mask.isEmpty, count: p * f)
@@ -333,11 +333,11 @@ extension ExecutionState {
           var n = 0
           var sum: Double = 0
           var j = half
-          while j < f { if valid[i * f + j] { sum += Double(scratch[i * f + j]); n += 1 }; j += 2 }
+          while j < f { if valid[i * f + j] { sum += Double(operandBuffer[i * f + j]); n += 1 }; j += 2 }
           let mean = n > 0 ? sum / Double(n) : 0
           var m2: Double = 0
           j = half
-          while j < f { if valid[i * f + j] { let x = Double(scratch[i * f + j]) - mean; m2 += x * x }; j += 2 }
+          while j < f { if valid[i * f + j] { let x = Double(operandBuffer[i * f + j]) - mean; m2 += x * x }; j += 2 }
           out[i * 6 + half * 3] = Float(n)
           out[i * 6 + half * 3 + 1] = Float(mean)
           out[i * 6 + half * 3 + 2] = Float(m2)
@@ -347,14 +347,14 @@ extension ExecutionState {
 
     case .bnAggr(let p):
       let d = p.dst, s = p.src
-      gather(s, ci.views[1], into: &scratch)
+      gather(s, ci.views[1], into: &operandBuffer)
       let p = s.partitionCount, f = s.freeElementCount
       var out = Array(repeating: Float(0), count: p * 2)
       for i in 0..<p {
         var n: Double = 0, mean: Double = 0, m2: Double = 0
         var g = 0
         while g + 3 <= f {
-          let nb = Double(scratch[i * f + g]), mb = Double(scratch[i * f + g + 1]), vb = Double(scratch[i * f + g + 2])
+          let nb = Double(operandBuffer[i * f + g]), mb = Double(operandBuffer[i * f + g + 1]), vb = Double(operandBuffer[i * f + g + 2])
           if nb > 0 {
             let total = n + nb
             let delta = mb - mean
@@ -390,7 +390,7 @@ extension ExecutionState {
   }
 
   /// Writes `values` (row-major over the view's shape) into a view, rounding to `dtype`; the
-  /// rounding happens in `values`, so the caller's scratch buffer is reused, never copied.
+  /// rounding happens in `values`, so the caller's operandBuffer buffer is reused, never copied.
   func scatter(_ values: inout [Float], to v: View, _ fv: FlatView, dtype: DType) {
     let it = RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
     let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)

@@ -41,13 +41,13 @@ extension ExecutionState {
 
   /// `nc_transpose` under a mask over its destination `[F, P]`: only kept elements are written.
   func maskedTranspose(_ ci: CompiledInstruction, dst: View, src: View) {
-    gather(src, ci.views[1], into: &scratch)
+    gather(src, ci.views[1], into: &operandBuffer)
     let p = src.partitionCount, f = src.freeElementCount
-    if scratch2.count != p * f { scratch2 = Array(repeating: 0, count: p * f) }
-    for i in 0..<p { for j in 0..<f { scratch2[j * p + i] = scratch[i * f + j] } }
+    if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
+    for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
     let dtype = interpreter.kernel[dst.tensor].dtype
-    if dtype != .float32 { scratch2.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
-    scatterMasked(scratch2, to: dst, ci.views[0], ci)
+    if dtype != .float32 { secondOperandBuffer.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
+    scatterMasked(secondOperandBuffer, to: dst, ci.views[0], ci)
   }
 
   /// `nc_matmul` under a mask over its destination `[M, N]`: the product is computed whole, and
@@ -57,13 +57,13 @@ extension ExecutionState {
     _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
   ) {
     let K = stationary.partitionCount, M = stationary.freeElementCount, N = moving.freeElementCount
-    gather(stationary, ci.views[1], into: &scratch)
-    gather(moving, ci.views[2], into: &scratch2)
+    gather(stationary, ci.views[1], into: &operandBuffer)
+    gather(moving, ci.views[2], into: &secondOperandBuffer)
     var product = [Float](repeating: 0, count: M * N)
     for k in 0..<K {
       for m in 0..<M {
-        let a = scratch[k * M + m]
-        for n in 0..<N { product[m * N + n] += a * scratch2[k * N + n] }
+        let a = operandBuffer[k * M + m]
+        for n in 0..<N { product[m * N + n] += a * secondOperandBuffer[k * N + n] }
       }
     }
     let t = dst.tensor.index

@@ -32,10 +32,10 @@ extension ExecutionState {
     var aOff = 0, lda = M, bOff = 0, ldb = N
     var aDirect = false, bDirect = false
     if let blk = block2D(stationary, ci.views[1]) { aOff = blk.offset; lda = blk.ld; aDirect = true } else {
-      gather(stationary, ci.views[1], into: &scratch)
+      gather(stationary, ci.views[1], into: &operandBuffer)
     }
     if let blk = block2D(moving, ci.views[2]) { bOff = blk.offset; ldb = blk.ld; bDirect = true } else {
-      gather(moving, ci.views[2], into: &scratch2)
+      gather(moving, ci.views[2], into: &secondOperandBuffer)
     }
     let dstDirect = block2D(dst, ci.views[0])
     let dtype = k[dst.tensor].dtype
@@ -53,8 +53,8 @@ extension ExecutionState {
     if let dd = dstDirect, mode != .auto {
       // Straight into PSUM: beta 0 overwrites, beta 1 adds. K is at most 128 (one partition
       // tile), inside one OpenBLAS K block, so C + Σ is rounded exactly as the separate add was.
-      scratch.withUnsafeBufferPointer { sa in
-        scratch2.withUnsafeBufferPointer { sb in
+      operandBuffer.withUnsafeBufferPointer { sa in
+        secondOperandBuffer.withUnsafeBufferPointer { sb in
           let a = a0 ?? sa.baseAddress ?? UnsafePointer(mem)
           let b = b0 ?? sb.baseAddress ?? UnsafePointer(mem)
           let c = mem + dd.offset
@@ -71,11 +71,11 @@ extension ExecutionState {
         for m in 0..<M { quantizeRow(dtype, mem + dd.offset + m * dd.ld, 1, 0, N) }
       }
     } else {
-      if scratch3.count < M * N { scratch3 = Array(repeating: 0, count: M * N) }
+      if resultBuffer.count < M * N { resultBuffer = Array(repeating: 0, count: M * N) }
       // Compute into a contiguous product buffer, then combine into PSUM.
-      scratch.withUnsafeBufferPointer { sa in
-        scratch2.withUnsafeBufferPointer { sb in
-          scratch3.withUnsafeMutableBufferPointer { c in
+      operandBuffer.withUnsafeBufferPointer { sa in
+        secondOperandBuffer.withUnsafeBufferPointer { sb in
+          resultBuffer.withUnsafeMutableBufferPointer { c in
             guard let cBase = c.baseAddress else { return }
             let a = a0 ?? sa.baseAddress ?? UnsafePointer(mem)
             let b = b0 ?? sb.baseAddress ?? UnsafePointer(mem)
@@ -89,7 +89,7 @@ extension ExecutionState {
           }
         }
       }
-      combineProduct(scratch3, into: dst, ci.views[0], mode: mode, flagOffset: flagOffset)
+      combineProduct(resultBuffer, into: dst, ci.views[0], mode: mode, flagOffset: flagOffset)
     }
     markAccumulated(ci, dst: dst, flagOffset: flagOffset)
   }
@@ -100,8 +100,8 @@ extension ExecutionState {
   func accumulationMode(_ dst: View, requested: Accumulation, flagOffset: (Int, Int) -> Int) -> Accumulation {
     guard requested == .auto else { return requested }
     let t = dst.tensor.index
-    guard let flags = accumulationFlags[t], accumulationState[t] != .none else { return .overwrite }
-    if accumulationState[t] == .all { return .add }
+    guard let flags = groups.flags[t], groups.state[t] != .none else { return .overwrite }
+    if groups.state[t] == .all { return .add }
     var all = true, none = true
     for m in 0..<dst.partitionCount {
       for n in 0..<dst.freeElementCount { if flags[flagOffset(m, n)] != 0 { none = false } else { all = false } }
@@ -115,7 +115,7 @@ extension ExecutionState {
     _ product: [Float], into dst: View, _ fv: FlatView, mode: Accumulation, flagOffset: (Int, Int) -> Int
   ) {
     let N = dst.freeElementCount
-    let flags = accumulationFlags[dst.tensor.index]
+    let flags = groups.flags[dst.tensor.index]
     var cur: [Float] = []
     gather(dst, fv, into: &cur)
     for i in 0..<cur.count {
@@ -133,10 +133,10 @@ extension ExecutionState {
   /// Marks every element a matmul wrote as in an accumulation group.
   func markAccumulated(_ ci: CompiledInstruction, dst: View, flagOffset: (Int, Int) -> Int) {
     let t = dst.tensor.index
-    guard accumulationFlags[t] != nil else { return }
+    guard groups.flags[t] != nil else { return }
     if ci.coversDestination {
-      accumulationState[t] = .all
-    } else if accumulationState[t] != .all, let flags = materializeFlags(t) {
+      groups.state[t] = .all
+    } else if groups.state[t] != .all, let flags = materializeFlags(t) {
       let M = dst.partitionCount, N = dst.freeElementCount
       for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = 1 } }
     }

@@ -21,7 +21,7 @@ extension ExecutionState {
       let dStride = dst.shape.count >= 1 && dst.shape[0] == P ? dv.strides[0] : -1
       if dStride >= 0 || P == 1 {
         let dtype = k[dst.tensor].dtype
-        if s1 != 1 && scratch.count < F { scratch = Array(repeating: 0, count: F) }
+        if s1 != 1 && operandBuffer.count < F { operandBuffer = Array(repeating: 0, count: F) }
         for p in 0..<P {
           var lo = 0, hi = F
           if masked {
@@ -35,7 +35,7 @@ extension ExecutionState {
           if s1 == 1 {
             r = reduceRow(op, row, 1, hi - lo)
           } else {
-            r = scratch.withUnsafeMutableBufferPointer { b -> Float in
+            r = operandBuffer.withUnsafeMutableBufferPointer { b -> Float in
               guard let bp = b.baseAddress else { return reduceRow(op, row, 1, 0) }
               for j in 0..<(hi - lo) { bp[j] = row[j &* s1] }
               return reduceRow(op, bp, 1, hi - lo)
@@ -47,7 +47,7 @@ extension ExecutionState {
         return
       }
     }
-    gather(src, ci.views[1], into: &scratch)
+    gather(src, ci.views[1], into: &operandBuffer)
     let shape = src.shape
     let rank = shape.count
     // Permute: kept dims first, reduced dims last; reduce each kept index over the reduced block.
@@ -82,7 +82,7 @@ extension ExecutionState {
           }
           if !ok { continue }
         }
-        block[n] = scratch[off]
+        block[n] = operandBuffer[off]
         n += 1
       }
       var r = block.withUnsafeBufferPointer { b in reduceRow(op, b.baseAddress ?? UnsafePointer(arena), 1, n) }

@@ -87,13 +87,13 @@ extension ExecutionState {
   @inline(__always)
   func makeFresh(_ tiles: [Int]) {
     for t in tiles {
-      pendingPoison[t] = true
-      mayHoldPoison[t] = true
-      if let map = coverage[t] {
+      poison.pending[t] = true
+      poison.mayHold[t] = true
+      if let map = poison.coverage[t] {
         map.deallocate()
-        coverage[t] = nil
+        poison.coverage[t] = nil
       }
-      coverageCount[t] = 0
+      poison.coverageCount[t] = 0
     }
   }
 
@@ -101,8 +101,8 @@ extension ExecutionState {
   /// without reading it needs no poison; any other touch writes the poison first (and marks the
   /// elements never written in the origin shadow).
   func settleFresh(_ ci: CompiledInstruction) {
-    for t in ci.facts.freshOperands where pendingPoison[t] {
-      pendingPoison[t] = false
+    for t in ci.facts.freshOperands where poison.pending[t] {
+      poison.pending[t] = false
       if t == ci.facts.destination && writesWhole(ci) { continue }
       let region = region(of: t)
       region.initialize(repeating: Poison.value)
@@ -117,7 +117,7 @@ extension ExecutionState {
     guard ci.coversDestination || (ci.facts.coversIfUnmasked && ci.maskKeepsAll(UnsafePointer(env))) else { return false }
     // A matmul adds to what is there unless it opens an accumulation group.
     if case .matmul(let m) = ci.instruction.operation {
-      return m.accumulation == .overwrite || (m.accumulation == .auto && accumulationState[d] == .none)
+      return m.accumulation == .overwrite || (m.accumulation == .auto && groups.state[d] == .none)
     }
     return true
   }

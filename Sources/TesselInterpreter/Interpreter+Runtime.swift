@@ -104,7 +104,7 @@ extension ExecutionState {
     }
     guard runs else { return l.end + 1 }
     env[l.variable.index] = l.start
-    for t in freshEachIteration[pc] { accumulationState[t] = .none }
+    for t in groups.freshEachIteration[pc] { groups.state[t] = .none }
     makeFresh(interpreter.freshLoops[pc])
     return pc + 1
   }
@@ -122,7 +122,7 @@ extension ExecutionState {
     }
     guard again else { return l.end + 1 }
     env[l.variable.index] = next
-    for t in freshEachIteration[begin] { accumulationState[t] = .none }
+    for t in groups.freshEachIteration[begin] { groups.state[t] = .none }
     makeFresh(interpreter.freshLoops[begin])
     return begin + 1
   }

@@ -374,8 +374,8 @@ final class OriginTracker {
     // `ExecutionState.matmul`), from the accumulation-group state before this instruction.
     let t = dst.tensor.index
     let base = state.tensorBase(t)
-    let flags = state.accumulationFlags.indices.contains(t) ? state.accumulationFlags[t] : nil
-    let summary: ExecutionState.AccumulationState = state.accumulationState.indices.contains(t) ? state.accumulationState[t] : .none
+    let flags = state.groups.flags.indices.contains(t) ? state.groups.flags[t] : nil
+    let summary: ExecutionState.AccumulationState = state.groups.state.indices.contains(t) ? state.groups.state[t] : .none
     let masked = !ci.mask.isEmpty
     for m in 0..<M {
       for n in 0..<N where !masked || ci.maskKeeps(element: m * N + n, envp) {

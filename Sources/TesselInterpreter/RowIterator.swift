@@ -106,3 +106,17 @@ struct RowIterator {
 }
 
 @inline(__always) func ceilDiv(_ a: Int, _ b: Int) -> Int { -floorDiv(-a, b) }
+
+extension RowIterator {
+  /// Walks rows of `counts` without merging, handing the outer indices to `body`.
+  func forEachRowUnmerged(
+    counts: [Int], mask: [FlatCondition], env: UnsafePointer<Int>, _ body: ([Int], Int, Int) -> Void
+  ) {
+    let it = RowIterator(counts: counts, viewStrides: [], merge: false)
+    it.forEachRow(start: SIMD4(repeating: 0), mask: mask, env: env) { _, idx, lo, hi in
+      var outer: [Int] = []
+      for d in 0..<(counts.count - 1) { outer.append(idx[d]) }
+      body(outer, lo, hi)
+    }
+  }
+}

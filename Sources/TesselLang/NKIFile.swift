@@ -25,11 +25,33 @@ public struct TracedKernel: Sendable {
   public var kernel: Kernel
   /// The kernel function's name.
   public var name: String
+  /// How the function's return value nests the returned tensors (nil when the front end does not
+  /// say; then callers see ``Kernel/outputs`` as a flat list).
+  public var returns: KernelReturn?
   /// The shape of each returned value where it differs from its tensor's (a current-dialect
   /// kernel may return a reshaped view of an output); nil entries keep the tensor's shape.
   public var outputShapes: [[Int]?] = []
   /// Warnings of the trace (an argument accepted and ignored), with their locations.
   public var warnings: [Diagnostic] = []
+
+  /// Creates a traced kernel.
+  public init(kernel: Kernel, name: String, returns: KernelReturn? = nil) {
+    self.kernel = kernel
+    self.name = name
+    self.returns = returns
+  }
+}
+
+/// The shape of a kernel's return value: which returned tensor stands where.
+///
+/// `return out` is `.tensor(0)`; `return (a, b)` is `.tuple([.tensor(0), .tensor(1)])`;
+/// `return [o, None]` is `.list([.tensor(0), .none])`; no `return` is `.none`. Indices are
+/// positions in ``Kernel/outputs``.
+public indirect enum KernelReturn: Sendable, Hashable {
+  case none
+  case tensor(Int)
+  case tuple([KernelReturn])
+  case list([KernelReturn])
 }
 
 /// An NKI Python source file: parsed once, traced on demand for given argument shapes.
@@ -125,7 +147,7 @@ public struct NKIFile: Sendable {
   ///   - target: the Trainium generation whose rules and constants apply.
   ///   - limits: the most Python-level work the trace may do.
   ///   - dialect: the NKI dialect to read the file as; nil detects it from the imports
-  ///     (``importedDialect``). A current-dialect file is refused until Tessel runs that dialect.
+  ///     (``importedDialect``). A current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:)``.
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil
@@ -218,7 +240,7 @@ public struct NKIFile: Sendable {
     let result = try ev.callFunction(fn, positional, kw, at: fn.location)
     var outputs: [TensorID] = []
     let returnLocation = ev.lastReturnLocation ?? fn.location
-    func addOutput(_ v: Value) throws(TraceError) {
+    func addOutput(_ v: Value) throws(TraceError) -> KernelReturn {
       if let t = v.tensor {
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
@@ -228,24 +250,28 @@ public struct NKIFile: Sendable {
           throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: returnLocation)
         }
         outputs.append(t.id)
-        return
+        return .tensor(outputs.count - 1)
       }
       switch v {
-      case .none: break
+      case .none: return .none
       case .tuple(let xs):
-        for x in xs { try addOutput(x) }
+        var parts: [KernelReturn] = []
+        for x in xs { parts.append(try addOutput(x)) }
+        return .tuple(parts)
       case .list(let b):
-        for x in b.items { try addOutput(x) }
+        var parts: [KernelReturn] = []
+        for x in b.items { parts.append(try addOutput(x)) }
+        return .list(parts)
       default:
         throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: returnLocation)
       }
     }
-    try addOutput(result)
+    let returns = try addOutput(result)
     tracer.builder.setOutputs(outputs)
     tracer.builder.setGrid(grid)
     do {
       let k = try tracer.builder.finish(target: target, checkDependences: true, foldCopies: true)
-      return TracedKernel(kernel: k, name: name)
+      return TracedKernel(kernel: k, name: name, returns: returns)
     } catch {
       throw TraceError(.kernel(error), at: error.location)
     }

@@ -238,6 +238,7 @@ public final class ReplEngine: InteractiveHost {
       :load FILE          run a kernel file's definitions in the session
       :run KERNEL ARGS    run a session kernel on .npy files, literals or session arrays
       :ir KERNEL ARGS     print a session kernel's IR (ARGS may be shapes like 128x512:float32)
+      :estimate KERNEL ARGS   estimated latency of a kernel call on the target (shapes suffice)
       :mem                SBUF/PSUM occupancy and the live tiles
       :stats NAME         min / max / mean / NaN count of a tensor
       :target trn1|trn2|trn3   switch generation (resets the session)
@@ -287,8 +288,8 @@ public final class ReplEngine: InteractiveHost {
       do throws(TraceError) { emit(try tracer.stats(name: name) + "\n") } catch { emit(render(error.diagnostic)) }
     case ":mem":
       emit(memoryReport())
-    case ":ir", ":run":
-      runOrIR(head == ":ir", args)
+    case ":ir", ":run", ":estimate":
+      runOrIR(head == ":ir" ? .ir : head == ":run" ? .run : .estimate, args)
     default:
       emit("error: unknown command \(head) (try :help)\n")
     }
@@ -315,8 +316,13 @@ public final class ReplEngine: InteractiveHost {
     return out
   }
 
-  func runOrIR(_ irOnly: Bool, _ words: [String]) {
-    guard let kernel = words.first else { emit("error: :\(irOnly ? "ir" : "run") takes a kernel name and arguments\n"); return }
+  /// What `:run`, `:ir` and `:estimate` do with the traced kernel.
+  enum KernelCommand: String {
+    case run, ir, estimate
+  }
+
+  func runOrIR(_ mode: KernelCommand, _ words: [String]) {
+    guard let kernel = words.first else { emit("error: :\(mode.rawValue) takes a kernel name and arguments\n"); return }
     var inv = KernelInvocation(file: "<repl>", kernel: kernel, target: target)
     var grid: [Int] = []
     var rest: [String] = []
@@ -358,9 +364,20 @@ public final class ReplEngine: InteractiveHost {
     for (k, a) in inv.keywords { guard let v = arg(a, k) else { return }; kws[k] = v }
     let traced: TracedKernel
     do throws(TraceError) { traced = try tracer.traceKernel(kernel, arguments: args, keywords: kws, grid: grid) } catch { emit(render(error.diagnostic)); return }
-    if irOnly {
+    switch mode {
+    case .ir:
       emit(traced.kernel.printed())
       return
+    case .estimate:
+      do throws(KernelError) {
+        try Verifier(target: target).verify(traced.kernel)
+        emit(try TimingModel(kernel: traced.kernel, target: target).estimate().report.summary())
+      } catch {
+        emit(render(TraceError(.kernel(error), at: error.location).diagnostic))
+      }
+      return
+    case .run:
+      break
     }
     var positionalData: [HostArray] = []
     for (j, a) in inv.positional.enumerated() {
@@ -397,7 +414,9 @@ public final class ReplEngine: InteractiveHost {
     }
     let trimmed = prefix.trimmingCharacters(in: .whitespaces)
     if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
-      return [":help", ":load", ":run", ":ir", ":mem", ":stats", ":target", ":reset", ":quit"].filter { $0.hasPrefix(trimmed) }
+      return [":help", ":load", ":run", ":ir", ":estimate", ":mem", ":stats", ":target", ":reset", ":quit"].filter {
+        $0.hasPrefix(trimmed)
+      }
     }
     let lastToken = prefix.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
     if trimmed.hasPrefix(":load ") || trimmed.hasPrefix(":run ") || lastToken.contains("/") {

@@ -3,9 +3,10 @@
 /// bfloat16 keeps the sign, the 8 exponent bits and the top 7 mantissa bits of an fp32 value, so
 /// it is exactly the upper half of the fp32 bit pattern. Rounding adds `0x7FFF` plus the lowest
 /// kept bit to the pattern and clears the low 16 bits: halfway cases go to the even neighbour,
-/// values above the largest bfloat16 overflow to infinity, infinities and zeros are unchanged, and
-/// NaN stays NaN (a quiet NaN with the same sign). This is how the hardware and `ml_dtypes`
-/// round fp32 to bf16, so references for mixed-precision kernels can round where the kernel does.
+/// values above the largest bfloat16 overflow to infinity, and infinities and zeros are unchanged.
+/// A NaN becomes the canonical quiet NaN of its sign (`0x7FC0` or `0xFFC0` in bf16), whatever its
+/// payload. This is how the hardware and `ml_dtypes` round fp32 to bf16, so references for
+/// mixed-precision kernels can round where the kernel does.
 ///
 /// ```swift
 /// roundToBFloat16(1.0)             // 1.0 (exact)
@@ -16,8 +17,7 @@
 public func roundToBFloat16(_ x: Float) -> Float {
   let bits = x.bitPattern
   if x.isNaN {
-    // Keep the sign, force the quiet bit so the truncated pattern is still a NaN.
-    return Float(bitPattern: (bits | 0x0040_0000) & 0xFFFF_0000)
+    return Float(bitPattern: (bits & 0x8000_0000) | 0x7FC0_0000)
   }
   let lowestKeptBit = (bits &>> 16) & 1
   let rounded = bits &+ 0x7FFF &+ lowestKeptBit

@@ -55,16 +55,5 @@ public func referenceMatmul(transposedA aT: [Float], _ b: [Float], m: Int, k: In
   -> [Float]
 {
   precondition(aT.count == k * m, "aT has \(aT.count) elements, expected k*m = \(k * m)")
-  precondition(b.count == k * n, "b has \(b.count) elements, expected k*n = \(k * n)")
-  var c = [Float](repeating: 0, count: m * n)
-  for i in 0..<m {
-    for j in 0..<n {
-      var sum: Double = 0
-      for p in 0..<k {
-        sum += Double(aT[p * m + i]) * Double(b[p * n + j])
-      }
-      c[i * n + j] = Float(sum)
-    }
-  }
-  return c
+  return referenceMatmul(referenceTranspose(aT, rows: k, cols: m), b, m: m, k: k, n: n)
 }

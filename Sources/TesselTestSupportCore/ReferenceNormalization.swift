@@ -18,9 +18,8 @@
 public func referenceRMSNorm(
   _ x: [Float], weight: [Float], rows: Int, cols: Int, eps: Float = 1e-6
 ) -> [Float] {
-  precondition(
-    x.count == rows * cols, "x has \(x.count) elements, expected rows*cols = \(rows * cols)")
-  precondition(weight.count == cols, "weight has \(weight.count) elements, expected cols = \(cols)")
+  requireCount(x, rows * cols, "x", "rows*cols")
+  requireCount(weight, cols, "weight", "cols")
   var out = [Float](repeating: 0, count: x.count)
   for r in 0..<rows {
     let start = r * cols
@@ -61,14 +60,9 @@ public func referenceLayerNorm(
   _ x: [Float], gamma: [Float]? = nil, beta: [Float]? = nil, rows: Int, cols: Int,
   eps: Float = 1e-5
 ) -> [Float] {
-  precondition(
-    x.count == rows * cols, "x has \(x.count) elements, expected rows*cols = \(rows * cols)")
-  if let gamma {
-    precondition(gamma.count == cols, "gamma has \(gamma.count) elements, expected cols = \(cols)")
-  }
-  if let beta {
-    precondition(beta.count == cols, "beta has \(beta.count) elements, expected cols = \(cols)")
-  }
+  requireCount(x, rows * cols, "x", "rows*cols")
+  if let gamma { requireCount(gamma, cols, "gamma", "cols") }
+  if let beta { requireCount(beta, cols, "beta", "cols") }
   var out = [Float](repeating: 0, count: x.count)
   for r in 0..<rows {
     let start = r * cols
@@ -96,4 +90,9 @@ public func referenceLayerNorm(
     }
   }
   return out
+}
+
+/// Traps unless `array` has `expected` elements, naming the argument and the size it should have.
+func requireCount(_ array: [Float], _ expected: Int, _ name: String, _ formula: String) {
+  precondition(array.count == expected, "\(name) has \(array.count) elements, expected \(formula) = \(expected)")
 }

@@ -53,6 +53,8 @@ struct Scheduler {
   var instructionCount: [Int]
   /// Loop iteration counters (rotate physical buffers), by `loopBegin` index.
   var iterationCounter: [Int]
+  /// Iterations of a dynamic loop's current entry, by `loopBegin` index.
+  var dynamicIteration: [Int]
   var env: [Int]
   var executed = 0
   var nextEvent = 0
@@ -93,6 +95,7 @@ struct Scheduler {
     instructionBusy = Array(repeating: 0, count: program.instructions.count)
     instructionCount = Array(repeating: 0, count: program.instructions.count)
     iterationCounter = Array(repeating: 0, count: program.instructions.count)
+    dynamicIteration = Array(repeating: 0, count: program.instructions.count)
     env = Array(repeating: 0, count: kernel.indexVars.count)
     let rawLatency = TimedProgram.lanes.map { constants.sameEngineDependencyLatency.value / constants.clockGHz($0) }
     maxSemaphoreNs =
@@ -129,10 +132,13 @@ struct Scheduler {
     while pc < instructions.count {
       switch instructions[pc].kind {
       case .loopBegin(let l):
-        if l.tripCount == 0 {
+        // A loop whose extent is read at run time runs the assumed number of iterations.
+        let trips = l.dynamic == nil ? l.tripCount : Swift.max(0, options.assumedDynamicTrips)
+        if trips == 0 {
           pc = l.end + 1
           continue
         }
+        dynamicIteration[pc] = 1
         env[l.variable.index] = l.start
         iterationCounter[pc] += 1
         snapshotValid = false
@@ -144,7 +150,12 @@ struct Scheduler {
         }
         let v = l.variable.index
         let next = env[v] &+ l.step
-        if (l.step > 0 && next < l.stop && next > env[v]) || (l.step < 0 && next > l.stop && next < env[v]) {
+        let more =
+          l.dynamic == nil
+          ? (l.step > 0 && next < l.stop && next > env[v]) || (l.step < 0 && next > l.stop && next < env[v])
+          : dynamicIteration[begin] < options.assumedDynamicTrips
+        if more {
+          dynamicIteration[begin] += 1
           env[v] = next
           iterationCounter[begin] += 1
           snapshotValid = false

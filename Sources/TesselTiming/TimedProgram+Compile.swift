@@ -16,6 +16,10 @@ struct TimedProgram: Sendable {
   var buffers: [Int]
   /// Mask conditions over several iteration dimensions, which the estimate counts in full.
   var approximateMasks: [SourceLocation]
+  /// Instructions with operands placed by values read at run time, and loops whose trip count
+  /// is read at run time: what the data-free walk can only assume.
+  var runtimePlaced: [SourceLocation]
+  var dynamicLoops: [SourceLocation]
   /// The tracks (engine lanes, DMA queues) some instruction uses.
   var usedTracks: [Int]
   /// DMA queue lanes: one per DMA instruction.
@@ -53,6 +57,8 @@ struct TimedProgram: Sendable {
     self.slotCount = slots
     self.buffers = buffers
     var approximate: [SourceLocation] = []
+    var runtimePlaced: [SourceLocation] = []
+    var dynamicLoops: [SourceLocation] = []
     let model = CostModel(constants: constants)
     var lanes = 0
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
@@ -64,6 +70,8 @@ struct TimedProgram: Sendable {
         footprints.append(
           TimedProgram.footprint(v, kernel: kernel, firstSlot: firstSlot[t], buffers: buffers[t], write: write))
       }
+      if op.operands.contains(where: { !$0.view.runtimeOffsets.isEmpty }) { runtimePlaced.append(inst.location) }
+      if case .loopBegin(let l) = op, l.dynamic != nil { dynamicLoops.append(inst.location) }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
       let counts: [Int] = {
@@ -137,6 +145,8 @@ struct TimedProgram: Sendable {
     }
     self.dmaLanes = lanes
     self.approximateMasks = approximate
+    self.runtimePlaced = runtimePlaced
+    self.dynamicLoops = dynamicLoops
     self.hoistedCount = compiler.hoisted.count
     self.fusedCount = compiler.fused.count
     var used = Set<Int>()
@@ -191,9 +201,19 @@ struct TimedProgram: Sendable {
   }
 
   /// The footprint of a view: the range of the tensor's first dimension and of its flattened rest.
+  /// A view placed by values read at run time (``View/runtimeOffsets``) may touch any element: its
+  /// footprint is the whole tensor.
   static func footprint(_ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool) -> Footprint {
     let t = kernel[v.tensor]
     let rank = t.shape.count
+    if !v.runtimeOffsets.isEmpty {
+      let rotating = buffers > 1 ? (t.enclosingLoop ?? -1) : -1
+      let zero = AffineIndex(constant: 0, terms: [])
+      return Footprint(
+        firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotating, isWrite: write, outer: zero, outerLow: 0,
+        outerHigh: Swift.max(0, (t.shape.first ?? 1) - 1), inner: zero, innerLow: 0,
+        innerHigh: Swift.max(0, t.shape.dropFirst().reduce(1, *) - 1))
+    }
     var innerStrides = Array(repeating: 0, count: rank)
     var acc = 1
     for d in stride(from: rank - 1, through: 1, by: -1) {

@@ -58,6 +58,21 @@ struct TimingReportBuilder {
       notes.append("masks over several dimensions are costed over their whole extent (\(places.joined(separator: ", ")))")
     }
     let p = s.program
+    func places(_ l: [SourceLocation]) -> String {
+      let all = Set(l.map { "\($0.file):\($0.line)" }).sorted()
+      return all.prefix(5).joined(separator: ", ") + (all.count > 5 ? ", …" : "")
+    }
+    if !p.dynamicLoops.isEmpty {
+      let n = model.options.assumedDynamicTrips
+      notes.append(
+        "data-dependent control flow: \(p.dynamicLoops.count) loop(s) read their trip count at run time "
+          + "(\(places(p.dynamicLoops))); the estimate assumes \(n) iteration(s) per entry")
+    }
+    if !p.runtimePlaced.isEmpty {
+      notes.append(
+        "data-dependent addresses: \(p.runtimePlaced.count) instruction(s) place an operand by a value read at "
+          + "run time (\(places(p.runtimePlaced))); their dependencies are taken over the whole tensor")
+    }
     if p.hoistedCount > 0 || p.fusedCount > 0 {
       notes.append(
         "as the Neuron compiler does, \(p.hoistedCount) loop-invariant instruction(s) run once per loop entry and "

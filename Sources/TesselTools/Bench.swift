@@ -4,6 +4,7 @@ import TesselIR
 import TesselInterpreter
 import TesselLang
 import TesselPython
+import TesselTestSupportCore
 
 /// `tessel bench`: the canonical kernels at real shapes, each against a baseline measured in the
 /// same run (one direct `cblas_sgemm` for matmuls, one plain Swift pass over the arrays otherwise).
@@ -184,9 +185,10 @@ public struct BenchmarkSuite: Sendable {
 
   func measure(_ c: Case) throws -> Result {
     let runs = quick ? 3 : 7
-    var rng = SplitMix64(seed: 0x7E55E1)
+    // Seeded inputs in [-1, 1), one stream for all of a case's inputs.
+    var rng = SeededGenerator(seed: 0x7E55E1)
     let inputs: [[Float]] = c.inputs.map { shape in
-      (0..<shape.reduce(1, *)).map { _ in rng.nextFloat() }
+      (0..<shape.reduce(1, *)).map { _ in 2 * rng.nextUnitFloat() - 1 }
     }
     let t0 = Date()
     let file: NKIFile
@@ -407,18 +409,4 @@ func peakRSSMiB() -> Double {
     return kb / 1024
   }
   return 0
-}
-
-/// A small seeded generator (SplitMix64) for benchmark inputs in [-1, 1).
-struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }

@@ -25,6 +25,8 @@ public enum RunReportJSON {
     var uninitializedOrigins: [Origin]
     /// The timing model's estimate (`--json` always includes it).
     var estimate: TimingReport?
+    /// With `--compare`: the other kernel's estimate and outputs.
+    var compare: CompareReportJSON?
   }
 
   /// Output elements that derive from one read of never-written memory (`--origins`).
@@ -70,7 +72,9 @@ public enum RunReportJSON {
   }
 
   /// Renders the report of a run as pretty-printed JSON with sorted keys.
-  public static func render(_ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil) -> String {
+  public static func render(
+    _ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil, comparison: CompareReportJSON? = nil
+  ) -> String {
     let outputs = zip(kernel.outputs, r.outputs).map { Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName) }
     var engines: [String: EngineCounters] = [:]
     for (e, c) in r.report.engines { engines[e.rawValue] = c }
@@ -79,7 +83,7 @@ public enum RunReportJSON {
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
       warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
-      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), estimate: estimate)
+      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), estimate: estimate, compare: comparison)
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
     guard let data = try? enc.encode(rep) else { return "{}" }

@@ -14,6 +14,7 @@ struct Check: ParsableCommand {
   var origins = false
   @Flag(help: "Print a JSON report on stdout (with the timing estimate).") var json = false
   @OptionGroup var estimateOptions: EstimateOptions
+  @OptionGroup var compareOptions: CompareOptions
   @OptionGroup var warningOptions: WarningOptions
 
   func run() throws {
@@ -60,15 +61,24 @@ struct Check: ParsableCommand {
       name == file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
     let strictFailure = warningOptions.report(warnings, renderer: renderer)
-    if json || estimateOptions.requested {
+    let compared = compareOptions.prepare(like: options.invocation(), requireData: false)
+    if json || estimateOptions.requested || compared != nil {
       let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+      let comparison = compared.map { c in
+        compareOptions.comparison(
+          estimate, file: file,
+          estimateOptions.estimate(c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
+          outputs: nil)
+      }
       if json {
         print(
           CheckReportJSON.render(
             kernel: k, target: target, sbufHighWater: memory.sbuf, psumHighWater: memory.psum, warnings: warnings,
-            estimate: estimate.report))
+            estimate: estimate.report, comparison: comparison?.json))
+      } else if let comparison {
+        print(comparison.text, terminator: "")
       }
-      estimateOptions.emit(estimate, printSummary: !json)
+      estimateOptions.emit(estimate, printSummary: !json && compared == nil)
     }
     if strictFailure { throw ExitCode(1) }
   }

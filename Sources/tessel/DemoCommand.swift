@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Tessel
+import TesselTestSupportCore
 import TesselTools
 
 /// `tessel demo`: the tiled matmul tutorial kernel against plain loops.
@@ -19,16 +20,11 @@ struct Demo: ParsableCommand {
     let K = 512
     let M = 256
     let N = 1024
-    var state: UInt64 = 42
-    func next() -> Float {
-      state = state &* 6364136223846793005 &+ 1442695040888963407
-      return Float(Int((state >> 40) % 2001) - 1000) / 1000
-    }
     let args: [HostArray]
     do {
       args = [
-        try HostArray(shape: [K, M], dtype: .bfloat16, values: (0..<(K * M)).map { _ in next() }),
-        try HostArray(shape: [K, N], dtype: .bfloat16, values: (0..<(K * N)).map { _ in next() }),
+        try HostArray(shape: [K, M], dtype: .bfloat16, values: randomArray(count: K * M, in: -1...1, seed: 42)),
+        try HostArray(shape: [K, N], dtype: .bfloat16, values: randomArray(count: K * N, in: -1...1, seed: 43)),
       ]
     } catch { throw ValidationError("\(error)") }
     let source = try? String(contentsOfFile: file, encoding: .utf8)
@@ -58,7 +54,7 @@ struct Demo: ParsableCommand {
       for j in 0..<N {
         var acc: Double = 0
         for k in 0..<K { acc += Double(a[k * M + i]) * Double(b[k * N + j]) }
-        let expected = Double(BFloat16Reference.round(Float(acc)))
+        let expected = Double(roundToBFloat16(Float(acc)))
         worst = max(worst, abs(expected - Double(out[i * N + j])) / max(1, abs(expected)))
       }
     }
@@ -94,14 +90,5 @@ struct Demo: ParsableCommand {
       if json { FileHandle.standardError.write(Data(String(format: "FAIL: max relative error %.2e above the tolerance %.2e\n", worst, tolerance).utf8)) }
       throw ExitCode(1)
     }
-  }
-}
-
-/// bf16 rounding for the demo's reference, from the format's definition.
-enum BFloat16Reference {
-  static func round(_ x: Float) -> Float {
-    if x.isNaN { return x }
-    let b = x.bitPattern
-    return Float(bitPattern: (b &+ 0x7FFF &+ ((b >> 16) & 1)) & 0xFFFF_0000)
   }
 }

@@ -43,6 +43,7 @@ struct Run: ParsableCommand {
   var fp32 = false
   @OptionGroup var limits: LimitOptions
   @OptionGroup var estimateOptions: EstimateOptions
+  @OptionGroup var compareOptions: CompareOptions
   @Flag(
     inversion: .prefixedNo,
     help:
@@ -154,20 +155,7 @@ struct Run: ParsableCommand {
       do {
         let r = try Interpreter(kernel: wide, options: limits.runOptions(target: target)).run(hostArrays: wideArrays)
         for (i, o) in result.outputs.enumerated() {
-          let a = o.floatValues()
-          let b = r.outputs[i].floatValues()
-          var worst: Float = 0
-          var at = 0
-          for j in a.indices where abs(a[j] - b[j]) > worst || (a[j].isNaN != b[j].isNaN) {
-            worst = a[j].isNaN != b[j].isNaN ? .infinity : abs(a[j] - b[j])
-            at = j
-          }
-          var index: [Int] = []
-          var rest = at
-          for d in o.shape.reversed() {
-            index.insert(rest % max(d, 1), at: 0)
-            rest /= max(d, 1)
-          }
+          let (worst, index) = largestDifference(o, r.outputs[i])
           FileHandle.standardError.write(
             Data(
               "precision: output \(i) (`\(kernel[kernel.outputs[i]].name)`, \(kernel[kernel.outputs[i]].dtype)): max |real dtypes - fp32 storage| = \(worst) at \(index)\n"
@@ -204,17 +192,20 @@ struct Run: ParsableCommand {
     let savedParameters = Set(outputs.compactMap(\.name))
     let written = Set(kernel.instructions.flatMap { $0.operation.destinations.map(\.tensor) })
     let writtenParameters = kernel.parameters.filter { written.contains($0.tensor) }.map(\.name)
+    let compared = compareOptions.prepare(like: options.invocation(), requireData: true, seed: seed)
     let estimate =
-      json || estimateOptions.requested
+      json || estimateOptions.requested || compared != nil
       ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
+    let comparison = compared.flatMap { c in estimate.map { compareRun(c, result, $0, target: target) } }
     if json {
-      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report))
-    } else if outputs.isEmpty && references.isEmpty {
+      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report, comparison: comparison?.json))
+    } else if outputs.isEmpty && references.isEmpty && compared == nil {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
       for name in writtenParameters {
         if let a = result.parameters[name] { print("parameter \(name) (written by the kernel):\n\(a)") }
       }
     }
+    if let comparison, !json { print(comparison.text, terminator: "") }
     for name in writtenParameters where !savedParameters.contains(name) && !json {
       FileHandle.standardError.write(
         Data("note: the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it\n".utf8))
@@ -231,7 +222,28 @@ struct Run: ParsableCommand {
         FileHandle.standardError.write(Data("error: \(r.label) does not match \(r.path): \(report)\n".utf8))
       }
     }
-    if let estimate { estimateOptions.emit(estimate, printSummary: !json) }
+    if let estimate { estimateOptions.emit(estimate, printSummary: !json && compared == nil) }
     if strictFailure || mismatch { throw ExitCode(1) }
+  }
+
+  /// Runs the --compare kernel on its data and compares its outputs and estimate with this run's.
+  func compareRun(_ other: PreparedRun, _ result: HostRunResult, _ estimate: TimingEstimate, target: Target)
+    -> KernelComparison
+  {
+    let k = other.traced.kernel
+    var arrays: [HostArray] = []
+    for (i, d) in other.data.enumerated() {
+      guard let d else { failUsage("--compare: no data for kernel parameter '\(k.parameters[i].name)'") }
+      arrays.append(d)
+    }
+    let file = compareOptions.compare ?? ""
+    let r: HostRunResult
+    do {
+      r = try Interpreter(kernel: k, options: limits.runOptions(target: target)).run(hostArrays: arrays)
+    } catch {
+      failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: other.source, file: file)
+    }
+    let theirs = estimateOptions.estimate(k, target: target, source: other.source, file: file)
+    return compareOptions.comparison(estimate, file: options.file, theirs, outputs: (result.outputs, r.outputs))
   }
 }

@@ -152,3 +152,22 @@ struct KernelFileTests {
     _ = expectClose(out.floatValues(), referenceRotary(x, cos: co, sin: si, rows: s, cols: d), shape: [s, d], rtol: 1e-5, atol: 1e-6)
   }
 }
+
+@Suite("Kernels that use Python the way production kernels do")
+struct PythonFeatureKernelTests {
+  @Test(
+    "python_features: dataclass config, IntEnum, NamedTuple, a generator of ragged row tiles",
+    arguments: [(1, 8), (7, 64), (129, 33), (300, 512)])
+  func pythonFeatures(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    let x = randomArray(count: r * c, in: -2...2, seed: 11)
+    let (res, kernel) = try runKernelFile("python_features.py", [.tensor([r, c], x)])
+    _ = expectClose(
+      res.outputs[0].floatValues(), referenceScaledActivation(x, scale: 2, activation: "relu"), shape: [r, c],
+      rtol: 0, atol: 0)
+    #expect(res.report.warnings.isEmpty, "\(res.report.warnings.map(\.message))")
+    // One load, multiply, relu and store per row tile: the generator unrolled ceil(r / 128) tiles.
+    let tiles = (r + 127) / 128
+    #expect(kernel.instructions.filter { if case .load = $0.operation { return true } else { return false } }.count == tiles)
+  }
+}

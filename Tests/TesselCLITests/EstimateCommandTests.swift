@@ -48,6 +48,33 @@ struct EstimateCommandTests {
     #expect(r.out.hasPrefix("estimate (trn2 model):"))
   }
 
+  @Test("--compare: both estimates and where the time moved; with run, whether the outputs agree")
+  func compare() throws {
+    let c = try runTessel(["check"] + Self.matmul + ["--compare", "kernels/matmul_hoisted.py", "--target", "trn2"])
+    #expect(c.status == 0, "\(c.err)")
+    #expect(c.out.contains("compare (trn2 model): matmul_tiled.py "))
+    #expect(c.out.contains("→ matmul_hoisted.py"))
+    #expect(c.out.contains("where the time moved (critical path):"))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-compare-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.npy").path
+    let b = dir.appendingPathComponent("b.npy").path
+    try HostArray(shape: [256, 128], dtype: .float32, values: (0..<(256 * 128)).map { Float($0 % 5) }).writeNPY(to: a)
+    try HostArray(shape: [256, 512], dtype: .float32, values: (0..<(256 * 512)).map { Float($0 % 3) }).writeNPY(to: b)
+    let r = try runTessel(["run", "kernels/matmul_tiled.py", a, b, "--compare", "kernels/matmul_hoisted.py"])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.hasPrefix("output 0: identical\n"))
+    let j = try runTessel(["run", "kernels/matmul_tiled.py", a, b, "--compare", "kernels/matmul_hoisted.py", "--json"])
+    let object = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
+    let compare = try #require(object?["compare"] as? [String: Any])
+    #expect((compare["latencyRatio"] as? Double ?? 0) > 0)
+    let outputs = try #require(compare["outputs"] as? [[String: Any]])
+    #expect(outputs.first?["maxDifference"] as? Double == 0)
+    let missing = try runTessel(["check"] + Self.matmul + ["--compare", "kernels/none.py"])
+    #expect(missing.status == 2)
+  }
+
   @Test("--profile writes a Chrome trace that parses, with one slice per instruction")
   func profile() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-\(UUID().uuidString).json").path

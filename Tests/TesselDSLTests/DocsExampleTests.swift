@@ -4,8 +4,6 @@
 import Testing
 import Tessel
 import TesselDSL
-import TesselHost
-import TesselIR
 import TesselTestSupport
 
 /// `lhsT[K, M]ᵀ · rhs[K, N]`: one fp32 PSUM accumulator per [128, 512] output tile, summed over

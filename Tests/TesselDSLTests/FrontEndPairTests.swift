@@ -7,6 +7,7 @@ import TesselLang
 import TesselPython
 import Tessel
 import TesselTools
+import TesselTestSupport
 import Testing
 
 /// The repository's `kernels/` folder.
@@ -33,7 +34,7 @@ struct FrontEndPairTests {
     var inputs: [HostArray] = []
     for (i, param) in swiftKernel.parameters.enumerated() {
       let t = swiftKernel[param.tensor]
-      let values = (0..<t.elementCount).map { j in Float((j &* 2654435761 &+ i &* 97) % 2001 - 1000) / 1000 }
+      let values = randomArray(count: t.elementCount, in: -1...1, seed: UInt64(i))
       inputs.append(try HostArray(shape: t.shape, dtype: t.dtype, values: values))
     }
     let fromSource = try Interpreter(kernel: traced.kernel).run(hostArrays: inputs)

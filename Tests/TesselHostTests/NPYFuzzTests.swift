@@ -2,6 +2,7 @@ import TesselIR
 import Testing
 
 @testable import TesselHost
+import TesselTestSupportCore
 
 /// Random mutations of valid `.npy` files: the reader must throw an ``NPYError`` or return an
 /// array consistent with its shape, and never trap. The generator is seeded, so a failure
@@ -28,7 +29,7 @@ struct NPYFuzzTests {
 
   static let headerAlphabet: [UInt8] = Array("{}()[]',:\" <>|=VfiubO0123456789-LTrueFalseNone\n\\x".utf8)
 
-  static func mutate(_ file: [UInt8], using rng: inout NPYSplitMix64) -> [UInt8] {
+  static func mutate(_ file: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
     var bytes = file
     let rounds = Bool.random(using: &rng) ? 1 : Int.random(in: 2...4, using: &rng)
     for _ in 0..<rounds {
@@ -72,7 +73,7 @@ struct NPYFuzzTests {
 
   @Test func randomMutationsThrowOrSucceed() throws {
     let seeds = try Self.seeds()
-    var rng = NPYSplitMix64(seed: 0x7E55_E1)
+    var rng = SeededGenerator(seed: 0x7E55_E1)
     var successes = 0
     var failures = 0
     let requests: [DType?] = [nil, nil, .bfloat16, .float8e4m3fn, .float32, .int8]

@@ -1,18 +1,6 @@
 import Testing
 import TesselIR
-
-/// SplitMix64, so that every random kernel can be rebuilt from its seed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+import TesselTestSupportCore
 
 /// Random small kernels: one `affine_range` over `i` with an optional inner loop over `j`, loads and
 /// stores of an HBM tensor through random affine views (steps may walk both tensor dimensions,
@@ -60,7 +48,7 @@ struct DependenceBruteForceTests {
 
   @Test("random affine views and masks: same pairs as enumeration, confirmed witnesses", arguments: 0..<8)
   func randomKernels(batch: Int) throws {
-    var rng = SplitMix64(seed: UInt64(batch) &* 7919 &+ 1)
+    var rng = SeededGenerator(seed: UInt64(batch) &* 7919 &+ 1)
     func r(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
     var conflictsSeen = 0
     for _ in 0..<40 {

@@ -42,6 +42,42 @@ struct PrinterTests {
 
   /// Masks on instructions Tessel does not mask are rejected, never ignored (masks on matmul and
   /// transpose are honoured: MaskedTensorEngineTests).
+  @Test("the listing numbers tensors without gaps; unnamed temporaries print as their number; shared names get .1, .2")
+  func numberingAndNames() throws {
+    var b = KernelBuilder(name: "k")
+    let a = b.addParameter(name: "a", shape: [128, 8], dtype: .float32)
+    let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [128, 8], dtype: .float32)
+    let unused = b.declareTensor(name: "unused", space: .sbuf, shape: [128, 8], dtype: .float32)
+    let t0 = b.declareTensor(name: "t", space: .sbuf, shape: [128, 8], dtype: .float32)
+    let tmp = b.declareTensor(name: "%t4", space: .sbuf, shape: [128, 8], dtype: .float32)
+    let t1 = b.declareTensor(name: "t", space: .sbuf, shape: [128, 8], dtype: .float32)
+    let taken = b.declareTensor(name: "t.1", space: .sbuf, shape: [128, 8], dtype: .float32)
+    _ = unused
+    let w = { (x: TensorID) in View.whole(x, shape: [128, 8]) }
+    b.emit(.load(dst: w(t0), src: w(a)))
+    b.emit(.tensorCopy(dst: w(tmp), src: w(t0)))
+    b.emit(.tensorCopy(dst: w(taken), src: w(tmp)))
+    b.emit(.tensorCopy(dst: w(t1), src: w(taken)))
+    b.emit(.store(dst: w(out), src: w(t1)))
+    b.setOutputs([out])
+    let text = try b.finish(target: .trn2).printed()
+    #expect(
+      text == """
+        kernel k(a: hbm float32[128, 8]) -> (out)
+          %1 out: shared_hbm float32[128, 8]
+          %2 t: sbuf float32[128, 8]
+          %3: sbuf float32[128, 8]
+          %4 t.2: sbuf float32[128, 8]
+          %5 t.1: sbuf float32[128, 8]
+          t[0:128, 0:8] = load(a[0:128, 0:8])  [dma]
+          %3[0:128, 0:8] = tensor_copy(t[0:128, 0:8])  [vector]
+          t.1[0:128, 0:8] = tensor_copy(%3[0:128, 0:8])  [vector]
+          t.2[0:128, 0:8] = tensor_copy(t.1[0:128, 0:8])  [vector]
+          out[0:128, 0:8] = store(t.2[0:128, 0:8])  [dma]
+
+        """)
+  }
+
   @Test func unmodelledMasksAreRejectedNotIgnored() {
     let e = verifyError { b in
       let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 8], dtype: .float32)

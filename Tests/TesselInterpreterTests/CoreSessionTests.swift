@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselTestSupportCore
 import Testing
 
 @Suite("CoreSession: one instruction at a time against a persistent core")
@@ -8,7 +9,7 @@ struct CoreSessionTests {
   func eagerMatchesInterpreted() throws {
     let core = CoreSession(target: .trn2)
     let a = try core.allocate(name: "a", space: .hbm, shape: [7, 33], dtype: .float32)
-    var rng = Seeded(21)
+    var rng = SeededGenerator(seed: 21)
     let av = rng.array(7 * 33)
     try core.write(a, values: av)
     let t = try core.allocate(name: "t", space: .sbuf, shape: [7, 33], dtype: .bfloat16)

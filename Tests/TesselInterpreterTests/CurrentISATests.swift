@@ -1,6 +1,7 @@
 import Foundation
 import TesselIR
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
 /// The current dialect's long-tail ISA instructions, run through the interpreter, against plain
@@ -27,8 +28,8 @@ struct CurrentISATests {
     let o = k.output("o", out, .bfloat16)
     k.b.emit(.dmaTranspose(dst: k.whole(t), src: k.whole(x), axes: axes))
     k.store(o, t)
-    var rng = Seeded(UInt64(shape.reduce(1, *)))
-    let xs = rng.array(shape.reduce(1, *)).map(refBF16)
+    var rng = SeededGenerator(seed: UInt64(shape.reduce(1, *)))
+    let xs = rng.array(shape.reduce(1, *)).map(roundToBFloat16)
     let r = try k.run([o], [xs])
     let si = Self.strides(shape), so = Self.strides(out)
     for i in 0..<xs.count {
@@ -54,10 +55,10 @@ struct CurrentISATests {
     let t = k.tile("t", shape)
     k.load(t, ins[2])
     k.b.emit(.dmaCompute(dst: k.whole(o), srcs: [k.whole(ins[0]), k.whole(ins[1]), k.whole(t)]))
-    var rng = Seeded(UInt64(n))
+    var rng = SeededGenerator(seed: UInt64(n))
     let xs = (0..<3).map { _ in rng.array(n) }
     let r = try k.run([o], xs)
-    for i in 0..<n { #expect(r.outputs[0][i] == refBF16(xs[0][i] + xs[1][i] + xs[2][i])) }
+    for i in 0..<n { #expect(r.outputs[0][i] == roundToBFloat16(xs[0][i] + xs[1][i] + xs[2][i])) }
   }
 
   @Test("max8, nc_find_index8 and nc_match_replace8 as router_topk chains them", arguments: [1, 7, 128])
@@ -80,7 +81,7 @@ struct CurrentISATests {
     k.store(oRep, replaced)
     k.store(oRidx, ridx)
     // Integers with repeats: ties among the largest values.
-    var rng = Seeded(UInt64(partitions))
+    var rng = SeededGenerator(seed: UInt64(partitions))
     let xs = (0..<(partitions * f)).map { _ in rng.float(-20, 20).rounded() }
     let r = try k.run([oTop, oIdx, oRep, oRidx], [xs])
     for p in 0..<partitions {
@@ -164,7 +165,7 @@ struct CurrentISATests {
     k.b.emit(.streamShuffle(dst: k.whole(wide), src: first, mask: Array(repeating: 0, count: 32)))
     k.store(o, dst)
     k.store(ob, wide)
-    var rng = Seeded(64)
+    var rng = SeededGenerator(seed: 64)
     let xs = rng.array(64 * f)
     let r = try k.run([o, ob], [xs])
     for d in 0..<64 {
@@ -194,7 +195,7 @@ struct CurrentISATests {
         bound1: k.whole(b1), rangeStart: 100, onFalse: fill, reduceDst: k.whole(red)))
     k.store(o, d)
     k.store(orr, red)
-    var rng = Seeded(UInt64(partitions))
+    var rng = SeededGenerator(seed: UInt64(partitions))
     let xs = rng.array(partitions * f)
     // Partition p keeps indices 100 + p % 40 ... 100 + p % 40 + p % 5 (the last ones empty: lo > hi).
     let los: [Float] = (0..<partitions).map { p in Float(100 + p % 40) }
@@ -210,7 +211,7 @@ struct CurrentISATests {
         let keep = i >= los[p] && i <= his[p]
         let v = keep ? xs[p * f + j] : fill
         best = max(best, v)
-        #expect(r.outputs[0][p * f + j] == (keep ? refBF16(v) : -.infinity))
+        #expect(r.outputs[0][p * f + j] == (keep ? roundToBFloat16(v) : -.infinity))
       }
       #expect(r.outputs[1][p] == best)
     }
@@ -267,8 +268,8 @@ struct CurrentISATests {
     k.store(o, res)
     k.store(oqa, qa)
     k.store(osa, sa)
-    var rng = Seeded(UInt64(K * M * N))
-    func values(_ n: Int) -> [Float] { (0..<n).map { _ in refBF16(rng.float(-4, 4) * Float(pow(2.0, Double(rng.float(-3, 3))))) } }
+    var rng = SeededGenerator(seed: UInt64(K * M * N))
+    func values(_ n: Int) -> [Float] { (0..<n).map { _ in roundToBFloat16(rng.float(-4, 4) * Float(pow(2.0, Double(rng.float(-3, 3))))) } }
     let av = values(K * 4 * M), bv = values(K * 4 * N)
     let r = try k.run([o, oqa, osa], [av, bv], target: .trn3)
     let (qaRef, eaRef) = Self.referenceQuantize(av, rows: K, groups: M, dtype: fp8)

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselTestSupportCore
 import Testing
 
 /// Registers, runtime offsets (`scalar_offset`) and loops the hardware runs (`nl.dynamic_range`,
@@ -48,7 +49,7 @@ struct DynamicControlFlowTests {
   func dynamicAdd(tiles: Int) throws {
     let m = 512
     let k = Self.dynamicAdd(rows: m)
-    var rng = Seeded(UInt64(tiles + 1))
+    var rng = SeededGenerator(seed: UInt64(tiles + 1))
     let a = rng.array(m * Self.h), b = rng.array(m * Self.h)
     let out = k.b.tensorID(named: "out")
     let r = try k.run([out], [a, b, [Float(tiles)]])
@@ -114,7 +115,7 @@ struct DynamicControlFlowTests {
     k.b.emit(.registerLoad(dst: k.whole(reg), src: k.whole(counter)))
     try k.b.endLoop()
     k.store(out, acc)
-    var rng = Seeded(UInt64(count))
+    var rng = SeededGenerator(seed: UInt64(count))
     let xs = rng.array(32)
     let r = try k.run([out], [xs, [Float(count)]])
     #expect(r.outputs[0] == xs.map { $0 * Float(1 << count) })

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselTestSupportCore
 import TesselNumerics
 import Foundation
 import Testing
@@ -23,7 +24,7 @@ struct ElementwiseTests {
       k.load(tb, b)
       k.b.emit(.tensorTensor(dst: k.whole(tc), a: k.whole(ta), b: k.whole(tb), op: op))
       k.store(out, tc)
-      var rng = Seeded(UInt64(shape.reduce(1, *)))
+      var rng = SeededGenerator(seed: UInt64(shape.reduce(1, *)))
       let n = shape.reduce(1, *)
       let av = rng.array(n, 0.5, 3).map { refRound($0, dtype) }
       let bv = rng.array(n, 0.5, 3).map { refRound($0, dtype) }
@@ -76,7 +77,7 @@ struct ElementwiseTests {
     k.b.emit(.tensorScalar(dst: k.whole(tc), src: k.whole(ta), op0: .subtract, operand0: .view(k.whole(tv)), reverse0: true,
                            op1: .multiply, operand1: .scalar(3), reverse1: false))
     k.store(out, tc)
-    var rng = Seeded(7)
+    var rng = SeededGenerator(seed: 7)
     let n = shape.reduce(1, *)
     let av = rng.array(n), vv = rng.array(p)
     let r = try k.run([out], [av, vv])
@@ -101,7 +102,7 @@ struct ElementwiseTests {
                            reduceOp: .add, reduceDst: k.whole(red)))
       k.store(out, tc)
       k.store(rout, red)
-      var rng = Seeded(11)
+      var rng = SeededGenerator(seed: 11)
       let av = rng.array(p * fr, 0.1, 2), bv = rng.array(p, 0.1, 1)
       let r = try k.run([out, rout], [av, bv])
       for i in 0..<p {
@@ -149,7 +150,7 @@ struct ElementwiseTests {
                              reduceOp: nil, reduceDst: nil))
         k.store(out, dst)
         k.store(biased, td)
-        var rng = Seeded(17)
+        var rng = SeededGenerator(seed: 17)
         var av = rng.array(p * fr, -2, 2)
         av[0] = -0.0
         let r = try k.run([out, biased], [av, Array(repeating: 0, count: p)])
@@ -176,14 +177,14 @@ struct ElementwiseTests {
       k.store(o1, m)
       k.store(o2, rc)
       k.store(o3, cp)
-      var rng = Seeded(3)
+      var rng = SeededGenerator(seed: 3)
       let n = shape.reduce(1, *)
       let av = rng.array(n, 0.25, 4)
       let r = try k.run([o1, o2, o3], [av])
       #expect(r.outputs[0].allSatisfy { $0 == 2 }, "2.5 rounds to even 2 in int32")
       for i in 0..<n {
         #expect(r.outputs[1][i] == 1 / av[i])
-        #expect(r.outputs[2][i] == refBF16(av[i]))
+        #expect(r.outputs[2][i] == roundToBFloat16(av[i]))
       }
       #expect(r.report.warnings.isEmpty)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TesselIR
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
 @testable import TesselInterpreter
@@ -14,7 +15,7 @@ struct ISAKernelTests {
 
   /// Small integers, so that rows have repeated values (ties and duplicates).
   static func data(_ rows: Int, _ columns: Int, seed: UInt64, range: Float = 6) -> [Float] {
-    var rng = Seeded(seed)
+    var rng = SeededGenerator(seed: seed)
     return (0..<(rows * columns)).map { _ in (rng.float(-range, range)).rounded() }
   }
 
@@ -196,7 +197,7 @@ struct ISAKernelTests {
     for rows in Self.rowCounts {
       for columns in Self.columnCounts {
         let src = Self.data(rows, columns, seed: UInt64(rows ^ columns))
-        var rng = Seeded(UInt64(rows + 3 * columns))
+        var rng = SeededGenerator(seed: UInt64(rows + 3 * columns))
         let b0 = (0..<rows).map { _ in Float(Int(rng.float(0, Float(columns)))) }
         let b1 = b0.map { $0 + Float(Int(rng.float(0, Float(columns)))) }
         let start = 3
@@ -245,8 +246,8 @@ struct ISAKernelTests {
   func quantizeMX(format: (DType, Int)) {
     for rows in [32, 64, 128] {
       let columns = 6
-      var rng = Seeded(UInt64(rows + format.1))
-      var src = (0..<(rows * columns * 4)).map { _ in refBF16(rng.float(-3, 3) * Float(pow(2.0, Double(rng.float(-6, 6))))) }
+      var rng = SeededGenerator(seed: UInt64(rows + format.1))
+      var src = (0..<(rows * columns * 4)).map { _ in roundToBFloat16(rng.float(-3, 3) * Float(pow(2.0, Double(rng.float(-6, 6))))) }
       for i in 0..<32 { src[(8 + i / 4) * columns * 4 + 4 + i % 4] = 0 }  // block (1, 1) all zero
       let scaleRows = rows <= 32 ? rows / 8 : rows
       var data = [Float](repeating: 0, count: rows * columns * 4)
@@ -286,7 +287,7 @@ struct ISAKernelTests {
   @Test("nc_matmul_mx product against a Double triple loop")
   func matmulMX() {
     for (K, M, N) in [(32, 2, 3), (64, 16, 40), (128, 128, 64)] {
-      var rng = Seeded(UInt64(K * M + N))
+      var rng = SeededGenerator(seed: UInt64(K * M + N))
       let st = (0..<(K * M * 4)).map { _ in DType.float8e5m2.quantize(rng.float(-100, 100)) }
       let mv = (0..<(K * N * 4)).map { _ in DType.float8e4m3fn.quantize(rng.float(-400, 400)) }
       let ss = (0..<(K / 8 * M)).map { _ in Float(Int(rng.float(110, 130))) }

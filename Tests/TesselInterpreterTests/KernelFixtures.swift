@@ -1,40 +1,26 @@
 import TesselIR
 import TesselInterpreter
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
-/// Seeded values for tests (SplitMix64), independent of the code under test.
-struct Seeded {
-  var state: UInt64
-  init(_ seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension SeededGenerator {
+  /// A value in `[lo, hi)` from the next 24 random bits.
   mutating func float(_ lo: Float = -2, _ hi: Float = 2) -> Float {
-    lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
+    lo + (hi - lo) * nextUnitFloat()
   }
+
+  /// `n` values in `[lo, hi)`.
   mutating func array(_ n: Int, _ lo: Float = -2, _ hi: Float = 2) -> [Float] {
     (0..<n).map { _ in float(lo, hi) }
   }
 }
 
-/// Rounds like bf16 (RNE on the fp32 bit pattern), written from the format definition.
-func refBF16(_ x: Float) -> Float {
-  if x.isNaN { return x }
-  let b = x.bitPattern
-  let r = b &+ 0x7FFF &+ ((b >> 16) & 1)
-  return Float(bitPattern: r & 0xFFFF_0000)
-}
-
-/// Rounds to a dtype for references: fp32 as is, bf16 by `refBF16`, fp16 through `Float16`.
+/// Rounds to a dtype for references: fp32 as is, bf16 by `roundToBFloat16`, fp16 through `Float16`.
 func refRound(_ x: Float, _ dtype: DType) -> Float {
   switch dtype {
   case .float32: return x
-  case .bfloat16: return refBF16(x)
+  case .bfloat16: return roundToBFloat16(x)
   case .float16: return Float(Float16(x))
   default: return x
   }

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselTestSupportCore
 import TesselNumerics
 import Testing
 
@@ -29,7 +30,7 @@ struct MaskedTensorEngineTests {
              mask: [loopPredicate(i, lessThan: keep)])
     try k.b.endLoop()
     k.store(out, ps)
-    var rng = Seeded(UInt64(K * 31 + M * 7 + N))
+    var rng = SeededGenerator(seed: UInt64(K * 31 + M * 7 + N))
     let sv = rng.array(K * tiles * M), mv = rng.array(K * tiles * N)
     let r = try k.run([out], [sv, mv])
     for row in 0..<M {
@@ -63,7 +64,7 @@ struct MaskedTensorEngineTests {
       // The memset started no accumulation group: `auto` overwrites the kept elements.
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto), mask: mask)
       k.store(out, ps)
-      var rng = Seeded(UInt64(K + M + N))
+      var rng = SeededGenerator(seed: UInt64(K + M + N))
       let sv = rng.array(K * M), mv = rng.array(K * N)
       let r = try k.run([out], [sv, mv])
       for row in 0..<M {
@@ -97,7 +98,7 @@ struct MaskedTensorEngineTests {
     ]
     k.b.emit(.transpose(dst: k.whole(pt), src: k.whole(ta)), mask: mask)
     k.store(out, pt)
-    var rng = Seeded(UInt64(P * 100 + F))
+    var rng = SeededGenerator(seed: UInt64(P * 100 + F))
     let av = rng.array(P * F)
     let r = try k.run([out], [av])
     for f in 0..<F {

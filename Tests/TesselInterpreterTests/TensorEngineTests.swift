@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselTestSupportCore
 import TesselNumerics
 import Testing
 
@@ -28,7 +29,7 @@ struct TensorEngineTests {
     k.load(tm, m)
     k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .overwrite))
     k.store(out, ps)
-    var rng = Seeded(UInt64(K * 1000 + M * 10 + N))
+    var rng = SeededGenerator(seed: UInt64(K * 1000 + M * 10 + N))
     let sv = rng.array(K * M).map { refRound($0, dtype) }, mv = rng.array(K * N).map { refRound($0, dtype) }
     let r = try k.run([out], [sv, mv])
     let e = refMatmul(sv, mv, K: K, M: M, N: N)
@@ -49,7 +50,7 @@ struct TensorEngineTests {
       let out = k.output("out", [M, N])
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       k.store(out, ps)
-      var rng = Seeded(9)
+      var rng = SeededGenerator(seed: 9)
       let sv = rng.array(K * M), mv = rng.array(K * N)
       let r = try k.run([out], [sv, mv])
       let reads = r.report.warnings.map(\.message).filter { $0.contains("never written") && !$0.hasPrefix("output") }
@@ -81,7 +82,7 @@ struct TensorEngineTests {
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       try k.b.endLoop()
       k.store(out, ps)
-      var rng = Seeded(5)
+      var rng = SeededGenerator(seed: 5)
       let sv = rng.array(K * tiles * M), mv = rng.array(K * tiles * N)
       let r = try k.run([out], [sv, mv])
       // auto and add: the full product; overwrite: only the last K-tile's product.
@@ -112,7 +113,7 @@ struct TensorEngineTests {
     k.b.emit(.tensorCopy(dst: k.whole(sb), src: k.whole(ps)))
     k.b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: M), .along(1, of: 2, count: N)]), src: k.whole(sb)))
     try k.b.endLoop()
-    var rng = Seeded(12)
+    var rng = SeededGenerator(seed: 12)
     let sv = rng.array(K * M), mv = rng.array(K * N * blocks)
     let r = try k.run([out], [sv, mv])
     let e = refMatmul(sv, mv, K: K, M: M, N: N * blocks)
@@ -131,7 +132,7 @@ struct TensorEngineTests {
       k.load(ta, a)
       k.b.emit(.transpose(dst: k.whole(tt), src: k.whole(ta)), engine: engine)
       k.store(out, tt)
-      var rng = Seeded(9)
+      var rng = SeededGenerator(seed: 9)
       let av = rng.array(p * f)
       let r = try k.run([out], [av])
       for i in 0..<p { for j in 0..<f { #expect(r.outputs[0][j * p + i] == av[i * f + j]) } }
@@ -151,7 +152,7 @@ struct TensorEngineTests {
       k.load(ta, a)
       k.b.emit(.tensorReduce(dst: k.whole(tr), src: k.whole(ta), op: op, axes: axes, negate: true))
       k.store(out, tr)
-      var rng = Seeded(2)
+      var rng = SeededGenerator(seed: 2)
       let av = rng.array(105, 0.5, 1.5)
       let r = try k.run([out], [av])
       var expected: [Float] = []
@@ -195,7 +196,7 @@ struct TensorEngineTests {
     k.store(o1, sc)
     k.store(o2, pr)
     k.store(o3, ag)
-    var rng = Seeded(4)
+    var rng = SeededGenerator(seed: 4)
     let av = rng.array(p * f, -1, 1), bv = rng.array(p * f, -1, 1)
     let r = try k.run([o1, o2, o3], [av, bv])
     for i in 0..<p {
@@ -236,7 +237,7 @@ struct TensorEngineTests {
     k.store(o1, io)
     k.store(o2, sel)
     k.store(o3, w)
-    var rng = Seeded(8)
+    var rng = SeededGenerator(seed: 8)
     var av = rng.array(p * f)
     av[3] = 0
     let r = try k.run([o1, o2, o3], [av])
@@ -264,7 +265,7 @@ struct TensorEngineTests {
     k.b.emit(.tensorScalar(dst: k.whole(t), src: k.whole(t), op0: .multiply, operand0: .scalar(2), reverse0: false, op1: nil, operand1: nil, reverse1: false), mask: mask)
     k.b.emit(.store(dst: hbmOut, src: k.whole(t)), mask: mask)
     try k.b.endLoop()
-    var rng = Seeded(1)
+    var rng = SeededGenerator(seed: 1)
     let av = rng.array(rows * cols)
     let r = try k.run([out], [av])
     for i in 0..<(rows * cols) { #expect(r.outputs[0][i] == av[i] * 2) }

@@ -1,6 +1,7 @@
 import TesselIR
 import TesselNumerics
 import Testing
+import TesselTestSupportCore
 
 #if canImport(Glibc)
   import Glibc
@@ -113,7 +114,7 @@ struct ALUOpTests {
 
   @Test("mod result has the divisor's sign and |result| < |divisor|")
   func modMatchesFloorDefinition() {
-    var generator = SplitMix64(seed: 0x30D)
+    var generator = SeededGenerator(seed: 0x30D)
     for _ in 0..<2_000 {
       let a = Float(Int.random(in: -1000...1000, using: &generator)) / 8
       var b = Float(Int.random(in: -64...64, using: &generator)) / 4

@@ -1,6 +1,7 @@
 import TesselIR
 import TesselNumerics
 import Testing
+import TesselTestSupportCore
 
 /// `DType.quantize(_:)` on a buffer must equal the scalar `quantize(_:)` on every element.
 @Suite("Bulk quantize equals scalar quantize")
@@ -25,7 +26,7 @@ struct BulkQuantizeTests {
         values += [tie, -tie, tie.nextUp, tie.nextDown]
       }
     }
-    var generator = SplitMix64(seed: 0xB0_1C)
+    var generator = SeededGenerator(seed: 0xB0_1C)
     for _ in 0..<4_000 {
       values.append(Float(bitPattern: UInt32(truncatingIfNeeded: generator.next())))
       values.append(Float.random(in: -70_000...70_000, using: &generator))

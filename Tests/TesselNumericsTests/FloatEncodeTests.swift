@@ -1,6 +1,7 @@
 import TesselIR
 import TesselNumerics
 import Testing
+import TesselTestSupportCore
 
 /// Rounding fp32 values to the narrow float formats, against the reference encoder.
 @Suite("Float encode: rounding fp32 to narrow formats")
@@ -205,7 +206,7 @@ struct FloatEncodeTests {
     arguments: ReferenceFloatFormat.all)
   func randomSweep(format: ReferenceFloatFormat) {
     let encoder = ReferenceFloatFormat.Encoder(format)
-    var generator = SplitMix64(seed: 0x7E55E1 &+ UInt64(format.bitWidth))
+    var generator = SeededGenerator(seed: 0x7E55E1 &+ UInt64(format.bitWidth))
     let maxExponent = Int(encoder.virtualNext.exponent)
     let minExponent = 1 - format.bias - format.mantissaBits - 2
     var failures: [Float] = []

@@ -1,6 +1,7 @@
 import TesselIR
 import TesselNumerics
 import Testing
+import TesselTestSupportCore
 
 /// fp32 → integer conversion: round half to even, saturate, NaN → 0; and the bool dtype.
 @Suite("Integer conversions")
@@ -103,7 +104,7 @@ struct IntegerConversionTests {
 
   @Test("random sweep against round-half-even-and-clamp", arguments: cases)
   func randomSweep(_ c: IntegerCase) {
-    var generator = SplitMix64(seed: 0x1A7 &+ UInt64(c.dtype.byteSize))
+    var generator = SeededGenerator(seed: 0x1A7 &+ UInt64(c.dtype.byteSize))
     var failures: [Float] = []
     for i in 0..<20_000 {
       let x: Float

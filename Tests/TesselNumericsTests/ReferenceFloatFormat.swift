@@ -170,21 +170,6 @@ func sameFloat(_ a: Float, _ b: Float) -> Bool {
   return a.bitPattern == b.bitPattern
 }
 
-/// A small deterministic generator (SplitMix64), so sweeps are reproducible.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-  var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// Expects `failures` to be empty, reporting only how many there are and the first few.
 func expectNoFailures<T>(
   _ failures: [T], _ label: String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation

@@ -154,14 +154,31 @@ struct SyntaxErrorTests {
       let renderer = DiagnosticRenderer(sourceLines: { file in file == "add.py" ? lines : nil })
       #expect(
         renderer.render(error.diagnostic) == """
-          error: invalid syntax. Perhaps you forgot a comma?
+          error: SyntaxError: invalid syntax. Perhaps you forgot a comma?
            --> add.py:3:16
             |
           3 |     c = nl.add(a b)
             |                ^
 
           """)
-      #expect(error.description == "add.py:3:16: error: invalid syntax. Perhaps you forgot a comma?")
+      #expect(error.description == "add.py:3:16: error: SyntaxError: invalid syntax. Perhaps you forgot a comma?")
+    }
+  }
+
+  @Test("the diagnostic carries CPython's exception class: SyntaxError, IndentationError, TabError")
+  func pythonClassPrefix() {
+    let cases: [(String, String)] = [
+      ("x = (1,\n", "SyntaxError: '(' was never closed"),
+      ("def f():\n  x = 1\n    return x\n", "IndentationError: unexpected indent"),
+      ("if x:\n\ty = 1\n        z = 2\n", "TabError: inconsistent use of tabs and spaces in indentation"),
+    ]
+    for (source, message) in cases {
+      do {
+        _ = try parseModule(source: source, file: "k.py")
+        Issue.record("expected a syntax error for \(source.debugDescription)")
+      } catch {
+        #expect(error.diagnostic.message == message, "\(source.debugDescription)")
+      }
     }
   }
 
@@ -174,7 +191,8 @@ struct SyntaxErrorTests {
       let typed: SyntaxError = error  // parseModule throws SyntaxError, not any Error
       #expect(typed.kind == .expectedIndentedBlock(after: .if, line: 1))
       #expect(typed.isIndentationError)
-      #expect(typed.diagnostic == Diagnostic(.error, typed.message, at: typed.location))
+      #expect(typed.diagnostic == Diagnostic(.error, "IndentationError: \(typed.message)", at: typed.location))
+      #expect(typed.pythonType == "IndentationError")
       #expect(typed.diagnostic.location == TesselIR.SourceLocation(file: "k.py", line: 2, column: 1))
     }
     #expect(throws: SyntaxError.self) { try parseExpression(source: "x = 1", file: "e.py") }

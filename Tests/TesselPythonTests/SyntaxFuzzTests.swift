@@ -1,28 +1,12 @@
 import TesselIR
 import TesselPython
+import TesselTestSupportCore
 import Testing
 
 /// Random mutations of realistic kernels must each parse or throw a located error: never crash,
 /// never hang.
 @Suite("Syntax: fuzzing")
 struct SyntaxFuzzTests {
-  /// A small deterministic generator (SplitMix64), so failures reproduce.
-  struct Generator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int {
-      Int(next() % UInt64(max(n, 1)))
-    }
-  }
-
   /// Fragments inserted by mutations: brackets, quotes, operators, keywords and layout.
   static let fragments: [String] = [
     "(", ")", "[", "]", "{", "}", ":", ",", ";", "=", "==", "+=", "**", "*", ".", "...", "->", ":=", "@", "!", "\\",
@@ -33,7 +17,7 @@ struct SyntaxFuzzTests {
   ]
 
   /// Applies one random mutation to `bytes`.
-  static func mutate(_ bytes: inout [UInt8], _ g: inout Generator) {
+  static func mutate(_ bytes: inout [UInt8], _ g: inout SeededGenerator) {
     let position = g.below(bytes.count + 1)
     switch g.below(6) {
     case 0:  // delete a few bytes
@@ -65,7 +49,7 @@ struct SyntaxFuzzTests {
 
   @Test("thousands of mutated kernels parse or fail with a located error")
   func mutations() {
-    var g = Generator(state: 0x7E55E1)
+    var g = SeededGenerator(seed: 0x7E55E1)
     var parsed = 0
     var failed = 0
     let fixtures = SyntaxKernelFixtures.all
@@ -90,7 +74,7 @@ struct SyntaxFuzzTests {
         #expect(!error.message.isEmpty)
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         let rendered = DiagnosticRenderer(sourceLines: { _ in lines }).render(error.diagnostic)
-        #expect(rendered.hasPrefix("error: \(error.message)\n"))
+        #expect(rendered.hasPrefix("error: \(error.pythonType): \(error.message)\n"))
       }
     }
     #expect(parsed + failed == 3000)
@@ -99,7 +83,7 @@ struct SyntaxFuzzTests {
 
   @Test("random bytes and pathological inputs never crash")
   func randomBytes() {
-    var g = Generator(state: 42)
+    var g = SeededGenerator(seed: 42)
     let alphabet = Array("()[]{}:,;=+-*/%@<>!~&|^.'\"\\#\n\t fx0123456789ifelsedefor".utf8)
     for _ in 0..<500 {
       let count = g.below(200)
@@ -118,5 +102,12 @@ struct SyntaxFuzzTests {
     for source in pathological {
       #expect(throws: SyntaxError.self) { try parseModule(source: source, file: "worst.py") }
     }
+  }
+}
+
+extension SeededGenerator {
+  /// A value in `0..<n` (0 when `n` is not positive).
+  fileprivate mutating func below(_ n: Int) -> Int {
+    Int(next() % UInt64(max(n, 1)))
   }
 }

@@ -131,6 +131,20 @@ struct ReplTests {
     #expect(out.contains("error: unknown command :bogus"))
   }
 
+  @Test(":estimate prints a kernel call's estimated latency from shapes alone")
+  func estimate() {
+    let (out, _) = session(
+      [
+        ":load \(repoRoot)/kernels/matmul_tiled.py",
+        ":estimate matmul_tiled_kernel 256x128:bfloat16 256x512:bfloat16",
+        ":estimate",
+        ":quit",
+      ], target: .trn1)
+    #expect(out.contains("estimate (trn1 model):"))
+    #expect(out.contains("Tensor (PE)"))
+    #expect(out.contains("error: :estimate takes a kernel name and arguments"))
+  }
+
   @Test("tab completion of nl./nisa. names, session names, commands and paths")
   func completion() {
     let engine = ReplEngine()

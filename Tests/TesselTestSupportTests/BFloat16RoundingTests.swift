@@ -39,6 +39,11 @@ import Testing
     #expect(roundToBFloat16(-.nan).sign == .minus)
     // A NaN whose payload lives only in the low 16 bits would become infinity if truncated.
     #expect(roundToBFloat16(Float(bitPattern: 0x7F80_0001)).isNaN)
+    // Every NaN becomes the canonical quiet NaN of its sign, as the hardware and ml_dtypes give.
+    for bits: UInt32 in [0x7F80_0001, 0x7FC0_1234, 0x7FFF_FFFF, 0xFF80_0001, 0xFFC0_0000] {
+      let expected: UInt32 = bits & 0x8000_0000 == 0 ? 0x7FC0_0000 : 0xFFC0_0000
+      #expect(roundToBFloat16(Float(bitPattern: bits)).bitPattern == expected)
+    }
   }
 
   @Test func resultsHaveZeroLowHalfAndAreIdempotent() {

@@ -106,6 +106,9 @@ class Prepared:
     handle: int
     parameters: list[dict[str, Any]]
     outputs: list[dict[str, Any]]
+    #: How the return value nests the outputs (None when Tessel does not say).
+    returns: Any = None
+    returns_known: bool = False
 
     def __del__(self) -> None:
         try:
@@ -299,7 +302,8 @@ def _prepare(request: dict[str, Any]) -> Prepared:
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
     _timings.value["prepare"] = response.get("seconds", 0.0)
-    return Prepared(response["handle"], response["parameters"], response["outputs"])
+    return Prepared(response["handle"], response["parameters"], response["outputs"], response.get("returns"),
+                    "returns" in response)
 
 
 def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:
@@ -338,8 +342,20 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
             warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
     for w in response.get("warnings", []):
         warn(w.rstrip("\n"))
-    results = outputs
     written = [p["name"] for p in prepared.parameters if p["written"]]
-    if not results:
+    if prepared.returns_known:
+        return _nest(prepared.returns, outputs), written
+    if not outputs:
         return None, written
-    return (results[0] if len(results) == 1 else tuple(results)), written
+    return (outputs[0] if len(outputs) == 1 else tuple(outputs)), written
+
+
+def _nest(shape: Any, outputs: list[np.ndarray]) -> Any:
+    """The kernel's return value: ``outputs`` nested as Tessel's return shape says."""
+    if shape is None:
+        return None
+    if isinstance(shape, int):
+        return outputs[shape]
+    if "tuple" in shape:
+        return tuple(_nest(s, outputs) for s in shape["tuple"])
+    return [_nest(s, outputs) for s in shape["list"]]

@@ -64,8 +64,8 @@ class TorchArguments:
         """A result of numpy arrays as torch tensors."""
         if value is None:
             return None
-        if isinstance(value, tuple):
-            return tuple(self.result(v) for v in value)
+        if isinstance(value, (tuple, list)):
+            return type(value)(self.result(v) for v in value)
         return _to_torch(value)
 
 

@@ -146,3 +146,19 @@ def cast_to(a, dtype):
     out = nl.ndarray(a.shape, dtype=dtype, buffer=nl.shared_hbm)
     nl.store(out, value=nl.copy(nl.load(a), dtype=dtype))
     return out
+
+
+@nki.jit
+def one_in_a_tuple(a):
+    """Returns a one-element tuple."""
+    out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+    nl.store(out, value=nl.load(a))
+    return (out,)
+
+
+@nki.jit
+def list_with_none(a):
+    """Returns a list holding a tensor and None (an optional output left out)."""
+    out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+    nl.store(out, value=nl.load(a))
+    return [out, None]

@@ -118,7 +118,6 @@ def test_a_dataclass_config_reaches_the_kernel(rng):
     np.testing.assert_array_equal(out, a * 2 - 1)
 
 
-@pending_expressions
 def test_a_default_config_is_the_kernels_own(rng):
     a = rng.standard_normal((7, 5)).astype(np.float32)
     np.testing.assert_array_equal(simulate_kernel(K.affine, a), a)

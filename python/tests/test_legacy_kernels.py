@@ -61,6 +61,16 @@ def test_two_returned_tensors_come_back_as_a_tuple(rng):
     np.testing.assert_array_equal(times, a * 2)
 
 
+def test_the_return_value_keeps_its_structure(rng):
+    a = rng.standard_normal((7, 33)).astype(np.float32)
+    (single,) = simulate_kernel(K.one_in_a_tuple, a)
+    np.testing.assert_array_equal(single, a)
+    assert isinstance(simulate_kernel(K.one_in_a_tuple, a), tuple)
+    result = simulate_kernel(K.list_with_none, a)
+    assert isinstance(result, list) and len(result) == 2 and result[1] is None
+    np.testing.assert_array_equal(result[0], a)
+
+
 @pytest.mark.parametrize("blocks", [1, 3])
 def test_one_dimensional_grid(blocks, rng):
     a = rng.standard_normal((128 * blocks, 40)).astype(np.float32)

@@ -52,11 +52,11 @@ extension NKIFile {
 
     var outputs: [TensorID] = []
     var shapes: [[Int]?] = []
-    try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
+    let returns = try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
     tracer.builder.setOutputs(outputs)
     do {
       let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)
-      var traced = TracedKernel(kernel: k, name: name)
+      var traced = TracedKernel(kernel: k, name: name, returns: returns)
       traced.outputShapes = shapes
       traced.warnings = tracer.warnings.map { Diagnostic(.warning, $0.0, at: $0.1) }
       return traced
@@ -102,19 +102,24 @@ extension NKIFile {
     return (positional, kw)
   }
 
-  /// The returned HBM tensors, in order (a tensor, a tuple or a list of them, or None); a
-  /// returned view that is a reshape of a whole tensor returns the tensor with the view's shape.
+  /// Collects the returned HBM tensors in order (a tensor, a tuple or a list of them, or None)
+  /// and returns how the value nests them; a returned view that is a reshape of a whole tensor
+  /// returns the tensor with the view's shape.
   func collectOutputs(
     _ v: Value, tracer: CurrentTracer, at loc: SourceLocation, outputs: inout [TensorID], shapes: inout [[Int]?]
-  ) throws(TraceError) {
+  ) throws(TraceError) -> KernelReturn {
     switch v {
-    case .none: return
+    case .none: return .none
     case .tuple(let xs):
-      for x in xs { try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes) }
+      var parts: [KernelReturn] = []
+      for x in xs { parts.append(try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes)) }
+      return .tuple(parts)
     case .list(let l):
-      for x in l.items { try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes) }
-    case .native(let o) where o is NkiTensor:
-      guard let t = o as? NkiTensor else { return }
+      var parts: [KernelReturn] = []
+      for x in l.items { parts.append(try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes)) }
+      return .list(parts)
+    case .native(let o as NkiTensor):
+      let t = o
       guard !t.isOnChip else {
         throw TraceError(
           .kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
@@ -126,6 +131,7 @@ extension NKIFile {
       }
       outputs.append(t.storage)
       shapes.append(t.shape == t.storageShape ? nil : t.shape)
+      return .tensor(outputs.count - 1)
     default:
       throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: loc)
     }

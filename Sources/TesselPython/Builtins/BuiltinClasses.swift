@@ -40,8 +40,9 @@ extension Evaluator {
       for c in children { _ = add(c, .exception, base: p) }
     }
     if let attributeError = classes["AttributeError"] {
-      let frozen = PyClass(builtin: "dataclasses.FrozenInstanceError", base: attributeError, kind: .exception)
-      classes[frozen.name] = frozen
+      let frozen = PyClass(builtin: "FrozenInstanceError", base: attributeError, kind: .exception)
+      frozen.module = "dataclasses"
+      classes["dataclasses.FrozenInstanceError"] = frozen
     }
     object.dict["__init__"] = .builtin(BuiltinFunction("object.__init__(self, /)") { _, _, _ throws(TraceError) in .none })
     base.dict["__init__"] = .builtin(

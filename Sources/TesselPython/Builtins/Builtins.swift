@@ -69,12 +69,29 @@ extension Evaluator {
       return .list(PyList(items.enumerated().map { .tuple([.int($0.offset + start), $0.element]) }))
     }
     define("zip(*iterables, strict=False)") { a, ev, loc throws(TraceError) in
-      let lists = try a.extraPositional.map { (x) throws(TraceError) in try ev.iterate(x, at: loc) }
-      let n = lists.map(\.count).min() ?? 0
-      if try ev.truth(a[0] ?? .bool(false), at: loc), lists.contains(where: { $0.count != n }) {
-        throw TraceError.python("ValueError", "zip() arguments have different lengths", at: loc)
+      var iterators: [ValueIterator] = []
+      for x in a.extraPositional { iterators.append(try ev.makeIterator(x, at: loc)) }
+      let strict = try ev.truth(a[0] ?? .bool(false), at: loc)
+      var out: [Value] = []
+      guard !iterators.isEmpty else { return .list(PyList([])) }
+      while true {
+        var row: [Value] = []
+        for i in iterators.indices {
+          guard let x = try iterators[i].next(ev, at: loc) else {
+            if strict {
+              var mismatch = i > 0
+              for j in iterators.indices.dropFirst() where i == 0 {
+                if try iterators[j].next(ev, at: loc) != nil { mismatch = true }
+              }
+              if mismatch { throw TraceError.python("ValueError", "zip() arguments have different lengths", at: loc) }
+            }
+            return .list(PyList(out))
+          }
+          row.append(x)
+        }
+        out.append(.tuple(row))
+        try checkSequenceLength(out.count, 0, 1, at: loc)
       }
-      return .list(PyList((0..<n).map { i in .tuple(lists.map { $0[i] }) }))
     }
     define("map(function, iterable, /, *iterables)") { a, ev, loc throws(TraceError) in
       let f = a[0] ?? .none
@@ -102,14 +119,14 @@ extension Evaluator {
     }
     define("iter(object, /)") { a, ev, loc throws(TraceError) in
       let v = a[0] ?? .none
-      if case .native(let o) = v, o is PyIterator { return v }
+      if case .native(let o) = v, o is any LazyIterator { return v }
       return .native(PyIterator(try ev.iterate(v, at: loc)))
     }
     define("next(iterator, default=None, /)") { a, ev, loc throws(TraceError) in
-      guard case .native(let o) = a[0] ?? .none, let it = o as? PyIterator else {
+      guard case .native(let o) = a[0] ?? .none, let it = o as? any LazyIterator else {
         throw TraceError.typeError(.message("'\((a[0] ?? .none).typeName)' object is not an iterator"), at: loc)
       }
-      if let v = it.next() { return v }
+      if let v = try it.next(ev, at: loc) { return v }
       if let d = a[1] { return d }
       throw TraceError.python("StopIteration", "", at: loc)
     }
@@ -353,13 +370,12 @@ package func pyInt(_ f: Double, at loc: SourceLocation) throws(TraceError) -> In
 }
 
 /// An iterator over items already computed (`iter(x)`).
-package final class PyIterator: NativeObject {
+package final class PyIterator: LazyIterator {
   var items: [Value]
   var position = 0
   package init(_ items: [Value]) { self.items = items }
   package var typeName: String { "iterator" }
-  /// The next item, or nil at the end.
-  package func next() -> Value? {
+  package func next(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
     guard position < items.count else { return nil }
     position += 1
     return items[position - 1]

@@ -14,6 +14,7 @@ extension Evaluator {
     case .instance(let i):
       if let x = i.attributes[name] { return x }
       if let (x, _) = i.cls.lookup(name) { return try bindAttribute(x, to: v, cls: i.cls, at: loc) }
+      if let x = try specialAttribute(i, name, at: loc) { return x }
       switch name {
       case "__class__": return .type(i.cls)
       case "__dict__":
@@ -32,6 +33,26 @@ extension Evaluator {
         }
         if case .native(let o) = x, let sm = o as? StaticMethod { return sm.function }
         return x
+      }
+      if let n = c.namedTupleInfo {
+        switch name {
+        case "_fields": return .tuple(n.fields.map { .string($0) })
+        case "_field_defaults":
+          let d = PyDict()
+          for f in n.fields { if let x = n.defaults[f] { d.set(.string(f), .string(f), x) } }
+          return .dict(d)
+        case "_make":
+          return .builtin(
+            BuiltinFunction("\(c.name)._make(iterable, /)") { a, ev, loc throws(TraceError) in
+              .instance(ev.makeNamedTuple(c, try ev.iterate(a[0] ?? .none, at: loc)))
+            })
+        default: break
+        }
+      }
+      if let e = c.enumInfo, name == "__members__" {
+        let d = PyDict()
+        for (k, m) in e.members.sorted(by: { $0.key < $1.key }) { d.set(.string(k), .string(k), .instance(m)) }
+        return .dict(d)
       }
       switch name {
       case "__name__": return .string(c.name)
@@ -100,7 +121,10 @@ extension Evaluator {
         return
       }
       if i.frozen {
-        throw TraceError.python("dataclasses.FrozenInstanceError", "cannot assign to field '\(name)'", at: loc)
+        if i.cls.dataclassInfo != nil {
+          throw TraceError.python("dataclasses.FrozenInstanceError", "cannot assign to field '\(name)'", at: loc)
+        }
+        throw TraceError.python("AttributeError", "can't set attribute", at: loc)
       }
       i.attributes[name] = value
       return
@@ -119,5 +143,38 @@ extension Evaluator {
     }
     throw TraceError.python(
       "AttributeError", "'\(v.typeName)' object attribute '\(name)' is read-only or does not exist", at: loc)
+  }
+}
+
+extension Evaluator {
+  /// Attributes that named tuples and dataclasses have without defining them.
+  func specialAttribute(_ i: PyInstance, _ name: String, at loc: SourceLocation) throws(TraceError) -> Value? {
+    if let n = i.cls.namedTupleInfo {
+      switch name {
+      case "_fields": return .tuple(n.fields.map { .string($0) })
+      case "_asdict":
+        return .builtin(
+          BuiltinFunction("\(i.cls.name)._asdict()") { _, _, _ throws(TraceError) in
+            let d = PyDict()
+            for f in n.fields { d.set(.string(f), .string(f), i.attributes[f] ?? .none) }
+            return .dict(d)
+          })
+      case "_replace":
+        return .builtin(
+          BuiltinFunction("\(i.cls.name)._replace(**kwargs)") { a, ev, loc throws(TraceError) in
+            var items: [Value] = []
+            for f in n.fields { items.append(i.attributes[f] ?? .none) }
+            for (k, v) in a.extraKeywords {
+              guard let j = n.fields.firstIndex(of: k) else {
+                throw TraceError.python("ValueError", "Got unexpected field names: ['\(k)']", at: loc)
+              }
+              items[j] = v
+            }
+            return .instance(ev.makeNamedTuple(i.cls, items))
+          })
+      default: break
+      }
+    }
+    return nil
   }
 }

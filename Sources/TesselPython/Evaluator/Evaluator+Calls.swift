@@ -55,6 +55,7 @@ extension Evaluator {
       for (k, v) in bound.extraKeywords { d.set(.string(k), .string(k), v) }
       scope.names[kv.name] = .dict(d)
     }
+    if fn.isGenerator { return .native(PyGenerator(function: fn, scope: scope, evaluator: self)) }
     frames.append(scope)
     defer { frames.removeLast() }
     switch fn.body {
@@ -73,6 +74,30 @@ extension Evaluator {
   {
     if let special = cls.special {
       if let v = try instantiateSpecial(cls, special, positional, keywords, at: loc) { return v }
+    }
+    if cls.role == .namedTupleBase {
+      // `NamedTuple("P", [("x", int), ("y", int)])`.
+      guard let nameValue = positional.first, case .string(let name) = nameValue else {
+        throw TraceError.typeError(.message("NamedTuple() needs a type name and its fields"), at: loc)
+      }
+      var fields: [String] = []
+      for f in try iterate(positional.count > 1 ? positional[1] : .list(PyList([])), at: loc) {
+        fields.append(try str(try iterate(f, at: loc).first ?? .none))
+      }
+      fields += keywords.map(\.0)
+      return .type(makeNamedTupleClass(name, fields, [:], at: loc))
+    }
+    let abstract = cls.mro.flatMap { c in c.dict.compactMap { (k, v) -> String? in
+      guard case .function(let f) = v, f.attributes["__isabstractmethod__"] != nil,
+        let (resolved, _) = cls.lookup(k), case .function(let r) = resolved, r === f
+      else { return nil }
+      return k
+    } }
+    if !abstract.isEmpty {
+      let names = Array(Set(abstract)).sorted()
+      throw TraceError.typeError(
+        .message("Can't instantiate abstract class \(cls.name) with abstract method\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))"),
+        at: loc)
     }
     if let b = cls.builtin, b != .exception {
       guard let ctor = constructors[cls.name] else {
@@ -116,7 +141,9 @@ extension Evaluator {
         guard let getter = p.getter else {
           throw TraceError.python("AttributeError", "property '\(p.name)' of '\(cls.name)' object has no getter", at: loc)
         }
-        return try call(getter, [receiver], [], at: loc)
+        let v = try call(getter, [receiver], [], at: loc)
+        if p.cached, case .instance(let i) = receiver { i.attributes[p.name] = v }
+        return v
       }
       return v
     default: return v
@@ -141,15 +168,18 @@ package final class ClassMethod: NativeObject {
   package var typeName: String { "classmethod" }
 }
 
-/// `@property`: a computed attribute, with an optional setter.
+/// `@property`: a computed attribute, with an optional setter (`functools.cached_property`
+/// stores the first result in the instance).
 package final class PropertyObject: NativeObject {
   package let name: String
   package let getter: Value?
   package let setter: Value?
-  package init(name: String, getter: Value?, setter: Value?) {
+  package let cached: Bool
+  package init(name: String, getter: Value?, setter: Value?, cached: Bool = false) {
     self.name = name
     self.getter = getter
     self.setter = setter
+    self.cached = cached
   }
   package var typeName: String { "property" }
   package func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {

@@ -94,7 +94,21 @@ extension Evaluator {
       if let e = o.isEqual(to: l, self) { return e }
       return isSame(l, r)
     case (.instance(let a), .instance(let b)) where a.cls.enumInfo != nil || b.cls.enumInfo != nil:
+      if let x = intLike(l), let y = intLike(r) { return try valuesEqual(x, y) }
       return a === b
+    case (.instance(let a), .instance(let b)) where a.cls.dataclassInfo?.eq == true:
+      guard a.cls === b.cls, let d = a.cls.dataclassInfo else { return a === b }
+      for f in d.fields where f.inCompare {
+        if !(try truth(try compare(.equal, a.attributes[f.name] ?? .none, b.attributes[f.name] ?? .none, at: .unknown), at: .unknown)) {
+          return false
+        }
+      }
+      return true
+    case (.instance(let a), _) where a.cls.namedTupleInfo != nil:
+      guard case .tuple(let xs)? = a.attributes["_items_"] else { return isSame(l, r) }
+      return try valuesEqual(.tuple(xs), r)
+    case (_, .instance(let b)) where b.cls.namedTupleInfo != nil:
+      return try valuesEqual(r, l)
     case (.instance(let a), _) where a.cls.builtinBase == .int:
       if case .int(let x)? = a.attributes["_value_"] { return try valuesEqual(.int(x), r) }
       return isSame(l, r)
@@ -145,6 +159,14 @@ extension Evaluator {
       case .greater: return sup && a.count > b.count
       default: return sup
       }
+    case (.instance(let a), .instance(let b)) where a.cls.dataclassInfo?.order == true && a.cls === b.cls:
+      let fields = a.cls.dataclassInfo?.fields.filter(\.inCompare) ?? []
+      return try orderSequences(
+        op, fields.map { a.attributes[$0.name] ?? .none }, fields.map { b.attributes[$0.name] ?? .none }, at: loc)
+    case (.instance(let a), _) where a.cls.namedTupleInfo != nil:
+      if case .tuple(let xs)? = a.attributes["_items_"] { return try order(op, .tuple(xs), r, at: loc) }
+    case (_, .instance(let b)) where b.cls.namedTupleInfo != nil:
+      if case .tuple(let ys)? = b.attributes["_items_"] { return try order(op, l, .tuple(ys), at: loc) }
     case (.instance(let a), _) where a.cls.builtinBase == .int:
       if case .int(let x)? = a.attributes["_value_"] { return try order(op, .int(x), r, at: loc) }
     case (_, .instance(let b)) where b.cls.builtinBase == .int:

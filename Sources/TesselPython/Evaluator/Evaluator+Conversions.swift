@@ -176,6 +176,7 @@ extension Evaluator {
         return s
       }
       if i.cls.isException { return try exceptionMessage(i) }
+      if let e = try enumString(i) { return e }
       return try repr(v)
     default: return try repr(v)
     }
@@ -200,7 +201,16 @@ extension Evaluator {
     case .dict(let d):
       var parts: [String] = []
       for (k, x) in d.items { parts.append(try repr(k) + ": " + repr(x)) }
-      return "{" + parts.joined(separator: ", ") + "}"
+      let body = "{" + parts.joined(separator: ", ") + "}"
+      switch d.flavor {
+      case .plain: return body
+      case .ordered:
+        var pairs: [String] = []
+        for (k, x) in d.items { pairs.append("(\(try repr(k)), \(try repr(x)))") }
+        return "OrderedDict([" + pairs.joined(separator: ", ") + "])"
+      case .defaultDict(let f): return "defaultdict(\(try repr(f)), \(body))"
+      case .counter: return "Counter(\(body))"
+      }
     case .set(let s):
       if s.count == 0 { return s.frozen ? "frozenset()" : "set()" }
       var parts: [String] = []

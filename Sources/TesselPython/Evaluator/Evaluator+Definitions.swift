@@ -121,6 +121,7 @@ extension Evaluator {
     cls.location = location
     cls.dict = body.names
     cls.annotations = body.annotations
+    cls.order = body.order
     for v in cls.dict.values {
       if case .function(let f) = v { f.owner = cls }
       if case .native(let o) = v {

@@ -145,8 +145,18 @@ extension Evaluator {
         d.set(k, try self.hashKey(k, at: key.location), try self.eval(value, s))
       }
       return .dict(d)
-    case .yield, .yieldFrom:
-      throw TraceError.unsupported("generators (yield) in kernels", at: e.location)
+    case .yield(let x):
+      guard let g = generators.last else {
+        throw TraceError.python("SyntaxError", "'yield' outside function", at: e.location)
+      }
+      return try g.yieldValue(try x.map { (v) throws(TraceError) in try eval(v, scope) } ?? .none, self, at: e.location)
+    case .yieldFrom(let x):
+      guard let g = generators.last else {
+        throw TraceError.python("SyntaxError", "'yield' outside function", at: e.location)
+      }
+      var it = try makeIterator(try eval(x, scope), at: x.location)
+      while let v = try it.next(self, at: x.location) { _ = try g.yieldValue(v, self, at: e.location) }
+      return .none
     }
   }
 

@@ -61,6 +61,8 @@ extension Evaluator {
       if case .instance(let i) = v, let m = try lookupSpecial(i, "__format__") {
         return try str(try call(m, [.string(spec)], [], at: loc))
       }
+      if let x = intLike(v) { return try format(x, spec, at: loc) }
+      if case .instance(let i) = v, let e = try enumString(i) { return try format(.string(e), spec, at: loc) }
       throw TraceError.typeError(.message("unsupported format string passed to \(v.typeName).__format__"), at: loc)
     }
     var sign = ""

@@ -61,6 +61,8 @@ extension Evaluator {
       let v = try call(m, [l], [], at: loc)
       if !isNotImplemented(v) { return v }
     }
+    if let a = intLike(l) { return try binary(op, a, r, at: loc) }
+    if let b = intLike(r) { return try binary(op, l, b, at: loc) }
     switch (l, r) {
     case (.bool, .bool), (.bool, .int), (.int, .bool):
       let a = try intValue(l, at: loc), b = try intValue(r, at: loc)

@@ -115,6 +115,17 @@ extension Evaluator {
         target: target, body: body, orElse: orElse, scope: scope, location: location,
         iterableLocation: iterable.location)
       if let flow = try o.driveLoop(loop, self) { return flow }
+      if let lazy = o as? any LazyIterator {
+        while let item = try lazy.next(self, at: iterable.location) {
+          try assign(target, item, scope, location: location)
+          switch try exec(body, scope) {
+          case .breakLoop: return .normal
+          case .returned(let v): return .returned(v)
+          default: continue
+          }
+        }
+        return try exec(orElse, scope)
+      }
     }
     for item in try iterate(it, at: iterable.location) {
       try assign(target, item, scope, location: location)

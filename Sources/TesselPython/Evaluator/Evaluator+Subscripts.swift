@@ -16,8 +16,16 @@ extension Evaluator {
         return .string(out)
       }
     case .dict(let d):
-      if let v = d.get(try hashKey(key, at: loc)) { return v }
-      throw TraceError.python("KeyError", try repr(key), at: loc)
+      let k = try hashKey(key, at: loc)
+      if let v = d.get(k) { return v }
+      switch d.flavor {
+      case .defaultDict(let factory) where !factory.isNone:
+        let v = try call(factory, [], [], at: loc)
+        d.set(key, k, v)
+        return v
+      case .counter: return .int(0)
+      default: throw TraceError.python("KeyError", try repr(key), at: loc)
+      }
     case .native(let o):
       if let v = try o.getItem(key, self, at: loc) { return v }
     case .instance(let i):

@@ -48,6 +48,8 @@ package final class Evaluator {
   package var handling: [TraceError] = []
   /// The scopes of the Python calls running now, innermost last (for zero-argument `super()`).
   package var frames: [Scope] = []
+  /// The generators running now, innermost last (`yield` belongs to the last).
+  package var generators: [PyGenerator] = []
 
   /// Creates an evaluator with Python's builtins.
   package init(file: String, limits: TraceLimits = TraceLimits(), deadline: UInt64? = nil) {

@@ -19,6 +19,8 @@ package final class Scope {
   package let isClassBody: Bool
   /// In a class body, the names of annotated assignments in order (dataclass fields).
   package var annotations: [String] = []
+  /// In a class body, the names in the order they were first bound (enum members).
+  package var order: [String] = []
   /// In a function call's scope, the function (for messages and `super()`).
   package var function: PyFunction?
 
@@ -77,6 +79,7 @@ package final class Scope {
 
   /// Binds `name` in this scope itself.
   package func setLocal(_ name: String, _ value: Value) {
+    if isClassBody && names[name] == nil && !order.contains(name) { order.append(name) }
     names[name] = value
     if failures != nil { failures?[name] = nil }
   }

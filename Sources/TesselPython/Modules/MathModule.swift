@@ -102,9 +102,36 @@ enum MathModule {
       return acc
     }
     m.define("fsum(iterable, /)") { a, ev, loc throws(TraceError) in
-      var s = 0.0
-      for v in try ev.iterate(a[0] ?? .none, at: loc) { s += try ev.floatValue(v, at: loc) }
-      return .float(s)
+      // Shewchuk's exact partial sums, rounded once at the end, as CPython's fsum.
+      var partials: [Double] = []
+      for v in try ev.iterate(a[0] ?? .none, at: loc) {
+        var x = try ev.floatValue(v, at: loc)
+        var kept: [Double] = []
+        for var y in partials {
+          if Swift.abs(x) < Swift.abs(y) { swap(&x, &y) }
+          let hi = x + y
+          let lo = y - (hi - x)
+          if lo != 0 { kept.append(lo) }
+          x = hi
+        }
+        partials = kept + [x]
+      }
+      guard var n = Optional(partials.count), n > 0 else { return .float(0) }
+      var hi = partials[n - 1]
+      n -= 1
+      var lo = 0.0
+      while n > 0 {
+        let x = hi, y = partials[n - 1]
+        n -= 1
+        hi = x + y
+        lo = y - (hi - x)
+        if lo != 0 { break }
+      }
+      if n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0)) {
+        let y = lo * 2, x = hi + y
+        if y == x - hi { hi = x }
+      }
+      return .float(hi)
     }
     for name in ["gcd", "lcm"] {
       m.define("\(name)(*integers)") { a, ev, loc throws(TraceError) in

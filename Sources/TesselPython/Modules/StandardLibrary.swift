@@ -33,7 +33,21 @@ package final class StandardLibrary: ModuleProvider {
   package func module(named name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
     switch name {
     case "math": return MathModule.make().value
-    case "typing", "typing_extensions": return TypingModule.make(name).value
+    case "typing", "typing_extensions": return TypingModule.make(name, ev).value
+    case "dataclasses": return DataclassesModule.make(ev).value
+    case "enum": return EnumModule.make(ev).value
+    case "collections": return CollectionsModule.make(ev).value
+    case "collections.abc": return TypingModule.make(name, ev).value
+    case "functools": return FunctoolsModule.make(ev).value
+    case "itertools": return ItertoolsModule.make().value
+    case "operator": return OperatorModule.make().value
+    case "copy": return CopyModule.make().value
+    case "abc": return SmallModules.abc(ev).value
+    case "os": return SmallModules.os().value
+    case "os.path": return SmallModules.osPath().value
+    case "sys": return SmallModules.sys().value
+    case "warnings": return SmallModules.warnings().value
+    case "types": return SmallModules.types().value
     default: return nil
     }
   }
@@ -41,8 +55,11 @@ package final class StandardLibrary: ModuleProvider {
 
 /// `typing`: annotations are inert at trace time.
 enum TypingModule {
-  static func make(_ name: String) -> TableModule {
+  static func make(_ name: String, _ ev: Evaluator) -> TableModule {
     let m = TableModule(name)
+    let namedTuple = PyClass(builtin: "NamedTuple", base: ev.builtinClass("tuple"), kind: .tuple)
+    namedTuple.role = .namedTupleBase
+    namedTuple.module = name
     for n in [
       "Any", "Optional", "Union", "List", "Tuple", "Dict", "Set", "FrozenSet", "Callable", "Sequence", "Iterable",
       "Iterator", "Mapping", "MutableMapping", "Type", "Generic", "Protocol", "Literal", "Final", "ClassVar", "Annotated",
@@ -52,6 +69,7 @@ enum TypingModule {
       m.table[n] = .native(InertAnnotation(n))
     }
     m.table["TYPE_CHECKING"] = .bool(false)
+    m.table["NamedTuple"] = .type(namedTuple)
     m.define("TypeVar(name, *constraints, **kwargs)") { a, _, _ throws(TraceError) in
       if case .string(let n)? = a[0] { return .native(InertAnnotation(n)) }
       return .native(InertAnnotation("TypeVar"))

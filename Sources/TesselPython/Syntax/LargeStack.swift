@@ -30,6 +30,12 @@ package enum LargeStack {
     return work()
   }
 
+  /// Starts `work` on a new detached thread with a ``stackSize`` stack; false if no thread could
+  /// be started. The caller synchronizes with the thread itself (the evaluator's generators).
+  package static func start(_ work: @escaping () -> Void) -> Bool {
+    ThreadJob(work).start(stackSize: stackSize, join: false)
+  }
+
   /// Holds a result written by the parser thread and read after joining it.
   private final class ResultBox<T>: @unchecked Sendable {
     var value: T?
@@ -46,6 +52,11 @@ private final class ThreadJob: @unchecked Sendable {
 
   /// Starts a thread running `body` and waits for it; false if no thread could be started.
   func runToCompletion(stackSize: Int) -> Bool {
+    start(stackSize: stackSize, join: true)
+  }
+
+  /// Starts a thread running `body`, then joins it or detaches it.
+  func start(stackSize: Int, join: Bool) -> Bool {
     var attributes = pthread_attr_t()
     guard pthread_attr_init(&attributes) == 0 else { return false }
     defer { pthread_attr_destroy(&attributes) }
@@ -64,7 +75,7 @@ private final class ThreadJob: @unchecked Sendable {
         return false
       }
     #endif
-    return pthread_join(thread, nil) == 0
+    return join ? pthread_join(thread, nil) == 0 : pthread_detach(thread) == 0
   }
 }
 

@@ -10,7 +10,7 @@ import TesselIR
 /// do {
 ///   _ = try parseModule(source: "if x\n    pass\n", file: "k.py")
 /// } catch {
-///   print(error.diagnostic.message)   // expected ':'
+///   print(error.diagnostic.message)   // SyntaxError: expected ':'
 ///   print(error.location)             // k.py:1:5
 /// }
 /// ```
@@ -331,15 +331,23 @@ public struct SyntaxError: Error, Sendable, Hashable {
 }
 
 extension SyntaxError: DiagnosticConvertible {
-  /// The error as a ``Diagnostic`` for ``DiagnosticRenderer``.
+  /// The Python exception class CPython raises for this error: `IndentationError`, `TabError`
+  /// (both subclasses of `SyntaxError`) or `SyntaxError`.
+  public var pythonType: String {
+    if case .inconsistentTabs = kind { return "TabError" }
+    return isIndentationError ? "IndentationError" : "SyntaxError"
+  }
+
+  /// The error as a ``Diagnostic`` for ``DiagnosticRenderer``, prefixed with its Python class as
+  /// CPython prints it (`SyntaxError: '(' was never closed`).
   public var diagnostic: Diagnostic {
-    Diagnostic(.error, message, at: location)
+    Diagnostic(.error, "\(pythonType): \(message)", at: location)
   }
 }
 
 extension SyntaxError: CustomStringConvertible {
-  /// `file:line:column: error: message`.
+  /// `file:line:column: error: SyntaxError: message`.
   public var description: String {
-    "\(location): error: \(message)"
+    "\(location): error: \(pythonType): \(message)"
   }
 }

@@ -23,6 +23,8 @@ package final class PyClass {
   package var dict: [String: Value] = [:]
   /// Names of the class body's annotated assignments in order (dataclass and NamedTuple fields).
   package var annotations: [String] = []
+  /// Names the class body bound, in order (enum members).
+  package var order: [String] = []
   /// Which built-in type this is, for classes implemented in Swift.
   package let builtin: Builtin?
   /// Special behaviour given by a decorator or a base (dataclass, Enum, NamedTuple).
@@ -36,8 +38,19 @@ package final class PyClass {
   package enum Special {
     case dataclass(DataclassInfo)
     case enumeration(EnumInfo)
-    case namedTuple([String])
+    case namedTuple(NamedTupleInfo)
   }
+
+  /// The library base classes whose subclasses the evaluator builds specially.
+  package enum Role {
+    /// `enum.Enum` and its `IntEnum`, `StrEnum`, `Flag`, `IntFlag` variants.
+    case enumBase
+    /// `typing.NamedTuple`.
+    case namedTupleBase
+  }
+
+  /// Which library base class this is, if any.
+  package var role: Role?
 
   package init(name: String, bases: [PyClass], builtin: Builtin? = nil) throws(MROError) {
     self.name = name
@@ -90,6 +103,15 @@ package final class PyClass {
     return nil
   }
 
+  /// The fields, when this is a named tuple.
+  package var namedTupleInfo: NamedTupleInfo? {
+    if case .namedTuple(let n)? = special { return n }
+    return nil
+  }
+
+  /// Whether this is an enumeration class or one of the `enum` module's bases.
+  package var isEnum: Bool { mro.contains { $0.role == .enumBase || $0.enumInfo != nil } }
+
   /// An inconsistent hierarchy (`class C(A, B)` with incompatible orders).
   package struct MROError: Error {}
 
@@ -141,11 +163,23 @@ package struct DataclassInfo {
     package var inRepr = true
     /// Whether the field takes part in `__eq__`.
     package var inCompare = true
+    /// Whether the `__init__` parameter is keyword-only.
+    package var keywordOnly = false
+
+    package init(name: String) { self.name = name }
   }
   package var fields: [Field]
   package var frozen: Bool
   package var eq: Bool
   package var order: Bool
+  /// Whether `repr()` shows the fields.
+  package var repr: Bool
+}
+
+/// The fields of a named tuple, with their defaults.
+package struct NamedTupleInfo {
+  package var fields: [String]
+  package var defaults: [String: Value]
 }
 
 /// The members of an `Enum` class, in definition order.

@@ -18,6 +18,17 @@ package enum HashKey: Hashable {
 
 /// A Python dict: insertion-ordered keys with hash lookup.
 package final class PyDict {
+  /// The `collections` variants, which differ in what a missing key gives and in their repr.
+  package enum Flavor {
+    case plain
+    case ordered
+    /// `defaultdict(factory)`: a missing key is set to `factory()`.
+    case defaultDict(Value)
+    /// `Counter`: a missing key counts 0.
+    case counter
+  }
+
+  package var flavor: Flavor = .plain
   package private(set) var keys: [Value] = []
   package private(set) var values: [Value] = []
   private var hashKeys: [HashKey] = []
@@ -73,6 +84,7 @@ package final class PyDict {
   /// A shallow copy.
   package func copy() -> PyDict {
     let d = PyDict()
+    d.flavor = flavor
     d.keys = keys
     d.values = values
     d.hashKeys = hashKeys

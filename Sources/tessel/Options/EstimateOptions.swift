@@ -19,9 +19,15 @@ struct EstimateOptions: ParsableArguments {
       "A JSON object of timing constants to override by name, e.g. {\"dmaBytesPerNs\": 10} (see `tessel targets --timing`)."
   )
   var timingConstants: String?
+  @Option(
+    help:
+      "Iterations the estimate assumes for each entry of a loop whose trip count is read at run time (dynamic_range, while)."
+  )
+  var dynamicTrips: Int = 1
 
   func validate() throws {
     if let profile, profile.isEmpty { throw ValidationError("--profile needs a file path") }
+    if dynamicTrips < 0 { throw ValidationError("--dynamic-trips must be 0 or more") }
   }
 
   /// Whether an estimate was asked for.
@@ -30,6 +36,7 @@ struct EstimateOptions: ParsableArguments {
   /// Estimates `kernel` on `target`, exiting like any kernel error on failure.
   func estimate(_ kernel: Kernel, target: Target, source: String, file: String) -> TimingEstimate {
     var options = TimingOptions(recordIterations: profile != nil)
+    options.assumedDynamicTrips = dynamicTrips
     if let path = timingConstants { options.constants = loadConstants(path, target: target) }
     do {
       return try TimingModel(kernel: kernel, target: target, options: options).estimate()

@@ -40,17 +40,21 @@ struct KernelOptions: ParsableArguments {
 
   /// Loads, traces and verifies, exiting with the right status on failure.
   func prepare(requireData: Bool, seed: UInt64? = nil) -> PreparedRun {
-    let inv = invocation()
-    do {
-      return try inv.prepare(requireData: requireData, seed: seed)
-    } catch let e as UsageError {
-      failUsage(e.message)
-    } catch let e as TraceError {
-      if case .usage(let m) = e.kind { failUsage(m) }
-      let source = (try? String(contentsOfFile: file, encoding: .utf8))
-      failKernel(e.diagnostic, source: source, file: file)
-    } catch {
-      failUsage("\(error)")
-    }
+    prepareOrExit(invocation(), requireData: requireData, seed: seed)
+  }
+}
+
+/// Loads, traces and verifies an invocation, exiting with the right status on failure.
+func prepareOrExit(_ inv: KernelInvocation, requireData: Bool, seed: UInt64? = nil) -> PreparedRun {
+  do {
+    return try inv.prepare(requireData: requireData, seed: seed)
+  } catch let e as UsageError {
+    failUsage(e.message)
+  } catch let e as TraceError {
+    if case .usage(let m) = e.kind { failUsage(m) }
+    let source = (try? String(contentsOfFile: inv.file, encoding: .utf8))
+    failKernel(e.diagnostic, source: source, file: inv.file)
+  } catch {
+    failUsage("\(error)")
   }
 }
