@@ -160,7 +160,6 @@ public struct NKIFile: Sendable {
       }
       return try result.get()
     }
-    try checkDialect(dialect)
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
