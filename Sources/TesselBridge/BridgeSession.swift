@@ -165,13 +165,8 @@ final class BridgeSession: @unchecked Sendable {
       }
       return .tensor(shape: shape, dtype: dtype)
     case .expression(let text, _):
-      do {
-        return .literal(try KernelInvocation.parseLiteral(text))
-      } catch {
-        throw BridgeUsageError(
-          "argument '\(name)' = \(text): Tessel cannot pass this value to a kernel yet (only numbers, strings, "
-            + "None and tuples of them)")
-      }
+      // Evaluated in the kernel module's namespace when the kernel is traced.
+      return .expression(text)
     }
   }
 }

@@ -46,6 +46,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case argumentMismatch(parameter: String, expected: String, actual: String)
     /// Iterations of an `affine_range` (or SPMD instances) touch the same elements.
     case dependence(DependenceError)
+    /// A strict run (`RunOptions.strict`, `--strict`) warned: every warning, in order.
+    case warningsAsErrors([Diagnostic])
     /// An operand's elements per partition are outside what the operation accepts.
     case freeSizeOutOfRange(operand: String, size: Int, low: Int, high: Int)
     /// The operation exists only on a newer NeuronCore than the target's.
@@ -147,6 +149,10 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
       return "argument for parameter `\(p)` does not match: expected \(expected), got \(actual)"
     case .dependence(let d):
       return d.diagnostic.message
+    case .warningsAsErrors(let ws):
+      let first = ws.first?.message ?? "a warning"
+      let more = ws.count > 1 ? " (and \(ws.count - 1) more \(ws.count == 2 ? "warning" : "warnings"))" : ""
+      return "\(first)\(more); a strict run makes warnings errors"
     case .freeSizeOutOfRange(let operand, let size, let low, let high):
       return "\(op) needs \(low) to \(high) elements per partition in '\(operand)', got \(size)"
     case .unavailableOnTarget(let needs, let actual):
@@ -161,6 +167,12 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
   /// The error as a located diagnostic.
   public var diagnostic: Diagnostic {
     if case .dependence(let d) = kind { return d.diagnostic }
+    if case .warningsAsErrors(let ws) = kind, let first = ws.first {
+      // The first warning as the error, the others as notes at their own locations.
+      var d = Diagnostic(.error, message, at: first.location, notes: first.notes)
+      d.notes += ws.dropFirst().map { Diagnostic(.note, "warning: \($0.message)", at: $0.location) }
+      return d
+    }
     var notes: [Diagnostic] = []
     if case .capacityExceeded(_, _, _, _, let live, _, _) = kind {
       notes = live.filter { $0.location.isKnown }.prefix(8).map {

@@ -125,6 +125,12 @@ extension ExecutionState {
         }
       }
 
+    case .scalarTensorTensor(let p):
+      scalarTensorTensor(p, RowWalk(start: start, rows: rows, mask: mask))
+
+    case .tensorScalarReduce(let p):
+      tensorScalarReduce(ci, p, RowWalk(start: start, rows: rows, mask: mask))
+
     case .activation(let p):
       let d = p.dst, f = p.function, scale = p.scale, bias = p.bias, rop = p.reduce?.op
       let dtype = k[d.tensor].dtype

@@ -9,13 +9,21 @@ import TesselIR
 /// elements in a byte map of the worker that made it, and the maps decide at the end which
 /// elements come back as NaN.
 extension Interpreter {
-  /// The outputs whose writes are recorded (``recordsWrites``): HBM outputs that no instruction
-  /// reads, and that every writing instruction writes through its destination view, unmasked or
-  /// with a mask over that view's own iteration space (so that the written set is exact).
-  static func recordedOutputs(_ kernel: Kernel, program: [CompiledInstruction], onChip: [Bool], read: [Bool]) -> [Bool] {
+  /// The tensors whose writes are recorded (``recordsWrites``): HBM outputs that no instruction
+  /// reads, and output *parameters* (written, never read, not returned), whose coverage is
+  /// checked after the run; in both cases only when every writing instruction writes through its
+  /// destination view, unmasked or with a mask over that view's own iteration space (so that the
+  /// written set is exact).
+  static func recordedOutputs(
+    _ kernel: Kernel, program: [CompiledInstruction], onChip: [Bool], read: [Bool], written: [Bool]
+  ) -> [Bool] {
     var result = Array(repeating: false, count: kernel.tensors.count)
     for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local {
       result[o.index] = true
+    }
+    let returned = Set(kernel.outputs.map(\.index))
+    for p in kernel.parameters where written[p.tensor.index] && !read[p.tensor.index] && !returned.contains(p.tensor.index) {
+      result[p.tensor.index] = true
     }
     for ci in program {
       let op = ci.instruction.operation
@@ -115,7 +123,23 @@ extension ExecutionState {
         concurrentChunks(n, parts: interpreter.workerCount) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
       }
     }
-    // The union of every worker's bitmap.
+    guard let written = mergedWriteMap(t) else {
+      out.update(repeating: .nan, count: n)
+      return n
+    }
+    var missing = 0
+    for w in 0..<written.wordCount where written.words[w] != ~0 {
+      for i in (w * 64)..<Swift.min(n, w * 64 + 64) where !written.isSet(i) {
+        out[i] = .nan
+        missing += 1
+      }
+    }
+    return missing
+  }
+
+  /// The union of every worker's bitmap of a recorded tensor, kept in this state (nil when
+  /// nothing wrote it).
+  func mergedWriteMap(_ t: Int) -> WriteBitmap? {
     var map = writeMaps[t]
     for w in workers {
       guard let m = w.writeMaps[t] else { continue }
@@ -127,16 +151,16 @@ extension ExecutionState {
       }
       for i in 0..<mine.wordCount { mine.words[i] |= m.words[i] }
     }
-    guard let written = map else {
-      out.update(repeating: .nan, count: n)
-      return n
-    }
+    return map
+  }
+
+  /// How many elements of a recorded tensor no instruction wrote.
+  func unwrittenCount(of t: Int) -> Int {
+    let n = interpreter.kernel.tensors[t].elementCount
+    guard let written = mergedWriteMap(t) else { return n }
     var missing = 0
     for w in 0..<written.wordCount where written.words[w] != ~0 {
-      for i in (w * 64)..<Swift.min(n, w * 64 + 64) where !written.isSet(i) {
-        out[i] = .nan
-        missing += 1
-      }
+      for i in (w * 64)..<Swift.min(n, w * 64 + 64) where !written.isSet(i) { missing += 1 }
     }
     return missing
   }

@@ -85,7 +85,7 @@ extension Interpreter {
       }
       var merge = true
       switch op {
-      case .iota, .affineSelect, .activation, .tensorTensorScan, .bnStats, .bnAggr:
+      case .iota, .affineSelect, .activation, .tensorScalarReduce, .tensorTensorScan, .bnStats, .bnAggr:
         merge = false
       default: break
       }
@@ -104,7 +104,7 @@ extension Interpreter {
         facts.destinationIsPSUM = kernel[d.tensor].space == .psum
         facts.coversIfUnmasked = View.coversWhole(d, shape: kernel[d.tensor].shape)
       }
-      if case .activation(let a) = op, let rd = a.reduce?.dst { facts.reduceDestination = rd.tensor.index }
+      if let rd = operands.first(where: { $0.role == .reduceDestination }) { facts.reduceDestination = rd.view.tensor.index }
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)

@@ -103,6 +103,7 @@ extension Interpreter {
       }
     }
     if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
+    checkParameterCoverage(state, report: &report)
     // A lent parameter's final contents are already in the caller's memory.
     for i in filled {
       let t = kernel.parameters[i].tensor.index
@@ -112,7 +113,27 @@ extension Interpreter {
       }
       if i < finalParameters.count, let sink = finalParameters[i] { Self.hand(region, to: sink) }
     }
+    if options.strict {
+      let warnings = report.warnings.filter { $0.severity == .warning }
+      if !warnings.isEmpty { throw KernelError(.warningsAsErrors(warnings), at: warnings[0].location ?? .unknown) }
+    }
     return report
+  }
+
+  /// Warns about output parameters (written, never read) that some of their elements were
+  /// written by no instruction of any program instance: they keep the values passed in, which a
+  /// wrong `--grid` or a missed tile would leave unnoticed.
+  func checkParameterCoverage(_ state: ExecutionState, report: inout RunReport) {
+    for p in kernel.parameters where recordsWrites[p.tensor.index] {
+      let n = kernel[p.tensor].elementCount
+      let missing = state.unwrittenCount(of: p.tensor.index)
+      guard missing > 0 else { continue }
+      let by = kernel.instanceCount > 1 ? "written by no program instance of the grid \(kernel.grid)" : "never written by the kernel"
+      report.warnings.append(
+        Diagnostic(
+          .warning, "parameter `\(p.name)`: \(missing) of \(n) elements were \(by); they keep the values passed in",
+          at: kernel[p.tensor].location.isKnown ? kernel[p.tensor].location : nil))
+    }
   }
 
   /// Copies `values` into a sink.

@@ -19,6 +19,9 @@ public struct RunOptions: Sendable {
   /// instructions on the same data); only the order of warnings about never-written reads may
   /// differ. A serial run uses one core throughout: its matmuls call BLAS with one thread.
   public var parallel: Bool = true
+  /// Whether a run that warns fails: it throws ``KernelError/Kind/warningsAsErrors(_:)`` with
+  /// every warning instead of returning (the command line's `--strict`, for CI).
+  public var strict: Bool = false
   /// Whether ``RunResult/parameters`` is filled (a copy of every parameter); benchmarks that
   /// only need the returned tensors turn it off.
   public var collectParameters: Bool = true
@@ -184,7 +187,7 @@ public struct Interpreter: Sendable {
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
       plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
     }
-    self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read)
+    self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read, written: written)
     self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
   }
 

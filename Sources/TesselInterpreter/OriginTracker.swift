@@ -153,7 +153,7 @@ final class OriginTracker {
       .matmulMX, .registerLoad, .registerStore, .registerMove:
       currentISA(ci, envp)
 
-    case .load, .store, .tensorCopy, .broadcast, .reciprocal, .tensorTensor, .tensorScalar:
+    case .load, .store, .tensorCopy, .broadcast, .reciprocal, .tensorTensor, .tensorScalar, .scalarTensorTensor:
       // Position to position; every source lane (per-partition operands broadcast) feeds the result.
       let sources = op.sources.count
       walk(ci, envp) { o, _ in
@@ -190,19 +190,19 @@ final class OriginTracker {
     case .matmul(let m):
       matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, state: state)
 
-    case .activation(let a):
-      let rop = a.reduce?.op
+    case .activation, .tensorScalarReduce:
+      let reduces = ci.facts.reduceDestination >= 0
       let sources = op.sources.count
       let partitions = ci.counts.first ?? 1
-      var rowTaint = Array(repeating: UInt32(0), count: rop != nil ? partitions : 0)
+      var rowTaint = Array(repeating: UInt32(0), count: reduces ? partitions : 0)
       walk(ci, envp) { o, idx in
         var t: UInt32 = 0
         for s in 0..<Swift.min(sources, 3) { t = Self.merge(t, read(s, o[s + 1])) }
         write(o[0], t)
-        if rop != nil && idx[0] < rowTaint.count { rowTaint[idx[0]] = Self.merge(rowTaint[idx[0]], t) }
+        if reduces && idx[0] < rowTaint.count { rowTaint[idx[0]] = Self.merge(rowTaint[idx[0]], t) }
       }
-      // The reduce destination: one value per partition, the sum of the row's results.
-      if rop != nil, let rv = ci.views.last {
+      // The reduce destination: one value per partition, the reduction of the row's results.
+      if reduces, let rv = ci.views.last {
         let base = rv.offset(envp)
         for p in 0..<partitions { write(base + p * (rv.strides.first ?? 0), rowTaint[p]) }
       }

@@ -18,20 +18,34 @@ extension NKIFile {
   /// The dialect the file's imports select, with the first import that decides it; nil when the
   /// file imports neither `neuronxcc.nki` nor `nki`.
   ///
-  /// Any import of the `nki` package (`import nki`, `import nki.language as nl`,
-  /// `from nki.isa import ...`) makes a file current, even next to `neuronxcc` imports (current
-  /// kernels import `neuronxcc.nki.typing` for annotations); otherwise `neuronxcc` imports make
-  /// it legacy.
+  /// The imports that decide are those of the core modules: `nki`, `nki.language` and `nki.isa`
+  /// make a file current; `neuronxcc.nki`, `neuronxcc.nki.language` and `neuronxcc.nki.isa` make
+  /// it legacy. Helper submodules do not decide when a core module does (current kernels import
+  /// `neuronxcc.nki.typing` for annotations; legacy ones `nki.language.constants`); a file that
+  /// imports both cores is current. Without core imports, any `nki` import makes a file current
+  /// and any `neuronxcc` import legacy.
   public var importedDialect: (dialect: NKIDialect, location: SourceLocation)? {
-    var legacy: SourceLocation?
-    var current: SourceLocation?
+    var legacyCore: SourceLocation?, currentCore: SourceLocation?
+    var legacyOther: SourceLocation?, currentOther: SourceLocation?
+    func note(_ module: String, _ location: SourceLocation) {
+      switch module {
+      case "nki", "nki.language", "nki.isa": if currentCore == nil { currentCore = location }
+      case "neuronxcc.nki", "neuronxcc.nki.language", "neuronxcc.nki.isa": if legacyCore == nil { legacyCore = location }
+      default:
+        if module.hasPrefix("nki.") && currentOther == nil { currentOther = location }
+        if module.hasPrefix("neuronxcc") && legacyOther == nil { legacyOther = location }
+      }
+    }
     func visit(_ stmts: [Stmt]) {
       for s in stmts {
         switch s.kind {
         case .import(let aliases):
           for a in aliases { note(a.name, s.location) }
-        case .importFrom(let module, _, let level) where level == 0:
-          if let module { note(module, s.location) }
+        case .importFrom(let module?, let names, let level) where level == 0:
+          note(module, s.location)
+          for a in names where module == "nki" || module == "neuronxcc" || module == "neuronxcc.nki" {
+            note(module + "." + a.name, s.location)
+          }
         case .functionDef(let f): visit(f.body)
         case .classDef(let c): visit(c.body)
         case .if(let clauses, let orElse):
@@ -47,14 +61,11 @@ extension NKIFile {
         }
       }
     }
-    func note(_ module: String, _ location: SourceLocation) {
-      let top = module.split(separator: ".").first.map(String.init) ?? module
-      if top == "nki" && current == nil { current = location }
-      if top == "neuronxcc" && legacy == nil { legacy = location }
-    }
     visit(module.statements)
-    if let current { return (.current, current) }
-    if let legacy { return (.legacy, legacy) }
+    if let currentCore { return (.current, currentCore) }
+    if let legacyCore { return (.legacy, legacyCore) }
+    if let currentOther { return (.current, currentOther) }
+    if let legacyOther { return (.legacy, legacyOther) }
     return nil
   }
 

@@ -1,12 +1,16 @@
 import TesselIR
 import TesselPython
 
-/// A kernel argument given from outside: an HBM tensor's shape and dtype, or a Python literal.
+/// A kernel argument given from outside: an HBM tensor's shape and dtype, or a compile-time value.
 public enum KernelArgument: Sendable, Hashable {
   /// An HBM tensor (its data is supplied when the traced kernel runs).
   case tensor(shape: [Int], dtype: DType)
   /// A compile-time constant.
   case literal(PythonLiteral)
+  /// A Python expression, evaluated in the kernel module's namespace once the module's code has
+  /// run: `128`, `[0, 1, 2, 3]` (a list stays a list), `FlashConfig(seq_tile_size=512)`,
+  /// `NormType.RMS_NORM`.
+  case expression(String)
 }
 
 /// A Python literal passed to a kernel parameter (`tessel run k.py 128 eps=1e-5 mode=None`).
@@ -147,15 +151,20 @@ public struct NKIFile: Sendable {
   ///   - target: the Trainium generation whose rules and constants apply.
   ///   - limits: the most Python-level work the trace may do.
   ///   - dialect: the NKI dialect to read the file as; nil detects it from the imports
-  ///     (``importedDialect``). A current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:)``.
+  ///     (``importedDialect``); a current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:importPaths:)``.
+  ///   - importPaths: more directories to import modules from (`--path`), searched after the
+  ///     file's own directory and its package root.
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
-    grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil
+    grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil,
+    importPaths: [String] = []
   ) throws(TraceError) -> TracedKernel {
     if self.dialect(override: dialect) == .current {
       let result = LargeStack.run {
         Result { () throws(TraceError) -> TracedKernel in
-          try self.traceCurrent(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits)
+          try self.traceCurrent(
+            kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
+            importPaths: importPaths)
         }
       }
       return try result.get()
@@ -163,23 +172,81 @@ public struct NKIFile: Sendable {
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
-        try self.traceOnThisThread(kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits)
+        try self.traceOnThisThread(
+          kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
+          importPaths: importPaths)
       }
     }
     return try result.get()
   }
 
+  /// The file as a module of its package: its dotted name, its package, and the import roots it
+  /// implies (its own directory, for flat sibling imports, and the directory above its package).
+  ///
+  /// The package is the run of enclosing directories that hold `__init__.py` files; a file whose
+  /// relative imports reach further up (`from ..util import x` in a directory without
+  /// `__init__.py`, a namespace package inside a package) takes the directories they need.
+  public var moduleIdentity: (name: String, package: String, roots: [String]) {
+    let url = URL(fileURLWithPath: file).standardizedFileURL
+    let stem = url.deletingPathExtension().lastPathComponent
+    guard FileManager.default.fileExists(atPath: url.path) else { return (stem, "", []) }
+    let directory = url.deletingLastPathComponent()
+    var needed = 0
+    func scan(_ stmts: [Stmt]) {
+      for s in stmts {
+        switch s.kind {
+        case .importFrom(_, _, let level): needed = Swift.max(needed, level)
+        case .functionDef(let f): scan(f.body)
+        case .classDef(let c): scan(c.body)
+        case .if(let clauses, let orElse):
+          for c in clauses { scan(c.body) }
+          scan(orElse)
+        case .try(let body, let handlers, let orElse, let finalBody):
+          scan(body)
+          for h in handlers { scan(h.body) }
+          scan(orElse)
+          scan(finalBody)
+        default: break
+        }
+      }
+    }
+    scan(module.statements)
+    var parts = [stem]
+    var dir = directory
+    func isPackage(_ d: URL) -> Bool { FileManager.default.fileExists(atPath: d.appendingPathComponent("__init__.py").path) }
+    // A directory is part of the package when it has `__init__.py`, or when the relative imports
+    // need it and it sits in a package (a namespace package nested in a regular one).
+    while dir.path != "/", isPackage(dir) || (parts.count <= needed && isPackage(dir.deletingLastPathComponent())) {
+      parts.insert(dir.lastPathComponent, at: 0)
+      dir = dir.deletingLastPathComponent()
+    }
+    var roots = [directory.path]
+    if dir.path != directory.path { roots.append(dir.path) }
+    return (parts.joined(separator: "."), parts.dropLast().joined(separator: "."), roots)
+  }
+
+  /// An evaluator for tracing the file as a module of its package, with the scope arena the
+  /// trace owns (the caller empties it when the trace ends, to break the cycles between scopes and
+  /// the functions defined in them) and the module's globals.
+  func moduleEvaluator(limits: TraceLimits, importPaths: [String]) -> (Evaluator, ScopeArena, Scope) {
+    let ev = Evaluator(file: file, limits: limits)
+    let arena = ScopeArena()
+    ev.arena = arena
+    let identity = moduleIdentity
+    ev.addImportRoots(identity.roots + importPaths)
+    let globals = ev.moduleScope(name: identity.name, package: identity.package, file: file)
+    ev.moduleCache[identity.name] = .module(PyModule(name: identity.name, scope: globals))
+    ev.sources[file] = source
+    return (ev, arena, globals)
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
-    grid: [Int], target: Target, limits: TraceLimits
+    grid: [Int], target: Target, limits: TraceLimits, importPaths: [String]
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
-    let ev = Evaluator(file: file, limits: limits)
-    // The trace owns every scope it creates: empty them when it ends to break the cycles
-    // between scopes and the functions defined in them.
-    let arena = ScopeArena()
+    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths)
     defer { arena.clear() }
-    let globals = Scope(root: arena)
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
     // Module level: a failing statement binds its names to its error (host-side code that
@@ -207,33 +274,9 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let ev = tracer.ev
-    let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
-    func value(_ a: KernelArgument, for param: String) -> Value {
-      switch a {
-      case .tensor(let shape, let dtype):
-        let loc = params.first { $0.name == param }?.location ?? fn.location
-        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
-        return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
-      case .literal(let l): return Self.value(l)
-      }
-    }
-    let positionalParams = fn.parameters.positionalOnly + fn.parameters.positional
-    if arguments.count > positionalParams.count && fn.parameters.variadic == nil {
-      throw TraceError(.usage("kernel '\(name)' takes \(positionalParams.count) positional arguments (\(positionalParams.map(\.name).joined(separator: ", "))) but \(arguments.count) were given"), at: fn.location)
-    }
-    var positional: [Value] = []
-    for (i, a) in arguments.enumerated() {
-      positional.append(value(a, for: i < positionalParams.count ? positionalParams[i].name : "arg\(i)"))
-    }
-    var kw: [(String, Value)] = []
-    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) {
-      guard params.contains(where: { $0.name == k }) || fn.parameters.keywordVariadic != nil else {
-        throw TraceError(.usage("kernel '\(name)' has no parameter '\(k)' (parameters: \(params.map(\.name).joined(separator: ", ")))"), at: fn.location)
-      }
-      kw.append((k, value(a, for: k)))
-    }
-    for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name) {
-      throw TraceError(.usage("missing argument for kernel parameter '\(p.name)'"), at: fn.location)
+    let (positional, kw) = try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) { param, loc, shape, dtype in
+      let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+      return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
     }
     ev.lastReturnLocation = nil
     let result = try ev.callFunction(fn, positional, kw, at: fn.location)
@@ -273,6 +316,28 @@ public struct NKIFile: Sendable {
       return TracedKernel(kernel: k, name: name, returns: returns)
     } catch {
       throw TraceError(.kernel(error), at: error.location)
+    }
+  }
+
+  /// A kernel argument given as Python text, evaluated in the kernel module's globals.
+  static func evaluateArgument(_ text: String, for param: String, in fn: PyFunction, _ ev: Evaluator)
+    throws(TraceError) -> Value
+  {
+    let expr: Expr
+    do {
+      expr = try parseExpression(source: text, file: "<argument \(param)>")
+    } catch {
+      throw TraceError(.syntax(error), at: error.location)
+    }
+    do {
+      return try ev.eval(expr, fn.closure.globals)
+    } catch {
+      if case .exception(let e) = error.kind, e.type == "NameError", case .name = expr.kind {
+        // A bare word that names nothing: most likely a string meant to be quoted.
+        throw TraceError.python(
+          "NameError", "\(e.message) (a string argument needs quotes: \(param)=\"'\(text)'\")", at: error.location)
+      }
+      throw error
     }
   }
 

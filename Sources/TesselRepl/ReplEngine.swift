@@ -347,14 +347,15 @@ public final class ReplEngine: InteractiveHost {
         return .tensor(shape: h.shape, dtype: h.dtype ?? .float32)
       case .shape(let s, let d):
         return .tensor(shape: s, dtype: d)
-      case .literal(.string(let n)):
-        // A bare name: a session host array.
+      case .expression(let n):
+        // A bare name of a session host array passes its data; anything else is a Python
+        // expression evaluated in the session.
         if let d = try? tracer.sessionArray(n), let values = values(of: d.0) {
           let decl = tracer.kernel.tensors[d.0.index]
           data[key] = try? HostArray(shape: decl.shape, dtype: decl.dtype, values: values)
           return .tensor(shape: decl.shape, dtype: decl.dtype)
         }
-        return .literal(.string(n))
+        return .expression(n)
       case .literal(let l): return .literal(l)
       }
     }

@@ -15,6 +15,9 @@ public enum InvocationArgument: Sendable, Hashable {
   case shape([Int], DType)
   /// A Python literal.
   case literal(PythonLiteral)
+  /// A Python expression, evaluated in the kernel module's namespace after its code has run
+  /// (`128`, `[0, 1, 2]`, `FlashConfig(seq_tile_size=512)`, `NormType.RMS_NORM`).
+  case expression(String)
 }
 
 /// A usage error in a command line or REPL command: exit status 2.
@@ -42,6 +45,8 @@ public struct KernelInvocation: Sendable {
   public var target: Target = .trn2
   /// The NKI dialect to read the file as (nil: from its imports).
   public var dialect: NKIDialect?
+  /// More directories to import modules from (`--path`).
+  public var importPaths: [String] = []
 
   /// Creates an invocation.
   public init(file: String, kernel: String? = nil, target: Target = .trn2) {
@@ -78,7 +83,12 @@ public struct KernelInvocation: Sendable {
     if w.contains("x"), (try? shape(w, in: w)) != nil {
       throw UsageError("'\(w)' is a shape without a dtype; add one, e.g. \(w):float32")
     }
-    return .literal(try parseLiteral(w))
+    do {
+      _ = try parseExpression(source: w, file: "<argument>")
+    } catch {
+      throw UsageError("'\(w)' is not a .npy file, a SHAPE:DTYPE or a Python expression (\(error.diagnostic.message))")
+    }
+    return .expression(w)
   }
 
   /// `256x512` → `[256, 512]`; nil when `text` is not of that form.
@@ -197,18 +207,21 @@ extension KernelInvocation {
         }
         return .tensor(shape: s, dtype: d)
       case .literal(let l): return .literal(l)
+      case .expression(let text): return .expression(text)
       }
     }
     var args: [KernelArgument] = []
     for (i, a) in positional.enumerated() { args.append(try kernelArgument(a, key: "#\(i)")) }
     var kws: [String: KernelArgument] = [:]
     for (k, a) in keywords.sorted(by: { $0.key < $1.key }) { kws[k] = try kernelArgument(a, key: k) }
-    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect)
+    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect, importPaths: importPaths)
     // Parameters are the positional tensor arguments in order, then keyword ones by name.
     var tensorPositional: [HostArray?] = []
     for (i, a) in positional.enumerated() {
-      if case .literal = a { continue }
-      tensorPositional.append(loaded["#\(i)"])
+      switch a {
+      case .literal, .expression: continue
+      default: tensorPositional.append(loaded["#\(i)"])
+      }
     }
     var data: [HostArray?] = []
     for (j, p) in traced.kernel.parameters.enumerated() {

@@ -10,7 +10,8 @@ struct Run: ParsableCommand {
     discussion: """
       Arguments bind to the kernel's parameters in order, or by name (NAME=ARG): a .npy file (FILE.npy, or \
       FILE.npy:DTYPE to read raw data as DTYPE), a shape with a dtype (128x512:float32) filled with seeded \
-      random values when --seed is given, or a Python literal for a compile-time parameter (2, 0.5, True, (4, 2)).
+      random values when --seed is given, or a Python expression for a compile-time parameter, evaluated in \
+      the kernel's module after its code has run (2, 0.5, True, [0, 1], "'exp'", FlashConfig(training=True)).
 
       Examples:
         tessel run kernels/softmax.py x.npy -o y.npy

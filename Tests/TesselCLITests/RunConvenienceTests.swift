@@ -109,6 +109,15 @@ struct RunConvenienceTests {
     let checked = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "--expect", "c_output=\(ref)"])
     #expect(checked.status == 0, "\(checked.err)")
     #expect(checked.err.contains("expect: parameter `c_output` matches"))
+    // A grid that misses half the columns: the rows and columns no instance wrote are reported.
+    let wide = try write("pw.npy", [256, 1024], Array(repeating: 1, count: 2 * n))
+    let partial = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", wide, wide, wide, "-o", "c_output=\(dir)/pw_out.npy"])
+    #expect(partial.status == 0, "\(partial.err)")
+    #expect(
+      partial.err.contains(
+        "warning: parameter `c_output`: 131072 of 262144 elements were written by no program instance of the grid [2, 1]; they keep the values passed in"
+      ), "\(partial.err)")
+    #expect(try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,2", wide, wide, wide, "--strict", "-o", "c_output=\(dir)/pw_out.npy"]).status == 0)
     let unnamed = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "--expect", ref])
     #expect(unnamed.status == 2)
     #expect(unnamed.err.contains("the kernel returns nothing; name the parameter to compare, e.g. --expect c_output="))

@@ -24,6 +24,18 @@ private let samples: [(Operation, [(String, OperandRole)])] = [
       operand1: .view(view(4, [8, 1])), reverse1: true),
     [("dst", .destination), ("data", .source), ("operand0", .perPartition), ("operand1", .perPartition)]
   ),
+  (
+    .scalarTensorTensor(
+      dst: view(1), src: view(2), op0: .subtract, operand0: .view(view(3, [8, 1])), reverse0: false, op1: .multiply,
+      operand1: view(4), reverse1: false),
+    [("dst", .destination), ("data", .source), ("operand0", .perPartition), ("operand1", .source)]
+  ),
+  (
+    .tensorScalarReduce(
+      dst: view(1), src: view(2), op0: .multiply, operand0: .view(view(3, [8, 1])), reverse0: false,
+      reduceOp: .maximum, reduceDst: view(4, [8, 1])),
+    [("dst", .destination), ("data", .source), ("operand0", .perPartition), ("reduce_res", .reduceDestination)]
+  ),
   (.tensorCopy(dst: view(1), src: view(2)), [("dst", .destination), ("data", .source)]),
   (
     .activation(

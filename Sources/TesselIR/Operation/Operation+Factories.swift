@@ -38,6 +38,28 @@ extension Operation {
       TensorScalar(dst: dst, src: src, stage0: .init(op: op0, operand: operand0, reversed: reverse0), stage1: second))
   }
 
+  /// `nisa.scalar_tensor_tensor(data, op0, operand0, op1, operand1, reverse0, reverse1)`
+  /// (``ScalarTensorTensor``).
+  public static func scalarTensorTensor(
+    dst: View, src: View, op0: ALUOp, operand0: Operand, reverse0: Bool, op1: ALUOp, operand1: View, reverse1: Bool
+  ) -> Operation {
+    .scalarTensorTensor(
+      ScalarTensorTensor(
+        dst: dst, src: src, stage0: .init(op: op0, operand: operand0, reversed: reverse0), op1: op1,
+        operand1: operand1, reverse1: reverse1))
+  }
+
+  /// `nisa.tensor_scalar_reduce(data, op0, operand0, reduce_op, reduce_res, reverse0)`
+  /// (``TensorScalarReduce``).
+  public static func tensorScalarReduce(
+    dst: View, src: View, op0: ALUOp, operand0: Operand, reverse0: Bool, reduceOp: ALUOp, reduceDst: View
+  ) -> Operation {
+    .tensorScalarReduce(
+      TensorScalarReduce(
+        dst: dst, src: src, stage: .init(op: op0, operand: operand0, reversed: reverse0), reduceOp: reduceOp,
+        reduceDst: reduceDst))
+  }
+
   /// `nisa.tensor_copy(src)` (``TensorCopy``).
   public static func tensorCopy(dst: View, src: View) -> Operation { .tensorCopy(Unary(dst: dst, src: src)) }
 

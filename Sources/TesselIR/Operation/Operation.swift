@@ -44,6 +44,12 @@ public enum Operation: Sendable, Hashable, Codable {
   /// `nisa.tensor_scalar(data, op0, operand0, …)`: `dst = (data op0 operand0) op1 operand1`
   /// (``TensorScalar``).
   case tensorScalar(TensorScalar)
+  /// `nisa.scalar_tensor_tensor(data, op0, operand0, op1, operand1)`:
+  /// `dst = (data op0 operand0) op1 operand1` (``ScalarTensorTensor``).
+  case scalarTensorTensor(ScalarTensorTensor)
+  /// `nisa.tensor_scalar_reduce(data, op0, operand0, reduce_op, reduce_res)`: `dst = data op0
+  /// operand0`, and its per-partition reduction into `reduce_res` (``TensorScalarReduce``).
+  case tensorScalarReduce(TensorScalarReduce)
   /// `nisa.tensor_copy(src)`, `nl.copy(x)` and `t[...] = x`: `dst = src` (``TensorCopy``).
   case tensorCopy(Unary<TensorCopy>)
   /// `nisa.activation(op, data, bias, scale)`, `nl.exp(x)`, …: `dst = f(src·scale + bias)`
@@ -126,6 +132,8 @@ extension Operation {
     case .transpose(let p): p
     case .tensorTensor(let p): p
     case .tensorScalar(let p): p
+    case .scalarTensorTensor(let p): p
+    case .tensorScalarReduce(let p): p
     case .tensorCopy(let p): p
     case .activation(let p): p
     case .reciprocal(let p): p
@@ -166,6 +174,8 @@ extension Operation {
     case .transpose(let p): .transpose(transform(p))
     case .tensorTensor(let p): .tensorTensor(transform(p))
     case .tensorScalar(let p): .tensorScalar(transform(p))
+    case .scalarTensorTensor(let p): .scalarTensorTensor(transform(p))
+    case .tensorScalarReduce(let p): .tensorScalarReduce(transform(p))
     case .tensorCopy(let p): .tensorCopy(transform(p))
     case .activation(let p): .activation(transform(p))
     case .reciprocal(let p): .reciprocal(transform(p))

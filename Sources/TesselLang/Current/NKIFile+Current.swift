@@ -13,7 +13,7 @@ extension NKIFile {
   /// program sees the other's writes made before a shared rendezvous.
   func traceCurrent(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int], target: Target,
-    limits: TraceLimits
+    limits: TraceLimits, importPaths: [String]
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
     guard grid.count <= 1, (grid.first ?? 1) >= 1, (grid.first ?? 1) <= 2 else {
@@ -22,10 +22,8 @@ extension NKIFile {
         at: .unknown)
     }
     let programs = grid.first ?? 1
-    let ev = Evaluator(file: file, limits: limits)
-    let arena = ScopeArena()
+    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths)
     defer { arena.clear() }
-    let globals = Scope(root: arena)
     let tracer = CurrentTracer(
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev)
     tracer.activate()
@@ -33,7 +31,11 @@ extension NKIFile {
     guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    let (positional, kw) = try currentArguments(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords)
+    let (positional, kw) = try NKIFile.bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
+      param, loc, shape, dtype in
+      let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+      return .native(NkiTensor.whole(id, decl: tracer.builder.tensor(id), tracer: tracer))
+    }
 
     var results: [Value] = []
     var streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])] = []
@@ -63,43 +65,6 @@ extension NKIFile {
     } catch {
       throw TraceError(.kernel(error), at: error.location)
     }
-  }
-
-  /// The kernel's arguments as Python values: tensors become HBM parameters.
-  func currentArguments(
-    _ fn: PyFunction, name: String, tracer: CurrentTracer, arguments: [KernelArgument],
-    keywords: [String: KernelArgument]
-  ) throws(TraceError) -> ([Value], [(String, Value)]) {
-    let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
-    let positionalParams = fn.parameters.positionalOnly + fn.parameters.positional
-    func value(_ a: KernelArgument, for param: String) -> Value {
-      switch a {
-      case .tensor(let shape, let dtype):
-        let loc = params.first { $0.name == param }?.location ?? fn.location
-        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
-        return .native(NkiTensor.whole(id, decl: tracer.builder.tensor(id), tracer: tracer))
-      case .literal(let l): return NKIFile.value(l)
-      }
-    }
-    if arguments.count > positionalParams.count && fn.parameters.variadic == nil {
-      throw TraceError(
-        .usage("kernel '\(name)' takes \(positionalParams.count) positional arguments (\(positionalParams.map(\.name).joined(separator: ", "))) but \(arguments.count) were given"),
-        at: fn.location)
-    }
-    var positional: [Value] = []
-    for (i, a) in arguments.enumerated() {
-      positional.append(value(a, for: i < positionalParams.count ? positionalParams[i].name : "arg\(i)"))
-    }
-    var kw: [(String, Value)] = []
-    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) {
-      guard params.contains(where: { $0.name == k }) || fn.parameters.keywordVariadic != nil else {
-        throw TraceError(
-          .usage("kernel '\(name)' has no parameter '\(k)' (parameters: \(params.map(\.name).joined(separator: ", ")))"),
-          at: fn.location)
-      }
-      kw.append((k, value(a, for: k)))
-    }
-    return (positional, kw)
   }
 
   /// Collects the returned HBM tensors in order (a tensor, a tuple or a list of them, or None)

@@ -25,7 +25,16 @@ final class LegacyModules: ModuleProvider {
     case "neuronxcc.nki.typing", "nki.typing": kind = .typing
     case "numpy": kind = .numpy
     case "numpy.random": kind = .numpyRandom
-    default: return nil
+    case "numpy.typing": return .module(PyModule(name: name, scope: Scope(parent: nil), native: InertNamespace(name)))
+    case "neuronxcc.nki.isa.constants": kind = .isaConstants
+    default:
+      if name.hasPrefix("neuronxcc.") || name.hasPrefix("nki.") {
+        if name.split(separator: ".").contains(where: { $0.hasPrefix("_") }) {
+          throw TraceError(.unsupported(.privateModule(name)), at: location)
+        }
+        throw TraceError(.unsupported(.module(name)), at: location)
+      }
+      return nil
     }
     return NKIModule.value(kind, name: name)
   }
@@ -34,7 +43,7 @@ final class LegacyModules: ModuleProvider {
 /// One module or namespace of the legacy NKI API (`nl`, `nisa`, `nl.tile_size`, `np`, ...).
 final class NKIModule: NativeModule {
   enum Kind: Equatable {
-    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom
+    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants
     case tileSize, ncVersion, engine
     /// `nisa.reduce_cmd`, `nisa.dge_mode`, `nisa.oob_mode`: named constants.
     case constants(String)
@@ -114,7 +123,7 @@ final class NKIModule: NativeModule {
       case "mgrid": return .native(MGridObject())
       default:
         if let f = LegacyNKIAPI.function(named: "nl." + name) { return NKIModule.apiFunction(f) }
-        return .native(UnsupportedAPI("nl." + name))
+        return .native(UnsupportedAPI("nl." + name, isPrivate: name.hasPrefix("_")))
       }
     case .tileSize:
       let target = try Tracer.of(ev, at: loc).target
@@ -140,9 +149,10 @@ final class NKIModule: NativeModule {
         return .string("engine:" + name.replacingOccurrences(of: "_engine", with: ""))
       case "engine": return NKIModule.value(.engine, name: "nisa.engine")
       case "reduce_cmd", "dge_mode", "oob_mode": return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
+      case "neuron_isa": return .native(UnsupportedAPI("nisa.neuron_isa", isPrivate: true))
       default:
         if let f = LegacyNKIAPI.function(named: "nisa." + name) { return NKIModule.apiFunction(f) }
-        return .native(UnsupportedAPI("nisa." + name))
+        return .native(UnsupportedAPI("nisa." + name, isPrivate: name.hasPrefix("_")))
       }
     case .ncVersion:
       switch name {
@@ -153,6 +163,12 @@ final class NKIModule: NativeModule {
       }
     case .engine:
       return .string("engine:\(name)")
+    case .isaConstants:
+      switch name {
+      case "engine": return NKIModule.value(.engine, name: "nisa.engine")
+      case "reduce_cmd", "dge_mode", "oob_mode": return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
+      default: return nil
+      }
     case .constants(let prefix):
       return .string("\(prefix).\(name)")
     case .typing:
@@ -219,4 +235,14 @@ struct CallArguments {
     }
     return v
   }
+}
+
+/// A module whose every attribute is an inert annotation (`numpy.typing`).
+final class InertNamespace: NativeModule {
+  let name: String
+  init(_ name: String) { self.name = name }
+  func attribute(_ attribute: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    .native(InertAnnotation(name + "." + attribute))
+  }
+  var attributeNames: [String] { [] }
 }

@@ -175,12 +175,24 @@ final class KernelLaunch: NativeObject {
 /// An NKI name Tessel does not implement: usable as a value (an `op=` name), an error when called.
 final class UnsupportedAPI: NativeObject {
   let name: String
-  init(_ name: String) { self.name = name }
+  /// A private API of AWS's toolchain (`nisa._tiled_offloaded_memcpy`), out of Tessel's scope.
+  let isPrivate: Bool
+  init(_ name: String, isPrivate: Bool = false) {
+    self.name = name
+    self.isPrivate = isPrivate
+  }
   var typeName: String { "builtin_function_or_method" }
   func call(_ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator, at location: SourceLocation)
     throws(TraceError) -> Value?
   {
+    if isPrivate {
+      throw TraceError(
+        .unsupported(.api("\(name), a private API of AWS's Neuron compiler that Tessel does not provide")), at: location)
+    }
     throw TraceError(.unsupported(.api(name)), at: location)
+  }
+  func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    isPrivate ? .native(UnsupportedAPI(self.name + "." + name, isPrivate: true)) : nil
   }
   func hashKey(_ ev: Evaluator) -> HashKey? { .native("api:" + name) }
   func repr(_ ev: Evaluator) throws(TraceError) -> String { "<built-in function \(name)>" }

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 extension Tracer {
@@ -176,7 +177,7 @@ extension Tracer {
       if reversed0 || reversed1 {
         throw TraceError.unsupported("nisa.tensor_tensor_scan with reverse0 or reverse1", at: loc)
       }
-      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(d0).dtype
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? NKIRules.promote(decl(d0).dtype, decl(d1).dtype)
       let dst = try newTensor(d0.view.shape, dtype, .sbuf, at: loc)
       return fresh(dst, emit(.tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1), at: loc))
     case "tensor_partition_reduce":

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 extension Tracer {
@@ -146,17 +147,18 @@ extension Tracer {
     case "where":
       let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
       let x = try a.require(1, "x"), y = try a.require(2, "y")
-      var dtype = try dtypeArgument(a.get(3, "dtype"), at: loc)
+      let dtype = try dtypeArgument(a.get(3, "dtype"), at: loc)
+      var branches: [DType] = []
       func operand(_ v: Value) throws(TraceError) -> Operand {
         guard let t = v.tensor else { return .scalar(Float(try floatValue(v, at: loc))) }
-        if dtype == nil { dtype = decl(t).dtype }
+        branches.append(decl(t).dtype)
         guard let bv = broadcast(t.view, to: c.view.shape) else {
           throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")), at: loc)
         }
         return .view(bv)
       }
       let ox = try operand(x), oy = try operand(y)
-      let dst = try newTensor(c.view.shape, dtype ?? .float32, .sbuf, at: loc)
+      let dst = try newTensor(c.view.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), .sbuf, at: loc)
       return fresh(dst, emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
     case "finfo", "iinfo":
       // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
@@ -349,11 +351,13 @@ extension Tracer {
     for ax in axes where ax < 0 || ax >= shape.count {
       throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
     }
-    var outShape = keepdims ? shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
-    // A tile keeps its partition dimension and at least one free dimension: reducing every free
-    // axis gives [P, 1], which broadcasts along the free axis (NKI's behaviour).
-    if outShape.count < 2 { outShape = [shape[0], 1] }
-    let dst = try newTensor(outShape.isEmpty ? [1] : outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
+    let outShape: [Int]
+    do {
+      outShape = try NKIRules.reduceShape(shape, axes: axes, keepDims: keepdims)
+    } catch {
+      throw TraceError(.kernel(error), at: loc)
+    }
+    let dst = try newTensor(outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
     return fresh(dst, emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
   }
 

@@ -24,7 +24,8 @@ extension Tracer {
     guard source.shape.count == 2 else {
       // Only a whole-instruction predicate maps onto a transposed destination of another rank.
       if conditions.contains(where: { $0.coefficients.contains { $0 != 0 } }) {
-        throw TraceError.unsupported("mask= over nl.arange indices on nisa.nc_transpose of a tile with more than one free dimension", at: loc)
+        throw TraceError.unsupported(
+          "mask= over nl.arange indices on nisa.nc_transpose of a tile with more than one free dimension", at: loc)
       }
       return conditions.map { AffineCondition(coefficients: [0, 0], offset: $0.offset, comparison: $0.comparison) }
     }

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 extension Tracer {
@@ -38,42 +39,6 @@ extension Tracer {
 
   func decl(_ t: TensorRef) -> TensorDecl { builder.tensor(t.id) }
 
-  /// The dtype a Python scalar takes in NKI's promotion rules (weak types, §5.6).
-  func scalarDType(_ v: Value) -> DType? {
-    switch v {
-    case .bool: return .uint8
-    case .int: return .int32
-    case .float: return .float32
-    default: return nil
-    }
-  }
-
-  /// NKI's legacy promotion of two dtypes (nki-reference.md §5.6).
-  static func promote(_ a: DType, _ b: DType) -> DType {
-    if a == b { return a }
-    if a.isFloatingPoint && !b.isFloatingPoint { return a }
-    if b.isFloatingPoint && !a.isFloatingPoint { return b }
-    if a.isFloatingPoint {
-      let set: Set<DType> = [a, b]
-      if set.contains(.float32) || set.contains(.tfloat32) { return .float32 }
-      if set == [.float16, .bfloat16] { return .float32 }
-      if a.isFloat8 && b.isFloat8 { return .bfloat16 }
-      if set.contains(.float16) { return .float16 }
-      if set.contains(.bfloat16) { return .bfloat16 }
-      return .float32
-    }
-    // Integers: the wider, or a widened type when signedness differs.
-    let sa = a.isSignedInteger, sb = b.isSignedInteger
-    if sa == sb { return a.byteSize >= b.byteSize ? a : b }
-    let signed = sa ? a : b, unsigned = sa ? b : a
-    if signed.byteSize > unsigned.byteSize { return signed }
-    switch unsigned.byteSize {
-    case 1: return .int16
-    case 2: return .int32
-    default: return .float32
-    }
-  }
-
   func dtypeArgument(_ v: Value?, at loc: SourceLocation) throws(TraceError) -> DType? {
     guard let v else { return nil }
     if let d = v.dtype { return d }
@@ -91,92 +56,44 @@ extension Tracer {
     throw TraceError.python("TypeError", "\(fn)() expects a tile for '\(name)', got \(v.typeName)", at: loc)
   }
 
-  /// Broadcasts a view to `shape` (numpy rules, right-aligned) with zero steps.
-  func broadcast(_ v: View, to shape: [Int]) -> View? {
-    if v.shape == shape { return v }
-    let rank = v.dims.count
-    guard shape.count >= rank else { return nil }
-    let tRank = v.start.count
-    var dims: [View.Dim] = []
-    let pad = shape.count - rank
-    for d in 0..<shape.count {
-      if d < pad { dims.append(.broadcast(rank: tRank, count: shape[d])); continue }
-      let src = v.dims[d - pad]
-      if src.count == shape[d] { dims.append(src) } else if src.count == 1 { dims.append(.broadcast(rank: tRank, count: shape[d])) } else { return nil }
-    }
-    return View(tensor: v.tensor, start: v.start, dims: dims)
-  }
-
-  /// The numpy broadcast of two shapes.
-  func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
-    let rank = max(a.count, b.count)
-    let x = Array(repeating: 1, count: rank - a.count) + a, y = Array(repeating: 1, count: rank - b.count) + b
-    var out: [Int] = []
-    for (p, q) in zip(x, y) {
-      if p == q || q == 1 { out.append(p) } else if p == 1 { out.append(q) } else { return nil }
-    }
-    return out
-  }
+  /// `v` broadcast to `shape` by NKI's rules (``NKIRules/broadcast(_:to:)``).
+  func broadcast(_ v: View, to shape: [Int]) -> View? { NKIRules.broadcast(v, to: shape) }
 
   // MARK: - Elementwise
 
-  /// `a op b` where at least one side is a tile: tensor_tensor, or tensor_scalar for scalars and
-  /// `[P, 1]` vectors.
+  /// `a op b` where at least one side is a tile, lowered by NKI's rules (``ElementwiseBinary``):
+  /// tensor_tensor, or tensor_scalar for scalars and `[P, 1]` vectors.
   func tileBinary(
     _ alu: ALUOp, _ l: Value, _ r: Value, at loc: SourceLocation, op: BinaryOperator? = nil,
     dtype: DType? = nil, mask: [AffineCondition] = [], engine: Engine? = nil
   ) throws(TraceError) -> Value {
-    switch (l.tensor, r.tensor) {
-    case (let a?, let b?):
-      let da = decl(a).dtype, db = decl(b).dtype
-      var outType = dtype ?? (alu.isComparison ? DType.bool : Tracer.promote(da, db))
-      if dtype == nil && !alu.isComparison && alu == .divide && !outType.isFloatingPoint { outType = .float32 }
-      // Tiles never broadcast across partitions implicitly (use broadcast_to).
-      if a.view.dims.count >= 2 && b.view.dims.count >= 2 && a.view.partitionCount != b.view.partitionCount {
-        let dstShape = a.view.partitionCount >= b.view.partitionCount ? a.view.shape : b.view.shape
-        throw TraceError(.kernel(KernelError(.partitionMismatch(operands: ["data1", "data2", "dst"], shapes: [a.view.shape, b.view.shape, dstShape]), operation: "tensor_tensor")), at: loc)
-      }
-      guard let shape = broadcastShape(a.view.shape, b.view.shape) else {
-        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["data1", "data2"], shapes: [a.view.shape, b.view.shape]), operation: "tensor_tensor")), at: loc)
-      }
-      let dst = try newTensor(shape, outType, .sbuf, at: loc)
-      // [P, 1] against [P, F]: a per-partition vector operand of tensor_scalar.
-      if a.view.shape == shape && b.view.shape.count == shape.count && shape.count >= 2 && b.view.partitionCount == shape[0] && b.view.freeElementCount == 1 && shape.dropFirst().reduce(1, *) > 1 {
-        let i = emit(.tensorScalar(dst: dst.view, src: a.view, op0: alu, operand0: .view(b.view), reverse0: false, op1: nil, operand1: nil, reverse1: false), engine: engine, mask: mask, at: loc)
-        return fresh(dst, i)
-      }
-      if b.view.shape == shape && a.view.shape.count == shape.count && shape.count >= 2 && a.view.partitionCount == shape[0] && a.view.freeElementCount == 1 && shape.dropFirst().reduce(1, *) > 1 {
-        let i = emit(.tensorScalar(dst: dst.view, src: b.view, op0: alu, operand0: .view(a.view), reverse0: true, op1: nil, operand1: nil, reverse1: false), engine: engine, mask: mask, at: loc)
-        return fresh(dst, i)
-      }
-      guard let va = broadcast(a.view, to: shape), let vb = broadcast(b.view, to: shape) else {
-        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["data1", "data2"], shapes: [a.view.shape, b.view.shape]), operation: "tensor_tensor")), at: loc)
-      }
-      let i = emit(.tensorTensor(dst: dst.view, a: va, b: vb, op: alu), engine: engine, mask: mask, at: loc)
-      return fresh(dst, i)
-    case (let a?, _), (_, let a?):
-      let scalarOnLeft = l.tensor == nil
-      let other = scalarOnLeft ? l : r
-      let x: Double
-      switch other {
-      case .int, .float, .bool: x = try floatValue(other, at: loc)
-      case _ where other.index != nil:
-        guard let g = other.index, g.shape.isEmpty && g.base.isConstant else {
+    guard l.tensor != nil || r.tensor != nil else {
+      throw TraceError.python("TypeError", "unsupported operand types for \(alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+    }
+    func input(_ v: Value) throws(TraceError) -> ElementwiseBinary.Input {
+      if let t = v.tensor { return .tile(t.view, decl(t).dtype) }
+      switch v {
+      case .bool: return .scalar(Float(try floatValue(v, at: loc)), .bool)
+      case .int: return .scalar(Float(try floatValue(v, at: loc)), .int)
+      case .float: return .scalar(Float(try floatValue(v, at: loc)), .float)
+      case _ where v.index != nil:
+        guard let g = v.index, g.shape.isEmpty && g.base.isConstant else {
           throw TraceError.unsupported("arithmetic between a tile and a loop index (use nisa.iota to make index values)", at: loc)
         }
-        x = Double(g.base.constant)
+        return .scalar(Float(g.base.constant), .int)
       default:
         throw TraceError.python("TypeError", "unsupported operand type(s) for \(op?.rawValue ?? alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
       }
-      let sd = scalarDType(other) ?? .float32
-      var outType = dtype ?? (alu.isComparison ? DType.bool : Tracer.promote(decl(a).dtype, sd))
-      if dtype == nil && !alu.isComparison && alu == .divide && !outType.isFloatingPoint { outType = .float32 }
-      let dst = try newTensor(a.view.shape, outType, .sbuf, at: loc)
-      let i = emit(.tensorScalar(dst: dst.view, src: a.view, op0: alu, operand0: .scalar(Float(x)), reverse0: scalarOnLeft, op1: nil, operand1: nil, reverse1: false), engine: engine, mask: mask, at: loc)
-      return fresh(dst, i)
-    default:
-      throw TraceError.python("TypeError", "unsupported operand types for \(alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
     }
+    let a = try input(l), b = try input(r)
+    let plan: ElementwiseBinary
+    do {
+      plan = try ElementwiseBinary(alu, a, b, dtype: dtype)
+    } catch {
+      throw TraceError(.kernel(error), at: loc)
+    }
+    let dst = try newTensor(plan.shape, plan.dtype, .sbuf, at: loc)
+    return fresh(dst, emit(plan.operation(writing: dst.view), engine: engine, mask: mask, at: loc))
   }
 
   /// `f(x)` on a tile: an activation on the Scalar engine.

@@ -3,25 +3,56 @@ import TesselIR
 extension Evaluator {
   // MARK: - Imports
 
-  /// The module `name` (dotted), imported once and cached.
+  /// The module `name` (dotted), imported once and cached: a parent package is imported first
+  /// and the module becomes its attribute, as in Python.
   package func importModule(_ name: String, at loc: SourceLocation) throws(TraceError) -> Value {
     if let m = moduleCache[name] { return m }
+    if let dot = name.lastIndex(of: ".") {
+      // `import a.b.c` imports `a` and `a.b` first; their code may import `a.b.c` itself.
+      do {
+        _ = try importModule(String(name[..<dot]), at: loc)
+      } catch {
+        // A module Tessel refuses is named in full, not by the first parent refused.
+        switch error.kind {
+        case .unsupported(.privateModule): throw TraceError(.unsupported(.privateModule(name)), at: error.location)
+        case .unsupported(.module): throw TraceError(.unsupported(.module(name)), at: error.location)
+        default: throw error
+        }
+      }
+      if let m = moduleCache[name] { return m }
+    }
     for p in moduleProviders {
       if let m = try p.module(named: name, self, at: loc) {
         moduleCache[name] = m
         return m
       }
     }
-    let u = Value.native(UnavailableModule(name))
-    moduleCache[name] = u
-    return u
+    throw TraceError.python(
+      "ModuleNotFoundError",
+      "No module named '\(name)' (Tessel provides NKI, trace-time numpy and Python's standard modules; "
+        + "add the directories of your own modules with --path)", at: loc)
   }
 
-  /// `from module import a, b as c` and `from module import *`.
+  /// The absolute name of `from <dots><module> import ...` in the module whose globals are `scope`'s.
+  func resolveRelative(_ module: String?, level: Int, _ scope: Scope, at loc: SourceLocation) throws(TraceError) -> String {
+    guard level > 0 else { return module ?? "" }
+    guard case .string(let package)? = scope.globals.names["__package__"], !package.isEmpty else {
+      throw TraceError.python("ImportError", "attempted relative import with no known parent package", at: loc)
+    }
+    var parts = package.split(separator: ".").map(String.init)
+    guard level - 1 < parts.count else {
+      throw TraceError.python("ImportError", "attempted relative import beyond top-level package", at: loc)
+    }
+    parts.removeLast(level - 1)
+    if let module, !module.isEmpty { parts.append(module) }
+    return parts.joined(separator: ".")
+  }
+
+  /// `from module import a, b as c`, `from . import x` and `from module import *`.
   func importFrom(_ module: String?, _ names: [ImportAlias], level: Int, _ scope: Scope, at loc: SourceLocation)
     throws(TraceError)
   {
-    let base = module ?? ""
+    let base = try resolveRelative(module, level: level, scope, at: loc)
     if base.isEmpty {
       for a in names where a.name != "*" {
         scope.bind(a.asName ?? a.name, try importModule(a.name, at: a.location))
@@ -43,17 +74,18 @@ extension Evaluator {
     switch m {
     case .module(let mod):
       if let v = try moduleAttribute(mod, name, at: loc) { return v }
-      let sub = try importModule(base + "." + name, at: loc)
-      if case .native(let o) = sub, o is UnavailableModule {
+      do throws(TraceError) {
+        return try importModule(base + "." + name, at: loc)
+      } catch {
+        guard error.exception?.type == "ModuleNotFoundError" else { throw error }
         throw TraceError.python("ImportError", "cannot import name '\(name)' from '\(base)'", at: loc)
       }
-      return sub
     default:
       return try attribute(m, name, at: loc)
     }
   }
 
-  /// `from m import *`: every public name of the module.
+  /// `from m import *`: every public name of the module (or its `__all__`).
   func importStar(_ m: Value, _ scope: Scope, at loc: SourceLocation) throws(TraceError) {
     guard case .module(let mod) = m else {
       throw TraceError.unsupported("`import *` from \(m.typeName)", at: loc)
@@ -62,8 +94,10 @@ extension Evaluator {
     if let n = mod.native { names += n.attributeNames }
     if case .list(let all)? = mod.scope.names["__all__"] {
       names = all.items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+    } else {
+      names = names.filter { !$0.hasPrefix("_") }
     }
-    for n in Set(names) where !n.hasPrefix("_") {
+    for n in Set(names) {
       if let v = try moduleAttribute(mod, n, at: loc) { scope.bind(n, v) }
     }
   }

@@ -239,7 +239,7 @@ extension Evaluator {
   }
 
   /// `fmt % args` with the conversions kernels use (`%s`, `%d`, `%r`, `%f`, widths and precisions).
-  func percentFormat(_ fmt: String, _ arg: Value, at loc: SourceLocation) throws(TraceError) -> String {
+  package func percentFormat(_ fmt: String, _ arg: Value, at loc: SourceLocation) throws(TraceError) -> String {
     var args: [Value]
     if case .tuple(let xs) = arg { args = xs } else { args = [arg] }
     var out = ""

@@ -50,6 +50,10 @@ package final class Evaluator {
   package var frames: [Scope] = []
   /// The generators running now, innermost last (`yield` belongs to the last).
   package var generators: [PyGenerator] = []
+  /// The arena that owns the scopes of imported modules (emptied when the trace ends).
+  package var arena: ScopeArena?
+  /// The text of every source file the evaluator has loaded, by path (for rendering diagnostics).
+  package var sources: [String: String] = [:]
 
   /// Creates an evaluator with Python's builtins.
   package init(file: String, limits: TraceLimits = TraceLimits(), deadline: UInt64? = nil) {

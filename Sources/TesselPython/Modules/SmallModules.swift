@@ -112,3 +112,79 @@ final class SimpleNamespace: NativeObject {
     return "namespace(\(parts.joined(separator: ", ")))"
   }
 }
+
+/// `logging`: loggers whose warnings and errors are printed (as Python's last-resort handler
+/// prints them, the message alone) and whose debug and info messages are dropped.
+enum LoggingModule {
+  static func make() -> TableModule {
+    let m = TableModule("logging")
+    let levels = ["CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARNING": 30, "WARN": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0]
+    for (k, v) in levels { m.table[k] = .int(v) }
+    let root = Logger(name: "root")
+    m.define("getLogger(name=None)") { a, ev, _ throws(TraceError) in
+      guard let n = a[0], !n.isNone else { return .native(root) }
+      return .native(Logger(name: try ev.str(n)))
+    }
+    m.define("basicConfig(**kwargs)") { _, _, _ throws(TraceError) in .none }
+    m.define("disable(level=50)") { _, _, _ throws(TraceError) in .none }
+    for name in ["debug", "info", "warning", "warn", "error", "critical", "exception"] {
+      m.define("\(name)(msg, *args, **kwargs)") { a, ev, loc throws(TraceError) in
+        try root.emit(name, a[0] ?? .none, a.extraPositional, ev, at: loc)
+        return .none
+      }
+    }
+    m.table["Logger"] = .type(PyClass(builtin: "Logger", base: nil, kind: .object))
+    for handler in ["StreamHandler", "NullHandler", "FileHandler", "Formatter", "Handler"] {
+      m.define("\(handler)(*args, **kwargs)") { _, _, _ throws(TraceError) in .native(SimpleNamespace([:])) }
+    }
+    return m
+  }
+}
+
+/// A logger of the `logging` module.
+final class Logger: NativeObject {
+  let name: String
+  var level = 30
+  init(name: String) { self.name = name }
+  var typeName: String { "Logger" }
+
+  func emit(_ method: String, _ message: Value, _ args: [Value], _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) {
+    let severity = ["debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40, "critical": 50][method] ?? 30
+    guard severity >= Swift.max(level, 30) else { return }
+    var text = try ev.str(message)
+    if !args.isEmpty { text = try ev.percentFormat(text, args.count == 1 ? args[0] : .tuple(args), at: loc) }
+    ev.printSink?.print(text + "\n")
+  }
+
+  func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    switch name {
+    case "debug", "info", "warning", "warn", "error", "critical", "exception":
+      return .builtin(
+        BuiltinFunction("Logger.\(name)(msg, *args, **kwargs)") { a, ev, loc throws(TraceError) in
+          try self.emit(name, a[0] ?? .none, a.extraPositional, ev, at: loc)
+          return .none
+        })
+    case "setLevel":
+      return .builtin(
+        BuiltinFunction("Logger.setLevel(level)") { a, ev, loc throws(TraceError) in
+          if case .int(let l)? = a[0] { self.level = l }
+          return .none
+        })
+    case "isEnabledFor":
+      return .builtin(
+        BuiltinFunction("Logger.isEnabledFor(level)") { a, ev, loc throws(TraceError) in
+          .bool(try ev.intValue(a[0] ?? .int(0), at: loc) >= Swift.max(self.level, 30))
+        })
+    case "addHandler", "removeHandler", "setFormatter", "propagate":
+      return .builtin(BuiltinFunction("Logger.\(name)(*args)") { _, _, _ throws(TraceError) in .none })
+    case "name": return .string(self.name)
+    case "level": return .int(level)
+    case "handlers": return .list(PyList([]))
+    default: return nil
+    }
+  }
+
+  func setAttribute(_ name: String, _ value: Value, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool {
+    name == "propagate" || name == "disabled"
+  }
+}

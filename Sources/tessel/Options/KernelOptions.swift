@@ -12,11 +12,13 @@ struct KernelOptions: ParsableArguments {
   var lnc: Int?
   @Option(help: "NKI dialect: auto (from the file's imports), legacy (neuronxcc.nki) or current (nki 0.3+).")
   var dialect: String = "auto"
+  @Option(name: .customLong("path"), help: "A directory to import the kernel's modules from (repeatable); the file's own directory and its package root are searched first.")
+  var importPaths: [String] = []
   @OptionGroup var targetOption: TargetOption
   @ArgumentParser.Argument(
     parsing: .allUnrecognized,
     help:
-      "Kernel arguments, in order or as NAME=ARG: FILE.npy[:DTYPE], a shape with a dtype (128x512:float32: for run, seeded random values with --seed), or a Python literal."
+      "Kernel arguments, in order or as NAME=ARG: FILE.npy[:DTYPE], a shape with a dtype (128x512:float32: for run, seeded random values with --seed), or a Python expression evaluated in the kernel's module (2, 0.5, [0, 1], \"'mode'\", FlashConfig(training=True), NormType.RMS_NORM)."
   )
   var arguments: [String] = []
 
@@ -33,6 +35,7 @@ struct KernelOptions: ParsableArguments {
         inv.grid = [lnc]
       }
       inv.dialect = try KernelInvocation.parseDialect(dialect)
+      inv.importPaths = importPaths
       try inv.addArguments(arguments)
     } catch { failUsage(error.message) }
     return inv

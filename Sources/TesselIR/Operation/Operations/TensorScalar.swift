@@ -54,7 +54,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      let parts = stages.map { s in "\(s.op.nkiName)\(s.reversed ? "(reversed)" : "") \(f.operand(s.operand))" }
+      let parts = stages.map { $0.printed(f) }
       return ([f.view(src)] + parts).joined(separator: ", ")
     }
   }
