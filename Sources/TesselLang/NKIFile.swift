@@ -159,22 +159,12 @@ public struct NKIFile: Sendable {
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil,
     importPaths: [String] = []
   ) throws(TraceError) -> TracedKernel {
-    if self.dialect(override: dialect) == .current {
-      let result = LargeStack.run {
-        Result { () throws(TraceError) -> TracedKernel in
-          try self.traceCurrent(
-            kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
-            importPaths: importPaths)
-        }
-      }
-      return try result.get()
-    }
+    let current = self.dialect(override: dialect) == .current
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
-        try self.traceOnThisThread(
-          kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
-          importPaths: importPaths)
+        let trace = current ? self.traceCurrent : self.traceOnThisThread
+        return try trace(kernel, arguments, keywords, grid, target, limits, importPaths)
       }
     }
     return try result.get()
