@@ -151,20 +151,24 @@ public struct NKIFile: Sendable {
   ///   - target: the Trainium generation whose rules and constants apply.
   ///   - limits: the most Python-level work the trace may do.
   ///   - dialect: the NKI dialect to read the file as; nil detects it from the imports
-  ///     (``importedDialect``); a current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:importPaths:)``.
+  ///     (``importedDialect``); a current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:importPaths:identity:)``.
   ///   - importPaths: more directories to import modules from (`--path`), searched after the
   ///     file's own directory and its package root.
+  ///   - moduleName: the file's dotted module name when the caller knows it (Python's
+  ///     `__name__`, e.g. `pkg.reference.attention`); nil works it out from the `__init__.py`
+  ///     files around the file (``moduleIdentity``).
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil,
-    importPaths: [String] = []
+    importPaths: [String] = [], moduleName: String? = nil
   ) throws(TraceError) -> TracedKernel {
+    let identity = try moduleName.map { (n) throws(TraceError) in try moduleIdentity(named: n) } ?? moduleIdentity
     let current = self.dialect(override: dialect) == .current
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
         let trace = current ? self.traceCurrent : self.traceOnThisThread
-        return try trace(kernel, arguments, keywords, grid, target, limits, importPaths)
+        return try trace(kernel, arguments, keywords, grid, target, limits, importPaths, identity)
       }
     }
     return try result.get()
@@ -215,14 +219,30 @@ public struct NKIFile: Sendable {
     return (parts.joined(separator: "."), parts.dropLast().joined(separator: "."), roots)
   }
 
-  /// An evaluator for tracing the file as a module of its package, with the scope arena the
-  /// trace owns (the caller empties it when the trace ends, to break the cycles between scopes and
-  /// the functions defined in them) and the module's globals.
-  func moduleEvaluator(limits: TraceLimits, importPaths: [String]) -> (Evaluator, ScopeArena, Scope) {
+  /// The file as the module `name` (`pkg.sub.mod`): its package is `pkg.sub`, and the import
+  /// roots are the file's own directory and the directory as many levels above it as the
+  /// package has components.
+  public func moduleIdentity(named name: String) throws(TraceError) -> (name: String, package: String, roots: [String]) {
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+      throw TraceError(.usage("'\(name)' is not a dotted module name"), at: .unknown)
+    }
+    let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
+    var root = directory
+    for _ in 0..<(parts.count - 1) { root = root.deletingLastPathComponent() }
+    let roots = root.path == directory.path ? [directory.path] : [directory.path, root.path]
+    return (name, parts.dropLast().joined(separator: "."), roots)
+  }
+
+  /// An evaluator for tracing the file as the module `identity` of its package, with the scope
+  /// arena the trace owns (the caller empties it when the trace ends, to break the cycles between
+  /// scopes and the functions defined in them) and the module's globals.
+  func moduleEvaluator(
+    limits: TraceLimits, importPaths: [String], identity: (name: String, package: String, roots: [String])
+  ) -> (Evaluator, ScopeArena, Scope) {
     let ev = Evaluator(file: file, limits: limits)
     let arena = ScopeArena()
     ev.arena = arena
-    let identity = moduleIdentity
     ev.addImportRoots(identity.roots + importPaths)
     let globals = ev.moduleScope(name: identity.name, package: identity.package, file: file)
     ev.moduleCache[identity.name] = .module(PyModule(name: identity.name, scope: globals))
@@ -232,10 +252,11 @@ public struct NKIFile: Sendable {
 
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
-    grid: [Int], target: Target, limits: TraceLimits, importPaths: [String]
+    grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
+    identity: (name: String, package: String, roots: [String])
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
-    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths)
+    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()

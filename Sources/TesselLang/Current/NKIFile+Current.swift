@@ -13,7 +13,7 @@ extension NKIFile {
   /// program sees the other's writes made before a shared rendezvous.
   func traceCurrent(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int], target: Target,
-    limits: TraceLimits, importPaths: [String]
+    limits: TraceLimits, importPaths: [String], identity: (name: String, package: String, roots: [String])
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
     guard grid.count <= 1, (grid.first ?? 1) >= 1, (grid.first ?? 1) <= 2 else {
@@ -22,7 +22,7 @@ extension NKIFile {
         at: .unknown)
     }
     let programs = grid.first ?? 1
-    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths)
+    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = CurrentTracer(
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev)
