@@ -71,6 +71,9 @@ struct CurrentKernelFileTests {
     // Two programs: the second program's copy of the first's partial sum sits between them.
     let names = kernel.instructions.map(\.operation.nkiName)
     #expect(names.filter { $0 == "activation" }.count == max(1, grid.first ?? 1))
+    // Each program's instructions carry its program (the timing model runs them on its core).
+    let programs = kernel.instructions.filter { $0.operation.nkiName == "activation" }.map(\.program)
+    #expect(programs == Array(0..<(grid.first ?? 1 > 1 ? 2 : 1)))
   }
 
   @Test("top8: max8 and nc_find_index8", arguments: [(1, 8), (7, 40), (128, 1000)])

@@ -42,6 +42,7 @@ extension NKIFile {
     var returnLocation = fn.location
     for p in 0..<programs {
       tracer.programID = p
+      tracer.builder.program = programs > 1 ? p : 0
       tracer.sharedHBMSeen = 0
       tracer.rendezvous = []
       let first = tracer.builder.kernel.instructions.count
@@ -138,6 +139,7 @@ extension NKIFile {
           throw TraceError.unsupported("a sendrecv of program \(p) whose peer does not send at the same point", at: r.location)
         }
         exchanges[i].append(tracer.builder.kernel.instructions.count)
+        tracer.builder.program = p  // the receiving program's DMA
         tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
       }
     }
