@@ -29,6 +29,8 @@ enum CurrentISA {
     add("activation(dst, op, data, bias=None, scale=1.0, reduce_op=None, reduce_res=None, reduce_cmd=reduce_cmd.idle, name=None)", activation)
     add("activation_reduce(dst, op, data, reduce_op, reduce_res, bias=None, scale=1.0, name=None)", activation)
     add("reciprocal(dst, data, name=None)", reciprocal)
+    add("scalar_tensor_tensor(dst, data, op0, operand0, op1, operand1, reverse0=False, reverse1=False, name=None)", scalarTensorTensor)
+    add("tensor_scalar_reduce(dst, data, op0, operand0, reduce_op, reduce_res, reverse0=False, name=None)", tensorScalarReduce)
     add("iota(dst, pattern, offset=0, channel_multiplier=0, name=None)", iota)
     add("affine_select(dst, pattern, channel_multiplier, on_true_tile, on_false_value, cmp_op=equal, offset=0, name=None)", affineSelect)
     add("tensor_tensor_scan(dst, data0, data1, initial, op0, op1, reverse0=False, reverse1=False, name=None)", tensorTensorScan)
