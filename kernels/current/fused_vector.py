@@ -1,4 +1,4 @@
-"""The fused Vector-engine instructions: (x * 2) + y, and each row's max of x - 1."""
+"""The fused Vector-engine instructions: (x * 2) + y, and each row's largest |x|."""
 
 import nki
 import nki.isa as nisa
@@ -17,9 +17,9 @@ def fused_vector(x, y):
     nisa.dma_copy(dst=b, src=y, dge_mode=nisa.dge_mode.none)
     s = nl.ndarray((rows, cols), dtype=x.dtype, buffer=nl.sbuf)
     nisa.scalar_tensor_tensor(dst=s, data=a, op0=nl.multiply, operand0=2.0, op1=nl.add, operand1=b)
-    shifted = nl.ndarray((rows, cols), dtype=x.dtype, buffer=nl.sbuf)
+    absolute = nl.ndarray((rows, cols), dtype=x.dtype, buffer=nl.sbuf)
     m = nl.ndarray((rows, 1), dtype=x.dtype, buffer=nl.sbuf)
-    nisa.tensor_scalar_reduce(shifted, a, nl.subtract, 1.0, nl.maximum, m)
+    nisa.tensor_scalar_reduce(absolute, a, nl.abs, 0.0, nl.maximum, m)
     nisa.dma_copy(dst=out, src=s)
     nisa.dma_copy(dst=row_max, src=m)
     return out, row_max

@@ -73,6 +73,26 @@ struct CurrentArguments {
     return a
   }
 
+  /// A stage's operator and operand (`op0=`, `operand0=`). `nl.abs` with the operand 0 is
+  /// `|data|`, which is `abs_max(data, 0)`; with another operand it is refused.
+  func stage(_ opName: String, _ operandName: String) throws(TraceError) -> (ALUOp, Operand) {
+    guard let operand = try operand(operandName) else {
+      throw TraceError.typeError(
+        .message("\(function)() argument '\(operandName)' must be a number or a [P, 1] tensor, not None"), at: location)
+    }
+    if case .native(let o)? = get(opName), let op = o as? NkiOp, op.alu == nil, op.name == "abs" {
+      guard operand == .scalar(0) else {
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"), operation: function)),
+          at: location)
+      }
+      return (.absMax, operand)
+    }
+    return (try alu(opName), operand)
+  }
+
   /// An optional ALU operator.
   func optionalALU(_ name: String) throws(TraceError) -> ALUOp? {
     get(name) == nil ? nil : try alu(name)

@@ -9,14 +9,11 @@ extension CurrentISA {
   /// `operand1` a tensor of `data`'s shape.
   static func scalarTensorTensor(_ a: CurrentArguments) throws(TraceError) -> Value {
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    guard let o0 = try a.operand("operand0") else {
-      throw TraceError.typeError(
-        .message("scalar_tensor_tensor() argument 'operand0' must be a number or a [P, 1] tensor, not None"), at: a.location)
-    }
+    let (op0, o0) = try a.stage("op0", "operand0")
     let (_, o1) = try a.tracer.aligned(d, try a.view("operand1"), at: a.location)
     a.tracer.emit(
       .scalarTensorTensor(
-        dst: d, src: s, op0: try a.alu("op0"), operand0: o0, reverse0: try a.bool("reverse0", default: false),
+        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
         op1: try a.alu("op1"), operand1: o1, reverse1: try a.bool("reverse1", default: false)),
       engine: .vector, at: a.location)
     return .none
@@ -26,13 +23,10 @@ extension CurrentISA {
   /// `dst = data op0 operand0`, and `reduce_res` (`[P, 1]`) the reduction of each partition's row.
   static func tensorScalarReduce(_ a: CurrentArguments) throws(TraceError) -> Value {
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    guard let o0 = try a.operand("operand0") else {
-      throw TraceError.typeError(
-        .message("tensor_scalar_reduce() argument 'operand0' must be a number or a [P, 1] tensor, not None"), at: a.location)
-    }
+    let (op0, o0) = try a.stage("op0", "operand0")
     a.tracer.emit(
       .tensorScalarReduce(
-        dst: d, src: s, op0: try a.alu("op0"), operand0: o0, reverse0: try a.bool("reverse0", default: false),
+        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
         reduceOp: try a.alu("reduce_op"), reduceDst: try a.view("reduce_res")),
       engine: .vector, at: a.location)
     return .none

@@ -147,13 +147,11 @@ enum CurrentISA {
     if try a.enumMember("perf_mode", "matmul_perf_mode") == "double_row" {
       throw TraceError.unsupported("nc_matmul(perf_mode=nisa.matmul_perf_mode.double_row)", at: a.location)
     }
-    if let tp = a.get("tile_position"), try a.ev.iterate(tp, at: a.location).count > 0 {
-      throw TraceError.unsupported("nc_matmul(tile_position=...) (Tensor-engine tiling)", at: a.location)
-    }
     var acc = Accumulation.auto
     if let v = a.get("accumulate") { acc = try a.ev.truth(v, at: a.location) ? .add : .overwrite }
     let dst = try a.view("dst")
     let st = try a.view("stationary"), mv = try a.view("moving")
+    try checkPETile(a, stationary: st)
     a.tracer.emit(.matmul(dst: dst, stationary: st, moving: mv, accumulation: acc), at: a.location)
     return .none
   }
@@ -172,12 +170,10 @@ enum CurrentISA {
 
   static func tensorScalar(_ a: CurrentArguments) throws(TraceError) -> Value {
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    guard let o0 = try a.operand("operand0") else {
-      throw TraceError.typeError(.message("tensor_scalar() argument 'operand0' must be a number or a [P, 1] tensor, not None"), at: a.location)
-    }
+    let (op0, o0) = try a.stage("op0", "operand0")
     a.tracer.emit(
       .tensorScalar(
-        dst: d, src: s, op0: try a.alu("op0"), operand0: o0, reverse0: try a.bool("reverse0", default: false),
+        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
         op1: try a.optionalALU("op1"), operand1: try a.operand("operand1"), reverse1: try a.bool("reverse1", default: false)),
       engine: try a.engine(), at: a.location)
     return .none
