@@ -75,7 +75,7 @@ enum CurrentISA {
   static let unmodelled: Set<String> = [
     "tensor_copy_predicated", "nc_matmul_mx", "tensor_scalar_cumulative", "activate2", "local_gather", "nc_n_gather",
     "rng", "dropout", "set_rng_seed", "rand_set_state", "rand_get_state", "rand2", "exponential", "sequence_bounds",
-    "scalar_tensor_tensor", "tensor_scalar_reduce", "select_reduce", "nonzero_with_count", "topk", "get_nc_sub_version",
+    "select_reduce", "nonzero_with_count", "topk", "get_nc_sub_version",
   ]
 
   // MARK: - Lowerings
