@@ -80,9 +80,9 @@ extension CurrentTracer {
     let d = try dst.irView(at: loc), s = try src.irView(at: loc)
     if dst.isOnChip && src.isOnChip {
       let (dd, ss) = try aligned(d, s, at: loc)
-      try emit(.tensorCopy(dst: dd, src: ss), at: loc)
+      emit(.tensorCopy(dst: dd, src: ss), at: loc)
     } else {
-      try emit(.dmaCopy(dst: d, src: s), at: loc)
+      emit(.dmaCopy(dst: d, src: s), at: loc)
     }
   }
 }

@@ -143,7 +143,7 @@ extension NKIFile {
         }
         exchanges[i].append(tracer.builder.kernel.instructions.count)
         tracer.builder.program = p  // the receiving program's DMA
-        try tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
+        tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
       }
     }
     var order: [Int] = []
