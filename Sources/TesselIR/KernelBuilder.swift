@@ -60,6 +60,11 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Records a `nl.device_print` call whose tile the kernel copies into `print.log`.
+  public mutating func addDevicePrint(_ print: DevicePrint) {
+    kernel.devicePrints.append(print)
+  }
+
   /// Returns the index variable of `nl.program_id(axis)`, declaring it on first use.
   public mutating func programID(axis: Int) -> IndexVar {
     if let i = kernel.indexVars.firstIndex(where: { $0.kind == .programID(axis: axis) }) {

@@ -90,6 +90,7 @@ public final class ReplEngine: InteractiveHost {
   public func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]]) {
     do throws(KernelError) {
       let r = try Interpreter(kernel: kernel, options: RunOptions(target: target)).run(data)
+      for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       return (r.outputs, r.parameters)
     } catch {
@@ -410,6 +411,7 @@ public final class ReplEngine: InteractiveHost {
     }
     do throws(KernelError) {
       let r = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: arrays)
+      for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       for (j, o) in r.outputs.enumerated() {
         emit("\(traced.kernel[traced.kernel.outputs[j]].name): \(o)\n")

@@ -68,7 +68,7 @@ extension Tracer {
     case "program_ndim":
       return .int(grid.count)
     case "device_print":
-      return .none
+      return try devicePrint(a)
     case "load":
       try checkOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
