@@ -157,11 +157,6 @@ public struct KernelBuilder: Sendable {
     kernel.grid = grid
   }
 
-  /// Renames the kernel.
-  public mutating func setName(_ name: String) {
-    kernel.name = name
-  }
-
   /// Renames a tensor (a front end names a result tile after the variable it is bound to).
   public mutating func renameTensor(_ id: TensorID, to name: String) {
     kernel.tensors[id.index].name = name
