@@ -12,6 +12,9 @@ public struct KernelBuilder: Sendable {
   public private(set) var kernel: Kernel
   /// Instruction indices of the loops open now, innermost last.
   public private(set) var openLoops: [Int] = []
+  /// The program whose instructions are being recorded, stamped on each emitted instruction
+  /// (``Instruction/program``): a front end tracing a launch on two cores sets it per program.
+  public var program = 0
 
   /// Starts an empty kernel.
   public init(name: String) {
@@ -144,7 +147,9 @@ public struct KernelBuilder: Sendable {
     _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],
     location: SourceLocation = .unknown
   ) {
-    kernel.instructions.append(Instruction(operation, engine: engine, mask: mask, location: location))
+    var inst = Instruction(operation, engine: engine, mask: mask, location: location)
+    inst.program = program
+    kernel.instructions.append(inst)
   }
 
   /// Sets the returned tensors.

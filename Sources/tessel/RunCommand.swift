@@ -108,7 +108,7 @@ struct Run: ParsableCommand {
     let target = options.invocation().target
     let runs = `repeat`
     let origins = self.origins
-    let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double]) in
+    let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double], AllocationPlan) in
       var runOptions = limits.runOptions(target: target)
       runOptions.trackUninitializedOrigins = origins == true
       let interpreter = try Interpreter(kernel: kernel, options: runOptions)
@@ -127,14 +127,16 @@ struct Run: ParsableCommand {
         runOptions.trackUninitializedOrigins = true
         last = try Interpreter(kernel: kernel, options: runOptions).run(hostArrays: arrays)
       }
-      return (last, times)
+      return (last, times, interpreter.allocation)
     }
     let result: HostRunResult
     let times: [Double]
+    let allocation: AllocationPlan
     switch outcome {
-    case .success(let (r, t)):
+    case .success(let (r, t, a)):
       result = r
       times = t
+      allocation = a
     case .failure(let e):
       failKernel(TraceError(.kernel(e), at: e.location).diagnostic, source: source, file: options.file)
     }
@@ -190,7 +192,8 @@ struct Run: ParsableCommand {
     let compared = compareOptions.prepare(like: options.invocation(), requireData: true, seed: seed)
     let estimate =
       json || estimateOptions.requested || compared != nil
-      ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
+      ? estimateOptions.estimate(kernel, target: target, allocation: allocation, source: source, file: options.file)
+      : nil
     let comparison = compared.flatMap { c in estimate.map { compareRun(c, result, $0, target: target) } }
     if !json { for p in result.report.devicePrints { print(p.text, terminator: "") } }
     if json {
