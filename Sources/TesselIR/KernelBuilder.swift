@@ -142,6 +142,32 @@ public struct KernelBuilder: Sendable {
     kernel.instructions.append(Instruction(.loopEnd(begin: begin), location: location))
   }
 
+  /// Puts the instructions in a new order: `order` lists every instruction index exactly once.
+  /// Loop bounds and tensors' declaring loops follow their instructions; a loop must stay whole
+  /// and in order (the caller keeps each loop's instructions together). Used to interleave the
+  /// programs of a launch at their rendezvous points.
+  public mutating func reorderInstructions(_ order: [Int]) {
+    let old = kernel.instructions
+    guard order.count == old.count, Set(order).count == old.count else { return }
+    var newIndex = [Int](repeating: 0, count: old.count)
+    for (n, o) in order.enumerated() { newIndex[o] = n }
+    kernel.instructions = order.map { o in
+      var inst = old[o]
+      switch inst.operation {
+      case .loopBegin(var l):
+        l.end = newIndex[l.end]
+        inst.operation = .loopBegin(l)
+      case .loopEnd(let b):
+        inst.operation = .loopEnd(begin: newIndex[b])
+      default: break
+      }
+      return inst
+    }
+    for i in kernel.tensors.indices {
+      if let l = kernel.tensors[i].enclosingLoop, l < newIndex.count { kernel.tensors[i].enclosingLoop = newIndex[l] }
+    }
+  }
+
   /// Appends an instruction.
   public mutating func emit(
     _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],

@@ -63,6 +63,11 @@ struct Run: ParsableCommand {
     let prepared = options.prepare(requireData: true, seed: seed)
     let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
+    if !prepared.traced.warnings.isEmpty {
+      let lines = prepared.source.split(separator: "\n", omittingEmptySubsequences: false)
+      let renderer = DiagnosticRenderer { name in name == options.file ? lines : nil }
+      for w in prepared.traced.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    }
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
       guard let d else { failUsage("no data for kernel parameter '\(kernel.parameters[i].name)'") }
@@ -168,11 +173,15 @@ struct Run: ParsableCommand {
     }
     var k = 0
     for o in outputs {
-      let arr: HostArray?
+      var arr: HostArray?
       if let name = o.name {
         arr = result.parameters[name]
       } else {
         arr = result.outputs[k]
+        // A current-dialect kernel may return a reshaped view of its output tensor.
+        if let a = arr, k < prepared.traced.outputShapes.count, let shape = prepared.traced.outputShapes[k] {
+          arr = try? HostArray(shape: shape, elementType: a.elementType, bytes: a.bytes)
+        }
         k += 1
       }
       guard let arr else { continue }
