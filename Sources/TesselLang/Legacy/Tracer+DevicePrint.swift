@@ -80,7 +80,7 @@ extension Tracer {
     let log = try newTensor(axes.map(\.slots) + shape, decl(x).dtype, .hbm, name: "device_print", at: loc)
     let slice = try subscriptTensor(log, indices.map { IndexEntry.scalar($0) }, at: loc)
     let op: Operation = decl(x).space.isHBM ? .dmaCopy(dst: slice.view, src: x.view) : .store(dst: slice.view, src: x.view)
-    emit(op, mask: mask, at: loc)
+    try emit(op, mask: mask, at: loc)
     builder.addDevicePrint(DevicePrint(prefix: prefix, log: log.id, axes: axes, tile: x.id, location: loc))
     return .none
   }
