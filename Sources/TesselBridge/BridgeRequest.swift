@@ -6,7 +6,7 @@ import Tessel
 ///
 /// ```json
 /// {"file": "/src/kernels.py", "function": "add", "target": "trn2", "grid": [2],
-///  "positional": [],
+///  "positional": [], "importPaths": ["/src"],
 ///  "keywords": {"a": {"kind": "tensor", "shape": [128, 512], "dtype": "bfloat16"},
 ///               "scale": {"kind": "expression", "text": "2.0"}}}
 /// ```
@@ -27,8 +27,14 @@ struct PrepareRequest: Decodable, Sendable {
   var dialect: String?
   /// The Logical NeuronCore degree of a current-dialect launch (`kernel[2]`).
   var lnc: Int?
+  /// Directories to import the kernel's modules from, in order (the caller's `sys.path`, without
+  /// the standard library and installed packages); searched after the file's own directory and
+  /// its package root.
+  var importPaths: [String] = []
 
-  enum CodingKeys: String, CodingKey { case file, function, target, grid, positional, keywords, dialect, lnc }
+  enum CodingKeys: String, CodingKey {
+    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths
+  }
 
   init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -40,6 +46,7 @@ struct PrepareRequest: Decodable, Sendable {
     keywords = try c.decodeIfPresent([String: ArgumentSpec].self, forKey: .keywords) ?? [:]
     dialect = try c.decodeIfPresent(String.self, forKey: .dialect)
     lnc = try c.decodeIfPresent(Int.self, forKey: .lnc)
+    importPaths = try c.decodeIfPresent([String].self, forKey: .importPaths) ?? []
   }
 }
 
