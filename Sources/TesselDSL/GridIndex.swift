@@ -6,7 +6,7 @@ import TesselIR
 /// Axis 0 is the partition axis, axes 1... are free axes. Grid indices build masks
 /// (`GridIndex.partition + t * 128 < rows`), affine predicates for ``affineSelect(_:onTrue:onFalse:dtype:engine:fileID:line:column:)``,
 /// ``iota(_:_:dtype:fileID:line:column:)`` expressions, and general access patterns with
-/// ``Tile/view(shape:fileID:line:column:_:)``.
+/// ``KernelTensor/view(shape:fileID:line:column:_:)``.
 ///
 /// ```swift
 /// let p = GridIndex.partition, f = GridIndex.axis(1)

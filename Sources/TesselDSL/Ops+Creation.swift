@@ -13,25 +13,29 @@ public func ndarray(
 }
 
 /// `nl.ndarray(shape, dtype, buffer=nl.psum)` and friends: a new, never-written on-chip tile in
-/// the memory named by `buffer` (`SBUF.self` or `PSUM.self`).
+/// the memory named by `buffer` (`SBUF.self` or `PSUM.self`), or by the tile type the result is
+/// given.
 ///
 /// ```swift
 /// let acc = ndarray([128, 512], dtype: .float32, buffer: PSUM.self)
+/// let scores: Tile<PSUM> = ndarray([128, 512], dtype: .float32)
 /// ```
 public func ndarray<S: OnChipMemory>(
-  _ shape: [Int], dtype: DType, buffer: S.Type, name: String? = nil, fileID: String = #fileID,
+  _ shape: [Int], dtype: DType, buffer: S.Type = S.self, name: String? = nil, fileID: String = #fileID,
   line: Int = #line, column: Int = #column
 ) -> Tile<S> {
   Emit.tile("ndarray", shape, dtype, S.self, loc(fileID, line, column), name: name)
 }
 
-/// `nl.full(shape, value, dtype, buffer=)`: a new tile set to `value` (a tile plus `memset`).
+/// `nl.full(shape, value, dtype, buffer=)`: a new tile set to `value` (a tile plus `memset`) in
+/// the memory named by `buffer` or by the tile type the result is given.
 ///
 /// ```swift
 /// let minusInf = full([128, 1], -.infinity, dtype: .float32, buffer: SBUF.self)
+/// let bias: Tile<PSUM> = full([128, 512], 0.5, dtype: .float32)
 /// ```
 public func full<S: OnChipMemory>(
-  _ shape: [Int], _ value: Float, dtype: DType, buffer: S.Type, name: String? = nil,
+  _ shape: [Int], _ value: Float, dtype: DType, buffer: S.Type = S.self, name: String? = nil,
   fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<S> {
   let l = loc(fileID, line, column)
@@ -40,13 +44,14 @@ public func full<S: OnChipMemory>(
   return t
 }
 
-/// `nl.zeros(shape, dtype, buffer=)`: a new tile of zeros (a tile plus `memset(0)`).
+/// `nl.zeros(shape, dtype, buffer=)`: a new tile of zeros (a tile plus `memset(0)`) in the
+/// memory named by `buffer` or by the tile type the result is given.
 ///
 /// ```swift
-/// var resPsum = zeros([128, 512], dtype: .float32, buffer: PSUM.self)
+/// var resPsum: Tile<PSUM> = zeros([128, 512], dtype: .float32)
 /// ```
 public func zeros<S: OnChipMemory>(
-  _ shape: [Int], dtype: DType, buffer: S.Type, name: String? = nil, fileID: String = #fileID,
+  _ shape: [Int], dtype: DType, buffer: S.Type = S.self, name: String? = nil, fileID: String = #fileID,
   line: Int = #line, column: Int = #column
 ) -> Tile<S> {
   full(shape, 0, dtype: dtype, buffer: buffer, name: name, fileID: fileID, line: line, column: column)
@@ -64,16 +69,41 @@ public func zeros(
   full(shape, 0, dtype: dtype, buffer: SBUF.self, name: name, fileID: fileID, line: line, column: column)
 }
 
-/// `nl.ones(shape, dtype, buffer=)`: a new tile of ones.
+/// `nl.ones(shape, dtype, buffer=)`: a new tile of ones in the memory named by `buffer` or by
+/// the tile type the result is given.
 ///
 /// ```swift
 /// let ones = ones([128, 1], dtype: .float32, buffer: SBUF.self)
 /// ```
 public func ones<S: OnChipMemory>(
-  _ shape: [Int], dtype: DType, buffer: S.Type, name: String? = nil, fileID: String = #fileID,
+  _ shape: [Int], dtype: DType, buffer: S.Type = S.self, name: String? = nil, fileID: String = #fileID,
   line: Int = #line, column: Int = #column
 ) -> Tile<S> {
   full(shape, 1, dtype: dtype, buffer: buffer, name: name, fileID: fileID, line: line, column: column)
+}
+
+/// `nl.full(shape, value, dtype)` in SBUF.
+///
+/// ```swift
+/// let minusInf = full([128, 1], -.infinity, dtype: .float32)
+/// ```
+public func full(
+  _ shape: [Int], _ value: Float, dtype: DType, name: String? = nil, fileID: String = #fileID,
+  line: Int = #line, column: Int = #column
+) -> Tile<SBUF> {
+  full(shape, value, dtype: dtype, buffer: SBUF.self, name: name, fileID: fileID, line: line, column: column)
+}
+
+/// `nl.ones(shape, dtype)` in SBUF.
+///
+/// ```swift
+/// let ones = ones([128, 1], dtype: .float32)
+/// ```
+public func ones(
+  _ shape: [Int], dtype: DType, name: String? = nil, fileID: String = #fileID, line: Int = #line,
+  column: Int = #column
+) -> Tile<SBUF> {
+  full(shape, 1, dtype: dtype, buffer: SBUF.self, name: name, fileID: fileID, line: line, column: column)
 }
 
 /// `nisa.memset(dst, value)`: sets every element of an on-chip view.

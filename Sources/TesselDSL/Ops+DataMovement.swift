@@ -77,54 +77,17 @@ public func loadTranspose<S: DeviceMemory>(
 
 // MARK: - dma_copy (never PSUM)
 
-/// `nisa.dma_copy(dst=, src=)` from HBM to HBM.
+/// `nisa.dma_copy(dst=, src=)`: a copy between two views in device memory or SBUF (HBM to HBM,
+/// HBM to SBUF, SBUF to HBM or SBUF to SBUF).
 ///
 /// ```swift
 /// dmaCopy(dst: out[0 ..< 4, 0 ..< 8], src: x[0 ..< 4, 0 ..< 8])
-/// ```
-@discardableResult
-public func dmaCopy<D: DeviceMemory, S: DeviceMemory>(
-  dst: Tensor<D>, src: Tensor<S>, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
-  column: Int = #column
-) -> KernelStatement {
-  dma(dst.view, dst.handle, src.view, src.handle, mask, loc(fileID, line, column))
-}
-
-/// `nisa.dma_copy(dst=, src=)` from HBM to SBUF.
-///
-/// ```swift
 /// dmaCopy(dst: tile, src: x[0 ..< 128, 0 ..< 8])
-/// ```
-@discardableResult
-public func dmaCopy<S: DeviceMemory>(
-  dst: Tile<SBUF>, src: Tensor<S>, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
-  column: Int = #column
-) -> KernelStatement {
-  dma(dst.view, dst.handle, src.view, src.handle, mask, loc(fileID, line, column))
-}
-
-/// `nisa.dma_copy(dst=, src=)` from SBUF to HBM.
-///
-/// ```swift
-/// dmaCopy(dst: out[0 ..< 128, 0 ..< 8], src: tile)
-/// ```
-@discardableResult
-public func dmaCopy<D: DeviceMemory>(
-  dst: Tensor<D>, src: Tile<SBUF>, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
-  column: Int = #column
-) -> KernelStatement {
-  dma(dst.view, dst.handle, src.view, src.handle, mask, loc(fileID, line, column))
-}
-
-/// `nisa.dma_copy(dst=, src=)` from SBUF to SBUF.
-///
-/// ```swift
 /// dmaCopy(dst: b[0 ..< 64, 0...], src: a[64 ..< 128, 0...])
 /// ```
 @discardableResult
-public func dmaCopy(
-  dst: Tile<SBUF>, src: Tile<SBUF>, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
-  column: Int = #column
+public func dmaCopy<D: DMAEndpoint, S: DMAEndpoint>(
+  dst: D, src: S, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
   dma(dst.view, dst.handle, src.view, src.handle, mask, loc(fileID, line, column))
 }

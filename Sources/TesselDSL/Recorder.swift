@@ -1,8 +1,8 @@
 import TesselIR
 import TesselInterpreter
 
-/// Which tensor of which recording a DSL value refers to.
-struct TensorHandle: Sendable, Hashable {
+/// Which tensor of which recording a DSL value refers to (opaque: tiles and tensors carry it).
+public struct TensorHandle: Sendable, Hashable {
   /// The serial number of the recording that created the tensor (0: created outside any).
   var owner: Int
   /// The tensor's ID in that recording.

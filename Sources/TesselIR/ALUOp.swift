@@ -1,4 +1,4 @@
-/// A binary ALU operation usable as `op=` in NKI ISA instructions (nki-reference.md §4.2).
+/// A binary ALU operation usable as `op=` in NKI ISA instructions (`docs/numerics.md`).
 ///
 /// Arithmetic and comparison operations compute in fp32; comparisons and logical operations
 /// produce 1.0 or 0.0. Bitwise operations act on the integer value of their operands.

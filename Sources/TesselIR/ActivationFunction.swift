@@ -1,4 +1,4 @@
-/// A unary function of the Scalar engine (`nisa.activation(op=...)`, nki-reference.md §4.3),
+/// A unary function of the Scalar engine (`nisa.activation(op=...)`, `docs/numerics.md`),
 /// and the elementwise math functions of `nl` (§4.4) that lower to it.
 public enum ActivationFunction: String, Sendable, Hashable, CaseIterable, Codable {
   /// `nl.copy` / identity.

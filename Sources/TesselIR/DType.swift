@@ -1,6 +1,6 @@
 /// An element type of an NKI tensor or tile.
 ///
-/// The cases are NKI's dtypes (nki-reference.md §4.1). Engines compute in fp32; the dtype of a
+/// The cases are NKI's dtypes (`docs/numerics.md` describes each). Engines compute in fp32; the dtype of a
 /// destination decides how a result is rounded when it is written (see `TesselNumerics`).
 ///
 /// ```swift

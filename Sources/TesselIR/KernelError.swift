@@ -1,7 +1,7 @@
 /// An error in a kernel: a rule of the hardware that the IR breaks, or a fault while running it.
 ///
 /// Errors carry structured payloads; ``KernelError/message`` renders them in one place, with NKI's
-/// own wording where nki-reference.md §5.7 gives it.
+/// own wording where NKI has one (`docs/diagnostics.md` lists them).
 public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
   /// What went wrong.
   public enum Kind: Sendable, Hashable {

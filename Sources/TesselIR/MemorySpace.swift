@@ -21,7 +21,7 @@ public enum MemorySpace: String, Sendable, Hashable, CaseIterable, Codable {
   public var nkiName: String { rawValue }
 }
 
-/// An engine of the NeuronCore that executes an instruction (nki-reference.md §3).
+/// An engine of the NeuronCore that executes an instruction.
 public enum Engine: String, Sendable, Hashable, CaseIterable, Codable {
   /// The 128×128 systolic Tensor engine (PE): matmul and transpose, writes PSUM only.
   case tensor

@@ -1,4 +1,4 @@
-/// A Trainium generation and its NeuronCore's constants (nki-reference.md §2).
+/// A Trainium generation and its NeuronCore's constants.
 public enum Target: String, Sendable, Hashable, CaseIterable, Codable {
   /// Trainium 1 / Inferentia 2 (NeuronCore-v2, gen2).
   case trn1

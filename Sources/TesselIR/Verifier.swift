@@ -1,5 +1,5 @@
 /// Checks a kernel against NKI's rules for one target: tile limits, memory spaces, engines,
-/// shapes, dtypes and static bounds (nki-reference.md §2, §5).
+/// shapes, dtypes and static bounds (`docs/diagnostics.md` lists them).
 ///
 /// The verifier stops at the first violation and throws a ``KernelError`` located at the
 /// offending instruction or declaration, with NKI's wording where §5.7 gives it. Accesses under a

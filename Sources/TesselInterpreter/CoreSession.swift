@@ -47,41 +47,77 @@ public final class CoreSession {
   public var psumBytesInUse: Int { liveBytes(.psum) }
 
   func liveBytes(_ space: MemorySpace) -> Int {
-    tensors.indices.filter { isLive[$0] && tensors[$0].space == space }.map { i in
-      let b = tensors[i].bytesPerPartition
-      return space == .psum ? tensors[i].psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes : b
-    }.reduce(0, +)
+    tensors.indices.filter { isLive[$0] && tensors[$0].space == space }.map { footprint(tensors[$0]) }.reduce(0, +)
   }
 
   /// Allocates a tensor filled with poison (never written), checking on-chip capacity.
   public func allocate(
     name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation = .unknown
   ) throws(KernelError) -> TensorID {
-    let decl = TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location)
+    try allocate(TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location))
+  }
+
+  /// Allocates a declared tensor filled with poison (never written), checking on-chip capacity.
+  ///
+  /// An on-chip tile that does not fit next to the live tiles is a capacity error naming it
+  /// and what is live.
+  public func allocate(_ decl: TensorDecl) throws(KernelError) -> TensorID {
+    let id = TensorID(tensors.count)
+    try allocate(decl, as: id)
+    return id
+  }
+
+  /// Allocates a declared tensor under a given number, the one it has in the kernel the core
+  /// mirrors (the REPL's session kernel allocates a tile when it is first needed, so numbers can
+  /// come out of order; numbers skipped stay unallocated).
+  public func allocate(_ decl: TensorDecl, as id: TensorID) throws(KernelError) {
+    guard id.index >= 0 else { throw KernelError(.malformed("tensor \(id) is not a valid tensor number")) }
+    if id.index < tensors.count && isLive[id.index] {
+      throw KernelError(.malformed("tensor \(id) (`\(tensors[id.index].name)`) is allocated already"), at: decl.location)
+    }
     try Verifier(target: target).verifyDecl(decl)
     let n = decl.elementCount
     if n > 1 << 31 {
-      throw KernelError(.resourceLimit(what: "tensor `\(name)` of \(n) elements", limit: 1 << 31), at: location)
+      throw KernelError(.resourceLimit(what: "tensor `\(decl.name)` of \(n) elements", limit: 1 << 31), at: decl.location)
     }
-    if space.isOnChip {
-      let limit = space == .psum ? target.psumBytesPerPartition : target.sbufBytesPerPartition
-      var need = decl.bytesPerPartition
-      if space == .psum { need = decl.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes }
-      if liveBytes(space) + need > limit {
-        let live = tensors.indices.filter { isLive[$0] && tensors[$0].space == space }.map {
-          KernelError.LiveTensor(name: tensors[$0].name, bytesPerPartition: tensors[$0].bytesPerPartition,
-                                 partitions: tensors[$0].partitionCount, location: tensors[$0].location)
-        }
-        throw KernelError(.capacityExceeded(space: space, tensor: name, requestedBytesPerPartition: need,
-                                            partitions: decl.partitionCount, live: live, limitBytesPerPartition: limit),
-                          at: location)
-      }
+    try checkCapacity(for: decl)
+    while tensors.count <= id.index {
+      tensors.append(decl)
+      isLive.append(false)
+      storage.append([])
     }
-    tensors.append(decl)
-    isLive.append(true)
-    storage.append(Array(repeating: Poison.value, count: n))
-    return TensorID(tensors.count - 1)
+    tensors[id.index] = decl
+    isLive[id.index] = true
+    storage[id.index] = Array(repeating: Poison.value, count: decl.alias == nil ? n : 0)
   }
+
+  /// Bytes per partition a tensor holds in its memory (whole banks in PSUM; nothing for an alias).
+  public func footprint(_ decl: TensorDecl) -> Int {
+    guard decl.space.isOnChip, decl.alias == nil else { return 0 }
+    if decl.space == .psum { return decl.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes }
+    return decl.bytesPerPartition
+  }
+
+  /// Throws the capacity error `decl` would meet if it were allocated now.
+  func checkCapacity(for decl: TensorDecl) throws(KernelError) {
+    guard decl.space.isOnChip, decl.alias == nil else { return }
+    let limit = decl.space == .psum ? target.psumBytesPerPartition : target.sbufBytesPerPartition
+    let need = footprint(decl)
+    guard liveBytes(decl.space) + need > limit else { return }
+    let live = liveTensors.filter { tensors[$0.index].space == decl.space && tensors[$0.index].alias == nil }.map {
+      let t = tensors[$0.index]
+      return KernelError.LiveTensor(
+        name: t.name, bytesPerPartition: footprint(t), partitions: t.partitionCount, location: t.location)
+    }
+    throw KernelError(
+      .capacityExceeded(
+        space: decl.space, tensor: decl.name, requestedBytesPerPartition: need, partitions: decl.partitionCount,
+        live: live, limitBytesPerPartition: limit),
+      at: decl.location)
+  }
+
+  /// The tensors allocated now, by number.
+  public var liveTensors: [TensorID] { tensors.indices.filter { isLive[$0] }.map { TensorID($0) } }
 
   /// Frees a tensor; its on-chip space becomes available again.
   public func free(_ id: TensorID) {
@@ -93,7 +129,8 @@ public final class CoreSession {
   /// The declaration of a live tensor, or an error naming it.
   func liveDecl(_ id: TensorID) throws(KernelError) -> TensorDecl {
     guard id.index >= 0 && id.index < tensors.count, isLive[id.index] else {
-      throw KernelError(.malformed("tensor \(id) is not allocated"))
+      let name = id.index >= 0 && id.index < tensors.count ? "`\(tensors[id.index].name)`" : "\(id)"
+      throw KernelError(.malformed("tensor \(name) is not allocated (it was freed, or never allocated)"))
     }
     return tensors[id.index]
   }
@@ -133,11 +170,25 @@ public final class CoreSession {
   ) throws(KernelError) {
     if case .loopBegin = operation { throw KernelError(.unsupported("loops in a single eager instruction"), at: location) }
     if case .loopEnd = operation { throw KernelError(.unsupported("loops in a single eager instruction"), at: location) }
-    for v in operation.sources.map(\.view) + operation.destinations { _ = try liveDecl(v.tensor) }
-    // A one-instruction kernel over the tensors it touches, renumbered.
     var session = Kernel(name: "eager", tensors: tensors)
     session.instructions = [Instruction(operation, engine: engine, mask: mask, location: location)]
-    let (k, ids) = session.fragment(0..<1, name: "eager")
+    try execute(session, 0..<1)
+  }
+
+  /// Verifies and executes instructions `range` of `kernel`, whose tensors are this core's
+  /// (the same numbering: the REPL's session kernel), against the live tensors' data.
+  ///
+  /// Counters and warnings add to ``report``; the warnings of this call are returned too.
+  @discardableResult
+  public func execute(_ kernel: Kernel, _ range: Range<Int>) throws(KernelError) -> [Diagnostic] {
+    let (k, ids) = kernel.fragment(range, name: "eager")
+    for id in ids {
+      guard try liveDecl(id).alias != nil else { continue }
+      // A fragment cannot share its base's storage: refuse rather than compute on a copy.
+      throw KernelError(
+        .unsupported("a view of `\(tensors[id.index].name)` that reshapes its storage, executed eagerly; use it inside a kernel"),
+        at: kernel.instructions[range].first?.location ?? .unknown)
+    }
     let interpreter = try Interpreter(kernel: k, options: RunOptions(target: target))
     let (after, rep) = try interpreter.runPreset(ids.map { storage[$0.index] })
     for (i, id) in ids.enumerated() { storage[id.index] = after[i] }
@@ -150,5 +201,6 @@ public final class CoreSession {
       report.engines[e] = acc
     }
     report.warnings += rep.warnings
+    return rep.warnings
   }
 }

@@ -149,18 +149,22 @@ public struct NKIFile: Sendable {
   ///     (``importedDialect``). A current-dialect file is refused until Tessel runs that dialect.
   ///   - importPaths: more directories to import modules from (`--path`), searched after the
   ///     file's own directory and its package root.
+  ///   - moduleName: the file's dotted module name when the caller knows it (Python's
+  ///     `__name__`, e.g. `pkg.reference.attention`); nil works it out from the `__init__.py`
+  ///     files around the file (``moduleIdentity``).
   public func trace(
     kernel: String? = nil, arguments: [KernelArgument], keywords: [String: KernelArgument] = [:],
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil,
-    importPaths: [String] = []
+    importPaths: [String] = [], moduleName: String? = nil
   ) throws(TraceError) -> TracedKernel {
     try checkDialect(dialect)
+    let identity = try moduleName.map { (n) throws(TraceError) in try moduleIdentity(named: n) } ?? moduleIdentity
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
         try self.traceOnThisThread(
           kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
-          importPaths: importPaths)
+          importPaths: importPaths, identity: identity)
       }
     }
     return try result.get()
@@ -211,9 +215,25 @@ public struct NKIFile: Sendable {
     return (parts.joined(separator: "."), parts.dropLast().joined(separator: "."), roots)
   }
 
+  /// The file as the module `name` (`pkg.sub.mod`): its package is `pkg.sub`, and the import
+  /// roots are the file's own directory and the directory as many levels above it as the
+  /// package has components.
+  public func moduleIdentity(named name: String) throws(TraceError) -> (name: String, package: String, roots: [String]) {
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+      throw TraceError(.usage("'\(name)' is not a dotted module name"), at: .unknown)
+    }
+    let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
+    var root = directory
+    for _ in 0..<(parts.count - 1) { root = root.deletingLastPathComponent() }
+    let roots = root.path == directory.path ? [directory.path] : [directory.path, root.path]
+    return (name, parts.dropLast().joined(separator: "."), roots)
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
-    grid: [Int], target: Target, limits: TraceLimits, importPaths: [String]
+    grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
+    identity: (name: String, package: String, roots: [String])
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
     let ev = Evaluator(file: file, limits: limits)
@@ -222,7 +242,6 @@ public struct NKIFile: Sendable {
     let arena = ScopeArena()
     defer { arena.clear() }
     ev.arena = arena
-    let identity = moduleIdentity
     ev.addImportRoots(identity.roots + importPaths)
     let globals = ev.moduleScope(name: identity.name, package: identity.package, file: file)
     ev.moduleCache[identity.name] = .module(PyModule(name: identity.name, scope: globals))

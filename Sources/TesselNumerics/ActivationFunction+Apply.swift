@@ -10,7 +10,7 @@ extension ActivationFunction {
   /// Evaluates this activation function at `x`, in fp32 with exact libm functions.
   ///
   /// The Scalar Engine evaluates these functions with piecewise-polynomial approximations that are
-  /// valid only on documented input ranges (nki-reference.md §4.3); Tessel computes the exact
+  /// valid only on documented input ranges; Tessel computes the exact
   /// mathematical function instead (`expf`, `erff`, `tanhf`, ... from the C library), and does not
   /// model out-of-range hardware behaviour such as trn1's `sin` outside [-π, π]. See
   /// `docs/numerics.md`.

@@ -14,8 +14,11 @@ public final class ReplEngine: InteractiveHost {
   /// The simulated generation.
   public private(set) var target: Target
   var tracer: InteractiveTracer
-  /// Tensor contents by tensor index (poison until written).
-  var storage: [Int: [Float]] = [:]
+  /// The simulated core the prompt's tiles live on: the same eager core as the Swift DSL's
+  /// eager mode. Its tensor numbers are the session kernel's.
+  var core: CoreSession
+  /// The tensors of the session kernel ever allocated on the core.
+  var allocated = Set<TensorID>()
   /// Source text of loaded files and of REPL inputs, for diagnostics.
   var sources: [String: [Substring]] = [:]
   var inputCounter = 0
@@ -33,6 +36,7 @@ public final class ReplEngine: InteractiveHost {
   public init(target: Target = .trn2) {
     self.target = target
     tracer = InteractiveTracer(target: target)
+    core = CoreSession(target: target)
     wire()
   }
 
@@ -40,35 +44,46 @@ public final class ReplEngine: InteractiveHost {
     tracer.host = self
   }
 
-  /// Runs instructions `range` of the session kernel against the stored data.
+  /// Allocates session tensors on the core the first time each is needed.
+  public func allocate(_ tensors: [TensorID], of kernel: Kernel, names: [TensorID: String]) throws(TraceError) {
+    for id in tensors where !allocated.contains(id) && id.index < kernel.tensors.count {
+      var decl = kernel.tensors[id.index]
+      // A temporary, or an element of a list bound to a name, goes by the path that holds it.
+      if let path = names[id], decl.name.hasPrefix("%") || path.hasPrefix(decl.name + "[") || path.hasPrefix(decl.name + ".") {
+        decl.name = path
+      }
+      do throws(KernelError) { try core.allocate(decl, as: id) } catch { throw TraceError(.kernel(error), at: error.location) }
+      allocated.insert(id)
+    }
+  }
+
+  /// Frees the on-chip tiles not in `live`.
+  public func release(keeping live: Set<TensorID>) {
+    for id in core.liveTensors where core.tensors[id.index].space.isOnChip && !live.contains(id) { core.free(id) }
+  }
+
+  /// Runs instructions `range` of the session kernel on the core.
   public func execute(_ k: Kernel, _ range: Range<Int>) throws(TraceError) {
-    let (mini, ids) = k.fragment(range, name: "repl")
     do throws(KernelError) {
-      let interpreter = try Interpreter(kernel: mini, options: RunOptions(target: target))
-      let initial = ids.map { storage[$0.index] ?? Array(repeating: Poison.value, count: k.tensors[$0.index].elementCount) }
-      let (after, report) = try interpreter.runPreset(initial)
-      for (j, id) in ids.enumerated() { storage[id.index] = after[j] }
-      for w in report.warnings { emit(render(w)) }
+      for w in try core.execute(k, range) { emit(render(w)) }
     } catch {
       throw TraceError(.kernel(error), at: error.location)
     }
   }
 
-  /// The current data of a tensor (poison shows as NaN).
+  /// The current data of a tensor (never-written elements read as NaN); nil once it was freed.
   public func values(of id: TensorID) -> [Float]? {
-    guard let v = storage[id.index] else {
-      let n = tracer.kernel.tensors[id.index].elementCount
-      return Array(repeating: .nan, count: n)
+    guard allocated.contains(id) else {
+      return Array(repeating: .nan, count: tracer.kernel.tensors[id.index].elementCount)
     }
-    return v.map { Poison.isPoison($0) ? .nan : $0 }
+    guard core.liveTensors.contains(id) else { return nil }
+    return core.values(of: id)
   }
 
-  /// Stores data for a tensor, rounded to its dtype.
-  public func setValues(_ v: [Float], of id: TensorID) {
-    let d = tracer.kernel.tensors[id.index]
-    var q = v
-    q.withUnsafeMutableBufferPointer { d.dtype.quantize($0) }
-    storage[id.index] = q
+  /// Stores data for a (new) host tensor, rounded to its dtype.
+  public func setValues(_ v: [Float], of id: TensorID) throws(TraceError) {
+    try allocate([id], of: tracer.kernel, names: [:])
+    do throws(KernelError) { try core.write(id, values: v) } catch { throw TraceError(.kernel(error), at: error.location) }
   }
 
   /// Runs a kernel called at the prompt on host data.
@@ -215,7 +230,8 @@ public final class ReplEngine: InteractiveHost {
   /// Evaluates one complete input and prints its value or its error.
   public func evaluate(_ text: String, reader: LineReader? = nil) {
     inputCounter += 1
-    let file = "<repl>"
+    // Each input is a source of its own, so that a note about a tile made earlier shows its line.
+    let file = "<repl \(inputCounter)>"
     sources[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
     do throws(TraceError) {
       switch try tracer.run(text, file: file) {
@@ -245,6 +261,7 @@ public final class ReplEngine: InteractiveHost {
       :reset              forget everything
       :quit               leave (Ctrl-D too)
 
+    help(nl.exp) shows an NKI function's signature and what it does; help(nl) lists them.
     A block (def, for, if, ...) ends with an empty line. Ctrl-C cancels the current input.
 
     """
@@ -298,20 +315,20 @@ public final class ReplEngine: InteractiveHost {
   func reset(target: Target) {
     self.target = target
     tracer = InteractiveTracer(target: target)
-    storage = [:]
+    core = CoreSession(target: target)
+    allocated = []
     wire()
   }
 
+  /// What `:mem` shows: the core's SBUF and PSUM occupancy and every live tile, named by what
+  /// holds it.
   func memoryReport() -> String {
-    let live = tracer.liveTiles()
-    var sb = 0, ps = 0
     var lines: [String] = []
-    for (name, d) in live {
-      let bytes = d.space == .psum ? (d.bytesPerPartition + target.psumBankBytes - 1) / target.psumBankBytes * target.psumBankBytes : d.bytesPerPartition
-      if d.space == .psum { ps += bytes } else { sb += bytes }
-      lines.append("  \(name): \(d.space.nkiName) \(d.dtype)\(d.shape) partitions 0..\(d.partitionCount - 1), \(bytes) B/partition")
+    for (name, d) in tracer.liveTiles() {
+      lines.append("  \(name): \(d.space.nkiName) \(d.dtype)\(d.shape) partitions 0..\(d.partitionCount - 1), \(core.footprint(d)) B/partition")
     }
-    var out = "SBUF \(sb) of \(target.sbufBytesPerPartition) bytes per partition; PSUM \(ps) of \(target.psumBytesPerPartition) (\((ps + target.psumBankBytes - 1) / target.psumBankBytes) of \(target.psumBanks) banks)\n"
+    let ps = core.psumBytesInUse
+    var out = "SBUF \(core.sbufBytesInUse) of \(target.sbufBytesPerPartition) bytes per partition; PSUM \(ps) of \(target.psumBytesPerPartition) (\(ps / target.psumBankBytes) of \(target.psumBanks) banks)\n"
     out += lines.isEmpty ? "  no live tiles\n" : lines.joined(separator: "\n") + "\n"
     return out
   }
@@ -417,7 +434,7 @@ public final class ReplEngine: InteractiveHost {
     if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
       return [":help", ":load", ":run", ":ir", ":estimate", ":mem", ":stats", ":target", ":reset", ":quit"].filter {
         $0.hasPrefix(trimmed)
-      }
+      }.sorted()
     }
     let lastToken = prefix.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
     if trimmed.hasPrefix(":load ") || trimmed.hasPrefix(":run ") || lastToken.contains("/") {
@@ -426,10 +443,10 @@ public final class ReplEngine: InteractiveHost {
     if let dot = word.lastIndex(of: ".") {
       let ns = String(word[..<dot]), rest = String(word[word.index(after: dot)...])
       let names = InteractiveTracer.apiNames[ns] ?? []
-      return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }
+      return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }.sorted()
     }
     let keywords = ["for", "in", "def", "return", "if", "else", "elif", "while", "import", "from", "True", "False", "None", "print", "range"]
-    return (tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
+    return Set(tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
   }
 
   func fileCompletions(_ word: String) -> [String] {

@@ -156,6 +156,20 @@ struct KernelFileTests {
 @Suite("Kernels that use Python the way production kernels do")
 struct PythonFeatureKernelTests {
   @Test(
+    "adaptive_avgpool: window bounds from numpy arrays at trace time (np.arange arithmetic, .max(), indexing)",
+    arguments: [(1, 4, 4, 1, 1), (7, 10, 9, 3, 4), (128, 13, 7, 5, 7)])
+  func adaptiveAvgPool(shape: (Int, Int, Int, Int, Int)) throws {
+    let (c, h, w, oh, ow) = shape
+    let x = randomArray(count: c * h * w, in: -1...1, seed: 12)
+    let (res, _) = try runKernelFile(
+      "adaptive_avgpool.py", [.tensor([c, h, w], x), .literal(.tuple([.int(oh), .int(ow)]))])
+    _ = expectClose(
+      res.outputs[0].floatValues(),
+      referenceAdaptiveAvgPool2D(x, channels: c, height: h, width: w, outHeight: oh, outWidth: ow),
+      shape: [c, oh, ow], rtol: 1e-5, atol: 1e-6)
+  }
+
+  @Test(
     "python_features: dataclass config, IntEnum, NamedTuple, a generator of ragged row tiles",
     arguments: [(1, 8), (7, 64), (129, 33), (300, 512)])
   func pythonFeatures(shape: (Int, Int)) throws {

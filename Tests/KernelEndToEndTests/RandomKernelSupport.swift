@@ -11,7 +11,7 @@ import Testing
 // RandomLoopKernel): seeded choices, a reference number that carries its own error bound, and
 // the runner that traces a generated source, runs it and compares every output element.
 //
-// The references are plain loops written from NKI's semantics (nki-reference.md §5.4–5.6):
+// The references are plain loops written from NKI's semantics (`docs/nki-rules.md`, `docs/numerics.md`):
 // engines compute in fp32, every result tile is rounded to its dtype, a tile op a tile gives
 // the promoted dtype, a Python float is a weak fp32 scalar, matmul accumulates fp32 in PSUM, and
 // a store rounds to the HBM tensor's dtype. Nothing in them calls Tessel.

@@ -30,6 +30,36 @@ struct LoweringTests {
     #expect(k.instructions[2].engine == .scalar)
   }
 
+  @Test("a PSUM tile takes its memory from its type: `let acc: Tile<PSUM> = zeros(...)`; unannotated is SBUF")
+  func memoryFromType() throws {
+    let k = try lowered { x, _, out in
+      let acc: Tile<PSUM> = TesselDSL.zeros([128, 64], dtype: .float32)
+      let scratch: Tile<PSUM> = ndarray([128, 64], dtype: .float32)
+      let half: Tile<PSUM> = full([128, 64], 0.5, dtype: .float32)
+      let sbuf = ones([128, 64], dtype: .float32)
+      #expect(acc.declaration.space == .psum && scratch.declaration.space == .psum && half.declaration.space == .psum)
+      #expect(sbuf.declaration.space == .sbuf && full([128, 1], 2, dtype: .float32).declaration.space == .sbuf)
+      #expect(TesselDSL.zeros([128, 1], dtype: .float32).declaration.space == .sbuf)
+      store(out, value: copy(TesselDSL.add(acc, x)))
+    }
+    #expect(k.tensors.filter { $0.space == MemorySpace.psum }.count == 3)
+  }
+
+  @Test("the unary functions new to the DSL (gelu_dx, silu_dx, erf_dx, gelu_apprx_sigmoid) are activations")
+  func derivativeActivations() throws {
+    let k = try lowered { x, _, out in
+      store(out, value: geluDx(x))
+      store(out, value: siluDx(x))
+      store(out, value: erfDx(x))
+      store(out, value: geluApprxSigmoid(x))
+    }
+    let functions = operations(k).compactMap { op -> ActivationFunction? in
+      guard case .activation(let a) = op, a.scale == .scalar(1), a.bias == nil else { return nil }
+      return a.function
+    }
+    #expect(functions == [.geluDx, .siluDx, .erfDx, .geluApprxSigmoid])
+  }
+
   @Test("nl.add(a, b) is tensor_tensor(add); nl.add(a, 1.0) is tensor_scalar; a [P, 1] operand is tensor_scalar's vector operand")
   func add() throws {
     let k = try lowered { x, y, out in

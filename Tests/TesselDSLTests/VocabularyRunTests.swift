@@ -36,6 +36,10 @@ struct VocabularyRunTests {
     #expect(try run(x, [4, 6]) { copy(greater($0, 0), dtype: .float32) } == positive)
     #expect(try run(x, [4, 6]) { select(less($0, 0), 0, .tile($0)) } == relu)
     #expect(try run(x, [4, 6]) { tensorScalar($0, op0: .add, operand0: 1, op1: .multiply, operand1: 2) } == affine)
+    let largerMagnitude: [Float] = x.map { Swift.max(Swift.abs($0), 3) }
+    let smallerMagnitude: [Float] = x.map { Swift.min(Swift.abs($0), Swift.abs(-$0 / 2)) }
+    #expect(try run(x, [4, 6]) { absMax($0, -3) } == largerMagnitude)
+    #expect(try run(x, [4, 6]) { absMin($0, multiply($0, -0.5)) } == smallerMagnitude)
   }
 
   @Test("reductions keep or drop dimensions, and broadcast back")

@@ -40,6 +40,30 @@ struct PackageImportTests {
     }
   }
 
+  @Test("the caller's module name (Python's __name__) places a file without __init__.py files in its package")
+  func givenModuleName() throws {
+    let root = try Self.tree([
+      "lib/ops/scale.py": "FACTOR = 4.0\n",
+      "lib/kernels/k.py": Self.kernelHeader + """
+        from ..ops.scale import FACTOR
+
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            nl.store(out, nl.multiply(nl.load(a), FACTOR))
+            return out
+        """,
+    ])
+    let file = try NKIFile.load(path: root + "/lib/kernels/k.py")
+    // Without the name, the directories are not a package: the relative import has no parent.
+    #expect(throws: TraceError.self) { try file.trace(arguments: [.tensor(shape: [128, 64], dtype: .float32)]) }
+    let traced = try file.trace(arguments: [.tensor(shape: [128, 64], dtype: .float32)], moduleName: "lib.kernels.k")
+    #expect(traced.kernel.instructions.count > 0)
+    #expect(throws: TraceError.self) {
+      try file.trace(arguments: [.tensor(shape: [128, 64], dtype: .float32)], moduleName: "lib..k")
+    }
+  }
+
   @Test("relative imports, a namespace package, flat sibling imports, module code run once")
   func relativeImports() throws {
     let root = try Self.tree([

@@ -62,7 +62,7 @@ struct ReplTests {
       "t2.shape",
       ":quit",
     ])
-    #expect(out.contains("error: unsupported: nl.foo\n --> <repl>:1:1"))
+    #expect(out.contains("error: unsupported: nl.foo\n --> <repl 2>:1:1"))
     #expect(out.contains("error: NameError: name 'undefined_name' is not defined"))
     #expect(out.contains("Size of partition dimension 256 exceeds architecture limitation of 128"))
     #expect(out.contains("(4, 4)"))

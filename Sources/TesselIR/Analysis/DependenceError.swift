@@ -1,7 +1,7 @@
 /// An `affine_range` or SPMD dependence: two accesses that independent iterations (or program
 /// instances) make to the same tensor element, where at least one of them writes it.
 ///
-/// NKI rejects such kernels with "Unexpected output dependencies" (nki-reference.md §5.7): the
+/// NKI rejects such kernels with "Unexpected output dependencies" (`docs/diagnostics.md`): the
 /// iterations of an `affine_range` may run in any order or at once, so their results would depend
 /// on the schedule. The payload is structured; ``message`` renders it in one place.
 ///

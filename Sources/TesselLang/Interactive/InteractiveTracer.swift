@@ -2,15 +2,21 @@ import TesselIR
 import TesselPython
 
 /// What an interactive session's host (the REPL) provides to the tracer: the data of host
-/// tensors, eager execution of traced instructions, whole-kernel runs, `.npy` files, and where
-/// printed output goes.
+/// tensors, their allocation on a simulated core, eager execution of traced instructions,
+/// whole-kernel runs, `.npy` files, and where printed output goes.
 public protocol InteractiveHost: AnyObject {
+  /// Allocates tensors of `kernel` (the whole session so far) that were never allocated, in
+  /// order; an on-chip tile that does not fit is a capacity error. `names` name temporaries
+  /// after what holds them (`ps[3]`).
+  func allocate(_ tensors: [TensorID], of kernel: Kernel, names: [TensorID: String]) throws(TraceError)
+  /// Frees every on-chip tile not in `live`: nothing at the prompt refers to it any more.
+  func release(keeping live: Set<TensorID>)
   /// Runs instructions `range` of `kernel` (the whole session so far) eagerly.
   func execute(_ kernel: Kernel, _ range: Range<Int>) throws(TraceError)
-  /// The current contents of a tensor (row-major over its declared shape).
+  /// The current contents of a tensor (row-major over its declared shape); nil once freed.
   func values(of tensor: TensorID) -> [Float]?
   /// Sets the contents of a (new) tensor.
-  func setValues(_ values: [Float], of tensor: TensorID)
+  func setValues(_ values: [Float], of tensor: TensorID) throws(TraceError)
   /// Runs a traced kernel on parameter data; returns the outputs' and the parameters' final values.
   func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]])
   /// Reads a `.npy` file: shape, dtype, values.
@@ -42,7 +48,7 @@ public final class InteractiveTracer: PrintSink {
   /// The seeded generator of `np.random`.
   var rngState: UInt64 = 0x5EED
 
-  /// Starts a session with `nl`, `nisa`, `nki`, `np` and `math` bound.
+  /// Starts a session with `nl`, `nisa`, `nki`, `np`, `math` and `help` bound.
   public init(target: Target = .trn2) {
     self.target = target
     ev = Evaluator(file: "<repl>")
@@ -54,6 +60,7 @@ public final class InteractiveTracer: PrintSink {
     for (n, m) in [("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"), ("math", "math")] {
       if let v = try? ev.importModule(m, at: .unknown) { globals.names[n] = v }
     }
+    globals.names["help"] = helpFunction()
   }
 
   /// Writes `print` output to the host.
@@ -68,8 +75,9 @@ public final class InteractiveTracer: PrintSink {
       throw TraceError.unsupported("reading data inside an open loop at the prompt", at: .unknown)
     }
     let end = tracer.builder.instructionCount
-    guard end > flushedCount else { return }
     let start = flushedCount
+    try allocateLive(start..<end)
+    guard end > start else { return }
     flushedCount = end
     try host?.execute(tracer.builder.kernel, start..<end)
   }
@@ -93,6 +101,8 @@ public final class InteractiveTracer: PrintSink {
     ev.restartBudget()
     for (i, s) in module.statements.enumerated() {
       let mark = tracer.builder.instructionCount
+      let bound = globals.names
+      defer { releaseUnreachable() }
       do {
         if case .expression(let e) = s.kind, i == module.statements.count - 1 {
           let v = try ev.eval(e, globals)
@@ -104,6 +114,8 @@ public final class InteractiveTracer: PrintSink {
           last = .none
         }
       } catch {
+        // A failed statement binds nothing: the names are as they were before it.
+        globals.names = bound
         tracer.builder.truncate(toInstructionCount: max(mark, flushedCount))
         flushedCount = min(flushedCount, tracer.builder.instructionCount)
         throw error
@@ -125,6 +137,7 @@ public final class InteractiveTracer: PrintSink {
       } catch {
         Evaluator.bindFailure(s, error, globals)
       }
+      releaseUnreachable()
     }
   }
 
@@ -140,8 +153,8 @@ public final class InteractiveTracer: PrintSink {
     ]).sorted(),
     "nisa": LegacyNKIAPI.names(in: "nisa").sorted(),
     "np": ["zeros", "ones", "full", "arange", "array", "random", "load", "save", "allclose", "float32", "float16",
-           "int32", "max", "min", "sum", "mean"],
-    "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"],
+           "int32", "max", "min", "sum", "mean"].sorted(),
+    "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"].sorted(),
   ]
 
   /// The value bound to `name`, formatted as the prompt shows it.
@@ -164,17 +177,10 @@ public final class InteractiveTracer: PrintSink {
     return "\(header(t)): min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
   }
 
-  /// The on-chip tiles bound to names now (what `:mem` lists).
+  /// The on-chip tiles the session's names reach now (what `:mem` lists), each under the first
+  /// path that reaches it (`t`, `ps[3]`, `cfg.acc`).
   public func liveTiles() -> [(name: String, decl: TensorDecl)] {
-    var seen = Set<TensorID>()
-    var out: [(String, TensorDecl)] = []
-    for (n, v) in globals.names.sorted(by: { $0.key < $1.key }) {
-      if let t = v.tensor, tracer.builder.tensor(t.id).space.isOnChip, !seen.contains(t.id) {
-        seen.insert(t.id)
-        out.append((n, tracer.builder.tensor(t.id)))
-      }
-    }
-    return out
+    reachableTensors().filter { tracer.builder.tensor($0.id).space.isOnChip }.map { ($0.path, tracer.builder.tensor($0.id)) }
   }
 
   /// The HBM tensor bound to `name` at the prompt (a host array), with its data.

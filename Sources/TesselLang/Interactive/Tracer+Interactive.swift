@@ -4,8 +4,11 @@ import TesselPython
 extension Tracer {
   /// The values a view of a tensor addresses, row-major over the view's shape.
   func gatherValues(_ t: TensorRef) throws(TraceError) -> [Float] {
-    guard let all = interactive?.host?.values(of: t.id) else {
+    guard let host = interactive?.host else {
       throw TraceError.unsupported("reading tensor data outside an interactive session", at: .unknown)
+    }
+    guard let all = host.values(of: t.id) else {
+      throw TraceError(.kernel(KernelError(.malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"))), at: .unknown)
     }
     let d = decl(t)
     if t.view.isWhole(of: d.shape) { return all }
@@ -38,7 +41,7 @@ extension Tracer {
   /// A new HBM tensor holding host data (`np.zeros`, a kernel's output, ...).
   func hostTensor(_ shape: [Int], _ dtype: DType, _ values: [Float], name: String? = nil, at loc: SourceLocation) throws(TraceError) -> Value {
     let t = try newTensor(shape.isEmpty ? [1] : shape, dtype, .hbm, name: name, at: loc)
-    interactive?.host?.setValues(values, of: t.id)
+    try interactive?.host?.setValues(values, of: t.id)
     return .tensor(t)
   }
 
@@ -98,7 +101,7 @@ extension Tracer {
     let (outs, params) = try host.runKernel(kernel, data)
     // Output-argument kernels: copy final parameter contents back into whole host arrays.
     for (i, src) in sources.enumerated() where i < params.count && src.view.isWhole(of: decl(src).shape) {
-      host.setValues(params[i], of: src.id)
+      try host.setValues(params[i], of: src.id)
     }
     var values: [Value] = []
     for (i, o) in outputs.enumerated() {

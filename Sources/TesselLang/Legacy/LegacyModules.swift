@@ -175,33 +175,34 @@ final class NKIModule: NativeModule {
       // `nt.tensor[...]`, `nt.mutable_tensor`: annotations, inert at trace time.
       return .native(InertAnnotation("nki.typing." + name))
     case .numpy:
-      if let d = NKIModule.dtypeNames[name], !name.hasPrefix("float8"), name != "bfloat16", name != "tfloat32",
-        name != "fp32"
-      {
-        return .dtype(d)
+      if name == "random" { return NKIModule.value(.numpyRandom, name: "numpy.random") }
+      // An interactive session's host arrays come first; in a kernel, numpy's trace-time values.
+      let interactive = try Tracer.of(ev, at: loc).interactive != nil
+      if let v = NumpyModule.attribute(named: name, ev), !interactive || !NKIModule.hostNumpyNames.contains(name) {
+        return v
       }
-      switch name {
-      case "bool_", "bool": return .dtype(.bool)
-      case "pi": return .float(Double.pi)
-      case "e": return .float(M_E)
-      case "inf": return .float(.infinity)
-      case "nan": return .float(.nan)
-      case "float64", "int64": return .dtype(name == "float64" ? .float32 : .int32)
-      case "random": return NKIModule.value(.numpyRandom, name: "numpy.random")
-      default: return NKIModule.numpyFunction("np." + name)
-      }
+      return NKIModule.numpyFunction("np." + name)
     case .numpyRandom:
       return NKIModule.numpyFunction("np.random." + name)
     }
   }
 
-  /// A numpy function: host arrays in an interactive session, Python numbers in a kernel.
+  /// The numpy functions that make or read host arrays in an interactive session.
+  static let hostNumpyNames: Set<String> = [
+    "zeros", "ones", "empty", "full", "arange", "array", "asarray", "load", "save", "allclose", "max", "min", "sum", "mean",
+  ]
+
+  /// A numpy function: host arrays in an interactive session, then numpy's trace-time values
+  /// (``NumpyModule``), then the refusal of numpy inside a kernel.
   static func numpyFunction(_ name: String) -> Value {
     .builtin(
       BuiltinFunction(name + "(*args, **kwargs)") { a, ev, loc throws(TraceError) in
         let tracer = try Tracer.of(ev, at: loc)
         let args = CallArguments(bound: a, names: ["args", "kwargs"], location: loc, function: name)
         if tracer.interactive != nil, let v = try tracer.callHostNumpy(name, args) { return v }
+        if name.hasPrefix("np."), let f = NumpyModule.attribute(named: String(name.dropFirst(3)), ev) {
+          return try ev.call(f, a.extraPositional, a.extraKeywords, at: loc)
+        }
         return try tracer.callMath(name, args)
       })
   }

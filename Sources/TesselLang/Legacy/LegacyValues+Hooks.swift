@@ -154,11 +154,13 @@ extension IndexObject {
 
   /// The refusal for a loop index or program id used where a concrete value is needed.
   static let controlFlow =
-    "dynamic control-flow depending on a loop index or program id (the body is traced once); use nl.static_range to unroll"
+    "dynamic control-flow depending on a loop index (the body is traced once); use nl.static_range to unroll"
 
   func truth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
     if grid.shape.isEmpty && grid.base.isConstant { return grid.base.constant != 0 }
-    if grid.shape.isEmpty { throw TraceError(.symbolicValue(IndexObject.controlFlow), at: loc) }
+    if grid.shape.isEmpty {
+      throw TraceError(.symbolicValue(Tracer.refusal(ev, [grid.base], IndexObject.controlFlow)), at: loc)
+    }
     throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
 
@@ -167,7 +169,9 @@ extension IndexObject {
     if grid.base.isConstant { return grid.base.constant }
     throw TraceError(
       .symbolicValue(
-        "a loop index or program id used as a Python integer (the body is traced once); use nl.static_range to unroll"),
+        Tracer.refusal(
+          ev, [grid.base],
+          "a loop index used as a Python integer (the body is traced once); use nl.static_range to unroll")),
       at: loc)
   }
 
@@ -206,7 +210,7 @@ extension MaskObject {
   func truth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
     if conditions.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } }) {
       // A comparison of loop indices or program ids alone.
-      throw TraceError(.symbolicValue(IndexObject.controlFlow), at: loc)
+      throw TraceError(.symbolicValue(Tracer.refusal(ev, conditions.map(\.offset), IndexObject.controlFlow)), at: loc)
     }
     throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
@@ -215,37 +219,6 @@ extension MaskObject {
 }
 
 // MARK: - Constants
-
-extension DTypeObject {
-  func attribute(_ name: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    switch name {
-    case "itemsize": return .int(dtype.byteSize)
-    case "name": return .string(dtype.nkiName)
-    case "min": return .float(Double(-Tracer.dtypeMax(dtype)))
-    case "max": return .float(Double(Tracer.dtypeMax(dtype)))
-    default: throw TraceError.python("AttributeError", "dtype has no attribute '\(name)'", at: loc)
-    }
-  }
-
-  /// `np.float32(1.5)` makes a typed scalar; kernels use it to pick a dtype for constants.
-  func call(_ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator, at loc: SourceLocation)
-    throws(TraceError) -> Value?
-  {
-    guard let x = positional.first else { return .float(0) }
-    let f = try ev.floatValue(x, at: loc)
-    return .float(Double(dtype.isFloatingPoint ? Float(f) : Float(f.rounded(.towardZero))))
-  }
-
-  func hashKey(_ ev: Evaluator) -> HashKey? { .native("dtype:" + dtype.rawValue) }
-
-  func isEqual(to other: Value, _ ev: Evaluator) -> Bool? {
-    if let d = other.dtype { return d == dtype }
-    if case .string(let s) = other { return dtype.nkiName == s || dtype.rawValue == s }
-    return false
-  }
-
-  func repr(_ ev: Evaluator) throws(TraceError) -> String { dtype.nkiName }
-}
 
 extension BufferObject {
   func hashKey(_ ev: Evaluator) -> HashKey? { .native("buffer:" + space.nkiName) }

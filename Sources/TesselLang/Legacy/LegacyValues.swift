@@ -72,7 +72,7 @@ extension Value {
   /// A mask value.
   static func predicate(_ c: [GridCondition]) -> Value { .native(MaskObject(c)) }
   /// A dtype value.
-  static func dtype(_ d: DType) -> Value { .native(DTypeObject(d)) }
+  static func dtype(_ d: DType) -> Value { .native(DTypeObject(.nki(d))) }
   /// A memory space value (`nl.sbuf`).
   static func memorySpace(_ s: MemorySpace) -> Value { .native(BufferObject(s)) }
 
@@ -83,7 +83,7 @@ extension Value {
   /// The mask conditions, when this is a mask.
   var predicate: [GridCondition]? { native(MaskObject.self)?.conditions }
   /// The dtype, when this is one.
-  var dtype: DType? { native(DTypeObject.self)?.dtype }
+  var dtype: DType? { native(DTypeObject.self)?.kind.nkiDType }
   /// The memory space, when this is one.
   var memorySpace: MemorySpace? { native(BufferObject.self)?.space }
 }
@@ -108,13 +108,6 @@ final class MaskObject: NativeObject {
   init(_ conditions: [GridCondition]) { self.conditions = conditions }
   var typeName: String { "mask" }
   var conjoinsWithAnd: Bool { true }
-}
-
-/// An NKI dtype (`nl.float32`, `np.float32`).
-final class DTypeObject: NativeObject {
-  let dtype: DType
-  init(_ dtype: DType) { self.dtype = dtype }
-  var typeName: String { "dtype" }
 }
 
 /// A memory space (`nl.sbuf`, `nl.psum`, `nl.shared_hbm`).

@@ -39,10 +39,20 @@ extension Tracer {
         "OverflowError", "range(\(r.start), \(r.stop), \(r.step)) is too large for a loop", at: loop.iterableLocation)
     }
     let name = loop.targetName ?? "i\(builder.kernel.indexVars.count)"
+    let checkpoint = TraceCheckpoint(self, loop)
     let v = builder.beginLoop(name: name, kind: kind, start: r.start, stop: r.stop, step: r.step, location: location)
     symbolicLoops.append(v)
-    try loop.bind(.index(IndexGrid(AffineExpr(v))), ev)
-    let flow = try loop.runBody(ev)
+    let flow: Flow
+    do {
+      try loop.bind(.index(IndexGrid(AffineExpr(v))), ev)
+      flow = try loop.runBody(ev)
+    } catch {
+      // Python control flow (or a Python value) that depends on this loop's index: abandon the
+      // symbolic body and trace the loop once per index value instead.
+      guard case .symbolicValue = error.kind, refusedVariables.contains(v) else { throw error }
+      try checkpoint.restore(self, loop, abandoning: error)
+      return try specializedLoop(r, loop)
+    }
     symbolicLoops.removeLast()
     do { try builder.endLoop(location: location) } catch { throw TraceError(.kernel(error), at: location) }
     switch flow {
@@ -53,6 +63,130 @@ extension Tracer {
       throw TraceError.unsupported("return inside \(kind.rawValue)", at: location)
     case .normal:
       return try loop.runElse(ev)
+    }
+  }
+
+  /// A loop over `r` traced once per index value, with the loop variable a Python integer: the
+  /// specialisation of a symbolic loop whose body branches on its index. Iterations of an affine
+  /// loop are independent, so running them in order is one valid schedule of the same loop.
+  func specializedLoop(_ r: RangeValue, _ loop: ForLoop) throws(TraceError) -> Flow {
+    let count = r.step > 0 ? (r.stop - r.start + r.step - 1) / r.step : (r.start - r.stop - r.step - 1) / -r.step
+    if count > 1_000_000 {
+      throw TraceError.unsupported(
+        "specialising a loop of more than 1,000,000 iterations on its index", at: loop.location)
+    }
+    for k in stride(from: r.start, to: r.stop, by: r.step) {
+      try loop.bind(.int(k), ev)
+      switch try loop.runBody(ev) {
+      case .breakLoop: return .normal
+      case .returned(let v): return .returned(v)
+      case .normal, .continueLoop: continue
+      }
+    }
+    return try loop.runElse(ev)
+  }
+
+  /// Records the loop variables and program ids that a refused symbolic value depends on (the
+  /// loops over them specialise) and returns the message of the refusal, should none do.
+  static func refusal(_ ev: Evaluator, _ expressions: [AffineExpr], _ message: String) -> String {
+    guard let tracer = ev.binding as? Tracer else { return message }
+    tracer.refusedVariables = Set(expressions.flatMap { $0.terms.map(\.variable) })
+    let indexVars = tracer.builder.kernel.indexVars
+    let onProgramID = tracer.refusedVariables.contains { $0.index < indexVars.count && indexVars[$0.index].kind != .loop }
+    return onProgramID ? Tracer.programIDRefusal : message
+  }
+
+  /// The refusal of Python control flow (or a Python value) that depends on `nl.program_id`.
+  static let programIDRefusal =
+    "Python control flow depending on nl.program_id (one trace serves every program of the launch grid; "
+    + "Tessel does not specialise a kernel per program)"
+}
+
+/// The state of a trace before a symbolic loop, to return to when the loop must be specialised.
+///
+/// The IR builder and the tracer's bookkeeping are values and are restored exactly; the Python
+/// variables of the loop's scope and of the module are restored to their bindings. A Python
+/// container (a list, dict, set or object) changed by the abandoned attempt cannot be restored:
+/// the specialisation is then refused with a located error rather than run with the change
+/// applied twice.
+struct TraceCheckpoint {
+  let builder: KernelBuilder
+  let symbolicLoops: [IndexVar]
+  let freshDefinitions: [TensorID: Int]
+  let tempCounter: Int
+  let locals: [String: Value]
+  let globals: [String: Value]
+  let fingerprint: Int
+
+  init(_ tracer: Tracer, _ loop: ForLoop) {
+    builder = tracer.builder
+    symbolicLoops = tracer.symbolicLoops
+    freshDefinitions = tracer.freshDefinitions
+    tempCounter = tracer.tempCounter
+    locals = loop.scope.names
+    globals = loop.scope.globals.names
+    fingerprint = TraceCheckpoint.fingerprint(locals, globals)
+  }
+
+  func restore(_ tracer: Tracer, _ loop: ForLoop, abandoning error: TraceError) throws(TraceError) {
+    tracer.builder = builder
+    tracer.symbolicLoops = symbolicLoops
+    tracer.freshDefinitions = freshDefinitions
+    tracer.tempCounter = tempCounter
+    guard TraceCheckpoint.fingerprint(locals, globals) == fingerprint else {
+      throw TraceError.unsupported(
+        "specialising this loop on its index: its body changed a Python list, dict or object before "
+          + "depending on the index, and the change cannot be undone; use nl.static_range to unroll",
+        at: loop.location)
+    }
+    loop.scope.names = locals
+    loop.scope.globals.names = globals
+  }
+
+  /// A hash of the contents of the containers the variables refer to (two levels deep), by
+  /// identity for objects: what an abandoned attempt could have changed in place.
+  static func fingerprint(_ locals: [String: Value], _ globals: [String: Value]) -> Int {
+    var h = Hasher()
+    func add(_ v: Value, _ depth: Int) {
+      switch v {
+      case .list(let l):
+        h.combine(ObjectIdentifier(l))
+        h.combine(l.items.count)
+        if depth > 0 { for x in l.items { add(x, depth - 1) } }
+      case .dict(let d):
+        h.combine(ObjectIdentifier(d))
+        h.combine(d.count)
+        if depth > 0 { for x in d.values { add(x, depth - 1) } }
+      case .set(let s):
+        h.combine(ObjectIdentifier(s))
+        h.combine(s.members.count)
+      case .instance(let i):
+        h.combine(ObjectIdentifier(i))
+        h.combine(i.attributes.count)
+        if depth > 0 { for (k, x) in i.attributes.sorted(by: { $0.key < $1.key }) { h.combine(k); add(x, depth - 1) } }
+      case .tuple(let xs):
+        if depth > 0 { for x in xs { add(x, depth - 1) } }
+      case .native(let o): h.combine(ObjectIdentifier(o))
+      case .int(let i): h.combine(i)
+      case .float(let f): h.combine(f)
+      case .bool(let b): h.combine(b)
+      case .string(let s): h.combine(s)
+      default: h.combine(0)
+      }
+    }
+    for scope in [locals, globals] {
+      for (k, v) in scope.sorted(by: { $0.key < $1.key }) where isContainer(v) {
+        h.combine(k)
+        add(v, 2)
+      }
+    }
+    return h.finalize()
+  }
+
+  private static func isContainer(_ v: Value) -> Bool {
+    switch v {
+    case .list, .dict, .set, .instance, .tuple: true
+    default: false
     }
   }
 }

@@ -79,21 +79,5 @@ extension Tracer {
   }
 
   /// The largest finite value of a dtype.
-  static func dtypeMax(_ d: DType) -> Float {
-    switch d {
-    case .float32, .tfloat32: return Float.greatestFiniteMagnitude
-    case .bfloat16: return Float(bitPattern: 0x7F7F_0000)
-    case .float16: return 65504
-    case .float8e4m3: return 240
-    case .float8e5m2: return 57344
-    case .float8e4m3fn: return 448
-    case .int8: return 127
-    case .int16: return 32767
-    case .int32: return Float(Int32.max)
-    case .uint8: return 255
-    case .uint16: return 65535
-    case .uint32: return Float(UInt32.max)
-    case .bool: return 1
-    }
-  }
+  static func dtypeMax(_ d: DType) -> Float { Float(ArrayDType.nki(d).maximum) }
 }

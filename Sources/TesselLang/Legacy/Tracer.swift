@@ -18,6 +18,9 @@ final class Tracer: Binding {
   let file: String
   /// Symbolic loops open now (their variables), innermost last.
   var symbolicLoops: [IndexVar] = []
+  /// The loop variables and program ids of the last symbolic value refused as a Python value
+  /// (`if i < n:`): the loops over them are specialised (see ``symbolicLoop(_:_:)``).
+  var refusedVariables: Set<IndexVar> = []
   /// Fresh result tiles: tensor → the instruction that defines it (for retargeting on assignment).
   var freshDefinitions: [TensorID: Int] = [:]
   /// Counter for generated names.

@@ -38,6 +38,8 @@ package final class Evaluator {
   package var moduleProviders: [any ModuleProvider] = []
   /// Modules imported so far, by dotted name.
   package var moduleCache: [String: Value] = [:]
+  /// Trace-time numpy's functions (``NumpyModule``), built on first use.
+  package var numpyTable: TableModule?
   /// The variable a plain `name = <expr>` statement is assigning while its value is evaluated.
   package var assignmentTarget: String?
   /// Where `print` writes; nil discards its output.

@@ -33,6 +33,7 @@ package final class StandardLibrary: ModuleProvider {
   package func module(named name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
     switch name {
     case "math": return MathModule.make().value
+    case "numpy": return NumpyModule.table(ev).value
     case "typing", "typing_extensions": return TypingModule.make(name, ev).value
     case "dataclasses": return DataclassesModule.make(ev).value
     case "enum": return EnumModule.make(ev).value

@@ -1,0 +1,173 @@
+import Foundation
+import TesselHost
+import TesselIR
+import TesselInterpreter
+import TesselLang
+import TesselPython
+import Testing
+
+/// Python control flow on a loop index: the loop is specialised (traced once per index value)
+/// instead of refused, and loops whose bodies do not branch on their index stay symbolic.
+///
+/// References are plain loops over the same rule, written here from the kernels' text.
+@Suite("Loops specialised on index-dependent Python control flow")
+struct LoopSpecializationTests {
+  static let rows = 6, cols = 5
+
+  func input() throws -> (HostArray, [Float]) {
+    let x = (0..<(LoopSpecializationTests.rows * LoopSpecializationTests.cols)).map { Float($0 % 7) - 3 }
+    return (try HostArray(shape: [LoopSpecializationTests.rows, LoopSpecializationTests.cols], dtype: .float32, values: x), x)
+  }
+
+  /// Loops (by kind) in a kernel's IR.
+  func loopCount(_ k: Kernel) -> Int { k.indexVars.filter { $0.kind == .loop }.count }
+
+  @Test("`if` on an affine_range index: each row scaled by its own branch", arguments: ["nl.affine_range", "range", "nl.sequential_range"])
+  func branchOnIndex(_ range: String) throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          n = x.shape[0]
+          for i in \(range)(n):
+              t = nl.load(x[i, :])
+              if i < 2:
+                  r = nl.multiply(t, 2.0)
+              elif i % 2 == 0:
+                  r = nl.add(t, 100.0)
+              else:
+                  r = nl.negative(t)
+              nl.store(out[i, :], r)
+          return out
+      """
+    let (a, x) = try input()
+    let (k, r) = try traceAndRun(src, [a])
+    let out = r.outputs[0].floatValues()
+    for i in 0..<Self.rows {
+      for j in 0..<Self.cols {
+        let v = x[i * Self.cols + j]
+        let want: Float = i < 2 ? v * 2 : i % 2 == 0 ? v + 100 : -v
+        #expect(out[i * Self.cols + j] == want, "row \(i) col \(j)")
+      }
+    }
+    #expect(loopCount(k) == 0, "the loop was specialised: one body per index value")
+  }
+
+  @Test("a loop whose body does not branch on its index stays one symbolic loop; an inner loop branching on the outer index specialises only the outer one")
+  func onlyTheDependentLoopSpecialises() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.affine_range(x.shape[0]):
+              for j in nl.affine_range(x.shape[1]):
+                  t = nl.load(x[nl.ds(i, 1), nl.ds(j, 1)])
+                  if i == 0:
+                      t = nl.multiply(t, 10.0)
+                  nl.store(out[nl.ds(i, 1), nl.ds(j, 1)], t)
+          return out
+      """
+    let (a, x) = try input()
+    let (k, r) = try traceAndRun(src, [a])
+    let out = r.outputs[0].floatValues()
+    for i in 0..<Self.rows {
+      for j in 0..<Self.cols { #expect(out[i * Self.cols + j] == (i == 0 ? 10 : 1) * x[i * Self.cols + j]) }
+    }
+    // The outer loop is specialised (6 bodies), each with its inner loop still symbolic.
+    #expect(loopCount(k) == Self.rows)
+  }
+
+  @Test("break, continue and else of a specialised loop follow Python")
+  func breakAndContinue() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          done = []
+          for i in nl.affine_range(x.shape[0]):
+              if i == 1:
+                  continue
+              if i == 4:
+                  break
+              nl.store(out[i, :], nl.load(x[i, :]))
+          else:
+              done.append('no break')
+          assert done == []
+          for i in nl.affine_range(x.shape[0]):
+              if i >= 4:
+                  nl.store(out[i, :], nl.multiply(nl.load(x[i, :]), 3.0))
+          return out
+      """
+    let (a, x) = try input()
+    let (_, r) = try traceAndRun(src, [a])
+    let out = r.outputs[0].floatValues()
+    for i in [0, 2, 3, 4, 5] {
+      for j in 0..<Self.cols { #expect(out[i * Self.cols + j] == (i >= 4 ? 3 : 1) * x[i * Self.cols + j], "row \(i)") }
+    }
+  }
+
+  @Test("Python values indexed by the loop index (a numpy array, a list) specialise the loop")
+  func pythonValuesIndexedByIndex() throws {
+    let src = header + """
+      import numpy as np
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          scales = [1.0, -1.0, 0.5, 2.0, 4.0, 0.25]
+          offsets = np.arange(6) * 10
+          for i in nl.affine_range(x.shape[0]):
+              t = nl.multiply(nl.load(x[i, :]), scales[i])
+              nl.store(out[i, :], nl.add(t, float(offsets[i])))
+          return out
+      """
+    let (a, x) = try input()
+    let (_, r) = try traceAndRun(src, [a])
+    let out = r.outputs[0].floatValues()
+    let scales: [Float] = [1, -1, 0.5, 2, 4, 0.25]
+    for i in 0..<Self.rows {
+      for j in 0..<Self.cols { #expect(out[i * Self.cols + j] == x[i * Self.cols + j] * scales[i] + Float(i * 10)) }
+    }
+  }
+
+  @Test("locals rebound by the abandoned symbolic attempt are restored before specialising")
+  func localsRestored() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          count = 0
+          for i in nl.affine_range(x.shape[0]):
+              count = count + 1
+              if i > 100:
+                  count = -1000
+          assert count == 6, count
+          nl.store(out, nl.load(x))
+          return out
+      """
+    let (a, _) = try input()
+    _ = try traceAndRun(src, [a])
+  }
+
+  @Test("a list changed before the index-dependent branch cannot be undone: a located refusal")
+  func containerMutationRefused() throws {
+    let src = header + """
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          seen = []
+          for i in nl.affine_range(x.shape[0]):
+              seen.append(1)
+              if i == 0:
+                  nl.store(out[i, :], nl.load(x[i, :]))
+          return out
+      """
+    let (a, _) = try input()
+    do {
+      _ = try traceAndRun(src, [a])
+      Issue.record("expected a refusal")
+    } catch let e as TraceError {
+      #expect(e.message.contains("specialising this loop on its index"), "\(e.message)")
+      #expect(e.location.line == 8, "\(e.location)")
+    }
+  }
+}
