@@ -31,9 +31,12 @@ struct PrepareRequest: Decodable, Sendable {
   /// the standard library and installed packages); searched after the file's own directory and
   /// its package root.
   var importPaths: [String] = []
+  /// The file's dotted module name as the caller imported it (Python's `__name__`); nil lets the
+  /// front end work it out from the `__init__.py` files around the file.
+  var module: String?
 
   enum CodingKeys: String, CodingKey {
-    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths
+    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths, module
   }
 
   init(from decoder: any Decoder) throws {
@@ -47,6 +50,7 @@ struct PrepareRequest: Decodable, Sendable {
     dialect = try c.decodeIfPresent(String.self, forKey: .dialect)
     lnc = try c.decodeIfPresent(Int.self, forKey: .lnc)
     importPaths = try c.decodeIfPresent([String].self, forKey: .importPaths) ?? []
+    module = try c.decodeIfPresent(String.self, forKey: .module)
   }
 }
 

@@ -265,6 +265,15 @@ def last_timings() -> dict[str, float]:
     return dict(getattr(_timings, "value", {}))
 
 
+def _importable_name(source: KernelSource) -> bool:
+    """Whether the kernel's module name says where the module sits in its package: a dotted name
+    of a plain module file (``__main__`` and packages' ``__init__`` files are left to Tessel)."""
+    name = source.module_name
+    return (name != "__main__" and Path(source.file).stem != "__init__"
+            and all(part.isidentifier() for part in name.split("."))
+            and Path(source.file).stem == name.rsplit(".", 1)[-1])
+
+
 def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[str, np.ndarray], *,
              grid: Sequence[int], lnc: Optional[int], target: Optional[str], dialect: Optional[str]) -> dict[str, Any]:
     """The prepare request for a call; fills ``arrays`` with the array arguments by parameter name."""
@@ -286,6 +295,8 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
         "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
         "importPaths": import_paths(),
     }
+    if _importable_name(source):
+        request["module"] = source.module_name
     if lnc is not None:
         request["lnc"] = int(lnc)
     dialect = dialect or _dialect(source.namespace)

@@ -16,7 +16,7 @@ def kernels(monkeypatch):
     """``kernelpkg.kernels``, imported as a user's test imports it (both roots on ``sys.path``)."""
     monkeypatch.syspath_prepend(str(HERE / "shared"))
     monkeypatch.syspath_prepend(str(HERE))
-    for name in [n for n in sys.modules if n == "row_ops" or n.startswith("kernelpkg")]:
+    for name in [n for n in sys.modules if n == "row_ops" or n.startswith(("kernelpkg", "nspkg"))]:
         monkeypatch.delitem(sys.modules, name)
     import kernelpkg.kernels
 
@@ -30,11 +30,18 @@ def test_a_package_kernel_imports_relatively_and_through_sys_path(kernels, rng, 
     np.testing.assert_array_equal(tessel.simulate_kernel(kernels.shifted, a), a + 1)
 
 
-def test_a_config_from_a_sibling_module_crosses_by_its_package_name(kernels, rng):
+def test_a_config_class_the_kernel_imports_from_a_sibling_module(kernels, rng):
     from kernelpkg.tiling import Tiling
 
     a = rng.standard_normal((100, 3)).astype(np.float32)
     np.testing.assert_array_equal(tessel.simulate_kernel(kernels.shifted, a, Tiling(rows=32)), a + 1)
+
+
+def test_a_namespace_package_kernel_imports_relatively(kernels, rng):
+    import nspkg.kern
+
+    a = rng.standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(nspkg.kern.tripled, a), a * np.float32(3.0))
 
 
 def test_a_module_missing_from_sys_path_is_a_module_not_found_error(kernels, rng, monkeypatch):
