@@ -31,9 +31,6 @@ public struct Index: Sendable, Hashable, ExpressibleByIntegerLiteral, CustomStri
     self.init(value)
   }
 
-  /// The value when the index has no variables (eager mode, constants), else nil.
-  public var constantValue: Int? { expression.isConstant ? expression.constant : nil }
-
   /// The expression with variables printed as `$n`.
   public var description: String { expression.formatted { "\($0)" } }
 

@@ -152,6 +152,7 @@ public struct HostArray: Sendable, Equatable {
       throw .valueCountMismatch(shape: shape, expected: expected, found: values.count)
     }
     let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { raw, count in
+      HugePages.advise(raw.baseAddress, byteCount: byteCount)
       values.withUnsafeBufferPointer { v in
         if let out = raw.baseAddress { dtype.encode(v, into: UnsafeMutableRawPointer(out)) }
       }

@@ -95,6 +95,7 @@ extension HostArray {
   init(encoding values: UnsafeBufferPointer<Float>, shape: [Int], dtype: DType) {
     let byteCount = values.count * dtype.byteSize
     let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { raw, count in
+      HugePages.advise(raw.baseAddress, byteCount: byteCount)
       if let out = raw.baseAddress { dtype.encode(values, into: UnsafeMutableRawPointer(out)) }
       count = byteCount
     }

@@ -460,6 +460,7 @@ extension HostArray {
     var failure: NPYError?
     let bytes = [UInt8](unsafeUninitializedCapacity: layout.expectedBytes) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
+      HugePages.advise(base, byteCount: buffer.count)
       prefix.withUnsafeBytes { if let p = $0.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: already) } }
       var done = already
       while done < buffer.count {

@@ -60,6 +60,22 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Makes the whole-storage alias `id` the owner of its storage, and its base (with every other
+  /// alias of that base) an alias of it: how a kernel returns a reshaped tensor, whose output must
+  /// be a tensor of the returned shape. Returns false (changing nothing) when `id` is not an
+  /// alias of a local tensor's whole storage.
+  public mutating func makeStorageOwner(_ id: TensorID) -> Bool {
+    guard let a = kernel[id].alias, a.offset == 0, kernel[a.base].role == .local,
+      kernel[a.base].elementCount == kernel[id].elementCount, kernel[id].space.isHBM
+    else { return false }
+    for i in kernel.tensors.indices where kernel.tensors[i].alias?.base == a.base {
+      kernel.tensors[i].alias?.base = id
+    }
+    kernel.tensors[id.index].alias = nil
+    kernel.tensors[a.base.index].alias = StorageAlias(base: id, offset: 0, partitionStride: nil)
+    return true
+  }
+
   /// Returns the index variable of `nl.program_id(axis)`, declaring it on first use.
   public mutating func programID(axis: Int) -> IndexVar {
     if let i = kernel.indexVars.firstIndex(where: { $0.kind == .programID(axis: axis) }) {
@@ -134,11 +150,6 @@ public struct KernelBuilder: Sendable {
   /// Sets the SPMD launch grid.
   public mutating func setGrid(_ grid: [Int]) {
     kernel.grid = grid
-  }
-
-  /// Renames the kernel.
-  public mutating func setName(_ name: String) {
-    kernel.name = name
   }
 
   /// Renames a tensor (a front end names a result tile after the variable it is bound to).

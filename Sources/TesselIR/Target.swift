@@ -19,15 +19,6 @@ public enum Target: String, Sendable, Hashable, CaseIterable, Codable {
     }
   }
 
-  /// Physical SBUF bytes per partition (192, 224 or 256 KiB).
-  public var sbufPhysicalBytesPerPartition: Int {
-    switch self {
-    case .trn1: 196_608
-    case .trn2: 229_376
-    case .trn3: 262_144
-    }
-  }
-
   /// PSUM bytes per partition (16 KiB).
   public var psumBytesPerPartition: Int { 16_384 }
 
@@ -56,20 +47,6 @@ public enum Target: String, Sendable, Hashable, CaseIterable, Codable {
     case .trn1: "gen2"
     case .trn2: "gen3"
     case .trn3: "gen4"
-    }
-  }
-
-  /// An engine's clock in GHz.
-  public func clockGHz(_ engine: Engine) -> Double {
-    switch (self, engine) {
-    case (.trn1, .tensor): 2.8
-    case (.trn1, .vector): 1.12
-    case (.trn1, .scalar), (.trn1, .gpsimd): 1.4
-    case (.trn2, .tensor), (.trn3, .tensor): 2.4
-    case (.trn2, .vector): 0.96
-    case (.trn2, _): 1.2
-    case (.trn3, _): 1.2
-    case (_, .dma): 1.4
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TesselNumerics
 
 /// Released arenas kept for later runs, by any interpreter of the process.
 ///
@@ -39,7 +40,7 @@ final class ArenaPool: @unchecked Sendable {
       return a
     }
     lock.unlock()
-    return (.allocate(capacity: count), count)
+    return (HugePages.allocate(Float.self, capacity: count), count)
   }
 
   /// Gives an arena back to the pool, which may free older ones to stay within its bounds.

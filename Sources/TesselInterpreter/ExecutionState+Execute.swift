@@ -81,7 +81,8 @@ extension ExecutionState {
         }
         return
       }
-      try matmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
+      try matmul(
+        ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, rows: m.rowsPerPartition)
 
     case .tensorTensor(let p):
       let d = p.dst, alu = p.op
@@ -327,26 +328,45 @@ extension ExecutionState {
       gather(s, ci.views[1], into: &operandBuffer)
       let p = s.partitionCount, f = s.freeElementCount
       // Under a mask (a ragged last chunk), only the kept elements count.
-      var valid = [Bool](repeating: ci.mask.isEmpty, count: p * f)
-      if !ci.mask.isEmpty {
-        ci.rows.forEachRowUnmerged(counts: [p, f], mask: ci.mask, env: UnsafePointer(env)) { outer, lo, hi in
-          for j in lo..<hi { valid[outer[0] * f + j] = true }
+      let envp = UnsafePointer(env)
+      let keepsAll = ci.mask.isEmpty || ci.maskKeepsAll(envp)
+      var valid = [Bool](repeating: keepsAll, count: keepsAll ? 0 : p * f)
+      if !keepsAll {
+        valid.withUnsafeMutableBufferPointer { v in
+          ci.rows.forEachRowUnmerged(counts: [p, f], mask: ci.mask, env: envp) { outer, lo, hi in
+            for j in lo..<hi { v[outer[0] * f + j] = true }
+          }
         }
       }
       var out = Array(repeating: Float(0), count: p * 6)
-      for i in 0..<p {
-        for half in 0..<2 {
-          var n = 0
-          var sum: Double = 0
-          var j = half
-          while j < f { if valid[i * f + j] { sum += Double(operandBuffer[i * f + j]); n += 1 }; j += 2 }
-          let mean = n > 0 ? sum / Double(n) : 0
-          var m2: Double = 0
-          j = half
-          while j < f { if valid[i * f + j] { let x = Double(operandBuffer[i * f + j]) - mean; m2 += x * x }; j += 2 }
-          out[i * 6 + half * 3] = Float(n)
-          out[i * 6 + half * 3 + 1] = Float(mean)
-          out[i * 6 + half * 3 + 2] = Float(m2)
+      operandBuffer.withUnsafeBufferPointer { x in
+        valid.withUnsafeBufferPointer { v in
+          // Each half's elements in order, in Double: the count, the mean, then the sum of
+          // squared deviations from it.
+          for i in 0..<p {
+            let row = i * f
+            for half in 0..<2 {
+              var n = 0
+              var sum: Double = 0
+              var j = half
+              if keepsAll {
+                while j < f { sum += Double(x[row + j]); n += 1; j += 2 }
+              } else {
+                while j < f { if v[row + j] { sum += Double(x[row + j]); n += 1 }; j += 2 }
+              }
+              let mean = n > 0 ? sum / Double(n) : 0
+              var m2: Double = 0
+              j = half
+              if keepsAll {
+                while j < f { let d = Double(x[row + j]) - mean; m2 += d * d; j += 2 }
+              } else {
+                while j < f { if v[row + j] { let d = Double(x[row + j]) - mean; m2 += d * d }; j += 2 }
+              }
+              out[i * 6 + half * 3] = Float(n)
+              out[i * 6 + half * 3 + 1] = Float(mean)
+              out[i * 6 + half * 3 + 2] = Float(m2)
+            }
+          }
         }
       }
       scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)

@@ -20,21 +20,24 @@ extension ExecutionState {
   }
 
   /// `nc_matmul`: `dst[M, N] (op)= stationary[K, M]ᵀ · moving[K, N]` through `cblas_sgemm`, in fp32.
+  ///
+  /// In double-row mode (`rows` 2) the operands are `[K, 2, M]` and `[K, 2, N]`; gathered
+  /// row-major they are the `[2K, M]` and `[2K, N]` matrices of a `2K`-term contraction.
   func matmul(
-    _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
+    _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation, rows: Int = 1
   ) throws(KernelError) {
     let k = interpreter.kernel
-    let K = stationary.partitionCount
-    let M = stationary.freeElementCount
-    let N = moving.freeElementCount
+    let K = stationary.partitionCount * rows
+    let M = stationary.freeElementCount / rows
+    let N = moving.freeElementCount / rows
     let mem = arena
     // Operands: direct pointers when they are unit-stride blocks, otherwise gathered copies.
     var aOff = 0, lda = M, bOff = 0, ldb = N
     var aDirect = false, bDirect = false
-    if let blk = block2D(stationary, ci.views[1]) { aOff = blk.offset; lda = blk.ld; aDirect = true } else {
+    if rows == 1, let blk = block2D(stationary, ci.views[1]) { aOff = blk.offset; lda = blk.ld; aDirect = true } else {
       gather(stationary, ci.views[1], into: &operandBuffer)
     }
-    if let blk = block2D(moving, ci.views[2]) { bOff = blk.offset; ldb = blk.ld; bDirect = true } else {
+    if rows == 1, let blk = block2D(moving, ci.views[2]) { bOff = blk.offset; ldb = blk.ld; bDirect = true } else {
       gather(moving, ci.views[2], into: &secondOperandBuffer)
     }
     let dstDirect = block2D(dst, ci.views[0])

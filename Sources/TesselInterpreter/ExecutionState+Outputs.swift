@@ -18,7 +18,9 @@ extension Interpreter {
     _ kernel: Kernel, program: [CompiledInstruction], onChip: [Bool], read: [Bool], written: [Bool]
   ) -> [Bool] {
     var result = Array(repeating: false, count: kernel.tensors.count)
-    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local {
+    // Writes through an alias of the output land in its storage, not through its own views.
+    let aliased = Set(kernel.tensors.compactMap { $0.alias?.base })
+    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local && !aliased.contains(o) {
       result[o.index] = true
     }
     let returned = Set(kernel.outputs.map(\.index))

@@ -94,7 +94,7 @@ extension Interpreter {
       let unmaskedRows = mask.isEmpty ? nil : RowIterator(counts: counts, viewStrides: laneStridesFixed, merge: merge)
       let elements = counts.reduce(1, *)
       var flops = elements
-      if case .matmul(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount }
+      if case .matmul(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount * m.rowsPerPartition }
       if case .matmulMX(let m) = op { flops = 2 * m.dst.elementCount * m.stationary.partitionCount * 4 }
       if op.payload == nil || op.groups.contains(.dataMovement) { flops = 0 }
       let b = op.sources.map { bytes($0.view) }.reduce(0, +) + op.destinations.map(bytes).reduce(0, +)
@@ -146,7 +146,7 @@ extension Interpreter {
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
         destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
-        elements: elements, bytes: b, flops: flops, facts: facts)
+        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes)
     }
     return (program, dynamicLoops)
 

@@ -270,6 +270,7 @@ public func makeArrays<Element>(
       return
     }
     let array = [Element](unsafeUninitializedCapacity: counts[i]) { buffer, count in
+      HugePages.advise(buffer.baseAddress, byteCount: counts[i] * MemoryLayout<Element>.stride)
       build(i + 1, buffers + [buffer])
       count = counts[i]
     }

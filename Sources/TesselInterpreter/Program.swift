@@ -71,6 +71,8 @@ struct CompiledInstruction: Sendable {
   var flops: Int
   /// Hoisted facts about the operation, so the dispatch loop never rebuilds them.
   var facts = InstructionFacts()
+  /// The operand of each view, with its NKI name and role (`views[i]` lowers `lanes[i].view`).
+  var lanes: [OperandUse] = []
 }
 
 extension CompiledInstruction {

@@ -312,10 +312,11 @@ public struct NKIFile: Sendable {
         guard d.space.isHBM else {
           throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: returnLocation)
         }
-        guard t.view.isWhole(of: d.shape) else {
-          throw TraceError.unsupported("returning a slice of a tensor (return the whole nl.ndarray)", at: returnLocation)
+        guard let id = tracer.returnedTensor(t) else {
+          throw TraceError.unsupported(
+            "returning a slice of a tensor, or a reshaped kernel argument (return the whole nl.ndarray)", at: returnLocation)
         }
-        outputs.append(t.id)
+        outputs.append(id)
         return .tensor(outputs.count - 1)
       }
       switch v {

@@ -27,6 +27,8 @@ extension TimedProgram {
       // The moving operand's columns: `[K, N]`, or `[K, N, 4]` for packed MX values.
       if let moving = op.operands.first(where: { $0.name == "moving" })?.view {
         c.movingFree = moving.dims.count > 1 ? moving.dims[1].count : 1
+        // Double-row mode streams `[K, 2, N]`: N columns, two rows per partition at once.
+        if case .matmul(let m) = op, m.doubleRow { c.movingFree = moving.dims.last?.count ?? 1 }
       }
     case .transpose:
       c.transposePartitions = sources.first?.partitionCount ?? 1

@@ -115,6 +115,8 @@ struct Run: ParsableCommand {
       var last: HostRunResult?
       var times: [Double] = []
       for _ in 0..<runs {
+        // The previous run's results go first, so that this run can reuse their memory.
+        last = nil
         let s = Date()
         last = try interpreter.run(hostArrays: arrays)
         times.append(Date().timeIntervalSince(s) * 1000)
@@ -139,10 +141,11 @@ struct Run: ParsableCommand {
     if `repeat` > 1 {
       let sorted = times.sorted()
       let median = sorted[sorted.count / 2]
-      FileHandle.standardError.write(
-        Data(String(
-          format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d load_ms=%.3f\n", traceMs, median, `repeat`,
-          prepared.loadMilliseconds).utf8))
+      let perRun = times.map { String(format: "%.3f", $0) }.joined(separator: ",")
+      let line = String(
+        format: "timing: trace_ms=%.3f run_ms_median=%.3f runs=%d load_ms=%.3f", traceMs, median, `repeat`,
+        prepared.loadMilliseconds)
+      FileHandle.standardError.write(Data((line + " run_ms=" + perRun + "\n").utf8))
     }
     if fp32 {
       // The same kernel with fp32 storage everywhere, on the same inputs.

@@ -101,9 +101,6 @@ struct ErrorKernelCase: Sendable, CustomStringConvertible {
 /// that line, through the whole pipeline (tracer, verifier, dependence analysis, allocator, run).
 @Suite("kernels/errors corpus")
 struct ErrorKernelCorpusTests {
-  /// Files whose expected message needs a tracer change (see kernels/errors/README.md).
-  static let pendingTracerChanges: Set<String> = []
-
   @Test("the corpus is large enough and every file follows the convention")
   func corpusShape() {
     let cases = ErrorKernelCase.all()
@@ -117,16 +114,9 @@ struct ErrorKernelCorpusTests {
 
   @Test("each kernel fails with its message at its line", arguments: ErrorKernelCase.all())
   func failsAsAnnotated(_ c: ErrorKernelCase) {
-    let check = {
-      let got = c.firstError()
-      #expect(got?.message == c.expected, "\(c.file)")
-      #expect(got?.line == c.expectedLine, "\(c.file)")
-    }
-    if Self.pendingTracerChanges.contains(c.file) {
-      withKnownIssue("the tracer reports a different error for \(c.file) today") { check() }
-    } else {
-      check()
-    }
+    let got = c.firstError()
+    #expect(got?.message == c.expected, "\(c.file)")
+    #expect(got?.line == c.expectedLine, "\(c.file)")
   }
 }
 

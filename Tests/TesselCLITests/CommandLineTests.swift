@@ -37,6 +37,11 @@ struct CommandLineTests {
     #expect(try HostArray.readNPY(from: out).floatValues() == zip(a, b).map { $0 + $1 })
     #expect(r.err.contains("timing: trace_ms="))
     #expect(r.err.contains("runs=3"))
+    // Every run's time, in order: three numbers.
+    let perRun = r.err.split(separator: "\n").first { $0.hasPrefix("timing:") }?
+      .split(separator: " ").first { $0.hasPrefix("run_ms=") }?.dropFirst("run_ms=".count)
+      .split(separator: ",").compactMap { Double($0) }
+    #expect(perRun?.count == 3)
   }
 
   @Test("--max-instructions, --max-memory and --max-seconds stop a run with a located error")

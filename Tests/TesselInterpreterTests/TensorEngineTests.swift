@@ -221,6 +221,34 @@ struct TensorEngineTests {
     }
   }
 
+  @Test("bn_stats under a mask: every element kept, or the first columns only", arguments: [40, 40 - 7, 1])
+  func maskedBNStats(keep: Int) throws {
+    let p = 7, f = 40
+    var k = TileKernel()
+    let a = k.input("a", [p, f])
+    let ta = k.tile("ta", [p, f]), st = k.tile("st", [p, 6])
+    let o = k.output("o", [p, 6])
+    k.load(ta, a)
+    k.b.emit(
+      .bnStats(dst: k.whole(st), src: k.whole(ta)),
+      mask: [AffineCondition(coefficients: [0, 1], offset: AffineExpr(constant: -keep), comparison: .less)])
+    k.store(o, st)
+    var rng = SeededGenerator(seed: 11)
+    let av = rng.array(p * f, -1, 1)
+    let r = try k.run([o], [av])
+    // Per half (even and odd columns below `keep`): the count, the mean, the sum of squared deviations.
+    for i in 0..<p {
+      for half in 0..<2 {
+        let xs = stride(from: half, to: keep, by: 2).map { Double(av[i * f + $0]) }
+        let mean = xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count)
+        let m2 = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        #expect(r.outputs[0][i * 6 + half * 3] == Float(xs.count))
+        #expect(abs(Double(r.outputs[0][i * 6 + half * 3 + 1]) - mean) <= 1e-6)
+        #expect(abs(Double(r.outputs[0][i * 6 + half * 3 + 2]) - m2) <= 1e-5)
+      }
+    }
+  }
+
   @Test("iota, affine_select (causal mask) and where")
   func iotaSelect() throws {
     let p = 7, f = 9

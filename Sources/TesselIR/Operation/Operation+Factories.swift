@@ -15,8 +15,10 @@ extension Operation {
   public static func loadTranspose(dst: View, src: View) -> Operation { .loadTranspose(Unary(dst: dst, src: src)) }
 
   /// `nisa.nc_matmul(stationary, moving)` (``Matmul``).
-  public static func matmul(dst: View, stationary: View, moving: View, accumulation: Accumulation) -> Operation {
-    .matmul(Matmul(dst: dst, stationary: stationary, moving: moving, accumulation: accumulation))
+  public static func matmul(
+    dst: View, stationary: View, moving: View, accumulation: Accumulation, doubleRow: Bool = false
+  ) -> Operation {
+    .matmul(Matmul(dst: dst, stationary: stationary, moving: moving, accumulation: accumulation, doubleRow: doubleRow))
   }
 
   /// `nisa.nc_transpose(data)` (``Transpose``).

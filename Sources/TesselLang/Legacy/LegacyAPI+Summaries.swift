@@ -77,6 +77,7 @@ extension LegacyNKIAPI {
     "nl.where": "Elementwise select: x where condition is true, else y.",
     "nl.reciprocal": "Elementwise 1 / x of a tile (Vector engine).",
     "nl.softmax": "Softmax of a tile along `axis`.",
+    "nl.loop_reduce": "dst[...] = op(dst[...], x) over a loop's iterations, assigned into its destination tile (Vector engine).",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",
     "nl.iinfo": "Machine limits of an integer dtype (max, min).",
     "nisa.nc_matmul": "stationary.T @ moving on the Tensor engine, into PSUM (contraction over partitions).",

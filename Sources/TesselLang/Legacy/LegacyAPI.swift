@@ -69,6 +69,7 @@ public enum LegacyNKIAPI {
       "nl.where(condition, x, y, *, dtype=None, mask=None)",
       "nl.reciprocal(x, *, dtype=None, mask=None)",
       "nl.softmax(x, axis, *, dtype=None, compute_dtype=None, mask=None)",
+      "nl.loop_reduce(x, op, loop_indices, *, dtype=None, mask=None, name='')",
       "nl.finfo(dtype)",
       "nl.iinfo(dtype)",
     ]
@@ -84,6 +85,8 @@ public enum LegacyNKIAPI {
       "nisa.tensor_tensor(data1, data2, op, *, dtype=None, mask=None, engine=unknown_engine)",
       "nisa.tensor_scalar(data, op0, operand0, reverse0=False, op1=None, operand1=None, reverse1=False, *, dtype=None, mask=None, engine=unknown_engine)",
       "nisa.tensor_copy(src, *, mask=None, dtype=None, engine=unknown_engine)",
+      "nisa.scalar_tensor_tensor(*, data, op0, operand0, op1, operand1, reverse0=False, reverse1=False, dtype=None, mask=None)",
+      "nisa.tensor_scalar_reduce(*, data, op0, operand0, reduce_op, reduce_res, reverse0=False, dtype=None, mask=None)",
       "nisa.reciprocal(data, *, dtype=None, mask=None)",
       "nisa.iota(expr, dtype=None, *, mask=None)",
       "nisa.affine_select(pred, on_true_tile, on_false_value, *, dtype=None, mask=None)",

@@ -27,6 +27,7 @@ final class LegacyModules: ModuleProvider {
     case "numpy.random": kind = .numpyRandom
     case "numpy.typing": return .module(PyModule(name: name, scope: Scope(parent: nil), native: InertNamespace(name)))
     case "neuronxcc.nki.isa.constants": kind = .isaConstants
+    case "neuronxcc.nki.language.constants", "nki.language.constants": kind = .nlConstants
     default:
       if name.hasPrefix("neuronxcc.") || name.hasPrefix("nki.") {
         if name.split(separator: ".").contains(where: { $0.hasPrefix("_") }) {
@@ -43,7 +44,7 @@ final class LegacyModules: ModuleProvider {
 /// One module or namespace of the legacy NKI API (`nl`, `nisa`, `nl.tile_size`, `np`, ...).
 final class NKIModule: NativeModule {
   enum Kind: Equatable {
-    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants
+    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants, nlConstants
     case tileSize, ncVersion, engine
     /// `nisa.reduce_cmd`, `nisa.dge_mode`, `nisa.oob_mode`: named constants.
     case constants(String)
@@ -69,7 +70,7 @@ final class NKIModule: NativeModule {
 
   var attributeNames: [String] {
     switch kind {
-    case .nl: return LegacyNKIAPI.names(in: "nl") + Array(NKIModule.dtypeNames.keys) + ["sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "mgrid"]
+    case .nl: return LegacyNKIAPI.names(in: "nl") + Array(NKIModule.dtypeNames.keys) + ["sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "mgrid", "constants"]
     case .nisa: return LegacyNKIAPI.names(in: "nisa")
     default: return []
     }
@@ -120,6 +121,7 @@ final class NKIModule: NativeModule {
       case "shared_hbm": return .memorySpace(.sharedHBM)
       case "private_hbm": return .memorySpace(.privateHBM)
       case "tile_size": return NKIModule.value(.tileSize, name: "nl.tile_size")
+      case "constants": return NKIModule.value(.nlConstants, name: "nl.constants")
       case "mgrid": return .native(MGridObject())
       default:
         if let f = LegacyNKIAPI.function(named: "nl." + name) { return NKIModule.apiFunction(f) }
@@ -163,6 +165,19 @@ final class NKIModule: NativeModule {
       }
     case .engine:
       return .string("engine:\(name)")
+    case .nlConstants:
+      switch name {
+      case "sizeinbytes":
+        // `sizeinbytes(dtype)`: the bytes of one element of an NKI or numpy dtype.
+        return .builtin(
+          BuiltinFunction("nl.constants.sizeinbytes(dtype)") { a, ev, loc throws(TraceError) in
+            guard let d = try Tracer.of(ev, at: loc).dtypeArgument(a[0], at: loc) else {
+              throw TraceError.python("TypeError", "sizeinbytes() expects a dtype, got None", at: loc)
+            }
+            return .int(d.byteSize)
+          })
+      default: return .native(UnsupportedAPI("nl.constants." + name))
+      }
     case .isaConstants:
       switch name {
       case "engine": return NKIModule.value(.engine, name: "nisa.engine")

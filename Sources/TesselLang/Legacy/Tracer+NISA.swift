@@ -32,24 +32,34 @@ extension Tracer {
     let engine = engineArgument(a.get(-1, "engine"), at: loc)
     switch fn {
     case "nc_matmul":
-      let st = try tile(0, "stationary"), mv = try tile(1, "moving")
+      let st = try inSBUF(try tile(0, "stationary"), at: loc), mv = try inSBUF(try tile(1, "moving"), at: loc)
+      var doubleRow = false
       if let mode = a.get(-1, "perf_mode") {
         switch mode {
         case .none: break
         case .string(let m) where m == "none" || m.isEmpty: break
-        default: throw TraceError.unsupported("nisa.nc_matmul perf_mode=\((try? repr(mode)) ?? "?") (fp8 double-row matmul)", at: loc)
+        case .string(let m) where m == "double_row_gen3" || m == "double_row": doubleRow = true
+        default: throw TraceError.unsupported("nisa.nc_matmul perf_mode=\((try? repr(mode)) ?? "?")", at: loc)
         }
       }
+      let rows = doubleRow ? 2 : 1
       // Check the operands before making the [M, N] PSUM result, so the error names them.
-      if st.view.freeElementCount > target.gemmStationaryFmax {
-        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
+      if st.view.freeElementCount / rows > target.gemmStationaryFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount / rows, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
       }
-      if mv.view.freeElementCount > target.gemmMovingFmax {
-        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
+      if mv.view.freeElementCount / rows > target.gemmMovingFmax {
+        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
       }
       let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
-      let dst = try newTensor([st.view.freeElementCount, mv.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, emit(.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto), mask: m, at: loc))
+      if doubleRow && !m.isEmpty {
+        throw TraceError.unsupported("mask= on a double-row nisa.nc_matmul", at: loc)
+      }
+      // Double-row operands are [K, 2, M] and [K, 2, N] (the verifier checks the middle 2).
+      let shape = doubleRow
+        ? [st.view.shape.last ?? 1, mv.view.shape.last ?? 1] : [st.view.freeElementCount, mv.view.freeElementCount]
+      let dst = try newTensor(shape, .float32, .psum, at: loc)
+      let op = Operation.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto, doubleRow: doubleRow)
+      return fresh(dst, emit(op, mask: m, at: loc))
     case "nc_transpose":
       let x = try tile(0, "data")
       let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)
@@ -79,6 +89,8 @@ extension Tracer {
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
       let i = emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
       return fresh(dst, i)
+    case "scalar_tensor_tensor", "tensor_scalar_reduce":
+      return try callFusedVector(fn, a)
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
@@ -141,7 +153,7 @@ extension Tracer {
       return fresh(dst, emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
-      let t = try tile(1, "on_true_tile")
+      let t = try inSBUF(try tile(1, "on_true_tile"), at: loc)
       let f = Float(try floatValue(try a.require(2, "on_false_value"), at: loc))
       let conds = try maskConditions(pred, rank: t.view.dims.count, at: loc)
       guard conds.count == 1, let c = conds.first else {

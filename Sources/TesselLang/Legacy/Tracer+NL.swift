@@ -117,14 +117,7 @@ extension Tracer {
       let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
       let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
       let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", at: loc)
-      // The Tensor engine reads SBUF: operands in PSUM are copied out first, as NKI's compiler does.
-      func inSBUF(_ t: TensorRef) throws(TraceError) -> TensorRef {
-        guard decl(t).space == .psum else { return t }
-        let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, at: loc)
-        emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
-        return c
-      }
-      let x = try inSBUF(x0), y = try inSBUF(y0)
+      let x = try inSBUF(x0, at: loc), y = try inSBUF(y0, at: loc)
       var stationary = x
       if !tx {
         // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
@@ -205,7 +198,9 @@ extension Tracer {
       guard let e = try tileUnary(.exp, shifted, at: loc).tensor else { return .none }
       guard let s = try reduceTile(.add, e, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc).tensor else { return .none }
       return try tileBinary(.divide, .tensor(e), .tensor(s), at: loc, dtype: decl(x).dtype)
-    case "random_seed", "dropout", "rand", "shared_constant", "shared_identity_matrix", "loop_reduce", "all_reduce",
+    case "loop_reduce":
+      return try loopReduce(a)
+    case "random_seed", "dropout", "rand", "shared_constant", "shared_identity_matrix", "all_reduce",
       "atomic_rmw", "gather_flattened", "static_cast", "expand_dims", "spmd_dim", "nc", "rms_norm", "var":
       throw TraceError.unsupported("nl.\(fn)", at: loc)
     default:
@@ -367,47 +362,7 @@ extension Tracer {
     let loc = a.location
     switch fn {
     case "reshape":
-      if let k = a.keywords.first(where: { $0.0 != "shape" }) {
-        throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .unexpectedKeyword(k.0)), at: loc)
-      }
-      var rest = a.positional
-      if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 {
-        guard rest.isEmpty else {
-          throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .multipleValues("shape")), at: loc)
-        }
-        rest = [s]
-      }
-      if rest.count == 1, case .tuple = rest[0] { rest = try iterate(rest[0], at: loc) } else if rest.count == 1, case .list = rest[0] { rest = try iterate(rest[0], at: loc) }
-      let shape = try shapeArgument(.tuple(rest), at: loc)
-      let d = decl(t)
-      guard d.space.isHBM, t.view.isWhole(of: d.shape) else {
-        throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
-      }
-      guard shape.reduce(1, *) == d.elementCount else {
-        throw TraceError.python("ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
-      }
-      // A row-major reshape is a view: each new dimension steps through the old ones.
-      let old = d.shape
-      var dims: [View.Dim] = []
-      var strideNew = 1
-      var newStrides = Array(repeating: 1, count: shape.count)
-      for i in stride(from: shape.count - 1, through: 0, by: -1) { newStrides[i] = strideNew; strideNew *= shape[i] }
-      var oldStrides = Array(repeating: 1, count: old.count)
-      var acc = 1
-      for k in stride(from: old.count - 1, through: 0, by: -1) { oldStrides[k] = acc; acc *= old[k] }
-      for (i, n) in shape.enumerated() {
-        var steps = Array(repeating: 0, count: old.count)
-        if n > 1 {
-          // The outermost old dimension whose stride divides this one's flat stride, without wrapping.
-          let f = newStrides[i]
-          guard let k = (0..<old.count).first(where: { f % oldStrides[$0] == 0 && f / oldStrides[$0] * (n - 1) < old[$0] && f >= oldStrides[$0] }) else {
-            throw TraceError.unsupported("reshape \(old) → \(shape): a new dimension spans several old ones (split dimensions, or reshape on the host)", at: loc)
-          }
-          steps[k] = f / oldStrides[k]
-        }
-        dims.append(View.Dim(count: n, steps: steps))
-      }
-      return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))
+      return try reshape(t, a)
     case "broadcast_to":
       var rest = a.positional
       if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }

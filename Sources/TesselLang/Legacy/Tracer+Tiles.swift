@@ -104,6 +104,19 @@ extension Tracer {
     return fresh(dst, i)
   }
 
+  /// `t` itself when it is not in PSUM; else an SBUF copy of it (a `tensor_copy` into a tile
+  /// named `<t>_sbuf`, visible in `tessel ir` and `--json`).
+  ///
+  /// The Tensor engine and `affine_select` (GpSimd) read SBUF only; NKI's compiler copies a PSUM
+  /// operand of `nl.matmul`, `nisa.nc_matmul` and `nisa.affine_select` out to SBUF first, and
+  /// Tessel does the same.
+  func inSBUF(_ t: TensorRef, at loc: SourceLocation) throws(TraceError) -> TensorRef {
+    guard decl(t).space == .psum else { return t }
+    let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, name: "\(decl(t).name)_sbuf", at: loc)
+    emit(.tensorCopy(dst: c.view, src: t.view), at: loc)
+    return c
+  }
+
   // MARK: - Assignment into tiles
 
   /// The mask of the masked instruction that just produced all of `src`, when `dst[...] = src`
@@ -120,6 +133,10 @@ extension Tracer {
   /// `dst[...] = value` and `dst[...] op= value`.
   func storeInto(_ dst: TensorRef, _ value: Value, at loc: SourceLocation, accumulate: BinaryOperator?) throws(TraceError) {
     let dd = decl(dst)
+    if case .native(let o) = value, let r = o as? LoopReduction {
+      try r.reduce(into: dst, tracer: self, accumulate: accumulate, at: loc)
+      return
+    }
     if let op = accumulate {
       let alu = try Tracer.aluOp(op, at: loc)
       if let src = value.tensor, let idx = freshDefinitions[src.id], alu == .add, dd.space == .psum,
@@ -127,7 +144,10 @@ extension Tracer {
         src.view.shape == dst.view.shape || src.view.elementCount == dst.view.elementCount && dst.view.partitionCount == src.view.partitionCount
       {
         var inst = builder.instruction(at: idx)
-        inst.operation = .matmul(dst: dst.view, stationary: m.stationary, moving: m.moving, accumulation: .add)
+        var accumulating = m
+        accumulating.dst = dst.view
+        accumulating.accumulation = onlyMatmulsWrite(dst.id) ? .auto : .add
+        inst.operation = .matmul(accumulating)
         builder.replaceInstruction(at: idx, with: inst)
         freshDefinitions[src.id] = nil
         return

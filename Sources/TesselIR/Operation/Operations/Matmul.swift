@@ -26,6 +26,14 @@ extension Operation {
     public var moving: View
     /// How the product combines with what `dst` holds.
     public var accumulation: Accumulation
+    /// NKI's `perf_mode='double_row_gen3'` (FP8 double-row mode, NeuronCore-v3 and newer): the
+    /// operands are fp8 tiles `stationary[K, 2, M]` and `moving[K, 2, N]`, and each partition
+    /// holds two rows of the contraction, so `dst[m, n] = Σₖ Σᵣ stationary[k, r, m] · moving[k, r, n]`
+    /// over `2K` terms.
+    public var doubleRow: Bool = false
+
+    /// The rows of the contraction each partition holds: 2 in double-row mode, else 1.
+    public var rowsPerPartition: Int { doubleRow ? 2 : 1 }
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       let st = stationary
@@ -37,15 +45,17 @@ extension Operation {
       let k1 = st.partitionCount
       let k2 = mv.partitionCount
       if k1 != k2 || k1 > target.pmax { throw c.fail(.matmulContraction(stationary: k1, moving: k2)) }
-      if st.freeElementCount > target.gemmStationaryFmax {
+      if doubleRow { try verifyDoubleRow(c) }
+      let rows = rowsPerPartition
+      if st.freeElementCount / rows > target.gemmStationaryFmax {
         throw c.fail(
-          .matmulFreeSizeTooLarge(operand: "stationary", size: st.freeElementCount, limit: target.gemmStationaryFmax))
+          .matmulFreeSizeTooLarge(operand: "stationary", size: st.freeElementCount / rows, limit: target.gemmStationaryFmax))
       }
-      if mv.freeElementCount > target.gemmMovingFmax {
+      if mv.freeElementCount / rows > target.gemmMovingFmax {
         throw c.fail(
-          .matmulFreeSizeTooLarge(operand: "moving", size: mv.freeElementCount, limit: target.gemmMovingFmax))
+          .matmulFreeSizeTooLarge(operand: "moving", size: mv.freeElementCount / rows, limit: target.gemmMovingFmax))
       }
-      if dst.partitionCount != st.freeElementCount || dst.freeElementCount != mv.freeElementCount {
+      if dst.partitionCount * rows != st.freeElementCount || dst.freeElementCount * rows != mv.freeElementCount {
         throw c.fail(
           .shapeMismatch(operands: ["dst", "stationary", "moving"], shapes: [dst.shape, st.shape, mv.shape]))
       }
@@ -71,6 +81,22 @@ extension Operation {
       }
     }
 
+    /// Double-row mode's rules: NeuronCore-v3 or newer, fp8 operands of shape `[K, 2, F]`.
+    func verifyDoubleRow(_ c: InstructionCheck) throws(KernelError) {
+      if c.target == .trn1 {
+        throw c.fail(.invalidOp(op: "perf_mode=double_row_gen3", reason: "the FP8 double-row mode needs NeuronCore-v3 or newer (trn2, trn3)"))
+      }
+      for (name, v) in [("stationary", stationary), ("moving", moving)] {
+        if v.shape.count != 3 || v.shape[1] != 2 {
+          throw c.fail(.invalidOp(op: "perf_mode=double_row_gen3", reason: "\(name) must be a [K, 2, F] tile (two rows per partition), got \(v.shape)"))
+        }
+        let d = c.decl(v).dtype
+        if !d.isFloat8 {
+          throw c.fail(.invalidDType(operand: name, dtype: d, reason: "the double-row mode multiplies fp8 operands"))
+        }
+      }
+    }
+
     public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
       visitor.visit("dst", .accumulator, &dst)
       visitor.visit("stationary", .source, &stationary)
@@ -78,7 +104,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)"
+      "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")"
     }
   }
 }

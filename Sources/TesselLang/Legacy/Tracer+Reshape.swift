@@ -1,0 +1,100 @@
+import TesselIR
+import TesselPython
+
+/// `tensor.reshape(shape)` of an HBM tensor, and returning a reshaped tensor.
+///
+/// HBM is contiguous row-major memory, so reshaping a whole HBM tensor is a view of the same
+/// elements in the same order. A reshape that only splits dimensions (or drops and adds size-1
+/// ones) is an affine view of the tensor itself; one whose new dimensions span several old ones
+/// (`[b, h, w, c] → [b, h * w, c]`) names the tensor's storage with the new shape (a storage
+/// alias).
+extension Tracer {
+  /// `t.reshape(shape)` / `t.reshape(*shape)` / `t.reshape(shape=...)`.
+  func reshape(_ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
+    let loc = a.location
+    if let k = a.keywords.first(where: { $0.0 != "shape" }) {
+      throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .unexpectedKeyword(k.0)), at: loc)
+    }
+    var rest = a.positional
+    if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 {
+      guard rest.isEmpty else {
+        throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .multipleValues("shape")), at: loc)
+      }
+      rest = [s]
+    }
+    if rest.count == 1, case .tuple = rest[0] {
+      rest = try iterate(rest[0], at: loc)
+    } else if rest.count == 1, case .list = rest[0] {
+      rest = try iterate(rest[0], at: loc)
+    }
+    let shape = try shapeArgument(.tuple(rest), at: loc)
+    let d = decl(t)
+    guard d.space.isHBM, t.view.isWhole(of: d.shape) else {
+      throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
+    }
+    guard shape.reduce(1, *) == d.elementCount else {
+      throw TraceError.python("ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
+    }
+    if let dims = Self.splittingDims(from: d.shape, to: shape) {
+      return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))
+    }
+    let id = builder.declareAlias(name: "\(d.name)_reshaped", of: t.id, shape: shape, location: loc)
+    return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
+  }
+
+  /// The dimensions of a row-major reshape `old → new` as an affine view of the old tensor, when
+  /// every new dimension steps through a single old one; nil when one spans several.
+  static func splittingDims(from old: [Int], to shape: [Int]) -> [View.Dim]? {
+    let newStrides = rowMajorStrides(shape)
+    let oldStrides = rowMajorStrides(old)
+    var dims: [View.Dim] = []
+    for (i, n) in shape.enumerated() {
+      var steps = Array(repeating: 0, count: old.count)
+      if n > 1 {
+        // The outermost old dimension whose stride divides this one's flat stride, without wrapping.
+        let f = newStrides[i]
+        guard
+          let k = old.indices.first(where: {
+            f % oldStrides[$0] == 0 && f / oldStrides[$0] * (n - 1) < old[$0] && f >= oldStrides[$0]
+          })
+        else { return nil }
+        steps[k] = f / oldStrides[k]
+      }
+      dims.append(View.Dim(count: n, steps: steps))
+    }
+    return dims
+  }
+
+  /// Row-major element strides of `shape`.
+  static func rowMajorStrides(_ shape: [Int]) -> [Int] {
+    var strides = Array(repeating: 1, count: shape.count)
+    var acc = 1
+    for i in shape.indices.reversed() {
+      strides[i] = acc
+      acc *= shape[i]
+    }
+    return strides
+  }
+
+  /// The tensor a kernel returns for `t`: the tensor itself when `t` views it whole; for a
+  /// reshape of a whole local HBM tensor (`return out.reshape(...)`), a tensor of the reshaped
+  /// shape that owns the storage; nil for anything else (a slice).
+  func returnedTensor(_ t: TensorRef) -> TensorID? {
+    let d = decl(t)
+    if t.view.isWhole(of: d.shape) {
+      if d.alias == nil || builder.makeStorageOwner(t.id) { return t.id }
+      return nil
+    }
+    // An affine reshape view: the same elements in row-major order under another shape.
+    let shape = t.view.shape
+    let oldStrides = Self.rowMajorStrides(d.shape)
+    let flat = t.view.dims.map { dim in zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 } }
+    let expected = Self.rowMajorStrides(shape)
+    guard t.view.start.allSatisfy({ $0.isConstant && $0.constant == 0 }),
+      shape.reduce(1, *) == d.elementCount,
+      zip(zip(flat, expected), shape).allSatisfy({ $0.1 == 1 || $0.0.0 == $0.0.1 })
+    else { return nil }
+    let id = builder.declareAlias(name: "\(d.name)_reshaped", of: t.id, shape: shape, location: d.location)
+    return builder.makeStorageOwner(id) ? id : nil
+  }
+}
