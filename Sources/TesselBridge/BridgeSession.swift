@@ -35,7 +35,7 @@ final class BridgeSession: @unchecked Sendable {
     }
     let started = ContinuousClock.now
     let file = try NKIFile.load(path: request.file)
-    try Self.checkSupported(request, in: file)
+    let grid = try Self.launchGrid(request)
     let positional = try request.positional.enumerated().map { i, a in
       try Self.argument(a, name: a.name ?? "argument \(i + 1)")
     }
@@ -49,7 +49,7 @@ final class BridgeSession: @unchecked Sendable {
       dialect = d
     }
     let traced = try file.trace(
-      kernel: request.function, arguments: positional, keywords: keywords, grid: request.grid, target: target,
+      kernel: request.function, arguments: positional, keywords: keywords, grid: grid, target: target,
       dialect: dialect, importPaths: request.importPaths, moduleName: request.module)
     let kernel = traced.kernel
     let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
@@ -60,10 +60,12 @@ final class BridgeSession: @unchecked Sendable {
       let t = kernel[p.tensor]
       return PreparedResponse.Parameter(name: p.name, shape: t.shape, dtype: t.dtype.nkiName, written: w)
     }
-    let outputs = kernel.outputs.map { o in
+    let outputs = kernel.outputs.enumerated().map { i, o in
       let t = kernel[o]
+      // A current-dialect kernel may return a reshaped view of an output tensor.
+      let shape = i < traced.outputShapes.count ? traced.outputShapes[i] ?? t.shape : t.shape
       return PreparedResponse.Output(
-        name: t.name, shape: t.shape, dtype: t.dtype.nkiName,
+        name: t.name, shape: shape, dtype: t.dtype.nkiName,
         parameter: kernel.parameters.first { $0.tensor == o }?.name)
     }
     let handle = store(PreparedKernel(interpreter: interpreter, written: isWritten))
@@ -73,18 +75,17 @@ final class BridgeSession: @unchecked Sendable {
       instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
   }
 
-  /// Refuses a launch this build cannot run faithfully: LNC2 (`kernel[2]`).
-  static func checkSupported(_ request: PrepareRequest, in file: NKIFile) throws {
-    guard let lnc = request.lnc, lnc != 1 else { return }
-    let location =
-      file.module.statements.lazy.compactMap { s -> SourceLocation? in
-        if case .functionDef(let f) = s.kind, f.name == request.function { return s.location }
-        return nil
-      }.first ?? .unknown
-    throw TraceError(
-      .unsupported(
-        .feature("launching '\(request.function)' on \(lnc) logical NeuronCores (kernel[\(lnc)]); only kernel[1] runs")),
-      at: location)
+  /// The launch grid a request asks for: its legacy SPMD `grid`, or `[lnc]` for a current-dialect
+  /// `kernel[lnc]` launch (a logical NeuronCore of one or two programs).
+  static func launchGrid(_ request: PrepareRequest) throws -> [Int] {
+    guard let lnc = request.lnc else { return request.grid }
+    guard request.grid.isEmpty else {
+      throw BridgeUsageError("a launch gives an SPMD grid or a Logical NeuronCore degree (lnc), not both")
+    }
+    guard lnc == 1 || lnc == 2 else {
+      throw BridgeUsageError("a Logical NeuronCore has 1 or 2 programs (kernel[1] or kernel[2]), not \(lnc)")
+    }
+    return [lnc]
   }
 
   /// Runs a prepared kernel on caller memory: each buffer holds its tensor's elements in the

@@ -12,6 +12,9 @@ public struct KernelBuilder: Sendable {
   public private(set) var kernel: Kernel
   /// Instruction indices of the loops open now, innermost last.
   public private(set) var openLoops: [Int] = []
+  /// The program whose instructions are being recorded, stamped on each emitted instruction
+  /// (``Instruction/program``): a front end tracing a launch on two cores sets it per program.
+  public var program = 0
 
   /// Starts an empty kernel.
   public init(name: String) {
@@ -134,12 +137,40 @@ public struct KernelBuilder: Sendable {
     kernel.instructions.append(Instruction(.loopEnd(begin: begin), location: location))
   }
 
+  /// Puts the instructions in a new order: `order` lists every instruction index exactly once.
+  /// Loop bounds and tensors' declaring loops follow their instructions; a loop must stay whole
+  /// and in order (the caller keeps each loop's instructions together). Used to interleave the
+  /// programs of a launch at their rendezvous points.
+  public mutating func reorderInstructions(_ order: [Int]) {
+    let old = kernel.instructions
+    guard order.count == old.count, Set(order).count == old.count else { return }
+    var newIndex = [Int](repeating: 0, count: old.count)
+    for (n, o) in order.enumerated() { newIndex[o] = n }
+    kernel.instructions = order.map { o in
+      var inst = old[o]
+      switch inst.operation {
+      case .loopBegin(var l):
+        l.end = newIndex[l.end]
+        inst.operation = .loopBegin(l)
+      case .loopEnd(let b):
+        inst.operation = .loopEnd(begin: newIndex[b])
+      default: break
+      }
+      return inst
+    }
+    for i in kernel.tensors.indices {
+      if let l = kernel.tensors[i].enclosingLoop, l < newIndex.count { kernel.tensors[i].enclosingLoop = newIndex[l] }
+    }
+  }
+
   /// Appends an instruction.
   public mutating func emit(
     _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],
     location: SourceLocation = .unknown
   ) {
-    kernel.instructions.append(Instruction(operation, engine: engine, mask: mask, location: location))
+    var inst = Instruction(operation, engine: engine, mask: mask, location: location)
+    inst.program = program
+    kernel.instructions.append(inst)
   }
 
   /// Sets the returned tensors.

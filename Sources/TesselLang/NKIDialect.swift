@@ -74,14 +74,14 @@ extension NKIFile {
     override ?? importedDialect?.dialect ?? .legacy
   }
 
-  /// Refuses a file that is to run as the current dialect, which Tessel does not run yet.
+  /// Refuses a current-dialect file where only the legacy dialect runs (the REPL's `:load`).
   func checkDialect(_ override: NKIDialect?) throws(TraceError) {
     guard dialect(override: override) == .current else { return }
     let location = importedDialect?.location ?? .unknown
     throw TraceError(
       .unsupported(
         .feature(
-          "the current NKI dialect (`import nki`, NKI 0.3 and later); Tessel runs the legacy `neuronxcc.nki` dialect, "
-            + "and will not run this file with legacy meaning")), at: location)
+          "loading a current-dialect file (`import nki`) into the REPL, which runs the legacy `neuronxcc.nki` dialect; "
+            + "run it with `tessel run`")), at: location)
   }
 }

@@ -32,6 +32,11 @@ public struct TracedKernel: Sendable {
   /// How the function's return value nests the returned tensors (nil when the front end does not
   /// say; then callers see ``Kernel/outputs`` as a flat list).
   public var returns: KernelReturn?
+  /// The shape of each returned value where it differs from its tensor's (a current-dialect
+  /// kernel may return a reshaped view of an output); nil entries keep the tensor's shape.
+  public var outputShapes: [[Int]?] = []
+  /// Warnings of the trace (an argument accepted and ignored), with their locations.
+  public var warnings: [Diagnostic] = []
 
   /// Creates a traced kernel.
   public init(kernel: Kernel, name: String, returns: KernelReturn? = nil) {
@@ -146,7 +151,7 @@ public struct NKIFile: Sendable {
   ///   - target: the Trainium generation whose rules and constants apply.
   ///   - limits: the most Python-level work the trace may do.
   ///   - dialect: the NKI dialect to read the file as; nil detects it from the imports
-  ///     (``importedDialect``). A current-dialect file is refused until Tessel runs that dialect.
+  ///     (``importedDialect``); a current-dialect kernel is traced by ``traceCurrent(kernel:arguments:keywords:grid:target:limits:importPaths:identity:)``.
   ///   - importPaths: more directories to import modules from (`--path`), searched after the
   ///     file's own directory and its package root.
   ///   - moduleName: the file's dotted module name when the caller knows it (Python's
@@ -157,14 +162,13 @@ public struct NKIFile: Sendable {
     grid: [Int] = [], target: Target = .trn2, limits: TraceLimits = TraceLimits(), dialect: NKIDialect? = nil,
     importPaths: [String] = [], moduleName: String? = nil
   ) throws(TraceError) -> TracedKernel {
-    try checkDialect(dialect)
     let identity = try moduleName.map { (n) throws(TraceError) in try moduleIdentity(named: n) } ?? moduleIdentity
+    let current = self.dialect(override: dialect) == .current
     // Tracing recurses over the syntax tree and through inlined calls: run it on a large stack.
     let result = LargeStack.run {
       Result { () throws(TraceError) -> TracedKernel in
-        try self.traceOnThisThread(
-          kernel: kernel, arguments: arguments, keywords: keywords, grid: grid, target: target, limits: limits,
-          importPaths: importPaths, identity: identity)
+        let trace = current ? self.traceCurrent : self.traceOnThisThread
+        return try trace(kernel, arguments, keywords, grid, target, limits, importPaths, identity)
       }
     }
     return try result.get()
@@ -230,22 +234,30 @@ public struct NKIFile: Sendable {
     return (name, parts.dropLast().joined(separator: "."), roots)
   }
 
+  /// An evaluator for tracing the file as the module `identity` of its package, with the scope
+  /// arena the trace owns (the caller empties it when the trace ends, to break the cycles between
+  /// scopes and the functions defined in them) and the module's globals.
+  func moduleEvaluator(
+    limits: TraceLimits, importPaths: [String], identity: (name: String, package: String, roots: [String])
+  ) -> (Evaluator, ScopeArena, Scope) {
+    let ev = Evaluator(file: file, limits: limits)
+    let arena = ScopeArena()
+    ev.arena = arena
+    ev.addImportRoots(identity.roots + importPaths)
+    let globals = ev.moduleScope(name: identity.name, package: identity.package, file: file)
+    ev.moduleCache[identity.name] = .module(PyModule(name: identity.name, scope: globals))
+    ev.sources[file] = source
+    return (ev, arena, globals)
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
     grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
     identity: (name: String, package: String, roots: [String])
   ) throws(TraceError) -> TracedKernel {
     let name = try chooseKernel(kernel)
-    let ev = Evaluator(file: file, limits: limits)
-    // The trace owns every scope it creates: empty them when it ends to break the cycles
-    // between scopes and the functions defined in them.
-    let arena = ScopeArena()
+    let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
-    ev.arena = arena
-    ev.addImportRoots(identity.roots + importPaths)
-    let globals = ev.moduleScope(name: identity.name, package: identity.package, file: file)
-    ev.moduleCache[identity.name] = .module(PyModule(name: identity.name, scope: globals))
-    ev.sources[file] = source
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
     // Module level: a failing statement binds its names to its error (host-side code that
@@ -273,34 +285,9 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let ev = tracer.ev
-    let params = fn.parameters.positionalOnly + fn.parameters.positional + fn.parameters.keywordOnly
-    func value(_ a: KernelArgument, for param: String) throws(TraceError) -> Value {
-      switch a {
-      case .tensor(let shape, let dtype):
-        let loc = params.first { $0.name == param }?.location ?? fn.location
-        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
-        return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
-      case .literal(let l): return Self.value(l)
-      case .expression(let text): return try evaluateArgument(text, for: param, in: fn, ev)
-      }
-    }
-    let positionalParams = fn.parameters.positionalOnly + fn.parameters.positional
-    if arguments.count > positionalParams.count && fn.parameters.variadic == nil {
-      throw TraceError(.usage("kernel '\(name)' takes \(positionalParams.count) positional arguments (\(positionalParams.map(\.name).joined(separator: ", "))) but \(arguments.count) were given"), at: fn.location)
-    }
-    var positional: [Value] = []
-    for (i, a) in arguments.enumerated() {
-      positional.append(try value(a, for: i < positionalParams.count ? positionalParams[i].name : "arg\(i)"))
-    }
-    var kw: [(String, Value)] = []
-    for (k, a) in keywords.sorted(by: { $0.key < $1.key }) {
-      guard params.contains(where: { $0.name == k }) || fn.parameters.keywordVariadic != nil else {
-        throw TraceError(.usage("kernel '\(name)' has no parameter '\(k)' (parameters: \(params.map(\.name).joined(separator: ", ")))"), at: fn.location)
-      }
-      kw.append((k, try value(a, for: k)))
-    }
-    for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name) {
-      throw TraceError(.usage("missing argument for kernel parameter '\(p.name)'"), at: fn.location)
+    let (positional, kw) = try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) { param, loc, shape, dtype in
+      let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+      return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
     }
     ev.lastReturnLocation = nil
     let result = try ev.callFunction(fn, positional, kw, at: fn.location)

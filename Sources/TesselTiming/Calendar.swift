@@ -2,8 +2,9 @@
 /// the DMA issue slot): a transfer that becomes ready early may use a gap before one that was
 /// booked later in program order but waits on something.
 ///
-/// The calendar keeps its latest ``capacity`` intervals; time before the oldest kept one counts
-/// as busy (``floor``), which can only delay a booking, never make one overlap another.
+/// The calendar keeps its latest ``capacity`` intervals (dropping the oldest 16 at a time); time
+/// before the oldest kept one counts as busy (``floor``), which can only delay a booking, never
+/// make one overlap another.
 struct Calendar: Sendable {
   static let capacity = 48
 
@@ -46,9 +47,9 @@ struct Calendar: Sendable {
     case (false, false):
       busy.insert((start, end), at: i)
     }
-    if busy.count > Calendar.capacity {
-      floor = busy[0].end
-      busy.removeFirst()
+    if busy.count > Calendar.capacity + 16 {
+      floor = busy[15].end
+      busy.removeFirst(16)
     }
   }
 }

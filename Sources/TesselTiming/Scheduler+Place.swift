@@ -1,24 +1,32 @@
 import TesselIR
 
 extension Scheduler {
-  /// Places one execution of instruction `pc` on `track` of `core`.
-  mutating func schedule(_ pc: Int, core: Int, track: Int, dmaQueue: Int?) {
-    let inst = program.instructions[pc]
-    var busy = inst.busyNs
-    var latency = inst.latencyNs
-    var dmaUsed = inst.dmaEngines
-    var laneBusy = inst.laneNs
-    var kept = (partitions: inst.partitions, free: inst.free)
-    if !inst.mask.isEmpty {
+  /// Places one execution of instruction `pc` on `track` of `core` (or on its alternative lane
+  /// when that would finish it first).
+  mutating func schedule(_ pc: Int, core: Int, track defaultTrack: Int, dmaQueue: Int?) {
+    var track = defaultTrack
+    let other = dmaQueue == nil ? ins[pc].alternativeLane : -1
+    var busy = ins[pc].busyNs
+    var otherBusy = ins[pc].alternativeBusyNs
+    var latency = ins[pc].latencyNs
+    var dmaUsed = ins[pc].dmaEngines
+    var laneBusy = ins[pc].laneNs
+    var kept = (partitions: ins[pc].partitions, free: ins[pc].free)
+    if ins[pc].hasMask {
+      let inst = ins[pc]
       kept = keptExtent(inst)
       let (p, f) = kept
-      let c = model.cost(
-        inst.rule, engine: inst.engine, inputs: inst.costInputs, partitions: p, free: f,
-        fullPartitions: inst.partitions, fullFree: inst.free)
+      func masked(on engine: Engine) -> InstructionCost {
+        model.cost(
+          inst.rule, engine: engine, inputs: inst.costInputs, partitions: p, free: f, fullPartitions: inst.partitions,
+          fullFree: inst.free)
+      }
+      let c = masked(on: inst.engine)
       busy = c.busyNs
       laneBusy = c.laneNs
       latency = c.latencyNs
       dmaUsed = c.dmaEngines
+      if other >= 0 { otherBusy = masked(on: TimedProgram.lanes[other]).busyNs }
     }
     let id = Int32(truncatingIfNeeded: nextEvent)
     nextEvent += 1
@@ -30,11 +38,14 @@ extension Scheduler {
     var cause = StartCause.start
     var waitedOnTrack = -1
     scratch.removeAll(keepingCapacity: true)
-    for fp in inst.footprints {
+    let termBase = UnsafePointer(terms.baseAddress ?? UnsafeMutablePointer(env))
+    let firstFootprint = ins[pc].footprintStart
+    for f in firstFootprint..<(firstFootprint + ins[pc].footprintCount) {
+      let fp = fps[f]
       var slot = fp.firstSlot
       if fp.rotatingLoop >= 0 { slot += Swift.max(0, iterationCounter[fp.rotatingLoop] - 1) % fp.buffers }
-      let o = fp.outer.value(env)
-      let i = fp.inner.value(env)
+      let o = fp.outer.value(env, termBase)
+      let i = fp.inner.value(env, termBase)
       let box = Access(
         outerLow: o + fp.outerLow, outerHigh: o + fp.outerHigh, innerLow: i + fp.innerLow, innerHigh: i + fp.innerHigh,
         time: 0, end: 0, event: id, track: Int16(track))
@@ -64,6 +75,16 @@ extension Scheduler {
         }
       }
     }
+    // An instruction the compiler may place on either of two engines goes to the one that would
+    // finish it first.
+    if other >= 0,
+      Swift.max(ready, trackFree[core][other]) + otherBusy < Swift.max(ready, trackFree[core][track]) + busy
+    {
+      track = other
+      busy = otherBusy
+      for k in scratch.indices { scratch[k].access.track = Int16(other) }
+    }
+    let onAlternative = other >= 0 && track == other
     if waitedOnTrack == track && cause == .dependency { waitedOnTrack = Scheduler.idleEngineLatency }
 
     let free = trackFree[core][track]
@@ -82,8 +103,9 @@ extension Scheduler {
     if dmaQueue != nil {
       let issue = constants.dmaIssueNs.value
       dmaTransfers += 1
-      dmaBytes += inst.costInputs.dmaBytesPerPartition * Double(kept.partitions)
-        * (inst.free > 0 ? Double(kept.free) / Double(inst.free) : 1)
+      let full = ins[pc].free
+      dmaBytes += ins[pc].costInputs.dmaBytesPerPartition * Double(kept.partitions)
+        * (full > 0 ? Double(kept.free) / Double(full) : 1)
       let issueStart = issueSlot[core].book(earliest: start, duration: issue)
       if issueStart > start {
         released = issueStart
@@ -104,7 +126,8 @@ extension Scheduler {
       var engineWait: (event: Int32, end: Double)?
       // Each engine serves this queue's lane in order at the single-queue rate, and all
       // queues together at its full rate.
-      let laneBase = inst.dmaLane * engines
+      let lane = ins[pc].dmaLane
+      let laneBase = lane * engines
       for j in 0..<used {
         let e = (first + j) % engines
         let earliest = Swift.max(issueStart + issue, laneFree[core][laneBase + e])
@@ -116,7 +139,7 @@ extension Scheduler {
         if j == 0 { transfer = (s, s + busy, Int16(e)) }
         dmaEngineLast[core][e] = id
         dmaEngineBusy[core][e] += busy
-        laneBusyTotal[inst.dmaLane] += Swift.max(busy, laneBusy)
+        laneBusyTotal[lane] += Swift.max(busy, laneBusy)
       }
       if let w = engineWait, w.end >= end {
         cause = .dmaEngine
@@ -135,11 +158,12 @@ extension Scheduler {
     }
     trackLast[core][track] = id
     instructionBusy[pc] += trackBusy
+    if onAlternative { alternativeBusy[pc] += trackBusy }
     instructionCount[pc] += 1
     if end > makespan { makespan = end }
 
     let horizon = self.horizon()
-    let drain = sameEngineLatency(inst, track: track)
+    let drain = sameEngineLatency(streamFree: ins[pc].costInputs.streamFree, track: track)
     for (slot, box, isWrite) in scratch {
       var a = box
       a.end = end
@@ -172,7 +196,7 @@ extension Scheduler {
     events.transferEngine.append(transfer.engine)
     if options.recordIterations {
       if !snapshotValid {
-        snapshots.append(env)
+        snapshots.append(envValues)
         snapshotValid = true
       }
       events.iteration.append(Int32(snapshots.count - 1))
@@ -215,10 +239,10 @@ extension Scheduler {
   /// The pipeline drain a dependent instruction on the same engine waits after this one: the
   /// full same-engine latency after a short instruction, overlapping the streaming of a long one
   /// (scaled by `MIN_II / N`).
-  func sameEngineLatency(_ inst: TimedInstruction, track: Int) -> Double {
+  func sameEngineLatency(streamFree: Int, track: Int) -> Double {
     guard track < Scheduler.computeTracks else { return 0 }
     let k = constants
-    let n = Swift.max(1, Double(inst.costInputs.streamFree))
+    let n = Swift.max(1, Double(streamFree))
     let scale = Swift.min(1, k.minInitiationInterval.value / n)
     return k.sameEngineDependencyLatency.value * scale / k.clockGHz(TimedProgram.lanes[track])
   }
@@ -228,7 +252,7 @@ extension Scheduler {
     var low = Array(repeating: 0, count: inst.counts.count)
     var high = inst.counts.map { $0 - 1 }
     for b in inst.mask where b.dimension < low.count {
-      let off = b.offset.value(env)
+      let off = b.offset.value(UnsafePointer(env))
       let k = b.coefficient
       if k > 0 {
         // k·i + off >= 0  ⇔  i >= ceil(-off / k)

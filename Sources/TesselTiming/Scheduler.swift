@@ -51,11 +51,19 @@ struct Scheduler {
   /// Busy time per static instruction (summed over executions and cores).
   var instructionBusy: [Double]
   var instructionCount: [Int]
+  /// The part of ``instructionBusy`` spent on the instruction's alternative lane.
+  var alternativeBusy: [Double]
   /// Loop iteration counters (rotate physical buffers), by `loopBegin` index.
   var iterationCounter: [Int]
   /// Iterations of a dynamic loop's current entry, by `loopBegin` index.
   var dynamicIteration: [Int]
-  var env: [Int]
+  /// The loop indices and program ids (index-variable slots).
+  let env: UnsafeMutablePointer<Int>
+  let envCount: Int
+  /// The program's instructions, footprints and packed terms, read without reference counting.
+  let ins: UnsafeMutableBufferPointer<TimedInstruction>
+  let fps: UnsafeMutableBufferPointer<PackedFootprint>
+  let terms: UnsafeMutableBufferPointer<Int>
   var executed = 0
   var nextEvent = 0
   var makespan = 0.0
@@ -76,7 +84,8 @@ struct Scheduler {
     self.model = CostModel(constants: constants)
     self.options = options
     self.scoreboard = Scoreboard(slots: program.slotCount)
-    let cores = Swift.max(1, options.logicalCores)
+    let programs = (kernel.instructions.map(\.program).max() ?? 0) + 1
+    let cores = Swift.max(1, options.logicalCores, programs)
     let tracks = Scheduler.trackCount
     let dmaCount = Swift.max(1, Int(constants.dmaEngines.value))
     trackFree = Array(repeating: Array(repeating: 0, count: tracks), count: cores)
@@ -94,9 +103,18 @@ struct Scheduler {
       count: cores)
     instructionBusy = Array(repeating: 0, count: program.instructions.count)
     instructionCount = Array(repeating: 0, count: program.instructions.count)
+    alternativeBusy = Array(repeating: 0, count: program.instructions.count)
     iterationCounter = Array(repeating: 0, count: program.instructions.count)
     dynamicIteration = Array(repeating: 0, count: program.instructions.count)
-    env = Array(repeating: 0, count: kernel.indexVars.count)
+    envCount = kernel.indexVars.count
+    env = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, envCount))
+    env.initialize(repeating: 0, count: Swift.max(1, envCount))
+    ins = UnsafeMutableBufferPointer.allocate(capacity: program.instructions.count)
+    _ = ins.initialize(from: program.instructions)
+    fps = UnsafeMutableBufferPointer.allocate(capacity: program.footprints.count)
+    _ = fps.initialize(from: program.footprints)
+    terms = UnsafeMutableBufferPointer.allocate(capacity: program.terms.count)
+    _ = terms.initialize(from: program.terms)
     let rawLatency = TimedProgram.lanes.map { constants.sameEngineDependencyLatency.value / constants.clockGHz($0) }
     maxSemaphoreNs =
       ([
@@ -105,7 +123,19 @@ struct Scheduler {
       ] + rawLatency).max() ?? 0
   }
 
-  /// Runs every SPMD instance (instances go round-robin to the logical cores).
+  /// Frees the walk's buffers (the scheduler is not used afterwards).
+  func release() {
+    env.deallocate()
+    ins.deinitialize().deallocate()
+    fps.deinitialize().deallocate()
+    terms.deinitialize().deallocate()
+  }
+
+  /// The current loop indices and program ids.
+  var envValues: [Int] { Array(UnsafeBufferPointer(start: env, count: envCount)) }
+
+  /// Runs every SPMD instance (instances go round-robin to the cores; the instructions of
+  /// program `p` of a multi-program launch run on the core `p` after the instance's).
   mutating func run() throws(KernelError) {
     let instances = kernel.instanceCount
     let cores = trackFree.count
@@ -127,10 +157,9 @@ struct Scheduler {
   }
 
   private mutating func runProgram(core: Int) throws(KernelError) {
-    let instructions = program.instructions
     var pc = 0
-    while pc < instructions.count {
-      switch instructions[pc].kind {
+    while pc < ins.count {
+      switch ins[pc].kind {
       case .loopBegin(let l):
         // A loop whose extent is read at run time runs the assumed number of iterations.
         let trips = l.dynamic == nil ? l.tripCount : Swift.max(0, options.assumedDynamicTrips)
@@ -144,7 +173,7 @@ struct Scheduler {
         snapshotValid = false
         pc += 1
       case .loopEnd(let begin):
-        guard case .loopBegin(let l) = instructions[begin].kind else {
+        guard case .loopBegin(let l) = ins[begin].kind else {
           pc += 1
           continue
         }
@@ -171,7 +200,7 @@ struct Scheduler {
           continue
         }
         try count(pc)
-        schedule(pc, core: core, track: lane, dmaQueue: nil)
+        schedule(pc, core: (core + ins[pc].program) % trackFree.count, track: lane, dmaQueue: nil)
         pc += 1
       case .dma(let queue):
         if skipsHoisted(pc) {
@@ -179,7 +208,9 @@ struct Scheduler {
           continue
         }
         try count(pc)
-        schedule(pc, core: core, track: Scheduler.queueTrackBase + queue, dmaQueue: queue)
+        schedule(
+          pc, core: (core + ins[pc].program) % trackFree.count, track: Scheduler.queueTrackBase + queue,
+          dmaQueue: queue)
         pc += 1
       }
     }
@@ -187,7 +218,8 @@ struct Scheduler {
 
   /// Whether a hoisted instruction is past the first iteration of a loop it was hoisted from.
   private func skipsHoisted(_ pc: Int) -> Bool {
-    for f in program.instructions[pc].firstIterationOnly where env[f.slot] != f.start { return true }
+    guard ins[pc].isHoisted else { return false }
+    for f in ins[pc].firstIterationOnly where env[f.slot] != f.start { return true }
     return false
   }
 

@@ -10,6 +10,10 @@ struct TimedProgram: Sendable {
   static let queueNames = ["DMA queue (loads)", "DMA queue (stores)"]
 
   var instructions: [TimedInstruction]
+  /// Every instruction's footprints, in order.
+  var footprints: [PackedFootprint]
+  /// The terms of every packed affine index: slot, coefficient, slot, coefficient, …
+  var terms: [Int]
   /// Scoreboard slots: the physical buffers of every tensor that is both read and written.
   var slotCount: Int
   /// How many physical buffers each tensor rotates through.
@@ -61,6 +65,13 @@ struct TimedProgram: Sendable {
     var dynamicLoops: [SourceLocation] = []
     let model = CostModel(constants: constants)
     var lanes = 0
+    var pool: [PackedFootprint] = []
+    var terms: [Int] = []
+    func pack(_ a: AffineIndex) -> PackedAffine {
+      let start = terms.count / 2
+      for t in a.terms { terms += [t.slot, t.coef] }
+      return PackedAffine(constant: a.constant, start: Int32(start), count: Int32(a.terms.count))
+    }
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var footprints: [Footprint] = []
@@ -74,13 +85,20 @@ struct TimedProgram: Sendable {
       if case .loopBegin(let l) = op, l.dynamic != nil { dynamicLoops.append(inst.location) }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
+      if let j = compiler.foldedReductions[pc] {
+        for d in kernel.instructions[j].operation.destinations { add(d, write: true) }
+      }
       let counts: [Int] = {
         if op.iteratesOverDestination { return op.destination?.shape ?? [] }
         return op.sources.first?.view.shape ?? []
       }()
       let partitions = counts.first ?? 1
       let free = counts.dropFirst().reduce(1, *)
-      let rule = op.cost
+      var rule = op.cost
+      if compiler.foldedReductions[pc] != nil, case .stream(var folded) = rule {
+        folded.extraMinII += 1
+        rule = .stream(folded)
+      }
       var mask: [MaskBound] = []
       for c in inst.mask {
         let dims = c.coefficients.indices.filter { c.coefficients[$0] != 0 }
@@ -134,16 +152,36 @@ struct TimedProgram: Sendable {
         lanes += 1
       }
       let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
+      let first = pool.count
+      for f in footprints {
+        pool.append(
+          PackedFootprint(
+            firstSlot: f.firstSlot, buffers: f.buffers, rotatingLoop: f.rotatingLoop, isWrite: f.isWrite,
+            outer: pack(f.outer), outerLow: f.outerLow, outerHigh: f.outerHigh, inner: pack(f.inner),
+            innerLow: f.innerLow, innerHigh: f.innerHigh))
+      }
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
         fullFree: free)
+      // A copy whose engine the kernel left open (`nl.copy`, a PSUM eviction by assignment) goes
+      // to whichever of Vector and Scalar frees first, as the compiler balances them.
+      var alternative = (lane: -1, busyNs: 0.0)
+      if case .tensorCopy = op, !inst.engineIsChosen, engine == .vector, case .compute = kind {
+        let c = model.cost(
+          rule, engine: .scalar, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
+          fullFree: free)
+        alternative = (TimedProgram.lanes.firstIndex(of: .scalar) ?? 2, c.busyNs)
+      }
       return TimedInstruction(
         kind: kind, engine: engine, rule: rule, counts: counts, partitions: partitions, free: free, busyNs: cost.busyNs,
         latencyNs: cost.latencyNs, laneNs: cost.laneNs, dmaEngines: cost.dmaEngines, dmaLane: lane,
-        footprints: footprints, mask: mask, hasMask: !inst.mask.isEmpty, costInputs: inputs,
-        firstIterationOnly: firstOnly)
+        footprintStart: first, footprintCount: footprints.count, mask: mask, hasMask: !inst.mask.isEmpty,
+        costInputs: inputs, firstIterationOnly: firstOnly, isHoisted: !firstOnly.isEmpty,
+        alternativeLane: alternative.lane, alternativeBusyNs: alternative.busyNs, program: inst.program)
     }
     self.dmaLanes = lanes
+    self.footprints = pool
+    self.terms = terms
     self.approximateMasks = approximate
     self.runtimePlaced = runtimePlaced
     self.dynamicLoops = dynamicLoops

@@ -12,6 +12,10 @@ struct CompilerTransformations: Sendable {
   var hoisted: [Int: [Int]] = [:]
   /// Tensors written by hoisted instructions (they must not rotate between iterations).
   var hoistedDestinations: Set<Int> = []
+  /// Activations that also compute a later sum of their result, by the folded `tensor_reduce`
+  /// (which is in ``fused``): the compiler merges the two into one ACT instruction with an
+  /// accumulating reduction.
+  var foldedReductions: [Int: Int] = [:]
 
   init(kernel: Kernel) {
     let instructions = kernel.instructions
@@ -34,6 +38,27 @@ struct CompilerTransformations: Sendable {
         m.dst == fill.dst, !readers[t].contains(j)
       else { continue }
       fused.insert(i)
+    }
+
+    // `e = nl.exp(x); s = nl.sum(e, axis=1)`: the activation accumulates the sum as it writes
+    // (`reduce_op=nl.add`), so the separate reduction disappears.
+    for (i, inst) in instructions.enumerated() {
+      guard case .activation(let act) = inst.operation, act.reduce == nil, inst.engine == .scalar, inst.mask.isEmpty
+      else { continue }
+      let t = act.dst.tensor.index
+      guard let j = readers[t].first(where: { $0 > i }), instructions[j].mask.isEmpty,
+        case .tensorReduce(let r) = instructions[j].operation, r.op == .add, !r.negate, r.src == act.dst,
+        Set(r.axes) == Set(1..<r.src.dims.count), r.src.runtimeOffsets.isEmpty
+      else { continue }
+      let between = (i + 1)..<j
+      let sum = r.dst.tensor.index
+      let quiet =
+        !instructions[between].contains { $0.operation.cost == .control }
+        && !writers[t].contains { between.contains($0) }
+        && !(readers[sum] + writers[sum]).contains { between.contains($0) }
+      guard quiet else { continue }
+      fused.insert(j)
+      foldedReductions[i] = j
     }
 
     // Loop-invariant code motion: an instruction whose operands do not depend on a loop's

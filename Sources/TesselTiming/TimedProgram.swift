@@ -7,11 +7,44 @@ struct AffineIndex: Sendable {
   var terms: [(slot: Int, coef: Int)]
 
   @inline(__always)
-  func value(_ env: [Int]) -> Int {
+  func value(_ env: UnsafePointer<Int>) -> Int {
     var v = constant
     for t in terms { v &+= t.coef &* env[t.slot] }
     return v
   }
+}
+
+/// An ``AffineIndex`` whose terms live in ``TimedProgram/terms`` (slot, coefficient pairs from
+/// `start`), so that the walk reads it without touching reference counts.
+struct PackedAffine: Sendable {
+  var constant: Int
+  var start: Int32
+  var count: Int32
+
+  @inline(__always)
+  func value(_ env: UnsafePointer<Int>, _ terms: UnsafePointer<Int>) -> Int {
+    var v = constant
+    var t = Int(start) * 2
+    for _ in 0..<Int(count) {
+      v &+= terms[t + 1] &* env[terms[t]]
+      t += 2
+    }
+    return v
+  }
+}
+
+/// A ``Footprint`` as the walk reads it: plain values only.
+struct PackedFootprint: Sendable {
+  var firstSlot: Int
+  var buffers: Int
+  var rotatingLoop: Int
+  var isWrite: Bool
+  var outer: PackedAffine
+  var outerLow: Int
+  var outerHigh: Int
+  var inner: PackedAffine
+  var innerLow: Int
+  var innerHigh: Int
 }
 
 /// One operand's footprint: the box of tensor elements it touches, as a range of the tensor's
@@ -75,7 +108,9 @@ struct TimedInstruction: Sendable {
   var dmaEngines: Int
   /// DMA: the index of its queue lane (one per DMA instruction of the kernel), or -1.
   var dmaLane: Int = -1
-  var footprints: [Footprint]
+  /// Its footprints: `TimedProgram.footprints[footprintStart ..< footprintStart + footprintCount]`.
+  var footprintStart: Int = 0
+  var footprintCount: Int = 0
   /// Mask bounds (empty when unmasked).
   var mask: [MaskBound]
   var hasMask: Bool
@@ -84,6 +119,14 @@ struct TimedInstruction: Sendable {
   /// A hoisted loop-invariant instruction runs only when these loop variables (env slots) are
   /// at their first value.
   var firstIterationOnly: [(slot: Int, start: Int)] = []
+  /// Whether ``firstIterationOnly`` is not empty.
+  var isHoisted: Bool = false
+  /// A second compute lane the instruction may run on (the compiler's choice), or -1, and its
+  /// busy time there.
+  var alternativeLane: Int = -1
+  var alternativeBusyNs: Double = 0
+  /// The program of a multi-program launch that issues it (``Instruction/program``).
+  var program: Int = 0
 }
 
 /// The sizes and facts the cost formulas read, computed once per instruction.

@@ -42,6 +42,7 @@ public struct TimingModel: Sendable {
   /// Runs the timing walk.
   public func estimate() throws(KernelError) -> TimingEstimate {
     var s = Scheduler(program: program, kernel: kernel, constants: constants, options: options)
+    defer { s.release() }
     try s.run()
     let report = TimingReportBuilder(scheduler: s, model: self).build()
     return TimingEstimate(

@@ -78,7 +78,11 @@ struct TimingReportBuilder {
         "as the Neuron compiler does, \(p.hoistedCount) loop-invariant instruction(s) run once per loop entry and "
           + "\(p.fusedCount) zero fill(s) of PSUM before an accumulation group are dropped")
     }
-    if cores > 1 { notes.append("SPMD instances are spread round-robin over \(cores) logical cores") }
+    if cores > 1 {
+      notes.append(
+        "the launch runs on \(cores) physical cores: each program of a multi-program launch (LNC = 2) on its own, SPMD instances round-robin"
+      )
+    }
     return TimingReport(
       target: k.target.rawValue, latencyNs: span + k.launchOverhead.value, scheduleNs: span,
       launchNs: k.launchOverhead.value, instructions: s.nextEvent, boundBy: bound, engines: engines, dma: dma,
@@ -139,7 +143,9 @@ struct TimingReportBuilder {
       case .dma(let q): track = Scheduler.queueTrackBase + q
       default: track = 0
       }
-      l.engineBusy[TimingModel.trackKeys[track], default: 0] += scheduler.instructionBusy[pc]
+      let elsewhere = scheduler.alternativeBusy[pc]
+      l.engineBusy[TimingModel.trackKeys[track], default: 0] += scheduler.instructionBusy[pc] - elsewhere
+      if elsewhere > 0 { l.engineBusy[TimingModel.trackKeys[inst.alternativeLane], default: 0] += elsewhere }
       lines[key] = l
     }
     let sorted = lines.sorted { a, b in

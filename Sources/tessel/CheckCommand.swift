@@ -23,6 +23,7 @@ struct Check: ParsableCommand {
     var warnings: [Diagnostic] = []
     let target = options.invocation().target
     let memory: (sbuf: Int, psum: Int)
+    let allocation: AllocationPlan
     do {
       var runOptions = RunOptions(target: target)
       runOptions.trackUninitializedOrigins = origins
@@ -45,6 +46,7 @@ struct Check: ParsableCommand {
         warnings = try interpreter.run(hostArrays: arrays).report.warnings
       }
       memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
+      allocation = interpreter.allocation
       if !json {
         let count = warnings.filter { $0.severity == .warning }.count
         let noted = count == 0 ? "" : count == 1 ? ", 1 warning" : ", \(count) warnings"
@@ -63,7 +65,7 @@ struct Check: ParsableCommand {
     let strictFailure = warningOptions.report(warnings, renderer: renderer)
     let compared = compareOptions.prepare(like: options.invocation(), requireData: false)
     if json || estimateOptions.requested || compared != nil {
-      let estimate = estimateOptions.estimate(k, target: target, source: source, file: file)
+      let estimate = estimateOptions.estimate(k, target: target, allocation: allocation, source: source, file: file)
       let comparison = compared.map { c in
         compareOptions.comparison(
           estimate, file: file,

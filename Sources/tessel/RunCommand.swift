@@ -63,6 +63,11 @@ struct Run: ParsableCommand {
     let prepared = options.prepare(requireData: true, seed: seed)
     let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
+    if !prepared.traced.warnings.isEmpty {
+      let lines = prepared.source.split(separator: "\n", omittingEmptySubsequences: false)
+      let renderer = DiagnosticRenderer { name in name == options.file ? lines : nil }
+      for w in prepared.traced.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+    }
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
       guard let d else { failUsage("no data for kernel parameter '\(kernel.parameters[i].name)'") }
@@ -108,7 +113,7 @@ struct Run: ParsableCommand {
     let target = options.invocation().target
     let runs = `repeat`
     let origins = self.origins
-    let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double]) in
+    let outcome = Result { () throws(KernelError) -> (HostRunResult, [Double], AllocationPlan) in
       var runOptions = limits.runOptions(target: target)
       runOptions.trackUninitializedOrigins = origins == true
       let interpreter = try Interpreter(kernel: kernel, options: runOptions)
@@ -127,14 +132,16 @@ struct Run: ParsableCommand {
         runOptions.trackUninitializedOrigins = true
         last = try Interpreter(kernel: kernel, options: runOptions).run(hostArrays: arrays)
       }
-      return (last, times)
+      return (last, times, interpreter.allocation)
     }
     let result: HostRunResult
     let times: [Double]
+    let allocation: AllocationPlan
     switch outcome {
-    case .success(let (r, t)):
+    case .success(let (r, t, a)):
       result = r
       times = t
+      allocation = a
     case .failure(let e):
       failKernel(TraceError(.kernel(e), at: e.location).diagnostic, source: source, file: options.file)
     }
@@ -166,11 +173,15 @@ struct Run: ParsableCommand {
     }
     var k = 0
     for o in outputs {
-      let arr: HostArray?
+      var arr: HostArray?
       if let name = o.name {
         arr = result.parameters[name]
       } else {
         arr = result.outputs[k]
+        // A current-dialect kernel may return a reshaped view of its output tensor.
+        if let a = arr, k < prepared.traced.outputShapes.count, let shape = prepared.traced.outputShapes[k] {
+          arr = try? HostArray(shape: shape, elementType: a.elementType, bytes: a.bytes)
+        }
         k += 1
       }
       guard let arr else { continue }
@@ -190,7 +201,8 @@ struct Run: ParsableCommand {
     let compared = compareOptions.prepare(like: options.invocation(), requireData: true, seed: seed)
     let estimate =
       json || estimateOptions.requested || compared != nil
-      ? estimateOptions.estimate(kernel, target: target, source: source, file: options.file) : nil
+      ? estimateOptions.estimate(kernel, target: target, allocation: allocation, source: source, file: options.file)
+      : nil
     let comparison = compared.flatMap { c in estimate.map { compareRun(c, result, $0, target: target) } }
     if json {
       print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report, comparison: comparison?.json))

@@ -144,7 +144,7 @@ struct SchedulerTests {
     let two = try TimingModel(kernel: k, target: .trn2, options: TimingOptions(logicalCores: 2)).estimate()
     #expect(one.report.instructions == 12 && two.report.instructions == 12)
     #expect(two.report.scheduleNs < one.report.scheduleNs)
-    #expect(two.report.notes.contains { $0.contains("2 logical cores") })
+    #expect(two.report.notes.contains { $0.contains("2 physical cores") })
   }
 
   @Test("the same kernel, target and constants give the same report")

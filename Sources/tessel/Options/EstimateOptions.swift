@@ -33,13 +33,16 @@ struct EstimateOptions: ParsableArguments {
   /// Whether an estimate was asked for.
   var requested: Bool { estimate || profile != nil }
 
-  /// Estimates `kernel` on `target`, exiting like any kernel error on failure.
-  func estimate(_ kernel: Kernel, target: Target, source: String, file: String) -> TimingEstimate {
+  /// Estimates `kernel` on `target` (with the allocator's plan when the caller has it), exiting
+  /// like any kernel error on failure.
+  func estimate(
+    _ kernel: Kernel, target: Target, allocation: AllocationPlan? = nil, source: String, file: String
+  ) -> TimingEstimate {
     var options = TimingOptions(recordIterations: profile != nil)
     options.assumedDynamicTrips = dynamicTrips
     if let path = timingConstants { options.constants = loadConstants(path, target: target) }
     do {
-      return try TimingModel(kernel: kernel, target: target, options: options).estimate()
+      return try TimingModel(kernel: kernel, target: target, allocation: allocation, options: options).estimate()
     } catch {
       failKernel(TraceError(.kernel(error), at: error.location).diagnostic, source: source, file: file)
     }

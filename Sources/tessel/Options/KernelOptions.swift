@@ -8,6 +8,8 @@ struct KernelOptions: ParsableArguments {
   @ArgumentParser.Argument(help: "The NKI kernel file (.py).") var file: String
   @Option(help: "The kernel function to run (default: the file's only @nki.jit function).") var kernel: String?
   @Option(help: "SPMD launch grid, e.g. 4,2.") var grid: String?
+  @Option(help: "Launch a current-dialect kernel on a logical NeuronCore of N programs, kernel[N] (1 or 2).")
+  var lnc: Int?
   @Option(help: "NKI dialect: auto (from the file's imports), legacy (neuronxcc.nki) or current (nki 0.3+).")
   var dialect: String = "auto"
   @Option(name: .customLong("path"), help: "A directory to import the kernel's modules from (repeatable); the file's own directory and its package root are searched first.")
@@ -27,6 +29,11 @@ struct KernelOptions: ParsableArguments {
     var inv = KernelInvocation(file: file, kernel: kernel, target: target)
     do {
       if let grid { inv.grid = try KernelInvocation.parseGrid(grid) }
+      if let lnc {
+        guard grid == nil else { failUsage("give --grid (legacy SPMD grid) or --lnc (current-dialect launch), not both") }
+        guard lnc == 1 || lnc == 2 else { failUsage("--lnc takes 1 or 2 (a logical NeuronCore has one or two programs), got \(lnc)") }
+        inv.grid = [lnc]
+      }
       inv.dialect = try KernelInvocation.parseDialect(dialect)
       inv.importPaths = importPaths
       try inv.addArguments(arguments)

@@ -1,0 +1,142 @@
+import TesselIR
+import TesselPython
+
+/// The arguments of one call of the current dialect's API, bound to its signature, with
+/// conversions that raise Python's errors at the call.
+struct CurrentArguments {
+  let bound: BoundArguments
+  let names: [String]
+  let function: String
+  let location: SourceLocation
+  unowned let ev: Evaluator
+  unowned let tracer: CurrentTracer
+
+  /// The argument of parameter `name`, if given (and not None).
+  func get(_ name: String) -> Value? {
+    guard let i = names.firstIndex(of: name), let v = bound[i] else { return nil }
+    return v.isNone ? nil : v
+  }
+
+  /// Whether the parameter was given at all (None included).
+  func given(_ name: String) -> Bool {
+    guard let i = names.firstIndex(of: name) else { return false }
+    return bound[i] != nil
+  }
+
+  func typeError(_ name: String, _ expected: String, _ v: Value) -> TraceError {
+    TraceError.typeError(.message("\(function)() argument '\(name)' must be \(expected), not \(v.typeName)"), at: location)
+  }
+
+  /// A required tensor argument.
+  func tensor(_ name: String) throws(TraceError) -> NkiTensor {
+    guard let v = get(name) else {
+      throw TraceError.typeError(.message("\(function)() argument '\(name)' must be a tensor, not None"), at: location)
+    }
+    guard case .native(let o) = v, let t = o as? NkiTensor else { throw typeError(name, "a tensor", v) }
+    return t
+  }
+
+  /// An optional tensor argument.
+  func optionalTensor(_ name: String) throws(TraceError) -> NkiTensor? {
+    guard get(name) != nil else { return nil }
+    return try tensor(name)
+  }
+
+  /// A tensor argument lowered to an IR view.
+  func view(_ name: String) throws(TraceError) -> View { try tensor(name).irView(at: location) }
+
+  func int(_ name: String, default d: Int) throws(TraceError) -> Int {
+    guard let v = get(name) else { return d }
+    return try ev.intValue(v, at: location)
+  }
+
+  func bool(_ name: String, default d: Bool) throws(TraceError) -> Bool {
+    guard let v = get(name) else { return d }
+    if case .bool(let b) = v { return b }
+    return try ev.truth(v, at: location)
+  }
+
+  func float(_ name: String) throws(TraceError) -> Double? {
+    guard let v = get(name) else { return nil }
+    return try ev.floatValue(v, at: location)
+  }
+
+  /// An operator constant (`nl.add`) as an ALU operator.
+  func alu(_ name: String) throws(TraceError) -> ALUOp {
+    guard let v = get(name) else {
+      throw TraceError.typeError(.message("\(function)() argument '\(name)' must be an operator such as nl.add, not None"), at: location)
+    }
+    guard case .native(let o) = v, let op = o as? NkiOp else { throw typeError(name, "an operator such as nl.add", v) }
+    guard let a = op.alu else {
+      throw TraceError(.kernel(KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an arithmetic operator for \(name)"), operation: function)), at: location)
+    }
+    return a
+  }
+
+  /// An optional ALU operator.
+  func optionalALU(_ name: String) throws(TraceError) -> ALUOp? {
+    get(name) == nil ? nil : try alu(name)
+  }
+
+  /// An operator constant as an activation function.
+  func activation(_ name: String) throws(TraceError) -> ActivationFunction {
+    guard let v = get(name) else {
+      throw TraceError.typeError(.message("\(function)() argument '\(name)' must be an activation function such as nl.exp, not None"), at: location)
+    }
+    guard case .native(let o) = v, let op = o as? NkiOp else { throw typeError(name, "an activation function such as nl.exp", v) }
+    guard let f = op.activation else {
+      throw TraceError(.kernel(KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an activation function"), operation: function)), at: location)
+    }
+    return f
+  }
+
+  /// A member of one of `nki.isa`'s enums, by its member name (nil when not given).
+  func enumMember(_ name: String, _ enumName: String) throws(TraceError) -> String? {
+    guard let v = get(name) else { return nil }
+    guard case .native(let o) = v, let m = o as? NkiEnumMember, m.enumName == enumName else {
+      throw typeError(name, "a member of nisa.\(enumName) (an integer or a string is not accepted since NKI 0.3)", v)
+    }
+    return m.name
+  }
+
+  /// The engine the kernel chose (`engine=nisa.vector_engine`), nil for `unknown` or not given.
+  func engine(_ name: String = "engine") throws(TraceError) -> Engine? {
+    switch try enumMember(name, "engine") {
+    case "tensor": return .tensor
+    case "vector": return .vector
+    case "scalar": return .scalar
+    case "gpsimd": return .gpsimd
+    case "dma", "sync": return .dma
+    default: return nil
+    }
+  }
+
+  /// A scalar immediate or a `[P, 1]` tensor operand.
+  func operand(_ name: String) throws(TraceError) -> Operand? {
+    guard let v = get(name) else { return nil }
+    if case .native(let o) = v, let t = o as? NkiTensor { return .view(try t.irView(at: location)) }
+    return .scalar(Float(try ev.floatValue(v, at: location)))
+  }
+
+  /// A list of integers (`shuffle_mask`, `axes`).
+  func ints(_ name: String) throws(TraceError) -> [Int]? {
+    guard let v = get(name) else { return nil }
+    var out: [Int] = []
+    for x in try ev.iterate(v, at: location) { out.append(try ev.intValue(x, at: location)) }
+    return out
+  }
+
+  /// `[[step, count], ...]` pairs of an iota or affine_select pattern.
+  func pattern(_ name: String) throws(TraceError) -> [(step: Int, count: Int)] {
+    guard let v = get(name) else { return [] }
+    var out: [(step: Int, count: Int)] = []
+    for p in try ev.iterate(v, at: location) {
+      let pair = try ev.iterate(p, at: location)
+      guard pair.count == 2 else {
+        throw TraceError.python("ValueError", "\(function)() \(name) is a list of [step, count] pairs", at: location)
+      }
+      out.append((try ev.intValue(pair[0], at: location), try ev.intValue(pair[1], at: location)))
+    }
+    return out
+  }
+}

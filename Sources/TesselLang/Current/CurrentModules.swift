@@ -1,0 +1,153 @@
+import TesselIR
+import TesselPython
+
+/// The modules of the current NKI dialect — `nki`, `nki.language`, `nki.isa` (with
+/// `nki.isa.constants`), `nki.typing` (also as `neuronxcc.nki.typing`, whose annotations current
+/// kernels import) — provided to the evaluator by dotted name.
+final class CurrentModules: ModuleProvider {
+  /// Installs the provider once.
+  static func install(in ev: Evaluator) {
+    guard !ev.moduleProviders.contains(where: { $0 is CurrentModules }) else { return }
+    ev.moduleProviders.insert(CurrentModules(), at: 0)
+  }
+
+  func module(named name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    switch name {
+    case "nki": return CurrentModule.value(.nki, name: name)
+    case "nki.language": return CurrentModule.value(.language, name: name)
+    case "nki.isa": return CurrentModule.value(.isa, name: name)
+    case "nki.isa.constants": return CurrentModule.value(.constants, name: name)
+    case "nki.typing", "neuronxcc.nki.typing": return CurrentModule.value(.typing, name: name)
+    case "neuronxcc", "neuronxcc.nki": return CurrentModule.value(.neuronxcc, name: name)
+    case "nki.tensor": return CurrentModule.value(.tensor, name: name)
+    case "numpy": return CurrentModule.value(.numpy, name: name)
+    default: return nil
+    }
+  }
+}
+
+/// One module of the current dialect.
+final class CurrentModule: NativeModule {
+  enum Kind { case nki, language, isa, constants, typing, neuronxcc, tensor, tileSize, numpy }
+  let kind: Kind
+  let name: String
+
+  init(_ kind: Kind, name: String) {
+    self.kind = kind
+    self.name = name
+  }
+
+  static func value(_ kind: Kind, name: String) -> Value {
+    .module(PyModule(name: name, scope: Scope(parent: nil), native: CurrentModule(kind, name: name)))
+  }
+
+  var attributeNames: [String] {
+    switch kind {
+    case .language:
+      return Array(NkiDType.byName.keys) + Array(NkiOp.names) + CurrentNL.functions.keys.map { $0 }
+        + ["sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "NKIObject", "ndarray"]
+    case .isa: return Array(CurrentISA.functions.keys) + Array(NkiEnumMember.enums.keys)
+    default: return []
+    }
+  }
+
+  func attribute(_ attr: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
+    switch kind {
+    case .nki:
+      switch attr {
+      case "language": return CurrentModule.value(.language, name: "nki.language")
+      case "isa": return CurrentModule.value(.isa, name: "nki.isa")
+      case "typing": return CurrentModule.value(.typing, name: "nki.typing")
+      case "tensor": return CurrentModule.value(.tensor, name: "nki.tensor")
+      case "jit": return .native(JitDecorator())
+      default: return nil
+      }
+    case .neuronxcc:
+      return attr == "nki" ? CurrentModule.value(.neuronxcc, name: "neuronxcc.nki")
+        : attr == "typing" ? CurrentModule.value(.typing, name: "neuronxcc.nki.typing") : nil
+    case .typing, .tensor:
+      return .native(InertAnnotation(name + "." + attr))
+    case .language:
+      if let d = NkiDType.value(attr) { return d }
+      switch attr {
+      case "sbuf": return .native(NkiBuffer(.sbuf))
+      case "psum": return .native(NkiBuffer(.psum))
+      case "hbm": return .native(NkiBuffer(.hbm))
+      case "shared_hbm": return .native(NkiBuffer(.sharedHBM))
+      case "private_hbm": return .native(NkiBuffer(.privateHBM))
+      case "tile_size": return CurrentModule.value(.tileSize, name: "nki.language.tile_size")
+      case "NKIObject": return .type(CurrentModule.nkiObjectClass(ev))
+      case "ndarray", "NkiTensor":
+        if let f = CurrentNL.functions["ndarray"] { return CurrentNL.builtin("ndarray", f) }
+        return nil
+      default:
+        if let f = CurrentNL.functions[attr] { return CurrentNL.builtin(attr, f) }
+        if NkiOp.names.contains(attr) { return .native(NkiOp(attr)) }
+        if CurrentNL.unmodelled.contains(attr) {
+          return .builtin(
+            BuiltinFunction("nl.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
+              throw TraceError.unsupported("nl.\(attr)", at: loc)
+            })
+        }
+        return nil
+      }
+    case .isa:
+      if NkiEnumMember.enums[attr] != nil { return NkiEnum.value(attr) }
+      switch attr {
+      case "vector_engine": return NkiEnumMember.member("engine", "vector")
+      case "scalar_engine": return NkiEnumMember.member("engine", "scalar")
+      case "gpsimd_engine": return NkiEnumMember.member("engine", "gpsimd")
+      case "tensor_engine": return NkiEnumMember.member("engine", "tensor")
+      case "unknown_engine": return NkiEnumMember.member("engine", "unknown")
+      case "constants": return CurrentModule.value(.constants, name: "nki.isa.constants")
+      default: break
+      }
+      if let f = CurrentISA.functions[attr] { return CurrentISA.builtin(attr, f) }
+      if CurrentISA.unmodelled.contains(attr) {
+        return .builtin(
+          BuiltinFunction("nisa.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
+            throw TraceError.unsupported("nisa.\(attr)", at: loc)
+          })
+      }
+      return nil
+    case .constants:
+      return NkiEnumMember.enums[attr] != nil ? NkiEnum.value(attr) : nil
+    case .tileSize:
+      let t = try CurrentTracer.of(ev, at: loc).target
+      switch attr {
+      case "pmax": return .int(t.pmax)
+      case "psum_fmax": return .int(t.psumFmax)
+      case "gemm_stationary_fmax": return .int(t.gemmStationaryFmax)
+      case "gemm_moving_fmax": return .int(t.gemmMovingFmax)
+      case "psum_partition_bytes", "total_available_psum_size": return .int(t.psumBytesPerPartition)
+      case "sbuf_partition_bytes", "total_available_sbuf_size": return .int(t.sbufBytesPerPartition)
+      case "bn_stats_fmax": return .int(t.bnStatsFmax)
+      default: return nil
+      }
+    case .numpy:
+      if let d = NkiDType.byName[attr], let d { return NkiDType.value(d) }
+      return nil
+    }
+  }
+
+  /// `nl.NKIObject`: the base class of kernel configuration objects (a plain Python class).
+  static func nkiObjectClass(_ ev: Evaluator) -> PyClass {
+    if let c = ev.classes["NKIObject"] { return c }
+    let object = ev.builtinClass("object")
+    let c = (try? PyClass(name: "NKIObject", bases: [object])) ?? object
+    ev.classes["NKIObject"] = c
+    return c
+  }
+}
+
+extension CurrentISA {
+  /// A `nisa.*` function of the table as a Python builtin.
+  static func builtin(_ name: String, _ f: Function) -> Value {
+    let names = (try? Signature(parsing: f.signature))?.parameters.map(\.name) ?? []
+    return .builtin(
+      BuiltinFunction(f.signature) { bound, ev, loc throws(TraceError) in
+        let tracer = try CurrentTracer.of(ev, at: loc)
+        return try f.lower(CurrentArguments(bound: bound, names: names, function: name, location: loc, ev: ev, tracer: tracer))
+      })
+  }
+}

@@ -1,0 +1,158 @@
+import TesselIR
+import TesselPython
+
+/// The `nki.language` functions of the current dialect: tensor creation, index helpers, loop
+/// ranges and launch queries. (The elementwise `nl.*` wrappers over `nisa` are not modelled yet;
+/// their names are located errors.)
+enum CurrentNL {
+  /// One function: its Python signature and its body.
+  struct Function: Sendable {
+    let signature: String
+    let body: @Sendable (BoundArguments, Evaluator, SourceLocation) throws(TraceError) -> Value
+  }
+
+  static let functions: [String: Function] = [
+    "ndarray": Function(signature: "nl.ndarray(shape, dtype, buffer=nl.sbuf, name='', address=None)", body: ndarray),
+    "ds": Function(signature: "nl.ds(start, size)") { a, ev, loc throws(TraceError) in
+      .native(NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
+    },
+    "affine_range": Function(signature: "nl.affine_range(*args)", body: range),
+    "sequential_range": Function(signature: "nl.sequential_range(*args)", body: range),
+    "static_range": Function(signature: "nl.static_range(*args)", body: range),
+    "range": Function(signature: "nl.range(*args)", body: range),
+    "dynamic_range": Function(signature: "nl.dynamic_range(start, stop=None, step=1)", body: dynamicRange),
+    "program_id": Function(signature: "nl.program_id(axis=0)") { a, ev, loc throws(TraceError) in
+      let t = try CurrentTracer.of(ev, at: loc)
+      let axis = try ev.intValue(a[0] ?? .int(0), at: loc)
+      guard axis == 0 else { throw TraceError.python("ValueError", "nl.program_id(axis=\(axis)): a launch has one axis", at: loc) }
+      return .int(t.programID)
+    },
+    "num_programs": Function(signature: "nl.num_programs(axes=0)") { a, ev, loc throws(TraceError) in
+      .int(try CurrentTracer.of(ev, at: loc).programs)
+    },
+    "program_ndim": Function(signature: "nl.program_ndim()") { _, ev, loc throws(TraceError) in
+      .int(try CurrentTracer.of(ev, at: loc).programRank)
+    },
+    "device_print": Function(signature: "nl.device_print(prefix, tensor)") { _, ev, loc throws(TraceError) in
+      try CurrentTracer.of(ev, at: loc).warn("nl.device_print does nothing in Tessel (inspect tensors with --json or the REPL)", at: loc)
+      return .none
+    },
+  ]
+
+  /// `nki.language` names Tessel does not model yet: calling one is a located error.
+  static let unmodelled: Set<String> = [
+    "load", "store", "zeros", "ones", "full", "zeros_like", "empty_like", "rand", "random_seed", "shared_constant",
+    "shared_identity_matrix", "load_transpose2d", "copy", "matmul", "transpose", "broadcast_to", "expand_dims", "where",
+    "gather_flattened", "sum", "max", "min", "mean", "prod", "var", "all", "softmax", "rms_norm", "dropout",
+    "fori_loop", "while_loop", "no_reorder", "par_dim", "arange", "mgrid",
+  ]
+
+  /// A function of the table as a Python builtin.
+  static func builtin(_ name: String, _ f: Function) -> Value {
+    .builtin(BuiltinFunction(f.signature, f.body))
+  }
+
+  /// `nl.affine_range(...)` and its siblings: Python ranges (loop indices are integers).
+  static func range(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
+    var p: [Int] = []
+    for x in a.extraPositional { p.append(try ev.intValue(x, at: loc)) }
+    switch p.count {
+    case 1: return .native(PyRange(0, p[0], 1))
+    case 2: return .native(PyRange(p[0], p[1], 1))
+    case 3:
+      guard p[2] != 0 else { throw TraceError.python("ValueError", "range() arg 3 must not be zero", at: loc) }
+      return .native(PyRange(p[0], p[1], p[2]))
+    default:
+      throw TraceError.typeError(.message("range expected 1 to 3 integer arguments, got \(p.count)"), at: loc)
+    }
+  }
+
+  /// `nl.ndarray(shape, dtype, buffer, name, address)`.
+  static func ndarray(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
+    let t = try CurrentTracer.of(ev, at: loc)
+    var shape: [Int] = []
+    for x in try ev.iterate(a[0] ?? .none, at: loc) { shape.append(try ev.intValue(x, at: loc)) }
+    guard case .native(let o)? = a[1], let d = o as? NkiDType else {
+      throw TraceError.typeError(.message("nl.ndarray() argument 'dtype' must be an NKI dtype such as nl.float32, not \(a[1]?.typeName ?? "None")"), at: loc)
+    }
+    guard let dtype = d.dtype else {
+      throw TraceError.unsupported("tensors of the packed MX dtype nl.\(d.name)", at: loc)
+    }
+    var space = MemorySpace.sbuf
+    if let b = a[2], !b.isNone {
+      guard case .native(let bo) = b, let buffer = bo as? NkiBuffer else {
+        throw TraceError.typeError(.message("nl.ndarray() argument 'buffer' must be nl.sbuf, nl.psum or an HBM buffer (a string is not accepted since NKI 0.3), not \(b.typeName)"), at: loc)
+      }
+      space = buffer.space
+    }
+    guard shape.allSatisfy({ $0 >= 1 }), !shape.isEmpty else {
+      throw TraceError(.kernel(KernelError(.invalidShape(tensor: "nl.ndarray", shape: shape), operation: "ndarray")), at: loc)
+    }
+    var name = ""
+    if case .string(let s)? = a[3] { name = s }
+    if name.isEmpty { name = ev.assignmentTarget ?? t.freshName("t") }
+    return .native(try t.declare(name: name, space: space, shape: shape, dtype: dtype, at: loc))
+  }
+
+  /// `nl.dynamic_range(start, stop, step)`: a loop the hardware runs, its stop a register.
+  static func dynamicRange(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
+    var start = 0
+    var stopValue = a[0] ?? .none
+    if let s = a[1], !s.isNone {
+      start = try ev.intValue(stopValue, at: loc)
+      stopValue = s
+    }
+    var step = 1
+    if let s = a[2] { step = try ev.intValue(s, at: loc) }
+    guard step > 0 else {
+      throw TraceError.python("AssertionError", "nl.dynamic_range needs a positive constant step", at: loc)
+    }
+    guard case .native(let o) = stopValue, let reg = o as? NkiTensor else {
+      // A Python integer stop: an ordinary loop.
+      return .native(PyRange(start, try ev.intValue(stopValue, at: loc), step))
+    }
+    return .native(DynamicRange(start: start, stop: reg, step: step))
+  }
+}
+
+/// `nl.dynamic_range(start, register, step)`: its `for` loop becomes one IR loop the hardware runs,
+/// the body traced once; the loop index is usable only as a runtime offset.
+final class DynamicRange: NativeObject {
+  let start: Int
+  let stop: NkiTensor
+  let step: Int
+  init(start: Int, stop: NkiTensor, step: Int) {
+    self.start = start
+    self.stop = stop
+    self.step = step
+  }
+  var typeName: String { "dynamic_range" }
+
+  func driveLoop(_ loop: ForLoop, _ ev: Evaluator) throws(TraceError) -> Flow? {
+    let t = try CurrentTracer.of(ev, at: loop.location)
+    let bound = try stop.irView(at: loop.location)
+    let v = t.builder.beginDynamicLoop(
+      name: loop.targetName ?? "i", start: start, step: step, bound: .stop(bound), location: loop.location)
+    try loop.bind(.native(RuntimeIndex(v)), ev)
+    let flow = try loop.runBody(ev)
+    do { try t.builder.endLoop(location: loop.location) } catch { throw TraceError(.kernel(error), at: loop.location) }
+    switch flow {
+    case .normal: return try loop.runElse(ev)
+    default:
+      throw TraceError.unsupported("break, continue or return inside nl.dynamic_range (the hardware runs the loop)", at: loop.location)
+    }
+  }
+}
+
+/// The index of a loop the hardware runs: it has no Python value.
+final class RuntimeIndex: NativeObject {
+  let variable: IndexVar
+  init(_ variable: IndexVar) { self.variable = variable }
+  var typeName: String { "dynamic loop index" }
+  func truth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool {
+    throw TraceError(.symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"), at: location)
+  }
+  func asInteger(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Int? {
+    throw TraceError(.symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"), at: location)
+  }
+}

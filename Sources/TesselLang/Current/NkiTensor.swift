@@ -1,0 +1,189 @@
+import TesselIR
+import TesselPython
+
+/// A tensor of the current NKI dialect (`NkiTensor`): a view of the storage of an IR tensor.
+///
+/// NKI describes a view by its `shape`, its `strides` and its `offset`, in elements of the
+/// underlying storage (on chip, element `(p, f)` of a tile with `F` elements per partition is
+/// storage element `p·F + f`). Every view operation (`t[...]`, `.reshape`, `.ap(...)`) makes a
+/// new view of the same storage; only ISA calls touch the data. ``irView()`` turns a view into an
+/// IR ``View``: of the storage tensor itself when each dimension walks one of its dimensions, or
+/// of a flat alias of the storage otherwise.
+final class NkiTensor: NativeObject {
+  /// The IR tensor that owns the storage.
+  let storage: TensorID
+  /// Its memory space, dtype and shape.
+  let space: MemorySpace
+  let dtype: DType
+  let storageShape: [Int]
+  /// The view: shape, element strides and element offset in the storage.
+  let shape: [Int]
+  let strides: [Int]
+  let offset: Int
+  /// `scalar_offset`s: a one-element IR view whose value, times `stride`, adds to the offset at
+  /// run time.
+  let runtimeOffsets: [(source: View, stride: Int)]
+  /// The user-visible name (`nl.ndarray(..., name=)` or the variable it was first bound to).
+  let name: String
+  unowned let tracer: CurrentTracer
+
+  init(
+    storage: TensorID, space: MemorySpace, dtype: DType, storageShape: [Int], shape: [Int], strides: [Int],
+    offset: Int, runtimeOffsets: [(source: View, stride: Int)] = [], name: String, tracer: CurrentTracer
+  ) {
+    self.storage = storage
+    self.space = space
+    self.dtype = dtype
+    self.storageShape = storageShape
+    self.shape = shape
+    self.strides = strides
+    self.offset = offset
+    self.runtimeOffsets = runtimeOffsets
+    self.name = name
+    self.tracer = tracer
+  }
+
+  /// The whole of a storage tensor.
+  static func whole(_ id: TensorID, decl: TensorDecl, tracer: CurrentTracer) -> NkiTensor {
+    NkiTensor(
+      storage: id, space: decl.space, dtype: decl.dtype, storageShape: decl.shape, shape: decl.shape,
+      strides: NkiTensor.rowMajor(decl.shape), offset: 0, name: decl.name, tracer: tracer)
+  }
+
+  /// A view of the same storage.
+  func with(
+    shape: [Int], strides: [Int], offset: Int, runtimeOffsets: [(source: View, stride: Int)]? = nil
+  ) -> NkiTensor {
+    NkiTensor(
+      storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: strides,
+      offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, name: name, tracer: tracer)
+  }
+
+  /// Row-major strides of a shape.
+  static func rowMajor(_ shape: [Int]) -> [Int] {
+    var s = Array(repeating: 1, count: shape.count)
+    var acc = 1
+    for d in shape.indices.reversed() {
+      s[d] = acc
+      acc *= shape[d]
+    }
+    return s
+  }
+
+  var isOnChip: Bool { space.isOnChip }
+  var elementCount: Int { shape.reduce(1, *) }
+  /// Elements per partition of the storage (on chip).
+  var storageFree: Int { storageShape.dropFirst().reduce(1, *) }
+
+  /// Whether the view is the whole storage in order.
+  var isWhole: Bool {
+    shape == storageShape && strides == NkiTensor.rowMajor(storageShape) && offset == 0 && runtimeOffsets.isEmpty
+  }
+
+  /// Whether the view's elements are contiguous in storage, in row-major order.
+  var isContiguous: Bool {
+    var expected = 1
+    for d in shape.indices.reversed() where shape[d] != 1 {
+      if strides[d] != expected { return false }
+      expected *= shape[d]
+    }
+    return true
+  }
+
+  // MARK: - Lowering to the IR
+
+  /// The IR view of this NKI view: on the storage tensor when it decomposes dimension by
+  /// dimension, else on a flat alias of the storage (``TensorDecl/alias``).
+  func irView(at location: SourceLocation) throws(TraceError) -> View {
+    if let v = storageView() { return v }
+    return try flatView(at: location)
+  }
+
+  /// The view on the storage tensor, when each view dimension walks one storage dimension with a
+  /// constant step and stays inside it.
+  func storageView() -> View? {
+    let rank = storageShape.count
+    let ts = NkiTensor.rowMajor(storageShape)
+    var start = [Int](repeating: 0, count: rank)
+    var rest = offset
+    for k in 0..<rank {
+      start[k] = rest / ts[k]
+      rest %= ts[k]
+    }
+    var dims: [View.Dim] = []
+    var lo = start, hi = start
+    for (c, s) in zip(shape, strides) {
+      if s == 0 || c == 1 {
+        dims.append(.broadcast(rank: rank, count: c))
+        continue
+      }
+      // The outermost storage dimension whose stride divides this one.
+      guard let k = (0..<rank).first(where: { s % ts[$0] == 0 && ts[$0] <= abs(s) }) else { return nil }
+      let step = s / ts[k]
+      dims.append(.along(k, of: rank, count: c, stride: step))
+      let e = step * (c - 1)
+      lo[k] += Swift.min(0, e)
+      hi[k] += Swift.max(0, e)
+    }
+    for k in 0..<rank where lo[k] < 0 || hi[k] >= storageShape[k] { return nil }
+    // On chip, only the first dimension may move across partitions.
+    if isOnChip && dims.dropFirst().contains(where: { $0.steps[0] != 0 }) { return nil }
+    var runtime: [RuntimeOffset] = []
+    for r in runtimeOffsets {
+      guard let k = (0..<rank).first(where: { r.stride % ts[$0] == 0 }) else { return nil }
+      var steps = [Int](repeating: 0, count: rank)
+      steps[k] = r.stride / ts[k]
+      runtime.append(RuntimeOffset(source: r.source, steps: steps))
+    }
+    return View(tensor: storage, start: start.map { AffineExpr(constant: $0) }, dims: dims, runtimeOffsets: runtime)
+  }
+
+  /// The view on the storage's flat alias: `[N]` in HBM, `[P, F]` on chip.
+  func flatView(at location: SourceLocation) throws(TraceError) -> View {
+    let alias = tracer.flatAlias(of: storage)
+    if !isOnChip {
+      return View(
+        tensor: alias, start: [AffineExpr(constant: offset)],
+        dims: zip(shape, strides).map { .along(0, of: 1, count: $0, stride: $1) },
+        runtimeOffsets: runtimeOffsets.map { RuntimeOffset(source: $0.source, steps: [$0.stride]) })
+    }
+    let f = storageFree
+    var dims: [View.Dim] = []
+    for (d, (c, s)) in zip(shape, strides).enumerated() {
+      if d == 0 {
+        guard s % f == 0 || c == 1 else {
+          throw TraceError(
+            .kernel(
+              KernelError(
+                .malformed(
+                  "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"))),
+            at: location)
+        }
+        dims.append(View.Dim(count: c, steps: [c == 1 ? 0 : s / f, 0]))
+      } else {
+        dims.append(View.Dim(count: c, steps: [0, s]))
+      }
+    }
+    var runtime: [RuntimeOffset] = []
+    for r in runtimeOffsets {
+      runtime.append(RuntimeOffset(source: r.source, steps: r.stride % f == 0 ? [r.stride / f, 0] : [0, r.stride]))
+    }
+    return View(
+      tensor: alias, start: [AffineExpr(constant: offset / f), AffineExpr(constant: offset % f)], dims: dims,
+      runtimeOffsets: runtime)
+  }
+
+  // MARK: - NativeObject
+
+  var typeName: String { "NkiTensor" }
+
+  func repr(_ ev: Evaluator) throws(TraceError) -> String {
+    "NkiTensor(name='\(name)', shape=(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), dtype=\(dtype.nkiName), buffer=\(space.nkiName))"
+  }
+
+  func hashKey(_ ev: Evaluator) -> HashKey? { .object(ObjectIdentifier(self)) }
+
+  func isInstance(of cls: PyClass, _ ev: Evaluator) -> Bool {
+    cls.builtin == .object || cls.name == "NkiTensor" || cls.name == "ndarray"
+  }
+}
