@@ -63,6 +63,18 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Declares a read-only HBM tensor with the given contents (row-major, rounded to `dtype`):
+  /// `nl.shared_constant(array)`.
+  public mutating func declareConstant(
+    name: String, shape: [Int], dtype: DType, values: [Float], location: SourceLocation = .unknown
+  ) -> TensorID {
+    var decl = TensorDecl(name: name, space: .sharedHBM, shape: shape, dtype: dtype, location: location)
+    decl.constantValues = values
+    let id = TensorID(kernel.tensors.count)
+    kernel.tensors.append(decl)
+    return id
+  }
+
   /// Makes the whole-storage alias `id` the owner of its storage, and its base (with every other
   /// alias of that base) an alias of it: how a kernel returns a reshaped tensor, whose output must
   /// be a tensor of the returned shape. Returns false (changing nothing) when `id` is not an

@@ -30,6 +30,10 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// `.ap(pattern)` over raw storage, `.reshape`): where its elements are. Nil for a tensor with
   /// storage of its own.
   public var alias: StorageAlias?
+  /// For a read-only HBM tensor whose contents the kernel gives at trace time
+  /// (`nl.shared_constant`, `nl.shared_identity_matrix`): its elements, row-major, already
+  /// rounded to ``dtype``. Nil for other tensors.
+  public var constantValues: [Float]?
 
   /// Creates a tensor declaration.
   public init(

@@ -17,6 +17,7 @@ public struct Verifier: Sendable {
   public func verify(_ kernel: Kernel) throws(KernelError) {
     for t in kernel.tensors { try verifyDecl(t) }
     for t in kernel.tensors { if let a = t.alias { try verifyAlias(t, a, in: kernel) } }
+    try verifyConstants(kernel)
     for p in kernel.parameters where !kernel[p.tensor].space.isHBM {
       throw KernelError(
         .wrongMemorySpace(operand: p.name, expected: "hbm", actual: kernel[p.tensor].space),
@@ -76,6 +77,24 @@ public struct Verifier: Sendable {
     }
     if let pc = open.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[pc].location)
+    }
+  }
+
+  /// Checks that constant tensors are whole HBM tensors that no instruction writes.
+  func verifyConstants(_ kernel: Kernel) throws(KernelError) {
+    guard kernel.tensors.contains(where: { $0.constantValues != nil }) else { return }
+    for t in kernel.tensors {
+      guard let v = t.constantValues else { continue }
+      if !t.space.isHBM || t.alias != nil || t.role != .local || v.count != t.elementCount {
+        throw KernelError(.malformed("constant tensor `\(t.name)` must be a local HBM tensor with one value per element"), at: t.location)
+      }
+    }
+    for inst in kernel.instructions {
+      for d in inst.operation.destinations where kernel[kernel.storage(of: d.tensor)].constantValues != nil {
+        throw KernelError(
+          .malformed("`\(kernel[d.tensor].name)` is a shared constant (read-only); '\(inst.operation.nkiName)' cannot write it"),
+          at: inst.location)
+      }
     }
   }
 

@@ -32,8 +32,21 @@ extension ExecutionState {
     let fv = ci.views[0]
     let it = RowIterator(counts: dst.shape.isEmpty ? [1] : dst.shape, viewStrides: [fv.strides], merge: true)
     var added = 0
+    let st = it.innerStrides[0]
     it.forEachRow(start: SIMD4(fv.offset(envp) - base, 0, 0, 0), mask: [], env: envp) { off, _, lo, hi in
-      let st = it.innerStrides[0]
+      if st == 1 {
+        // A contiguous row: flags are 0 or 1, so the row's new elements are counted without a
+        // branch (the loop vectorises).
+        let from = Swift.max(off[0] &+ lo, 0), to = Swift.min(off[0] &+ hi, n)
+        guard from < to else { return }
+        var fresh = 0
+        for i in from..<to {
+          fresh &+= Int(map[i] ^ 1)
+          map[i] = 1
+        }
+        added &+= fresh
+        return
+      }
       for j in lo..<hi {
         let i = off[0] &+ j &* st
         if i >= 0 && i < n && map[i] == 0 {

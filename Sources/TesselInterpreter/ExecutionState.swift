@@ -71,6 +71,13 @@ final class ExecutionState {
     for (i, t) in k.tensors.enumerated()
     where t.role == .local && t.alias == nil && !interpreter.onChip[i] && !interpreter.recordsWrites[i] {
       let base = arena + tensorBase(i)
+      if let values = t.constantValues {
+        // A shared constant holds its trace-time contents.
+        values.withUnsafeBufferPointer { v in
+          if let src = v.baseAddress { base.initialize(from: src, count: Swift.min(v.count, t.elementCount)) }
+        }
+        continue
+      }
       concurrentChunks(t.elementCount, parts: workers) { r in
         (base + r.lowerBound).initialize(repeating: Poison.value, count: r.count)
       }

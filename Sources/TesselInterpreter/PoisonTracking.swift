@@ -19,7 +19,10 @@ struct PoisonTracking {
   /// Nothing written yet: every local (and every alias of one) may hold poison.
   init(_ interpreter: Interpreter) {
     let k = interpreter.kernel
-    mayHold = k.tensors.indices.map { k.tensors[k.storage(of: TensorID($0)).index].role == .local }
+    mayHold = k.tensors.indices.map {
+      let owner = k.tensors[k.storage(of: TensorID($0)).index]
+      return owner.role == .local && owner.constantValues == nil
+    }
     pending = Array(repeating: false, count: k.tensors.count)
     coverage = Array(repeating: nil, count: k.tensors.count)
     coverageCount = Array(repeating: 0, count: k.tensors.count)

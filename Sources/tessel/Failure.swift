@@ -18,6 +18,12 @@ func failKernel(_ d: Diagnostic, source: String? = nil, file: String? = nil) -> 
 
 /// Prints a usage error and exits with status 2.
 func failUsage(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  printDiagnostic(Diagnostic(.error, message))
   exit(2)
+}
+
+/// Prints a diagnostic that points at no kernel line (a usage error, a note on the command's
+/// outputs) on standard error.
+func printDiagnostic(_ d: Diagnostic) {
+  FileHandle.standardError.write(Data(DiagnosticRenderer().render(d).utf8))
 }

@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
     do {
       print(try HostArray.readNPY(from: path, as: dtype))
     } catch {
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      printDiagnostic((error as? any DiagnosticConvertible)?.diagnostic ?? Diagnostic(.error, "\(error)"))
       throw ExitCode(1)
     }
   }

@@ -214,8 +214,7 @@ struct Run: ParsableCommand {
     }
     if let comparison, !json { print(comparison.text, terminator: "") }
     for name in writtenParameters where !savedParameters.contains(name) && !json {
-      FileHandle.standardError.write(
-        Data("note: the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it\n".utf8))
+      printDiagnostic(Diagnostic(.note, "the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it"))
     }
     var mismatch = false
     for r in references {
@@ -226,7 +225,7 @@ struct Run: ParsableCommand {
           Data("expect: \(r.label) matches \(r.path) (largest |actual - expected| \(report.maxAbsoluteError); rtol \(rtol), atol \(atol))\n".utf8))
       } else {
         mismatch = true
-        FileHandle.standardError.write(Data("error: \(r.label) does not match \(r.path): \(report)\n".utf8))
+        printDiagnostic(Diagnostic(.error, "\(r.label) does not match \(r.path): \(report)"))
       }
     }
     if let estimate { estimateOptions.emit(estimate, printSummary: !json && compared == nil) }

@@ -34,6 +34,23 @@ struct CurrentKernelFileTests {
     _ = expectClose(res.outputs[0].floatValues(), referenceSoftmax(x, rows: r, cols: c), shape: [r, c], rtol: 1e-5, atol: 1e-6)
   }
 
+  @Test("fused_vector: scalar_tensor_tensor, tensor_scalar_reduce with nl.abs; a DMA mode as its integer", arguments: [(1, 5), (7, 13), (128, 64)])
+  func fusedVector(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    let x = randomArray(count: r * c, in: -1...1, seed: 11), y = randomArray(count: r * c, in: -1...1, seed: 12)
+    let (res, _) = try runKernelFile("current/fused_vector.py", [.tensor([r, c], x), .tensor([r, c], y)])
+    var sum = [Float](repeating: 0, count: r * c)
+    var rowMax = [Float](repeating: -.infinity, count: r)
+    for i in 0..<r {
+      for j in 0..<c {
+        sum[i * c + j] = x[i * c + j] * 2 + y[i * c + j]
+        rowMax[i] = max(rowMax[i], abs(x[i * c + j]))
+      }
+    }
+    _ = expectClose(res.outputs[0].floatValues(), sum, shape: [r, c], rtol: 1e-6, atol: 0)
+    _ = expectClose(res.outputs[1].floatValues(), rowMax, shape: [r, 1], rtol: 0, atol: 0)
+  }
+
   @Test("transpose2d: a bf16 DMA transpose", arguments: [(1, 5), (7, 13), (128, 64)])
   func transpose2d(shape: (Int, Int)) throws {
     let (r, c) = shape

@@ -106,4 +106,23 @@ struct EstimateCommandTests {
     let bad = try runTessel(["check"] + Self.matmul + ["--estimate", "--timing-constants", path])
     #expect(bad.status == 2)
   }
+
+  @Test("--lnc 2: the two programs of a current-dialect launch run on two cores")
+  func lnc2() throws {
+    func estimate(_ lnc: String) throws -> [String: Any] {
+      let r = try runTessel(
+        ["check", "kernels/current/lnc_row_norm.py", "128x8192:float32", "--lnc", lnc, "--target", "trn2", "--json"])
+      #expect(r.status == 0, "\(r.err)")
+      let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+      return try #require(object?["estimate"] as? [String: Any])
+    }
+    let one = try estimate("1")
+    let two = try estimate("2")
+    let oneNs = try #require(one["scheduleNs"] as? Double)
+    let twoNs = try #require(two["scheduleNs"] as? Double)
+    // Each program moves and scales half the columns on its own core's DMA engines and engines.
+    #expect(twoNs < oneNs * 0.8, "\(twoNs) vs \(oneNs)")
+    #expect((two["notes"] as? [String] ?? []).contains { $0.contains("2 physical cores") })
+    #expect(!(one["notes"] as? [String] ?? []).contains { $0.contains("physical cores") })
+  }
 }

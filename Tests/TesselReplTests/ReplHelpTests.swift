@@ -57,7 +57,7 @@ struct ReplHelpTests {
       let c = engine.completions(for: prefix)
       #expect(c == Array(Set(c)).sorted(), "\(prefix)")
     }
-    #expect(engine.completions(for: "nl.s").prefix(4) == ["nl.sbuf", "nl.sequential_range", "nl.shared_hbm", "nl.sigmoid"])
+    #expect(engine.completions(for: "nl.s").prefix(5) == ["nl.sbuf", "nl.sequential_range", "nl.shared_constant", "nl.shared_hbm", "nl.shared_identity_matrix"])
     #expect(engine.completions(for: "x = pr") == ["print"])
   }
 }

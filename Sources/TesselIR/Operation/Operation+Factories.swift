@@ -16,9 +16,13 @@ extension Operation {
 
   /// `nisa.nc_matmul(stationary, moving)` (``Matmul``).
   public static func matmul(
-    dst: View, stationary: View, moving: View, accumulation: Accumulation, doubleRow: Bool = false
+    dst: View, stationary: View, moving: View, accumulation: Accumulation, doubleRow: Bool = false,
+    isTranspose: Bool = false
   ) -> Operation {
-    .matmul(Matmul(dst: dst, stationary: stationary, moving: moving, accumulation: accumulation, doubleRow: doubleRow))
+    .matmul(
+      Matmul(
+        dst: dst, stationary: stationary, moving: moving, accumulation: accumulation, doubleRow: doubleRow,
+        isTranspose: isTranspose))
   }
 
   /// `nisa.nc_transpose(data)` (``Transpose``).

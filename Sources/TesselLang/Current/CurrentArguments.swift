@@ -73,6 +73,26 @@ struct CurrentArguments {
     return a
   }
 
+  /// A stage's operator and operand (`op0=`, `operand0=`). `nl.abs` with the operand 0 is
+  /// `|data|`, which is `abs_max(data, 0)`; with another operand it is refused.
+  func stage(_ opName: String, _ operandName: String) throws(TraceError) -> (ALUOp, Operand) {
+    guard let operand = try operand(operandName) else {
+      throw TraceError.typeError(
+        .message("\(function)() argument '\(operandName)' must be a number or a [P, 1] tensor, not None"), at: location)
+    }
+    if case .native(let o)? = get(opName), let op = o as? NkiOp, op.alu == nil, op.name == "abs" {
+      guard operand == .scalar(0) else {
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"), operation: function)),
+          at: location)
+      }
+      return (.absMax, operand)
+    }
+    return (try alu(opName), operand)
+  }
+
   /// An optional ALU operator.
   func optionalALU(_ name: String) throws(TraceError) -> ALUOp? {
     get(name) == nil ? nil : try alu(name)
@@ -91,12 +111,19 @@ struct CurrentArguments {
   }
 
   /// A member of one of `nki.isa`'s enums, by its member name (nil when not given).
+  ///
+  /// The member itself (`nisa.dge_mode.none`) or its integer value (`dge_mode=3`, as AWS's
+  /// library kernels write it) is accepted; a string or another integer is a TypeError.
   func enumMember(_ name: String, _ enumName: String) throws(TraceError) -> String? {
     guard let v = get(name) else { return nil }
-    guard case .native(let o) = v, let m = o as? NkiEnumMember, m.enumName == enumName else {
-      throw typeError(name, "a member of nisa.\(enumName) (an integer or a string is not accepted since NKI 0.3)", v)
+    let members = NkiEnumMember.enums[enumName] ?? []
+    switch v {
+    case .native(let o as NkiEnumMember) where o.enumName == enumName: return o.name
+    case .int(let i) where members.contains { $0.1 == i }: return members.first { $0.1 == i }?.0
+    default:
+      let values = members.map { "\($0.0) = \($0.1)" }.joined(separator: ", ")
+      throw typeError(name, "a member of nisa.\(enumName) or its value (\(values))", v)
     }
-    return m.name
   }
 
   /// The engine the kernel chose (`engine=nisa.vector_engine`), nil for `unknown` or not given.

@@ -29,6 +29,8 @@ enum CurrentISA {
     add("activation(dst, op, data, bias=None, scale=1.0, reduce_op=None, reduce_res=None, reduce_cmd=reduce_cmd.idle, name=None)", activation)
     add("activation_reduce(dst, op, data, reduce_op, reduce_res, bias=None, scale=1.0, name=None)", activation)
     add("reciprocal(dst, data, name=None)", reciprocal)
+    add("scalar_tensor_tensor(dst, data, op0, operand0, op1, operand1, reverse0=False, reverse1=False, name=None)", scalarTensorTensor)
+    add("tensor_scalar_reduce(dst, data, op0, operand0, reduce_op, reduce_res, reverse0=False, name=None)", tensorScalarReduce)
     add("iota(dst, pattern, offset=0, channel_multiplier=0, name=None)", iota)
     add("affine_select(dst, pattern, channel_multiplier, on_true_tile, on_false_value, cmp_op=equal, offset=0, name=None)", affineSelect)
     add("tensor_tensor_scan(dst, data0, data1, initial, op0, op1, reverse0=False, reverse1=False, name=None)", tensorTensorScan)
@@ -73,7 +75,7 @@ enum CurrentISA {
   static let unmodelled: Set<String> = [
     "tensor_copy_predicated", "nc_matmul_mx", "tensor_scalar_cumulative", "activate2", "local_gather", "nc_n_gather",
     "rng", "dropout", "set_rng_seed", "rand_set_state", "rand_get_state", "rand2", "exponential", "sequence_bounds",
-    "scalar_tensor_tensor", "tensor_scalar_reduce", "select_reduce", "nonzero_with_count", "topk", "get_nc_sub_version",
+    "select_reduce", "nonzero_with_count", "topk", "get_nc_sub_version",
   ]
 
   // MARK: - Lowerings
@@ -145,13 +147,11 @@ enum CurrentISA {
     if try a.enumMember("perf_mode", "matmul_perf_mode") == "double_row" {
       throw TraceError.unsupported("nc_matmul(perf_mode=nisa.matmul_perf_mode.double_row)", at: a.location)
     }
-    if let tp = a.get("tile_position"), try a.ev.iterate(tp, at: a.location).count > 0 {
-      throw TraceError.unsupported("nc_matmul(tile_position=...) (Tensor-engine tiling)", at: a.location)
-    }
     var acc = Accumulation.auto
     if let v = a.get("accumulate") { acc = try a.ev.truth(v, at: a.location) ? .add : .overwrite }
     let dst = try a.view("dst")
     let st = try a.view("stationary"), mv = try a.view("moving")
+    try checkPETile(a, stationary: st)
     a.tracer.emit(.matmul(dst: dst, stationary: st, moving: mv, accumulation: acc), at: a.location)
     return .none
   }
@@ -170,12 +170,10 @@ enum CurrentISA {
 
   static func tensorScalar(_ a: CurrentArguments) throws(TraceError) -> Value {
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    guard let o0 = try a.operand("operand0") else {
-      throw TraceError.typeError(.message("tensor_scalar() argument 'operand0' must be a number or a [P, 1] tensor, not None"), at: a.location)
-    }
+    let (op0, o0) = try a.stage("op0", "operand0")
     a.tracer.emit(
       .tensorScalar(
-        dst: d, src: s, op0: try a.alu("op0"), operand0: o0, reverse0: try a.bool("reverse0", default: false),
+        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
         op1: try a.optionalALU("op1"), operand1: try a.operand("operand1"), reverse1: try a.bool("reverse1", default: false)),
       engine: try a.engine(), at: a.location)
     return .none

@@ -28,6 +28,7 @@ final class LegacyModules: ModuleProvider {
     case "numpy.typing": return .module(PyModule(name: name, scope: Scope(parent: nil), native: InertNamespace(name)))
     case "neuronxcc.nki.isa.constants": kind = .isaConstants
     case "neuronxcc.nki.language.constants", "nki.language.constants": kind = .nlConstants
+    case "neuronxcc.nki.compiler", "nki.compiler": kind = .compiler
     default:
       if name.hasPrefix("neuronxcc.") || name.hasPrefix("nki.") {
         if name.split(separator: ".").contains(where: { $0.hasPrefix("_") }) {
@@ -44,7 +45,9 @@ final class LegacyModules: ModuleProvider {
 /// One module or namespace of the legacy NKI API (`nl`, `nisa`, `nl.tile_size`, `np`, ...).
 final class NKIModule: NativeModule {
   enum Kind: Equatable {
-    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants, nlConstants
+    case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants, nlConstants, compiler
+    /// `ncc.sbuf`, `ncc.psum`: the direct-allocation functions of one memory.
+    case allocation(MemorySpace)
     case tileSize, ncVersion, engine
     /// `nisa.reduce_cmd`, `nisa.dge_mode`, `nisa.oob_mode`: named constants.
     case constants(String)
@@ -97,6 +100,7 @@ final class NKIModule: NativeModule {
       switch name {
       case "language": return NKIModule.value(.nl, name: self.name + ".language")
       case "isa": return NKIModule.value(.nisa, name: self.name + ".isa")
+      case "compiler": return NKIModule.value(.compiler, name: self.name + ".compiler")
       case "typing": return NKIModule.value(.typing, name: self.name + ".typing")
       case "simulate_kernel":
         // `nki.simulate_kernel(kernel, *args)`: run the kernel on host arrays.
@@ -165,6 +169,21 @@ final class NKIModule: NativeModule {
       }
     case .engine:
       return .string("engine:\(name)")
+    case .compiler:
+      switch name {
+      case "sbuf": return NKIModule.value(.allocation(.sbuf), name: "ncc.sbuf")
+      case "psum": return NKIModule.value(.allocation(.psum), name: "ncc.psum")
+      case "skip_middle_end_transformations", "enable_stack_allocator", "force_auto_alloc":
+        // Kernel decorators that steer AWS's compiler; they do not change what the kernel computes.
+        return .native(PassthroughDecorator("ncc." + name))
+      default: return .native(UnsupportedAPI("ncc." + name))
+      }
+    case .allocation(let space):
+      // Direct allocation places a tensor's tiles at the kernel's addresses; Tessel allocates the
+      // tensor itself in the same memory (docs/legacy-nki.md says what that does not check).
+      let prefix = space == .psum ? "ncc.psum." : "ncc.sbuf."
+      guard let f = LegacyNKIAPI.function(named: prefix + name) else { return .native(UnsupportedAPI(prefix + name)) }
+      return .builtin(BuiltinFunction(f.signature) { _, _, _ throws(TraceError) in .memorySpace(space) })
     case .nlConstants:
       switch name {
       case "sizeinbytes":

@@ -369,6 +369,10 @@ extension Tracer {
         }
       }
     }
+    if dims.isEmpty && !decl.space.isOnChip {
+      // A fully integer-indexed HBM element is a [1, 1] tile, as NKI has it (`nl.load(x[b, h])`).
+      dims = Array(repeating: View.Dim(count: 1, steps: Array(repeating: 0, count: tRank)), count: 2)
+    }
     if decl.space.isOnChip && dims.count < 2 {
       // An integer index on a free dimension keeps it as size 1 when the tile would drop below
       // two dimensions ([P, 1]), as NKI does.

@@ -57,8 +57,13 @@ extension Tracer {
       // Double-row operands are [K, 2, M] and [K, 2, N] (the verifier checks the middle 2).
       let shape = doubleRow
         ? [st.view.shape.last ?? 1, mv.view.shape.last ?? 1] : [st.view.freeElementCount, mv.view.freeElementCount]
-      let dst = try newTensor(shape, .float32, .psum, at: loc)
-      let op = Operation.matmul(dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto, doubleRow: doubleRow)
+      // A PE-array transpose (is_transpose=True) keeps the input dtype from NeuronCore-v3 on.
+      let isTranspose = try truth(a.get(-1, "is_transpose") ?? .bool(false), at: loc)
+      let dtype = isTranspose && target != .trn1 ? decl(st).dtype : .float32
+      let dst = try newTensor(shape, dtype, .psum, at: loc)
+      let op = Operation.matmul(
+        dst: dst.view, stationary: st.view, moving: mv.view, accumulation: .auto, doubleRow: doubleRow,
+        isTranspose: isTranspose)
       return fresh(dst, emit(op, mask: m, at: loc))
     case "nc_transpose":
       let x = try tile(0, "data")

@@ -200,7 +200,9 @@ extension Tracer {
       return try tileBinary(.divide, .tensor(e), .tensor(s), at: loc, dtype: decl(x).dtype)
     case "loop_reduce":
       return try loopReduce(a)
-    case "random_seed", "dropout", "rand", "shared_constant", "shared_identity_matrix", "all_reduce",
+    case "shared_constant", "shared_identity_matrix":
+      return try sharedConstant(fn, a)
+    case "random_seed", "dropout", "rand", "all_reduce",
       "atomic_rmw", "gather_flattened", "static_cast", "expand_dims", "spmd_dim", "nc", "rms_norm", "var":
       throw TraceError.unsupported("nl.\(fn)", at: loc)
     default:

@@ -20,8 +20,11 @@ struct WarningOptions: ParsableArguments {
     }
     guard count > 0 else { return false }
     let noun = count == 1 ? "1 warning" : "\(count) warnings"
-    let line = strict ? "error: \(noun), treated as errors (--strict)\n" : "\(noun) (--strict makes warnings errors)\n"
-    FileHandle.standardError.write(Data(line.utf8))
+    if strict {
+      printDiagnostic(Diagnostic(.error, "\(noun), treated as errors (--strict)"))
+    } else {
+      FileHandle.standardError.write(Data("\(noun) (--strict makes warnings errors)\n".utf8))
+    }
     return strict
   }
 }

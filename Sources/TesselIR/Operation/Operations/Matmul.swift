@@ -31,6 +31,9 @@ extension Operation {
     /// holds two rows of the contraction, so `dst[m, n] = Σₖ Σᵣ stationary[k, r, m] · moving[k, r, n]`
     /// over `2K` terms.
     public var doubleRow: Bool = false
+    /// NKI's `is_transpose=True`: a transpose on the PE array (`moving` is an identity). On
+    /// NeuronCore-v3 and newer its result keeps the input dtype instead of fp32.
+    public var isTranspose: Bool = false
 
     /// The rows of the contraction each partition holds: 2 in double-row mode, else 1.
     public var rowsPerPartition: Int { doubleRow ? 2 : 1 }
@@ -74,7 +77,14 @@ extension Operation {
             operand: operand, dtype: d, reason: "the Tensor engine multiplies fp8, bf16, fp16, tf32 or fp32"))
       }
       let dd = c.decl(dst).dtype
-      if !(dd == .float32 || (target == .trn3 && dd == .bfloat16)) {
+      if isTranspose && target != .trn1 {
+        if dd != sd {
+          throw c.fail(
+            .invalidDType(
+              operand: "dst", dtype: dd,
+              reason: "a transposing nc_matmul (is_transpose=True) writes its input dtype \(sd) on \(target.generation)"))
+        }
+      } else if !(dd == .float32 || (target == .trn3 && dd == .bfloat16)) {
         throw c.fail(
           .invalidDType(
             operand: "dst", dtype: dd, reason: "nc_matmul dst dtype must be float32 on \(target.generation)"))
@@ -104,7 +114,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")"
+      "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")\(isTranspose ? ", is_transpose" : "")"
     }
   }
 }
