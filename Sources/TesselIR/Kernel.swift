@@ -52,6 +52,8 @@ public struct Kernel: Sendable, Hashable, Codable {
   public var outputs: [TensorID]
   /// The SPMD launch grid (`kernel[g0, g1]`); empty for a single instance.
   public var grid: [Int]
+  /// The kernel's `nl.device_print` calls, in program order (each copies into a log tensor).
+  public var devicePrints: [DevicePrint] = []
 
   /// Creates a kernel.
   public init(

@@ -63,6 +63,11 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Records a `nl.device_print` call whose tile the kernel copies into `print.log`.
+  public mutating func addDevicePrint(_ print: DevicePrint) {
+    kernel.devicePrints.append(print)
+  }
+
   /// Declares a read-only HBM tensor with the given contents (row-major, rounded to `dtype`):
   /// `nl.shared_constant(array)`.
   public mutating func declareConstant(

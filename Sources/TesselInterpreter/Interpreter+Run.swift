@@ -238,6 +238,7 @@ extension Interpreter {
     report.psumHighWaterBytes = allocation.psumHighWater
     report.sbufCapacityBytes = options.target.sbufBytesPerPartition
     report.psumCapacityBytes = options.target.psumBytesPerPartition
+    if !kernel.devicePrints.isEmpty { report.devicePrints = devicePrintOutputs(state) }
     return report
   }
 

@@ -37,6 +37,8 @@ public struct RunReport: Sendable, Codable {
   /// parameter) and each read of never-written memory, the output elements computed from it.
   /// Each also appears in ``warnings``.
   public var uninitializedOrigins: [UninitializedOrigin] = []
+  /// What the kernel's `nl.device_print` calls printed, in the order they ran.
+  public var devicePrints: [DevicePrintOutput] = []
   /// Total instructions executed.
   public var instructionsExecuted: Int { engines.values.map(\.instructions).reduce(0, +) }
 

@@ -90,6 +90,7 @@ public final class ReplEngine: InteractiveHost {
   public func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]]) {
     do throws(KernelError) {
       let r = try Interpreter(kernel: kernel, options: RunOptions(target: target)).run(data)
+      for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       return (r.outputs, r.parameters)
     } catch {
@@ -97,20 +98,20 @@ public final class ReplEngine: InteractiveHost {
     }
   }
 
-  /// Reads a `.npy` file for `np.load`.
-  public func loadNPY(_ path: String) throws(TraceError) -> ([Int], DType, [Float]) {
+  /// Reads a `.npy` file for `np.load`: 64-bit data exactly, NKI dtypes by their values.
+  public func loadNPY(_ path: String) throws(TraceError) -> (shape: [Int], dtype: String, values: [Double]) {
     do {
       let a = try HostArray.readNPY(from: path)
-      return (a.shape, a.dtype ?? .float32, a.floatValues())
+      return (a.shape, a.elementType.description, a.doubleValues())
     } catch {
       throw TraceError(.usage("\(error)"), at: .unknown)
     }
   }
 
-  /// Writes a `.npy` file for `np.save`.
-  public func saveNPY(_ path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError) {
+  /// Writes a `.npy` file for `np.save`, in the array's dtype.
+  public func saveNPY(_ path: String, shape: [Int], dtype: String, values: [Double]) throws(TraceError) {
     do {
-      try HostArray(shape: shape, dtype: dtype, values: values).writeNPY(to: path)
+      try HostArray(shape: shape, numpyDType: dtype, values: values).writeNPY(to: path)
     } catch {
       throw TraceError(.usage("cannot write \(path): \(error)"), at: .unknown)
     }
@@ -367,10 +368,9 @@ public final class ReplEngine: InteractiveHost {
       case .expression(let n):
         // A bare name of a session host array passes its data; anything else is a Python
         // expression evaluated in the session.
-        if let d = try? tracer.sessionArray(n), let values = values(of: d.0) {
-          let decl = tracer.kernel.tensors[d.0.index]
-          data[key] = try? HostArray(shape: decl.shape, dtype: decl.dtype, values: values)
-          return .tensor(shape: decl.shape, dtype: decl.dtype)
+        if let d = try? tracer.sessionArray(n) {
+          data[key] = try? HostArray(shape: d.shape, dtype: d.dtype, values: d.values)
+          return .tensor(shape: d.shape, dtype: d.dtype)
         }
         return .expression(n)
       case .literal(let l): return .literal(l)
@@ -410,6 +410,7 @@ public final class ReplEngine: InteractiveHost {
     }
     do throws(KernelError) {
       let r = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: arrays)
+      for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       for (j, o) in r.outputs.enumerated() {
         emit("\(traced.kernel[traced.kernel.outputs[j]].name): \(o)\n")

@@ -23,10 +23,29 @@ public enum RunReportJSON {
     var instructions: Int
     var warnings: [String]
     var uninitializedOrigins: [Origin]
+    /// What the kernel's `nl.device_print` calls printed, in the order they ran.
+    var devicePrints: [DevicePrint]
     /// The timing model's estimate (`--json` always includes it).
     var estimate: TimingReport?
     /// With `--compare`: the other kernel's estimate and outputs.
     var compare: CompareReportJSON?
+  }
+
+  /// One execution of a `nl.device_print`: values row-major, null where the call's mask left an
+  /// element out.
+  struct DevicePrint: Encodable {
+    var prefix: String
+    var tile: String
+    var tags: [String: Int]
+    var shape: [Int]
+    var values: [Float?]
+    var line: Int
+  }
+
+  static func devicePrint(_ p: DevicePrintOutput) -> DevicePrint {
+    DevicePrint(
+      prefix: p.prefix, tile: p.tile, tags: Dictionary(p.tags.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+      shape: p.shape, values: p.values.map { $0.isNaN ? nil : $0 }, line: p.location.line)
   }
 
   /// Output elements that derive from one read of never-written memory (`--origins`).
@@ -83,7 +102,8 @@ public enum RunReportJSON {
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
       warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
-      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), estimate: estimate, compare: comparison)
+      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), devicePrints: r.report.devicePrints.map(devicePrint),
+      estimate: estimate, compare: comparison)
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]
     guard let data = try? enc.encode(rep) else { return "{}" }

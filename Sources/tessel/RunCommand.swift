@@ -204,6 +204,7 @@ struct Run: ParsableCommand {
       ? estimateOptions.estimate(kernel, target: target, allocation: allocation, source: source, file: options.file)
       : nil
     let comparison = compared.flatMap { c in estimate.map { compareRun(c, result, $0, target: target) } }
+    if !json { for p in result.report.devicePrints { print(p.text, terminator: "") } }
     if json {
       print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report, comparison: comparison?.json))
     } else if outputs.isEmpty && references.isEmpty && compared == nil {

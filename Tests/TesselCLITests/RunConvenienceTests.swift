@@ -199,3 +199,36 @@ struct RunConvenienceTests {
     #expect(bad.out.contains("FAIL: above the tolerance 7.81e-03"), "\(bad.out) \(bad.err)")
   }
 }
+
+@Suite("tessel run prints nl.device_print output", .serialized)
+struct RunDevicePrintTests {
+  let scratch = ScratchFolder("tessel-dprint")
+
+  @Test("each execution is printed before the outputs, and in --json as device_prints")
+  func printsAndJSON() throws {
+    let k = try scratch.text("p.py", """
+      import neuronxcc.nki as nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          for i in nl.affine_range(2):
+              t = nl.load(x[i:i + 1, :])
+              nl.device_print("t =", t)
+              nl.store(out[i:i + 1, :], value=t)
+          return out
+
+      """)
+    let x = try scratch.npy("x.npy", [2, 3], [1, 2, 3, 4, 5, 6])
+    let r = try runTessel(["run", k, x])
+    #expect(r.status == 0, "\(r.err)")
+    #expect(r.out.hasPrefix("t = (i=0) [[1. 2. 3.]]\nt = (i=1) [[4. 5. 6.]]\noutput 0 (out):"), "\(r.out)")
+    let j = try runTessel(["run", k, x, "--json"])
+    let obj = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
+    let prints = obj?["devicePrints"] as? [[String: Any]]
+    #expect(prints?.count == 2)
+    #expect((prints?.last?["values"] as? [Double]) == [4, 5, 6])
+    #expect((prints?.last?["tags"] as? [String: Int]) == ["i": 1])
+  }
+}

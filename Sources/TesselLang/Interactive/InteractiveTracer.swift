@@ -19,10 +19,10 @@ public protocol InteractiveHost: AnyObject {
   func setValues(_ values: [Float], of tensor: TensorID) throws(TraceError)
   /// Runs a traced kernel on parameter data; returns the outputs' and the parameters' final values.
   func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]])
-  /// Reads a `.npy` file: shape, dtype, values.
-  func loadNPY(_ path: String) throws(TraceError) -> ([Int], DType, [Float])
-  /// Writes a `.npy` file.
-  func saveNPY(_ path: String, shape: [Int], dtype: DType, values: [Float]) throws(TraceError)
+  /// Reads a `.npy` file: shape, numpy dtype name (`float64`, `bfloat16`), values.
+  func loadNPY(_ path: String) throws(TraceError) -> (shape: [Int], dtype: String, values: [Double])
+  /// Writes a `.npy` file of a numpy dtype (`float64`, `int64` or an NKI dtype's name).
+  func saveNPY(_ path: String, shape: [Int], dtype: String, values: [Double]) throws(TraceError)
   /// Shows text that `print(...)` wrote.
   func print(_ text: String)
 }
@@ -152,8 +152,9 @@ public final class InteractiveTracer: PrintSink {
       "float8_e5m2",
     ]).sorted(),
     "nisa": LegacyNKIAPI.names(in: "nisa").sorted(),
-    "np": ["zeros", "ones", "full", "arange", "array", "random", "load", "save", "allclose", "float32", "float16",
-           "int32", "max", "min", "sum", "mean"].sorted(),
+    "np": ["zeros", "ones", "full", "arange", "array", "asarray", "random", "load", "save", "allclose", "float32",
+           "float16", "float64", "int32", "int64", "max", "min", "sum", "mean", "exp", "log", "sqrt", "tanh", "abs",
+           "maximum", "minimum", "transpose", "reshape", "identity", "eye", "zeros_like", "ones_like", "full_like"].sorted(),
     "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"].sorted(),
   ]
 
@@ -165,16 +166,24 @@ public final class InteractiveTracer: PrintSink {
     return try describe(v)
   }
 
-  /// Min, max, mean and NaN count of a tensor bound to `name`.
+  /// Min, max, mean and NaN count of a tensor or numpy array bound to `name`.
   public func stats(name: String) throws(TraceError) -> String {
-    guard let t = try globals.lookup(name)?.tensor else {
-      throw TraceError.python("TypeError", "'\(name)' is not a tensor or tile", at: .unknown)
+    let bound = try globals.lookup(name)
+    if let array = bound?.native(NDArray.self) {
+      return "\(name): array \(array.dtype)\(array.shape): " + statistics(array.values.map { Float($0) })
     }
-    let v = try tracer.gatherValues(t)
+    guard let t = bound?.tensor else {
+      throw TraceError.python("TypeError", "'\(name)' is not an array, a tensor or a tile", at: .unknown)
+    }
+    return "\(header(t)): " + statistics(try tracer.gatherValues(t))
+  }
+
+  /// Min, max, mean and NaN count of values.
+  func statistics(_ v: [Float]) -> String {
     let finite = v.filter { !$0.isNaN }
     let nan = v.count - finite.count
     let mean = finite.isEmpty ? Double.nan : finite.reduce(0.0) { $0 + Double($1) } / Double(finite.count)
-    return "\(header(t)): min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
+    return "min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
   }
 
   /// The on-chip tiles the session's names reach now (what `:mem` lists), each under the first
@@ -183,14 +192,20 @@ public final class InteractiveTracer: PrintSink {
     reachableTensors().filter { tracer.builder.tensor($0.id).space.isOnChip }.map { ($0.path, tracer.builder.tensor($0.id)) }
   }
 
-  /// The HBM tensor bound to `name` at the prompt (a host array), with its data.
-  public func sessionArray(_ name: String) throws(TraceError) -> (TensorID, [Float]) {
-    guard let t = (try? globals.lookup(name))??.tensor, tracer.builder.tensor(t.id).space.isHBM,
-      t.view.isWhole(of: tracer.builder.tensor(t.id).shape)
+  /// The host array (a numpy array, or a whole HBM tensor) bound to `name` at the prompt, as
+  /// device data: shape, dtype, values.
+  public func sessionArray(_ name: String) throws(TraceError) -> (shape: [Int], dtype: DType, values: [Float]) {
+    let bound = try? globals.lookup(name)
+    if let array = bound?.native(NDArray.self) {
+      return (array.shape, array.dtype.nkiDType, array.values.map { Float($0) })
+    }
+    guard let t = bound?.tensor, tracer.builder.tensor(t.id).space.isHBM,
+      t.view.isWhole(of: tracer.builder.tensor(t.id).shape), let values = host?.values(of: t.id)
     else {
       throw TraceError.python("NameError", "'\(name)' is not a host array", at: .unknown)
     }
-    return (t.id, host?.values(of: t.id) ?? [])
+    let d = tracer.builder.tensor(t.id)
+    return (d.shape, d.dtype, values)
   }
 
   /// Traces a kernel defined in the session for `:ir` and `:run`.
@@ -212,6 +227,10 @@ public final class InteractiveTracer: PrintSink {
   }
 
   func describe(_ v: Value) throws(TraceError) -> String {
+    // A big numpy array prints elided, as numpy prints one past 1000 elements.
+    if let array = v.native(NDArray.self), array.count > 1000 {
+      return "array \(array.dtype)\(array.shape)\n" + formatArray(array.values.map { Float($0) }, shape: array.shape, dtype: array.dtype.nkiDType)
+    }
     if let t = v.tensor {
       let values = try tracer.gatherValues(t)
       return header(t) + "\n" + formatArray(values, shape: t.view.shape, dtype: tracer.builder.tensor(t.id).dtype)
@@ -219,51 +238,4 @@ public final class InteractiveTracer: PrintSink {
     if let g = v.index { return g.shape.isEmpty ? try ev.str(v) : "index grid \(g.shape)" }
     return try ev.repr(v)
   }
-}
-
-/// Formats a number as numpy prints it (short, `nan`, `inf`).
-public func formatNumber(_ x: Float) -> String {
-  if x.isNaN { return "nan" }
-  if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-  if x == x.rounded() && abs(x) < 1e7 { return String(Int(x)) + "." }
-  let a = abs(x)
-  if a >= 1e-4 && a < 1e7 {
-    var s = String(format4: Double(x))
-    while s.hasSuffix("0") { s.removeLast() }
-    return s
-  }
-  return "\(x)"
-}
-
-extension String {
-  init(format4 x: Double) {
-    let scaled = (x * 10000).rounded()
-    let sign = scaled < 0 ? "-" : ""
-    let v = Int(abs(scaled))
-    let frac = v % 10000
-    self = "\(sign)\(v / 10000)." + String(repeating: "0", count: 4 - String(frac).count) + String(frac)
-  }
-}
-
-/// Formats values as numpy prints an array: nested brackets, elided past 1000 elements.
-public func formatArray(_ values: [Float], shape: [Int], dtype: DType) -> String {
-  let elide = values.count > 1000
-  let isInt = !dtype.isFloatingPoint
-  func num(_ x: Float) -> String {
-    if isInt && !x.isNaN { return String(Int(x)) }
-    return formatNumber(x)
-  }
-  func rec(_ dim: Int, _ offset: Int, _ indent: String) -> String {
-    if shape.isEmpty { return values.first.map(num) ?? "" }
-    let n = shape[dim]
-    let stride = shape[(dim + 1)...].reduce(1, *)
-    var idx: [Int?] = Array(0..<n).map { Optional($0) }
-    if elide && n > 6 { idx = [0, 1, 2, nil, n - 3, n - 2, n - 1] }
-    if dim == shape.count - 1 {
-      return "[" + idx.map { $0.map { num(values[offset + $0]) } ?? "..." }.joined(separator: " ") + "]"
-    }
-    let sep = ",\n" + String(repeating: "\n", count: max(0, shape.count - dim - 2)) + indent + " "
-    return "[" + idx.map { $0.map { rec(dim + 1, offset + $0 * stride, indent + " ") } ?? "..." }.joined(separator: sep) + "]"
-  }
-  return rec(0, 0, "")
 }

@@ -55,17 +55,25 @@ extension Tracer {
     try session.flush()
     let inner = Tracer(kernelName: fn.name, file: file, target: target, grid: grid, evaluator: ev)
     var data: [[Float]] = []
-    var sources: [TensorRef] = []
+    /// Where each parameter came from: a device tensor, or a numpy array (written back in place).
+    var sources: [(tensor: TensorRef?, array: NDArray?)] = []
     func convert(_ v: Value, _ name: String) throws(TraceError) -> Value {
-      guard let t = v.tensor else { return v }
-      guard decl(t).space.isHBM else {
-        throw TraceError.python("TypeError", "kernel arguments must be host arrays (HBM tensors), not an on-chip tile (`\(decl(t).name)`)", at: loc)
+      let shape: [Int], dtype: DType, values: [Float]
+      if let array = v.native(NDArray.self) {
+        (shape, dtype, values) = (array.shape, array.dtype.nkiDType, array.values.map { Float($0) })
+        sources.append((nil, array))
+      } else if let t = v.tensor {
+        guard decl(t).space.isHBM else {
+          throw TraceError.python("TypeError", "kernel arguments must be host arrays or HBM tensors, not an on-chip tile (`\(decl(t).name)`)", at: loc)
+        }
+        (shape, dtype, values) = (t.view.shape, decl(t).dtype, try gatherValues(t))
+        sources.append((t, nil))
+      } else {
+        return v
       }
-      let values = try gatherValues(t)
-      let id = inner.builder.addParameter(name: name, shape: t.view.shape, dtype: decl(t).dtype, location: fn.location)
+      let id = inner.builder.addParameter(name: name, shape: shape, dtype: dtype, location: fn.location)
       data.append(values)
-      sources.append(t)
-      return .tensor(TensorRef(id: id, view: .whole(id, shape: t.view.shape)))
+      return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
     }
     let names = (fn.parameters.positionalOnly + fn.parameters.positional).map(\.name)
     var pos: [Value] = []
@@ -99,14 +107,21 @@ extension Tracer {
     let kernel: Kernel
     do { kernel = try inner.builder.finish(target: target, checkDependences: true, foldCopies: true) } catch { throw TraceError(.kernel(error), at: error.location) }
     let (outs, params) = try host.runKernel(kernel, data)
-    // Output-argument kernels: copy final parameter contents back into whole host arrays.
-    for (i, src) in sources.enumerated() where i < params.count && src.view.isWhole(of: decl(src).shape) {
-      try host.setValues(params[i], of: src.id)
+    // Output-argument kernels: what the kernel wrote into a parameter goes back into the array
+    // passed (numpy arrays are updated in place, as numpy arrays passed to a kernel are).
+    let written = Set(kernel.instructions.flatMap { $0.operation.destinations.map(\.tensor) })
+    for (i, src) in sources.enumerated() where i < params.count && written.contains(kernel.parameters[i].tensor) {
+      if let array = src.array {
+        array.overwrite(with: params[i].map(Double.init))
+      } else if let t = src.tensor, t.view.isWhole(of: decl(t).shape) {
+        try host.setValues(params[i], of: t.id)
+      }
     }
+    // What a kernel returns is host data: numpy arrays of the kernel's dtypes.
     var values: [Value] = []
     for (i, o) in outputs.enumerated() {
       let d = kernel[o]
-      values.append(try hostTensor(d.shape, d.dtype, outs[i], at: loc))
+      values.append(.native(try NDArray(shape: d.shape, dtype: .nki(d.dtype), values: outs[i].map(Double.init), at: loc)))
     }
     if values.isEmpty { return .none }
     return values.count == 1 ? values[0] : .tuple(values)
@@ -130,53 +145,59 @@ extension Tracer {
     return try shapeArgument(v, at: loc)
   }
 
-  /// `np.*` functions that make and inspect host arrays in an interactive session.
+  /// A device tensor's current values as a host numpy array (`np.array(t)` at the prompt, what a
+  /// kernel called at the prompt returns).
+  func hostArray(_ t: TensorRef, at loc: SourceLocation) throws(TraceError) -> NDArray {
+    try interactive?.flush()
+    return try NDArray(shape: t.view.shape, dtype: .nki(decl(t).dtype), values: try gatherValues(t).map(Double.init), at: loc)
+  }
+
+  /// A host numpy array copied into a new HBM tensor for an NKI call typed at the prompt
+  /// (`nl.load(a)`); numpy's `float64` and `int64` become `float32` and `int32`, as `tessel run`
+  /// converts them. A numpy array is never written by an NKI call: that would change a copy.
+  func deviceCopy(of array: NDArray, for name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef {
+    if name.hasPrefix("dst") {
+      throw TraceError.python(
+        "TypeError",
+        "\(fn)() would write '\(name)', a numpy array on the host; at the prompt NKI calls write device tiles and tensors (call a kernel that returns the result, or np.array(tile) to read one)",
+        at: loc)
+    }
+    guard let t = try hostTensor(array.shape, array.dtype.nkiDType, array.values.map { Float($0) }, at: loc).tensor else {
+      throw TraceError.unsupported("a numpy array as a device tensor", at: loc)
+    }
+    return t
+  }
+
+  /// Refuses a numpy array as an operand of an `nl` elementwise function, which computes on tiles.
+  func refuseNumpyArrays(_ values: [Value], of fn: String, at loc: SourceLocation) throws(TraceError) {
+    guard values.contains(where: { $0.native(NDArray.self) != nil }) else { return }
+    throw TraceError.python(
+      "TypeError", "nl.\(fn)() computes on tiles, not numpy arrays: nl.load the array first (or use np.\(fn) on the host)", at: loc)
+  }
+
+  /// The values of a host numpy array or a device tensor, with its shape and numpy dtype.
+  func hostOperand(_ v: Value, _ what: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> NDArray {
+    if let t = v.tensor { return try hostArray(t, at: loc) }
+    if let array = v.native(NDArray.self) { return array }
+    guard let array = (try NumpyModule.attribute(named: "asarray", ev).map { (f) throws(TraceError) in try ev.call(f, [v], [], at: loc) })?.native(NDArray.self) else {
+      throw TraceError.python("TypeError", "\(fn)() expects an array for '\(what)', got \(v.typeName)", at: loc)
+    }
+    return array
+  }
+
+  /// `np.*` functions an interactive session answers itself: files, seeded random arrays, and
+  /// the ones that also read device tensors. Host arrays are numpy arrays (``NDArray``); the rest
+  /// of numpy is numpy's own (``NumpyModule``). Returns nil for what it does not answer.
   func callHostNumpy(_ name: String, _ a: CallArguments) throws(TraceError) -> Value? {
     guard interactive != nil else { return nil }
     let loc = a.location
-    let dtypeArg = try dtypeArgument(a.get(-1, "dtype"), at: loc)
     switch name {
-    case "np.zeros", "np.ones", "np.empty":
-      let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
-      let positionalDType = try dtypeArgument(a.get(1, "dtype"), at: loc)
-      let dt = dtypeArg ?? positionalDType ?? .float32
-      return try hostTensor(shape, dt, Array(repeating: name == "np.ones" ? 1 : 0, count: shape.reduce(1, *)), at: loc)
-    case "np.full":
-      let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
-      let v = Float(try floatValue(try a.require(1, "fill_value"), at: loc))
-      return try hostTensor(shape, dtypeArg ?? .float32, Array(repeating: v, count: shape.reduce(1, *)), at: loc)
-    case "np.arange":
-      let p = try a.positional.map { (x) throws(TraceError) in try floatValue(x, at: loc) }
-      let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
-      let step = p.count >= 3 ? p[2] : 1
-      guard step != 0 else { throw TraceError.python("ValueError", "np.arange step must not be zero", at: loc) }
-      var vals: [Float] = []
-      var x = start
-      while (step > 0 && x < stop) || (step < 0 && x > stop) {
-        vals.append(Float(x))
-        x += step
-        if vals.count > 1 << 26 { throw TraceError.python("ValueError", "np.arange too large", at: loc) }
-      }
-      let isInt = a.positional.allSatisfy { if case .int = $0 { return true }; return false }
-      return try hostTensor([vals.count], dtypeArg ?? (isInt ? .int32 : .float32), vals, at: loc)
-    case "np.array", "np.asarray":
-      let v = try a.require(0, "object")
-      var shape: [Int] = []
-      var flat: [Float] = []
-      func walk(_ x: Value, _ depth: Int) throws(TraceError) {
-        switch x {
-        case .list, .tuple:
-          let items = try iterate(x, at: loc)
-          if shape.count <= depth { shape.append(items.count) } else if shape[depth] != items.count {
-            throw TraceError.python("ValueError", "setting an array element with a sequence: inhomogeneous shape", at: loc)
-          }
-          for i in items { try walk(i, depth + 1) }
-        default:
-          if let t = x.tensor { flat += try gatherValues(t) } else { flat.append(Float(try floatValue(x, at: loc))) }
-        }
-      }
-      try walk(v, 0)
-      return try hostTensor(shape, dtypeArg ?? .float32, flat, at: loc)
+    case "np.array", "np.asarray", "np.max", "np.min", "np.sum", "np.mean":
+      // A device tensor becomes a numpy array; numpy does the rest.
+      guard let first = a.positional.first, let t = first.tensor else { return nil }
+      let array = Value.native(try hostArray(t, at: loc))
+      guard let f = NumpyModule.attribute(named: String(name.dropFirst(3)), ev) else { return array }
+      return try ev.call(f, [array] + a.positional.dropFirst(), a.keywords, at: loc)
     case "np.random.seed":
       interactive?.rngState = UInt64(truncatingIfNeeded: try intValue(try a.require(0, "seed"), at: loc)) &* 0x2545_F491_4F6C_DD1D
       return Value.none
@@ -192,10 +213,10 @@ extension Tracer {
         hi = try floatValue(a.get(1, "high") ?? .float(1), at: loc)
         shape = try sizeArgument(a.get(2, "size"), at: loc)
       }
-      let n = shape.reduce(1, *)
-      var vals: [Float] = []
-      for _ in 0..<n { vals.append(Float(lo + (hi - lo) * nextUniform())) }
-      return try hostTensor(shape, .float32, vals, at: loc)
+      let n = try NDArray.count(of: shape, at: loc)
+      var vals: [Double] = []
+      for _ in 0..<n { vals.append(lo + (hi - lo) * nextUniform()) }
+      return .native(try NDArray(shape: shape, dtype: .float64, values: vals, at: loc))
     case "np.random.normal", "np.random.randn":
       let shape: [Int]
       var mean = 0.0, std = 1.0
@@ -206,46 +227,45 @@ extension Tracer {
         std = try floatValue(a.get(1, "scale") ?? .float(1), at: loc)
         shape = try sizeArgument(a.get(2, "size"), at: loc)
       }
-      let n = shape.reduce(1, *)
-      var vals: [Float] = []
+      let n = try NDArray.count(of: shape, at: loc)
+      var vals: [Double] = []
       while vals.count < n {
         let u1 = max(nextUniform(), 1e-300), u2 = nextUniform()
         let r = (-2 * Foundation.log(u1)).squareRoot()
-        vals.append(Float(mean + std * r * Foundation.cos(2 * Double.pi * u2)))
-        if vals.count < n { vals.append(Float(mean + std * r * Foundation.sin(2 * Double.pi * u2))) }
+        vals.append(mean + std * r * Foundation.cos(2 * Double.pi * u2))
+        if vals.count < n { vals.append(mean + std * r * Foundation.sin(2 * Double.pi * u2)) }
       }
-      return try hostTensor(shape, .float32, vals, at: loc)
+      return .native(try NDArray(shape: shape, dtype: .float64, values: vals, at: loc))
     case "np.load":
       guard case .string(let path) = try a.require(0, "file") else { throw TraceError.python("TypeError", "np.load takes a path", at: loc) }
       guard let host = interactive?.host else { return nil }
-      let (shape, dt, vals) = try host.loadNPY(path)
-      return try hostTensor(shape, dt, vals, at: loc)
+      let (shape, dtypeName, vals) = try host.loadNPY(path)
+      guard let dtype = ArrayDType(named: dtypeName) else { throw TraceError.unsupported("np.load of \(dtypeName) data", at: loc) }
+      return .native(try NDArray(shape: shape, dtype: dtype, values: vals, at: loc))
     case "np.save":
       guard case .string(let path) = try a.require(0, "file") else { throw TraceError.python("TypeError", "np.save takes a path", at: loc) }
-      let t = try tensorArgument(try a.require(1, "arr"), "arr", of: "np.save", at: loc)
-      guard let session = interactive, let host = session.host else { return nil }
-      try session.flush()
-      try host.saveNPY(path, shape: t.view.shape, dtype: decl(t).dtype, values: try gatherValues(t))
+      let array = try hostOperand(try a.require(1, "arr"), "arr", of: "np.save", at: loc)
+      guard let host = interactive?.host else { return nil }
+      try host.saveNPY(path, shape: array.shape, dtype: array.dtype.description, values: array.values)
       return Value.none
     case "np.allclose":
-      let x = try tensorArgument(try a.require(0, "a"), "a", of: "np.allclose", at: loc)
-      let y = try tensorArgument(try a.require(1, "b"), "b", of: "np.allclose", at: loc)
+      let x = try hostOperand(try a.require(0, "a"), "a", of: "np.allclose", at: loc)
+      let y = try hostOperand(try a.require(1, "b"), "b", of: "np.allclose", at: loc)
       let rtol = try floatValue(a.get(2, "rtol") ?? .float(1e-5), at: loc), atol = try floatValue(a.get(3, "atol") ?? .float(1e-8), at: loc)
-      try interactive?.flush()
-      let xv = try gatherValues(x), yv = try gatherValues(y)
-      guard xv.count == yv.count else { return .bool(false) }
-      return .bool(zip(xv, yv).allSatisfy { abs(Double($0) - Double($1)) <= atol + rtol * abs(Double($1)) })
-    case "np.max", "np.min", "np.sum", "np.mean":
-      guard let t = try a.require(0, "a").tensor else { return nil }
-      try interactive?.flush()
-      let v = try gatherValues(t).map(Double.init)
-      guard !v.isEmpty else { return .float(0) }
-      switch name {
-      case "np.max": return .float(v.max() ?? 0)
-      case "np.min": return .float(v.min() ?? 0)
-      case "np.sum": return .float(v.reduce(0, +))
-      default: return .float(v.reduce(0, +) / Double(v.count))
+      let equalNaN = try a.get(4, "equal_nan").map { (v) throws(TraceError) in try ev.truth(v, at: loc) } ?? false
+      func close(_ p: Double, _ q: Double) -> Bool {
+        if p.isNaN || q.isNaN { return equalNaN && p.isNaN && q.isNaN }
+        return abs(p - q) <= atol + rtol * abs(q)
       }
+      if x.count == 1 || y.count == 1 {
+        let (many, one) = x.count == 1 ? (y.values, x.values[0]) : (x.values, y.values[0])
+        return .bool(many.allSatisfy { x.count == 1 ? close(one, $0) : close($0, one) })
+      }
+      guard x.shape == y.shape else {
+        throw TraceError.python(
+          "ValueError", "operands could not be broadcast together with shapes \(x.shape) \(y.shape)", at: loc)
+      }
+      return .bool(zip(x.values, y.values).allSatisfy { close($0, $1) })
     default:
       return nil
     }

@@ -221,9 +221,10 @@ final class NKIModule: NativeModule {
     }
   }
 
-  /// The numpy functions that make or read host arrays in an interactive session.
+  /// The numpy functions an interactive session answers before numpy's own (``NumpyModule``):
+  /// files, and the ones that also take device tensors.
   static let hostNumpyNames: Set<String> = [
-    "zeros", "ones", "empty", "full", "arange", "array", "asarray", "load", "save", "allclose", "max", "min", "sum", "mean",
+    "array", "asarray", "load", "save", "allclose", "max", "min", "sum", "mean",
   ]
 
   /// A numpy function: host arrays in an interactive session, then numpy's trace-time values

@@ -19,11 +19,13 @@ extension Tracer {
         guard let f = ActivationFunction(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
         return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(shape: t.view.shape))
       }
+      try refuseNumpyArrays([x], of: fn, at: loc)
       return try callMath("math.\(fn)", [x], at: loc)
     }
     if Tracer.elementwiseBinary.contains(fn) {
       let x = try a.require(0, "x"), y = try a.require(1, "y")
       guard let alu = ALUOp(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
+      try refuseNumpyArrays([x, y], of: fn, at: loc)
       let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
       var rank = 0
       if let t = x.tensor { rank = max(rank, t.view.dims.count) }
@@ -68,7 +70,7 @@ extension Tracer {
     case "program_ndim":
       return .int(grid.count)
     case "device_print":
-      return .none
+      return try devicePrint(a)
     case "load":
       try checkOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)

@@ -53,6 +53,7 @@ extension Tracer {
 
   func tensorArgument(_ v: Value, _ name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef {
     if let t = v.tensor { return t }
+    if interactive != nil, let array = v.native(NDArray.self) { return try deviceCopy(of: array, for: name, of: fn, at: loc) }
     throw TraceError.python("TypeError", "\(fn)() expects a tile for '\(name)', got \(v.typeName)", at: loc)
   }
 
