@@ -6,7 +6,7 @@ import Tessel
 ///
 /// ```json
 /// {"file": "/src/kernels.py", "function": "add", "target": "trn2", "grid": [2],
-///  "positional": [],
+///  "positional": [], "importPaths": ["/src"],
 ///  "keywords": {"a": {"kind": "tensor", "shape": [128, 512], "dtype": "bfloat16"},
 ///               "scale": {"kind": "expression", "text": "2.0"}}}
 /// ```
@@ -27,8 +27,17 @@ struct PrepareRequest: Decodable, Sendable {
   var dialect: String?
   /// The Logical NeuronCore degree of a current-dialect launch (`kernel[2]`).
   var lnc: Int?
+  /// Directories to import the kernel's modules from, in order (the caller's `sys.path`, without
+  /// the standard library and installed packages); searched after the file's own directory and
+  /// its package root.
+  var importPaths: [String] = []
+  /// The file's dotted module name as the caller imported it (Python's `__name__`); nil lets the
+  /// front end work it out from the `__init__.py` files around the file.
+  var module: String?
 
-  enum CodingKeys: String, CodingKey { case file, function, target, grid, positional, keywords, dialect, lnc }
+  enum CodingKeys: String, CodingKey {
+    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths, module
+  }
 
   init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -40,6 +49,8 @@ struct PrepareRequest: Decodable, Sendable {
     keywords = try c.decodeIfPresent([String: ArgumentSpec].self, forKey: .keywords) ?? [:]
     dialect = try c.decodeIfPresent(String.self, forKey: .dialect)
     lnc = try c.decodeIfPresent(Int.self, forKey: .lnc)
+    importPaths = try c.decodeIfPresent([String].self, forKey: .importPaths) ?? []
+    module = try c.decodeIfPresent(String.self, forKey: .module)
   }
 }
 

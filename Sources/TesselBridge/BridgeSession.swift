@@ -50,7 +50,7 @@ final class BridgeSession: @unchecked Sendable {
     }
     let traced = try file.trace(
       kernel: request.function, arguments: positional, keywords: keywords, grid: grid, target: target,
-      dialect: dialect)
+      dialect: dialect, importPaths: request.importPaths, moduleName: request.module)
     let kernel = traced.kernel
     let interpreter = try Interpreter(kernel: kernel, options: RunOptions(target: target))
     var written = Set<Int>()

@@ -204,6 +204,47 @@ def _dialect(namespace: Mapping[str, Any]) -> Optional[str]:
     return found.pop() if len(found) == 1 else None
 
 
+_excluded_roots: Optional[tuple[tuple[str, ...], str]] = None
+
+
+def _excluded() -> tuple[tuple[str, ...], str]:
+    """What Tessel must not read kernel modules from: the directories of Python's standard library
+    and installed packages, with everything below them (numpy, pytest, scipy: Tessel has its own
+    numpy, and the rest is host code), and the directory holding this package's drop-in
+    ``neuronxcc`` and ``nki`` (Tessel's own bindings stand for them)."""
+    global _excluded_roots
+    if _excluded_roots is None:
+        import site
+        import sysconfig
+
+        trees = set()
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            path = sysconfig.get_paths().get(key)
+            if path:
+                trees.add(str(Path(path).resolve()))
+        for path in list(getattr(site, "getsitepackages", lambda: [])()) + [site.getusersitepackages()]:
+            trees.add(str(Path(path).resolve()))
+        _excluded_roots = (tuple(sorted(trees)), str(Path(__file__).resolve().parent.parent))
+    return _excluded_roots
+
+
+def import_paths() -> list[str]:
+    """The directories of ``sys.path`` Tessel imports a kernel's modules from, in order: existing
+    directories, absolute, without the standard library, installed packages and this package."""
+    trees, drop_ins = _excluded()
+    paths: list[str] = []
+    for entry in sys.path:
+        path = Path(entry or os.getcwd())
+        if not path.is_dir():
+            continue  # zip files and missing entries
+        resolved = str(path.resolve())
+        if resolved == drop_ins or resolved in paths or any(
+                resolved == t or resolved.startswith(t + os.sep) for t in trees):
+            continue
+        paths.append(resolved)
+    return paths
+
+
 _timings = threading.local()
 _PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
 
@@ -222,6 +263,15 @@ def last_timings() -> dict[str, float]:
     """This thread's last call: ``prepare`` (load, trace, verify, allocate; 0 when cached) and
     ``run`` (the kernel's own run) in seconds, as Tessel measured them."""
     return dict(getattr(_timings, "value", {}))
+
+
+def _importable_name(source: KernelSource) -> bool:
+    """Whether the kernel's module name says where the module sits in its package: a dotted name
+    of a plain module file (``__main__`` and packages' ``__init__`` files are left to Tessel)."""
+    name = source.module_name
+    return (name != "__main__" and Path(source.file).stem != "__init__"
+            and all(part.isidentifier() for part in name.split("."))
+            and Path(source.file).stem == name.rsplit(".", 1)[-1])
 
 
 def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[str, np.ndarray], *,
@@ -243,7 +293,10 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
         "grid": [int(g) for g in grid],
         "positional": [dict(spec(n, v), name=n) for n, v in zip(names, bound.args)],
         "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
+        "importPaths": import_paths(),
     }
+    if _importable_name(source):
+        request["module"] = source.module_name
     if lnc is not None:
         request["lnc"] = int(lnc)
     dialect = dialect or _dialect(source.namespace)

@@ -11,7 +11,6 @@ import pytest
 
 import legacy_kernels as K
 import neuronxcc.nki.language as nl
-from conftest import pending_expressions
 from neuronxcc.nki import simulate_kernel
 from tessel._expressions import ArgumentError, Speller
 
@@ -111,7 +110,6 @@ def test_literal_arguments_reach_the_kernel(rng):
     np.testing.assert_array_equal(simulate_kernel(K.scaled_add, a, a, -2), (a + a) * -2)
 
 
-@pending_expressions
 def test_a_dataclass_config_reaches_the_kernel(rng):
     a = rng.standard_normal((7, 5)).astype(np.float32)
     out = simulate_kernel(K.affine, a, K.Affine(scale=2.0, shift=-1.0))
@@ -123,14 +121,12 @@ def test_a_default_config_is_the_kernels_own(rng):
     np.testing.assert_array_equal(simulate_kernel(K.affine, a), a)
 
 
-@pending_expressions
 def test_an_enum_member_reaches_the_kernel(rng):
     a = rng.standard_normal((7, 5)).astype(np.float32)
     np.testing.assert_allclose(simulate_kernel(K.activated, a, K.Activation.EXP), np.exp(a), rtol=1e-5)
     np.testing.assert_array_equal(simulate_kernel(K.activated, a, K.Activation.IDENTITY), a)
 
 
-@pending_expressions
 def test_a_dtype_reaches_the_kernel(rng):
     a = rng.standard_normal((7, 5)).astype(np.float32)
     out = simulate_kernel(K.cast_to, a, nl.bfloat16)

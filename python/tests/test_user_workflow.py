@@ -12,7 +12,6 @@ import nki as nki_current
 import nki.isa as nisa_current
 import nki.language as nl_current
 import tessel
-from conftest import pending_expressions
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,6 @@ def test_kernel_error_has_file_and_line():
     assert f"{__file__}:{info.value.lineno}" in str(info.value)
 
 
-@pending_expressions
 def test_dataclass_config(rng):
     x = rng.standard_normal((7, 30)).astype(np.float32)
     np.testing.assert_array_equal(nki.simulate_kernel(scaled, x, RowScale(3.0)), x * 3)

@@ -1,0 +1,62 @@
+"""Kernels in packages: relative imports, and modules found through the caller's ``sys.path``."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tessel
+
+HERE = Path(__file__).resolve().parent / "imports"
+
+
+@pytest.fixture
+def kernels(monkeypatch):
+    """``kernelpkg.kernels``, imported as a user's test imports it (both roots on ``sys.path``)."""
+    monkeypatch.syspath_prepend(str(HERE / "shared"))
+    monkeypatch.syspath_prepend(str(HERE))
+    for name in [n for n in sys.modules if n == "row_ops" or n.startswith(("kernelpkg", "nspkg"))]:
+        monkeypatch.delitem(sys.modules, name)
+    import kernelpkg.kernels
+
+    tessel.clear_cache()
+    return kernelpkg.kernels
+
+
+@pytest.mark.parametrize("rows", [1, 7, 128, 300])
+def test_a_package_kernel_imports_relatively_and_through_sys_path(kernels, rng, rows):
+    a = rng.standard_normal((rows, 9)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(kernels.shifted, a), a + 1)
+
+
+def test_a_config_class_the_kernel_imports_from_a_sibling_module(kernels, rng):
+    from kernelpkg.tiling import Tiling
+
+    a = rng.standard_normal((100, 3)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(kernels.shifted, a, Tiling(rows=32)), a + 1)
+
+
+def test_a_namespace_package_kernel_imports_relatively(kernels, rng):
+    import nspkg.kern
+
+    a = rng.standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(nspkg.kern.tripled, a), a * np.float32(3.0))
+
+
+def test_a_module_missing_from_sys_path_is_a_module_not_found_error(kernels, rng, monkeypatch):
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if not p.endswith("shared")])
+    tessel.clear_cache()
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    with pytest.raises(tessel.KernelError, match="row_ops") as caught:
+        tessel.simulate_kernel(kernels.shifted, a)
+    assert "kernels.py" in str(caught.value)
+
+
+def test_import_paths_leave_out_installed_packages_and_the_drop_in_modules():
+    from tessel._simulate import import_paths
+
+    paths = import_paths()
+    assert all(Path(p).is_absolute() and Path(p).is_dir() for p in paths)
+    assert not any("site-packages" in p for p in paths)
+    assert str(Path(tessel.__file__).resolve().parent.parent) not in paths
