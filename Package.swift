@@ -24,7 +24,7 @@ import PackageDescription
 
 /// Settings shared by every Swift target.
 let swiftSettings: [SwiftSetting] = [
-  .swiftLanguageMode(.v6),
+  .swiftLanguageMode(.v6)
 ]
 
 let package = Package(
@@ -38,7 +38,7 @@ let package = Package(
     .library(name: "TesselBridge", type: .dynamic, targets: ["TesselBridge"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     // MARK: - Public API
@@ -80,7 +80,8 @@ let package = Package(
     .executableTarget(
       name: "tessel",
       dependencies: [
-        "Tessel", "TesselTools", "TesselRepl", "TesselTestSupportCore", "CEditLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Tessel", "TesselTools", "TesselRepl", "TesselTestSupportCore", "CEditLine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: swiftSettings),
     // The test helpers that need nothing but the standard library (seeded inputs, plain-loop
@@ -100,7 +101,8 @@ let package = Package(
       name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
 
     // MARK: - Tests (one target per layer, then the command line and whole kernels end to end)
-    .testTarget(name: "TesselIRTests", dependencies: ["TesselIR", "TesselTestSupportCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "TesselIRTests", dependencies: ["TesselIR", "TesselTestSupportCore"], swiftSettings: swiftSettings),
     .testTarget(name: "TesselNKITests", dependencies: ["TesselNKI", "TesselIR"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselNumericsTests", dependencies: ["TesselNumerics", "CTesselMath", "TesselTestSupportCore"],
@@ -110,7 +112,8 @@ let package = Package(
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "TesselInterpreter", "TesselTestSupportCore"],
       swiftSettings: swiftSettings),
     .testTarget(
-      name: "TesselLangTests", dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
+      name: "TesselLangTests",
+      dependencies: ["TesselIR", "TesselPython", "TesselLang", "TesselInterpreter", "TesselHost"],
       swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselTimingTests", dependencies: ["TesselTiming", "TesselIR", "TesselMachine", "TesselLang"],
@@ -122,7 +125,9 @@ let package = Package(
       name: "TesselTestSupportTests", dependencies: ["TesselTestSupport", "Tessel"], swiftSettings: swiftSettings),
     .testTarget(
       name: "TesselDSLTests",
-      dependencies: ["TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel"],
+      dependencies: [
+        "TesselDSL", "TesselIR", "TesselHost", "TesselTestSupport", "TesselLang", "TesselTools", "Tessel",
+      ],
       swiftSettings: swiftSettings),
     .testTarget(name: "TesselReplTests", dependencies: ["TesselRepl"], swiftSettings: swiftSettings),
     // The tessel executable is a dependency so that it is built before its tests run it.

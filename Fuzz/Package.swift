@@ -9,7 +9,7 @@ let package = Package(
   name: "TesselFuzz",
   platforms: [.macOS(.v14)],
   dependencies: [
-    .package(name: "Tessel", path: ".."),
+    .package(name: "Tessel", path: "..")
   ],
   targets: [
     // Declares libFuzzer's LLVMFuzzerRunDriver, which main.swift calls.

@@ -89,7 +89,9 @@ final class BridgeSession: @unchecked Sendable {
   }
 
   /// Runs a prepared kernel on caller memory: each buffer holds its tensor's elements in the
-  /// tensor's dtype. fp32 tensors are used in place; others are decoded on the way in, and encoded
+  /// tensor's dtype.
+  ///
+  /// fp32 tensors are used in place; others are decoded on the way in, and encoded
   /// on the way out for results and for parameters the kernel writes.
   func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer]) throws -> RunResponse {
     let prepared = try kernel(handle)

@@ -37,7 +37,8 @@ public final class EagerSession {
   ) throws(KernelError) -> Tensor<HBM> {
     let l = loc(fileID, line, column)
     guard let dtype = array.dtype else {
-      throw KernelError(.argumentMismatch(parameter: name, expected: "an NKI dtype", actual: "\(array.elementType)"), at: l)
+      throw KernelError(
+        .argumentMismatch(parameter: name, expected: "an NKI dtype", actual: "\(array.elementType)"), at: l)
     }
     recorder.error = nil
     let h = recorder.addParameter(name: name, shape: array.shape, dtype: dtype, location: l)

@@ -3,7 +3,9 @@ import TesselIR
 /// Helpers every DSL operation uses to allocate result tiles and record instructions.
 enum Emit {
   /// A placeholder handle for calls made outside any kernel body (they record nothing).
-  static func placeholder(_ name: String, _ space: MemorySpace, _ shape: [Int], _ dtype: DType, _ location: SourceLocation) -> TensorHandle {
+  static func placeholder(
+    _ name: String, _ space: MemorySpace, _ shape: [Int], _ dtype: DType, _ location: SourceLocation
+  ) -> TensorHandle {
     TensorHandle(
       owner: 0, id: TensorID(-1),
       decl: TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location))

@@ -78,7 +78,9 @@ public struct GridIndex: Sendable, ExpressibleByIntegerLiteral {
   /// `i - a` with a loop index.
   public static func - (a: Index, b: GridIndex) -> GridIndex { GridIndex(a) - b }
   /// `a + k`.
-  public static func + (a: GridIndex, k: Int) -> GridIndex { GridIndex(coefficients: a.coefficients, offset: a.offset + k) }
+  public static func + (a: GridIndex, k: Int) -> GridIndex {
+    GridIndex(coefficients: a.coefficients, offset: a.offset + k)
+  }
   /// `a - k`.
   public static func - (a: GridIndex, k: Int) -> GridIndex { a + -k }
   /// `a * k`.

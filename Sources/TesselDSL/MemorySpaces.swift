@@ -23,7 +23,9 @@ public protocol OnChipMemory: MemoryKind {}
 /// On-chip memory that the GpSimd engine can read and write (SBUF only; never PSUM).
 public protocol GpSimdAccessible: OnChipMemory {}
 
-/// `nl.hbm` / `nl.shared_hbm`: device memory, row-major. Parameters are `hbm`, outputs `shared_hbm`.
+/// `nl.hbm` / `nl.shared_hbm`: device memory, row-major.
+///
+/// Parameters are `hbm`, outputs `shared_hbm`.
 public enum HBM: DeviceMemory {
   /// `.hbm`.
   public static var memorySpace: MemorySpace { .hbm }

@@ -41,7 +41,8 @@ func scalarBinary(
   _ h: TensorHandle, _ v: View, _ op: ALUOp, _ x: Float, reverse: Bool, _ dtype: DType?, _ mask: Mask?,
   _ l: SourceLocation
 ) -> Tile<SBUF> {
-  let tile = ElementwiseBinary.Input.tile(v, h.decl.dtype), scalar = ElementwiseBinary.Input.scalar(x, .float)
+  let tile = ElementwiseBinary.Input.tile(v, h.decl.dtype)
+  let scalar = ElementwiseBinary.Input.scalar(x, .float)
   return elementwise(op, reverse ? scalar : tile, reverse ? tile : scalar, [h], dtype, mask, nil, l)
 }
 
@@ -112,7 +113,8 @@ public func copy<S: OnChipMemory>(
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
   let t = Emit.tile("copy", src.shape, dtype ?? src.dtype, SBUF.self, l)
-  Emit.instruction(.tensorCopy(dst: t.view, src: src.view), uses: [t.handle, src.handle], engine: engine, mask: mask, l)
+  Emit.instruction(
+    .tensorCopy(dst: t.view, src: src.view), uses: [t.handle, src.handle], engine: engine, mask: mask, l)
   return t
 }
 
@@ -194,7 +196,8 @@ public func select<P: OnChipMemory>(
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
   let branches = (onTrue.handles + onFalse.handles).map(\.decl.dtype)
-  let t = Emit.tile("where", condition.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), SBUF.self, l)
+  let t = Emit.tile(
+    "where", condition.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), SBUF.self, l)
   Emit.instruction(
     .select(dst: t.view, predicate: condition.view, onTrue: onTrue.operand, onFalse: onFalse.operand),
     uses: [t.handle, condition.handle] + onTrue.handles + onFalse.handles, mask: mask, l)
@@ -258,7 +261,8 @@ func affineSelect(
   guard predicate.conditions.count == 1, let c = predicate.lowered(rank: v.shape.count).first,
     predicate.highestAxis < v.shape.count
   else {
-    Emit.fail(.invalidMask("affine_select takes exactly one affine comparison over the tile's axes"), "affine_select", l)
+    Emit.fail(
+      .invalidMask("affine_select takes exactly one affine comparison over the tile's axes"), "affine_select", l)
     return t
   }
   Emit.instruction(
@@ -287,7 +291,8 @@ public func activation<S: OnChipMemory>(
   _ function: ActivationFunction, _ data: Tile<S>, scale: Float = 1, bias: Tile<SBUF>? = nil,
   dtype: DType? = nil, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
-  activationImpl(function, data.handle, data.view, .scalar(scale), [], bias, nil, dtype, mask, loc(fileID, line, column))
+  activationImpl(
+    function, data.handle, data.view, .scalar(scale), [], bias, nil, dtype, mask, loc(fileID, line, column))
 }
 
 /// `nisa.activation(op, data, scale=vector)`: `f(data · scale[p] + bias)` with a `[P, 1]` fp32
@@ -359,7 +364,8 @@ public func tensorReduce<S: OnChipMemory>(
   _ op: ALUOp, _ data: Tile<S>, axes: [Int], negate: Bool = false, keepDims: Bool = false,
   dtype: DType? = nil, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
-  reduceImpl(op, data.handle, data.view, axes, negate, keepDims, dtype, mask, "tensor_reduce", loc(fileID, line, column))
+  reduceImpl(
+    op, data.handle, data.view, axes, negate, keepDims, dtype, mask, "tensor_reduce", loc(fileID, line, column))
 }
 
 func reduceImpl(
@@ -475,7 +481,8 @@ public func tensorTensorScan<A: OnChipMemory, B: OnChipMemory>(
   dtype: DType? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
   let l = loc(fileID, line, column)
-  let t = Emit.tile("tensor_tensor_scan", data0.shape, dtype ?? NKIRules.promote(data0.dtype, data1.dtype), SBUF.self, l)
+  let t = Emit.tile(
+    "tensor_tensor_scan", data0.shape, dtype ?? NKIRules.promote(data0.dtype, data1.dtype), SBUF.self, l)
   Emit.instruction(
     .tensorTensorScan(dst: t.view, data0: data0.view, data1: data1.view, initial: initial.operand, op0: op0, op1: op1),
     uses: [t.handle, data0.handle, data1.handle] + initial.handles, l)

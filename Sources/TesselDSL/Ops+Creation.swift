@@ -134,7 +134,8 @@ public func iota(
   let l = loc(fileID, line, column)
   let t = Emit.tile("iota", shape, dtype, SBUF.self, l)
   if expression.highestAxis >= shape.count {
-    Emit.fail(.invalidMask("the iota expression uses axis \(expression.highestAxis) of a \(shape.count)-axis tile"), "iota", l)
+    Emit.fail(
+      .invalidMask("the iota expression uses axis \(expression.highestAxis) of a \(shape.count)-axis tile"), "iota", l)
     return t
   }
   let e = AffineCondition(

@@ -35,7 +35,8 @@ public func matmul(
   column: Int = #column
 ) -> Tile<PSUM> {
   let l = loc(fileID, line, column)
-  let m = stationary.view.freeElementCount, n = moving.view.freeElementCount
+  let m = stationary.view.freeElementCount
+  let n = moving.view.freeElementCount
   let t = Emit.tile("nc_matmul", [m, n], .float32, PSUM.self, l)
   Emit.instruction(
     .matmul(dst: t.view, stationary: stationary.view, moving: moving.view, accumulation: .auto),

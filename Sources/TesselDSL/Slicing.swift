@@ -117,7 +117,9 @@ enum ViewAlgebra {
   /// Applies subscript components to a view; trailing dimensions not mentioned stay whole.
   static func slice(_ view: View, _ components: [AxisSlice], onChip: Bool) -> Result<View, SliceError> {
     guard components.count <= view.dims.count else {
-      return .failure(SliceError(message: "\(components.count) subscript components for a view of rank \(view.dims.count) \(view.shape)"))
+      return .failure(
+        SliceError(
+          message: "\(components.count) subscript components for a view of rank \(view.dims.count) \(view.shape)"))
     }
     var start = view.start
     var dims: [View.Dim] = []
@@ -137,7 +139,9 @@ enum ViewAlgebra {
       } else {
         return .failure(SliceError(message: "a slice with a symbolic start needs a size: write `start ..+ size`"))
       }
-      if count < 1 { return .failure(SliceError(message: "empty slice on dimension \(d) of a view of shape \(view.shape)")) }
+      if count < 1 {
+        return .failure(SliceError(message: "empty slice on dimension \(d) of a view of shape \(view.shape)"))
+      }
       // Bounds are the verifier's (unmasked accesses, statically) and the interpreter's (masked
       // accesses, over the mask's extent): a masked ragged tile may reach past the tensor.
       for k in start.indices where dim.steps[k] != 0 {
@@ -156,13 +160,15 @@ enum ViewAlgebra {
   /// affine expression of those axes (NKI's `t[i_p, 2 * i_h + 1]` with `nl.arange` grids).
   static func pattern(_ view: View, shape: [Int], _ indices: [GridIndex]) -> Result<View, SliceError> {
     guard indices.count == view.dims.count else {
-      return .failure(SliceError(message: "\(indices.count) index expressions for a view of rank \(view.dims.count) \(view.shape)"))
+      return .failure(
+        SliceError(message: "\(indices.count) index expressions for a view of rank \(view.dims.count) \(view.shape)"))
     }
     guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
       return .failure(SliceError(message: "invalid access-pattern shape \(shape)"))
     }
     for e in indices where e.highestAxis >= shape.count {
-      return .failure(SliceError(message: "an index expression uses axis \(e.highestAxis) of a \(shape.count)-axis pattern"))
+      return .failure(
+        SliceError(message: "an index expression uses axis \(e.highestAxis) of a \(shape.count)-axis pattern"))
     }
     let rank = view.start.count
     var start = view.start

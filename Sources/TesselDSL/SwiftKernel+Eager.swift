@@ -35,7 +35,8 @@ extension SwiftKernel {
         at: location)
     }
     for (p, a) in zip(parameters, arguments) where a.shape != p.shape {
-      throw KernelError(.argumentMismatch(parameter: p.name, expected: "shape \(p.shape)", actual: "shape \(a.shape)"), at: location)
+      throw KernelError(
+        .argumentMismatch(parameter: p.name, expected: "shape \(p.shape)", actual: "shape \(a.shape)"), at: location)
     }
     let state = EagerState(target: target)
     let r = Recorder(name: name, target: target, session: state)

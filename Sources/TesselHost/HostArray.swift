@@ -116,7 +116,9 @@ func elementCount(of shape: [Int]) -> Int? {
 /// try a.writeNPY(to: "a.npy")   // loads in numpy as '<V2'; .view(ml_dtypes.bfloat16)
 /// ```
 public struct HostArray: Sendable, Equatable {
-  /// The dimensions, outermost first. `[]` is a scalar (one element).
+  /// The dimensions, outermost first.
+  ///
+  /// `[]` is a scalar (one element).
   public let shape: [Int]
   /// The type of each element.
   public let elementType: HostElementType
@@ -225,9 +227,14 @@ public struct HostArray: Sendable, Equatable {
       case .int64:
         for i in 0..<n { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
       case .uint64:
-        for i in 0..<n { dst[i] = Float(UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+        for i in 0..<n {
+          dst[i] = Float(UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+        }
       case .float64:
-        for i in 0..<n { dst[i] = Float(Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
+        for i in 0..<n {
+          dst[i] = Float(
+            Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+        }
       }
     }
   }
@@ -313,7 +320,9 @@ public struct HostArray: Sendable, Equatable {
   }
 
   /// The same bytes viewed as `dtype`, which must have the same element size (like numpy's
-  /// `.view`). Use it for files that store bfloat16 or fp8 bits in a `uint16`/`uint8` array.
+  /// `.view`).
+  ///
+  /// Use it for files that store bfloat16 or fp8 bits in a `uint16`/`uint8` array.
   ///
   /// - Throws: ``HostError/bitcastSizeMismatch(from:to:)`` when the element sizes differ.
   public func bitcast(to dtype: DType) throws(HostError) -> HostArray {

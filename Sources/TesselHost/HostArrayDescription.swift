@@ -10,6 +10,7 @@ extension HostArray: CustomStringConvertible {
   static let maxNestedRank = 64
 
   /// A numpy-like rendering: a header line with shape and dtype, then the nested elements.
+  ///
   /// Arrays of more than 1000 elements show only the first and last 3 items of each long axis;
   /// arrays of more than 64 dimensions are shown as a flat list.
   ///

@@ -25,24 +25,31 @@ extension Interpreter {
   /// ```
   public func run(hostArrays arguments: [HostArray]) throws(KernelError) -> HostRunResult {
     guard arguments.count == kernel.parameters.count else {
-      throw KernelError(.argumentMismatch(
-        parameter: kernel.name, expected: "\(kernel.parameters.count) arguments (\(kernel.parameters.map(\.name).joined(separator: ", ")))",
-        actual: "\(arguments.count)"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: kernel.name,
+          expected: "\(kernel.parameters.count) arguments (\(kernel.parameters.map(\.name).joined(separator: ", ")))",
+          actual: "\(arguments.count)"))
     }
     var warnings: [Diagnostic] = []
     for (p, a) in zip(kernel.parameters, arguments) {
       let t = kernel[p.tensor]
       guard a.shape == t.shape else {
-        throw KernelError(.argumentMismatch(parameter: p.name, expected: "shape \(t.shape)", actual: "shape \(a.shape)"))
+        throw KernelError(
+          .argumentMismatch(parameter: p.name, expected: "shape \(t.shape)", actual: "shape \(a.shape)"))
       }
       if a.dtype != t.dtype {
-        warnings.append(Diagnostic(.warning, "argument `\(p.name)` of dtype \(a.elementType) converted to the parameter's \(t.dtype)"))
+        warnings.append(
+          Diagnostic(.warning, "argument `\(p.name)` of dtype \(a.elementType) converted to the parameter's \(t.dtype)")
+        )
       }
     }
     // fp32 arguments the kernel only reads are used where they are; every other one is
     // decoded once into simulated memory (already rounded when its dtype is the parameter's).
     let sources: [ParameterSource] = zip(kernel.parameters, arguments).map { p, a in
-      if a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && !writesParameter(p.tensor), let b = a.float32Memory {
+      if a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && !writesParameter(p.tensor),
+        let b = a.float32Memory
+      {
         return .readOnly(b)
       }
       return .filled(rounded: a.dtype == kernel[p.tensor].dtype) { a.writeFloatValues(into: $0) }
@@ -64,10 +71,13 @@ extension Interpreter {
     // fp32 results are stored by the kernel straight into the returned arrays' bytes; others are
     // encoded into them once, after the run.
     let outputTensors = kernel.outputs.map { kernel[$0] }
-    let outputBytes = makeArrays(of: UInt8.self, counts: outputTensors.map { $0.elementCount * $0.dtype.byteSize }) { buffers in
+    let outputBytes = makeArrays(of: UInt8.self, counts: outputTensors.map { $0.elementCount * $0.dtype.byteSize }) {
+      buffers in
       let sinks: [ResultSink] = zip(outputTensors, buffers).map { t, b in
         if let floats = b.float32Memory, t.dtype == .float32 { return .inPlace(floats) }
-        return .read { values in if let out = b.baseAddress { t.dtype.encode(values, into: UnsafeMutableRawPointer(out)) } }
+        return .read { values in
+          if let out = b.baseAddress { t.dtype.encode(values, into: UnsafeMutableRawPointer(out)) }
+        }
       }
       do throws(KernelError) {
         // The arguments' bytes are read in place (`float32Memory`) for the whole run.
@@ -119,8 +129,11 @@ extension UnsafeMutableBufferPointer<UInt8> {
   /// The bytes bound to `Float` for a run to store fp32 results in (when aligned and a whole
   /// number of elements); ``doneWithFloat32Memory()`` binds them back.
   var float32Memory: UnsafeMutableBufferPointer<Float>? {
-    guard let base = baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0, count % 4 == 0 else { return nil }
-    return UnsafeMutableBufferPointer<Float>(start: UnsafeMutableRawPointer(base).bindMemory(to: Float.self, capacity: count / 4), count: count / 4)
+    guard let base = baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0, count % 4 == 0 else {
+      return nil
+    }
+    return UnsafeMutableBufferPointer<Float>(
+      start: UnsafeMutableRawPointer(base).bindMemory(to: Float.self, capacity: count / 4), count: count / 4)
   }
 
   /// Binds the bytes back to `UInt8` after a run stored fp32 results in them.

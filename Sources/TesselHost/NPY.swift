@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import TesselIR
 import TesselNumerics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // The .npy format (numpy/lib/format.py, NEP 1):
 //
@@ -56,7 +57,9 @@ extension HostArray {
     try readNPYFile(path, as: dtype)
   }
 
-  /// Reads `.npy` file contents from memory. See ``readNPY(from:as:)``; errors name `"<bytes>"`.
+  /// Reads `.npy` file contents from memory.
+  ///
+  /// See ``readNPY(from:as:)``; errors name `"<bytes>"`.
   public static func readNPY(data: [UInt8], as dtype: DType? = nil) throws(NPYError) -> HostArray {
     try parseNPY(data, path: "<bytes>", as: dtype)
   }
@@ -87,7 +90,9 @@ extension HostArray {
   }
 
   /// Writes this array as a `.npy` file (see ``npyBytes()``), atomically: the header, then the
-  /// data straight from the array. Like `np.save`, it does not sync the file to disk; pass
+  /// data straight from the array.
+  ///
+  /// Like `np.save`, it does not sync the file to disk; pass
   /// `durable: true` to (see ``writeAtomically(_:to:durable:)``).
   ///
   /// - Throws: ``AtomicWriteError`` when the file cannot be written.
@@ -155,7 +160,9 @@ extension HostArray {
   /// Parses the magic, version and header from `prefix` (the file's first bytes, at least up to
   /// the end of the header when the file is that long) of a file of `totalBytes` bytes, and checks
   /// that the data that follows has the size the shape calls for.
-  static func parseLayout(_ prefix: [UInt8], totalBytes: Int, path: String, as requested: DType?) throws(NPYError) -> NPYLayout {
+  static func parseLayout(_ prefix: [UInt8], totalBytes: Int, path: String, as requested: DType?) throws(NPYError)
+    -> NPYLayout
+  {
     let data = prefix
     // Magic and version.
     let magicSeen = Array(data.prefix(npyMagic.count))
@@ -230,12 +237,15 @@ extension HostArray {
         path: path, shape: header.shape, descr: header.descr, expectedBytes: expectedBytes,
         foundBytes: foundBytes)
     }
-    return NPYLayout(header: header, dataStart: dataStart, elementType: elementType, count: count, expectedBytes: expectedBytes)
+    return NPYLayout(
+      header: header, dataStart: dataStart, elementType: elementType, count: count, expectedBytes: expectedBytes)
   }
 
   /// The array of a parsed file from its data bytes: byte order, bools, Fortran order and the
   /// requested conversion applied.
-  static func finishNPY(_ layout: NPYLayout, bytes data: [UInt8], path: String, as requested: DType?) throws(NPYError) -> HostArray {
+  static func finishNPY(_ layout: NPYLayout, bytes data: [UInt8], path: String, as requested: DType?) throws(NPYError)
+    -> HostArray
+  {
     let header = layout.header
     let count = layout.count
     let itemSize = layout.elementType.byteSize
@@ -430,6 +440,7 @@ extension HostArray {
   }
 
   /// The whole contents of the file at `path`.
+  ///
   /// Reads a `.npy` file: the preamble and header first, then the data straight into the
   /// array's own storage (one pass over the data, no intermediate buffer). Files whose size
   /// `fstat` does not report (pipes) are read whole first.
@@ -461,7 +472,9 @@ extension HostArray {
     let bytes = [UInt8](unsafeUninitializedCapacity: layout.expectedBytes) { buffer, initialized in
       guard let base = buffer.baseAddress else { return }
       HugePages.advise(base, byteCount: buffer.count)
-      prefix.withUnsafeBytes { if let p = $0.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: already) } }
+      prefix.withUnsafeBytes {
+        if let p = $0.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: already) }
+      }
       var done = already
       while done < buffer.count {
         let n = read(fd, base + done, buffer.count - done)
@@ -472,7 +485,8 @@ extension HostArray {
         }
         if n == 0 {
           failure = .dataSizeMismatch(
-            path: path, shape: layout.header.shape, descr: layout.header.descr, expectedBytes: layout.expectedBytes, foundBytes: done)
+            path: path, shape: layout.header.shape, descr: layout.header.descr, expectedBytes: layout.expectedBytes,
+            foundBytes: done)
           break
         }
         done += n

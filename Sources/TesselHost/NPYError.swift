@@ -1,6 +1,8 @@
 import TesselIR
 
-/// Why a `.npy` file could not be read. Every case names the file (`"<bytes>"` for in-memory
+/// Why a `.npy` file could not be read.
+///
+/// Every case names the file (`"<bytes>"` for in-memory
 /// data) and its `description` is one line saying what was expected and what was found.
 public enum NPYError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file could not be opened or read (`reason` is the system's message).
@@ -43,28 +45,33 @@ public enum NPYError: Error, Equatable, Sendable, CustomStringConvertible {
         let s = String(byte, radix: 16, uppercase: true)
         return s.count == 1 ? "0" + s : s
       }.joined(separator: " ")
-      return "\(path): not a .npy file: expected magic bytes 93 4E 55 4D 50 59 (\\x93NUMPY), found \(found.isEmpty ? "an empty file" : hex)"
+      return
+        "\(path): not a .npy file: expected magic bytes 93 4E 55 4D 50 59 (\\x93NUMPY), found \(found.isEmpty ? "an empty file" : hex)"
     case .unsupportedVersion(let path, let major, let minor):
       return "\(path): unsupported .npy format version \(major).\(minor) (expected 1.0, 2.0 or 3.0)"
     case .badHeader(let path, let expected, let found):
       return "\(path): bad .npy header: expected \(expected), found \(found)"
     case .unsupportedDescr(let path, let descr):
-      return "\(path): unsupported .npy element type '\(descr)' (expected bool, int8-64, uint8-64, float16/32/64, or raw V1/V2 with an explicit dtype)"
+      return
+        "\(path): unsupported .npy element type '\(descr)' (expected bool, int8-64, uint8-64, float16/32/64, or raw V1/V2 with an explicit dtype)"
     case .objectArray(let path, let descr):
       return "\(path): .npy holds Python objects (descr '\(descr)'); object arrays need pickle and are not supported"
     case .structuredArray(let path, let descr):
       return "\(path): .npy holds a structured array (descr \(descr)); only plain numeric arrays are supported"
     case .rawDataNeedsDType(let path, let descr, let size):
       let example = size == 2 ? "bfloat16" : size == 1 ? "float8_e4m3" : "float32"
-      return "\(path): element type '\(descr)' is raw \(size)-byte data (how numpy saves ml_dtypes types); pass the dtype explicitly, e.g. `:\(example)`"
+      return
+        "\(path): element type '\(descr)' is raw \(size)-byte data (how numpy saves ml_dtypes types); pass the dtype explicitly, e.g. `:\(example)`"
     case .dtypeSizeMismatch(let path, let descr, let size, let requested):
-      return "\(path): element type '\(descr)' is \(size)-byte raw data, but the requested dtype \(requested) has \(requested.byteSize) bytes"
+      return
+        "\(path): element type '\(descr)' is \(size)-byte raw data, but the requested dtype \(requested) has \(requested.byteSize) bytes"
     case .negativeDimension(let path, let shape):
       return "\(path): .npy shape \(formatShape(shape)) has a negative dimension"
     case .shapeOverflow(let path, let shape):
       return "\(path): .npy shape \(shape) is too large to address"
     case .dataSizeMismatch(let path, let shape, let descr, let expected, let found):
-      return "\(path): .npy data size mismatch: shape \(formatShape(shape)) of '\(descr)' needs \(expected) bytes after the header, found \(found)"
+      return
+        "\(path): .npy data size mismatch: shape \(formatShape(shape)) of '\(descr)' needs \(expected) bytes after the header, found \(found)"
     }
   }
 }

@@ -247,8 +247,9 @@ struct NPYLiteralParser {
       skipSpace()
     }
     let start = pos
-    while let c = current, c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_"
-      || ((c == "+" || c == "-") && pos > start && (scalars[pos - 1] == "e" || scalars[pos - 1] == "E"))
+    while let c = current,
+      c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "." || c == "_"
+        || ((c == "+" || c == "-") && pos > start && (scalars[pos - 1] == "e" || scalars[pos - 1] == "E"))
     {
       pos += 1
     }

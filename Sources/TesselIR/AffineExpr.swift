@@ -113,7 +113,7 @@ extension AffineExpr: ExpressibleByIntegerLiteral {
 }
 
 extension AffineExpr {
-  /// Prints the expression with variable names from `name`, e.g. `128*i + 1`.
+  /// Prints the expression with variable names from `name`, such as `128*i + 1`.
   public func formatted(_ name: (IndexVar) -> String) -> String {
     var parts: [String] = []
     for t in terms {

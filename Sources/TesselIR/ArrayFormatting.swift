@@ -41,7 +41,8 @@ public func formatArray(_ values: [Float], shape: [Int], dtype: DType) -> String
       return "[" + idx.map { $0.map { num(values[offset + $0]) } ?? "..." }.joined(separator: " ") + "]"
     }
     let sep = ",\n" + String(repeating: "\n", count: max(0, shape.count - dim - 2)) + indent + " "
-    return "[" + idx.map { $0.map { rec(dim + 1, offset + $0 * stride, indent + " ") } ?? "..." }.joined(separator: sep) + "]"
+    return "[" + idx.map { $0.map { rec(dim + 1, offset + $0 * stride, indent + " ") } ?? "..." }.joined(separator: sep)
+      + "]"
   }
   return rec(0, 0, "")
 }

@@ -15,7 +15,8 @@ extension Kernel {
     var touches = Array(repeating: 0, count: tensors.count)
     for inst in instructions {
       var seen = Set<Int>()
-      for v in inst.operation.destinations + inst.operation.sources.map(\.view) where seen.insert(v.tensor.index).inserted {
+      for v in inst.operation.destinations + inst.operation.sources.map(\.view)
+      where seen.insert(v.tensor.index).inserted {
         touches[v.tensor.index] += 1
       }
     }
@@ -28,7 +29,8 @@ extension Kernel {
       guard case .tensorCopy(let copy) = instructions[i].operation,
         instructions[i].mask.isEmpty || instructions[i].mask == instructions[i - 1].mask
       else { continue }
-      let dst = copy.dst, src = copy.src
+      let dst = copy.dst
+      let src = copy.src
       let t = src.tensor
       let decl = self[t]
       guard decl.role == .local, decl.space.isOnChip, touches[t.index] == 2, src.isWhole(of: decl.shape),

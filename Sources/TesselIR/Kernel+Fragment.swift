@@ -35,7 +35,11 @@ extension Kernel {
     }
     var decls = ids.map { self[$0] }
     for j in decls.indices {
-      if let e = decls[j].enclosingLoop, range.contains(e) { decls[j].enclosingLoop = e - base } else { decls[j].enclosingLoop = nil }
+      if let e = decls[j].enclosingLoop, range.contains(e) {
+        decls[j].enclosingLoop = e - base
+      } else {
+        decls[j].enclosingLoop = nil
+      }
     }
     return (Kernel(name: name, tensors: decls, indexVars: indexVars, instructions: body), ids)
   }

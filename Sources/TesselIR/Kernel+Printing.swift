@@ -38,7 +38,9 @@ extension Kernel {
       names = tensors.indices.map { i in tensors[i].role == .parameter ? tensors[i].name : "t\(order[i] ?? i)" }
       var vorder: [Int: Int] = [:]
       for inst in instructions {
-        if case .loopBegin(let l) = inst.operation, vorder[l.variable.index] == nil { vorder[l.variable.index] = vorder.count }
+        if case .loopBegin(let l) = inst.operation, vorder[l.variable.index] == nil {
+          vorder[l.variable.index] = vorder.count
+        }
       }
       varNames = indexVars.indices.map { i in
         if case .programID(let a) = indexVars[i].kind { return "pid\(a)" }
@@ -105,8 +107,11 @@ extension Kernel {
     if !outputs.isEmpty { out += " -> (" + outputs.map(tname).joined(separator: ", ") + ")" }
     if !grid.isEmpty { out += " grid \(grid)" }
     out += "\n"
-    let listed = canonicalNames
-      ? tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }.sorted { names[$0].count != names[$1].count ? names[$0].count < names[$1].count : names[$0] < names[$1] }
+    let listed =
+      canonicalNames
+      ? tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }.sorted {
+        names[$0].count != names[$1].count ? names[$0].count < names[$1].count : names[$0] < names[$1]
+      }
       : tensors.indices.filter { tensors[$0].role != .parameter && used.contains($0) }
     for i in listed {
       let t = tensors[i]
@@ -167,9 +172,15 @@ func formatView(_ v: View, name: String, _ vname: (IndexVar) -> String) -> Strin
   var simple = true
   for (d, dim) in v.dims.enumerated() {
     let nz = dim.steps.indices.filter { dim.steps[$0] != 0 }
-    if nz.count > 1 { simple = false; break }
+    if nz.count > 1 {
+      simple = false
+      break
+    }
     if let k = nz.first {
-      if owner[k] != -1 { simple = false; break }
+      if owner[k] != -1 {
+        simple = false
+        break
+      }
       owner[k] = d
     }
   }

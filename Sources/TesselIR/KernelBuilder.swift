@@ -47,7 +47,9 @@ public struct KernelBuilder: Sendable {
 
   /// Declares a tensor that names the storage of `base` with another shape, from element
   /// `offset` (within each partition, on chip) on: NKI's `.ap(pattern)` over raw storage and
-  /// `.reshape`. The verifier checks that it fits (``StorageAlias``).
+  /// `.reshape`.
+  ///
+  /// The verifier checks that it fits (``StorageAlias``).
   public mutating func declareAlias(
     name: String, of base: TensorID, shape: [Int], offset: Int = 0, location: SourceLocation = .unknown
   ) -> TensorID {
@@ -82,7 +84,9 @@ public struct KernelBuilder: Sendable {
 
   /// Makes the whole-storage alias `id` the owner of its storage, and its base (with every other
   /// alias of that base) an alias of it: how a kernel returns a reshaped tensor, whose output must
-  /// be a tensor of the returned shape. Returns false (changing nothing) when `id` is not an
+  /// be a tensor of the returned shape.
+  ///
+  /// Returns false (changing nothing) when `id` is not an
   /// alias of a local tensor's whole storage.
   public mutating func makeStorageOwner(_ id: TensorID) -> Bool {
     guard let a = kernel[id].alias, a.offset == 0, kernel[a.base].role == .local,
@@ -155,6 +159,7 @@ public struct KernelBuilder: Sendable {
   }
 
   /// Puts the instructions in a new order: `order` lists every instruction index exactly once.
+  ///
   /// Loop bounds and tensors' declaring loops follow their instructions; a loop must stay whole
   /// and in order (the caller keeps each loop's instructions together). Used to interleave the
   /// programs of a launch at their rendezvous points.
@@ -233,7 +238,9 @@ public struct KernelBuilder: Sendable {
   /// front ends use it so that both lower the same code to the same IR. With `checkDependences`,
   /// it also runs ``DependenceAnalysis``: iterations of an
   /// `affine_range` (and SPMD instances) must not write what another one touches.
-  public func finish(target: Target, checkDependences: Bool = false, foldCopies: Bool = false) throws(KernelError) -> Kernel {
+  public func finish(target: Target, checkDependences: Bool = false, foldCopies: Bool = false) throws(KernelError)
+    -> Kernel
+  {
     if let open = openLoops.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
     }

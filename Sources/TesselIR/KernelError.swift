@@ -109,13 +109,16 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .partitionDimensionTooLarge(let t, let size, let limit):
       return "Size of partition dimension \(size) exceeds architecture limitation of \(limit) (tensor `\(t)`)."
     case .psumTileTooLarge(let t, let bytes, let limit):
-      return "PSUM tile `\(t)` needs \(bytes) bytes per partition, more than one PSUM bank (\(limit) bytes, 512 fp32 elements)"
+      return
+        "PSUM tile `\(t)` needs \(bytes) bytes per partition, more than one PSUM bank (\(limit) bytes, 512 fp32 elements)"
     case .invalidShape(let t, let shape):
       return "invalid shape \(shape) for `\(t)`: every dimension must be at least 1"
     case .wrongMemorySpace(let operand, let expected, let actual):
-      return "Expected operand '\(operand)' of \(op) to be in address space '\(expected)', but got a tile in '\(actual.nkiName)' instead"
+      return
+        "Expected operand '\(operand)' of \(op) to be in address space '\(expected)', but got a tile in '\(actual.nkiName)' instead"
     case .wrongEngine(let engine, let allowed):
-      return "\(op) cannot run on the \(engine.rawValue) engine (allowed: \(allowed.map(\.rawValue).joined(separator: ", ")))"
+      return
+        "\(op) cannot run on the \(engine.rawValue) engine (allowed: \(allowed.map(\.rawValue).joined(separator: ", ")))"
     case .partitionMismatch(let names, let shapes):
       let params = zip(names, shapes).map { "\($0)\($1)" }.joined(separator: ", ")
       return "number of partitions (dimension 0 size of a tile) mismatch in parameters (\(params)) of \(op)"
@@ -123,12 +126,14 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
       let params = zip(names, shapes).map { "\($0)\($1)" }.joined(separator: ", ")
       return "shape mismatch in parameters (\(params)) of \(op)"
     case .outOfBounds(let t, let dim, let lo, let hi, let size):
-      return "Out-of-bound access for tensor `\(t)` on dimension \(dim): index range [\(lo), \(hi)] exceed dimension size of \(size)"
+      return
+        "Out-of-bound access for tensor `\(t)` on dimension \(dim): index range [\(lo), \(hi)] exceed dimension size of \(size)"
     case .matmulFreeSizeTooLarge(let operand, let size, let limit):
       return "free size \(size) of \(operand) in \(op) exceeds architecture limitation of \(limit)"
     case .matmulContraction(let s, let m):
       if s != m {
-        return "contraction dimension mismatch in \(op): stationary has \(s) partitions, moving has \(m); the contraction axis must be the partition dimension of both operands"
+        return
+          "contraction dimension mismatch in \(op): stationary has \(s) partitions, moving has \(m); the contraction axis must be the partition dimension of both operands"
       }
       return "contraction size \(s) of \(op) exceeds architecture limitation of 128"
     case .invalidDType(let operand, let dtype, let reason):
@@ -156,11 +161,14 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .freeSizeOutOfRange(let operand, let size, let low, let high):
       return "\(op) needs \(low) to \(high) elements per partition in '\(operand)', got \(size)"
     case .unavailableOnTarget(let needs, let actual):
-      return "\(op) is available only on \(needs.rawValue) (\(needs.generation)) and newer; the target is \(actual.rawValue) (\(actual.generation))"
+      return
+        "\(op) is available only on \(needs.rawValue) (\(needs.generation)) and newer; the target is \(actual.rawValue) (\(actual.generation))"
     case .missingPartition(let operand, let partition, let partitions, let reason):
-      return "\(op) reads partition \(partition) of '\(operand)', which has \(partitions) partition\(partitions == 1 ? "" : "s") (\(reason))"
+      return
+        "\(op) reads partition \(partition) of '\(operand)', which has \(partitions) partition\(partitions == 1 ? "" : "s") (\(reason))"
     case .valueNotFound(let operand, let partition, let slot, let value):
-      return "\(op): value \(value) of \(operand)[\(partition), \(slot)] does not occur in partition \(partition) of 'data' (what the hardware writes to its index slot is not documented, so Tessel stops)"
+      return
+        "\(op): value \(value) of \(operand)[\(partition), \(slot)] does not occur in partition \(partition) of 'data' (what the hardware writes to its index slot is not documented, so Tessel stops)"
     }
   }
 
@@ -188,7 +196,9 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
 
 extension KernelError {
   /// The capacity message: what the tensor needs, and either that it exceeds the memory on its
-  /// own or what else holds the memory at that point. PSUM sizes are also given in 2 KiB banks.
+  /// own or what else holds the memory at that point.
+  ///
+  /// PSUM sizes are also given in 2 KiB banks.
   static func capacityMessage(
     _ space: MemorySpace, _ t: String, _ bytes: Int, _ parts: Int, _ live: [LiveTensor], _ limit: Int,
     _ blocks: Int?
@@ -207,7 +217,9 @@ extension KernelError {
       return "\(head), more than the \(size(limit)) of \(memory) \(alone) (\(bytes) > \(limit))"
     }
     let used = live.map(\.bytesPerPartition).reduce(0, +)
-    let held = space == .psum ? "\(used) of \(limit) bytes per partition (\(banks(used)) of \(banks(limit)) banks)"
+    let held =
+      space == .psum
+      ? "\(used) of \(limit) bytes per partition (\(banks(used)) of \(banks(limit)) banks)"
       : "\(used) of \(limit) bytes per partition"
     return "\(head), but \(held) are held by live tensors [\(live.map(\.summary).joined(separator: ", "))]"
   }

@@ -1,6 +1,8 @@
 extension Operation {
   /// Whether every source operand walks the instruction's iteration space, so that a mask over
-  /// that space also selects the source elements read. False for transposes and matmuls, whose
+  /// that space also selects the source elements read.
+  ///
+  /// False for transposes and matmuls, whose
   /// operands are laid out differently from their destination: a mask on them ranges over the
   /// destination only, and their operands are bounds-checked whole.
   public var sourcesWalkIterationSpace: Bool {

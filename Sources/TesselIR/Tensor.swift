@@ -27,12 +27,16 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// an on-chip tensor declared outside a loop and used inside it lives across the whole loop.
   public var enclosingLoop: Int?
   /// For a tensor that names part of another tensor's storage with its own shape (NKI's
-  /// `.ap(pattern)` over raw storage, `.reshape`): where its elements are. Nil for a tensor with
+  /// `.ap(pattern)` over raw storage, `.reshape`): where its elements are.
+  ///
+  /// Nil for a tensor with
   /// storage of its own.
   public var alias: StorageAlias?
   /// For a read-only HBM tensor whose contents the kernel gives at trace time
   /// (`nl.shared_constant`, `nl.shared_identity_matrix`): its elements, row-major, already
-  /// rounded to ``dtype``. Nil for other tensors.
+  /// rounded to ``dtype``.
+  ///
+  /// Nil for other tensors.
   public var constantValues: [Float]?
 
   /// Creates a tensor declaration.

@@ -120,9 +120,12 @@ public struct UninitializedOrigin: Sendable, Hashable, Codable {
   /// The warning, located at the read, with notes on what was read and where the output is declared.
   public var diagnostic: Diagnostic {
     let elementWord = read.elementCount == 1 ? "element" : "elements"
-    var notes = [Diagnostic(
-      .note,
-      "'\(read.operation)' read \(read.elementCount) never-written \(elementWord) of `\(read.tensor)` (operand '\(read.operand)'), the first `\(read.tensor)\(read.firstElement)`")]
+    var notes = [
+      Diagnostic(
+        .note,
+        "'\(read.operation)' read \(read.elementCount) never-written \(elementWord) of `\(read.tensor)` (operand '\(read.operand)'), the first `\(read.tensor)\(read.firstElement)`"
+      )
+    ]
     if outputLocation.isKnown {
       notes.append(Diagnostic(.note, "`\(output)` is declared here", at: outputLocation))
     }

@@ -86,13 +86,16 @@ public struct Verifier: Sendable {
     for t in kernel.tensors {
       guard let v = t.constantValues else { continue }
       if !t.space.isHBM || t.alias != nil || t.role != .local || v.count != t.elementCount {
-        throw KernelError(.malformed("constant tensor `\(t.name)` must be a local HBM tensor with one value per element"), at: t.location)
+        throw KernelError(
+          .malformed("constant tensor `\(t.name)` must be a local HBM tensor with one value per element"),
+          at: t.location)
       }
     }
     for inst in kernel.instructions {
       for d in inst.operation.destinations where kernel[kernel.storage(of: d.tensor)].constantValues != nil {
         throw KernelError(
-          .malformed("`\(kernel[d.tensor].name)` is a shared constant (read-only); '\(inst.operation.nkiName)' cannot write it"),
+          .malformed(
+            "`\(kernel[d.tensor].name)` is a shared constant (read-only); '\(inst.operation.nkiName)' cannot write it"),
           at: inst.location)
       }
     }
@@ -176,7 +179,9 @@ public struct Verifier: Sendable {
         try verifyRuntimeValue(o.view, operand: o.name, in: kernel, ranges: ranges, fail: fail)
       }
       for r in o.view.runtimeOffsets where r.steps.count != o.view.start.count {
-        throw fail(.malformed("runtime offset of '\(o.name)' has \(r.steps.count) steps for a rank-\(o.view.start.count) tensor"))
+        throw fail(
+          .malformed("runtime offset of '\(o.name)' has \(r.steps.count) steps for a rank-\(o.view.start.count) tensor")
+        )
       }
     }
     for c in inst.mask {

@@ -77,7 +77,9 @@ final class ArenaPool: @unchecked Sendable {
 
 extension Interpreter {
   /// Frees the memory that finished runs keep for later ones (the arenas of the simulated HBM
-  /// and on-chip memory). Later runs allocate afresh. Long-lived processes may call it after a
+  /// and on-chip memory).
+  ///
+  /// Later runs allocate afresh. Long-lived processes may call it after a
   /// burst of large runs; benchmarks call it between cases so that one case's memory does not
   /// count towards the next one's peak.
   public static func releaseCachedMemory() {

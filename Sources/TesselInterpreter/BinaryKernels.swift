@@ -16,9 +16,13 @@ enum MaximumKernel: BinaryKernel {
 enum MinimumKernel: BinaryKernel {
   @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : (a < b ? a : b) }
 }
-enum GreaterKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 } }
+enum GreaterKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 }
+}
 enum LessKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? 1 : 0 } }
-enum EqualKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 } }
+enum EqualKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 }
+}
 
 /// Runs `op` over one row: `d[j·sd] = op(a[j·sa], b[j·sb])` for `j` in `lo..<hi`.
 @inline(__always)
@@ -91,7 +95,10 @@ func reduceRow(_ op: ALUOp, _ a: UnsafePointer<Float>, _ sa: Int, _ n: Int) -> F
       j += 8
     }
     var s = acc.sum()
-    while j < n { s += a[j]; j += 1 }
+    while j < n {
+      s += a[j]
+      j += 1
+    }
     return s
   case .maximum where sa == 1:
     var m = SIMD8<Float>(repeating: -.infinity)

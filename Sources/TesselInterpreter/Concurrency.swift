@@ -2,7 +2,9 @@ import Dispatch
 import Foundation
 import TesselIR
 
-/// Runs `body(i)` for `i` in `0..<count`, concurrently when `count > 1`. The caller makes sure
+/// Runs `body(i)` for `i` in `0..<count`, concurrently when `count > 1`.
+///
+/// The caller makes sure
 /// the calls touch disjoint memory.
 func concurrently(_ count: Int, _ body: (Int) -> Void) {
   if count <= 1 {
@@ -55,7 +57,10 @@ final class ForkJob {
   let states: [ExecutionState]
   let errors: UnsafeMutablePointer<KernelError?>
   let body: (ExecutionState, Int) -> KernelError?
-  init(states: [ExecutionState], errors: UnsafeMutablePointer<KernelError?>, body: @escaping (ExecutionState, Int) -> KernelError?) {
+  init(
+    states: [ExecutionState], errors: UnsafeMutablePointer<KernelError?>,
+    body: @escaping (ExecutionState, Int) -> KernelError?
+  ) {
     self.states = states
     self.errors = errors
     self.body = body

@@ -73,12 +73,14 @@ public final class CoreSession {
   public func allocate(_ decl: TensorDecl, as id: TensorID) throws(KernelError) {
     guard id.index >= 0 else { throw KernelError(.malformed("tensor \(id) is not a valid tensor number")) }
     if id.index < tensors.count && isLive[id.index] {
-      throw KernelError(.malformed("tensor \(id) (`\(tensors[id.index].name)`) is allocated already"), at: decl.location)
+      throw KernelError(
+        .malformed("tensor \(id) (`\(tensors[id.index].name)`) is allocated already"), at: decl.location)
     }
     try Verifier(target: target).verifyDecl(decl)
     let n = decl.elementCount
     if n > 1 << 31 {
-      throw KernelError(.resourceLimit(what: "tensor `\(decl.name)` of \(n) elements", limit: 1 << 31), at: decl.location)
+      throw KernelError(
+        .resourceLimit(what: "tensor `\(decl.name)` of \(n) elements", limit: 1 << 31), at: decl.location)
     }
     try checkCapacity(for: decl)
     while tensors.count <= id.index {
@@ -139,7 +141,9 @@ public final class CoreSession {
   public func write(_ id: TensorID, values: [Float]) throws(KernelError) {
     let t = try liveDecl(id)
     guard values.count == t.elementCount else {
-      throw KernelError(.argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(values.count) elements"))
+      throw KernelError(
+        .argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(values.count) elements")
+      )
     }
     var v = values
     v.withUnsafeMutableBufferPointer { t.dtype.quantize($0) }
@@ -168,8 +172,12 @@ public final class CoreSession {
     _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],
     location: SourceLocation = .unknown
   ) throws(KernelError) {
-    if case .loopBegin = operation { throw KernelError(.unsupported("loops in a single eager instruction"), at: location) }
-    if case .loopEnd = operation { throw KernelError(.unsupported("loops in a single eager instruction"), at: location) }
+    if case .loopBegin = operation {
+      throw KernelError(.unsupported("loops in a single eager instruction"), at: location)
+    }
+    if case .loopEnd = operation {
+      throw KernelError(.unsupported("loops in a single eager instruction"), at: location)
+    }
     var session = Kernel(name: "eager", tensors: tensors)
     session.instructions = [Instruction(operation, engine: engine, mask: mask, location: location)]
     try execute(session, 0..<1)
@@ -186,7 +194,8 @@ public final class CoreSession {
       guard try liveDecl(id).alias != nil else { continue }
       // A fragment cannot share its base's storage: refuse rather than compute on a copy.
       throw KernelError(
-        .unsupported("a view of `\(tensors[id.index].name)` that reshapes its storage, executed eagerly; use it inside a kernel"),
+        .unsupported(
+          "a view of `\(tensors[id.index].name)` that reshapes its storage, executed eagerly; use it inside a kernel"),
         at: kernel.instructions[range].first?.location ?? .unknown)
     }
     let interpreter = try Interpreter(kernel: k, options: RunOptions(target: target))

@@ -86,7 +86,8 @@ extension Interpreter {
       if let last, !cut.isEmpty {
         entries[last].output.omitted =
           "later iterations not shown: "
-          + cut.map { "the first \($0.kept) of \($0.count) iterations of `\($0.name)` are kept" }.joined(separator: ", ")
+          + cut.map { "the first \($0.kept) of \($0.count) iterations of `\($0.name)` are kept" }.joined(
+            separator: ", ")
       }
     }
     entries.sort { a, b in a.instance != b.instance ? a.instance < b.instance : a.key.lexicographicallyPrecedes(b.key) }
@@ -104,7 +105,9 @@ extension Interpreter {
       case .loopBegin: open.append(i)
       case .loopEnd: _ = open.popLast()
       default:
-        for d in inst.operation.destinations where logs.contains(d.tensor) && out[d.tensor] == nil { out[d.tensor] = (i, open) }
+        for d in inst.operation.destinations where logs.contains(d.tensor) && out[d.tensor] == nil {
+          out[d.tensor] = (i, open)
+        }
       }
     }
     return out

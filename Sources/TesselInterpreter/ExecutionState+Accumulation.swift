@@ -46,7 +46,8 @@ extension ExecutionState {
     guard let it = ci.destinationRows, let flags = materializeFlags(t) else { return }
     let base = tensorBase(t)
     let fv = ci.views[0]
-    it.forEachRow(start: SIMD4(fv.offset(UnsafePointer(env)) - base, 0, 0, 0), mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
+    it.forEachRow(start: SIMD4(fv.offset(UnsafePointer(env)) - base, 0, 0, 0), mask: [], env: UnsafePointer(env)) {
+      off, _, lo, hi in
       let st = it.innerStrides[0]
       for j in lo..<hi { flags[off[0] + j * st] = 0 }
     }
@@ -56,7 +57,9 @@ extension ExecutionState {
 /// The accumulation groups of a state's PSUM tensors: per element, whether the last write was a
 /// matmul, so that the next matmul adds instead of overwriting.
 struct AccumulationGroups {
-  /// Per PSUM tensor: one flag per element (nil for other tensors). Only meaningful while the
+  /// Per PSUM tensor: one flag per element (nil for other tensors).
+  ///
+  /// Only meaningful while the
   /// tensor's ``state`` is `mixed`.
   var flags: [UnsafeMutablePointer<UInt8>?]
   /// Per tensor, a summary of its flags.

@@ -13,7 +13,10 @@ extension ExecutionState {
     // Fast path: when the unmasked extent is inside every tensor, the masked one is too.
     let envp = UnsafePointer(env)
     var inside = true
-    for p in ci.facts.probes where !p.holds(envp) { inside = false; break }
+    for p in ci.facts.probes where !p.holds(envp) {
+      inside = false
+      break
+    }
     if inside { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
@@ -32,21 +35,27 @@ extension ExecutionState {
         for kd in 0..<t.shape.count {
           var base = starts[kd]
           // A size-1 operand dimension (a [P, 1] vector operand) stays at index 0.
-          for d in 0..<(rank - 1) where d < v.dims.count { base += v.dims[d].steps[kd] * Swift.min(idx[d], v.dims[d].count - 1) }
+          for d in 0..<(rank - 1) where d < v.dims.count {
+            base += v.dims[d].steps[kd] * Swift.min(idx[d], v.dims[d].count - 1)
+          }
           let s = rank - 1 < v.dims.count && v.dims[rank - 1].count > 1 ? v.dims[rank - 1].steps[kd] : 0
-          let a = base + s * jlo, b = base + s * (jhi - 1)
+          let a = base + s * jlo
+          let b = base + s * (jhi - 1)
           lo[kd] = Swift.min(lo[kd], Swift.min(a, b))
           hi[kd] = Swift.max(hi[kd], Swift.max(a, b))
         }
       }
       for kd in 0..<t.shape.count where lo[kd] <= hi[kd] && (lo[kd] < 0 || hi[kd] >= t.shape[kd]) {
-        throw KernelError(.outOfBounds(tensor: t.name, dimension: kd, low: lo[kd], high: hi[kd], size: t.shape[kd]),
-                          operation: op.nkiName, at: ci.instruction.location)
+        throw KernelError(
+          .outOfBounds(tensor: t.name, dimension: kd, low: lo[kd], high: hi[kd], size: t.shape[kd]),
+          operation: op.nkiName, at: ci.instruction.location)
       }
     }
   }
 
-  /// Warns (once per instruction) when an instruction reads never-written elements. Only
+  /// Warns (once per instruction) when an instruction reads never-written elements.
+  ///
+  /// Only
   /// tensors that may still hold poison are scanned, so the check is free in steady state.
   func checkPoisonedReads(_ ci: CompiledInstruction, pc: Int) {
     let sourceTensors = ci.facts.sourceTensors
@@ -74,7 +83,8 @@ extension ExecutionState {
       // Under a mask, only the elements the instruction keeps are read.
       // (A masked transpose reads the source elements its mask, moved to the source, keeps.)
       let moved = ci.transposedSourceMask
-      let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+      let masked =
+        !ci.mask.isEmpty && fv.strides.count == ci.counts.count
         && (op.sourcesWalkIterationSpace || moved != nil)
       // Over the instruction's iteration space, a size-1 operand dimension (a [P, 1] vector
       // operand of a [P, F] instruction) stays at index 0, as in checkMaskedBounds.
@@ -82,11 +92,13 @@ extension ExecutionState {
       if masked {
         for d in strides.indices where d < s.view.dims.count && s.view.dims[d].count == 1 { strides[d] = 0 }
       }
-      let it = masked
+      let it =
+        masked
         ? RowIterator(counts: moved?.counts ?? ci.counts, viewStrides: [strides], merge: false)
         : RowIterator(counts: s.view.shape.isEmpty ? [1] : s.view.shape, viewStrides: [fv.strides], merge: true)
       let start = SIMD4(fv.offset(UnsafePointer(env)), 0, 0, 0)
-      it.forEachRow(start: start, mask: masked ? (moved?.mask ?? ci.mask) : [], env: UnsafePointer(env)) { off, _, lo, hi in
+      it.forEachRow(start: start, mask: masked ? (moved?.mask ?? ci.mask) : [], env: UnsafePointer(env)) {
+        off, _, lo, hi in
         let p = arena + off[0]
         let st = it.innerStrides[0]
         // A broadcast inner dimension reads one element per row.
@@ -108,10 +120,14 @@ extension ExecutionState {
     warned[pc] = true
     let t = interpreter.kernel[tensor]
     let op = ci.instruction.operation
-    warnings.append((pc, Diagnostic(
-      .warning, "'\(op.nkiName)' \(what) elements of `\(t.name)` (operand '\(operand)') that were never written",
-      at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
-      notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])))
+    warnings.append(
+      (
+        pc,
+        Diagnostic(
+          .warning, "'\(op.nkiName)' \(what) elements of `\(t.name)` (operand '\(operand)') that were never written",
+          at: ci.instruction.location.isKnown ? ci.instruction.location : nil,
+          notes: t.location.isKnown ? [Diagnostic(.note, "`\(t.name)` is declared here", at: t.location)] : [])
+      ))
   }
 
   /// How many elements of `ci`'s destination view hold poison, and how many it writes (under the
@@ -119,10 +135,12 @@ extension ExecutionState {
   func countPoison(_ v: View, _ fv: FlatView, _ ci: CompiledInstruction) -> (count: Int, total: Int) {
     let envp = UnsafePointer(env)
     let masked = !ci.mask.isEmpty && fv.strides.count == ci.counts.count && !ci.maskKeepsAll(envp)
-    let it = masked
+    let it =
+      masked
       ? RowIterator(counts: ci.counts, viewStrides: [fv.strides], merge: false)
       : RowIterator(counts: v.shape.isEmpty ? [1] : v.shape, viewStrides: [fv.strides], merge: true)
-    var count = 0, total = 0
+    var count = 0
+    var total = 0
     it.forEachRow(start: SIMD4(fv.offset(envp), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
       let p = arena + off[0]
       let st = it.innerStrides[0]

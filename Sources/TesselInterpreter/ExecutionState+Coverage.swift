@@ -20,10 +20,14 @@ extension ExecutionState {
       poison.coverage[d] = nil
       return
     }
-    guard full, let dst = ci.instruction.operation.destination, interpreter.kernel.tensors[d].role == .local else { return }
+    guard full, let dst = ci.instruction.operation.destination, interpreter.kernel.tensors[d].role == .local else {
+      return
+    }
     let n = interpreter.kernel.tensors[d].elementCount
     let map: UnsafeMutablePointer<UInt8>
-    if let m = poison.coverage[d] { map = m } else {
+    if let m = poison.coverage[d] {
+      map = m
+    } else {
       map = zeroedBytes(n)
       poison.coverage[d] = map
       poison.coverageCount[d] = 0
@@ -37,7 +41,8 @@ extension ExecutionState {
       if st == 1 {
         // A contiguous row: flags are 0 or 1, so the row's new elements are counted without a
         // branch (the loop vectorises).
-        let from = Swift.max(off[0] &+ lo, 0), to = Swift.min(off[0] &+ hi, n)
+        let from = Swift.max(off[0] &+ lo, 0)
+        let to = Swift.min(off[0] &+ hi, n)
         guard from < to else { return }
         var fresh = 0
         for i in from..<to {

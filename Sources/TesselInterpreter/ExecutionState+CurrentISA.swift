@@ -51,7 +51,8 @@ extension ExecutionState {
       scatter(&out, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .findIndex8(let p):
-      var data: [Float] = [], vals: [Float] = []
+      var data: [Float] = []
+      var vals: [Float] = []
       gather(p.data, v[1], into: &data)
       gather(p.vals, v[2], into: &vals)
       let rows = p.data.partitionCount
@@ -69,7 +70,9 @@ extension ExecutionState {
       scatter(&out, to: p.dst, v[0], dtype: dtype)
 
     case .matchReplace8(let p):
-      var data: [Float] = [], vals: [Float] = [], idx: [Float] = []
+      var data: [Float] = []
+      var vals: [Float] = []
+      var idx: [Float] = []
       gather(p.data, v[1], into: &data)
       gather(p.vals, v[2], into: &vals)
       if let di = p.dstIdx { gather(di, v[3], into: &idx) }
@@ -90,7 +93,8 @@ extension ExecutionState {
       if let di = p.dstIdx { scatter(&idx, to: di, v[3], dtype: k[di.tensor].dtype) }
 
     case .streamShuffle(let p):
-      var src: [Float] = [], dst: [Float] = []
+      var src: [Float] = []
+      var dst: [Float] = []
       gather(p.src, v[1], into: &src)
       gather(p.dst, v[0], into: &dst)
       let missing = src.withUnsafeBufferPointer { s in
@@ -109,7 +113,9 @@ extension ExecutionState {
       scatter(&dst, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .rangeSelect(let p):
-      var src: [Float] = [], b0: [Float] = [], b1: [Float] = []
+      var src: [Float] = []
+      var b0: [Float] = []
+      var b1: [Float] = []
       gather(p.onTrue, v[1], into: &src)
       gather(p.bound0, v[2], into: &b0)
       gather(p.bound1, v[3], into: &b1)
@@ -133,7 +139,8 @@ extension ExecutionState {
       if let rd = p.reduceDst { scatter(&red, to: rd, v[4], dtype: k[rd.tensor].dtype) }
 
     case .quantizeMX(let p):
-      var src: [Float] = [], scales: [Float] = []
+      var src: [Float] = []
+      var scales: [Float] = []
       gather(p.src, v[1], into: &src)
       gather(p.dstScale, v[2], into: &scales)
       let dtype = k[p.dst.tensor].dtype
@@ -152,13 +159,17 @@ extension ExecutionState {
       scatter(&scales, to: p.dstScale, v[2], dtype: k[p.dstScale.tensor].dtype)
 
     case .matmulMX(let p):
-      var st: [Float] = [], mv: [Float] = [], ss: [Float] = [], ms: [Float] = []
+      var st: [Float] = []
+      var mv: [Float] = []
+      var ss: [Float] = []
+      var ms: [Float] = []
       gather(p.stationary, v[1], into: &st)
       gather(p.moving, v[2], into: &mv)
       gather(p.stationaryScale, v[3], into: &ss)
       gather(p.movingScale, v[4], into: &ms)
       let K = p.stationary.partitionCount
-      let M = p.stationary.freeElementCount / MXBlocks.lanes, N = p.moving.freeElementCount / MXBlocks.lanes
+      let M = p.stationary.freeElementCount / MXBlocks.lanes
+      let N = p.moving.freeElementCount / MXBlocks.lanes
       var product = [Float](repeating: 0, count: M * N)
       func factor(_ scale: [Float], _ k: Int, _ j: Int, _ width: Int) -> Float {
         MXScale.decode(UInt32(scale[MXBlocks.scalePartition(of: k, partitions: K) * width + j]))

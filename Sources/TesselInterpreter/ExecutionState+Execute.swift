@@ -29,8 +29,10 @@ extension ExecutionState {
       guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
-        let dp = mem + off[0], sp = mem + off[1]
-        let sd = inner[0], ss = inner[1]
+        let dp = mem + off[0]
+        let sp = mem + off[1]
+        let sd = inner[0]
+        let ss = inner[1]
         if sd == 1 && ss == 1 {
           (dp + lo).update(from: sp + lo, count: hi - lo)
         } else {
@@ -40,11 +42,13 @@ extension ExecutionState {
       }
 
     case .dmaCopy(let p):
-      let d = p.dst, s = p.src
+      let d = p.dst
+      let s = p.src
       if d.shape == s.shape {
         let dtype = k[d.tensor].dtype
         rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
-          let dp = mem + off[0], sp = mem + off[1]
+          let dp = mem + off[0]
+          let sp = mem + off[1]
           for j in lo..<hi { dp[j &* inner[0]] = sp[j &* inner[1]] }
           quantizeRow(dtype, dp, inner[0], lo, hi)
         }
@@ -55,21 +59,25 @@ extension ExecutionState {
       }
 
     case .loadTranspose(let p):
-      let d = p.dst, s = p.src
+      let d = p.dst
+      let s = p.src
       gather(s, ci.views[1], into: &operandBuffer)
-      let r = s.shape[0], c = s.shape[1]
+      let r = s.shape[0]
+      let c = s.shape[1]
       if secondOperandBuffer.count != r * c { secondOperandBuffer = Array(repeating: 0, count: r * c) }
       for i in 0..<r { for j in 0..<c { secondOperandBuffer[j * r + i] = operandBuffer[i * c + j] } }
       scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .transpose(let p):
-      let d = p.dst, s = p.src
+      let d = p.dst
+      let s = p.src
       if !mask.isEmpty {
         if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
         return
       }
       gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount, f = s.freeElementCount
+      let p = s.partitionCount
+      let f = s.freeElementCount
       if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
       for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
       scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
@@ -82,10 +90,12 @@ extension ExecutionState {
         return
       }
       try matmul(
-        ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation, rows: m.rowsPerPartition)
+        ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation,
+        rows: m.rowsPerPartition)
 
     case .tensorTensor(let p):
-      let d = p.dst, alu = p.op
+      let d = p.dst
+      let alu = p.op
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0]
@@ -94,20 +104,31 @@ extension ExecutionState {
       }
 
     case .tensorScalar(let p):
-      let d = p.dst, op0 = p.stage0.op, o0 = p.stage0.operand, r0 = p.stage0.reversed
-      let op1 = p.stage1?.op, o1 = p.stage1?.operand, r1 = p.stage1?.reversed ?? false
+      let d = p.dst
+      let op0 = p.stage0.op
+      let o0 = p.stage0.operand
+      let r0 = p.stage0.reversed
+      let op1 = p.stage1?.op
+      let o1 = p.stage1?.operand
+      let r1 = p.stage1?.reversed ?? false
       let dtype = k[d.tensor].dtype
       var lane = 2
-      var imm0: Float = 0, imm1: Float = 0
-      var lane0 = -1, lane1 = -1
+      var imm0: Float = 0
+      var imm1: Float = 0
+      var lane0 = -1
+      var lane1 = -1
       switch o0 {
       case .scalar(let x): imm0 = x
-      case .view: lane0 = lane; lane += 1
+      case .view:
+        lane0 = lane
+        lane += 1
       }
       if let o1 {
         switch o1 {
         case .scalar(let x): imm1 = x
-        case .view: lane1 = lane; lane += 1
+        case .view:
+          lane1 = lane
+          lane += 1
         }
       }
       withUnsafePointer(to: &imm0) { i0 in
@@ -115,11 +136,21 @@ extension ExecutionState {
           rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
             let dp = mem + off[0]
             let sp = mem + off[1]
-            let (p0, s0): (UnsafePointer<Float>, Int) = lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
-            if r0 { aluRow(op0, dp, inner[0], p0, s0, sp, inner[1], lo, hi) } else { aluRow(op0, dp, inner[0], sp, inner[1], p0, s0, lo, hi) }
+            let (p0, s0): (UnsafePointer<Float>, Int) =
+              lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
+            if r0 {
+              aluRow(op0, dp, inner[0], p0, s0, sp, inner[1], lo, hi)
+            } else {
+              aluRow(op0, dp, inner[0], sp, inner[1], p0, s0, lo, hi)
+            }
             if let op1 {
-              let (p1, s1): (UnsafePointer<Float>, Int) = lane1 >= 0 ? (UnsafePointer(mem + off[lane1]), inner[lane1]) : (i1, 0)
-              if r1 { aluRow(op1, dp, inner[0], p1, s1, dp, inner[0], lo, hi) } else { aluRow(op1, dp, inner[0], dp, inner[0], p1, s1, lo, hi) }
+              let (p1, s1): (UnsafePointer<Float>, Int) =
+                lane1 >= 0 ? (UnsafePointer(mem + off[lane1]), inner[lane1]) : (i1, 0)
+              if r1 {
+                aluRow(op1, dp, inner[0], p1, s1, dp, inner[0], lo, hi)
+              } else {
+                aluRow(op1, dp, inner[0], dp, inner[0], p1, s1, lo, hi)
+              }
             }
             quantizeRow(dtype, dp, inner[0], lo, hi)
           }
@@ -133,16 +164,26 @@ extension ExecutionState {
       tensorScalarReduce(ci, p, RowWalk(start: start, rows: rows, mask: mask))
 
     case .activation(let p):
-      let d = p.dst, f = p.function, scale = p.scale, bias = p.bias, rop = p.reduce?.op
+      let d = p.dst
+      let f = p.function
+      let scale = p.scale
+      let bias = p.bias
+      let rop = p.reduce?.op
       let dtype = k[d.tensor].dtype
       var lane = 2
-      var scaleLane = -1, biasLane = -1
+      var scaleLane = -1
+      var biasLane = -1
       var scaleImm: Float = 1
       switch scale {
       case .scalar(let x): scaleImm = x
-      case .view: scaleLane = lane; lane += 1
+      case .view:
+        scaleLane = lane
+        lane += 1
       }
-      if bias != nil { biasLane = lane; lane += 1 }
+      if bias != nil {
+        biasLane = lane
+        lane += 1
+      }
       let reduceView: FlatView? = rop != nil ? ci.views.last : nil
       let reduceBase = reduceView?.offset(envp) ?? 0
       let n = rows.rowLength
@@ -189,20 +230,23 @@ extension ExecutionState {
         for p in 0..<partitions {
           mem[reduceBase + p * rv.strides[0]] = rdt.quantize(resultBuffer[p])
         }
-        poison.mayHold[rd.tensor.index] = poison.mayHold[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
+        poison.mayHold[rd.tensor.index] =
+          poison.mayHold[rd.tensor.index] && !View.coversWhole(rd, shape: k[rd.tensor].shape)
       }
 
     case .reciprocal(let p):
       let d = p.dst
       let dtype = k[d.tensor].dtype
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
-        let dp = mem + off[0], sp = mem + off[1]
+        let dp = mem + off[0]
+        let sp = mem + off[1]
         for j in lo..<hi { dp[j &* inner[0]] = 1 / sp[j &* inner[1]] }
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
     case .memset(let p):
-      let d = p.dst, value = p.value
+      let d = p.dst
+      let value = p.value
       let dtype = k[d.tensor].dtype
       let v = dtype.quantize(value)
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
@@ -215,7 +259,8 @@ extension ExecutionState {
       }
 
     case .iota(let p):
-      let d = p.dst, e = p.expression
+      let d = p.dst
+      let e = p.expression
       let dtype = k[d.tensor].dtype
       let base = e.offset.evaluate { env[$0.index] }
       let rank = ci.counts.count
@@ -231,7 +276,9 @@ extension ExecutionState {
       }
 
     case .affineSelect(let a):
-      let d = a.dst, p = a.predicate, onFalse = a.onFalse
+      let d = a.dst
+      let p = a.predicate
+      let onFalse = a.onFalse
       let dtype = k[d.tensor].dtype
       let base = p.offset.evaluate { env[$0.index] }
       let rank = ci.counts.count
@@ -242,27 +289,37 @@ extension ExecutionState {
         var v = base
         for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
         let c = coef[rank - 1]
-        let dp = mem + off[0], tp = mem + off[1]
+        let dp = mem + off[0]
+        let tp = mem + off[1]
         for j in lo..<hi { dp[j &* inner[0]] = cmp.holds(v + c * j) ? tp[j &* inner[1]] : onFalse }
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
     case .select(let p):
-      let d = p.dst, t = p.onTrue, f = p.onFalse
+      let d = p.dst
+      let t = p.onTrue
+      let f = p.onFalse
       let dtype = k[d.tensor].dtype
       var lane = 2
-      var tLane = -1, fLane = -1
-      var tImm: Float = 0, fImm: Float = 0
+      var tLane = -1
+      var fLane = -1
+      var tImm: Float = 0
+      var fImm: Float = 0
       switch t {
       case .scalar(let x): tImm = x
-      case .view: tLane = lane; lane += 1
+      case .view:
+        tLane = lane
+        lane += 1
       }
       switch f {
       case .scalar(let x): fImm = x
-      case .view: fLane = lane; lane += 1
+      case .view:
+        fLane = lane
+        lane += 1
       }
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
-        let dp = mem + off[0], pp = mem + off[1]
+        let dp = mem + off[0]
+        let pp = mem + off[1]
         for j in lo..<hi {
           let c = pp[j &* inner[1]]
           let tv = tLane >= 0 ? mem[off[tLane] + j &* inner[tLane]] : tImm
@@ -273,24 +330,39 @@ extension ExecutionState {
       }
 
     case .tensorReduce(let p):
-      let d = p.dst, s = p.src, alu = p.op, axes = p.axes, negate = p.negate
+      let d = p.dst
+      let s = p.src
+      let alu = p.op
+      let axes = p.axes
+      let negate = p.negate
       try tensorReduce(ci, dst: d, src: s, op: alu, axes: axes, negate: negate)
 
     case .tensorPartitionReduce(let p):
-      let d = p.dst, s = p.src, alu = p.op
+      let d = p.dst
+      let s = p.src
+      let alu = p.op
       gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount, f = s.freeElementCount
+      let p = s.partitionCount
+      let f = s.freeElementCount
       secondOperandBuffer = Array(repeating: alu.reductionIdentity ?? 0, count: f)
-      for i in 0..<p { for j in 0..<f { secondOperandBuffer[j] = alu.apply(secondOperandBuffer[j], operandBuffer[i * f + j]) } }
+      for i in 0..<p {
+        for j in 0..<f { secondOperandBuffer[j] = alu.apply(secondOperandBuffer[j], operandBuffer[i * f + j]) }
+      }
       scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .tensorTensorScan(let p):
-      let d = p.dst, d0 = p.data0, d1 = p.data1, initial = p.initial, op0 = p.op0, op1 = p.op1
+      let d = p.dst
+      let d0 = p.data0
+      let d1 = p.data1
+      let initial = p.initial
+      let op0 = p.op0
+      let op1 = p.op1
       gather(d0, ci.views[1], into: &operandBuffer)
       gather(d1, ci.views[2], into: &secondOperandBuffer)
       var initVals: [Float] = []
       if case .view(let iv) = initial { gather(iv, ci.views[3], into: &initVals) }
-      let p = d0.partitionCount, f = d0.freeElementCount
+      let p = d0.partitionCount
+      let f = d0.freeElementCount
       if resultBuffer.count != p * f { resultBuffer = Array(repeating: 0, count: p * f) }
       var initScalar: Float = 0
       if case .scalar(let x) = initial { initScalar = x }
@@ -324,9 +396,11 @@ extension ExecutionState {
       scatter(&resultBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnStats(let p):
-      let d = p.dst, s = p.src
+      let d = p.dst
+      let s = p.src
       gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount, f = s.freeElementCount
+      let p = s.partitionCount
+      let f = s.freeElementCount
       // Under a mask (a ragged last chunk), only the kept elements count.
       let envp = UnsafePointer(env)
       let keepsAll = ci.mask.isEmpty || ci.maskKeepsAll(envp)
@@ -350,17 +424,37 @@ extension ExecutionState {
               var sum: Double = 0
               var j = half
               if keepsAll {
-                while j < f { sum += Double(x[row + j]); n += 1; j += 2 }
+                while j < f {
+                  sum += Double(x[row + j])
+                  n += 1
+                  j += 2
+                }
               } else {
-                while j < f { if v[row + j] { sum += Double(x[row + j]); n += 1 }; j += 2 }
+                while j < f {
+                  if v[row + j] {
+                    sum += Double(x[row + j])
+                    n += 1
+                  }
+                  j += 2
+                }
               }
               let mean = n > 0 ? sum / Double(n) : 0
               var m2: Double = 0
               j = half
               if keepsAll {
-                while j < f { let d = Double(x[row + j]) - mean; m2 += d * d; j += 2 }
+                while j < f {
+                  let d = Double(x[row + j]) - mean
+                  m2 += d * d
+                  j += 2
+                }
               } else {
-                while j < f { if v[row + j] { let d = Double(x[row + j]) - mean; m2 += d * d }; j += 2 }
+                while j < f {
+                  if v[row + j] {
+                    let d = Double(x[row + j]) - mean
+                    m2 += d * d
+                  }
+                  j += 2
+                }
               }
               out[i * 6 + half * 3] = Float(n)
               out[i * 6 + half * 3 + 1] = Float(mean)
@@ -372,15 +466,21 @@ extension ExecutionState {
       scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnAggr(let p):
-      let d = p.dst, s = p.src
+      let d = p.dst
+      let s = p.src
       gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount, f = s.freeElementCount
+      let p = s.partitionCount
+      let f = s.freeElementCount
       var out = Array(repeating: Float(0), count: p * 2)
       for i in 0..<p {
-        var n: Double = 0, mean: Double = 0, m2: Double = 0
+        var n: Double = 0
+        var mean: Double = 0
+        var m2: Double = 0
         var g = 0
         while g + 3 <= f {
-          let nb = Double(operandBuffer[i * f + g]), mb = Double(operandBuffer[i * f + g + 1]), vb = Double(operandBuffer[i * f + g + 2])
+          let nb = Double(operandBuffer[i * f + g])
+          let mb = Double(operandBuffer[i * f + g + 1])
+          let vb = Double(operandBuffer[i * f + g + 2])
           if nb > 0 {
             let total = n + nb
             let delta = mb - mean
@@ -410,7 +510,10 @@ extension ExecutionState {
     buffer.withUnsafeMutableBufferPointer { out in
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
         let st = it.innerStrides[0]
-        for j in lo..<hi { out[w] = mem[off[0] &+ j &* st]; w += 1 }
+        for j in lo..<hi {
+          out[w] = mem[off[0] &+ j &* st]
+          w += 1
+        }
       }
     }
   }
@@ -427,7 +530,10 @@ extension ExecutionState {
     values.withUnsafeBufferPointer { src in
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
         let st = it.innerStrides[0]
-        for j in lo..<hi { mem[off[0] &+ j &* st] = src[r]; r += 1 }
+        for j in lo..<hi {
+          mem[off[0] &+ j &* st] = src[r]
+          r += 1
+        }
       }
     }
   }

@@ -52,6 +52,7 @@ extension ExecutionState {
   }
 
   /// `scalar_tensor_tensor`: `dst = (data op0 operand0) op1 operand1`, the intermediate in fp32.
+  ///
   /// Lanes: dst, data, [operand0], operand1.
   func scalarTensorTensor(_ p: Operation.ScalarTensorTensor, _ w: RowWalk) {
     let mem = arena
@@ -72,6 +73,7 @@ extension ExecutionState {
 
   /// `tensor_scalar_reduce`: `dst = data op0 operand0`, and `reduce_res[p]` = `reduce_op` over the
   /// fp32 results of partition `p` (the elements the mask keeps), rounded to its dtype.
+  ///
   /// Lanes: dst, data, [operand0]; the reduce destination is the last view.
   func tensorScalarReduce(_ ci: CompiledInstruction, _ p: Operation.TensorScalarReduce, _ w: RowWalk) {
     let k = interpreter.kernel

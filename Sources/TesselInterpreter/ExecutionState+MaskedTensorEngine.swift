@@ -29,7 +29,9 @@ extension CompiledInstruction {
 extension ExecutionState {
   /// Writes `values` (row-major over the destination's iteration space, already combined and
   /// rounded) into the elements of `dst` that the instruction's mask keeps; the others keep
-  /// what they held. Used by the Tensor-engine instructions, whose operands do not walk the
+  /// what they held.
+  ///
+  /// Used by the Tensor-engine instructions, whose operands do not walk the
   /// destination's iteration space, so the row walk cannot apply their mask.
   func scatterMasked(_ values: [Float], to dst: View, _ fv: FlatView, _ ci: CompiledInstruction) {
     let envp = UnsafePointer(env)
@@ -42,7 +44,8 @@ extension ExecutionState {
   /// `nc_transpose` under a mask over its destination `[F, P]`: only kept elements are written.
   func maskedTranspose(_ ci: CompiledInstruction, dst: View, src: View) {
     gather(src, ci.views[1], into: &operandBuffer)
-    let p = src.partitionCount, f = src.freeElementCount
+    let p = src.partitionCount
+    let f = src.freeElementCount
     if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
     for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
     let dtype = interpreter.kernel[dst.tensor].dtype
@@ -56,7 +59,9 @@ extension ExecutionState {
   func maskedMatmul(
     _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
   ) {
-    let K = stationary.partitionCount, M = stationary.freeElementCount, N = moving.freeElementCount
+    let K = stationary.partitionCount
+    let M = stationary.freeElementCount
+    let N = moving.freeElementCount
     gather(stationary, ci.views[1], into: &operandBuffer)
     gather(moving, ci.views[2], into: &secondOperandBuffer)
     var product = [Float](repeating: 0, count: M * N)
@@ -96,8 +101,11 @@ extension CompiledInstruction {
   var transposedSourceMask: (counts: [Int], mask: [FlatCondition])? {
     guard !mask.isEmpty, case .transpose(let t) = instruction.operation, t.src.dims.count == 2, counts.count == 2
     else { return nil }
-    return (t.src.shape, mask.map { c in
-      FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
-    })
+    return (
+      t.src.shape,
+      mask.map { c in
+        FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
+      }
+    )
   }
 }

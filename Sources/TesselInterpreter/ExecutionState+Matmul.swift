@@ -32,12 +32,24 @@ extension ExecutionState {
     let N = moving.freeElementCount / rows
     let mem = arena
     // Operands: direct pointers when they are unit-stride blocks, otherwise gathered copies.
-    var aOff = 0, lda = M, bOff = 0, ldb = N
-    var aDirect = false, bDirect = false
-    if rows == 1, let blk = block2D(stationary, ci.views[1]) { aOff = blk.offset; lda = blk.ld; aDirect = true } else {
+    var aOff = 0
+    var lda = M
+    var bOff = 0
+    var ldb = N
+    var aDirect = false
+    var bDirect = false
+    if rows == 1, let blk = block2D(stationary, ci.views[1]) {
+      aOff = blk.offset
+      lda = blk.ld
+      aDirect = true
+    } else {
       gather(stationary, ci.views[1], into: &operandBuffer)
     }
-    if rows == 1, let blk = block2D(moving, ci.views[2]) { bOff = blk.offset; ldb = blk.ld; bDirect = true } else {
+    if rows == 1, let blk = block2D(moving, ci.views[2]) {
+      bOff = blk.offset
+      ldb = blk.ld
+      bDirect = true
+    } else {
       gather(moving, ci.views[2], into: &secondOperandBuffer)
     }
     let dstDirect = block2D(dst, ci.views[0])
@@ -105,7 +117,8 @@ extension ExecutionState {
     let t = dst.tensor.index
     guard let flags = groups.flags[t], groups.state[t] != .none else { return .overwrite }
     if groups.state[t] == .all { return .add }
-    var all = true, none = true
+    var all = true
+    var none = true
     for m in 0..<dst.partitionCount {
       for n in 0..<dst.freeElementCount { if flags[flagOffset(m, n)] != 0 { none = false } else { all = false } }
     }
@@ -140,7 +153,8 @@ extension ExecutionState {
     if ci.coversDestination {
       groups.state[t] = .all
     } else if groups.state[t] != .all, let flags = materializeFlags(t) {
-      let M = dst.partitionCount, N = dst.freeElementCount
+      let M = dst.partitionCount
+      let N = dst.freeElementCount
       for m in 0..<M { for n in 0..<N { flags[flagOffset(m, n)] = 1 } }
     }
   }

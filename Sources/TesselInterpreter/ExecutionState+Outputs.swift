@@ -20,17 +20,20 @@ extension Interpreter {
     var result = Array(repeating: false, count: kernel.tensors.count)
     // Writes through an alias of the output land in its storage, not through its own views.
     let aliased = Set(kernel.tensors.compactMap { $0.alias?.base })
-    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local && !aliased.contains(o) {
+    for o in kernel.outputs where !onChip[o.index] && !read[o.index] && kernel[o].role == .local && !aliased.contains(o)
+    {
       result[o.index] = true
     }
     let returned = Set(kernel.outputs.map(\.index))
-    for p in kernel.parameters where written[p.tensor.index] && !read[p.tensor.index] && !returned.contains(p.tensor.index) {
+    for p in kernel.parameters
+    where written[p.tensor.index] && !read[p.tensor.index] && !returned.contains(p.tensor.index) {
       result[p.tensor.index] = true
     }
     for ci in program {
       let op = ci.instruction.operation
       for d in op.destinations where result[d.tensor.index] {
-        let exact = ci.facts.destination == d.tensor.index && op.destinations.count == 1
+        let exact =
+          ci.facts.destination == d.tensor.index && op.destinations.count == 1
           && (ci.mask.isEmpty || ci.views.first?.strides.count == ci.counts.count)
         if !exact { result[d.tensor.index] = false }
       }
@@ -59,7 +62,8 @@ struct WriteBitmap {
   @inline(__always)
   func set(_ lo: Int, _ hi: Int) {
     guard lo < hi else { return }
-    let first = lo >> 6, last = (hi - 1) >> 6
+    let first = lo >> 6
+    let last = (hi - 1) >> 6
     let head: UInt64 = ~0 << UInt64(lo & 63)
     let tail: UInt64 = ~0 >> UInt64(63 - ((hi - 1) & 63))
     if first == last {
@@ -84,7 +88,9 @@ extension ExecutionState {
     guard let unmasked = ci.destinationRows else { return }
     let n = interpreter.kernel.tensors[d].elementCount
     let map: WriteBitmap
-    if let m = writeMaps[d] { map = m } else {
+    if let m = writeMaps[d] {
+      map = m
+    } else {
       map = WriteBitmap(count: n)
       writeMaps[d] = map
     }
@@ -94,7 +100,8 @@ extension ExecutionState {
     // `recordedOutputs` only admits masked writers whose masked walk exists.
     let it = masked ? (ci.destinationMaskedRows ?? unmasked) : unmasked
     let st = it.innerStrides[0]
-    it.forEachRow(start: SIMD4(fv.offset(envp) - tensorBase(d), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) { off, _, lo, hi in
+    it.forEachRow(start: SIMD4(fv.offset(envp) - tensorBase(d), 0, 0, 0), mask: masked ? ci.mask : [], env: envp) {
+      off, _, lo, hi in
       let first = off[0] &+ lo &* st
       if st == 1 && first >= 0 && first &+ (hi - lo) <= n {
         map.set(first, first + hi - lo)
@@ -122,7 +129,9 @@ extension ExecutionState {
     } else {
       let src = arena + tensorBase(t)
       if src != out {
-        concurrentChunks(n, parts: interpreter.workerCount) { r in (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count) }
+        concurrentChunks(n, parts: interpreter.workerCount) { r in
+          (out + r.lowerBound).update(from: src + r.lowerBound, count: r.count)
+        }
       }
     }
     guard let written = mergedWriteMap(t) else {

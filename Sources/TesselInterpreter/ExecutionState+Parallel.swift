@@ -26,14 +26,17 @@ extension ExecutionState {
   }
 
   /// Runs an outermost `affine_range` loop (with the loops perfectly nested in it) with its
-  /// units of work handed out one at a time to the workers (a busy core takes fewer). Every unit
+  /// units of work handed out one at a time to the workers (a busy core takes fewer).
+  ///
+  /// Every unit
   /// starts from the state before the loop (see ``Interpreter/parallelLoops(_:onChip:fresh:)``).
   func runParallel(_ plan: ParallelLoop) throws(KernelError) {
     let nest = plan.nest
     let trips = nest.map(\.loop.tripCount)
     let units = trips.reduce(1, *)
     guard units > 0, let innermost = nest.last else { return }
-    let bodyFrom = innermost.begin + 1, bodyTo = innermost.loop.end
+    let bodyFrom = innermost.begin + 1
+    let bodyTo = innermost.loop.end
     /// Sets every loop variable of the nest for unit `u` (row-major: the innermost loop fastest)
     /// and starts the iterations: accumulation groups and fresh tiles.
     func enter(_ state: ExecutionState, _ u: Int) {
@@ -64,7 +67,9 @@ extension ExecutionState {
     }
   }
 
-  /// Runs `body(state, w)` for `w` in `0..<count` concurrently; worker 0 is `self`. Worker states
+  /// Runs `body(state, w)` for `w` in `0..<count` concurrently; worker 0 is `self`.
+  ///
+  /// Worker states
   /// take this state's index variables, poison flags and the listed on-chip tensors (contents,
   /// poison and accumulation state); afterwards their counters, warnings and HBM poison flags
   /// merge back.
@@ -102,7 +107,10 @@ extension ExecutionState {
     let executedBefore = executed
     let errors = UnsafeMutablePointer<KernelError?>.allocate(capacity: count)
     errors.initialize(repeating: nil, count: count)
-    defer { errors.deinitialize(count: count); errors.deallocate() }
+    defer {
+      errors.deinitialize(count: count)
+      errors.deallocate()
+    }
     withoutActuallyEscaping(body) { body in
       let job = UncheckedSendable(ForkJob(states: states, errors: errors, body: body))
       DispatchQueue.concurrentPerform(iterations: count) { w in
@@ -121,7 +129,9 @@ extension ExecutionState {
         warnings.append((pc, d))
       }
       w.warnings = []
-      for (t, p) in w.poison.mayHold.enumerated() where !interpreter.onChip[t] { poison.mayHold[t] = poison.mayHold[t] && p }
+      for (t, p) in w.poison.mayHold.enumerated() where !interpreter.onChip[t] {
+        poison.mayHold[t] = poison.mayHold[t] && p
+      }
     }
     for w in 0..<count { if let e = errors[w] { throw e } }
   }

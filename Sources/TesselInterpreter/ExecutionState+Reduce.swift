@@ -13,17 +13,22 @@ extension ExecutionState {
       // are the elements the general path picks one by one, in the same order.
       let envp = UnsafePointer(env)
       let masked = !ci.mask.isEmpty && !ci.maskKeepsAll(envp)
-      let sv = ci.views[1], dv = ci.views[0]
-      let sBase = sv.offset(envp), dBase = dv.offset(envp)
-      let P = src.shape[0], F = src.shape[1]
-      let s0 = sv.strides[0], s1 = sv.strides.count > 1 ? sv.strides[1] : 0
+      let sv = ci.views[1]
+      let dv = ci.views[0]
+      let sBase = sv.offset(envp)
+      let dBase = dv.offset(envp)
+      let P = src.shape[0]
+      let F = src.shape[1]
+      let s0 = sv.strides[0]
+      let s1 = sv.strides.count > 1 ? sv.strides[1] : 0
       // The destination is [P] or [P, 1] (or any shape with P elements): walk it row-major.
       let dStride = dst.shape.count >= 1 && dst.shape[0] == P ? dv.strides[0] : -1
       if dStride >= 0 || P == 1 {
         let dtype = k[dst.tensor].dtype
         if s1 != 1 && operandBuffer.count < F { operandBuffer = Array(repeating: 0, count: F) }
         for p in 0..<P {
-          var lo = 0, hi = F
+          var lo = 0
+          var hi = F
           if masked {
             var outer = SIMD8<Int>(repeating: 0)
             outer[0] = p
@@ -57,7 +62,10 @@ extension ExecutionState {
     let redCount = reduced.map { shape[$0] }.reduce(1, *)
     var srcStrides = Array(repeating: 1, count: rank)
     var acc = 1
-    for d in stride(from: rank - 1, through: 0, by: -1) { srcStrides[d] = acc; acc *= shape[d] }
+    for d in stride(from: rank - 1, through: 0, by: -1) {
+      srcStrides[d] = acc
+      acc *= shape[d]
+    }
     var out = Array(repeating: Float(0), count: keptCount)
     var block = Array(repeating: Float(0), count: redCount)
     // Mask: conditions over the source iteration space exclude elements from the reduction.
@@ -67,18 +75,29 @@ extension ExecutionState {
       var rest = ki
       var base = 0
       var idx = Array(repeating: 0, count: rank)
-      for d in kept.reversed() { idx[d] = rest % shape[d]; base += idx[d] * srcStrides[d]; rest /= shape[d] }
+      for d in kept.reversed() {
+        idx[d] = rest % shape[d]
+        base += idx[d] * srcStrides[d]
+        rest /= shape[d]
+      }
       var n = 0
       for ri in 0..<redCount {
         var r = ri
         var off = base
-        for d in reduced.reversed() { idx[d] = r % shape[d]; off += idx[d] * srcStrides[d]; r /= shape[d] }
+        for d in reduced.reversed() {
+          idx[d] = r % shape[d]
+          off += idx[d] * srcStrides[d]
+          r /= shape[d]
+        }
         if useMask {
           var ok = true
           for c in ci.mask {
             var v = c.offset(envp)
             for d in 0..<Swift.min(rank, c.coefficients.count) { v += c.coefficients[d] * idx[d] }
-            if v < 0 { ok = false; break }
+            if v < 0 {
+              ok = false
+              break
+            }
           }
           if !ok { continue }
         }

@@ -28,7 +28,6 @@ extension ExecutionState {
     try body()
   }
 
-
   /// Sets the program ids of one SPMD instance, row-major over the grid.
   func setProgramIDs(_ instance: Int) {
     let k = interpreter.kernel
@@ -81,7 +80,10 @@ extension ExecutionState {
           pc += 1
           continue
         case .loopEnd(let begin):
-          guard case .loopBegin(let l) = program[begin].instruction.operation else { pc += 1; continue }
+          guard case .loopBegin(let l) = program[begin].instruction.operation else {
+            pc += 1
+            continue
+          }
           let next = env[l.variable.index] &+ l.step
           // Loop control counts toward the limits too, so an empty loop cannot run forever.
           try countExecution(limit, operation: l.kind.rawValue, at: program[begin].instruction.location)
@@ -89,7 +91,9 @@ extension ExecutionState {
             pc = try continueDynamicLoop(begin, l, program[begin].instruction)
             continue
           }
-          if (l.step > 0 && next < l.stop && next > env[l.variable.index]) || (l.step < 0 && next > l.stop && next < env[l.variable.index]) {
+          if (l.step > 0 && next < l.stop && next > env[l.variable.index])
+            || (l.step < 0 && next > l.stop && next < env[l.variable.index])
+          {
             env[l.variable.index] = next
             for t in groups.freshEachIteration[begin] { groups.state[t] = .none }
             makeFresh(interpreter.freshLoops[begin])

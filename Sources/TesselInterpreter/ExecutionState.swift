@@ -45,7 +45,7 @@ final class ExecutionState {
   var operandBuffer: [Float] = []
   var secondOperandBuffer: [Float] = []
   var resultBuffer: [Float] = []
-  /// Workers 1... of parallel loops, created on first use.
+  /// The states of parallel loops' workers after the first, created on first use.
   var workers: [ExecutionState] = []
   /// The shadow memory of a run with ``RunOptions/trackUninitializedOrigins`` (serial runs only).
   var originTracker: OriginTracker?

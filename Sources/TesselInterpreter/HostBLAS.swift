@@ -1,5 +1,5 @@
-import Foundation
 import COpenBLAS
+import Foundation
 
 /// Direct OpenBLAS calls for baselines (benchmarks compare tile kernels against one BLAS call).
 public enum HostBLAS {
@@ -7,21 +7,27 @@ public enum HostBLAS {
   public static func sgemmTransposedA(
     _ aT: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
   ) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, aT, Int32(m), b, Int32(n), 0, c, Int32(n))
+    cblas_sgemm(
+      CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, aT, Int32(m), b, Int32(n), 0, c,
+      Int32(n))
   }
 
   /// `c[M, N] = a[M, K] · bT[N, K]ᵀ` in one `cblas_sgemm` call (row-major, fp32).
   public static func sgemmTransposedB(
     _ a: UnsafePointer<Float>, _ bT: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
   ) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), bT, Int32(k), 0, c, Int32(n))
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), bT, Int32(k), 0, c,
+      Int32(n))
   }
 
   /// `c[M, N] = a[M, K] · b[K, N]` in one `cblas_sgemm` call (row-major, fp32).
   public static func sgemm(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
   ) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c,
+      Int32(n))
   }
 
   /// OpenBLAS's thread count (process-wide).
@@ -37,7 +43,7 @@ public enum HostBLAS {
     if threads != cores { threads = cores }
   }
 
-  /// The OpenBLAS core kernel in use (e.g. `Haswell`, `SkylakeX`) and its thread count.
+  /// The OpenBLAS core kernel in use (such as `Haswell` or `SkylakeX`) and its thread count.
   public static var configuration: (core: String, threads: Int) {
     let name = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
     return (name, Int(openblas_get_num_threads()))

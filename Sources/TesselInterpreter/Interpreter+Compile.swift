@@ -104,12 +104,15 @@ extension Interpreter {
         facts.destinationIsPSUM = kernel[d.tensor].space == .psum
         facts.coversIfUnmasked = View.coversWhole(d, shape: kernel[d.tensor].shape)
       }
-      if let rd = operands.first(where: { $0.role == .reduceDestination }) { facts.reduceDestination = rd.view.tensor.index }
+      if let rd = operands.first(where: { $0.role == .reduceDestination }) {
+        facts.reduceDestination = rd.view.tensor.index
+      }
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if (op.payload as? any AccumulatingOperation)?.accumulation == .add,
-        let acc = op.operands.first(where: { $0.role == .accumulator }) {
+        let acc = op.operands.first(where: { $0.role == .accumulator })
+      {
         facts.addsInto = acc.view.tensor.index
       }
       if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
@@ -120,7 +123,8 @@ extension Interpreter {
         }
         let t = kernel[v.tensor]
         for kd in 0..<t.shape.count {
-          var lo = 0, hi = 0
+          var lo = 0
+          var hi = 0
           for d in v.dims {
             let e = d.steps[kd] * (d.count - 1)
             lo += Swift.min(0, e)
@@ -136,7 +140,8 @@ extension Interpreter {
               tensor: t.name, dimension: kd))
         }
       }
-      var destinationRows: RowIterator?, destinationMaskedRows: RowIterator?
+      var destinationRows: RowIterator?
+      var destinationMaskedRows: RowIterator?
       if let d = op.destination, let fv = views.first {
         destinationRows = RowIterator(counts: d.shape.isEmpty ? [1] : d.shape, viewStrides: [fv.strides], merge: true)
         if !mask.isEmpty && fv.strides.count == counts.count {
@@ -160,16 +165,19 @@ extension Interpreter {
       for v in views where v.dims.count == rank || (v.dims.count == 1 && rank == 2) {
         let t = kernel[v.tensor]
         for kd in 0..<t.shape.count {
-          var lo = 0, hi = 0
+          var lo = 0
+          var hi = 0
           for d in 0..<rank where d < v.dims.count {
             let e = v.dims[d].steps[kd] * (counts[d] - 1)
             lo += Swift.min(0, e)
             hi += Swift.max(0, e)
           }
           let s = v.start[kd]
-          out.append(BoundsProbe(
-            size: t.shape[kd], constant: s.constant, terms: s.terms.map { (slot: $0.variable.index, coef: $0.coefficient) },
-            lo: lo, hi: hi))
+          out.append(
+            BoundsProbe(
+              size: t.shape[kd], constant: s.constant,
+              terms: s.terms.map { (slot: $0.variable.index, coef: $0.coefficient) },
+              lo: lo, hi: hi))
         }
       }
       return out
@@ -177,7 +185,9 @@ extension Interpreter {
   }
 
   /// The outermost `affine_range` loops whose iterations can run on separate workers: every
-  /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is. Affine
+  /// on-chip tensor they write is declared inside them, and no HBM scratch tensor is.
+  ///
+  /// Affine
   /// loops nested perfectly inside such a loop (nothing but the inner loop in its body) join its
   /// iteration space, so that work is handed out in finer units, unless the outer loop declares
   /// a tile that must start each iteration never-written (`fresh`, by loop begin index): such a
@@ -191,7 +201,10 @@ extension Interpreter {
     let insts = kernel.instructions
     var pc = 0
     while pc < insts.count {
-      guard case .loopBegin(let l) = insts[pc].operation else { pc += 1; continue }
+      guard case .loopBegin(let l) = insts[pc].operation else {
+        pc += 1
+        continue
+      }
       defer { pc = l.end + 1 }
       guard l.kind == .affine else { continue }
       let range = pc...l.end
@@ -207,7 +220,8 @@ extension Interpreter {
       var nest = [(begin: pc, loop: l)]
       while let last = nest.last, fresh[last.begin].isEmpty, last.begin + 1 < insts.count,
         case .loopBegin(let inner) = insts[last.begin + 1].operation,
-        inner.kind == .affine, inner.end + 1 == last.loop.end {
+        inner.kind == .affine, inner.end + 1 == last.loop.end
+      {
         nest.append((last.begin + 1, inner))
       }
       if nest.map(\.loop.tripCount).reduce(1, *) >= 2 {
@@ -255,7 +269,9 @@ extension Interpreter {
       extended.dims.append(View.Dim(count: l.tripCount, steps: steps))
     }
     guard View.coversWhole(extended, shape: kernel[view.tensor].shape) else { return nil }
-    guard let outermost = loops.first, case .loopBegin(let l) = kernel.instructions[outermost].operation else { return .some(nil) }
+    guard let outermost = loops.first, case .loopBegin(let l) = kernel.instructions[outermost].operation else {
+      return .some(nil)
+    }
     return .some(l.end)
   }
 }

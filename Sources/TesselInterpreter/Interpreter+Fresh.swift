@@ -34,7 +34,9 @@ extension Interpreter {
   }
 
   /// Per tensor: whether it is an on-chip tile defined before use in every iteration of its
-  /// scope. Its first toucher, in program order, is an unmasked instruction that writes it
+  /// scope.
+  ///
+  /// Its first toucher, in program order, is an unmasked instruction that writes it
   /// without reading it, no other instruction touches it until the loops between its
   /// declaration and that writer have finished, and the writer's view, swept over those loops,
   /// covers the whole tensor (so `t = nl.load(...)` at the declaring depth qualifies, and so
@@ -114,7 +116,9 @@ extension ExecutionState {
   func writesWhole(_ ci: CompiledInstruction) -> Bool {
     let d = ci.facts.destination
     guard !ci.facts.sourceTensors.contains(d), d != ci.facts.reduceDestination else { return false }
-    guard ci.coversDestination || (ci.facts.coversIfUnmasked && ci.maskKeepsAll(UnsafePointer(env))) else { return false }
+    guard ci.coversDestination || (ci.facts.coversIfUnmasked && ci.maskKeepsAll(UnsafePointer(env))) else {
+      return false
+    }
     // A matmul adds to what is there unless it opens an accumulation group.
     if case .matmul(let m) = ci.instruction.operation {
       return m.accumulation == .overwrite || (m.accumulation == .auto && groups.state[d] == .none)

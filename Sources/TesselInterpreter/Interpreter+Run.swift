@@ -27,7 +27,9 @@ public enum ResultSink {
 
 extension Interpreter {
   /// Runs the kernel with each parameter read from `parameters` (signature order) and each
-  /// returned tensor handed to `outputs` (return order). `finalParameters`, when given, has an
+  /// returned tensor handed to `outputs` (return order).
+  ///
+  /// `finalParameters`, when given, has an
   /// optional sink per parameter that receives its final contents, unless the parameter ran in
   /// place (then they are in the caller's memory already). Every other entry point is built on
   /// this one.
@@ -40,14 +42,21 @@ extension Interpreter {
     sources parameters: [ParameterSource], results outputs: [ResultSink], finalParameters: [ResultSink?] = []
   ) throws(KernelError) -> RunReport {
     guard parameters.count == kernel.parameters.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.parameters.count) parameters", actual: "\(parameters.count)"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: kernel.name, expected: "\(kernel.parameters.count) parameters", actual: "\(parameters.count)"))
     }
     guard outputs.count == kernel.outputs.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.outputs.count) outputs", actual: "\(outputs.count)"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: kernel.name, expected: "\(kernel.outputs.count) outputs", actual: "\(outputs.count)"))
     }
     func checkCount(_ t: TensorID, _ name: String, _ count: Int) throws(KernelError) {
       guard count == kernel[t].elementCount else {
-        throw KernelError(.argumentMismatch(parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))", actual: "\(count) elements"))
+        throw KernelError(
+          .argumentMismatch(
+            parameter: name, expected: "\(kernel[t].elementCount) elements (shape \(kernel[t].shape))",
+            actual: "\(count) elements"))
       }
     }
     // The origin shadow mirrors the arena, so a tracked run copies instead of lending.
@@ -64,7 +73,11 @@ extension Interpreter {
       case .readOnly(let b):
         try checkCount(p.tensor, p.name, b.count)
         // Safe to lend: the kernel never writes the parameter.
-        if lendable && !isWritten[t], let base = b.baseAddress { lent.append((t, UnsafeMutablePointer(mutating: base))) } else { filled.append(i) }
+        if lendable && !isWritten[t], let base = b.baseAddress {
+          lent.append((t, UnsafeMutablePointer(mutating: base)))
+        } else {
+          filled.append(i)
+        }
       case .filled:
         filled.append(i)
       }
@@ -82,8 +95,10 @@ extension Interpreter {
     if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
     fillParameters(filled, of: state) { i, region in
       switch parameters[i] {
-      case .inPlace(let b): if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
-      case .readOnly(let b): if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
+      case .inPlace(let b):
+        if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
+      case .readOnly(let b):
+        if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
       case .filled(_, let fill): fill(region)
       }
     } rounded: { i in
@@ -128,7 +143,9 @@ extension Interpreter {
       let n = kernel[p.tensor].elementCount
       let missing = state.unwrittenCount(of: p.tensor.index)
       guard missing > 0 else { continue }
-      let by = kernel.instanceCount > 1 ? "written by no program instance of the grid \(kernel.grid)" : "never written by the kernel"
+      let by =
+        kernel.instanceCount > 1
+        ? "written by no program instance of the grid \(kernel.grid)" : "never written by the kernel"
       report.warnings.append(
         Diagnostic(
           .warning, "parameter `\(p.name)`: \(missing) of \(n) elements were \(by); they keep the values passed in",
@@ -139,7 +156,10 @@ extension Interpreter {
   /// Copies `values` into a sink.
   static func hand(_ values: UnsafeBufferPointer<Float>, to sink: ResultSink) {
     switch sink {
-    case .inPlace(let b): if let d = b.baseAddress, let s = values.baseAddress { d.update(from: s, count: Swift.min(b.count, values.count)) }
+    case .inPlace(let b):
+      if let d = b.baseAddress, let s = values.baseAddress {
+        d.update(from: s, count: Swift.min(b.count, values.count))
+      }
     case .read(let body): body(values)
     }
   }
@@ -173,11 +193,15 @@ extension Interpreter {
   /// parameter's dtype on the way in.
   public func run(_ arguments: [[Float]]) throws(KernelError) -> RunResult {
     guard arguments.count == kernel.parameters.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.parameters.count) arguments", actual: "\(arguments.count)"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: kernel.name, expected: "\(kernel.parameters.count) arguments", actual: "\(arguments.count)"))
     }
     for (p, a) in zip(kernel.parameters, arguments) where a.count != kernel[p.tensor].elementCount {
       let t = kernel[p.tensor]
-      throw KernelError(.argumentMismatch(parameter: p.name, expected: "\(t.elementCount) elements (shape \(t.shape))", actual: "\(a.count) elements"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: p.name, expected: "\(t.elementCount) elements (shape \(t.shape))", actual: "\(a.count) elements"))
     }
     return try run(filling: { index, buffer in
       arguments[index].withUnsafeBufferPointer { src in
@@ -188,7 +212,9 @@ extension Interpreter {
 
   /// Runs the kernel with each parameter's elements written straight into simulated HBM by
   /// `fill(parameterIndex, buffer)` (row-major, before rounding to the parameter's dtype), which
-  /// saves a copy of every argument. With ``RunOptions/parallel`` the calls for different
+  /// saves a copy of every argument.
+  ///
+  /// With ``RunOptions/parallel`` the calls for different
   /// parameters may run concurrently.
   public func run(filling fill: (Int, UnsafeMutableBufferPointer<Float>) -> Void) throws(KernelError) -> RunResult {
     try withoutActuallyEscaping(fill) { (fill) throws(KernelError) -> RunResult in
@@ -199,9 +225,12 @@ extension Interpreter {
       var parameters: [[Float]] = []
       // The returned arrays are the outputs' own memory for the run: fp32 results land there.
       let outputs = makeArrays(of: Float.self, counts: kernel.outputs.map { kernel[$0].elementCount }) { buffers in
-        parameters = makeArrays(of: Float.self, counts: collect ? kernel.parameters.map { kernel[$0.tensor].elementCount } : []) { finals in
+        parameters = makeArrays(
+          of: Float.self, counts: collect ? kernel.parameters.map { kernel[$0.tensor].elementCount } : []
+        ) { finals in
           do throws(KernelError) {
-            report = try run(sources: sources, results: buffers.map { .inPlace($0) }, finalParameters: finals.map { .inPlace($0) })
+            report = try run(
+              sources: sources, results: buffers.map { .inPlace($0) }, finalParameters: finals.map { .inPlace($0) })
           } catch { failure = error }
         }
       }
@@ -244,14 +273,17 @@ extension Interpreter {
 
   /// Hands one output back into `buffer` (NaN where never written) and warns when elements were
   /// never written (counted exactly from the origin shadow when tracking).
-  func finishOutput(_ o: TensorID, _ state: ExecutionState, into buffer: UnsafeMutableBufferPointer<Float>, report: inout RunReport) {
+  func finishOutput(
+    _ o: TensorID, _ state: ExecutionState, into buffer: UnsafeMutableBufferPointer<Float>, report: inout RunReport
+  ) {
     let unwritten = state.finishOutput(o, into: buffer)
     let n = state.originTracker?.unwrittenCount(of: o.index) ?? unwritten
     if n > 0 {
       report.readsNeverWrittenMemory = true
-      report.warnings.append(Diagnostic(
-        .warning, "output `\(kernel[o].name)` has \(n) of \(buffer.count) elements that the kernel never wrote",
-        at: kernel[o].location.isKnown ? kernel[o].location : nil))
+      report.warnings.append(
+        Diagnostic(
+          .warning, "output `\(kernel[o].name)` has \(n) of \(buffer.count) elements that the kernel never wrote",
+          at: kernel[o].location.isKnown ? kernel[o].location : nil))
     }
   }
 }

@@ -72,7 +72,8 @@ extension ExecutionState {
       var s = r.probe.constant
       for t in r.probe.terms { s &+= t.coef &* env[t.slot] }
       throw KernelError(
-        .outOfBounds(tensor: r.tensor, dimension: r.dimension, low: s + r.probe.lo, high: s + r.probe.hi, size: r.probe.size),
+        .outOfBounds(
+          tensor: r.tensor, dimension: r.dimension, low: s + r.probe.lo, high: s + r.probe.hi, size: r.probe.size),
         operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
     }
   }
@@ -83,7 +84,8 @@ extension ExecutionState {
     guard x.isFinite, x == x.rounded(), let i = Int(exactly: x) else {
       throw KernelError(
         .malformed(
-          "\(operand) holds \(x.isNaN ? "a never-written value" : "\(x)"), not an integer; a runtime offset or loop bound must be one"),
+          "\(operand) holds \(x.isNaN ? "a never-written value" : "\(x)"), not an integer; a runtime offset or loop bound must be one"
+        ),
         operation: inst.operation.nkiName, at: inst.location)
     }
     return i

@@ -14,7 +14,9 @@ public struct RunOptions: Sendable {
   /// The most bytes of simulated memory (HBM and on-chip tensors, stored as fp32) a run may use.
   public var maxMemoryBytes: Int
   /// Whether SPMD program instances and the iterations of outermost `affine_range` loops (with
-  /// the affine loops perfectly nested in them) run on every core. Results are bit-identical to
+  /// the affine loops perfectly nested in them) run on every core.
+  ///
+  /// Results are bit-identical to
   /// a serial run (each worker has its own on-chip memory and every iteration runs the same
   /// instructions on the same data); only the order of warnings about never-written reads may
   /// differ. A serial run uses one core throughout: its matmuls call BLAS with one thread.
@@ -27,12 +29,15 @@ public struct RunOptions: Sendable {
   public var collectParameters: Bool = true
   /// Whether to follow values computed from never-written memory, element by element, to the
   /// read that produced them, and report which output elements derive from which read
-  /// (``RunReport/uninitializedOrigins``). A diagnostic mode: it keeps a shadow word per element,
+  /// (``RunReport/uninitializedOrigins``).
+  ///
+  /// A diagnostic mode: it keeps a shadow word per element,
   /// runs serially (``parallel`` is ignored) and is several times slower. ``Interpreter/runPreset(_:)``
   /// does not track.
   public var trackUninitializedOrigins: Bool = false
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
+  ///
   /// The most wall-clock seconds one run may take before it stops with an error.
   public var maxSeconds: Double
 
@@ -89,6 +94,7 @@ public struct Interpreter: Sendable {
   let slotCount: Int
   /// Per tensor: the env slot holding the distance from its arena region to memory the caller
   /// lent for it (``run(parameters:outputs:)``; 0 when not lent), or -1 when it cannot be lent.
+  ///
   /// fp32 HBM parameters and outputs can be lent.
   let bindSlots: [Int]
   /// The env slot holding the current worker's on-chip region offset (relative to worker 0).
@@ -133,17 +139,22 @@ public struct Interpreter: Sendable {
     // An alias names its base's storage.
     for (i, t) in kernel.tensors.enumerated() { if let a = t.alias { offsets[i] = offsets[a.base.index] + a.offset } }
     if total.multipliedReportingOverflow(by: 4).overflow || total * 4 > options.maxMemoryBytes {
-      throw KernelError(.resourceLimit(what: "simulated memory of \(total) elements (\(total * 4) bytes)", limit: options.maxMemoryBytes))
+      throw KernelError(
+        .resourceLimit(
+          what: "simulated memory of \(total) elements (\(total * 4) bytes)", limit: options.maxMemoryBytes))
     }
     self.tensorOffsets = offsets
     self.onChip = onChip
-    self.onChipCount = zip(kernel.tensors, onChip).filter { $0.1 && $0.0.alias == nil }.map(\.0.elementCount).reduce(0, +)
+    self.onChipCount = zip(kernel.tensors, onChip).filter { $0.1 && $0.0.alias == nil }.map(\.0.elementCount).reduce(
+      0, +)
     self.hbmCount = total - onChipCount
     var bindSlots = Array(repeating: -1, count: kernel.tensors.count)
     var nextSlot = kernel.indexVars.count
     let outputSet = Set(kernel.outputs.map(\.index))
-    for (i, t) in kernel.tensors.enumerated() where !onChip[i] && t.dtype == .float32
-      && (t.role == .parameter || outputSet.contains(i)) {
+    for (i, t) in kernel.tensors.enumerated()
+    where !onChip[i] && t.dtype == .float32
+      && (t.role == .parameter || outputSet.contains(i))
+    {
       bindSlots[i] = nextSlot
       nextSlot += 1
     }
@@ -177,7 +188,8 @@ public struct Interpreter: Sendable {
     (self.freshLoops, self.freshInstance) = Interpreter.freshScopes(kernel, needsFresh: fresh)
     for i in program.indices {
       let op = program[i].instruction.operation
-      let touched = Set((op.sources.map(\.view.tensor) + op.destinations.map(\.tensor)).map { kernel.storage(of: $0).index })
+      let touched = Set(
+        (op.sources.map(\.view.tensor) + op.destinations.map(\.tensor)).map { kernel.storage(of: $0).index })
       program[i].facts.freshOperands = touched.filter { fresh[$0] }.sorted()
     }
     self.program = program
@@ -187,8 +199,11 @@ public struct Interpreter: Sendable {
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
       plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
     }
-    self.recordsWrites = Interpreter.recordedOutputs(kernel, program: program, onChip: onChip, read: read, written: written)
-    self.hasMatmul = kernel.instructions.contains { if case .matmul = $0.operation { return true } else { return false } }
+    self.recordsWrites = Interpreter.recordedOutputs(
+      kernel, program: program, onChip: onChip, read: read, written: written)
+    self.hasMatmul = kernel.instructions.contains {
+      if case .matmul = $0.operation { return true } else { return false }
+    }
   }
 
   /// Whether any instruction writes tensor `t` (a parameter the kernel writes comes back changed).
@@ -205,17 +220,22 @@ public struct Interpreter: Sendable {
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in
   /// ``Kernel/tensors`` order; a local given as poison counts as never written) and returns every
-  /// tensor's final contents, poison kept. ``CoreSession`` runs single instructions this way.
+  /// tensor's final contents, poison kept.
+  ///
+  /// ``CoreSession`` runs single instructions this way.
   public func runPreset(_ initial: [[Float]]) throws(KernelError) -> (tensors: [[Float]], report: RunReport) {
     guard initial.count == kernel.tensors.count else {
-      throw KernelError(.argumentMismatch(parameter: kernel.name, expected: "\(kernel.tensors.count) tensors", actual: "\(initial.count)"))
+      throw KernelError(
+        .argumentMismatch(
+          parameter: kernel.name, expected: "\(kernel.tensors.count) tensors", actual: "\(initial.count)"))
     }
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
     state.freshInstances = false
     for (i, t) in kernel.tensors.enumerated() {
       guard initial[i].count == t.elementCount else {
-        throw KernelError(.argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(initial[i].count)"))
+        throw KernelError(
+          .argumentMismatch(parameter: t.name, expected: "\(t.elementCount) elements", actual: "\(initial[i].count)"))
       }
       let base = state.arena + tensorOffsets[i]
       initial[i].withUnsafeBufferPointer { src in

@@ -53,6 +53,7 @@ extension OriginTracker {
 
   /// Each destination element from the same position of every lane read (per-partition lanes
   /// broadcast along the row); a second destination takes its partition's merged origins.
+  ///
   /// `nl.where`'s predicate picks the lane that feeds each element; `affine_select`'s affine
   /// predicate leaves the elements it fills from its immediate defined.
   func elementwise(_ ci: CompiledInstruction, _ envp: UnsafePointer<Int>, _ state: ExecutionState) {
@@ -96,8 +97,12 @@ extension OriginTracker {
   ) {
     let envp = UnsafePointer(state.env)
     var lane = p + 1
-    var onTrue = -1, onFalse = -1
-    if onTrueIsTile { onTrue = lane; lane += 1 }
+    var onTrue = -1
+    var onFalse = -1
+    if onTrueIsTile {
+      onTrue = lane
+      lane += 1
+    }
     if onFalseIsTile { onFalse = lane }
     guard lane < 4 else { return conservative(ci, envp) }
     let mem = state.arena
@@ -113,11 +118,13 @@ extension OriginTracker {
 
   /// Equal element counts, other shapes: the i-th element of each lane read, in row-major order,
   /// feeds the i-th element of the destination (walked under the mask when the shapes agree).
+  ///
   /// `nc_stream_shuffle` moves whole partitions by its row map.
   func reshape(_ ci: CompiledInstruction, _ envp: UnsafePointer<Int>) {
     let reads = readLanes(ci)
     if case .streamShuffle(let p) = ci.instruction.operation, reads.count == 1 {
-      let src = offsets(ci, lane: reads[0], envp), dst = offsets(ci, lane: 0, envp)
+      let src = offsets(ci, lane: reads[0], envp)
+      let dst = offsets(ci, lane: 0, envp)
       let cols = p.dst.freeElementCount
       for d in 0..<p.dst.partitionCount {
         guard let s = StreamShuffle.sourceRow(of: d, mask: p.mask) else { continue }
@@ -158,8 +165,10 @@ extension OriginTracker {
       for (d, o) in zip(offsets(ci, lane: 0, envp), from) { write(d, read(s, o)) }
       return
     }
-    let from = offsets(ci, lane: s, envp), to = offsets(ci, lane: 0, envp)
-    let rows = src.partitionCount, cols = src.freeElementCount
+    let from = offsets(ci, lane: s, envp)
+    let to = offsets(ci, lane: 0, envp)
+    let rows = src.partitionCount
+    let cols = src.freeElementCount
     guard from.count == rows * cols, to.count == rows * cols else { return conservative(ci, envp) }
     let masked = !ci.mask.isEmpty
     for i in 0..<rows {
@@ -172,16 +181,24 @@ extension OriginTracker {
   // MARK: - Contraction
 
   /// `dst[m, n]` depends on `stationary[:, m]`, `moving[:, n]` and, when the matmul adds to what
-  /// PSUM holds, on the previous `dst[m, n]` (the accumulator lane). Block-scaled products
+  /// PSUM holds, on the previous `dst[m, n]` (the accumulator lane).
+  ///
+  /// Block-scaled products
   /// (`nc_matmul_mx`) are followed coarsely.
   func contraction(_ ci: CompiledInstruction, _ state: ExecutionState) {
     let envp = UnsafePointer(state.env)
     let reads = readLanes(ci)
     guard reads.count == 2, case .matmul(let mm) = ci.instruction.operation else { return conservative(ci, envp) }
     let (sa, sb) = (reads[0], reads[1])
-    let stationary = ci.lanes[sa].view, moving = ci.lanes[sb].view, dst = ci.lanes[0].view
-    let K = stationary.partitionCount, M = stationary.freeElementCount, N = moving.freeElementCount
-    let a = offsets(ci, lane: sa, envp), b = offsets(ci, lane: sb, envp), c = offsets(ci, lane: 0, envp)
+    let stationary = ci.lanes[sa].view
+    let moving = ci.lanes[sb].view
+    let dst = ci.lanes[0].view
+    let K = stationary.partitionCount
+    let M = stationary.freeElementCount
+    let N = moving.freeElementCount
+    let a = offsets(ci, lane: sa, envp)
+    let b = offsets(ci, lane: sb, envp)
+    let c = offsets(ci, lane: 0, envp)
     guard a.count == K * M, b.count == K * N, c.count == M * N else { return conservative(ci, envp) }
     var rowsOfA = Array(repeating: UInt32(0), count: M)
     var colsOfB = Array(repeating: UInt32(0), count: N)
@@ -194,7 +211,8 @@ extension OriginTracker {
     let t = dst.tensor.index
     let base = state.tensorBase(t)
     let flags = state.groups.flags.indices.contains(t) ? state.groups.flags[t] : nil
-    let summary: ExecutionState.AccumulationState = state.groups.state.indices.contains(t) ? state.groups.state[t] : .none
+    let summary: ExecutionState.AccumulationState =
+      state.groups.state.indices.contains(t) ? state.groups.state[t] : .none
     let masked = !ci.mask.isEmpty
     for m in 0..<M {
       for n in 0..<N where !masked || ci.maskKeeps(element: m * N + n, envp) {
@@ -204,7 +222,11 @@ extension OriginTracker {
         case .add: adds = true
         case .overwrite: adds = false
         case .auto:
-          if let flags, summary == .mixed { adds = flags[o - base] != 0 } else { adds = flags != nil && summary == .all }
+          if let flags, summary == .mixed {
+            adds = flags[o - base] != 0
+          } else {
+            adds = flags != nil && summary == .all
+          }
         }
         var v = Self.merge(rowsOfA[m], colsOfB[n])
         if adds { v = Self.merge(v, read(0, o)) }
@@ -221,7 +243,8 @@ extension OriginTracker {
     let reads = readLanes(ci)
     guard reads.count == 1, case .tensorReduce(let r) = ci.instruction.operation else { return conservative(ci, envp) }
     let s = reads[0]
-    let src = offsets(ci, lane: s, envp), dst = offsets(ci, lane: 0, envp)
+    let src = offsets(ci, lane: s, envp)
+    let dst = offsets(ci, lane: 0, envp)
     let shape = ci.lanes[s].view.shape
     let keptAxes = shape.indices.filter { !r.axes.contains($0) }
     var out = Array(repeating: UInt32(0), count: dst.count)
@@ -253,8 +276,10 @@ extension OriginTracker {
     let reads = readLanes(ci)
     guard reads.count == 1 else { return conservative(ci, envp) }
     let s = reads[0]
-    let src = offsets(ci, lane: s, envp), dst = offsets(ci, lane: 0, envp)
-    let p = ci.lanes[s].view.partitionCount, f = ci.lanes[s].view.freeElementCount
+    let src = offsets(ci, lane: s, envp)
+    let dst = offsets(ci, lane: 0, envp)
+    let p = ci.lanes[s].view.partitionCount
+    let f = ci.lanes[s].view.freeElementCount
     guard src.count == p * f, dst.count == f else { return conservative(ci, envp) }
     for j in 0..<f {
       var t: UInt32 = 0
@@ -269,7 +294,8 @@ extension OriginTracker {
     let reads = readLanes(ci)
     let data = reads.filter { ci.lanes[$0].role == .source }
     let initial = reads.filter { ci.lanes[$0].role == .perPartition }
-    let p = ci.lanes[0].view.partitionCount, f = ci.lanes[0].view.freeElementCount
+    let p = ci.lanes[0].view.partitionCount
+    let f = ci.lanes[0].view.freeElementCount
     let dst = offsets(ci, lane: 0, envp)
     let sources = data.map { offsets(ci, lane: $0, envp) }
     let starts = initial.map { offsets(ci, lane: $0, envp) }
@@ -287,7 +313,9 @@ extension OriginTracker {
   }
 
   /// Per-partition statistics: every element written to a partition depends on that partition
-  /// of every lane read. `bn_stats` refines this per half (even and odd elements) and writes
+  /// of every lane read.
+  ///
+  /// `bn_stats` refines this per half (even and odd elements) and writes
   /// defined counts; `quantize_mx`, whose blocks span partitions, is followed coarsely.
   func statistics(_ ci: CompiledInstruction, _ envp: UnsafePointer<Int>) {
     let reads = readLanes(ci)
@@ -311,8 +339,10 @@ extension OriginTracker {
   /// `bn_stats`: per half (even and odd elements), the count is defined and the mean and
   /// variance depend on the half's elements that the mask keeps.
   func bnStats(_ ci: CompiledInstruction, _ envp: UnsafePointer<Int>) {
-    let src = offsets(ci, lane: 1, envp), dst = offsets(ci, lane: 0, envp)
-    let p = ci.lanes[1].view.partitionCount, f = ci.lanes[1].view.freeElementCount
+    let src = offsets(ci, lane: 1, envp)
+    let dst = offsets(ci, lane: 0, envp)
+    let p = ci.lanes[1].view.partitionCount
+    let f = ci.lanes[1].view.freeElementCount
     guard src.count == p * f, dst.count == p * 6 else { return conservative(ci, envp) }
     var valid = [Bool](repeating: ci.mask.isEmpty, count: p * f)
     if !ci.mask.isEmpty {
@@ -340,7 +370,9 @@ extension OriginTracker {
   /// Writes `taints[row]` to every element of each partition of lane `lane`'s view.
   func writeRows(_ ci: CompiledInstruction, lane: Int, _ taints: [UInt32], _ envp: UnsafePointer<Int>) {
     let cols = Swift.max(1, ci.lanes[lane].view.freeElementCount)
-    for (i, o) in offsets(ci, lane: lane, envp).enumerated() where i / cols < taints.count { write(o, taints[i / cols]) }
+    for (i, o) in offsets(ci, lane: lane, envp).enumerated() where i / cols < taints.count {
+      write(o, taints[i / cols])
+    }
   }
 
   /// Calls `body(laneOffsets, outerIndices)` for every element of the instruction's iteration

@@ -92,7 +92,8 @@ final class OriginTracker {
       records[Int(id) - 1].elements.insert(relative)
       return id
     }
-    records.append(Record(pc: pc, operandName: ci.lanes[lane].name, tensor: tensor, first: relative, elements: [relative]))
+    records.append(
+      Record(pc: pc, operandName: ci.lanes[lane].name, tensor: tensor, first: relative, elements: [relative]))
     let id = UInt32(records.count)
     ids[key] = id
     return id
@@ -160,9 +161,10 @@ final class OriginTracker {
         if s != 0 && s != Self.unwritten { byOrigin[s, default: []].append(i) }
       }
       for (id, elements) in byOrigin.sorted(by: { $0.key < $1.key }) where Int(id) <= reads.count {
-        out.append(UninitializedOrigin(
-          output: decl.name, isParameter: isParameter && decl.role == .parameter, shape: decl.shape,
-          outputLocation: decl.location, elements: elements, read: reads[Int(id) - 1]))
+        out.append(
+          UninitializedOrigin(
+            output: decl.name, isParameter: isParameter && decl.role == .parameter, shape: decl.shape,
+            outputLocation: decl.location, elements: elements, read: reads[Int(id) - 1]))
       }
     }
     return out

@@ -155,8 +155,9 @@ extension FlatCondition {
     let terms = c.offset.terms.map { (slot: slots($0.variable), coef: $0.coefficient) }
     let base = FlatCondition(coefficients: c.coefficients, constant: c.offset.constant, terms: terms)
     func neg(_ f: FlatCondition) -> FlatCondition {
-      FlatCondition(coefficients: f.coefficients.map { -$0 }, constant: -f.constant,
-                    terms: f.terms.map { (slot: $0.slot, coef: -$0.coef) })
+      FlatCondition(
+        coefficients: f.coefficients.map { -$0 }, constant: -f.constant,
+        terms: f.terms.map { (slot: $0.slot, coef: -$0.coef) })
     }
     func minus1(_ f: FlatCondition) -> FlatCondition {
       var g = f

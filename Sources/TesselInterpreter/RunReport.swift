@@ -35,6 +35,7 @@ public struct RunReport: Sendable, Codable {
   public var readsNeverWrittenMemory: Bool = false
   /// With ``RunOptions/trackUninitializedOrigins``: for each output (returned tensor or written
   /// parameter) and each read of never-written memory, the output elements computed from it.
+  ///
   /// Each also appears in ``warnings``.
   public var uninitializedOrigins: [UninitializedOrigin] = []
   /// What the kernel's `nl.device_print` calls printed, in the order they ran.
@@ -53,7 +54,8 @@ extension RunReport {
     uninitializedOrigins += origins
     warnings += origins.map(\.diagnostic)
     if origins.isEmpty && readsNeverWrittenMemory {
-      warnings.append(Diagnostic(.note, "no output element derives from a read of never-written memory (origin tracking)"))
+      warnings.append(
+        Diagnostic(.note, "no output element derives from a read of never-written memory (origin tracking)"))
     }
   }
 }

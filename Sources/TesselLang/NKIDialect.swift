@@ -25,12 +25,15 @@ extension NKIFile {
   /// imports both cores is current. Without core imports, any `nki` import makes a file current
   /// and any `neuronxcc` import legacy.
   public var importedDialect: (dialect: NKIDialect, location: SourceLocation)? {
-    var legacyCore: SourceLocation?, currentCore: SourceLocation?
-    var legacyOther: SourceLocation?, currentOther: SourceLocation?
+    var legacyCore: SourceLocation?
+    var currentCore: SourceLocation?
+    var legacyOther: SourceLocation?
+    var currentOther: SourceLocation?
     func note(_ module: String, _ location: SourceLocation) {
       switch module {
       case "nki", "nki.language", "nki.isa": if currentCore == nil { currentCore = location }
-      case "neuronxcc.nki", "neuronxcc.nki.language", "neuronxcc.nki.isa": if legacyCore == nil { legacyCore = location }
+      case "neuronxcc.nki", "neuronxcc.nki.language", "neuronxcc.nki.isa":
+        if legacyCore == nil { legacyCore = location }
       default:
         if module.hasPrefix("nki.") && currentOther == nil { currentOther = location }
         if module.hasPrefix("neuronxcc") && legacyOther == nil { legacyOther = location }

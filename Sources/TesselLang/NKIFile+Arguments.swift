@@ -40,7 +40,8 @@ extension NKIFile {
       }
       kw.append((k, try value(a, for: k)))
     }
-    for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name) {
+    for p in positionalParams.dropFirst(arguments.count) where p.defaultValue == nil && !keywords.keys.contains(p.name)
+    {
       throw TraceError(.usage("missing argument for kernel parameter '\(p.name)'"), at: fn.location)
     }
     return (positional, kw)

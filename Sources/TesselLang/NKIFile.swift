@@ -1,3 +1,4 @@
+import Foundation
 import TesselIR
 import TesselPython
 
@@ -211,7 +212,9 @@ public struct NKIFile: Sendable {
     scan(module.statements)
     var parts = [stem]
     var dir = directory
-    func isPackage(_ d: URL) -> Bool { FileManager.default.fileExists(atPath: d.appendingPathComponent("__init__.py").path) }
+    func isPackage(_ d: URL) -> Bool {
+      FileManager.default.fileExists(atPath: d.appendingPathComponent("__init__.py").path)
+    }
     // A directory is part of the package when it has `__init__.py`, or when the relative imports
     // need it and it sits in a package (a namespace package nested in a regular one).
     while dir.path != "/", isPackage(dir) || (parts.count <= needed && isPackage(dir.deletingLastPathComponent())) {
@@ -226,9 +229,11 @@ public struct NKIFile: Sendable {
   /// The file as the module `name` (`pkg.sub.mod`): its package is `pkg.sub`, and the import
   /// roots are the file's own directory and the directory as many levels above it as the
   /// package has components.
-  public func moduleIdentity(named name: String) throws(TraceError) -> (name: String, package: String, roots: [String]) {
+  public func moduleIdentity(named name: String) throws(TraceError) -> (name: String, package: String, roots: [String])
+  {
     let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } })
+    else {
       throw TraceError(.usage("'\(name)' is not a dotted module name"), at: .unknown)
     }
     let directory = URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent()
@@ -272,7 +277,8 @@ public struct NKIFile: Sendable {
     guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    var traced = try NKIFile.trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    var traced = try NKIFile.trace(
+      fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
     traced.output = printed.text
     return traced
   }
@@ -284,7 +290,8 @@ public struct NKIFile: Sendable {
   ) throws(TraceError) -> TracedKernel {
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
-    return try trace(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    return try trace(
+      fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
   }
 
   /// Traces one kernel function for the given arguments.
@@ -293,7 +300,8 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let ev = tracer.ev
-    let (positional, kw) = try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) { param, loc, shape, dtype in
+    let (positional, kw) = try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
+      param, loc, shape, dtype in
       let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
       return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
     }
@@ -305,11 +313,16 @@ public struct NKIFile: Sendable {
       if let t = v.tensor {
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
-          throw TraceError(.kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")), at: returnLocation)
+          throw TraceError(
+            .kernel(
+              KernelError(
+                .wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")),
+            at: returnLocation)
         }
         guard let id = tracer.returnedTensor(t) else {
           throw TraceError.unsupported(
-            "returning a slice of a tensor, or a reshaped kernel argument (return the whole nl.ndarray)", at: returnLocation)
+            "returning a slice of a tensor, or a reshaped kernel argument (return the whole nl.ndarray)",
+            at: returnLocation)
         }
         outputs.append(id)
         return .tensor(outputs.count - 1)
@@ -325,7 +338,8 @@ public struct NKIFile: Sendable {
         for x in b.items { parts.append(try addOutput(x)) }
         return .list(parts)
       default:
-        throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: returnLocation)
+        throw TraceError.python(
+          "TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: returnLocation)
       }
     }
     let returns = try addOutput(result)
@@ -364,16 +378,21 @@ public struct NKIFile: Sendable {
   func chooseKernel(_ requested: String?) throws(TraceError) -> String {
     if let requested {
       guard functionNames.contains(requested) else {
-        throw TraceError(.usage("no function named '\(requested)' in \(file) (kernels: \(kernelNames.joined(separator: ", ")))"), at: .unknown)
+        throw TraceError(
+          .usage("no function named '\(requested)' in \(file) (kernels: \(kernelNames.joined(separator: ", ")))"),
+          at: .unknown)
       }
       return requested
     }
     let ks = kernelNames
     if ks.count == 1, let k = ks.first { return k }
     if ks.isEmpty {
-      throw TraceError(.usage("no function decorated with @nki.jit (or @nki.baremetal, ...) in \(file); pass --kernel NAME"), at: .unknown)
+      throw TraceError(
+        .usage("no function decorated with @nki.jit (or @nki.baremetal, ...) in \(file); pass --kernel NAME"),
+        at: .unknown)
     }
-    throw TraceError(.usage("\(file) defines several kernels (\(ks.joined(separator: ", "))); pass --kernel NAME"), at: .unknown)
+    throw TraceError(
+      .usage("\(file) defines several kernels (\(ks.joined(separator: ", "))); pass --kernel NAME"), at: .unknown)
   }
 
   static func value(_ l: PythonLiteral) -> Value {
@@ -387,5 +406,3 @@ public struct NKIFile: Sendable {
     }
   }
 }
-
-import Foundation

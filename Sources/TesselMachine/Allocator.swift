@@ -51,7 +51,8 @@ public struct Allocator: Sendable {
     var placements: [TensorID: Placement] = [:]
     var sbufHigh = 0
     let order = intervals.keys.filter { kernel[$0].space == .sbuf }.sorted { (a, b) in
-      let la = intervals[a]?.lowerBound ?? 0, lb = intervals[b]?.lowerBound ?? 0
+      let la = intervals[a]?.lowerBound ?? 0
+      let lb = intervals[b]?.lowerBound ?? 0
       return la != lb ? la < lb : a < b
     }
     var active: [TensorID] = []
@@ -164,12 +165,14 @@ public struct Allocator: Sendable {
   ) -> KernelError {
     let live = active.compactMap { a -> KernelError.LiveTensor? in
       guard let p = placements[a], p.space == t.space else { return nil }
-      return KernelError.LiveTensor(name: kernel[a].name, bytesPerPartition: p.bytes, partitions: p.partitions,
-                                    location: kernel[a].location)
+      return KernelError.LiveTensor(
+        name: kernel[a].name, bytesPerPartition: p.bytes, partitions: p.partitions,
+        location: kernel[a].location)
     }
     return KernelError(
-      .capacityExceeded(space: t.space, tensor: t.name, requestedBytesPerPartition: bytes,
-                        partitions: t.partitionCount, live: live, limitBytesPerPartition: limit),
+      .capacityExceeded(
+        space: t.space, tensor: t.name, requestedBytesPerPartition: bytes,
+        partitions: t.partitionCount, live: live, limitBytesPerPartition: limit),
       at: t.location)
   }
 }

@@ -100,7 +100,9 @@ struct FusedSchedule {
   }
 
   /// Runs `visit(pc, env)` for every instance of an instruction that `relevant` selects, in
-  /// schedule order; `env[v]` is the value of index variable `v` (program ids are 0). Loops with
+  /// schedule order; `env[v]` is the value of index variable `v` (program ids are 0).
+  ///
+  /// Loops with
   /// no selected instruction are skipped. Stops early, returning false, when `visit` does.
   mutating func forEachInstance(where relevant: (Int) -> Bool, _ visit: (Int, [Int]) -> Bool) -> Bool {
     var live = Set<Int>()
@@ -187,7 +189,8 @@ struct FusedSchedule {
     }
     return a.view.start.enumerated().map { k, e in
       let r = e.bounds(range)
-      var lo = r.lowerBound, hi = r.upperBound
+      var lo = r.lowerBound
+      var hi = r.upperBound
       for d in a.view.dims where k < d.steps.count && d.count > 1 {
         let span = d.steps[k].multipliedReportingOverflow(by: d.count - 1).partialValue
         lo = lo.addingReportingOverflow(Swift.min(0, span)).partialValue

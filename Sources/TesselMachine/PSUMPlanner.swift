@@ -142,7 +142,8 @@ struct PSUMPlanner {
   /// Calls `body` with the coordinates and row-major index of every block `v` touches.
   func forEachBlock(of v: View, shape: [Int], _ env: [Int], _ body: ([Int], Int) -> Bool) -> Bool {
     let axes = Array(1..<(1 + shape.count))
-    let base = axes.map { k in k < v.start.count ? v.start[k].evaluate { $0.index < env.count ? env[$0.index] : 0 } : 0 }
+    let base = axes.map { k in k < v.start.count ? v.start[k].evaluate { $0.index < env.count ? env[$0.index] : 0 } : 0
+    }
     let moving = v.dims.filter { d in axes.contains { $0 < d.steps.count && d.steps[$0] != 0 } && d.count > 1 }
     var counter = Array(repeating: 0, count: moving.count)
     while true {

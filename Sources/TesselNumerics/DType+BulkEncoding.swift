@@ -25,17 +25,29 @@ extension DType {
     case .int8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: Int8.self)) }
     case .uint8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
     case .bool: for i in 0..<n { dst[i] = raw.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 }
-    case .int16: for i in 0..<n { dst[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
-    case .uint16: for i in 0..<n { dst[i] = Float(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-    case .int32: for i in 0..<n { dst[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
-    case .uint32: for i in 0..<n { dst[i] = Float(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+    case .int16:
+      for i in 0..<n { dst[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
+    case .uint16:
+      for i in 0..<n { dst[i] = Float(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+    case .int32:
+      for i in 0..<n { dst[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+    case .uint32:
+      for i in 0..<n { dst[i] = Float(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
     case .tfloat32:
-      for i in 0..<n { dst[i] = decode(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+      for i in 0..<n {
+        dst[i] = decode(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+      }
     case .float16:
-      for i in 0..<n { dst[i] = Float16Format.decode(UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))) }
-    case .float8e4m3: for i in 0..<n { dst[i] = Float8E4M3Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
-    case .float8e5m2: for i in 0..<n { dst[i] = Float8E5M2Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
-    case .float8e4m3fn: for i in 0..<n { dst[i] = Float8E4M3FNFormat.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+      for i in 0..<n {
+        dst[i] = Float16Format.decode(
+          UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+      }
+    case .float8e4m3:
+      for i in 0..<n { dst[i] = Float8E4M3Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+    case .float8e5m2:
+      for i in 0..<n { dst[i] = Float8E5M2Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+    case .float8e4m3fn:
+      for i in 0..<n { dst[i] = Float8E4M3FNFormat.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
     }
   }
 
@@ -63,7 +75,10 @@ extension DType {
         raw.storeBytes(of: UInt16(truncatingIfNeeded: bits).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
       }
     case 2:
-      for i in 0..<n { raw.storeBytes(of: UInt16(truncatingIfNeeded: encode(src[i])).littleEndian, toByteOffset: 2 * i, as: UInt16.self) }
+      for i in 0..<n {
+        raw.storeBytes(
+          of: UInt16(truncatingIfNeeded: encode(src[i])).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
+      }
     default:
       for i in 0..<n { raw.storeBytes(of: UInt8(truncatingIfNeeded: encode(src[i])), toByteOffset: i, as: UInt8.self) }
     }

@@ -34,7 +34,9 @@ struct IntegerFormat: Sendable {
   @inlinable static var uint32: IntegerFormat { IntegerFormat(lowest: 0, highest: 4_294_967_296) }
 
   /// `2^23`: every `Float` at or above it is an integer, and adding then subtracting it rounds a
-  /// smaller magnitude to an integer with round-to-nearest-even. This avoids a libm `rint` call,
+  /// smaller magnitude to an integer with round-to-nearest-even.
+  ///
+  /// This avoids a libm `rint` call,
   /// so loops vectorize on baseline x86-64 (which has no `roundps`).
   @inlinable static var roundingMagic: Float { 8_388_608 }
 

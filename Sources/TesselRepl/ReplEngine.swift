@@ -15,7 +15,9 @@ public final class ReplEngine: InteractiveHost {
   public private(set) var target: Target
   var tracer: InteractiveTracer
   /// The simulated core the prompt's tiles live on: the same eager core as the Swift DSL's
-  /// eager mode. Its tensor numbers are the session kernel's.
+  /// eager mode.
+  ///
+  /// Its tensor numbers are the session kernel's.
   var core: CoreSession
   /// The tensors of the session kernel ever allocated on the core.
   var allocated = Set<TensorID>()
@@ -49,10 +51,14 @@ public final class ReplEngine: InteractiveHost {
     for id in tensors where !allocated.contains(id) && id.index < kernel.tensors.count {
       var decl = kernel.tensors[id.index]
       // A temporary, or an element of a list bound to a name, goes by the path that holds it.
-      if let path = names[id], decl.name.hasPrefix("%") || path.hasPrefix(decl.name + "[") || path.hasPrefix(decl.name + ".") {
+      if let path = names[id],
+        decl.name.hasPrefix("%") || path.hasPrefix(decl.name + "[") || path.hasPrefix(decl.name + ".")
+      {
         decl.name = path
       }
-      do throws(KernelError) { try core.allocate(decl, as: id) } catch { throw TraceError(.kernel(error), at: error.location) }
+      do throws(KernelError) { try core.allocate(decl, as: id) } catch {
+        throw TraceError(.kernel(error), at: error.location)
+      }
       allocated.insert(id)
     }
   }
@@ -83,11 +89,15 @@ public final class ReplEngine: InteractiveHost {
   /// Stores data for a (new) host tensor, rounded to its dtype.
   public func setValues(_ v: [Float], of id: TensorID) throws(TraceError) {
     try allocate([id], of: tracer.kernel, names: [:])
-    do throws(KernelError) { try core.write(id, values: v) } catch { throw TraceError(.kernel(error), at: error.location) }
+    do throws(KernelError) { try core.write(id, values: v) } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
   }
 
   /// Runs a kernel called at the prompt on host data.
-  public func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (outputs: [[Float]], parameters: [[Float]]) {
+  public func runKernel(_ kernel: Kernel, _ data: [[Float]]) throws(TraceError) -> (
+    outputs: [[Float]], parameters: [[Float]]
+  ) {
     do throws(KernelError) {
       let r = try Interpreter(kernel: kernel, options: RunOptions(target: target)).run(data)
       for p in r.report.devicePrints { emit(p.text) }
@@ -159,7 +169,9 @@ public final class ReplEngine: InteractiveHost {
             if ReplEngine.opensBlock(block) || !ReplEngine.bracketsBalanced(block.joined(separator: "\n")) {
               if ReplEngine.bracketsBalanced(block.joined(separator: "\n")) {
                 // fallthrough to evaluate
-              } else { continue }
+              } else {
+                continue
+              }
             }
           } else {
             block.append(line)
@@ -288,7 +300,10 @@ public final class ReplEngine: InteractiveHost {
       reset(target: t)
       emit("target \(t.rawValue); session reset\n")
     case ":load":
-      guard let path = args.first else { emit("error: :load takes a file path\n"); return }
+      guard let path = args.first else {
+        emit("error: :load takes a file path\n")
+        return
+      }
       guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
         emit("error: cannot read '\(path)'\n")
         return
@@ -302,7 +317,10 @@ public final class ReplEngine: InteractiveHost {
         emit(render(error.diagnostic))
       }
     case ":stats":
-      guard let name = args.first else { emit("error: :stats takes a name\n"); return }
+      guard let name = args.first else {
+        emit("error: :stats takes a name\n")
+        return
+      }
       do throws(TraceError) { emit(try tracer.stats(name: name) + "\n") } catch { emit(render(error.diagnostic)) }
     case ":mem":
       emit(memoryReport())
@@ -326,10 +344,13 @@ public final class ReplEngine: InteractiveHost {
   func memoryReport() -> String {
     var lines: [String] = []
     for (name, d) in tracer.liveTiles() {
-      lines.append("  \(name): \(d.space.nkiName) \(d.dtype)\(d.shape) partitions 0..\(d.partitionCount - 1), \(core.footprint(d)) B/partition")
+      lines.append(
+        "  \(name): \(d.space.nkiName) \(d.dtype)\(d.shape) partitions 0..\(d.partitionCount - 1), \(core.footprint(d)) B/partition"
+      )
     }
     let ps = core.psumBytesInUse
-    var out = "SBUF \(core.sbufBytesInUse) of \(target.sbufBytesPerPartition) bytes per partition; PSUM \(ps) of \(target.psumBytesPerPartition) (\(ps / target.psumBankBytes) of \(target.psumBanks) banks)\n"
+    var out =
+      "SBUF \(core.sbufBytesInUse) of \(target.sbufBytesPerPartition) bytes per partition; PSUM \(ps) of \(target.psumBytesPerPartition) (\(ps / target.psumBankBytes) of \(target.psumBanks) banks)\n"
     out += lines.isEmpty ? "  no live tiles\n" : lines.joined(separator: "\n") + "\n"
     return out
   }
@@ -340,27 +361,39 @@ public final class ReplEngine: InteractiveHost {
   }
 
   func runOrIR(_ mode: KernelCommand, _ words: [String]) {
-    guard let kernel = words.first else { emit("error: :\(mode.rawValue) takes a kernel name and arguments\n"); return }
+    guard let kernel = words.first else {
+      emit("error: :\(mode.rawValue) takes a kernel name and arguments\n")
+      return
+    }
     var inv = KernelInvocation(file: "<repl>", kernel: kernel, target: target)
     var grid: [Int] = []
     var rest: [String] = []
     var i = 1
     while i < words.count {
       if words[i] == "--grid", i + 1 < words.count {
-        do throws(UsageError) { grid = try KernelInvocation.parseGrid(words[i + 1]) } catch { emit("error: \(error.message)\n"); return }
+        do throws(UsageError) { grid = try KernelInvocation.parseGrid(words[i + 1]) } catch {
+          emit("error: \(error.message)\n")
+          return
+        }
         i += 2
         continue
       }
       rest.append(words[i])
       i += 1
     }
-    do throws(UsageError) { try inv.addArguments(rest) } catch { emit("error: \(error.message)\n"); return }
+    do throws(UsageError) { try inv.addArguments(rest) } catch {
+      emit("error: \(error.message)\n")
+      return
+    }
     // Arguments: .npy data, shapes, literals, or names of session host arrays.
     var data: [String: HostArray] = [:]
     func arg(_ a: InvocationArgument, _ key: String) -> KernelArgument? {
       switch a {
       case .npy(let path, let dt):
-        guard let h = try? HostArray.readNPY(from: path, as: dt) else { emit("error: cannot read \(path)\n"); return nil }
+        guard let h = try? HostArray.readNPY(from: path, as: dt) else {
+          emit("error: cannot read \(path)\n")
+          return nil
+        }
         data[key] = h
         return .tensor(shape: h.shape, dtype: h.dtype ?? .float32)
       case .shape(let s, let d):
@@ -377,11 +410,21 @@ public final class ReplEngine: InteractiveHost {
       }
     }
     var args: [KernelArgument] = []
-    for (j, a) in inv.positional.enumerated() { guard let k = arg(a, "#\(j)") else { return }; args.append(k) }
+    for (j, a) in inv.positional.enumerated() {
+      guard let k = arg(a, "#\(j)") else { return }
+      args.append(k)
+    }
     var kws: [String: KernelArgument] = [:]
-    for (k, a) in inv.keywords { guard let v = arg(a, k) else { return }; kws[k] = v }
+    for (k, a) in inv.keywords {
+      guard let v = arg(a, k) else { return }
+      kws[k] = v
+    }
     let traced: TracedKernel
-    do throws(TraceError) { traced = try tracer.traceKernel(kernel, arguments: args, keywords: kws, grid: grid) } catch { emit(render(error.diagnostic)); return }
+    do throws(TraceError) { traced = try tracer.traceKernel(kernel, arguments: args, keywords: kws, grid: grid) } catch
+    {
+      emit(render(error.diagnostic))
+      return
+    }
     switch mode {
     case .ir:
       emit(traced.kernel.printed())
@@ -399,11 +442,20 @@ public final class ReplEngine: InteractiveHost {
     }
     var positionalData: [HostArray] = []
     for (j, a) in inv.positional.enumerated() {
-      if let h = data["#\(j)"] { positionalData.append(h) } else if case .shape = a { emit("error: :run needs data, not a shape, for argument \(j + 1)\n"); return }
+      if let h = data["#\(j)"] {
+        positionalData.append(h)
+      } else if case .shape = a {
+        emit("error: :run needs data, not a shape, for argument \(j + 1)\n")
+        return
+      }
     }
     var arrays: [HostArray] = []
     for (j, p) in traced.kernel.parameters.enumerated() {
-      if let h = data[p.name] { arrays.append(h) } else if j < positionalData.count { arrays.append(positionalData[j]) } else {
+      if let h = data[p.name] {
+        arrays.append(h)
+      } else if j < positionalData.count {
+        arrays.append(positionalData[j])
+      } else {
         emit("error: no data for parameter '\(p.name)'\n")
         return
       }
@@ -442,17 +494,22 @@ public final class ReplEngine: InteractiveHost {
       return fileCompletions(lastToken.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")))
     }
     if let dot = word.lastIndex(of: ".") {
-      let ns = String(word[..<dot]), rest = String(word[word.index(after: dot)...])
+      let ns = String(word[..<dot])
+      let rest = String(word[word.index(after: dot)...])
       let names = InteractiveTracer.apiNames[ns] ?? []
       return names.filter { $0.hasPrefix(rest) }.map { "\(ns).\($0)" }.sorted()
     }
-    let keywords = ["for", "in", "def", "return", "if", "else", "elif", "while", "import", "from", "True", "False", "None", "print", "range"]
+    let keywords = [
+      "for", "in", "def", "return", "if", "else", "elif", "while", "import", "from", "True", "False", "None", "print",
+      "range",
+    ]
     return Set(tracer.names + keywords).filter { $0.hasPrefix(word) && !word.isEmpty }.sorted()
   }
 
   func fileCompletions(_ word: String) -> [String] {
     let dir = word.contains("/") ? String(word[...(word.lastIndex(of: "/") ?? word.startIndex)]) : ""
-    let base = word.contains("/") ? String(word[word.index(after: word.lastIndex(of: "/") ?? word.startIndex)...]) : word
+    let base =
+      word.contains("/") ? String(word[word.index(after: word.lastIndex(of: "/") ?? word.startIndex)...]) : word
     let listDir = dir.isEmpty ? "." : dir
     guard let items = try? FileManager.default.contentsOfDirectory(atPath: listDir) else { return [] }
     return items.filter { $0.hasPrefix(base) && !$0.hasPrefix(".") }.sorted().map { item in

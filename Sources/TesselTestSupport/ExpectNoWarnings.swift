@@ -53,6 +53,7 @@ public func expectNoWarnings(_ report: RunReport, sourceLocation: Testing.Source
 
 /// Records an issue for every warning of a host run; see ``expectNoWarnings(_:sourceLocation:)-(RunReport,_)``.
 @discardableResult
-public func expectNoWarnings(_ result: HostRunResult, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool {
+public func expectNoWarnings(_ result: HostRunResult, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Bool
+{
   expectNoWarnings(result.report, sourceLocation: sourceLocation)
 }

@@ -27,7 +27,8 @@ public func runNKIKernel(
   func tensor(_ a: HostArray) -> KernelArgument { .tensor(shape: a.shape, dtype: a.dtype ?? .float32) }
   var keywords: [String: KernelArgument] = literals.mapValues { .literal($0) }
   for (k, a) in keywordArrays { keywords[k] = tensor(a) }
-  let traced = try file.trace(kernel: kernel, arguments: arguments.map(tensor), keywords: keywords, grid: grid, target: target)
+  let traced = try file.trace(
+    kernel: kernel, arguments: arguments.map(tensor), keywords: keywords, grid: grid, target: target)
   // Parameters are positional tensors in order, then keyword tensors by sorted name.
   let data = arguments + keywordArrays.sorted { $0.key < $1.key }.map(\.value)
   let result = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: data)
@@ -37,14 +38,18 @@ public func runNKIKernel(
 }
 
 /// Compares a host array with expected values (the shape comes from the array), recording an
-/// issue at the caller on failure. Tolerances default to the array's dtype.
+/// issue at the caller on failure.
+///
+/// Tolerances default to the array's dtype.
 @discardableResult
 public func expectClose(
   _ actual: HostArray, _ expected: [Float], dtype: ToleranceDType? = nil,
   sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> CloseReport {
   let tol: ToleranceDType
-  if let dtype { tol = dtype } else {
+  if let dtype {
+    tol = dtype
+  } else {
     switch actual.dtype {
     case .bfloat16?: tol = .bfloat16
     case .float16?: tol = .float16

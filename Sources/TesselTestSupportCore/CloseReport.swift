@@ -48,7 +48,9 @@ public struct CloseReport: Sendable {
     public var row: Int? { coordinates.first }
 
     /// Where the row falls when the array is processed in tiles of 128 partitions: its tile and
-    /// partition, for arrays of rank 2 or more with more than 128 rows (nil otherwise). Kernel
+    /// partition, for arrays of rank 2 or more with more than 128 rows (nil otherwise).
+    ///
+    /// Kernel
     /// inputs and outputs live in HBM, which has no partitions; this locates the tile at fault.
     public var rowTile: (tile: Int, partition: Int)? {
       guard shape.count >= 2, shape[0] > 128, let r = row else { return nil }
@@ -82,7 +84,9 @@ public struct CloseReport: Sendable {
     }
 
     /// How bad the element is: `|actual - expected| - rtol * |expected|`, or infinity for a NaN
-    /// mismatch or an infinite error. The element with the largest score is the report's `worst`.
+    /// mismatch or an infinite error.
+    ///
+    /// The element with the largest score is the report's `worst`.
     let score: Float
 
     /// Creates the element at `index` and computes its allowance and score from the tolerances.

@@ -13,9 +13,11 @@ public func referenceAdaptiveAvgPool2D(
   var out = [Float](repeating: 0, count: channels * outHeight * outWidth)
   for c in 0..<channels {
     for i in 0..<outHeight {
-      let h0 = i * height / outHeight, h1 = ((i + 1) * height + outHeight - 1) / outHeight
+      let h0 = i * height / outHeight
+      let h1 = ((i + 1) * height + outHeight - 1) / outHeight
       for j in 0..<outWidth {
-        let w0 = j * width / outWidth, w1 = ((j + 1) * width + outWidth - 1) / outWidth
+        let w0 = j * width / outWidth
+        let w1 = ((j + 1) * width + outWidth - 1) / outWidth
         var sum: Double = 0
         for h in h0..<h1 {
           for w in w0..<w1 { sum += Double(x[(c * height + h) * width + w]) }

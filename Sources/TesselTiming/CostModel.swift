@@ -36,7 +36,8 @@ struct CostModel: Sendable {
       let descriptors = Double(c.dmaDescriptorsPerPartition) * k.dmaDescriptorNs.value
       let factor = rule == .dmaTranspose ? k.dmaTransposeFactor.value : 1
       let engine = rowsPerEngine * (descriptors + bytes / k.dmaBytesPerNs.value) * factor
-      let lane = rowsPerEngine * (descriptors + bytes / Swift.min(k.dmaBytesPerNs.value, k.dmaQueueBytesPerNs.value)) * factor
+      let lane =
+        rowsPerEngine * (descriptors + bytes / Swift.min(k.dmaBytesPerNs.value, k.dmaQueueBytesPerNs.value)) * factor
       return InstructionCost(busyNs: engine, laneNs: lane, latencyNs: 0, dmaEngines: used)
     case .matmul:
       // The ISA's back-to-back rule max(min(64, stationary), moving) under the documented
@@ -50,7 +51,8 @@ struct CostModel: Sendable {
     case .transpose where engine == .tensor:
       let p = Double(c.transposePartitions)
       let f = Double(c.streamFree) * freeScale
-      let cycles = Swift.max(p, Swift.min(k.matmulMinInterval.value, f)) * (c.float32 ? k.transposeFloat32Factor.value : 1)
+      let cycles =
+        Swift.max(p, Swift.min(k.matmulMinInterval.value, f)) * (c.float32 ? k.transposeFloat32Factor.value : 1)
       return InstructionCost(
         busyNs: cycles / k.tensorClock.value, latencyNs: k.matmulPipelineLatency.value / k.tensorClock.value,
         dmaEngines: 0)

@@ -50,7 +50,9 @@ extension TimingEstimate {
       let isDMA = track >= Scheduler.queueTrackBase
       let sliceEnd = isDMA ? e.start[i] + issue : e.end[i]
       separator()
-      slice(&w, pid: pid, tid: track + 1, start: e.start[i], end: sliceEnd, name: names[pc], category: TimingModel.trackKeys[track])
+      slice(
+        &w, pid: pid, tid: track + 1, start: e.start[i], end: sliceEnd, name: names[pc],
+        category: TimingModel.trackKeys[track])
       args(&w, location: locations[pc], event: i, pc: pc)
       if isDMA, e.transferEngine[i] >= 0 {
         separator()

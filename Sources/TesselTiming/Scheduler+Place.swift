@@ -104,7 +104,8 @@ extension Scheduler {
       let issue = constants.dmaIssueNs.value
       dmaTransfers += 1
       let full = ins[pc].free
-      dmaBytes += ins[pc].costInputs.dmaBytesPerPartition * Double(kept.partitions)
+      dmaBytes +=
+        ins[pc].costInputs.dmaBytesPerPartition * Double(kept.partitions)
         * (full > 0 ? Double(kept.free) / Double(full) : 1)
       let issueStart = issueSlot[core].book(earliest: start, duration: issue)
       if issueStart > start {

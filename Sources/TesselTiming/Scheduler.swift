@@ -99,7 +99,8 @@ struct Scheduler {
     nextDMAEngine = Array(repeating: 0, count: cores)
     lastDMAEvent = Array(repeating: -1, count: cores)
     totals = Array(
-      repeating: Array(repeating: TrackTotals(idleByCause: Array(repeating: 0, count: Scheduler.idleCauseCount)), count: tracks),
+      repeating: Array(
+        repeating: TrackTotals(idleByCause: Array(repeating: 0, count: Scheduler.idleCauseCount)), count: tracks),
       count: cores)
     instructionBusy = Array(repeating: 0, count: program.instructions.count)
     instructionCount = Array(repeating: 0, count: program.instructions.count)

@@ -12,7 +12,7 @@ struct TimedProgram: Sendable {
   var instructions: [TimedInstruction]
   /// Every instruction's footprints, in order.
   var footprints: [PackedFootprint]
-  /// The terms of every packed affine index: slot, coefficient, slot, coefficient, …
+  /// The terms of every packed affine index, as slot and coefficient pairs.
   var terms: [Int]
   /// Scoreboard slots: the physical buffers of every tensor that is both read and written.
   var slotCount: Int
@@ -128,9 +128,13 @@ struct TimedProgram: Sendable {
       var kind: TimedKind
       switch rule {
       case .control:
-        if case .loopBegin(let l) = op { kind = .loopBegin(l) } else if case .loopEnd(let b) = op {
+        if case .loopBegin(let l) = op {
+          kind = .loopBegin(l)
+        } else if case .loopEnd(let b) = op {
           kind = .loopEnd(begin: b)
-        } else { kind = .compute(lane: 0) }
+        } else {
+          kind = .compute(lane: 0)
+        }
       case .dma, .dmaTranspose:
         let toChip = op.destination.map { kernel[$0.tensor].space.isOnChip } ?? true
         kind = .dma(queue: toChip ? 0 : 1)
@@ -219,7 +223,8 @@ struct TimedProgram: Sendable {
     for space in [MemorySpace.sbuf, .psum] {
       var first = 0
       var rest = 0
-      for (i, t) in kernel.tensors.enumerated() where t.space == space && t.enclosingLoop != nil && read[i] && written[i] {
+      for (i, t) in kernel.tensors.enumerated()
+      where t.space == space && t.enclosingLoop != nil && read[i] && written[i] {
         if filledByProducer[i] { first += bytes(t) } else { rest += bytes(t) }
       }
       var free =
@@ -239,6 +244,7 @@ struct TimedProgram: Sendable {
   }
 
   /// The footprint of a view: the range of the tensor's first dimension and of its flattened rest.
+  ///
   /// A view placed by values read at run time (``View/runtimeOffsets``) may touch any element: its
   /// footprint is the whole tensor.
   static func footprint(_ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool) -> Footprint {

@@ -49,7 +49,9 @@ struct PackedFootprint: Sendable {
 
 /// One operand's footprint: the box of tensor elements it touches, as a range of the tensor's
 /// first dimension (partitions, or rows of an HBM tensor) and a range of the flattened remaining
-/// dimensions. Exact for the rectangular tiles kernels use; conservative otherwise.
+/// dimensions.
+///
+/// Exact for the rectangular tiles kernels use; conservative otherwise.
 struct Footprint: Sendable {
   /// The scoreboard slot of the tensor's first physical buffer.
   var firstSlot: Int

@@ -42,7 +42,9 @@ public struct TimingComparison: Sendable, Hashable, Codable {
       return left ? fill + s : s + fill
     }
     var out = "compare (\(after.target) model): \(beforeName) \(d(before.latencyNs)) → \(afterName) "
-    out += "\(d(after.latencyNs)) (" + String(format: "%.2f×", latencyRatio) + ", \(signed(after.latencyNs - before.latencyNs)))\n"
+    out +=
+      "\(d(after.latencyNs)) (" + String(format: "%.2f×", latencyRatio)
+      + ", \(signed(after.latencyNs - before.latencyNs)))\n"
     out += "bound by: \(TimingReport.displayName(before.boundBy)) → \(TimingReport.displayName(after.boundBy))\n"
     out += pad("engine", 20) + pad("busy before", 13, left: true) + pad("after", 13, left: true)
     out += pad("change", 13, left: true) + pad("util", 16, left: true) + "\n"
@@ -54,13 +56,16 @@ public struct TimingComparison: Sendable, Hashable, Codable {
       let busyB = b?.busyNs ?? 0
       out += pad(a?.name ?? b?.name ?? key, 20) + pad(d(busyA), 13, left: true) + pad(d(busyB), 13, left: true)
       out += pad(signed(busyB - busyA), 13, left: true)
-      out += pad(String(format: "%.0f%% → %.0f%%", (a?.utilization ?? 0) * 100, (b?.utilization ?? 0) * 100), 16, left: true)
+      out += pad(
+        String(format: "%.0f%% → %.0f%%", (a?.utilization ?? 0) * 100, (b?.utilization ?? 0) * 100), 16, left: true)
       out += "\n"
     }
     if before.dma.transfers + after.dma.transfers > 0 {
       out += pad("DMA engines (avg)", 20) + pad(d(before.dma.busyNs), 13, left: true)
-      out += pad(d(after.dma.busyNs), 13, left: true) + pad(signed(after.dma.busyNs - before.dma.busyNs), 13, left: true)
-      out += pad(String(format: "%.0f%% → %.0f%%", before.dma.utilization * 100, after.dma.utilization * 100), 16, left: true)
+      out +=
+        pad(d(after.dma.busyNs), 13, left: true) + pad(signed(after.dma.busyNs - before.dma.busyNs), 13, left: true)
+      out += pad(
+        String(format: "%.0f%% → %.0f%%", before.dma.utilization * 100, after.dma.utilization * 100), 16, left: true)
       out += "\n"
       out += "DMA: \(before.dma.transfers) → \(after.dma.transfers) transfers, "
       out += "\(TimingReport.formatBytes(before.dma.bytes)) → \(TimingReport.formatBytes(after.dma.bytes)), "

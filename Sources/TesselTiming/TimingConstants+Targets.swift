@@ -29,7 +29,8 @@ extension TimingConstants {
     vectorFastBinaryFactor: TimingConstant(1, "x", .documented, "no Vector performance mode before trn2"),
     dmaEngines: common.dmaEngines,
     dmaPartitionsPerEngine: common.dmaPartitionsPerEngine,
-    dmaBytesPerNs: TimingConstant(17, "B/ns", .documented, "DMA bandwidth guide: 17 B/ns per engine (272 GB/s per core)"),
+    dmaBytesPerNs: TimingConstant(
+      17, "B/ns", .documented, "DMA bandwidth guide: 17 B/ns per engine (272 GB/s per core)"),
     dmaQueueBytesPerNs: TimingConstant(
       6.2, "B/ns", .derived, "trn1 matmul tutorial: one load stream moves ~100 GB/s (tiled and hoisted latencies)"),
     dmaDescriptorNs: TimingConstant(0, "ns", .derived, "same fit: no measurable per-descriptor cost"),
@@ -58,7 +59,8 @@ extension TimingConstants {
     matmulPipelineLatency: common.matmulPipelineLatency,
     gpsimdStartup: common.gpsimdStartup,
     vectorFastCopyFactor: TimingConstant(4, "x", .documented, "trn2 guide: Vector performance mode, copies 4x"),
-    vectorFastBinaryFactor: TimingConstant(2, "x", .documented, "trn2 guide: Vector performance mode, tensor_tensor 2x"),
+    vectorFastBinaryFactor: TimingConstant(
+      2, "x", .documented, "trn2 guide: Vector performance mode, tensor_tensor 2x"),
     dmaEngines: common.dmaEngines,
     dmaPartitionsPerEngine: common.dmaPartitionsPerEngine,
     dmaBytesPerNs: TimingConstant(

@@ -17,7 +17,8 @@ public struct TimingModel: Sendable {
   /// Keys of the tracks: the four compute engines, then the DMA queues.
   public static let trackKeys = ["tensor", "vector", "scalar", "gpsimd", "dmaLoads", "dmaStores"]
   /// Display names of the tracks.
-  public static let trackNames = ["Tensor (PE)", "Vector (DVE)", "Scalar (ACT)", "GpSimd (POOL)"] + TimedProgram.queueNames
+  public static let trackNames =
+    ["Tensor (PE)", "Vector (DVE)", "Scalar (ACT)", "GpSimd (POOL)"] + TimedProgram.queueNames
 
   /// The kernel.
   public let kernel: Kernel

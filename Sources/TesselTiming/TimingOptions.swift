@@ -12,7 +12,9 @@ public struct TimingOptions: Sendable, Hashable {
   /// Constants to use instead of the target's (a calibration run).
   public var constants: TimingConstants?
   /// How many iterations a loop whose trip count is read at run time (`dynamic_range`,
-  /// `while`) is assumed to run per entry: the walk has no data. The report lists these loops.
+  /// `while`) is assumed to run per entry: the walk has no data.
+  ///
+  /// The report lists these loops.
   public var assumedDynamicTrips: Int = 1
 
   /// Creates options.

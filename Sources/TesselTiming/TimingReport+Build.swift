@@ -38,7 +38,9 @@ struct TimingReportBuilder {
     let dma = TimingReport.DMATiming(
       transfers: s.dmaTransfers, bytes: s.dmaBytes, busyNs: Swift.max(dmaBusy, laneBusy), utilization: dmaUtilization,
       gigabytesPerSecond: span > 0 ? s.dmaBytes / span : 0)
-    var candidates: [(String, Double)] = keys.prefix(Scheduler.computeTracks).map { ($0, engines[$0]?.utilization ?? 0) }
+    var candidates: [(String, Double)] = keys.prefix(Scheduler.computeTracks).map {
+      ($0, engines[$0]?.utilization ?? 0)
+    }
     candidates.append(("dma", dma.utilization))
     let issue = (engines["dmaLoads"]?.busyNs ?? 0) + (engines["dmaStores"]?.busyNs ?? 0)
     candidates.append(("dmaIssue", issue / capacity))
@@ -55,7 +57,8 @@ struct TimingReportBuilder {
     }
     if !s.program.approximateMasks.isEmpty {
       let places = Set(s.program.approximateMasks.map { "\($0.file):\($0.line)" }).sorted()
-      notes.append("masks over several dimensions are costed over their whole extent (\(places.joined(separator: ", ")))")
+      notes.append(
+        "masks over several dimensions are costed over their whole extent (\(places.joined(separator: ", ")))")
     }
     let p = s.program
     func places(_ l: [SourceLocation]) -> String {

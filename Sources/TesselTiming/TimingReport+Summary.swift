@@ -48,7 +48,8 @@ extension TimingReport {
       let busyText = key.hasPrefix("dma") ? d(e.busyNs) + "*" : d(e.busyNs)
       out += pad(e.name, 20) + pad(busyText, 11, left: true)
       out += pad(String(format: "%.1f %%", e.utilization * 100), 8, left: true)
-      out += pad("\(e.instructions)", 9, left: true) + "   " + (idle.isEmpty ? "-" : idle.joined(separator: ", ")) + "\n"
+      out +=
+        pad("\(e.instructions)", 9, left: true) + "   " + (idle.isEmpty ? "-" : idle.joined(separator: ", ")) + "\n"
     }
     if dma.transfers > 0 {
       out += pad("DMA engines (avg)", 20) + pad(d(dma.busyNs), 11, left: true)

@@ -39,7 +39,9 @@ public struct TimingReport: Sendable, Hashable, Codable {
     /// Instruction executions.
     public var instructions: Int
     /// Idle time before each instruction, by what it waited on (an engine or queue key, or
-    /// `issue slot`, `same-engine latency`, `program order`). Idle time after the engine's last
+    /// `issue slot`, `same-engine latency`, `program order`).
+    ///
+    /// Idle time after the engine's last
     /// instruction is `finished`.
     public var idleNs: [String: Double]
   }

@@ -37,7 +37,11 @@ extension BenchmarkSuite {
           var m = -Float.infinity
           for j in 0..<cols { m = Swift.max(m, row[j]) }
           var s: Float = 0
-          for j in 0..<cols { let e = expf(row[j] - m); o[j] = e; s += e }
+          for j in 0..<cols {
+            let e = expf(row[j] - m)
+            o[j] = e
+            s += e
+          }
           let inv = 1 / s
           for j in 0..<cols { o[j] *= inv }
         }
@@ -78,7 +82,10 @@ extension BenchmarkSuite {
               for j in 0..<cols { s += row[j] }
               let mean = s / Float(cols)
               var v: Float = 0
-              for j in 0..<cols { let d = row[j] - mean; v += d * d }
+              for j in 0..<cols {
+                let d = row[j] - mean
+                v += d * d
+              }
               let k = 1 / (v / Float(cols) + eps).squareRoot()
               for j in 0..<cols { o[j] = (row[j] - mean) * k * g[j] + b[j] }
             }
@@ -104,9 +111,16 @@ extension BenchmarkSuite {
       for r in 0..<seq {
         let row = s.baseAddress! + r * seq
         var m = -Float.infinity
-        for j in 0..<seq { row[j] *= scale; m = Swift.max(m, row[j]) }
+        for j in 0..<seq {
+          row[j] *= scale
+          m = Swift.max(m, row[j])
+        }
         var sum: Float = 0
-        for j in 0..<seq { let e = expf(row[j] - m); row[j] = e; sum += e }
+        for j in 0..<seq {
+          let e = expf(row[j] - m)
+          row[j] = e
+          sum += e
+        }
         let inv = 1 / sum
         for j in 0..<seq { row[j] *= inv }
       }

@@ -31,7 +31,8 @@ extension BenchmarkSuite {
     var files: [String] = []
     for (i, (shape, values)) in zip(c.inputs, inputs).enumerated() {
       let path = "\(dir)/in\(i).npy"
-      guard let a = try? HostArray(shape: shape, dtype: .float32, values: values), (try? a.writeNPY(to: path)) != nil else {
+      guard let a = try? HostArray(shape: shape, dtype: .float32, values: values), (try? a.writeNPY(to: path)) != nil
+      else {
         return paths
       }
       files.append(path)
@@ -52,10 +53,15 @@ extension BenchmarkSuite {
       var names: [String] = []
       var vectors = ["w", "b"].makeIterator()
       for shape in c.inputs {
-        if shape.count == 1, let v = vectors.next() { names.append(v) } else { names.append(names.contains("x") ? "y" : "x") }
+        if shape.count == 1, let v = vectors.next() {
+          names.append(v)
+        } else {
+          names.append(names.contains("x") ? "y" : "x")
+        }
       }
       let loads = zip(names, files).map { "\($0) = np.load('\($1)')" }.joined(separator: "; ")
-      paths.pythonMs = Self.medianWall(["/usr/bin/env", "python3", "-c", "import numpy as np; \(loads); r = \(expr)"], runs: 3)
+      paths.pythonMs = Self.medianWall(
+        ["/usr/bin/env", "python3", "-c", "import numpy as np; \(loads); r = \(expr)"], runs: 3)
     }
     if let bridge = bridgeLibrary, c.grid.isEmpty, c.kernel == nil, c.file != "<dispatch>" {
       let kwargs = keywords.map { "\($0.key)=\($0.value.pythonSource)" }.joined(separator: ", ")
@@ -77,9 +83,13 @@ extension BenchmarkSuite {
             walls.append((time.perf_counter() - t) * 1e3); runs.append(last_timings()['run'] * 1e3)
         print(statistics.median(walls), statistics.median(runs))
         """
-      let report = { (why: String) in FileHandle.standardError.write(Data("bench: \(c.name): bridge not measured: \(why)\n".utf8)) }
+      let report = { (why: String) in
+        FileHandle.standardError.write(Data("bench: \(c.name): bridge not measured: \(why)\n".utf8))
+      }
       if let out = Self.output(["/usr/bin/env", "python3", "-c", script], failure: report) {
-        let figures = out.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let figures = out.split(separator: " ").compactMap {
+          Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         if figures.count == 2 {
           paths.bridgeMs = figures[0]
           paths.bridgeRunMs = figures[1]
@@ -125,8 +135,11 @@ extension BenchmarkSuite {
     p.arguments = Array(argv.dropFirst())
     let out = Pipe()
     // Standard error goes to a file, so that neither stream can fill up and block the child.
-    let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-bench-\(UUID().uuidString).err").path
-    guard FileManager.default.createFile(atPath: errPath, contents: nil), let err = FileHandle(forWritingAtPath: errPath) else {
+    let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-bench-\(UUID().uuidString).err")
+      .path
+    guard FileManager.default.createFile(atPath: errPath, contents: nil),
+      let err = FileHandle(forWritingAtPath: errPath)
+    else {
       return nil
     }
     defer {
@@ -168,12 +181,17 @@ extension BenchmarkSuite {
       ])
     }
     let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-    var lines = ["user paths (ms): host = run(hostArrays:), bridge = simulate_kernel per call (bridge-run: its overhead),"
-      + " tessel run / python3 -c = one whole process"]
+    var lines = [
+      "user paths (ms): host = run(hostArrays:), bridge = simulate_kernel per call (bridge-run: its overhead),"
+        + " tessel run / python3 -c = one whole process"
+    ]
     for row in rows {
-      lines.append(row.enumerated().map { i, s in
-        i == 0 ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0) : String(repeating: " ", count: widths[i] - s.count) + s
-      }.joined(separator: "  "))
+      lines.append(
+        row.enumerated().map { i, s in
+          i == 0
+            ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            : String(repeating: " ", count: widths[i] - s.count) + s
+        }.joined(separator: "  "))
     }
     return lines.joined(separator: "\n")
   }

@@ -43,7 +43,7 @@ public struct BenchmarkSuite: Sendable {
 
   /// One benchmark's figures.
   public struct Result: Sendable, Codable {
-    /// The case name, e.g. `matmul_hoisted 1024^3`.
+    /// The case name, such as `matmul_hoisted 1024^3`.
     public var name: String
     /// The kernel file.
     public var file: String
@@ -111,56 +111,72 @@ public struct BenchmarkSuite: Sendable {
   func cases() -> [Case] {
     var cs: [Case] = []
     let small = [4096, 512]
-    cs.append(Case(
-      name: "add 4096x512", file: "tensor_add.py", inputs: [small, small], numpy: "x + y", baselineName: "Swift loop",
-      baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    cs.append(
+      Case(
+        name: "add 4096x512", file: "tensor_add.py", inputs: [small, small], numpy: "x + y", baselineName: "Swift loop",
+        baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     // A small call, as a unit-test suite makes thousands of: per-call overhead shows here.
-    cs.append(Case(
-      name: "add 256x512 (per call)", file: "tensor_add.py", inputs: [[256, 512], [256, 512]], numpy: "x + y",
-      baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    cs.append(
+      Case(
+        name: "add 256x512 (per call)", file: "tensor_add.py", inputs: [[256, 512], [256, 512]], numpy: "x + y",
+        baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     // A 2-D grid: one program per [128, 512] tile; the kernel writes its result into `c_output`.
     let wide = [4096, 1024]
-    cs.append(Case(
-      name: "add_spmd 4096x1024 grid 32x2", file: "tensor_add_spmd.py", inputs: [wide, wide, wide], grid: [32, 2],
-      serialToo: true, baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
+    cs.append(
+      Case(
+        name: "add_spmd 4096x1024 grid 32x2", file: "tensor_add_spmd.py", inputs: [wide, wide, wide], grid: [32, 2],
+        serialToo: true, baselineName: "Swift loop", baseline: { x in BenchmarkSuite.addBaseline(x[0], x[1]) }))
     for n in quick ? [1024] : [1024, 2048] {
       for f in ["matmul_tiled", "matmul_hoisted", "matmul_optimized"] where !(f == "matmul_tiled" && n > 1024) {
-        cs.append(Case(
-          name: "\(f) \(n)^3", file: "\(f).py", inputs: [[n, n], [n, n]], flops: 2 * Double(n) * Double(n) * Double(n),
-          serialToo: f == "matmul_tiled", baselineName: "cblas_sgemm",
-          baseline: { x in BenchmarkSuite.matmulBaseline(x[0], x[1], n) }))
+        cs.append(
+          Case(
+            name: "\(f) \(n)^3", file: "\(f).py", inputs: [[n, n], [n, n]],
+            flops: 2 * Double(n) * Double(n) * Double(n),
+            serialToo: f == "matmul_tiled", baselineName: "cblas_sgemm",
+            baseline: { x in BenchmarkSuite.matmulBaseline(x[0], x[1], n) }))
       }
     }
     for shape in quick ? [small] : [small, [16384, 1024]] {
       let s = "\(shape[0])x\(shape[1])"
-      cs.append(Case(name: "softmax \(s)", file: "softmax.py", inputs: [shape],
-                     numpy: "(lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=1, keepdims=True)))",
-                     baselineName: "Swift loop",
-                     baseline: { x in BenchmarkSuite.softmaxBaseline(x[0], cols: shape[1]) }))
-      cs.append(Case(name: "rmsnorm \(s)", file: "rmsnorm.py", inputs: [shape, [shape[1]]],
-                     numpy: "x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-6) * w", baselineName: "Swift loop",
-                     baseline: { x in BenchmarkSuite.rmsnormBaseline(x[0], x[1], cols: shape[1], eps: 1e-6) }))
-      cs.append(Case(name: "layernorm \(s)", file: "layernorm.py", inputs: [shape, [shape[1]], [shape[1]]],
-                     numpy: "(x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + 1e-5) * w + b",
-                     baselineName: "Swift loop",
-                     baseline: { x in BenchmarkSuite.layernormBaseline(x[0], x[1], x[2], cols: shape[1], eps: 1e-5) }))
+      cs.append(
+        Case(
+          name: "softmax \(s)", file: "softmax.py", inputs: [shape],
+          numpy: "(lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=1, keepdims=True)))",
+          baselineName: "Swift loop",
+          baseline: { x in BenchmarkSuite.softmaxBaseline(x[0], cols: shape[1]) }))
+      cs.append(
+        Case(
+          name: "rmsnorm \(s)", file: "rmsnorm.py", inputs: [shape, [shape[1]]],
+          numpy: "x / np.sqrt((x * x).mean(axis=1, keepdims=True) + 1e-6) * w", baselineName: "Swift loop",
+          baseline: { x in BenchmarkSuite.rmsnormBaseline(x[0], x[1], cols: shape[1], eps: 1e-6) }))
+      cs.append(
+        Case(
+          name: "layernorm \(s)", file: "layernorm.py", inputs: [shape, [shape[1]], [shape[1]]],
+          numpy: "(x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + 1e-5) * w + b",
+          baselineName: "Swift loop",
+          baseline: { x in BenchmarkSuite.layernormBaseline(x[0], x[1], x[2], cols: shape[1], eps: 1e-5) }))
     }
     for seq in quick ? [1024] : [1024, 4096] {
       let d = 128
-      cs.append(Case(
-        name: "attention seq \(seq) d \(d)", file: "attention.py", inputs: [[seq, d], [seq, d], [seq, d]],
-        literals: ["softmax_scale": .float(1 / Double(d).squareRoot())],
-        flops: 4 * Double(seq) * Double(seq) * Double(d), baselineName: "2x cblas_sgemm + Swift softmax",
-        baseline: { x in BenchmarkSuite.attentionBaseline(x[0], x[1], x[2], seq: seq, d: d, scale: 1 / Float(d).squareRoot()) }))
+      cs.append(
+        Case(
+          name: "attention seq \(seq) d \(d)", file: "attention.py", inputs: [[seq, d], [seq, d], [seq, d]],
+          literals: ["softmax_scale": .float(1 / Double(d).squareRoot())],
+          flops: 4 * Double(seq) * Double(seq) * Double(d), baselineName: "2x cblas_sgemm + Swift softmax",
+          baseline: { x in
+            BenchmarkSuite.attentionBaseline(x[0], x[1], x[2], seq: seq, d: d, scale: 1 / Float(d).squareRoot())
+          }))
     }
     let (b, ch, st, len) = (1, 256, 16, quick ? 1024 : 4096)
-    cs.append(Case(
-      name: "mamba b\(b) c\(ch) s\(st) t\(len)", file: "mamba.py",
-      inputs: [[b, ch, len], [b, ch, len], [ch, st], [b, st, len], [b, st, len]], baselineName: "Swift loop",
-      baseline: { x in BenchmarkSuite.mambaBaseline(x, batch: b, channels: ch, states: st, seq: len) }))
-    cs.append(Case(
-      name: "dispatch 25600 [1,8] tiles", file: "<dispatch>", inputs: [[1, 25600 * 8]], baselineName: "Swift loop",
-      baseline: { x in x[0].map { $0 * 2 + 1 } }))
+    cs.append(
+      Case(
+        name: "mamba b\(b) c\(ch) s\(st) t\(len)", file: "mamba.py",
+        inputs: [[b, ch, len], [b, ch, len], [ch, st], [b, st, len], [b, st, len]], baselineName: "Swift loop",
+        baseline: { x in BenchmarkSuite.mambaBaseline(x, batch: b, channels: ch, states: st, seq: len) }))
+    cs.append(
+      Case(
+        name: "dispatch 25600 [1,8] tiles", file: "<dispatch>", inputs: [[1, 25600 * 8]], baselineName: "Swift loop",
+        baseline: { x in x[0].map { $0 * 2 + 1 } }))
     return cs
   }
 
@@ -249,11 +265,16 @@ public struct BenchmarkSuite: Sendable {
     var out: [Float] = c.baseline?(inputs) ?? []
     // The host-array path on arrays made once, as `tessel run` and the test helpers hold them.
     var hostArrays: [HostArray] = []
-    for (shape, values) in zip(c.inputs, inputs) { hostArrays.append(try HostArray(shape: shape, dtype: .float32, values: values)) }
+    for (shape, values) in zip(c.inputs, inputs) {
+      hostArrays.append(try HostArray(shape: shape, dtype: .float32, values: values))
+    }
     _ = try interpreter.run(hostArrays: hostArrays)
     // Interleave the kernel, its serial run, its host-array run and the baseline, so that all see
     // the same load.
-    var times: [Double] = [], serialTimes: [Double] = [], baselineTimes: [Double] = [], hostTimes: [Double] = []
+    var times: [Double] = []
+    var serialTimes: [Double] = []
+    var baselineTimes: [Double] = []
+    var hostTimes: [Double] = []
     // OpenBLAS's threads spin for a while after a multithreaded call; let them sleep before
     // timing the next run.
     let blasPause = c.flops != nil ? 0.12 : 0
@@ -284,10 +305,14 @@ public struct BenchmarkSuite: Sendable {
       var m = 0.0
       var scale = 1.0
       for i in got.indices {
-        let g = got[i], b = out[i]
+        let g = got[i]
+        let b = out[i]
         if g == b || (g.isNaN && b.isNaN) { continue }
         // A NaN or infinity on one side only is an infinite error.
-        if !g.isFinite || !b.isFinite { m = .infinity; continue }
+        if !g.isFinite || !b.isFinite {
+          m = .infinity
+          continue
+        }
         m = Swift.max(m, Double(abs(g - b)))
         scale = Swift.max(scale, Double(abs(b)))
       }
@@ -304,7 +329,8 @@ public struct BenchmarkSuite: Sendable {
     var paths = measureProcesses(c, inputs: inputs, runs: runs)
     paths.hostMs = median(hostTimes)
     return Result(
-      name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs, numpyMs: numpyMs,
+      name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs,
+      numpyMs: numpyMs,
       baseline: c.baseline == nil ? "-" : c.baselineName, gflops: c.flops.map { $0 / (runMs / 1000) / 1e9 }, gbps: gbps,
       instructions: report.instructionsExecuted, peakRSSMiB: peak, memoryBoundMiB: bound, maxError: err,
       runs: runs, userPaths: paths)
@@ -315,9 +341,14 @@ public struct BenchmarkSuite: Sendable {
   /// A human-readable table.
   public static func table(_ results: [Result]) -> String {
     let blas = HostBLAS.configuration
-    var lines = ["OpenBLAS core \(blas.core), \(blas.threads) threads; \(ProcessInfo.processInfo.activeProcessorCount) cores; medians in ms"]
+    var lines = [
+      "OpenBLAS core \(blas.core), \(blas.threads) threads; \(ProcessInfo.processInfo.activeProcessorCount) cores; medians in ms"
+    ]
     func f(_ x: Double?, _ d: Int = 2) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "-" }
-    let header = ["case", "trace", "run", "serial", "baseline", "ratio", "numpy", "GFLOP/s", "GB/s", "Minstr/s", "peakMiB", "boundMiB", "maxerr"]
+    let header = [
+      "case", "trace", "run", "serial", "baseline", "ratio", "numpy", "GFLOP/s", "GB/s", "Minstr/s", "peakMiB",
+      "boundMiB", "maxerr",
+    ]
     var rows = [header]
     for r in results {
       rows.append([
@@ -328,10 +359,12 @@ public struct BenchmarkSuite: Sendable {
     }
     let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
     for row in rows {
-      lines.append(row.enumerated().map { i, s in
-        i == 0 ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-          : String(repeating: " ", count: widths[i] - s.count) + s
-      }.joined(separator: "  "))
+      lines.append(
+        row.enumerated().map { i, s in
+          i == 0
+            ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            : String(repeating: " ", count: widths[i] - s.count) + s
+        }.joined(separator: "  "))
     }
     return lines.joined(separator: "\n")
   }

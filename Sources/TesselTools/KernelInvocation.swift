@@ -76,7 +76,8 @@ public struct KernelInvocation: Sendable {
   public static func parseArgument(_ w: String) throws(UsageError) -> InvocationArgument {
     if w.hasSuffix(".npy") { return .npy(path: w, dtype: nil) }
     if let colon = w.lastIndex(of: ":") {
-      let head = String(w[..<colon]), tail = String(w[w.index(after: colon)...])
+      let head = String(w[..<colon])
+      let tail = String(w[w.index(after: colon)...])
       if head.hasSuffix(".npy") { return .npy(path: head, dtype: try dtype(tail, in: w)) }
       if let shape = try shape(head, in: w) { return .shape(shape, try dtype(tail, in: w)) }
     }
@@ -115,7 +116,9 @@ public struct KernelInvocation: Sendable {
     do { module = try parseModule(source: "__x = (\(w))\n", file: "<argument>") } catch {
       throw UsageError("'\(w)' is not a .npy file, a SHAPE:DTYPE or a Python literal")
     }
-    guard case .assign(_, let e)? = module.statements.first?.kind else { throw UsageError("'\(w)' is not a Python literal") }
+    guard case .assign(_, let e)? = module.statements.first?.kind else {
+      throw UsageError("'\(w)' is not a Python literal")
+    }
     func lit(_ e: Expr) throws(UsageError) -> PythonLiteral {
       switch e.kind {
       case .int(let i): return .int(i)
@@ -203,7 +206,8 @@ extension KernelInvocation {
           generated += 1
         } else if requireData {
           throw UsageError(
-            "argument \(key) gives only a shape (\(s.map(String.init).joined(separator: "x")):\(d.nkiName)); give a .npy file, or add --seed N to run on seeded random values")
+            "argument \(key) gives only a shape (\(s.map(String.init).joined(separator: "x")):\(d.nkiName)); give a .npy file, or add --seed N to run on seeded random values"
+          )
         }
         return .tensor(shape: s, dtype: d)
       case .literal(let l): return .literal(l)
@@ -214,7 +218,9 @@ extension KernelInvocation {
     for (i, a) in positional.enumerated() { args.append(try kernelArgument(a, key: "#\(i)")) }
     var kws: [String: KernelArgument] = [:]
     for (k, a) in keywords.sorted(by: { $0.key < $1.key }) { kws[k] = try kernelArgument(a, key: k) }
-    let traced = try file.trace(kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect, importPaths: importPaths)
+    let traced = try file.trace(
+      kernel: kernel, arguments: args, keywords: kws, grid: grid, target: target, dialect: dialect,
+      importPaths: importPaths)
     // Parameters are the positional tensor arguments in order, then keyword ones by name.
     var tensorPositional: [HostArray?] = []
     for (i, a) in positional.enumerated() {
@@ -225,9 +231,16 @@ extension KernelInvocation {
     }
     var data: [HostArray?] = []
     for (j, p) in traced.kernel.parameters.enumerated() {
-      if let a = loaded[p.name] { data.append(a) } else if j < tensorPositional.count { data.append(tensorPositional[j]) } else { data.append(nil) }
+      if let a = loaded[p.name] {
+        data.append(a)
+      } else if j < tensorPositional.count {
+        data.append(tensorPositional[j])
+      } else {
+        data.append(nil)
+      }
     }
-    return PreparedRun(traced: traced, data: data, source: file.source, generated: generated > 0,
+    return PreparedRun(
+      traced: traced, data: data, source: file.source, generated: generated > 0,
       loadMilliseconds: loadSeconds * 1000)
   }
 

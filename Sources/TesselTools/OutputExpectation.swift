@@ -39,7 +39,8 @@ public struct OutputExpectation: Sendable {
     guard let output else {
       guard let first = kernel.outputs.first else {
         throw UsageError(
-          "--expect \(path): the kernel returns nothing; name the parameter to compare, e.g. --expect \(kernel.parameters.last?.name ?? "NAME")=\(path)")
+          "--expect \(path): the kernel returns nothing; name the parameter to compare, e.g. --expect \(kernel.parameters.last?.name ?? "NAME")=\(path)"
+        )
       }
       return (.returned(0), "output `\(kernel[first].name)`", kernel[first].shape)
     }
@@ -54,11 +55,13 @@ public struct OutputExpectation: Sendable {
     }
     let choices = returned.enumerated().map { "\($0.offset) or \($0.element)" } + kernel.parameters.map(\.name)
     throw UsageError(
-      "--expect \(output)=\(path): the kernel has no output or parameter '\(output)' (choices: \(choices.joined(separator: ", ")))")
+      "--expect \(output)=\(path): the kernel has no output or parameter '\(output)' (choices: \(choices.joined(separator: ", ")))"
+    )
   }
 
   /// Reads the reference and checks that its shape is the selected array's.
-  public func reference(for kernel: Kernel) throws(UsageError) -> (selection: Selection, label: String, values: [Float]) {
+  public func reference(for kernel: Kernel) throws(UsageError) -> (selection: Selection, label: String, values: [Float])
+  {
     let (selection, label, shape) = try select(in: kernel)
     let array: HostArray
     do { array = try HostArray.readNPY(from: path) } catch { throw UsageError("--expect \(path): \(error)") }

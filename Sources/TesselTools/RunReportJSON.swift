@@ -44,7 +44,8 @@ public enum RunReportJSON {
 
   static func devicePrint(_ p: DevicePrintOutput) -> DevicePrint {
     DevicePrint(
-      prefix: p.prefix, tile: p.tile, tags: Dictionary(p.tags.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+      prefix: p.prefix, tile: p.tile,
+      tags: Dictionary(p.tags.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
       shape: p.shape, values: p.values.map { $0.isNaN ? nil : $0 }, line: p.location.line)
   }
 
@@ -72,7 +73,8 @@ public enum RunReportJSON {
   }
 
   static func origin(_ o: UninitializedOrigin) -> Origin {
-    var low = Array(repeating: Int.max, count: o.shape.count), high = Array(repeating: Int.min, count: o.shape.count)
+    var low = Array(repeating: Int.max, count: o.shape.count)
+    var high = Array(repeating: Int.min, count: o.shape.count)
     for e in o.elements {
       let index = UninitializedOrigin.index(e, in: o.shape)
       for d in index.indices {
@@ -94,7 +96,9 @@ public enum RunReportJSON {
   public static func render(
     _ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil, comparison: CompareReportJSON? = nil
   ) -> String {
-    let outputs = zip(kernel.outputs, r.outputs).map { Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName) }
+    let outputs = zip(kernel.outputs, r.outputs).map {
+      Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName)
+    }
     var engines: [String: EngineCounters] = [:]
     for (e, c) in r.report.engines { engines[e.rawValue] = c }
     let rep = Report(
@@ -102,7 +106,8 @@ public enum RunReportJSON {
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
       warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
-      uninitializedOrigins: r.report.uninitializedOrigins.map(origin), devicePrints: r.report.devicePrints.map(devicePrint),
+      uninitializedOrigins: r.report.uninitializedOrigins.map(origin),
+      devicePrints: r.report.devicePrints.map(devicePrint),
       estimate: estimate, compare: comparison)
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -18,7 +18,9 @@ struct Bench: ParsableCommand {
     suite.numpy = !noNumpy
     suite.executable = Self.executablePath
     let results = try suite.run { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
-    print(json ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results) + "\n\n" + BenchmarkSuite.userPathTable(results))
+    print(
+      json
+        ? BenchmarkSuite.json(results) : BenchmarkSuite.table(results) + "\n\n" + BenchmarkSuite.userPathTable(results))
   }
 
   /// This executable's absolute path, for the whole-process figures.

@@ -69,7 +69,8 @@ struct Check: ParsableCommand {
       let comparison = compared.map { c in
         compareOptions.comparison(
           estimate, file: file,
-          estimateOptions.estimate(c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
+          estimateOptions.estimate(
+            c.traced.kernel, target: target, source: c.source, file: compareOptions.compare ?? ""),
           outputs: nil)
       }
       if json {

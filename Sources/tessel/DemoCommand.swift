@@ -87,7 +87,10 @@ struct Demo: ParsableCommand {
       )
     }
     if !passed {
-      if json { FileHandle.standardError.write(Data(String(format: "FAIL: max relative error %.2e above the tolerance %.2e\n", worst, tolerance).utf8)) }
+      if json {
+        FileHandle.standardError.write(
+          Data(String(format: "FAIL: max relative error %.2e above the tolerance %.2e\n", worst, tolerance).utf8))
+      }
       throw ExitCode(1)
     }
   }

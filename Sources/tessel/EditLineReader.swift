@@ -16,7 +16,8 @@ private func completeCallback(_ e: OpaquePointer?, _ ch: Int32) -> UInt8 {
   guard let e, let completer = currentCompleter else { return UInt8(tessel_cc_error()) }
   var cursor: Int32 = 0
   guard let buffer = tessel_el_line_buffer(e, &cursor) else { return UInt8(tessel_cc_error()) }
-  let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(cursor))
+  let bytes = UnsafeBufferPointer(
+    start: UnsafeRawPointer(buffer).assumingMemoryBound(to: UInt8.self), count: Int(cursor))
   let prefix = String(decoding: bytes, as: UTF8.self)
   let candidates = completer(prefix)
   guard !candidates.isEmpty else { return UInt8(tessel_cc_error()) }

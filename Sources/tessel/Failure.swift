@@ -1,7 +1,9 @@
 import Foundation
 import Tessel
 
-/// Prints a diagnostic on standard error and exits with status 1 (a kernel error). Lines of the
+/// Prints a diagnostic on standard error and exits with status 1 (a kernel error).
+///
+/// Lines of the
 /// kernel file come from `source`; lines of the other modules it imported are read from disk.
 func failKernel(_ d: Diagnostic, source: String? = nil, file: String? = nil) -> Never {
   let lines = source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) }

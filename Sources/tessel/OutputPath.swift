@@ -20,7 +20,9 @@ enum OutputPath {
       return "directory '\(directory)' does not exist"
     }
     guard isDirectory.boolValue else { return "'\(directory)' is not a directory" }
-    guard FileManager.default.isWritableFile(atPath: directory) else { return "directory '\(directory)' is not writable" }
+    guard FileManager.default.isWritableFile(atPath: directory) else {
+      return "directory '\(directory)' is not writable"
+    }
     return nil
   }
 }

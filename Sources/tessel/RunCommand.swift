@@ -23,7 +23,10 @@ struct Run: ParsableCommand {
     name: .shortAndLong,
     help: "Write a returned tensor (in order) to PATH, or a parameter's final contents with PARAM=PATH.")
   var output: [String] = []
-  @Option(help: "Fill SHAPE:DTYPE arguments with seeded random values (floats uniform in [-1, 1) rounded to the dtype, integers in [-8, 8)).")
+  @Option(
+    help:
+      "Fill SHAPE:DTYPE arguments with seeded random values (floats uniform in [-1, 1) rounded to the dtype, integers in [-8, 8))."
+  )
   var seed: UInt64?
   @Option(help: "With --seed: write the generated inputs to DIR/<parameter>.npy.")
   var saveInputs: String?
@@ -58,7 +61,9 @@ struct Run: ParsableCommand {
       failUsage("--rtol and --atol must be finite and not negative")
     }
     if saveInputs != nil && seed == nil { failUsage("--save-inputs needs --seed (it saves the generated inputs)") }
-    if let dir = saveInputs, let problem = OutputPath.problem(directory: dir) { failUsage("--save-inputs \(dir): \(problem)") }
+    if let dir = saveInputs, let problem = OutputPath.problem(directory: dir) {
+      failUsage("--save-inputs \(dir): \(problem)")
+    }
     let t0 = Date()
     let prepared = options.prepare(requireData: true, seed: seed)
     let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
@@ -215,15 +220,20 @@ struct Run: ParsableCommand {
     }
     if let comparison, !json { print(comparison.text, terminator: "") }
     for name in writtenParameters where !savedParameters.contains(name) && !json {
-      printDiagnostic(Diagnostic(.note, "the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it"))
+      printDiagnostic(
+        Diagnostic(.note, "the kernel writes its result into parameter `\(name)`; -o \(name)=PATH saves it"))
     }
     var mismatch = false
     for r in references {
-      guard let report = OutputExpectation.compare(r.selection, in: result, kernel: kernel, expected: r.values, rtol: rtol, atol: atol)
+      guard
+        let report = OutputExpectation.compare(
+          r.selection, in: result, kernel: kernel, expected: r.values, rtol: rtol, atol: atol)
       else { continue }
       if report.passed {
         FileHandle.standardError.write(
-          Data("expect: \(r.label) matches \(r.path) (largest |actual - expected| \(report.maxAbsoluteError); rtol \(rtol), atol \(atol))\n".utf8))
+          Data(
+            "expect: \(r.label) matches \(r.path) (largest |actual - expected| \(report.maxAbsoluteError); rtol \(rtol), atol \(atol))\n"
+              .utf8))
       } else {
         mismatch = true
         printDiagnostic(Diagnostic(.error, "\(r.label) does not match \(r.path): \(report)"))

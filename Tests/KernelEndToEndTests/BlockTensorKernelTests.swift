@@ -10,12 +10,14 @@ struct BlockTensorKernelTests {
   @Test("attention_staged matches the attention reference", arguments: [(512, 64), (1024, 16)])
   func matchesReference(shape: (Int, Int)) throws {
     let (seq, d) = shape
-    let q = randomArray(count: seq * d, in: -1...1, seed: 41), k = randomArray(count: seq * d, in: -1...1, seed: 42)
+    let q = randomArray(count: seq * d, in: -1...1, seed: 41)
+    let k = randomArray(count: seq * d, in: -1...1, seed: 42)
     let v = randomArray(count: seq * d, in: -1...1, seed: 43)
     let (res, _) = try runKernelFile(
       "attention_staged.py",
       [
-        .tensor([d, seq], referenceTranspose(q, rows: seq, cols: d)), .tensor([d, seq], referenceTranspose(k, rows: seq, cols: d)),
+        .tensor([d, seq], referenceTranspose(q, rows: seq, cols: d)),
+        .tensor([d, seq], referenceTranspose(k, rows: seq, cols: d)),
         .tensor([seq, d], v),
       ])
     let expected = referenceAttention(q: q, k: k, v: v, seq: seq, d: d, scale: 0.125)
@@ -34,6 +36,7 @@ struct BlockTensorKernelTests {
       ], target: .trn2)
     let qk = try #require(traced.kernel.tensors.first { $0.name == "qk" })
     #expect(qk.bytesPerPartition == 512 * 1024)
-    #expect(try Interpreter(kernel: traced.kernel, options: RunOptions(target: .trn2)).allocation.psumHighWater == 16384)
+    #expect(
+      try Interpreter(kernel: traced.kernel, options: RunOptions(target: .trn2)).allocation.psumHighWater == 16384)
   }
 }

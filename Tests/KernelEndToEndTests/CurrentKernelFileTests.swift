@@ -12,32 +12,44 @@ struct CurrentKernelFileTests {
   @Test("tensor_add: ragged tiles through min() and nl.ds", arguments: [(1, 1), (7, 13), (128, 512), (300, 700)])
   func tensorAdd(shape: (Int, Int)) throws {
     let (r, c) = shape
-    let a = randomArray(count: r * c, in: -1...1, seed: 1), b = randomArray(count: r * c, in: -1...1, seed: 2)
+    let a = randomArray(count: r * c, in: -1...1, seed: 1)
+    let b = randomArray(count: r * c, in: -1...1, seed: 2)
     let (res, _) = try runKernelFile("current/tensor_add.py", [.tensor([r, c], a), .tensor([r, c], b)])
     _ = expectClose(res.outputs[0].floatValues(), referenceAdd(a, b), shape: [r, c], rtol: 0, atol: 0)
     #expect(res.report.warnings.isEmpty, "\(res.report.warnings.map(\.message))")
   }
 
-  @Test("matmul_tiled: PSUM accumulates over the contraction tiles of each fresh tile", arguments: [(128, 128, 512), (256, 384, 1024)])
+  @Test(
+    "matmul_tiled: PSUM accumulates over the contraction tiles of each fresh tile",
+    arguments: [(128, 128, 512), (256, 384, 1024)])
   func matmulTiled(shape: (Int, Int, Int)) throws {
     let (m, k, n) = shape
-    let aT = randomArray(count: k * m, in: -1...1, seed: 3), b = randomArray(count: k * n, in: -1...1, seed: 4)
+    let aT = randomArray(count: k * m, in: -1...1, seed: 3)
+    let b = randomArray(count: k * n, in: -1...1, seed: 4)
     let (res, _) = try runKernelFile("current/matmul_tiled.py", [.tensor([k, m], aT), .tensor([k, n], b)])
-    _ = expectClose(res.outputs[0].floatValues(), referenceMatmul(transposedA: aT, b, m: m, k: k, n: n), shape: [m, n], rtol: 1e-5, atol: 1e-4)
+    _ = expectClose(
+      res.outputs[0].floatValues(), referenceMatmul(transposedA: aT, b, m: m, k: k, n: n), shape: [m, n], rtol: 1e-5,
+      atol: 1e-4)
   }
 
-  @Test("softmax: tensor_reduce, activation with reduce_res, reciprocal, tensor_scalar", arguments: [(1, 8), (7, 33), (200, 512)])
+  @Test(
+    "softmax: tensor_reduce, activation with reduce_res, reciprocal, tensor_scalar",
+    arguments: [(1, 8), (7, 33), (200, 512)])
   func softmax(shape: (Int, Int)) throws {
     let (r, c) = shape
     let x = randomArray(count: r * c, in: -4...4, seed: 5)
     let (res, _) = try runKernelFile("current/softmax.py", [.tensor([r, c], x)])
-    _ = expectClose(res.outputs[0].floatValues(), referenceSoftmax(x, rows: r, cols: c), shape: [r, c], rtol: 1e-5, atol: 1e-6)
+    _ = expectClose(
+      res.outputs[0].floatValues(), referenceSoftmax(x, rows: r, cols: c), shape: [r, c], rtol: 1e-5, atol: 1e-6)
   }
 
-  @Test("fused_vector: scalar_tensor_tensor, tensor_scalar_reduce with nl.abs; a DMA mode as its integer", arguments: [(1, 5), (7, 13), (128, 64)])
+  @Test(
+    "fused_vector: scalar_tensor_tensor, tensor_scalar_reduce with nl.abs; a DMA mode as its integer",
+    arguments: [(1, 5), (7, 13), (128, 64)])
   func fusedVector(shape: (Int, Int)) throws {
     let (r, c) = shape
-    let x = randomArray(count: r * c, in: -1...1, seed: 11), y = randomArray(count: r * c, in: -1...1, seed: 12)
+    let x = randomArray(count: r * c, in: -1...1, seed: 11)
+    let y = randomArray(count: r * c, in: -1...1, seed: 12)
     let (res, _) = try runKernelFile("current/fused_vector.py", [.tensor([r, c], x), .tensor([r, c], y)])
     var sum = [Float](repeating: 0, count: r * c)
     var rowMax = [Float](repeating: -.infinity, count: r)
@@ -56,13 +68,16 @@ struct CurrentKernelFileTests {
     let (r, c) = shape
     let x = roundToBFloat16(randomArray(count: r * c, in: -1...1, seed: 6))
     let (res, _) = try runKernelFile("current/transpose2d.py", [.tensor([r, c], x, .bfloat16)])
-    _ = expectClose(res.outputs[0].floatValues(), referenceTranspose(x, rows: r, cols: c), shape: [c, r], rtol: 0, atol: 0)
+    _ = expectClose(
+      res.outputs[0].floatValues(), referenceTranspose(x, rows: r, cols: c), shape: [c, r], rtol: 0, atol: 0)
   }
 
   @Test("dynamic_add: a register bounds dynamic_range; rows past n tiles stay unwritten", arguments: [0, 1, 3])
   func dynamicAdd(tiles: Int) throws {
-    let m = 384, h = 64
-    let a = randomArray(count: m * h, in: -1...1, seed: 7), b = randomArray(count: m * h, in: -1...1, seed: 8)
+    let m = 384
+    let h = 64
+    let a = randomArray(count: m * h, in: -1...1, seed: 7)
+    let b = randomArray(count: m * h, in: -1...1, seed: 8)
     let (res, _) = try runKernelFile(
       "current/dynamic_add.py", [.tensor([m, h], a), .tensor([m, h], b), .tensor([1, 1], [Float(tiles)], .int32)])
     let out = res.outputs[0].floatValues()
@@ -75,7 +90,8 @@ struct CurrentKernelFileTests {
 
   @Test("lnc_row_norm: two programs exchange partial sums with sendrecv", arguments: [[Int](), [1], [2]])
   func lncRowNorm(grid: [Int]) throws {
-    let r = 100, c = 64
+    let r = 100
+    let c = 64
     let x = randomArray(count: r * c, in: -1...1, seed: 9)
     let (res, kernel) = try runKernelFile("current/lnc_row_norm.py", [.tensor([r, c], x)], grid: grid)
     var expected = x
@@ -98,7 +114,8 @@ struct CurrentKernelFileTests {
     let (r, c) = shape
     let x = randomArray(count: r * c, in: -1...1, seed: 10)
     let (res, _) = try runKernelFile("current/top8.py", [.tensor([r, c], x)])
-    let values = res.outputs[0].floatValues(), indices = res.outputs[1].floatValues()
+    let values = res.outputs[0].floatValues()
+    let indices = res.outputs[1].floatValues()
     for i in 0..<r {
       let row = Array(x[(i * c)..<((i + 1) * c)])
       let top = Array(row.sorted(by: >).prefix(8))

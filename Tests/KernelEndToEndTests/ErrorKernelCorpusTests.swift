@@ -45,7 +45,9 @@ struct ErrorKernelCase: Sendable, CustomStringConvertible {
       if line.hasPrefix("# args: ") {
         arguments = try Self.parseArguments(line.dropFirst("# args: ".count))
       } else if line.hasPrefix("# grid: ") {
-        grid = line.dropFirst("# grid: ".count).filter { !"[] ".contains($0) }.split(separator: ",").compactMap { Int($0) }
+        grid = line.dropFirst("# grid: ".count).filter { !"[] ".contains($0) }.split(separator: ",").compactMap {
+          Int($0)
+        }
       } else if line.hasPrefix("# target: "), let t = Target(rawValue: String(line.dropFirst("# target: ".count))) {
         target = t
       }

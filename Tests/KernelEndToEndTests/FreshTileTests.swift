@@ -8,7 +8,9 @@ import Testing
 /// Runs NKI source on host arrays with `options`.
 private func run(_ source: String, _ args: [HostArray], grid: [Int] = [], options: RunOptions) throws -> HostRunResult {
   let traced = try NKIFile(source: source, file: "fresh.py")
-    .trace(kernel: nil, arguments: args.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, keywords: [:], grid: grid)
+    .trace(
+      kernel: nil, arguments: args.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, keywords: [:],
+      grid: grid)
   return try Interpreter(kernel: traced.kernel, options: options).run(hostArrays: args)
 }
 
@@ -48,7 +50,9 @@ private func staleSource(_ range: String) -> String {
 
 @Suite("Tiles declared in a loop or a program instance start never-written")
 struct FreshTileTests {
-  @Test("a partial write then a whole read in a later iteration reads never-written memory, not the last iteration's rows", arguments: ["nl.affine_range", "nl.sequential_range"])
+  @Test(
+    "a partial write then a whole read in a later iteration reads never-written memory, not the last iteration's rows",
+    arguments: ["nl.affine_range", "nl.sequential_range"])
   func staleAcrossIterations(range: String) throws {
     let values = randomArray(count: 256 * 8, seed: 51)
     let a = try HostArray(shape: [256, 8], dtype: .float32, values: values)
@@ -64,7 +68,9 @@ struct FreshTileTests {
         }
       }
       let reads = r.report.warnings.filter { $0.message.contains("never written") }
-      #expect(reads.map(\.message) == ["'store' reads 512 of 1024 elements of `t` (operand 'src') that were never written"], "\(mode)")
+      #expect(
+        reads.map(\.message) == ["'store' reads 512 of 1024 elements of `t` (operand 'src') that were never written"],
+        "\(mode)")
       #expect(reads.first?.location?.line == 13, "\(mode)")
       if mode == "tracked" {
         let o = try #require(r.report.uninitializedOrigins.first)
@@ -88,17 +94,18 @@ struct FreshTileTests {
 
   @Test("a tile declared outside every loop starts never-written in each program instance")
   func freshPerInstance() throws {
-    let source = freshHeader + """
-      def per_instance(a):
-          out = nl.ndarray((256, 8), dtype=a.dtype, buffer=nl.shared_hbm)
-          i_p = nl.arange(128)[:, None]
-          i_f = nl.arange(8)[None, :]
-          pid = nl.program_id(0)
-          t = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.sbuf)
-          t[i_p, i_f] = nl.load(a[pid * 128 + i_p, i_f], mask=(i_p + 64 * pid < 128))
-          nl.store(out[pid * 128 + i_p, i_f], value=t)
-          return out
-      """
+    let source =
+      freshHeader + """
+        def per_instance(a):
+            out = nl.ndarray((256, 8), dtype=a.dtype, buffer=nl.shared_hbm)
+            i_p = nl.arange(128)[:, None]
+            i_f = nl.arange(8)[None, :]
+            pid = nl.program_id(0)
+            t = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.sbuf)
+            t[i_p, i_f] = nl.load(a[pid * 128 + i_p, i_f], mask=(i_p + 64 * pid < 128))
+            nl.store(out[pid * 128 + i_p, i_f], value=t)
+            return out
+        """
     let values = randomArray(count: 256 * 8, seed: 53)
     let a = try HostArray(shape: [256, 8], dtype: .float32, values: values)
     for (mode, options) in modes {
@@ -108,7 +115,9 @@ struct FreshTileTests {
       let defined = out[(192 * 8)...].filter { !$0.isNaN }.count
       #expect(defined == 0, "\(mode)")
       let messages = r.report.warnings.map(\.message)
-      #expect(messages.contains("'store' reads 512 of 1024 elements of `t` (operand 'src') that were never written"), "\(mode)")
+      #expect(
+        messages.contains("'store' reads 512 of 1024 elements of `t` (operand 'src') that were never written"),
+        "\(mode)")
     }
   }
 }

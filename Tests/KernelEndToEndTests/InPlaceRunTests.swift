@@ -86,10 +86,13 @@ private let writeParameterSource = """
 
 @Suite("Running in place on caller memory (run(parameters:outputs:))")
 struct InPlaceRunTests {
-  @Test("fp32 add matches a plain loop and the copying run, serial and parallel", arguments: [[1, 7], [7, 33], [128, 512], [300, 1030]])
+  @Test(
+    "fp32 add matches a plain loop and the copying run, serial and parallel",
+    arguments: [[1, 7], [7, 33], [128, 512], [300, 1030]])
   func addMatches(shape: [Int]) throws {
     let n = shape[0] * shape[1]
-    let a = randomArray(count: n, seed: 11), b = randomArray(count: n, seed: 12)
+    let a = randomArray(count: n, seed: 11)
+    let b = randomArray(count: n, seed: 12)
     var expected = [Float](repeating: 0, count: n)
     for i in 0..<n { expected[i] = a[i] + b[i] }
     let kernel = try traced(addSource, [shape, shape])
@@ -111,8 +114,10 @@ struct InPlaceRunTests {
 
   @Test("bf16 parameters are copied and rounded, never rounded in the caller's memory")
   func bf16Copied() throws {
-    let shape = [7, 33], n = 7 * 33
-    let a = randomArray(count: n, seed: 21), b = randomArray(count: n, seed: 22)
+    let shape = [7, 33]
+    let n = 7 * 33
+    let a = randomArray(count: n, seed: 21)
+    let b = randomArray(count: n, seed: 22)
     let kernel = try traced(addSource, [shape, shape], dtype: .bfloat16)
     let r = try runInPlace(try Interpreter(kernel: kernel), [a, b])
     #expect(r.parameters[0] == a && r.parameters[1] == b)
@@ -122,7 +127,9 @@ struct InPlaceRunTests {
     }
   }
 
-  @Test("never-written output elements come back as NaN with a warning, whatever the buffer held", arguments: [[5, 9], [130, 64], [300, 17]])
+  @Test(
+    "never-written output elements come back as NaN with a warning, whatever the buffer held",
+    arguments: [[5, 9], [130, 64], [300, 17]])
   func unwrittenElements(shape: [Int]) throws {
     let (rows, cols) = (shape[0], shape[1])
     let a = randomArray(count: rows * cols, seed: 31)
@@ -171,7 +178,9 @@ struct InPlaceRunTests {
       if i < 12 {
         #expect(r.outputs[0][i] == a[i])
       } else {
-        #expect(r.outputs[0][i].bitPattern == Float.nan.bitPattern, "element \(i): \(String(r.outputs[0][i].bitPattern, radix: 16))")
+        #expect(
+          r.outputs[0][i].bitPattern == Float.nan.bitPattern,
+          "element \(i): \(String(r.outputs[0][i].bitPattern, radix: 16))")
       }
     }
     #expect(r.report.warnings.contains { $0.message.contains("never written") })
@@ -186,7 +195,8 @@ struct InPlaceRunTests {
 
   @Test("a kernel's writes to an fp32 parameter land in the caller's buffer")
   func parameterWritten() throws {
-    let shape = [7, 33], n = 7 * 33
+    let shape = [7, 33]
+    let n = 7 * 33
     let a = randomArray(count: n, seed: 41)
     let kernel = try traced(writeParameterSource, [shape, shape])
     let r = try runInPlace(try Interpreter(kernel: kernel), [a, Array(repeating: -1, count: n)])
@@ -194,7 +204,9 @@ struct InPlaceRunTests {
     #expect(r.parameters[0] == a)
   }
 
-  @Test("a returned fp32 parameter is written in its caller's buffer and copied to the output buffer", arguments: [DType.float32, .bfloat16])
+  @Test(
+    "a returned fp32 parameter is written in its caller's buffer and copied to the output buffer",
+    arguments: [DType.float32, .bfloat16])
   func returnedParameter(dtype: DType) throws {
     let source = """
       from neuronxcc import nki
@@ -226,7 +238,9 @@ struct InPlaceRunTests {
     #expect(throws: KernelError.self) { try interpreter.run(parameters: [small, small], outputs: []) }
   }
 
-  @Test("a masked row reduction keeps exactly the columns its mask keeps, per row (triangular mask)", arguments: [(7, 5), (130, 33), (128, 1)])
+  @Test(
+    "a masked row reduction keeps exactly the columns its mask keeps, per row (triangular mask)",
+    arguments: [(7, 5), (130, 33), (128, 1)])
   func maskedRowReduction(shape: (Int, Int)) throws {
     let (p, f) = shape
     let source = """
@@ -254,7 +268,8 @@ struct InPlaceRunTests {
     let r = try Interpreter(kernel: try traced(source, [[p, f]])).run([x])
     for row in 0..<p {
       let kept = (0..<Swift.min(f, row + 1)).map { x[row * f + $0] }
-      let sum = kept.reduce(0, +), top = kept.max() ?? -.infinity
+      let sum = kept.reduce(0, +)
+      let top = kept.max() ?? -.infinity
       #expect(abs(r.outputs[0][row] - sum) <= 1e-5 * Swift.max(1, abs(sum)), "sum of row \(row)")
       #expect(r.outputs[1][row] == top, "max of row \(row)")
     }

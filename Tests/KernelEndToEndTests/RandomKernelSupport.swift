@@ -89,7 +89,8 @@ struct Bounded {
 
   /// `nl.add`, `nl.subtract`, `nl.multiply`, `nl.maximum`, `nl.minimum` in fp32.
   static func binary(_ f: String, _ a: Bounded, _ b: Bounded) -> Bounded {
-    let p = a.value, q = b.value
+    let p = a.value
+    let q = b.value
     switch f {
     case "add": return Bounded(p + q, error: a.error + b.error + slack(p + q))
     case "subtract": return Bounded(p - q, error: a.error + b.error + slack(p - q))
@@ -104,7 +105,8 @@ struct Bounded {
 
   /// The activation functions the generators use, computed in Double and rounded to fp32.
   static func unary(_ f: String, _ a: Bounded) -> Bounded {
-    let x = Double(a.value), e = a.error
+    let x = Double(a.value)
+    let e = a.error
     switch f {
     case "negative": return Bounded(-a.value, error: e)
     case "abs": return Bounded(Swift.abs(a.value), error: e)
@@ -136,7 +138,9 @@ struct Bounded {
       return best
     default:
       // Any summation order is correct: fp32 recursive summation is within n·u·Σ|x| of the sum.
-      var sum = 0.0, abs = 0.0, e = 0.0
+      var sum = 0.0
+      var abs = 0.0
+      var e = 0.0
       for x in xs {
         sum += Double(x.value)
         abs += Swift.abs(Double(x.value))
@@ -178,9 +182,14 @@ struct GeneratedKernel {
 /// An element passes when both sides are NaN, when they are equal (same infinity included), or
 /// when `|actual - expected| <= 2 * bound` (a factor of two over the derived bound, plus the
 /// smallest normal float for results at zero).
-func outOfBounds(_ actual: [Float], _ expected: [Bounded], shape: [Int], limit: Int = 5) -> (count: Int, lines: [String]) {
+func outOfBounds(_ actual: [Float], _ expected: [Bounded], shape: [Int], limit: Int = 5) -> (
+  count: Int, lines: [String]
+) {
   guard actual.count == expected.count else {
-    return (Swift.max(actual.count, expected.count), ["\(actual.count) elements, expected \(expected.count) for shape \(shape)"])
+    return (
+      Swift.max(actual.count, expected.count),
+      ["\(actual.count) elements, expected \(expected.count) for shape \(shape)"]
+    )
   }
   var count = 0
   var lines: [String] = []
@@ -191,7 +200,8 @@ func outOfBounds(_ actual: [Float], _ expected: [Bounded], shape: [Int], limit: 
     if b.value.isFinite && Swift.abs(d) <= 2 * b.error + Double(Float.leastNormalMagnitude) { continue }
     count += 1
     if lines.count < limit {
-      lines.append("  [\(i / Swift.max(1, cols)), \(i % Swift.max(1, cols))]: got \(a), expected \(b.value) ± \(2 * b.error)")
+      lines.append(
+        "  [\(i / Swift.max(1, cols)), \(i % Swift.max(1, cols))]: got \(a), expected \(b.value) ± \(2 * b.error)")
     }
   }
   return (count, lines)

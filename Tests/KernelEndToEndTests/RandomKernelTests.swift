@@ -34,7 +34,9 @@ struct RandomKernelTests {
 
   /// The comparison must be able to fail: each generator's mutant (a flipped op, a skipped K
   /// tile, a running value that is not carried) runs against the unmutated reference, and nearly
-  /// every mutant must be caught. A few are equivalent by chance (max and min of one element,
+  /// every mutant must be caught.
+  ///
+  /// A few are equivalent by chance (max and min of one element,
   /// `maximum(a, a)`), hence a rate rather than every one.
   @Test("mutated kernels are caught")
   func mutants() throws {
@@ -68,7 +70,10 @@ struct RandomKernelTests {
   func coverage() {
     let rowwise = (0..<150).map { RandomRowwiseKernel(seed: UInt64($0)) }
     let sources = rowwise.map { $0.source() }
-    for call in ["nl.sum(", "nl.max(", "nl.min(", "nl.mean(", "nl.subtract(", "nl.maximum(", "nl.tanh(", "nl.exp(", "dtype=nl.bfloat16", "nl.affine_range"] {
+    for call in [
+      "nl.sum(", "nl.max(", "nl.min(", "nl.mean(", "nl.subtract(", "nl.maximum(", "nl.tanh(", "nl.exp(",
+      "dtype=nl.bfloat16", "nl.affine_range",
+    ] {
       #expect(sources.contains { $0.contains(call) }, "no rowwise case uses \(call)")
     }
     #expect(rowwise.contains { $0.tileCols != $0.cols && $0.cols % $0.tileCols != 0 }, "no ragged column tiling")
@@ -82,7 +87,9 @@ struct RandomKernelTests {
     let loops = (0..<80).map { RandomLoopKernel(seed: UInt64($0)) }
     for shape in [RandomLoopKernel.Shape.acrossColumns, .acrossRows] {
       for combine in ["add", "maximum"] {
-        #expect(loops.contains { $0.shape == shape && $0.combine == combine && $0.rowTiles > 1 && $0.colTiles > 1 }, "no \(shape) \(combine) loop nest")
+        #expect(
+          loops.contains { $0.shape == shape && $0.combine == combine && $0.rowTiles > 1 && $0.colTiles > 1 },
+          "no \(shape) \(combine) loop nest")
       }
     }
   }

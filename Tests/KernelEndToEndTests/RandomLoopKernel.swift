@@ -128,7 +128,8 @@ struct RandomLoopKernel {
         for c in 0..<colTiles {
           let js = c * tileCols..<Swift.min((c + 1) * tileCols, cols)
           // The reduction's result has the tile's dtype; the accumulator is fp32.
-          let part = Bounded.reduce(combine == "add" ? "sum" : "max", js.map { Bounded(x[r * cols + $0]) }).stored(as: dtype)
+          let part = Bounded.reduce(combine == "add" ? "sum" : "max", js.map { Bounded(x[r * cols + $0]) }).stored(
+            as: dtype)
           run = Bounded.binary(combine, run, part)
           for j in js { out[r * cols + j] = Bounded.binary(output, Bounded(x[r * cols + j]), run).stored(as: dtype) }
         }

@@ -70,8 +70,11 @@ struct RandomMatmulKernel {
   var aShape: [Int] { form == .matmulPlain ? [M, K] : [K, M] }
 
   /// A tile of an HBM tensor: rows `r0 + 0..<rn`, columns `c0 + 0..<cn` as a slice or arange view.
-  private func tile(_ t: String, _ r: String, _ rn: Int, _ rg: String, _ col: String, _ cn: Int, _ cg: String) -> String {
-    arangeIndexing ? "\(t)[\(r) * \(rn) + \(rg), \(col) * \(cn) + \(cg)]" : "\(t)[\(r) * \(rn):(\(r) + 1) * \(rn), \(col) * \(cn):(\(col) + 1) * \(cn)]"
+  private func tile(_ t: String, _ r: String, _ rn: Int, _ rg: String, _ col: String, _ cn: Int, _ cg: String) -> String
+  {
+    arangeIndexing
+      ? "\(t)[\(r) * \(rn) + \(rg), \(col) * \(cn) + \(cg)]"
+      : "\(t)[\(r) * \(rn):(\(r) + 1) * \(rn), \(col) * \(cn):(\(col) + 1) * \(cn)]"
   }
 
   /// The NKI source of kernel `k(a, b)`; with `mutant` the K loop skips its last tile (or, with
@@ -129,11 +132,14 @@ struct RandomMatmulKernel {
     var out: [Bounded] = []
     out.reserveCapacity(M * N)
     // Row i of the left operand, contiguous, and the right operand transposed: unit-stride loops.
-    let aRows: [[Double]] = (0..<M).map { i in (0..<K).map { p in Double(form == .matmulPlain ? a[i * K + p] : a[p * M + i]) } }
+    let aRows: [[Double]] = (0..<M).map { i in
+      (0..<K).map { p in Double(form == .matmulPlain ? a[i * K + p] : a[p * M + i]) }
+    }
     let bCols: [[Double]] = (0..<N).map { j in (0..<K).map { p in Double(b[p * N + j]) } }
     for i in 0..<M {
       for j in 0..<N {
-        var sum = 0.0, abs = 0.0
+        var sum = 0.0
+        var abs = 0.0
         aRows[i].withUnsafeBufferPointer { x in
           bCols[j].withUnsafeBufferPointer { y in
             for p in 0..<K {

@@ -44,9 +44,12 @@ struct RandomRowwiseKernel {
       let values = isColumn.count
       let step: Step
       switch c.below(4) {
-      case 0: step = .binary(c.pick(["add", "subtract", "multiply", "maximum", "minimum"]), c.below(values), c.below(values))
+      case 0:
+        step = .binary(c.pick(["add", "subtract", "multiply", "maximum", "minimum"]), c.below(values), c.below(values))
       case 1: step = .unary(c.pick(["tanh", "abs", "square", "sigmoid", "negative", "exp"]), c.below(values))
-      case 2: step = .scalar(c.pick(["add", "multiply", "subtract"]), c.below(values), Float(c.below(9)) / 4 - 1, left: c.chance(0.25))
+      case 2:
+        step = .scalar(
+          c.pick(["add", "multiply", "subtract"]), c.below(values), Float(c.below(9)) / 4 - 1, left: c.chance(0.25))
       default: step = .reduce(c.pick(["sum", "max", "min", "mean"]), c.below(values))
       }
       steps.append(step)
@@ -54,7 +57,9 @@ struct RandomRowwiseKernel {
       switch step {
       case .binary(_, let a, let b): isColumn.append(isColumn[a] && isColumn[b])
       case .unary(_, let a), .scalar(_, let a, _, _): isColumn.append(isColumn[a])
-      case .reduce: isColumn.append(true); hasReduction = true
+      case .reduce:
+        isColumn.append(true)
+        hasReduction = true
       }
     }
     if isColumn[isColumn.count - 1] {
@@ -102,7 +107,11 @@ struct RandomRowwiseKernel {
         line = left ? "nl.\(f)(\(x), v\(a)\(dt)\(mask))" : "nl.\(f)(v\(a), \(x)\(dt)\(mask))"
       case .reduce(let f, let a): line = "nl.\(f)(v\(a), axis=[1], keepdims=True\(dt)\(mask))"
       }
-      if !mutated, live.contains(i), let r = [("nl.subtract(", "nl.add("), ("nl.max(", "nl.min("), ("nl.maximum(", "nl.minimum(")].first(where: { line.hasPrefix($0.0) }) {
+      if !mutated, live.contains(i),
+        let r = [("nl.subtract(", "nl.add("), ("nl.max(", "nl.min("), ("nl.maximum(", "nl.minimum(")].first(where: {
+          line.hasPrefix($0.0)
+        })
+      {
         line = r.1 + line.dropFirst(r.0.count)
         mutated = true
       }
@@ -151,7 +160,9 @@ struct RandomRowwiseKernel {
     out.reserveCapacity(rows * cols)
     for r in 0..<rows {
       // Each value is a row of `cols` elements, or one element for a `[P, 1]` column.
-      var v: [[Bounded]] = [x[r * cols..<(r + 1) * cols].map { Bounded($0) }, y[r * cols..<(r + 1) * cols].map { Bounded($0) }]
+      var v: [[Bounded]] = [
+        x[r * cols..<(r + 1) * cols].map { Bounded($0) }, y[r * cols..<(r + 1) * cols].map { Bounded($0) },
+      ]
       var types: [DType] = [dtype, dtype]
       func element(_ i: Int, _ j: Int) -> Bounded { v[i].count == 1 ? v[i][0] : v[i][j] }
       for (i, step) in steps.enumerated() {

@@ -74,7 +74,10 @@ struct UninitializedOriginKernelTests {
     let at = line(body, "read")
     #expect(origins(r) == ["c <- tensor_tensor t.data1 @\(at)": region(128, 8) { _, j in j >= 4 }])
     let o = try #require(r.report.uninitializedOrigins.first)
-    #expect(o.message == "output `c` elements [0:128, 4:8] (512 of 1024) derive from the read of never-written `t` by 'tensor_tensor' at line \(at)")
+    #expect(
+      o.message
+        == "output `c` elements [0:128, 4:8] (512 of 1024) derive from the read of never-written `t` by 'tensor_tensor' at line \(at)"
+    )
     #expect(o.read.elementCount == 512 && o.read.firstElement == [0, 4])
     // Every element of `c` was written, so the tracked run does not call any of it unwritten.
     #expect(!r.report.warnings.contains { $0.message.contains("never wrote") })
@@ -136,7 +139,9 @@ struct UninitializedOriginKernelTests {
     #expect(p.message.hasPrefix("parameter `out` elements [16:32, 0:16] (256 of 512) derive from"))
   }
 
-  @Test("matmul: a stationary column taints an output row, a moving column an output column", arguments: [(true, false), (false, true), (true, true)])
+  @Test(
+    "matmul: a stationary column taints an output row, a moving column an output column",
+    arguments: [(true, false), (false, true), (true, true)])
   func matmul(holes: (stationary: Bool, moving: Bool)) throws {
     let body = """
       def mm(lhsT, rhs):
@@ -160,7 +165,8 @@ struct UninitializedOriginKernelTests {
     var expected: [String: Set<Int>] = [:]
     if holes.stationary { expected["result <- nc_matmul s.stationary @\(at)"] = region(16, 24) { i, _ in i == 5 } }
     if holes.moving {
-      expected["result <- nc_matmul m.moving @\(at)"] = region(16, 24) { i, j in j == 7 && !(holes.stationary && i == 5) }
+      expected["result <- nc_matmul m.moving @\(at)"] = region(16, 24) { i, j in j == 7 && !(holes.stationary && i == 5)
+      }
     }
     #expect(origins(r) == expected)
   }
@@ -200,10 +206,11 @@ struct UninitializedOriginKernelTests {
       """
     let r = try runTracking(body, [try ones([128, 8]), try ones([128, 8])])
     // t holds rows 0..<100; the add writes rows 0..<120 of s; the store reads all of s.
-    #expect(origins(r) == [
-      "c <- tensor_tensor t.data1 @\(line(body, "add"))": region(128, 8) { i, _ in i >= 100 && i < 120 },
-      "c <- store s.src @\(line(body, "store"))": region(128, 8) { i, _ in i >= 120 },
-    ])
+    #expect(
+      origins(r) == [
+        "c <- tensor_tensor t.data1 @\(line(body, "add"))": region(128, 8) { i, _ in i >= 100 && i < 120 },
+        "c <- store s.src @\(line(body, "store"))": region(128, 8) { i, _ in i >= 120 },
+      ])
   }
 
   @Test("a tile in a loop, partly loaded in every iteration: one origin, two regions")
@@ -223,14 +230,20 @@ struct UninitializedOriginKernelTests {
     #expect(origins(r) == ["c <- activation t.data @\(at)": region(256, 8) { i, _ in i % 128 >= 100 }])
     let o = try #require(r.report.uninitializedOrigins.first)
     #expect(o.read.elementCount == 28 * 8)
-    #expect(o.message == "output `c` elements within [100:256, 0:8] (448 of 2048, first [100, 0]) derive from the read of never-written `t` by 'activation' at line \(at)")
+    #expect(
+      o.message
+        == "output `c` elements within [100:256, 0:8] (448 of 2048, first [100, 0]) derive from the read of never-written `t` by 'activation' at line \(at)"
+    )
   }
 
-  @Test("every tutorial kernel, at small shapes: no origins, no new warnings, the same values as an untracked run", arguments: [
-    "tensor_add", "tensor_add ragged", "tensor_add_spmd", "transpose2d", "transpose_matrix", "avgpool2d", "matmul_basic.py",
-    "matmul_tiled.py", "matmul_hoisted.py", "matmul_block_free.py", "matmul_optimized.py", "rmsnorm", "layernorm.py",
-    "layernorm_bn.py", "softmax", "attention", "attention causal", "mamba", "rotary",
-  ])
+  @Test(
+    "every tutorial kernel, at small shapes: no origins, no new warnings, the same values as an untracked run",
+    arguments: [
+      "tensor_add", "tensor_add ragged", "tensor_add_spmd", "transpose2d", "transpose_matrix", "avgpool2d",
+      "matmul_basic.py",
+      "matmul_tiled.py", "matmul_hoisted.py", "matmul_block_free.py", "matmul_optimized.py", "rmsnorm", "layernorm.py",
+      "layernorm_bn.py", "softmax", "attention", "attention causal", "mamba", "rotary",
+    ])
   func cleanKernels(name: String) throws {
     func x(_ shape: [Int], _ seed: UInt64) -> TestArgument {
       .tensor(shape, randomArray(count: shape.reduce(1, *), in: -1...1, seed: seed))
@@ -241,30 +254,56 @@ struct UninitializedOriginKernelTests {
     var keywords: [String: TestArgument] = [:]
     var grid: [Int] = []
     switch name {
-    case "tensor_add": file = "tensor_add.py"; args = [x([7, 13], 1), x([7, 13], 2)]
-    case "tensor_add ragged": file = "tensor_add.py"; args = [x([130, 600], 1), x([130, 600], 2)]
-    case "tensor_add_spmd": file = "tensor_add_spmd.py"; args = [x([256, 1024], 1), x([256, 1024], 2), x([256, 1024], 3)]; grid = [2, 2]
+    case "tensor_add":
+      file = "tensor_add.py"
+      args = [x([7, 13], 1), x([7, 13], 2)]
+    case "tensor_add ragged":
+      file = "tensor_add.py"
+      args = [x([130, 600], 1), x([130, 600], 2)]
+    case "tensor_add_spmd":
+      file = "tensor_add_spmd.py"
+      args = [x([256, 1024], 1), x([256, 1024], 2), x([256, 1024], 3)]
+      grid = [2, 2]
     case "transpose2d":
-      file = "transpose2d.py"; kernel = "transpose2d_kernel"
+      file = "transpose2d.py"
+      kernel = "transpose2d_kernel"
       args = [x([5, 24], 1), x([5, 24], 2), .literal(.tuple([.int(4), .int(6)]))]
-    case "transpose_matrix": file = "transpose2d.py"; kernel = "transpose_matrix_kernel"; args = [x([256, 128], 1)]
-    case "avgpool2d": file = "avgpool2d.py"; args = [x([3, 8, 8], 1), .literal(.int(2))]
+    case "transpose_matrix":
+      file = "transpose2d.py"
+      kernel = "transpose_matrix_kernel"
+      args = [x([256, 128], 1)]
+    case "avgpool2d":
+      file = "avgpool2d.py"
+      args = [x([3, 8, 8], 1), .literal(.int(2))]
     case "matmul_basic.py": args = [x([128, 64], 1), x([128, 512], 2)]
     case "matmul_tiled.py", "matmul_hoisted.py": args = [x([256, 128], 1), x([256, 512], 2)]
     case let f where f.hasPrefix("matmul_"): args = [x([256, 256], 1), x([256, 1024], 2)]
-    case "rmsnorm": file = "rmsnorm.py"; args = [x([7, 300], 1), x([300], 2)]
+    case "rmsnorm":
+      file = "rmsnorm.py"
+      args = [x([7, 300], 1), x([300], 2)]
     case let f where f.hasPrefix("layernorm"): args = [x([7, 64], 1), x([64], 2), x([64], 3)]
-    case "softmax": file = "softmax.py"; args = [x([7, 100], 1)]
+    case "softmax":
+      file = "softmax.py"
+      args = [x([7, 100], 1)]
     case "attention", "attention causal":
-      file = "attention.py"; args = [x([128, 32], 1), x([128, 32], 2), x([128, 32], 3)]
+      file = "attention.py"
+      args = [x([128, 32], 1), x([128, 32], 2), x([128, 32], 3)]
       keywords = ["use_causal_mask": .literal(.bool(name.hasSuffix("causal")))]
     case "mamba":
       file = "mamba.py"
-      args = [.tensor([1, 128, 64], randomArray(count: 128 * 64, in: 0...0.1, seed: 1)), x([1, 128, 64], 2), x([128, 2], 3), x([1, 2, 64], 4), x([1, 2, 64], 5)]
-    case "rotary": file = "rotary.py"; args = [x([7, 16], 1), x([7, 8], 2), x([7, 8], 3), x([7, 16], 4)]
-    default: Issue.record("unknown case \(name)"); return
+      args = [
+        .tensor([1, 128, 64], randomArray(count: 128 * 64, in: 0...0.1, seed: 1)), x([1, 128, 64], 2), x([128, 2], 3),
+        x([1, 2, 64], 4), x([1, 2, 64], 5),
+      ]
+    case "rotary":
+      file = "rotary.py"
+      args = [x([7, 16], 1), x([7, 8], 2), x([7, 8], 3), x([7, 16], 4)]
+    default:
+      Issue.record("unknown case \(name)")
+      return
     }
-    let tracked = try runKernelFile(file, kernel: kernel, args, keywords: keywords, grid: grid, trackOrigins: true).result
+    let tracked = try runKernelFile(file, kernel: kernel, args, keywords: keywords, grid: grid, trackOrigins: true)
+      .result
     let plain = try runKernelFile(file, kernel: kernel, args, keywords: keywords, grid: grid).result
     #expect(tracked.report.uninitializedOrigins.isEmpty)
     // Ragged tiles are loaded under a mask and then computed on whole: those reads of
@@ -272,7 +311,9 @@ struct UninitializedOriginKernelTests {
     let warnings = tracked.report.warnings.filter { $0.severity == .warning }.map(\.message)
     #expect(warnings.sorted() == plain.report.warnings.map(\.message).sorted())
     #expect(!warnings.contains { $0.contains("derive") || $0.contains("never wrote") })
-    #expect(tracked.outputs.map { $0.floatValues().map(\.bitPattern) } == plain.outputs.map { $0.floatValues().map(\.bitPattern) })
+    #expect(
+      tracked.outputs.map { $0.floatValues().map(\.bitPattern) }
+        == plain.outputs.map { $0.floatValues().map(\.bitPattern) })
     for (p, v) in plain.parameters {
       #expect(tracked.parameters[p]?.floatValues().map(\.bitPattern) == v.floatValues().map(\.bitPattern), "\(p)")
     }

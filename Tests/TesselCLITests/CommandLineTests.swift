@@ -14,8 +14,10 @@ struct CommandLineTests {
 
   @Test("run writes returned tensors with -o, and reports JSON")
   func runAndJSON() throws {
-    let a = (0..<(130 * 70)).map { Float($0 % 17) }, b = (0..<(130 * 70)).map { Float($0 % 5) - 2 }
-    let pa = try write("a.npy", [130, 70], a), pb = try write("b.npy", [130, 70], b)
+    let a = (0..<(130 * 70)).map { Float($0 % 17) }
+    let b = (0..<(130 * 70)).map { Float($0 % 5) - 2 }
+    let pa = try write("a.npy", [130, 70], a)
+    let pb = try write("b.npy", [130, 70], b)
     let out = "\(dir)/c.npy"
     let r = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "-o", out, "--json"])
     #expect(r.status == 0, "\(r.err)")
@@ -29,10 +31,15 @@ struct CommandLineTests {
   @Test("-o PARAM=PATH writes an output parameter; --repeat prints timing")
   func outputParameterAndRepeat() throws {
     let n = 256 * 512
-    let a = (0..<n).map { Float($0 % 7) }, b = (0..<n).map { Float($0 % 3) }
-    let pa = try write("sa.npy", [256, 512], a), pb = try write("sb.npy", [256, 512], b), pc = try write("sc.npy", [256, 512], Array(repeating: 0, count: n))
+    let a = (0..<n).map { Float($0 % 7) }
+    let b = (0..<n).map { Float($0 % 3) }
+    let pa = try write("sa.npy", [256, 512], a)
+    let pb = try write("sb.npy", [256, 512], b)
+    let pc = try write("sc.npy", [256, 512], Array(repeating: 0, count: n))
     let out = "\(dir)/sc_out.npy"
-    let r = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "-o", "c_output=\(out)", "--repeat", "3"])
+    let r = try runTessel([
+      "run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "-o", "c_output=\(out)", "--repeat", "3",
+    ])
     #expect(r.status == 0, "\(r.err)")
     #expect(try HostArray.readNPY(from: out).floatValues() == zip(a, b).map { $0 + $1 })
     #expect(r.err.contains("timing: trace_ms="))
@@ -48,7 +55,8 @@ struct CommandLineTests {
   func limits() throws {
     let n = 300 * 70
     let a = (0..<n).map { Float($0 % 11) }
-    let pa = try write("la.npy", [300, 70], a), pb = try write("lb.npy", [300, 70], a)
+    let pa = try write("la.npy", [300, 70], a)
+    let pb = try write("lb.npy", [300, 70], a)
     let ok = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-instructions", "100", "--max-memory", "64M"])
     #expect(ok.status == 0, "\(ok.err)")
     let few = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-instructions", "5"])
@@ -58,7 +66,9 @@ struct CommandLineTests {
     let small = try runTessel(["run", "kernels/tensor_add.py", pa, pb, "--max-memory", "1K"])
     #expect(small.status == 1)
     #expect(small.err.contains("simulated memory"), "\(small.err)")
-    for bad in [["--max-memory", "12Q"], ["--max-memory", "0"], ["--max-seconds", "-1"], ["--max-instructions", "0"]] {
+    for bad in [
+      ["--max-memory", "12Q"], ["--max-memory", "0"], ["--max-seconds", "-1"], ["--max-instructions", "0"],
+    ] {
       let r = try runTessel(["run", "kernels/tensor_add.py", pa, pb] + bad)
       #expect(r.status == 2, "\(bad): \(r.err)")
     }
@@ -68,14 +78,14 @@ struct CommandLineTests {
   func kernelError() throws {
     let bad = "\(dir)/bad.py"
     try """
-      import neuronxcc.nki.language as nl
-      from neuronxcc import nki
+    import neuronxcc.nki.language as nl
+    from neuronxcc import nki
 
-      @nki.jit
-      def k(a):
-          t = nl.ndarray((256, 4), dtype=nl.float32, buffer=nl.sbuf)
-          return a
-      """.write(toFile: bad, atomically: true, encoding: .utf8)
+    @nki.jit
+    def k(a):
+        t = nl.ndarray((256, 4), dtype=nl.float32, buffer=nl.sbuf)
+        return a
+    """.write(toFile: bad, atomically: true, encoding: .utf8)
     let r = try runTessel(["check", bad, "a=8x4:float32"])
     #expect(r.status == 1)
     #expect(r.err.contains("error: Size of partition dimension 256 exceeds architecture limitation of 128"))
@@ -83,13 +93,15 @@ struct CommandLineTests {
     #expect(r.err.contains("6 |     t = nl.ndarray((256, 4)"))
   }
 
-  @Test("usage errors exit 2", arguments: [
-    ["run", "kernels/tensor_add.py", "nope.npy", "nope2.npy"],
-    ["run", "kernels/tensor_add.py", "--target", "trn9", "a=4x4:float32"],
-    ["check", "kernels/transpose2d.py", "x=4x4:float32"],
-    ["run", "kernels/tensor_add.py", "4x4:float32", "4x4:float32"],
-    ["check", "kernels/tensor_add.py", "--grid", "0", "4x4:float32", "4x4:float32"],
-  ])
+  @Test(
+    "usage errors exit 2",
+    arguments: [
+      ["run", "kernels/tensor_add.py", "nope.npy", "nope2.npy"],
+      ["run", "kernels/tensor_add.py", "--target", "trn9", "a=4x4:float32"],
+      ["check", "kernels/transpose2d.py", "x=4x4:float32"],
+      ["run", "kernels/tensor_add.py", "4x4:float32", "4x4:float32"],
+      ["check", "kernels/tensor_add.py", "--grid", "0", "4x4:float32", "4x4:float32"],
+    ])
   func usageErrors(args: [String]) throws {
     let r = try runTessel(args)
     #expect(r.status == 2, "\(args): status \(r.status), stderr \(r.err)")
@@ -100,7 +112,9 @@ struct CommandLineTests {
   func irAndCheck() throws {
     let r = try runTessel(["ir", "kernels/matmul_tiled.py", "256x128:bfloat16", "256x512:bfloat16"])
     #expect(r.status == 0, "\(r.err)")
-    #expect(r.out.hasPrefix("kernel matmul_tiled_kernel(lhsT: hbm bfloat16[256, 128], rhs: hbm bfloat16[256, 512]) -> (result)"))
+    #expect(
+      r.out.hasPrefix(
+        "kernel matmul_tiled_kernel(lhsT: hbm bfloat16[256, 128], rhs: hbm bfloat16[256, 512]) -> (result)"))
     #expect(r.out.contains("nc_matmul("))
     #expect(r.out.contains("accumulate: add"))
     let c = try runTessel(["check", "kernels/softmax.py", "300x512:float32"])
@@ -108,7 +122,8 @@ struct CommandLineTests {
     #expect(c.out.hasPrefix("ok: softmax_kernel"))
   }
 
-  @Test("run reruns with origin tracking after a never-written read (not with --no-origins); check --origins runs on zeros")
+  @Test(
+    "run reruns with origin tracking after a never-written read (not with --no-origins); check --origins runs on zeros")
   func origins() throws {
     let kernel = """
       from neuronxcc import nki
@@ -140,10 +155,13 @@ struct CommandLineTests {
       """
     let r = try runTessel(["run", path, pa, pa, "-o", "\(dir)/pc.npy"])
     #expect(r.status == 0, "\(r.err)")
-    #expect(r.err.contains("'tensor_tensor' reads 512 of 1024 elements of `t` (operand 'data1') that were never written"))
+    #expect(
+      r.err.contains("'tensor_tensor' reads 512 of 1024 elements of `t` (operand 'data1') that were never written"))
     #expect(r.err.contains(origin), "\(r.err)")
     let quiet = try runTessel(["run", path, pa, pa, "-o", "\(dir)/pc.npy", "--no-origins"])
-    #expect(quiet.status == 0 && quiet.err.contains("that were never written") && !quiet.err.contains("derive from"), "\(quiet.err)")
+    #expect(
+      quiet.status == 0 && quiet.err.contains("that were never written") && !quiet.err.contains("derive from"),
+      "\(quiet.err)")
     let c = try runTessel(["check", path, "128x8:float32", "128x8:float32", "--origins"])
     #expect(c.status == 0 && c.out.hasPrefix("ok: partial_tile"), "\(c.err)")
     #expect(c.err.contains(origin), "\(c.err)")
@@ -159,7 +177,9 @@ struct CommandLineTests {
     #expect(origins.first?["elementCount"] as? Int == 512)
     #expect(origins.first?["bounds"] as? [[Int]] == [[0, 127], [4, 7]])
     let read = origins.first?["read"] as? [String: Any]
-    #expect(read?["tensor"] as? String == "t" && read?["line"] as? Int == 11 && read?["operation"] as? String == "tensor_tensor")
+    #expect(
+      read?["tensor"] as? String == "t" && read?["line"] as? Int == 11
+        && read?["operation"] as? String == "tensor_tensor")
   }
 
   @Test("--fp32 reports the largest difference against fp32 storage, per output")
@@ -168,7 +188,8 @@ struct CommandLineTests {
     let px = try write("bx.npy", [130, 40], x, .bfloat16)
     let r = try runTessel(["run", "kernels/softmax.py", "\(px):bfloat16", "-o", "\(dir)/by.npy", "--fp32"])
     #expect(r.status == 0, "\(r.err)")
-    let line = try #require(r.err.split(separator: "\n").first { $0.hasPrefix("precision: output 0 (`out`, bfloat16)") })
+    let line = try #require(
+      r.err.split(separator: "\n").first { $0.hasPrefix("precision: output 0 (`out`, bfloat16)") })
     // bf16 storage of a softmax loses precision but stays within a few bf16 ulps of the fp32 run.
     let tail: Substring = line.split(separator: "=").last ?? ""
     let number: String = String(tail.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")

@@ -43,7 +43,9 @@ struct EstimateCommandTests {
     let object = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
     let estimate = try #require(object?["estimate"] as? [String: Any])
     #expect((estimate["latencyNs"] as? Double ?? 0) > 0)
-    let r = try runTessel(["run", "kernels/matmul_tiled.py", a, b, "--estimate", "-o", dir.appendingPathComponent("o.npy").path])
+    let r = try runTessel([
+      "run", "kernels/matmul_tiled.py", a, b, "--estimate", "-o", dir.appendingPathComponent("o.npy").path,
+    ])
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.hasPrefix("estimate (trn2 model):"))
   }

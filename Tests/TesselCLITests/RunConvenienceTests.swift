@@ -29,7 +29,9 @@ struct RunConvenienceTests {
 
   func kernel(_ name: String, _ source: String) throws -> String { try scratch.text(name, source) }
 
-  @Test("--seed fills SHAPE:DTYPE arguments reproducibly; --save-inputs writes them", arguments: [DType.float32, .bfloat16, .int32])
+  @Test(
+    "--seed fills SHAPE:DTYPE arguments reproducibly; --save-inputs writes them",
+    arguments: [DType.float32, .bfloat16, .int32])
   func seededInputs(dtype: DType) throws {
     let sub = "\(dir)/seed-\(dtype)"
     try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
@@ -39,9 +41,12 @@ struct RunConvenienceTests {
     #expect(r.status == 0, "\(r.err)")
     // numpy saves bf16 as raw 2-byte data: read it back with its dtype.
     func read(_ name: String) throws -> HostArray { try HostArray.readNPY(from: "\(sub)/\(name)", as: dtype) }
-    let a = try read("a_input.npy"), b = try read("b_input.npy"), c = try read("c.npy")
+    let a = try read("a_input.npy")
+    let b = try read("b_input.npy")
+    let c = try read("c.npy")
     #expect(a.shape == [130, 70] && a.dtype == dtype && b.dtype == dtype)
-    let av = a.floatValues(), bv = b.floatValues()
+    let av = a.floatValues()
+    let bv = b.floatValues()
     #expect(av != bv, "each argument has its own seed")
     if dtype == .int32 {
       #expect(av.allSatisfy { $0 >= -8 && $0 < 8 && $0 == $0.rounded() })
@@ -81,11 +86,15 @@ struct RunConvenienceTests {
     #expect(fail.err.contains("1 of 2400 elements out of tolerance"))
     #expect(fail.err.contains("worst: [130, 5] (row 130: tile 1, partition 2)"), "\(fail.err)")
     // A looser tolerance accepts it.
-    #expect(try runTessel(["run", "kernels/tensor_add.py", px, px, "--expect", "0=\(bad)", "--atol", "0.6"]).status == 0)
+    #expect(
+      try runTessel(["run", "kernels/tensor_add.py", px, px, "--expect", "0=\(bad)", "--atol", "0.6"]).status == 0)
 
     for (args, message) in [
       (["--expect", short], "the reference has shape [10, 8], but output `c_output` has shape [300, 8]"),
-      (["--expect", "zz=\(same)"], "the kernel has no output or parameter 'zz' (choices: 0 or c_output, a_input, b_input)"),
+      (
+        ["--expect", "zz=\(same)"],
+        "the kernel has no output or parameter 'zz' (choices: 0 or c_output, a_input, b_input)"
+      ),
       (["--expect", "\(dir)/missing.npy"], "--expect \(dir)/missing.npy:"),
       (["--expect", same, "--rtol=-1"], "--rtol and --atol must be finite and not negative"),
     ] {
@@ -98,26 +107,37 @@ struct RunConvenienceTests {
   @Test("--expect on an output parameter; a kernel that writes a parameter says where its result went")
   func outputParameter() throws {
     let n = 256 * 512
-    let a = (0..<n).map { Float($0 % 7) }, b = (0..<n).map { Float($0 % 3) }
-    let pa = try write("pa.npy", [256, 512], a), pb = try write("pb.npy", [256, 512], b)
+    let a = (0..<n).map { Float($0 % 7) }
+    let b = (0..<n).map { Float($0 % 3) }
+    let pa = try write("pa.npy", [256, 512], a)
+    let pb = try write("pb.npy", [256, 512], b)
     let pc = try write("pc.npy", [256, 512], Array(repeating: 0, count: n))
     let ref = try write("pref.npy", [256, 512], zip(a, b).map { $0 + $1 })
     let printed = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc])
     #expect(printed.status == 0, "\(printed.err)")
     #expect(printed.out.contains("parameter c_output (written by the kernel):"))
-    #expect(printed.err.contains("note: the kernel writes its result into parameter `c_output`; -o c_output=PATH saves it"))
-    let checked = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "--expect", "c_output=\(ref)"])
+    #expect(
+      printed.err.contains("note: the kernel writes its result into parameter `c_output`; -o c_output=PATH saves it"))
+    let checked = try runTessel([
+      "run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "--expect", "c_output=\(ref)",
+    ])
     #expect(checked.status == 0, "\(checked.err)")
     #expect(checked.err.contains("expect: parameter `c_output` matches"))
     // A grid that misses half the columns: the rows and columns no instance wrote are reported.
     let wide = try write("pw.npy", [256, 1024], Array(repeating: 1, count: 2 * n))
-    let partial = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", wide, wide, wide, "-o", "c_output=\(dir)/pw_out.npy"])
+    let partial = try runTessel([
+      "run", "kernels/tensor_add_spmd.py", "--grid", "2,1", wide, wide, wide, "-o", "c_output=\(dir)/pw_out.npy",
+    ])
     #expect(partial.status == 0, "\(partial.err)")
     #expect(
       partial.err.contains(
         "warning: parameter `c_output`: 131072 of 262144 elements were written by no program instance of the grid [2, 1]; they keep the values passed in"
       ), "\(partial.err)")
-    #expect(try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,2", wide, wide, wide, "--strict", "-o", "c_output=\(dir)/pw_out.npy"]).status == 0)
+    #expect(
+      try runTessel([
+        "run", "kernels/tensor_add_spmd.py", "--grid", "2,2", wide, wide, wide, "--strict", "-o",
+        "c_output=\(dir)/pw_out.npy",
+      ]).status == 0)
     let unnamed = try runTessel(["run", "kernels/tensor_add_spmd.py", "--grid", "2,1", pa, pb, pc, "--expect", ref])
     #expect(unnamed.status == 2)
     #expect(unnamed.err.contains("the kernel returns nothing; name the parameter to compare, e.g. --expect c_output="))
@@ -143,16 +163,33 @@ struct RunConvenienceTests {
     #expect(!clean.err.contains("warning"))
   }
 
-  @Test("argument and file errors say what to do", arguments: [
-    (["check", "kernels/tensor_add.py", "300x700", "300x700"], "error: '300x700' is a shape without a dtype; add one, e.g. 300x700:float32"),
-    (["check", "kernels/tensor_add.py", "300x700:float33", "300x700:float32"], "unknown dtype 'float33' in '300x700:float33'; valid dtypes: bool_, int8, int16, int32, uint8, uint16, uint32, float16, bfloat16, tfloat32, float32, float8_e4m3, float8_e5m2, float8_e4m3fn"),
-    (["run", "kernels/softmax.py", "300x512:float32"], "error: argument #0 gives only a shape (300x512:float32); give a .npy file, or add --seed N to run on seeded random values"),
-    (["run", "kernels/nope.py"], "error: cannot read kernel file 'kernels/nope.py': no such file or directory"),
-    (["run", "kernels"], "error: cannot read kernel file 'kernels': it is a directory"),
-    (["run", "kernels/softmax.py", "8x8:float32", "--seed", "1", "-o", "/nonexistent/dir/y.npy"], "error: cannot write -o /nonexistent/dir/y.npy: directory '/nonexistent/dir' does not exist"),
-    (["run", "kernels/softmax.py", "8x8:float32", "--seed", "1", "-o", "kernels"], "error: cannot write -o kernels: it is a directory"),
-    (["run", "kernels/softmax.py", "8x8:float32", "--save-inputs", "."], "error: --save-inputs needs --seed"),
-  ])
+  @Test(
+    "argument and file errors say what to do",
+    arguments: [
+      (
+        ["check", "kernels/tensor_add.py", "300x700", "300x700"],
+        "error: '300x700' is a shape without a dtype; add one, e.g. 300x700:float32"
+      ),
+      (
+        ["check", "kernels/tensor_add.py", "300x700:float33", "300x700:float32"],
+        "unknown dtype 'float33' in '300x700:float33'; valid dtypes: bool_, int8, int16, int32, uint8, uint16, uint32, float16, bfloat16, tfloat32, float32, float8_e4m3, float8_e5m2, float8_e4m3fn"
+      ),
+      (
+        ["run", "kernels/softmax.py", "300x512:float32"],
+        "error: argument #0 gives only a shape (300x512:float32); give a .npy file, or add --seed N to run on seeded random values"
+      ),
+      (["run", "kernels/nope.py"], "error: cannot read kernel file 'kernels/nope.py': no such file or directory"),
+      (["run", "kernels"], "error: cannot read kernel file 'kernels': it is a directory"),
+      (
+        ["run", "kernels/softmax.py", "8x8:float32", "--seed", "1", "-o", "/nonexistent/dir/y.npy"],
+        "error: cannot write -o /nonexistent/dir/y.npy: directory '/nonexistent/dir' does not exist"
+      ),
+      (
+        ["run", "kernels/softmax.py", "8x8:float32", "--seed", "1", "-o", "kernels"],
+        "error: cannot write -o kernels: it is a directory"
+      ),
+      (["run", "kernels/softmax.py", "8x8:float32", "--save-inputs", "."], "error: --save-inputs needs --seed"),
+    ])
   func messages(args: [String], message: String) throws {
     let r = try runTessel(args)
     #expect(r.status == 2, "\(args): \(r.err)")
@@ -206,7 +243,9 @@ struct RunDevicePrintTests {
 
   @Test("each execution is printed before the outputs, and in --json as device_prints")
   func printsAndJSON() throws {
-    let k = try scratch.text("p.py", """
+    let k = try scratch.text(
+      "p.py",
+      """
       import neuronxcc.nki as nki
       import neuronxcc.nki.language as nl
 

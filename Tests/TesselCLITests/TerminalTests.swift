@@ -1,7 +1,7 @@
+import CTestPTY
 import Foundation
 import Testing
 
-import CTestPTY
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -130,7 +130,8 @@ struct TerminalTests {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = ["repl"]
-    let input = Pipe(), output = Pipe()
+    let input = Pipe()
+    let output = Pipe()
     p.standardInput = input
     p.standardOutput = output
     try p.run()

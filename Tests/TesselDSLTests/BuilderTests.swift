@@ -17,8 +17,8 @@ struct BuilderTests {
       if bias {
         store(out, value: add(x, 1))
       }
-      for c in 0 ..< copies {
-        store(out[0 ..< 128, c * 8 ..+ 8], value: x[0 ..< 128, 0 ..< 8])
+      for c in 0..<copies {
+        store(out[0..<128, c * 8 ..+ 8], value: x[0..<128, 0..<8])
       }
     }
   }
@@ -26,7 +26,7 @@ struct BuilderTests {
   @Test("if/else, if without else and for choose and unroll at build time")
   func staticControlFlow() throws {
     let a = try controlFlow(double: true, bias: false, copies: 0).build()
-    #expect(a.instructions.count == 3)   // load, tensor_scalar, store
+    #expect(a.instructions.count == 3)  // load, tensor_scalar, store
     if case .tensorScalar(let p) = a.instructions[1].operation, p.stage1 == nil, p.stage0.operand == .scalar(2),
       !p.stage0.reversed
     {
@@ -47,7 +47,7 @@ struct BuilderTests {
       @KernelBodyBuilder func make() -> KernelBody {
         KernelStatement(kind: "a")
         if flag { KernelStatement(kind: "b") }
-        for _ in 0 ..< 2 { KernelStatement(kind: "c") }
+        for _ in 0..<2 { KernelStatement(kind: "c") }
       }
       return make()
     }
@@ -60,7 +60,7 @@ struct BuilderTests {
     let k = SwiftKernel(name: "loops", parameters: [KernelParameter("x", shape: [512, 64])]) { args in
       let out = output("out", shape: [512, 64], dtype: .float32)
       affineRange(4, name: "i") { i in
-        let t = load(args[0][i * 128 ..+ 128, 0 ..< 64])
+        let t = load(args[0][i * 128 ..+ 128, 0..<64])
         sequentialRange(2, name: "j") { j in
           store(out[i * 128 ..+ 128, j * 32 ..+ 32], value: t[0..., j * 32 ..+ 32])
         }
@@ -84,7 +84,7 @@ struct BuilderTests {
     let k = SwiftKernel(name: "grid", parameters: [KernelParameter("x", shape: [256, 512])], grid: [2]) { args in
       let out = output("out", shape: [256, 512], dtype: .float32)
       let row0 = programID(0) * 128
-      affineRange(0 ..< 512, step: 256, name: "c") { c in
+      affineRange(0..<512, step: 256, name: "c") { c in
         store(out[row0 ..+ 128, c ..+ 256], value: load(args[0][row0 ..+ 128, c ..+ 256]))
       }
     }
@@ -102,7 +102,7 @@ struct BuilderTests {
       let out = output("out", shape: [200, 64], dtype: .float32)
       affineRange(2, name: "t") { t in
         let inside = (t * 128 + GridIndex.partition < 200) && (GridIndex.free < 60)
-        store(out[t * 128 ..+ 128, 0 ..< 64], value: load(args[0][t * 128 ..+ 128, 0 ..< 64], mask: inside), mask: inside)
+        store(out[t * 128 ..+ 128, 0..<64], value: load(args[0][t * 128 ..+ 128, 0..<64], mask: inside), mask: inside)
       }
     }
     let kernel = try k.build()

@@ -1,13 +1,15 @@
 // The complete example of docs/testing.md §7, verbatim, followed by the §6 sweep example.
 // Keep in sync with the document (DocsExampleTests checks nothing else).
 
-import Testing
 import Tessel
 import TesselDSL
 import TesselTestSupport
+import Testing
 
 /// `lhsT[K, M]ᵀ · rhs[K, N]`: one fp32 PSUM accumulator per [128, 512] output tile, summed over
-/// the K tiles. K and M must be multiples of 128, N of 512.
+/// the K tiles.
+///
+/// K and M must be multiples of 128, N of 512.
 func tiledMatmul(k: Int, m: Int, n: Int) -> SwiftKernel {
   SwiftKernel(
     name: "tiled_matmul",
@@ -50,7 +52,8 @@ func tiledMatmulMatchesReference(k: Int, m: Int, n: Int) throws {
       .run([HostArray(shape: [rows, cols], dtype: .float32, values: x)])
     expectClose(result.outputs[0].floatValues(), expected, shape: [rows, cols], dtype: .float32)
     // The NKI source of the same kernel, through the tracer:
-    let fromSource = try runNKIKernel("kernels/softmax.py", [HostArray(shape: [rows, cols], dtype: .float32, values: x)])
+    let fromSource = try runNKIKernel(
+      "kernels/softmax.py", [HostArray(shape: [rows, cols], dtype: .float32, values: x)])
     expectClose(fromSource.outputs[0], expected)
   }
 }
@@ -59,10 +62,12 @@ func tiledMatmulMatchesReference(k: Int, m: Int, n: Int) throws {
 func tiledMatmulFromSourceMatchesReference(k: Int, m: Int, n: Int) throws {
   let lhsT = randomArray(count: k * m, in: -1...1, seed: 10)
   let rhs = randomArray(count: k * n, in: -1...1, seed: 11)
-  let result = try runNKIKernel("kernels/matmul_tiled.py", [
-    HostArray(shape: [k, m], dtype: .float32, values: lhsT),
-    HostArray(shape: [k, n], dtype: .float32, values: rhs),
-  ])
+  let result = try runNKIKernel(
+    "kernels/matmul_tiled.py",
+    [
+      HostArray(shape: [k, m], dtype: .float32, values: lhsT),
+      HostArray(shape: [k, n], dtype: .float32, values: rhs),
+    ])
   let expected = referenceMatmul(transposedA: lhsT, rhs, m: m, k: k, n: n)
   expectClose(result.outputs[0].floatValues(), expected, shape: [m, n], rtol: 1e-4, atol: 1e-5)
 }

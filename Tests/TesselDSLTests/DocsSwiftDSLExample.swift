@@ -12,19 +12,19 @@ let softmaxKernel = SwiftKernel(name: "softmax_kernel", parameters: [KernelParam
   let out = output("out", shape: [300, 64], dtype: x.dtype)
   affineRange(3, name: "t") { t in
     let inside = t * 128 + GridIndex.partition < 300
-    let xTile = load(x[t * 128 ..+ 128, 0 ..< 64], mask: inside)
+    let xTile = load(x[t * 128 ..+ 128, 0..<64], mask: inside)
     let exps = exp(subtract(xTile, max(xTile, axes: [1], keepDims: true)))
     let probs = multiply(exps, reciprocal(sum(exps, axes: [1], keepDims: true)))
-    store(out[t * 128 ..+ 128, 0 ..< 64], value: probs, mask: inside)
+    store(out[t * 128 ..+ 128, 0..<64], value: probs, mask: inside)
   }
 }
 
 func runSoftmax(_ values: [Float]) throws -> [Float] {
-  let kernel = try softmaxKernel.build(target: .trn2)   // a verified TesselIR.Kernel
-  _ = kernel.printed()                                  // its IR as text
+  let kernel = try softmaxKernel.build(target: .trn2)  // a verified TesselIR.Kernel
+  _ = kernel.printed()  // its IR as text
   let input = try HostArray(shape: [300, 64], dtype: .float32, values: values)
-  let result = try softmaxKernel.run([input])           // on the interpreter
-  let eager = try softmaxKernel.runEagerly([input])     // the same calls, one at a time
+  let result = try softmaxKernel.run([input])  // on the interpreter
+  let eager = try softmaxKernel.runEagerly([input])  // the same calls, one at a time
   precondition(eager.outputs == result.outputs)
   return result.outputs[0].floatValues()
 }

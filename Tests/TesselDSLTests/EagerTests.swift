@@ -26,10 +26,12 @@ struct EagerTests {
     }
   }
 
-  @Test("examples run eagerly give the interpreter's results", arguments: [
-    "tensor_add", "tensor_add_spmd", "transpose2d", "matmul_tiled", "matmul_optimized", "softmax", "layernorm_bn",
-    "attention_causal", "mamba", "rotary", "avgpool2d",
-  ])
+  @Test(
+    "examples run eagerly give the interpreter's results",
+    arguments: [
+      "tensor_add", "tensor_add_spmd", "transpose2d", "matmul_tiled", "matmul_optimized", "softmax", "layernorm_bn",
+      "attention_causal", "mamba", "rotary", "avgpool2d",
+    ])
   func examples(name: String) throws {
     let k: SwiftKernel
     switch name {
@@ -53,7 +55,7 @@ struct EagerTests {
     let x = try host(uniform(128 * 64, seed: 1), [128, 64])
     let k = SwiftKernel(name: "bad", parameters: [KernelParameter("a", shape: [128, 64])]) { args in
       let a = load(args[0])
-      let p = matmul(a, a[0 ..< 64, 0...])
+      let p = matmul(a, a[0..<64, 0...])
       store(output("out", shape: [64, 64], dtype: .float32), value: p)
     }
     do {
@@ -72,12 +74,15 @@ struct EagerSessionTests {
     let values = uniform(256 * 64, seed: 50)
     let session = EagerSession(target: .trn2)
     let x = try session.tensor("x", host(values, [256, 64]))
-    let t = try session.evaluate { load(x[128 ..< 256, 0 ..< 64]) }
+    let t = try session.evaluate { load(x[128..<256, 0..<64]) }
     let e = try session.evaluate { exp(t) }
     let expected: [Float] = values[(128 * 64)...].map { Float(Foundation.exp(Double($0))) }
     expectClose(session.values(of: e), expected, shape: [128, 64], rtol: 1e-5, atol: 1e-6)
-    #expect(session.values(of: t[0 ..< 2, 1 ..< 3]) == [values[128 * 64 + 1], values[128 * 64 + 2], values[129 * 64 + 1], values[129 * 64 + 2]])
-    #expect(throws: KernelError.self) { try session.evaluate { matmul(t, t[0 ..< 64, 0...]) } }
+    #expect(
+      session.values(of: t[0..<2, 1..<3]) == [
+        values[128 * 64 + 1], values[128 * 64 + 2], values[129 * 64 + 1], values[129 * 64 + 2],
+      ])
+    #expect(throws: KernelError.self) { try session.evaluate { matmul(t, t[0..<64, 0...]) } }
     let out = try session.evaluate { output("out", shape: [256, 64], dtype: .float32) }
     try session.run {
       affineRange(2) { i in
@@ -89,4 +94,3 @@ struct EagerSessionTests {
     #expect((session.report.engines[.dma]?.instructions ?? 0) >= 5)
   }
 }
-

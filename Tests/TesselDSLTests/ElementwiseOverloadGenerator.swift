@@ -1,4 +1,5 @@
 import TesselIR
+
 @testable import TesselLang
 
 /// Writes the Swift DSL's elementwise `nl` functions (`exp(x)`, `add(x, y)`, `less(x, 2)`, …) from

@@ -1,13 +1,13 @@
 import Foundation
+import Tessel
 import TesselDSL
 import TesselHost
 import TesselIR
 import TesselInterpreter
 import TesselLang
 import TesselPython
-import Tessel
-import TesselTools
 import TesselTestSupport
+import TesselTools
 import Testing
 
 /// The repository's `kernels/` folder.
@@ -25,9 +25,13 @@ struct FrontEndPairTests {
     let file = try NKIFile.load(path: "\(kernelsFolder)/\(p.file)")
     var keywords: [String: KernelArgument] = [:]
     for (k, v) in p.literals { keywords[k] = .literal(try KernelInvocation.parseLiteralForTests(v)) }
-    let args = swiftKernel.parameters.map { KernelArgument.tensor(shape: swiftKernel[$0.tensor].shape, dtype: swiftKernel[$0.tensor].dtype) }
-    let traced = try file.trace(kernel: p.entryPoint, arguments: args, keywords: keywords, grid: swiftKernel.grid, target: .trn2)
-    let a = traced.kernel.printed(canonicalNames: true), b = swiftKernel.printed(canonicalNames: true)
+    let args = swiftKernel.parameters.map {
+      KernelArgument.tensor(shape: swiftKernel[$0.tensor].shape, dtype: swiftKernel[$0.tensor].dtype)
+    }
+    let traced = try file.trace(
+      kernel: p.entryPoint, arguments: args, keywords: keywords, grid: swiftKernel.grid, target: .trn2)
+    let a = traced.kernel.printed(canonicalNames: true)
+    let b = swiftKernel.printed(canonicalNames: true)
     #expect(a == b, "\(p.file) \(p.entryPoint) \(p.literals):\n--- NKI source\n\(a)\n--- Swift DSL\n\(b)")
 
     // And identical outputs on the same seeded inputs.

@@ -33,8 +33,8 @@ struct LocationTests {
     let k = SwiftKernel(name: "oob", parameters: [KernelParameter("x", shape: [300, 64])]) { args in
       let out = output("out", shape: [300, 64], dtype: .float32)
       affineRange(3) { t in
-        let tile = load(args[0][t * 128 ..+ 128, 0 ..< 64])   // no mask: rows 256..<384 do not exist
-        store(out[t * 128 ..+ 128, 0 ..< 64], value: tile)
+        let tile = load(args[0][t * 128 ..+ 128, 0..<64])  // no mask: rows 256..<384 do not exist
+        store(out[t * 128 ..+ 128, 0..<64], value: tile)
       }
     }
     do {
@@ -51,7 +51,7 @@ struct LocationTests {
   func subscriptError() {
     let k = SwiftKernel(name: "slice", parameters: [KernelParameter("x", shape: [128, 64])]) { args in
       let t = load(args[0])
-      store(output("out", shape: [128, 64], dtype: .float32), value: t[0..., 32 ..< 96])
+      store(output("out", shape: [128, 64], dtype: .float32), value: t[0..., 32..<96])
     }
     #expect(throws: KernelError.self) { try k.build() }
     do {

@@ -60,7 +60,9 @@ struct LoweringTests {
     #expect(functions == [.geluDx, .siluDx, .erfDx, .geluApprxSigmoid])
   }
 
-  @Test("nl.add(a, b) is tensor_tensor(add); nl.add(a, 1.0) is tensor_scalar; a [P, 1] operand is tensor_scalar's vector operand")
+  @Test(
+    "nl.add(a, b) is tensor_tensor(add); nl.add(a, 1.0) is tensor_scalar; a [P, 1] operand is tensor_scalar's vector operand"
+  )
   func add() throws {
     let k = try lowered { x, y, out in
       store(out, value: TesselDSL.add(x, y))
@@ -69,12 +71,16 @@ struct LoweringTests {
       store(out, value: TesselDSL.add(x, sum(y, axes: [1], keepDims: true)))
     }
     let ops = operations(k)
-    guard case .tensorTensor(let tt) = ops[2], tt.op == .add else { Issue.record("got \(ops[2])"); return }
+    guard case .tensorTensor(let tt) = ops[2], tt.op == .add else {
+      Issue.record("got \(ops[2])")
+      return
+    }
     guard case .tensorScalar(let s4) = ops[4], s4.stages == [.init(op: .add, operand: .scalar(1.5))] else {
       Issue.record("got \(ops[4])")
       return
     }
-    guard case .tensorScalar(let s6) = ops[6], s6.stages == [.init(op: .subtract, operand: .scalar(1), reversed: true)] else {
+    guard case .tensorScalar(let s6) = ops[6], s6.stages == [.init(op: .subtract, operand: .scalar(1), reversed: true)]
+    else {
       Issue.record("got \(ops[6])")
       return
     }
@@ -84,7 +90,10 @@ struct LoweringTests {
     }
     guard case .tensorScalar(let s9) = ops[9], s9.stage1 == nil, s9.stage0.op == .add, !s9.stage0.reversed,
       case .view(let v) = s9.stage0.operand
-    else { Issue.record("got \(ops[9])"); return }
+    else {
+      Issue.record("got \(ops[9])")
+      return
+    }
     #expect(s9.src.shape == [128, 64] && v.shape == [128, 1])
   }
 
@@ -109,8 +118,8 @@ struct LoweringTests {
       let psum = TesselDSL.zeros([64, 64], dtype: .float32, buffer: PSUM.self)
       psum += TesselDSL.matmul(x, y)
       let fresh = TesselDSL.matmul(x, y)
-      store(out[0 ..< 64, 0 ..< 64], value: psum)
-      store(out[64 ..< 128, 0 ..< 64], value: fresh)
+      store(out[0..<64, 0..<64], value: psum)
+      store(out[64..<128, 0..<64], value: fresh)
     }
     guard case .matmul(let a) = k.instructions[3].operation, a.accumulation == .add else {
       Issue.record("got \(k.instructions[3].operation)")
@@ -121,21 +130,32 @@ struct LoweringTests {
       Issue.record("got \(k.instructions[4].operation)")
       return
     }
-    #expect(k.tensors[b.dst.tensor.index].space == .psum && b.stationary.tensor == TensorID(3) && b.moving.tensor == TensorID(4))
+    #expect(
+      k.tensors[b.dst.tensor.index].space == .psum && b.stationary.tensor == TensorID(3)
+        && b.moving.tensor == TensorID(4))
     #expect(k.instructions[4].engine == .tensor)
   }
 
   @Test("tile[...] = value is one tensor_copy into the view; load/store move HBM ↔ SBUF")
   func assignAndMove() throws {
     let k = try lowered { x, y, out in
-      x[0..., 0 ..< 32].assign(y[0..., 32 ..< 64])
+      x[0..., 0..<32].assign(y[0..., 32..<64])
       store(out, value: x)
     }
-    guard case .load(let l) = k.instructions[0].operation else { Issue.record("no load"); return }
+    guard case .load(let l) = k.instructions[0].operation else {
+      Issue.record("no load")
+      return
+    }
     #expect(k.tensors[l.dst.tensor.index].space == .sbuf && k.tensors[l.src.tensor.index].space == .hbm)
-    guard case .tensorCopy(let c) = k.instructions[2].operation else { Issue.record("no copy"); return }
+    guard case .tensorCopy(let c) = k.instructions[2].operation else {
+      Issue.record("no copy")
+      return
+    }
     #expect(c.dst.shape == [128, 32] && c.src.start[1] == AffineExpr(constant: 32))
-    guard case .store = k.instructions[3].operation else { Issue.record("no store"); return }
+    guard case .store = k.instructions[3].operation else {
+      Issue.record("no store")
+      return
+    }
   }
 
   @Test("the rest of the vocabulary lowers to its IR case")
@@ -143,7 +163,7 @@ struct LoweringTests {
     let k = try lowered { x, y, out in
       let r = reciprocal(x)
       let s = select(greater(x, y), x, y)
-      let ts = tensorScalar(x, op0: .multiply, operand0: 2, op1: .add, operand1: .tile(r[0..., 0 ..< 1]))
+      let ts = tensorScalar(x, op0: .multiply, operand0: 2, op1: .add, operand1: .tile(r[0..., 0..<1]))
       let scan = tensorTensorScan(x, y, initial: 0, op0: .multiply, op1: .add)
       let io = iota(GridIndex.partition * 64 + GridIndex.free, shape: [128, 64], dtype: .float32)
       let sel = affineSelect(GridIndex.partition >= GridIndex.free, onTrue: x, onFalse: -1)
@@ -152,11 +172,11 @@ struct LoweringTests {
       let ag = bnAggr(st)
       let bc = pr.broadcasted(to: [128, 64])
       let m = mean(x, axes: [1], keepDims: true)
-      let t = TesselDSL.transpose(x[0 ..< 64, 0 ..< 64])
+      let t = TesselDSL.transpose(x[0..<64, 0..<64])
       let act = activation(.gelu, x, scale: 0.5, bias: m)
       for tile in [r, s, ts, scan, io, sel, bc, act] { store(out, value: tile) }
-      store(out[0 ..< 128, 0 ..< 2], value: ag)
-      store(out[0 ..< 64, 0 ..< 64], value: copy(t))
+      store(out[0..<128, 0..<2], value: ag)
+      store(out[0..<64, 0..<64], value: copy(t))
     }
     let names = k.instructions.map(\.operation.nkiName)
     for n in [
@@ -170,15 +190,19 @@ struct LoweringTests {
     #expect(engines["iota"] == .gpsimd && engines["affine_select"] == .gpsimd && engines["nc_transpose"] == .tensor)
   }
 
-  @Test("results without dtype= take NKI's promoted dtype (bool for comparisons)", arguments: [
-    (DType.float16, DType.bfloat16, DType.float32), (.bfloat16, .int32, .bfloat16), (.int8, .uint8, .int16),
-    (.float8e4m3, .float8e5m2, .bfloat16), (.bool, .int8, .int16),
-  ])
+  @Test(
+    "results without dtype= take NKI's promoted dtype (bool for comparisons)",
+    arguments: [
+      (DType.float16, DType.bfloat16, DType.float32), (.bfloat16, .int32, .bfloat16), (.int8, .uint8, .int16),
+      (.float8e4m3, .float8e5m2, .bfloat16), (.bool, .int8, .int16),
+    ])
   func promotion(a: DType, b: DType, expected: DType) throws {
     let k = try SwiftKernel(
-      name: "promote", parameters: [KernelParameter("x", shape: [7, 33], dtype: a), KernelParameter("y", shape: [7, 33], dtype: b)]
+      name: "promote",
+      parameters: [KernelParameter("x", shape: [7, 33], dtype: a), KernelParameter("y", shape: [7, 33], dtype: b)]
     ) { args in
-      let x = load(args[0]), y = load(args[1])
+      let x = load(args[0])
+      let y = load(args[1])
       store(output("sum", shape: [7, 33], dtype: .float32), value: TesselDSL.add(x, y))
       store(output("less", shape: [7, 33], dtype: .float32), value: less(x, y))
     }.build()

@@ -58,7 +58,8 @@ struct VocabularyRunTests {
   func gpsimdAndScan() throws {
     let iotaValues: [Float] = (0..<24).map { i in Float((i / 6) * 10 + i % 6) }
     let lower: [Float] = (0..<24).map { i in i / 6 >= i % 6 ? x[i] : -1 }
-    let p = GridIndex.partition, f = GridIndex.free
+    let p = GridIndex.partition
+    let f = GridIndex.free
     #expect(try run(x, [4, 6]) { _ in iota(p * 10 + f, shape: [4, 6], dtype: .float32) } == iotaValues)
     #expect(try run(x, [4, 6]) { affineSelect(p >= f, onTrue: $0, onFalse: -1) } == lower)
     let ones = [Float](repeating: 1, count: 24)
@@ -82,7 +83,8 @@ struct VocabularyRunTests {
     let rowSums: [Float] = (0..<4).map { r in (0..<6).reduce(Float(0)) { $0 + x[r * 6 + $1] } }
     #expect(sums == rowSums)
     #expect(try run(x, [4, 6], outShape: [6, 4]) { copy(transpose($0)) } == referenceTranspose(x, rows: 4, cols: 6))
-    #expect(try run(x, [4, 6], outShape: [6, 4]) { transposeOnVectorEngine($0) } == referenceTranspose(x, rows: 4, cols: 6))
+    #expect(
+      try run(x, [4, 6], outShape: [6, 4]) { transposeOnVectorEngine($0) } == referenceTranspose(x, rows: 4, cols: 6))
 
     let k = SwiftKernel(name: "dma", parameters: [KernelParameter("x", shape: [4, 6])]) { args in
       let out = output("out", shape: [6, 4], dtype: .float32)

@@ -69,7 +69,8 @@ struct HostArrayTests {
   }
 
   @Test func sixtyFourBitTypesDecodeWithRounding() throws {
-    let i = try HostArray(shape: [4], elementType: .int64, bytes: leBytes([-3, 1 << 24 + 1, 1 << 40, Int64.min] as [Int64]))
+    let i = try HostArray(
+      shape: [4], elementType: .int64, bytes: leBytes([-3, 1 << 24 + 1, 1 << 40, Int64.min] as [Int64]))
     #expect(i.dtype == nil)
     // 2^24 + 1 is not a Float: it rounds to even (2^24).
     #expect(i.floatValues() == [-3, 0x1p24, 0x1p40, -0x1p63])
@@ -113,7 +114,9 @@ struct HostArrayTests {
     let z = try HostArray(shape: [1], dtype: .float32, values: [0])
     let nz = try HostArray(shape: [1], dtype: .float32, values: [-0.0])
     #expect(z != nz)
-    #expect(try HostArray(shape: [2], dtype: .int8, values: [1, 2]) != HostArray(shape: [1, 2], dtype: .int8, values: [1, 2]))
+    #expect(
+      try HostArray(shape: [2], dtype: .int8, values: [1, 2])
+        != HostArray(shape: [1, 2], dtype: .int8, values: [1, 2]))
   }
 
   @Test func descriptionOfSmallArrays() throws {

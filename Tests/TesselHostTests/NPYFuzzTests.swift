@@ -1,11 +1,13 @@
 import TesselIR
+import TesselTestSupportCore
 import Testing
 
 @testable import TesselHost
-import TesselTestSupportCore
 
 /// Random mutations of valid `.npy` files: the reader must throw an ``NPYError`` or return an
-/// array consistent with its shape, and never trap. The generator is seeded, so a failure
+/// array consistent with its shape, and never trap.
+///
+/// The generator is seeded, so a failure
 /// reproduces.
 @Suite("NPY fuzzing")
 struct NPYFuzzTests {
@@ -19,11 +21,17 @@ struct NPYFuzzTests {
     files.append(try HostArray(shape: [], elementType: .float64, bytes: leBytes([2.5] as [Double])).npyBytes())
     files.append(try HostArray(shape: [0, 4], elementType: .int64, bytes: []).npyBytes())
     files.append(
-      npyFixture(major: 2, header: "{'descr': '>i4', 'fortran_order': True, 'shape': (2, 2), }", data: [UInt8](repeating: 1, count: 16)))
+      npyFixture(
+        major: 2, header: "{'descr': '>i4', 'fortran_order': True, 'shape': (2, 2), }",
+        data: [UInt8](repeating: 1, count: 16)))
     files.append(
-      npyFixture(major: 3, header: "{'descr': [('', '<V2')], 'fortran_order': False, 'shape': (3,), }", data: [UInt8](repeating: 7, count: 6)))
+      npyFixture(
+        major: 3, header: "{'descr': [('', '<V2')], 'fortran_order': False, 'shape': (3,), }",
+        data: [UInt8](repeating: 7, count: 6)))
     files.append(
-      npyFixture(header: "{\"descr\": \"<u8\", \"shape\": (1L,), \"fortran_order\": False}", data: [UInt8](repeating: 2, count: 8), align: false))
+      npyFixture(
+        header: "{\"descr\": \"<u8\", \"shape\": (1L,), \"fortran_order\": False}",
+        data: [UInt8](repeating: 2, count: 8), align: false))
     return files
   }
 
@@ -50,7 +58,8 @@ struct NPYFuzzTests {
         bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng)))
       case 3:  // insert bytes
         let insert = (0..<Int.random(in: 1...8, using: &rng)).map { _ in
-          Bool.random(using: &rng) ? (headerAlphabet.randomElement(using: &rng) ?? 0) : UInt8.random(in: 0...255, using: &rng)
+          Bool.random(using: &rng)
+            ? (headerAlphabet.randomElement(using: &rng) ?? 0) : UInt8.random(in: 0...255, using: &rng)
         }
         bytes.insert(contentsOf: insert, at: min(focus, bytes.count))
       case 4 where !bytes.isEmpty:  // delete a run

@@ -34,7 +34,9 @@ struct NPYMalformedTests {
       try Self.read(Array(file.prefix(40)))
     }
     let huge = npyFixture(major: 2, header: Self.header(), headerLengthOverride: 0xFFFF_FFFF)
-    #expect(throws: NPYError.truncated(path: Self.p, part: "header", expectedBytes: 12 + 0xFFFF_FFFF, foundBytes: huge.count)) {
+    #expect(
+      throws: NPYError.truncated(path: Self.p, part: "header", expectedBytes: 12 + 0xFFFF_FFFF, foundBytes: huge.count)
+    ) {
       try Self.read(huge)
     }
   }

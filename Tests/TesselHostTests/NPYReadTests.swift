@@ -4,7 +4,9 @@ import Testing
 
 @testable import TesselHost
 
-/// Reading `.npy` files as numpy writes them. The fixtures are built by hand from the format spec
+/// Reading `.npy` files as numpy writes them.
+///
+/// The fixtures are built by hand from the format spec
 /// (see `npyFixture`); the same layouts were cross-checked during development against files that
 /// numpy 2.4.6 wrote with `np.save` and `numpy.lib.format.write_array(version=...)` (868 files:
 /// every descr in both byte orders, C and Fortran order, versions 1.0/2.0/3.0, ml_dtypes types).
@@ -30,7 +32,8 @@ struct NPYReadTests {
 
   @Test func version3Utf8Header() throws {
     // Format 3.0 headers are UTF-8, so a multi-byte character in a string is one character.
-    let file = npyFixture(major: 3, header: "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", data: [2, 0, 3, 1])
+    let file = npyFixture(
+      major: 3, header: "{'descr': '<u2', 'fortran_order': False, 'shape': (2,), }", data: [2, 0, 3, 1])
     let a = try HostArray.readNPY(data: file)
     #expect(a.floatValues() == [2, 259])
     let accented = npyFixture(major: 3, header: "{'descr': 'é', 'fortran_order': False, 'shape': (), }")
@@ -72,7 +75,8 @@ struct NPYReadTests {
   @Test func rawTwoByteDataReadAsBFloat16() throws {
     for descr in ["|V2", "<V2"] {
       let file = npyFixture(
-        header: "{'descr': '\(descr)', 'fortran_order': False, 'shape': (3,), }", data: [0x80, 0x3F, 0x00, 0xC0, 0x60, 0x40])
+        header: "{'descr': '\(descr)', 'fortran_order': False, 'shape': (3,), }",
+        data: [0x80, 0x3F, 0x00, 0xC0, 0x60, 0x40])
       let a = try HostArray.readNPY(data: file, as: .bfloat16)
       #expect(a.dtype == .bfloat16)
       #expect(a.floatValues() == [1, -2, 3.5])
@@ -111,7 +115,8 @@ struct NPYReadTests {
   }
 
   @Test func scalarsAndZeroSizeArrays() throws {
-    let scalar = npyFixture(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", data: leBytes([7] as [Float]))
+    let scalar = npyFixture(
+      header: "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", data: leBytes([7] as [Float]))
     let s = try HostArray.readNPY(data: scalar)
     #expect(s.shape == [])
     #expect(s.floatValues() == [7])
@@ -204,8 +209,12 @@ struct NPYFileReadTests {
     try Self.expectSame(Array(file.prefix(40)), "header truncated")
     try Self.expectSame(npyFixture(major: 2, header: header, data: data), "version 2")
     try Self.expectSame(npyFixture(header: header, data: data, align: false), "unaligned data start")
-    try Self.expectSame(npyFixture(header: "{'descr': '>f4', 'fortran_order': True, 'shape': (3, 5), }", data: data), "big-endian Fortran")
-    try Self.expectSame(npyFixture(header: "{'descr': '<V2', 'fortran_order': False, 'shape': (4,), }", data: Array(data.prefix(8))), "raw bf16", as: .bfloat16)
+    try Self.expectSame(
+      npyFixture(header: "{'descr': '>f4', 'fortran_order': True, 'shape': (3, 5), }", data: data), "big-endian Fortran"
+    )
+    try Self.expectSame(
+      npyFixture(header: "{'descr': '<V2', 'fortran_order': False, 'shape': (4,), }", data: Array(data.prefix(8))),
+      "raw bf16", as: .bfloat16)
     try Self.expectSame(npyFixture(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }"), "empty")
     try Self.expectSame([], "empty file")
   }
@@ -214,7 +223,8 @@ struct NPYFileReadTests {
     let dir = try npyTemporaryDirectory()
     let path = dir + "/pipe.npy"
     #expect(mkfifo(path, 0o600) == 0)
-    let file = npyFixture(header: "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", data: [7, 0, 0xFF, 0xFF])
+    let file = npyFixture(
+      header: "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", data: [7, 0, 0xFF, 0xFF])
     let writer = Thread {
       let fd = open(path, O_WRONLY)
       file.withUnsafeBytes { _ = write(fd, $0.baseAddress, $0.count) }

@@ -5,7 +5,9 @@ import TesselIR
 
 /// Builds `.npy` fixture bytes by hand, from the format spec (numpy/lib/format.py): the magic
 /// `\x93NUMPY`, the version bytes, the header length (little-endian UInt16 for 1.0, UInt32 for
-/// 2.0/3.0), the header dict, then the data. With `align` the header is padded with spaces and a
+/// 2.0/3.0), the header dict, then the data.
+///
+/// With `align` the header is padded with spaces and a
 /// newline so the data starts at a multiple of 64, as numpy does; otherwise only a newline is
 /// added. `headerLengthOverride` writes a different length field than the real one.
 func npyFixture(
@@ -69,4 +71,3 @@ func npyTemporaryDirectory() throws -> String {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url.path
 }
-

@@ -68,7 +68,8 @@ struct NPYWriteTests {
     let a = try HostArray(shape: [2, 3], dtype: .float32, values: [1, 2, 3, 4, 5, 6])
     let header =
       "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }" + String(repeating: " ", count: 58) + "\n"
-    let expected = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(header.utf8) + leBytes([1, 2, 3, 4, 5, 6] as [Float])
+    let expected =
+      [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(header.utf8) + leBytes([1, 2, 3, 4, 5, 6] as [Float])
     #expect(a.npyBytes() == expected)
     #expect(expected.count == 152)
   }
@@ -76,11 +77,16 @@ struct NPYWriteTests {
   @Test func bfloat16AndFloat8AreWrittenAsRawVoidLikeNumpy() throws {
     // np.save(f, np.array([1, -2, 3.5], dtype=ml_dtypes.bfloat16)): descr '<V2'.
     let bf = try HostArray(shape: [3], dtype: .bfloat16, values: [1, -2, 3.5])
-    let bfHeader = "{'descr': '<V2', 'fortran_order': False, 'shape': (3,), }" + String(repeating: " ", count: 60) + "\n"
-    #expect(bf.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(bfHeader.utf8) + [0x80, 0x3F, 0x00, 0xC0, 0x60, 0x40])
+    let bfHeader =
+      "{'descr': '<V2', 'fortran_order': False, 'shape': (3,), }" + String(repeating: " ", count: 60) + "\n"
+    #expect(
+      bf.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(bfHeader.utf8) + [
+        0x80, 0x3F, 0x00, 0xC0, 0x60, 0x40,
+      ])
     // np.save(f, np.array([1, 2], dtype=ml_dtypes.float8_e4m3fn)): descr '<V1'.
     let f8 = try HostArray(shape: [2], dtype: .float8e4m3fn, values: [1, 2])
-    let f8Header = "{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }" + String(repeating: " ", count: 60) + "\n"
+    let f8Header =
+      "{'descr': '<V1', 'fortran_order': False, 'shape': (2,), }" + String(repeating: " ", count: 60) + "\n"
     #expect(f8.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(f8Header.utf8) + [0x38, 0x40])
     for dtype in [DType.float8e4m3, .float8e5m2] {
       let bytes = try HostArray(shape: [1], dtype: dtype, values: [1]).npyBytes()
@@ -91,15 +97,18 @@ struct NPYWriteTests {
   @Test func scalarAndZeroSizeHeadersMatchNumpy() throws {
     // np.save(f, np.array(True)): no growth padding after an empty shape.
     let scalar = try HostArray(shape: [], dtype: .bool, values: [1])
-    let scalarHeader = "{'descr': '|b1', 'fortran_order': False, 'shape': (), }" + String(repeating: " ", count: 62) + "\n"
+    let scalarHeader =
+      "{'descr': '|b1', 'fortran_order': False, 'shape': (), }" + String(repeating: " ", count: 62) + "\n"
     #expect(scalar.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(scalarHeader.utf8) + [1])
     // np.save(f, np.zeros((0,), dtype=np.int64)).
     let empty = try HostArray(shape: [0], elementType: .int64, bytes: [])
-    let emptyHeader = "{'descr': '<i8', 'fortran_order': False, 'shape': (0,), }" + String(repeating: " ", count: 60) + "\n"
+    let emptyHeader =
+      "{'descr': '<i8', 'fortran_order': False, 'shape': (0,), }" + String(repeating: " ", count: 60) + "\n"
     #expect(empty.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(emptyHeader.utf8))
     // np.save(f, np.zeros((12345678901, 0), dtype=np.int32)): the growth padding shrinks with the digits.
     let wide = try HostArray(shape: [12_345_678_901, 0], dtype: .int32, values: [])
-    let wideHeader = "{'descr': '<i4', 'fortran_order': False, 'shape': (12345678901, 0), }" + String(repeating: " ", count: 48) + "\n"
+    let wideHeader =
+      "{'descr': '<i4', 'fortran_order': False, 'shape': (12345678901, 0), }" + String(repeating: " ", count: 48) + "\n"
     #expect(wide.npyBytes() == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 118, 0] + Array(wideHeader.utf8))
   }
 

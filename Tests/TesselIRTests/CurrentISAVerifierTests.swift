@@ -13,17 +13,24 @@ struct CurrentISAVerifierTests {
 
   @Test func dmaTransposeRules() {
     let axes = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 8, 2], .bfloat16), d = Self.tile(&b, "d", [8, 4, 2], .bfloat16)
+      let s = Self.tile(&b, "s", [4, 8, 2], .bfloat16)
+      let d = Self.tile(&b, "d", [8, 4, 2], .bfloat16)
       b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0, 2]))
     }
-    #expect(axes?.message == "invalid op axes=[1, 0, 2] for 'dma_transpose': supported axes are (1, 0), (2, 1, 0) and (3, 1, 2, 0)")
+    #expect(
+      axes?.message
+        == "invalid op axes=[1, 0, 2] for 'dma_transpose': supported axes are (1, 0), (2, 1, 0) and (3, 1, 2, 0)")
     let wide = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 8]), d = Self.tile(&b, "d", [8, 4])
+      let s = Self.tile(&b, "s", [4, 8])
+      let d = Self.tile(&b, "d", [8, 4])
       b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0]))
     }
-    #expect(wide?.message == "invalid dtype float32 for operand 'src' of 'dma_transpose': dma_transpose moves 2-byte elements")
+    #expect(
+      wide?.message == "invalid dtype float32 for operand 'src' of 'dma_transpose': dma_transpose moves 2-byte elements"
+    )
     let shape = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 8], .bfloat16), d = Self.tile(&b, "d", [4, 8], .bfloat16)
+      let s = Self.tile(&b, "s", [4, 8], .bfloat16)
+      let d = Self.tile(&b, "d", [4, 8], .bfloat16)
       b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0]))
     }
     guard case .shapeMismatch(_, [[4, 8], [4, 8]])? = shape?.kind else {
@@ -34,30 +41,41 @@ struct CurrentISAVerifierTests {
 
   @Test func topEightRules() {
     let narrow = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 7]), d = Self.tile(&b, "d", [4, 8])
+      let s = Self.tile(&b, "s", [4, 7])
+      let d = Self.tile(&b, "d", [4, 8])
       b.emit(.max8(dst: d, src: s))
     }
     #expect(narrow?.message == "'max8' needs 8 to 16384 elements per partition in 'src', got 7")
     let index = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 9]), v = Self.tile(&b, "v", [4, 8]), d = Self.tile(&b, "d", [4, 8], .int32)
+      let s = Self.tile(&b, "s", [4, 9])
+      let v = Self.tile(&b, "v", [4, 8])
+      let d = Self.tile(&b, "d", [4, 8], .int32)
       b.emit(.findIndex8(dst: d, data: s, vals: v))
     }
-    #expect(index?.message == "invalid dtype int32 for operand 'dst' of 'nc_find_index8': nc_find_index8 writes uint32 or uint16 indices")
+    #expect(
+      index?.message
+        == "invalid dtype int32 for operand 'dst' of 'nc_find_index8': nc_find_index8 writes uint32 or uint16 indices")
   }
 
   @Test func streamShuffleRules() {
     let missing = verifyError { b in
-      let s = Self.tile(&b, "s", [1, 4]), d = Self.tile(&b, "d", [2, 4])
+      let s = Self.tile(&b, "s", [1, 4])
+      let d = Self.tile(&b, "d", [2, 4])
       b.emit(.streamShuffle(dst: d, src: s, mask: [0, 1] + Array(repeating: 0, count: 30)))
     }
-    #expect(missing?.message == "'nc_stream_shuffle' reads partition 1 of 'src', which has 1 partition (shuffle_mask[1] for dst partition 1)")
+    #expect(
+      missing?.message
+        == "'nc_stream_shuffle' reads partition 1 of 'src', which has 1 partition (shuffle_mask[1] for dst partition 1)"
+    )
     let mask = verifyError { b in
-      let s = Self.tile(&b, "s", [32, 4]), d = Self.tile(&b, "d", [32, 4])
+      let s = Self.tile(&b, "s", [32, 4])
+      let d = Self.tile(&b, "d", [32, 4])
       b.emit(.streamShuffle(dst: d, src: s, mask: Array(repeating: 40, count: 32)))
     }
     #expect(mask?.message.contains("32 entries, each 0...31 or 255") == true)
     let start = verifyError { b in
-      let s = Self.tile(&b, "s", [64, 4]), d = Self.tile(&b, "d", [128, 4])
+      let s = Self.tile(&b, "s", [64, 4])
+      let d = Self.tile(&b, "d", [128, 4])
       var half = d
       half.start[0] = AffineExpr(constant: 32)
       half.dims[0].count = 64
@@ -68,8 +86,10 @@ struct CurrentISAVerifierTests {
 
   @Test func rangeSelectRules() {
     func build(_ b: inout KernelBuilder, fill: Float, bounds: DType = .float32, target: Target = .trn2) {
-      let t = Self.tile(&b, "t", [4, 16]), d = Self.tile(&b, "d", [4, 16])
-      let b0 = Self.tile(&b, "b0", [4, 1], bounds), b1 = Self.tile(&b, "b1", [4, 1], bounds)
+      let t = Self.tile(&b, "t", [4, 16])
+      let d = Self.tile(&b, "d", [4, 16])
+      let b0 = Self.tile(&b, "b0", [4, 1], bounds)
+      let b1 = Self.tile(&b, "b1", [4, 1], bounds)
       b.emit(
         .rangeSelect(
           dst: d, onTrue: t, cmp0: .greaterEqual, cmp1: .less, bound0: b0, bound1: b1, rangeStart: 0, onFalse: fill,
@@ -86,12 +106,18 @@ struct CurrentISAVerifierTests {
 
   @Test func dmaComputeRules() {
     let psum = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 8], .float32, .psum), d = Self.tile(&b, "d", [4, 8])
+      let s = Self.tile(&b, "s", [4, 8], .float32, .psum)
+      let d = Self.tile(&b, "d", [4, 8])
       b.emit(.dmaCompute(dst: d, srcs: [s]))
     }
-    #expect(psum?.message == "Expected operand 'srcs[0]' of 'dma_compute' to be in address space 'sbuf|hbm', but got a tile in 'psum' instead")
+    #expect(
+      psum?.message
+        == "Expected operand 'srcs[0]' of 'dma_compute' to be in address space 'sbuf|hbm', but got a tile in 'psum' instead"
+    )
     let count = verifyError { b in
-      let s = Self.tile(&b, "s", [4, 8]), t = Self.tile(&b, "t", [4, 9]), d = Self.tile(&b, "d", [4, 8])
+      let s = Self.tile(&b, "s", [4, 8])
+      let t = Self.tile(&b, "t", [4, 9])
+      let d = Self.tile(&b, "d", [4, 8])
       b.emit(.dmaCompute(dst: d, srcs: [s, t]))
     }
     guard case .shapeMismatch? = count?.kind else {
@@ -102,7 +128,8 @@ struct CurrentISAVerifierTests {
 
   @Test func mxRules() {
     func quantize(_ b: inout KernelBuilder, partitions: Int = 32, dtype: DType = .float8e4m3fn, scaleRows: Int = 4) {
-      let s = Self.tile(&b, "s", [partitions, 8], .bfloat16), d = Self.tile(&b, "d", [partitions, 2, 4], dtype)
+      let s = Self.tile(&b, "s", [partitions, 8], .bfloat16)
+      let d = Self.tile(&b, "d", [partitions, 2, 4], dtype)
       let sc = Self.tile(&b, "sc", [scaleRows, 2], .uint8)
       b.emit(.quantizeMX(dst: d, src: s, dstScale: sc))
     }
@@ -117,11 +144,15 @@ struct CurrentISAVerifierTests {
       return
     }
     let matmulDst = verifyError(target: .trn3) { b in
-      let st = Self.tile(&b, "st", [32, 2, 4], .float8e5m2), mv = Self.tile(&b, "mv", [32, 3, 4], .float8e5m2)
-      let ss = Self.tile(&b, "ss", [4, 2], .uint8), ms = Self.tile(&b, "ms", [4, 3], .uint8)
+      let st = Self.tile(&b, "st", [32, 2, 4], .float8e5m2)
+      let mv = Self.tile(&b, "mv", [32, 3, 4], .float8e5m2)
+      let ss = Self.tile(&b, "ss", [4, 2], .uint8)
+      let ms = Self.tile(&b, "ms", [4, 3], .uint8)
       let d = Self.tile(&b, "d", [2, 3])
       b.emit(.matmulMX(dst: d, stationary: st, moving: mv, stationaryScale: ss, movingScale: ms, accumulation: .auto))
     }
-    #expect(matmulDst?.message == "Expected operand 'dst' of 'nc_matmul_mx' to be in address space 'psum', but got a tile in 'sbuf' instead")
+    #expect(
+      matmulDst?.message
+        == "Expected operand 'dst' of 'nc_matmul_mx' to be in address space 'psum', but got a tile in 'sbuf' instead")
   }
 }

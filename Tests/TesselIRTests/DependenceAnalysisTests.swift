@@ -1,5 +1,5 @@
-import Testing
 import TesselIR
+import Testing
 
 /// A location on `line` of the test kernel file `k.py`.
 func at(_ line: Int) -> TesselIR.SourceLocation { TesselIR.SourceLocation(file: "k.py", line: line, column: 5) }
@@ -46,7 +46,10 @@ struct LoopDependenceTests {
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
       let rows = block(x, [AffineExpr(i) * 128, 0], [128, 512])
       b.emit(.load(dst: .whole(t, shape: [128, 512]), src: rows))
-      b.emit(.activation(dst: .whole(t, shape: [128, 512]), src: .whole(t, shape: [128, 512]), function: .exp, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil))
+      b.emit(
+        .activation(
+          dst: .whole(t, shape: [128, 512]), src: .whole(t, shape: [128, 512]), function: .exp, scale: .scalar(1),
+          bias: nil, reduceOp: nil, reduceDst: nil))
       b.emit(.store(dst: block(out, [AffineExpr(i) * 128, 0], [128, 512]), src: .whole(t, shape: [128, 512])))
       try b.endLoop()
       b.setOutputs([out])
@@ -61,13 +64,17 @@ struct LoopDependenceTests {
       let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [128, 512], dtype: .float32)
       let i = b.beginLoop(name: "i", kind: .affine, stop: 8, location: at(10))
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])), location: at(11))
+      b.emit(
+        .load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])), location: at(11))
       b.emit(.store(dst: .whole(out, shape: [128, 512]), src: .whole(t, shape: [128, 512])), location: at(12))
       try b.endLoop()
       b.setOutputs([out])
     }
     let err = try #require(e)
-    #expect(err.message == "Unexpected output dependencies: `out[0, 0]` is written by 'store' (line 12) in iteration i = 0 and by 'store' (line 12) in iteration i = 1 of affine_range `i`; make the iterations touch disjoint elements (index by `i`) or use nl.sequential_range")
+    #expect(
+      err.message
+        == "Unexpected output dependencies: `out[0, 0]` is written by 'store' (line 12) in iteration i = 0 and by 'store' (line 12) in iteration i = 1 of affine_range `i`; make the iterations touch disjoint elements (index by `i`) or use nl.sequential_range"
+    )
     #expect(err.conflict == .writeWrite)
     #expect(err.tensor == "out")
     #expect(err.first.iteration == [0] && err.second.iteration == [1])
@@ -85,13 +92,18 @@ struct LoopDependenceTests {
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 128], dtype: .float32)
       b.emit(.memset(dst: .whole(t, shape: [128, 128]), value: 1), location: at(9))
-      b.emit(.tensorCopy(dst: block(acc, [0, AffineExpr(i) * 128], [128, 128]), src: .whole(t, shape: [128, 128])), location: at(10))
+      b.emit(
+        .tensorCopy(dst: block(acc, [0, AffineExpr(i) * 128], [128, 128]), src: .whole(t, shape: [128, 128])),
+        location: at(10))
       let u = b.declareTensor(name: "u", space: .sbuf, shape: [128, 128], dtype: .float32)
       b.emit(.tensorCopy(dst: .whole(u, shape: [128, 128]), src: block(acc, [0, 0], [128, 128])), location: at(11))
       try b.endLoop()
     }
     let err = try #require(e)
-    #expect(err.message == "Unexpected output dependencies: `acc[0, 0]` is written by 'tensor_copy' (line 10) in iteration i = 0 and read by 'tensor_copy' (line 11) in iteration i = 1 of affine_range `i`; make the iterations touch disjoint elements (index by `i`) or use nl.sequential_range")
+    #expect(
+      err.message
+        == "Unexpected output dependencies: `acc[0, 0]` is written by 'tensor_copy' (line 10) in iteration i = 0 and read by 'tensor_copy' (line 11) in iteration i = 1 of affine_range `i`; make the iterations touch disjoint elements (index by `i`) or use nl.sequential_range"
+    )
     #expect(err.conflict == .writeRead)
     #expect(err.first.kind == .write && err.second.kind == .read)
     #expect(err.second.operand == "data")
@@ -109,9 +121,20 @@ struct LoopDependenceTests {
       let i = b.beginLoop(name: "i", kind: .affine, stop: 7)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 64], dtype: .float32)
       // t = buf[:, i + 1, :] (written by iteration i + 1), then buf[:, i, :] = load(x[i])
-      b.emit(.tensorCopy(dst: .whole(t, shape: [128, 64]), src: View(tensor: buf, start: [0, AffineExpr(i) + 1, 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 64)])), location: at(20))
-      b.emit(.load(dst: View(tensor: buf, start: [0, AffineExpr(i), 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 64)]),
-                   src: View(tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 64)])), location: at(21))
+      b.emit(
+        .tensorCopy(
+          dst: .whole(t, shape: [128, 64]),
+          src: View(
+            tensor: buf, start: [0, AffineExpr(i) + 1, 0],
+            dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 64)])), location: at(20))
+      b.emit(
+        .load(
+          dst: View(
+            tensor: buf, start: [0, AffineExpr(i), 0],
+            dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 64)]),
+          src: View(
+            tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 64)])),
+        location: at(21))
       try b.endLoop()
     }
     let err = try #require(e)
@@ -119,7 +142,10 @@ struct LoopDependenceTests {
     #expect(err.second.kind == .write && err.second.location == at(21))
     #expect(err.first.iteration == [0] && err.second.iteration == [1])
     #expect(err.element == [0, 1, 0])
-    #expect(err.message.contains("`buf[0, 1, 0]` is read by 'tensor_copy' (line 20) in iteration i = 0 and written by 'load' (line 21) in iteration i = 1"))
+    #expect(
+      err.message.contains(
+        "`buf[0, 1, 0]` is read by 'tensor_copy' (line 20) in iteration i = 0 and written by 'load' (line 21) in iteration i = 1"
+      ))
   }
 
   @Test("a tile declared outside the loop and overwritten in each iteration (NKI's `a[0] = 0` example)")
@@ -127,7 +153,10 @@ struct LoopDependenceTests {
     let e = try checkError { b in
       let a = b.declareTensor(name: "a", space: .sbuf, shape: [128, 4, 512], dtype: .float32)
       _ = b.beginLoop(name: "i", kind: .affine, stop: 4)
-      b.emit(.memset(dst: View(tensor: a, start: [0, 0, 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 512)]), value: 0), location: at(5))
+      b.emit(
+        .memset(
+          dst: View(tensor: a, start: [0, 0, 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 512)]),
+          value: 0), location: at(5))
       try b.endLoop()
     }
     #expect(e?.tensor == "a")
@@ -139,7 +168,11 @@ struct LoopDependenceTests {
     let found = try dependences { b in
       let a = b.declareTensor(name: "a", space: .sbuf, shape: [128, 4, 512], dtype: .float32)
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
-      b.emit(.memset(dst: View(tensor: a, start: [0, AffineExpr(i), 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 512)]), value: 0))
+      b.emit(
+        .memset(
+          dst: View(
+            tensor: a, start: [0, AffineExpr(i), 0], dims: [.along(0, of: 3, count: 128), .along(2, of: 3, count: 512)]),
+          value: 0))
       try b.endLoop()
     }
     #expect(found.isEmpty, "\(found)")
@@ -151,7 +184,10 @@ struct LoopDependenceTests {
       _ = b.beginLoop(name: "i", kind: .affine, stop: 16)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 64], dtype: .float32)
       b.emit(.memset(dst: .whole(t, shape: [128, 64]), value: 0))
-      b.emit(.tensorScalar(dst: .whole(t, shape: [128, 64]), src: .whole(t, shape: [128, 64]), op0: .add, operand0: .scalar(1), reverse0: false, op1: nil, operand1: nil, reverse1: false))
+      b.emit(
+        .tensorScalar(
+          dst: .whole(t, shape: [128, 64]), src: .whole(t, shape: [128, 64]), op0: .add, operand0: .scalar(1),
+          reverse0: false, op1: nil, operand1: nil, reverse1: false))
       try b.endLoop()
     }
     #expect(found.isEmpty, "\(found)")
@@ -167,7 +203,10 @@ struct LoopDependenceTests {
       _ = i
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
       b.emit(.tensorCopy(dst: .whole(t, shape: [128, 512]), src: .whole(acc, shape: [128, 512])))
-      b.emit(.tensorScalar(dst: .whole(acc, shape: [128, 512]), src: .whole(t, shape: [128, 512]), op0: .multiply, operand0: .scalar(2), reverse0: false, op1: nil, operand1: nil, reverse1: false))
+      b.emit(
+        .tensorScalar(
+          dst: .whole(acc, shape: [128, 512]), src: .whole(t, shape: [128, 512]), op0: .multiply, operand0: .scalar(2),
+          reverse0: false, op1: nil, operand1: nil, reverse1: false))
       b.emit(.store(dst: .whole(out, shape: [128, 512]), src: .whole(acc, shape: [128, 512])))
       try b.endLoop()
       b.setOutputs([out])
@@ -211,13 +250,22 @@ struct AccumulationTests {
     let k = b.beginLoop(name: "k", kind: .affine, stop: K / 128)
     let lt = b.declareTensor(name: "lhsT_tile", space: .sbuf, shape: [128, 128], dtype: .bfloat16)
     let rt = b.declareTensor(name: "rhs_tile", space: .sbuf, shape: [128, 512], dtype: .bfloat16)
-    b.emit(.load(dst: .whole(lt, shape: [128, 128]), src: block(lhsT, [AffineExpr(k) * 128, AffineExpr(m) * 128], [128, 128])))
-    b.emit(.load(dst: .whole(rt, shape: [128, 512]), src: block(rhs, [AffineExpr(k) * 128, AffineExpr(n) * 512], [128, 512])))
-    b.emit(.matmul(dst: .whole(psum, shape: [128, 512]), stationary: .whole(lt, shape: [128, 128]), moving: .whole(rt, shape: [128, 512]), accumulation: accumulation), location: at(40))
+    b.emit(
+      .load(
+        dst: .whole(lt, shape: [128, 128]), src: block(lhsT, [AffineExpr(k) * 128, AffineExpr(m) * 128], [128, 128])))
+    b.emit(
+      .load(
+        dst: .whole(rt, shape: [128, 512]), src: block(rhs, [AffineExpr(k) * 128, AffineExpr(n) * 512], [128, 512])))
+    b.emit(
+      .matmul(
+        dst: .whole(psum, shape: [128, 512]), stationary: .whole(lt, shape: [128, 128]),
+        moving: .whole(rt, shape: [128, 512]), accumulation: accumulation), location: at(40))
     try b.endLoop()
     let rs = b.declareTensor(name: "res_sbuf", space: .sbuf, shape: [128, 512], dtype: .bfloat16)
     b.emit(.tensorCopy(dst: .whole(rs, shape: [128, 512]), src: .whole(psum, shape: [128, 512])))
-    b.emit(.store(dst: block(result, [AffineExpr(m) * 128, AffineExpr(n) * 512], [128, 512]), src: .whole(rs, shape: [128, 512])))
+    b.emit(
+      .store(
+        dst: block(result, [AffineExpr(m) * 128, AffineExpr(n) * 512], [128, 512]), src: .whole(rs, shape: [128, 512])))
     try b.endLoop()
     try b.endLoop()
     b.setOutputs([result])
@@ -234,7 +282,10 @@ struct AccumulationTests {
     let e = try checkError { b in try tiledMatmul(&b, accumulation: .overwrite) }
     #expect(e?.tensor == "res_psum")
     #expect(e?.first.operation == "nc_matmul" && e?.first.location == at(40))
-    #expect(e?.message.hasSuffix("of affine_range `k`; make the iterations touch disjoint elements (index by `k`) or use nl.sequential_range") == true)
+    #expect(
+      e?.message.hasSuffix(
+        "of affine_range `k`; make the iterations touch disjoint elements (index by `k`) or use nl.sequential_range")
+        == true)
   }
 
   func sbufAccumulation(_ b: inout KernelBuilder, op: ALUOp, traced: Bool) throws {
@@ -244,12 +295,18 @@ struct AccumulationTests {
     b.emit(.memset(dst: .whole(acc, shape: [128, 512]), value: 0))
     let i = b.beginLoop(name: "i", kind: .affine, stop: 8)
     let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-    b.emit(.load(dst: .whole(t, shape: [128, 512]), src: View(tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 512)])))
+    b.emit(
+      .load(
+        dst: .whole(t, shape: [128, 512]),
+        src: View(
+          tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 512)])))
     let whole = View.whole(acc, shape: [128, 512])
     if traced {
       // acc[...] = nl.add(acc[...], t) as a tracer lowers it: a temporary, then a copy.
       let tmp = b.declareTensor(name: "tmp", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.tensorTensor(dst: .whole(tmp, shape: [128, 512]), a: whole, b: .whole(t, shape: [128, 512]), op: op), location: at(30))
+      b.emit(
+        .tensorTensor(dst: .whole(tmp, shape: [128, 512]), a: whole, b: .whole(t, shape: [128, 512]), op: op),
+        location: at(30))
       b.emit(.tensorCopy(dst: whole, src: .whole(tmp, shape: [128, 512])), location: at(30))
     } else {
       b.emit(.tensorTensor(dst: whole, a: whole, b: .whole(t, shape: [128, 512]), op: op), location: at(30))
@@ -259,7 +316,8 @@ struct AccumulationTests {
     b.setOutputs([out])
   }
 
-  @Test("SBUF acc = acc op x with an associative op", arguments: [ALUOp.add, .multiply, .maximum, .minimum], [false, true])
+  @Test(
+    "SBUF acc = acc op x with an associative op", arguments: [ALUOp.add, .multiply, .maximum, .minimum], [false, true])
   func sbufAssociative(op: ALUOp, traced: Bool) throws {
     let found = try dependences { b in try sbufAccumulation(&b, op: op, traced: traced) }
     #expect(found.isEmpty, "\(found)")
@@ -288,7 +346,10 @@ struct AccumulationTests {
     let err = try #require(e)
     #expect(err.conflict == .writeWrite)
     #expect(err.first.kind == .accumulate(.add) && err.second.kind == .accumulate(.multiply))
-    #expect(err.message.contains("is accumulated into by 'tensor_tensor' (line 7) in iteration i = 0 and by 'tensor_tensor' (line 8) in iteration i = 1"))
+    #expect(
+      err.message.contains(
+        "is accumulated into by 'tensor_tensor' (line 7) in iteration i = 0 and by 'tensor_tensor' (line 8) in iteration i = 1"
+      ))
   }
 
   @Test("reading the accumulator inside the loop depends on the other iterations' accumulation")
@@ -306,7 +367,10 @@ struct AccumulationTests {
     }
     #expect(e?.conflict == .writeRead)
     #expect(e?.first.kind == .accumulate(.add))
-    #expect(e?.message.contains("is accumulated into by 'tensor_tensor' (line 7) in iteration i = 0 and read by 'tensor_copy' (line 8) in iteration i = 1") == true)
+    #expect(
+      e?.message.contains(
+        "is accumulated into by 'tensor_tensor' (line 7) in iteration i = 0 and read by 'tensor_copy' (line 8) in iteration i = 1"
+      ) == true)
   }
 }
 
@@ -321,7 +385,9 @@ struct PatternTests {
     let rows = block(x, [AffineExpr(i) * 100, 0], [128, 64])
     let mask = masked ? [AffineCondition(coefficients: [-1, 0], offset: 99, comparison: .greaterEqual)] : []
     b.emit(.load(dst: .whole(t, shape: [128, 64]), src: rows), mask: mask)
-    b.emit(.store(dst: block(out, [AffineExpr(i) * 100, 0], [128, 64]), src: .whole(t, shape: [128, 64])), mask: mask, location: at(50))
+    b.emit(
+      .store(dst: block(out, [AffineExpr(i) * 100, 0], [128, 64]), src: .whole(t, shape: [128, 64])), mask: mask,
+      location: at(50))
     try b.endLoop()
     b.setOutputs([out])
   }
@@ -330,7 +396,10 @@ struct PatternTests {
   func maskedTiles() throws {
     #expect(try dependences { b in try overlappingTiles(&b, masked: true) }.isEmpty)
     let e = try checkError { b in try overlappingTiles(&b, masked: false) }
-    #expect(e?.message.hasPrefix("Unexpected output dependencies: `out[100, 0]` is written by 'store' (line 50) in iteration i = 0 and by 'store' (line 50) in iteration i = 1") == true)
+    #expect(
+      e?.message.hasPrefix(
+        "Unexpected output dependencies: `out[100, 0]` is written by 'store' (line 50) in iteration i = 0 and by 'store' (line 50) in iteration i = 1"
+      ) == true)
   }
 
   @Test("tensor_add's ragged last tile: a mask whose bound depends on the loop variables")
@@ -345,11 +414,16 @@ struct PatternTests {
       let view = block(a, [AffineExpr(r) * 128, AffineExpr(c) * 512], [128, 512])
       // (r*128 + i0 < 300) & (c*512 + i1 < 700)
       let inside = [
-        AffineCondition(coefficients: [-1, 0], offset: AffineExpr(constant: rowsN - 1) - AffineExpr(r) * 128, comparison: .greaterEqual),
-        AffineCondition(coefficients: [0, -1], offset: AffineExpr(constant: colsN) - AffineExpr(c) * 512, comparison: .greater),
+        AffineCondition(
+          coefficients: [-1, 0], offset: AffineExpr(constant: rowsN - 1) - AffineExpr(r) * 128,
+          comparison: .greaterEqual),
+        AffineCondition(
+          coefficients: [0, -1], offset: AffineExpr(constant: colsN) - AffineExpr(c) * 512, comparison: .greater),
       ]
       b.emit(.load(dst: .whole(t, shape: [128, 512]), src: view), mask: inside)
-      b.emit(.store(dst: View(tensor: out, start: view.start, dims: view.dims), src: .whole(t, shape: [128, 512])), mask: inside)
+      b.emit(
+        .store(dst: View(tensor: out, start: view.start, dims: view.dims), src: .whole(t, shape: [128, 512])),
+        mask: inside)
       try b.endLoop()
       try b.endLoop()
       b.setOutputs([out])
@@ -366,14 +440,22 @@ struct PatternTests {
       let i = b.beginLoop(name: "i", kind: .affine, stop: 2)
       // out[128*i + p, 2*h] and out[128*i + p, 2*h + 1]
       for parity in 0..<2 {
-        b.emit(.store(dst: View(tensor: out, start: [AffineExpr(i) * 128, AffineExpr(constant: parity)], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
-                      src: .whole(t, shape: [128, 32])))
+        b.emit(
+          .store(
+            dst: View(
+              tensor: out, start: [AffineExpr(i) * 128, AffineExpr(constant: parity)],
+              dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
+            src: .whole(t, shape: [128, 32])))
       }
       try b.endLoop()
       let j = b.beginLoop(name: "j", kind: .affine, stop: 2)
       // out[p, 2*h + j]: iteration 0 writes even columns, iteration 1 odd ones.
-      b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j)], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
-                    src: .whole(t, shape: [128, 32])))
+      b.emit(
+        .store(
+          dst: View(
+            tensor: out, start: [0, AffineExpr(j)],
+            dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
+          src: .whole(t, shape: [128, 32])))
       try b.endLoop()
       b.setOutputs([out])
     }
@@ -387,8 +469,12 @@ struct PatternTests {
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 32], dtype: .float32)
       b.emit(.memset(dst: .whole(t, shape: [128, 32]), value: 0))
       let j = b.beginLoop(name: "j", kind: .affine, stop: 4)
-      b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j) * 4], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
-                    src: .whole(t, shape: [128, 32])))
+      b.emit(
+        .store(
+          dst: View(
+            tensor: out, start: [0, AffineExpr(j) * 4],
+            dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
+          src: .whole(t, shape: [128, 32])))
       try b.endLoop()
     }
     #expect(e?.element == [0, 4])
@@ -404,7 +490,9 @@ struct PatternTests {
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
       b.emit(.memset(dst: .whole(t, shape: [128, 512]), value: 0))
       let col: AffineExpr = indexByJ ? AffineExpr(j) * 512 : 0
-      b.emit(.store(dst: block(out, [AffineExpr(i) * 128, col], [128, 512]), src: .whole(t, shape: [128, 512])), location: at(60))
+      b.emit(
+        .store(dst: block(out, [AffineExpr(i) * 128, col], [128, 512]), src: .whole(t, shape: [128, 512])),
+        location: at(60))
       try b.endLoop()
       try b.endLoop()
       b.setOutputs([out])
@@ -412,7 +500,9 @@ struct PatternTests {
     #expect(try dependences { b in try build(&b, indexByJ: true) }.isEmpty)
     let found = try dependences { b in try build(&b, indexByJ: false) }
     #expect(found.count == 1)
-    #expect(found.first?.message.contains("in iteration j = 0 and by 'store' (line 60) in iteration j = 1 of affine_range `j`") == true)
+    #expect(
+      found.first?.message.contains(
+        "in iteration j = 0 and by 'store' (line 60) in iteration j = 1 of affine_range `j`") == true)
   }
 
   @Test("an inner loop's writes in one outer iteration meet another outer iteration's")
@@ -424,7 +514,9 @@ struct PatternTests {
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
       let j = b.beginLoop(name: "j", kind: .sequential, stop: 2)
       // rows 128*(i + j): iteration i, j = 1 meets iteration i + 1, j = 0.
-      b.emit(.store(dst: block(out, [AffineExpr(i) * 128 + AffineExpr(j) * 128, 0], [128, 64]), src: .whole(t, shape: [128, 64])))
+      b.emit(
+        .store(
+          dst: block(out, [AffineExpr(i) * 128 + AffineExpr(j) * 128, 0], [128, 64]), src: .whole(t, shape: [128, 64])))
       try b.endLoop()
       try b.endLoop()
     }
@@ -442,7 +534,9 @@ struct PatternTests {
       b.emit(.memset(dst: .whole(t, shape: [128, 512]), value: 0))
       let i = b.beginLoop(name: "i", kind: .affine, stop: 512)
       let j = b.beginLoop(name: "j", kind: .affine, stop: 8)
-      b.emit(.store(dst: block(out, [AffineExpr(i) * 128, AffineExpr(j) * 512], [128, 512]), src: .whole(t, shape: [128, 512])))
+      b.emit(
+        .store(
+          dst: block(out, [AffineExpr(i) * 128, AffineExpr(j) * 512], [128, 512]), src: .whole(t, shape: [128, 512])))
       try b.endLoop()
       try b.endLoop()
     }
@@ -495,12 +589,15 @@ struct SPMDDependenceTests {
   func spmd(_ b: inout KernelBuilder, colsByPid1: Bool) throws {
     let a = b.addParameter(name: "a", shape: [256, 1024], dtype: .float32)
     let out = b.addParameter(name: "c_output", shape: [256, 1024], dtype: .float32)
-    let p0 = b.programID(axis: 0), p1 = b.programID(axis: 1)
+    let p0 = b.programID(axis: 0)
+    let p1 = b.programID(axis: 1)
     let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
     let rows = block(a, [AffineExpr(p0) * 128, AffineExpr(p1) * 512], [128, 512])
     b.emit(.load(dst: .whole(t, shape: [128, 512]), src: rows))
     let col: AffineExpr = colsByPid1 ? AffineExpr(p1) * 512 : 0
-    b.emit(.store(dst: block(out, [AffineExpr(p0) * 128, col], [128, 512]), src: .whole(t, shape: [128, 512])), location: at(70))
+    b.emit(
+      .store(dst: block(out, [AffineExpr(p0) * 128, col], [128, 512]), src: .whole(t, shape: [128, 512])),
+      location: at(70))
   }
 
   @Test("instances writing disjoint tiles of an output parameter")
@@ -521,7 +618,8 @@ struct SPMDDependenceTests {
       try DependenceAnalysis().check(kernel)
     } throws: { e in
       guard let e = e as? DependenceError else { return false }
-      return e.message == "Unexpected output dependencies: `c_output[0, 0]` is written by 'store' (line 70) in program instance (0, 0) and by 'store' (line 70) in program instance (0, 1) of the SPMD grid [2, 2]; make the program instances write disjoint regions of HBM"
+      return e.message
+        == "Unexpected output dependencies: `c_output[0, 0]` is written by 'store' (line 70) in program instance (0, 0) and by 'store' (line 70) in program instance (0, 1) of the SPMD grid [2, 2]; make the program instances write disjoint regions of HBM"
         && e.scope == .spmd(grid: [2, 2]) && e.location == at(70)
     }
   }
@@ -572,7 +670,10 @@ struct DependenceReportingTests {
       second: .init(operation: "store", operand: "dst", kind: .write, instruction: 5, location: at(6), iteration: [1]),
       conflict: .writeWrite, scope: .loop(variable: "i", loop: 2))
     let text = DiagnosticRenderer().render(e.diagnostic)
-    #expect(text.hasPrefix("error: Unexpected output dependencies: `out[0, 0]` is written by 'store' (line 4) in iteration i = 0 and by 'store' (line 6) in iteration i = 1"))
+    #expect(
+      text.hasPrefix(
+        "error: Unexpected output dependencies: `out[0, 0]` is written by 'store' (line 4) in iteration i = 0 and by 'store' (line 6) in iteration i = 1"
+      ))
     #expect(text.contains(" --> k.py:6:5\n"))
     #expect(text.contains("note: the other access: 'store' (line 4) in iteration i = 0\n --> k.py:4:5\n"))
   }
@@ -583,18 +684,24 @@ struct DependenceRobustnessTests {
   /// Kernels the verifier would reject: the analysis must neither trap nor hang on them.
   @Test("extreme values and broken structure never trap")
   func adversarial() {
-    let big = Int.max, small = Int.min
+    let big = Int.max
+    let small = Int.min
     let x = TensorDecl(name: "x", space: .sharedHBM, shape: [8, 8], dtype: .float32)
     func loop(_ v: Int, start: Int, stop: Int, step: Int, end: Int) -> Instruction {
-      Instruction(.loopBegin(Loop(variable: IndexVar(v), start: start, stop: stop, step: step, kind: .affine, end: end)))
+      Instruction(
+        .loopBegin(Loop(variable: IndexVar(v), start: start, stop: stop, step: step, kind: .affine, end: end)))
     }
     let t = TensorID(0)
     let views: [View] = [
-      View(tensor: t, start: [AffineExpr(IndexVar(0)) * big, AffineExpr(constant: small)], dims: [View.Dim(count: small, steps: [big, small])]),
+      View(
+        tensor: t, start: [AffineExpr(IndexVar(0)) * big, AffineExpr(constant: small)],
+        dims: [View.Dim(count: small, steps: [big, small])]),
       View(tensor: t, start: [AffineExpr(IndexVar(0)) * small + big], dims: [View.Dim(count: big, steps: [1])]),
       View(tensor: TensorID(99), start: [0, 0], dims: [.along(0, of: 2, count: 2)]),
       View(tensor: t, start: [AffineExpr(IndexVar(7)), 0], dims: [View.Dim(count: 4, steps: [])]),
-      View(tensor: t, start: [AffineExpr(IndexVar(1)) * 3, AffineExpr(IndexVar(0))], dims: [View.Dim(count: 0, steps: [1, 1])]),
+      View(
+        tensor: t, start: [AffineExpr(IndexVar(1)) * 3, AffineExpr(IndexVar(0))],
+        dims: [View.Dim(count: 0, steps: [1, 1])]),
     ]
     let loops: [(Int, Int, Int)] = [(small, big, 1), (0, big, small), (big, small, -1), (0, 8, 0), (small, big, big)]
     for (start, stop, step) in loops {

@@ -1,10 +1,12 @@
-import Testing
 import TesselIR
 import TesselTestSupportCore
+import Testing
 
 /// Random small kernels: one `affine_range` over `i` with an optional inner loop over `j`, loads and
 /// stores of an HBM tensor through random affine views (steps may walk both tensor dimensions,
-/// be negative or zero) and random masks. The analysis must report exactly the instruction pairs
+/// be negative or zero) and random masks.
+///
+/// The analysis must report exactly the instruction pairs
 /// that enumeration finds, with a witness that enumeration confirms.
 @Suite("dependence analysis against enumeration")
 struct DependenceBruteForceTests {
@@ -73,7 +75,10 @@ struct DependenceBruteForceTests {
         var mask: [AffineCondition] = []
         if r(0...2) == 0 {
           let cmp: AffineCondition.Comparison = [.greater, .greaterEqual, .less, .lessEqual, .equal][r(0...4)]
-          mask.append(AffineCondition(coefficients: dims.map { _ in r(-2...2) }, offset: AffineExpr(constant: r(-3...3)) + AffineExpr(i) * r(-1...1), comparison: cmp))
+          mask.append(
+            AffineCondition(
+              coefficients: dims.map { _ in r(-2...2) },
+              offset: AffineExpr(constant: r(-3...3)) + AffineExpr(i) * r(-1...1), comparison: cmp))
         }
         let t = b.declareTensor(name: "t", space: .sbuf, shape: view.shape, dtype: .float32)
         let isWrite = r(0...1) == 1
@@ -89,7 +94,10 @@ struct DependenceBruteForceTests {
       try b.endLoop()
       var kernel = b.kernel
       // Set the affine loop's stop so that it runs tripI times.
-      guard case .loopBegin(var loop) = kernel.instructions[0].operation else { Issue.record("no loop"); return }
+      guard case .loopBegin(var loop) = kernel.instructions[0].operation else {
+        Issue.record("no loop")
+        return
+      }
       loop.stop = loop.start + tripI
       kernel.instructions[0].operation = .loopBegin(loop)
 
@@ -98,15 +106,16 @@ struct DependenceBruteForceTests {
       let jValues = nested ? Array(0..<tripJ) : [0]
       var touched: [[Set<[Int]>]] = []
       for a in accesses {
-        touched.append(iValues.map { iv in
-          var s = Set<[Int]>()
-          for jv in jValues {
-            var env: [IndexVar: Int] = [i: iv]
-            if let j { env[j] = jv }
-            s.formUnion(Self.elements(a, env: env))
-          }
-          return s
-        })
+        touched.append(
+          iValues.map { iv in
+            var s = Set<[Int]>()
+            for jv in jValues {
+              var env: [IndexVar: Int] = [i: iv]
+              if let j { env[j] = jv }
+              s.formUnion(Self.elements(a, env: env))
+            }
+            return s
+          })
       }
       var expected = Set<[Int]>()
       for p in accesses.indices {
@@ -127,8 +136,12 @@ struct DependenceBruteForceTests {
         guard let a = accesses.firstIndex(where: { $0.instruction == e.first.instruction }),
           let c = accesses.firstIndex(where: { $0.instruction == e.second.instruction }),
           let ia = e.first.iteration.first, let ib = e.second.iteration.first, ia != ib
-        else { Issue.record("malformed witness \(e)"); continue }
-        #expect(touched[a][ia - loop.start].contains(e.element) && touched[c][ib - loop.start].contains(e.element), "\(e)")
+        else {
+          Issue.record("malformed witness \(e)")
+          continue
+        }
+        #expect(
+          touched[a][ia - loop.start].contains(e.element) && touched[c][ib - loop.start].contains(e.element), "\(e)")
       }
     }
     #expect(conflictsSeen > 0, "the generator should produce some conflicts")

@@ -65,8 +65,11 @@ struct ErrorKernelDependenceTests {
       let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [128, 512], dtype: .float32)
       let i = b.beginLoop(name: "i", kind: .affine, stop: 8)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])), location: try f.at("t = nl.load"))
-      b.emit(.store(dst: .whole(out, shape: [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
+      b.emit(
+        .load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])),
+        location: try f.at("t = nl.load"))
+      b.emit(
+        .store(dst: .whole(out, shape: [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
       try b.endLoop()
       b.setOutputs([out])
     }
@@ -79,9 +82,12 @@ struct ErrorKernelDependenceTests {
       let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [4, 128, 512], dtype: .float32)
       let buf = b.declareTensor(name: "buf", space: .sbuf, shape: [128, 512], dtype: .float32)
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
-      let row = View(tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 512)])
+      let row = View(
+        tensor: x, start: [AffineExpr(i), 0, 0], dims: [.along(1, of: 3, count: 128), .along(2, of: 3, count: 512)])
       b.emit(.load(dst: .whole(buf, shape: [128, 512]), src: row), location: try f.at("nl.load"))
-      b.emit(.store(dst: View(tensor: out, start: row.start, dims: row.dims), src: .whole(buf, shape: [128, 512])), location: try f.at("nl.store"))
+      b.emit(
+        .store(dst: View(tensor: out, start: row.start, dims: row.dims), src: .whole(buf, shape: [128, 512])),
+        location: try f.at("nl.store"))
       try b.endLoop()
       b.setOutputs([out])
     }
@@ -94,10 +100,16 @@ struct ErrorKernelDependenceTests {
       let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [640, 512], dtype: .float32)
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])), location: try f.at("t = nl.load"))
-      b.emit(.store(dst: block(out, [AffineExpr(i) * 128, 0], [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
+      b.emit(
+        .load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, 0], [128, 512])),
+        location: try f.at("t = nl.load"))
+      b.emit(
+        .store(dst: block(out, [AffineExpr(i) * 128, 0], [128, 512]), src: .whole(t, shape: [128, 512])),
+        location: try f.at("nl.store"))
       let u = b.declareTensor(name: "u", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(u, shape: [128, 512]), src: block(out, [AffineExpr(i) * 128 + 128, 0], [128, 512])), location: try f.at("u = nl.load"))
+      b.emit(
+        .load(dst: .whole(u, shape: [128, 512]), src: block(out, [AffineExpr(i) * 128 + 128, 0], [128, 512])),
+        location: try f.at("u = nl.load"))
       try b.endLoop()
       b.setOutputs([out])
     }
@@ -111,8 +123,13 @@ struct ErrorKernelDependenceTests {
       let i = b.beginLoop(name: "i", kind: .affine, stop: 4)
       let j = b.beginLoop(name: "j", kind: .affine, stop: 4)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, AffineExpr(j) * 512], [128, 512])), location: try f.at("t = nl.load"))
-      b.emit(.store(dst: block(out, [AffineExpr(i) * 128, 0], [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
+      b.emit(
+        .load(
+          dst: .whole(t, shape: [128, 512]), src: block(x, [AffineExpr(i) * 128, AffineExpr(j) * 512], [128, 512])),
+        location: try f.at("t = nl.load"))
+      b.emit(
+        .store(dst: block(out, [AffineExpr(i) * 128, 0], [128, 512]), src: .whole(t, shape: [128, 512])),
+        location: try f.at("nl.store"))
       try b.endLoop()
       try b.endLoop()
       b.setOutputs([out])
@@ -125,10 +142,15 @@ struct ErrorKernelDependenceTests {
       let a = b.addParameter(name: "a", shape: [128, 32], dtype: .float32)
       let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [128, 128], dtype: .float32)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 32], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 32]), src: .whole(a, shape: [128, 32])), location: try f.at("t = nl.load"))
+      b.emit(
+        .load(dst: .whole(t, shape: [128, 32]), src: .whole(a, shape: [128, 32])), location: try f.at("t = nl.load"))
       let j = b.beginLoop(name: "j", kind: .affine, stop: 4)
-      b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j) * 4], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
-                    src: .whole(t, shape: [128, 32])), location: try f.at("nl.store"))
+      b.emit(
+        .store(
+          dst: View(
+            tensor: out, start: [0, AffineExpr(j) * 4],
+            dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 32, stride: 2)]),
+          src: .whole(t, shape: [128, 32])), location: try f.at("nl.store"))
       try b.endLoop()
       b.setOutputs([out])
     }
@@ -141,8 +163,11 @@ struct ErrorKernelDependenceTests {
       let c = b.addParameter(name: "c_output", shape: [128, 512], dtype: .float32)
       let pid = b.programID(axis: 0)
       let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
-      b.emit(.load(dst: .whole(t, shape: [128, 512]), src: block(a, [AffineExpr(pid) * 128, 0], [128, 512])), location: try f.at("t = nl.load"))
-      b.emit(.store(dst: .whole(c, shape: [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
+      b.emit(
+        .load(dst: .whole(t, shape: [128, 512]), src: block(a, [AffineExpr(pid) * 128, 0], [128, 512])),
+        location: try f.at("t = nl.load"))
+      b.emit(
+        .store(dst: .whole(c, shape: [128, 512]), src: .whole(t, shape: [128, 512])), location: try f.at("nl.store"))
     }
   }
 }

@@ -89,7 +89,8 @@ private let samples: [(Operation, [(String, OperandRole)])] = [
     [("dst", .destination), ("data", .source), ("vals", .source)]
   ),
   (
-    .matchReplace8(dst: view(1, [8, 16]), data: view(2, [8, 16]), vals: view(3, [8, 8]), imm: 0, dstIdx: view(4, [8, 8])),
+    .matchReplace8(
+      dst: view(1, [8, 16]), data: view(2, [8, 16]), vals: view(3, [8, 8]), imm: 0, dstIdx: view(4, [8, 8])),
     [("dst", .destination), ("data", .source), ("vals", .source), ("dst_idx", .reduceDestination)]
   ),
   (
@@ -98,7 +99,8 @@ private let samples: [(Operation, [(String, OperandRole)])] = [
   ),
   (
     .rangeSelect(
-      dst: view(1), onTrue: view(2), cmp0: .greaterEqual, cmp1: .less, bound0: view(3, [8, 1]), bound1: view(4, [8, 1]),
+      dst: view(1), onTrue: view(2), cmp0: .greaterEqual, cmp1: .less, bound0: view(3, [8, 1]),
+      bound1: view(4, [8, 1]),
       rangeStart: 0, onFalse: -.greatestFiniteMagnitude, reduceDst: view(5, [8, 1])),
     [
       ("dst", .destination), ("on_true_tile", .source), ("bound0", .perPartition), ("bound1", .perPartition),

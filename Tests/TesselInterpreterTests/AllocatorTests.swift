@@ -23,7 +23,8 @@ struct AllocatorTests {
     #expect {
       _ = try Interpreter(kernel: k, options: RunOptions(target: target))
     } throws: { e in
-      guard let e = e as? KernelError, case .capacityExceeded(.sbuf, "t2", 131072, 128, let live, let limit, nil) = e.kind
+      guard let e = e as? KernelError,
+        case .capacityExceeded(.sbuf, "t2", 131072, 128, let live, let limit, nil) = e.kind
       else { return false }
       return live.map(\.name) == ["t1"] && limit == target.sbufBytesPerPartition
     }
@@ -72,7 +73,8 @@ struct AllocatorTests {
     #expect {
       _ = try Allocator(target: .trn2).plan(k)
     } throws: { e in
-      guard let e = e as? KernelError, case .capacityExceeded(.psum, "ps8", 2048, 128, let live, 16384, nil) = e.kind else {
+      guard let e = e as? KernelError, case .capacityExceeded(.psum, "ps8", 2048, 128, let live, 16384, nil) = e.kind
+      else {
         return false
       }
       return live.count == 8

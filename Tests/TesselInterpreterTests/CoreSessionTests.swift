@@ -15,15 +15,22 @@ struct CoreSessionTests {
     let t = try core.allocate(name: "t", space: .sbuf, shape: [7, 33], dtype: .bfloat16)
     try core.execute(.load(dst: core.whole(t), src: core.whole(a)))
     let u = try core.allocate(name: "u", space: .sbuf, shape: [7, 33], dtype: .float32)
-    try core.execute(.activation(dst: core.whole(u), src: core.whole(t), function: .exp, scale: .scalar(0.5), bias: nil, reduceOp: nil, reduceDst: nil))
+    try core.execute(
+      .activation(
+        dst: core.whole(u), src: core.whole(t), function: .exp, scale: .scalar(0.5), bias: nil, reduceOp: nil,
+        reduceDst: nil))
     let eager = core.values(of: u)
 
     var k = TileKernel()
     let pa = k.input("a", [7, 33])
-    let kt = k.tile("t", [7, 33], .bfloat16), ku = k.tile("u", [7, 33])
+    let kt = k.tile("t", [7, 33], .bfloat16)
+    let ku = k.tile("u", [7, 33])
     let out = k.output("out", [7, 33])
     k.load(kt, pa)
-    k.b.emit(.activation(dst: k.whole(ku), src: k.whole(kt), function: .exp, scale: .scalar(0.5), bias: nil, reduceOp: nil, reduceDst: nil))
+    k.b.emit(
+      .activation(
+        dst: k.whole(ku), src: k.whole(kt), function: .exp, scale: .scalar(0.5), bias: nil, reduceOp: nil,
+        reduceDst: nil))
     k.store(out, ku)
     let interpreted = try k.run([out], [av]).outputs[0]
     #expect(eager == interpreted)
@@ -34,7 +41,9 @@ struct CoreSessionTests {
   func capacity() throws {
     let core = CoreSession(target: .trn1)
     let big = try core.allocate(name: "big", space: .sbuf, shape: [128, 40_000], dtype: .float32)
-    #expect(throws: KernelError.self) { _ = try core.allocate(name: "more", space: .sbuf, shape: [128, 10_000], dtype: .float32) }
+    #expect(throws: KernelError.self) {
+      _ = try core.allocate(name: "more", space: .sbuf, shape: [128, 10_000], dtype: .float32)
+    }
     core.free(big)
     _ = try core.allocate(name: "more", space: .sbuf, shape: [128, 10_000], dtype: .float32)
     #expect(core.sbufBytesInUse == 40_000)

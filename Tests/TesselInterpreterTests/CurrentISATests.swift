@@ -16,7 +16,8 @@ struct CurrentISATests {
   }
 
   @Test(
-    "dma_transpose permutes HBM into SBUF", arguments: [
+    "dma_transpose permutes HBM into SBUF",
+    arguments: [
       ([7, 13], [1, 0]), ([128, 5], [1, 0]), ([2, 3, 4], [2, 1, 0]), ([5, 1, 1, 16], [3, 1, 2, 0]),
       ([2, 3, 4, 5], [3, 1, 2, 0]),
     ])
@@ -31,7 +32,8 @@ struct CurrentISATests {
     var rng = SeededGenerator(seed: UInt64(shape.reduce(1, *)))
     let xs = rng.array(shape.reduce(1, *)).map(roundToBFloat16)
     let r = try k.run([o], [xs])
-    let si = Self.strides(shape), so = Self.strides(out)
+    let si = Self.strides(shape)
+    let so = Self.strides(out)
     for i in 0..<xs.count {
       // Destination index d has d[j] = source index[axes[j]].
       var rest = i
@@ -66,16 +68,21 @@ struct CurrentISATests {
     let f = 37
     var k = TileKernel()
     let x = k.input("x", [partitions, f])
-    let data = k.tile("data", [partitions, f]), top = k.tile("top", [partitions, 8])
-    let idx = k.tile("idx", [partitions, 8], .uint32), replaced = k.tile("replaced", [partitions, f])
+    let data = k.tile("data", [partitions, f])
+    let top = k.tile("top", [partitions, 8])
+    let idx = k.tile("idx", [partitions, 8], .uint32)
+    let replaced = k.tile("replaced", [partitions, f])
     let ridx = k.tile("ridx", [partitions, 8], .uint32)
-    let oTop = k.output("o_top", [partitions, 8]), oIdx = k.output("o_idx", [partitions, 8], .uint32)
-    let oRep = k.output("o_rep", [partitions, f]), oRidx = k.output("o_ridx", [partitions, 8], .uint32)
+    let oTop = k.output("o_top", [partitions, 8])
+    let oIdx = k.output("o_idx", [partitions, 8], .uint32)
+    let oRep = k.output("o_rep", [partitions, f])
+    let oRidx = k.output("o_ridx", [partitions, 8], .uint32)
     k.load(data, x)
     k.b.emit(.max8(dst: k.whole(top), src: k.whole(data)))
     k.b.emit(.findIndex8(dst: k.whole(idx), data: k.whole(data), vals: k.whole(top)))
     k.b.emit(
-      .matchReplace8(dst: k.whole(replaced), data: k.whole(data), vals: k.whole(top), imm: -1000, dstIdx: k.whole(ridx)))
+      .matchReplace8(dst: k.whole(replaced), data: k.whole(data), vals: k.whole(top), imm: -1000, dstIdx: k.whole(ridx))
+    )
     k.store(oTop, top)
     k.store(oIdx, idx)
     k.store(oRep, replaced)
@@ -110,10 +117,14 @@ struct CurrentISATests {
   @Test("nc_find_index8 writes all ones for an absent value; nc_match_replace8 stops on one")
   func absentValues() throws {
     var k = TileKernel()
-    let x = k.input("x", [2, 8]), v = k.input("v", [2, 8])
-    let data = k.tile("data", [2, 8]), vals = k.tile("vals", [2, 8])
-    let idx16 = k.tile("idx16", [2, 8], .uint16), idx32 = k.tile("idx32", [2, 8], .uint32)
-    let o16 = k.output("o16", [2, 8], .uint16), o32 = k.output("o32", [2, 8], .uint32)
+    let x = k.input("x", [2, 8])
+    let v = k.input("v", [2, 8])
+    let data = k.tile("data", [2, 8])
+    let vals = k.tile("vals", [2, 8])
+    let idx16 = k.tile("idx16", [2, 8], .uint16)
+    let idx32 = k.tile("idx32", [2, 8], .uint32)
+    let o16 = k.output("o16", [2, 8], .uint16)
+    let o32 = k.output("o32", [2, 8], .uint32)
     k.load(data, x)
     k.load(vals, v)
     k.b.emit(.findIndex8(dst: k.whole(idx16), data: k.whole(data), vals: k.whole(vals)))
@@ -129,8 +140,11 @@ struct CurrentISATests {
     #expect(r.outputs[0][4] == 4 && r.outputs[1][9] == 1)
 
     var m = TileKernel()
-    let mx = m.input("x", [2, 8]), mv = m.input("v", [2, 8])
-    let md = m.tile("data", [2, 8]), mvals = m.tile("vals", [2, 8]), rep = m.tile("rep", [2, 8])
+    let mx = m.input("x", [2, 8])
+    let mv = m.input("v", [2, 8])
+    let md = m.tile("data", [2, 8])
+    let mvals = m.tile("vals", [2, 8])
+    let rep = m.tile("rep", [2, 8])
     let ri = m.tile("ri", [2, 8], .uint32)
     let o = m.output("o", [2, 8])
     m.load(md, mx)
@@ -154,8 +168,11 @@ struct CurrentISATests {
     mask[5] = 255
     var k = TileKernel()
     let x = k.input("x", [64, f])
-    let src = k.tile("src", [64, f]), dst = k.tile("dst", [64, f]), wide = k.tile("wide", [32, f])
-    let o = k.output("o", [64, f]), ob = k.output("ob", [32, f])
+    let src = k.tile("src", [64, f])
+    let dst = k.tile("dst", [64, f])
+    let wide = k.tile("wide", [32, f])
+    let o = k.output("o", [64, f])
+    let ob = k.output("ob", [32, f])
     k.load(src, x)
     k.b.emit(.memset(dst: k.whole(dst), value: -3))
     k.b.emit(.streamShuffle(dst: k.whole(dst), src: k.whole(src), mask: mask))
@@ -181,10 +198,16 @@ struct CurrentISATests {
   func rangeSelect(partitions: Int) throws {
     let f = 50
     var k = TileKernel()
-    let x = k.input("x", [partitions, f]), lo = k.input("lo", [partitions, 1]), hi = k.input("hi", [partitions, 1])
-    let t = k.tile("t", [partitions, f]), b0 = k.tile("b0", [partitions, 1]), b1 = k.tile("b1", [partitions, 1])
-    let d = k.tile("d", [partitions, f], .bfloat16), red = k.tile("red", [partitions, 1])
-    let o = k.output("o", [partitions, f], .bfloat16), orr = k.output("or", [partitions, 1])
+    let x = k.input("x", [partitions, f])
+    let lo = k.input("lo", [partitions, 1])
+    let hi = k.input("hi", [partitions, 1])
+    let t = k.tile("t", [partitions, f])
+    let b0 = k.tile("b0", [partitions, 1])
+    let b1 = k.tile("b1", [partitions, 1])
+    let d = k.tile("d", [partitions, f], .bfloat16)
+    let red = k.tile("red", [partitions, 1])
+    let o = k.output("o", [partitions, f], .bfloat16)
+    let orr = k.output("or", [partitions, 1])
     k.load(t, x)
     k.load(b0, lo)
     k.load(b1, hi)
@@ -218,14 +241,17 @@ struct CurrentISATests {
   }
 
   /// `quantize_mx` written from its formula: the scale exponent and the fp8 values of a block.
-  static func referenceQuantize(_ src: [Float], rows: Int, groups: Int, dtype: DType) -> (data: [Float], exps: [[Int]]) {
+  static func referenceQuantize(_ src: [Float], rows: Int, groups: Int, dtype: DType) -> (data: [Float], exps: [[Int]])
+  {
     let emax = dtype == .float8e5m2 ? 15 : 8
     var data = [Float](repeating: 0, count: src.count)
     var exps = [[Int]](repeating: [Int](repeating: 0, count: groups), count: rows / 8)
     for g in 0..<(rows / 8) {
       for j in 0..<groups {
         var amax = 0.0
-        for p in (g * 8)..<(g * 8 + 8) { for q in 0..<4 { amax = max(amax, Double(abs(src[p * groups * 4 + j * 4 + q]))) } }
+        for p in (g * 8)..<(g * 8 + 8) {
+          for q in 0..<4 { amax = max(amax, Double(abs(src[p * groups * 4 + j * 4 + q]))) }
+        }
         let e = amax == 0 ? -127 : Int(floor(log2(amax))) - (emax - 1)
         exps[g][j] = e + 127
         for p in (g * 8)..<(g * 8 + 8) {
@@ -245,13 +271,20 @@ struct CurrentISATests {
   func quantizeThenMatmul(shape: (Int, Int, Int, DType)) throws {
     let (K, M, N, fp8) = shape
     var k = TileKernel()
-    let a = k.input("a", [K, 4 * M], .bfloat16), b = k.input("b", [K, 4 * N], .bfloat16)
-    let ta = k.tile("ta", [K, 4 * M], .bfloat16), tb = k.tile("tb", [K, 4 * N], .bfloat16)
+    let a = k.input("a", [K, 4 * M], .bfloat16)
+    let b = k.input("b", [K, 4 * N], .bfloat16)
+    let ta = k.tile("ta", [K, 4 * M], .bfloat16)
+    let tb = k.tile("tb", [K, 4 * N], .bfloat16)
     let scaleRows = K <= 32 ? K / 8 : K
-    let qa = k.tile("qa", [K, M, 4], fp8), qb = k.tile("qb", [K, N, 4], fp8)
-    let sa = k.tile("sa", [scaleRows, M], .uint8), sb = k.tile("sb", [scaleRows, N], .uint8)
-    let acc = k.tile("acc", [M, N], space: .psum), res = k.tile("res", [M, N])
-    let o = k.output("o", [M, N]), oqa = k.output("oqa", [K, M, 4], fp8), osa = k.output("osa", [scaleRows, M], .uint8)
+    let qa = k.tile("qa", [K, M, 4], fp8)
+    let qb = k.tile("qb", [K, N, 4], fp8)
+    let sa = k.tile("sa", [scaleRows, M], .uint8)
+    let sb = k.tile("sb", [scaleRows, N], .uint8)
+    let acc = k.tile("acc", [M, N], space: .psum)
+    let res = k.tile("res", [M, N])
+    let o = k.output("o", [M, N])
+    let oqa = k.output("oqa", [K, M, 4], fp8)
+    let osa = k.output("osa", [scaleRows, M], .uint8)
     k.load(ta, a)
     k.load(tb, b)
     k.b.emit(.memset(dst: k.whole(sa), value: 0))
@@ -269,8 +302,11 @@ struct CurrentISATests {
     k.store(oqa, qa)
     k.store(osa, sa)
     var rng = SeededGenerator(seed: UInt64(K * M * N))
-    func values(_ n: Int) -> [Float] { (0..<n).map { _ in roundToBFloat16(rng.float(-4, 4) * Float(pow(2.0, Double(rng.float(-3, 3))))) } }
-    let av = values(K * 4 * M), bv = values(K * 4 * N)
+    func values(_ n: Int) -> [Float] {
+      (0..<n).map { _ in roundToBFloat16(rng.float(-4, 4) * Float(pow(2.0, Double(rng.float(-3, 3))))) }
+    }
+    let av = values(K * 4 * M)
+    let bv = values(K * 4 * N)
     let r = try k.run([o, oqa, osa], [av, bv], target: .trn3)
     let (qaRef, eaRef) = Self.referenceQuantize(av, rows: K, groups: M, dtype: fp8)
     let (qbRef, ebRef) = Self.referenceQuantize(bv, rows: K, groups: N, dtype: fp8)
@@ -281,9 +317,11 @@ struct CurrentISATests {
     }
     for m in 0..<M {
       for n in 0..<N {
-        var sum = 0.0, mag = 0.0
+        var sum = 0.0
+        var mag = 0.0
         for kk in 0..<K {
-          let xa = pow(2.0, Double(eaRef[kk / 8][m] - 127)), xb = pow(2.0, Double(ebRef[kk / 8][n] - 127))
+          let xa = pow(2.0, Double(eaRef[kk / 8][m] - 127))
+          let xb = pow(2.0, Double(ebRef[kk / 8][n] - 127))
           for q in 0..<4 {
             let t = Double(qaRef[(kk * M + m) * 4 + q]) * xa * Double(qbRef[(kk * N + n) * 4 + q]) * xb
             sum += t

@@ -21,16 +21,21 @@ struct DynamicControlFlowTests {
   /// `dynamic_range`, and an SBUF counter moves the row blocks through `scalar_offset`.
   static func dynamicAdd(rows m: Int) -> TileKernel {
     var k = TileKernel()
-    let a = k.input("a", [m, h]), b = k.input("b", [m, h]), n = k.input("n", [1, 1], .int32)
+    let a = k.input("a", [m, h])
+    let b = k.input("b", [m, h])
+    let n = k.input("n", [1, 1], .int32)
     let out = k.output("out", [m, h])
-    let nSB = k.tile("n_sb", [1, 1], .int32), reg = k.tile("reg", [1, 1], .int32)
+    let nSB = k.tile("n_sb", [1, 1], .int32)
+    let reg = k.tile("reg", [1, 1], .int32)
     let mStart = k.tile("m_start", [1, 1], .int32)
     k.b.emit(.dmaCopy(dst: k.whole(nSB), src: k.whole(n)))
     k.b.emit(.registerLoad(dst: k.whole(reg), src: k.whole(nSB)))
     k.b.emit(.memset(dst: k.whole(mStart), value: 0))
     _ = k.b.beginDynamicLoop(name: "i", bound: .stop(k.whole(reg)))
     let j = k.b.beginLoop(name: "j", kind: .sequential, stop: h / tileH)
-    let ta = k.tile("ta", [128, tileH]), tb = k.tile("tb", [128, tileH]), tc = k.tile("tc", [128, tileH])
+    let ta = k.tile("ta", [128, tileH])
+    let tb = k.tile("tb", [128, tileH])
+    let tc = k.tile("tc", [128, tileH])
     let col = AffineExpr(j) * tileH
     k.b.emit(.dmaCopy(dst: k.whole(ta), src: block(a, rows: 128, cols: tileH, col: col, offset: k.whole(mStart))))
     k.b.emit(.dmaCopy(dst: k.whole(tb), src: block(b, rows: 128, cols: tileH, col: col, offset: k.whole(mStart))))
@@ -50,7 +55,8 @@ struct DynamicControlFlowTests {
     let m = 512
     let k = Self.dynamicAdd(rows: m)
     var rng = SeededGenerator(seed: UInt64(tiles + 1))
-    let a = rng.array(m * Self.h), b = rng.array(m * Self.h)
+    let a = rng.array(m * Self.h)
+    let b = rng.array(m * Self.h)
     let out = k.b.tensorID(named: "out")
     let r = try k.run([out], [a, b, [Float(tiles)]])
     for i in 0..<(m * Self.h) {
@@ -65,11 +71,15 @@ struct DynamicControlFlowTests {
   func runtimeOutOfBounds() throws {
     let k = Self.dynamicAdd(rows: 256)
     let n = 256 * Self.h
-    #expect(throws: KernelError.self) { try k.run([k.b.tensorID(named: "out")], [Array(repeating: 1, count: n), Array(repeating: 1, count: n), [3]]) }
+    #expect(throws: KernelError.self) {
+      try k.run([k.b.tensorID(named: "out")], [Array(repeating: 1, count: n), Array(repeating: 1, count: n), [3]])
+    }
     do {
       _ = try k.run([k.b.tensorID(named: "out")], [Array(repeating: 1, count: n), Array(repeating: 1, count: n), [3]])
     } catch let e as KernelError {
-      #expect(e.message == "Out-of-bound access for tensor `a` on dimension 0: index range [256, 383] exceed dimension size of 256")
+      #expect(
+        e.message
+          == "Out-of-bound access for tensor `a` on dimension 0: index range [256, 383] exceed dimension size of 256")
       #expect(e.operation == "dma_copy")
     }
   }
@@ -79,7 +89,8 @@ struct DynamicControlFlowTests {
     var k = TileKernel()
     let x = k.input("x", [1, 1])
     let out = k.output("out", [4, 4])
-    let reg = k.tile("reg", [1, 1], .float32), t = k.tile("t", [4, 4])
+    let reg = k.tile("reg", [1, 1], .float32)
+    let t = k.tile("t", [4, 4])
     k.b.emit(.dmaCopy(dst: k.whole(reg), src: k.whole(x)))
     k.b.emit(.memset(dst: k.whole(t), value: 1))
     _ = k.b.beginDynamicLoop(name: "i", bound: .stop(k.whole(reg)))
@@ -97,9 +108,12 @@ struct DynamicControlFlowTests {
   @Test("while reg: the body repeats until the register it reloads is zero", arguments: [0, 1, 5])
   func whileLoop(count: Int) throws {
     var k = TileKernel()
-    let x = k.input("x", [4, 8]), n = k.input("n", [1, 1], .int32)
+    let x = k.input("x", [4, 8])
+    let n = k.input("n", [1, 1], .int32)
     let out = k.output("out", [4, 8])
-    let acc = k.tile("acc", [4, 8]), counter = k.tile("counter", [1, 1], .int32), reg = k.tile("reg", [1, 1], .int32)
+    let acc = k.tile("acc", [4, 8])
+    let counter = k.tile("counter", [1, 1], .int32)
+    let reg = k.tile("reg", [1, 1], .int32)
     k.load(acc, x)
     k.b.emit(.dmaCopy(dst: k.whole(counter), src: k.whole(n)))
     k.b.emit(.registerLoad(dst: k.whole(reg), src: k.whole(counter)))
@@ -124,13 +138,17 @@ struct DynamicControlFlowTests {
   @Test("a dynamic loop's variable positions views; its range is checked at run time")
   func dynamicLoopVariable() throws {
     var k = TileKernel()
-    let x = k.input("x", [8, 4]), n = k.input("n", [1, 1], .int32)
+    let x = k.input("x", [8, 4])
+    let n = k.input("n", [1, 1], .int32)
     let out = k.output("out", [8, 4])
-    let t = k.tile("t", [1, 4]), reg = k.tile("reg", [1, 1], .int32), moved = k.tile("moved", [1, 1], .int32)
+    let t = k.tile("t", [1, 4])
+    let reg = k.tile("reg", [1, 1], .int32)
+    let moved = k.tile("moved", [1, 1], .int32)
     k.b.emit(.dmaCopy(dst: k.whole(reg), src: k.whole(n)))
     k.b.emit(.registerMove(dst: k.whole(moved), src: k.whole(reg)))
     let i = k.b.beginDynamicLoop(name: "i", start: 1, step: 2, bound: .stop(k.whole(moved)))
-    let row = View(tensor: x, start: [AffineExpr(i), AffineExpr()], dims: [.along(0, of: 2, count: 1), .along(1, of: 2, count: 4)])
+    let row = View(
+      tensor: x, start: [AffineExpr(i), AffineExpr()], dims: [.along(0, of: 2, count: 1), .along(1, of: 2, count: 4)])
     var outRow = row
     outRow.tensor = out
     k.b.emit(.dmaCopy(dst: k.whole(t), src: row))
@@ -148,7 +166,8 @@ struct DynamicControlFlowTests {
       _ = try k.run([out], [xs, [10]])
       Issue.record("row 9 of an 8-row tensor was read")
     } catch let e as KernelError {
-      #expect(e.message == "Out-of-bound access for tensor `x` on dimension 0: index range [9, 9] exceed dimension size of 8")
+      #expect(
+        e.message == "Out-of-bound access for tensor `x` on dimension 0: index range [9, 9] exceed dimension size of 8")
     }
   }
 
@@ -157,7 +176,9 @@ struct DynamicControlFlowTests {
     var k = TileKernel()
     let x = k.input("x", [1, 1], .int32)
     let out = k.output("out", [1, 1], .int32)
-    let reg = k.tile("reg", [1, 1], .int32), t = k.tile("t", [1, 1], .int32), back = k.tile("back", [1, 1], .int32)
+    let reg = k.tile("reg", [1, 1], .int32)
+    let t = k.tile("t", [1, 1], .int32)
+    let back = k.tile("back", [1, 1], .int32)
     k.b.emit(.dmaCopy(dst: k.whole(t), src: k.whole(x)))
     k.b.emit(.registerLoad(dst: k.whole(reg), src: k.whole(t)))
     k.b.emit(.registerStore(dst: k.whole(back), src: k.whole(reg)))
@@ -195,7 +216,10 @@ struct DynamicControlFlowTests {
       let r = k.input("r", [1, 1], .int32)
       return k.whole(r)
     }
-    #expect(hbm?.message == "Expected operand 'dynamic_range' of 'dynamic_range' to be in address space 'sbuf', but got a tile in 'hbm' instead")
+    #expect(
+      hbm?.message
+        == "Expected operand 'dynamic_range' of 'dynamic_range' to be in address space 'sbuf', but got a tile in 'hbm' instead"
+    )
     let backwards = build(
       bound: { k in
         let r = k.tile("r", [1, 1], .int32)

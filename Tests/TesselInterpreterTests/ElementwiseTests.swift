@@ -1,8 +1,8 @@
+import Foundation
 import TesselIR
 import TesselInterpreter
-import TesselTestSupportCore
 import TesselNumerics
-import Foundation
+import TesselTestSupportCore
 import Testing
 
 /// Shapes swept by elementwise tests: 1, 7 and 128 partitions with ragged free sizes.
@@ -10,15 +10,20 @@ let sweptShapes: [[Int]] = [[1, 1], [1, 13], [7, 5], [7, 512], [128, 1], [128, 3
 
 @Suite("Elementwise instructions against scalar references")
 struct ElementwiseTests {
-  static let ops: [ALUOp] = [.add, .subtract, .multiply, .divide, .maximum, .minimum, .greater, .less, .equal,
-                             .greaterEqual, .lessEqual, .notEqual, .power, .mod, .fmod, .absMax, .logicalAnd]
+  static let ops: [ALUOp] = [
+    .add, .subtract, .multiply, .divide, .maximum, .minimum, .greater, .less, .equal,
+    .greaterEqual, .lessEqual, .notEqual, .power, .mod, .fmod, .absMax, .logicalAnd,
+  ]
 
   @Test("tensor_tensor", arguments: ops, [DType.float32, .bfloat16, .float16])
   func tensorTensor(op: ALUOp, dtype: DType) throws {
     for shape in sweptShapes {
       var k = TileKernel()
-      let a = k.input("a", shape, dtype), b = k.input("b", shape, dtype)
-      let ta = k.tile("ta", shape, dtype), tb = k.tile("tb", shape, dtype), tc = k.tile("tc", shape, dtype)
+      let a = k.input("a", shape, dtype)
+      let b = k.input("b", shape, dtype)
+      let ta = k.tile("ta", shape, dtype)
+      let tb = k.tile("tb", shape, dtype)
+      let tc = k.tile("tc", shape, dtype)
       let out = k.output("out", shape, dtype)
       k.load(ta, a)
       k.load(tb, b)
@@ -30,7 +35,8 @@ struct ElementwiseTests {
       let bv = rng.array(n, 0.5, 3).map { refRound($0, dtype) }
       let r = try k.run([out], [av, bv])
       for i in 0..<n {
-        let x = av[i], y = bv[i]
+        let x = av[i]
+        let y = bv[i]
         let expected: Float
         switch op {
         case .add: expected = x + y
@@ -69,17 +75,23 @@ struct ElementwiseTests {
   func tensorScalar(shape: [Int]) throws {
     let p = shape[0]
     var k = TileKernel()
-    let a = k.input("a", shape), v = k.input("v", [p, 1])
-    let ta = k.tile("ta", shape), tv = k.tile("tv", [p, 1]), tc = k.tile("tc", shape)
+    let a = k.input("a", shape)
+    let v = k.input("v", [p, 1])
+    let ta = k.tile("ta", shape)
+    let tv = k.tile("tv", [p, 1])
+    let tc = k.tile("tc", shape)
     let out = k.output("out", shape)
     k.load(ta, a)
     k.load(tv, v)
-    k.b.emit(.tensorScalar(dst: k.whole(tc), src: k.whole(ta), op0: .subtract, operand0: .view(k.whole(tv)), reverse0: true,
-                           op1: .multiply, operand1: .scalar(3), reverse1: false))
+    k.b.emit(
+      .tensorScalar(
+        dst: k.whole(tc), src: k.whole(ta), op0: .subtract, operand0: .view(k.whole(tv)), reverse0: true,
+        op1: .multiply, operand1: .scalar(3), reverse1: false))
     k.store(out, tc)
     var rng = SeededGenerator(seed: 7)
     let n = shape.reduce(1, *)
-    let av = rng.array(n), vv = rng.array(p)
+    let av = rng.array(n)
+    let vv = rng.array(p)
     let r = try k.run([out], [av, vv])
     let free = n / p
     for i in 0..<n {
@@ -88,22 +100,33 @@ struct ElementwiseTests {
     }
   }
 
-  @Test("activation functions with scale, bias and an add reduction", arguments: [ActivationFunction.exp, .tanh, .relu, .sigmoid, .square, .copy, .gelu, .silu, .rsqrt, .abs])
+  @Test(
+    "activation functions with scale, bias and an add reduction",
+    arguments: [ActivationFunction.exp, .tanh, .relu, .sigmoid, .square, .copy, .gelu, .silu, .rsqrt, .abs])
   func activation(f: ActivationFunction) throws {
     for shape in [[1, 3], [7, 33], [128, 512]] {
-      let p = shape[0], fr = shape[1]
+      let p = shape[0]
+      let fr = shape[1]
       var k = TileKernel()
-      let a = k.input("a", shape), bias = k.input("bias", [p, 1])
-      let ta = k.tile("ta", shape), tb = k.tile("tb", [p, 1]), tc = k.tile("tc", shape), red = k.tile("red", [p, 1])
-      let out = k.output("out", shape), rout = k.output("rout", [p, 1])
+      let a = k.input("a", shape)
+      let bias = k.input("bias", [p, 1])
+      let ta = k.tile("ta", shape)
+      let tb = k.tile("tb", [p, 1])
+      let tc = k.tile("tc", shape)
+      let red = k.tile("red", [p, 1])
+      let out = k.output("out", shape)
+      let rout = k.output("rout", [p, 1])
       k.load(ta, a)
       k.load(tb, bias)
-      k.b.emit(.activation(dst: k.whole(tc), src: k.whole(ta), function: f, scale: .scalar(0.5), bias: k.whole(tb),
-                           reduceOp: .add, reduceDst: k.whole(red)))
+      k.b.emit(
+        .activation(
+          dst: k.whole(tc), src: k.whole(ta), function: f, scale: .scalar(0.5), bias: k.whole(tb),
+          reduceOp: .add, reduceDst: k.whole(red)))
       k.store(out, tc)
       k.store(rout, red)
       var rng = SeededGenerator(seed: 11)
-      let av = rng.array(p * fr, 0.1, 2), bv = rng.array(p, 0.1, 1)
+      let av = rng.array(p * fr, 0.1, 2)
+      let bv = rng.array(p, 0.1, 1)
       let r = try k.run([out, rout], [av, bv])
       for i in 0..<p {
         var sum: Double = 0
@@ -135,19 +158,29 @@ struct ElementwiseTests {
   @Test("activation without bias at unit scale: in place and not, x·1 = x (so 1/−0 = −∞), a zero bias is added (+∞)")
   func activationUnitScale() throws {
     for shape in [[1, 3], [7, 33], [128, 64]] {
-      let p = shape[0], fr = shape[1]
+      let p = shape[0]
+      let fr = shape[1]
       for inPlace in [false, true] {
         var k = TileKernel()
-        let a = k.input("a", shape), zero = k.input("zero", [p, 1])
-        let ta = k.tile("ta", shape), tz = k.tile("tz", [p, 1]), tc = k.tile("tc", shape), td = k.tile("td", shape)
-        let out = k.output("out", shape), biased = k.output("biased", shape)
+        let a = k.input("a", shape)
+        let zero = k.input("zero", [p, 1])
+        let ta = k.tile("ta", shape)
+        let tz = k.tile("tz", [p, 1])
+        let tc = k.tile("tc", shape)
+        let td = k.tile("td", shape)
+        let out = k.output("out", shape)
+        let biased = k.output("biased", shape)
         k.load(ta, a)
         k.load(tz, zero)
-        k.b.emit(.activation(dst: k.whole(td), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: k.whole(tz),
-                             reduceOp: nil, reduceDst: nil))
+        k.b.emit(
+          .activation(
+            dst: k.whole(td), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: k.whole(tz),
+            reduceOp: nil, reduceDst: nil))
         let dst = inPlace ? ta : tc
-        k.b.emit(.activation(dst: k.whole(dst), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: nil,
-                             reduceOp: nil, reduceDst: nil))
+        k.b.emit(
+          .activation(
+            dst: k.whole(dst), src: k.whole(ta), function: .reciprocal, scale: .scalar(1), bias: nil,
+            reduceOp: nil, reduceDst: nil))
         k.store(out, dst)
         k.store(biased, td)
         var rng = SeededGenerator(seed: 17)
@@ -168,8 +201,13 @@ struct ElementwiseTests {
     for shape in sweptShapes {
       var k = TileKernel()
       let a = k.input("a", shape)
-      let ta = k.tile("ta", shape), m = k.tile("m", shape, .int32), rc = k.tile("rc", shape), cp = k.tile("cp", shape, .bfloat16)
-      let o1 = k.output("o1", shape, .int32), o2 = k.output("o2", shape), o3 = k.output("o3", shape, .bfloat16)
+      let ta = k.tile("ta", shape)
+      let m = k.tile("m", shape, .int32)
+      let rc = k.tile("rc", shape)
+      let cp = k.tile("cp", shape, .bfloat16)
+      let o1 = k.output("o1", shape, .int32)
+      let o2 = k.output("o2", shape)
+      let o3 = k.output("o3", shape, .bfloat16)
       k.load(ta, a)
       k.b.emit(.memset(dst: k.whole(m), value: 2.5))
       k.b.emit(.reciprocal(dst: k.whole(rc), src: k.whole(ta)))

@@ -1,7 +1,7 @@
 import TesselIR
 import TesselInterpreter
-import TesselTestSupportCore
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
 /// `scalar_tensor_tensor` and `tensor_scalar_reduce` against plain loops, over partition counts,

@@ -35,7 +35,8 @@ struct ISAKernelTests {
           let sorted = row.filter { !$0.isNaN }.sorted(by: >)
           let expected = Array(([Float](repeating: .nan, count: nans) + sorted).prefix(8))
           let got = Array(dst[(r * 8)..<((r + 1) * 8)])
-          #expect(zip(got, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "row \(r): \(got) vs \(expected)")
+          #expect(
+            zip(got, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "row \(r): \(got) vs \(expected)")
         }
       }
     }
@@ -86,7 +87,9 @@ struct ISAKernelTests {
     var idx = [Float](repeating: -1, count: 8)
     let misses = data.withUnsafeMutableBufferPointer { d in
       values.withUnsafeBufferPointer { v in
-        idx.withUnsafeMutableBufferPointer { TopEight.matchReplace8(data: d, rows: 1, columns: 11, values: v, imm: -5, indices: $0) }
+        idx.withUnsafeMutableBufferPointer {
+          TopEight.matchReplace8(data: d, rows: 1, columns: 11, values: v, imm: -5, indices: $0)
+        }
       }
     }
     #expect(misses.isEmpty)
@@ -183,16 +186,19 @@ struct ISAKernelTests {
     var untouched = [Float](repeating: 9, count: 6)
     let bad = one.withUnsafeBufferPointer { s in
       untouched.withUnsafeMutableBufferPointer {
-        StreamShuffle.apply(src: s, srcRows: 1, dst: $0, dstRows: 2, columns: 3, mask: [0, 1] + Array(repeating: 0, count: 30))
+        StreamShuffle.apply(
+          src: s, srcRows: 1, dst: $0, dstRows: 2, columns: 3, mask: [0, 1] + Array(repeating: 0, count: 30))
       }
     }
     #expect(bad == StreamShuffle.MissingSource(destination: 1, source: 1))
     #expect(untouched == Array(repeating: 9, count: 6))
   }
 
-  @Test("range_select: the per-partition index range and its row maximum", arguments: [
-    (ALUOp.greaterEqual, ALUOp.less), (.greater, .lessEqual), (.equal, .lessEqual),
-  ])
+  @Test(
+    "range_select: the per-partition index range and its row maximum",
+    arguments: [
+      (ALUOp.greaterEqual, ALUOp.less), (.greater, .lessEqual), (.equal, .lessEqual),
+    ])
   func rangeSelect(ops: (ALUOp, ALUOp)) {
     for rows in Self.rowCounts {
       for columns in Self.columnCounts {
@@ -241,13 +247,16 @@ struct ISAKernelTests {
     }
   }
 
-  @Test("quantize_mx: scale 2^(⌊log2 amax⌋ - Emax + 1) per 8×4 block, placed in its quadrant",
-        arguments: [(DType.float8e4m3fn, 8), (.float8e5m2, 15)])
+  @Test(
+    "quantize_mx: scale 2^(⌊log2 amax⌋ - Emax + 1) per 8×4 block, placed in its quadrant",
+    arguments: [(DType.float8e4m3fn, 8), (.float8e5m2, 15)])
   func quantizeMX(format: (DType, Int)) {
     for rows in [32, 64, 128] {
       let columns = 6
       var rng = SeededGenerator(seed: UInt64(rows + format.1))
-      var src = (0..<(rows * columns * 4)).map { _ in roundToBFloat16(rng.float(-3, 3) * Float(pow(2.0, Double(rng.float(-6, 6))))) }
+      var src = (0..<(rows * columns * 4)).map { _ in
+        roundToBFloat16(rng.float(-3, 3) * Float(pow(2.0, Double(rng.float(-6, 6)))))
+      }
       for i in 0..<32 { src[(8 + i / 4) * columns * 4 + 4 + i % 4] = 0 }  // block (1, 1) all zero
       let scaleRows = rows <= 32 ? rows / 8 : rows
       var data = [Float](repeating: 0, count: rows * columns * 4)
@@ -265,7 +274,9 @@ struct ISAKernelTests {
         let sp = rows <= 32 ? g : (g / 4) * 32 + g % 4
         for j in 0..<columns {
           var amax = 0.0
-          for p in (g * 8)..<(g * 8 + 8) { for q in 0..<4 { amax = max(amax, Double(abs(src[p * columns * 4 + j * 4 + q]))) } }
+          for p in (g * 8)..<(g * 8 + 8) {
+            for q in 0..<4 { amax = max(amax, Double(abs(src[p * columns * 4 + j * 4 + q]))) }
+          }
           let e = amax == 0 ? -127 : Int(floor(log2(amax))) - (format.1 - 1)
           #expect(scales[sp * columns + j] == Float(e + 127), "block \(g), \(j)")
           let x = pow(2.0, Double(e))
@@ -306,10 +317,12 @@ struct ISAKernelTests {
       }
       for m in 0..<M {
         for n in 0..<N {
-          var sum = 0.0, mag = 0.0
+          var sum = 0.0
+          var mag = 0.0
           for k in 0..<K {
             for q in 0..<4 {
-              let t = Double(st[(k * M + m) * 4 + q]) * factor(ss[(k / 8) * M + m])
+              let t =
+                Double(st[(k * M + m) * 4 + q]) * factor(ss[(k / 8) * M + m])
                 * Double(mv[(k * N + n) * 4 + q]) * factor(ms[(k / 8) * N + n])
               sum += t
               mag += abs(t)

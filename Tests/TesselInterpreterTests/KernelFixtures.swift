@@ -33,7 +33,8 @@ struct TileKernel {
   mutating func input(_ name: String, _ shape: [Int], _ dtype: DType = .float32) -> TensorID {
     b.addParameter(name: name, shape: shape, dtype: dtype)
   }
-  mutating func tile(_ name: String, _ shape: [Int], _ dtype: DType = .float32, space: MemorySpace = .sbuf) -> TensorID {
+  mutating func tile(_ name: String, _ shape: [Int], _ dtype: DType = .float32, space: MemorySpace = .sbuf) -> TensorID
+  {
     b.declareTensor(name: name, space: space, shape: shape, dtype: dtype)
   }
   mutating func output(_ name: String, _ shape: [Int], _ dtype: DType = .float32) -> TensorID {
@@ -43,7 +44,9 @@ struct TileKernel {
   mutating func load(_ dst: TensorID, _ src: TensorID) { b.emit(.load(dst: whole(dst), src: whole(src))) }
   mutating func store(_ dst: TensorID, _ src: TensorID) { b.emit(.store(dst: whole(dst), src: whole(src))) }
 
-  func run(_ outputs: [TensorID], _ args: [[Float]], target: Target = .trn2, trackOrigins: Bool = false) throws -> RunResult {
+  func run(_ outputs: [TensorID], _ args: [[Float]], target: Target = .trn2, trackOrigins: Bool = false) throws
+    -> RunResult
+  {
     var bb = b
     bb.setOutputs(outputs)
     let k = try bb.finish(target: target)

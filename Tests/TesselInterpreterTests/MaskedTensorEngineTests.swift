@@ -1,7 +1,7 @@
 import TesselIR
 import TesselInterpreter
-import TesselTestSupportCore
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
 /// Masks on `nc_matmul` and `nc_transpose`: honoured over the destination, against plain loops.
@@ -19,24 +19,38 @@ struct MaskedTensorEngineTests {
     let (K, M, N, tiles) = dims
     let keep = tiles / 2 + 1  // iterations i < keep multiply; the rest are masked off
     var k = TileKernel()
-    let s = k.input("s", [K * tiles, M]), m = k.input("m", [K * tiles, N])
-    let ts = k.tile("ts", [K, M]), tm = k.tile("tm", [K, N])
+    let s = k.input("s", [K * tiles, M])
+    let m = k.input("m", [K * tiles, N])
+    let ts = k.tile("ts", [K, M])
+    let tm = k.tile("tm", [K, N])
     let ps = k.tile("ps", [M, N], .float32, space: .psum)
     let out = k.output("out", [M, N])
     let i = k.b.beginLoop(name: "i", kind: .sequential, stop: tiles)
-    k.b.emit(.load(dst: k.whole(ts), src: View(tensor: s, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: M)])))
-    k.b.emit(.load(dst: k.whole(tm), src: View(tensor: m, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
-    k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto),
-             mask: [loopPredicate(i, lessThan: keep)])
+    k.b.emit(
+      .load(
+        dst: k.whole(ts),
+        src: View(
+          tensor: s, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: M)])))
+    k.b.emit(
+      .load(
+        dst: k.whole(tm),
+        src: View(
+          tensor: m, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
+    k.b.emit(
+      .matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto),
+      mask: [loopPredicate(i, lessThan: keep)])
     try k.b.endLoop()
     k.store(out, ps)
     var rng = SeededGenerator(seed: UInt64(K * 31 + M * 7 + N))
-    let sv = rng.array(K * tiles * M), mv = rng.array(K * tiles * N)
+    let sv = rng.array(K * tiles * M)
+    let mv = rng.array(K * tiles * N)
     let r = try k.run([out], [sv, mv])
     for row in 0..<M {
       for col in 0..<N {
         var e: Double = 0
-        for t in 0..<keep { for kk in 0..<K { e += Double(sv[(t * K + kk) * M + row]) * Double(mv[(t * K + kk) * N + col]) } }
+        for t in 0..<keep {
+          for kk in 0..<K { e += Double(sv[(t * K + kk) * M + row]) * Double(mv[(t * K + kk) * N + col]) }
+        }
         let got = r.outputs[0][row * N + col]
         #expect(abs(Double(got) - e) <= 1e-4 * Double(K * keep), "(\(row), \(col)): \(got) vs \(e)")
       }
@@ -48,8 +62,10 @@ struct MaskedTensorEngineTests {
   func matmulElementMask() throws {
     for (K, M, N) in [(4, 3, 5), (128, 7, 33), (16, 128, 64)] {
       var k = TileKernel()
-      let s = k.input("s", [K, M]), m = k.input("m", [K, N])
-      let ts = k.tile("ts", [K, M]), tm = k.tile("tm", [K, N])
+      let s = k.input("s", [K, M])
+      let m = k.input("m", [K, N])
+      let ts = k.tile("ts", [K, M])
+      let tm = k.tile("tm", [K, N])
       let ps = k.tile("ps", [M, N], .float32, space: .psum)
       let out = k.output("out", [M, N])
       k.load(ts, s)
@@ -65,7 +81,8 @@ struct MaskedTensorEngineTests {
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto), mask: mask)
       k.store(out, ps)
       var rng = SeededGenerator(seed: UInt64(K + M + N))
-      let sv = rng.array(K * M), mv = rng.array(K * N)
+      let sv = rng.array(K * M)
+      let mv = rng.array(K * N)
       let r = try k.run([out], [sv, mv])
       for row in 0..<M {
         for col in 0..<N {
@@ -81,7 +98,9 @@ struct MaskedTensorEngineTests {
     }
   }
 
-  @Test("an element mask on nc_transpose writes only the kept elements of [F, P]", arguments: [(1, 1), (7, 5), (128, 128), (100, 33)])
+  @Test(
+    "an element mask on nc_transpose writes only the kept elements of [F, P]",
+    arguments: [(1, 1), (7, 5), (128, 128), (100, 33)])
   func transposeElementMask(dims: (Int, Int)) throws {
     let (P, F) = dims
     var k = TileKernel()
@@ -136,8 +155,10 @@ struct MaskedTensorEngineTests {
     b.emit(.memset(dst: .whole(tm, shape: [8, 4]), value: 1))
     // moving reads 6 columns of a 4-column tile.
     let moving = View(tensor: tm, start: [0, 0], dims: [.along(0, of: 2, count: 8), .along(1, of: 2, count: 6)])
-    b.emit(.matmul(dst: .whole(ps, shape: [4, 6]), stationary: .whole(ts, shape: [8, 4]), moving: moving, accumulation: .auto),
-           mask: [AffineCondition(coefficients: [0, 1], offset: AffineExpr(constant: -2), comparison: .less)])
+    b.emit(
+      .matmul(
+        dst: .whole(ps, shape: [4, 6]), stationary: .whole(ts, shape: [8, 4]), moving: moving, accumulation: .auto),
+      mask: [AffineCondition(coefficients: [0, 1], offset: AffineExpr(constant: -2), comparison: .less)])
     b.emit(.store(dst: .whole(out, shape: [4, 6]), src: .whole(ps, shape: [4, 6])))
     b.setOutputs([out])
     #expect(throws: KernelError.self) { try b.finish(target: .trn2) }

@@ -88,7 +88,9 @@ struct PSUMBlockAllocationTests {
     try b.endLoop()
     let i2 = b.beginLoop(name: "i2", kind: .affine, stop: 16)
     b.emit(.load(dst: .whole(u, shape: [128, 512]), src: hRows(AffineExpr(i2) + shift)))
-    b.emit(.tensorTensor(dst: .whole(u, shape: [128, 512]), a: .whole(u, shape: [128, 512]), b: tile(qk, AffineExpr(i2)), op: .add))
+    b.emit(
+      .tensorTensor(
+        dst: .whole(u, shape: [128, 512]), a: .whole(u, shape: [128, 512]), b: tile(qk, AffineExpr(i2)), op: .add))
     try b.endLoop()
     let k = try b.finish(target: .trn2)
     if shift == 0 {

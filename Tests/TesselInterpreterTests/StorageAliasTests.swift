@@ -13,7 +13,9 @@ struct StorageAliasTests {
     let t = k.tile("t", [1, 8])
     let out = k.output("out", [1, 8])
     // x.ap([[0, 1], [3, 8]], offset=1): elements 1, 4, 7, ..., 22.
-    let v = View(tensor: flat, start: [AffineExpr(constant: 1)], dims: [.broadcast(rank: 1, count: 1), .along(0, of: 1, count: 8, stride: 3)])
+    let v = View(
+      tensor: flat, start: [AffineExpr(constant: 1)],
+      dims: [.broadcast(rank: 1, count: 1), .along(0, of: 1, count: 8, stride: 3)])
     k.b.emit(.dmaCopy(dst: k.whole(t), src: v))
     k.store(out, t)
     let xs = (0..<24).map(Float.init)
@@ -30,7 +32,9 @@ struct StorageAliasTests {
       let tail = k.b.declareAlias(name: "tail", of: base, shape: [partitions, 4], offset: 2)
       let out = k.output("out", [partitions, 2, 3])
       k.b.emit(.memset(dst: k.whole(base), value: -1))
-      let src = View(tensor: x, start: [AffineExpr(), AffineExpr()], dims: [.along(0, of: 2, count: partitions), .along(1, of: 2, count: 4)])
+      let src = View(
+        tensor: x, start: [AffineExpr(), AffineExpr()],
+        dims: [.along(0, of: 2, count: partitions), .along(1, of: 2, count: 4)])
       k.b.emit(.dmaCopy(dst: k.whole(tail), src: src))
       k.store(out, base)
       let xs = (0..<(partitions * 6)).map(Float.init)
@@ -49,7 +53,11 @@ struct StorageAliasTests {
     let flat = k.b.declareAlias(name: "io_flat", of: io, shape: [8])
     let t = k.tile("t", [1, 3])
     k.b.emit(.memset(dst: k.whole(t), value: 9))
-    k.b.emit(.dmaCopy(dst: View(tensor: flat, start: [AffineExpr(constant: 3)], dims: [.broadcast(rank: 1, count: 1), .along(0, of: 1, count: 3)]), src: k.whole(t)))
+    k.b.emit(
+      .dmaCopy(
+        dst: View(
+          tensor: flat, start: [AffineExpr(constant: 3)],
+          dims: [.broadcast(rank: 1, count: 1), .along(0, of: 1, count: 3)]), src: k.whole(t)))
     let r = try k.run([], [(0..<8).map(Float.init)])
     #expect(r.parameters[0] == [0, 1, 2, 9, 9, 9, 6, 7])
   }
@@ -65,12 +73,17 @@ struct StorageAliasTests {
       let p = b.declareTensor(name: "acc", space: .psum, shape: [128, 512], dtype: .float32)
       _ = b.declareAlias(name: "acc_flat", of: p, shape: [128, 512])
     }
-    #expect(psum == "tensor `acc_flat` aliases storage it cannot: PSUM tiles are not aliased (Tessel tracks PSUM accumulation per tile)")
+    #expect(
+      psum
+        == "tensor `acc_flat` aliases storage it cannot: PSUM tiles are not aliased (Tessel tracks PSUM accumulation per tile)"
+    )
     let wide = verify { b in
       let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 4], dtype: .float32)
       _ = b.declareAlias(name: "s_wide", of: s, shape: [8, 5])
     }
-    #expect(wide == "tensor `s_wide` aliases storage it cannot: [8, 5] from element 0 does not fit the partitions of `s` [8, 4]")
+    #expect(
+      wide
+        == "tensor `s_wide` aliases storage it cannot: [8, 5] from element 0 does not fit the partitions of `s` [8, 4]")
   }
 
   func verify(_ body: (inout KernelBuilder) -> Void) -> String? {

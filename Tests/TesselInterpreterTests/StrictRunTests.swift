@@ -41,9 +41,12 @@ struct StrictRunTests {
     if covered == rows * 8 {
       #expect(warnings.isEmpty, "\(warnings)")
     } else {
-      let by = instances > 1 ? "written by no program instance of the grid [\(instances)]" : "never written by the kernel"
+      let by =
+        instances > 1 ? "written by no program instance of the grid [\(instances)]" : "never written by the kernel"
       #expect(
-        warnings == ["parameter `c`: \(rows * 8 - covered) of \(rows * 8) elements were \(by); they keep the values passed in"])
+        warnings == [
+          "parameter `c`: \(rows * 8 - covered) of \(rows * 8) elements were \(by); they keep the values passed in"
+        ])
     }
   }
 
@@ -64,7 +67,9 @@ struct StrictRunTests {
     }
     // A clean kernel runs the same under strict.
     let clean = try spmdKernel(rows: 128, instances: 2)
-    let r = try Interpreter(kernel: clean, options: options).run([Array(repeating: 1, count: 1024), Array(repeating: 0, count: 1024)])
+    let r = try Interpreter(kernel: clean, options: options).run([
+      Array(repeating: 1, count: 1024), Array(repeating: 0, count: 1024),
+    ])
     #expect(r.parameters[1].allSatisfy { $0 == 2 })
   }
 }

@@ -1,7 +1,7 @@
 import TesselIR
 import TesselInterpreter
-import TesselTestSupportCore
 import TesselNumerics
+import TesselTestSupportCore
 import Testing
 
 @Suite("Tensor engine, reductions, scans and structured loops")
@@ -9,20 +9,26 @@ struct TensorEngineTests {
   /// stationary[K, M]ᵀ · moving[K, N] as a plain triple loop in Double.
   func refMatmul(_ s: [Float], _ m: [Float], K: Int, M: Int, N: Int) -> [Float] {
     var out = Array(repeating: Float(0), count: M * N)
-    for i in 0..<M { for j in 0..<N {
-      var acc: Double = 0
-      for k in 0..<K { acc += Double(s[k * M + i]) * Double(m[k * N + j]) }
-      out[i * N + j] = Float(acc)
-    } }
+    for i in 0..<M {
+      for j in 0..<N {
+        var acc: Double = 0
+        for k in 0..<K { acc += Double(s[k * M + i]) * Double(m[k * N + j]) }
+        out[i * N + j] = Float(acc)
+      }
+    }
     return out
   }
 
-  @Test("nc_matmul over swept K, M, N and operand dtypes", arguments: [(1, 1, 1), (7, 5, 3), (128, 128, 512), (64, 7, 33), (128, 1, 512)], [DType.float32, .bfloat16])
+  @Test(
+    "nc_matmul over swept K, M, N and operand dtypes",
+    arguments: [(1, 1, 1), (7, 5, 3), (128, 128, 512), (64, 7, 33), (128, 1, 512)], [DType.float32, .bfloat16])
   func matmul(dims: (Int, Int, Int), dtype: DType) throws {
     let (K, M, N) = dims
     var k = TileKernel()
-    let s = k.input("s", [K, M], dtype), m = k.input("m", [K, N], dtype)
-    let ts = k.tile("ts", [K, M], dtype), tm = k.tile("tm", [K, N], dtype)
+    let s = k.input("s", [K, M], dtype)
+    let m = k.input("m", [K, N], dtype)
+    let ts = k.tile("ts", [K, M], dtype)
+    let tm = k.tile("tm", [K, N], dtype)
     let ps = k.tile("ps", [M, N], .float32, space: .psum)
     let out = k.output("out", [M, N])
     k.load(ts, s)
@@ -30,7 +36,8 @@ struct TensorEngineTests {
     k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .overwrite))
     k.store(out, ps)
     var rng = SeededGenerator(seed: UInt64(K * 1000 + M * 10 + N))
-    let sv = rng.array(K * M).map { refRound($0, dtype) }, mv = rng.array(K * N).map { refRound($0, dtype) }
+    let sv = rng.array(K * M).map { refRound($0, dtype) }
+    let mv = rng.array(K * N).map { refRound($0, dtype) }
     let r = try k.run([out], [sv, mv])
     let e = refMatmul(sv, mv, K: K, M: M, N: N)
     for i in 0..<(M * N) {
@@ -39,10 +46,13 @@ struct TensorEngineTests {
     #expect(r.report.engines[.tensor]?.flops == 2 * K * M * N)
   }
 
-  @Test("a matmul that adds into never-written PSUM reports the read; an accumulation group's first write does not read")
+  @Test(
+    "a matmul that adds into never-written PSUM reports the read; an accumulation group's first write does not read")
   func accumulateIntoNeverWritten() throws {
     for mode in [Accumulation.add, .auto, .overwrite] {
-      let K = 16, M = 8, N = 12
+      let K = 16
+      let M = 8
+      let N = 12
       var k = TileKernel()
       let ps = k.tile("ps", [M, N], .float32, space: .psum)
       let (ts, tm) = (k.tile("ts", [K, M]), k.tile("tm", [K, N]))
@@ -51,11 +61,13 @@ struct TensorEngineTests {
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       k.store(out, ps)
       var rng = SeededGenerator(seed: 9)
-      let sv = rng.array(K * M), mv = rng.array(K * N)
+      let sv = rng.array(K * M)
+      let mv = rng.array(K * N)
       let r = try k.run([out], [sv, mv])
       let reads = r.report.warnings.map(\.message).filter { $0.contains("never written") && !$0.hasPrefix("output") }
       if mode == .add {
-        #expect(reads == ["'nc_matmul' accumulates into 96 of 96 elements of `ps` (operand 'dst') that were never written"])
+        #expect(
+          reads == ["'nc_matmul' accumulates into 96 of 96 elements of `ps` (operand 'dst') that were never written"])
         let numbers = r.outputs[0].filter { !$0.isNaN }.count
         #expect(numbers == 0, "never-written plus a product is not a number")
       } else {
@@ -69,21 +81,35 @@ struct TensorEngineTests {
   @Test("PSUM accumulation groups: auto overwrites first, then adds; add and overwrite modes")
   func accumulation() throws {
     for mode in [Accumulation.auto, .add, .overwrite] {
-      let K = 32, M = 16, N = 24, tiles = 4
+      let K = 32
+      let M = 16
+      let N = 24
+      let tiles = 4
       var k = TileKernel()
-      let s = k.input("s", [K * tiles, M]), m = k.input("m", [K * tiles, N])
-      let ts = k.tile("ts", [K, M]), tm = k.tile("tm", [K, N])
+      let s = k.input("s", [K * tiles, M])
+      let m = k.input("m", [K * tiles, N])
+      let ts = k.tile("ts", [K, M])
+      let tm = k.tile("tm", [K, N])
       let ps = k.tile("ps", [M, N], .float32, space: .psum)
       let out = k.output("out", [M, N])
       if mode == .add { k.b.emit(.memset(dst: k.whole(ps), value: 0)) }
       let i = k.b.beginLoop(name: "i", kind: .affine, stop: tiles)
-      k.b.emit(.load(dst: k.whole(ts), src: View(tensor: s, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: M)])))
-      k.b.emit(.load(dst: k.whole(tm), src: View(tensor: m, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
+      k.b.emit(
+        .load(
+          dst: k.whole(ts),
+          src: View(
+            tensor: s, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: M)])))
+      k.b.emit(
+        .load(
+          dst: k.whole(tm),
+          src: View(
+            tensor: m, start: [AffineExpr(i) * K, 0], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
       k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: mode))
       try k.b.endLoop()
       k.store(out, ps)
       var rng = SeededGenerator(seed: 5)
-      let sv = rng.array(K * tiles * M), mv = rng.array(K * tiles * N)
+      let sv = rng.array(K * tiles * M)
+      let mv = rng.array(K * tiles * N)
       let r = try k.run([out], [sv, mv])
       // auto and add: the full product; overwrite: only the last K-tile's product.
       let e: [Float]
@@ -98,9 +124,13 @@ struct TensorEngineTests {
 
   @Test("auto accumulation restarts for a PSUM tile declared inside an outer loop")
   func accumulationRestartsPerIteration() throws {
-    let K = 16, M = 8, N = 8, blocks = 3
+    let K = 16
+    let M = 8
+    let N = 8
+    let blocks = 3
     var k = TileKernel()
-    let s = k.input("s", [K, M]), m = k.input("m", [K, N * blocks])
+    let s = k.input("s", [K, M])
+    let m = k.input("m", [K, N * blocks])
     let out = k.output("out", [M, N * blocks])
     let ts = k.tile("ts", [K, M])
     k.load(ts, s)
@@ -108,13 +138,22 @@ struct TensorEngineTests {
     let ps = k.tile("ps", [M, N], .float32, space: .psum)
     let tm = k.tile("tm", [K, N])
     let sb = k.tile("sb", [M, N])
-    k.b.emit(.load(dst: k.whole(tm), src: View(tensor: m, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
+    k.b.emit(
+      .load(
+        dst: k.whole(tm),
+        src: View(
+          tensor: m, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: K), .along(1, of: 2, count: N)])))
     k.b.emit(.matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: k.whole(tm), accumulation: .auto))
     k.b.emit(.tensorCopy(dst: k.whole(sb), src: k.whole(ps)))
-    k.b.emit(.store(dst: View(tensor: out, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: M), .along(1, of: 2, count: N)]), src: k.whole(sb)))
+    k.b.emit(
+      .store(
+        dst: View(
+          tensor: out, start: [0, AffineExpr(j) * N], dims: [.along(0, of: 2, count: M), .along(1, of: 2, count: N)]),
+        src: k.whole(sb)))
     try k.b.endLoop()
     var rng = SeededGenerator(seed: 12)
-    let sv = rng.array(K * M), mv = rng.array(K * N * blocks)
+    let sv = rng.array(K * M)
+    let mv = rng.array(K * N * blocks)
     let r = try k.run([out], [sv, mv])
     let e = refMatmul(sv, mv, K: K, M: M, N: N * blocks)
     for i in 0..<(M * N * blocks) { #expect(abs(r.outputs[0][i] - e[i]) <= 1e-4, "at \(i)") }
@@ -139,7 +178,9 @@ struct TensorEngineTests {
     }
   }
 
-  @Test("tensor_reduce over trailing, middle and several axes, with negate", arguments: [ALUOp.add, .maximum, .minimum, .multiply])
+  @Test(
+    "tensor_reduce over trailing, middle and several axes, with negate",
+    arguments: [ALUOp.add, .maximum, .minimum, .multiply])
   func tensorReduce(op: ALUOp) throws {
     let shape = [7, 3, 5]
     for axes in [[2], [1], [1, 2]] {
@@ -158,46 +199,78 @@ struct TensorEngineTests {
       var expected: [Float] = []
       for p in 0..<7 {
         if axes == [2] {
-          for x in 0..<3 { var acc: Double = op == .multiply ? 1 : (op == .add ? 0 : (op == .maximum ? -1e9 : 1e9))
-            for y in 0..<5 { let v = Double(av[p * 15 + x * 5 + y]); acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v) }
-            expected.append(Float(-acc)) }
+          for x in 0..<3 {
+            var acc: Double = op == .multiply ? 1 : (op == .add ? 0 : (op == .maximum ? -1e9 : 1e9))
+            for y in 0..<5 {
+              let v = Double(av[p * 15 + x * 5 + y])
+              acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v)
+            }
+            expected.append(Float(-acc))
+          }
         } else if axes == [1] {
-          for y in 0..<5 { var acc: Double = op == .multiply ? 1 : (op == .add ? 0 : (op == .maximum ? -1e9 : 1e9))
-            for x in 0..<3 { let v = Double(av[p * 15 + x * 5 + y]); acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v) }
-            expected.append(Float(-acc)) }
+          for y in 0..<5 {
+            var acc: Double = op == .multiply ? 1 : (op == .add ? 0 : (op == .maximum ? -1e9 : 1e9))
+            for x in 0..<3 {
+              let v = Double(av[p * 15 + x * 5 + y])
+              acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v)
+            }
+            expected.append(Float(-acc))
+          }
         } else {
           var acc: Double = op == .multiply ? 1 : (op == .add ? 0 : (op == .maximum ? -1e9 : 1e9))
-          for x in 0..<15 { let v = Double(av[p * 15 + x]); acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v) }
+          for x in 0..<15 {
+            let v = Double(av[p * 15 + x])
+            acc = op == .add ? acc + v : op == .multiply ? acc * v : op == .maximum ? max(acc, v) : min(acc, v)
+          }
           expected.append(Float(-acc))
         }
       }
-      for i in expected.indices { #expect(abs(r.outputs[0][i] - expected[i]) <= 1e-5 * max(1, abs(expected[i])), "\(op) \(axes) at \(i)") }
+      for i in expected.indices {
+        #expect(abs(r.outputs[0][i] - expected[i]) <= 1e-5 * max(1, abs(expected[i])), "\(op) \(axes) at \(i)")
+      }
     }
   }
 
   @Test("tensor_tensor_scan, tensor_partition_reduce, bn_stats + bn_aggr")
   func scansAndStats() throws {
-    let p = 7, f = 40
+    let p = 7
+    let f = 40
     var k = TileKernel()
-    let a = k.input("a", [p, f]), b = k.input("b", [p, f])
-    let ta = k.tile("ta", [p, f]), tb = k.tile("tb", [p, f]), sc = k.tile("sc", [p, f])
-    let pr = k.tile("pr", [1, f]), st = k.tile("st", [p, 12]), ag = k.tile("ag", [p, 2])
-    let o1 = k.output("o1", [p, f]), o2 = k.output("o2", [1, f]), o3 = k.output("o3", [p, 2])
+    let a = k.input("a", [p, f])
+    let b = k.input("b", [p, f])
+    let ta = k.tile("ta", [p, f])
+    let tb = k.tile("tb", [p, f])
+    let sc = k.tile("sc", [p, f])
+    let pr = k.tile("pr", [1, f])
+    let st = k.tile("st", [p, 12])
+    let ag = k.tile("ag", [p, 2])
+    let o1 = k.output("o1", [p, f])
+    let o2 = k.output("o2", [1, f])
+    let o3 = k.output("o3", [p, 2])
     k.load(ta, a)
     k.load(tb, b)
-    k.b.emit(.tensorTensorScan(dst: k.whole(sc), data0: k.whole(ta), data1: k.whole(tb), initial: .scalar(0.5), op0: .multiply, op1: .add))
+    k.b.emit(
+      .tensorTensorScan(
+        dst: k.whole(sc), data0: k.whole(ta), data1: k.whole(tb), initial: .scalar(0.5), op0: .multiply, op1: .add))
     k.b.emit(.tensorPartitionReduce(dst: k.whole(pr), src: k.whole(ta), op: .add))
     // bn_stats on two halves of the free dimension, then aggregate.
     for h in 0..<2 {
-      k.b.emit(.bnStats(dst: View(tensor: st, start: [0, AffineExpr(constant: 6 * h)], dims: [.along(0, of: 2, count: p), .along(1, of: 2, count: 6)]),
-                        src: View(tensor: ta, start: [0, AffineExpr(constant: 20 * h)], dims: [.along(0, of: 2, count: p), .along(1, of: 2, count: 20)])))
+      k.b.emit(
+        .bnStats(
+          dst: View(
+            tensor: st, start: [0, AffineExpr(constant: 6 * h)],
+            dims: [.along(0, of: 2, count: p), .along(1, of: 2, count: 6)]),
+          src: View(
+            tensor: ta, start: [0, AffineExpr(constant: 20 * h)],
+            dims: [.along(0, of: 2, count: p), .along(1, of: 2, count: 20)])))
     }
     k.b.emit(.bnAggr(dst: k.whole(ag), src: k.whole(st)))
     k.store(o1, sc)
     k.store(o2, pr)
     k.store(o3, ag)
     var rng = SeededGenerator(seed: 4)
-    let av = rng.array(p * f, -1, 1), bv = rng.array(p * f, -1, 1)
+    let av = rng.array(p * f, -1, 1)
+    let bv = rng.array(p * f, -1, 1)
     let r = try k.run([o1, o2, o3], [av, bv])
     for i in 0..<p {
       var state: Float = 0.5
@@ -223,10 +296,12 @@ struct TensorEngineTests {
 
   @Test("bn_stats under a mask: every element kept, or the first columns only", arguments: [40, 40 - 7, 1])
   func maskedBNStats(keep: Int) throws {
-    let p = 7, f = 40
+    let p = 7
+    let f = 40
     var k = TileKernel()
     let a = k.input("a", [p, f])
-    let ta = k.tile("ta", [p, f]), st = k.tile("st", [p, 6])
+    let ta = k.tile("ta", [p, f])
+    let st = k.tile("st", [p, 6])
     let o = k.output("o", [p, 6])
     k.load(ta, a)
     k.b.emit(
@@ -251,16 +326,25 @@ struct TensorEngineTests {
 
   @Test("iota, affine_select (causal mask) and where")
   func iotaSelect() throws {
-    let p = 7, f = 9
+    let p = 7
+    let f = 9
     var k = TileKernel()
     let a = k.input("a", [p, f])
-    let ta = k.tile("ta", [p, f]), io = k.tile("io", [p, f], .int32), sel = k.tile("sel", [p, f]), w = k.tile("w", [p, f])
-    let o1 = k.output("o1", [p, f], .int32), o2 = k.output("o2", [p, f]), o3 = k.output("o3", [p, f])
+    let ta = k.tile("ta", [p, f])
+    let io = k.tile("io", [p, f], .int32)
+    let sel = k.tile("sel", [p, f])
+    let w = k.tile("w", [p, f])
+    let o1 = k.output("o1", [p, f], .int32)
+    let o2 = k.output("o2", [p, f])
+    let o3 = k.output("o3", [p, f])
     k.load(ta, a)
-    k.b.emit(.iota(dst: k.whole(io), expression: AffineCondition(coefficients: [10, 1], offset: 3, comparison: .equal)))
+    k.b.emit(
+      .iota(dst: k.whole(io), expression: AffineCondition(coefficients: [10, 1], offset: 3, comparison: .equal)))
     // Keep where p - f >= 0 (lower triangle), else -inf.
-    k.b.emit(.affineSelect(dst: k.whole(sel), predicate: AffineCondition(coefficients: [1, -1], offset: 0, comparison: .greaterEqual),
-                           onTrue: k.whole(ta), onFalse: -.infinity))
+    k.b.emit(
+      .affineSelect(
+        dst: k.whole(sel), predicate: AffineCondition(coefficients: [1, -1], offset: 0, comparison: .greaterEqual),
+        onTrue: k.whole(ta), onFalse: -.infinity))
     k.b.emit(.select(dst: k.whole(w), predicate: k.whole(ta), onTrue: .scalar(1), onFalse: .view(k.whole(ta))))
     k.store(o1, io)
     k.store(o2, sel)
@@ -269,16 +353,19 @@ struct TensorEngineTests {
     var av = rng.array(p * f)
     av[3] = 0
     let r = try k.run([o1, o2, o3], [av])
-    for i in 0..<p { for j in 0..<f {
-      #expect(r.outputs[0][i * f + j] == Float(10 * i + j + 3))
-      #expect(r.outputs[1][i * f + j] == (i - j >= 0 ? av[i * f + j] : -.infinity))
-      #expect(r.outputs[2][i * f + j] == (av[i * f + j] != 0 ? 1 : 0))
-    } }
+    for i in 0..<p {
+      for j in 0..<f {
+        #expect(r.outputs[0][i * f + j] == Float(10 * i + j + 3))
+        #expect(r.outputs[1][i * f + j] == (i - j >= 0 ? av[i * f + j] : -.infinity))
+        #expect(r.outputs[2][i * f + j] == (av[i * f + j] != 0 ? 1 : 0))
+      }
+    }
   }
 
   @Test("masked loads of a ragged last tile, with loop-carried offsets, and SPMD program ids")
   func maskedTiles() throws {
-    let rows = 300, cols = 50
+    let rows = 300
+    let cols = 50
     var k = TileKernel()
     let a = k.input("a", [rows, cols])
     let out = k.output("out", [rows, cols])
@@ -286,11 +373,19 @@ struct TensorEngineTests {
     let i = k.b.beginLoop(name: "i", kind: .affine, stop: tiles)
     let t = k.tile("t", [128, cols])
     // mask: 128*i + p < rows  ⇔  rows - 1 - 128*i - p >= 0
-    let mask = [AffineCondition(coefficients: [-1, 0], offset: AffineExpr(constant: rows - 1) - AffineExpr(i) * 128, comparison: .greaterEqual)]
-    let hbm = View(tensor: a, start: [AffineExpr(i) * 128, 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: cols)])
-    let hbmOut = View(tensor: out, start: [AffineExpr(i) * 128, 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: cols)])
+    let mask = [
+      AffineCondition(
+        coefficients: [-1, 0], offset: AffineExpr(constant: rows - 1) - AffineExpr(i) * 128, comparison: .greaterEqual)
+    ]
+    let hbm = View(
+      tensor: a, start: [AffineExpr(i) * 128, 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: cols)])
+    let hbmOut = View(
+      tensor: out, start: [AffineExpr(i) * 128, 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: cols)])
     k.b.emit(.load(dst: k.whole(t), src: hbm), mask: mask)
-    k.b.emit(.tensorScalar(dst: k.whole(t), src: k.whole(t), op0: .multiply, operand0: .scalar(2), reverse0: false, op1: nil, operand1: nil, reverse1: false), mask: mask)
+    k.b.emit(
+      .tensorScalar(
+        dst: k.whole(t), src: k.whole(t), op0: .multiply, operand0: .scalar(2), reverse0: false, op1: nil,
+        operand1: nil, reverse1: false), mask: mask)
     k.b.emit(.store(dst: hbmOut, src: k.whole(t)), mask: mask)
     try k.b.endLoop()
     var rng = SeededGenerator(seed: 1)
@@ -306,12 +401,16 @@ struct TensorEngineTests {
     var b = KernelBuilder(name: "spmd_add")
     let a = b.addParameter(name: "a", shape: [4 * 8, 6], dtype: .float32)
     let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [4 * 8, 6], dtype: .float32)
-    let p0 = b.programID(axis: 0), p1 = b.programID(axis: 1)
+    let p0 = b.programID(axis: 0)
+    let p1 = b.programID(axis: 1)
     let t = b.declareTensor(name: "t", space: .sbuf, shape: [8, 6], dtype: .float32)
     let start: [AffineExpr] = [AffineExpr(p0) * 16 + AffineExpr(p1) * 8, 0]
     let dims: [View.Dim] = [.along(0, of: 2, count: 8), .along(1, of: 2, count: 6)]
     b.emit(.load(dst: .whole(t, shape: [8, 6]), src: View(tensor: a, start: start, dims: dims)))
-    b.emit(.tensorScalar(dst: .whole(t, shape: [8, 6]), src: .whole(t, shape: [8, 6]), op0: .add, operand0: .scalar(1), reverse0: false, op1: nil, operand1: nil, reverse1: false))
+    b.emit(
+      .tensorScalar(
+        dst: .whole(t, shape: [8, 6]), src: .whole(t, shape: [8, 6]), op0: .add, operand0: .scalar(1), reverse0: false,
+        op1: nil, operand1: nil, reverse1: false))
     b.emit(.store(dst: View(tensor: out, start: start, dims: dims), src: .whole(t, shape: [8, 6])))
     b.setOutputs([out])
     b.setGrid([2, 2])

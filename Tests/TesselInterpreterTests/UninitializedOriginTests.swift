@@ -19,8 +19,10 @@ extension TileKernel {
     var masks: [[AffineCondition]] = []
     switch (row, column) {
     case (let r?, let c?):
-      masks = [[atLeast(-1, 0, r - 1)], [atLeast(1, 0, -r - 1)],
-               [equal(1, 0, -r), atLeast(0, -1, c - 1)], [equal(1, 0, -r), atLeast(0, 1, -c - 1)]]
+      masks = [
+        [atLeast(-1, 0, r - 1)], [atLeast(1, 0, -r - 1)],
+        [equal(1, 0, -r), atLeast(0, -1, c - 1)], [equal(1, 0, -r), atLeast(0, 1, -c - 1)],
+      ]
     case (let r?, nil): masks = [[atLeast(-1, 0, r - 1)], [atLeast(1, 0, -r - 1)]]
     case (nil, let c?): masks = [[atLeast(0, -1, c - 1)], [atLeast(0, 1, -c - 1)]]
     case (nil, nil): masks = [[]]
@@ -51,7 +53,8 @@ func elements(_ rows: Int, _ cols: Int, where keep: (Int, Int) -> Bool) -> Set<I
 /// test computes the expected output elements with plain loops over the operation's definition.
 @Suite("Origins of values computed from never-written memory")
 struct UninitializedOriginTests {
-  @Test("transpose moves an unwritten column to a row (Vector and Tensor engines)", arguments: [Engine.vector, .tensor])
+  @Test(
+    "transpose moves an unwritten column to a row (Vector and Tensor engines)", arguments: [Engine.vector, .tensor])
   func transpose(engine: Engine) throws {
     var k = TileKernel()
     let a = k.input("a", [8, 16])
@@ -98,64 +101,87 @@ struct UninitializedOriginTests {
     #expect(originSets(r.report) == ["out <- tensor_partition_reduce t.data": [5]])
   }
 
-  @Test("tensor_tensor_scan: an unwritten element taints the rest of its partition; an unwritten initial value, the whole partition")
+  @Test(
+    "tensor_tensor_scan: an unwritten element taints the rest of its partition; an unwritten initial value, the whole partition"
+  )
   func scan() throws {
     var k = TileKernel()
-    let a = k.input("a", [4, 16]), b = k.input("b", [4, 16]), c = k.input("c", [4, 1])
+    let a = k.input("a", [4, 16])
+    let b = k.input("b", [4, 16])
+    let c = k.input("c", [4, 1])
     let out = k.output("out", [4, 16])
-    let t = k.tile("t", [4, 16]), u = k.tile("u", [4, 16]), iv = k.tile("iv", [4, 1])
+    let t = k.tile("t", [4, 16])
+    let u = k.tile("u", [4, 16])
+    let iv = k.tile("iv", [4, 1])
     k.load(t, a, skippingRow: 1, column: 6)
     k.load(u, b)
     k.load(iv, c, skippingRow: 2)
     let s = k.tile("s", [4, 16])
-    k.b.emit(.tensorTensorScan(dst: k.whole(s), data0: k.whole(t), data1: k.whole(u), initial: .view(k.whole(iv)), op0: .multiply, op1: .add))
+    k.b.emit(
+      .tensorTensorScan(
+        dst: k.whole(s), data0: k.whole(t), data1: k.whole(u), initial: .view(k.whole(iv)), op0: .multiply, op1: .add))
     k.store(out, s)
-    let r = try k.run([out], [Array(repeating: 1, count: 64), Array(repeating: 1, count: 64), Array(repeating: 1, count: 4)], trackOrigins: true)
-    #expect(originSets(r.report) == [
-      "out <- tensor_tensor_scan t.data0": elements(4, 16) { p, j in p == 1 && j >= 6 },
-      "out <- tensor_tensor_scan iv.initial": elements(4, 16) { p, _ in p == 2 },
-    ])
+    let r = try k.run(
+      [out], [Array(repeating: 1, count: 64), Array(repeating: 1, count: 64), Array(repeating: 1, count: 4)],
+      trackOrigins: true)
+    #expect(
+      originSets(r.report) == [
+        "out <- tensor_tensor_scan t.data0": elements(4, 16) { p, j in p == 1 && j >= 6 },
+        "out <- tensor_tensor_scan iv.initial": elements(4, 16) { p, _ in p == 2 },
+      ])
   }
 
   @Test("bn_stats: an unwritten odd element taints that half's mean and variance, not the counts; bn_aggr passes it on")
   func bnStats() throws {
     var k = TileKernel()
     let a = k.input("a", [4, 10])
-    let outS = k.output("stats", [4, 6]), outA = k.output("aggr", [4, 2])
+    let outS = k.output("stats", [4, 6])
+    let outA = k.output("aggr", [4, 2])
     let t = k.tile("t", [4, 10])
     k.load(t, a, skippingRow: 2, column: 3)
-    let st = k.tile("st", [4, 6]), ag = k.tile("ag", [4, 2])
+    let st = k.tile("st", [4, 6])
+    let ag = k.tile("ag", [4, 2])
     k.b.emit(.bnStats(dst: k.whole(st), src: k.whole(t)))
     k.b.emit(.bnAggr(dst: k.whole(ag), src: k.whole(st)))
     k.store(outS, st)
     k.store(outA, ag)
     let r = try k.run([outS, outA], [Array(repeating: 1, count: 40)], trackOrigins: true)
     // Element 3 is odd: half 1, whose (count, mean, m2) are stats[p, 3...5].
-    #expect(originSets(r.report) == [
-      "stats <- bn_stats t.data": elements(4, 6) { p, s in p == 2 && (s == 4 || s == 5) },
-      "aggr <- bn_stats t.data": elements(4, 2) { p, _ in p == 2 },
-    ])
+    #expect(
+      originSets(r.report) == [
+        "stats <- bn_stats t.data": elements(4, 6) { p, s in p == 2 && (s == 4 || s == 5) },
+        "aggr <- bn_stats t.data": elements(4, 2) { p, _ in p == 2 },
+      ])
   }
 
   @Test("activation with a reduction: data taints its element and its row's sum; a [P, 1] bias its whole partition")
   func activation() throws {
     var k = TileKernel()
-    let a = k.input("a", [4, 8]), c = k.input("c", [4, 1])
-    let outY = k.output("y", [4, 8]), outR = k.output("sums", [4, 1])
-    let t = k.tile("t", [4, 8]), bt = k.tile("bt", [4, 1])
+    let a = k.input("a", [4, 8])
+    let c = k.input("c", [4, 1])
+    let outY = k.output("y", [4, 8])
+    let outR = k.output("sums", [4, 1])
+    let t = k.tile("t", [4, 8])
+    let bt = k.tile("bt", [4, 1])
     k.load(t, a, skippingRow: 1, column: 2)
     k.load(bt, c, skippingRow: 3)
-    let y = k.tile("yt", [4, 8]), rs = k.tile("rs", [4, 1])
-    k.b.emit(.activation(dst: k.whole(y), src: k.whole(t), function: .exp, scale: .scalar(1), bias: k.whole(bt), reduceOp: .add, reduceDst: k.whole(rs)))
+    let y = k.tile("yt", [4, 8])
+    let rs = k.tile("rs", [4, 1])
+    k.b.emit(
+      .activation(
+        dst: k.whole(y), src: k.whole(t), function: .exp, scale: .scalar(1), bias: k.whole(bt), reduceOp: .add,
+        reduceDst: k.whole(rs)))
     k.store(outY, y)
     k.store(outR, rs)
-    let r = try k.run([outY, outR], [Array(repeating: 0.5, count: 32), Array(repeating: 0, count: 4)], trackOrigins: true)
-    #expect(originSets(r.report) == [
-      "y <- activation t.data": elements(4, 8) { p, f in p == 1 && f == 2 },
-      "sums <- activation t.data": [1],
-      "y <- activation bt.bias": elements(4, 8) { p, _ in p == 3 },
-      "sums <- activation bt.bias": [3],
-    ])
+    let r = try k.run(
+      [outY, outR], [Array(repeating: 0.5, count: 32), Array(repeating: 0, count: 4)], trackOrigins: true)
+    #expect(
+      originSets(r.report) == [
+        "y <- activation t.data": elements(4, 8) { p, f in p == 1 && f == 2 },
+        "sums <- activation t.data": [1],
+        "y <- activation bt.bias": elements(4, 8) { p, _ in p == 3 },
+        "sums <- activation bt.bias": [3],
+      ])
   }
 
   @Test("affine_select only reads on_true where the predicate holds")
@@ -169,7 +195,8 @@ struct UninitializedOriginTests {
     k.b.emit(.affineSelect(dst: k.whole(u), predicate: atLeast(1, -1, 0), onTrue: k.whole(t), onFalse: -1e9))
     k.store(out, u)
     let r = try k.run([out], [Array(repeating: 1, count: 64)], trackOrigins: true)
-    #expect(originSets(r.report) == ["out <- affine_select t.on_true_tile": elements(8, 8) { p, f in p == 6 && p - f >= 0 }])
+    #expect(
+      originSets(r.report) == ["out <- affine_select t.on_true_tile": elements(8, 8) { p, f in p == 6 && p - f >= 0 }])
   }
 
   @Test("memset and iota write defined values over tainted ones, only where their masks hold")
@@ -177,10 +204,12 @@ struct UninitializedOriginTests {
     var k = TileKernel()
     _ = k.input("a", [8, 8])
     let out = k.output("out", [8, 8])
-    let t = k.tile("t", [8, 8]), u = k.tile("u", [8, 8])
+    let t = k.tile("t", [8, 8])
+    let u = k.tile("u", [8, 8])
     k.b.emit(.tensorCopy(dst: k.whole(u), src: k.whole(t)))
     k.b.emit(.memset(dst: k.whole(u), value: 0), mask: [atLeast(-1, 0, 3)])  // rows 0..<4
-    k.b.emit(.iota(dst: k.whole(u), expression: atLeast(8, 1, 0)), mask: [atLeast(1, 0, -4), atLeast(-1, 0, 5)])  // rows 4, 5
+    // rows 4, 5
+    k.b.emit(.iota(dst: k.whole(u), expression: atLeast(8, 1, 0)), mask: [atLeast(1, 0, -4), atLeast(-1, 0, 5)])
     k.store(out, u)
     let r = try k.run([out], [Array(repeating: 1, count: 64)], trackOrigins: true)
     #expect(originSets(r.report) == ["out <- tensor_copy t.data": elements(8, 8) { p, _ in p >= 6 }])
@@ -190,8 +219,10 @@ struct UninitializedOriginTests {
   func select() throws {
     var k = TileKernel()
     let a = k.input("a", [8, 8])
-    let out1 = k.output("out1", [8, 8]), out2 = k.output("out2", [8, 8])
-    let t = k.tile("t", [8, 8]), full = k.tile("full", [8, 8])
+    let out1 = k.output("out1", [8, 8])
+    let out2 = k.output("out2", [8, 8])
+    let t = k.tile("t", [8, 8])
+    let full = k.tile("full", [8, 8])
     k.load(t, a, column: 2)
     k.load(full, a)
     // c[p, f] = p - f: nonzero (true) off the diagonal.
@@ -207,10 +238,11 @@ struct UninitializedOriginTests {
     k.b.emit(.select(dst: k.whole(w), predicate: k.whole(d), onTrue: .view(k.whole(full)), onFalse: .scalar(0)))
     k.store(out2, w)
     let r = try k.run([out1, out2], [Array(repeating: 1, count: 64)], trackOrigins: true)
-    #expect(originSets(r.report) == [
-      "out1 <- where t.x": elements(8, 8) { p, f in f == 2 && p != f },
-      "out2 <- where d.condition": elements(8, 8) { p, _ in p >= 4 },
-    ])
+    #expect(
+      originSets(r.report) == [
+        "out1 <- where t.x": elements(8, 8) { p, f in f == 2 && p != f },
+        "out2 <- where d.condition": elements(8, 8) { p, _ in p >= 4 },
+      ])
   }
 
   @Test("dma_copy between shapes follows row-major order")
@@ -225,12 +257,16 @@ struct UninitializedOriginTests {
     #expect(originSets(r.report) == ["out <- dma_copy t.src": Set(8..<16)])
   }
 
-  @Test("a matmul that adds to never-written PSUM reads it; one that starts an accumulation group does not", arguments: [Accumulation.add, .auto, .overwrite])
+  @Test(
+    "a matmul that adds to never-written PSUM reads it; one that starts an accumulation group does not",
+    arguments: [Accumulation.add, .auto, .overwrite])
   func matmulAccumulator(accumulation: Accumulation) throws {
     var k = TileKernel()
-    let a = k.input("a", [4, 4]), b = k.input("b", [4, 8])
+    let a = k.input("a", [4, 4])
+    let b = k.input("b", [4, 8])
     let out = k.output("out", [4, 8])
-    let s = k.tile("s", [4, 4]), m = k.tile("m", [4, 8])
+    let s = k.tile("s", [4, 4])
+    let m = k.tile("m", [4, 8])
     k.load(s, a)
     k.load(m, b)
     let p = k.tile("p", [4, 8], space: .psum)
@@ -250,8 +286,10 @@ struct UninitializedOriginTests {
     let out = k.output("out", [4, 8])
     let t = k.tile("t", [1, 8])
     k.load(t, a, column: 3)
-    let u = k.tile("u", [4, 8]), v = k.tile("v", [4, 8])
-    let src = View(tensor: t, start: [AffineExpr(), AffineExpr()], dims: [.broadcast(rank: 2, count: 4), .along(1, of: 2, count: 8)])
+    let u = k.tile("u", [4, 8])
+    let v = k.tile("v", [4, 8])
+    let src = View(
+      tensor: t, start: [AffineExpr(), AffineExpr()], dims: [.broadcast(rank: 2, count: 4), .along(1, of: 2, count: 8)])
     k.b.emit(.broadcast(dst: k.whole(u), src: src))
     k.b.emit(.reciprocal(dst: k.whole(v), src: k.whole(u)))
     k.store(out, v)
@@ -262,13 +300,18 @@ struct UninitializedOriginTests {
   @Test("tensor_scalar with a [P, 1] operand missing one partition")
   func tensorScalarVector() throws {
     var k = TileKernel()
-    let a = k.input("a", [4, 8]), c = k.input("c", [4, 1])
+    let a = k.input("a", [4, 8])
+    let c = k.input("c", [4, 1])
     let out = k.output("out", [4, 8])
-    let t = k.tile("t", [4, 8]), sc = k.tile("sc", [4, 1])
+    let t = k.tile("t", [4, 8])
+    let sc = k.tile("sc", [4, 1])
     k.load(t, a)
     k.load(sc, c, skippingRow: 2)
     let u = k.tile("u", [4, 8])
-    k.b.emit(.tensorScalar(dst: k.whole(u), src: k.whole(t), op0: .multiply, operand0: .view(k.whole(sc)), reverse0: false, op1: .add, operand1: .scalar(1), reverse1: false))
+    k.b.emit(
+      .tensorScalar(
+        dst: k.whole(u), src: k.whole(t), op0: .multiply, operand0: .view(k.whole(sc)), reverse0: false, op1: .add,
+        operand1: .scalar(1), reverse1: false))
     k.store(out, u)
     let r = try k.run([out], [Array(repeating: 1, count: 32), Array(repeating: 3, count: 4)], trackOrigins: true)
     #expect(originSets(r.report) == ["out <- tensor_scalar sc.operand0": elements(4, 8) { p, _ in p == 2 }])
@@ -279,7 +322,8 @@ struct UninitializedOriginTests {
     var k = TileKernel()
     let a = k.input("a", [4, 8], .int32)
     let out = k.output("out", [4, 8], .int32)
-    let t = k.tile("t", [4, 8], .int32), z = k.tile("z", [4, 8], .int32)
+    let t = k.tile("t", [4, 8], .int32)
+    let z = k.tile("z", [4, 8], .int32)
     k.load(t, a, column: 0)
     k.b.emit(.memset(dst: k.whole(z), value: 0))
     let u = k.tile("u", [4, 8], .int32)
@@ -298,7 +342,9 @@ struct UninitializedOriginTests {
     let t = k.tile("t", [4, 8])
     k.load(t, a, skippingRow: 1, column: 2)
     let s = k.tile("s", [4, 1])
-    k.b.emit(.tensorReduce(dst: k.whole(s), src: k.whole(t), op: .add, axes: [1], negate: false), mask: masked ? [atLeast(0, 1, -3)] : [])
+    k.b.emit(
+      .tensorReduce(dst: k.whole(s), src: k.whole(t), op: .add, axes: [1], negate: false),
+      mask: masked ? [atLeast(0, 1, -3)] : [])
     k.store(out, s)
     let r = try k.run([out], [Array(repeating: 1, count: 32)], trackOrigins: true)
     #expect(originSets(r.report) == (masked ? [:] : ["out <- tensor_reduce t.data": [1]]))
@@ -319,12 +365,16 @@ struct UninitializedOriginTests {
     let r = try k.run([out], [Array(repeating: 1, count: 64)], trackOrigins: true)
     let o = try #require(r.report.uninitializedOrigins.first)
     #expect(r.report.uninitializedOrigins.count == 1)
-    #expect(o.message == "output `out` elements [0:8, 5:6] (8 of 64) derive from the read of never-written `t` by 'tensor_tensor' at line 12")
+    #expect(
+      o.message
+        == "output `out` elements [0:8, 5:6] (8 of 64) derive from the read of never-written `t` by 'tensor_tensor' at line 12"
+    )
     #expect(o.diagnostic.location == here)
-    #expect(o.diagnostic.notes.map(\.message) == [
-      "'tensor_tensor' read 8 never-written elements of `t` (operand 'data1'), the first `t[0, 5]`",
-      "`out` is declared here",
-    ])
+    #expect(
+      o.diagnostic.notes.map(\.message) == [
+        "'tensor_tensor' read 8 never-written elements of `t` (operand 'data1'), the first `t[0, 5]`",
+        "`out` is declared here",
+      ])
     #expect(o.diagnostic.notes.last?.location == outLoc)
     #expect(r.report.warnings.contains(o.diagnostic))
     // The same kernel without tracking: the read warning only, no origins.

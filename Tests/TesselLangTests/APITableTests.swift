@@ -1,7 +1,8 @@
 import TesselIR
-@testable import TesselLang
 import TesselPython
 import Testing
+
+@testable import TesselLang
 
 /// The legacy NKI API table and dialect detection.
 @Suite("Legacy NKI API table")
@@ -21,7 +22,9 @@ struct APITableTests {
     let names = LegacyNKIAPI.functions.map(\.name)
     #expect(Set(names).count == names.count)
     #expect(LegacyNKIAPI.function(named: "nl.load")?.signature.keywords == ["src", "mask", "dtype", "mode"])
-    #expect(LegacyNKIAPI.function(named: "nisa.dma_copy")?.signature.parameters.allSatisfy { $0.kind == .keywordOnly } == true)
+    #expect(
+      LegacyNKIAPI.function(named: "nisa.dma_copy")?.signature.parameters.allSatisfy { $0.kind == .keywordOnly } == true
+    )
     #expect(LegacyNKIAPI.names(in: "nisa").contains("activation"))
     #expect(LegacyNKIAPI.function(named: "nl.foo") == nil)
   }
@@ -50,7 +53,9 @@ struct APITableTests {
 
   @Test("dialect detection from the imports")
   func dialects() throws {
-    func dialect(_ source: String) throws -> NKIDialect? { try NKIFile(source: source, file: "t.py").importedDialect?.dialect }
+    func dialect(_ source: String) throws -> NKIDialect? {
+      try NKIFile(source: source, file: "t.py").importedDialect?.dialect
+    }
     #expect(try dialect("import neuronxcc.nki.language as nl\n") == .legacy)
     #expect(try dialect("from neuronxcc import nki\n") == .legacy)
     #expect(try dialect("import nki\n") == .current)

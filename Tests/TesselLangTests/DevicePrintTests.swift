@@ -9,7 +9,8 @@ import Testing
 /// Traces inline NKI source on a grid and runs it.
 private func run(_ source: String, _ arrays: [HostArray], grid: [Int] = []) throws -> (Kernel, HostRunResult) {
   let file = try NKIFile(source: header + source, file: "p.py")
-  let traced = try file.trace(arguments: arrays.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, grid: grid)
+  let traced = try file.trace(
+    arguments: arrays.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, grid: grid)
   return (traced.kernel, try Interpreter(kernel: traced.kernel).run(hostArrays: arrays))
 }
 
@@ -39,7 +40,8 @@ struct DevicePrintTests {
     #expect(prints.count == 6)
     for i in 0..<3 {
       let block = Array(xv[(i * partitions * columns)..<((i + 1) * partitions * columns)])
-      let t = prints[2 * i], e = prints[2 * i + 1]
+      let t = prints[2 * i]
+      let e = prints[2 * i + 1]
       #expect(t.prefix == "t =" && e.prefix == "e =")
       #expect(t.tags.map(\.name) == ["i"] && t.tags.map(\.value) == [i] && e.tags.map(\.value) == [i])
       #expect(t.shape == [partitions, columns] && t.tile == "t")
@@ -83,7 +85,8 @@ struct DevicePrintTests {
     }
     #expect(got.first?.tags.map(\.name) == ["program_id(0)", "i", "j"])
     let notes = got.compactMap(\.omitted)
-    #expect(notes == Array(repeating: "later iterations not shown: the first 8 of 20 iterations of `i` are kept", count: 2))
+    #expect(
+      notes == Array(repeating: "later iterations not shown: the first 8 of 20 iterations of `i` are kept", count: 2))
   }
 
   @Test("a bf16 tile prints its rounded values; a non-tile and a too-big log are located errors")
@@ -124,7 +127,8 @@ struct DevicePrintTests {
           return out
       """
     #expect {
-      _ = try run(big, [try HostArray(shape: [128, 40_000], dtype: .float32, values: Array(repeating: 0, count: 128 * 40_000))])
+      _ = try run(
+        big, [try HostArray(shape: [128, 40_000], dtype: .float32, values: Array(repeating: 0, count: 128 * 40_000))])
     } throws: { "\($0)".contains("print a slice of it") }
   }
 }

@@ -1,11 +1,14 @@
 import Foundation
 import TesselIR
 import TesselInterpreter
-@testable import TesselLang
 import TesselPython
 import Testing
 
-/// Inputs found by the libFuzzer target in `Fuzz/` (see Fuzz/README.md). Each runs as the fuzz
+@testable import TesselLang
+
+/// Inputs found by the libFuzzer target in `Fuzz/` (see Fuzz/README.md).
+///
+/// Each runs as the fuzz
 /// target does: parse, trace every decorated kernel with `[8, 16]` float32 tensors, and run what
 /// traces under small limits. Errors are fine; a trap, a hang or a leak is not.
 @Suite("Fuzz regressions")
@@ -74,21 +77,24 @@ struct FuzzRegressionTests {
   /// LeakSanitizer, on the first run over the seed corpus (every kernel file): a module-level
   /// `def` binds the function in the globals scope and the function's closure is that scope, a
   /// reference cycle that leaked the scope, every value in it and the syntax tree after every
-  /// trace. Fixed: the trace owns its scopes (`ScopeArena`) and empties them when it ends.
+  /// trace.
+  ///
+  /// Fixed: the trace owns its scopes (`ScopeArena`) and empties them when it ends.
   @Test("a trace frees its scopes (module functions and nested closures)")
   func traceFreesItsScopes() throws {
-    let source = Self.header + """
-      def helper(t):
-          def inner(u):
-              return nl.multiply(u, 2.0)
-          return inner(t)
+    let source =
+      Self.header + """
+        def helper(t):
+            def inner(u):
+                return nl.multiply(u, 2.0)
+            return inner(t)
 
-      @nki.jit
-      def k(a):
-          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
-          nl.store(out, helper(nl.load(a)))
-          return out
-      """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            nl.store(out, helper(nl.load(a)))
+            return out
+        """
     #expect(Self.fuzz(source) == [.ran])
 
     // The same cycle by hand: the arena breaks it.
@@ -117,7 +123,9 @@ struct FuzzRegressionTests {
   // MARK: - Traps in the tracer (fixed in Sources/TesselLang)
 
   /// Expects every kernel of `source` to fail tracing with an error mentioning `text`.
-  static func expectTraceError(_ source: String, _ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+  static func expectTraceError(
+    _ source: String, _ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) {
     let outcomes = fuzz(source)
     #expect(!outcomes.isEmpty, sourceLocation: sourceLocation)
     for o in outcomes {
@@ -133,116 +141,139 @@ struct FuzzRegressionTests {
   /// trapped converting it (`Tracer.affine`: `f == f.rounded()` holds for 1e85 and for inf).
   @Test("a float index beyond the Int range is a TypeError, not a trap")
   func hugeFloatSliceBound() {
-    Self.expectTraceError("from neuronxcc.nki import jit\n@jit\ndef p(a):(a[:1e85])\n", "slice indices must be integers")
-    Self.expectTraceError(Self.header + "@nki.jit\ndef k(a):\n    t = nl.load(a[0:8, 0:float('inf')])\n", "slice indices must be integers")
+    Self.expectTraceError(
+      "from neuronxcc.nki import jit\n@jit\ndef p(a):(a[:1e85])\n", "slice indices must be integers")
+    Self.expectTraceError(
+      Self.header + "@nki.jit\ndef k(a):\n    t = nl.load(a[0:8, 0:float('inf')])\n", "slice indices must be integers")
   }
 
   /// Found with the fuzz target on hand-written inputs: the same conversion in `int()`,
   /// `round()`, `math.floor` and `math.ceil`.
   @Test("int(inf), round(nan), math.floor(1e300) raise Python's errors")
   func floatToIntConversions() {
-    Self.expectTraceError("from neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = int(float('inf'))\n", "OverflowError")
+    Self.expectTraceError(
+      "from neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = int(float('inf'))\n", "OverflowError")
     Self.expectTraceError("from neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = round(float('nan'))\n", "ValueError")
-    Self.expectTraceError("import math\nfrom neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = math.floor(1e300)\n", "OverflowError")
-    Self.expectTraceError("import math\nfrom neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = math.ceil(-1e300)\n", "OverflowError")
+    Self.expectTraceError(
+      "import math\nfrom neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = math.floor(1e300)\n", "OverflowError")
+    Self.expectTraceError(
+      "import math\nfrom neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = math.ceil(-1e300)\n", "OverflowError")
   }
 
-  /// Hand-written input: `Int.min // -1` and `Int.min % -1` trapped in `pyFloorDiv`. Trace-time
+  /// Hand-written input: `Int.min // -1` and `Int.min % -1` trapped in `pyFloorDiv`.
+  ///
+  /// Trace-time
   /// ints are 64-bit: a result that does not fit is Python's `OverflowError`, never a trap or a
   /// silently wrapped value.
   @Test("Int.min // -1 is an OverflowError and Int.min % -1 is 0, without trapping")
   func floorDivideOverflow() {
-    let source = Self.header + """
-      @nki.jit
-      def k(a):
-          m = -9223372036854775807 - 1
-          assert m % -1 == 0
-          assert 7 // -1 == -7 and -7 % -1 == 0
-      """
+    let source =
+      Self.header + """
+        @nki.jit
+        def k(a):
+            m = -9223372036854775807 - 1
+            assert m % -1 == 0
+            assert 7 // -1 == -7 and -7 % -1 == 0
+        """
     #expect(Self.fuzz(source) == [.ran])
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          m = -9223372036854775807 - 1
-          x = m // -1
-      """, "OverflowError")
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          x = 9223372036854775807 + 1
-      """, "OverflowError")
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            m = -9223372036854775807 - 1
+            x = m // -1
+        """, "OverflowError")
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            x = 9223372036854775807 + 1
+        """, "OverflowError")
   }
 
   /// Hand-written input: the shape check of a new tensor multiplied with wrapping (2^40 · 2^40
   /// wraps to 0, under the limit), then `TensorDecl.elementCount` trapped.
   @Test("a tensor whose element count overflows Int is a resource-limit error")
   func tensorElementCountOverflow() {
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          out = nl.ndarray((1 << 40, 1 << 40), dtype=a.dtype, buffer=nl.shared_hbm)
-          return out
-      """, "tensor of shape")
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          out = nl.ndarray((4611686018427387904, 4), dtype=a.dtype, buffer=nl.shared_hbm)
-          return out
-      """, "tensor of shape")
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray((1 << 40, 1 << 40), dtype=a.dtype, buffer=nl.shared_hbm)
+            return out
+        """, "tensor of shape")
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray((4611686018427387904, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+            return out
+        """, "tensor of shape")
   }
 
   /// Hand-written input: `nl.arange(2**63 - 1)` overflowed computing its length.
   @Test("nl.arange with a range too large for Int is an OverflowError")
   func arangeOverflow() {
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          i = nl.arange(-9223372036854775807, 9223372036854775807)[:, None]
-          t = nl.load(a[i, 0])
-      """, "OverflowError")
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            i = nl.arange(-9223372036854775807, 9223372036854775807)[:, None]
+            t = nl.load(a[i, 0])
+        """, "OverflowError")
     // The largest arange still traces far enough to fail on bounds, not on arithmetic.
-    #expect(!Self.fuzz(Self.header + """
-      @nki.jit
-      def k(a):
-          i = nl.arange(9223372036854775807)[:, None]
-          t = nl.load(a[i, 0])
-      """).contains(.ran))
+    #expect(
+      !Self.fuzz(
+        Self.header + """
+          @nki.jit
+          def k(a):
+              i = nl.arange(9223372036854775807)[:, None]
+              t = nl.load(a[i, 0])
+          """
+      ).contains(.ran))
   }
 
   /// Hand-written input: `nl.affine_range(2**63 - 1)` made `Loop.tripCount` overflow
   /// (`stop - start + step - 1`), and a step of Int.min overflowed negating it.
   @Test("loops whose trip count overflows Int are an OverflowError")
   func loopTripCountOverflow() {
-    for range in ["9223372036854775807", "0, -9223372036854775807 - 1, -9223372036854775807 - 1", "-2, 9223372036854775807, 2"] {
-      Self.expectTraceError(Self.header + """
-        @nki.jit
-        def k(a):
-            out = nl.ndarray((8, 16), dtype=a.dtype, buffer=nl.shared_hbm)
-            for i in nl.affine_range(\(range)):
-                nl.store(out, nl.load(a))
-            return out
-        """, "OverflowError")
+    for range in [
+      "9223372036854775807", "0, -9223372036854775807 - 1, -9223372036854775807 - 1", "-2, 9223372036854775807, 2",
+    ] {
+      Self.expectTraceError(
+        Self.header + """
+          @nki.jit
+          def k(a):
+              out = nl.ndarray((8, 16), dtype=a.dtype, buffer=nl.shared_hbm)
+              for i in nl.affine_range(\(range)):
+                  nl.store(out, nl.load(a))
+              return out
+          """, "OverflowError")
     }
     // Empty ranges with extreme bounds stay legal (no iterations).
-    #expect(Self.fuzz(Self.header + """
-      @nki.jit
-      def k(a):
-          for i in nl.affine_range(9223372036854775807, -9223372036854775807):
-              pass
-      """) == [.ran])
+    #expect(
+      Self.fuzz(
+        Self.header + """
+          @nki.jit
+          def k(a):
+              for i in nl.affine_range(9223372036854775807, -9223372036854775807):
+                  pass
+          """) == [.ran])
   }
 
   /// Hand-written input: an unrolled range stepping past Int.max trapped in `Tracer.iterate`.
   @Test("an unrolled range that steps past Int.max ends")
   func unrolledRangeOverflow() {
-    #expect(Self.fuzz(Self.header + """
-      @nki.jit
-      def k(a):
-          n = 0
-          for i in nl.static_range(9223372036854775806, 9223372036854775807, 2):
-              n += 1
-          assert n == 1
-      """) == [.ran])
+    #expect(
+      Self.fuzz(
+        Self.header + """
+          @nki.jit
+          def k(a):
+              n = 0
+              for i in nl.static_range(9223372036854775806, 9223372036854775807, 2):
+                  n += 1
+              assert n == 1
+          """) == [.ran])
   }
 
   /// Hand-written input: `"ab" * (2**63 - 1)` ran out of memory, and `s = s + s` in an unrolled
@@ -252,14 +283,18 @@ struct FuzzRegressionTests {
     for expression in ["'ab' * 9223372036854775807", "[1] * 4611686018427387904", "(1, 2) * 9223372036854775807"] {
       Self.expectTraceError("from neuronxcc.nki import jit\n@jit\ndef p(a):\n    x = \(expression)\n", "MemoryError")
     }
-    Self.expectTraceError(Self.header + """
-      @nki.jit
-      def k(a):
-          s = "ab"
-          for i in nl.static_range(70):
-              s = s + s
-      """, "MemoryError")
-    #expect(Self.fuzz("from neuronxcc.nki import jit\n@jit\ndef p(a):\n    assert len('ab' * 1000) == 2000 and len([0] * 3 + [1]) == 4\n") == [.ran])
+    Self.expectTraceError(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            s = "ab"
+            for i in nl.static_range(70):
+                s = s + s
+        """, "MemoryError")
+    #expect(
+      Self.fuzz(
+        "from neuronxcc.nki import jit\n@jit\ndef p(a):\n    assert len('ab' * 1000) == 2000 and len([0] * 3 + [1]) == 4\n"
+      ) == [.ran])
   }
 
   // MARK: - Fixed outside Sources/TesselLang
@@ -267,7 +302,9 @@ struct FuzzRegressionTests {
   /// Hand-written input: the verifier's static bounds check (`AffineExpr.bounds` in
   /// Sources/TesselIR/AffineExpr.swift) multiplied a coefficient by a loop bound with trapping
   /// arithmetic: `i * 4611686018427387903` over `affine_range(4611686018427387903)` trapped in
-  /// `Verifier.verifyView`; it now saturates and reports out-of-bounds. Runs in a child process.
+  /// `Verifier.verifyView`; it now saturates and reports out-of-bounds.
+  ///
+  /// Runs in a child process.
   @Test("an index whose range overflows Int is an error, not a trap")
   func affineBoundsOverflow() async {
     do {
@@ -290,15 +327,18 @@ struct FuzzRegressionTests {
   /// Hand-written input, minimized by libFuzzer to `for i in nl.affine_range(47387903): nl`
   /// (19.7 s under ASan): `ExecutionState.runRange` counted neither loop begins nor back-edges as
   /// executed instructions, so a loop whose body emits no instruction ran its whole trip count
-  /// despite `maxInstructions` and `maxSeconds`. Back-edges now count toward both limits.
+  /// despite `maxInstructions` and `maxSeconds`.
+  ///
+  /// Back-edges now count toward both limits.
   @Test("an empty loop body still counts against maxInstructions")
   func emptyLoopIsBounded() {
-    let outcomes = Self.fuzz(Self.header + """
-      @nki.jit
-      def k(a):
-          for i in nl.affine_range(1000000):
-              pass
-      """)
+    let outcomes = Self.fuzz(
+      Self.header + """
+        @nki.jit
+        def k(a):
+            for i in nl.affine_range(1000000):
+                pass
+        """)
     do {
       guard case .runError(let message)? = outcomes.first else {
         Issue.record("a 1,000,000-iteration loop ran under maxInstructions 100,000: \(outcomes)")
@@ -310,6 +350,7 @@ struct FuzzRegressionTests {
 
   /// Hand-written inputs whose trace-time Python work is huge: two nested `nl.static_range(2000)`
   /// loops (4,000,000 statements, within the step limit) and an exponentially recursive helper.
+  ///
   /// Under ASan they traced for 7.9 s and 52 s before `TraceLimits.maxSeconds` existed; with the
   /// harness's one-second limit each stops with the wall-time error.
   @Test("trace-time work stops at the trace wall-time limit")

@@ -16,30 +16,35 @@ struct LoopSpecializationTests {
 
   func input() throws -> (HostArray, [Float]) {
     let x = (0..<(LoopSpecializationTests.rows * LoopSpecializationTests.cols)).map { Float($0 % 7) - 3 }
-    return (try HostArray(shape: [LoopSpecializationTests.rows, LoopSpecializationTests.cols], dtype: .float32, values: x), x)
+    return (
+      try HostArray(shape: [LoopSpecializationTests.rows, LoopSpecializationTests.cols], dtype: .float32, values: x), x
+    )
   }
 
   /// Loops (by kind) in a kernel's IR.
   func loopCount(_ k: Kernel) -> Int { k.indexVars.filter { $0.kind == .loop }.count }
 
-  @Test("`if` on an affine_range index: each row scaled by its own branch", arguments: ["nl.affine_range", "range", "nl.sequential_range"])
+  @Test(
+    "`if` on an affine_range index: each row scaled by its own branch",
+    arguments: ["nl.affine_range", "range", "nl.sequential_range"])
   func branchOnIndex(_ range: String) throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          n = x.shape[0]
-          for i in \(range)(n):
-              t = nl.load(x[i, :])
-              if i < 2:
-                  r = nl.multiply(t, 2.0)
-              elif i % 2 == 0:
-                  r = nl.add(t, 100.0)
-              else:
-                  r = nl.negative(t)
-              nl.store(out[i, :], r)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            n = x.shape[0]
+            for i in \(range)(n):
+                t = nl.load(x[i, :])
+                if i < 2:
+                    r = nl.multiply(t, 2.0)
+                elif i % 2 == 0:
+                    r = nl.add(t, 100.0)
+                else:
+                    r = nl.negative(t)
+                nl.store(out[i, :], r)
+            return out
+        """
     let (a, x) = try input()
     let (k, r) = try traceAndRun(src, [a])
     let out = r.outputs[0].floatValues()
@@ -53,20 +58,23 @@ struct LoopSpecializationTests {
     #expect(loopCount(k) == 0, "the loop was specialised: one body per index value")
   }
 
-  @Test("a loop whose body does not branch on its index stays one symbolic loop; an inner loop branching on the outer index specialises only the outer one")
+  @Test(
+    "a loop whose body does not branch on its index stays one symbolic loop; an inner loop branching on the outer index specialises only the outer one"
+  )
   func onlyTheDependentLoopSpecialises() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          for i in nl.affine_range(x.shape[0]):
-              for j in nl.affine_range(x.shape[1]):
-                  t = nl.load(x[nl.ds(i, 1), nl.ds(j, 1)])
-                  if i == 0:
-                      t = nl.multiply(t, 10.0)
-                  nl.store(out[nl.ds(i, 1), nl.ds(j, 1)], t)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            for i in nl.affine_range(x.shape[0]):
+                for j in nl.affine_range(x.shape[1]):
+                    t = nl.load(x[nl.ds(i, 1), nl.ds(j, 1)])
+                    if i == 0:
+                        t = nl.multiply(t, 10.0)
+                    nl.store(out[nl.ds(i, 1), nl.ds(j, 1)], t)
+            return out
+        """
     let (a, x) = try input()
     let (k, r) = try traceAndRun(src, [a])
     let out = r.outputs[0].floatValues()
@@ -79,25 +87,26 @@ struct LoopSpecializationTests {
 
   @Test("break, continue and else of a specialised loop follow Python")
   func breakAndContinue() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          done = []
-          for i in nl.affine_range(x.shape[0]):
-              if i == 1:
-                  continue
-              if i == 4:
-                  break
-              nl.store(out[i, :], nl.load(x[i, :]))
-          else:
-              done.append('no break')
-          assert done == []
-          for i in nl.affine_range(x.shape[0]):
-              if i >= 4:
-                  nl.store(out[i, :], nl.multiply(nl.load(x[i, :]), 3.0))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            done = []
+            for i in nl.affine_range(x.shape[0]):
+                if i == 1:
+                    continue
+                if i == 4:
+                    break
+                nl.store(out[i, :], nl.load(x[i, :]))
+            else:
+                done.append('no break')
+            assert done == []
+            for i in nl.affine_range(x.shape[0]):
+                if i >= 4:
+                    nl.store(out[i, :], nl.multiply(nl.load(x[i, :]), 3.0))
+            return out
+        """
     let (a, x) = try input()
     let (_, r) = try traceAndRun(src, [a])
     let out = r.outputs[0].floatValues()
@@ -108,18 +117,19 @@ struct LoopSpecializationTests {
 
   @Test("Python values indexed by the loop index (a numpy array, a list) specialise the loop")
   func pythonValuesIndexedByIndex() throws {
-    let src = header + """
-      import numpy as np
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          scales = [1.0, -1.0, 0.5, 2.0, 4.0, 0.25]
-          offsets = np.arange(6) * 10
-          for i in nl.affine_range(x.shape[0]):
-              t = nl.multiply(nl.load(x[i, :]), scales[i])
-              nl.store(out[i, :], nl.add(t, float(offsets[i])))
-          return out
-      """
+    let src =
+      header + """
+        import numpy as np
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            scales = [1.0, -1.0, 0.5, 2.0, 4.0, 0.25]
+            offsets = np.arange(6) * 10
+            for i in nl.affine_range(x.shape[0]):
+                t = nl.multiply(nl.load(x[i, :]), scales[i])
+                nl.store(out[i, :], nl.add(t, float(offsets[i])))
+            return out
+        """
     let (a, x) = try input()
     let (_, r) = try traceAndRun(src, [a])
     let out = r.outputs[0].floatValues()
@@ -131,36 +141,38 @@ struct LoopSpecializationTests {
 
   @Test("locals rebound by the abandoned symbolic attempt are restored before specialising")
   func localsRestored() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          count = 0
-          for i in nl.affine_range(x.shape[0]):
-              count = count + 1
-              if i > 100:
-                  count = -1000
-          assert count == 6, count
-          nl.store(out, nl.load(x))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            count = 0
+            for i in nl.affine_range(x.shape[0]):
+                count = count + 1
+                if i > 100:
+                    count = -1000
+            assert count == 6, count
+            nl.store(out, nl.load(x))
+            return out
+        """
     let (a, _) = try input()
     _ = try traceAndRun(src, [a])
   }
 
   @Test("a list changed before the index-dependent branch cannot be undone: a located refusal")
   func containerMutationRefused() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          seen = []
-          for i in nl.affine_range(x.shape[0]):
-              seen.append(1)
-              if i == 0:
-                  nl.store(out[i, :], nl.load(x[i, :]))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            seen = []
+            for i in nl.affine_range(x.shape[0]):
+                seen.append(1)
+                if i == 0:
+                    nl.store(out[i, :], nl.load(x[i, :]))
+            return out
+        """
     let (a, _) = try input()
     do {
       _ = try traceAndRun(src, [a])
@@ -178,17 +190,18 @@ struct LoopSpecializationTests {
 struct LoopScopeTests {
   @Test("accumulating in place into a tile declared before the loop gives the maximum over every iteration")
   func inPlaceAccumulation() throws {
-    let src = header + """
-      @nki.jit
-      def k(a):
-          out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
-          acc = nl.full((3, 4), -1e30, dtype=nl.float32)
-          for i in nl.sequential_range(5):
-              t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
-              acc[...] = nl.maximum(acc, t)
-          nl.store(out, value=acc)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+            acc = nl.full((3, 4), -1e30, dtype=nl.float32)
+            for i in nl.sequential_range(5):
+                t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
+                acc[...] = nl.maximum(acc, t)
+            nl.store(out, value=acc)
+            return out
+        """
     let x = (0..<(15 * 4)).map { Float(($0 * 37) % 23) - 11 }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [15, 4], dtype: .float32, values: x)])
     let out = r.outputs[0].floatValues()
@@ -200,22 +213,25 @@ struct LoopScopeTests {
     }
   }
 
-  @Test("a loop-body tile used after the loop, directly or through a list, is the scope error at the use",
-        arguments: ["t", "kept[0]"])
+  @Test(
+    "a loop-body tile used after the loop, directly or through a list, is the scope error at the use",
+    arguments: ["t", "kept[0]"])
   func useAfterLoop(_ use: String) throws {
-    let src = header + """
-      @nki.jit
-      def k(a):
-          out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
-          kept = []
-          for i in nl.affine_range(5):
-              t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
-              kept.append(t)
-          nl.store(out, value=\(use))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+            kept = []
+            for i in nl.affine_range(5):
+                t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
+                kept.append(t)
+            nl.store(out, value=\(use))
+            return out
+        """
     do {
-      _ = try traceAndRun(src, [try HostArray(shape: [15, 4], dtype: .float32, values: Array(repeating: 1, count: 60))])
+      _ = try traceAndRun(
+        src, [try HostArray(shape: [15, 4], dtype: .float32, values: Array(repeating: 1, count: 60))])
       Issue.record("expected the scope error")
     } catch let e as TraceError {
       #expect(e.message == "Local variable 't' is referenced outside of its parent scope", "\(e.message)")
@@ -229,20 +245,21 @@ struct LoopScopeTests {
 struct TracePrintTests {
   @Test("module-level and kernel prints, in order, with Python's formatting; a specialised loop prints each index once")
   func printsInOrder() throws {
-    let src = header + """
-      print("module", 1, sep="-")
+    let src =
+      header + """
+        print("module", 1, sep="-")
 
-      @nki.jit
-      def k(a):
-          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
-          print(f"shape={a.shape} dtype={a.dtype}")
-          for i in nl.affine_range(2):
-              print("at", i)
-              if i == 1:
-                  print("index", i, end="!\\n")
-          nl.store(out, nl.load(a))
-          return out
-      """
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            print(f"shape={a.shape} dtype={a.dtype}")
+            for i in nl.affine_range(2):
+                print("at", i)
+                if i == 1:
+                    print("index", i, end="!\\n")
+            nl.store(out, nl.load(a))
+            return out
+        """
     let file = try NKIFile(source: src, file: "t.py")
     let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
     #expect(traced.output == "module-1\nshape=(4, 8) dtype=float32\nat 0\nat 1\nindex 1!\n")

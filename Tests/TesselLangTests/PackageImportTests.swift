@@ -32,7 +32,8 @@ struct PackageImportTests {
   {
     let file = try NKIFile.load(path: path)
     do {
-      _ = try file.trace(arguments: arguments ?? [.tensor(shape: [128, 64], dtype: .float32)], importPaths: importPaths)
+      _ = try file.trace(
+        arguments: arguments ?? [.tensor(shape: [128, 64], dtype: .float32)], importPaths: importPaths)
       return nil
     } catch {
       let loc = error.diagnostic.location ?? error.location
@@ -69,13 +70,13 @@ struct PackageImportTests {
     let root = try Self.tree([
       "pkg/__init__.py": "",
       "pkg/util/helpers.py": """
-        LOG = []
-        LOG.append("helpers ran")
-        TILE = 64
+      LOG = []
+      LOG.append("helpers ran")
+      TILE = 64
 
-        def double(x):
-            return 2 * x
-        """,
+      def double(x):
+          return 2 * x
+      """,
       "pkg/kernels/consts.py": "SCALE = 3.0\n",
       "pkg/kernels/k.py": Self.kernelHeader + """
         from ..util.helpers import TILE, double, LOG
@@ -166,8 +167,16 @@ struct PackageImportTests {
     ])
     let file = try NKIFile.load(path: root + "/k.py")
     for (kernel, text, line) in [
-      ("k", "unsupported: module `neuronxcc.nki._private.private_api` is a private module of AWS's Neuron compiler, which Tessel does not provide", 7),
-      ("k2", "unsupported: nisa._tiled_offloaded_memcpy, a private API of AWS's Neuron compiler that Tessel does not provide", 12),
+      (
+        "k",
+        "unsupported: module `neuronxcc.nki._private.private_api` is a private module of AWS's Neuron compiler, which Tessel does not provide",
+        7
+      ),
+      (
+        "k2",
+        "unsupported: nisa._tiled_offloaded_memcpy, a private API of AWS's Neuron compiler that Tessel does not provide",
+        12
+      ),
     ] {
       #expect {
         _ = try file.trace(kernel: kernel, arguments: [.tensor(shape: [4, 4], dtype: .float32)])

@@ -7,11 +7,14 @@ import TesselPython
 import Testing
 
 /// Traces inline NKI source and runs it on the given arrays.
-func traceAndRun(_ source: String, _ arrays: [HostArray], literals: [String: PythonLiteral] = [:]) throws -> (Kernel, HostRunResult) {
+func traceAndRun(_ source: String, _ arrays: [HostArray], literals: [String: PythonLiteral] = [:]) throws -> (
+  Kernel, HostRunResult
+) {
   let file = try NKIFile(source: source, file: "t.py")
   var kw: [String: KernelArgument] = [:]
   for (k, v) in literals { kw[k] = .literal(v) }
-  let traced = try file.trace(arguments: arrays.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, keywords: kw)
+  let traced = try file.trace(
+    arguments: arrays.map { .tensor(shape: $0.shape, dtype: $0.dtype ?? .float32) }, keywords: kw)
   return (traced.kernel, try Interpreter(kernel: traced.kernel).run(hostArrays: arrays))
 }
 
@@ -26,15 +29,16 @@ let header = """
 struct TracerSemanticsTests {
   @Test("reducing every free axis keeps [P, 1], which broadcasts along the free axis")
   func reductionKeepsPartitionColumn() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          t = nl.load(x)
-          s = nl.sum(t, axis=[1])
-          nl.store(out, nl.divide(t, s))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            t = nl.load(x)
+            s = nl.sum(t, axis=[1])
+            nl.store(out, nl.divide(t, s))
+            return out
+        """
     let x = (0..<(7 * 5)).map { Float($0 % 5 + 1) }
     let (k, r) = try traceAndRun(src, [try HostArray(shape: [7, 5], dtype: .float32, values: x)])
     #expect(k.tensors.contains { $0.name == "s" && $0.shape == [7, 1] })
@@ -44,15 +48,16 @@ struct TracerSemanticsTests {
 
   @Test("x[i_param, i_f] with 3-D nl.mgrid components is a [1, F] tile (each index's own axis)")
   func mgridHomeAxes() throws {
-    let src = header + """
-      @nki.jit
-      def k(v):
-          out = nl.ndarray((4, 6), dtype=v.dtype, buffer=nl.shared_hbm)
-          i_p, i_f, i_one = nl.mgrid[0:4, 0:6, 0:1]
-          row = nl.load(v.reshape((1, 6))[i_one, i_f])
-          nl.store(out, row.broadcast_to((4, 6)))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(v):
+            out = nl.ndarray((4, 6), dtype=v.dtype, buffer=nl.shared_hbm)
+            i_p, i_f, i_one = nl.mgrid[0:4, 0:6, 0:1]
+            row = nl.load(v.reshape((1, 6))[i_one, i_f])
+            nl.store(out, row.broadcast_to((4, 6)))
+            return out
+        """
     let v: [Float] = [1, 2, 3, 4, 5, 6]
     let (k, r) = try traceAndRun(src, [try HostArray(shape: [6], dtype: .float32, values: v)])
     #expect(k.tensors.contains { $0.name == "row" && $0.shape == [1, 6] })
@@ -61,35 +66,39 @@ struct TracerSemanticsTests {
 
   @Test("a mask over one nl.mgrid component applies to the axis that component indexes")
   func maskFollowsGridAxis() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((4, 10), dtype=x.dtype, buffer=nl.shared_hbm)
-          i_p, i_q, i_r = nl.mgrid[0:4, 0:1, 0:1]
-          i_f, i_s = nl.mgrid[0:5, 0:6]
-          t = nl.load(x)
-          r = nl.zeros((4, 10), dtype=nl.float32, buffer=nl.sbuf)
-          r[i_p, 2 + i_f] = nl.copy(t[i_p, 2 + i_f], mask=(2 + i_f < 6))
-          nl.store(out, r)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((4, 10), dtype=x.dtype, buffer=nl.shared_hbm)
+            i_p, i_q, i_r = nl.mgrid[0:4, 0:1, 0:1]
+            i_f, i_s = nl.mgrid[0:5, 0:6]
+            t = nl.load(x)
+            r = nl.zeros((4, 10), dtype=nl.float32, buffer=nl.sbuf)
+            r[i_p, 2 + i_f] = nl.copy(t[i_p, 2 + i_f], mask=(2 + i_f < 6))
+            nl.store(out, r)
+            return out
+        """
     let x = (0..<40).map { Float($0) }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [4, 10], dtype: .float32, values: x)])
     let out = r.outputs[0].floatValues()
-    for p in 0..<4 { for f in 0..<10 { #expect(out[p * 10 + f] == ((2..<6).contains(f) ? x[p * 10 + f] : 0), "\(p), \(f)") } }
+    for p in 0..<4 {
+      for f in 0..<10 { #expect(out[p * 10 + f] == ((2..<6).contains(f) ? x[p * 10 + f] : 0), "\(p), \(f)") }
+    }
   }
 
   @Test("nisa.iota over some nl.mgrid components spans the whole grid")
   func iotaOverGrid() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((4, 2, 3), dtype=nl.float32, buffer=nl.shared_hbm)
-          g = nl.mgrid[0:4, 0:2, 0:3]
-          idx = nisa.iota(3 * g.x + g.y, dtype=nl.float32)
-          nl.store(out, idx)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((4, 2, 3), dtype=nl.float32, buffer=nl.shared_hbm)
+            g = nl.mgrid[0:4, 0:2, 0:3]
+            idx = nisa.iota(3 * g.x + g.y, dtype=nl.float32)
+            nl.store(out, idx)
+            return out
+        """
     let (k, r) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
     #expect(k.tensors.contains { $0.name == "idx" && $0.shape == [4, 2, 3] })
     let out = r.outputs[0].floatValues()
@@ -98,18 +107,19 @@ struct TracerSemanticsTests {
 
   @Test("masked bn_stats on a ragged last chunk uses only the kept elements")
   func maskedBNStats() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((4, 2), dtype=nl.float32, buffer=nl.shared_hbm)
-          t = nl.load(x)
-          ip, i_f = nl.mgrid[0:4, 0:8]
-          stats = nl.ndarray((4, 12), dtype=nl.float32, buffer=nl.sbuf)
-          for j in nl.affine_range(2):
-              stats[ip, j * 6 + nl.arange(6)[None, :]] = nisa.bn_stats(t[ip, j * 8 + i_f], mask=(j * 8 + i_f < 13))
-          nl.store(out, nisa.bn_aggr(stats))
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((4, 2), dtype=nl.float32, buffer=nl.shared_hbm)
+            t = nl.load(x)
+            ip, i_f = nl.mgrid[0:4, 0:8]
+            stats = nl.ndarray((4, 12), dtype=nl.float32, buffer=nl.sbuf)
+            for j in nl.affine_range(2):
+                stats[ip, j * 6 + nl.arange(6)[None, :]] = nisa.bn_stats(t[ip, j * 8 + i_f], mask=(j * 8 + i_f < 13))
+            nl.store(out, nisa.bn_aggr(stats))
+            return out
+        """
     let x = (0..<(4 * 16)).map { Float(($0 * 7) % 11) - 5 }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [4, 16], dtype: .float32, values: x)])
     let out = r.outputs[0].floatValues()
@@ -124,33 +134,40 @@ struct TracerSemanticsTests {
 
   @Test("floor division of an index by a divisor of all its coefficients stays affine")
   func affineFloorDivision() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((4, 8), dtype=x.dtype, buffer=nl.shared_hbm)
-          for i in nl.affine_range(2):
-              t = nl.load(x[0:4, (i * 8 + 1) // 2 * 2:(i * 8 + 1) // 2 * 2 + 4])
-              nl.store(out[0:4, i * 4:i * 4 + 4], t)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((4, 8), dtype=x.dtype, buffer=nl.shared_hbm)
+            for i in nl.affine_range(2):
+                t = nl.load(x[0:4, (i * 8 + 1) // 2 * 2:(i * 8 + 1) // 2 * 2 + 4])
+                nl.store(out[0:4, i * 4:i * 4 + 4], t)
+            return out
+        """
     let x = (0..<(4 * 12)).map { Float($0) }
     let (k, r) = try traceAndRun(src, [try HostArray(shape: [4, 12], dtype: .float32, values: x)])
     _ = k
     // (8i + 1) // 2 * 2 = 8i: columns 0..3 for i = 0 and 8..11 for i = 1.
     let out = r.outputs[0].floatValues()
-    for p in 0..<4 { for j in 0..<4 { #expect(out[p * 8 + j] == x[p * 12 + j]); #expect(out[p * 8 + 4 + j] == x[p * 12 + 8 + j]) } }
+    for p in 0..<4 {
+      for j in 0..<4 {
+        #expect(out[p * 8 + j] == x[p * 12 + j])
+        #expect(out[p * 8 + 4 + j] == x[p * 12 + 8 + j])
+      }
+    }
   }
 
   @Test("nl.finfo(dtype).min fills with the dtype's lowest value")
   func finfo() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((2, 2), dtype=nl.bfloat16, buffer=nl.shared_hbm)
-          t = nl.full((2, 2), fill_value=nl.finfo(nl.bfloat16).min, dtype=nl.bfloat16, buffer=nl.sbuf)
-          nl.store(out, t)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((2, 2), dtype=nl.bfloat16, buffer=nl.shared_hbm)
+            t = nl.full((2, 2), fill_value=nl.finfo(nl.bfloat16).min, dtype=nl.bfloat16, buffer=nl.sbuf)
+            nl.store(out, t)
+            return out
+        """
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
     #expect(r.outputs[0].floatValues() == Array(repeating: -Float(bitPattern: 0x7F7F_0000), count: 4))
   }
@@ -160,27 +177,28 @@ struct TracerSemanticsTests {
 struct TracePythonTests {
   @Test("list and dict methods, comprehensions, f-strings and NKI's range rule while tracing")
   func pythonContainers() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          sizes = []
-          for i in nl.static_range(3):
-              sizes.append(i * 2)
-          n = 0
-          for j in range(8):
-              n += 1
-          sizes.extend([10])
-          d = {"a": 1}
-          d.update({"b": 2})
-          total = sum(sizes) + d.get("b") + len([c for c in "abc" if c != "b"])
-          assert f"{total}" == "20", f"got {total}"
-          # NKI's legacy rule: a Python range is a sequential_range traced once (a counter ends at 1).
-          assert n == 1, f"n = {n}"
-          out = nl.ndarray((2, total), dtype=x.dtype, buffer=nl.shared_hbm)
-          t = nl.zeros((2, total), dtype=nl.float32, buffer=nl.sbuf)
-          nl.store(out, t)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            sizes = []
+            for i in nl.static_range(3):
+                sizes.append(i * 2)
+            n = 0
+            for j in range(8):
+                n += 1
+            sizes.extend([10])
+            d = {"a": 1}
+            d.update({"b": 2})
+            total = sum(sizes) + d.get("b") + len([c for c in "abc" if c != "b"])
+            assert f"{total}" == "20", f"got {total}"
+            # NKI's legacy rule: a Python range is a sequential_range traced once (a counter ends at 1).
+            assert n == 1, f"n = {n}"
+            out = nl.ndarray((2, total), dtype=x.dtype, buffer=nl.shared_hbm)
+            t = nl.zeros((2, total), dtype=nl.float32, buffer=nl.sbuf)
+            nl.store(out, t)
+            return out
+        """
     let (k, _) = try traceAndRun(src, [try HostArray(shape: [1], dtype: .float32, values: [0])])
     #expect(k.tensors.contains { $0.name == "out" && $0.shape == [2, 20] })
   }
@@ -190,24 +208,27 @@ struct TracePythonTests {
 @Suite("Random kernel regressions")
 struct RandomKernelRegressionTests {
   /// `acc[...] = nl.add(acc, v, mask=m)` reads its own destination, so its result is not folded
-  /// into `acc`; the copy that remains must keep only what the mask kept. It used to copy the
+  /// into `acc`; the copy that remains must keep only what the mask kept.
+  ///
+  /// It used to copy the
   /// whole temporary, spreading never-written (poison) elements into `acc`.
   @Test("t[...] = nl.op(t, ..., mask=m) leaves the elements m drops unchanged", arguments: [DType.float32, .bfloat16])
   func maskedInPlaceAssignment(accumulator: DType) throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray((8, 3), dtype=nl.float32, buffer=nl.shared_hbm)
-          ip = nl.arange(8)[:, None]
-          jf = nl.arange(3)[None, :]
-          acc = nl.full((8, 3), 5.0, dtype=nl.\(accumulator.nkiName), buffer=nl.sbuf)
-          for t in nl.sequential_range(2):
-              inside = t * 8 + ip < 5 + 8 * t
-              v = nl.load(x[t * 5 + ip, jf], mask=inside)
-              acc[...] = nl.add(acc, v, dtype=nl.float32, mask=inside)
-          nl.store(out, value=acc)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray((8, 3), dtype=nl.float32, buffer=nl.shared_hbm)
+            ip = nl.arange(8)[:, None]
+            jf = nl.arange(3)[None, :]
+            acc = nl.full((8, 3), 5.0, dtype=nl.\(accumulator.nkiName), buffer=nl.sbuf)
+            for t in nl.sequential_range(2):
+                inside = t * 8 + ip < 5 + 8 * t
+                v = nl.load(x[t * 5 + ip, jf], mask=inside)
+                acc[...] = nl.add(acc, v, dtype=nl.float32, mask=inside)
+            nl.store(out, value=acc)
+            return out
+        """
     let x = (0..<30).map { Float($0) }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [10, 3], dtype: .float32, values: x)])
     // Each iteration adds five rows into partitions 0-4; partitions 5-7 keep the 5.0 fill.
@@ -225,19 +246,20 @@ struct RandomKernelRegressionTests {
   /// never-written check used to walk it with the instruction's free extent, past its end.
   @Test("a masked op with a [P, 1] operand does not report reads of never-written elements")
   func maskedColumnOperandPoisonCheck() throws {
-    let src = header + """
-      @nki.jit
-      def k(x):
-          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-          ip = nl.arange(128)[:, None]
-          jf = nl.arange(130)[None, :]
-          inside = ip < 1
-          v = nl.load(x[ip, jf], mask=inside)
-          m = nl.max(v, axis=[1], keepdims=True, mask=inside)
-          w = nl.add(m, v, mask=inside)
-          nl.store(out[ip, jf], value=w, mask=inside)
-          return out
-      """
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            ip = nl.arange(128)[:, None]
+            jf = nl.arange(130)[None, :]
+            inside = ip < 1
+            v = nl.load(x[ip, jf], mask=inside)
+            m = nl.max(v, axis=[1], keepdims=True, mask=inside)
+            w = nl.add(m, v, mask=inside)
+            nl.store(out[ip, jf], value=w, mask=inside)
+            return out
+        """
     let x = (0..<130).map { Float($0 % 7) }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [1, 130], dtype: .float32, values: x)])
     #expect(r.outputs[0].floatValues() == x.map { $0 + 6 })

@@ -25,7 +25,9 @@ struct ActivationExpTests {
       }
     }
     // A ragged length, so the tail path runs too.
-    inputs.append(contentsOf: [88.72283, 88.72284, -87.33654, -103.97208, -103.97209, .leastNonzeroMagnitude, -.leastNonzeroMagnitude])
+    inputs.append(contentsOf: [
+      88.72283, 88.72284, -87.33654, -103.97208, -103.97209, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+    ])
     var values = inputs
     values.withUnsafeMutableBufferPointer { ActivationFunction.exp.apply($0) }
     var mismatches = 0
@@ -62,7 +64,8 @@ struct ActivationExpTests {
   func nearTies() {
     for b in ActivationExpTests.knownNearTies {
       let x = Float(bitPattern: b)
-      let got = ActivationFunction.exp.apply(x), want = ActivationExpTests.reference(x)
+      let got = ActivationFunction.exp.apply(x)
+      let want = ActivationExpTests.reference(x)
       #expect(abs(Int(got.bitPattern) - Int(want.bitPattern)) <= 1, "exp(\(x))")
     }
   }

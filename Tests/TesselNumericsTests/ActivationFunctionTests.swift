@@ -1,12 +1,12 @@
 import TesselIR
 import TesselNumerics
-import Testing
 import TesselTestSupportCore
+import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Activation functions against formulas written here in `Double`.

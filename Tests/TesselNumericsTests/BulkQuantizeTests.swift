@@ -1,7 +1,7 @@
 import TesselIR
 import TesselNumerics
-import Testing
 import TesselTestSupportCore
+import Testing
 
 /// `DType.quantize(_:)` on a buffer must equal the scalar `quantize(_:)` on every element.
 @Suite("Bulk quantize equals scalar quantize")

@@ -1,7 +1,7 @@
 import TesselIR
 import TesselNumerics
-import Testing
 import TesselTestSupportCore
+import Testing
 
 /// Rounding fp32 values to the narrow float formats, against the reference encoder.
 @Suite("Float encode: rounding fp32 to narrow formats")

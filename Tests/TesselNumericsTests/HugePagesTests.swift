@@ -13,7 +13,8 @@ struct HugePagesTests {
     var inside = false
     for line in smaps.split(separator: "\n") {
       if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
-        let lo = UInt(line[..<dash], radix: 16), let hi = UInt(line[line.index(after: dash)..<space], radix: 16) {
+        let lo = UInt(line[..<dash], radix: 16), let hi = UInt(line[line.index(after: dash)..<space], radix: 16)
+      {
         inside = lo <= a && a < hi
       } else if inside && line.hasPrefix("VmFlags:") {
         return line.split(separator: " ").dropFirst().map { $0 }
@@ -33,7 +34,8 @@ struct HugePagesTests {
     #expect(p[count - 1] == 7 && p[1000] == 1000)
     #if os(Linux)
     if FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled"),
-      let flags = mappingFlags(p) {
+      let flags = mappingFlags(p)
+    {
       #expect(flags.contains("hg"), "VmFlags: \(flags)")
     }
     #endif

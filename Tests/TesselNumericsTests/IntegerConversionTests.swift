@@ -1,7 +1,7 @@
 import TesselIR
 import TesselNumerics
-import Testing
 import TesselTestSupportCore
+import Testing
 
 /// fp32 → integer conversion: round half to even, saturate, NaN → 0; and the bool dtype.
 @Suite("Integer conversions")

@@ -9,7 +9,8 @@ struct MicroscalingTests {
   /// A 4-bit e2m1 code's value from its fields: subnormal `m·0.5`, normal `(1 + m/2)·2^(e-1)`.
   static func e2m1(_ code: UInt32) -> Float {
     let s: Float = code & 0b1000 != 0 ? -1 : 1
-    let e = Int((code >> 1) & 0b11), m = Float(code & 1)
+    let e = Int((code >> 1) & 0b11)
+    let m = Float(code & 1)
     return s * (e == 0 ? m * 0.5 : (1 + m / 2) * Float(sign: .plus, exponent: e - 1, significand: 1))
   }
 
@@ -28,7 +29,8 @@ struct MicroscalingTests {
       // Brute force over the codes, written independently of the implementation's loop.
       let a = Swift.min(abs(x), 6)
       let best = codes.min { l, r in
-        let dl = abs(a - l.1), dr = abs(a - r.1)
+        let dl = abs(a - l.1)
+        let dr = abs(a - r.1)
         return dl != dr ? dl < dr : l.0 % 2 == 0 && r.0 % 2 == 1
       }
       let expected = (x < 0 ? -1 : 1) * (best?.1 ?? .nan)

@@ -213,7 +213,8 @@ struct SyntaxErrorTests {
 
   @Test("errors found when compiling come after all syntax errors")
   func deferredErrors() {
-    SyntaxTestSupport.expectError("return 1\nx = (1, 1️⃣]\n", "closing parenthesis ']' does not match opening parenthesis '('")
+    SyntaxTestSupport.expectError(
+      "return 1\nx = (1, 1️⃣]\n", "closing parenthesis ']' does not match opening parenthesis '('")
     SyntaxTestSupport.expectError("1️⃣break\ncontinue\n", "'break' outside loop")
   }
 
@@ -233,11 +234,15 @@ struct SyntaxErrorTests {
           _ = try parseModule(source: nested(n, open, close), file: "deep.py")
           Issue.record("\(n) × \(open) parsed")
         } catch {
-          #expect(error.message == "too many nested parentheses" || error.message == "expression is nested too deeply", "\(open)")
+          #expect(
+            error.message == "too many nested parentheses" || error.message == "expression is nested too deeply",
+            "\(open)")
         }
       }
     }
-    SyntaxTestSupport.expectError("x = " + String(repeating: "(", count: 200) + "1️⃣(" + String(repeating: ")", count: 201), "too many nested parentheses")
+    SyntaxTestSupport.expectError(
+      "x = " + String(repeating: "(", count: 200) + "1️⃣(" + String(repeating: ")", count: 201),
+      "too many nested parentheses")
   }
 
   @Test("nesting without brackets is limited too")

@@ -59,7 +59,10 @@ struct SyntaxExpressionTests {
     ("{1: 'a', **d, 'k': v}", "(dict (1 'a') (** d) ('k' v))"),
     ("{1, 2, *s}", "(set 1 2 (* s))"),
     ("[x * 2 for x in xs if x if x > 0]", "(listcomp (* x 2) (for x xs (if x) (if (compare x > 0))))"),
-    ("[(i, j) for i in range(3) for j in range(i)]", "(listcomp (tuple i j) (for i (call range 3)) (for j (call range i)))"),
+    (
+      "[(i, j) for i in range(3) for j in range(i)]",
+      "(listcomp (tuple i j) (for i (call range 3)) (for j (call range i)))"
+    ),
     ("{k: v for k, v in d.items()}", "(dictcomp k v (for (tuple k v) (call (. d items))))"),
     ("{x for x in xs}", "(setcomp x (for x xs))"),
     ("(x for x in xs if x)", "(genexp x (for x xs (if x)))"),
@@ -71,7 +74,10 @@ struct SyntaxExpressionTests {
     ("\"it's\"", "\"it's\""),
     ("'\\u00e9\\x41\\101\\n'", "'éAA\\n'"),
     ("f'{x}'", "(fstring (format x))"),
-    ("f'a{x!r}b{y:>10}c{z!s:{w}.{p}f}'", "(fstring 'a' (format x !r) 'b' (format y (spec '>10')) 'c' (format z !s (spec (format w) '.' (format p) 'f')))"),
+    (
+      "f'a{x!r}b{y:>10}c{z!s:{w}.{p}f}'",
+      "(fstring 'a' (format x !r) 'b' (format y (spec '>10')) 'c' (format z !s (spec (format w) '.' (format p) 'f')))"
+    ),
     ("f'{x=}'", "(fstring 'x=' (format x !r))"),
     ("f'{x = !s:5}'", "(fstring 'x = ' (format x !s (spec '5')))"),
     ("f'{{literal}} {x}'", "(fstring '{literal} ' (format x))"),
@@ -92,7 +98,10 @@ struct SyntaxExpressionTests {
     ("[i for i in range(10) if i % 2 == 0]", "(listcomp i (for i (call range 10) (if (compare (% i 2) == 0))))"),
     ("{**a, **b}", "(dict (** a) (** b))"),
     ("f(a, *b, c, **d, e=1)", "(call f a (* b) c (** d) (kw e 1))"),
-    ("print(*args, sep='', end='\\n', file=sys.stderr)", "(call print (* args) (kw sep '') (kw end '\\n') (kw file (. sys stderr)))"),
+    (
+      "print(*args, sep='', end='\\n', file=sys.stderr)",
+      "(call print (* args) (kw sep '') (kw end '\\n') (kw file (. sys stderr)))"
+    ),
     ("np.allclose(a, b, atol=1e-2, rtol=1e-3)", "(call (. np allclose) a b (kw atol 0.01) (kw rtol 0.001))"),
     ("a if b else lambda: c", "(if b a (lambda (params) c))"),
   ]
@@ -116,7 +125,9 @@ struct SyntaxExpressionTests {
 
   @Test("walrus, starred subscripts and other less common forms")
   func lessCommonForms() {
-    #expect(SyntaxTestSupport.dumpExpression("[y for x in xs if (y := f(x))]") == "(listcomp y (for x xs (if (:= y (call f x)))))")
+    #expect(
+      SyntaxTestSupport.dumpExpression("[y for x in xs if (y := f(x))]")
+        == "(listcomp y (for x xs (if (:= y (call f x)))))")
     #expect(SyntaxTestSupport.dumpExpression("a[x := 1]") == "(sub a (:= x 1))")
     #expect(SyntaxTestSupport.dumpExpression("a[*idx]") == "(sub a (tuple (* idx)))")
     #expect(SyntaxTestSupport.dumpExpression("f(x := 1)") == "(call f (:= x 1))")
@@ -156,10 +167,12 @@ struct SyntaxExpressionTests {
 
   @Test("every expression node records where it starts")
   func locations() throws {
-    #expect(SyntaxTestSupport.dumpExpression("a + b * c", includeLocations: true) == "(+@1:1 a@1:1 (*@1:5 b@1:5 c@1:9))")
+    #expect(
+      SyntaxTestSupport.dumpExpression("a + b * c", includeLocations: true) == "(+@1:1 a@1:1 (*@1:5 b@1:5 c@1:9))")
     #expect(
       SyntaxTestSupport.dumpExpression("nl.load(t[i, 0:4],\n        mask=m)", includeLocations: true)
-        == "(call@1:1 (.@1:1 nl@1:1 load) (sub@1:9 t@1:9 (tuple@1:11 i@1:11 (slice@1:14 0@1:14 4@1:16 _))) (kw@2:9 mask m@2:14))")
+        == "(call@1:1 (.@1:1 nl@1:1 load) (sub@1:9 t@1:9 (tuple@1:11 i@1:11 (slice@1:14 0@1:14 4@1:16 _))) (kw@2:9 mask m@2:14))"
+    )
     #expect(
       SyntaxTestSupport.dumpExpression("-x if (a, b) else [c for c in d]", includeLocations: true)
         == "(if@1:1 (tuple@1:7 a@1:8 b@1:11) (-@1:1 x@1:2) (listcomp@1:19 c@1:20 (for@1:22 c@1:26 d@1:31)))")

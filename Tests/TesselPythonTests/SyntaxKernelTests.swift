@@ -112,12 +112,14 @@ struct SyntaxKernelTests {
             Parameter(name: "lhs", location: .init(file: "tiled_matmul.py", line: 38, column: 23)),
             Parameter(name: "rhs", location: .init(file: "tiled_matmul.py", line: 38, column: 28)),
             Parameter(
-              name: "out_dtype", defaultValue: Expr(.noneLiteral, at: .init(file: "tiled_matmul.py", line: 38, column: 43)),
+              name: "out_dtype",
+              defaultValue: Expr(.noneLiteral, at: .init(file: "tiled_matmul.py", line: 38, column: 43)),
               location: .init(file: "tiled_matmul.py", line: 38, column: 33)),
           ],
           keywordOnly: [
             Parameter(
-              name: "transpose_x", annotation: Expr(.name("bool"), at: .init(file: "tiled_matmul.py", line: 38, column: 65)),
+              name: "transpose_x",
+              annotation: Expr(.name("bool"), at: .init(file: "tiled_matmul.py", line: 38, column: 65)),
               defaultValue: Expr(.bool(true), at: .init(file: "tiled_matmul.py", line: 38, column: 72)),
               location: .init(file: "tiled_matmul.py", line: 38, column: 52))
           ]))
@@ -129,7 +131,10 @@ struct SyntaxKernelTests {
     let module = try parseModule(source: SyntaxKernelFixtures.layerNorm, file: "layernorm.py")
     #expect(Self.outline(module) == ["import", "import", "import", "import", "import", "def layernorm_kernel"])
     let kernel = try #require(Self.function("layernorm_kernel", in: module))
-    #expect(kernel.body[1].dump() == "(assert (compare (sub (. input_tensor shape) 1) == (sub (. gamma_vector shape) 0) == (sub (. beta_vector shape) 0)))")
+    #expect(
+      kernel.body[1].dump()
+        == "(assert (compare (sub (. input_tensor shape) 1) == (sub (. gamma_vector shape) 0) == (sub (. beta_vector shape) 0)))"
+    )
     guard case .for(_, _, let body, _) = kernel.body[6].kind else {
       Issue.record("expected the row loop, got \(kernel.body[6].dump())")
       return
@@ -142,7 +147,10 @@ struct SyntaxKernelTests {
       statsLoop[0].dump()
         == "(= (sub stats (tuple i_p_io (+ (* j 6) i_f_stats))) (call (. nisa bn_stats) (sub input_sb (tuple i_p_io (+ (* j (. (. nl tile_size) bn_stats_fmax)) i_f_bn))) (kw mask (compare (+ (* j (. (. nl tile_size) bn_stats_fmax)) i_f_bn) < (sub (. input_tensor shape) 1))) (kw dtype (. np float32))))"
     )
-    #expect(body[6].dump() == "(= mean_var (call (. nisa bn_aggr) (sub stats (tuple i_p_io (sub (call (. nl arange) (* 6 num_bn_stats)) (tuple None (slice _ _ _)))))))")
+    #expect(
+      body[6].dump()
+        == "(= mean_var (call (. nisa bn_aggr) (sub stats (tuple i_p_io (sub (call (. nl arange) (* 6 num_bn_stats)) (tuple None (slice _ _ _)))))))"
+    )
     // The statement continued with a backslash is one assignment.
     #expect(body[11].dump().hasPrefix("(= output_sb (+ (* normed (call (. gamma_sb broadcast_to)"))
   }
@@ -156,7 +164,9 @@ struct SyntaxKernelTests {
         "assign", "def softmax_kernel", "def softmax_ref", "class Config", "def check", "def test_softmax",
         "def parse_args", "def main", "if",
       ])
-    #expect(module.statements[9].dump() == "(try (body (import torch) (import (as torch.nn.functional F))) (except ImportError (body (= torch None))))")
+    #expect(
+      module.statements[9].dump()
+        == "(try (body (import torch) (import (as torch.nn.functional F))) (except ImportError (body (= torch None))))")
     let test = try #require(Self.function("test_softmax", in: module))
     #expect(
       test.decorators.map { $0.dump() } == [
@@ -171,12 +181,19 @@ struct SyntaxKernelTests {
     let main = try #require(Self.function("main", in: module))
     #expect(main.parameters.variadic?.name == "args")
     #expect(main.parameters.keywordVariadic?.name == "kwargs")
-    #expect(main.body[3].dump() == "(= results (dictcomp name (call fn x) (for (tuple name fn) (list (tuple 'nki' softmax_kernel) (tuple 'numpy' softmax_ref)))))")
+    #expect(
+      main.body[3].dump()
+        == "(= results (dictcomp name (call fn x) (for (tuple name fn) (list (tuple 'nki' softmax_kernel) (tuple 'numpy' softmax_ref)))))"
+    )
     #expect(
       main.body[4].dump()
         == "(if (compare torch is-not None) (body (with (item (call (. torch no_grad))) (body (= (sub results 'torch') (call (. (call (. F softmax) (call (. torch from_numpy) x) (kw dim (- 1))) numpy)))))))"
     )
-    #expect(main.body[6].dump() == "(= sizes (call sorted results (kw key (lambda (params k) (tuple (call len k) k)))))")
-    #expect(module.statements.last?.dump() == "(if (compare __name__ == '__main__') (body (expr (call (. sys exit) (call main (sub (. sys argv) (slice 1 _ _)))))))")
+    #expect(
+      main.body[6].dump() == "(= sizes (call sorted results (kw key (lambda (params k) (tuple (call len k) k)))))")
+    #expect(
+      module.statements.last?.dump()
+        == "(if (compare __name__ == '__main__') (body (expr (call (. sys exit) (call main (sub (. sys argv) (slice 1 _ _)))))))"
+    )
   }
 }

@@ -63,9 +63,15 @@ struct SyntaxLexerTests {
 
   @Test("indentation inside brackets and after a backslash is ignored")
   func bracketsAndContinuation() {
-    #expect(texts("x = (1,\n        2,\n  3)\n") == ["x", "=", "(", "1", ",", "2", ",", "3", ")", "<newline>", "<end-of-file>"])
+    #expect(
+      texts("x = (1,\n        2,\n  3)\n") == [
+        "x", "=", "(", "1", ",", "2", ",", "3", ")", "<newline>", "<end-of-file>",
+      ])
     #expect(texts("x = 1 + \\\n        2\n") == ["x", "=", "1", "+", "2", "<newline>", "<end-of-file>"])
-    #expect(texts("if a:\n    x = [\n1]\n") == ["if", "a", ":", "<newline>", "<indent>", "x", "=", "[", "1", "]", "<newline>", "<dedent>", "<end-of-file>"])
+    #expect(
+      texts("if a:\n    x = [\n1]\n") == [
+        "if", "a", ":", "<newline>", "<indent>", "x", "=", "[", "1", "]", "<newline>", "<dedent>", "<end-of-file>",
+      ])
   }
 
   @Test("tabs indent consistently; a tab against spaces is a TabError")
@@ -115,9 +121,10 @@ struct SyntaxLexerTests {
 
   @Test("keywords are reserved; soft keywords are names")
   func keywords() {
-    #expect(kinds("def lambda None True False not in is") == [
-      "'def'", "'lambda'", "'None'", "'True'", "'False'", "'not'", "'in'", "'is'", "newline", "end-of-file",
-    ])
+    #expect(
+      kinds("def lambda None True False not in is") == [
+        "'def'", "'lambda'", "'None'", "'True'", "'False'", "'not'", "'in'", "'is'", "newline", "end-of-file",
+      ])
     #expect(kinds("match case type _ print") == ["name", "name", "name", "name", "name", "newline", "end-of-file"])
   }
 
@@ -135,10 +142,11 @@ struct SyntaxLexerTests {
 
   @Test("operators use the longest match")
   func longestMatch() {
-    #expect(texts("a**=b//=c>>=d<<=e->f:=g...h!=i") == [
-      "a", "**=", "b", "//=", "c", ">>=", "d", "<<=", "e", "->", "f", ":=", "g", "...", "h", "!=", "i",
-      "<newline>", "<end-of-file>",
-    ])
+    #expect(
+      texts("a**=b//=c>>=d<<=e->f:=g...h!=i") == [
+        "a", "**=", "b", "//=", "c", ">>=", "d", "<<=", "e", "->", "f", ":=", "g", "...", "h", "!=", "i",
+        "<newline>", "<end-of-file>",
+      ])
     #expect(texts("x=-1") == ["x", "=", "-", "1", "<newline>", "<end-of-file>"])
     #expect(texts("a.b..c") == ["a", ".", "b", ".", ".", "c", "<newline>", "<end-of-file>"])
   }
@@ -175,12 +183,14 @@ struct SyntaxLexerTests {
 
   @Test("an f-string is lexed into parts")
   func fstringParts() {
-    #expect(texts("f'a{x!r:>{w}}b'") == [
-      "f'", "a", "{", "x", "!", "r", ":", ">", "{", "w", "}", "}", "b", "'", "<newline>", "<end-of-file>",
-    ])
-    #expect(kinds("f'a{x}'") == [
-      "fstring-start", "fstring-middle", "'{'", "name", "'}'", "fstring-end", "newline", "end-of-file",
-    ])
+    #expect(
+      texts("f'a{x!r:>{w}}b'") == [
+        "f'", "a", "{", "x", "!", "r", ":", ">", "{", "w", "}", "}", "b", "'", "<newline>", "<end-of-file>",
+      ])
+    #expect(
+      kinds("f'a{x}'") == [
+        "fstring-start", "fstring-middle", "'{'", "name", "'}'", "fstring-end", "newline", "end-of-file",
+      ])
   }
 
   @Test("doubled braces stay in the literal text")
@@ -190,45 +200,53 @@ struct SyntaxLexerTests {
 
   @Test("brackets inside a field do not end it; ':' starts a spec only at field level")
   func fstringNesting() {
-    #expect(texts("f'{d[1:2]:{w}}'") == [
-      "f'", "{", "d", "[", "1", ":", "2", "]", ":", "{", "w", "}", "}", "'", "<newline>", "<end-of-file>",
-    ])
+    #expect(
+      texts("f'{d[1:2]:{w}}'") == [
+        "f'", "{", "d", "[", "1", ":", "2", "]", ":", "{", "w", "}", "}", "'", "<newline>", "<end-of-file>",
+      ])
     #expect(texts("f'{x:=5}'") == ["f'", "{", "x", ":", "=5", "}", "'", "<newline>", "<end-of-file>"])
     #expect(texts("f'{a!=b}'") == ["f'", "{", "a", "!=", "b", "}", "'", "<newline>", "<end-of-file>"])
   }
 
   @Test("f-strings nest, with the same quotes (PEP 701) or different ones")
   func fstringInFstring() {
-    #expect(texts(#"f"{f"{x}"}""#) == [
-      "f\"", "{", "f\"", "{", "x", "}", "\"", "}", "\"", "<newline>", "<end-of-file>",
-    ])
-    #expect(kinds("f'''a\n{x}\nb'''") == [
-      "fstring-start", "fstring-middle", "'{'", "name", "'}'", "fstring-middle", "fstring-end", "newline",
-      "end-of-file",
-    ])
+    #expect(
+      texts(#"f"{f"{x}"}""#) == [
+        "f\"", "{", "f\"", "{", "x", "}", "\"", "}", "\"", "<newline>", "<end-of-file>",
+      ])
+    #expect(
+      kinds("f'''a\n{x}\nb'''") == [
+        "fstring-start", "fstring-middle", "'{'", "name", "'}'", "fstring-middle", "fstring-end", "newline",
+        "end-of-file",
+      ])
   }
 
   // MARK: Numbers
 
-  @Test("numbers of every form", arguments: [
-    ("0", "integer"), ("42", "integer"), ("1_000_000", "integer"), ("0x1F", "integer"), ("0XdeadBEEF", "integer"),
-    ("0o17", "integer"), ("0b1010", "integer"), ("0b_1010", "integer"), ("00", "integer"), ("1.", "float"),
-    (".5", "float"), ("1.5", "float"), ("1e-3", "float"), ("1E+10", "float"), ("1_000.5", "float"), ("1e1_0", "float"),
-    ("0.0", "float"), ("09.5", "float"), ("3j", "imaginary"), ("1.5J", "imaginary"),
-  ])
+  @Test(
+    "numbers of every form",
+    arguments: [
+      ("0", "integer"), ("42", "integer"), ("1_000_000", "integer"), ("0x1F", "integer"), ("0XdeadBEEF", "integer"),
+      ("0o17", "integer"), ("0b1010", "integer"), ("0b_1010", "integer"), ("00", "integer"), ("1.", "float"),
+      (".5", "float"), ("1.5", "float"), ("1e-3", "float"), ("1E+10", "float"), ("1_000.5", "float"),
+      ("1e1_0", "float"),
+      ("0.0", "float"), ("09.5", "float"), ("3j", "imaginary"), ("1.5J", "imaginary"),
+    ])
   func numbers(_ text: String, _ kind: String) {
     #expect(kinds(text) == [kind, "newline", "end-of-file"], "\(text)")
   }
 
-  @Test("malformed numbers are lexical errors", arguments: [
-    ("1_", "invalid decimal literal"), ("1__0", "invalid decimal literal"), ("1e", "invalid decimal literal"),
-    ("1e+", "invalid decimal literal"), ("12abc", "invalid decimal literal"), ("0x", "invalid hexadecimal literal"),
-    ("0xg", "invalid hexadecimal literal"), ("0o8", "invalid octal literal"), ("0b2", "invalid binary literal"),
-    (
-      "0777",
-      "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
-    ),
-  ])
+  @Test(
+    "malformed numbers are lexical errors",
+    arguments: [
+      ("1_", "invalid decimal literal"), ("1__0", "invalid decimal literal"), ("1e", "invalid decimal literal"),
+      ("1e+", "invalid decimal literal"), ("12abc", "invalid decimal literal"), ("0x", "invalid hexadecimal literal"),
+      ("0xg", "invalid hexadecimal literal"), ("0o8", "invalid octal literal"), ("0b2", "invalid binary literal"),
+      (
+        "0777",
+        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+      ),
+    ])
   func badNumbers(_ text: String, _ message: String) {
     let stream = Lexer.tokenize(source: "x = \(text)\n", file: "t.py")
     #expect(stream.error?.message == message, "\(text)")

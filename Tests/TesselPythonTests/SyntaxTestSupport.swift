@@ -43,7 +43,7 @@ enum SyntaxTestSupport {
     }
   }
 
-  /// The location markers `1️⃣` ... `9️⃣`.
+  /// The location markers, `1️⃣` to `9️⃣`.
   static let markers = ["1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣"]
 
   /// Removes location markers from `marked`, returning the plain source and each marker's

@@ -12,11 +12,18 @@ struct ReplHelpTests {
       "help(nl.sum)",
       ":quit",
     ])
-    #expect(out.contains("nl.exp(x, *, dtype=None, mask=None)\n    Elementwise exponential of a tile (Scalar engine).\n"))
+    #expect(
+      out.contains("nl.exp(x, *, dtype=None, mask=None)\n    Elementwise exponential of a tile (Scalar engine).\n"))
     #expect(out.contains("nisa.activation(op, data, *, bias=None, scale=1.0, "))
     #expect(out.contains("    op(data * scale + bias) on the Scalar engine"))
-    #expect(out.contains("nl.load(src, *, mask=None, dtype=None, mode=None)\n    Copies a tensor from HBM into a new SBUF tile (DMA).\n"))
-    #expect(out.contains("nl.sum(x, axis, *, dtype=None, mask=None, keepdims=False)\n    Reduces a tile along the free axes `axis` (sum)"))
+    #expect(
+      out.contains(
+        "nl.load(src, *, mask=None, dtype=None, mode=None)\n    Copies a tensor from HBM into a new SBUF tile (DMA).\n")
+    )
+    #expect(
+      out.contains(
+        "nl.sum(x, axis, *, dtype=None, mask=None, keepdims=False)\n    Reduces a tile along the free axes `axis` (sum)"
+      ))
   }
 
   @Test("help(nl) lists every function of the table, sorted, each with a description")
@@ -57,7 +64,10 @@ struct ReplHelpTests {
       let c = engine.completions(for: prefix)
       #expect(c == Array(Set(c)).sorted(), "\(prefix)")
     }
-    #expect(engine.completions(for: "nl.s").prefix(5) == ["nl.sbuf", "nl.sequential_range", "nl.shared_constant", "nl.shared_hbm", "nl.shared_identity_matrix"])
+    #expect(
+      engine.completions(for: "nl.s").prefix(5) == [
+        "nl.sbuf", "nl.sequential_range", "nl.shared_constant", "nl.shared_hbm", "nl.shared_identity_matrix",
+      ])
     #expect(engine.completions(for: "x = pr") == ["print"])
   }
 }

@@ -7,7 +7,8 @@ func memoryReports(_ out: String) -> [(sbuf: Int, psum: Int)] {
   out.split(separator: "\n").compactMap { line -> (Int, Int)? in
     guard line.hasPrefix("SBUF ") else { return nil }
     let words = line.split(separator: " ")
-    guard words.count > 8, let s = Int(words[1]), let pIndex = words.firstIndex(of: "PSUM"), let p = Int(words[pIndex + 1])
+    guard words.count > 8, let s = Int(words[1]), let pIndex = words.firstIndex(of: "PSUM"),
+      let p = Int(words[pIndex + 1])
     else { return nil }
     return (s, p)
   }
@@ -15,16 +16,21 @@ func memoryReports(_ out: String) -> [(sbuf: Int, psum: Int)] {
 
 @Suite("REPL memory: tiles live on the eager core while something at the prompt holds them")
 struct ReplMemoryTests {
-  @Test("a tile larger than SBUF is refused where it is made, by name, and binds nothing", arguments: [Target.trn1, .trn2])
+  @Test(
+    "a tile larger than SBUF is refused where it is made, by name, and binds nothing", arguments: [Target.trn1, .trn2])
   func tooBigAlone(target: Target) {
     let columns = target.sbufBytesPerPartition / 4 + 1
-    let (out, _) = session([
-      "big = nl.ndarray((128, \(columns)), dtype=nl.float32, buffer=nl.sbuf)",
-      "big",
-      ":mem",
-    ], target: target)
+    let (out, _) = session(
+      [
+        "big = nl.ndarray((128, \(columns)), dtype=nl.float32, buffer=nl.sbuf)",
+        "big",
+        ":mem",
+      ], target: target)
     let need = columns * 4
-    #expect(out.contains("error: SBUF capacity exceeded: `big` needs \(need) bytes per partition on 128 partitions, more than the \(target.sbufBytesPerPartition) bytes per partition of SBUF on its own (\(need) > \(target.sbufBytesPerPartition))"))
+    #expect(
+      out.contains(
+        "error: SBUF capacity exceeded: `big` needs \(need) bytes per partition on 128 partitions, more than the \(target.sbufBytesPerPartition) bytes per partition of SBUF on its own (\(need) > \(target.sbufBytesPerPartition))"
+      ))
     #expect(out.contains(" --> <repl 1>:1:7"))
     #expect(out.contains("NameError: name 'big' is not defined"))
     #expect(memoryReports(out).map(\.sbuf) == [0])
@@ -40,9 +46,15 @@ struct ReplMemoryTests {
       "b",
       ":mem",
     ])
-    #expect(out.contains("error: SBUF capacity exceeded: `b` needs \(half * 4) bytes per partition on 128 partitions, but \(half * 4) of 212984 bytes per partition are held by live tensors [`a` \(half * 4) B × 128]"))
+    #expect(
+      out.contains(
+        "error: SBUF capacity exceeded: `b` needs \(half * 4) bytes per partition on 128 partitions, but \(half * 4) of 212984 bytes per partition are held by live tensors [`a` \(half * 4) B × 128]"
+      ))
     // The note points at the input that made `a`, not at the failing one.
-    #expect(out.contains("note: `a` (\(half * 4) bytes per partition) is live here, declared\n --> <repl 1>:1:5\n  |\n1 | a = nl.ndarray"))
+    #expect(
+      out.contains(
+        "note: `a` (\(half * 4) bytes per partition) is live here, declared\n --> <repl 1>:1:5\n  |\n1 | a = nl.ndarray"
+      ))
     #expect(out.contains("NameError: name 'b' is not defined"))
     #expect(memoryReports(out).map(\.sbuf) == [half * 4])
   }
@@ -75,7 +87,10 @@ struct ReplMemoryTests {
       "del d",
       ":mem",
     ])
-    #expect(out.contains("error: PSUM capacity exceeded: `ps[8]` needs 2048 bytes per partition (1 bank) on 128 partitions, but 16384 of 16384 bytes per partition (8 of 8 banks) are held by live tensors"))
+    #expect(
+      out.contains(
+        "error: PSUM capacity exceeded: `ps[8]` needs 2048 bytes per partition (1 bank) on 128 partitions, but 16384 of 16384 bytes per partition (8 of 8 banks) are held by live tensors"
+      ))
     #expect(out.contains("NameError: name 'ps' is not defined"))
     #expect(memoryReports(out).map(\.psum) == [16384, 2048, 0])
     #expect(out.contains("  ps[7]: psum float32[128, 100] partitions 0..127, 2048 B/partition"))

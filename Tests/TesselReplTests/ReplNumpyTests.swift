@@ -23,7 +23,10 @@ struct ReplNumpyTests {
     #expect(out.contains("array([[0., 0., 0.],\n       [0., 0., 0.]])"), "\(out)")
     #expect(out.contains("array([60.256610769563004, 60.256610769563004])"), "\(out)")
     #expect(out.contains("array([[inf   ,   1.  ],\n       [  3.  ,   0.75],\n       [  1.5 ,   0.6 ]])"), "\(out)")
-    #expect(out.contains("error: TypeError: nl.exp() computes on tiles, not numpy arrays: nl.load the array first (or use np.exp on the host)"), "\(out)")
+    #expect(
+      out.contains(
+        "error: TypeError: nl.exp() computes on tiles, not numpy arrays: nl.load the array first (or use np.exp on the host)"
+      ), "\(out)")
     #expect(out.components(separatedBy: "error:").count == 2, "\(out)")
   }
 

@@ -13,7 +13,8 @@ func session(_ lines: [String], target: Target = .trn2) -> (output: String, read
   return (out, reader)
 }
 
-let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().path
 
 @Suite("REPL core, driven by a scripted line reader")
 struct ReplTests {
@@ -27,7 +28,8 @@ struct ReplTests {
       "1 + 2",
       ":quit",
     ])
-    #expect(out.contains("u: sbuf float32[4, 3] partitions 0..3\n[[4. 4. 4.],\n [4. 4. 4.],\n [4. 4. 4.],\n [4. 4. 4.]]"))
+    #expect(
+      out.contains("u: sbuf float32[4, 3] partitions 0..3\n[[4. 4. 4.],\n [4. 4. 4.],\n [4. 4. 4.],\n [4. 4. 4.]]"))
     #expect(out.contains("\n3\n"))
   }
 
@@ -71,7 +73,9 @@ struct ReplTests {
   @Test("Ctrl-C cancels the block being typed")
   func interrupt() {
     let engine = ReplEngine()
-    let reader = ScriptedLineReader([.line("for i in range(2):"), .line("    print('never')"), .interrupted, .line("print('after')"), .line(":quit")])
+    let reader = ScriptedLineReader([
+      .line("for i in range(2):"), .line("    print('never')"), .interrupted, .line("print('after')"), .line(":quit"),
+    ])
     var out = ""
     engine.run(reader: reader) { out += $0 }
     #expect(out.contains("KeyboardInterrupt"))

@@ -1,7 +1,7 @@
 import Foundation
 import Tessel
-import Testing
 import TesselTestSupport
+import Testing
 
 /// A kernel that stores only the first `rows / 2` rows of its output (the rest is never written).
 private let halfStore = """

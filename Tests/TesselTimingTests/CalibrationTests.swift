@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TesselIR
 import TesselLang
+import Testing
 
 @testable import TesselTiming
 
@@ -68,11 +68,21 @@ struct CalibrationTests {
   /// Estimates pinned so that a change to the model is deliberate: update these numbers (and the
   /// calibration table in docs/timing.md) in the commit that changes the model.
   static let pinned: [(file: String, kernel: String?, tensors: [([Int], DType)], target: Target, latencyNs: Double)] = [
-    ("kernels/matmul_tiled.py", nil, [([1024, 512], .bfloat16), ([1024, 1024], .bfloat16)], .trn1, 104318.98292220122),
-    ("kernels/matmul_hoisted.py", nil, [([1024, 512], .float32), ([1024, 1024], .float32)], .trn2, 87115.61904761904),
+    (
+      "kernels/matmul_tiled.py", nil, [([1024, 512], .bfloat16), ([1024, 1024], .bfloat16)], .trn1, 104318.98292220122
+    ),
+    (
+      "kernels/matmul_hoisted.py", nil, [([1024, 512], .float32), ([1024, 1024], .float32)], .trn2, 87115.61904761904
+    ),
     ("kernels/softmax.py", nil, [([512, 1000], .float32)], .trn2, 36989.04761904762),
-    ("kernels/layernorm_bn.py", nil, [([300, 1024], .float32), ([1024], .float32), ([1024], .float32)], .trn1, 45309.25115207373),
-    ("kernels/attention.py", nil, [([512, 128], .bfloat16), ([512, 128], .bfloat16), ([512, 128], .bfloat16)], .trn3, 40386.66666666668),
+    (
+      "kernels/layernorm_bn.py", nil, [([300, 1024], .float32), ([1024], .float32), ([1024], .float32)], .trn1,
+      45309.25115207373
+    ),
+    (
+      "kernels/attention.py", nil, [([512, 128], .bfloat16), ([512, 128], .bfloat16), ([512, 128], .bfloat16)], .trn3,
+      40386.66666666668
+    ),
   ]
 
   @Test("pinned estimates of five kernels")

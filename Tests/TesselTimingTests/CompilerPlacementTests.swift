@@ -1,6 +1,6 @@
-import Testing
 import TesselIR
 import TesselLang
+import Testing
 
 @testable import TesselTiming
 
@@ -102,11 +102,13 @@ struct MultiProgramTests {
       let t = b.declareTensor(name: "t\(p)", space: .sbuf, shape: [128, 2048], dtype: .float32)
       let tile = View.whole(t, shape: [128, 2048])
       let half = View(
-        tensor: x, start: [AffineExpr(constant: p * 128), 0], dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 2048)])
+        tensor: x, start: [AffineExpr(constant: p * 128), 0],
+        dims: [.along(0, of: 2, count: 128), .along(1, of: 2, count: 2048)])
       var rows = half
       rows.tensor = out
       b.emit(.load(dst: tile, src: half))
-      b.emit(.activation(dst: tile, src: tile, function: .exp, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil))
+      b.emit(
+        .activation(dst: tile, src: tile, function: .exp, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil))
       b.emit(.store(dst: rows, src: tile))
     }
     b.setOutputs([out])

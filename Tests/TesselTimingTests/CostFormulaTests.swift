@@ -1,5 +1,5 @@
-import Testing
 import TesselIR
+import Testing
 
 @testable import TesselTiming
 
@@ -50,9 +50,15 @@ struct CostFormulaTests {
   /// uses at the engine's rate and at its queue's single-stream rate.
   static let dmaCases: [(shape: [Int], c: Case, queueNs: Double)] = [
     // [4, 4096] bf16 on trn2: one engine, 4 rows of 8 KiB: 4 × (30 + 8192 / 28) ns.
-    ([4, 4096], Case(target: .trn2, dtype: .bfloat16, size: 0, expectedNs: 4 * (30 + 8192 / 28.0)), 4 * (30 + 8192 / 28.0)),
+    (
+      [4, 4096], Case(target: .trn2, dtype: .bfloat16, size: 0, expectedNs: 4 * (30 + 8192 / 28.0)),
+      4 * (30 + 8192 / 28.0)
+    ),
     // [128, 512] fp32 on trn2: 16 engines of 8 rows of 2 KiB.
-    ([128, 512], Case(target: .trn2, dtype: .float32, size: 0, expectedNs: 8 * (30 + 2048 / 28.0)), 8 * (30 + 2048 / 28.0)),
+    (
+      [128, 512], Case(target: .trn2, dtype: .float32, size: 0, expectedNs: 8 * (30 + 2048 / 28.0)),
+      8 * (30 + 2048 / 28.0)
+    ),
     // [128, 512] bf16 on trn1: 8 rows of 1 KiB, 17 B/ns per engine, 6.2 B/ns for one queue.
     ([128, 512], Case(target: .trn1, dtype: .bfloat16, size: 0, expectedNs: 8 * 1024 / 17.0), 8 * 1024 / 6.2),
     // [7, 100] fp32 on trn1: one engine, 7 rows.

@@ -1,5 +1,5 @@
-import Testing
 import TesselIR
+import Testing
 
 @testable import TesselTiming
 

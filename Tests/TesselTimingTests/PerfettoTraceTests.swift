@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TesselIR
+import Testing
 
 @testable import TesselTiming
 
@@ -62,7 +62,8 @@ struct PerfettoTraceTests {
           #expect(a.end <= b.start, "overlapping slices on \(threadNames[track] ?? track)")
         }
       }
-      #expect(Set(threadNames.values).isSuperset(of: ["Tensor (PE)", "Vector (DVE)", "DMA queue (loads)", "DMA engine 0"]))
+      #expect(
+        Set(threadNames.values).isSuperset(of: ["Tensor (PE)", "Vector (DVE)", "DMA queue (loads)", "DMA engine 0"]))
     }
   }
 

@@ -1,6 +1,6 @@
-import Testing
 import TesselIR
 import TesselLang
+import Testing
 
 @testable import TesselTiming
 
@@ -98,7 +98,8 @@ struct SchedulerTests {
           nl.store(out, value=acc)
           return out
       """
-    let e = try estimate(try trace(src, [([128, 64], .float32), ([128, 64], .float32)], target: .trn2), target: .trn2)
+    let e = try estimate(
+      try trace(src, [([128, 64], .float32), ([128, 64], .float32)], target: .trn2), target: .trn2)
     // x * y does not depend on i: once; the accumulation: four times, written in place.
     #expect(executions(e, "tensor_tensor").count == 5)
     #expect(e.report.notes.contains { $0.contains("1 loop-invariant") })

@@ -10,8 +10,9 @@ let fuzzRunOptions: RunOptions = {
   return o
 }()
 
-/// libFuzzer entry point: the bytes are kernel source. Errors are expected; traps, hangs and
-/// sanitizer reports are findings.
+/// The libFuzzer entry point: the bytes are kernel source.
+///
+/// Errors are expected; traps, hangs and sanitizer reports are findings.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = data.map { UnsafeBufferPointer(start: $0, count: size) } ?? UnsafeBufferPointer(start: nil, count: 0)

@@ -1,9 +1,9 @@
 import CLibFuzzer
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 // SwiftPM names this file's code the executable's `main`, so libFuzzer's own `main` is not

@@ -13,14 +13,15 @@ extension DSLExamples {
   /// ```
   public static func matmulBasic(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(name: "matmul_basic_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"], rhs = args["rhs"]
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
-      let lhsTTile = load(lhsT[0 ..< K, 0 ..< M])
-      let rhsTile = load(rhs[0 ..< K, 0 ..< N])
+      let lhsTTile = load(lhsT[0..<K, 0..<M])
+      let rhsTile = load(rhs[0..<K, 0..<N])
       // nl.matmul(lhsT_tile, rhs_tile, transpose_x=True)
       let resultPsum = matmul(lhsTTile, rhsTile)
       let resultSBUF = copy(resultPsum, dtype: result.dtype)
-      store(result[0 ..< M, 0 ..< N], value: resultSBUF)
+      store(result[0..<M, 0..<N], value: resultSBUF)
     }
   }
 
@@ -32,8 +33,11 @@ extension DSLExamples {
   /// ```
   public static func matmulTiled(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(name: "matmul_tiled_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"], rhs = args["rhs"]
-      let tileK = 128, tileM = 128, tileN = 512
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let tileK = 128
+      let tileM = 128
+      let tileN = 512
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(M / tileM, name: "m") { m in
         affineRange(N / tileN, name: "n") { n in
@@ -61,8 +65,11 @@ extension DSLExamples {
   /// ```
   public static func matmulHoisted(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(name: "matmul_hoisted_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"], rhs = args["rhs"]
-      let tileK = 128, tileM = 128, tileN = 512
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let tileK = 128
+      let tileM = 128
+      let tileN = 512
       let kTiles = K / tileK
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(M / tileM, name: "m") { m in
@@ -97,20 +104,24 @@ extension DSLExamples {
     k K: Int, m M: Int, n N: Int, tilesInBlockM: Int = 2, tilesInBlockN: Int = 2, dtype: DType = .float32
   ) -> SwiftKernel {
     SwiftKernel(name: "matmul_block_free_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"], rhs = args["rhs"]
-      let tileK = 128, tileM = 128, tileN = 512
-      let blockM = tileM * tilesInBlockM, blockN = tileN * tilesInBlockN
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let tileK = 128
+      let tileM = 128
+      let tileN = 512
+      let blockM = tileM * tilesInBlockM
+      let blockN = tileN * tilesInBlockN
       let kTiles = K / tileK
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(M / blockM, name: "m") { m in
         let lhsTBlock = ndarray([tileK, kTiles, blockM], dtype: lhsT.dtype)
         affineRange(kTiles, name: "k") { k in
-          lhsTBlock[0..., k, 0 ..< blockM].assign(load(lhsT[k * tileK ..+ tileK, m * blockM ..+ blockM]))
+          lhsTBlock[0..., k, 0..<blockM].assign(load(lhsT[k * tileK ..+ tileK, m * blockM ..+ blockM]))
         }
         affineRange(N / blockN, name: "n") { n in
           let rhsBlock = ndarray([tileK, kTiles, blockN], dtype: rhs.dtype)
           affineRange(kTiles, name: "k") { k in
-            rhsBlock[0..., k, 0 ..< blockN].assign(load(rhs[k * tileK ..+ tileK, n * blockN ..+ blockN]))
+            rhsBlock[0..., k, 0..<blockN].assign(load(rhs[k * tileK ..+ tileK, n * blockN ..+ blockN]))
           }
           affineRange(tilesInBlockM, name: "bm") { bm in
             affineRange(tilesInBlockN, name: "bn") { bn in
@@ -138,9 +149,14 @@ extension DSLExamples {
     dtype: DType = .float32
   ) -> SwiftKernel {
     SwiftKernel(name: "matmul_optimized_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"], rhs = args["rhs"]
-      let tileK = 128, tileM = 128, tileN = 512
-      let blockK = tileK * tilesInBlockK, blockM = tileM * tilesInBlockM, blockN = tileN * tilesInBlockN
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let tileK = 128
+      let tileM = 128
+      let tileN = 512
+      let blockK = tileK * tilesInBlockK
+      let blockM = tileM * tilesInBlockM
+      let blockN = tileN * tilesInBlockN
       let mTiles = M / tileM
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(N / blockN, name: "n") { n in
@@ -148,13 +164,13 @@ extension DSLExamples {
         sequentialRange(K / blockK, name: "k") { k in
           let rhsBlock = ndarray([tileK, tilesInBlockK, blockN], dtype: rhs.dtype)
           affineRange(tilesInBlockK, name: "bk") { bk in
-            rhsBlock[0..., bk, 0 ..< blockN].assign(
+            rhsBlock[0..., bk, 0..<blockN].assign(
               load(rhs[(k * tilesInBlockK + bk) * tileK ..+ tileK, n * blockN ..+ blockN]))
           }
           affineRange(M / blockM, name: "m") { m in
             let lhsTBlock = ndarray([tileK, tilesInBlockK, blockM], dtype: lhsT.dtype)
             affineRange(tilesInBlockK, name: "bk") { bk in
-              lhsTBlock[0..., bk, 0 ..< blockM].assign(
+              lhsTBlock[0..., bk, 0..<blockM].assign(
                 load(lhsT[(k * tilesInBlockK + bk) * tileK ..+ tileK, m * blockM ..+ blockM]))
             }
             affineRange(tilesInBlockN, name: "bn") { bn in
@@ -170,7 +186,7 @@ extension DSLExamples {
           }
         }
         affineRange(mTiles, name: "t") { t in
-          let outTile = copy(acc[0..., t, 0 ..< blockN], dtype: result.dtype)
+          let outTile = copy(acc[0..., t, 0..<blockN], dtype: result.dtype)
           store(result[t * tileM ..+ tileM, n * blockN ..+ blockN], value: outTile)
         }
       }

@@ -8,18 +8,19 @@ extension DSLExamples {
   /// let k = DSLExamples.softmax(rows: 300, cols: 64)
   /// ```
   public static func softmax(rows numRows: Int, cols numCols: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "softmax_kernel", parameters: [KernelParameter("x", shape: [numRows, numCols], dtype: dtype)]) { args in
+    SwiftKernel(name: "softmax_kernel", parameters: [KernelParameter("x", shape: [numRows, numCols], dtype: dtype)]) {
+      args in
       let x = args["x"]
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
-        let xTile = load(x[t * tileP ..+ tileP, 0 ..< numCols], mask: inside)
+        let xTile = load(x[t * tileP ..+ tileP, 0..<numCols], mask: inside)
         let rowMax = max(xTile, axes: [1], keepDims: true, mask: inside)
         let exps = exp(subtract(xTile, rowMax, mask: inside), mask: inside)
         let rowSum = sum(exps, axes: [1], keepDims: true, mask: inside)
         let probs = multiply(exps, reciprocal(rowSum, mask: inside), dtype: x.dtype, mask: inside)
-        store(out[t * tileP ..+ tileP, 0 ..< numCols], value: probs, mask: inside)
+        store(out[t * tileP ..+ tileP, 0..<numCols], value: probs, mask: inside)
       }
     }
   }
@@ -29,7 +30,9 @@ extension DSLExamples {
   /// ```swift
   /// let k = DSLExamples.rmsNorm(rows: 300, cols: 256)
   /// ```
-  public static func rmsNorm(rows numRows: Int, cols numCols: Int, eps: Double = 1e-6, dtype: DType = .float32) -> SwiftKernel {
+  public static func rmsNorm(rows numRows: Int, cols numCols: Int, eps: Double = 1e-6, dtype: DType = .float32)
+    -> SwiftKernel
+  {
     SwiftKernel(
       name: "rmsnorm_kernel",
       parameters: [
@@ -37,19 +40,20 @@ extension DSLExamples {
         KernelParameter("weight", shape: [numCols], dtype: dtype),
       ]
     ) { args in
-      let x = args["x"], weight = args["weight"]
+      let x = args["x"]
+      let weight = args["weight"]
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let weightRow = load(weight.reshaped([1, numCols]))
       let weightTile = weightRow.broadcasted(to: [tileP, numCols])
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
-        let xTile = load(x[t * tileP ..+ tileP, 0 ..< numCols], mask: inside)
+        let xTile = load(x[t * tileP ..+ tileP, 0..<numCols], mask: inside)
         let sumSq = sum(square(xTile), axes: [1], keepDims: true)
         let invRMS = rsqrt(add(multiply(sumSq, Float(1.0 / Double(numCols))), Float(eps)))
         let normed = multiply(xTile, invRMS)
         let outTile = multiply(normed, weightTile, dtype: x.dtype)
-        store(out[t * tileP ..+ tileP, 0 ..< numCols], value: outTile, mask: inside)
+        store(out[t * tileP ..+ tileP, 0..<numCols], value: outTile, mask: inside)
       }
     }
   }
@@ -60,23 +64,27 @@ extension DSLExamples {
   /// ```swift
   /// let k = DSLExamples.layerNorm(rows: 300, cols: 256)
   /// ```
-  public static func layerNorm(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32) -> SwiftKernel {
+  public static func layerNorm(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32)
+    -> SwiftKernel
+  {
     SwiftKernel(name: "layernorm_kernel", parameters: layerNormParameters(numRows, numCols, dtype)) { args in
-      let x = args["x"], gamma = args["gamma"], beta = args["beta"]
+      let x = args["x"]
+      let gamma = args["gamma"]
+      let beta = args["beta"]
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let gammaTile = load(gamma.reshaped([1, numCols])).broadcasted(to: [tileP, numCols])
       let betaTile = load(beta.reshaped([1, numCols])).broadcasted(to: [tileP, numCols])
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
-        let xTile = load(x[t * tileP ..+ tileP, 0 ..< numCols], mask: inside)
+        let xTile = load(x[t * tileP ..+ tileP, 0..<numCols], mask: inside)
         let xMean = mean(xTile, axes: [1], keepDims: true)
         let centred = subtract(xTile, xMean)
         let variance = mean(square(centred), axes: [1], keepDims: true)
         let invStd = rsqrt(add(variance, Float(eps)))
         let normed = multiply(centred, invStd)
         let outTile = add(multiply(normed, gammaTile), betaTile, dtype: x.dtype)
-        store(out[t * tileP ..+ tileP, 0 ..< numCols], value: outTile, mask: inside)
+        store(out[t * tileP ..+ tileP, 0..<numCols], value: outTile, mask: inside)
       }
     }
   }
@@ -95,9 +103,13 @@ extension DSLExamples {
   /// ```swift
   /// let k = DSLExamples.layerNormBN(rows: 300, cols: 1024)
   /// ```
-  public static func layerNormBN(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32) -> SwiftKernel {
+  public static func layerNormBN(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32)
+    -> SwiftKernel
+  {
     SwiftKernel(name: "layernorm_bn_kernel", parameters: layerNormParameters(numRows, numCols, dtype)) { args in
-      let x = args["x"], gamma = args["gamma"], beta = args["beta"]
+      let x = args["x"]
+      let gamma = args["gamma"]
+      let beta = args["beta"]
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let chunk = Swift.min(numCols, 512)
@@ -106,18 +118,18 @@ extension DSLExamples {
       let betaTile = load(beta.reshaped([1, numCols])).broadcasted(to: [tileP, numCols])
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
-        let xTile = load(x[t * tileP ..+ tileP, 0 ..< numCols], mask: inside)
+        let xTile = load(x[t * tileP ..+ tileP, 0..<numCols], mask: inside)
         let stats = ndarray([tileP, 6 * numChunks], dtype: .float32)
         affineRange(numChunks, name: "c") { c in
           stats[0..., c * 6 ..+ 6].assign(bnStats(xTile[0..., c * chunk ..+ chunk], dtype: .float32))
         }
         let meanVar = bnAggr(stats)
-        let mean = meanVar[0..., 0 ..< 1]
-        let invStd = rsqrt(add(meanVar[0..., 1 ..< 2], Float(eps)))
+        let mean = meanVar[0..., 0..<1]
+        let invStd = rsqrt(add(meanVar[0..., 1..<2], Float(eps)))
         let normed = tensorScalar(
           xTile, op0: .subtract, operand0: .tile(mean), op1: .multiply, operand1: .tile(invStd))
         let outTile = add(multiply(normed, gammaTile), betaTile, dtype: x.dtype)
-        store(out[t * tileP ..+ tileP, 0 ..< numCols], value: outTile, mask: inside)
+        store(out[t * tileP ..+ tileP, 0..<numCols], value: outTile, mask: inside)
       }
     }
   }

@@ -26,7 +26,8 @@ extension DSLExamples {
   /// the tiling (ragged tiles where the kernel masks).
   public static var pairings: [Pairing] {
     [
-      Pairing(file: "tensor_add.py", entryPoint: "tensor_add_kernel", literals: [:], kernel: tensorAdd(rows: 300, cols: 700)),
+      Pairing(
+        file: "tensor_add.py", entryPoint: "tensor_add_kernel", literals: [:], kernel: tensorAdd(rows: 300, cols: 700)),
       Pairing(
         file: "tensor_add_spmd.py", entryPoint: "tensor_add_spmd_kernel", literals: [:],
         kernel: tensorAddSPMD(rows: 256, cols: 1024)),
@@ -34,14 +35,20 @@ extension DSLExamples {
         file: "transpose2d.py", entryPoint: "transpose2d_kernel", literals: ["shape2d": "(3, 4)"],
         kernel: transpose2D(count: 200, rows: 3, cols: 4)),
       Pairing(
-        file: "transpose2d.py", entryPoint: "transpose_matrix_kernel", literals: [:], kernel: transposeMatrix(m: 256, n: 384)),
+        file: "transpose2d.py", entryPoint: "transpose_matrix_kernel", literals: [:],
+        kernel: transposeMatrix(m: 256, n: 384)),
       Pairing(
         file: "avgpool2d.py", entryPoint: "avgpool2d_kernel", literals: ["pool_size": "2"],
         kernel: avgPool2D(channels: 200, height: 8, width: 12, pool: 2)),
-      Pairing(file: "matmul_basic.py", entryPoint: "matmul_basic_kernel", literals: [:], kernel: matmulBasic(k: 128, m: 64, n: 512)),
-      Pairing(file: "matmul_tiled.py", entryPoint: "matmul_tiled_kernel", literals: [:], kernel: matmulTiled(k: 256, m: 256, n: 1024)),
       Pairing(
-        file: "matmul_hoisted.py", entryPoint: "matmul_hoisted_kernel", literals: [:], kernel: matmulHoisted(k: 256, m: 256, n: 1024)),
+        file: "matmul_basic.py", entryPoint: "matmul_basic_kernel", literals: [:],
+        kernel: matmulBasic(k: 128, m: 64, n: 512)),
+      Pairing(
+        file: "matmul_tiled.py", entryPoint: "matmul_tiled_kernel", literals: [:],
+        kernel: matmulTiled(k: 256, m: 256, n: 1024)),
+      Pairing(
+        file: "matmul_hoisted.py", entryPoint: "matmul_hoisted_kernel", literals: [:],
+        kernel: matmulHoisted(k: 256, m: 256, n: 1024)),
       Pairing(
         file: "matmul_block_free.py", entryPoint: "matmul_block_free_kernel",
         literals: ["TILES_IN_BLOCK_M": "2", "TILES_IN_BLOCK_N": "2"], kernel: matmulBlockFree(k: 256, m: 256, n: 1024)),
@@ -49,8 +56,12 @@ extension DSLExamples {
         file: "matmul_optimized.py", entryPoint: "matmul_optimized_kernel",
         literals: ["TILES_IN_BLOCK_M": "2", "TILES_IN_BLOCK_N": "2", "TILES_IN_BLOCK_K": "2"],
         kernel: matmulOptimized(k: 512, m: 256, n: 1024)),
-      Pairing(file: "rmsnorm.py", entryPoint: "rmsnorm_kernel", literals: ["eps": "1e-6"], kernel: rmsNorm(rows: 300, cols: 256)),
-      Pairing(file: "layernorm.py", entryPoint: "layernorm_kernel", literals: ["eps": "1e-5"], kernel: layerNorm(rows: 300, cols: 256)),
+      Pairing(
+        file: "rmsnorm.py", entryPoint: "rmsnorm_kernel", literals: ["eps": "1e-6"],
+        kernel: rmsNorm(rows: 300, cols: 256)),
+      Pairing(
+        file: "layernorm.py", entryPoint: "layernorm_kernel", literals: ["eps": "1e-5"],
+        kernel: layerNorm(rows: 300, cols: 256)),
       Pairing(
         file: "layernorm_bn.py", entryPoint: "layernorm_bn_kernel", literals: ["eps": "1e-5"],
         kernel: layerNormBN(rows: 300, cols: 1024)),
@@ -60,7 +71,8 @@ extension DSLExamples {
         literals: ["use_causal_mask": "False", "softmax_scale": "0.125"], kernel: attention(seq: 256, dHead: 64)),
       Pairing(
         file: "attention.py", entryPoint: "attention_kernel",
-        literals: ["use_causal_mask": "True", "softmax_scale": "0.125"], kernel: attention(seq: 256, dHead: 64, causal: true)),
+        literals: ["use_causal_mask": "True", "softmax_scale": "0.125"],
+        kernel: attention(seq: 256, dHead: 64, causal: true)),
       Pairing(
         file: "mamba.py", entryPoint: "mamba_kernel", literals: ["seq_tile": "512"],
         kernel: mamba(batch: 2, channels: 128, seqLen: 1024, stateSize: 4)),

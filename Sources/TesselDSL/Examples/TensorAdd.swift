@@ -15,9 +15,11 @@ extension DSLExamples {
         KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype),
       ]
     ) { args in
-      let aInput = args["a_input"], bInput = args["b_input"]
+      let aInput = args["a_input"]
+      let bInput = args["b_input"]
       let cOutput = output("c_output", shape: [numRows, numCols], dtype: aInput.dtype)
-      let tileRows = pmax, tileCols = 512
+      let tileRows = pmax
+      let tileCols = 512
       let rowTiles = (numRows + tileRows - 1) / tileRows
       let colTiles = (numCols + tileCols - 1) / tileCols
       affineRange(rowTiles, name: "r") { r in

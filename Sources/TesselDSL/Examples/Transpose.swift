@@ -17,11 +17,12 @@ extension DSLExamples {
         KernelParameter("out_tensor", shape: [numRows, rowLength], dtype: dtype),
       ]
     ) { args in
-      let inTensor = args["in_tensor"], outTensor = args["out_tensor"]
+      let inTensor = args["in_tensor"]
+      let outTensor = args["out_tensor"]
       let tileP = pmax
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
-        let src = load(inTensor[t * tileP ..+ tileP, 0 ..< rowLength], mask: inside)
+        let src = load(inTensor[t * tileP ..+ tileP, 0..<rowLength], mask: inside)
         let dst = ndarray([tileP, rowLength], dtype: inTensor.dtype)
         // (p, r, c): element r * cols + c of the source row moves to c * rows + r.
         dst.view(shape: [tileP, rows, cols]) { j in [j[0], j[2] * rows + j[1]] }
@@ -29,7 +30,7 @@ extension DSLExamples {
             copy(
               src.view(shape: [tileP, rows, cols]) { j in [j[0], j[1] * cols + j[2]] },
               mask: t * tileP + GridIndex.partition < numRows))
-        store(outTensor[t * tileP ..+ tileP, 0 ..< rowLength], value: dst, mask: inside)
+        store(outTensor[t * tileP ..+ tileP, 0..<rowLength], value: dst, mask: inside)
       }
     }
   }

@@ -76,14 +76,18 @@ public struct DependenceAnalysis: Sendable {
     var examined = 0
 
     for begin in structure.order {
-      guard let info = structure.loops[begin], info.loop.kind == .affine, let trips = Self.safeTripCount(info.loop), trips >= 2
+      guard let info = structure.loops[begin], info.loop.kind == .affine, let trips = Self.safeTripCount(info.loop),
+        trips >= 2
       else { continue }
       let body = accesses.filter { $0.instruction > begin && $0.instruction < info.end }
       let shared = Set(structure.enclosing[begin].compactMap { structure.loops[$0]?.loop.variable })
-      for (a, b) in candidatePairs(body, kernel: kernel, isPrivate: { t in
-        guard let d = kernel.tensors[safe: t.index]?.enclosingLoop else { return false }
-        return d >= begin && d < info.end
-      }) {
+      for (a, b) in candidatePairs(
+        body, kernel: kernel,
+        isPrivate: { t in
+          guard let d = kernel.tensors[safe: t.index]?.enclosingLoop else { return false }
+          return d >= begin && d < info.end
+        })
+      {
         let key = PairKey(a: a.key, b: b.key)
         if seen.contains(key) || !a.box.overlaps(b.box) { continue }
         examined += 1
@@ -151,7 +155,8 @@ public struct DependenceAnalysis: Sendable {
     }
     var out: [ClosedRange<Int>] = []
     for (k, e) in v.start.enumerated() {
-      var lo: Int? = e.constant, hi: Int? = e.constant
+      var lo: Int? = e.constant
+      var hi: Int? = e.constant
       for t in e.terms {
         guard let r = range(of: t.variable, kernel, structure), r.lo <= r.hi,
           let first = mul(r.scale, r.lo).flatMap({ add(r.offset, $0) }),
@@ -228,7 +233,8 @@ public struct DependenceAnalysis: Sendable {
         }
       }
       for (i, w) in op.operands.filter(\.role.isWritten).enumerated() {
-        let name = w.name, v = w.view
+        let name = w.name
+        let v = w.view
         if i == 0, let acc = accumulated {
           add(name, v, .accumulate(acc.op))
         } else if i == 0, let alu = fused.writes[pc] {
@@ -245,7 +251,9 @@ public struct DependenceAnalysis: Sendable {
   static let associative: Set<ALUOp> = [.add, .multiply, .maximum, .minimum]
 
   /// The traced `X = X op b` idiom: `tmp = tensor_tensor(X, b, op)` followed, at the next use of
-  /// `tmp`, by `X = tensor_copy(tmp)`. Returns the read and the write to mark as accumulations.
+  /// `tmp`, by `X = tensor_copy(tmp)`.
+  ///
+  /// Returns the read and the write to mark as accumulations.
   func tracedAccumulations(_ kernel: Kernel) -> (reads: [Int: (view: View, op: ALUOp)], writes: [Int: ALUOp]) {
     var reads: [Int: (view: View, op: ALUOp)] = [:]
     var writes: [Int: ALUOp] = [:]
@@ -254,7 +262,10 @@ public struct DependenceAnalysis: Sendable {
       guard case .tensorTensor(let tt) = inst.operation, Self.associative.contains(tt.op),
         tt.dst.tensor != tt.a.tensor, tt.dst.tensor != tt.b.tensor, inst.mask.isEmpty
       else { continue }
-      let tmp = tt.dst, a = tt.a, b = tt.b, alu = tt.op
+      let tmp = tt.dst
+      let a = tt.a
+      let b = tt.b
+      let alu = tt.op
       // The next instruction that touches tmp's tensor (a tracer emits it right away).
       var q = p + 1
       while q < insts.count && q <= p + 16 {
@@ -289,7 +300,8 @@ public struct DependenceAnalysis: Sendable {
       let xs = byTensor[t] ?? []
       for i in xs.indices {
         for j in i..<xs.count {
-          let a = xs[i], b = xs[j]
+          let a = xs[i]
+          let b = xs[j]
           if a.kind == .read && b.kind == .read { continue }
           if case .accumulate(let x) = a.kind, case .accumulate(let y) = b.kind, x == y { continue }
           pairs.append((a, b))
@@ -405,7 +417,9 @@ public struct DependenceAnalysis: Sendable {
   }
 
   /// The value range of an index variable, as `offset + scale·z` with `z ∈ lo...hi`.
-  func range(of v: IndexVar, _ kernel: Kernel, _ structure: LoopStructure) -> (lo: Int, hi: Int, offset: Int, scale: Int)? {
+  func range(of v: IndexVar, _ kernel: Kernel, _ structure: LoopStructure) -> (
+    lo: Int, hi: Int, offset: Int, scale: Int
+  )? {
     guard let decl = kernel.indexVars[safe: v.index] else { return nil }
     switch decl.kind {
     case .programID(let axis):
@@ -439,7 +453,8 @@ public struct DependenceAnalysis: Sendable {
       var p = Problem()
       guard let n = Self.safeTripCount(loop) else { return nil }
       let trip = (0, n - 1, loop.start, loop.step)
-      let va = p.newRef(trip), vb = p.newRef(trip)
+      let va = p.newRef(trip)
+      let vb = p.newRef(trip)
       p.refs[0][loop.variable] = va
       p.refs[1][loop.variable] = vb
       // direction 1: iteration of a < iteration of b; -1: the reverse.
@@ -449,7 +464,10 @@ public struct DependenceAnalysis: Sendable {
       var ok = true
       for side in 0..<2 {
         for v in variables(side == 0 ? a : b) where v != loop.variable {
-          guard let r = range(of: v, kernel, structure) else { ok = false; break }
+          guard let r = range(of: v, kernel, structure) else {
+            ok = false
+            break
+          }
           if shared.contains(v) || isProgramID(v, kernel) {
             if sharedRefs[v] == nil { sharedRefs[v] = p.newRef(r) }
             p.refs[side][v] = sharedRefs[v]
@@ -465,7 +483,8 @@ public struct DependenceAnalysis: Sendable {
       let ia = loop.start &+ loop.step &* point[va.variable]
       let ib = loop.start &+ loop.step &* point[vb.variable]
       let name = kernel.indexVars[safe: loop.variable.index]?.name ?? "\(loop.variable)"
-      return makeError(a, b, iterations: ([ia], [ib]), element: element, scope: .loop(variable: name, loop: loopBegin), kernel)
+      return makeError(
+        a, b, iterations: ([ia], [ib]), element: element, scope: .loop(variable: name, loop: loopBegin), kernel)
     }
     return nil
   }
@@ -485,12 +504,21 @@ public struct DependenceAnalysis: Sendable {
         var ok = true
         for side in 0..<2 {
           for v in variables(side == 0 ? a : b) {
-            guard let decl = kernel.indexVars[safe: v.index] else { ok = false; break }
+            guard let decl = kernel.indexVars[safe: v.index] else {
+              ok = false
+              break
+            }
             if case .programID(let ax) = decl.kind {
-              guard ax >= 0 && ax < kernel.grid.count else { ok = false; break }
+              guard ax >= 0 && ax < kernel.grid.count else {
+                ok = false
+                break
+              }
               p.refs[side][v] = pids[side][ax]
             } else {
-              guard let r = range(of: v, kernel, structure) else { ok = false; break }
+              guard let r = range(of: v, kernel, structure) else {
+                ok = false
+                break
+              }
               p.refs[side][v] = p.newRef(r)
             }
           }

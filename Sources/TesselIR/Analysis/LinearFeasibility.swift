@@ -108,12 +108,14 @@ struct LinearSystem: Sendable {
   private func search(_ lo0: [Int], _ hi0: [Int], order: [Int], depth: Int, budget: inout Int) -> Outcome {
     budget -= 1
     if budget < 0 || depth > Self.maxDepth { return .unknown }
-    var lo = lo0, hi = hi0
+    var lo = lo0
+    var hi = hi0
     guard propagate(&lo, &hi) else { return .infeasible }
 
     // Constraints that still have free variables.
     var active: [Int] = []
-    for (i, c) in constraints.enumerated() where (0..<count).contains(where: { c.coefficients[$0] != 0 && lo[$0] < hi[$0] }) {
+    for (i, c) in constraints.enumerated()
+    where (0..<count).contains(where: { c.coefficients[$0] != 0 && lo[$0] < hi[$0] }) {
       active.append(i)
     }
     // How many active constraints mention each free variable.
@@ -143,7 +145,8 @@ struct LinearSystem: Sendable {
     let mid = lo[v] + (hi[v] - lo[v]) / 2
     var sawUnknown = false
     for half in [lo[v]...mid, (mid + 1)...hi[v]] {
-      var l = lo, h = hi
+      var l = lo
+      var h = hi
       l[v] = half.lowerBound
       h[v] = half.upperBound
       switch search(l, h, order: order, depth: depth + 1, budget: &budget) {
@@ -161,12 +164,14 @@ struct LinearSystem: Sendable {
     for _ in 0..<64 {
       var changed = false
       for c in constraints {
-        var minSum = c.constant, maxSum = c.constant
+        var minSum = c.constant
+        var maxSum = c.constant
         var g = 0
         var fixedPart = c.constant
         for t in 0..<count where c.coefficients[t] != 0 {
           let k = c.coefficients[t]
-          let a = k * lo[t], b = k * hi[t]
+          let a = k * lo[t]
+          let b = k * hi[t]
           minSum += Swift.min(a, b)
           maxSum += Swift.max(a, b)
           if lo[t] == hi[t] { fixedPart += a } else { g = gcd(g, k) }
@@ -179,10 +184,12 @@ struct LinearSystem: Sendable {
         }
         for t in 0..<count where c.coefficients[t] != 0 && lo[t] < hi[t] {
           let k = c.coefficients[t]
-          let a = k * lo[t], b = k * hi[t]
+          let a = k * lo[t]
+          let b = k * hi[t]
           let restMin = minSum - Swift.min(a, b)
           let restMax = maxSum - Swift.max(a, b)
-          var newLo = lo[t], newHi = hi[t]
+          var newLo = lo[t]
+          var newHi = hi[t]
           if c.isEquality {
             // k·z ∈ [-restMax, -restMin]
             if k > 0 {
@@ -250,20 +257,24 @@ struct LinearSystem: Sendable {
       span += k * (hi[t] - lo[t])
     }
     // Assign from the largest coefficient down, keeping the rest able to reach the target.
-    var l = lo, h = hi
+    var l = lo
+    var h = hi
     var need = target
     var rest = Array(sorted.reversed())
     while let t = rest.first {
       rest.removeFirst()
       let k = c.coefficients[t]
-      var restMin = 0, restMax = 0
+      var restMin = 0
+      var restMax = 0
       for u in rest {
-        let a = c.coefficients[u] * l[u], b = c.coefficients[u] * h[u]
+        let a = c.coefficients[u] * l[u]
+        let b = c.coefficients[u] * h[u]
         restMin += Swift.min(a, b)
         restMax += Swift.max(a, b)
       }
       // k·z ∈ [need - restMax, need - restMin]
-      let zLo: Int, zHi: Int
+      let zLo: Int
+      let zHi: Int
       if k > 0 {
         zLo = Swift.max(l[t], ceilDiv(need - restMax, k))
         zHi = Swift.min(h[t], floorDiv(need - restMin, k))
@@ -285,7 +296,8 @@ struct LinearSystem: Sendable {
 
 /// The greatest common divisor of `|a|` and `|b|` (0 when both are 0).
 private func gcd(_ a: Int, _ b: Int) -> Int {
-  var x = abs(a), y = abs(b)
+  var x = abs(a)
+  var y = abs(b)
   while y != 0 { (x, y) = (y, x % y) }
   return x
 }

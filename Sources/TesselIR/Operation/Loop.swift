@@ -44,7 +44,9 @@ public struct Loop: Sendable, Hashable, Codable {
   /// The index of the matching ``Operation/loopEnd(begin:)`` instruction.
   public var end: Int
   /// For a loop the hardware runs (`dynamic_range`, `while`), where its extent is read at run
-  /// time; nil for a loop whose trip count the trace fixed. A dynamic loop's `stop` equals its
+  /// time; nil for a loop whose trip count the trace fixed.
+  ///
+  /// A dynamic loop's `stop` equals its
   /// `start` (its static trip count is 0) and its variable's range is known only at run time.
   public var dynamic: DynamicBound?
 

@@ -16,7 +16,8 @@ enum RangeSelect {
     dst: UnsafeMutableBufferPointer<Float>, reduce: UnsafeMutableBufferPointer<Float>?
   ) {
     for p in 0..<rows {
-      let b0 = bound0[p], b1 = bound1[p]
+      let b0 = bound0[p]
+      let b1 = bound1[p]
       var best = -Float.infinity
       for f in 0..<columns {
         let i = Float(rangeStart + f)

@@ -35,7 +35,9 @@ enum TopEight {
 
   /// `nisa.nc_find_index8`: for each row and each of its 8 values in order, the position (from 0)
   /// of the first occurrence in the row's data that an earlier equal value has not taken; so
-  /// duplicate values get their occurrences in ascending order. A value that does not occur
+  /// duplicate values get their occurrences in ascending order.
+  ///
+  /// A value that does not occur
   /// gets `notFound` (the all-ones pattern of the destination's integer type).
   static func findIndex8(
     data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, values: UnsafeBufferPointer<Float>,
@@ -69,7 +71,9 @@ enum TopEight {
 
   /// `nisa.nc_match_replace8`, in place on `data`: for each row, the values are taken in reverse
   /// order (slot 7 first), each replacing with `imm` the first occurrence not yet replaced and
-  /// writing its position to `indices[row, slot]` when indices are asked for. So duplicate values
+  /// writing its position to `indices[row, slot]` when indices are asked for.
+  ///
+  /// So duplicate values
   /// pair with their occurrences in descending slot order, the opposite of `findIndex8`.
   ///
   /// - Returns: the values that found no occurrence (their index slots are left unwritten).

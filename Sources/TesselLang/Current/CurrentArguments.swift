@@ -24,7 +24,8 @@ struct CurrentArguments {
   }
 
   func typeError(_ name: String, _ expected: String, _ v: Value) -> TraceError {
-    TraceError.typeError(.message("\(function)() argument '\(name)' must be \(expected), not \(v.typeName)"), at: location)
+    TraceError.typeError(
+      .message("\(function)() argument '\(name)' must be \(expected), not \(v.typeName)"), at: location)
   }
 
   /// A required tensor argument.
@@ -64,16 +65,23 @@ struct CurrentArguments {
   /// An operator constant (`nl.add`) as an ALU operator.
   func alu(_ name: String) throws(TraceError) -> ALUOp {
     guard let v = get(name) else {
-      throw TraceError.typeError(.message("\(function)() argument '\(name)' must be an operator such as nl.add, not None"), at: location)
+      throw TraceError.typeError(
+        .message("\(function)() argument '\(name)' must be an operator such as nl.add, not None"), at: location)
     }
     guard case .native(let o) = v, let op = o as? NkiOp else { throw typeError(name, "an operator such as nl.add", v) }
     guard let a = op.alu else {
-      throw TraceError(.kernel(KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an arithmetic operator for \(name)"), operation: function)), at: location)
+      throw TraceError(
+        .kernel(
+          KernelError(
+            .invalidOp(op: "nl.\(op.name)", reason: "not an arithmetic operator for \(name)"), operation: function)),
+        at: location)
     }
     return a
   }
 
-  /// A stage's operator and operand (`op0=`, `operand0=`). `nl.abs` with the operand 0 is
+  /// A stage's operator and operand (`op0=`, `operand0=`).
+  ///
+  /// `nl.abs` with the operand 0 is
   /// `|data|`, which is `abs_max(data, 0)`; with another operand it is refused.
   func stage(_ opName: String, _ operandName: String) throws(TraceError) -> (ALUOp, Operand) {
     guard let operand = try operand(operandName) else {
@@ -85,7 +93,8 @@ struct CurrentArguments {
         throw TraceError(
           .kernel(
             KernelError(
-              .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"), operation: function)),
+              .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"),
+              operation: function)),
           at: location)
       }
       return (.absMax, operand)
@@ -101,11 +110,18 @@ struct CurrentArguments {
   /// An operator constant as an activation function.
   func activation(_ name: String) throws(TraceError) -> ActivationFunction {
     guard let v = get(name) else {
-      throw TraceError.typeError(.message("\(function)() argument '\(name)' must be an activation function such as nl.exp, not None"), at: location)
+      throw TraceError.typeError(
+        .message("\(function)() argument '\(name)' must be an activation function such as nl.exp, not None"),
+        at: location)
     }
-    guard case .native(let o) = v, let op = o as? NkiOp else { throw typeError(name, "an activation function such as nl.exp", v) }
+    guard case .native(let o) = v, let op = o as? NkiOp else {
+      throw typeError(name, "an activation function such as nl.exp", v)
+    }
     guard let f = op.activation else {
-      throw TraceError(.kernel(KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an activation function"), operation: function)), at: location)
+      throw TraceError(
+        .kernel(
+          KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an activation function"), operation: function)),
+        at: location)
     }
     return f
   }

@@ -4,7 +4,9 @@ import TesselPython
 extension CurrentISA {
   /// Checks `nc_matmul`'s Tensor-engine tiling (`tile_position=(row, col)`,
   /// `tile_size=(rows, cols)`): the matmul runs on a `rows × cols` tile of the 128 × 128 PE
-  /// array, so small matmuls can run side by side. The placement changes where the hardware
+  /// array, so small matmuls can run side by side.
+  ///
+  /// The placement changes where the hardware
   /// computes, not what: the result is the same product, written where `dst` says. The tile must
   /// lie inside the array, and the stationary operand must fit it (its partitions, the
   /// contraction, in `rows`; its free elements, the output partitions, in `cols`).
@@ -25,7 +27,8 @@ extension CurrentISA {
         "nc_matmul() tile at tile_position=\(position) of tile_size=\(size) does not fit the \(pe)×\(pe) PE array",
         at: a.location)
     }
-    let k = stationary.partitionCount, m = stationary.freeElementCount
+    let k = stationary.partitionCount
+    let m = stationary.freeElementCount
     guard k <= size[0], m <= size[1] else {
       throw TraceError.python(
         "ValueError",

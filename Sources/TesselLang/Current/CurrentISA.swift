@@ -17,46 +17,74 @@ enum CurrentISA {
       let name = String(signature.prefix { $0 != "(" })
       f[name] = Function(signature: "nisa." + signature, lower: lower)
     }
-    add("dma_copy(dst, src, priority=None, oob_mode=oob_mode.error, dge_mode=dge_mode.unknown, engine=engine.unknown, name=None)", dmaCopy)
+    add(
+      "dma_copy(dst, src, priority=None, oob_mode=oob_mode.error, dge_mode=dge_mode.unknown, engine=engine.unknown, name=None)",
+      dmaCopy)
     add("tensor_copy(dst, src, engine=engine.unknown, name=None, dtype=None)", tensorCopy)
     add("memset(dst, value, engine=engine.unknown, name=None)", memset)
-    add("nc_matmul(dst, stationary, moving, is_stationary_onezero=False, is_moving_onezero=False, is_transpose=False, accumulate=None, tile_position=(), tile_size=(), perf_mode=matmul_perf_mode.none, name=None)", ncMatmul)
+    add(
+      "nc_matmul(dst, stationary, moving, is_stationary_onezero=False, is_moving_onezero=False, is_transpose=False, accumulate=None, tile_position=(), tile_size=(), perf_mode=matmul_perf_mode.none, name=None)",
+      ncMatmul)
     add("nc_transpose(dst, data, engine=engine.unknown, name=None)", ncTranspose)
     add("tensor_tensor(dst, data1, data2, op, engine=engine.unknown, name=None)", tensorTensor)
-    add("tensor_scalar(dst, data, op0, operand0, reverse0=False, op1=None, operand1=None, reverse1=False, engine=engine.unknown, name=None)", tensorScalar)
+    add(
+      "tensor_scalar(dst, data, op0, operand0, reverse0=False, op1=None, operand1=None, reverse1=False, engine=engine.unknown, name=None)",
+      tensorScalar)
     add("tensor_reduce(dst, op, data, axis, negate=False, keepdims=False, name=None)", tensorReduce)
     add("tensor_partition_reduce(dst, op, data, name=None)", tensorPartitionReduce)
-    add("activation(dst, op, data, bias=None, scale=1.0, reduce_op=None, reduce_res=None, reduce_cmd=reduce_cmd.idle, name=None)", activation)
+    add(
+      "activation(dst, op, data, bias=None, scale=1.0, reduce_op=None, reduce_res=None, reduce_cmd=reduce_cmd.idle, name=None)",
+      activation)
     add("activation_reduce(dst, op, data, reduce_op, reduce_res, bias=None, scale=1.0, name=None)", activation)
     add("reciprocal(dst, data, name=None)", reciprocal)
-    add("scalar_tensor_tensor(dst, data, op0, operand0, op1, operand1, reverse0=False, reverse1=False, name=None)", scalarTensorTensor)
-    add("tensor_scalar_reduce(dst, data, op0, operand0, reduce_op, reduce_res, reverse0=False, name=None)", tensorScalarReduce)
+    add(
+      "scalar_tensor_tensor(dst, data, op0, operand0, op1, operand1, reverse0=False, reverse1=False, name=None)",
+      scalarTensorTensor)
+    add(
+      "tensor_scalar_reduce(dst, data, op0, operand0, reduce_op, reduce_res, reverse0=False, name=None)",
+      tensorScalarReduce)
     add("iota(dst, pattern, offset=0, channel_multiplier=0, name=None)", iota)
-    add("affine_select(dst, pattern, channel_multiplier, on_true_tile, on_false_value, cmp_op=equal, offset=0, name=None)", affineSelect)
-    add("tensor_tensor_scan(dst, data0, data1, initial, op0, op1, reverse0=False, reverse1=False, name=None)", tensorTensorScan)
-    add("bn_stats(dst, data, name=None)") { a throws(TraceError) in try unary(a, "data") { .bnStats(dst: $0, src: $1) } }
+    add(
+      "affine_select(dst, pattern, channel_multiplier, on_true_tile, on_false_value, cmp_op=equal, offset=0, name=None)",
+      affineSelect)
+    add(
+      "tensor_tensor_scan(dst, data0, data1, initial, op0, op1, reverse0=False, reverse1=False, name=None)",
+      tensorTensorScan)
+    add("bn_stats(dst, data, name=None)") { a throws(TraceError) in try unary(a, "data") { .bnStats(dst: $0, src: $1) }
+    }
     add("bn_aggr(dst, data, name=None)") { a throws(TraceError) in try unary(a, "data") { .bnAggr(dst: $0, src: $1) } }
-    add("dma_transpose(dst, src, axes=None, priority=None, dge_mode=dge_mode.unknown, oob_mode=oob_mode.error, name=None)", dmaTranspose)
-    add("dma_compute(dst, srcs, reduce_op, scales=None, unique_indices=True, oob_mode=oob_mode.error, name=None)", dmaCompute)
+    add(
+      "dma_transpose(dst, src, axes=None, priority=None, dge_mode=dge_mode.unknown, oob_mode=oob_mode.error, name=None)",
+      dmaTranspose)
+    add(
+      "dma_compute(dst, srcs, reduce_op, scales=None, unique_indices=True, oob_mode=oob_mode.error, name=None)",
+      dmaCompute)
     add("max8(dst, src, name=None)") { a throws(TraceError) in try unary(a, "src") { .max8(dst: $0, src: $1) } }
     add("nc_find_index8(dst, data, vals, name=None)") { a throws(TraceError) in
-      a.tracer.emit(.findIndex8(dst: try a.view("dst"), data: try a.view("data"), vals: try a.view("vals")), at: a.location)
+      a.tracer.emit(
+        .findIndex8(dst: try a.view("dst"), data: try a.view("data"), vals: try a.view("vals")), at: a.location)
       return .none
     }
     add("nc_match_replace8(dst, data, vals, imm, dst_idx=None, name=None)") { a throws(TraceError) in
       a.tracer.emit(
         .matchReplace8(
-          dst: try a.view("dst"), data: try a.view("data"), vals: try a.view("vals"), imm: Float(try a.float("imm") ?? 0),
+          dst: try a.view("dst"), data: try a.view("data"), vals: try a.view("vals"),
+          imm: Float(try a.float("imm") ?? 0),
           dstIdx: try a.optionalTensor("dst_idx")?.irView(at: a.location)), at: a.location)
       return .none
     }
     add("nc_stream_shuffle(dst, src, shuffle_mask, name=None)") { a throws(TraceError) in
-      a.tracer.emit(.streamShuffle(dst: try a.view("dst"), src: try a.view("src"), mask: try a.ints("shuffle_mask") ?? []), at: a.location)
+      a.tracer.emit(
+        .streamShuffle(dst: try a.view("dst"), src: try a.view("src"), mask: try a.ints("shuffle_mask") ?? []),
+        at: a.location)
       return .none
     }
-    add("range_select(dst, on_true_tile, comp_op0, comp_op1, bound0, bound1, reduce_cmd=reduce_cmd.reset_reduce, reduce_res=None, reduce_op=maximum, range_start=0, on_false_value=None, name=None)", rangeSelect)
+    add(
+      "range_select(dst, on_true_tile, comp_op0, comp_op1, bound0, bound1, reduce_cmd=reduce_cmd.reset_reduce, reduce_res=None, reduce_op=maximum, range_start=0, on_false_value=None, name=None)",
+      rangeSelect)
     add("quantize_mx(dst, src, dst_scale, name=None)") { a throws(TraceError) in
-      a.tracer.emit(.quantizeMX(dst: try a.view("dst"), src: try a.view("src"), dstScale: try a.view("dst_scale")), at: a.location)
+      a.tracer.emit(
+        .quantizeMX(dst: try a.view("dst"), src: try a.view("src"), dstScale: try a.view("dst_scale")), at: a.location)
       return .none
     }
     add("register_alloc(x=None)", registerAlloc)
@@ -90,25 +118,31 @@ enum CurrentISA {
   }
 
   static func dmaCopy(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let dst = try a.tensor("dst"), src = try a.tensor("src")
+    let dst = try a.tensor("dst")
+    let src = try a.tensor("src")
     if src.space == .psum {
       throw TraceError(
-        .kernel(KernelError(.wrongMemorySpace(operand: "src", expected: "sbuf|hbm", actual: .psum), operation: "dma_copy")),
+        .kernel(
+          KernelError(.wrongMemorySpace(operand: "src", expected: "sbuf|hbm", actual: .psum), operation: "dma_copy")),
         at: a.location)
     }
     if try a.enumMember("dge_mode", "dge_mode") == "hwdge" && dst.dtype != src.dtype {
       throw TraceError(
         .kernel(
           KernelError(
-            .invalidDType(operand: "dst", dtype: dst.dtype, reason: "a hwdge DMA copies without converting: src is \(src.dtype.nkiName) (use .view to reinterpret)"),
+            .invalidDType(
+              operand: "dst", dtype: dst.dtype,
+              reason: "a hwdge DMA copies without converting: src is \(src.dtype.nkiName) (use .view to reinterpret)"),
             operation: "dma_copy")), at: a.location)
     }
     if try a.enumMember("oob_mode", "oob_mode") == "skip" {
-      throw TraceError.unsupported("dma_copy(oob_mode=nisa.oob_mode.skip) (skipping out-of-bounds indirect accesses)", at: a.location)
+      throw TraceError.unsupported(
+        "dma_copy(oob_mode=nisa.oob_mode.skip) (skipping out-of-bounds indirect accesses)", at: a.location)
     }
     guard dst.elementCount == src.elementCount else {
       throw TraceError(
-        .kernel(KernelError(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]), operation: "dma_copy")),
+        .kernel(
+          KernelError(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]), operation: "dma_copy")),
         at: a.location)
     }
     a.tracer.emit(.dmaCopy(dst: try dst.irView(at: a.location), src: try src.irView(at: a.location)), at: a.location)
@@ -117,7 +151,9 @@ enum CurrentISA {
 
   static func tensorCopy(_ a: CurrentArguments) throws(TraceError) -> Value {
     if a.given("dtype") {
-      a.tracer.warn("nisa.tensor_copy(dtype=...) is not an NKI 0.6 parameter; the destination's dtype decides the conversion", at: a.location)
+      a.tracer.warn(
+        "nisa.tensor_copy(dtype=...) is not an NKI 0.6 parameter; the destination's dtype decides the conversion",
+        at: a.location)
     }
     return try unary(a, "src") { .tensorCopy(dst: $0, src: $1) }
   }
@@ -132,7 +168,9 @@ enum CurrentISA {
       throw TraceError(
         .kernel(
           KernelError(
-            .invalidDType(operand: "value", dtype: dst.dtype, reason: "memset value \(x) must match the dtype of dst (an integer for an integer tile)"),
+            .invalidDType(
+              operand: "value", dtype: dst.dtype,
+              reason: "memset value \(x) must match the dtype of dst (an integer for an integer tile)"),
             operation: "memset")), at: a.location)
     }
     a.tracer.emit(.memset(dst: try dst.irView(at: a.location), value: Float(x)), engine: try a.engine(), at: a.location)
@@ -150,21 +188,25 @@ enum CurrentISA {
     var acc = Accumulation.auto
     if let v = a.get("accumulate") { acc = try a.ev.truth(v, at: a.location) ? .add : .overwrite }
     let dst = try a.view("dst")
-    let st = try a.view("stationary"), mv = try a.view("moving")
+    let st = try a.view("stationary")
+    let mv = try a.view("moving")
     try checkPETile(a, stationary: st)
     a.tracer.emit(.matmul(dst: dst, stationary: st, moving: mv, accumulation: acc), at: a.location)
     return .none
   }
 
   static func ncTranspose(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let dst = try a.view("dst"), src = try a.view("data")
+    let dst = try a.view("dst")
+    let src = try a.view("data")
     a.tracer.emit(.transpose(dst: dst, src: src), engine: try a.engine() ?? .tensor, at: a.location)
     return .none
   }
 
   static func tensorTensor(_ a: CurrentArguments) throws(TraceError) -> Value {
     let views = try a.tracer.aligned([try a.view("dst"), try a.view("data1"), try a.view("data2")], at: a.location)
-    a.tracer.emit(.tensorTensor(dst: views[0], a: views[1], b: views[2], op: try a.alu("op")), engine: try a.engine(), at: a.location)
+    a.tracer.emit(
+      .tensorTensor(dst: views[0], a: views[1], b: views[2], op: try a.alu("op")), engine: try a.engine(),
+      at: a.location)
     return .none
   }
 
@@ -174,7 +216,8 @@ enum CurrentISA {
     a.tracer.emit(
       .tensorScalar(
         dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
-        op1: try a.optionalALU("op1"), operand1: try a.operand("operand1"), reverse1: try a.bool("reverse1", default: false)),
+        op1: try a.optionalALU("op1"), operand1: try a.operand("operand1"),
+        reverse1: try a.bool("reverse1", default: false)),
       engine: try a.engine(), at: a.location)
     return .none
   }
@@ -183,7 +226,11 @@ enum CurrentISA {
     let src = try a.tensor("data")
     var axes: [Int] = []
     if let v = a.get("axis") {
-      if case .int(let i) = v { axes = [i] } else { for x in try a.ev.iterate(v, at: a.location) { axes.append(try a.ev.intValue(x, at: a.location)) } }
+      if case .int(let i) = v {
+        axes = [i]
+      } else {
+        for x in try a.ev.iterate(v, at: a.location) { axes.append(try a.ev.intValue(x, at: a.location)) }
+      }
     }
     axes = axes.map { $0 < 0 ? $0 + src.shape.count : $0 }
     let dst = try a.tensor("dst")
@@ -193,16 +240,21 @@ enum CurrentISA {
     let kept = src.shape.indices.filter { !axes.contains($0) }.map { src.shape[$0] }
     let withOnes = src.shape.indices.map { axes.contains($0) ? 1 : src.shape[$0] }
     if dv.shape != kept && dv.shape != withOnes {
-      if let r = dv.reshaped(to: try a.bool("keepdims", default: false) ? withOnes : kept) ?? dv.reshaped(to: kept) ?? dv.reshaped(to: withOnes) {
+      if let r = dv.reshaped(to: try a.bool("keepdims", default: false) ? withOnes : kept) ?? dv.reshaped(to: kept)
+        ?? dv.reshaped(to: withOnes)
+      {
         dv = r
       }
     }
-    a.tracer.emit(.tensorReduce(dst: dv, src: sv, op: try a.alu("op"), axes: axes, negate: try a.bool("negate", default: false)), at: a.location)
+    a.tracer.emit(
+      .tensorReduce(dst: dv, src: sv, op: try a.alu("op"), axes: axes, negate: try a.bool("negate", default: false)),
+      at: a.location)
     return .none
   }
 
   static func tensorPartitionReduce(_ a: CurrentArguments) throws(TraceError) -> Value {
-    a.tracer.emit(.tensorPartitionReduce(dst: try a.view("dst"), src: try a.view("data"), op: try a.alu("op")), at: a.location)
+    a.tracer.emit(
+      .tensorPartitionReduce(dst: try a.view("dst"), src: try a.view("data"), op: try a.alu("op")), at: a.location)
     return .none
   }
 
@@ -218,10 +270,12 @@ enum CurrentISA {
     let reduceOp = try a.optionalALU("reduce_op")
     let reduceRes = try a.optionalTensor("reduce_res")?.irView(at: a.location)
     if let cmd = try a.enumMember("reduce_cmd", "reduce_cmd"), cmd != "idle" && cmd != "reset_reduce" {
-      throw TraceError.unsupported("activation(reduce_cmd=nisa.reduce_cmd.\(cmd)) (accumulator state across instructions)", at: a.location)
+      throw TraceError.unsupported(
+        "activation(reduce_cmd=nisa.reduce_cmd.\(cmd)) (accumulator state across instructions)", at: a.location)
     }
     if reduceOp != nil && reduceRes == nil {
-      throw TraceError.unsupported("activation(reduce_op=..., reduce_res=None) (a reduction kept in the accumulator)", at: a.location)
+      throw TraceError.unsupported(
+        "activation(reduce_op=..., reduce_res=None) (a reduction kept in the accumulator)", at: a.location)
     }
     a.tracer.emit(
       .activation(
@@ -251,7 +305,9 @@ enum CurrentISA {
     let cmp: AffineCondition.Comparison
     var cmpName = "equal"
     if let v = a.get("cmp_op") {
-      guard case .native(let o) = v, let op = o as? NkiOp else { throw a.typeError("cmp_op", "a comparison such as nl.equal", v) }
+      guard case .native(let o) = v, let op = o as? NkiOp else {
+        throw a.typeError("cmp_op", "a comparison such as nl.equal", v)
+      }
       cmpName = op.name
     }
     switch cmpName {
@@ -262,26 +318,34 @@ enum CurrentISA {
     case "less": cmp = .less
     case "less_equal": cmp = .lessEqual
     case let other:
-      throw TraceError(.kernel(KernelError(.invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select")), at: a.location)
+      throw TraceError(
+        .kernel(
+          KernelError(.invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select")),
+        at: a.location)
     }
     let c = AffineCondition(
       coefficients: [try a.int("channel_multiplier", default: 0)] + pattern.map(\.step),
       offset: AffineExpr(constant: try a.int("offset", default: 0)), comparison: cmp)
-    a.tracer.emit(.affineSelect(dst: dst, predicate: c, onTrue: src, onFalse: Float(try a.float("on_false_value") ?? 0)), at: a.location)
+    a.tracer.emit(
+      .affineSelect(dst: dst, predicate: c, onTrue: src, onFalse: Float(try a.float("on_false_value") ?? 0)),
+      at: a.location)
     return .none
   }
 
   static func tensorTensorScan(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let r0 = try a.bool("reverse0", default: false), r1 = try a.bool("reverse1", default: false)
+    let r0 = try a.bool("reverse0", default: false)
+    let r1 = try a.bool("reverse1", default: false)
     if r0 || r1 {
       throw TraceError.unsupported("tensor_tensor_scan(reverse0=True / reverse1=True)", at: a.location)
     }
     let views = try a.tracer.aligned([try a.view("dst"), try a.view("data0"), try a.view("data1")], at: a.location)
     guard let initial = try a.operand("initial") else {
-      throw TraceError.typeError(.message("tensor_tensor_scan() argument 'initial' must be a number or a [P, 1] tensor"), at: a.location)
+      throw TraceError.typeError(
+        .message("tensor_tensor_scan() argument 'initial' must be a number or a [P, 1] tensor"), at: a.location)
     }
     a.tracer.emit(
-      .tensorTensorScan(dst: views[0], data0: views[1], data1: views[2], initial: initial, op0: try a.alu("op0"), op1: try a.alu("op1")),
+      .tensorTensorScan(
+        dst: views[0], data0: views[1], data1: views[2], initial: initial, op0: try a.alu("op0"), op1: try a.alu("op1")),
       at: a.location)
     return .none
   }
@@ -290,13 +354,17 @@ enum CurrentISA {
     let src = try a.tensor("src")
     let rank = src.shape.count
     let axes = try a.ints("axes") ?? (rank == 2 ? [1, 0] : rank == 3 ? [2, 1, 0] : [3, 1, 2, 0])
-    a.tracer.emit(.dmaTranspose(dst: try a.view("dst"), src: try src.irView(at: a.location), axes: axes), at: a.location)
+    a.tracer.emit(
+      .dmaTranspose(dst: try a.view("dst"), src: try src.irView(at: a.location), axes: axes), at: a.location)
     return .none
   }
 
   static func dmaCompute(_ a: CurrentArguments) throws(TraceError) -> Value {
     if try a.alu("reduce_op") != .add {
-      throw TraceError(.kernel(KernelError(.invalidOp(op: "reduce_op", reason: "dma_compute supports only nl.add"), operation: "dma_compute")), at: a.location)
+      throw TraceError(
+        .kernel(
+          KernelError(.invalidOp(op: "reduce_op", reason: "dma_compute supports only nl.add"), operation: "dma_compute")
+        ), at: a.location)
     }
     var srcs: [View] = []
     for v in try a.ev.iterate(a.get("srcs") ?? .none, at: a.location) {
@@ -314,10 +382,15 @@ enum CurrentISA {
 
   static func rangeSelect(_ a: CurrentArguments) throws(TraceError) -> Value {
     if let cmd = try a.enumMember("reduce_cmd", "reduce_cmd"), cmd != "reset_reduce" {
-      throw TraceError.unsupported("range_select(reduce_cmd=nisa.reduce_cmd.\(cmd)) (accumulator state across instructions)", at: a.location)
+      throw TraceError.unsupported(
+        "range_select(reduce_cmd=nisa.reduce_cmd.\(cmd)) (accumulator state across instructions)", at: a.location)
     }
     if let op = try a.optionalALU("reduce_op"), op != .maximum {
-      throw TraceError(.kernel(KernelError(.invalidOp(op: op.nkiName, reason: "range_select reduces with nl.maximum only"), operation: "range_select")), at: a.location)
+      throw TraceError(
+        .kernel(
+          KernelError(
+            .invalidOp(op: op.nkiName, reason: "range_select reduces with nl.maximum only"), operation: "range_select")),
+        at: a.location)
     }
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("on_true_tile"), at: a.location)
     a.tracer.emit(
@@ -330,9 +403,12 @@ enum CurrentISA {
   }
 
   static func registerAlloc(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let reg = try a.tracer.declare(name: a.tracer.freshName("reg"), space: .sbuf, shape: [1, 1], dtype: .int32, at: a.location)
+    let reg = try a.tracer.declare(
+      name: a.tracer.freshName("reg"), space: .sbuf, shape: [1, 1], dtype: .int32, at: a.location)
     if let x = a.get("x") {
-      a.tracer.emit(.memset(dst: try reg.irView(at: a.location), value: Float(try a.ev.intValue(x, at: a.location))), at: a.location)
+      a.tracer.emit(
+        .memset(dst: try reg.irView(at: a.location), value: Float(try a.ev.intValue(x, at: a.location))), at: a.location
+      )
     }
     return .native(reg)
   }
@@ -342,11 +418,13 @@ enum CurrentISA {
     let peer = try a.int("send_to_rank", default: 0)
     guard peer == (try a.int("recv_from_rank", default: 0)), peer >= 0, peer < t.programs, peer != t.programID else {
       throw TraceError.unsupported(
-        "sendrecv between program \(t.programID) and ranks other than its one peer of a \(t.programs)-program launch", at: a.location)
+        "sendrecv between program \(t.programID) and ranks other than its one peer of a \(t.programs)-program launch",
+        at: a.location)
     }
     t.rendezvous.append(
       CurrentTracer.Rendezvous(
-        instruction: t.builder.kernel.instructions.count, send: try a.view("src"), receive: try a.view("dst"), peer: peer,
+        instruction: t.builder.kernel.instructions.count, send: try a.view("src"), receive: try a.view("dst"),
+        peer: peer,
         location: a.location))
     return .none
   }
@@ -354,7 +432,8 @@ enum CurrentISA {
   static func coreBarrier(_ a: CurrentArguments) throws(TraceError) -> Value {
     let t = a.tracer
     t.rendezvous.append(
-      CurrentTracer.Rendezvous(instruction: t.builder.kernel.instructions.count, send: nil, receive: nil, peer: -1, location: a.location))
+      CurrentTracer.Rendezvous(
+        instruction: t.builder.kernel.instructions.count, send: nil, receive: nil, peer: -1, location: a.location))
     return .none
   }
 }

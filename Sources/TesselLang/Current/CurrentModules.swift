@@ -63,7 +63,8 @@ final class CurrentModule: NativeModule {
       default: return nil
       }
     case .neuronxcc:
-      return attr == "nki" ? CurrentModule.value(.neuronxcc, name: "neuronxcc.nki")
+      return attr == "nki"
+        ? CurrentModule.value(.neuronxcc, name: "neuronxcc.nki")
         : attr == "typing" ? CurrentModule.value(.typing, name: "neuronxcc.nki.typing") : nil
     case .typing, .tensor:
       return .native(InertAnnotation(name + "." + attr))
@@ -147,7 +148,8 @@ extension CurrentISA {
     return .builtin(
       BuiltinFunction(f.signature) { bound, ev, loc throws(TraceError) in
         let tracer = try CurrentTracer.of(ev, at: loc)
-        return try f.lower(CurrentArguments(bound: bound, names: names, function: name, location: loc, ev: ev, tracer: tracer))
+        return try f.lower(
+          CurrentArguments(bound: bound, names: names, function: name, location: loc, ev: ev, tracer: tracer))
       })
   }
 }

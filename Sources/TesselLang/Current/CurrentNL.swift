@@ -14,7 +14,8 @@ enum CurrentNL {
   static let functions: [String: Function] = [
     "ndarray": Function(signature: "nl.ndarray(shape, dtype, buffer=nl.sbuf, name='', address=None)", body: ndarray),
     "ds": Function(signature: "nl.ds(start, size)") { a, ev, loc throws(TraceError) in
-      .native(NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
+      .native(
+        NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
     },
     "affine_range": Function(signature: "nl.affine_range(*args)", body: range),
     "sequential_range": Function(signature: "nl.sequential_range(*args)", body: range),
@@ -24,7 +25,9 @@ enum CurrentNL {
     "program_id": Function(signature: "nl.program_id(axis=0)") { a, ev, loc throws(TraceError) in
       let t = try CurrentTracer.of(ev, at: loc)
       let axis = try ev.intValue(a[0] ?? .int(0), at: loc)
-      guard axis == 0 else { throw TraceError.python("ValueError", "nl.program_id(axis=\(axis)): a launch has one axis", at: loc) }
+      guard axis == 0 else {
+        throw TraceError.python("ValueError", "nl.program_id(axis=\(axis)): a launch has one axis", at: loc)
+      }
       return .int(t.programID)
     },
     "num_programs": Function(signature: "nl.num_programs(axes=0)") { a, ev, loc throws(TraceError) in
@@ -34,7 +37,8 @@ enum CurrentNL {
       .int(try CurrentTracer.of(ev, at: loc).programRank)
     },
     "device_print": Function(signature: "nl.device_print(prefix, tensor)") { _, ev, loc throws(TraceError) in
-      try CurrentTracer.of(ev, at: loc).warn("nl.device_print does nothing in Tessel (inspect tensors with --json or the REPL)", at: loc)
+      try CurrentTracer.of(ev, at: loc).warn(
+        "nl.device_print does nothing in Tessel (inspect tensors with --json or the REPL)", at: loc)
       return .none
     },
   ]
@@ -73,7 +77,10 @@ enum CurrentNL {
     var shape: [Int] = []
     for x in try ev.iterate(a[0] ?? .none, at: loc) { shape.append(try ev.intValue(x, at: loc)) }
     guard case .native(let o)? = a[1], let d = o as? NkiDType else {
-      throw TraceError.typeError(.message("nl.ndarray() argument 'dtype' must be an NKI dtype such as nl.float32, not \(a[1]?.typeName ?? "None")"), at: loc)
+      throw TraceError.typeError(
+        .message(
+          "nl.ndarray() argument 'dtype' must be an NKI dtype such as nl.float32, not \(a[1]?.typeName ?? "None")"),
+        at: loc)
     }
     guard let dtype = d.dtype else {
       throw TraceError.unsupported("tensors of the packed MX dtype nl.\(d.name)", at: loc)
@@ -81,12 +88,16 @@ enum CurrentNL {
     var space = MemorySpace.sbuf
     if let b = a[2], !b.isNone {
       guard case .native(let bo) = b, let buffer = bo as? NkiBuffer else {
-        throw TraceError.typeError(.message("nl.ndarray() argument 'buffer' must be nl.sbuf, nl.psum or an HBM buffer (a string is not accepted since NKI 0.3), not \(b.typeName)"), at: loc)
+        throw TraceError.typeError(
+          .message(
+            "nl.ndarray() argument 'buffer' must be nl.sbuf, nl.psum or an HBM buffer (a string is not accepted since NKI 0.3), not \(b.typeName)"
+          ), at: loc)
       }
       space = buffer.space
     }
     guard shape.allSatisfy({ $0 >= 1 }), !shape.isEmpty else {
-      throw TraceError(.kernel(KernelError(.invalidShape(tensor: "nl.ndarray", shape: shape), operation: "ndarray")), at: loc)
+      throw TraceError(
+        .kernel(KernelError(.invalidShape(tensor: "nl.ndarray", shape: shape), operation: "ndarray")), at: loc)
     }
     var name = ""
     if case .string(let s)? = a[3] { name = s }
@@ -139,7 +150,8 @@ final class DynamicRange: NativeObject {
     switch flow {
     case .normal: return try loop.runElse(ev)
     default:
-      throw TraceError.unsupported("break, continue or return inside nl.dynamic_range (the hardware runs the loop)", at: loop.location)
+      throw TraceError.unsupported(
+        "break, continue or return inside nl.dynamic_range (the hardware runs the loop)", at: loop.location)
     }
   }
 }
@@ -150,9 +162,13 @@ final class RuntimeIndex: NativeObject {
   init(_ variable: IndexVar) { self.variable = variable }
   var typeName: String { "dynamic loop index" }
   func truth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool {
-    throw TraceError(.symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"), at: location)
+    throw TraceError(
+      .symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"),
+      at: location)
   }
   func asInteger(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Int? {
-    throw TraceError(.symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"), at: location)
+    throw TraceError(
+      .symbolicValue("the index of nl.dynamic_range has no value at trace time (the hardware runs the loop)"),
+      at: location)
   }
 }

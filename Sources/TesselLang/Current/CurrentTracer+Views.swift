@@ -53,7 +53,9 @@ extension CurrentTracer {
   func aligned(_ views: [View], at loc: SourceLocation) throws(TraceError) -> [View] {
     guard let dst = views.first else { return views }
     return views.map { v in
-      if v.shape == dst.shape || v.partitionCount != dst.partitionCount || v.elementCount != dst.elementCount { return v }
+      if v.shape == dst.shape || v.partitionCount != dst.partitionCount || v.elementCount != dst.elementCount {
+        return v
+      }
       return v.reshaped(to: dst.shape) ?? v
     }
   }
@@ -70,14 +72,16 @@ extension CurrentTracer {
             .shapeMismatch(operands: ["dst", "pattern"], shapes: [v.shape, shape]), operation: nil)), at: loc)
     }
     guard let r = v.reshaped(to: shape) else {
-      throw TraceError.unsupported("a pattern \(pattern.map { [$0.step, $0.count] }) over a non-contiguous view \(v.shape)", at: loc)
+      throw TraceError.unsupported(
+        "a pattern \(pattern.map { [$0.step, $0.count] }) over a non-contiguous view \(v.shape)", at: loc)
     }
     return r
   }
 
   /// `dst[...] = src`: a DMA when either side is in HBM, a tensor copy on chip.
   func copy(dst: NkiTensor, src: NkiTensor, at loc: SourceLocation) throws(TraceError) {
-    let d = try dst.irView(at: loc), s = try src.irView(at: loc)
+    let d = try dst.irView(at: loc)
+    let s = try src.irView(at: loc)
     if dst.isOnChip && src.isOnChip {
       let (dd, ss) = try aligned(d, s, at: loc)
       emit(.tensorCopy(dst: dd, src: ss), at: loc)

@@ -18,14 +18,17 @@ extension NKIFile {
     let name = try chooseKernel(kernel)
     guard grid.count <= 1, (grid.first ?? 1) >= 1, (grid.first ?? 1) <= 2 else {
       throw TraceError(
-        .usage("a current-dialect kernel launches on one logical NeuronCore: kernel[1] or kernel[2] (--lnc 1|2), not \(grid)"),
+        .usage(
+          "a current-dialect kernel launches on one logical NeuronCore: kernel[1] or kernel[2] (--lnc 1|2), not \(grid)"
+        ),
         at: .unknown)
     }
     let programs = grid.first ?? 1
     let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = CurrentTracer(
-      kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev)
+      kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev
+    )
     tracer.activate()
     let printed = PrintBuffer()
     ev.printSink = printed
@@ -85,16 +88,21 @@ extension NKIFile {
       return .tuple(parts)
     case .list(let l):
       var parts: [KernelReturn] = []
-      for x in l.items { parts.append(try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes)) }
+      for x in l.items {
+        parts.append(try collectOutputs(x, tracer: tracer, at: loc, outputs: &outputs, shapes: &shapes))
+      }
       return .list(parts)
     case .native(let o as NkiTensor):
       let t = o
       guard !t.isOnChip else {
         throw TraceError(
-          .kernel(KernelError(.wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
+          .kernel(
+            KernelError(
+              .wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
           at: loc)
       }
-      guard t.offset == 0, t.elementCount == t.storageShape.reduce(1, *), t.isContiguous, t.runtimeOffsets.isEmpty else {
+      guard t.offset == 0, t.elementCount == t.storageShape.reduce(1, *), t.isContiguous, t.runtimeOffsets.isEmpty
+      else {
         throw TraceError.unsupported(
           "returning a view of part of `\(t.name)` (return the whole tensor, or a reshape of it)", at: loc)
       }
@@ -139,7 +147,8 @@ extension NKIFile {
         let r = s.rendezvous[i]
         guard let receive = r.receive else { continue }
         guard r.peer >= 0, r.peer < streams.count, let send = streams[r.peer].rendezvous[i].send else {
-          throw TraceError.unsupported("a sendrecv of program \(p) whose peer does not send at the same point", at: r.location)
+          throw TraceError.unsupported(
+            "a sendrecv of program \(p) whose peer does not send at the same point", at: r.location)
         }
         exchanges[i].append(tracer.builder.kernel.instructions.count)
         tracer.builder.program = p  // the receiving program's DMA

@@ -15,7 +15,8 @@ extension NkiTensor {
   func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
     let dst = try indexed(key, ev, at: loc)
     guard case .native(let o) = value, let src = o as? NkiTensor else {
-      throw TraceError.unsupported("assigning \(value.typeName) into a tensor (assign a tensor, or use nisa.memset)", at: loc)
+      throw TraceError.unsupported(
+        "assigning \(value.typeName) into a tensor (assign a tensor, or use nisa.memset)", at: loc)
     }
     try tracer.copy(dst: dst, src: src, at: loc)
     return true
@@ -28,16 +29,23 @@ extension NkiTensor {
     // Expand `...` into full slices.
     if let e = items.firstIndex(where: { if case .ellipsis = $0 { return true } else { return false } }) {
       let fill = shape.count - (items.count - 1)
-      items.replaceSubrange(e...e, with: Array(repeating: .slice(PySlice(lower: .none, upper: .none, step: .none)), count: Swift.max(0, fill)))
+      items.replaceSubrange(
+        e...e,
+        with: Array(repeating: .slice(PySlice(lower: .none, upper: .none, step: .none)), count: Swift.max(0, fill)))
     }
     guard items.count <= shape.count else {
-      throw TraceError.python("IndexError", "too many indices for tensor `\(name)`: tensor is \(shape.count)-dimensional, but \(items.count) were indexed", at: loc)
+      throw TraceError.python(
+        "IndexError",
+        "too many indices for tensor `\(name)`: tensor is \(shape.count)-dimensional, but \(items.count) were indexed",
+        at: loc)
     }
-    var newShape: [Int] = [], newStrides: [Int] = []
+    var newShape: [Int] = []
+    var newStrides: [Int] = []
     var off = offset
     var dropped: [Bool] = []
     for d in shape.indices {
-      let n = shape[d], s = strides[d]
+      let n = shape[d]
+      let s = strides[d]
       guard d < items.count else {
         newShape.append(n)
         newStrides.append(s)
@@ -58,7 +66,9 @@ extension NkiTensor {
       case .native(let o) where o is NkiDynamicSlice:
         guard let ds = o as? NkiDynamicSlice else { continue }
         guard ds.start >= 0, ds.size >= 1, ds.start + ds.size <= n else {
-          throw TraceError.python("IndexError", "nl.ds(\(ds.start), \(ds.size)) is out of range for dimension \(d) of `\(name)` (size \(n))", at: loc)
+          throw TraceError.python(
+            "IndexError", "nl.ds(\(ds.start), \(ds.size)) is out of range for dimension \(d) of `\(name)` (size \(n))",
+            at: loc)
         }
         off += ds.start * s
         newShape.append(ds.size)
@@ -68,7 +78,8 @@ extension NkiTensor {
         var i = try ev.intValue(items[d], at: loc)
         if i < 0 { i += n }
         guard i >= 0 && i < n else {
-          throw TraceError.python("IndexError", "index \(i) is out of bounds for dimension \(d) of `\(name)` with size \(n)", at: loc)
+          throw TraceError.python(
+            "IndexError", "index \(i) is out of bounds for dimension \(d) of `\(name)` with size \(n)", at: loc)
         }
         off += i * s
         newShape.append(1)

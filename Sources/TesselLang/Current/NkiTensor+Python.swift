@@ -12,30 +12,36 @@ extension NkiTensor {
     case "ndim": return .int(shape.count)
     case "size": return .int(elementCount)
     case "name": return .string(self.name)
-    case "reshape": return method("reshape(*shape)") { a, ev, loc throws(TraceError) in
-      var dims = a.extraPositional
-      if dims.count == 1, case .tuple(let t) = dims[0] { dims = t }
-      if dims.count == 1, case .list(let l) = dims[0] { dims = l.items }
-      var shape: [Int] = []
-      for d in dims { shape.append(try ev.intValue(d, at: loc)) }
-      return .native(try self.reshaped(shape, at: loc))
-    }
-    case "ap": return method("ap(pattern, offset=None, scalar_offset=None, vector_offset=None, indirect_dim=0, dtype=None)") {
-      a, ev, loc throws(TraceError) in try self.accessPattern(a, ev, at: loc)
-    }
-    case "permute": return method("permute(*dims)") { a, ev, loc throws(TraceError) in
-      var dims = a.extraPositional
-      if dims.count == 1, case .tuple(let t) = dims[0] { dims = t }
-      var order: [Int] = []
-      for d in dims { order.append(try ev.intValue(d, at: loc)) }
-      guard order.count == self.shape.count, Set(order) == Set(self.shape.indices) else {
-        throw TraceError.python("ValueError", "permute needs a permutation of \(self.shape.count) dimensions, got \(order)", at: loc)
+    case "reshape":
+      return method("reshape(*shape)") { a, ev, loc throws(TraceError) in
+        var dims = a.extraPositional
+        if dims.count == 1, case .tuple(let t) = dims[0] { dims = t }
+        if dims.count == 1, case .list(let l) = dims[0] { dims = l.items }
+        var shape: [Int] = []
+        for d in dims { shape.append(try ev.intValue(d, at: loc)) }
+        return .native(try self.reshaped(shape, at: loc))
       }
-      if self.isOnChip && order.first != 0 {
-        throw TraceError.python("ValueError", "an on-chip tensor keeps its partition dimension first (permute dims[0] must be 0)", at: loc)
+    case "ap":
+      return method("ap(pattern, offset=None, scalar_offset=None, vector_offset=None, indirect_dim=0, dtype=None)") {
+        a, ev, loc throws(TraceError) in try self.accessPattern(a, ev, at: loc)
       }
-      return .native(self.with(shape: order.map { self.shape[$0] }, strides: order.map { self.strides[$0] }, offset: self.offset))
-    }
+    case "permute":
+      return method("permute(*dims)") { a, ev, loc throws(TraceError) in
+        var dims = a.extraPositional
+        if dims.count == 1, case .tuple(let t) = dims[0] { dims = t }
+        var order: [Int] = []
+        for d in dims { order.append(try ev.intValue(d, at: loc)) }
+        guard order.count == self.shape.count, Set(order) == Set(self.shape.indices) else {
+          throw TraceError.python(
+            "ValueError", "permute needs a permutation of \(self.shape.count) dimensions, got \(order)", at: loc)
+        }
+        if self.isOnChip && order.first != 0 {
+          throw TraceError.python(
+            "ValueError", "an on-chip tensor keeps its partition dimension first (permute dims[0] must be 0)", at: loc)
+        }
+        return .native(
+          self.with(shape: order.map { self.shape[$0] }, strides: order.map { self.strides[$0] }, offset: self.offset))
+      }
     default: return nil
     }
   }
@@ -70,28 +76,35 @@ extension NkiTensor {
     if let i = s.firstIndex(of: -1) {
       let known = s.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
       guard known > 0, elementCount % known == 0 else {
-        throw TraceError.python("ValueError", "cannot reshape a tensor of size \(elementCount) into shape \(newShape)", at: loc)
+        throw TraceError.python(
+          "ValueError", "cannot reshape a tensor of size \(elementCount) into shape \(newShape)", at: loc)
       }
       s[i] = elementCount / known
     }
     guard s.reduce(1, *) == elementCount, s.allSatisfy({ $0 >= 1 }) else {
       throw TraceError.python(
-        "ValueError", "cannot reshape a tensor of \(elementCount) elements \(shape) into shape \(s) (reshape keeps the element count)", at: loc)
+        "ValueError",
+        "cannot reshape a tensor of \(elementCount) elements \(shape) into shape \(s) (reshape keeps the element count)",
+        at: loc)
     }
     if isOnChip {
       guard s.first == shape.first else {
-        throw TraceError.python("ValueError", "reshape of an on-chip tensor must keep the partition dimension (\(shape.first ?? 1)), got \(s)", at: loc)
+        throw TraceError.python(
+          "ValueError",
+          "reshape of an on-chip tensor must keep the partition dimension (\(shape.first ?? 1)), got \(s)", at: loc)
       }
       // Row-major within each partition, partitions as they are.
       guard Array(shape.dropFirst()).isContiguousFree(strides: Array(strides.dropFirst())) else {
-        throw TraceError.python("ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
+        throw TraceError.python(
+          "ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
       }
       let inner = NkiTensor.rowMajor(Array(s.dropFirst()))
       let innerStride = strides.count > 1 ? strides.last ?? 1 : 1
       return with(shape: s, strides: [strides.first ?? 1] + inner.map { $0 * innerStride }, offset: offset)
     }
     guard isContiguous else {
-      throw TraceError.python("ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
+      throw TraceError.python(
+        "ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
     }
     return with(shape: s, strides: NkiTensor.rowMajor(s), offset: offset)
   }
@@ -100,7 +113,8 @@ extension NkiTensor {
   /// over the storage (not composable with the view's own pattern).
   func accessPattern(_ a: BoundArguments, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value {
     let pairs = try ev.iterate(a[0] ?? .none, at: loc)
-    var shape: [Int] = [], strides: [Int] = []
+    var shape: [Int] = []
+    var strides: [Int] = []
     for p in pairs {
       let pair = try ev.iterate(p, at: loc)
       guard pair.count == 2 else {
@@ -110,7 +124,8 @@ extension NkiTensor {
       shape.append(try ev.intValue(pair[1], at: loc))
     }
     guard !shape.isEmpty, shape.allSatisfy({ $0 >= 1 }) else {
-      throw TraceError.python("ValueError", "an access pattern needs [stride, count] pairs with counts of at least 1", at: loc)
+      throw TraceError.python(
+        "ValueError", "an access pattern needs [stride, count] pairs with counts of at least 1", at: loc)
     }
     var off = offset
     if let o = a[1], !o.isNone { off = try ev.intValue(o, at: loc) }
@@ -130,7 +145,8 @@ extension NkiTensor {
         throw TraceError.python("TypeError", "scalar_offset must be a [1, 1] tensor or a register", at: loc)
       }
       guard dim >= 0 && dim < storageShape.count else {
-        throw TraceError.python("ValueError", "indirect_dim \(dim) is out of range for `\(name)` of rank \(storageShape.count)", at: loc)
+        throw TraceError.python(
+          "ValueError", "indirect_dim \(dim) is out of range for `\(name)` of rank \(storageShape.count)", at: loc)
       }
       let unit = storageShape[(dim + 1)...].reduce(1, *)
       runtime.append((source: try t.irView(at: loc), stride: unit))

@@ -111,7 +111,8 @@ final class NkiTensor: NativeObject {
       rest %= ts[k]
     }
     var dims: [View.Dim] = []
-    var lo = start, hi = start
+    var lo = start
+    var hi = start
     for (c, s) in zip(shape, strides) {
       if s == 0 || c == 1 {
         dims.append(.broadcast(rank: rank, count: c))
@@ -156,7 +157,8 @@ final class NkiTensor: NativeObject {
             .kernel(
               KernelError(
                 .malformed(
-                  "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"))),
+                  "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"
+                ))),
             at: location)
         }
         dims.append(View.Dim(count: c, steps: [c == 1 ? 0 : s / f, 0]))

@@ -35,8 +35,11 @@ extension InteractiveTracer {
       return "module \(m.name)" + (names.isEmpty ? "\n" : ": " + names.joined(separator: ", ") + "\n")
     case .function(let f):
       var text = "\(f.name)(\(parameterText(f.parameters)))\n"
-      if case .statements(let body) = f.body, case .expression(let e)? = body.first?.kind, case .string(let doc) = e.kind {
-        text += doc.split(separator: "\n", omittingEmptySubsequences: false)
+      if case .statements(let body) = f.body, case .expression(let e)? = body.first?.kind,
+        case .string(let doc) = e.kind
+      {
+        text +=
+          doc.split(separator: "\n", omittingEmptySubsequences: false)
           .map { "    " + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n") + "\n"
       }
       return text
@@ -62,7 +65,9 @@ extension InteractiveTracer {
     let width = (names.map(\.count).max() ?? 0) + 2
     var text = "\(module): \(names.count) functions Tessel simulates (help(\(module).NAME) for a signature)\n"
     for n in names {
-      text += "  " + n + String(repeating: " ", count: max(1, width - n.count)) + (LegacyNKIAPI.summary(of: "\(module).\(n)") ?? "") + "\n"
+      text +=
+        "  " + n + String(repeating: " ", count: max(1, width - n.count))
+        + (LegacyNKIAPI.summary(of: "\(module).\(n)") ?? "") + "\n"
     }
     return text
   }

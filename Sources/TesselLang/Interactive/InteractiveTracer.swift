@@ -57,7 +57,10 @@ public final class InteractiveTracer: PrintSink {
     tracer.interactive = self
     tracer.activate()
     ev.printSink = self
-    for (n, m) in [("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"), ("math", "math")] {
+    for (n, m) in [
+      ("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"),
+      ("math", "math"),
+    ] {
       if let v = try? ev.importModule(m, at: .unknown) { globals.names[n] = v }
     }
     globals.names["help"] = helpFunction()
@@ -96,7 +99,9 @@ public final class InteractiveTracer: PrintSink {
   /// before stays.
   public func run(_ source: String, file: String = "<repl>") throws(TraceError) -> Outcome {
     let module: Module
-    do { module = try parseModule(source: source, file: file) } catch { throw TraceError(.syntax(error), at: error.location) }
+    do { module = try parseModule(source: source, file: file) } catch {
+      throw TraceError(.syntax(error), at: error.location)
+    }
     var last: Outcome = .none
     ev.restartBudget()
     for (i, s) in module.statements.enumerated() {
@@ -127,7 +132,9 @@ public final class InteractiveTracer: PrintSink {
   /// Executes a file's top-level statements (its imports, helpers and kernels) in the session.
   public func load(source: String, file: String) throws(TraceError) {
     let module: Module
-    do { module = try parseModule(source: source, file: file) } catch { throw TraceError(.syntax(error), at: error.location) }
+    do { module = try parseModule(source: source, file: file) } catch {
+      throw TraceError(.syntax(error), at: error.location)
+    }
     try NKIFile(uncheckedModule: module, source: source, file: file).checkDialect(nil)
     for s in module.statements {
       if case .if = s.kind { continue }  // `if __name__ == "__main__":` drivers stay out
@@ -147,14 +154,18 @@ public final class InteractiveTracer: PrintSink {
   /// The attributes of `nl` / `nisa` / `np` that completion offers: the API table's functions
   /// and the constants.
   public static let apiNames: [String: [String]] = [
-    "nl": (LegacyNKIAPI.names(in: "nl") + [
-      "mgrid", "tile_size", "sbuf", "psum", "hbm", "shared_hbm", "float32", "bfloat16", "float16", "int32", "float8_e4m3",
-      "float8_e5m2",
-    ]).sorted(),
+    "nl":
+      (LegacyNKIAPI.names(in: "nl") + [
+        "mgrid", "tile_size", "sbuf", "psum", "hbm", "shared_hbm", "float32", "bfloat16", "float16", "int32",
+        "float8_e4m3",
+        "float8_e5m2",
+      ]).sorted(),
     "nisa": LegacyNKIAPI.names(in: "nisa").sorted(),
-    "np": ["zeros", "ones", "full", "arange", "array", "asarray", "random", "load", "save", "allclose", "float32",
-           "float16", "float64", "int32", "int64", "max", "min", "sum", "mean", "exp", "log", "sqrt", "tanh", "abs",
-           "maximum", "minimum", "transpose", "reshape", "identity", "eye", "zeros_like", "ones_like", "full_like"].sorted(),
+    "np": [
+      "zeros", "ones", "full", "arange", "array", "asarray", "random", "load", "save", "allclose", "float32",
+      "float16", "float64", "int32", "int64", "max", "min", "sum", "mean", "exp", "log", "sqrt", "tanh", "abs",
+      "maximum", "minimum", "transpose", "reshape", "identity", "eye", "zeros_like", "ones_like", "full_like",
+    ].sorted(),
     "np.random": ["seed", "normal", "uniform", "rand", "randn", "random"].sorted(),
   ]
 
@@ -183,13 +194,16 @@ public final class InteractiveTracer: PrintSink {
     let finite = v.filter { !$0.isNaN }
     let nan = v.count - finite.count
     let mean = finite.isEmpty ? Double.nan : finite.reduce(0.0) { $0 + Double($1) } / Double(finite.count)
-    return "min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
+    return
+      "min \(formatNumber(finite.min() ?? .nan)) max \(formatNumber(finite.max() ?? .nan)) mean \(formatNumber(Float(mean))) NaN \(nan) of \(v.count)"
   }
 
   /// The on-chip tiles the session's names reach now (what `:mem` lists), each under the first
   /// path that reaches it (`t`, `ps[3]`, `cfg.acc`).
   public func liveTiles() -> [(name: String, decl: TensorDecl)] {
-    reachableTensors().filter { tracer.builder.tensor($0.id).space.isOnChip }.map { ($0.path, tracer.builder.tensor($0.id)) }
+    reachableTensors().filter { tracer.builder.tensor($0.id).space.isOnChip }.map {
+      ($0.path, tracer.builder.tensor($0.id))
+    }
   }
 
   /// The host array (a numpy array, or a whole HBM tensor) bound to `name` at the prompt, as
@@ -209,14 +223,18 @@ public final class InteractiveTracer: PrintSink {
   }
 
   /// Traces a kernel defined in the session for `:ir` and `:run`.
-  public func traceKernel(_ name: String, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int]) throws(TraceError) -> TracedKernel {
+  public func traceKernel(_ name: String, arguments: [KernelArgument], keywords: [String: KernelArgument], grid: [Int])
+    throws(TraceError) -> TracedKernel
+  {
     guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("no kernel named '\(name)' in the session (define it or :load a file)"), at: .unknown)
     }
     let previous = ev.binding
     defer { ev.binding = previous }
     ev.restartBudget()
-    return try NKIFile.traceFunction(fn, name: name, file: "<repl>", evaluator: ev, arguments: arguments, keywords: keywords, grid: grid, target: target)
+    return try NKIFile.traceFunction(
+      fn, name: name, file: "<repl>", evaluator: ev, arguments: arguments, keywords: keywords, grid: grid,
+      target: target)
   }
 
   func header(_ t: TensorRef) -> String {
@@ -229,7 +247,8 @@ public final class InteractiveTracer: PrintSink {
   func describe(_ v: Value) throws(TraceError) -> String {
     // A big numpy array prints elided, as numpy prints one past 1000 elements.
     if let array = v.native(NDArray.self), array.count > 1000 {
-      return "array \(array.dtype)\(array.shape)\n" + formatArray(array.values.map { Float($0) }, shape: array.shape, dtype: array.dtype.nkiDType)
+      return "array \(array.dtype)\(array.shape)\n"
+        + formatArray(array.values.map { Float($0) }, shape: array.shape, dtype: array.dtype.nkiDType)
     }
     if let t = v.tensor {
       let values = try tracer.gatherValues(t)

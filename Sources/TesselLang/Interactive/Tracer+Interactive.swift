@@ -1,3 +1,4 @@
+import Foundation
 import TesselIR
 import TesselPython
 
@@ -8,14 +9,18 @@ extension Tracer {
       throw TraceError.unsupported("reading tensor data outside an interactive session", at: .unknown)
     }
     guard let all = host.values(of: t.id) else {
-      throw TraceError(.kernel(KernelError(.malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"))), at: .unknown)
+      throw TraceError(
+        .kernel(KernelError(.malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"))),
+        at: .unknown)
     }
     let d = decl(t)
     if t.view.isWhole(of: d.shape) { return all }
     let strides = d.strides
     var base = 0
     for (k, e) in t.view.start.enumerated() {
-      guard e.isConstant else { throw TraceError.unsupported("reading a view whose start depends on a loop index", at: .unknown) }
+      guard e.isConstant else {
+        throw TraceError.unsupported("reading a view whose start depends on a loop index", at: .unknown)
+      }
       base += e.constant * strides[k]
     }
     let flat = t.view.dims.map { dim in zip(dim.steps, strides).reduce(0) { $0 + $1.0 * $1.1 } }
@@ -39,7 +44,9 @@ extension Tracer {
   }
 
   /// A new HBM tensor holding host data (`np.zeros`, a kernel's output, ...).
-  func hostTensor(_ shape: [Int], _ dtype: DType, _ values: [Float], name: String? = nil, at loc: SourceLocation) throws(TraceError) -> Value {
+  func hostTensor(_ shape: [Int], _ dtype: DType, _ values: [Float], name: String? = nil, at loc: SourceLocation)
+    throws(TraceError) -> Value
+  {
     let t = try newTensor(shape.isEmpty ? [1] : shape, dtype, .hbm, name: name, at: loc)
     try interactive?.host?.setValues(values, of: t.id)
     return .tensor(t)
@@ -48,7 +55,9 @@ extension Tracer {
   // MARK: - Kernels called at the prompt
 
   /// Traces and runs a kernel on the session's host tensors, returning new host tensors.
-  func runKernelInteractively(_ fn: PyFunction, grid: [Int], _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation) throws(TraceError) -> Value {
+  func runKernelInteractively(
+    _ fn: PyFunction, grid: [Int], _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation
+  ) throws(TraceError) -> Value {
     guard let session = interactive, let host = session.host else {
       throw TraceError.unsupported("calling a kernel inside a kernel", at: loc)
     }
@@ -58,13 +67,17 @@ extension Tracer {
     /// Where each parameter came from: a device tensor, or a numpy array (written back in place).
     var sources: [(tensor: TensorRef?, array: NDArray?)] = []
     func convert(_ v: Value, _ name: String) throws(TraceError) -> Value {
-      let shape: [Int], dtype: DType, values: [Float]
+      let shape: [Int]
+      let dtype: DType
+      let values: [Float]
       if let array = v.native(NDArray.self) {
         (shape, dtype, values) = (array.shape, array.dtype.nkiDType, array.values.map { Float($0) })
         sources.append((nil, array))
       } else if let t = v.tensor {
         guard decl(t).space.isHBM else {
-          throw TraceError.python("TypeError", "kernel arguments must be host arrays or HBM tensors, not an on-chip tile (`\(decl(t).name)`)", at: loc)
+          throw TraceError.python(
+            "TypeError", "kernel arguments must be host arrays or HBM tensors, not an on-chip tile (`\(decl(t).name)`)",
+            at: loc)
         }
         (shape, dtype, values) = (t.view.shape, decl(t).dtype, try gatherValues(t))
         sources.append((t, nil))
@@ -98,14 +111,17 @@ extension Tracer {
       switch v {
       case .none: break
       case .tuple(let xs): for x in xs { try collect(x) }
-      default: throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: loc)
+      default:
+        throw TraceError.python("TypeError", "a kernel returns HBM tensors (or nothing), not \(v.typeName)", at: loc)
       }
     }
     try collect(result)
     inner.builder.setOutputs(outputs)
     inner.builder.setGrid(grid)
     let kernel: Kernel
-    do { kernel = try inner.builder.finish(target: target, checkDependences: true, foldCopies: true) } catch { throw TraceError(.kernel(error), at: error.location) }
+    do { kernel = try inner.builder.finish(target: target, checkDependences: true, foldCopies: true) } catch {
+      throw TraceError(.kernel(error), at: error.location)
+    }
     let (outs, params) = try host.runKernel(kernel, data)
     // Output-argument kernels: what the kernel wrote into a parameter goes back into the array
     // passed (numpy arrays are updated in place, as numpy arrays passed to a kernel are).
@@ -121,7 +137,8 @@ extension Tracer {
     var values: [Value] = []
     for (i, o) in outputs.enumerated() {
       let d = kernel[o]
-      values.append(.native(try NDArray(shape: d.shape, dtype: .nki(d.dtype), values: outs[i].map(Double.init), at: loc)))
+      values.append(
+        .native(try NDArray(shape: d.shape, dtype: .nki(d.dtype), values: outs[i].map(Double.init), at: loc)))
     }
     if values.isEmpty { return .none }
     return values.count == 1 ? values[0] : .tuple(values)
@@ -149,20 +166,26 @@ extension Tracer {
   /// kernel called at the prompt returns).
   func hostArray(_ t: TensorRef, at loc: SourceLocation) throws(TraceError) -> NDArray {
     try interactive?.flush()
-    return try NDArray(shape: t.view.shape, dtype: .nki(decl(t).dtype), values: try gatherValues(t).map(Double.init), at: loc)
+    return try NDArray(
+      shape: t.view.shape, dtype: .nki(decl(t).dtype), values: try gatherValues(t).map(Double.init), at: loc)
   }
 
   /// A host numpy array copied into a new HBM tensor for an NKI call typed at the prompt
   /// (`nl.load(a)`); numpy's `float64` and `int64` become `float32` and `int32`, as `tessel run`
-  /// converts them. A numpy array is never written by an NKI call: that would change a copy.
-  func deviceCopy(of array: NDArray, for name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef {
+  /// converts them.
+  ///
+  /// A numpy array is never written by an NKI call: that would change a copy.
+  func deviceCopy(of array: NDArray, for name: String, of fn: String, at loc: SourceLocation) throws(TraceError)
+    -> TensorRef
+  {
     if name.hasPrefix("dst") {
       throw TraceError.python(
         "TypeError",
         "\(fn)() would write '\(name)', a numpy array on the host; at the prompt NKI calls write device tiles and tensors (call a kernel that returns the result, or np.array(tile) to read one)",
         at: loc)
     }
-    guard let t = try hostTensor(array.shape, array.dtype.nkiDType, array.values.map { Float($0) }, at: loc).tensor else {
+    guard let t = try hostTensor(array.shape, array.dtype.nkiDType, array.values.map { Float($0) }, at: loc).tensor
+    else {
       throw TraceError.unsupported("a numpy array as a device tensor", at: loc)
     }
     return t
@@ -172,21 +195,29 @@ extension Tracer {
   func refuseNumpyArrays(_ values: [Value], of fn: String, at loc: SourceLocation) throws(TraceError) {
     guard values.contains(where: { $0.native(NDArray.self) != nil }) else { return }
     throw TraceError.python(
-      "TypeError", "nl.\(fn)() computes on tiles, not numpy arrays: nl.load the array first (or use np.\(fn) on the host)", at: loc)
+      "TypeError",
+      "nl.\(fn)() computes on tiles, not numpy arrays: nl.load the array first (or use np.\(fn) on the host)", at: loc)
   }
 
   /// The values of a host numpy array or a device tensor, with its shape and numpy dtype.
   func hostOperand(_ v: Value, _ what: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> NDArray {
     if let t = v.tensor { return try hostArray(t, at: loc) }
     if let array = v.native(NDArray.self) { return array }
-    guard let array = (try NumpyModule.attribute(named: "asarray", ev).map { (f) throws(TraceError) in try ev.call(f, [v], [], at: loc) })?.native(NDArray.self) else {
+    guard
+      let array =
+        (try NumpyModule.attribute(named: "asarray", ev).map { (f) throws(TraceError) in
+          try ev.call(f, [v], [], at: loc)
+        })?.native(NDArray.self)
+    else {
       throw TraceError.python("TypeError", "\(fn)() expects an array for '\(what)', got \(v.typeName)", at: loc)
     }
     return array
   }
 
   /// `np.*` functions an interactive session answers itself: files, seeded random arrays, and
-  /// the ones that also read device tensors. Host arrays are numpy arrays (``NDArray``); the rest
+  /// the ones that also read device tensors.
+  ///
+  /// Host arrays are numpy arrays (``NDArray``); the rest
   /// of numpy is numpy's own (``NumpyModule``). Returns nil for what it does not answer.
   func callHostNumpy(_ name: String, _ a: CallArguments) throws(TraceError) -> Value? {
     guard interactive != nil else { return nil }
@@ -199,11 +230,13 @@ extension Tracer {
       guard let f = NumpyModule.attribute(named: String(name.dropFirst(3)), ev) else { return array }
       return try ev.call(f, [array] + a.positional.dropFirst(), a.keywords, at: loc)
     case "np.random.seed":
-      interactive?.rngState = UInt64(truncatingIfNeeded: try intValue(try a.require(0, "seed"), at: loc)) &* 0x2545_F491_4F6C_DD1D
+      interactive?.rngState =
+        UInt64(truncatingIfNeeded: try intValue(try a.require(0, "seed"), at: loc)) &* 0x2545_F491_4F6C_DD1D
       return Value.none
     case "np.random.uniform", "np.random.rand", "np.random.random":
       let shape: [Int]
-      var lo = 0.0, hi = 1.0
+      var lo = 0.0
+      var hi = 1.0
       if name == "np.random.rand" {
         shape = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
       } else if name == "np.random.random" {
@@ -219,7 +252,8 @@ extension Tracer {
       return .native(try NDArray(shape: shape, dtype: .float64, values: vals, at: loc))
     case "np.random.normal", "np.random.randn":
       let shape: [Int]
-      var mean = 0.0, std = 1.0
+      var mean = 0.0
+      var std = 1.0
       if name == "np.random.randn" {
         shape = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
       } else {
@@ -230,20 +264,27 @@ extension Tracer {
       let n = try NDArray.count(of: shape, at: loc)
       var vals: [Double] = []
       while vals.count < n {
-        let u1 = max(nextUniform(), 1e-300), u2 = nextUniform()
+        let u1 = max(nextUniform(), 1e-300)
+        let u2 = nextUniform()
         let r = (-2 * Foundation.log(u1)).squareRoot()
         vals.append(mean + std * r * Foundation.cos(2 * Double.pi * u2))
         if vals.count < n { vals.append(mean + std * r * Foundation.sin(2 * Double.pi * u2)) }
       }
       return .native(try NDArray(shape: shape, dtype: .float64, values: vals, at: loc))
     case "np.load":
-      guard case .string(let path) = try a.require(0, "file") else { throw TraceError.python("TypeError", "np.load takes a path", at: loc) }
+      guard case .string(let path) = try a.require(0, "file") else {
+        throw TraceError.python("TypeError", "np.load takes a path", at: loc)
+      }
       guard let host = interactive?.host else { return nil }
       let (shape, dtypeName, vals) = try host.loadNPY(path)
-      guard let dtype = ArrayDType(named: dtypeName) else { throw TraceError.unsupported("np.load of \(dtypeName) data", at: loc) }
+      guard let dtype = ArrayDType(named: dtypeName) else {
+        throw TraceError.unsupported("np.load of \(dtypeName) data", at: loc)
+      }
       return .native(try NDArray(shape: shape, dtype: dtype, values: vals, at: loc))
     case "np.save":
-      guard case .string(let path) = try a.require(0, "file") else { throw TraceError.python("TypeError", "np.save takes a path", at: loc) }
+      guard case .string(let path) = try a.require(0, "file") else {
+        throw TraceError.python("TypeError", "np.save takes a path", at: loc)
+      }
       let array = try hostOperand(try a.require(1, "arr"), "arr", of: "np.save", at: loc)
       guard let host = interactive?.host else { return nil }
       try host.saveNPY(path, shape: array.shape, dtype: array.dtype.description, values: array.values)
@@ -251,7 +292,8 @@ extension Tracer {
     case "np.allclose":
       let x = try hostOperand(try a.require(0, "a"), "a", of: "np.allclose", at: loc)
       let y = try hostOperand(try a.require(1, "b"), "b", of: "np.allclose", at: loc)
-      let rtol = try floatValue(a.get(2, "rtol") ?? .float(1e-5), at: loc), atol = try floatValue(a.get(3, "atol") ?? .float(1e-8), at: loc)
+      let rtol = try floatValue(a.get(2, "rtol") ?? .float(1e-5), at: loc)
+      let atol = try floatValue(a.get(3, "atol") ?? .float(1e-8), at: loc)
       let equalNaN = try a.get(4, "equal_nan").map { (v) throws(TraceError) in try ev.truth(v, at: loc) } ?? false
       func close(_ p: Double, _ q: Double) -> Bool {
         if p.isNaN || q.isNaN { return equalNaN && p.isNaN && q.isNaN }
@@ -277,5 +319,3 @@ extension Tracer {
     return try hostTensor(t.view.shape, dtype, try gatherValues(t), at: loc)
   }
 }
-
-import Foundation

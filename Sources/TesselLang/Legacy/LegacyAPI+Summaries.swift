@@ -16,7 +16,8 @@ extension LegacyNKIAPI {
         return "Elementwise \(what) of two tiles, a tile and a [P, 1] vector, or a tile and a scalar (Vector engine)."
       }
       if ["sum", "max", "min", "mean", "prod", "all"].contains(short) {
-        return "Reduces a tile along the free axes `axis` (\(reductionWords[short] ?? short)); keepdims keeps them as size 1."
+        return
+          "Reduces a tile along the free axes `axis` (\(reductionWords[short] ?? short)); keepdims keeps them as size 1."
       }
     }
     return summaries[name]
@@ -85,13 +86,15 @@ extension LegacyNKIAPI {
     "ncc.psum.alloc": "Direct PSUM allocation by a function of the block index; Tessel allocates the tensor itself.",
     "ncc.psum.mod_alloc": "Direct PSUM modulo allocation (bank rotation); Tessel allocates the tensor itself.",
     "ncc.psum.auto_alloc": "Automatic PSUM allocation.",
-    "nl.loop_reduce": "dst[...] = op(dst[...], x) over a loop's iterations, assigned into its destination tile (Vector engine).",
+    "nl.loop_reduce":
+      "dst[...] = op(dst[...], x) over a loop's iterations, assigned into its destination tile (Vector engine).",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",
     "nl.iinfo": "Machine limits of an integer dtype (max, min).",
     "nisa.nc_matmul": "stationary.T @ moving on the Tensor engine, into PSUM (contraction over partitions).",
     "nisa.nc_transpose": "Transposes a tile on the Tensor engine (up to 128 x 128) or the Vector engine (32 x 32).",
     "nisa.activation": "op(data * scale + bias) on the Scalar engine, optionally reduced along the free axis.",
-    "nisa.activation_reduce": "op(data * scale + bias) on the Scalar engine, with its free-axis reduction in reduce_res.",
+    "nisa.activation_reduce":
+      "op(data * scale + bias) on the Scalar engine, with its free-axis reduction in reduce_res.",
     "nisa.tensor_reduce": "Reduces a tile with `op` along the free axes `axis` (Vector engine).",
     "nisa.tensor_tensor": "Elementwise `op` of two tiles (Vector or GpSimd engine).",
     "nisa.tensor_scalar": "(data op0 operand0) op1 operand1, operands scalars or [P, 1] vectors (Vector engine).",
@@ -102,11 +105,13 @@ extension LegacyNKIAPI {
     "nisa.memset": "A new tile of `shape` filled with `value`.",
     "nisa.bn_stats": "Per-partition mean and variance statistics of a tile, for batch normalization (Vector engine).",
     "nisa.bn_aggr": "Aggregates bn_stats results into mean and variance (Vector engine).",
-    "nisa.tensor_tensor_scan": "A scan along the free axis: out[i] = (data0[i] op0 out[i-1]) op1 data1[i] (Vector engine).",
+    "nisa.tensor_tensor_scan":
+      "A scan along the free axis: out[i] = (data0[i] op0 out[i-1]) op1 data1[i] (Vector engine).",
     "nisa.tensor_partition_reduce": "Reduces a tile across partitions with `op` (GpSimd engine).",
     "nisa.dma_copy": "Copies between tensors with a DMA engine, optionally read-modify-write (`dst_rmw_op`).",
     "nisa.get_nc_version": "The NeuronCore generation of the target.",
-    "nisa.scalar_tensor_tensor": "(data op0 operand0) op1 operand1: a scalar or [P, 1] vector, then a tile (Vector engine).",
+    "nisa.scalar_tensor_tensor":
+      "(data op0 operand0) op1 operand1: a scalar or [P, 1] vector, then a tile (Vector engine).",
     "nisa.tensor_scalar_reduce": "data op0 operand0, reduced along the free axis into reduce_res (Vector engine).",
   ]
 }

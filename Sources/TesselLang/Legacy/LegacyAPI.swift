@@ -116,7 +116,8 @@ public enum LegacyNKIAPI {
   /// Whether every signature text parses (checked by the tests).
   static var allSignaturesParse: Bool { functions.count == texts.count }
 
-  static let byName: [String: NKIFunction] = Dictionary(functions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+  static let byName: [String: NKIFunction] = Dictionary(
+    functions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
   /// The function named `name` (`nl.load`), if Tessel implements it.
   public static func function(named name: String) -> NKIFunction? { byName[name] }

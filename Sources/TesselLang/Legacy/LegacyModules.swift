@@ -73,7 +73,10 @@ final class NKIModule: NativeModule {
 
   var attributeNames: [String] {
     switch kind {
-    case .nl: return LegacyNKIAPI.names(in: "nl") + Array(NKIModule.dtypeNames.keys) + ["sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "mgrid", "constants"]
+    case .nl:
+      return LegacyNKIAPI.names(in: "nl") + Array(NKIModule.dtypeNames.keys) + [
+        "sbuf", "psum", "hbm", "shared_hbm", "private_hbm", "tile_size", "mgrid", "constants",
+      ]
     case .nisa: return LegacyNKIAPI.names(in: "nisa")
     default: return []
     }
@@ -82,7 +85,8 @@ final class NKIModule: NativeModule {
   /// A function of the API table, lowered by the tracer by its short name.
   static func apiFunction(_ f: NKIFunction) -> Value {
     let parts = f.name.split(separator: ".", maxSplits: 1)
-    let module = String(parts.first ?? ""), short = String(parts.last ?? "")
+    let module = String(parts.first ?? "")
+    let short = String(parts.last ?? "")
     let names = f.signature.parameters.map(\.name)
     return .builtin(
       BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
@@ -115,7 +119,8 @@ final class NKIModule: NativeModule {
     case .nl:
       if name == "fp32" || name == "bfp16" {
         let d: DType = name == "fp32" ? .float32 : .bfloat16
-        return .native(AttributeBag(["min": .float(Double(-Tracer.dtypeMax(d))), "max": .float(Double(Tracer.dtypeMax(d)))]))
+        return .native(
+          AttributeBag(["min": .float(Double(-Tracer.dtypeMax(d))), "max": .float(Double(Tracer.dtypeMax(d)))]))
       }
       if let d = NKIModule.dtypeNames[name] { return .dtype(d) }
       switch name {
@@ -154,7 +159,8 @@ final class NKIModule: NativeModule {
       case "tensor_engine", "vector_engine", "scalar_engine", "gpsimd_engine", "unknown_engine":
         return .string("engine:" + name.replacingOccurrences(of: "_engine", with: ""))
       case "engine": return NKIModule.value(.engine, name: "nisa.engine")
-      case "reduce_cmd", "dge_mode", "oob_mode": return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
+      case "reduce_cmd", "dge_mode", "oob_mode":
+        return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
       case "neuron_isa": return .native(UnsupportedAPI("nisa.neuron_isa", isPrivate: true))
       default:
         if let f = LegacyNKIAPI.function(named: "nisa." + name) { return NKIModule.apiFunction(f) }
@@ -200,7 +206,8 @@ final class NKIModule: NativeModule {
     case .isaConstants:
       switch name {
       case "engine": return NKIModule.value(.engine, name: "nisa.engine")
-      case "reduce_cmd", "dge_mode", "oob_mode": return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
+      case "reduce_cmd", "dge_mode", "oob_mode":
+        return NKIModule.value(.constants("nisa." + name), name: "nisa." + name)
       default: return nil
       }
     case .constants(let prefix):
@@ -267,7 +274,8 @@ struct CallArguments {
   /// A required argument (the evaluator has checked that it was given).
   func require(_ index: Int, _ name: String) throws(TraceError) -> Value {
     guard let v = get(index, name) else {
-      throw TraceError.typeError(.arguments(function: function, problem: .missing([name], keywordOnly: false)), at: location)
+      throw TraceError.typeError(
+        .arguments(function: function, problem: .missing([name], keywordOnly: false)), at: location)
     }
     return v
   }

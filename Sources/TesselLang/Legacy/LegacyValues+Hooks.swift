@@ -161,7 +161,8 @@ extension IndexObject {
     if grid.shape.isEmpty {
       throw TraceError(.symbolicValue(Tracer.refusal(ev, [grid.base], IndexObject.controlFlow)), at: loc)
     }
-    throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
+    throw TraceError.typeError(
+      .message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
 
   func asInteger(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Int? {
@@ -196,7 +197,8 @@ extension IndexObject {
 
 extension MaskObject {
   /// A condition that never holds (`mask & False`).
-  static let never = GridCondition(shape: [], coefficients: [], offset: AffineExpr(constant: -1), comparison: .greaterEqual)
+  static let never = GridCondition(
+    shape: [], coefficients: [], offset: AffineExpr(constant: -1), comparison: .greaterEqual)
 
   func binary(_ op: BinaryOperator, _ other: Value, reflected: Bool, _ ev: Evaluator, at loc: SourceLocation)
     throws(TraceError) -> Value?
@@ -212,7 +214,8 @@ extension MaskObject {
       // A comparison of loop indices or program ids alone.
       throw TraceError(.symbolicValue(Tracer.refusal(ev, conditions.map(\.offset), IndexObject.controlFlow)), at: loc)
     }
-    throw TraceError.typeError(.message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
+    throw TraceError.typeError(
+      .message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
 
   func hashKey(_ ev: Evaluator) -> HashKey? { nil }

@@ -180,7 +180,8 @@ final class UnsupportedAPI: NativeObject {
   {
     if isPrivate {
       throw TraceError(
-        .unsupported(.api("\(name), a private API of AWS's Neuron compiler that Tessel does not provide")), at: location)
+        .unsupported(.api("\(name), a private API of AWS's Neuron compiler that Tessel does not provide")), at: location
+      )
     }
     throw TraceError(.unsupported(.api(name)), at: location)
   }

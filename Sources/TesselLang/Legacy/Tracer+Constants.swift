@@ -14,7 +14,8 @@ extension Tracer {
     if fn == "shared_identity_matrix" {
       let n = try intValue(try a.require(0, "n"), at: loc)
       guard n >= 1, n <= 1 << 12 else {
-        throw TraceError.python("ValueError", "nl.shared_identity_matrix(n): n must be between 1 and 4096, got \(n)", at: loc)
+        throw TraceError.python(
+          "ValueError", "nl.shared_identity_matrix(n): n must be between 1 and 4096, got \(n)", at: loc)
       }
       shape = [n, n]
       values = Array(repeating: 0, count: n * n)
@@ -24,7 +25,8 @@ extension Tracer {
       let c = try a.require(0, "constant")
       guard case .native(let o) = c, let array = o as? NDArray else {
         throw TraceError.python(
-          "TypeError", "nl.shared_constant expects a numpy array built at trace time (np.identity, np.array, ...), got \(c.typeName)",
+          "TypeError",
+          "nl.shared_constant expects a numpy array built at trace time (np.identity, np.array, ...), got \(c.typeName)",
           at: loc)
       }
       shape = array.shape.isEmpty ? [1] : array.shape
@@ -36,7 +38,8 @@ extension Tracer {
     rounded.reserveCapacity(values.count)
     for v in values {
       guard let x = ArrayDType.nki(dtype).convert(v) else {
-        throw TraceError.unsupported("nl.\(fn) with dtype \(dtype.nkiName) (Tessel does not round host values to fp8 at trace time)", at: loc)
+        throw TraceError.unsupported(
+          "nl.\(fn) with dtype \(dtype.nkiName) (Tessel does not round host values to fp8 at trace time)", at: loc)
       }
       rounded.append(Float(x))
     }

@@ -9,7 +9,9 @@ extension Tracer {
 
   /// `nl.device_print(prefix, x, mask=None)`: copies the tile, at each execution, into a slice of
   /// an HBM log tensor indexed by the program ids and the enclosing loops' variables
-  /// (``DevicePrint``); the run prints the slices written. At the prompt, outside any kernel and
+  /// (``DevicePrint``); the run prints the slices written.
+  ///
+  /// At the prompt, outside any kernel and
   /// loop, it prints at once.
   func devicePrint(_ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
@@ -19,7 +21,8 @@ extension Tracer {
     let xValue = try a.require(1, "x")
     guard let x = xValue.tensor else {
       throw TraceError.python(
-        "TypeError", "nl.device_print prints a tile or tensor, not \(xValue.typeName); print(...) shows Python values at trace time",
+        "TypeError",
+        "nl.device_print prints a tile or tensor, not \(xValue.typeName); print(...) shows Python values at trace time",
         at: loc)
     }
     let shape = x.view.shape
@@ -55,7 +58,10 @@ extension Tracer {
     let gridSlots = axes.map(\.slots).reduce(1, *)
     func slots(_ l: Loop, keeping n: Int) -> Int { min(abs(l.stop - l.start), n * abs(l.step)) }
     var keep = Tracer.devicePrintIterations
-    while keep > 1 && loops.map({ max(1, slots($0, keeping: keep)) }).reduce(gridSlots * tileElements, *) > Tracer.devicePrintLogLimit {
+    while keep > 1
+      && loops.map({ max(1, slots($0, keeping: keep)) }).reduce(gridSlots * tileElements, *)
+        > Tracer.devicePrintLogLimit
+    {
       keep -= 1
     }
     let logElements = loops.map { max(1, slots($0, keeping: keep)) }.reduce(gridSlots * tileElements, *)
@@ -68,18 +74,25 @@ extension Tracer {
     for l in loops {
       let direction = l.step > 0 ? 1 : -1
       let kept = max(1, slots(l, keeping: keep))
-      let trips = l.step > 0 ? max(0, (l.stop - l.start + l.step - 1) / l.step) : max(0, (l.start - l.stop - l.step - 1) / -l.step)
+      let trips =
+        l.step > 0
+        ? max(0, (l.stop - l.start + l.step - 1) / l.step) : max(0, (l.start - l.stop - l.step - 1) / -l.step)
       axes.append(
-        DevicePrint.Axis(name: indexName(l.variable), first: l.start, direction: direction, stride: abs(l.step), slots: kept, count: trips))
+        DevicePrint.Axis(
+          name: indexName(l.variable), first: l.start, direction: direction, stride: abs(l.step), slots: kept,
+          count: trips))
       let slot = (AffineExpr(l.variable) - l.start) * direction
       indices.append(slot)
       if kept < abs(l.stop - l.start) {
-        mask.append(AffineCondition(coefficients: Array(repeating: 0, count: shape.count), offset: slot - kept, comparison: .less))
+        mask.append(
+          AffineCondition(coefficients: Array(repeating: 0, count: shape.count), offset: slot - kept, comparison: .less)
+        )
       }
     }
     let log = try newTensor(axes.map(\.slots) + shape, decl(x).dtype, .hbm, name: "device_print", at: loc)
     let slice = try subscriptTensor(log, indices.map { IndexEntry.scalar($0) }, at: loc)
-    let op: Operation = decl(x).space.isHBM ? .dmaCopy(dst: slice.view, src: x.view) : .store(dst: slice.view, src: x.view)
+    let op: Operation =
+      decl(x).space.isHBM ? .dmaCopy(dst: slice.view, src: x.view) : .store(dst: slice.view, src: x.view)
     try emit(op, mask: mask, at: loc)
     builder.addDevicePrint(DevicePrint(prefix: prefix, log: log.id, axes: axes, tile: x.id, location: loc))
     return .none

@@ -6,7 +6,9 @@ import TesselPython
 /// `nisa.tensor_scalar_reduce`.
 extension Tracer {
   /// `nisa.scalar_tensor_tensor(data=, op0=, operand0=, op1=, operand1=, ...)`:
-  /// `(data op0 operand0) op1 operand1`. Without `dtype=` the result takes the promoted dtype of
+  /// `(data op0 operand0) op1 operand1`.
+  ///
+  /// Without `dtype=` the result takes the promoted dtype of
   /// `data` and `operand1`.
   ///
   /// `nisa.tensor_scalar_reduce(data=, op0=, operand0=, reduce_op=, reduce_res=, ...)`:

@@ -24,9 +24,12 @@ extension Tracer {
   }
 
   /// Broadcasts two grids to a common shape (numpy rules), zeroing coefficients of expanded dims.
-  func broadcastGrids(_ a: IndexGrid, _ b: IndexGrid, at loc: SourceLocation) throws(TraceError) -> (IndexGrid, IndexGrid) {
+  func broadcastGrids(_ a: IndexGrid, _ b: IndexGrid, at loc: SourceLocation) throws(TraceError) -> (
+    IndexGrid, IndexGrid
+  ) {
     let rank = max(a.shape.count, b.shape.count)
-    var x = a.padded(to: rank), y = b.padded(to: rank)
+    var x = a.padded(to: rank)
+    var y = b.padded(to: rank)
     for d in 0..<rank where x.shape[d] != y.shape[d] {
       if x.shape[d] == 1 {
         x.shape[d] = y.shape[d]
@@ -35,34 +38,41 @@ extension Tracer {
         y.shape[d] = x.shape[d]
         y.coefficients[d] = 0
       } else {
-        throw TraceError.python("ValueError", "index shapes \(a.shape) and \(b.shape) cannot be broadcast together", at: loc)
+        throw TraceError.python(
+          "ValueError", "index shapes \(a.shape) and \(b.shape) cannot be broadcast together", at: loc)
       }
     }
     return (x, y)
   }
 
-  func indexArithmetic(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+  func indexArithmetic(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value
+  {
     guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
-      throw TraceError.python("TypeError", "unsupported operand type(s) for \(op.rawValue): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+      throw TraceError.python(
+        "TypeError", "unsupported operand type(s) for \(op.rawValue): '\(l.typeName)' and '\(r.typeName)'", at: loc)
     }
-    let aConst = a.shape.isEmpty && a.base.isConstant, bConst = b.shape.isEmpty && b.base.isConstant
+    let aConst = a.shape.isEmpty && a.base.isConstant
+    let bConst = b.shape.isEmpty && b.base.isConstant
     switch op {
     case .add, .subtract:
       let (x, y) = try broadcastGrids(a, b, at: loc)
       let s = op == .add ? 1 : -1
-      var g = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
-                        base: x.base + y.base * s)
+      var g = IndexGrid(
+        shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 + s * $1 },
+        base: x.base + y.base * s)
       g.gridShape = a.gridShape ?? b.gridShape
       if let ga = a.gridShape, let gb = b.gridShape, ga != gb { g.gridShape = nil }
       return .index(g)
     case .multiply:
       if bConst {
-        var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)
+        var g = IndexGrid(
+          shape: a.shape, coefficients: a.coefficients.map { $0 * b.base.constant }, base: a.base * b.base.constant)
         g.gridShape = a.gridShape
         return .index(g)
       }
       if aConst {
-        var g = IndexGrid(shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)
+        var g = IndexGrid(
+          shape: b.shape, coefficients: b.coefficients.map { $0 * a.base.constant }, base: b.base * a.base.constant)
         g.gridShape = b.gridShape
         return .index(g)
       }
@@ -76,30 +86,40 @@ extension Tracer {
           let r = a.base.constant
           if op == .modulo { return .int(r - pyFloorDiv(r, d) * d) }
           let terms = a.base.terms.map { AffineExpr.Term($0.variable, $0.coefficient / d) }
-          var g = IndexGrid(shape: a.shape, coefficients: a.coefficients.map { $0 / d },
-                            base: AffineExpr(constant: pyFloorDiv(r, d), terms: terms))
+          var g = IndexGrid(
+            shape: a.shape, coefficients: a.coefficients.map { $0 / d },
+            base: AffineExpr(constant: pyFloorDiv(r, d), terms: terms))
           g.gridShape = a.gridShape
           return .index(g)
         }
       }
       if aConst && bConst {
-        let x = a.base.constant, y = b.base.constant
+        let x = a.base.constant
+        let y = b.base.constant
         if y == 0 { throw TraceError.python("ZeroDivisionError", "integer division or modulo by zero", at: loc) }
         return .int(op == .floorDivide ? pyFloorDiv(x, y) : x - pyFloorDiv(x, y) * y)
       }
     default: break
     }
-    throw TraceError(.kernel(KernelError(.unsupported("index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"))), at: loc)
+    throw TraceError(
+      .kernel(
+        KernelError(
+          .unsupported(
+            "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
+          ))), at: loc)
   }
 
-  func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+  func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError)
+    -> Value
+  {
     guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
       if op == .equal || op == .is { return .bool(false) }
       if op == .notEqual || op == .isNot { return .bool(true) }
       throw TraceError.python("TypeError", "cannot compare '\(l.typeName)' and '\(r.typeName)'", at: loc)
     }
     let (x, y) = try broadcastGrids(a, b, at: loc)
-    let diff = IndexGrid(shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 - $1 }, base: x.base - y.base)
+    let diff = IndexGrid(
+      shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 - $1 }, base: x.base - y.base)
     if diff.coefficients.allSatisfy({ $0 == 0 }) && diff.base.isConstant {
       let v = diff.base.constant
       switch op {
@@ -122,18 +142,25 @@ extension Tracer {
     case .notEqual: cmp = .notEqual
     default: throw TraceError.python("TypeError", "'\(op.rawValue)' is not supported on indices", at: loc)
     }
-    return .predicate([GridCondition(shape: diff.shape, coefficients: diff.coefficients, offset: diff.base, comparison: cmp)])
+    return .predicate([
+      GridCondition(shape: diff.shape, coefficients: diff.coefficients, offset: diff.base, comparison: cmp)
+    ])
   }
 
   /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
-  func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
+  func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError)
+    -> [AffineCondition]
+  {
     guard let v else { return [] }
     switch v {
     case .none: return []
     case .bool(true): return []
     case .bool(false):
       // A mask that is false at trace time keeps nothing: `-1 >= 0`.
-      return [AffineCondition(coefficients: Array(repeating: 0, count: rank), offset: AffineExpr(constant: -1), comparison: .greaterEqual)]
+      return [
+        AffineCondition(
+          coefficients: Array(repeating: 0, count: rank), offset: AffineExpr(constant: -1), comparison: .greaterEqual)
+      ]
     case _ where v.predicate != nil:
       let conds = v.predicate ?? []
       var out: [AffineCondition] = []
@@ -145,7 +172,11 @@ extension Tracer {
         while coef.count > rank {
           // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
           guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
-            throw TraceError(.kernel(KernelError(.invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))), at: loc)
+            throw TraceError(
+              .kernel(
+                KernelError(
+                  .invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))),
+              at: loc)
           }
           coef.remove(at: d)
           shape.remove(at: d)
@@ -170,7 +201,12 @@ extension Tracer {
       }
       return out
     default:
-      throw TraceError(.kernel(KernelError(.invalidMask("mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"))), at: loc)
+      throw TraceError(
+        .kernel(
+          KernelError(
+            .invalidMask(
+              "mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"
+            ))), at: loc)
     }
   }
 
@@ -203,7 +239,8 @@ extension Tracer {
     case _ where v.tensor != nil:
       throw TraceError.unsupported("indirect (tile-valued) indexing", at: loc)
     default:
-      throw TraceError.python("TypeError", "indices must be integers, slices or nl.arange indices, not \(v.typeName)", at: loc)
+      throw TraceError.python(
+        "TypeError", "indices must be integers, slices or nl.arange indices, not \(v.typeName)", at: loc)
     }
   }
 
@@ -215,25 +252,36 @@ extension Tracer {
     case .float(let f):
       guard let i = Int(exactly: f) else { fallthrough }
       return AffineExpr(constant: i)
-    default: throw TraceError.python("TypeError", "slice indices must be integers or loop indices, not \(v.typeName)", at: loc)
+    default:
+      throw TraceError.python("TypeError", "slice indices must be integers or loop indices, not \(v.typeName)", at: loc)
     }
   }
 
   /// The view `t[entries]`.
-  func subscriptTensor(_ t: TensorRef, _ entriesIn: [IndexEntry], at loc: SourceLocation) throws(TraceError) -> TensorRef {
+  func subscriptTensor(_ t: TensorRef, _ entriesIn: [IndexEntry], at loc: SourceLocation) throws(TraceError)
+    -> TensorRef
+  {
     let v = t.view
     let rank = v.dims.count
     let decl = builder.tensor(t.id)
     // Expand `...` and pad with full slices.
     var entries: [IndexEntry] = []
-    let consuming = entriesIn.filter { if case .newAxis = $0 { return false }; if case .ellipsis = $0 { return false }; return true }.count
+    let consuming = entriesIn.filter {
+      if case .newAxis = $0 { return false }
+      if case .ellipsis = $0 { return false }
+      return true
+    }.count
     if consuming > rank {
-      throw TraceError.python("IndexError", "too many indices for tensor `\(decl.name)`: it has \(rank) dimensions but \(consuming) were indexed", at: loc)
+      throw TraceError.python(
+        "IndexError",
+        "too many indices for tensor `\(decl.name)`: it has \(rank) dimensions but \(consuming) were indexed", at: loc)
     }
     var sawEllipsis = false
     for e in entriesIn {
       if case .ellipsis = e {
-        if sawEllipsis { throw TraceError.python("IndexError", "an index can only have a single ellipsis ('...')", at: loc) }
+        if sawEllipsis {
+          throw TraceError.python("IndexError", "an index can only have a single ellipsis ('...')", at: loc)
+        }
         sawEllipsis = true
         for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) }
       } else {
@@ -242,7 +290,10 @@ extension Tracer {
     }
     if !sawEllipsis { for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) } }
 
-    let hasGrid = entries.contains { if case .grid = $0 { return true }; return false }
+    let hasGrid = entries.contains {
+      if case .grid = $0 { return true }
+      return false
+    }
     let tRank = decl.shape.count
     var start = v.start
     var dims: [View.Dim] = []
@@ -253,9 +304,11 @@ extension Tracer {
       for e in entries {
         switch e {
         case .slice(let s, let st, _) where s != nil || st != nil:
-          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+          throw TraceError.python(
+            "IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
         case .newAxis:
-          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+          throw TraceError.python(
+            "IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
         default: break
         }
       }
@@ -266,27 +319,36 @@ extension Tracer {
       for e in entries {
         if case .grid(let g) = e {
           if g.shape.count == 1 && g.shape[0] > 1 {
-            throw TraceError.python("IndexError", "indexing tensor `\(decl.name)` with 1d arange is not supported", at: loc)
+            throw TraceError.python(
+              "IndexError", "indexing tensor `\(decl.name)` with 1d arange is not supported", at: loc)
           }
           if shape.count < g.shape.count { shape = Array(repeating: 1, count: g.shape.count - shape.count) + shape }
           let pg = g.padded(to: shape.count)
           for d in shape.indices {
-            if shape[d] == 1 { shape[d] = pg.shape[d] } else if pg.shape[d] != 1 && pg.shape[d] != shape[d] {
-              throw TraceError.python("IndexError", "shape mismatch: indexing arrays could not be broadcast together", at: loc)
+            if shape[d] == 1 {
+              shape[d] = pg.shape[d]
+            } else if pg.shape[d] != 1 && pg.shape[d] != shape[d] {
+              throw TraceError.python(
+                "IndexError", "shape mismatch: indexing arrays could not be broadcast together", at: loc)
             }
           }
         }
       }
       for e in entries {
         switch e {
-        case .scalar(let s): grids.append(IndexGrid(shape: Array(repeating: 1, count: shape.count), coefficients: Array(repeating: 0, count: shape.count), base: s))
+        case .scalar(let s):
+          grids.append(
+            IndexGrid(
+              shape: Array(repeating: 1, count: shape.count), coefficients: Array(repeating: 0, count: shape.count),
+              base: s))
         case .grid(let g):
           var pg = g.padded(to: shape.count)
           for d in shape.indices where pg.shape[d] == 1 && shape[d] != 1 { pg.coefficients[d] = 0 }
           grids.append(pg)
         case .slice:
           // A full slice `:` alongside grids: walk the whole dimension as a new trailing grid dim.
-          throw TraceError.python("IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
+          throw TraceError.python(
+            "IndexError", "Mixing basic tensor indexing and advanced tensor indexing is not supported", at: loc)
         default: break
         }
       }
@@ -315,8 +377,9 @@ extension Tracer {
       if keep.contains(false) {
         shape = shape.indices.filter { keep[$0] }.map { shape[$0] }
         grids = grids.map { g in
-          IndexGrid(shape: g.shape.indices.filter { keep[$0] }.map { g.shape[$0] },
-                    coefficients: g.coefficients.indices.filter { keep[$0] }.map { g.coefficients[$0] }, base: g.base)
+          IndexGrid(
+            shape: g.shape.indices.filter { keep[$0] }.map { g.shape[$0] },
+            coefficients: g.coefficients.indices.filter { keep[$0] }.map { g.coefficients[$0] }, base: g.base)
         }
       }
       dims = shape.map { View.Dim(count: $0, steps: Array(repeating: 0, count: tRank)) }
@@ -339,7 +402,10 @@ extension Tracer {
           let n = v.dims[u].count
           if s.isConstant && s.constant < 0 { s = s + n }
           if s.isConstant && (s.constant < 0 || s.constant >= n) {
-            throw TraceError(.kernel(KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))), at: loc)
+            throw TraceError(
+              .kernel(
+                KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))),
+              at: loc)
           }
           addStart(s, along: v.dims[u])
           u += 1
@@ -355,9 +421,13 @@ extension Tracer {
           let hi = norm(e, step > 0 ? n : -1)
           let extent = hi - lo
           guard extent.isConstant else {
-            throw TraceError.python("IndexError", "the size of slice \(lo.formatted { self.builder.kernel.indexVars[$0.index].name }):\(hi.formatted { self.builder.kernel.indexVars[$0.index].name }) depends on a loop index; use nl.ds(start, size)", at: loc)
+            throw TraceError.python(
+              "IndexError",
+              "the size of slice \(lo.formatted { self.builder.kernel.indexVars[$0.index].name }):\(hi.formatted { self.builder.kernel.indexVars[$0.index].name }) depends on a loop index; use nl.ds(start, size)",
+              at: loc)
           }
-          let count = step > 0 ? max(0, (extent.constant + step - 1) / step) : max(0, (-extent.constant + (-step) - 1) / (-step))
+          let count =
+            step > 0 ? max(0, (extent.constant + step - 1) / step) : max(0, (-extent.constant + (-step) - 1) / (-step))
           if count == 0 {
             throw TraceError.python("IndexError", "empty slice of tensor `\(decl.name)` on dimension \(u)", at: loc)
           }
@@ -384,7 +454,8 @@ extension Tracer {
   /// `nl.arange(n)[:, None]` and friends.
   func subscriptIndex(_ g: IndexGrid, _ key: Value, at loc: SourceLocation) throws(TraceError) -> Value {
     let entries = try indexEntries(key, at: loc)
-    var shape: [Int] = [], coef: [Int] = []
+    var shape: [Int] = []
+    var coef: [Int] = []
     var d = 0
     for e in entries {
       switch e {
@@ -420,7 +491,8 @@ extension Tracer {
     let r = entries.count
     var grids: [Value] = []
     for (d, e) in entries.enumerated() {
-      guard case .slice(let s, let t, let step) = e, let stop = t, stop.isConstant, (s ?? AffineExpr()).isConstant else {
+      guard case .slice(let s, let t, let step) = e, let stop = t, stop.isConstant, (s ?? AffineExpr()).isConstant
+      else {
         throw TraceError.python("TypeError", "nl.mgrid takes constant slices like nl.mgrid[0:128, 0:512]", at: loc)
       }
       let lo = s?.constant ?? 0
@@ -431,7 +503,9 @@ extension Tracer {
       coef[d] = step
       var g = IndexGrid(shape: shape, coefficients: coef, base: AffineExpr(constant: lo))
       g.gridShape = entries.compactMap { e -> Int? in
-        if case .slice(let s, let t, let st) = e, let stop = t { return max(0, (stop.constant - (s?.constant ?? 0) + st - 1) / st) }
+        if case .slice(let s, let t, let st) = e, let stop = t {
+          return max(0, (stop.constant - (s?.constant ?? 0) + st - 1) / st)
+        }
         return nil
       }
       grids.append(.index(g))

@@ -39,11 +39,15 @@ final class LoopReduction: NativeObject {
   }
 
   /// `dst[...] = self`: `dst[...] = op(dst[...], x)`, rounded through `dtype` when one is given.
-  func reduce(into dst: TensorRef, tracer: Tracer, accumulate: BinaryOperator?, at loc: SourceLocation) throws(TraceError) {
+  func reduce(into dst: TensorRef, tracer: Tracer, accumulate: BinaryOperator?, at loc: SourceLocation)
+    throws(TraceError)
+  {
     guard accumulate == nil else { throw LoopReduction.notAValue(at: loc) }
     guard let v = tracer.broadcast(x.view, to: dst.view.shape) else {
       throw TraceError(
-        .kernel(KernelError(.shapeMismatch(operands: ["dst", "x"], shapes: [dst.view.shape, x.view.shape]), operation: "loop_reduce")),
+        .kernel(
+          KernelError(
+            .shapeMismatch(operands: ["dst", "x"], shapes: [dst.view.shape, x.view.shape]), operation: "loop_reduce")),
         at: loc)
     }
     let dstType = tracer.decl(dst).dtype
@@ -52,7 +56,8 @@ final class LoopReduction: NativeObject {
       try tracer.emit(.tensorTensor(dst: t.view, a: dst.view, b: v, op: op), engine: .vector, mask: mask, at: location)
       try tracer.emit(.tensorCopy(dst: dst.view, src: t.view), mask: mask, at: location)
     } else {
-      try tracer.emit(.tensorTensor(dst: dst.view, a: dst.view, b: v, op: op), engine: .vector, mask: mask, at: location)
+      try tracer.emit(
+        .tensorTensor(dst: dst.view, a: dst.view, b: v, op: op), engine: .vector, mask: mask, at: location)
     }
   }
 }

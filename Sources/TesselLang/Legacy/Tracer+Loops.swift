@@ -12,7 +12,9 @@ extension Tracer {
     case 3: return .native(LoopRange(RangeValue(kind: kind, start: p[0], stop: p[1], step: p[2])))
     default:
       throw TraceError.typeError(
-        .message(p.isEmpty ? "range expected at least 1 argument, got 0" : "range expected at most 3 arguments, got \(p.count)"),
+        .message(
+          p.isEmpty ? "range expected at least 1 argument, got 0" : "range expected at most 3 arguments, got \(p.count)"
+        ),
         at: loc)
     }
   }
@@ -28,7 +30,8 @@ extension Tracer {
     // The IR counts iterations as (stop - start + step - 1) / step (and the mirror for a
     // negative step): refuse ranges whose count does not fit in an Int.
     guard r.step != Int.min else {
-      throw TraceError.python("OverflowError", "range() step \(r.step) is too large for a loop", at: loop.iterableLocation)
+      throw TraceError.python(
+        "OverflowError", "range() step \(r.step) is too large for a loop", at: loop.iterableLocation)
     }
     let (span, o1) =
       r.step > 0 ? r.stop.subtractingReportingOverflow(r.start) : r.start.subtractingReportingOverflow(r.stop)
@@ -67,7 +70,9 @@ extension Tracer {
   }
 
   /// A loop over `r` traced once per index value, with the loop variable a Python integer: the
-  /// specialisation of a symbolic loop whose body branches on its index. Iterations of an affine
+  /// specialisation of a symbolic loop whose body branches on its index.
+  ///
+  /// Iterations of an affine
   /// loop are independent, so running them in order is one valid schedule of the same loop.
   func specializedLoop(_ r: RangeValue, _ loop: ForLoop) throws(TraceError) -> Flow {
     let count = r.step > 0 ? (r.stop - r.start + r.step - 1) / r.step : (r.start - r.stop - r.step - 1) / -r.step
@@ -92,7 +97,9 @@ extension Tracer {
     guard let tracer = ev.binding as? Tracer else { return message }
     tracer.refusedVariables = Set(expressions.flatMap { $0.terms.map(\.variable) })
     let indexVars = tracer.builder.kernel.indexVars
-    let onProgramID = tracer.refusedVariables.contains { $0.index < indexVars.count && indexVars[$0.index].kind != .loop }
+    let onProgramID = tracer.refusedVariables.contains {
+      $0.index < indexVars.count && indexVars[$0.index].kind != .loop
+    }
     return onProgramID ? Tracer.programIDRefusal : message
   }
 
@@ -170,7 +177,12 @@ struct TraceCheckpoint {
       case .instance(let i):
         h.combine(ObjectIdentifier(i))
         h.combine(i.attributes.count)
-        if depth > 0 { for (k, x) in i.attributes.sorted(by: { $0.key < $1.key }) { h.combine(k); add(x, depth - 1) } }
+        if depth > 0 {
+          for (k, x) in i.attributes.sorted(by: { $0.key < $1.key }) {
+            h.combine(k)
+            add(x, depth - 1)
+          }
+        }
       case .tuple(let xs):
         if depth > 0 { for x in xs { add(x, depth - 1) } }
       case .native(let o): h.combine(ObjectIdentifier(o))

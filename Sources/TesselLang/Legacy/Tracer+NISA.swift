@@ -1,3 +1,4 @@
+import Foundation
 import TesselIR
 import TesselNKI
 import TesselPython
@@ -24,15 +25,20 @@ extension Tracer {
 
   func callNISA(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
-    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
+    func mask(rank: Int) throws(TraceError) -> [AffineCondition] {
+      try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
+    }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] {
+      try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc)
+    }
     func tile(_ i: Int, _ name: String) throws(TraceError) -> TensorRef {
       try tensorArgument(try a.require(i, name), name, of: "nisa.\(fn)", at: loc)
     }
     let engine = engineArgument(a.get(-1, "engine"), at: loc)
     switch fn {
     case "nc_matmul":
-      let st = try inSBUF(try tile(0, "stationary"), at: loc), mv = try inSBUF(try tile(1, "moving"), at: loc)
+      let st = try inSBUF(try tile(0, "stationary"), at: loc)
+      let mv = try inSBUF(try tile(1, "moving"), at: loc)
       var doubleRow = false
       if let mode = a.get(-1, "perf_mode") {
         switch mode {
@@ -45,17 +51,28 @@ extension Tracer {
       let rows = doubleRow ? 2 : 1
       // Check the operands before making the [M, N] PSUM result, so the error names them.
       if st.view.freeElementCount / rows > target.gemmStationaryFmax {
-        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "stationary", size: st.view.freeElementCount / rows, limit: target.gemmStationaryFmax), operation: "nc_matmul")), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .matmulFreeSizeTooLarge(
+                operand: "stationary", size: st.view.freeElementCount / rows, limit: target.gemmStationaryFmax),
+              operation: "nc_matmul")), at: loc)
       }
       if mv.view.freeElementCount / rows > target.gemmMovingFmax {
-        throw TraceError(.kernel(KernelError(.matmulFreeSizeTooLarge(operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax), operation: "nc_matmul")), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .matmulFreeSizeTooLarge(
+                operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax),
+              operation: "nc_matmul")), at: loc)
       }
       let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
       if doubleRow && !m.isEmpty {
         throw TraceError.unsupported("mask= on a double-row nisa.nc_matmul", at: loc)
       }
       // Double-row operands are [K, 2, M] and [K, 2, N] (the verifier checks the middle 2).
-      let shape = doubleRow
+      let shape =
+        doubleRow
         ? [st.view.shape.last ?? 1, mv.view.shape.last ?? 1] : [st.view.freeElementCount, mv.view.freeElementCount]
       // A PE-array transpose (is_transpose=True) keeps the input dtype from NeuronCore-v3 on.
       let isTranspose = try truth(a.get(-1, "is_transpose") ?? .bool(false), at: loc)
@@ -69,7 +86,8 @@ extension Tracer {
       let x = try tile(0, "data")
       let e = engine ?? (x.view.partitionCount <= 32 && x.view.freeElementCount <= 32 && false ? .vector : .tensor)
       let m = try transposeMask(a.get(-1, "mask"), source: x.view, at: loc)
-      let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
+      let dst = try newTensor(
+        [x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
       return fresh(dst, try emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
     case "activation", "activation_reduce":
       let f = try activationFunction(of: try a.require(0, "op"), at: loc)
@@ -78,7 +96,9 @@ extension Tracer {
       let scale = try operandArgument(a.get(-1, "scale") ?? .float(1), at: loc)
       var bias: View?
       if let b = a.get(-1, "bias") {
-        if let bt = b.tensor { bias = bt.view } else if !b.isNone {
+        if let bt = b.tensor {
+          bias = bt.view
+        } else if !b.isNone {
           throw TraceError.python("TypeError", "bias must be a [P, 1] tile", at: loc)
         }
       }
@@ -92,7 +112,9 @@ extension Tracer {
       }
       if rdst != nil && rop == nil { rop = .add }
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      let i = try emit(.activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst), mask: try mask(shape: x.view.shape), at: loc)
+      let i = try emit(
+        .activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst),
+        mask: try mask(shape: x.view.shape), at: loc)
       return fresh(dst, i)
     case "scalar_tensor_tensor", "tensor_scalar_reduce":
       return try callFusedVector(fn, a)
@@ -109,13 +131,18 @@ extension Tracer {
       axes = axes.map { $0 < 0 ? $0 + rank : $0 }
       let negate = try truth(a.get(-1, "negate") ?? .bool(false), at: loc)
       let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
-      return try reduceTile(op, x, axes: axes, keepdims: keep, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), negate: negate, mask: try mask(rank: rank), at: loc)
+      return try reduceTile(
+        op, x, axes: axes, keepdims: keep, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), negate: negate,
+        mask: try mask(rank: rank), at: loc)
     case "tensor_tensor":
-      let x = try a.require(0, "data1"), y = try a.require(1, "data2")
+      let x = try a.require(0, "data1")
+      let y = try a.require(1, "data2")
       let op = try aluOp(of: try a.require(2, "op"), at: loc)
       var rank = 0
       if let t = x.tensor { rank = t.view.dims.count }
-      return try tileBinary(op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try mask(rank: rank), engine: engine)
+      return try tileBinary(
+        op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try mask(rank: rank),
+        engine: engine)
     case "tensor_scalar":
       let x = try tile(0, "data")
       let op0 = try aluOp(of: try a.require(1, "op0"), at: loc)
@@ -130,12 +157,19 @@ extension Tracer {
       let r1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.tensorScalar(dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .tensorScalar(
+            dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1),
+          engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "tensor_copy":
       let x = try tile(0, "src")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(
+        dst,
+        try emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
     case "reciprocal":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
@@ -149,24 +183,35 @@ extension Tracer {
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? .int32
       // Over `nl.mgrid` components, the tile spans the whole grid (axes the expression does not
       // use repeat its values).
-      var shape = g.shape, coefficients = g.coefficients
+      var shape = g.shape
+      var coefficients = g.coefficients
       if let full = g.gridShape, full.count == shape.count, zip(shape, full).allSatisfy({ $0 == $1 || $0 == 1 }) {
         shape = full
         for d in shape.indices where g.shape[d] == 1 && full[d] != 1 { coefficients[d] = 0 }
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.iota(dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)), mask: try mask(shape: shape), at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .iota(
+            dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)),
+          mask: try mask(shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
       let t = try inSBUF(try tile(1, "on_true_tile"), at: loc)
       let f = Float(try floatValue(try a.require(2, "on_false_value"), at: loc))
       let conds = try maskConditions(pred, rank: t.view.dims.count, at: loc)
       guard conds.count == 1, let c = conds.first else {
-        throw TraceError.unsupported("affine_select with a predicate of \(conds.count) conditions (use one affine comparison)", at: loc)
+        throw TraceError.unsupported(
+          "affine_select with a predicate of \(conds.count) conditions (use one affine comparison)", at: loc)
       }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape), at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape),
+          at: loc))
     case "memset":
       let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
       let v = Float(try floatValue(try a.require(1, "value"), at: loc))
@@ -174,7 +219,8 @@ extension Tracer {
         throw TraceError.python("TypeError", "nisa.memset() missing required argument: 'dtype'", at: loc)
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
+      return fresh(
+        dst, try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
     case "bn_stats":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
@@ -186,9 +232,11 @@ extension Tracer {
       let dst = try newTensor([x.view.partitionCount, 2], dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.bnAggr(dst: dst.view, src: x.view), at: loc))
     case "tensor_tensor_scan":
-      let d0 = try tile(0, "data0"), d1 = try tile(1, "data1")
+      let d0 = try tile(0, "data0")
+      let d1 = try tile(1, "data1")
       let initial = try operandArgument(try a.require(2, "initial"), at: loc)
-      let op0 = try aluOp(of: try a.require(3, "op0"), at: loc), op1 = try aluOp(of: try a.require(4, "op1"), at: loc)
+      let op0 = try aluOp(of: try a.require(3, "op0"), at: loc)
+      let op1 = try aluOp(of: try a.require(4, "op1"), at: loc)
       let reversed0 = try truth(a.get(5, "reverse0") ?? .bool(false), at: loc)
       let reversed1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
       if reversed0 || reversed1 {
@@ -196,7 +244,11 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? NKIRules.promote(decl(d0).dtype, decl(d1).dtype)
       let dst = try newTensor(d0.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1), at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1),
+          at: loc))
     case "tensor_partition_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
@@ -271,5 +323,3 @@ extension Tracer {
     return try callMath(name, a.positional, at: a.location)
   }
 }
-
-import Foundation

@@ -10,8 +10,12 @@ extension Tracer {
 
   func callNL(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    func mask(rank: Int) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: rank, at: loc) }
-    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] { try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc) }
+    func mask(rank: Int) throws(TraceError) -> [AffineCondition] {
+      try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
+    }
+    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] {
+      try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc)
+    }
     if Tracer.elementwiseUnary.contains(fn) {
       let x = try a.require(0, "x")
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc)
@@ -23,7 +27,8 @@ extension Tracer {
       return try callMath("math.\(fn)", [x], at: loc)
     }
     if Tracer.elementwiseBinary.contains(fn) {
-      let x = try a.require(0, "x"), y = try a.require(1, "y")
+      let x = try a.require(0, "x")
+      let y = try a.require(1, "y")
       guard let alu = ALUOp(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
       try refuseNumpyArrays([x, y], of: fn, at: loc)
       let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
@@ -45,21 +50,27 @@ extension Tracer {
       let p = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
       let (start, stop) = p.count >= 2 ? (p[0], p[1]) : (0, p.first ?? 0)
       let step = p.count >= 3 ? p[2] : 1
-      guard step > 0, stop > start else { throw TraceError.python("ValueError", "nl.arange needs a non-empty range, got (\(start), \(stop))", at: loc) }
+      guard step > 0, stop > start else {
+        throw TraceError.python("ValueError", "nl.arange needs a non-empty range, got (\(start), \(stop))", at: loc)
+      }
       let (span, overflow) = stop.subtractingReportingOverflow(start)
-      guard !overflow else { throw TraceError.python("OverflowError", "nl.arange range (\(start), \(stop)) is too large", at: loc) }
+      guard !overflow else {
+        throw TraceError.python("OverflowError", "nl.arange range (\(start), \(stop)) is too large", at: loc)
+      }
       return .index(IndexGrid(shape: [(span - 1) / step + 1], coefficients: [step], base: AffineExpr(constant: start)))
     case "ds":
       let start = try affine(try a.require(0, "start"), at: loc)
       let size = try intValue(try a.require(1, "size"), at: loc)
       return .slice(PySlice(lower: .index(IndexGrid(start)), upper: .index(IndexGrid(start + size)), step: .int(1)))
     case "affine_range", "sequential_range", "static_range":
-      let kind: RangeValue.Kind = fn == "affine_range" ? .affine : fn == "sequential_range" ? .sequential : .staticUnrolled
+      let kind: RangeValue.Kind =
+        fn == "affine_range" ? .affine : fn == "sequential_range" ? .sequential : .staticUnrolled
       return try makeRange(kind, a.positional, at: loc)
     case "program_id":
       let axis = try intValue(a.get(0, "axis") ?? .int(0), at: loc)
       guard axis >= 0 && axis < max(1, grid.count) else {
-        throw TraceError.python("IndexError", "nl.program_id(\(axis)) outside the launch grid \(grid) (pass --grid)", at: loc)
+        throw TraceError.python(
+          "IndexError", "nl.program_id(\(axis)) outside the launch grid \(grid) (pass --grid)", at: loc)
       }
       if grid.isEmpty || (axis < grid.count && grid[axis] == 1) { return .int(0) }
       return .index(IndexGrid(AffineExpr(builder.programID(axis: axis))))
@@ -85,7 +96,11 @@ extension Tracer {
       let m = try mask(shape: dst.view.shape)
       if let src = value.tensor {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
-          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store")), at: loc)
+          throw TraceError(
+            .kernel(
+              KernelError(
+                .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store"
+              )), at: loc)
         }
         try emit(.store(dst: dst.view, src: v), mask: m, at: loc)
         return .none
@@ -95,7 +110,10 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load_transpose2d", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       guard src.view.dims.count == 2 else {
-        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")),
+          at: loc)
       }
       let dst = try newTensor([src.view.shape[1], src.view.shape[0]], dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
@@ -103,12 +121,17 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.copy", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
+      return fresh(
+        dst, try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
       let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
       guard let v = broadcast(src.view, to: shape) else {
-        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")),
+          at: loc)
       }
       let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
@@ -119,7 +142,8 @@ extension Tracer {
       let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
       let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
       let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", at: loc)
-      let x = try inSBUF(x0, at: loc), y = try inSBUF(y0, at: loc)
+      let x = try inSBUF(x0, at: loc)
+      let y = try inSBUF(y0, at: loc)
       var stationary = x
       if !tx {
         // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.
@@ -130,31 +154,47 @@ extension Tracer {
         stationary = st
       }
       let dst = try newTensor([stationary.view.freeElementCount, y.view.freeElementCount], .float32, .psum, at: loc)
-      return fresh(dst, try emit(.matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
     case "transpose":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
       if x.view.dims.count > 2 {
-        throw TraceError(.kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")), at: loc)
+        throw TraceError(
+          .kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")),
+          at: loc)
       }
       let m = try transposeMask(a.get(2, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
       return fresh(dst, try emit(.transpose(dst: dst.view, src: x.view), engine: .tensor, mask: m, at: loc))
     case "where":
       let c = try tensorArgument(try a.require(0, "condition"), "condition", of: "nl.where", at: loc)
-      let x = try a.require(1, "x"), y = try a.require(2, "y")
+      let x = try a.require(1, "x")
+      let y = try a.require(2, "y")
       let dtype = try dtypeArgument(a.get(3, "dtype"), at: loc)
       var branches: [DType] = []
       func operand(_ v: Value) throws(TraceError) -> Operand {
         guard let t = v.tensor else { return .scalar(Float(try floatValue(v, at: loc))) }
         branches.append(decl(t).dtype)
         guard let bv = broadcast(t.view, to: c.view.shape) else {
-          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")), at: loc)
+          throw TraceError(
+            .kernel(
+              KernelError(
+                .shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")),
+            at: loc)
         }
         return .view(bv)
       }
-      let ox = try operand(x), oy = try operand(y)
-      let dst = try newTensor(c.view.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), .sbuf, at: loc)
-      return fresh(dst, try emit(.select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape), at: loc))
+      let ox = try operand(x)
+      let oy = try operand(y)
+      let dst = try newTensor(
+        c.view.shape, NKIRules.whereDType(tileBranches: branches, explicit: dtype), .sbuf, at: loc)
+      return fresh(
+        dst,
+        try emit(
+          .select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape),
+          at: loc))
     case "finfo", "iinfo":
       // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
       guard let d = try dtypeArgument(try a.require(0, "dtype"), at: loc) else {
@@ -172,10 +212,11 @@ extension Tracer {
       }
       let mn = d.isSignedInteger || d.isFloatingPoint ? -mx - (d.isSignedInteger ? 1 : 0) : 0
       let isFloat = d.isFloatingPoint
-      return .native(AttributeBag([
-        "max": isFloat ? .float(mx) : .int(Int(mx)), "min": isFloat ? .float(mn) : .int(Int(mn)),
-        "eps": .float(eps), "dtype": .dtype(d), "bits": .int(d.byteSize * 8),
-      ]))
+      return .native(
+        AttributeBag([
+          "max": isFloat ? .float(mx) : .int(Int(mx)), "min": isFloat ? .float(mn) : .int(Int(mn)),
+          "eps": .float(eps), "dtype": .dtype(d), "bits": .int(d.byteSize * 8),
+        ]))
     case "reciprocal":
       let x = try a.require(0, "x")
       guard let t = x.tensor else {
@@ -192,13 +233,18 @@ extension Tracer {
       var axis = try intValue(try a.require(1, "axis"), at: loc)
       if axis < 0 { axis += rank }
       guard axis == rank - 1 else {
-        throw TraceError.unsupported("nl.softmax along axis \(axis) of a rank-\(rank) tile (Tessel reduces the last axis)", at: loc)
+        throw TraceError.unsupported(
+          "nl.softmax along axis \(axis) of a rank-\(rank) tile (Tessel reduces the last axis)", at: loc)
       }
       let mx = try reduceTile(.maximum, x, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc)
       guard let mt = mx.tensor else { return .none }
-      guard let shifted = try tileBinary(.subtract, .tensor(x), .tensor(mt), at: loc, dtype: .float32).tensor else { return .none }
+      guard let shifted = try tileBinary(.subtract, .tensor(x), .tensor(mt), at: loc, dtype: .float32).tensor else {
+        return .none
+      }
       guard let e = try tileUnary(.exp, shifted, at: loc).tensor else { return .none }
-      guard let s = try reduceTile(.add, e, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc).tensor else { return .none }
+      guard let s = try reduceTile(.add, e, axes: [rank - 1], keepdims: true, dtype: .float32, at: loc).tensor else {
+        return .none
+      }
       return try tileBinary(.divide, .tensor(e), .tensor(s), at: loc, dtype: decl(x).dtype)
     case "loop_reduce":
       return try loopReduce(a)
@@ -227,7 +273,7 @@ extension Tracer {
     return out
   }
 
-  /// `nl.ndarray`, `nl.zeros`, `nl.full`, ... in SBUF, PSUM or HBM.
+  /// Allocates a tensor for `nl.ndarray`, `nl.zeros`, `nl.full` and the like, in SBUF, PSUM or HBM.
   func allocate(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     var shapeValue: Value
@@ -245,11 +291,14 @@ extension Tracer {
     }
     if let b = a.get(-1, "buffer"), !b.isNone {
       guard let s = b.memorySpace else {
-        throw TraceError.python("TypeError", "buffer= must be nl.sbuf, nl.psum, nl.hbm, nl.shared_hbm or nl.private_hbm", at: loc)
+        throw TraceError.python(
+          "TypeError", "buffer= must be nl.sbuf, nl.psum, nl.hbm, nl.shared_hbm or nl.private_hbm", at: loc)
       }
       space = s
     }
-    guard let dt = dtype else { throw TraceError.python("TypeError", "nl.\(fn)() missing required argument: 'dtype'", at: loc) }
+    guard let dt = dtype else {
+      throw TraceError.python("TypeError", "nl.\(fn)() missing required argument: 'dtype'", at: loc)
+    }
     // Shapes with nl.par_dim: leading block dimensions go after the partition dimension in storage.
     var items: [Value]
     switch shapeValue {
@@ -272,9 +321,12 @@ extension Tracer {
     if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
     if space.isOnChip {
       // Check tile limits where the tile is declared, so the error points at its line.
-      let storage = parIndex.map { p in [userShape[p]] + userShape.enumerated().filter { $0.offset != p }.map(\.element) } ?? userShape
+      let storage =
+        parIndex.map { p in [userShape[p]] + userShape.enumerated().filter { $0.offset != p }.map(\.element) }
+        ?? userShape
       do {
-        try Verifier(target: target).verifyDecl(TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc))
+        try Verifier(target: target).verifyDecl(
+          TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc))
       } catch {
         throw TraceError(.kernel(error), at: loc)
       }
@@ -290,7 +342,8 @@ extension Tracer {
         let k = u < p ? u + 1 : (u == p ? 0 : u)
         dims.append(.along(k, of: rank, count: userShape[u]))
       }
-      ref = TensorRef(id: t.id, view: View(tensor: t.id, start: Array(repeating: AffineExpr(), count: rank), dims: dims))
+      ref = TensorRef(
+        id: t.id, view: View(tensor: t.id, start: Array(repeating: AffineExpr(), count: rank), dims: dims))
     } else {
       ref = try newTensor(userShape, dt, space, name: name, at: loc)
     }
@@ -303,7 +356,8 @@ extension Tracer {
     }
     if let fill {
       if space.isHBM {
-        throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+        throw TraceError(
+          .kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
       }
       let d = builder.tensor(ref.id)
       try emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
@@ -337,15 +391,28 @@ extension Tracer {
     let r = try reduceTile(op, x, axes: axes, keepdims: keep, dtype: dtype, mask: m, at: loc)
     if fn == "mean", let t = r.tensor {
       let n = axes.map { x.view.shape[$0] }.reduce(1, *)
-      try emit(.tensorScalar(dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+      try emit(
+        .tensorScalar(
+          dst: t.view, src: t.view, op0: .multiply, operand0: .scalar(1 / Float(n)), reverse0: false, op1: nil,
+          operand1: nil, reverse1: false), at: loc)
     }
     return r
   }
 
-  func reduceTile(_ op: ALUOp, _ x: TensorRef, axes: [Int], keepdims: Bool, dtype: DType?, negate: Bool = false, mask: [AffineCondition] = [], at loc: SourceLocation) throws(TraceError) -> Value {
+  func reduceTile(
+    _ op: ALUOp, _ x: TensorRef, axes: [Int], keepdims: Bool, dtype: DType?, negate: Bool = false,
+    mask: [AffineCondition] = [], at loc: SourceLocation
+  ) throws(TraceError) -> Value {
     let shape = x.view.shape
     if axes.contains(0) {
-      throw TraceError(.kernel(KernelError(.invalidOp(op: "axis=0", reason: "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"), operation: "tensor_reduce")), at: loc)
+      throw TraceError(
+        .kernel(
+          KernelError(
+            .invalidOp(
+              op: "axis=0",
+              reason:
+                "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"
+            ), operation: "tensor_reduce")), at: loc)
     }
     for ax in axes where ax < 0 || ax >= shape.count {
       throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
@@ -357,7 +424,10 @@ extension Tracer {
       throw TraceError(.kernel(error), at: loc)
     }
     let dst = try newTensor(outShape, dtype ?? decl(x).dtype, .sbuf, at: loc)
-    return fresh(dst, try emit(.tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
+    return fresh(
+      dst,
+      try emit(
+        .tensorReduce(dst: dst.view, src: x.view, op: op, axes: axes.sorted(), negate: negate), mask: mask, at: loc))
   }
 
   // MARK: - Tensor methods
@@ -370,15 +440,25 @@ extension Tracer {
     case "broadcast_to":
       var rest = a.positional
       if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }
-      if rest.count == 1, case .tuple = rest[0] { rest = try iterate(rest[0], at: loc) } else if rest.count == 1, case .list = rest[0] { rest = try iterate(rest[0], at: loc) }
+      if rest.count == 1, case .tuple = rest[0] {
+        rest = try iterate(rest[0], at: loc)
+      } else if rest.count == 1, case .list = rest[0] {
+        rest = try iterate(rest[0], at: loc)
+      }
       let shape = try shapeArgument(.tuple(rest), at: loc)
       guard let v = broadcast(t.view, to: shape) else {
-        throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")),
+          at: loc)
       }
       let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
     case "astype":
-      let dtype = try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc) ?? decl(t).dtype
+      let dtype =
+        try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc)
+        ?? decl(t).dtype
       if interactive != nil && decl(t).space.isHBM { return try hostAstype(t, dtype, at: loc) }
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))

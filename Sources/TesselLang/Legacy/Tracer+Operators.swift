@@ -61,7 +61,8 @@ extension Tracer {
     case .leftShift: return .leftShift
     case .rightShift: return .rightShift
     case .floorDivide, .matrixMultiply:
-      throw TraceError.unsupported("operator `\(op.rawValue)` on tiles (use nl.matmul / nisa.nc_matmul for products)", at: loc)
+      throw TraceError.unsupported(
+        "operator `\(op.rawValue)` on tiles (use nl.matmul / nisa.nc_matmul for products)", at: loc)
     }
   }
 

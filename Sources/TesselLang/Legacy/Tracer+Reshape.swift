@@ -33,7 +33,8 @@ extension Tracer {
       throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
     }
     guard shape.reduce(1, *) == d.elementCount else {
-      throw TraceError.python("ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
+      throw TraceError.python(
+        "ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
     }
     if let dims = Self.splittingDims(from: d.shape, to: shape) {
       return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))

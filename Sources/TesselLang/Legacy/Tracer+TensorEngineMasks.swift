@@ -3,7 +3,9 @@ import TesselPython
 
 extension Tracer {
   /// The `mask=` of a Tensor-engine matmul (`nisa.nc_matmul`, `nl.matmul`): a condition on loop
-  /// indices and program ids predicates the whole instruction. A condition on `nl.arange`
+  /// indices and program ids predicates the whole instruction.
+  ///
+  /// A condition on `nl.arange`
   /// indices cannot be honoured: the matmul's operands do not share its `[M, N]` iteration space
   /// (a partition index may be the contraction or the output row), so it is refused rather than
   /// guessed, pointing to operand masking.

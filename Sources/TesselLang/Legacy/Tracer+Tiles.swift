@@ -6,7 +6,9 @@ extension Tracer {
   // MARK: - Tiles
 
   /// Declares a new tensor and returns its whole view.
-  func newTensor(_ shape: [Int], _ dtype: DType, _ space: MemorySpace, name: String? = nil, at loc: SourceLocation) throws(TraceError) -> TensorRef {
+  func newTensor(_ shape: [Int], _ dtype: DType, _ space: MemorySpace, name: String? = nil, at loc: SourceLocation)
+    throws(TraceError) -> TensorRef
+  {
     if shape.contains(where: { $0 < 1 }) {
       throw TraceError(.kernel(KernelError(.invalidShape(tensor: name ?? "tile", shape: shape))), at: loc)
     }
@@ -38,7 +40,8 @@ extension Tracer {
         if let loops = tensorLoops[u.view.tensor], !symbolicLoops.starts(with: loops) {
           let name = builder.tensor(u.view.tensor).name
           throw TraceError(
-            .kernel(KernelError(.malformed("Local variable '\(name)' is referenced outside of its parent scope"))), at: loc)
+            .kernel(KernelError(.malformed("Local variable '\(name)' is referenced outside of its parent scope"))),
+            at: loc)
         }
       }
     }
@@ -63,13 +66,17 @@ extension Tracer {
     case .string(let s):
       if let d = DType(nkiName: s) { return d }
       throw TraceError.python("TypeError", "unknown dtype '\(s)'", at: loc)
-    default: throw TraceError.python("TypeError", "dtype must be an NKI dtype such as nl.float32, got \(v.typeName)", at: loc)
+    default:
+      throw TraceError.python("TypeError", "dtype must be an NKI dtype such as nl.float32, got \(v.typeName)", at: loc)
     }
   }
 
-  func tensorArgument(_ v: Value, _ name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef {
+  func tensorArgument(_ v: Value, _ name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef
+  {
     if let t = v.tensor { return t }
-    if interactive != nil, let array = v.native(NDArray.self) { return try deviceCopy(of: array, for: name, of: fn, at: loc) }
+    if interactive != nil, let array = v.native(NDArray.self) {
+      return try deviceCopy(of: array, for: name, of: fn, at: loc)
+    }
     throw TraceError.python("TypeError", "\(fn)() expects a tile for '\(name)', got \(v.typeName)", at: loc)
   }
 
@@ -85,7 +92,8 @@ extension Tracer {
     dtype: DType? = nil, mask: [AffineCondition] = [], engine: Engine? = nil
   ) throws(TraceError) -> Value {
     guard l.tensor != nil || r.tensor != nil else {
-      throw TraceError.python("TypeError", "unsupported operand types for \(alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+      throw TraceError.python(
+        "TypeError", "unsupported operand types for \(alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
     }
     func input(_ v: Value) throws(TraceError) -> ElementwiseBinary.Input {
       if let t = v.tensor { return .tile(t.view, decl(t).dtype) }
@@ -95,14 +103,19 @@ extension Tracer {
       case .float: return .scalar(Float(try floatValue(v, at: loc)), .float)
       case _ where v.index != nil:
         guard let g = v.index, g.shape.isEmpty && g.base.isConstant else {
-          throw TraceError.unsupported("arithmetic between a tile and a loop index (use nisa.iota to make index values)", at: loc)
+          throw TraceError.unsupported(
+            "arithmetic between a tile and a loop index (use nisa.iota to make index values)", at: loc)
         }
         return .scalar(Float(g.base.constant), .int)
       default:
-        throw TraceError.python("TypeError", "unsupported operand type(s) for \(op?.rawValue ?? alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc)
+        throw TraceError.python(
+          "TypeError",
+          "unsupported operand type(s) for \(op?.rawValue ?? alu.nkiName): '\(l.typeName)' and '\(r.typeName)'", at: loc
+        )
       }
     }
-    let a = try input(l), b = try input(r)
+    let a = try input(l)
+    let b = try input(r)
     let plan: ElementwiseBinary
     do {
       plan = try ElementwiseBinary(alu, a, b, dtype: dtype)
@@ -114,10 +127,14 @@ extension Tracer {
   }
 
   /// `f(x)` on a tile: an activation on the Scalar engine.
-  func tileUnary(_ f: ActivationFunction, _ t: TensorRef, at loc: SourceLocation, dtype: DType? = nil, mask: [AffineCondition] = []) throws(TraceError) -> Value {
+  func tileUnary(
+    _ f: ActivationFunction, _ t: TensorRef, at loc: SourceLocation, dtype: DType? = nil, mask: [AffineCondition] = []
+  ) throws(TraceError) -> Value {
     let src = decl(t)
     let dst = try newTensor(t.view.shape, dtype ?? src.dtype, .sbuf, at: loc)
-    let i = try emit(.activation(dst: dst.view, src: t.view, function: f, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil), mask: mask, at: loc)
+    let i = try emit(
+      .activation(dst: dst.view, src: t.view, function: f, scale: .scalar(1), bias: nil, reduceOp: nil, reduceDst: nil),
+      mask: mask, at: loc)
     return fresh(dst, i)
   }
 
@@ -139,7 +156,9 @@ extension Tracer {
   /// The mask of the masked instruction that just produced all of `src`, when `dst[...] = src`
   /// copies it element for element: `t[...] = nl.op(..., mask=m)` writes only the elements `m`
   /// keeps (NKI), so the copy keeps the same ones rather than spreading the result's
-  /// never-written elements into `t`. Empty otherwise.
+  /// never-written elements into `t`.
+  ///
+  /// Empty otherwise.
   func producerMask(of src: TensorRef, copiedTo dst: TensorRef) -> [AffineCondition] {
     guard let index = freshDefinitions[src.id], src.view.shape == dst.view.shape else { return [] }
     let producer = builder.instruction(at: index)
@@ -148,7 +167,9 @@ extension Tracer {
   }
 
   /// `dst[...] = value` and `dst[...] op= value`.
-  func storeInto(_ dst: TensorRef, _ value: Value, at loc: SourceLocation, accumulate: BinaryOperator?) throws(TraceError) {
+  func storeInto(_ dst: TensorRef, _ value: Value, at loc: SourceLocation, accumulate: BinaryOperator?)
+    throws(TraceError)
+  {
     let dd = decl(dst)
     if case .native(let o) = value, let r = o as? LoopReduction {
       try r.reduce(into: dst, tracer: self, accumulate: accumulate, at: loc)
@@ -158,7 +179,8 @@ extension Tracer {
       let alu = try Tracer.aluOp(op, at: loc)
       if let src = value.tensor, let idx = freshDefinitions[src.id], alu == .add, dd.space == .psum,
         case .matmul(let m) = builder.instruction(at: idx).operation, m.dst == src.view,
-        src.view.shape == dst.view.shape || src.view.elementCount == dst.view.elementCount && dst.view.partitionCount == src.view.partitionCount
+        src.view.shape == dst.view.shape
+          || src.view.elementCount == dst.view.elementCount && dst.view.partitionCount == src.view.partitionCount
       {
         var inst = builder.instruction(at: idx)
         var accumulating = m
@@ -171,19 +193,31 @@ extension Tracer {
       }
       if let src = value.tensor {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
-          throw TraceError(.kernel(KernelError(.shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "tensor_tensor")), at: loc)
+          throw TraceError(
+            .kernel(
+              KernelError(
+                .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]),
+                operation: "tensor_tensor")), at: loc)
         }
         try emit(.tensorTensor(dst: dst.view, a: dst.view, b: v, op: alu), at: loc)
       } else {
         let x = try floatValue(value, at: loc)
-        try emit(.tensorScalar(dst: dst.view, src: dst.view, op0: alu, operand0: .scalar(Float(x)), reverse0: false, op1: nil, operand1: nil, reverse1: false), at: loc)
+        try emit(
+          .tensorScalar(
+            dst: dst.view, src: dst.view, op0: alu, operand0: .scalar(Float(x)), reverse0: false, op1: nil,
+            operand1: nil, reverse1: false), at: loc)
       }
       return
     }
     if let src = value.tensor {
       let sd = decl(src)
       guard let v = broadcast(src.view, to: dst.view.shape) else {
-        throw TraceError(.kernel(KernelError(.malformed("Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"))), at: loc)
+        throw TraceError(
+          .kernel(
+            KernelError(
+              .malformed(
+                "Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"
+              ))), at: loc)
       }
       if dd.space.isHBM {
         try emit(sd.space.isHBM ? .dmaCopy(dst: dst.view, src: v) : .store(dst: dst.view, src: v), at: loc)
@@ -197,7 +231,8 @@ extension Tracer {
     switch value {
     case .int, .float, .bool:
       if dd.space.isHBM {
-        throw TraceError(.kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+        throw TraceError(
+          .kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
       }
       try emit(.memset(dst: dst.view, value: Float(try floatValue(value, at: loc))), at: loc)
     default:

@@ -90,7 +90,9 @@ final class Tracer: Binding {
 
   /// Whether `fn` is decorated as an NKI kernel.
   func isKernel(_ fn: PyFunction) -> Bool {
-    fn.decorators.contains { NKIFile.kernelDecorators.contains($0) || $0.hasSuffix(".jit") || $0.hasSuffix(".baremetal") }
+    fn.decorators.contains {
+      NKIFile.kernelDecorators.contains($0) || $0.hasSuffix(".jit") || $0.hasSuffix(".baremetal")
+    }
   }
 
   /// Gives a freshly created result tile the name of the variable it is first bound to.

@@ -12,7 +12,8 @@ extension Evaluator {
     let int = add("int", .int)
     _ = add("bool", .bool, base: int)
     for (n, k) in [
-      ("float", PyClass.Builtin.float), ("str", .str), ("tuple", .tuple), ("list", .list), ("dict", .dict), ("set", .set),
+      ("float", PyClass.Builtin.float), ("str", .str), ("tuple", .tuple), ("list", .list), ("dict", .dict),
+      ("set", .set),
       ("frozenset", .frozenset), ("range", .range), ("slice", .slice),
     ] {
       _ = add(n, k)
@@ -44,7 +45,8 @@ extension Evaluator {
       frozen.module = "dataclasses"
       classes["dataclasses.FrozenInstanceError"] = frozen
     }
-    object.dict["__init__"] = .builtin(BuiltinFunction("object.__init__(self, /)") { _, _, _ throws(TraceError) in .none })
+    object.dict["__init__"] = .builtin(
+      BuiltinFunction("object.__init__(self, /)") { _, _, _ throws(TraceError) in .none })
     base.dict["__init__"] = .builtin(
       BuiltinFunction("BaseException.__init__(self, /, *args)") { a, _, _ throws(TraceError) in
         if case .instance(let i)? = a[0] { i.attributes["args"] = .tuple(a.extraPositional) }

@@ -27,12 +27,15 @@ extension Evaluator {
         let items = try ev.iterate(a[0] ?? .none, at: loc)
         let x = a[1] ?? .none
         let start = try ev.intValue(a[2] ?? .int(0), at: loc)
-        let stop = try (a[3].flatMap { $0.isNone ? nil : $0 }).map { (v) throws(TraceError) in try ev.intValue(v, at: loc) } ?? items.count
+        let stop =
+          try (a[3].flatMap { $0.isNone ? nil : $0 }).map { (v) throws(TraceError) in try ev.intValue(v, at: loc) }
+          ?? items.count
         for i in Swift.max(0, start)..<Swift.max(Swift.max(0, start), Swift.min(stop, items.count))
         where try ev.valuesEqual(items[i], x) {
           return .int(i)
         }
-        throw TraceError.python("ValueError", t == "list" ? "\(try ev.repr(x)) is not in list" : "tuple.index(x): x not in tuple", at: loc)
+        throw TraceError.python(
+          "ValueError", t == "list" ? "\(try ev.repr(x)) is not in list" : "tuple.index(x): x not in tuple", at: loc)
       }
       method(t, "count(self, value, /)") { a, ev, loc throws(TraceError) in
         var n = 0
@@ -70,7 +73,9 @@ extension Evaluator {
       guard !l.items.isEmpty else { throw TraceError.python("IndexError", "pop from empty list", at: loc) }
       let i = try ev.intValue(a[1] ?? .int(-1), at: loc)
       let k = i < 0 ? i + l.items.count : i
-      guard k >= 0 && k < l.items.count else { throw TraceError.python("IndexError", "pop index out of range", at: loc) }
+      guard k >= 0 && k < l.items.count else {
+        throw TraceError.python("IndexError", "pop index out of range", at: loc)
+      }
       return l.items.remove(at: k)
     }
     method("list", "remove(self, value, /)") { a, ev, loc throws(TraceError) in
@@ -92,7 +97,8 @@ extension Evaluator {
     }
     method("list", "sort(self, /, *, key=None, reverse=False)") { a, ev, loc throws(TraceError) in
       let l = list(a)
-      l.items = try ev.sortValues(l.items, key: a[1] ?? .none, reverse: try ev.truth(a[2] ?? .bool(false), at: loc), at: loc)
+      l.items = try ev.sortValues(
+        l.items, key: a[1] ?? .none, reverse: try ev.truth(a[2] ?? .bool(false), at: loc), at: loc)
       return .none
     }
   }
@@ -163,8 +169,10 @@ extension Evaluator {
       return s
     }
     for t in ["set", "frozenset"] {
-      for (name, op) in [("union", BinaryOperator.bitwiseOr), ("intersection", .bitwiseAnd), ("difference", .subtract),
-                         ("symmetric_difference", .bitwiseXor)] {
+      for (name, op) in [
+        ("union", BinaryOperator.bitwiseOr), ("intersection", .bitwiseAnd), ("difference", .subtract),
+        ("symmetric_difference", .bitwiseXor),
+      ] {
         method(t, "\(name)(self, /, *others)") { a, ev, loc throws(TraceError) in
           var acc = set(a)
           for o in a.extraPositional { acc = ev.setOperation(op, acc, try other(o, ev, loc)) ?? acc }
@@ -201,7 +209,9 @@ extension Evaluator {
     }
     method("set", "pop(self, /)") { a, _, loc throws(TraceError) in
       let s = set(a)
-      guard let (v, k) = s.entries.first else { throw TraceError.python("KeyError", "'pop from an empty set'", at: loc) }
+      guard let (v, k) = s.entries.first else {
+        throw TraceError.python("KeyError", "'pop from an empty set'", at: loc)
+      }
       s.remove(k)
       return v
     }

@@ -18,7 +18,8 @@ extension Evaluator {
       var parts: [String] = []
       for x in try ev.iterate(a[1] ?? .none, at: loc) {
         guard case .string(let s) = x else {
-          throw TraceError.typeError(.message("sequence item \(parts.count): expected str instance, \(x.typeName) found"), at: loc)
+          throw TraceError.typeError(
+            .message("sequence item \(parts.count): expected str instance, \(x.typeName) found"), at: loc)
         }
         parts.append(s)
       }
@@ -29,7 +30,10 @@ extension Evaluator {
       ("casefold", { .string($0.lowercased()) }),
       ("capitalize", { .string($0.prefix(1).uppercased() + $0.dropFirst().lowercased()) }),
       ("title", { .string($0.capitalized) }),
-      ("swapcase", { .string(String($0.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })) }),
+      (
+        "swapcase",
+        { .string(String($0.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })) }
+      ),
       ("isdigit", { .bool(!$0.isEmpty && $0.allSatisfy(\.isNumber)) }),
       ("isnumeric", { .bool(!$0.isEmpty && $0.allSatisfy(\.isNumber)) }),
       ("isdecimal", { .bool(!$0.isEmpty && $0.allSatisfy(\.isNumber)) }),
@@ -38,8 +42,21 @@ extension Evaluator {
       ("isspace", { .bool(!$0.isEmpty && $0.allSatisfy(\.isWhitespace)) }),
       ("isupper", { .bool($0.contains(where: \.isUppercase) && !$0.contains(where: \.isLowercase)) }),
       ("islower", { .bool($0.contains(where: \.isLowercase) && !$0.contains(where: \.isUppercase)) }),
-      ("isidentifier", { s in .bool(s.first.map { $0 == "_" || $0.isLetter } == true && s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }) }),
-      ("splitlines", { .list(PyList($0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { .string(String($0)) })) }),
+      (
+        "isidentifier",
+        { s in
+          .bool(
+            s.first.map { $0 == "_" || $0.isLetter } == true && s.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+          )
+        }
+      ),
+      (
+        "splitlines",
+        {
+          .list(
+            PyList($0.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { .string(String($0)) }))
+        }
+      ),
     ]
     for (name, f) in simple {
       method("str", "\(name)(self, /)") { a, _, _ throws(TraceError) in f(string(a[0])) }
@@ -51,7 +68,8 @@ extension Evaluator {
         if case .tuple(let xs)? = a[1] { options = xs } else { options = [a[1] ?? .none] }
         for o in options {
           guard case .string(let p) = o else {
-            throw TraceError.typeError(.message("\(name) first arg must be str or a tuple of str, not \(o.typeName)"), at: loc)
+            throw TraceError.typeError(
+              .message("\(name) first arg must be str or a tuple of str, not \(o.typeName)"), at: loc)
           }
           if name == "startswith" ? s.hasPrefix(p) : s.hasSuffix(p) { return .bool(true) }
         }
@@ -93,7 +111,9 @@ extension Evaluator {
       }
     }
     method("str", "replace(self, old, new, count=-1, /)") { a, ev, loc throws(TraceError) in
-      let s = string(a[0]), old = string(a[1]), new = string(a[2])
+      let s = string(a[0])
+      let old = string(a[1])
+      let new = string(a[2])
       let count = try ev.intValue(a[3] ?? .int(-1), at: loc)
       if count < 0 { return .string(s.replacingOccurrences(of: old, with: new)) }
       var out = s
@@ -108,7 +128,8 @@ extension Evaluator {
     }
     for name in ["find", "index", "rfind", "rindex"] {
       method("str", "\(name)(self, sub, /)") { a, _, loc throws(TraceError) in
-        let s = string(a[0]), sub = string(a[1])
+        let s = string(a[0])
+        let sub = string(a[1])
         let r = name.hasPrefix("r") ? s.range(of: sub, options: .backwards) : s.range(of: sub)
         if let r { return .int(s.distance(from: s.startIndex, to: r.lowerBound)) }
         if name.hasSuffix("index") { throw TraceError.python("ValueError", "substring not found", at: loc) }
@@ -116,7 +137,8 @@ extension Evaluator {
       }
     }
     method("str", "count(self, sub, /)") { a, _, _ throws(TraceError) in
-      let s = string(a[0]), sub = string(a[1])
+      let s = string(a[0])
+      let sub = string(a[1])
       guard !sub.isEmpty else { return .int(s.count + 1) }
       return .int(s.components(separatedBy: sub).count - 1)
     }
@@ -137,19 +159,23 @@ extension Evaluator {
     }
     for name in ["partition", "rpartition"] {
       method("str", "\(name)(self, sep, /)") { a, _, _ throws(TraceError) in
-        let s = string(a[0]), sep = string(a[1])
+        let s = string(a[0])
+        let sep = string(a[1])
         guard let r = name == "partition" ? s.range(of: sep) : s.range(of: sep, options: .backwards) else {
-          return name == "partition" ? .tuple([.string(s), .string(""), .string("")]) : .tuple([.string(""), .string(""), .string(s)])
+          return name == "partition"
+            ? .tuple([.string(s), .string(""), .string("")]) : .tuple([.string(""), .string(""), .string(s)])
         }
         return .tuple([.string(String(s[..<r.lowerBound])), .string(sep), .string(String(s[r.upperBound...]))])
       }
     }
     method("str", "removeprefix(self, prefix, /)") { a, _, _ throws(TraceError) in
-      let s = string(a[0]), p = string(a[1])
+      let s = string(a[0])
+      let p = string(a[1])
       return .string(s.hasPrefix(p) ? String(s.dropFirst(p.count)) : s)
     }
     method("str", "removesuffix(self, suffix, /)") { a, _, _ throws(TraceError) in
-      let s = string(a[0]), p = string(a[1])
+      let s = string(a[0])
+      let p = string(a[1])
       return .string(s.hasSuffix(p) && !p.isEmpty ? String(s.dropLast(p.count)) : s)
     }
   }
@@ -202,17 +228,21 @@ extension Evaluator {
       var value: Value
       if head.isEmpty {
         guard auto < args.count else {
-          throw TraceError.python("IndexError", "Replacement index \(auto) out of range for positional args tuple", at: loc)
+          throw TraceError.python(
+            "IndexError", "Replacement index \(auto) out of range for positional args tuple", at: loc)
         }
         value = args[auto]
         auto += 1
       } else if let i = Int(head) {
         guard i < args.count else {
-          throw TraceError.python("IndexError", "Replacement index \(i) out of range for positional args tuple", at: loc)
+          throw TraceError.python(
+            "IndexError", "Replacement index \(i) out of range for positional args tuple", at: loc)
         }
         value = args[i]
       } else {
-        guard let kw = kwargs.first(where: { $0.0 == head }) else { throw TraceError.python("KeyError", "'\(head)'", at: loc) }
+        guard let kw = kwargs.first(where: { $0.0 == head }) else {
+          throw TraceError.python("KeyError", "'\(head)'", at: loc)
+        }
         value = kw.1
       }
       var rest = field[nameEnd...]

@@ -12,15 +12,18 @@ extension Evaluator {
       let v = a[0] ?? .int(0)
       if let b = a[1], !b.isNone, case .string(let s) = v {
         let base = try ev.intValue(b, at: loc)
-        guard let i = Int(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: ""), radix: base) else {
-          throw TraceError.python("ValueError", "invalid literal for int() with base \(base): \(Evaluator.stringRepr(s))", at: loc)
+        guard let i = Int(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: ""), radix: base)
+        else {
+          throw TraceError.python(
+            "ValueError", "invalid literal for int() with base \(base): \(Evaluator.stringRepr(s))", at: loc)
         }
         return .int(i)
       }
       switch v {
       case .string(let s):
         guard let i = Int(s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")) else {
-          throw TraceError.python("ValueError", "invalid literal for int() with base 10: \(Evaluator.stringRepr(s))", at: loc)
+          throw TraceError.python(
+            "ValueError", "invalid literal for int() with base 10: \(Evaluator.stringRepr(s))", at: loc)
         }
         return .int(i)
       case .float(let f): return .int(try pyInt(f.rounded(.towardZero), at: loc))
@@ -31,7 +34,8 @@ extension Evaluator {
         if let i = try o.asInteger(ev, at: loc) { return .int(i) }
         if let f = try o.asFloat(ev, at: loc) { return .int(try pyInt(f.rounded(.towardZero), at: loc)) }
         throw TraceError.typeError(
-          .message("int() argument must be a string, a bytes-like object or a real number, not '\(v.typeName)'"), at: loc)
+          .message("int() argument must be a string, a bytes-like object or a real number, not '\(v.typeName)'"),
+          at: loc)
       default: return .int(try ev.intValue(v, at: loc))
       }
     }
@@ -45,12 +49,15 @@ extension Evaluator {
         case "nan", "+nan", "-nan": return .float(.nan)
         default:
           if let d = Double(t.replacingOccurrences(of: "_", with: "")) { return .float(d) }
-          throw TraceError.python("ValueError", "could not convert string to float: \(Evaluator.stringRepr(s))", at: loc)
+          throw TraceError.python(
+            "ValueError", "could not convert string to float: \(Evaluator.stringRepr(s))", at: loc)
         }
       }
       return .float(try ev.floatValue(v, at: loc))
     }
-    constructor("bool(x=False, /)") { a, ev, loc throws(TraceError) in .bool(try ev.truth(a[0] ?? .bool(false), at: loc)) }
+    constructor("bool(x=False, /)") { a, ev, loc throws(TraceError) in
+      .bool(try ev.truth(a[0] ?? .bool(false), at: loc))
+    }
     constructor("str(object='')") { a, ev, _ throws(TraceError) in .string(try ev.str(a[0] ?? .string(""))) }
     constructor("tuple(iterable=(), /)") { a, ev, loc throws(TraceError) in
       .tuple(try ev.iterate(a[0] ?? .tuple([]), at: loc))
@@ -158,7 +165,9 @@ package final class PyRange: NativeObject {
     }
     let i = try ev.intValue(key, at: location)
     let k = i < 0 ? i + count : i
-    guard k >= 0 && k < count else { throw TraceError.python("IndexError", .indexOutOfRange(type: "range object"), at: location) }
+    guard k >= 0 && k < count else {
+      throw TraceError.python("IndexError", .indexOutOfRange(type: "range object"), at: location)
+    }
     return .int(start + k * step)
   }
 

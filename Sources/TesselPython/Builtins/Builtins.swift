@@ -112,7 +112,9 @@ extension Evaluator {
     }
     define("sorted(iterable, /, *, key=None, reverse=False)") { a, ev, loc throws(TraceError) in
       let items = try ev.iterate(a[0] ?? .none, at: loc)
-      return .list(PyList(try ev.sortValues(items, key: a[1] ?? .none, reverse: try ev.truth(a[2] ?? .bool(false), at: loc), at: loc)))
+      return .list(
+        PyList(
+          try ev.sortValues(items, key: a[1] ?? .none, reverse: try ev.truth(a[2] ?? .bool(false), at: loc), at: loc)))
     }
     define("reversed(sequence, /)") { a, ev, loc throws(TraceError) in
       .list(PyList(try ev.iterate(a[0] ?? .none, at: loc).reversed()))
@@ -150,7 +152,8 @@ extension Evaluator {
       return .int(try pyInt(x.rounded(.toNearestOrEven), at: loc))
     }
     define("divmod(a, b, /)") { a, ev, loc throws(TraceError) in
-      let x = a[0] ?? .none, y = a[1] ?? .none
+      let x = a[0] ?? .none
+      let y = a[1] ?? .none
       return .tuple([try ev.binary(.floorDivide, x, y, at: loc), try ev.binary(.modulo, x, y, at: loc)])
     }
     define("pow(base, exp, mod=None)") { a, ev, loc throws(TraceError) in
@@ -166,12 +169,15 @@ extension Evaluator {
     }
     define("getattr(object, name, default=None, /)") { a, ev, loc throws(TraceError) in
       guard case .string(let n) = a[1] ?? .none else {
-        throw TraceError.typeError(.message("attribute name must be string, not '\((a[1] ?? .none).typeName)'"), at: loc)
+        throw TraceError.typeError(
+          .message("attribute name must be string, not '\((a[1] ?? .none).typeName)'"), at: loc)
       }
       do throws(TraceError) {
         return try ev.attribute(a[0] ?? .none, n, at: loc)
       } catch {
-        if let d = a[2], error.exception.map({ ev.exceptionClass($0).isSubclass(of: ev.builtinClass("AttributeError")) }) == true {
+        if let d = a[2],
+          error.exception.map({ ev.exceptionClass($0).isSubclass(of: ev.builtinClass("AttributeError")) }) == true
+        {
           return d
         }
         throw error
@@ -240,12 +246,16 @@ extension Evaluator {
     define("property(fget=None, fset=None, fdel=None, doc=None)") { a, ev, _ throws(TraceError) in
       var name = "property"
       if case .function(let f)? = a[0] { name = f.name }
-      return .native(PropertyObject(name: name, getter: a[0].flatMap { $0.isNone ? nil : $0 }, setter: a[1].flatMap { $0.isNone ? nil : $0 }))
+      return .native(
+        PropertyObject(
+          name: name, getter: a[0].flatMap { $0.isNone ? nil : $0 }, setter: a[1].flatMap { $0.isNone ? nil : $0 }))
     }
     define("super(type=None, object_or_type=None, /)") { a, ev, loc throws(TraceError) in
       try ev.makeSuper(a[0], a[1], at: loc)
     }
-    for name in ["open", "input", "exec", "eval", "compile", "globals", "locals", "vars", "dir", "breakpoint", "__import__"] {
+    for name in [
+      "open", "input", "exec", "eval", "compile", "globals", "locals", "vars", "dir", "breakpoint", "__import__",
+    ] {
       define("\(name)(*args, **kwargs)") { _, _, loc throws(TraceError) in
         throw TraceError.unsupported("\(name)() at trace time", at: loc)
       }
@@ -272,7 +282,8 @@ extension Evaluator {
     default: break
     }
     throw TraceError.typeError(
-      .message("\(subclass ? "issubclass" : "isinstance")() arg 2 must be a type, a tuple of types, or a union"), at: loc)
+      .message("\(subclass ? "issubclass" : "isinstance")() arg 2 must be a type, a tuple of types, or a union"),
+      at: loc)
   }
 
   /// `min(...)` and `max(...)`, with `key=` and `default=`.
@@ -310,7 +321,9 @@ extension Evaluator {
   }
 
   /// A stable sort with Python's comparisons (`sorted`, `list.sort`).
-  package func sortValues(_ items: [Value], key: Value, reverse: Bool, at loc: SourceLocation) throws(TraceError) -> [Value] {
+  package func sortValues(_ items: [Value], key: Value, reverse: Bool, at loc: SourceLocation) throws(TraceError)
+    -> [Value]
+  {
     var keys: [Value] = []
     for x in items { keys.append(key.isNone ? x : try call(key, [x], [], at: loc)) }
     var order = Array(items.indices)
@@ -324,8 +337,11 @@ extension Evaluator {
     while width < order.count {
       var start = 0
       while start < order.count {
-        let mid = Swift.min(start + width, order.count), end = Swift.min(start + 2 * width, order.count)
-        var i = start, j = mid, k = start
+        let mid = Swift.min(start + width, order.count)
+        let end = Swift.min(start + 2 * width, order.count)
+        var i = start
+        var j = mid
+        var k = start
         while i < mid && j < end {
           if try less(order[j], order[i]) {
             buffer[k] = order[j]
@@ -336,8 +352,16 @@ extension Evaluator {
           }
           k += 1
         }
-        while i < mid { buffer[k] = order[i]; i += 1; k += 1 }
-        while j < end { buffer[k] = order[j]; j += 1; k += 1 }
+        while i < mid {
+          buffer[k] = order[i]
+          i += 1
+          k += 1
+        }
+        while j < end {
+          buffer[k] = order[j]
+          j += 1
+          k += 1
+        }
         start += 2 * width
       }
       swap(&order, &buffer)

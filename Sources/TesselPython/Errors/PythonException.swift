@@ -144,7 +144,8 @@ public struct PythonException: Sendable, Hashable {
         let plural = lo != hi || hi != 1
         var tail = "\(given)"
         if kwonly > 0 {
-          tail += " positional argument\(given == 1 ? "" : "s") (and \(kwonly) keyword-only argument\(kwonly == 1 ? "" : "s"))"
+          tail +=
+            " positional argument\(given == 1 ? "" : "s") (and \(kwonly) keyword-only argument\(kwonly == 1 ? "" : "s"))"
         }
         let verb = given == 1 && kwonly == 0 ? "was" : "were"
         return "\(f)() takes \(takes) positional argument\(plural ? "s" : "") but \(tail) \(verb) given"

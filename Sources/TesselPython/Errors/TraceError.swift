@@ -44,7 +44,8 @@ public struct TraceError: Error, Sendable, Hashable, DiagnosticConvertible, Cust
   }
 
   /// A Python exception with a structured reason.
-  public static func python(_ type: String, _ reason: PythonException.Reason, at location: SourceLocation) -> TraceError {
+  public static func python(_ type: String, _ reason: PythonException.Reason, at location: SourceLocation) -> TraceError
+  {
     TraceError(.exception(PythonException(type, reason)), at: location)
   }
 

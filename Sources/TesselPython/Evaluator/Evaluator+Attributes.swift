@@ -115,7 +115,8 @@ extension Evaluator {
     case .instance(let i):
       if let (x, _) = i.cls.lookup(name), case .native(let o) = x, let p = o as? PropertyObject {
         guard let setter = p.setter else {
-          throw TraceError.python("AttributeError", "property '\(name)' of '\(i.cls.name)' object has no setter", at: loc)
+          throw TraceError.python(
+            "AttributeError", "property '\(name)' of '\(i.cls.name)' object has no setter", at: loc)
         }
         _ = try call(setter, [v, value], [], at: loc)
         return

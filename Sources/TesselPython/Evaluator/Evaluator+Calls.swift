@@ -12,7 +12,8 @@ extension Evaluator {
       if let b = binding, let v = try b.interceptCall(fn, positional, keywords, self, at: loc) { return v }
       return try callFunction(fn, positional, keywords, at: loc)
     case .builtin(let b):
-      let bound = try b.parameterList.bind(function: b.signature.name, positional: positional, keywords: keywords, at: loc)
+      let bound = try b.parameterList.bind(
+        function: b.signature.name, positional: positional, keywords: keywords, at: loc)
       return try b.call(bound, self, at: loc)
     case .method(let m):
       return try call(m.function, [m.receiver] + positional, keywords, at: loc)
@@ -28,7 +29,9 @@ extension Evaluator {
   }
 
   /// Runs a Python function (inlined: its instructions land where it is called).
-  package func callFunction(_ fn: PyFunction, _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation)
+  package func callFunction(
+    _ fn: PyFunction, _ positional: [Value], _ keywords: [(String, Value)], at loc: SourceLocation
+  )
     throws(TraceError) -> Value
   {
     depth += 1
@@ -36,7 +39,8 @@ extension Evaluator {
     if depth > 200 {
       throw TraceError.python("RecursionError", "maximum recursion depth exceeded in \(fn.name)", at: loc)
     }
-    let bound = try fn.parameterList.bind(function: fn.qualifiedName, positional: positional, keywords: keywords, at: loc)
+    let bound = try fn.parameterList.bind(
+      function: fn.qualifiedName, positional: positional, keywords: keywords, at: loc)
     let scope = Scope(parent: fn.closure)
     scope.function = fn
     scope.qualifiedPrefix = fn.qualifiedName + ".<locals>"
@@ -87,16 +91,20 @@ extension Evaluator {
       fields += keywords.map(\.0)
       return .type(makeNamedTupleClass(name, fields, [:], at: loc))
     }
-    let abstract = cls.mro.flatMap { c in c.dict.compactMap { (k, v) -> String? in
-      guard case .function(let f) = v, f.attributes["__isabstractmethod__"] != nil,
-        let (resolved, _) = cls.lookup(k), case .function(let r) = resolved, r === f
-      else { return nil }
-      return k
-    } }
+    let abstract = cls.mro.flatMap { c in
+      c.dict.compactMap { (k, v) -> String? in
+        guard case .function(let f) = v, f.attributes["__isabstractmethod__"] != nil,
+          let (resolved, _) = cls.lookup(k), case .function(let r) = resolved, r === f
+        else { return nil }
+        return k
+      }
+    }
     if !abstract.isEmpty {
       let names = Array(Set(abstract)).sorted()
       throw TraceError.typeError(
-        .message("Can't instantiate abstract class \(cls.name) with abstract method\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))"),
+        .message(
+          "Can't instantiate abstract class \(cls.name) with abstract method\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))"
+        ),
         at: loc)
     }
     if let b = cls.builtin, b != .exception {
@@ -108,7 +116,8 @@ extension Evaluator {
     let instance = PyInstance(cls: cls)
     if cls.isException { instance.attributes["args"] = .tuple(positional) }
     if let (initializer, owner) = cls.lookup("__init__"), owner.builtin == nil {
-      let r = try call(try bindAttribute(initializer, to: .instance(instance), cls: cls, at: loc), positional, keywords, at: loc)
+      let r = try call(
+        try bindAttribute(initializer, to: .instance(instance), cls: cls, at: loc), positional, keywords, at: loc)
       guard case .none = r else {
         throw TraceError.typeError(.message("__init__() should return None, not '\(r.typeName)'"), at: loc)
       }
@@ -139,7 +148,8 @@ extension Evaluator {
       if let c = o as? ClassMethod { return .method(PyMethod(receiver: .type(cls), function: c.function)) }
       if let p = o as? PropertyObject {
         guard let getter = p.getter else {
-          throw TraceError.python("AttributeError", "property '\(p.name)' of '\(cls.name)' object has no getter", at: loc)
+          throw TraceError.python(
+            "AttributeError", "property '\(p.name)' of '\(cls.name)' object has no getter", at: loc)
         }
         let v = try call(getter, [receiver], [], at: loc)
         if p.cached, case .instance(let i) = receiver { i.attributes[p.name] = v }

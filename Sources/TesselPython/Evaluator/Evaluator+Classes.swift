@@ -53,7 +53,8 @@ extension Evaluator {
         if case .int(let i) = lastValue { value = .int(i + 1) } else { value = .int(1) }
         if valueBase == .str { value = .string(name.lowercased()) }
       }
-      if valueBase == .int, case .int = value {} else if valueBase == .int {
+      if valueBase == .int, case .int = value {
+      } else if valueBase == .int {
         value = .int(try intValue(value, at: location))
       }
       lastValue = value
@@ -88,7 +89,8 @@ extension Evaluator {
     switch special {
     case .enumeration(let info):
       guard positional.count == 1, keywords.isEmpty else {
-        throw TraceError.typeError(.message("\(cls.name)() takes exactly one argument (the value of a member)"), at: loc)
+        throw TraceError.typeError(
+          .message("\(cls.name)() takes exactly one argument (the value of a member)"), at: loc)
       }
       let v = positional[0]
       if case .instance(let i) = v, i.cls === cls { return v }
@@ -97,7 +99,8 @@ extension Evaluator {
       }
       throw TraceError.python("ValueError", "\(try repr(v)) is not a valid \(cls.qualifiedName)", at: loc)
     case .namedTuple(let info):
-      let specs = [ParameterSpec(name: "_cls", kind: .positionalOnly, hasDefault: false)]
+      let specs =
+        [ParameterSpec(name: "_cls", kind: .positionalOnly, hasDefault: false)]
         + info.fields.map { ParameterSpec(name: $0, kind: .positionalOrKeyword, hasDefault: info.defaults[$0] != nil) }
       let bound = try ParameterList(named: specs, variadicPositional: false, variadicKeyword: false)
         .bind(function: "\(cls.name).__new__", positional: [.type(cls)] + positional, keywords: keywords, at: loc)
@@ -115,14 +118,18 @@ extension Evaluator {
       }
       let fields = info.fields.filter(\.inInit)
       let specs = fields.map {
-        ParameterSpec(name: $0.name, kind: $0.keywordOnly ? .keywordOnly : .positionalOrKeyword,
-                      hasDefault: $0.defaultValue != nil || $0.defaultFactory != nil)
+        ParameterSpec(
+          name: $0.name, kind: $0.keywordOnly ? .keywordOnly : .positionalOrKeyword,
+          hasDefault: $0.defaultValue != nil || $0.defaultFactory != nil)
       }
-      let ordered = [ParameterSpec(name: "self", kind: .positionalOnly, hasDefault: false)]
+      let ordered =
+        [ParameterSpec(name: "self", kind: .positionalOnly, hasDefault: false)]
         + specs.filter { $0.kind == .positionalOrKeyword } + specs.filter { $0.kind == .keywordOnly }
       let instance = PyInstance(cls: cls)
       let bound = try ParameterList(named: ordered, variadicPositional: false, variadicKeyword: false)
-        .bind(function: "\(cls.qualifiedName).__init__", positional: [.instance(instance)] + positional, keywords: keywords, at: loc)
+        .bind(
+          function: "\(cls.qualifiedName).__init__", positional: [.instance(instance)] + positional, keywords: keywords,
+          at: loc)
       for (i, spec) in ordered.enumerated() where i > 0 {
         guard let f = fields.first(where: { $0.name == spec.name }) else { continue }
         if let v = bound[i] {

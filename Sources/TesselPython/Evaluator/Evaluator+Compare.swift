@@ -99,7 +99,9 @@ extension Evaluator {
     case (.instance(let a), .instance(let b)) where a.cls.dataclassInfo?.eq == true:
       guard a.cls === b.cls, let d = a.cls.dataclassInfo else { return a === b }
       for f in d.fields where f.inCompare {
-        if !(try truth(try compare(.equal, a.attributes[f.name] ?? .none, b.attributes[f.name] ?? .none, at: .unknown), at: .unknown)) {
+        if !(try truth(
+          try compare(.equal, a.attributes[f.name] ?? .none, b.attributes[f.name] ?? .none, at: .unknown), at: .unknown))
+        {
           return false
         }
       }
@@ -138,9 +140,11 @@ extension Evaluator {
     }
     switch (l, r) {
     case (.int(let a), .int(let b)): return result(a < b ? -1 : a == b ? 0 : 1)
-    case (.int, .float), (.float, .int), (.float, .float), (.bool, .float), (.float, .bool), (.bool, .int), (.int, .bool),
+    case (.int, .float), (.float, .int), (.float, .float), (.bool, .float), (.float, .bool), (.bool, .int),
+      (.int, .bool),
       (.bool, .bool):
-      let a = try floatValue(l, at: loc), b = try floatValue(r, at: loc)
+      let a = try floatValue(l, at: loc)
+      let b = try floatValue(r, at: loc)
       switch op {
       case .less: return a < b
       case .lessEqual: return a <= b
@@ -152,7 +156,8 @@ extension Evaluator {
     case (.tuple(let a), .tuple(let b)): return try orderSequences(op, a, b, at: loc)
     case (.list(let a), .list(let b)): return try orderSequences(op, a.items, b.items, at: loc)
     case (.set(let a), .set(let b)):
-      let sub = a.entries.allSatisfy { b.contains($0.1) }, sup = b.entries.allSatisfy { a.contains($0.1) }
+      let sub = a.entries.allSatisfy { b.contains($0.1) }
+      let sup = b.entries.allSatisfy { a.contains($0.1) }
       switch op {
       case .less: return sub && a.count < b.count
       case .lessEqual: return sub
@@ -192,7 +197,8 @@ extension Evaluator {
     case .set(let s): return s.contains(try hashKey(item, at: loc))
     case .string(let hay):
       guard case .string(let needle) = item else {
-        throw TraceError.typeError(.message("'in <string>' requires string as left operand, not \(item.typeName)"), at: loc)
+        throw TraceError.typeError(
+          .message("'in <string>' requires string as left operand, not \(item.typeName)"), at: loc)
       }
       return needle.isEmpty || hay.contains(needle)
     case .instance(let i):

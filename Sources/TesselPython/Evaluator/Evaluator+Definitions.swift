@@ -39,12 +39,13 @@ extension Evaluator {
       case .compare(let a, let links): return expr(a) || links.contains { expr($0.right) }
       case .conditional(let c, let a, let b): return expr(c) || expr(a) || expr(b)
       case .call(let f, let args):
-        return expr(f) || args.contains { a in
-          switch a {
-          case .positional(let x), .unpacked(let x), .unpackedKeywords(let x): return expr(x)
-          case .keyword(let k): return expr(k.value)
+        return expr(f)
+          || args.contains { a in
+            switch a {
+            case .positional(let x), .unpacked(let x), .unpackedKeywords(let x): return expr(x)
+            case .keyword(let k): return expr(k.value)
+            }
           }
-        }
       case .slice(let a, let b, let c): return expr(a) || expr(b) || expr(c)
       case .dict(let items):
         return items.contains { i in
@@ -66,7 +67,8 @@ extension Evaluator {
         return clauses.contains { expr($0.condition) || $0.body.contains(where: stmt) } || orElse.contains(where: stmt)
       case .for(let t, let it, let body, let orElse):
         return expr(t) || expr(it) || body.contains(where: stmt) || orElse.contains(where: stmt)
-      case .while(let c, let body, let orElse): return expr(c) || body.contains(where: stmt) || orElse.contains(where: stmt)
+      case .while(let c, let body, let orElse):
+        return expr(c) || body.contains(where: stmt) || orElse.contains(where: stmt)
       case .return(let e): return expr(e)
       case .try(let body, let handlers, let orElse, let fin):
         return body.contains(where: stmt) || handlers.contains { $0.body.contains(where: stmt) }

@@ -84,10 +84,12 @@ extension Evaluator {
           }
           for (key, value) in d.items {
             guard case .string(let s) = key else {
-              throw TraceError.typeError(.arguments(function: calleeName(f), problem: .keywordsNotStrings), at: x.location)
+              throw TraceError.typeError(
+                .arguments(function: calleeName(f), problem: .keywordsNotStrings), at: x.location)
             }
             if keywords.contains(where: { $0.0 == s }) {
-              throw TraceError.typeError(.arguments(function: calleeName(f), problem: .multipleValues(s)), at: x.location)
+              throw TraceError.typeError(
+                .arguments(function: calleeName(f), problem: .multipleValues(s)), at: x.location)
             }
             keywords.append((s, value))
           }
@@ -129,7 +131,9 @@ extension Evaluator {
       return .dict(d)
     case .listComprehension(let element, let comps), .generator(let element, let comps):
       var out: [Value] = []
-      try comprehension(comps, 0, Scope(parent: scope)) { (s) throws(TraceError) in out.append(try self.eval(element, s)) }
+      try comprehension(comps, 0, Scope(parent: scope)) { (s) throws(TraceError) in
+        out.append(try self.eval(element, s))
+      }
       return .list(PyList(out))
     case .setComprehension(let element, let comps):
       let set = PySet()
@@ -197,7 +201,9 @@ extension Evaluator {
     return .slice(PySlice(lower: l, upper: h, step: s))
   }
 
-  /// `a and b`, `a or b`. Masks of a binding (``NativeObject/conjoinsWithAnd``) joined by `and`
+  /// `a and b`, `a or b`.
+  ///
+  /// Masks of a binding (``NativeObject/conjoinsWithAnd``) joined by `and`
   /// are conjoined (`&`) instead of asked for a truth value they do not have.
   func boolean(_ op: BooleanOperator, _ xs: [Expr], _ scope: Scope) throws(TraceError) -> Value {
     var last: Value = .none

@@ -7,11 +7,13 @@ extension Evaluator {
   package func format(_ v: Value, _ spec: String, at loc: SourceLocation) throws(TraceError) -> String {
     if spec.isEmpty { return try str(v) }
     guard let s = FormatSpec(spec) else {
-      throw TraceError.python("ValueError", "Invalid format specifier '\(spec)' for object of type '\(v.typeName)'", at: loc)
+      throw TraceError.python(
+        "ValueError", "Invalid format specifier '\(spec)' for object of type '\(v.typeName)'", at: loc)
     }
     func invalid() -> TraceError {
       TraceError.python(
-        "ValueError", "Unknown format code '\(s.type.map(String.init) ?? "")' for object of type '\(v.typeName)'", at: loc)
+        "ValueError", "Unknown format code '\(s.type.map(String.init) ?? "")' for object of type '\(v.typeName)'",
+        at: loc)
     }
     var body: String
     var negative = false
@@ -28,12 +30,22 @@ extension Evaluator {
         if s.type == nil, case .bool(let b) = v, s.width == nil && s.sign == nil { return b ? "True" : "False" }
         negative = i < 0
         body = s.group(String(i.magnitude))
-      case "b": negative = i < 0; body = (s.alternate ? "0b" : "") + String(i.magnitude, radix: 2)
-      case "o": negative = i < 0; body = (s.alternate ? "0o" : "") + String(i.magnitude, radix: 8)
-      case "x": negative = i < 0; body = (s.alternate ? "0x" : "") + String(i.magnitude, radix: 16)
-      case "X": negative = i < 0; body = (s.alternate ? "0X" : "") + String(i.magnitude, radix: 16).uppercased()
+      case "b":
+        negative = i < 0
+        body = (s.alternate ? "0b" : "") + String(i.magnitude, radix: 2)
+      case "o":
+        negative = i < 0
+        body = (s.alternate ? "0o" : "") + String(i.magnitude, radix: 8)
+      case "x":
+        negative = i < 0
+        body = (s.alternate ? "0x" : "") + String(i.magnitude, radix: 16)
+      case "X":
+        negative = i < 0
+        body = (s.alternate ? "0X" : "") + String(i.magnitude, radix: 16).uppercased()
       case "c":
-        guard let u = Unicode.Scalar(UInt32(clamping: i)) else { throw TraceError.python("OverflowError", "%c arg not in range(0x110000)", at: loc) }
+        guard let u = Unicode.Scalar(UInt32(clamping: i)) else {
+          throw TraceError.python("OverflowError", "%c arg not in range(0x110000)", at: loc)
+        }
         body = String(Character(u))
         numeric = false
       case "e", "E", "f", "F", "g", "G", "%":
@@ -114,16 +126,28 @@ struct FormatSpec {
       align = c.removeFirst()
     }
     if let f = c.first, "+- ".contains(f) { sign = c.removeFirst() }
-    if c.first == "#" { alternate = true; c.removeFirst() }
-    if c.first == "0" { zeroPad = true; c.removeFirst() }
+    if c.first == "#" {
+      alternate = true
+      c.removeFirst()
+    }
+    if c.first == "0" {
+      zeroPad = true
+      c.removeFirst()
+    }
     var digits = ""
-    while let d = c.first, d.isNumber { digits.append(d); c.removeFirst() }
+    while let d = c.first, d.isNumber {
+      digits.append(d)
+      c.removeFirst()
+    }
     if !digits.isEmpty { width = Int(digits) }
     if let g = c.first, g == "," || g == "_" { grouping = c.removeFirst() }
     if c.first == "." {
       c.removeFirst()
       var p = ""
-      while let d = c.first, d.isNumber { p.append(d); c.removeFirst() }
+      while let d = c.first, d.isNumber {
+        p.append(d)
+        c.removeFirst()
+      }
       guard let n = Int(p) else { return nil }
       precision = n
     }

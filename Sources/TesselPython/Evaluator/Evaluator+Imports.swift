@@ -34,7 +34,9 @@ extension Evaluator {
   }
 
   /// The absolute name of `from <dots><module> import ...` in the module whose globals are `scope`'s.
-  func resolveRelative(_ module: String?, level: Int, _ scope: Scope, at loc: SourceLocation) throws(TraceError) -> String {
+  func resolveRelative(_ module: String?, level: Int, _ scope: Scope, at loc: SourceLocation) throws(TraceError)
+    -> String
+  {
     guard level > 0 else { return module ?? "" }
     guard case .string(let package)? = scope.globals.names["__package__"], !package.isEmpty else {
       throw TraceError.python("ImportError", "attempted relative import with no known parent package", at: loc)

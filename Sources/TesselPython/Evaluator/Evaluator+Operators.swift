@@ -1,9 +1,9 @@
 import TesselIR
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 extension Evaluator {
@@ -43,7 +43,8 @@ extension Evaluator {
   ]
 
   /// `l op r`.
-  package func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value {
+  package func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value
+  {
     switch (l, r) {
     case (.int(let a), .int(let b)): return try intBinary(op, a, b, at: loc)
     case (.float(let a), .float(let b)): return try floatBinary(op, a, b, at: loc)
@@ -65,7 +66,8 @@ extension Evaluator {
     if let b = intLike(r) { return try binary(op, l, b, at: loc) }
     switch (l, r) {
     case (.bool, .bool), (.bool, .int), (.int, .bool):
-      let a = try intValue(l, at: loc), b = try intValue(r, at: loc)
+      let a = try intValue(l, at: loc)
+      let b = try intValue(r, at: loc)
       if case .bool(let x) = l, case .bool(let y) = r {
         switch op {
         case .bitwiseAnd: return .bool(x && y)
@@ -142,7 +144,9 @@ extension Evaluator {
         if a == 0 { throw TraceError.python("ZeroDivisionError", "0.0 cannot be raised to a negative power", at: loc) }
         return .float(pow(Double(a), Double(b)))
       }
-      var result = 1, base = a, e = b
+      var result = 1
+      var base = a
+      var e = b
       while e > 0 {
         if e & 1 == 1 { result = try Evaluator.mul(result, base, at: loc) }
         e >>= 1
@@ -277,7 +281,9 @@ extension Evaluator {
         out.append("%")
         continue
       }
-      guard !args.isEmpty else { throw TraceError.typeError(.message("not enough arguments for format string"), at: loc) }
+      guard !args.isEmpty else {
+        throw TraceError.typeError(.message("not enough arguments for format string"), at: loc)
+      }
       let v = args.removeFirst()
       let left = flags.contains("-")
       let sign = flags.contains("+") ? "+" : flags.contains(" ") ? " " : ""
@@ -289,7 +295,11 @@ extension Evaluator {
       case "r", "a": out += try format(.string(try repr(v)), (left ? "<" : ">") + width + precision, at: loc)
       case "d", "i", "u":
         var i: Int
-        if case .float(let f) = v { i = try pyInt(f.rounded(.towardZero), at: loc) } else { i = try intValue(v, at: loc) }
+        if case .float(let f) = v {
+          i = try pyInt(f.rounded(.towardZero), at: loc)
+        } else {
+          i = try intValue(v, at: loc)
+        }
         out += try format(.int(i), align + sign + zero + width + "d", at: loc)
       case "f", "F", "e", "E", "g", "G", "x", "X", "o":
         out += try format(v, align + sign + alternate + zero + width + precision + String(conversion), at: loc)

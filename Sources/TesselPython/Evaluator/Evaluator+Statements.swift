@@ -187,7 +187,8 @@ extension Evaluator {
   /// The exception object `except ... as e` binds.
   package func exceptionValue(_ e: PythonException) -> Value {
     if let o = e.object { return o.value }
-    let i = PyInstance(cls: exceptionClass(e), attributes: ["args": .tuple(e.message.isEmpty ? [] : [.string(e.message)])])
+    let i = PyInstance(
+      cls: exceptionClass(e), attributes: ["args": .tuple(e.message.isEmpty ? [] : [.string(e.message)])])
     return .instance(i)
   }
 

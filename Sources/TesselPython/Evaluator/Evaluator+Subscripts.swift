@@ -67,7 +67,9 @@ extension Evaluator {
         .message("\(type) indices must be integers or slices, not \(key.typeName)"), at: loc)
     }
     let k = i < 0 ? i + items.count : i
-    guard k >= 0 && k < items.count else { throw TraceError.python("IndexError", .indexOutOfRange(type: type), at: loc) }
+    guard k >= 0 && k < items.count else {
+      throw TraceError.python("IndexError", .indexOutOfRange(type: type), at: loc)
+    }
     return items[k]
   }
 
@@ -131,7 +133,9 @@ extension Evaluator {
       let i = try intValue(key, at: loc)
       let n = l.items.count
       let k = i < 0 ? i + n : i
-      guard k >= 0 && k < n else { throw TraceError.python("IndexError", "list assignment index out of range", at: loc) }
+      guard k >= 0 && k < n else {
+        throw TraceError.python("IndexError", "list assignment index out of range", at: loc)
+      }
       l.items[k] = value
       return
     case .dict(let d):
@@ -194,7 +198,8 @@ extension Evaluator {
         let after = ts.count - star - 1
         guard items.count >= ts.count - 1 else {
           throw TraceError.python(
-            "ValueError", .notEnoughToUnpack(expected: ts.count - 1, got: items.count, atLeast: true), at: target.location)
+            "ValueError", .notEnoughToUnpack(expected: ts.count - 1, got: items.count, atLeast: true),
+            at: target.location)
         }
         for i in 0..<star { try assign(ts[i], items[i], scope, location: location) }
         if case .starred(let inner) = ts[star].kind {

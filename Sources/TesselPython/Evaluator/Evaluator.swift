@@ -103,7 +103,9 @@ package final class Evaluator {
     }
   }
 
-  /// Runs a module's statements in `scope`. A failing statement stops the module unless
+  /// Runs a module's statements in `scope`.
+  ///
+  /// A failing statement stops the module unless
   /// `deferFailures` is set, in which case the names it binds raise its error when used (a
   /// kernel file's host-side code that needs modules Tessel does not provide).
   package func execModule(_ module: Module, in scope: Scope, deferFailures: Bool = false) throws(TraceError) {

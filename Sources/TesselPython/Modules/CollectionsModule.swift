@@ -4,7 +4,8 @@ import TesselIR
 enum CollectionsModule {
   static func make(_ ev: Evaluator) -> TableModule {
     let m = TableModule("collections")
-    m.define("namedtuple(typename, field_names, *, rename=False, defaults=None, module=None)") { a, ev, loc throws(TraceError) in
+    m.define("namedtuple(typename, field_names, *, rename=False, defaults=None, module=None)") {
+      a, ev, loc throws(TraceError) in
       guard case .string(let name)? = a[0] else {
         throw TraceError.typeError(.message("namedtuple() typename must be a string"), at: loc)
       }
@@ -61,7 +62,9 @@ enum CollectionsModule {
 
 extension Evaluator {
   /// A named tuple class (`collections.namedtuple`, the functional `typing.NamedTuple`).
-  package func makeNamedTupleClass(_ name: String, _ fields: [String], _ defaults: [String: Value], at loc: SourceLocation)
+  package func makeNamedTupleClass(
+    _ name: String, _ fields: [String], _ defaults: [String: Value], at loc: SourceLocation
+  )
     -> PyClass
   {
     let cls = PyClass(builtin: name, base: builtinClass("tuple"), kind: .tuple)
@@ -106,11 +109,21 @@ final class DequeObject: NativeObject {
   }
 
   func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
-    func method(_ sig: String, _ body: @escaping BuiltinFunction.Body) -> Value { .builtin(BuiltinFunction("deque." + sig, body)) }
+    func method(_ sig: String, _ body: @escaping BuiltinFunction.Body) -> Value {
+      .builtin(BuiltinFunction("deque." + sig, body))
+    }
     switch name {
     case "maxlen": return maxlen.map { .int($0) } ?? .none
-    case "append": return method("append(x, /)") { a, _, _ throws(TraceError) in self.append(a[0] ?? .none); return .none }
-    case "appendleft": return method("appendleft(x, /)") { a, _, _ throws(TraceError) in self.appendLeft(a[0] ?? .none); return .none }
+    case "append":
+      return method("append(x, /)") { a, _, _ throws(TraceError) in
+        self.append(a[0] ?? .none)
+        return .none
+      }
+    case "appendleft":
+      return method("appendleft(x, /)") { a, _, _ throws(TraceError) in
+        self.appendLeft(a[0] ?? .none)
+        return .none
+      }
     case "extend":
       return method("extend(iterable, /)") { a, ev, loc throws(TraceError) in
         for x in try ev.iterate(a[0] ?? .none, at: loc) { self.append(x) }
@@ -134,14 +147,22 @@ final class DequeObject: NativeObject {
         self.items = Array(self.items.suffix(k) + self.items.dropLast(k))
         return .none
       }
-    case "clear": return method("clear()") { _, _, _ throws(TraceError) in self.items.removeAll(); return .none }
+    case "clear":
+      return method("clear()") { _, _, _ throws(TraceError) in
+        self.items.removeAll()
+        return .none
+      }
     case "copy":
       return method("copy()") { _, _, _ throws(TraceError) in
         let d = DequeObject(maxlen: self.maxlen)
         d.items = self.items
         return .native(d)
       }
-    case "reverse": return method("reverse()") { _, _, _ throws(TraceError) in self.items.reverse(); return .none }
+    case "reverse":
+      return method("reverse()") { _, _, _ throws(TraceError) in
+        self.items.reverse()
+        return .none
+      }
     case "count", "index", "remove", "insert":
       return method("\(name)(*args)") { a, ev, loc throws(TraceError) in
         let list = PyList(self.items)

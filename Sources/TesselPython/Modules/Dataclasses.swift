@@ -19,7 +19,9 @@ enum DataclassesModule {
           try DataclassesModule.process(b[0] ?? .none, settings, ev, at: loc)
         })
     }
-    m.define("field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True, metadata=None, kw_only=False)") {
+    m.define(
+      "field(*, default=MISSING, default_factory=MISSING, init=True, repr=True, hash=None, compare=True, metadata=None, kw_only=False)"
+    ) {
       a, ev, loc throws(TraceError) in
       let spec = FieldSpec()
       spec.defaultValue = a[0].flatMap { $0.native(MissingValue.self) == nil ? $0 : nil }
@@ -65,7 +67,8 @@ enum DataclassesModule {
         }
       }
       for (k, _) in a.extraKeywords where !info.fields.contains(where: { $0.name == k && $0.inInit }) {
-        throw TraceError.typeError(.arguments(function: "\(i.cls.qualifiedName).__init__", problem: .unexpectedKeyword(k)), at: loc)
+        throw TraceError.typeError(
+          .arguments(function: "\(i.cls.qualifiedName).__init__", problem: .unexpectedKeyword(k)), at: loc)
       }
       return try ev.instantiate(i.cls, [], keywords, at: loc)
     }
@@ -109,7 +112,9 @@ enum DataclassesModule {
       return .tuple(out)
     case .dict(let d):
       let out = PyDict()
-      for i in 0..<d.count { out.set(d.keys[i], d.hashKey(at: i), try convert(d.values[i], asDict: asDict, ev, at: loc)) }
+      for i in 0..<d.count {
+        out.set(d.keys[i], d.hashKey(at: i), try convert(d.values[i], asDict: asDict, ev, at: loc))
+      }
       return .dict(out)
     default: return v
     }
@@ -117,7 +122,9 @@ enum DataclassesModule {
 
   /// Makes `cls` a dataclass with the decorator's settings
   /// (init, repr, eq, order, unsafe_hash, frozen, match_args, kw_only, slots).
-  static func process(_ v: Value, _ settings: [Value?], _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value {
+  static func process(_ v: Value, _ settings: [Value?], _ ev: Evaluator, at loc: SourceLocation) throws(TraceError)
+    -> Value
+  {
     guard case .type(let cls) = v else {
       throw TraceError.typeError(.message("dataclass() should be applied to a class"), at: loc)
     }
@@ -125,8 +132,11 @@ enum DataclassesModule {
       guard i < settings.count, let x = settings[i] else { return dflt }
       return try ev.truth(x, at: loc)
     }
-    let repr = try flag(1, true), eq = try flag(2, true), order = try flag(3, false)
-    let frozen = try flag(5, false), kwOnly = try flag(7, false)
+    let repr = try flag(1, true)
+    let eq = try flag(2, true)
+    let order = try flag(3, false)
+    let frozen = try flag(5, false)
+    let kwOnly = try flag(7, false)
     if order && !eq { throw TraceError.python("ValueError", "eq must be true if order is true", at: loc) }
     var fields: [DataclassInfo.Field] = []
     for base in cls.mro.dropFirst().reversed() {

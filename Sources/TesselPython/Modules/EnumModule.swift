@@ -24,7 +24,9 @@ enum EnumModule {
       guard case .type(let c)? = a[0], let info = c.enumInfo else { return a[0] ?? .none }
       let aliases = info.members.filter { !info.names.contains($0.key) }.map(\.key).sorted()
       if !aliases.isEmpty {
-        throw TraceError.python("ValueError", "duplicate values found in \(try ev.repr(.type(c))): \(aliases.joined(separator: ", "))", at: loc)
+        throw TraceError.python(
+          "ValueError", "duplicate values found in \(try ev.repr(.type(c))): \(aliases.joined(separator: ", "))",
+          at: loc)
       }
       return a[0] ?? .none
     }

@@ -34,7 +34,9 @@ enum FunctoolsModule {
     }
     m.define("lru_cache(maxsize=128, typed=False)") { a, _, _ throws(TraceError) in
       if case .function = a[0] ?? .none { return .native(CachedFunction(a[0] ?? .none)) }
-      return .builtin(BuiltinFunction("lru_cache(function, /)") { b, _, _ throws(TraceError) in .native(CachedFunction(b[0] ?? .none)) })
+      return .builtin(
+        BuiltinFunction("lru_cache(function, /)") { b, _, _ throws(TraceError) in .native(CachedFunction(b[0] ?? .none))
+        })
     }
     m.define("cache(function, /)") { a, _, _ throws(TraceError) in .native(CachedFunction(a[0] ?? .none)) }
     m.define("cached_property(function, /)") { a, _, _ throws(TraceError) in
@@ -49,13 +51,16 @@ enum FunctoolsModule {
     }
     m.define("cmp_to_key(mycmp, /)") { a, _, _ throws(TraceError) in
       let cmp = a[0] ?? .none
-      return .builtin(BuiltinFunction("cmp_to_key.K(obj, /)") { b, _, _ throws(TraceError) in .native(CmpKey(cmp, b[0] ?? .none)) })
+      return .builtin(
+        BuiltinFunction("cmp_to_key.K(obj, /)") { b, _, _ throws(TraceError) in .native(CmpKey(cmp, b[0] ?? .none)) })
     }
     return m
   }
 
   /// `functools.wraps`: the wrapper takes the wrapped function's name and keeps a link to it.
-  static func wrap(_ wrapper: Value, _ wrapped: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value {
+  static func wrap(_ wrapper: Value, _ wrapped: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError)
+    -> Value
+  {
     if case .function(let w) = wrapper {
       if case .function(let f) = wrapped {
         w.name = f.name
@@ -76,11 +81,13 @@ enum FunctoolsModule {
     for op in ops where c.lookup(op).map({ $0.1.builtin != nil }) ?? true {
       c.dict[op] = .builtin(
         BuiltinFunction("\(c.name).\(op)(self, other, /)") { a, ev, loc throws(TraceError) in
-          let x = a[0] ?? .none, y = a[1] ?? .none
+          let x = a[0] ?? .none
+          let y = a[1] ?? .none
           let r = try ev.truth(try ev.call(try ev.attribute(x, root, at: loc), [y], [], at: loc), at: loc)
           let eq = try ev.truth(try ev.compare(.equal, x, y, at: loc), at: loc)
           // The root's relation, then the requested one from it and equality.
-          let less: Bool, greater: Bool
+          let less: Bool
+          let greater: Bool
           switch root {
           case "__lt__": (less, greater) = (r, !r && !eq)
           case "__le__": (less, greater) = (r && !eq, !r)
@@ -157,7 +164,12 @@ final class CachedFunction: NativeObject {
   func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
     switch name {
     case "__wrapped__": return function
-    case "cache_clear": return .builtin(BuiltinFunction("cache_clear()") { _, _, _ throws(TraceError) in self.results = [:]; return .none })
+    case "cache_clear":
+      return .builtin(
+        BuiltinFunction("cache_clear()") { _, _, _ throws(TraceError) in
+          self.results = [:]
+          return .none
+        })
     default: return try ev.attribute(function, name, at: location)
     }
   }

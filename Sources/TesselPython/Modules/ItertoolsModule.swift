@@ -20,7 +20,9 @@ enum ItertoolsModule {
     }
     m.define("permutations(iterable, r=None)") { a, ev, loc throws(TraceError) in
       let pool = try ev.iterate(a[0] ?? .none, at: loc)
-      let r = try (a[1].flatMap { $0.isNone ? nil : $0 }).map { (v) throws(TraceError) in try ev.intValue(v, at: loc) } ?? pool.count
+      let r =
+        try (a[1].flatMap { $0.isNone ? nil : $0 }).map { (v) throws(TraceError) in try ev.intValue(v, at: loc) }
+        ?? pool.count
       var out: [Value] = []
       func go(_ prefix: [Int]) throws(TraceError) {
         if prefix.count == r {
@@ -64,7 +66,9 @@ enum ItertoolsModule {
       if let acc { out.append(acc) }
       for x in try ev.iterate(a[0] ?? .none, at: loc) {
         if let current = acc {
-          acc = (a[1] ?? .none).isNone ? try ev.binary(.add, current, x, at: loc) : try ev.call(a[1] ?? .none, [current, x], [], at: loc)
+          acc =
+            (a[1] ?? .none).isNone
+            ? try ev.binary(.add, current, x, at: loc) : try ev.call(a[1] ?? .none, [current, x], [], at: loc)
         } else {
           acc = x
         }
@@ -83,7 +87,8 @@ enum ItertoolsModule {
       default: throw TraceError.typeError(.message("islice expected 2 to 4 arguments"), at: loc)
       }
       guard start >= 0, (stop ?? 0) >= 0, step > 0 else {
-        throw TraceError.python("ValueError", "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.", at: loc)
+        throw TraceError.python(
+          "ValueError", "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.", at: loc)
       }
       var it = try ev.makeIterator(a[0] ?? .none, at: loc)
       var out: [Value] = []
@@ -102,7 +107,9 @@ enum ItertoolsModule {
     }
     m.define("starmap(function, iterable, /)") { a, ev, loc throws(TraceError) in
       var out: [Value] = []
-      for x in try ev.iterate(a[1] ?? .none, at: loc) { out.append(try ev.call(a[0] ?? .none, try ev.iterate(x, at: loc), [], at: loc)) }
+      for x in try ev.iterate(a[1] ?? .none, at: loc) {
+        out.append(try ev.call(a[0] ?? .none, try ev.iterate(x, at: loc), [], at: loc))
+      }
       return .list(PyList(out))
     }
     m.define("groupby(iterable, key=None)") { a, ev, loc throws(TraceError) in
@@ -146,7 +153,8 @@ enum ItertoolsModule {
       }
     }
     m.define("compress(data, selectors)") { a, ev, loc throws(TraceError) in
-      let data = try ev.iterate(a[0] ?? .none, at: loc), sel = try ev.iterate(a[1] ?? .none, at: loc)
+      let data = try ev.iterate(a[0] ?? .none, at: loc)
+      let sel = try ev.iterate(a[1] ?? .none, at: loc)
       var out: [Value] = []
       for (d, s) in zip(data, sel) where try ev.truth(s, at: loc) { out.append(d) }
       return .list(PyList(out))
@@ -210,6 +218,7 @@ final class CountingIterator: LazyIterator {
 
   func iterate(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> [Value]? {
     if case .cycling(let xs) = kind, xs.isEmpty { return [] }
-    throw TraceError.unsupported("materializing an unbounded iterator (use islice or zip with a finite iterable)", at: location)
+    throw TraceError.unsupported(
+      "materializing an unbounded iterator (use islice or zip with a finite iterable)", at: location)
   }
 }

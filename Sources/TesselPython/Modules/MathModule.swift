@@ -72,7 +72,10 @@ enum MathModule {
     }
     m.define("hypot(*coordinates)") { a, ev, loc throws(TraceError) in
       var s = 0.0
-      for c in a.extraPositional { let x = try ev.floatValue(c, at: loc); s += x * x }
+      for c in a.extraPositional {
+        let x = try ev.floatValue(c, at: loc)
+        s += x * x
+      }
       return .float(s.squareRoot())
     }
     m.define("fmod(x, y, /)") { a, ev, loc throws(TraceError) in
@@ -81,7 +84,9 @@ enum MathModule {
       return .float(Foundation.fmod(try ev.floatValue(a[0] ?? .none, at: loc), y))
     }
     m.define("copysign(x, y, /)") { a, ev, loc throws(TraceError) in
-      .float(Double(signOf: try ev.floatValue(a[1] ?? .none, at: loc), magnitudeOf: try ev.floatValue(a[0] ?? .none, at: loc)))
+      .float(
+        Double(
+          signOf: try ev.floatValue(a[1] ?? .none, at: loc), magnitudeOf: try ev.floatValue(a[0] ?? .none, at: loc)))
     }
     m.define("modf(x, /)") { a, ev, loc throws(TraceError) in
       let x = try ev.floatValue(a[0] ?? .none, at: loc)
@@ -89,8 +94,10 @@ enum MathModule {
       return .tuple([.float(x - i), .float(i)])
     }
     m.define("isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)") { a, ev, loc throws(TraceError) in
-      let x = try ev.floatValue(a[0] ?? .none, at: loc), y = try ev.floatValue(a[1] ?? .none, at: loc)
-      let rel = try ev.floatValue(a[2] ?? .float(1e-9), at: loc), absTol = try ev.floatValue(a[3] ?? .float(0), at: loc)
+      let x = try ev.floatValue(a[0] ?? .none, at: loc)
+      let y = try ev.floatValue(a[1] ?? .none, at: loc)
+      let rel = try ev.floatValue(a[2] ?? .float(1e-9), at: loc)
+      let absTol = try ev.floatValue(a[3] ?? .float(0), at: loc)
       if x == y { return .bool(true) }
       if x.isInfinite || y.isInfinite { return .bool(false) }
       let d = Swift.abs(x - y)
@@ -121,14 +128,16 @@ enum MathModule {
       n -= 1
       var lo = 0.0
       while n > 0 {
-        let x = hi, y = partials[n - 1]
+        let x = hi
+        let y = partials[n - 1]
         n -= 1
         hi = x + y
         lo = y - (hi - x)
         if lo != 0 { break }
       }
       if n > 0 && ((lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0)) {
-        let y = lo * 2, x = hi + y
+        let y = lo * 2
+        let x = hi + y
         if y == x - hi { hi = x }
       }
       return .float(hi)
@@ -138,7 +147,8 @@ enum MathModule {
         var acc = name == "gcd" ? 0 : 1
         for v in a.extraPositional {
           let x = Swift.abs(try ev.intValue(v, at: loc))
-          var p = acc, q = x
+          var p = acc
+          var q = x
           while q != 0 { (p, q) = (q, p % q) }
           if name == "gcd" {
             acc = p
@@ -159,14 +169,19 @@ enum MathModule {
     }
     m.define("factorial(n, /)") { a, ev, loc throws(TraceError) in
       let n = try ev.intValue(a[0] ?? .none, at: loc)
-      guard n >= 0 else { throw TraceError.python("ValueError", "factorial() not defined for negative values", at: loc) }
+      guard n >= 0 else {
+        throw TraceError.python("ValueError", "factorial() not defined for negative values", at: loc)
+      }
       var r = 1
       for i in stride(from: 2, through: n, by: 1) { r = try Evaluator.mul(r, i, at: loc) }
       return .int(r)
     }
     m.define("comb(n, k, /)") { a, ev, loc throws(TraceError) in
-      let n = try ev.intValue(a[0] ?? .none, at: loc), k = try ev.intValue(a[1] ?? .none, at: loc)
-      guard n >= 0, k >= 0 else { throw TraceError.python("ValueError", "n and k must be non-negative integers", at: loc) }
+      let n = try ev.intValue(a[0] ?? .none, at: loc)
+      let k = try ev.intValue(a[1] ?? .none, at: loc)
+      guard n >= 0, k >= 0 else {
+        throw TraceError.python("ValueError", "n and k must be non-negative integers", at: loc)
+      }
       if k > n { return .int(0) }
       var r = 1
       for i in 0..<Swift.min(k, n - k) { r = try Evaluator.mul(r, n - i, at: loc) / (i + 1) }

@@ -10,7 +10,9 @@ enum OperatorModule {
       ("or_", .bitwiseOr), ("xor", .bitwiseXor), ("matmul", .matrixMultiply),
     ]
     for (name, op) in binaries {
-      m.define("\(name)(a, b, /)") { a, ev, loc throws(TraceError) in try ev.binary(op, a[0] ?? .none, a[1] ?? .none, at: loc) }
+      m.define("\(name)(a, b, /)") { a, ev, loc throws(TraceError) in
+        try ev.binary(op, a[0] ?? .none, a[1] ?? .none, at: loc)
+      }
       let inPlace = "i" + (name.hasSuffix("_") ? String(name.dropLast()) : name)
       m.define("\(inPlace)(a, b, /)") { a, ev, loc throws(TraceError) in
         try ev.inPlaceBinary(op, a[0] ?? .none, a[1] ?? .none, at: loc)
@@ -21,17 +23,25 @@ enum OperatorModule {
       ("is_", .is), ("is_not", .isNot),
     ]
     for (name, op) in comparisons {
-      m.define("\(name)(a, b, /)") { a, ev, loc throws(TraceError) in try ev.compare(op, a[0] ?? .none, a[1] ?? .none, at: loc) }
+      m.define("\(name)(a, b, /)") { a, ev, loc throws(TraceError) in
+        try ev.compare(op, a[0] ?? .none, a[1] ?? .none, at: loc)
+      }
     }
-    m.define("contains(a, b, /)") { a, ev, loc throws(TraceError) in .bool(try ev.contains(a[0] ?? .none, a[1] ?? .none, at: loc)) }
+    m.define("contains(a, b, /)") { a, ev, loc throws(TraceError) in
+      .bool(try ev.contains(a[0] ?? .none, a[1] ?? .none, at: loc))
+    }
     m.define("neg(a, /)") { a, ev, loc throws(TraceError) in try ev.unary(.negate, a[0] ?? .none, at: loc) }
     m.define("pos(a, /)") { a, ev, loc throws(TraceError) in try ev.unary(.plus, a[0] ?? .none, at: loc) }
     m.define("invert(a, /)") { a, ev, loc throws(TraceError) in try ev.unary(.invert, a[0] ?? .none, at: loc) }
     m.define("not_(a, /)") { a, ev, loc throws(TraceError) in .bool(!(try ev.truth(a[0] ?? .none, at: loc))) }
     m.define("truth(a, /)") { a, ev, loc throws(TraceError) in .bool(try ev.truth(a[0] ?? .none, at: loc)) }
     m.define("index(a, /)") { a, ev, loc throws(TraceError) in .int(try ev.intValue(a[0] ?? .none, at: loc)) }
-    m.define("abs(a, /)") { a, ev, loc throws(TraceError) in try ev.call(ev.builtins["abs"] ?? .none, [a[0] ?? .none], [], at: loc) }
-    m.define("getitem(a, b, /)") { a, ev, loc throws(TraceError) in try ev.getItem(a[0] ?? .none, a[1] ?? .none, at: loc) }
+    m.define("abs(a, /)") { a, ev, loc throws(TraceError) in
+      try ev.call(ev.builtins["abs"] ?? .none, [a[0] ?? .none], [], at: loc)
+    }
+    m.define("getitem(a, b, /)") { a, ev, loc throws(TraceError) in
+      try ev.getItem(a[0] ?? .none, a[1] ?? .none, at: loc)
+    }
     m.define("setitem(a, b, c, /)") { a, ev, loc throws(TraceError) in
       try ev.setItem(a[0] ?? .none, a[1] ?? .none, a[2] ?? .none, at: loc)
       return .none
@@ -61,7 +71,8 @@ enum OperatorModule {
     }
     m.define("methodcaller(name, /, *args, **kwargs)") { a, ev, loc throws(TraceError) in
       let name = try ev.str(a[0] ?? .none)
-      let args = a.extraPositional, kwargs = a.extraKeywords
+      let args = a.extraPositional
+      let kwargs = a.extraKeywords
       return .builtin(
         BuiltinFunction("methodcaller(obj, /)") { b, ev, loc throws(TraceError) in
           try ev.call(try ev.attribute(b[0] ?? .none, name, at: loc), args, kwargs, at: loc)
@@ -76,7 +87,9 @@ enum CopyModule {
   static func make() -> TableModule {
     let m = TableModule("copy")
     m.define("copy(x, /)") { a, _, _ throws(TraceError) in CopyModule.copy(a[0] ?? .none, deep: false, memo: [:]).0 }
-    m.define("deepcopy(x, memo=None, /)") { a, _, _ throws(TraceError) in CopyModule.copy(a[0] ?? .none, deep: true, memo: [:]).0 }
+    m.define("deepcopy(x, memo=None, /)") { a, _, _ throws(TraceError) in
+      CopyModule.copy(a[0] ?? .none, deep: true, memo: [:]).0
+    }
     return m
   }
 

@@ -118,7 +118,9 @@ final class SimpleNamespace: NativeObject {
 enum LoggingModule {
   static func make() -> TableModule {
     let m = TableModule("logging")
-    let levels = ["CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARNING": 30, "WARN": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0]
+    let levels = [
+      "CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARNING": 30, "WARN": 30, "INFO": 20, "DEBUG": 10, "NOTSET": 0,
+    ]
     for (k, v) in levels { m.table[k] = .int(v) }
     let root = Logger(name: "root")
     m.define("getLogger(name=None)") { a, ev, _ throws(TraceError) in
@@ -148,8 +150,11 @@ final class Logger: NativeObject {
   init(name: String) { self.name = name }
   var typeName: String { "Logger" }
 
-  func emit(_ method: String, _ message: Value, _ args: [Value], _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) {
-    let severity = ["debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40, "critical": 50][method] ?? 30
+  func emit(_ method: String, _ message: Value, _ args: [Value], _ ev: Evaluator, at loc: SourceLocation)
+    throws(TraceError)
+  {
+    let severity =
+      ["debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40, "critical": 50][method] ?? 30
     guard severity >= Swift.max(level, 30) else { return }
     var text = try ev.str(message)
     if !args.isEmpty { text = try ev.percentFormat(text, args.count == 1 ? args[0] : .tuple(args), at: loc) }
@@ -184,7 +189,9 @@ final class Logger: NativeObject {
     }
   }
 
-  func setAttribute(_ name: String, _ value: Value, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool {
+  func setAttribute(_ name: String, _ value: Value, _ ev: Evaluator, at location: SourceLocation) throws(TraceError)
+    -> Bool
+  {
     name == "propagate" || name == "disabled"
   }
 }

@@ -68,7 +68,8 @@ enum TypingModule {
     namedTuple.module = name
     for n in [
       "Any", "Optional", "Union", "List", "Tuple", "Dict", "Set", "FrozenSet", "Callable", "Sequence", "Iterable",
-      "Iterator", "Mapping", "MutableMapping", "Type", "Generic", "Protocol", "Literal", "Final", "ClassVar", "Annotated",
+      "Iterator", "Mapping", "MutableMapping", "Type", "Generic", "Protocol", "Literal", "Final", "ClassVar",
+      "Annotated",
       "Generator", "Hashable", "Sized", "Collection", "AbstractSet", "MutableSequence", "Deque", "DefaultDict",
       "OrderedDict", "Counter", "NoReturn", "Never", "Self", "TypeAlias", "ParamSpec", "Concatenate",
     ] {

@@ -146,7 +146,9 @@ package enum ArrayDType: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// `x` converted to this type as numpy's `astype` converts it: integers truncate toward zero
-  /// and wrap; floating-point values round to the nearest representable value. Returns nil for
+  /// and wrap; floating-point values round to the nearest representable value.
+  ///
+  /// Returns nil for
   /// the 8-bit float formats, whose host conversion Tessel does not model at trace time.
   package func convert(_ x: Double) -> Double? {
     switch self {
@@ -192,11 +194,15 @@ package enum ArrayDType: Hashable, Sendable, CustomStringConvertible {
       let (lo, hi) = a.kindRank < b.kindRank ? (a, b) : (b, a)
       if lo.isBool { return hi }
       // An integer with a float: the float must hold the integer exactly.
-      if hi.itemsize > lo.itemsize || hi == .float64 { return hi == .nki(.bfloat16) && lo.itemsize > 1 ? .nki(.float32) : hi }
+      if hi.itemsize > lo.itemsize || hi == .float64 {
+        return hi == .nki(.bfloat16) && lo.itemsize > 1 ? .nki(.float32) : hi
+      }
       return lo.itemsize >= 4 ? .float64 : .nki(.float32)
     }
     if a.isFloat {
-      if a == .nki(.bfloat16) || b == .nki(.bfloat16) { return a.itemsize > 2 ? a : b.itemsize > 2 ? b : .nki(.float32) }
+      if a == .nki(.bfloat16) || b == .nki(.bfloat16) {
+        return a.itemsize > 2 ? a : b.itemsize > 2 ? b : .nki(.float32)
+      }
       return a.itemsize >= b.itemsize ? a : b
     }
     // Two integer types: a mixed signed/unsigned pair needs a wider signed type.

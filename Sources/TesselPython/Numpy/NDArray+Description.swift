@@ -15,7 +15,9 @@ extension NDArray {
 
   /// The elements as text, padded to a common width as numpy aligns them.
   func elementTexts() -> [String] {
-    if dtype.isBool { return values.map { $0 != 0 ? " True" : "False" }.map { values.contains(0) ? $0 : String($0.dropFirst()) } }
+    if dtype.isBool {
+      return values.map { $0 != 0 ? " True" : "False" }.map { values.contains(0) ? $0 : String($0.dropFirst()) }
+    }
     if !dtype.isFloat { return pad(values.map { String(Int($0)) }) }
     let raw = values.map { x -> String in
       if x.isNaN { return "nan" }
@@ -30,7 +32,10 @@ extension NDArray {
     }
     let intWidth = parts.map(\.0.count).max() ?? 0
     let fracWidth = parts.map(\.1.count).max() ?? 0
-    return parts.map { String(repeating: " ", count: intWidth - $0.0.count) + $0.0 + $0.1 + String(repeating: " ", count: fracWidth - $0.1.count) }
+    return parts.map {
+      String(repeating: " ", count: intWidth - $0.0.count) + $0.0 + $0.1
+        + String(repeating: " ", count: fracWidth - $0.1.count)
+    }
   }
 
   private func pad(_ texts: [String]) -> [String] {
@@ -47,9 +52,11 @@ extension NDArray {
       if axis == shape.count - 1 {
         return "[" + (0..<shape[axis]).map { texts[offset + $0] }.joined(separator: separator) + "]"
       }
-      let rowSeparator = separator.trimmingTrailingSpace + String(repeating: "\n", count: shape.count - 1 - axis)
+      let rowSeparator =
+        separator.trimmingTrailingSpace + String(repeating: "\n", count: shape.count - 1 - axis)
         + String(repeating: " ", count: indent + axis + 1)
-      return "[" + (0..<shape[axis]).map { build(axis + 1, offset + $0 * strides[axis]) }.joined(separator: rowSeparator) + "]"
+      return "["
+        + (0..<shape[axis]).map { build(axis + 1, offset + $0 * strides[axis]) }.joined(separator: rowSeparator) + "]"
     }
     return build(0, 0)
   }

@@ -16,13 +16,24 @@ extension NDArray {
   func axes(of key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> [Axis] {
     var parts: [Value]
     if case .tuple(let xs) = key { parts = xs } else { parts = [key] }
-    let used = parts.filter { if case .none = $0 { return false }; if case .ellipsis = $0 { return false }; return true }.count
+    let used = parts.filter {
+      if case .none = $0 { return false }
+      if case .ellipsis = $0 { return false }
+      return true
+    }.count
     guard used <= shape.count else {
       throw TraceError.python(
-        "IndexError", "too many indices for array: array is \(shape.count)-dimensional, but \(used) were indexed", at: loc)
+        "IndexError", "too many indices for array: array is \(shape.count)-dimensional, but \(used) were indexed",
+        at: loc)
     }
-    if let e = parts.firstIndex(where: { if case .ellipsis = $0 { return true }; return false }) {
-      parts.replaceSubrange(e...e, with: Array(repeating: Value.slice(PySlice(lower: .none, upper: .none, step: .none)), count: shape.count - used))
+    if let e = parts.firstIndex(where: {
+      if case .ellipsis = $0 { return true }
+      return false
+    }) {
+      parts.replaceSubrange(
+        e...e,
+        with: Array(repeating: Value.slice(PySlice(lower: .none, upper: .none, step: .none)), count: shape.count - used)
+      )
     }
     while parts.filter({ !$0.isNone }).count < shape.count {
       parts.append(.slice(PySlice(lower: .none, upper: .none, step: .none)))
@@ -47,7 +58,8 @@ extension NDArray {
         if i < 0 { i += n }
         guard i >= 0 && i < n else {
           throw TraceError.python(
-            "IndexError", "index \(try ev.intValue(p, at: loc)) is out of bounds for axis \(axis) with size \(n)", at: loc)
+            "IndexError", "index \(try ev.intValue(p, at: loc)) is out of bounds for axis \(axis) with size \(n)",
+            at: loc)
         }
         out.append(.at(i))
         axis += 1
@@ -95,20 +107,27 @@ extension NDArray {
       return scalar(values[zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }])
     }
     let axes = index.map { Axis.at($0) } + shape.dropFirst(index.count).map { Axis.range(start: 0, step: 1, count: $0) }
-    return .native(try NDArray(shape: NDArray.shape(of: axes), dtype: dtype, values: offsets(axes).map { values[$0] }, at: loc))
+    return .native(
+      try NDArray(shape: NDArray.shape(of: axes), dtype: dtype, values: offsets(axes).map { values[$0] }, at: loc))
   }
 
   package func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
     let axes = try axes(of: key, ev, at: loc)
     let resultShape = NDArray.shape(of: axes)
     let picked = offsets(axes).map { values[$0] }
-    if resultShape.isEmpty, axes.allSatisfy({ if case .at = $0 { return true }; return false }) {
+    if resultShape.isEmpty,
+      axes.allSatisfy({
+        if case .at = $0 { return true }
+        return false
+      })
+    {
       return scalar(picked[0])
     }
     return .native(try NDArray(shape: resultShape, dtype: dtype, values: picked, at: loc))
   }
 
-  package func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
+  package func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool
+  {
     let axes = try axes(of: key, ev, at: loc)
     let target = NDArray.shape(of: axes)
     let source = try NDArray.from(value, ev, at: loc)
@@ -119,7 +138,9 @@ extension NDArray {
         at: loc)
     }
     for (o, v) in zip(offsets(axes), fill) {
-      guard let x = dtype.convert(v) else { throw TraceError.unsupported("numpy arrays of \(dtype) at trace time", at: loc) }
+      guard let x = dtype.convert(v) else {
+        throw TraceError.unsupported("numpy arrays of \(dtype) at trace time", at: loc)
+      }
       values[o] = x
     }
     return true

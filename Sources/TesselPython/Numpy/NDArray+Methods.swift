@@ -21,13 +21,15 @@ extension NDArray {
     default: break
     }
     guard NDArray.methodNames.contains(name) else { return nil }
-    return .builtin(BuiltinFunction(method(name)) { a, ev, loc throws(TraceError) in try self.callMethod(name, a, ev, at: loc) })
+    return .builtin(
+      BuiltinFunction(method(name)) { a, ev, loc throws(TraceError) in try self.callMethod(name, a, ev, at: loc) })
   }
 
   /// The Python signature of method `name`.
   private func method(_ name: String) -> String {
     switch name {
-    case "sum", "prod", "mean", "max", "min", "any", "all": return "ndarray.\(name)(axis=None, dtype=None, out=None, keepdims=False)"
+    case "sum", "prod", "mean", "max", "min", "any", "all":
+      return "ndarray.\(name)(axis=None, dtype=None, out=None, keepdims=False)"
     case "argmax", "argmin": return "ndarray.\(name)(axis=None)"
     case "astype": return "ndarray.astype(dtype)"
     case "reshape": return "ndarray.reshape(*shape)"
@@ -36,16 +38,22 @@ extension NDArray {
     }
   }
 
-  private func callMethod(_ name: String, _ a: BoundArguments, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError)
+  private func callMethod(_ name: String, _ a: BoundArguments, _ ev: Evaluator, at loc: SourceLocation)
+    throws(TraceError)
     -> Value
   {
     switch name {
     case "sum", "prod", "mean", "max", "min", "any", "all":
       if let out = a[2], !out.isNone { throw TraceError.unsupported("ndarray.\(name)(out=...) at trace time", at: loc) }
-      let type = try (a[1]).flatMap { (v) throws(TraceError) -> ArrayDType? in v.isNone ? nil : try NDArray.dtypeArgument(v, at: loc) }
-      return try reduce(name, axis: a[0] ?? .none, keepdims: try ev.truth(a[3] ?? .bool(false), at: loc), dtype: type, ev, at: loc)
+      let type = try (a[1]).flatMap { (v) throws(TraceError) -> ArrayDType? in
+        v.isNone ? nil : try NDArray.dtypeArgument(v, at: loc)
+      }
+      return try reduce(
+        name, axis: a[0] ?? .none, keepdims: try ev.truth(a[3] ?? .bool(false), at: loc), dtype: type, ev, at: loc)
     case "argmax", "argmin": return try reduce(name, axis: a[0] ?? .none, keepdims: false, dtype: nil, ev, at: loc)
-    case "astype": return .native(try NDArray(shape: shape, dtype: try NDArray.dtypeArgument(a[0] ?? .none, at: loc), values: values, at: loc))
+    case "astype":
+      return .native(
+        try NDArray(shape: shape, dtype: try NDArray.dtypeArgument(a[0] ?? .none, at: loc), values: values, at: loc))
     case "reshape":
       var dims = a.extraPositional
       if dims.count == 1, case .tuple(let xs) = dims[0] { dims = xs }
@@ -54,11 +62,15 @@ extension NDArray {
     case "transpose":
       var axes = a.extraPositional
       if axes.count == 1, case .tuple(let xs) = axes[0] { axes = xs }
-      let order = axes.isEmpty ? Array(shape.indices.reversed()) : try axes.map { (d) throws(TraceError) in try ev.intValue(d, at: loc) }
+      let order =
+        axes.isEmpty
+        ? Array(shape.indices.reversed()) : try axes.map { (d) throws(TraceError) in try ev.intValue(d, at: loc) }
       return .native(try transposed(order, at: loc))
     case "tolist": return nestedList()
     case "item":
-      guard count == 1 else { throw TraceError.python("ValueError", "can only convert an array of size 1 to a Python scalar", at: loc) }
+      guard count == 1 else {
+        throw TraceError.python("ValueError", "can only convert an array of size 1 to a Python scalar", at: loc)
+      }
       return scalar(values[0])
     case "flatten", "ravel": return .native(try NDArray(shape: [count], dtype: dtype, values: values, at: loc))
     default: return .native(try NDArray(shape: shape, dtype: dtype, values: values, at: loc))
@@ -80,7 +92,8 @@ extension NDArray {
     }
     guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == count else {
       throw TraceError.python(
-        "ValueError", "cannot reshape array of size \(count) into shape (\(dims.map(String.init).joined(separator: ",")))", at: loc)
+        "ValueError",
+        "cannot reshape array of size \(count) into shape (\(dims.map(String.init).joined(separator: ",")))", at: loc)
     }
     return try NDArray(shape: dims, dtype: dtype, values: values, at: loc)
   }
@@ -121,7 +134,8 @@ extension NDArray {
       if a < 0 { a += shape.count }
       guard a >= 0 && a < shape.count else {
         throw TraceError.python(
-          "ValueError", "axis \(try ev.intValue(v, at: loc)) is out of bounds for array of dimension \(shape.count)", at: loc)
+          "ValueError", "axis \(try ev.intValue(v, at: loc)) is out of bounds for array of dimension \(shape.count)",
+          at: loc)
       }
       axes.append(a)
     }
@@ -135,7 +149,8 @@ extension NDArray {
     let axes = Set(try reductionAxes(axis, ev, at: loc))
     if (name == "argmax" || name == "argmin") && axes.count > 1 && shape.count > 1 {
       // numpy's argmax without an axis indexes the flattened array.
-      return try NDArray(shape: [count], dtype: dtype, values: values, at: loc).reduce(name, axis: .int(0), keepdims: false, dtype: nil, ev, at: loc)
+      return try NDArray(shape: [count], dtype: dtype, values: values, at: loc).reduce(
+        name, axis: .int(0), keepdims: false, dtype: nil, ev, at: loc)
     }
     let outShape = shape.indices.compactMap { axes.contains($0) ? (keepdims ? 1 : nil) : shape[$0] }
     let keptShape = shape.indices.map { axes.contains($0) ? 1 : shape[$0] }
@@ -143,7 +158,8 @@ extension NDArray {
     let reducedCount = count / max(n, 1)
     if reducedCount == 0, ["max", "min", "argmax", "argmin"].contains(name) {
       let op = name.hasSuffix("max") ? "maximum" : "minimum"
-      throw TraceError.python("ValueError", "zero-size array to reduction operation \(op) which has no identity", at: loc)
+      throw TraceError.python(
+        "ValueError", "zero-size array to reduction operation \(op) which has no identity", at: loc)
     }
     let resultType: ArrayDType
     switch name {
@@ -173,9 +189,15 @@ extension NDArray {
       case "any": if x != 0 { acc[o] = 1 }
       case "all": if x == 0 { acc[o] = 0 }
       case "max", "argmax":
-        if seen[o] == 0 || x > best[o] || x.isNaN && !best[o].isNaN { best[o] = x; acc[o] = Double(seen[o]) }
+        if seen[o] == 0 || x > best[o] || x.isNaN && !best[o].isNaN {
+          best[o] = x
+          acc[o] = Double(seen[o])
+        }
       default:
-        if seen[o] == 0 || x < best[o] || x.isNaN && !best[o].isNaN { best[o] = x; acc[o] = Double(seen[o]) }
+        if seen[o] == 0 || x < best[o] || x.isNaN && !best[o].isNaN {
+          best[o] = x
+          acc[o] = Double(seen[o])
+        }
       }
       seen[o] += 1
     }

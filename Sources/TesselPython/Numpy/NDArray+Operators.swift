@@ -86,7 +86,8 @@ extension NDArray {
 
   /// Applies `f` elementwise to `a` and `b` broadcast together; the result has type `dtype`.
   static func zipWith(
-    _ a: NDArray, _ b: NDArray, dtype: ArrayDType, at loc: SourceLocation, _ f: (Double, Double) throws(TraceError) -> Double
+    _ a: NDArray, _ b: NDArray, dtype: ArrayDType, at loc: SourceLocation,
+    _ f: (Double, Double) throws(TraceError) -> Double
   ) throws(TraceError) -> NDArray {
     guard let shape = broadcastShape(a.shape, b.shape), let x = a.broadcast(to: shape), let y = b.broadcast(to: shape)
     else {
@@ -101,7 +102,9 @@ extension NDArray {
 
   /// The type of `self op other` for an arithmetic operator.
   func resultType(_ op: BinaryOperator, _ other: Value, _ otherArray: NDArray) -> ArrayDType {
-    let t = other.native(NDArray.self) != nil ? ArrayDType.promote(dtype, otherArray.dtype) : ArrayDType.promote(dtype, scalar: other)
+    let t =
+      other.native(NDArray.self) != nil
+      ? ArrayDType.promote(dtype, otherArray.dtype) : ArrayDType.promote(dtype, scalar: other)
     switch op {
     case .divide: return t.isFloat ? t : .float64
     case .add, .subtract, .multiply, .floorDivide, .modulo, .power:
@@ -141,10 +144,14 @@ extension NDArray {
     case .multiply: return x * y
     case .divide: return x / y
     case .floorDivide:
-      if integer && y == 0 { throw TraceError.python("ZeroDivisionError", "integer division by zero in a numpy array", at: loc) }
+      if integer && y == 0 {
+        throw TraceError.python("ZeroDivisionError", "integer division by zero in a numpy array", at: loc)
+      }
       return (x / y).rounded(.down)
     case .modulo:
-      if integer && y == 0 { throw TraceError.python("ZeroDivisionError", "integer modulo by zero in a numpy array", at: loc) }
+      if integer && y == 0 {
+        throw TraceError.python("ZeroDivisionError", "integer modulo by zero in a numpy array", at: loc)
+      }
       let r = Foundation.fmod(x, y)
       return r != 0 && (r < 0) != (y < 0) ? r + y : r
     case .power:

@@ -2,7 +2,9 @@ import Foundation
 import TesselIR
 
 /// A small numpy array known at trace time: `np.arange(OH) * H // OH`, `np.identity(128)`,
-/// `np.zeros((4,))`. Its elements are constants of the trace, held as `Double` (exact for every
+/// `np.zeros((4,))`.
+///
+/// Its elements are constants of the trace, held as `Double` (exact for every
 /// NKI dtype and for 64-bit integers up to 2^53) and converted to ``dtype`` after every
 /// operation, as numpy stores them.
 ///
@@ -47,7 +49,8 @@ package final class NDArray: NativeObject {
       guard d >= 0 else { throw TraceError.python("ValueError", "negative dimensions are not allowed", at: loc) }
       let (p, overflow) = n.multipliedReportingOverflow(by: d)
       guard !overflow, p <= maximumCount else {
-        throw TraceError(.resourceLimit(what: "elements of a numpy array built at trace time", limit: maximumCount), at: loc)
+        throw TraceError(
+          .resourceLimit(what: "elements of a numpy array built at trace time", limit: maximumCount), at: loc)
       }
       n = p
     }

@@ -21,12 +21,18 @@ extension NumpyModule {
 
   static func defineUfuncs(_ m: TableModule) {
     for (name, f) in floatFunctions {
-      m.define("\(name)(x, /)") { a, ev, loc throws(TraceError) in try unary(name, a[0] ?? .none, float: true, f, ev, at: loc) }
+      m.define("\(name)(x, /)") { a, ev, loc throws(TraceError) in
+        try unary(name, a[0] ?? .none, float: true, f, ev, at: loc)
+      }
     }
     for (name, f) in typePreservingFunctions {
-      m.define("\(name)(x, /)") { a, ev, loc throws(TraceError) in try unary(name, a[0] ?? .none, float: false, f, ev, at: loc) }
+      m.define("\(name)(x, /)") { a, ev, loc throws(TraceError) in
+        try unary(name, a[0] ?? .none, float: false, f, ev, at: loc)
+      }
     }
-    for (name, test) in [("isnan", { (x: Double) in x.isNaN }), ("isinf", { $0.isInfinite }), ("isfinite", { $0.isFinite })] {
+    for (name, test) in [
+      ("isnan", { (x: Double) in x.isNaN }), ("isinf", { $0.isInfinite }), ("isfinite", { $0.isFinite }),
+    ] {
       m.define("\(name)(x, /)") { a, ev, loc throws(TraceError) in
         let x = a[0] ?? .none
         if x.native(NDArray.self) == nil, case .float = x { return .bool(test(try ev.floatValue(x, at: loc))) }
@@ -49,11 +55,15 @@ extension NumpyModule {
         return try ev.binary(op, .native(try operand(x, name, ev, at: loc)), y, at: loc)
       }
     }
-    for (name, pickFirst) in [("maximum", { (x: Double, y: Double) in x >= y || x.isNaN }), ("minimum", { $0 <= $1 || $0.isNaN })] {
+    for (name, pickFirst) in [
+      ("maximum", { (x: Double, y: Double) in x >= y || x.isNaN }), ("minimum", { $0 <= $1 || $0.isNaN }),
+    ] {
       m.define("\(name)(x1, x2, /)") { a, ev, loc throws(TraceError) in
         let (x, y) = (a[0] ?? .none, a[1] ?? .none)
-        let l = try operand(x, name, ev, at: loc), r = try operand(y, name, ev, at: loc)
-        let scalars = l.shape.isEmpty && r.shape.isEmpty && x.native(NDArray.self) == nil && y.native(NDArray.self) == nil
+        let l = try operand(x, name, ev, at: loc)
+        let r = try operand(y, name, ev, at: loc)
+        let scalars =
+          l.shape.isEmpty && r.shape.isEmpty && x.native(NDArray.self) == nil && y.native(NDArray.self) == nil
         let type = ArrayDType.promote(l.dtype, r.dtype)
         let result = try NDArray.zipWith(l, r, dtype: type, at: loc) { p, q in pickFirst(p, q) ? p : q }
         return scalars ? result.scalar(result.values[0]) : .native(result)
@@ -95,7 +105,8 @@ extension NumpyModule {
     }
     for name in ["argmax", "argmin"] {
       m.define("\(name)(a, axis=None)") { a, ev, loc throws(TraceError) in
-        try operand(a[0] ?? .none, name, ev, at: loc).reduce(name, axis: a[1] ?? .none, keepdims: false, dtype: nil, ev, at: loc)
+        try operand(a[0] ?? .none, name, ev, at: loc).reduce(
+          name, axis: a[1] ?? .none, keepdims: false, dtype: nil, ev, at: loc)
       }
     }
   }

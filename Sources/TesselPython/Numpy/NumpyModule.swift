@@ -18,7 +18,8 @@ package enum NumpyModule {
 
   /// The names of numpy's dtypes Tessel knows.
   static let dtypeNames = [
-    "bool_", "bool", "float_", "double", "float64", "int_", "int64", "intp", "single", "half", "float16", "float32", "int8",
+    "bool_", "bool", "float_", "double", "float64", "int_", "int64", "intp", "single", "half", "float16", "float32",
+    "int8",
     "int16", "int32", "uint8", "uint16", "uint32",
   ]
 
@@ -64,10 +65,13 @@ package enum NumpyModule {
   }
 
   /// The array an argument denotes, or the refusal for kernel data (a tile, an index).
-  static func operand(_ v: Value, _ function: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> NDArray {
+  static func operand(_ v: Value, _ function: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError)
+    -> NDArray
+  {
     guard NDArray.isOperand(v) else {
       guard case .native = v else {
-        throw TraceError.typeError(.message("np.\(function)() does not accept a value of type '\(v.typeName)'"), at: loc)
+        throw TraceError.typeError(
+          .message("np.\(function)() does not accept a value of type '\(v.typeName)'"), at: loc)
       }
       throw TraceError.unsupported(
         "np.\(function) on a \(v.typeName) (numpy runs on the host at trace time; use the kernel language's own operation)",
@@ -112,7 +116,9 @@ package enum NumpyModule {
     m.define("iinfo(int_type, /)") { a, ev, loc throws(TraceError) in
       let v = a[0] ?? .none
       let t = try elementType(of: v, at: loc)
-      guard t.isInteger else { throw TraceError.python("ValueError", "Invalid integer data type '\(t.isBool ? "b" : "f")'.", at: loc) }
+      guard t.isInteger else {
+        throw TraceError.python("ValueError", "Invalid integer data type '\(t.isBool ? "b" : "f")'.", at: loc)
+      }
       return .native(
         NumpyInfo(
           "iinfo",
@@ -141,7 +147,10 @@ package enum NumpyModule {
       guard step != 0 else { throw TraceError.python("ZeroDivisionError", "division by zero", at: loc) }
       let n = max(0, Int(((stop - start) / step).rounded(.up)))
       _ = try NDArray.count(of: [n], at: loc)
-      let isFloat = bounds.contains { if case .float = $0 { return true }; return false }
+      let isFloat = bounds.contains {
+        if case .float = $0 { return true }
+        return false
+      }
       let type = try dtypeArgument(a[3], at: loc) ?? (isFloat ? .float64 : .int64)
       return .native(try NDArray(shape: [n], dtype: type, values: (0..<n).map { start + Double($0) * step }, at: loc))
     }
@@ -154,42 +163,55 @@ package enum NumpyModule {
       let cols = a[1].flatMap { $0.isNone ? nil : $0 }
       return .native(
         try eye(
-          n, try cols.map { (c) throws(TraceError) in try ev.intValue(c, at: loc) } ?? n, try ev.intValue(a[2] ?? .int(0), at: loc),
+          n, try cols.map { (c) throws(TraceError) in try ev.intValue(c, at: loc) } ?? n,
+          try ev.intValue(a[2] ?? .int(0), at: loc),
           try dtypeArgument(a[3], at: loc) ?? .float64, at: loc))
     }
     for (name, fill) in [("zeros", 0.0), ("ones", 1.0), ("empty", 0.0)] {
       m.define("\(name)(shape, dtype=None)") { a, ev, loc throws(TraceError) in
         let shape = try shapeArgument(a[0] ?? .none, ev, at: loc)
-        return .native(try NDArray(shape: shape, dtype: try dtypeArgument(a[1], at: loc) ?? .float64, fill: fill, at: loc))
+        return .native(
+          try NDArray(shape: shape, dtype: try dtypeArgument(a[1], at: loc) ?? .float64, fill: fill, at: loc))
       }
       m.define("\(name)_like(a, dtype=None)") { a, ev, loc throws(TraceError) in
         let like = try operand(a[0] ?? .none, name + "_like", ev, at: loc)
-        return .native(try NDArray(shape: like.shape, dtype: try dtypeArgument(a[1], at: loc) ?? like.dtype, fill: fill, at: loc))
+        return .native(
+          try NDArray(shape: like.shape, dtype: try dtypeArgument(a[1], at: loc) ?? like.dtype, fill: fill, at: loc))
       }
     }
     m.define("full(shape, fill_value, dtype=None)") { a, ev, loc throws(TraceError) in
       let shape = try shapeArgument(a[0] ?? .none, ev, at: loc)
       let fill = try operand(a[1] ?? .none, "full", ev, at: loc)
-      guard fill.count == 1 else { throw TraceError.unsupported("np.full with an array fill value at trace time", at: loc) }
-      return .native(try NDArray(shape: shape, dtype: try dtypeArgument(a[2], at: loc) ?? fill.dtype, fill: fill.values[0], at: loc))
+      guard fill.count == 1 else {
+        throw TraceError.unsupported("np.full with an array fill value at trace time", at: loc)
+      }
+      return .native(
+        try NDArray(shape: shape, dtype: try dtypeArgument(a[2], at: loc) ?? fill.dtype, fill: fill.values[0], at: loc))
     }
     m.define("full_like(a, fill_value, dtype=None)") { a, ev, loc throws(TraceError) in
       let like = try operand(a[0] ?? .none, "full_like", ev, at: loc)
       let fill = try ev.floatValue(a[1] ?? .none, at: loc)
-      return .native(try NDArray(shape: like.shape, dtype: try dtypeArgument(a[2], at: loc) ?? like.dtype, fill: fill, at: loc))
+      return .native(
+        try NDArray(shape: like.shape, dtype: try dtypeArgument(a[2], at: loc) ?? like.dtype, fill: fill, at: loc))
     }
     m.define("reshape(a, newshape)") { a, ev, loc throws(TraceError) in
-      .native(try operand(a[0] ?? .none, "reshape", ev, at: loc).reshaped(try shapeArgument(a[1] ?? .none, ev, at: loc), at: loc))
+      .native(
+        try operand(a[0] ?? .none, "reshape", ev, at: loc).reshaped(
+          try shapeArgument(a[1] ?? .none, ev, at: loc), at: loc))
     }
     m.define("transpose(a, axes=None)") { a, ev, loc throws(TraceError) in
       let arr = try operand(a[0] ?? .none, "transpose", ev, at: loc)
-      let order = try a[1].flatMap { (v) throws(TraceError) -> [Int]? in v.isNone ? nil : try shapeArgument(v, ev, at: loc) }
+      let order = try a[1].flatMap { (v) throws(TraceError) -> [Int]? in
+        v.isNone ? nil : try shapeArgument(v, ev, at: loc)
+      }
       return .native(try arr.transposed(order ?? Array(arr.shape.indices.reversed()), at: loc))
     }
   }
 
   /// `np.eye(n, m, k)`: ones on the `k`-th diagonal.
-  static func eye(_ n: Int, _ m: Int, _ k: Int, _ dtype: ArrayDType, at loc: SourceLocation) throws(TraceError) -> NDArray {
+  static func eye(_ n: Int, _ m: Int, _ k: Int, _ dtype: ArrayDType, at loc: SourceLocation) throws(TraceError)
+    -> NDArray
+  {
     let count = try NDArray.count(of: [n, m], at: loc)
     var values = [Double](repeating: 0, count: count)
     for i in 0..<n where i + k >= 0 && i + k < m { values[i * m + i + k] = 1 }

@@ -97,13 +97,17 @@ public struct ASTPrinter: Sendable {
     case .functionDef(let def):
       var parts = [def.name, parameters(def.parameters)]
       if let returns = def.returns { parts.append("(-> \(print(returns)))") }
-      if !def.decorators.isEmpty { parts.append("(decorators \(def.decorators.map { print($0) }.joined(separator: " ")))") }
+      if !def.decorators.isEmpty {
+        parts.append("(decorators \(def.decorators.map { print($0) }.joined(separator: " ")))")
+      }
       parts.append(block("body", def.body))
       return node("def", at, parts)
     case .classDef(let def):
       var parts = [def.name]
       if !def.arguments.isEmpty { parts.append("(bases \(def.arguments.map { argument($0) }.joined(separator: " ")))") }
-      if !def.decorators.isEmpty { parts.append("(decorators \(def.decorators.map { print($0) }.joined(separator: " ")))") }
+      if !def.decorators.isEmpty {
+        parts.append("(decorators \(def.decorators.map { print($0) }.joined(separator: " ")))")
+      }
       parts.append(block("body", def.body))
       return node("class", at, parts)
     }

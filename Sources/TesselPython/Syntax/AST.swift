@@ -20,7 +20,9 @@ public struct Module: Sendable, Equatable {
 
   /// Whether two modules are the same tree, compared on a large stack (see `LargeStack`):
   /// the synthesized comparison recurses once per tree level and needs several kilobytes per
-  /// level in debug builds. Comparing deep ``Expr`` or ``Stmt`` values directly does not get this
+  /// level in debug builds.
+  ///
+  /// Comparing deep ``Expr`` or ``Stmt`` values directly does not get this
   /// protection.
   public static func == (lhs: Module, rhs: Module) -> Bool {
     LargeStack.run { lhs.file == rhs.file && lhs.statements == rhs.statements }
@@ -367,9 +369,19 @@ public enum UnaryOperator: String, Sendable, Hashable, CaseIterable {
 
 /// A binary operator, also used for augmented assignment.
 public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
-  case add = "+", subtract = "-", multiply = "*", matrixMultiply = "@", divide = "/"
-  case floorDivide = "//", modulo = "%", power = "**", leftShift = "<<", rightShift = ">>"
-  case bitwiseOr = "|", bitwiseXor = "^", bitwiseAnd = "&"
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case matrixMultiply = "@"
+  case divide = "/"
+  case floorDivide = "//"
+  case modulo = "%"
+  case power = "**"
+  case leftShift = "<<"
+  case rightShift = ">>"
+  case bitwiseOr = "|"
+  case bitwiseXor = "^"
+  case bitwiseAnd = "&"
 }
 
 /// `and` or `or`.
@@ -379,8 +391,16 @@ public enum BooleanOperator: String, Sendable, Hashable, CaseIterable {
 
 /// A comparison operator.
 public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
-  case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">"
-  case greaterEqual = ">=", `is` = "is", isNot = "is not", `in` = "in", notIn = "not in"
+  case equal = "=="
+  case notEqual = "!="
+  case less = "<"
+  case lessEqual = "<="
+  case greater = ">"
+  case greaterEqual = ">="
+  case `is` = "is"
+  case isNot = "is not"
+  case `in` = "in"
+  case notIn = "not in"
 }
 
 /// One link of a comparison chain: `< b` in `a < b`.

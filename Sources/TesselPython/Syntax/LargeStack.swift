@@ -1,9 +1,9 @@
 #if canImport(Darwin)
-  import Darwin
+import Darwin
 #elseif canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #endif
 
 /// Runs parser work on a thread with a known, large stack.
@@ -31,7 +31,9 @@ package enum LargeStack {
   }
 
   /// Starts `work` on a new detached thread with a ``stackSize`` stack; false if no thread could
-  /// be started. The caller synchronizes with the thread itself (the evaluator's generators).
+  /// be started.
+  ///
+  /// The caller synchronizes with the thread itself (the evaluator's generators).
   package static func start(_ work: @escaping () -> Void) -> Bool {
     ThreadJob(work).start(stackSize: stackSize, join: false)
   }
@@ -63,17 +65,17 @@ private final class ThreadJob: @unchecked Sendable {
     guard pthread_attr_setstacksize(&attributes, stackSize) == 0 else { return false }
     let context = Unmanaged.passRetained(self).toOpaque()
     #if canImport(Darwin)
-      var thread: pthread_t?
-      guard pthread_create(&thread, &attributes, threadJobEntry, context) == 0, let thread else {
-        Unmanaged<ThreadJob>.fromOpaque(context).release()
-        return false
-      }
+    var thread: pthread_t?
+    guard pthread_create(&thread, &attributes, threadJobEntry, context) == 0, let thread else {
+      Unmanaged<ThreadJob>.fromOpaque(context).release()
+      return false
+    }
     #else
-      var thread = pthread_t()
-      guard pthread_create(&thread, &attributes, threadJobEntry, context) == 0 else {
-        Unmanaged<ThreadJob>.fromOpaque(context).release()
-        return false
-      }
+    var thread = pthread_t()
+    guard pthread_create(&thread, &attributes, threadJobEntry, context) == 0 else {
+      Unmanaged<ThreadJob>.fromOpaque(context).release()
+      return false
+    }
     #endif
     return join ? pthread_join(thread, nil) == 0 : pthread_detach(thread) == 0
   }
@@ -81,14 +83,14 @@ private final class ThreadJob: @unchecked Sendable {
 
 /// The thread entry point: runs the job passed as the retained context.
 #if canImport(Darwin)
-  private func threadJobEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-    Unmanaged<ThreadJob>.fromOpaque(context).takeRetainedValue().body()
-    return nil
-  }
+private func threadJobEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+  Unmanaged<ThreadJob>.fromOpaque(context).takeRetainedValue().body()
+  return nil
+}
 #else
-  private func threadJobEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-    guard let context else { return nil }
-    Unmanaged<ThreadJob>.fromOpaque(context).takeRetainedValue().body()
-    return nil
-  }
+private func threadJobEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+  guard let context else { return nil }
+  Unmanaged<ThreadJob>.fromOpaque(context).takeRetainedValue().body()
+  return nil
+}
 #endif

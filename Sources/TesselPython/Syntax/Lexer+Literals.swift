@@ -82,7 +82,9 @@ extension Lexer {
     emit(.string, from: start, line: l, column: c)
   }
 
-  /// The error for a single-quoted string that reaches the end of its line. Inside an
+  /// The error for a single-quoted string that reaches the end of its line.
+  ///
+  /// Inside an
   /// f-string's replacement field, a quote like the f-string's own most likely meant to end the
   /// f-string (`f'{x'`), so the error is CPython's `f-string: expecting '}'`.
   func unterminatedSingleQuotedString(quote: UInt8, at startLocation: SourceLocation) -> SyntaxError {

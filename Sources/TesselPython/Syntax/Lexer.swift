@@ -224,9 +224,15 @@ extension Lexer {
     let length: Int
     var value: UInt32
     switch b0 {
-    case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-    case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-    case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
+    case 0xC2...0xDF:
+      length = 2
+      value = UInt32(b0 & 0x1F)
+    case 0xE0...0xEF:
+      length = 3
+      value = UInt32(b0 & 0x0F)
+    case 0xF0...0xF4:
+      length = 4
+      value = UInt32(b0 & 0x07)
     default: return replacement
     }
     guard offset + length <= bytes.count else { return replacement }
@@ -313,9 +319,15 @@ extension Lexer {
     var progress = LoopProgressCondition()
     scan: while pos < bytes.count && progress.evaluate(pos) {
       switch bytes[pos] {
-      case UInt8(ascii: " "): col += 1; alt += 1
-      case UInt8(ascii: "\t"): col = (col / 8 + 1) * 8; alt += 1
-      case 0x0C: col = 0; alt = 0  // form feed
+      case UInt8(ascii: " "):
+        col += 1
+        alt += 1
+      case UInt8(ascii: "\t"):
+        col = (col / 8 + 1) * 8
+        alt += 1
+      case 0x0C:
+        col = 0
+        alt = 0  // form feed
       case UInt8(ascii: "\\") where Lexer.isLineBreak(byte(at: pos + 1)):
         if continuationColumn == 0 { continuationColumn = col }
         pos += 1

@@ -3,7 +3,9 @@ import TesselIR
 // MARK: - Atoms
 
 extension Parser {
-  /// atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...'
+  /// Parses the grammar rule `atom`.
+  ///
+  ///     atom: NAME | 'True' | 'False' | 'None' | strings | NUMBER | '...'
   ///     | tuple | group | genexp | list | listcomp | dict | set | dictcomp | setcomp
   mutating func parseAtom() throws(SyntaxError) -> Expr {
     let token = current
@@ -63,7 +65,9 @@ extension Parser {
     return value
   }
 
-  /// tuple | group | genexp: `(` ... `)`.
+  /// Parses a parenthesized form: a tuple, a group or a generator expression.
+  ///
+  ///     tuple | group | genexp: '(' ... ')'
   mutating func parseParenthesized() throws(SyntaxError) -> Expr {
     let open = advance()
     let location = location(of: open)
@@ -98,7 +102,9 @@ extension Parser {
     return Expr(.tuple(items), at: location)
   }
 
-  /// list | listcomp: `[` ... `]`.
+  /// Parses a list display or a list comprehension.
+  ///
+  ///     list | listcomp: '[' ... ']'
   mutating func parseListDisplay() throws(SyntaxError) -> Expr {
     let open = advance()
     let location = location(of: open)
@@ -121,7 +127,9 @@ extension Parser {
     return Expr(.list(items), at: location)
   }
 
-  /// dict | set | dictcomp | setcomp: `{` ... `}`.
+  /// Parses a dict or set display or comprehension.
+  ///
+  ///     dict | set | dictcomp | setcomp: '{' ... '}'
   mutating func parseBraceDisplay() throws(SyntaxError) -> Expr {
     let open = advance()
     let location = location(of: open)
@@ -194,7 +202,9 @@ extension Parser {
     return Expr(.set(items), at: location)
   }
 
-  /// for_if_clauses: ('for' star_targets 'in' disjunction ('if' disjunction)*)+
+  /// Parses the grammar rule `for_if_clauses`.
+  ///
+  ///     for_if_clauses: ('for' star_targets 'in' disjunction ('if' disjunction)*)+
   ///
   /// `element` is the comprehension's element, checked for a starred expression.
   mutating func parseComprehensionClauses(element: Expr) throws(SyntaxError) -> [Comprehension] {

@@ -3,7 +3,9 @@ import TesselIR
 // MARK: - Expression lists
 
 extension Parser {
-  /// star_expressions: star_expression (',' star_expression)* [',']
+  /// Parses the grammar rule `star_expressions`.
+  ///
+  ///     star_expressions: star_expression (',' star_expression)* [',']
   ///
   /// A comma makes a tuple located at its first element.
   mutating func parseStarExpressions() throws(SyntaxError) -> Expr {
@@ -18,7 +20,9 @@ extension Parser {
     return Expr(.tuple(items), at: first.location)
   }
 
-  /// star_expression: '*' bitwise_or | expression
+  /// Parses the grammar rule `star_expression`.
+  ///
+  ///     star_expression: '*' bitwise_or | expression
   mutating func parseStarExpression() throws(SyntaxError) -> Expr {
     if let star = eat(.star) {
       return try parseStarred(star)
@@ -26,7 +30,9 @@ extension Parser {
     return try parseExpression()
   }
 
-  /// star_named_expression: '*' bitwise_or | named_expression
+  /// Parses the grammar rule `star_named_expression`.
+  ///
+  ///     star_named_expression: '*' bitwise_or | named_expression
   mutating func parseStarNamedExpression() throws(SyntaxError) -> Expr {
     if let star = eat(.star) {
       return try parseStarred(star)
@@ -34,12 +40,16 @@ extension Parser {
     return try parseNamedExpression()
   }
 
-  /// annotated_rhs: yield_expr | star_expressions
+  /// Parses the grammar rule `annotated_rhs`.
+  ///
+  ///     annotated_rhs: yield_expr | star_expressions
   mutating func parseYieldOrStarExpressions() throws(SyntaxError) -> Expr {
     at(.yield) ? try parseYield() : try parseStarExpressions()
   }
 
-  /// yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
+  /// Parses the grammar rule `yield_expr`.
+  ///
+  ///     yield_expr: 'yield' 'from' expression | 'yield' [star_expressions]
   mutating func parseYield() throws(SyntaxError) -> Expr {
     let yieldToken = advance()
     let location = location(of: yieldToken)
@@ -53,7 +63,9 @@ extension Parser {
     return Expr(.yield(value), at: location)
   }
 
-  /// star_targets (for `for` loops and comprehensions): star_target (',' star_target)* [',']
+  /// Parses the grammar rule `star_targets`.
+  ///
+  ///     star_targets (for `for` loops and comprehensions): star_target (',' star_target)* [',']
   ///
   /// Targets are parsed at `bitwise_or` level so that `in` ends them; ``checkTarget(_:context:)``
   /// then rejects what cannot be assigned.
@@ -85,7 +97,9 @@ extension Parser {
     return try parseBitwiseOr()
   }
 
-  /// star_target: '*' bitwise_or | bitwise_or
+  /// Parses the grammar rule `star_target`.
+  ///
+  ///     star_target: '*' bitwise_or | bitwise_or
   mutating func parseStarTarget() throws(SyntaxError) -> Expr {
     if let star = eat(.star) {
       return try parseStarred(star)
@@ -97,7 +111,9 @@ extension Parser {
 // MARK: - Operators by precedence
 
 extension Parser {
-  /// named_expression: NAME ':=' expression | expression
+  /// Parses the grammar rule `named_expression`.
+  ///
+  ///     named_expression: NAME ':=' expression | expression
   mutating func parseNamedExpression() throws(SyntaxError) -> Expr {
     if at(.name) && peek().kind == .punctuator(.colonEqual) {
       let nameToken = advance()
@@ -113,7 +129,9 @@ extension Parser {
     return expression
   }
 
-  /// expression: disjunction 'if' disjunction 'else' expression | disjunction | lambdef
+  /// Parses the grammar rule `expression`.
+  ///
+  ///     expression: disjunction 'if' disjunction 'else' expression | disjunction | lambdef
   mutating func parseExpression() throws(SyntaxError) -> Expr {
     try enterNesting()
     defer { leaveNesting() }
@@ -129,7 +147,9 @@ extension Parser {
     return Expr(.conditional(condition: condition, body: body, orElse: orElse), at: body.location)
   }
 
-  /// lambdef: 'lambda' [lambda_params] ':' expression
+  /// Parses the grammar rule `lambdef`.
+  ///
+  ///     lambdef: 'lambda' [lambda_params] ':' expression
   mutating func parseLambda() throws(SyntaxError) -> Expr {
     let lambdaToken = advance()
     scopes.append(Scope(kind: .function))
@@ -140,7 +160,9 @@ extension Parser {
     return Expr(.lambda(parameters, body: body), at: location(of: lambdaToken))
   }
 
-  /// disjunction: conjunction ('or' conjunction)*
+  /// Parses the grammar rule `disjunction`.
+  ///
+  ///     disjunction: conjunction ('or' conjunction)*
   mutating func parseDisjunction() throws(SyntaxError) -> Expr {
     let first = try parseConjunction()
     guard at(.or) else { return first }
@@ -152,7 +174,9 @@ extension Parser {
     return Expr(.boolean(.or, values), at: first.location)
   }
 
-  /// conjunction: inversion ('and' inversion)*
+  /// Parses the grammar rule `conjunction`.
+  ///
+  ///     conjunction: inversion ('and' inversion)*
   mutating func parseConjunction() throws(SyntaxError) -> Expr {
     let first = try parseInversion()
     guard at(.and) else { return first }
@@ -164,7 +188,9 @@ extension Parser {
     return Expr(.boolean(.and, values), at: first.location)
   }
 
-  /// inversion: 'not' inversion | comparison
+  /// Parses the grammar rule `inversion`.
+  ///
+  ///     inversion: 'not' inversion | comparison
   mutating func parseInversion() throws(SyntaxError) -> Expr {
     guard let notToken = eat(.not) else { return try parseComparison() }
     try enterNesting()
@@ -173,7 +199,9 @@ extension Parser {
     return Expr(.unary(.not, operand), at: location(of: notToken))
   }
 
-  /// comparison: bitwise_or (compare_op bitwise_or)*
+  /// Parses the grammar rule `comparison`.
+  ///
+  ///     comparison: bitwise_or (compare_op bitwise_or)*
   mutating func parseComparison() throws(SyntaxError) -> Expr {
     let left = try parseBitwiseOr()
     var comparisons: [Comparison] = []
@@ -209,7 +237,7 @@ extension Parser {
     return op
   }
 
-  /// bitwise_or and every tighter binary level down to term, by precedence climbing:
+  /// Parses `bitwise_or` and every tighter binary level down to `term`, by precedence climbing.
   ///
   ///     bitwise_or: bitwise_or '|' bitwise_xor | bitwise_xor
   ///     bitwise_xor: bitwise_xor '^' bitwise_and | bitwise_and
@@ -260,7 +288,9 @@ extension Parser {
     }
   }
 
-  /// factor: '+' factor | '-' factor | '~' factor | power
+  /// Parses the grammar rule `factor`.
+  ///
+  ///     factor: '+' factor | '-' factor | '~' factor | power
   mutating func parseFactor() throws(SyntaxError) -> Expr {
     let op: UnaryOperator
     switch current.kind {
@@ -276,7 +306,9 @@ extension Parser {
     return Expr(.unary(op, operand), at: location(of: opToken))
   }
 
-  /// power: primary '**' factor | primary
+  /// Parses the grammar rule `power`.
+  ///
+  ///     power: primary '**' factor | primary
   ///
   /// `**` is right-associative and binds tighter than a unary operator on its left
   /// (`-2 ** 2` is `-(2 ** 2)`) but not on its right (`2 ** -1`).
@@ -289,8 +321,10 @@ extension Parser {
     return Expr(.binary(.power, base, exponent), at: base.location)
   }
 
-  /// primary: primary '.' NAME | primary genexp | primary '(' [arguments] ')'
-  ///        | primary '[' slices ']' | atom
+  /// Parses the grammar rule `primary`.
+  ///
+  ///     primary: primary '.' NAME | primary genexp | primary '(' [arguments] ')'
+  ///     | primary '[' slices ']' | atom
   mutating func parsePrimary() throws(SyntaxError) -> Expr {
     var expression = try parseAtom()
     var links = 0
@@ -328,7 +362,7 @@ extension Parser {
 // MARK: - Calls and subscripts
 
 extension Parser {
-  /// The arguments of a call or class definition after `(`, through `)`:
+  /// Parses the arguments of a call or class definition after `(`, through `)`.
   ///
   ///     arguments: ','.(starred_expression | named_expression | NAME '=' expression
   ///                     | '**' expression)+ [','] | named_expression for_if_clauses
@@ -394,7 +428,9 @@ extension Parser {
     return arguments
   }
 
-  /// slices: slice | ','.(slice | starred_expression)+ [','], after `[`, through `]`.
+  /// Parses the grammar rule `slices`.
+  ///
+  ///     slices: slice | ','.(slice | starred_expression)+ [','], after `[`, through `]`.
   ///
   /// Several items make a tuple index, as in Python's AST: `t[i, 0:4]` is
   /// `subscript(t, tuple(i, slice(0, 4)))`.
@@ -419,7 +455,9 @@ extension Parser {
     return Expr(.tuple(items), at: items.first?.location ?? location(of: current))
   }
 
-  /// slice: [expression] ':' [expression] [':' [expression]] | named_expression
+  /// Parses the grammar rule `slice`.
+  ///
+  ///     slice: [expression] ':' [expression] [':' [expression]] | named_expression
   mutating func parseSlice() throws(SyntaxError) -> Expr {
     let start = location(of: current)
     var lower: Expr?

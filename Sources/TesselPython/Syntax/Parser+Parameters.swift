@@ -3,7 +3,7 @@ import TesselIR
 // MARK: - Parameter lists
 
 extension Parser {
-  /// The parameters of a `def` (up to `)`) or `lambda` (up to `:`), not consuming `closing`:
+  /// Parses the parameters of a `def` (up to `)`) or `lambda` (up to `:`), not consuming `closing`.
   ///
   ///     params: ','.(param ['=' expression] | '/' | '*' [param] | '**' param)+ [',']
   ///     param: NAME [':' expression]      (annotations only in `def`)
@@ -86,7 +86,9 @@ extension Parser {
     return last.defaultValue ?? last.annotation
   }
 
-  /// param: NAME [':' expression] ['=' expression]
+  /// Parses the grammar rule `param`.
+  ///
+  ///     param: NAME [':' expression] ['=' expression]
   mutating func parseParameter(allowAnnotation: Bool, allowDefault: Bool) throws(SyntaxError) -> Parameter {
     let (name, token) = try expectName()
     var annotation: Expr?

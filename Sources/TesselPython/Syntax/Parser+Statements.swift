@@ -3,7 +3,9 @@ import TesselIR
 // MARK: - Statements and blocks
 
 extension Parser {
-  /// statement: compound_stmt | simple_stmts
+  /// Parses the grammar rule `statement`.
+  ///
+  ///     statement: compound_stmt | simple_stmts
   mutating func parseStatement(into statements: inout [Stmt]) throws(SyntaxError) {
     switch current.kind {
     case .keyword(.if): statements.append(try parseIf())
@@ -20,7 +22,9 @@ extension Parser {
     }
   }
 
-  /// simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE
+  /// Parses the grammar rule `simple_stmts`.
+  ///
+  ///     simple_stmts: simple_stmt (';' simple_stmt)* [';'] NEWLINE
   mutating func parseSimpleStatements(into statements: inout [Stmt]) throws(SyntaxError) {
     var progress = LoopProgressCondition()
     while progress.evaluate(index) {
@@ -30,7 +34,9 @@ extension Parser {
     guard eat(.newline) != nil else { throw invalidSyntax() }
   }
 
-  /// block: NEWLINE INDENT statement+ DEDENT | simple_stmts
+  /// Parses the grammar rule `block`.
+  ///
+  ///     block: NEWLINE INDENT statement+ DEDENT | simple_stmts
   mutating func parseBlock(owner: SyntaxError.BlockOwner, line: Int) throws(SyntaxError) -> [Stmt] {
     var body: [Stmt] = []
     guard eat(.newline) != nil else {
@@ -65,7 +71,9 @@ extension Parser {
     return try parseBlock(owner: owner, line: line)
   }
 
-  /// else_block: 'else' ':' block, or nothing.
+  /// Parses the grammar rule `else_block`.
+  ///
+  ///     else_block: 'else' ':' block, or nothing.
   mutating func parseElseBlock() throws(SyntaxError) -> [Stmt] {
     guard let elseToken = eat(.else) else { return [] }
     try expectColon(forced: true)
@@ -76,8 +84,10 @@ extension Parser {
 // MARK: - Simple statements
 
 extension Parser {
-  /// simple_stmt: assignment | star_expressions | return | import | raise | pass | del | yield
-  ///            | assert | break | continue | global | nonlocal
+  /// Parses the grammar rule `simple_stmt`.
+  ///
+  ///     simple_stmt: assignment | star_expressions | return | import | raise | pass | del | yield
+  ///     | assert | break | continue | global | nonlocal
   mutating func parseSimpleStatement() throws(SyntaxError) -> Stmt {
     let start = current
     let location = location(of: start)
@@ -140,7 +150,7 @@ extension Parser {
     }
   }
 
-  /// Expression statements and assignments:
+  /// Parses an expression statement or an assignment.
   ///
   ///     star_expressions
   ///     | single_target ':' expression ['=' annotated_rhs]
@@ -205,7 +215,9 @@ extension Parser {
     .pipeEqual: .bitwiseOr, .caretEqual: .bitwiseXor, .ampersandEqual: .bitwiseAnd,
   ]
 
-  /// import_name: 'import' dotted_as_name (',' dotted_as_name)*
+  /// Parses the grammar rule `import_name`.
+  ///
+  ///     import_name: 'import' dotted_as_name (',' dotted_as_name)*
   mutating func parseImport() throws(SyntaxError) -> Stmt {
     let importToken = advance()
     var names: [ImportAlias] = []
@@ -219,8 +231,10 @@ extension Parser {
     return Stmt(.import(names), at: location(of: importToken))
   }
 
-  /// import_from: 'from' ('.' | '...')* dotted_name 'import' import_from_targets
-  ///            | 'from' ('.' | '...')+ 'import' import_from_targets
+  /// Parses the grammar rule `import_from`.
+  ///
+  ///     import_from: 'from' ('.' | '...')* dotted_name 'import' import_from_targets
+  ///     | 'from' ('.' | '...')+ 'import' import_from_targets
   mutating func parseImportFrom() throws(SyntaxError) -> Stmt {
     let fromToken = advance()
     var level = 0
@@ -266,14 +280,18 @@ extension Parser {
     return Stmt(.importFrom(module: module, names: names, level: level), at: location(of: fromToken))
   }
 
-  /// import_from_as_name: NAME ['as' NAME]
+  /// Parses the grammar rule `import_from_as_name`.
+  ///
+  ///     import_from_as_name: NAME ['as' NAME]
   mutating func parseImportAsName() throws(SyntaxError) -> ImportAlias {
     let (name, token) = try expectName()
     let asName = eat(.as) != nil ? try expectName().0 : nil
     return ImportAlias(name: name, asName: asName, location: location(of: token))
   }
 
-  /// dotted_name: NAME ('.' NAME)*
+  /// Parses the grammar rule `dotted_name`.
+  ///
+  ///     dotted_name: NAME ('.' NAME)*
   mutating func parseDottedName() throws(SyntaxError) -> (String, Token) {
     let (first, token) = try expectName()
     var name = first
@@ -288,7 +306,9 @@ extension Parser {
 // MARK: - Compound statements
 
 extension Parser {
-  /// if_stmt: 'if' named_expression ':' block ('elif' named_expression ':' block)* [else_block]
+  /// Parses the grammar rule `if_stmt`.
+  ///
+  ///     if_stmt: 'if' named_expression ':' block ('elif' named_expression ':' block)* [else_block]
   mutating func parseIf() throws(SyntaxError) -> Stmt {
     let ifToken = advance()
     var clauses = [try parseIfClause(keyword: ifToken, owner: .if)]
@@ -323,7 +343,9 @@ extension Parser {
     return condition
   }
 
-  /// while_stmt: 'while' named_expression ':' block [else_block]
+  /// Parses the grammar rule `while_stmt`.
+  ///
+  ///     while_stmt: 'while' named_expression ':' block [else_block]
   mutating func parseWhile() throws(SyntaxError) -> Stmt {
     let whileToken = advance()
     let condition = try parseCondition()
@@ -333,7 +355,9 @@ extension Parser {
     return Stmt(.while(condition: condition, body: body, orElse: orElse), at: location(of: whileToken))
   }
 
-  /// for_stmt: 'for' star_targets 'in' star_expressions ':' block [else_block]
+  /// Parses the grammar rule `for_stmt`.
+  ///
+  ///     for_stmt: 'for' star_targets 'in' star_expressions ':' block [else_block]
   mutating func parseFor() throws(SyntaxError) -> Stmt {
     let forToken = advance()
     let target = try parseTargetList()
@@ -348,7 +372,9 @@ extension Parser {
       .for(target: target, iterable: iterable, body: body, orElse: orElse), at: location(of: forToken))
   }
 
-  /// try_stmt: 'try' ':' block (except_block+ [else_block] [finally_block] | finally_block)
+  /// Parses the grammar rule `try_stmt`.
+  ///
+  ///     try_stmt: 'try' ':' block (except_block+ [else_block] [finally_block] | finally_block)
   mutating func parseTry() throws(SyntaxError) -> Stmt {
     let tryToken = advance()
     try expectColon(forced: true)
@@ -400,7 +426,11 @@ extension Parser {
       .try(body: body, handlers: handlers, orElse: orElse, finalBody: finalBody), at: location(of: tryToken))
   }
 
-  /// with_stmt: 'with' '(' ','.with_item+ ','? ')' ':' block | 'with' ','.with_item+ ':' block
+  /// Parses the grammar rule `with_stmt`.
+  ///
+  ///     with_stmt: 'with' '(' ','.with_item+ ','?
+  ///
+  /// ')' ':' block | 'with' ','.with_item+ ':' block
   mutating func parseWith() throws(SyntaxError) -> Stmt {
     let withToken = advance()
     var items: [WithItem] = []
@@ -446,7 +476,9 @@ extension Parser {
     return false
   }
 
-  /// with_item: expression ['as' star_target]
+  /// Parses the grammar rule `with_item`.
+  ///
+  ///     with_item: expression ['as' star_target]
   mutating func parseWithItem() throws(SyntaxError) -> WithItem {
     let context = try parseExpression()
     var target: Expr?
@@ -458,7 +490,9 @@ extension Parser {
     return WithItem(context: context, target: target, location: context.location)
   }
 
-  /// decorators: ('@' named_expression NEWLINE)+, then a function or class definition.
+  /// Parses the grammar rule `decorators`.
+  ///
+  ///     decorators: ('@' named_expression NEWLINE)+, then a function or class definition.
   mutating func parseDecorated() throws(SyntaxError) -> Stmt {
     var decorators: [Expr] = []
     var progress = LoopProgressCondition()
@@ -474,7 +508,9 @@ extension Parser {
     }
   }
 
-  /// function_def: 'def' NAME '(' [params] ')' ['->' expression] ':' block
+  /// Parses the grammar rule `function_def`.
+  ///
+  ///     function_def: 'def' NAME '(' [params] ')' ['->' expression] ':' block
   mutating func parseFunctionDef(decorators: [Expr]) throws(SyntaxError) -> Stmt {
     let defToken = advance()
     let (name, _) = try expectName()
@@ -490,7 +526,9 @@ extension Parser {
     return Stmt(.functionDef(def), at: location(of: defToken))
   }
 
-  /// class_def: 'class' NAME ['(' [arguments] ')'] ':' block
+  /// Parses the grammar rule `class_def`.
+  ///
+  ///     class_def: 'class' NAME ['(' [arguments] ')'] ':' block
   mutating func parseClassDef(decorators: [Expr]) throws(SyntaxError) -> Stmt {
     let classToken = advance()
     let (name, _) = try expectName()

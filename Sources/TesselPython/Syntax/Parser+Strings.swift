@@ -3,9 +3,13 @@ import TesselIR
 // MARK: - Strings and f-strings
 
 extension Parser {
-  /// strings: (STRING | fstring)+
+  /// Parses the grammar rule `strings`.
   ///
-  /// Adjacent literals concatenate. The result is a ``Expr/Kind/string(_:)``, a
+  ///     strings: (STRING | fstring)+
+  ///
+  /// Adjacent literals concatenate.
+  ///
+  /// The result is a ``Expr/Kind/string(_:)``, a
   /// ``Expr/Kind/bytes(_:)``, or, if any part is an f-string, an ``Expr/Kind/fstring(_:)``.
   mutating func parseStrings() throws(SyntaxError) -> Expr {
     let first = current
@@ -101,7 +105,9 @@ extension Parser {
     return ""
   }
 
-  /// fstring: FSTRING_START (FSTRING_MIDDLE | replacement_field)* FSTRING_END
+  /// Parses the grammar rule `fstring`.
+  ///
+  ///     fstring: FSTRING_START (FSTRING_MIDDLE | replacement_field)* FSTRING_END
   mutating func parseFString() throws(SyntaxError) -> [FStringPart] {
     let start = advance()
     let isRaw = stringPrefix(of: start).isRaw
@@ -122,7 +128,9 @@ extension Parser {
     return parts
   }
 
-  /// replacement_field: '{' (yield_expr | star_expressions) ['='] ['!' NAME] [':' format_spec*] '}'
+  /// Parses the grammar rule `replacement_field`.
+  ///
+  ///     replacement_field: '{' (yield_expr | star_expressions) ['='] ['!' NAME] [':' format_spec*] '}'
   ///
   /// Returns the field, preceded by its source text for a self-documenting `{x=}`.
   mutating func parseReplacementField(isRaw: Bool) throws(SyntaxError) -> [FStringPart] {

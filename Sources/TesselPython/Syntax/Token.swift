@@ -77,27 +77,61 @@ public enum Keyword: String, Sendable, Hashable, CaseIterable {
 /// An operator or delimiter, spelled as in the source.
 public enum Punctuator: String, Sendable, Hashable, CaseIterable {
   // MARK: Brackets
-  case leftParen = "(", rightParen = ")"
-  case leftBracket = "[", rightBracket = "]"
-  case leftBrace = "{", rightBrace = "}"
+  case leftParen = "("
+  case rightParen = ")"
+  case leftBracket = "["
+  case rightBracket = "]"
+  case leftBrace = "{"
+  case rightBrace = "}"
 
   // MARK: Delimiters
-  case comma = ",", colon = ":", semicolon = ";", dot = ".", ellipsis = "..."
-  case at = "@", equal = "=", arrow = "->", colonEqual = ":=", exclamation = "!"
+  case comma = ","
+  case colon = ":"
+  case semicolon = ";"
+  case dot = "."
+  case ellipsis = "..."
+  case at = "@"
+  case equal = "="
+  case arrow = "->"
+  case colonEqual = ":="
+  case exclamation = "!"
 
   // MARK: Arithmetic and bitwise operators
-  case plus = "+", minus = "-", star = "*", doubleStar = "**", slash = "/", doubleSlash = "//"
-  case percent = "%", leftShift = "<<", rightShift = ">>", ampersand = "&", pipe = "|"
-  case caret = "^", tilde = "~"
+  case plus = "+"
+  case minus = "-"
+  case star = "*"
+  case doubleStar = "**"
+  case slash = "/"
+  case doubleSlash = "//"
+  case percent = "%"
+  case leftShift = "<<"
+  case rightShift = ">>"
+  case ampersand = "&"
+  case pipe = "|"
+  case caret = "^"
+  case tilde = "~"
 
   // MARK: Comparisons
-  case less = "<", greater = ">", lessEqual = "<=", greaterEqual = ">=", equalEqual = "=="
+  case less = "<"
+  case greater = ">"
+  case lessEqual = "<="
+  case greaterEqual = ">="
+  case equalEqual = "=="
   case notEqual = "!="
 
   // MARK: Augmented assignments
-  case plusEqual = "+=", minusEqual = "-=", starEqual = "*=", slashEqual = "/="
-  case doubleSlashEqual = "//=", percentEqual = "%=", doubleStarEqual = "**=", atEqual = "@="
-  case ampersandEqual = "&=", pipeEqual = "|=", caretEqual = "^=", rightShiftEqual = ">>="
+  case plusEqual = "+="
+  case minusEqual = "-="
+  case starEqual = "*="
+  case slashEqual = "/="
+  case doubleSlashEqual = "//="
+  case percentEqual = "%="
+  case doubleStarEqual = "**="
+  case atEqual = "@="
+  case ampersandEqual = "&="
+  case pipeEqual = "|="
+  case caretEqual = "^="
+  case rightShiftEqual = ">>="
   case leftShiftEqual = "<<="
 
   /// Punctuators keyed by their bytes packed little-endian into an `Int` (at most three bytes).

@@ -37,8 +37,14 @@ package final class BuiltinFunction: NativeFunction {
       self.init(s, body)
     } else {
       let name = String(text.prefix { $0 != "(" })
-      self.init(Signature(name, [Signature.Parameter("args", kind: .variadicPositional),
-                                  Signature.Parameter("kwargs", kind: .variadicKeyword)])) { _, _, loc throws(TraceError) in
+      self.init(
+        Signature(
+          name,
+          [
+            Signature.Parameter("args", kind: .variadicPositional),
+            Signature.Parameter("kwargs", kind: .variadicKeyword),
+          ])
+      ) { _, _, loc throws(TraceError) in
         throw TraceError.unsupported("\(name) (its signature text does not parse)", at: loc)
       }
     }

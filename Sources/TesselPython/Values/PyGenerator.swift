@@ -142,7 +142,9 @@ package final class PyGenerator: LazyIterator {
     var out: [Value] = []
     while let v = try resume(ev, at: location) {
       out.append(v)
-      if out.count > 1_000_000 { throw TraceError.unsupported("a generator of more than 1,000,000 items", at: location) }
+      if out.count > 1_000_000 {
+        throw TraceError.unsupported("a generator of more than 1,000,000 items", at: location)
+      }
     }
     return out
   }

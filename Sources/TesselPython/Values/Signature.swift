@@ -189,7 +189,10 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
         if i + 1 == parameters.count || parameters[i + 1].kind != .positionalOnly { parts.append("/") }
       case .positionalOrKeyword: parts.append(p.name + d)
       case .keywordOnly:
-        if !sawStar { parts.append("*"); sawStar = true }
+        if !sawStar {
+          parts.append("*")
+          sawStar = true
+        }
         parts.append(p.name + d)
       case .variadicPositional:
         sawStar = true
@@ -231,7 +234,9 @@ package struct ParameterSpec {
   /// The named parameters of a `def` (positional-only, positional, keyword-only).
   static func from(_ p: Parameters) -> [ParameterSpec] {
     p.positionalOnly.map { ParameterSpec(name: $0.name, kind: .positionalOnly, hasDefault: $0.defaultValue != nil) }
-      + p.positional.map { ParameterSpec(name: $0.name, kind: .positionalOrKeyword, hasDefault: $0.defaultValue != nil) }
+      + p.positional.map {
+        ParameterSpec(name: $0.name, kind: .positionalOrKeyword, hasDefault: $0.defaultValue != nil)
+      }
       + p.keywordOnly.map { ParameterSpec(name: $0.name, kind: .keywordOnly, hasDefault: $0.defaultValue != nil) }
   }
 }
@@ -282,11 +287,15 @@ package struct ParameterList {
     if n > argcount && !variadicPositional {
       let defaults = named[0..<argcount].filter(\.hasDefault).count
       let keywordOnlyGiven = (argcount..<named.count).filter { slots[$0] != nil }.count
-      throw fail(.tooManyPositional(minimum: argcount - defaults, maximum: argcount, given: n, keywordOnlyGiven: keywordOnlyGiven))
+      throw fail(
+        .tooManyPositional(
+          minimum: argcount - defaults, maximum: argcount, given: n, keywordOnlyGiven: keywordOnlyGiven))
     }
     let missing = (0..<argcount).filter { slots[$0] == nil && !named[$0].hasDefault }.map { named[$0].name }
     if !missing.isEmpty { throw fail(.missing(missing, keywordOnly: false)) }
-    let missingKeywords = (argcount..<named.count).filter { slots[$0] == nil && !named[$0].hasDefault }.map { named[$0].name }
+    let missingKeywords = (argcount..<named.count).filter { slots[$0] == nil && !named[$0].hasDefault }.map {
+      named[$0].name
+    }
     if !missingKeywords.isEmpty { throw fail(.missing(missingKeywords, keywordOnly: true)) }
     return BoundArguments(slots: slots, extraPositional: extra, extraKeywords: extraKeywords)
   }

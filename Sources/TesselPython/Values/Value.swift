@@ -128,7 +128,8 @@ package final class PyFunction {
   package weak var owner: PyClass?
   /// The parameters, prepared for argument binding.
   package var parameterList: ParameterList {
-    ParameterList(named: specs, variadicPositional: parameters.variadic != nil, variadicKeyword: parameters.keywordVariadic != nil)
+    ParameterList(
+      named: specs, variadicPositional: parameters.variadic != nil, variadicKeyword: parameters.keywordVariadic != nil)
   }
 
   package init(

@@ -11,7 +11,8 @@ struct CompareOptions: ParsableArguments {
       "Another kernel file to compare with: traced with the same arguments and target, estimated, and with run also run on the same data; prints both estimates, where the time moved and whether the outputs agree."
   )
   var compare: String?
-  @Option(help: "The kernel function of the --compare file (default: the --kernel name, else its only @nki.jit function).")
+  @Option(
+    help: "The kernel function of the --compare file (default: the --kernel name, else its only @nki.jit function).")
   var compareKernel: String?
 
   /// The other kernel, prepared like `invocation` (its file and kernel replaced; the same seed

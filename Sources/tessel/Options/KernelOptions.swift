@@ -12,7 +12,11 @@ struct KernelOptions: ParsableArguments {
   var lnc: Int?
   @Option(help: "NKI dialect: auto (from the file's imports), legacy (neuronxcc.nki) or current (nki 0.3+).")
   var dialect: String = "auto"
-  @Option(name: .customLong("path"), help: "A directory to import the kernel's modules from (repeatable); the file's own directory and its package root are searched first.")
+  @Option(
+    name: .customLong("path"),
+    help:
+      "A directory to import the kernel's modules from (repeatable); the file's own directory and its package root are searched first."
+  )
   var importPaths: [String] = []
   @OptionGroup var targetOption: TargetOption
   @ArgumentParser.Argument(
@@ -30,8 +34,12 @@ struct KernelOptions: ParsableArguments {
     do {
       if let grid { inv.grid = try KernelInvocation.parseGrid(grid) }
       if let lnc {
-        guard grid == nil else { failUsage("give --grid (legacy SPMD grid) or --lnc (current-dialect launch), not both") }
-        guard lnc == 1 || lnc == 2 else { failUsage("--lnc takes 1 or 2 (a logical NeuronCore has one or two programs), got \(lnc)") }
+        guard grid == nil else {
+          failUsage("give --grid (legacy SPMD grid) or --lnc (current-dialect launch), not both")
+        }
+        guard lnc == 1 || lnc == 2 else {
+          failUsage("--lnc takes 1 or 2 (a logical NeuronCore has one or two programs), got \(lnc)")
+        }
         inv.grid = [lnc]
       }
       inv.dialect = try KernelInvocation.parseDialect(dialect)

@@ -8,7 +8,9 @@ struct WarningOptions: ParsableArguments {
   var strict = false
 
   /// Prints `diagnostics` on standard error (warnings as errors under `--strict`), then a line
-  /// counting the warnings. Returns whether the command must fail (`--strict` and a warning).
+  /// counting the warnings.
+  ///
+  /// Returns whether the command must fail (`--strict` and a warning).
   func report(_ diagnostics: [Diagnostic], renderer: DiagnosticRenderer) -> Bool {
     var count = 0
     for var d in diagnostics {

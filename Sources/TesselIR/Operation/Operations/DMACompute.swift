@@ -1,6 +1,8 @@
 extension Operation {
   /// `nisa.dma_compute(dst, srcs, reduce_op=nl.add, scales=None)`: the DMA engines' elementwise
-  /// sum `dst = srcs[0] + srcs[1] + …`, computed in fp32 and rounded to `dst`'s dtype. Views of
+  /// sum `dst = srcs[0] + srcs[1] + …`, computed in fp32 and rounded to `dst`'s dtype.
+  ///
+  /// Views of
   /// other shapes with the same element count combine in row-major order.
   public struct DMACompute: OperationPayload {
     public static let info = OperationInfo.dataMovement("dma_compute", flow: .reshape, masks: false)

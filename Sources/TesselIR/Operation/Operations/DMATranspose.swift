@@ -28,9 +28,11 @@ extension Operation {
       if dst.shape != src.permuted(axes).shape {
         throw c.fail(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]))
       }
-      let sd = c.decl(src).dtype, dd = c.decl(dst).dtype
+      let sd = c.decl(src).dtype
+      let dd = c.decl(dst).dtype
       if sd != dd {
-        throw c.fail(.invalidDType(operand: "dst", dtype: dd, reason: "dma_transpose needs src.dtype == dst.dtype (\(sd))"))
+        throw c.fail(
+          .invalidDType(operand: "dst", dtype: dd, reason: "dma_transpose needs src.dtype == dst.dtype (\(sd))"))
       }
       if sd.byteSize != 2 {
         throw c.fail(.invalidDType(operand: "src", dtype: sd, reason: "dma_transpose moves 2-byte elements"))

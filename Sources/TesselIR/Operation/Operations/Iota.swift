@@ -2,7 +2,8 @@ extension Operation {
   /// `nisa.iota(expr, dtype)`: `dst[i] = Σ_d coefficients[d]·i_d + offset` over the iteration
   /// indices (the condition's comparison is ignored).
   public struct Iota: OperationPayload {
-    public static let info = OperationInfo.compute("iota", on: .gpsimd, .generator, flow: .generated, cost: StreamCost())
+    public static let info = OperationInfo.compute(
+      "iota", on: .gpsimd, .generator, flow: .generated, cost: StreamCost())
 
     /// The tile written.
     public var dst: View

@@ -27,7 +27,8 @@ extension Operation {
       }
       let p = src.partitionCount
       if p % 32 != 0 || p > c.target.pmax {
-        throw c.fail(.invalidOp(op: "src with \(p) partitions", reason: "quantize_mx needs 32, 64, 96 or 128 partitions"))
+        throw c.fail(
+          .invalidOp(op: "src with \(p) partitions", reason: "quantize_mx needs 32, 64, 96 or 128 partitions"))
       }
       if src.freeElementCount % 4 != 0 {
         throw c.fail(.shapeMismatch(operands: ["src"], shapes: [src.shape]))
@@ -40,7 +41,9 @@ extension Operation {
       if dstScale.partitionCount != scaleRows || dstScale.freeElementCount != f {
         throw c.fail(.shapeMismatch(operands: ["dst_scale", "src"], shapes: [dstScale.shape, src.shape]))
       }
-      let sd = c.decl(src).dtype, dd = c.decl(dst).dtype, scd = c.decl(dstScale).dtype
+      let sd = c.decl(src).dtype
+      let dd = c.decl(dst).dtype
+      let scd = c.decl(dstScale).dtype
       if !(sd == .bfloat16 || sd == .float16) {
         throw c.fail(.invalidDType(operand: "src", dtype: sd, reason: "quantize_mx reads bfloat16 or float16"))
       }
@@ -92,8 +95,10 @@ extension Operation {
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.requireTarget(atLeast: .trn3)
       try c.expectSpace(dst, "dst", [.psum], "psum")
-      for (name, v) in [("stationary", stationary), ("moving", moving), ("stationary_scale", stationaryScale),
-                        ("moving_scale", movingScale)] {
+      for (name, v) in [
+        ("stationary", stationary), ("moving", moving), ("stationary_scale", stationaryScale),
+        ("moving_scale", movingScale),
+      ] {
         try c.expectSpace(v, name, [.sbuf], "sbuf")
       }
       let k = stationary.partitionCount
@@ -103,7 +108,8 @@ extension Operation {
       if stationary.shape.last != 4 || moving.shape.last != 4 {
         throw c.fail(.shapeMismatch(operands: ["stationary", "moving"], shapes: [stationary.shape, moving.shape]))
       }
-      let m = stationary.freeElementCount / 4, n = moving.freeElementCount / 4
+      let m = stationary.freeElementCount / 4
+      let n = moving.freeElementCount / 4
       if m > c.target.gemmStationaryFmax || m % 2 != 0 {
         throw c.fail(.freeSizeOutOfRange(operand: "stationary", size: m, low: 2, high: c.target.gemmStationaryFmax))
       }
@@ -112,7 +118,8 @@ extension Operation {
       if n > nmax { throw c.fail(.matmulFreeSizeTooLarge(operand: "moving", size: n, limit: nmax)) }
       if dst.partitionCount != m || dst.freeElementCount != n {
         throw c.fail(
-          .shapeMismatch(operands: ["dst", "stationary", "moving"], shapes: [dst.shape, stationary.shape, moving.shape]))
+          .shapeMismatch(
+            operands: ["dst", "stationary", "moving"], shapes: [dst.shape, stationary.shape, moving.shape]))
       }
       let scaleRows = k <= 32 ? k / 8 : k
       for (name, s, free) in [("stationary_scale", stationaryScale, m), ("moving_scale", movingScale, n)] {
@@ -126,7 +133,9 @@ extension Operation {
       for (name, v) in [("stationary", stationary), ("moving", moving)] {
         let d = c.decl(v).dtype
         if !(d == .float8e4m3fn || d == .float8e5m2) {
-          throw c.fail(.invalidDType(operand: name, dtype: d, reason: "nc_matmul_mx multiplies float8_e4m3fn_x4 or float8_e5m2_x4"))
+          throw c.fail(
+            .invalidDType(operand: name, dtype: d, reason: "nc_matmul_mx multiplies float8_e4m3fn_x4 or float8_e5m2_x4")
+          )
         }
       }
       if !(dd == .float32 || dd == .bfloat16) {

@@ -31,7 +31,9 @@ extension Operation {
     /// holds two rows of the contraction, so `dst[m, n] = Σₖ Σᵣ stationary[k, r, m] · moving[k, r, n]`
     /// over `2K` terms.
     public var doubleRow: Bool = false
-    /// NKI's `is_transpose=True`: a transpose on the PE array (`moving` is an identity). On
+    /// NKI's `is_transpose=True`: a transpose on the PE array (`moving` is an identity).
+    ///
+    /// On
     /// NeuronCore-v3 and newer its result keeps the input dtype instead of fp32.
     public var isTranspose: Bool = false
 
@@ -52,7 +54,8 @@ extension Operation {
       let rows = rowsPerPartition
       if st.freeElementCount / rows > target.gemmStationaryFmax {
         throw c.fail(
-          .matmulFreeSizeTooLarge(operand: "stationary", size: st.freeElementCount / rows, limit: target.gemmStationaryFmax))
+          .matmulFreeSizeTooLarge(
+            operand: "stationary", size: st.freeElementCount / rows, limit: target.gemmStationaryFmax))
       }
       if mv.freeElementCount / rows > target.gemmMovingFmax {
         throw c.fail(
@@ -82,7 +85,8 @@ extension Operation {
           throw c.fail(
             .invalidDType(
               operand: "dst", dtype: dd,
-              reason: "a transposing nc_matmul (is_transpose=True) writes its input dtype \(sd) on \(target.generation)"))
+              reason: "a transposing nc_matmul (is_transpose=True) writes its input dtype \(sd) on \(target.generation)"
+            ))
         }
       } else if !(dd == .float32 || (target == .trn3 && dd == .bfloat16)) {
         throw c.fail(
@@ -94,11 +98,17 @@ extension Operation {
     /// Double-row mode's rules: NeuronCore-v3 or newer, fp8 operands of shape `[K, 2, F]`.
     func verifyDoubleRow(_ c: InstructionCheck) throws(KernelError) {
       if c.target == .trn1 {
-        throw c.fail(.invalidOp(op: "perf_mode=double_row_gen3", reason: "the FP8 double-row mode needs NeuronCore-v3 or newer (trn2, trn3)"))
+        throw c.fail(
+          .invalidOp(
+            op: "perf_mode=double_row_gen3", reason: "the FP8 double-row mode needs NeuronCore-v3 or newer (trn2, trn3)"
+          ))
       }
       for (name, v) in [("stationary", stationary), ("moving", moving)] {
         if v.shape.count != 3 || v.shape[1] != 2 {
-          throw c.fail(.invalidOp(op: "perf_mode=double_row_gen3", reason: "\(name) must be a [K, 2, F] tile (two rows per partition), got \(v.shape)"))
+          throw c.fail(
+            .invalidOp(
+              op: "perf_mode=double_row_gen3",
+              reason: "\(name) must be a [K, 2, F] tile (two rows per partition), got \(v.shape)"))
         }
         let d = c.decl(v).dtype
         if !d.isFloat8 {

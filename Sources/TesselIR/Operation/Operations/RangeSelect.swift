@@ -49,11 +49,14 @@ extension Operation {
       }
       let td = c.decl(onTrue).dtype
       if !td.isFloatingPoint {
-        throw c.fail(.invalidDType(operand: "on_true_tile", dtype: td, reason: "range_select selects floating-point values"))
+        throw c.fail(
+          .invalidDType(operand: "on_true_tile", dtype: td, reason: "range_select selects floating-point values"))
       }
       if onFalse != -Float.greatestFiniteMagnitude {
         throw c.fail(
-          .invalidOp(op: "on_false_value=\(onFalse)", reason: "the hardware requires on_false_value = FP32_MIN (-3.4028235e+38)"))
+          .invalidOp(
+            op: "on_false_value=\(onFalse)", reason: "the hardware requires on_false_value = FP32_MIN (-3.4028235e+38)")
+        )
       }
     }
 

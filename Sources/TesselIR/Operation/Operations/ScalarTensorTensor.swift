@@ -2,7 +2,9 @@ extension Operation {
   /// `nisa.scalar_tensor_tensor(data, op0, operand0, op1, operand1, reverse0, reverse1)`:
   /// `dst = (data op0 operand0) op1 operand1` on the Vector engine, where `operand0` is an fp32
   /// immediate or a `[P, 1]` column broadcast along the free dimensions and `operand1` a tile of
-  /// the data's shape; a reversed stage swaps its operands. The intermediate stays in fp32.
+  /// the data's shape; a reversed stage swaps its operands.
+  ///
+  /// The intermediate stays in fp32.
   public struct ScalarTensorTensor: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "scalar_tensor_tensor", defaultEngine: .vector, engines: [.vector], groups: .elementwise,

@@ -28,14 +28,19 @@ extension Operation {
         throw c.fail(
           .invalidOp(op: "shuffle_mask", reason: "shuffle_mask needs 32 entries, each 0...31 or 255"))
       }
-      let sd = c.decl(src).dtype, dd = c.decl(dst).dtype
-      if sd != dd { throw c.fail(.invalidDType(operand: "dst", dtype: dd, reason: "dst must have src's dtype (\(sd))")) }
+      let sd = c.decl(src).dtype
+      let dd = c.decl(dst).dtype
+      if sd != dd {
+        throw c.fail(.invalidDType(operand: "dst", dtype: dd, reason: "dst must have src's dtype (\(sd))"))
+      }
       if src.freeElementCount != dst.freeElementCount {
         throw c.fail(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]))
       }
-      let sp = src.partitionCount, dp = dst.partitionCount
+      let sp = src.partitionCount
+      let dp = dst.partitionCount
       for p in [sp, dp] where p > c.target.pmax {
-        throw c.fail(.partitionDimensionTooLarge(tensor: c.decl(p == sp ? src : dst).name, size: p, limit: c.target.pmax))
+        throw c.fail(
+          .partitionDimensionTooLarge(tensor: c.decl(p == sp ? src : dst).name, size: p, limit: c.target.pmax))
       }
       for d in 0..<dp where mask[d % 32] != Self.keep {
         let s = (d / 32) * 32 + mask[d % 32]

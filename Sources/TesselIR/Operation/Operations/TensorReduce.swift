@@ -5,7 +5,8 @@ extension Operation {
   /// (size 1 on reduced ones when keepdims); `negate` negates the result. The iteration space is
   /// the source's.
   public struct TensorReduce: OperationPayload {
-    public static let info = OperationInfo.compute("tensor_reduce", .reduction, flow: .freeReduction, cost: StreamCost())
+    public static let info = OperationInfo.compute(
+      "tensor_reduce", .reduction, flow: .freeReduction, cost: StreamCost())
 
     /// The tile written.
     public var dst: View
