@@ -118,6 +118,7 @@ extension Evaluator {
           "Cannot create a consistent method resolution order (MRO) for bases "
             + bases.map(\.name).joined(separator: ", ")), at: location)
     }
+    scope.arena?.register(cls)
     cls.qualifiedName = prefix + c.name
     cls.module = file
     cls.location = location

@@ -106,10 +106,21 @@ package final class ScopeArena {
     weak var scope: Scope?
   }
 
+  private struct WeakClass {
+    weak var cls: PyClass?
+  }
+
   private var scopes: [WeakScope] = []
+  private var classes: [WeakClass] = []
   private var compactAt = 1024
 
   package init() {}
+
+  /// Records a class made by a `class` statement, so that ``clear()`` can break the reference
+  /// cycles through its namespace (an enum's members are instances of their class).
+  func register(_ cls: PyClass) {
+    classes.append(WeakClass(cls: cls))
+  }
 
   func register(_ scope: Scope) {
     scopes.append(WeakScope(scope: scope))
@@ -126,6 +137,11 @@ package final class ScopeArena {
       w.scope?.failures = nil
     }
     scopes.removeAll()
+    for w in classes {
+      w.cls?.dict.removeAll()
+      w.cls?.special = nil
+    }
+    classes.removeAll()
   }
 }
 

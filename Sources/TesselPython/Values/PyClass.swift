@@ -17,8 +17,13 @@ package final class PyClass {
   package let name: String
   package var qualifiedName: String
   package let bases: [PyClass]
+  /// The method resolution order after this class, `object` last.
+  ///
+  /// The class itself is not stored here: a class holding a strong reference to itself would
+  /// never be freed, and every trace would leak its classes.
+  package private(set) var ancestors: [PyClass] = []
   /// The method resolution order: this class first, `object` last.
-  package private(set) var mro: [PyClass] = []
+  package var mro: [PyClass] { [self] + ancestors }
   /// The class namespace: methods, class attributes.
   package var dict: [String: Value] = [:]
   /// Names of the class body's annotated assignments in order (dataclass and NamedTuple fields).
@@ -57,7 +62,7 @@ package final class PyClass {
     qualifiedName = name
     self.bases = bases
     self.builtin = builtin
-    mro = try [self] + PyClass.merge(bases.map(\.mro) + [bases])
+    ancestors = try PyClass.merge(bases.map(\.mro) + [bases])
   }
 
   /// A class with a single base (or none), for built-in types; never fails.
@@ -66,12 +71,13 @@ package final class PyClass {
     qualifiedName = name
     bases = base.map { [$0] } ?? []
     builtin = kind
-    mro = [self] + (base?.mro ?? [])
+    ancestors = base?.mro ?? []
   }
 
   /// The attribute `name` found along the MRO, with the class that defines it.
   package func lookup(_ name: String) -> (Value, PyClass)? {
-    for c in mro {
+    if let v = dict[name] { return (v, self) }
+    for c in ancestors {
       if let v = c.dict[name] { return (v, c) }
     }
     return nil
@@ -79,17 +85,18 @@ package final class PyClass {
 
   /// Whether `other` is this class or one of its bases (`issubclass(self, other)`).
   package func isSubclass(of other: PyClass) -> Bool {
-    mro.contains { $0 === other }
+    self === other || ancestors.contains { $0 === other }
   }
 
   /// The nearest built-in type along the MRO (`int` for an `IntEnum`, `object` for plain classes).
   package var builtinBase: Builtin {
-    for c in mro { if let b = c.builtin { return b } }
+    if let b = builtin { return b }
+    for c in ancestors { if let b = c.builtin { return b } }
     return .object
   }
 
   /// Whether instances are exceptions.
-  package var isException: Bool { mro.contains { $0.builtin == .exception } }
+  package var isException: Bool { builtin == .exception || ancestors.contains { $0.builtin == .exception } }
 
   /// The dataclass fields, when this is a dataclass.
   package var dataclassInfo: DataclassInfo? {
@@ -110,7 +117,9 @@ package final class PyClass {
   }
 
   /// Whether this is an enumeration class or one of the `enum` module's bases.
-  package var isEnum: Bool { mro.contains { $0.role == .enumBase || $0.enumInfo != nil } }
+  package var isEnum: Bool {
+    role == .enumBase || enumInfo != nil || ancestors.contains { $0.role == .enumBase || $0.enumInfo != nil }
+  }
 
   /// An inconsistent hierarchy (`class C(A, B)` with incompatible orders).
   package struct MROError: Error {}

@@ -1,0 +1,66 @@
+import TesselIR
+import TesselPython
+import Testing
+
+/// Classes made while tracing are freed when the trace is over.
+///
+/// A class is on reference cycles by nature (its method resolution order starts with itself, an
+/// enum's members are instances of their class); a long-lived process (the REPL, the Python
+/// bridge) that traces many kernels must not keep every class of every trace alive.
+@Suite("Python evaluator: memory")
+struct EvaluatorMemoryTests {
+  private final class WeakClass {
+    weak var cls: PyClass?
+  }
+
+  /// Runs `source`, clears the arena and returns weak references to the classes it bound.
+  private func classesAfterTrace(_ source: String, names: [String]) throws -> [WeakClass] {
+    var refs: [WeakClass] = []
+    do {
+      let ev = Evaluator(file: "t.py")
+      let arena = ScopeArena()
+      let globals = Scope(root: arena)
+      let module = try parseModule(source: source, file: "t.py")
+      try ev.execModule(module, in: globals)
+      for name in names {
+        let ref = WeakClass()
+        if case .type(let c)? = try globals.lookup(name) { ref.cls = c }
+        #expect(ref.cls != nil, "\(name) is not a class")
+        refs.append(ref)
+      }
+      arena.clear()
+    }
+    return refs
+  }
+
+  @Test("plain classes, subclasses, enums and dataclasses are freed after the trace")
+  func classesAreFreed() throws {
+    let source = """
+      import enum
+      from dataclasses import dataclass
+
+      class Base:
+          def f(self):
+              return 1
+
+      class Derived(Base):
+          pass
+
+      class Color(enum.Enum):
+          RED = 1
+          GREEN = 2
+
+      @dataclass
+      class Config:
+          n: int = 3
+
+      c = Config()
+      x = Color.RED
+
+      """
+    let refs = try classesAfterTrace(source, names: ["Base", "Derived", "Color", "Config"])
+    for (name, ref) in zip(["Base", "Derived", "Color", "Config"], refs) {
+      #expect(ref.cls == nil, "class \(name) outlived its trace")
+    }
+  }
+}
