@@ -63,4 +63,41 @@ struct EvaluatorMemoryTests {
       #expect(ref.cls == nil, "class \(name) outlived its trace")
     }
   }
+
+  private final class WeakObject {
+    weak var object: AnyObject?
+  }
+
+  @Test("a generator dropped mid-iteration is closed at the end of the trace: its finally runs, it is freed")
+  func suspendedGeneratorIsClosed() throws {
+    let source = """
+      log = []
+
+      def gen():
+          try:
+              yield 1
+              yield 2
+          finally:
+              log.append('closed')
+
+      g = gen()
+      first = next(g)
+
+      """
+    let ref = WeakObject()
+    var log: PyList?
+    do {
+      let ev = Evaluator(file: "t.py")
+      let arena = ScopeArena()
+      let globals = Scope(root: arena)
+      try ev.execModule(try parseModule(source: source, file: "t.py"), in: globals)
+      if case .native(let g)? = try globals.lookup("g") { ref.object = g as AnyObject }
+      if case .list(let l)? = try globals.lookup("log") { log = l }
+      #expect(ref.object != nil)
+      #expect(log?.items.isEmpty == true)
+      arena.clear()
+    }
+    #expect(log?.items.count == 1, "the generator's finally block did not run")
+    #expect(ref.object == nil, "the suspended generator outlived its trace")
+  }
 }

@@ -110,8 +110,13 @@ package final class ScopeArena {
     weak var cls: PyClass?
   }
 
+  private struct WeakGenerator {
+    weak var generator: PyGenerator?
+  }
+
   private var scopes: [WeakScope] = []
   private var classes: [WeakClass] = []
+  private var generators: [WeakGenerator] = []
   private var compactAt = 1024
 
   package init() {}
@@ -120,6 +125,11 @@ package final class ScopeArena {
   /// cycles through its namespace (an enum's members are instances of their class).
   func register(_ cls: PyClass) {
     classes.append(WeakClass(cls: cls))
+  }
+
+  /// Records a generator, so that ``clear()`` can close it if it is still suspended.
+  func register(_ generator: PyGenerator) {
+    generators.append(WeakGenerator(generator: generator))
   }
 
   func register(_ scope: Scope) {
@@ -132,6 +142,12 @@ package final class ScopeArena {
 
   /// Empties every scope still alive; called when the trace is over.
   package func clear() {
+    // Suspended generators first: closing one runs its `finally` blocks, which may need names.
+    while !generators.isEmpty {
+      let pending = generators.reversed()
+      generators.removeAll()
+      for w in pending { w.generator?.closeIfSuspended() }
+    }
     for w in scopes {
       w.scope?.names.removeAll()
       w.scope?.failures = nil

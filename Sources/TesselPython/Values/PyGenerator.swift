@@ -39,14 +39,26 @@ package final class PyGenerator: LazyIterator {
     self.scope = scope
     ev = evaluator
     savedFrames = [scope]
+    scope.arena?.register(self)
   }
 
   deinit {
-    if state == .suspended {
-      closing = true
-      resumeSignal.signal()
-      yieldSignal.wait()
-    }
+    closeIfSuspended()
+  }
+
+  /// Closes a generator suspended at a `yield`, so that its thread ends.
+  ///
+  /// The suspended `yield` raises `GeneratorExit` and the pending `finally` blocks run, as when
+  /// Python collects an unfinished generator. The thread holds the generator while it is
+  /// suspended, so a generator dropped mid-iteration is closed by the scope arena at the end of
+  /// the trace rather than by `deinit`.
+  func closeIfSuspended() {
+    guard state == .suspended else { return }
+    state = .running
+    closing = true
+    resumeSignal.signal()
+    yieldSignal.wait()
+    state = .finished
   }
 
   package var typeName: String { "generator" }
