@@ -6,8 +6,8 @@ import TesselIR
 /// The body runs on a thread of its own and hands control back and forth with the code that
 /// iterates over it, so the two interleave exactly as in Python (side effects included): at each
 /// `yield` the generator's thread stops and the consumer's continues. Only one of them runs at a
-/// time. A generator that is dropped before it finishes is closed (its pending `finally` blocks
-/// run, as when Python collects it).
+/// time. A generator left suspended when the trace ends is closed by the scope arena (its pending
+/// `finally` blocks run, as when Python collects it).
 package final class PyGenerator: LazyIterator {
   enum Outcome {
     case yielded(Value)
@@ -42,16 +42,12 @@ package final class PyGenerator: LazyIterator {
     scope.arena?.register(self)
   }
 
-  deinit {
-    closeIfSuspended()
-  }
-
   /// Closes a generator suspended at a `yield`, so that its thread ends.
   ///
   /// The suspended `yield` raises `GeneratorExit` and the pending `finally` blocks run, as when
   /// Python collects an unfinished generator. The thread holds the generator while it is
-  /// suspended, so a generator dropped mid-iteration is closed by the scope arena at the end of
-  /// the trace rather than by `deinit`.
+  /// suspended, so `deinit` can never see it suspended: the scope arena calls this at the end of
+  /// the trace.
   func closeIfSuspended() {
     guard state == .suspended else { return }
     state = .running
