@@ -25,6 +25,9 @@ extension ExecutionState {
       .matmulMX, .registerLoad, .registerStore, .registerMove:
       try executeCurrentISA(ci)
 
+    case .indirectDMA(let p):
+      try indirectDMA(ci, p)
+
     case .load, .store, .tensorCopy, .broadcast:
       guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype
