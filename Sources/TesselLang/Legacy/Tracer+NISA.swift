@@ -255,7 +255,7 @@ extension Tracer {
       let (dv, sv) = (try a.require(0, "dst"), try a.require(1, "src"))
       if let ia = dv.native(IndirectAccessObject.self) ?? sv.native(IndirectAccessObject.self) {
         try indirectCopy(
-          dst: dv, src: sv, of: "nisa.dma_copy", mask: try mask(shape: ia.base.view.shape),
+          dst: dv, src: sv, of: "nisa.dma_copy", mask: try maskArgument(a, shape: ia.base.view.shape),
           oob: try indirectOOBMode(a.get(-1, "oob_mode"), of: "nisa.dma_copy", at: loc), at: loc)
         return .none
       }

@@ -80,7 +80,8 @@ extension Tracer {
       if let ia = try a.require(0, "src").native(IndirectAccessObject.self) {
         let oob = try indirectOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
         let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc)
-        return try indirectLoad(ia, dtype: dtype, mask: try mask(shape: ia.base.view.shape), oob: oob, at: loc)
+        return try indirectLoad(
+          ia, dtype: dtype, mask: try maskArgument(a, shape: ia.base.view.shape), oob: oob, at: loc)
       }
       try checkOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
@@ -91,7 +92,8 @@ extension Tracer {
     case "store":
       if let ia = try a.require(0, "dst").native(IndirectAccessObject.self) {
         try indirectCopy(
-          dst: .native(ia), src: try a.require(1, "value"), of: "nl.store", mask: try mask(shape: ia.base.view.shape),
+          dst: .native(ia), src: try a.require(1, "value"), of: "nl.store",
+          mask: try maskArgument(a, shape: ia.base.view.shape),
           oob: try indirectOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc), at: loc)
         return .none
       }
