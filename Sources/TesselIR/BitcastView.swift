@@ -20,12 +20,6 @@ public struct BitcastView: Sendable, Hashable, Codable {
   /// instructions.
   public var isCopy: Bool
 
-  /// Creates a description.
-  public init(base: TensorID, isCopy: Bool) {
-    self.base = base
-    self.isCopy = isCopy
-  }
-
   /// The shape of `base` viewed as `dtype`: the last dimension rescaled by the ratio of the
   /// element sizes, or nil when the last dimension's bytes do not divide into `dtype`'s.
   public static func shape(of base: TensorDecl, as dtype: DType) -> [Int]? {

@@ -145,12 +145,15 @@ public struct Verifier: Sendable {
       else {
         throw KernelError(
           .malformed(
-            "`\(t.name)` \(t.shape) \(t.dtype.nkiName) is not a view of `\(base.name)` \(base.shape) \(base.dtype.nkiName)"),
+            "`\(t.name)` \(t.shape) \(t.dtype.nkiName) is not a view of `\(base.name)` \(base.shape) \(base.dtype.nkiName)"
+          ),
           at: t.location)
       }
       if !b.isCopy && used.contains(TensorID(i)) {
         throw KernelError(
-          .unsupported("the bitcast view `\(t.name)` returned, or named by an instruction that was not materialised (KernelBuilder.finish does it)"),
+          .unsupported(
+            "the bitcast view `\(t.name)` returned, or named by an instruction that was not materialised (KernelBuilder.finish does it)"
+          ),
           at: t.location)
       }
     }

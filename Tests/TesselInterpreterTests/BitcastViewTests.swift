@@ -82,7 +82,8 @@ struct BitcastViewTests {
         let xs = Self.safeValues(shape.reduce(1, *), pair.from, seed: i * 1000 + partitions)
         let r = try k.run([out], [xs])
         let expected = Self.reference(xs, rows: partitions, from: pair.from, to: pair.to)
-        #expect(r.outputs[0].map(\.bitPattern) == expected.map(\.bitPattern), "\(pair.from) → \(pair.to), P=\(partitions)")
+        #expect(
+          r.outputs[0].map(\.bitPattern) == expected.map(\.bitPattern), "\(pair.from) → \(pair.to), P=\(partitions)")
         #expect(r.report.warnings.isEmpty)
       }
     }
@@ -127,13 +128,16 @@ struct BitcastViewTests {
       // Only partitions 0..<7 of the 8 are written.
       k.b.emit(
         .load(
-          dst: View(tensor: t, start: [AffineExpr(), AffineExpr()], dims: [.along(0, of: 2, count: 7), .along(1, of: 2, count: 1)]),
+          dst: View(
+            tensor: t, start: [AffineExpr(), AffineExpr()],
+            dims: [.along(0, of: 2, count: 7), .along(1, of: 2, count: 1)]),
           src: k.whole(x)))
       let v = try k.b.declareBitcast(name: "scales_fp8", of: t, as: .float8e4m3)
       let out = k.output("out", [8, 4], .float8e4m3)
       // Reads every partition of the view, or (under a mask, as rmsnorm_quant's scale store does)
       // only the written ones.
-      let mask = readAll ? [] : [AffineCondition(coefficients: [1, 0], offset: AffineExpr(constant: -7), comparison: .less)]
+      let mask =
+        readAll ? [] : [AffineCondition(coefficients: [1, 0], offset: AffineExpr(constant: -7), comparison: .less)]
       k.b.emit(.store(dst: k.whole(out), src: k.whole(v)), mask: mask)
       // (The output's masked-off row is reported as never written either way.)
       return try k.run([out], [Self.safeValues(7, .float32, seed: 3)]).report.warnings.filter {
@@ -144,7 +148,9 @@ struct BitcastViewTests {
     #expect(none.isEmpty, "\(none)")
     let w = try run(readAll: true)
     #expect(w.count == 1)
-    #expect(w.map(\.message).contains("'store' reads 4 of 32 elements of `scales_fp8` (operand 'src') that were never written"), "\(w)")
+    #expect(
+      w.map(\.message).contains(
+        "'store' reads 4 of 32 elements of `scales_fp8` (operand 'src') that were never written"), "\(w)")
   }
 
   @Test("a view takes no memory of its own, and a read in an affine loop is no dependence")
