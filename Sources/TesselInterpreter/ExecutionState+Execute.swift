@@ -28,6 +28,9 @@ extension ExecutionState {
     case .indirectDMA(let p):
       try indirectDMA(ci, p)
 
+    case .bitcast(let p):
+      try executeBitcast(ci, dst: p.dst, src: p.src)
+
     case .load, .store, .tensorCopy, .broadcast:
       guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype
