@@ -131,11 +131,17 @@ final class CurrentModule: NativeModule {
     }
   }
 
-  /// `nl.NKIObject`: the base class of kernel configuration objects (a plain Python class).
+  /// `nl.NKIObject`: the base class of kernel configuration objects.
+  ///
+  /// NKI's front end builds a constructor for each subclass from the class body: every data
+  /// attribute, annotated or not, is a parameter (in order, positional or keyword) whose default is
+  /// its class-level value or `None`, set on the instance before `__post_init__` runs — with or
+  /// without `@dataclass`. A subclass that defines `__init__` keeps it.
   static func nkiObjectClass(_ ev: Evaluator) -> PyClass {
     if let c = ev.classes["NKIObject"] { return c }
     let object = ev.builtinClass("object")
     let c = (try? PyClass(name: "NKIObject", bases: [object])) ?? object
+    c.role = .recordBase
     ev.classes["NKIObject"] = c
     return c
   }
