@@ -89,16 +89,17 @@ struct CurrentLoopRollingTests {
     #expect(loops == 2)
   }
 
-  @Test("a body whose Python branches on the index is not rolled, and still runs per index")
-  func branching() throws {
-    let rows = 7
-    let cols = 48
+  @Test(
+    "a body whose Python branches on the index is not rolled, and still runs per index",
+    arguments: [(1, 16), (7, 48), (128, 24)])
+  func branching(shape: (Int, Int)) throws {
+    let (rows, cols) = shape
     let x = randomArray(count: rows * cols, in: -1...1, seed: 33)
     let body = """
           for t in nl.affine_range(cols // 8):
-              tile = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
-              nisa.dma_copy(dst=tile, src=x[0:rows, t * 8 : t * 8 + 8])
               y = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
+              tile = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
+              nisa.dma_copy(tile, x[0:rows, t * 8 : t * 8 + 8])
               if t % 2 == 0:
                   nisa.tensor_scalar(dst=y, data=tile, op0=nl.multiply, operand0=2.0)
               else:
@@ -112,9 +113,8 @@ struct CurrentLoopRollingTests {
     #expect(loops == 0)
   }
 
-  @Test("tiles kept in a Python list across iterations keep the loop unrolled")
-  func tilesInAList() throws {
-    let rows = 3
+  @Test("tiles kept in a Python list across iterations keep the loop unrolled", arguments: [1, 3, 128])
+  func tilesInAList(rows: Int) throws {
     let cols = 32
     let x = randomArray(count: rows * cols, in: -1...1, seed: 34)
     let body = """

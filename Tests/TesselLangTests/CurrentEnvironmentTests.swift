@@ -8,25 +8,15 @@ import Testing
 struct CurrentEnvironmentTests {
   /// Traces a current-dialect module whose kernel runs `body` and returns what it printed.
   static func printed(module: String = "", _ body: String) throws -> String {
-    let source = """
-      import nki
-      import nki.isa as nisa
-      import nki.language as nl
-      \(module)
+    try currentKernelOutput(
+      prelude: """
+        \(module)
 
-      def helper(n):
-          return math.ceil(n / 128)
+        def helper(n):
+            return math.ceil(n / 128)
 
 
-      @nki.jit
-      def k(a):
-          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
-          nisa.dma_copy(dst=out, src=a)
-      \(body)
-          return out
-      """
-    return try NKIFile(source: source, file: "env.py").trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
-      .output
+        """, body: body, file: "env.py")
   }
 
   @Test("math and numpy are bound without an import")
@@ -48,4 +38,23 @@ struct CurrentEnvironmentTests {
       #expect(error.message.contains("NameError: name 'itertools' is not defined"), "\(error.message)")
     }
   }
+}
+
+/// Traces a current-dialect module — the `nki` imports, `prelude`, then a kernel `k(a)` of one
+/// `[4, 8]` fp32 argument that copies `a` to its output and runs `body` (indented by 4) — and
+/// returns what it printed at trace time.
+func currentKernelOutput(prelude: String, body: String, file: String) throws -> String {
+  let source = """
+    import nki
+    import nki.isa as nisa
+    import nki.language as nl
+    \(prelude)
+    @nki.jit
+    def k(a):
+        out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+        nisa.dma_copy(dst=out, src=a)
+    \(body)
+        return out
+    """
+  return try NKIFile(source: source, file: file).trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)]).output
 }

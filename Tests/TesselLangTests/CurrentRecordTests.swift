@@ -7,10 +7,7 @@ import Testing
 /// annotated or not, is a constructor parameter whose default is its value or `None`.
 @Suite("Current dialect: NKIObject records")
 struct CurrentRecordTests {
-  static let header = """
-    import nki
-    import nki.isa as nisa
-    import nki.language as nl
+  static let classes = """
     from dataclasses import dataclass
 
 
@@ -52,17 +49,7 @@ struct CurrentRecordTests {
 
   /// Traces a kernel whose body is `body` (one [4, 8] fp32 argument `a`) and returns what it printed.
   static func printed(_ body: String) throws -> String {
-    let source = header + """
-      @nki.jit
-      def k(a):
-          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
-          nisa.dma_copy(dst=out, src=a)
-      \(body)
-          return out
-      """
-    let traced = try NKIFile(source: source, file: "records.py").trace(
-      arguments: [.tensor(shape: [4, 8], dtype: .float32)])
-    return traced.output
+    try currentKernelOutput(prelude: classes, body: body, file: "records.py")
   }
 
   @Test(
