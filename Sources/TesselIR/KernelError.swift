@@ -58,6 +58,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case valueNotFound(operand: String, partition: Int, slot: Int, value: Float)
     /// At run time, an indirect DMA's index moves a partition's access out of its tensor.
     case indirectOutOfBounds(tensor: String, dimension: Int, partition: Int, index: Int, low: Int, high: Int, size: Int)
+    /// The run was stopped before its end on request (a debugger's `:quit`): `reason` says why.
+    case abandoned(reason: String)
   }
 
   /// A live tensor listed in a capacity error.
@@ -174,6 +176,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .indirectOutOfBounds(let t, let dim, let partition, let index, let lo, let hi, let size):
       return
         "\(op) failed to run scatter/gather (indirect memory copy via vector DGE), due to out-of-bound access: index \(index) of partition \(partition) moves tensor `\(t)` to [\(lo), \(hi)] on dimension \(dim), of size \(size)"
+    case .abandoned(let reason):
+      return "run abandoned at \(op): \(reason)"
     }
   }
 
