@@ -94,3 +94,58 @@ struct BitcastViewKernelTests {
     }
   }
 }
+
+/// `nl.abs` as an instruction stage and the `ncc.multi_buffer` loop directive, as AWS's
+/// rmsnorm_quant kernel writes them.
+@Suite("nl.abs as an ALU stage; ncc.multi_buffer")
+struct AbsoluteStageTests {
+  @Test("tensor_scalar and tensor_scalar_reduce with op0=nl.abs, operand0=0.0 give |x| and max |x|", arguments: [1, 7, 128])
+  func absoluteStage(partitions: Int) throws {
+    let src =
+      header + """
+        import neuronxcc.nki.compiler as ncc
+
+        @nki.jit
+        def k(x):
+            P, F = x.shape
+            out = nl.ndarray((P, F + 1), dtype=nl.float32, buffer=nl.shared_hbm)
+            t = nl.load(x)
+            m = nl.ndarray((P, 1), dtype=nl.float32, buffer=nl.sbuf)
+            a = nl.ndarray((P, F), dtype=nl.float32, buffer=nl.sbuf)
+            for i in nl.sequential_range(1, directives=ncc.multi_buffer(2)):
+                a[...] = nisa.tensor_scalar_reduce(
+                    data=t, op0=nl.abs, operand0=0.0, reduce_op=nl.max, reduce_res=m)
+            b = nisa.tensor_scalar(t, op0=nl.abs, operand0=0.0, op1=nl.multiply, operand1=2.0)
+            nl.store(out[:, 0:F], value=nl.add(a, b))
+            nl.store(out[:, F:F + 1], value=m)
+            return out
+        """
+    let f = 5
+    let xs = BitcastViewKernelTests.values(partitions * f, seed: partitions)
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [partitions, f], dtype: .float32, values: xs)])
+    let out = r.outputs[0].floatValues()
+    for p in 0..<partitions {
+      let row = xs[(p * f)..<((p + 1) * f)]
+      #expect(Array(out[(p * (f + 1))..<(p * (f + 1) + f)]) == row.map { 3 * abs($0) }, "row \(p)")
+      #expect(out[p * (f + 1) + f] == row.map(abs).max(), "row \(p)")
+    }
+  }
+
+  @Test("nl.abs with another operand is refused where it is written")
+  func absoluteStageOperand() throws {
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            t = nl.load(x)
+            b = nisa.tensor_scalar(t, op0=nl.abs, operand0=1.0)
+            return x
+        """
+    let file = try NKIFile(source: src, file: "t.py")
+    #expect {
+      try file.trace(arguments: [.tensor(shape: [4, 3], dtype: .float32)], keywords: [:])
+    } throws: {
+      "\($0)".contains("t.py:7") && "\($0)".contains("an absolute value as op0 takes operand0=0.0")
+    }
+  }
+}

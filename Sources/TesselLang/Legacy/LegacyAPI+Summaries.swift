@@ -86,6 +86,7 @@ extension LegacyNKIAPI {
     "ncc.psum.alloc": "Direct PSUM allocation by a function of the block index; Tessel allocates the tensor itself.",
     "ncc.psum.mod_alloc": "Direct PSUM modulo allocation (bank rotation); Tessel allocates the tensor itself.",
     "ncc.psum.auto_alloc": "Automatic PSUM allocation.",
+    "ncc.multi_buffer": "A loop directive: multi-buffered allocation of the loop's tiles; it does not change what the loop computes.",
     "nl.loop_reduce":
       "dst[...] = op(dst[...], x) over a loop's iterations, assigned into its destination tile (Vector engine).",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",
