@@ -75,6 +75,7 @@ extension TileObject {
 
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
     let tracer = try Tracer.of(ev, at: loc)
+    if let conditions = key.predicate { return try tracer.operandMasked(ref, conditions, at: loc) }
     let entries = try tracer.indexEntries(key, at: loc)
     if entries.contains(where: {
       if case .indices = $0 { return true } else { return false }
