@@ -271,16 +271,18 @@ public struct NKIFile: Sendable {
     tracer.activate()
     let printed = PrintBuffer()
     ev.printSink = printed
-    // Module level: a failing statement binds its names to its error (host-side code that
-    // needs modules Tessel does not provide fails only if the kernel uses it).
-    try ev.execModule(module, in: globals, deferFailures: true)
-    guard case .function(let fn)? = try globals.lookup(name) else {
-      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    return try printed.collecting { () throws(TraceError) -> TracedKernel in
+      // Module level: a failing statement binds its names to its error (host-side code that
+      // needs modules Tessel does not provide fails only if the kernel uses it).
+      try ev.execModule(module, in: globals, deferFailures: true)
+      guard case .function(let fn)? = try globals.lookup(name) else {
+        throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+      }
+      var traced = try NKIFile.trace(
+        fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+      traced.output = printed.text
+      return traced
     }
-    var traced = try NKIFile.trace(
-      fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
-    traced.output = printed.text
-    return traced
   }
 
   /// Traces one kernel function for the given arguments with a fresh tracer on `ev`.

@@ -264,4 +264,56 @@ struct TracePrintTests {
     let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
     #expect(traced.output == "module-1\nshape=(4, 8) dtype=float32\nat 0\nat 1\nindex 1!\n")
   }
+
+  @Test(
+    "what a kernel printed before its trace fails is kept on the error: a Python exception, an NKI rule",
+    arguments: [
+      ("    raise ValueError('bad tile size')", "ValueError", 7),
+      ("    t = nl.ndarray((200, 8), dtype=nl.float32, buffer=nl.sbuf)", "exceeds architecture limitation of 128", 7),
+    ])
+  func printBeforeAnError(_ failing: String, _ expected: String, _ line: Int) throws {
+    let src =
+      header + """
+        print("module")
+
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            print("before", a.shape)
+        \(failing)
+            print("never")
+            return out
+        """
+    let file = try NKIFile(source: src, file: "t.py")
+    do {
+      _ = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+      Issue.record("expected the trace to fail")
+    } catch {
+      #expect(error.output == "module\nbefore (4, 8)\n")
+      #expect(error.message.contains(expected), "\(error.message)")
+      #expect(error.location.line == line + header.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+    }
+  }
+
+  @Test("a current-dialect kernel's prints before a failing trace are kept on the error")
+  func currentDialectPrintBeforeAnError() throws {
+    let src = """
+      import nki
+      import nki.language as nl
+
+      @nki.jit
+      def k(a):
+          print("current", a.shape)
+          assert a.shape[0] == 3, "three rows"
+          return a
+      """
+    let file = try NKIFile(source: src, file: "c.py")
+    do {
+      _ = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+      Issue.record("expected the trace to fail")
+    } catch {
+      #expect(error.output == "current (4, 8)\n")
+      #expect(error.message == "AssertionError: three rows", "\(error.message)")
+    }
+  }
 }
