@@ -240,6 +240,45 @@ struct LoopScopeTests {
   }
 }
 
+/// Python control flow on a loop index reached through `and`, `in` and arithmetic that is not
+/// affine (`i % d`, `i * j`): the loop specialises and the Python values are CPython's.
+@Suite("Loop specialisation through and, in and non-affine arithmetic")
+struct LoopSpecializationPythonTests {
+  @Test("a mask joined by `and` with a Python value, `in` on a loop index, `i % d` in a condition")
+  func controlFlowThroughPythonOperators() throws {
+    let src =
+      header + """
+        def replication_factor(rep_from, rep_to, dilation=1):
+            max_rep = 0
+            for i in range(rep_from, 0, -1):
+                if i * rep_to <= 128 and i % dilation == 0:
+                    max_rep = i
+                    break
+            return max(max_rep, 1)
+
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            seen = []
+            for i in nl.affine_range(4):
+                if i in (0, 2):
+                    seen.append(i)
+                if i % 2 in [1]:
+                    seen.append(-i)
+                for j in nl.affine_range(3):
+                    if i * j == 2:
+                        seen.append((i, j))
+            print(replication_factor(3, 64), replication_factor(5, 30, 2), replication_factor(4, 200), seen)
+            nl.store(out, nl.load(a))
+            return out
+        """
+    let file = try NKIFile(source: src, file: "t.py")
+    let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+    // CPython 3.11 with range() for the loops: 2 4 1 [0, -1, (1, 2), 2, (2, 1), -3]
+    #expect(traced.output == "2 4 1 [0, -1, (1, 2), 2, (2, 1), -3]\n")
+  }
+}
+
 /// `print` runs at trace time, as NKI's tracer runs it, and its text is part of the trace's result.
 @Suite("print at trace time")
 struct TracePrintTests {

@@ -110,7 +110,7 @@ extension Evaluator {
           if let (x, _) = i.cls.lookup(name), case .native(let o) = x, o is PropertyObject {
             try ev.setAttribute(receiver, name, a[2] ?? .none, at: loc)
           } else {
-            i.attributes[name] = a[2] ?? .none
+            i.attributes[name] = a[2] ?? Value.none
           }
           return .none
         }
