@@ -268,7 +268,7 @@ public struct NKIFile: Sendable {
     let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
-    tracer.activate()
+    tracer.ev.activate(tracer)
     let printed = PrintBuffer()
     ev.printSink = printed
     return try printed.collecting { () throws(TraceError) -> TracedKernel in
@@ -291,7 +291,7 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
-    tracer.activate()
+    tracer.ev.activate(tracer)
     return try trace(
       fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
   }

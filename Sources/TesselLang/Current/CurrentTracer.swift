@@ -53,19 +53,11 @@ final class CurrentTracer: Binding {
     ev = evaluator
   }
 
-  /// Makes this tracer the binding of its evaluator, installing the current modules once.
-  func activate() {
-    CurrentModules.install(in: ev)
-    ev.binding = self
-  }
+  /// Installs the current NKI modules (`nki` and its submodules), once per evaluator.
+  func install(in ev: Evaluator) { CurrentModules.install(in: ev) }
 
-  /// The tracer of an evaluator.
-  static func of(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> CurrentTracer {
-    guard let t = ev.binding as? CurrentTracer else {
-      throw TraceError.unsupported("NKI operations outside a kernel trace", at: loc)
-    }
-    return t
-  }
+  /// The binding's functions, as the error of one called outside a trace of this dialect names them.
+  static var operationsDescription: String { "NKI operations" }
 
   // MARK: - Tensors
 

@@ -29,7 +29,7 @@ extension NKIFile {
     let tracer = CurrentTracer(
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev
     )
-    tracer.activate()
+    tracer.ev.activate(tracer)
     let printed = PrintBuffer()
     ev.printSink = printed
     return try printed.collecting { () throws(TraceError) -> TracedKernel in

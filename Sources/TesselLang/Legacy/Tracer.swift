@@ -41,19 +41,12 @@ final class Tracer: Binding {
     ev = evaluator
   }
 
-  /// Makes this tracer the binding of its evaluator, installing the legacy modules once.
-  func activate() {
-    LegacyModules.install(in: ev)
-    ev.binding = self
-  }
+  /// Installs the legacy NKI modules (`neuronxcc.nki` and its submodules) and the legacy `range`,
+  /// once per evaluator.
+  func install(in ev: Evaluator) { LegacyModules.install(in: ev) }
 
-  /// The tracer of an evaluator.
-  static func of(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Tracer {
-    guard let t = ev.binding as? Tracer else {
-      throw TraceError.unsupported("NKI operations outside a kernel trace", at: loc)
-    }
-    return t
-  }
+  /// The binding's functions, as the error of one called outside a trace of this dialect names them.
+  static var operationsDescription: String { "NKI operations" }
 
   /// Where the last `return` statement executed is (kernel return values are checked there).
   var lastReturnLocation: SourceLocation? { ev.lastReturnLocation }
