@@ -191,25 +191,9 @@ public struct NKIFile: Sendable {
     guard FileManager.default.fileExists(atPath: url.path) else { return (stem, "", []) }
     let directory = url.deletingLastPathComponent()
     var needed = 0
-    func scan(_ stmts: [Stmt]) {
-      for s in stmts {
-        switch s.kind {
-        case .importFrom(_, _, let level): needed = Swift.max(needed, level)
-        case .functionDef(let f): scan(f.body)
-        case .classDef(let c): scan(c.body)
-        case .if(let clauses, let orElse):
-          for c in clauses { scan(c.body) }
-          scan(orElse)
-        case .try(let body, let handlers, let orElse, let finalBody):
-          scan(body)
-          for h in handlers { scan(h.body) }
-          scan(orElse)
-          scan(finalBody)
-        default: break
-        }
-      }
+    Stmt.walk(module.statements) { s in
+      if case .importFrom(_, _, let level) = s.kind { needed = Swift.max(needed, level) }
     }
-    scan(module.statements)
     var parts = [stem]
     var dir = directory
     func isPackage(_ d: URL) -> Bool {
@@ -259,6 +243,22 @@ public struct NKIFile: Sendable {
     return (ev, arena, globals)
   }
 
+  /// Runs the module's code on `ev`, its prints (and the trace's after them) collected in
+  /// `printed`, and returns the kernel function `name` it defines.
+  ///
+  /// Module level: a failing statement binds its names to its error (host-side code that needs
+  /// modules Tessel does not provide fails only if the kernel uses it).
+  func runModule(_ ev: Evaluator, _ globals: Scope, kernel name: String, printingTo printed: PrintBuffer)
+    throws(TraceError) -> PyFunction
+  {
+    ev.printSink = printed
+    try ev.execModule(module, in: globals, deferFailures: true)
+    guard case .function(let fn)? = try globals.lookup(name) else {
+      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    }
+    return fn
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
     grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
@@ -268,16 +268,10 @@ public struct NKIFile: Sendable {
     let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
-    tracer.ev.activate(tracer)
+    ev.activate(tracer)
     let printed = PrintBuffer()
-    ev.printSink = printed
     return try printed.collecting { () throws(TraceError) -> TracedKernel in
-      // Module level: a failing statement binds its names to its error (host-side code that
-      // needs modules Tessel does not provide fails only if the kernel uses it).
-      try ev.execModule(module, in: globals, deferFailures: true)
-      guard case .function(let fn)? = try globals.lookup(name) else {
-        throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
-      }
+      let fn = try runModule(ev, globals, kernel: name, printingTo: printed)
       var traced = try NKIFile.trace(
         fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
       traced.output = printed.text

@@ -29,14 +29,10 @@ extension NKIFile {
     let tracer = CurrentTracer(
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev
     )
-    tracer.ev.activate(tracer)
+    ev.activate(tracer)
     let printed = PrintBuffer()
-    ev.printSink = printed
     return try printed.collecting { () throws(TraceError) -> TracedKernel in
-      try ev.execModule(module, in: globals, deferFailures: true)
-      guard case .function(let fn)? = try globals.lookup(name) else {
-        throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
-      }
+      let fn = try runModule(ev, globals, kernel: name, printingTo: printed)
       let (positional, kw) = try NKIFile.bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
         param, loc, shape, dtype in
         let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
