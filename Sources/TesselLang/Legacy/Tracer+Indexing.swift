@@ -102,9 +102,10 @@ extension Tracer {
       }
     default: break
     }
-    let message =
-      "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
-    let error = TraceError(.kernel(KernelError(.unsupported(message))), at: loc)
+    let error = TraceError(
+      rule: .unsupported(
+        "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
+      ), at: loc)
     if a.shape.isEmpty && b.shape.isEmpty {
       // Loop indices and program ids alone (no `nl.arange`): a Python integer once the loops
       // over them are specialised (`i % dilation == 0` in Python control flow), never an index.
@@ -152,6 +153,18 @@ extension Tracer {
     ])
   }
 
+  /// The `mask=` argument of an NKI call, as conditions over an instruction with `rank`
+  /// iteration axes.
+  func maskArgument(_ a: CallArguments, rank: Int) throws(TraceError) -> [AffineCondition] {
+    try maskConditions(a.get(-1, "mask"), rank: rank, at: a.location)
+  }
+
+  /// The `mask=` argument of an NKI call, as conditions over an instruction whose iteration
+  /// space is `shape`.
+  func maskArgument(_ a: CallArguments, shape: [Int]) throws(TraceError) -> [AffineCondition] {
+    try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: a.location)
+  }
+
   /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
   func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError)
     -> [AffineCondition]
@@ -178,9 +191,7 @@ extension Tracer {
           // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
           guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
             throw TraceError(
-              .kernel(
-                KernelError(
-                  .invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))),
+              rule: .invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"),
               at: loc)
           }
           coef.remove(at: d)
@@ -207,11 +218,9 @@ extension Tracer {
       return out
     default:
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidMask(
-              "mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"
-            ))), at: loc)
+        rule: .invalidMask(
+          "mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"
+        ), at: loc)
     }
   }
 
@@ -410,9 +419,7 @@ extension Tracer {
           if s.isConstant && s.constant < 0 { s = s + n }
           if s.isConstant && (s.constant < 0 || s.constant >= n) {
             throw TraceError(
-              .kernel(
-                KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))),
-              at: loc)
+              rule: .outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n), at: loc)
           }
           addStart(s, along: v.dims[u])
           u += 1
