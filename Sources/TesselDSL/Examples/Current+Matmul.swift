@@ -1,0 +1,108 @@
+import TesselIR
+
+extension DSLExamples.Current {
+  /// `kernels/current/matmul_tiled.py` (`matmul_tiled_kernel`): `lhsTᵀ · rhs` in 128 × 512
+  /// output tiles, each a fresh PSUM tile that the first `nc_matmul` overwrites and the others
+  /// accumulate into (K, M multiples of 128, N of 512).
+  ///
+  /// ```swift
+  /// let k = DSLExamples.Current.matmulTiled(k: 256, m: 256, n: 1024)
+  /// ```
+  public static func matmulTiled(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
+    SwiftKernel(
+      name: "matmul_tiled_kernel",
+      parameters: [
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+      ]
+    ) { args in
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
+      let (tileM, tileK, tileN) = (128, 128, 512)
+      for m in 0..<(mDim / tileM) {
+        for n in 0..<(nDim / tileN) {
+          let acc = ndarray([tileM, tileN], dtype: .float32, buffer: PSUM.self)
+          for k in 0..<(kDim / tileK) {
+            let stationary = ndarray([tileK, tileM], dtype: lhsT.dtype)
+            let moving = ndarray([tileK, tileN], dtype: rhs.dtype)
+            dmaCopy(dst: stationary, src: lhsT[k * tileK ..+ tileK, m * tileM ..+ tileM])
+            dmaCopy(dst: moving, src: rhs[k * tileK ..+ tileK, n * tileN ..+ tileN])
+            matmul(into: acc, stationary, moving)
+          }
+          let outTile = ndarray([tileM, tileN], dtype: lhsT.dtype)
+          tensorCopy(into: outTile, acc)
+          dmaCopy(dst: result[m * tileM ..+ tileM, n * tileN ..+ tileN], src: outTile)
+        }
+      }
+    }
+  }
+
+  /// `kernels/current/matmul_basic.py` (`matmul_basic_kernel`): one `nc_matmul` of `lhsT [K, M]`
+  /// and `rhs [K, N]` (K, M ≤ 128, N ≤ 512) into a fresh PSUM tile, copied out.
+  ///
+  /// ```swift
+  /// let k = DSLExamples.Current.matmulBasic(k: 128, m: 64, n: 512)
+  /// ```
+  public static func matmulBasic(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
+    SwiftKernel(
+      name: "matmul_basic_kernel",
+      parameters: [
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+      ]
+    ) { args in
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
+      let stationary = ndarray([kDim, mDim], dtype: lhsT.dtype)
+      let moving = ndarray([kDim, nDim], dtype: rhs.dtype)
+      dmaCopy(dst: stationary, src: lhsT)
+      dmaCopy(dst: moving, src: rhs)
+      let product = ndarray([mDim, nDim], dtype: .float32, buffer: PSUM.self)
+      matmul(into: product, stationary, moving)
+      let outTile = ndarray([mDim, nDim], dtype: result.dtype)
+      tensorCopy(into: outTile, product)
+      dmaCopy(dst: result, src: outTile)
+    }
+  }
+
+  /// `kernels/current/matmul_hoisted.py` (`matmul_hoisted_kernel`): the tiled matmul with each
+  /// 128-column strip of `lhsT` loaded once per `m` into a `[128, K/128, 128]` tile and each
+  /// 512-column strip of `rhs` once per `(m, n)` (K, M multiples of 128, N of 512).
+  ///
+  /// ```swift
+  /// let k = DSLExamples.Current.matmulHoisted(k: 256, m: 256, n: 1024)
+  /// ```
+  public static func matmulHoisted(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
+    SwiftKernel(
+      name: "matmul_hoisted_kernel",
+      parameters: [
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+      ]
+    ) { args in
+      let lhsT = args["lhsT"]
+      let rhs = args["rhs"]
+      let (tileK, tileM, tileN) = (128, 128, 512)
+      let kTiles = kDim / tileK
+      let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
+      for m in 0..<(mDim / tileM) {
+        let lhsStrip = ndarray([tileK, kTiles, tileM], dtype: lhsT.dtype)
+        for k in 0..<kTiles {
+          dmaCopy(dst: lhsStrip[0..., k], src: lhsT[k * tileK ..+ tileK, m * tileM ..+ tileM])
+        }
+        for n in 0..<(nDim / tileN) {
+          let rhsStrip = ndarray([tileK, kTiles, tileN], dtype: rhs.dtype)
+          for k in 0..<kTiles {
+            dmaCopy(dst: rhsStrip[0..., k], src: rhs[k * tileK ..+ tileK, n * tileN ..+ tileN])
+          }
+          let acc = ndarray([tileM, tileN], dtype: .float32, buffer: PSUM.self)
+          for k in 0..<kTiles {
+            matmul(into: acc, lhsStrip[0..., k], rhsStrip[0..., k])
+          }
+          let outTile = ndarray([tileM, tileN], dtype: result.dtype)
+          tensorCopy(into: outTile, acc)
+          dmaCopy(dst: result[m * tileM ..+ tileM, n * tileN ..+ tileN], src: outTile)
+        }
+      }
+    }
+  }
+}
