@@ -29,8 +29,10 @@ public func tensorCopy<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ src: Tile<S>, engine: Engine? = nil, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  destinationPassing("tensor_copy", [(dst.handle, dst.view), (src.handle, src.view)], engine: engine,
-    loc(fileID, line, column)) { .tensorCopy(dst: $0[0], src: $0[1]) }
+  destinationPassing(
+    "tensor_copy", [(dst.handle, dst.view), (src.handle, src.view)], engine: engine,
+    loc(fileID, line, column)
+  ) { .tensorCopy(dst: $0[0], src: $0[1]) }
 }
 
 /// `nisa.tensor_tensor(dst, data1, data2, op)`: `dst = data1 op data2` elementwise.
@@ -89,9 +91,11 @@ public func tensorReduce<D: OnChipMemory, S: OnChipMemory>(
   let l = loc(fileID, line, column)
   let rank = data.shape.count
   let axes = axes.map { $0 < 0 ? $0 + rank : $0 }
-  let d = NKIRules.reductionDestination(NKIRules.canonicalView(dst.view), sourceShape: data.shape, axes: axes, keepDims: keepDims)
+  let d = NKIRules.reductionDestination(
+    NKIRules.canonicalView(dst.view), sourceShape: data.shape, axes: axes, keepDims: keepDims)
   Emit.instruction(
-    .tensorReduce(dst: d, src: NKIRules.canonicalView(data.view), op: op, axes: axes, negate: negate), uses: [dst.handle, data.handle], l)
+    .tensorReduce(dst: d, src: NKIRules.canonicalView(data.view), op: op, axes: axes, negate: negate),
+    uses: [dst.handle, data.handle], l)
   return KernelStatement(kind: "tensor_reduce", location: l)
 }
 
@@ -106,7 +110,9 @@ public func partitionReduce<D: GpSimdAccessible, S: GpSimdAccessible>(
   column: Int = #column
 ) -> KernelStatement {
   let l = loc(fileID, line, column)
-  Emit.instruction(.tensorPartitionReduce(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view), op: op), uses: [dst.handle, data.handle], l)
+  Emit.instruction(
+    .tensorPartitionReduce(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view), op: op),
+    uses: [dst.handle, data.handle], l)
   return KernelStatement(kind: "tensor_partition_reduce", location: l)
 }
 
@@ -140,7 +146,8 @@ public func activation<D: OnChipMemory, S: OnChipMemory>(
   let extra = scale.handles + (bias.map { [$0.handle] } ?? []) + (reduceInto.map { [$0.handle] } ?? [])
   return destinationPassing("activation", [(dst.handle, dst.view), (data.handle, data.view)], extra: extra, l) {
     .activation(
-      dst: $0[0], src: $0[1], function: function, scale: scale.canonical, bias: bias.map { NKIRules.canonicalView($0.view) },
+      dst: $0[0], src: $0[1], function: function, scale: scale.canonical,
+      bias: bias.map { NKIRules.canonicalView($0.view) },
       reduceOp: reduceInto == nil ? nil : reduceOp, reduceDst: reduceInto.map { NKIRules.canonicalView($0.view) })
   }
 }
@@ -171,7 +178,9 @@ public func transpose<D: OnChipMemory, S: OnChipMemory>(
   column: Int = #column
 ) -> KernelStatement {
   let l = loc(fileID, line, column)
-  Emit.instruction(.transpose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view)), uses: [dst.handle, data.handle], engine: engine, l)
+  Emit.instruction(
+    .transpose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view)),
+    uses: [dst.handle, data.handle], engine: engine, l)
   return KernelStatement(kind: "nc_transpose", location: l)
 }
 
@@ -310,6 +319,8 @@ public func dmaTranspose<D: KernelTensor, S: KernelTensor>(
 ) -> KernelStatement {
   let l = loc(fileID, line, column)
   let axes = axes ?? NKIRules.defaultTransposeAxes(rank: src.shape.count)
-  Emit.instruction(.dmaTranspose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(src.view), axes: axes), uses: [dst.handle, src.handle], l)
+  Emit.instruction(
+    .dmaTranspose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(src.view), axes: axes),
+    uses: [dst.handle, src.handle], l)
   return KernelStatement(kind: "dma_transpose", location: l)
 }

@@ -83,7 +83,7 @@ struct DestinationPassingTests {
       let t = ndarray([128, cols], dtype: .float32)
       dmaCopy(dst: t[0..<rows, 0...], src: args[0])
       let first = ndarray([128, 1], dtype: .float32)
-      tensorCopy(into: first[0..<rows, 0...], t[0..<rows, 0 ..< 1])
+      tensorCopy(into: first[0..<rows, 0...], t[0..<rows, 0..<1])
       let y = ndarray([128, cols], dtype: .float32)
       tensorScalar(
         into: y[0..<rows, 0...], t[0..<rows, 0...], op0: .subtract, operand0: .tile(first[0..<rows, 0...]),

@@ -12,7 +12,8 @@ extension DSLExamples.Current {
     SwiftKernel(
       name: "matmul_tiled_kernel",
       parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
+        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
       ]
     ) { args in
       let lhsT = args["lhsT"]
@@ -47,7 +48,8 @@ extension DSLExamples.Current {
     SwiftKernel(
       name: "matmul_basic_kernel",
       parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
+        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
       ]
     ) { args in
       let lhsT = args["lhsT"]
@@ -76,7 +78,8 @@ extension DSLExamples.Current {
     SwiftKernel(
       name: "matmul_hoisted_kernel",
       parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype), KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
+        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
       ]
     ) { args in
       let lhsT = args["lhsT"]

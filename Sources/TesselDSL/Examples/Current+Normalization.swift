@@ -60,7 +60,8 @@ extension DSLExamples.Current {
           into: squares[0..<p, 0...], .square, t[0..<p, 0...], reduceOp: .add, reduceInto: sumSquares[0..<p, 0...])
         let meanSquare = ndarray([pmax, 1], dtype: .float32)
         tensorScalar(
-          into: meanSquare[0..<p, 0...], sumSquares[0..<p, 0...], op0: .multiply, operand0: ScalarOperand(Float(1.0 / Double(cols))),
+          into: meanSquare[0..<p, 0...], sumSquares[0..<p, 0...], op0: .multiply,
+          operand0: ScalarOperand(Float(1.0 / Double(cols))),
           op1: .add, operand1: ScalarOperand(eps))
         let inverseRMS = ndarray([pmax, 1], dtype: .float32)
         activation(into: inverseRMS[0..<p, 0...], .rsqrt, meanSquare[0..<p, 0...])
@@ -104,12 +105,12 @@ extension DSLExamples.Current {
         let meanVar = ndarray([pmax, 2], dtype: .float32)
         bnAggr(into: meanVar[0..<p, 0...], stats[0..<p, 0...])
         let shifted = ndarray([pmax, 1], dtype: .float32)
-        tensorScalar(into: shifted[0..<p, 0...], meanVar[0..<p, 1 ..< 2], op0: .add, operand0: ScalarOperand(eps))
+        tensorScalar(into: shifted[0..<p, 0...], meanVar[0..<p, 1..<2], op0: .add, operand0: ScalarOperand(eps))
         let inverseStd = ndarray([pmax, 1], dtype: .float32)
         activation(into: inverseStd[0..<p, 0...], .rsqrt, shifted[0..<p, 0...])
         let normed = ndarray([pmax, cols], dtype: .float32)
         tensorScalar(
-          into: normed[0..<p, 0...], t[0..<p, 0...], op0: .subtract, operand0: .tile(meanVar[0..<p, 0 ..< 1]),
+          into: normed[0..<p, 0...], t[0..<p, 0...], op0: .subtract, operand0: .tile(meanVar[0..<p, 0..<1]),
           op1: .multiply, operand1: .tile(inverseStd[0..<p, 0...]))
         let scaled = ndarray([pmax, cols], dtype: .float32)
         tensorTensor(into: scaled[0..<p, 0...], normed[0..<p, 0...], g[0..<p, 0...], op: .multiply)

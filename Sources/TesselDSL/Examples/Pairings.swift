@@ -93,7 +93,8 @@ extension DSLExamples {
       Pairing(
         file: "current/fused_vector.py", entryPoint: "fused_vector", literals: [:],
         kernel: Current.fusedVector(rows: 7, cols: 13)),
-      Pairing(file: "current/top8.py", entryPoint: "top8_kernel", literals: [:], kernel: Current.top8(rows: 7, cols: 40)),
+      Pairing(
+        file: "current/top8.py", entryPoint: "top8_kernel", literals: [:], kernel: Current.top8(rows: 7, cols: 40)),
       Pairing(
         file: "current/transpose2d.py", entryPoint: "transpose2d_kernel", literals: [:],
         kernel: Current.transpose2D(rows: 7, cols: 13)),
