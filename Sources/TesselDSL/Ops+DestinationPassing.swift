@@ -8,14 +8,15 @@ import TesselNKI
 
 /// Records a destination-passing instruction whose operands are regrouped to `dst`'s shape.
 ///
-/// `make` receives the aligned views, destination first.
+/// `make` receives the operands' views in the current dialect's form (``NKIRules/canonicalView(_:)``),
+/// aligned to the destination's shape (``NKIRules/aligned(_:)``), destination first.
 @discardableResult
 func destinationPassing(
-  _ kind: String, _ tiles: [(TensorHandle, View)], extra: [TensorHandle] = [], engine: Engine? = nil,
+  _ kind: String, _ operands: [any KernelTensor], extra: [TensorHandle] = [], engine: Engine? = nil,
   _ l: SourceLocation, _ make: ([View]) -> Operation
 ) -> KernelStatement {
-  let views = NKIRules.aligned(tiles.map { NKIRules.canonicalView($0.1) })
-  Emit.instruction(make(views), uses: tiles.map(\.0) + extra, engine: engine, l)
+  let views = NKIRules.aligned(operands.map { NKIRules.canonicalView($0.view) })
+  Emit.instruction(make(views), uses: operands.map(\.handle) + extra, engine: engine, l)
   return KernelStatement(kind: kind, location: l)
 }
 
@@ -30,7 +31,7 @@ public func tensorCopy<D: OnChipMemory, S: OnChipMemory>(
   column: Int = #column
 ) -> KernelStatement {
   destinationPassing(
-    "tensor_copy", [(dst.handle, dst.view), (src.handle, src.view)], engine: engine,
+    "tensor_copy", [dst, src], engine: engine,
     loc(fileID, line, column)
   ) { .tensorCopy(dst: $0[0], src: $0[1]) }
 }
@@ -46,7 +47,7 @@ public func tensorTensor<D: OnChipMemory, A: OnChipMemory, B: OnChipMemory>(
   fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
   destinationPassing(
-    "tensor_tensor", [(dst.handle, dst.view), (data1.handle, data1.view), (data2.handle, data2.view)],
+    "tensor_tensor", [dst, data1, data2],
     engine: engine, loc(fileID, line, column)
   ) { .tensorTensor(dst: $0[0], a: $0[1], b: $0[2], op: op) }
 }
@@ -68,7 +69,7 @@ public func tensorScalar<D: OnChipMemory, S: OnChipMemory>(
     Emit.fail(.invalidOp(op: "op1", reason: "op1 and operand1 must be given together"), "tensor_scalar", l)
   }
   return destinationPassing(
-    "tensor_scalar", [(dst.handle, dst.view), (data.handle, data.view)],
+    "tensor_scalar", [dst, data],
     extra: operand0.handles + (operand1?.handles ?? []), engine: engine, l
   ) {
     .tensorScalar(
@@ -144,7 +145,7 @@ public func activation<D: OnChipMemory, S: OnChipMemory>(
       .invalidOp(op: "reduce_op", reason: "a reduction needs reduceInto: (NKI's reduce_res)"), "activation", l)
   }
   let extra = scale.handles + (bias.map { [$0.handle] } ?? []) + (reduceInto.map { [$0.handle] } ?? [])
-  return destinationPassing("activation", [(dst.handle, dst.view), (data.handle, data.view)], extra: extra, l) {
+  return destinationPassing("activation", [dst, data], extra: extra, l) {
     .activation(
       dst: $0[0], src: $0[1], function: function, scale: scale.canonical,
       bias: bias.map { NKIRules.canonicalView($0.view) },
@@ -161,7 +162,7 @@ public func activation<D: OnChipMemory, S: OnChipMemory>(
 public func reciprocal<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  destinationPassing("reciprocal", [(dst.handle, dst.view), (data.handle, data.view)], loc(fileID, line, column)) {
+  destinationPassing("reciprocal", [dst, data], loc(fileID, line, column)) {
     .reciprocal(dst: $0[0], src: $0[1])
   }
 }
@@ -198,7 +199,7 @@ public func scalarTensorTensor<D: OnChipMemory, S: OnChipMemory, T: OnChipMemory
   column: Int = #column
 ) -> KernelStatement {
   destinationPassing(
-    "scalar_tensor_tensor", [(dst.handle, dst.view), (data.handle, data.view), (operand1.handle, operand1.view)],
+    "scalar_tensor_tensor", [dst, data, operand1],
     extra: operand0.handles, engine: .vector, loc(fileID, line, column)
   ) {
     .scalarTensorTensor(
@@ -220,7 +221,7 @@ public func tensorScalarReduce<D: OnChipMemory, S: OnChipMemory>(
   column: Int = #column
 ) -> KernelStatement {
   destinationPassing(
-    "tensor_scalar_reduce", [(dst.handle, dst.view), (data.handle, data.view)],
+    "tensor_scalar_reduce", [dst, data],
     extra: operand0.handles + [reduceInto.handle], engine: .vector, loc(fileID, line, column)
   ) {
     .tensorScalarReduce(
@@ -241,7 +242,7 @@ public func tensorTensorScan<D: OnChipMemory, A: OnChipMemory, B: OnChipMemory>(
   fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
   destinationPassing(
-    "tensor_tensor_scan", [(dst.handle, dst.view), (data0.handle, data0.view), (data1.handle, data1.view)],
+    "tensor_tensor_scan", [dst, data0, data1],
     extra: initial.handles, loc(fileID, line, column)
   ) { .tensorTensorScan(dst: $0[0], data0: $0[1], data1: $0[2], initial: initial.canonical, op0: op0, op1: op1) }
 }
@@ -255,7 +256,7 @@ public func tensorTensorScan<D: OnChipMemory, A: OnChipMemory, B: OnChipMemory>(
 public func bnStats<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  destinationPassing("bn_stats", [(dst.handle, dst.view), (data.handle, data.view)], loc(fileID, line, column)) {
+  destinationPassing("bn_stats", [dst, data], loc(fileID, line, column)) {
     .bnStats(dst: $0[0], src: $0[1])
   }
 }
@@ -269,7 +270,7 @@ public func bnStats<D: OnChipMemory, S: OnChipMemory>(
 public func bnAggr<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  destinationPassing("bn_aggr", [(dst.handle, dst.view), (data.handle, data.view)], loc(fileID, line, column)) {
+  destinationPassing("bn_aggr", [dst, data], loc(fileID, line, column)) {
     .bnAggr(dst: $0[0], src: $0[1])
   }
 }
@@ -283,7 +284,7 @@ public func bnAggr<D: OnChipMemory, S: OnChipMemory>(
 public func max8<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ src: Tile<S>, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  destinationPassing("max8", [(dst.handle, dst.view), (src.handle, src.view)], loc(fileID, line, column)) {
+  destinationPassing("max8", [dst, src], loc(fileID, line, column)) {
     .max8(dst: $0[0], src: $0[1])
   }
 }

@@ -27,19 +27,6 @@ struct CurrentTutorialKernelTests {
     #expect(res.report.warnings.isEmpty, "\(res.report.warnings.map(\.message))")
   }
 
-  @Test(
-    "matmul_hoisted: strips loaded once, accumulated over the contraction tiles",
-    arguments: [(128, 128, 512), (384, 256, 1024)])
-  func matmulHoisted(shape: (Int, Int, Int)) throws {
-    let (k, m, n) = shape
-    let aT = randomArray(count: k * m, in: -1...1, seed: 23)
-    let b = randomArray(count: k * n, in: -1...1, seed: 24)
-    let (res, _) = try runKernelFile("current/matmul_hoisted.py", [.tensor([k, m], aT), .tensor([k, n], b)])
-    _ = expectClose(
-      res.outputs[0].floatValues(), referenceMatmul(transposedA: aT, b, m: m, k: k, n: n), shape: [m, n], rtol: 1e-5,
-      atol: 1e-4)
-  }
-
   @Test("rmsnorm: a weight row on every partition by a zero-step DMA", arguments: [(1, 1), (7, 300), (300, 512)])
   func rmsnorm(shape: (Int, Int)) throws {
     let (r, c) = shape

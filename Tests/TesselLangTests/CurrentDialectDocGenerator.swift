@@ -71,26 +71,22 @@ enum CurrentDialectDocGenerator {
       }
       lines.append("| `nisa.\(name)` | `\(escaped(f.signature))` | \(lowering) | \(engines) |")
     }
-    lines.append("")
-    lines.append(
-      "Not modelled (calling one is a located error, `unsupported: nisa.<name>`): "
-        + CurrentISA.unmodelled.sorted().map { "`\($0)`" }.joined(separator: ", ") + ".")
-    lines.append("")
-    lines.append("### `nki.language`")
-    lines.append("")
-    lines.append("| Function | Signature |")
-    lines.append("|---|---|")
+    lines += ["", notModelled("nisa", CurrentISA.unmodelled), "", "### `nki.language`", ""]
+    lines += ["| Function | Signature |", "|---|---|"]
     for name in CurrentNL.functions.keys.sorted() {
       guard let f = CurrentNL.functions[name] else { continue }
       lines.append("| `nl.\(name)` | `\(escaped(f.signature))` |")
     }
-    lines.append("")
-    lines.append(
-      "Not modelled (a located error, `unsupported: nl.<name>`): "
-        + CurrentNL.unmodelled.sorted().map { "`\($0)`" }.joined(separator: ", ") + ".")
+    lines += ["", notModelled("nl", CurrentNL.unmodelled)]
     lines.append("")
     lines.append(end)
     return lines.joined(separator: "\n")
+  }
+
+  /// The sentence listing a module's names that are located errors.
+  static func notModelled(_ module: String, _ names: Set<String>) -> String {
+    "Not modelled (calling one is a located error, `unsupported: \(module).<name>`): "
+      + names.sorted().map { "`\($0)`" }.joined(separator: ", ") + "."
   }
 
   /// A signature as Markdown table text (`|` would end the cell).

@@ -9,15 +9,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.matmulTiled(k: 256, m: 256, n: 1024)
   /// ```
   public static func matmulTiled(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(
-      name: "matmul_tiled_kernel",
-      parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
-        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
-      ]
-    ) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_tiled_kernel", k: kDim, m: mDim, n: nDim, dtype: dtype) { lhsT, rhs in
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
       let (tileM, tileK, tileN) = (128, 128, 512)
       for m in 0..<(mDim / tileM) {
@@ -45,15 +37,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.matmulBasic(k: 128, m: 64, n: 512)
   /// ```
   public static func matmulBasic(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(
-      name: "matmul_basic_kernel",
-      parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
-        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
-      ]
-    ) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_basic_kernel", k: kDim, m: mDim, n: nDim, dtype: dtype) { lhsT, rhs in
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
       let stationary = ndarray([kDim, mDim], dtype: lhsT.dtype)
       let moving = ndarray([kDim, nDim], dtype: rhs.dtype)
@@ -75,15 +59,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.matmulHoisted(k: 256, m: 256, n: 1024)
   /// ```
   public static func matmulHoisted(k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(
-      name: "matmul_hoisted_kernel",
-      parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
-        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
-      ]
-    ) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_hoisted_kernel", k: kDim, m: mDim, n: nDim, dtype: dtype) { lhsT, rhs in
       let (tileK, tileM, tileN) = (128, 128, 512)
       let kTiles = kDim / tileK
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
@@ -107,5 +83,19 @@ extension DSLExamples.Current {
         }
       }
     }
+  }
+
+  /// A matmul tutorial kernel: parameters `lhsT [K, M]` and `rhs [K, N]` of one dtype.
+  static func matmulKernel(
+    _ name: String, k kDim: Int, m mDim: Int, n nDim: Int, dtype: DType,
+    @KernelBodyBuilder _ body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>) -> KernelBody
+  ) -> SwiftKernel {
+    SwiftKernel(
+      name: name,
+      parameters: [
+        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
+        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
+      ]
+    ) { args in body(args["lhsT"], args["rhs"]) }
   }
 }

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 /// `tensor.reshape(shape)` of an HBM tensor, and returning a reshaped tensor.
@@ -46,8 +47,8 @@ extension Tracer {
   /// The dimensions of a row-major reshape `old → new` as an affine view of the old tensor, when
   /// every new dimension steps through a single old one; nil when one spans several.
   static func splittingDims(from old: [Int], to shape: [Int]) -> [View.Dim]? {
-    let newStrides = rowMajorStrides(shape)
-    let oldStrides = rowMajorStrides(old)
+    let newStrides = NKIRules.rowMajorStrides(shape)
+    let oldStrides = NKIRules.rowMajorStrides(old)
     var dims: [View.Dim] = []
     for (i, n) in shape.enumerated() {
       var steps = Array(repeating: 0, count: old.count)
@@ -66,17 +67,6 @@ extension Tracer {
     return dims
   }
 
-  /// Row-major element strides of `shape`.
-  static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var strides = Array(repeating: 1, count: shape.count)
-    var acc = 1
-    for i in shape.indices.reversed() {
-      strides[i] = acc
-      acc *= shape[i]
-    }
-    return strides
-  }
-
   /// The tensor a kernel returns for `t`: the tensor itself when `t` views it whole; for a
   /// reshape of a whole local HBM tensor (`return out.reshape(...)`), a tensor of the reshaped
   /// shape that owns the storage; nil for anything else (a slice).
@@ -88,9 +78,9 @@ extension Tracer {
     }
     // An affine reshape view: the same elements in row-major order under another shape.
     let shape = t.view.shape
-    let oldStrides = Self.rowMajorStrides(d.shape)
+    let oldStrides = NKIRules.rowMajorStrides(d.shape)
     let flat = t.view.dims.map { dim in zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 } }
-    let expected = Self.rowMajorStrides(shape)
+    let expected = Self.NKIRules.rowMajorStrides(shape)
     guard t.view.start.allSatisfy({ $0.isConstant && $0.constant == 0 }),
       shape.reduce(1, *) == d.elementCount,
       zip(zip(flat, expected), shape).allSatisfy({ $0.1 == 1 || $0.0.0 == $0.0.1 })
