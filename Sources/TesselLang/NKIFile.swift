@@ -259,6 +259,23 @@ public struct NKIFile: Sendable {
     return (ev, arena, globals)
   }
 
+  /// Runs the module's code on `ev` (its prints collected) and returns the kernel function
+  /// `name` it defines.
+  ///
+  /// Module level: a failing statement binds its names to its error (host-side code that needs
+  /// modules Tessel does not provide fails only if the kernel uses it).
+  func runModule(_ ev: Evaluator, _ globals: Scope, kernel name: String) throws(TraceError) -> (
+    PyFunction, PrintBuffer
+  ) {
+    let printed = PrintBuffer()
+    ev.printSink = printed
+    try ev.execModule(module, in: globals, deferFailures: true)
+    guard case .function(let fn)? = try globals.lookup(name) else {
+      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    }
+    return (fn, printed)
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
     grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
@@ -269,14 +286,7 @@ public struct NKIFile: Sendable {
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
-    let printed = PrintBuffer()
-    ev.printSink = printed
-    // Module level: a failing statement binds its names to its error (host-side code that
-    // needs modules Tessel does not provide fails only if the kernel uses it).
-    try ev.execModule(module, in: globals, deferFailures: true)
-    guard case .function(let fn)? = try globals.lookup(name) else {
-      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
-    }
+    let (fn, printed) = try runModule(ev, globals, kernel: name)
     var traced = try NKIFile.trace(
       fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
     traced.output = printed.text

@@ -169,7 +169,7 @@ extension BenchmarkSuite {
 
   /// The user-path table: each path's time and its ratio to the in-place run.
   public static func userPathTable(_ results: [Result]) -> String {
-    func f(_ x: Double?, _ d: Int = 2) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "-" }
+    func f(_ x: Double?, _ d: Int = 2) -> String { TextTable.number(x, d) }
     let header = ["case", "run", "host", "host/run", "bridge", "bridge/run", "bridge-run", "tessel run", "python3 -c"]
     var rows = [header]
     for r in results {
@@ -180,20 +180,10 @@ extension BenchmarkSuite {
         f(p.pythonMs, 1),
       ])
     }
-    let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-    var lines = [
+    let title =
       "user paths (ms): host = run(hostArrays:), bridge = simulate_kernel per call (bridge-run: its overhead),"
-        + " tessel run / python3 -c = one whole process"
-    ]
-    for row in rows {
-      lines.append(
-        row.enumerated().map { i, s in
-          i == 0
-            ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            : String(repeating: " ", count: widths[i] - s.count) + s
-        }.joined(separator: "  "))
-    }
-    return lines.joined(separator: "\n")
+      + " tessel run / python3 -c = one whole process"
+    return title + "\n" + TextTable.render(rows)
   }
 }
 
