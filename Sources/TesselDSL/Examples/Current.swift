@@ -26,15 +26,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.tensorAdd(rows: 300, cols: 700)
   /// ```
   public static func tensorAdd(rows: Int, cols: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(
-      name: "tensor_add_kernel",
-      parameters: [
-        KernelParameter("a_input", shape: [rows, cols], dtype: dtype),
-        KernelParameter("b_input", shape: [rows, cols], dtype: dtype),
-      ]
-    ) { args in
-      let aInput = args["a_input"]
-      let bInput = args["b_input"]
+    DSLExamples.tensorAddKernel(rows: rows, cols: cols, dtype: dtype) { aInput, bInput in
       let result = output("result", shape: [rows, cols], dtype: aInput.dtype)
       let tileP = pmax
       let tileF = 512

@@ -8,15 +8,7 @@ extension DSLExamples {
   /// let k = DSLExamples.tensorAdd(rows: 300, cols: 700)
   /// ```
   public static func tensorAdd(rows numRows: Int, cols numCols: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(
-      name: "tensor_add_kernel",
-      parameters: [
-        KernelParameter("a_input", shape: [numRows, numCols], dtype: dtype),
-        KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype),
-      ]
-    ) { args in
-      let aInput = args["a_input"]
-      let bInput = args["b_input"]
+    tensorAddKernel(rows: numRows, cols: numCols, dtype: dtype) { aInput, bInput in
       let cOutput = output("c_output", shape: [numRows, numCols], dtype: aInput.dtype)
       let tileRows = pmax
       let tileCols = 512
@@ -58,5 +50,20 @@ extension DSLExamples {
       let bTile = load(args["b_input"][row0 ..+ 128, col0 ..+ 512])
       store(args["c_output"][row0 ..+ 128, col0 ..+ 512], value: add(aTile, bTile))
     }
+  }
+
+  /// `tensor_add_kernel(a_input, b_input)` of both dialects: two `[rows, cols]` HBM parameters
+  /// of one dtype.
+  static func tensorAddKernel(
+    rows: Int, cols: Int, dtype: DType,
+    @KernelBodyBuilder _ body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>) -> KernelBody
+  ) -> SwiftKernel {
+    SwiftKernel(
+      name: "tensor_add_kernel",
+      parameters: [
+        KernelParameter("a_input", shape: [rows, cols], dtype: dtype),
+        KernelParameter("b_input", shape: [rows, cols], dtype: dtype),
+      ]
+    ) { args in body(args["a_input"], args["b_input"]) }
   }
 }

@@ -80,7 +80,7 @@ extension Tracer {
     let shape = t.view.shape
     let oldStrides = NKIRules.rowMajorStrides(d.shape)
     let flat = t.view.dims.map { dim in zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 } }
-    let expected = Self.NKIRules.rowMajorStrides(shape)
+    let expected = NKIRules.rowMajorStrides(shape)
     guard t.view.start.allSatisfy({ $0.isConstant && $0.constant == 0 }),
       shape.reduce(1, *) == d.elementCount,
       zip(zip(flat, expected), shape).allSatisfy({ $0.1 == 1 || $0.0.0 == $0.0.1 })
