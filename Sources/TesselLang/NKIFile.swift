@@ -191,25 +191,9 @@ public struct NKIFile: Sendable {
     guard FileManager.default.fileExists(atPath: url.path) else { return (stem, "", []) }
     let directory = url.deletingLastPathComponent()
     var needed = 0
-    func scan(_ stmts: [Stmt]) {
-      for s in stmts {
-        switch s.kind {
-        case .importFrom(_, _, let level): needed = Swift.max(needed, level)
-        case .functionDef(let f): scan(f.body)
-        case .classDef(let c): scan(c.body)
-        case .if(let clauses, let orElse):
-          for c in clauses { scan(c.body) }
-          scan(orElse)
-        case .try(let body, let handlers, let orElse, let finalBody):
-          scan(body)
-          for h in handlers { scan(h.body) }
-          scan(orElse)
-          scan(finalBody)
-        default: break
-        }
-      }
+    Stmt.walk(module.statements) { s in
+      if case .importFrom(_, _, let level) = s.kind { needed = Swift.max(needed, level) }
     }
-    scan(module.statements)
     var parts = [stem]
     var dir = directory
     func isPackage(_ d: URL) -> Bool {

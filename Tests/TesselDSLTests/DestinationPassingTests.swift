@@ -22,9 +22,9 @@ struct DestinationPassingTests {
   @Test("operands of different shapes: the verifier's error at the tensorTensor(into:) call")
   func shapeMismatch() {
     let line = #line + 5
-    let k = SwiftKernel(name: "bad", parameters: [KernelParameter("x", shape: [128, 64])]) { args in
+    let k = SwiftKernel(name: "bad", KernelParameter("x", shape: [128, 64])) { x in
       let a = ndarray([128, 64], dtype: .float32)
-      dmaCopy(dst: a, src: args[0])
+      dmaCopy(dst: a, src: x)
       let sum = ndarray([128, 32], dtype: .float32)
       tensorTensor(into: sum, a, a, op: .add)
     }
@@ -37,9 +37,9 @@ struct DestinationPassingTests {
   @Test("an access pattern that leaves the tensor: an unsupported-pattern error at the ap call")
   func patternOutside() {
     let line = #line + 3
-    let k = SwiftKernel(name: "bad", parameters: [KernelParameter("w", shape: [64])]) { args in
+    let k = SwiftKernel(name: "bad", KernelParameter("w", shape: [64])) { w in
       let t = ndarray([128, 64], dtype: .float32)
-      dmaCopy(dst: t, src: args[0].ap([[0, 128], [1, 65]]))
+      dmaCopy(dst: t, src: w.ap([[0, 128], [1, 65]]))
     }
     let e = buildError(k)
     #expect(e?.location.line == line)
@@ -52,9 +52,9 @@ struct DestinationPassingTests {
   @Test("a malformed access pattern (a count of 0) is a located error")
   func patternMalformed() {
     let line = #line + 3
-    let k = SwiftKernel(name: "bad", parameters: [KernelParameter("w", shape: [64])]) { args in
+    let k = SwiftKernel(name: "bad", KernelParameter("w", shape: [64])) { w in
       let t = ndarray([1, 64], dtype: .float32)
-      dmaCopy(dst: t, src: args[0].ap([[1, 0]]))
+      dmaCopy(dst: t, src: w.ap([[1, 0]]))
     }
     let e = buildError(k)
     #expect(e?.location.line == line)
@@ -64,9 +64,9 @@ struct DestinationPassingTests {
   @Test("activation(into:) with reduceOp but no reduceInto is a located error")
   func reduceWithoutDestination() {
     let line = #line + 5
-    let k = SwiftKernel(name: "bad", parameters: [KernelParameter("x", shape: [128, 64])]) { args in
+    let k = SwiftKernel(name: "bad", KernelParameter("x", shape: [128, 64])) { x in
       let a = ndarray([128, 64], dtype: .float32)
-      dmaCopy(dst: a, src: args[0])
+      dmaCopy(dst: a, src: x)
       let e = ndarray([128, 64], dtype: .float32)
       activation(into: e, .exp, a, reduceOp: .add)
     }
@@ -81,10 +81,10 @@ struct DestinationPassingTests {
     arguments: [1, 7, 128])
   func tensorScalarColumn(rows: Int) throws {
     let cols = 13
-    let k = SwiftKernel(name: "scaled", parameters: [KernelParameter("x", shape: [rows, cols])]) { args in
+    let k = SwiftKernel(name: "scaled", KernelParameter("x", shape: [rows, cols])) { x in
       let out = output("out", shape: [rows, cols], dtype: .float32)
       let t = ndarray([128, cols], dtype: .float32)
-      dmaCopy(dst: t[0..<rows, 0...], src: args[0])
+      dmaCopy(dst: t[0..<rows, 0...], src: x)
       let first = ndarray([128, 1], dtype: .float32)
       tensorCopy(into: first[0..<rows, 0...], t[0..<rows, 0..<1])
       let y = ndarray([128, cols], dtype: .float32)

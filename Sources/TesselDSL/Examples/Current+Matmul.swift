@@ -91,11 +91,7 @@ extension DSLExamples.Current {
     @KernelBodyBuilder _ body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>) -> KernelBody
   ) -> SwiftKernel {
     SwiftKernel(
-      name: name,
-      parameters: [
-        KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
-        KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype),
-      ]
-    ) { args in body(args["lhsT"], args["rhs"]) }
+      name: name, KernelParameter("lhsT", shape: [kDim, mDim], dtype: dtype),
+      KernelParameter("rhs", shape: [kDim, nDim], dtype: dtype), body: body)
   }
 }

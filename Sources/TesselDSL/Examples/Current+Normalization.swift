@@ -9,9 +9,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.softmax(rows: 200, cols: 64)
   /// ```
   public static func softmax(rows: Int, cols: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "softmax_kernel", parameters: [KernelParameter("x", shape: [rows, cols], dtype: dtype)]) {
-      args in
-      let x = args["x"]
+    SwiftKernel(name: "softmax_kernel", KernelParameter("x", shape: [rows, cols], dtype: dtype)) { x in
       let out = output("out", shape: [rows, cols], dtype: x.dtype)
       for r in 0..<((rows + 127) / 128) {
         let p = Swift.min(128, rows - r * 128)
@@ -42,11 +40,8 @@ extension DSLExamples.Current {
   /// ```
   public static func rmsNorm(rows: Int, cols: Int, eps: Float = 1e-6) -> SwiftKernel {
     SwiftKernel(
-      name: "rmsnorm_kernel",
-      parameters: [KernelParameter("x", shape: [rows, cols]), KernelParameter("weight", shape: [cols])]
-    ) { args in
-      let x = args["x"]
-      let weight = args["weight"]
+      name: "rmsnorm_kernel", KernelParameter("x", shape: [rows, cols]), KernelParameter("weight", shape: [cols])
+    ) { x, weight in
       let out = output("out", shape: [rows, cols], dtype: x.dtype)
       let w = ndarray([pmax, cols], dtype: .float32)
       dmaCopy(dst: w, src: weight.ap([[0, pmax], [1, cols]], offset: 0))
@@ -82,15 +77,9 @@ extension DSLExamples.Current {
   /// ```
   public static func layerNorm(rows: Int, cols: Int, eps: Float = 1e-5) -> SwiftKernel {
     SwiftKernel(
-      name: "layernorm_kernel",
-      parameters: [
-        KernelParameter("x", shape: [rows, cols]), KernelParameter("gamma", shape: [cols]),
-        KernelParameter("beta", shape: [cols]),
-      ]
-    ) { args in
-      let x = args["x"]
-      let gamma = args["gamma"]
-      let beta = args["beta"]
+      name: "layernorm_kernel", KernelParameter("x", shape: [rows, cols]), KernelParameter("gamma", shape: [cols]),
+      KernelParameter("beta", shape: [cols])
+    ) { x, gamma, beta in
       let out = output("out", shape: [rows, cols], dtype: x.dtype)
       let g = ndarray([pmax, cols], dtype: .float32)
       let b = ndarray([pmax, cols], dtype: .float32)

@@ -9,10 +9,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.avgPool2D(channels: 200, height: 8, width: 12, pool: 2)
   /// ```
   public static func avgPool2D(channels: Int, height: Int, width: Int, pool: Int) -> SwiftKernel {
-    SwiftKernel(
-      name: "avgpool2d_kernel", parameters: [KernelParameter("in_tensor", shape: [channels, height, width])]
-    ) { args in
-      let input = args["in_tensor"]
+    SwiftKernel(name: "avgpool2d_kernel", KernelParameter("in_tensor", shape: [channels, height, width])) { input in
       let (outH, outW) = (height / pool, width / pool)
       let out = output("out", shape: [channels, outH, outW], dtype: input.dtype)
       for c in 0..<((channels + pmax - 1) / pmax) {

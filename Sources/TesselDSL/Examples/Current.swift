@@ -26,7 +26,10 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.tensorAdd(rows: 300, cols: 700)
   /// ```
   public static func tensorAdd(rows: Int, cols: Int, dtype: DType = .float32) -> SwiftKernel {
-    DSLExamples.tensorAddKernel(rows: rows, cols: cols, dtype: dtype) { aInput, bInput in
+    SwiftKernel(
+      name: "tensor_add_kernel", KernelParameter("a_input", shape: [rows, cols], dtype: dtype),
+      KernelParameter("b_input", shape: [rows, cols], dtype: dtype)
+    ) { aInput, bInput in
       let result = output("result", shape: [rows, cols], dtype: aInput.dtype)
       let tileP = pmax
       let tileF = 512
@@ -54,11 +57,8 @@ extension DSLExamples.Current {
   /// ```
   public static func fusedVector(rows: Int, cols: Int) -> SwiftKernel {
     SwiftKernel(
-      name: "fused_vector",
-      parameters: [KernelParameter("x", shape: [rows, cols]), KernelParameter("y", shape: [rows, cols])]
-    ) { args in
-      let x = args["x"]
-      let y = args["y"]
+      name: "fused_vector", KernelParameter("x", shape: [rows, cols]), KernelParameter("y", shape: [rows, cols])
+    ) { x, y in
       let out = output("out", shape: [rows, cols], dtype: x.dtype)
       let rowMax = output("row_max", shape: [rows, 1], dtype: x.dtype)
       let a = ndarray([rows, cols], dtype: x.dtype)
@@ -82,8 +82,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.top8(rows: 7, cols: 40)
   /// ```
   public static func top8(rows: Int, cols: Int) -> SwiftKernel {
-    SwiftKernel(name: "top8_kernel", parameters: [KernelParameter("x", shape: [rows, cols])]) { args in
-      let x = args["x"]
+    SwiftKernel(name: "top8_kernel", KernelParameter("x", shape: [rows, cols])) { x in
       let values = output("values", shape: [rows, 8], dtype: .float32)
       let indices = output("indices", shape: [rows, 8], dtype: .uint32)
       let t = ndarray([rows, cols], dtype: .float32)
@@ -104,9 +103,7 @@ extension DSLExamples.Current {
   /// let k = DSLExamples.Current.transpose2D(rows: 7, cols: 13)
   /// ```
   public static func transpose2D(rows: Int, cols: Int, dtype: DType = .bfloat16) -> SwiftKernel {
-    SwiftKernel(name: "transpose2d_kernel", parameters: [KernelParameter("x", shape: [rows, cols], dtype: dtype)]) {
-      args in
-      let x = args["x"]
+    SwiftKernel(name: "transpose2d_kernel", KernelParameter("x", shape: [rows, cols], dtype: dtype)) { x in
       let out = output("out", shape: [cols, rows], dtype: x.dtype)
       let t = ndarray([cols, rows], dtype: x.dtype)
       dmaTranspose(dst: t, src: x)

@@ -32,13 +32,7 @@ extension Tracer {
       var off = base
       for d in 0..<shape.count { off += idx[d] * flat[d] }
       out[i] = off >= 0 && off < all.count ? all[off] : .nan
-      var d = shape.count - 1
-      while d >= 0 {
-        idx[d] += 1
-        if idx[d] < shape[d] { break }
-        idx[d] = 0
-        d -= 1
-      }
+      RowMajorIndex.advance(&idx, in: shape)
     }
     return out
   }

@@ -125,16 +125,7 @@ extension Tracer {
         dst, try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
-      let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
-      guard let v = broadcast(src.view, to: shape) else {
-        throw TraceError(
-          .kernel(
-            KernelError(
-              .shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")),
-          at: loc)
-      }
-      let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return try broadcastTo(src, try shapeArgument(try a.require(1, "shape"), at: loc), at: loc)
     case "sum", "max", "min", "mean", "prod", "all":
       return try reduce(fn, a)
     case "matmul":
@@ -432,6 +423,20 @@ extension Tracer {
 
   // MARK: - Tensor methods
 
+  /// `nl.broadcast_to(src, shape)` and `tile.broadcast_to(shape)`: a new SBUF tile of `shape`
+  /// holding `src` broadcast (NumPy rules); a shape mismatch when it does not broadcast.
+  func broadcastTo(_ src: TensorRef, _ shape: [Int], at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let v = broadcast(src.view, to: shape) else {
+      throw TraceError(
+        .kernel(
+          KernelError(
+            .shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")),
+        at: loc)
+    }
+    let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
+    return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+  }
+
   func callTensorMethod(_ fn: String, _ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     switch fn {
@@ -445,16 +450,7 @@ extension Tracer {
       } else if rest.count == 1, case .list = rest[0] {
         rest = try iterate(rest[0], at: loc)
       }
-      let shape = try shapeArgument(.tuple(rest), at: loc)
-      guard let v = broadcast(t.view, to: shape) else {
-        throw TraceError(
-          .kernel(
-            KernelError(
-              .shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")),
-          at: loc)
-      }
-      let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return try broadcastTo(t, try shapeArgument(.tuple(rest), at: loc), at: loc)
     case "astype":
       let dtype =
         try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc)

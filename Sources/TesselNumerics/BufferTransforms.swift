@@ -15,3 +15,16 @@ func transformBitPatterns(_ buffer: UnsafeMutableBufferPointer<Float>, _ transfo
     i &+= 1
   }
 }
+
+/// Replaces every element of `buffer` by `transform` of it, in place (a plain counted loop, so it
+/// vectorizes once `transform` is inlined).
+@inlinable @inline(__always)
+func transformElements(_ buffer: UnsafeMutableBufferPointer<Float>, _ transform: (Float) -> Float) {
+  guard let base = buffer.baseAddress else { return }
+  let count = buffer.count
+  var i = 0
+  while i < count {
+    base[i] = transform(base[i])
+    i &+= 1
+  }
+}
