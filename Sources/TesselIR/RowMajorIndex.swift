@@ -1,5 +1,5 @@
-/// Row-major walks over a shape by multi-index (the last axis fastest), for code that needs the
-/// index of every element it visits.
+/// Row-major layout helpers: strides of a contiguous shape, and walks over a shape by multi-index
+/// (the last axis fastest) for code that needs the index of every element it visits.
 ///
 /// ```swift
 /// var index = [0, 0]
@@ -21,5 +21,16 @@ public enum RowMajorIndex {
       d -= 1
     }
     return false
+  }
+
+  /// The row-major strides, in elements, of a contiguous array of `shape` (the last axis 1).
+  public static func strides(of shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var size = 1
+    for d in shape.indices.reversed() {
+      strides[d] = size
+      size *= shape[d]
+    }
+    return strides
   }
 }

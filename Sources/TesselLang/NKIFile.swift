@@ -308,9 +308,7 @@ public struct NKIFile: Sendable {
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")),
+            rule: .wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return",
             at: returnLocation)
         }
         guard let id = tracer.returnedTensor(t) else {

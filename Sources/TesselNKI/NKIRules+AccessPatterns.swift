@@ -17,7 +17,7 @@ extension NKIRules {
     of tensor: TensorID, storageShape: [Int], onChip: Bool, shape: [Int], strides: [Int], offset: Int
   ) -> View? {
     let rank = storageShape.count
-    let ts = rowMajorStrides(storageShape)
+    let ts = RowMajorIndex.strides(of: storageShape)
     var start = [Int](repeating: 0, count: rank)
     var rest = offset
     for k in 0..<rank {
@@ -43,17 +43,6 @@ extension NKIRules {
     for k in 0..<rank where lo[k] < 0 || hi[k] >= storageShape[k] { return nil }
     if onChip && dims.dropFirst().contains(where: { $0.steps[0] != 0 }) { return nil }
     return View(tensor: tensor, start: start.map { AffineExpr(constant: $0) }, dims: dims)
-  }
-
-  /// Row-major element strides of a shape (`[4, 8]` → `[8, 1]`).
-  public static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var s = Array(repeating: 1, count: shape.count)
-    var acc = 1
-    for d in shape.indices.reversed() {
-      s[d] = acc
-      acc *= shape[d]
-    }
-    return s
   }
 }
 

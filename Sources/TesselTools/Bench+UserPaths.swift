@@ -1,5 +1,6 @@
 import Foundation
 import TesselHost
+import TesselIR
 import TesselInterpreter
 import TesselLang
 
@@ -67,15 +68,15 @@ extension BenchmarkSuite {
       let kwargs = keywords.map { "\($0.key)=\($0.value.pythonSource)" }.joined(separator: ", ")
       let script = """
         import importlib.util, os, statistics, sys, time
-        sys.path.insert(0, \(pythonString(pythonPackageDirectory)))
-        os.environ['TESSEL_BIN'] = \(pythonString(bridge))
+        sys.path.insert(0, \(pythonStringRepr(pythonPackageDirectory)))
+        os.environ['TESSEL_BIN'] = \(pythonStringRepr(bridge))
         import numpy as np, tessel
         from tessel._simulate import last_timings
-        spec = importlib.util.spec_from_file_location('k', \(pythonString(kernelFile)))
+        spec = importlib.util.spec_from_file_location('k', \(pythonStringRepr(kernelFile)))
         m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
         names = [n for n, v in vars(m).items() if callable(v) and n.endswith('_kernel')]
         kernel = getattr(m, names[0])
-        args = [np.load(f) for f in [\(files.map(pythonString).joined(separator: ", "))]]
+        args = [np.load(f) for f in [\(files.map(pythonStringRepr).joined(separator: ", "))]]
         tessel.simulate_kernel(kernel, *args\(kwargs.isEmpty ? "" : ", " + kwargs))
         walls, runs = [], []
         for _ in range(\(runs)):
@@ -193,11 +194,6 @@ private func zip2(_ a: Double?, _ b: Double?) -> (Double, Double)? {
   return (a, b)
 }
 
-/// A Python string literal for `s`.
-private func pythonString(_ s: String) -> String {
-  "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
-}
-
 extension PythonLiteral {
   /// The literal as Python source (for a command line or a script).
   var pythonSource: String {
@@ -206,7 +202,7 @@ extension PythonLiteral {
     case .float(let f): return "\(f)"
     case .bool(let b): return b ? "True" : "False"
     case .none: return "None"
-    case .string(let s): return pythonString(s)
+    case .string(let s): return pythonStringRepr(s)
     case .tuple(let xs): return "(" + xs.map(\.pythonSource).joined(separator: ", ") + (xs.count == 1 ? ",)" : ")")
     }
   }

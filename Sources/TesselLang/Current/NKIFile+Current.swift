@@ -91,10 +91,8 @@ extension NKIFile {
       let t = o
       guard !t.isOnChip else {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
-          at: loc)
+          rule: .wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space),
+          operation: "return", at: loc)
       }
       guard t.offset == 0, t.elementCount == t.storageShape.reduce(1, *), t.isContiguous, t.runtimeOffsets.isEmpty
       else {

@@ -48,7 +48,7 @@ final class NkiTensor: NativeObject {
   static func whole(_ id: TensorID, decl: TensorDecl, tracer: CurrentTracer) -> NkiTensor {
     NkiTensor(
       storage: id, space: decl.space, dtype: decl.dtype, storageShape: decl.shape, shape: decl.shape,
-      strides: NkiTensor.rowMajor(decl.shape), offset: 0, name: decl.name, tracer: tracer)
+      strides: RowMajorIndex.strides(of: decl.shape), offset: 0, name: decl.name, tracer: tracer)
   }
 
   /// A view of the same storage.
@@ -60,11 +60,6 @@ final class NkiTensor: NativeObject {
       offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, name: name, tracer: tracer)
   }
 
-  /// Row-major strides of a shape.
-  static func rowMajor(_ shape: [Int]) -> [Int] {
-    NKIRules.rowMajorStrides(shape)
-  }
-
   var isOnChip: Bool { space.isOnChip }
   var elementCount: Int { shape.reduce(1, *) }
   /// Elements per partition of the storage (on chip).
@@ -72,7 +67,7 @@ final class NkiTensor: NativeObject {
 
   /// Whether the view is the whole storage in order.
   var isWhole: Bool {
-    shape == storageShape && strides == NkiTensor.rowMajor(storageShape) && offset == 0 && runtimeOffsets.isEmpty
+    shape == storageShape && strides == RowMajorIndex.strides(of: storageShape) && offset == 0 && runtimeOffsets.isEmpty
   }
 
   /// Whether the view's elements are contiguous in storage, in row-major order.
@@ -102,7 +97,7 @@ final class NkiTensor: NativeObject {
         of: storage, storageShape: storageShape, onChip: isOnChip, shape: shape, strides: strides, offset: offset)
     else { return nil }
     let rank = storageShape.count
-    let ts = NkiTensor.rowMajor(storageShape)
+    let ts = RowMajorIndex.strides(of: storageShape)
     for r in runtimeOffsets {
       guard let k = (0..<rank).first(where: { r.stride % ts[$0] == 0 }) else { return nil }
       var steps = [Int](repeating: 0, count: rank)
@@ -127,12 +122,9 @@ final class NkiTensor: NativeObject {
       if d == 0 {
         guard s % f == 0 || c == 1 else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .malformed(
-                  "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"
-                ))),
-            at: location)
+            rule: .malformed(
+              "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"
+            ), at: location)
         }
         dims.append(View.Dim(count: c, steps: [c == 1 ? 0 : s / f, 0]))
       } else {

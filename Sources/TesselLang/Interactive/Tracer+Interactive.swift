@@ -10,8 +10,7 @@ extension Tracer {
     }
     guard let all = host.values(of: t.id) else {
       throw TraceError(
-        .kernel(KernelError(.malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"))),
-        at: .unknown)
+        rule: .malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"), at: .unknown)
     }
     let d = decl(t)
     if t.view.isWhole(of: d.shape) { return all }

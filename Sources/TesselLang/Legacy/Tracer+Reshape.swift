@@ -1,5 +1,4 @@
 import TesselIR
-import TesselNKI
 import TesselPython
 
 /// `tensor.reshape(shape)` of an HBM tensor, and returning a reshaped tensor.
@@ -47,8 +46,8 @@ extension Tracer {
   /// The dimensions of a row-major reshape `old → new` as an affine view of the old tensor, when
   /// every new dimension steps through a single old one; nil when one spans several.
   static func splittingDims(from old: [Int], to shape: [Int]) -> [View.Dim]? {
-    let newStrides = NKIRules.rowMajorStrides(shape)
-    let oldStrides = NKIRules.rowMajorStrides(old)
+    let newStrides = RowMajorIndex.strides(of: shape)
+    let oldStrides = RowMajorIndex.strides(of: old)
     var dims: [View.Dim] = []
     for (i, n) in shape.enumerated() {
       var steps = Array(repeating: 0, count: old.count)
@@ -78,9 +77,9 @@ extension Tracer {
     }
     // An affine reshape view: the same elements in row-major order under another shape.
     let shape = t.view.shape
-    let oldStrides = NKIRules.rowMajorStrides(d.shape)
+    let oldStrides = RowMajorIndex.strides(of: d.shape)
     let flat = t.view.dims.map { dim in zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 } }
-    let expected = NKIRules.rowMajorStrides(shape)
+    let expected = RowMajorIndex.strides(of: shape)
     guard t.view.start.allSatisfy({ $0.isConstant && $0.constant == 0 }),
       shape.reduce(1, *) == d.elementCount,
       zip(zip(flat, expected), shape).allSatisfy({ $0.1 == 1 || $0.0.0 == $0.0.1 })

@@ -166,7 +166,7 @@ extension NDArray {
     var acc = [Double](repeating: name == "prod" || name == "all" ? 1 : 0, count: n)
     var best = [Double](repeating: .nan, count: n)
     var seen = [Int](repeating: 0, count: n)
-    let keptStrides = NDArray.strides(of: keptShape)
+    let keptStrides = RowMajorIndex.strides(of: keptShape)
     let own = strides
     for flat in 0..<count {
       var o = 0
