@@ -428,6 +428,8 @@ extension Tracer {
     switch fn {
     case "reshape":
       return try reshape(t, a)
+    case "view":
+      return try bitcastView(t, a)
     case "broadcast_to":
       var rest = a.positional
       if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }
