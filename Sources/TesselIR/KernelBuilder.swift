@@ -9,7 +9,7 @@
 /// ```
 public struct KernelBuilder: Sendable {
   /// The kernel built so far.
-  public private(set) var kernel: Kernel
+  public internal(set) var kernel: Kernel
   /// Instruction indices of the loops open now, innermost last.
   public private(set) var openLoops: [Int] = []
   /// The program whose instructions are being recorded, stamped on each emitted instruction

@@ -228,6 +228,7 @@ enum CurrentISA {
       }
     }
     axes = axes.map { $0 < 0 ? $0 + src.shape.count : $0 }
+    axes = a.tracer.reductionAxes(axes, rank: src.shape.count, at: a.location)
     let dst = try a.tensor("dst")
     // The destination has the kept dimensions (size 1 on reduced ones when keepdims).
     let dv = NKIRules.reductionDestination(
