@@ -12,10 +12,10 @@ extension DSLExamples.Current {
     matmulKernel("matmul_tiled_kernel", k: kDim, m: mDim, n: nDim, dtype: dtype) { lhsT, rhs in
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
       let (tileM, tileK, tileN) = (128, 128, 512)
-      for m in 0..<(mDim / tileM) {
-        for n in 0..<(nDim / tileN) {
+      sequentialRange(mDim / tileM, name: "m") { m in
+        sequentialRange(nDim / tileN, name: "n") { n in
           let acc = ndarray([tileM, tileN], dtype: .float32, buffer: PSUM.self)
-          for k in 0..<(kDim / tileK) {
+          sequentialRange(kDim / tileK, name: "k") { k in
             let stationary = ndarray([tileK, tileM], dtype: lhsT.dtype)
             let moving = ndarray([tileK, tileN], dtype: rhs.dtype)
             dmaCopy(dst: stationary, src: lhsT[k * tileK ..+ tileK, m * tileM ..+ tileM])
@@ -63,18 +63,18 @@ extension DSLExamples.Current {
       let (tileK, tileM, tileN) = (128, 128, 512)
       let kTiles = kDim / tileK
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
-      for m in 0..<(mDim / tileM) {
+      sequentialRange(mDim / tileM, name: "m") { m in
         let lhsStrip = ndarray([tileK, kTiles, tileM], dtype: lhsT.dtype)
-        for k in 0..<kTiles {
+        sequentialRange(kTiles, name: "k") { k in
           dmaCopy(dst: lhsStrip[0..., k], src: lhsT[k * tileK ..+ tileK, m * tileM ..+ tileM])
         }
-        for n in 0..<(nDim / tileN) {
+        sequentialRange(nDim / tileN, name: "n") { n in
           let rhsStrip = ndarray([tileK, kTiles, tileN], dtype: rhs.dtype)
-          for k in 0..<kTiles {
+          sequentialRange(kTiles, name: "k") { k in
             dmaCopy(dst: rhsStrip[0..., k], src: rhs[k * tileK ..+ tileK, n * tileN ..+ tileN])
           }
           let acc = ndarray([tileM, tileN], dtype: .float32, buffer: PSUM.self)
-          for k in 0..<kTiles {
+          sequentialRange(kTiles, name: "k") { k in
             matmul(into: acc, lhsStrip[0..., k], rhsStrip[0..., k])
           }
           let outTile = ndarray([tileM, tileN], dtype: result.dtype)
