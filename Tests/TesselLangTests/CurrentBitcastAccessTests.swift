@@ -11,25 +11,33 @@ struct CurrentBitcastAccessTests {
   /// Copies `x` (`[p, 2]` fp32) into SBUF and stores the tile's bytes, through `.ap(dtype=nl.uint8)`,
   /// into a `[p, 8]` uint8 output (`offset` selects the first byte, `count` how many per row).
   static func bytes(p: Int, _ x: [Float], pattern: String, outColumns: Int, offset: String = "None") throws -> [Float] {
-    let source = """
-      import nki
-      import nki.isa as nisa
-      import nki.language as nl
-
-
-      @nki.jit
-      def k(x):
-          t = nl.ndarray((\(p), 2), dtype=nl.float32, buffer=nl.sbuf)
-          nisa.dma_copy(dst=t, src=x)
-          out = nl.ndarray((\(p), \(outColumns)), dtype=nl.uint8, buffer=nl.shared_hbm)
-          nisa.dma_copy(dst=out, src=t.ap(pattern=\(pattern), offset=\(offset), dtype=nl.uint8))
-          return out
-      """
+    let source = Self.kernel(
+      tile: "(\(p), 2), dtype=nl.float32", out: "(\(p), \(outColumns)), dtype=nl.uint8",
+      ap: "pattern=\(pattern), offset=\(offset), dtype=nl.uint8")
     let traced = try NKIFile(source: source, file: "bitcast.py").trace(
       arguments: [.tensor(shape: [p, 2], dtype: .float32)])
     let r = try Interpreter(kernel: traced.kernel).run(
       hostArrays: [try HostArray(shape: [p, 2], dtype: .float32, values: x)])
     return r.outputs[0].floatValues()
+  }
+
+  /// A kernel copying `x` into a tile (`tile`: its shape and dtype) and the tile's `.ap(...)`
+  /// (`ap`: the arguments) into an output (`out`); the `.ap` call is on line 11.
+  static func kernel(tile: String, out: String, ap: String) -> String {
+    """
+    import nki
+    import nki.isa as nisa
+    import nki.language as nl
+
+
+    @nki.jit
+    def k(x):
+        t = nl.ndarray(\(tile), buffer=nl.sbuf)
+        nisa.dma_copy(dst=t, src=x)
+        out = nl.ndarray(\(out), buffer=nl.shared_hbm)
+        nisa.dma_copy(dst=out, src=t.ap(\(ap)))
+        return out
+    """
   }
 
   /// The little-endian bytes of each fp32 value.
@@ -58,20 +66,8 @@ struct CurrentBitcastAccessTests {
 
   @Test("a row whose bytes do not divide into the new dtype is a located error")
   func indivisible() throws {
-    let source = """
-      import nki
-      import nki.isa as nisa
-      import nki.language as nl
-
-
-      @nki.jit
-      def k(x):
-          t = nl.ndarray((4, 3), dtype=nl.uint8, buffer=nl.sbuf)
-          nisa.dma_copy(dst=t, src=x)
-          out = nl.ndarray((4, 1), dtype=nl.float32, buffer=nl.shared_hbm)
-          nisa.dma_copy(dst=out, src=t.ap(pattern=[[1, 4], [1, 1]], dtype=nl.float32))
-          return out
-      """
+    let source = Self.kernel(
+      tile: "(4, 3), dtype=nl.uint8", out: "(4, 1), dtype=nl.float32", ap: "pattern=[[1, 4], [1, 1]], dtype=nl.float32")
     let file = try NKIFile(source: source, file: "bitcast.py")
     do {
       _ = try file.trace(arguments: [.tensor(shape: [4, 3], dtype: .uint8)])
