@@ -53,8 +53,16 @@ func elementwise(
 ) -> Tile<SBUF> {
   do {
     let plan = try ElementwiseBinary(op, a, b, dtype: dtype)
+    var column: Tile<SBUF>?
+    if let pb = plan.partitionBroadcast {
+      // A one-element tile against more partitions: copied to every partition first.
+      let c = Emit.tile("broadcast_to", pb.shape, pb.dtype, SBUF.self, l)
+      Emit.instruction(.broadcast(dst: c.view, src: pb.source), uses: [c.handle] + handles, l)
+      column = c
+    }
     let t = Emit.tile(op.nkiName, plan.shape, plan.dtype, SBUF.self, l)
-    Emit.instruction(plan.operation(writing: t.view), uses: [t.handle] + handles, engine: engine, mask: mask, l)
+    let uses = [t.handle] + handles + (column.map { [$0.handle] } ?? [])
+    Emit.instruction(plan.operation(writing: t.view, broadcast: column?.view), uses: uses, engine: engine, mask: mask, l)
     return t
   } catch {
     Emit.fail(error, l)

@@ -8,10 +8,17 @@ import TesselIR
 /// a tile and a scalar become `tensor_scalar` with an immediate. The front end declares a fresh
 /// tile of ``shape`` and ``dtype`` and emits ``operation(writing:)`` into it.
 ///
+/// A one-element tile (`[1, 1]`) against a tile of more partitions is first copied to every
+/// partition, as NKI's compiler does: ``partitionBroadcast`` then says what to broadcast, the
+/// front end emits it into a fresh tile, and passes that tile to ``operation(writing:broadcast:)``.
+///
 /// ```swift
 /// let plan = try ElementwiseBinary(.add, .tile(x, .bfloat16), .scalar(1, .float))
 /// // plan.shape == x.shape, plan.dtype == .float32 (a Python float is a weak fp32)
 /// let op = plan.operation(writing: result)   // tensor_scalar(x, add 1.0)
+///
+/// let sink = try ElementwiseBinary(.add, .tile(col, .float32), .tile(one, .float32))  // [128, 1] + [1, 1]
+/// // sink.partitionBroadcast: one → a [128, 1] tile (broadcast_to), then tensor_tensor(col, it)
 /// ```
 public struct ElementwiseBinary: Sendable {
   /// One input: a tile view with its tensor's dtype, or a scalar immediate.
@@ -28,14 +35,29 @@ public struct ElementwiseBinary: Sendable {
   public let shape: [Int]
   /// The result's dtype.
   public let dtype: DType
+  /// The copy of a one-element operand to every partition that must come first, if any.
+  public let partitionBroadcast: PartitionBroadcast?
   /// The lowering, with the destination left open.
   private let form: Form
+
+  /// A one-element operand copied to every partition of the other operand (`broadcast_to`).
+  public struct PartitionBroadcast: Sendable {
+    /// The operand read with zero steps: every element of ``shape`` is its one element.
+    public let source: View
+    /// The tile to broadcast into: the other operand's partitions, size 1 elsewhere.
+    public let shape: [Int]
+    /// The tile's dtype (the operand's).
+    public let dtype: DType
+  }
 
   private enum Form: Sendable {
     case tensorTensor(View, View)
     /// `src op operand` (`operand op src` when reversed), the operand a `[P, 1]` column or an
     /// immediate.
     case tensorScalar(View, Operand, reversed: Bool)
+    /// `tile op broadcast` (`broadcast op tile` when reversed), with the broadcast tile that
+    /// ``PartitionBroadcast`` makes.
+    case afterBroadcast(View, reversed: Bool)
   }
 
   /// Plans `a op b`; `dtype` overrides the promoted result dtype.
@@ -48,21 +70,52 @@ public struct ElementwiseBinary: Sendable {
     switch (a, b) {
     case (.tile(let va, let da), .tile(let vb, let db)):
       self.dtype = NKIRules.resultDType(of: op, da, db, explicit: dtype)
+      if let (shape, pb) = Self.broadcastAcrossPartitions(one: vb, dtype: db, against: va) {
+        self.shape = shape
+        partitionBroadcast = pb
+        form = .afterBroadcast(va, reversed: false)
+        return
+      }
+      if let (shape, pb) = Self.broadcastAcrossPartitions(one: va, dtype: da, against: vb) {
+        self.shape = shape
+        partitionBroadcast = pb
+        form = .afterBroadcast(vb, reversed: true)
+        return
+      }
       let (shape, form) = try Self.tiles(va, vb)
       self.shape = shape
       self.form = form
+      partitionBroadcast = nil
     case (.tile(let v, let d), .scalar(let x, let kind)):
       self.dtype = NKIRules.resultDType(of: op, d, kind.dtype, explicit: dtype)
       shape = v.shape
       form = .tensorScalar(v, .scalar(x), reversed: false)
+      partitionBroadcast = nil
     case (.scalar(let x, let kind), .tile(let v, let d)):
       self.dtype = NKIRules.resultDType(of: op, kind.dtype, d, explicit: dtype)
       shape = v.shape
       form = .tensorScalar(v, .scalar(x), reversed: true)
+      partitionBroadcast = nil
     case (.scalar, .scalar):
       throw KernelError(
         .malformed("\(op.nkiName) of two scalars has no tile to compute on"), operation: "tensor_tensor")
     }
+  }
+
+  /// When `one` is a single element and `other` has more partitions: the result's shape and
+  /// the copy of `one` to every partition of `other` (NKI broadcasts a `[1, 1]` tile across
+  /// partitions; a `[1, F]` row still needs `nl.broadcast_to`).
+  private static func broadcastAcrossPartitions(one: View, dtype: DType, against other: View) -> (
+    [Int], PartitionBroadcast
+  )? {
+    guard one.elementCount == 1, other.dims.count >= 2, other.partitionCount > 1, one.dims.count <= other.dims.count
+    else { return nil }
+    let shape = [other.partitionCount] + Array(repeating: 1, count: other.dims.count - 1)
+    let rank = one.start.count
+    let source = View(
+      tensor: one.tensor, start: one.start, dims: shape.map { View.Dim.broadcast(rank: rank, count: $0) },
+      runtimeOffsets: one.runtimeOffsets)
+    return (other.shape, PartitionBroadcast(source: source, shape: shape, dtype: dtype))
   }
 
   /// Two tiles: the broadcast shape and the instruction form.
@@ -86,14 +139,23 @@ public struct ElementwiseBinary: Sendable {
     return (shape, .tensorTensor(va, vb))
   }
 
-  /// The instruction writing the result into `dst`, a fresh tile of ``shape``.
-  public func operation(writing dst: View) -> Operation {
+  /// The instruction writing the result into `dst`, a fresh tile of ``shape``; `broadcast` is
+  /// the tile the front end filled as ``partitionBroadcast`` says, when there is one.
+  public func operation(writing dst: View, broadcast: View? = nil) -> Operation {
     switch form {
     case .tensorTensor(let a, let b):
       return .tensorTensor(dst: dst, a: a, b: b, op: op)
     case .tensorScalar(let src, let operand, let reversed):
       return .tensorScalar(
         dst: dst, src: src, op0: op, operand0: operand, reverse0: reversed, op1: nil, operand1: nil, reverse1: false)
+    case .afterBroadcast(let tile, let reversed):
+      let column = broadcast ?? partitionBroadcast?.source ?? tile
+      if tile.shape == column.shape {
+        return .tensorTensor(dst: dst, a: reversed ? column : tile, b: reversed ? tile : column, op: op)
+      }
+      return .tensorScalar(
+        dst: dst, src: tile, op0: op, operand0: .view(column), reverse0: reversed, op1: nil, operand1: nil,
+        reverse1: false)
     }
   }
 
@@ -103,6 +165,9 @@ public struct ElementwiseBinary: Sendable {
     case .tensorTensor(let a, let b): [a, b]
     case .tensorScalar(let src, .view(let v), _): [src, v]
     case .tensorScalar(let src, .scalar, _): [src]
+    case .afterBroadcast(let tile, let reversed):
+      reversed
+        ? [partitionBroadcast?.source, tile].compactMap { $0 } : [tile, partitionBroadcast?.source].compactMap { $0 }
     }
   }
 }

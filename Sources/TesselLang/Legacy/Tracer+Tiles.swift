@@ -126,8 +126,15 @@ extension Tracer {
     } catch {
       throw TraceError(.kernel(error), at: loc)
     }
+    var column: View?
+    if let pb = plan.partitionBroadcast {
+      // A one-element tile against more partitions: copied to every partition first.
+      let t = try newTensor(pb.shape, pb.dtype, .sbuf, at: loc)
+      try emit(.broadcast(dst: t.view, src: pb.source), at: loc)
+      column = t.view
+    }
     let dst = try newTensor(plan.shape, plan.dtype, .sbuf, at: loc)
-    return fresh(dst, try emit(plan.operation(writing: dst.view), engine: engine, mask: mask, at: loc))
+    return fresh(dst, try emit(plan.operation(writing: dst.view, broadcast: column), engine: engine, mask: mask, at: loc))
   }
 
   /// `f(x)` on a tile: an activation on the Scalar engine.
