@@ -33,6 +33,17 @@ enum Emit {
     r.emit(operation, engine: engine, mask: mask, location: location)
   }
 
+  /// Declares a new SBUF tile and records `operation` writing it (the closure receives the tile's
+  /// view); `inputs` are the handles the operation reads.
+  static func result(
+    _ prefix: String, _ shape: [Int], _ dtype: DType, uses inputs: [TensorHandle], engine: Engine? = nil,
+    mask: Mask? = nil, _ location: SourceLocation, _ operation: (View) -> Operation
+  ) -> Tile<SBUF> {
+    let t = tile(prefix, shape, dtype, SBUF.self, location)
+    instruction(operation(t.view), uses: [t.handle] + inputs, engine: engine, mask: mask, location)
+    return t
+  }
+
   /// Records a shape error at `location` (from checks the IR cannot express after the fact).
   static func fail(_ kind: KernelError.Kind, _ operation: String, _ location: SourceLocation) {
     Recorder.current?.fail(KernelError(kind, operation: operation, at: location))

@@ -24,14 +24,14 @@ public func scalarTensorTensor<S: OnChipMemory, T: OnChipMemory>(
   reverse1: Bool = false, dtype: DType? = nil, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> Tile<SBUF> {
-  let l = loc(fileID, line, column)
-  let t = Emit.tile("scalar_tensor_tensor", data.shape, dtype ?? data.dtype, SBUF.self, l)
-  Emit.instruction(
+  Emit.result(
+    "scalar_tensor_tensor", data.shape, dtype ?? data.dtype, uses: [data.handle] + operand0.handles + [operand1.handle],
+    mask: mask, loc(fileID, line, column)
+  ) {
     .scalarTensorTensor(
-      dst: t.view, src: data.view, op0: op0, operand0: operand0.operand, reverse0: reverse0, op1: op1,
-      operand1: operand1.view, reverse1: reverse1),
-    uses: [t.handle, data.handle] + operand0.handles + [operand1.handle], mask: mask, l)
-  return t
+      dst: $0, src: data.view, op0: op0, operand0: operand0.operand, reverse0: reverse0, op1: op1,
+      operand1: operand1.view, reverse1: reverse1)
+  }
 }
 
 /// `nisa.tensor_scalar_reduce(data, op0, operand0, reduce_op, reduce_res, reverse0)`:
@@ -47,12 +47,13 @@ public func tensorScalarReduce<S: OnChipMemory>(
   reduceInto: Tile<SBUF>, dtype: DType? = nil, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> Tile<SBUF> {
-  let l = loc(fileID, line, column)
-  let t = Emit.tile("tensor_scalar_reduce", data.shape, dtype ?? data.dtype, SBUF.self, l)
-  Emit.instruction(
+  Emit.result(
+    "tensor_scalar_reduce", data.shape, dtype ?? data.dtype,
+    uses: [data.handle] + operand0.handles + [reduceInto.handle],
+    mask: mask, loc(fileID, line, column)
+  ) {
     .tensorScalarReduce(
-      dst: t.view, src: data.view, op0: op0, operand0: operand0.operand, reverse0: reverse0, reduceOp: reduceOp,
-      reduceDst: reduceInto.view),
-    uses: [t.handle, data.handle] + operand0.handles + [reduceInto.handle], mask: mask, l)
-  return t
+      dst: $0, src: data.view, op0: op0, operand0: operand0.operand, reverse0: reverse0, reduceOp: reduceOp,
+      reduceDst: reduceInto.view)
+  }
 }

@@ -23,10 +23,31 @@ public struct KernelParameter: Sendable, Hashable {
   }
 }
 
-/// The HBM tensors bound to a kernel's parameters, by position or by name.
+/// What a typed kernel signature is made of: a parameter declaration and the value its body
+/// receives for it.
+///
+/// ``KernelParameter`` is the one conforming type (its argument is a `Tensor<HBM>`); the
+/// protocol exists so that ``SwiftKernel/init(name:_:grid:fileID:line:column:body:)`` can take
+/// any number of parameters and hand the body one typed argument for each.
+public protocol KernelParameterDeclaration: Sendable {
+  /// What the kernel's body receives for this parameter.
+  associatedtype Argument
+  /// The declaration.
+  var declaration: KernelParameter { get }
+  /// The argument for the HBM tensor bound to the parameter.
+  static func argument(_ tensor: Tensor<HBM>) -> Argument
+}
+
+extension KernelParameter: KernelParameterDeclaration {
+  public var declaration: KernelParameter { self }
+  public static func argument(_ tensor: Tensor<HBM>) -> Tensor<HBM> { tensor }
+}
+
+/// The HBM tensors bound to a kernel's parameters, by position: the body's argument for a kernel
+/// whose number of parameters is decided at run time.
 ///
 /// ```swift
-/// let a = args[0], b = args["b_input"]
+/// let a = args[0], b = args[1]
 /// ```
 public struct KernelArguments: Sendable {
   let tensors: [Tensor<HBM>]
@@ -39,11 +60,6 @@ public struct KernelArguments: Sendable {
   public subscript(position: Int) -> Tensor<HBM> {
     if position >= 0 && position < tensors.count { return tensors[position] }
     return missing("#\(position)")
-  }
-
-  /// The parameter called `name`; an unknown name records an error and returns a placeholder.
-  public subscript(name: String) -> Tensor<HBM> {
-    tensors.first { $0.name == name } ?? missing(name)
   }
 
   func missing(_ what: String) -> Tensor<HBM> {
@@ -61,14 +77,13 @@ public struct KernelArguments: Sendable {
 ///
 /// ```swift
 /// let add = SwiftKernel(
-///   name: "tensor_add",
-///   parameters: [KernelParameter("a", shape: [256, 512]), KernelParameter("b", shape: [256, 512])]
-/// ) { args in
+///   name: "tensor_add", KernelParameter("a", shape: [256, 512]), KernelParameter("b", shape: [256, 512])
+/// ) { a, b in
 ///   let out = output("out", shape: [256, 512], dtype: .float32)
 ///   affineRange(2) { t in
-///     let a = load(args[0][t * 128 ..+ 128, 0 ..< 512])
-///     let b = load(args[1][t * 128 ..+ 128, 0 ..< 512])
-///     store(out[t * 128 ..+ 128, 0 ..< 512], value: add(a, b))
+///     let aTile = load(a[t * 128 ..+ 128, 0 ..< 512])
+///     let bTile = load(b[t * 128 ..+ 128, 0 ..< 512])
+///     store(out[t * 128 ..+ 128, 0 ..< 512], value: add(aTile, bTile))
 ///   }
 /// }
 /// let kernel = try add.build(target: .trn2)
@@ -85,7 +100,41 @@ public struct SwiftKernel: Sendable {
   public var location: SourceLocation
   let body: @Sendable (KernelArguments) -> KernelBody
 
-  /// Declares a kernel.
+  /// Declares a kernel whose body receives one HBM tensor per parameter, in order.
+  ///
+  /// ```swift
+  /// SwiftKernel(name: "copy", KernelParameter("x", shape: [128, 512])) { x in
+  ///   let out = output("out", shape: [128, 512], dtype: x.dtype)
+  ///   store(out[0 ..< 128, 0 ..< 512], value: load(x[0 ..< 128, 0 ..< 512]))
+  /// }
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - name: The kernel's name.
+  ///   - parameters: The HBM parameters, in order.
+  ///   - grid: The SPMD launch grid (`kernel[g0, g1]`); empty for one instance.
+  ///   - body: The body; it receives the parameters as HBM tensors, one closure argument each.
+  public init<each Parameter: KernelParameterDeclaration>(
+    name: String, _ parameters: repeat each Parameter, grid: [Int] = [], fileID: String = #fileID,
+    line: Int = #line, column: Int = #column,
+    @KernelBodyBuilder body: @escaping @Sendable (repeat (each Parameter).Argument) -> KernelBody
+  ) {
+    var declarations: [KernelParameter] = []
+    for p in repeat each parameters { declarations.append(p.declaration) }
+    let positional: @Sendable (KernelArguments) -> KernelBody = { args in
+      var position = 0
+      func next<P: KernelParameterDeclaration>(_: P.Type) -> P.Argument {
+        defer { position += 1 }
+        return P.argument(args[position])
+      }
+      return body(repeat next((each Parameter).self))
+    }
+    self.init(
+      name: name, parameters: declarations, grid: grid, fileID: fileID, line: line, column: column, body: positional)
+  }
+
+  /// Declares a kernel whose parameters are a list decided at run time; the body receives them
+  /// as ``KernelArguments`` (by position).
   ///
   /// - Parameters:
   ///   - name: The kernel's name.

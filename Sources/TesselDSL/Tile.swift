@@ -27,7 +27,7 @@ public struct Tile<Space: OnChipMemory>: KernelTensor {
 /// A device-memory (HBM) tensor, or a view of one: kernel parameters and outputs.
 ///
 /// ```swift
-/// let x: Tensor<HBM> = args["x"]
+/// // SwiftKernel(name: "k", KernelParameter("x", ...), KernelParameter("weight", ...)) { x, weight in
 /// let block = x[t * 128 ..+ 128, 0 ..< cols]
 /// let row = weight.reshaped([1, cols])           // weight.reshape((1, cols))
 /// ```

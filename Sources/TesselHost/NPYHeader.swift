@@ -1,3 +1,5 @@
+import TesselIR
+
 /// A Python literal, the subset `ast.literal_eval` accepts that `.npy` headers use.
 indirect enum NPYLiteral: Sendable {
   case string(String)
@@ -14,25 +16,7 @@ indirect enum NPYLiteral: Sendable {
   /// The literal as Python's `repr` would print it (for error messages).
   var repr: String {
     switch self {
-    case .string(let s):
-      var out = "'"
-      for scalar in s.unicodeScalars {
-        switch scalar {
-        case "'": out += "\\'"
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-          if scalar.value < 0x20 || scalar.value == 0x7F {
-            let hex = String(scalar.value, radix: 16)
-            out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-          } else {
-            out.unicodeScalars.append(scalar)
-          }
-        }
-      }
-      return out + "'"
+    case .string(let s): return pythonStringRepr(s)
     case .int(_, let text): return text
     case .otherNumber(let text): return text
     case .bool(let b): return b ? "True" : "False"

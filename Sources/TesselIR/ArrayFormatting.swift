@@ -46,3 +46,34 @@ public func formatArray(_ values: [Float], shape: [Int], dtype: DType) -> String
   }
   return rec(0, 0, "")
 }
+
+/// A string as Python's `repr` prints it: single quotes unless the text contains one and no
+/// double quote; backslash, newline, tab, carriage return and other control characters escaped.
+/// The result is also a valid Python string literal.
+///
+/// ```swift
+/// pythonStringRepr("it's")   // "it's" in double quotes
+/// pythonStringRepr("a\tb")  // 'a\tb'
+/// ```
+public func pythonStringRepr(_ s: String) -> String {
+  let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+  var out = String(quote)
+  for c in s.unicodeScalars {
+    switch c {
+    case "\\": out += "\\\\"
+    case "\n": out += "\\n"
+    case "\t": out += "\\t"
+    case "\r": out += "\\r"
+    default:
+      if Character(c) == quote {
+        out += "\\" + String(quote)
+      } else if c.value < 0x20 || c.value == 0x7F {
+        out += "\\x" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16)
+      } else {
+        out.unicodeScalars.append(c)
+      }
+    }
+  }
+  out.append(quote)
+  return out
+}

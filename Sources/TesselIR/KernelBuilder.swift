@@ -72,6 +72,12 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
+  /// Appends a declaration and returns its ID.
+  mutating func appendTensor(_ decl: TensorDecl) -> TensorID {
+    kernel.tensors.append(decl)
+    return TensorID(kernel.tensors.count - 1)
+  }
+
   /// Records a `nl.device_print` call whose tile the kernel copies into `print.log`.
   public mutating func addDevicePrint(_ print: DevicePrint) {
     kernel.devicePrints.append(print)
@@ -285,7 +291,7 @@ public struct KernelBuilder: Sendable {
     if let open = openLoops.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
     }
-    let kernel = foldCopies ? self.kernel.foldingResultCopies() : self.kernel
+    let kernel = (foldCopies ? self.kernel.foldingResultCopies() : self.kernel).materializingBitcasts()
     try Verifier(target: target).verify(kernel)
     if checkDependences {
       do {

@@ -38,6 +38,11 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   ///
   /// Nil for other tensors.
   public var constantValues: [Float]?
+  /// For a bitcast view (`tile.view(dtype)`) or the copy of one that an instruction uses: the
+  /// tensor whose bytes it names in its own dtype (``BitcastView``).
+  ///
+  /// Nil for other tensors.
+  public var bitcast: BitcastView?
 
   /// Creates a tensor declaration.
   public init(

@@ -17,6 +17,7 @@ public struct Verifier: Sendable {
   public func verify(_ kernel: Kernel) throws(KernelError) {
     for t in kernel.tensors { try verifyDecl(t) }
     for t in kernel.tensors { if let a = t.alias { try verifyAlias(t, a, in: kernel) } }
+    try verifyBitcasts(kernel)
     try verifyConstants(kernel)
     for p in kernel.parameters where !kernel[p.tensor].space.isHBM {
       throw KernelError(
@@ -123,6 +124,38 @@ public struct Verifier: Sendable {
       }
     } else if a.offset < 0 || a.offset + t.elementCount > b.elementCount {
       throw fail("\(t.elementCount) elements from element \(a.offset) do not fit `\(b.name)` \(b.shape)")
+    }
+  }
+
+  /// Checks that each bitcast view or copy names the bytes of a tensor with memory of its own,
+  /// and that no instruction or return names a view that was not materialised
+  /// (``Kernel/materializingBitcasts()``).
+  func verifyBitcasts(_ kernel: Kernel) throws(KernelError) {
+    guard kernel.tensors.contains(where: { $0.bitcast != nil }) else { return }
+    var used = Set(kernel.outputs)
+    for inst in kernel.instructions { for o in inst.operation.operands { used.insert(o.view.tensor) } }
+    for (i, t) in kernel.tensors.enumerated() {
+      guard let b = t.bitcast else { continue }
+      guard b.base.index >= 0 && b.base.index < kernel.tensors.count else {
+        throw KernelError(.malformed("bitcast view `\(t.name)` has no base"), at: t.location)
+      }
+      let base = kernel[b.base]
+      guard base.bitcast == nil, base.space == t.space, base.space != .psum,
+        BitcastView.shape(of: base, as: t.dtype) == t.shape
+      else {
+        throw KernelError(
+          .malformed(
+            "`\(t.name)` \(t.shape) \(t.dtype.nkiName) is not a view of `\(base.name)` \(base.shape) \(base.dtype.nkiName)"
+          ),
+          at: t.location)
+      }
+      if !b.isCopy && used.contains(TensorID(i)) {
+        throw KernelError(
+          .unsupported(
+            "the bitcast view `\(t.name)` returned, or named by an instruction that was not materialised (KernelBuilder.finish does it)"
+          ),
+          at: t.location)
+      }
     }
   }
 

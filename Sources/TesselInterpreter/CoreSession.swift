@@ -93,16 +93,17 @@ public final class CoreSession {
     storage[id.index] = Array(repeating: Poison.value, count: decl.alias == nil ? n : 0)
   }
 
-  /// Bytes per partition a tensor holds in its memory (whole banks in PSUM; nothing for an alias).
+  /// Bytes per partition a tensor holds in its memory (whole banks in PSUM; nothing for an alias
+  /// or a bitcast view).
   public func footprint(_ decl: TensorDecl) -> Int {
-    guard decl.space.isOnChip, decl.alias == nil else { return 0 }
+    guard decl.space.isOnChip, decl.alias == nil, decl.bitcast == nil else { return 0 }
     if decl.space == .psum { return decl.psumBanks(bankBytes: target.psumBankBytes) * target.psumBankBytes }
     return decl.bytesPerPartition
   }
 
   /// Throws the capacity error `decl` would meet if it were allocated now.
   func checkCapacity(for decl: TensorDecl) throws(KernelError) {
-    guard decl.space.isOnChip, decl.alias == nil else { return }
+    guard decl.space.isOnChip, decl.alias == nil, decl.bitcast == nil else { return }
     let limit = decl.space == .psum ? target.psumBytesPerPartition : target.sbufBytesPerPartition
     let need = footprint(decl)
     guard liveBytes(decl.space) + need > limit else { return }

@@ -54,15 +54,7 @@ extension Interpreter {
       var slot = Array(repeating: 0, count: slots.count)
       var last: Int?
       for chunk in 0..<max(1, slots.reduce(1, *)) {
-        defer {
-          var d = slots.count - 1
-          while d >= 0 {
-            slot[d] += 1
-            if slot[d] < slots[d] { break }
-            slot[d] = 0
-            d -= 1
-          }
-        }
+        defer { RowMajorIndex.advance(&slot, in: slots) }
         let base = chunk * size
         guard base + size <= log.count else { break }
         var values = Array(log[base..<base + size])

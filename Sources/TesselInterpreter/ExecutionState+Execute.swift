@@ -25,6 +25,9 @@ extension ExecutionState {
       .matmulMX, .registerLoad, .registerStore, .registerMove:
       try executeCurrentISA(ci)
 
+    case .bitcast(let p):
+      try executeBitcast(ci, dst: p.dst, src: p.src)
+
     case .load, .store, .tensorCopy, .broadcast:
       guard let d = op.destination else { return }
       let dtype = k[d.tensor].dtype

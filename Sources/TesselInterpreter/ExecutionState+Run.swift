@@ -110,12 +110,13 @@ extension ExecutionState {
         if !ci.facts.runtimeProbes.isEmpty || !ci.facts.runtimeLoads.isEmpty { try prepareRuntime(ci) }
         if !ci.facts.freshOperands.isEmpty { settleFresh(ci) }
         if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
-        if check && !warned[pc] { checkPoisonedReads(ci, pc: pc) }
+        if check && !warned[pc] && !ci.facts.isBitcast { checkPoisonedReads(ci, pc: pc) }
         if let tracker = originTracker { tracker.willExecute(ci, pc: pc, state: self) }
         try execute(ci)
         let d = ci.facts.destination
         if d >= 0 {
           if poison.mayHold[d] && interpreter.isRead[d] { noteWrite(ci, tensor: d) }
+          if ci.facts.isBitcast { settleBitcast(ci, tensor: d) }
           if interpreter.recordsWrites[d] { recordWrite(ci, tensor: d) }
           if ci.facts.destinationIsPSUM && !ci.facts.isMatmul { clearAccumulation(ci) }
         }

@@ -109,6 +109,7 @@ extension Interpreter {
       }
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }
+      if case .bitcast = op { facts.isBitcast = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
       if (op.payload as? any AccumulatingOperation)?.accumulation == .add,
         let acc = op.operands.first(where: { $0.role == .accumulator })

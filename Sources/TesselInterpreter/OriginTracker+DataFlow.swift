@@ -260,13 +260,7 @@ extension OriginTracker {
       let target = keptAxes.reduce(0) { $0 * shape[$1] + idx[$1] }
       guard target < out.count else { return conservative(ci, envp) }
       if keptByMask { out[target] = Self.merge(out[target], read(s, o)) }
-      var dim = shape.count - 1
-      while dim >= 0 {
-        idx[dim] += 1
-        if idx[dim] < shape[dim] { break }
-        idx[dim] = 0
-        dim -= 1
-      }
+      RowMajorIndex.advance(&idx, in: shape)
     }
     for (o, t) in zip(dst, out) { write(o, t) }
   }

@@ -115,6 +115,9 @@ struct InstructionFacts: Sendable {
   var destinationIsPSUM = false
   /// Whether the operation is `nc_matmul`.
   var isMatmul = false
+  /// Whether the instruction is a materialised bitcast view (``Operation/Bitcast``): its reads
+  /// are not checked for never-written elements (the instruction using the view checks them).
+  var isBitcast = false
   /// The accumulator tensor an operation always adds into (`accumulate=True`, the legacy
   /// `psum += nisa.nc_matmul(...)`), which it therefore reads, or -1. (An accumulation group's
   /// first write overwrites, and later ones add to what a matmul wrote, so `auto` reads nothing

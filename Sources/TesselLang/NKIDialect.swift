@@ -39,32 +39,18 @@ extension NKIFile {
         if module.hasPrefix("neuronxcc") && legacyOther == nil { legacyOther = location }
       }
     }
-    func visit(_ stmts: [Stmt]) {
-      for s in stmts {
-        switch s.kind {
-        case .import(let aliases):
-          for a in aliases { note(a.name, s.location) }
-        case .importFrom(let module?, let names, let level) where level == 0:
-          note(module, s.location)
-          for a in names where module == "nki" || module == "neuronxcc" || module == "neuronxcc.nki" {
-            note(module + "." + a.name, s.location)
-          }
-        case .functionDef(let f): visit(f.body)
-        case .classDef(let c): visit(c.body)
-        case .if(let clauses, let orElse):
-          for c in clauses { visit(c.body) }
-          visit(orElse)
-        case .try(let body, let handlers, let orElse, let finalBody):
-          visit(body)
-          for h in handlers { visit(h.body) }
-          visit(orElse)
-          visit(finalBody)
-        case .with(_, let body), .for(_, _, let body, _), .while(_, let body, _): visit(body)
-        default: break
+    Stmt.walk(module.statements) { s in
+      switch s.kind {
+      case .import(let aliases):
+        for a in aliases { note(a.name, s.location) }
+      case .importFrom(let module?, let names, let level) where level == 0:
+        note(module, s.location)
+        for a in names where module == "nki" || module == "neuronxcc" || module == "neuronxcc.nki" {
+          note(module + "." + a.name, s.location)
         }
+      default: break
       }
     }
-    visit(module.statements)
     if let currentCore { return (.current, currentCore) }
     if let legacyCore { return (.legacy, legacyCore) }
     if let currentOther { return (.current, currentOther) }

@@ -191,25 +191,9 @@ public struct NKIFile: Sendable {
     guard FileManager.default.fileExists(atPath: url.path) else { return (stem, "", []) }
     let directory = url.deletingLastPathComponent()
     var needed = 0
-    func scan(_ stmts: [Stmt]) {
-      for s in stmts {
-        switch s.kind {
-        case .importFrom(_, _, let level): needed = Swift.max(needed, level)
-        case .functionDef(let f): scan(f.body)
-        case .classDef(let c): scan(c.body)
-        case .if(let clauses, let orElse):
-          for c in clauses { scan(c.body) }
-          scan(orElse)
-        case .try(let body, let handlers, let orElse, let finalBody):
-          scan(body)
-          for h in handlers { scan(h.body) }
-          scan(orElse)
-          scan(finalBody)
-        default: break
-        }
-      }
+    Stmt.walk(module.statements) { s in
+      if case .importFrom(_, _, let level) = s.kind { needed = Swift.max(needed, level) }
     }
-    scan(module.statements)
     var parts = [stem]
     var dir = directory
     func isPackage(_ d: URL) -> Bool {
@@ -259,6 +243,23 @@ public struct NKIFile: Sendable {
     return (ev, arena, globals)
   }
 
+  /// Runs the module's code on `ev` (its prints collected) and returns the kernel function
+  /// `name` it defines.
+  ///
+  /// Module level: a failing statement binds its names to its error (host-side code that needs
+  /// modules Tessel does not provide fails only if the kernel uses it).
+  func runModule(_ ev: Evaluator, _ globals: Scope, kernel name: String) throws(TraceError) -> (
+    PyFunction, PrintBuffer
+  ) {
+    let printed = PrintBuffer()
+    ev.printSink = printed
+    try ev.execModule(module, in: globals, deferFailures: true)
+    guard case .function(let fn)? = try globals.lookup(name) else {
+      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
+    }
+    return (fn, printed)
+  }
+
   func traceOnThisThread(
     kernel: String?, arguments: [KernelArgument], keywords: [String: KernelArgument],
     grid: [Int], target: Target, limits: TraceLimits, importPaths: [String],
@@ -269,14 +270,7 @@ public struct NKIFile: Sendable {
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
     tracer.activate()
-    let printed = PrintBuffer()
-    ev.printSink = printed
-    // Module level: a failing statement binds its names to its error (host-side code that
-    // needs modules Tessel does not provide fails only if the kernel uses it).
-    try ev.execModule(module, in: globals, deferFailures: true)
-    guard case .function(let fn)? = try globals.lookup(name) else {
-      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
-    }
+    let (fn, printed) = try runModule(ev, globals, kernel: name)
     var traced = try NKIFile.trace(
       fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
     traced.output = printed.text
@@ -314,9 +308,7 @@ public struct NKIFile: Sendable {
         let d = tracer.builder.tensor(t.id)
         guard d.space.isHBM else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return")),
+            rule: .wrongMemorySpace(operand: "return value", expected: "hbm", actual: d.space), operation: "return",
             at: returnLocation)
         }
         guard let id = tracer.returnedTensor(t) else {

@@ -13,3 +13,15 @@ extension TraceError {
     return nil
   }
 }
+
+extension TraceError {
+  /// An NKI or hardware rule broken at `location`: a ``KernelError`` of `kind`, reported for
+  /// `operation` when given.
+  ///
+  /// ```swift
+  /// throw TraceError(rule: .shapeMismatch(operands: ["src", "shape"], shapes: [a, b]), operation: "broadcast_to", at: loc)
+  /// ```
+  init(rule kind: KernelError.Kind, operation: String? = nil, at location: SourceLocation) {
+    self.init(.kernel(KernelError(kind, operation: operation)), at: location)
+  }
+}

@@ -108,8 +108,8 @@ public struct Allocator: Sendable {
       }
       if views.isEmpty { continue }
       views.removeAll { !kernel[$0.tensor].space.isOnChip }
-      // An alias's accesses keep its base's storage live.
-      for id in views.map({ kernel.storage(of: $0.tensor) }) {
+      // An alias's or a bitcast copy's accesses keep its base's memory live.
+      for id in views.map({ kernel.memoryOwner(of: $0.tensor) }) {
         if first[id] == nil { first[id] = pc }
         last[id] = Swift.max(last[id] ?? pc, pc)
       }

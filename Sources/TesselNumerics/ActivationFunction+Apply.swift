@@ -127,13 +127,7 @@ enum ActivationKernels {
   /// Applies `f` to every element of `buffer` in place.
   @inline(__always)
   static func map(_ buffer: UnsafeMutableBufferPointer<Float>, _ f: (Float) -> Float) {
-    guard let base = buffer.baseAddress else { return }
-    let count = buffer.count
-    var i = 0
-    while i < count {
-      base[i] = f(base[i])
-      i &+= 1
-    }
+    transformElements(buffer, f)
   }
 
   /// The logistic sigmoid `1 / (1 + exp(-x))`.

@@ -82,13 +82,7 @@ extension DType {
     case .uint8: IntegerFormat.uint8.quantize(buffer)
     case .uint16: IntegerFormat.uint16.quantize(buffer)
     case .uint32: IntegerFormat.uint32.quantize(buffer)
-    case .bool:
-      guard let base = buffer.baseAddress else { return }
-      var i = 0
-      while i < buffer.count {
-        base[i] = base[i] != 0 ? 1 : 0
-        i &+= 1
-      }
+    case .bool: transformElements(buffer) { $0 != 0 ? 1 : 0 }
     }
   }
 }

@@ -57,12 +57,6 @@ struct IntegerFormat: Sendable {
   /// Rounds every element of `buffer` to this integer type in place.
   @inlinable @inline(__always)
   func quantize(_ buffer: UnsafeMutableBufferPointer<Float>) {
-    guard let base = buffer.baseAddress else { return }
-    let count = buffer.count
-    var i = 0
-    while i < count {
-      base[i] = quantize(base[i])
-      i &+= 1
-    }
+    transformElements(buffer) { quantize($0) }
   }
 }

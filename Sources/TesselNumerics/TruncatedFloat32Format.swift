@@ -45,16 +45,6 @@ struct TruncatedFloat32Format: Sendable {
   /// Rounds every element of `buffer` to this format in place.
   @inlinable @inline(__always)
   func quantize(_ buffer: UnsafeMutableBufferPointer<Float>) {
-    guard let base = buffer.baseAddress else { return }
-    let count = buffer.count
-    // Raw loads and stores reinterpret the floats as words without rebinding the memory.
-    let words = UnsafeMutableRawPointer(base)
-    var i = 0
-    while i < count {
-      let offset = i &* 4
-      let bits = words.load(fromByteOffset: offset, as: UInt32.self)
-      words.storeBytes(of: quantizeBits(bits), toByteOffset: offset, as: UInt32.self)
-      i &+= 1
-    }
+    transformBitPatterns(buffer) { quantizeBits($0) }
   }
 }

@@ -26,6 +26,21 @@ extension BenchmarkSuite {
     }
   }
 
+  /// The softmax of one row whose maximum is `m`: `exp(row - m)` divided by its sum, written to
+  /// `out` (which may be `row` itself).
+  static func normalizedExp(
+    _ row: UnsafePointer<Float>, max m: Float, into out: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    var sum: Float = 0
+    for j in 0..<count {
+      let e = expf(row[j] - m)
+      out[j] = e
+      sum += e
+    }
+    let inv = 1 / sum
+    for j in 0..<count { out[j] *= inv }
+  }
+
   /// Row softmax, one pass per row (max, exp and sum, scale).
   static func softmaxBaseline(_ x: [Float], cols: Int) -> [Float] {
     let rows = x.count / cols
@@ -36,14 +51,7 @@ extension BenchmarkSuite {
           let o = out.baseAddress! + r * cols
           var m = -Float.infinity
           for j in 0..<cols { m = Swift.max(m, row[j]) }
-          var s: Float = 0
-          for j in 0..<cols {
-            let e = expf(row[j] - m)
-            o[j] = e
-            s += e
-          }
-          let inv = 1 / s
-          for j in 0..<cols { o[j] *= inv }
+          normalizedExp(row, max: m, into: o, count: cols)
         }
       }
       count = x.count
@@ -115,14 +123,7 @@ extension BenchmarkSuite {
           row[j] *= scale
           m = Swift.max(m, row[j])
         }
-        var sum: Float = 0
-        for j in 0..<seq {
-          let e = expf(row[j] - m)
-          row[j] = e
-          sum += e
-        }
-        let inv = 1 / sum
-        for j in 0..<seq { row[j] *= inv }
+        normalizedExp(row, max: m, into: row, count: seq)
       }
     }
     return [Float](unsafeUninitializedCapacity: seq * d) { out, count in

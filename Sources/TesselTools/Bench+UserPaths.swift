@@ -1,5 +1,6 @@
 import Foundation
 import TesselHost
+import TesselIR
 import TesselInterpreter
 import TesselLang
 
@@ -67,15 +68,15 @@ extension BenchmarkSuite {
       let kwargs = keywords.map { "\($0.key)=\($0.value.pythonSource)" }.joined(separator: ", ")
       let script = """
         import importlib.util, os, statistics, sys, time
-        sys.path.insert(0, \(pythonString(pythonPackageDirectory)))
-        os.environ['TESSEL_BIN'] = \(pythonString(bridge))
+        sys.path.insert(0, \(pythonStringRepr(pythonPackageDirectory)))
+        os.environ['TESSEL_BIN'] = \(pythonStringRepr(bridge))
         import numpy as np, tessel
         from tessel._simulate import last_timings
-        spec = importlib.util.spec_from_file_location('k', \(pythonString(kernelFile)))
+        spec = importlib.util.spec_from_file_location('k', \(pythonStringRepr(kernelFile)))
         m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
         names = [n for n, v in vars(m).items() if callable(v) and n.endswith('_kernel')]
         kernel = getattr(m, names[0])
-        args = [np.load(f) for f in [\(files.map(pythonString).joined(separator: ", "))]]
+        args = [np.load(f) for f in [\(files.map(pythonStringRepr).joined(separator: ", "))]]
         tessel.simulate_kernel(kernel, *args\(kwargs.isEmpty ? "" : ", " + kwargs))
         walls, runs = [], []
         for _ in range(\(runs)):
@@ -169,7 +170,7 @@ extension BenchmarkSuite {
 
   /// The user-path table: each path's time and its ratio to the in-place run.
   public static func userPathTable(_ results: [Result]) -> String {
-    func f(_ x: Double?, _ d: Int = 2) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "-" }
+    func f(_ x: Double?, _ d: Int = 2) -> String { TextTable.number(x, d) }
     let header = ["case", "run", "host", "host/run", "bridge", "bridge/run", "bridge-run", "tessel run", "python3 -c"]
     var rows = [header]
     for r in results {
@@ -180,20 +181,10 @@ extension BenchmarkSuite {
         f(p.pythonMs, 1),
       ])
     }
-    let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-    var lines = [
+    let title =
       "user paths (ms): host = run(hostArrays:), bridge = simulate_kernel per call (bridge-run: its overhead),"
-        + " tessel run / python3 -c = one whole process"
-    ]
-    for row in rows {
-      lines.append(
-        row.enumerated().map { i, s in
-          i == 0
-            ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            : String(repeating: " ", count: widths[i] - s.count) + s
-        }.joined(separator: "  "))
-    }
-    return lines.joined(separator: "\n")
+      + " tessel run / python3 -c = one whole process"
+    return title + "\n" + TextTable.render(rows)
   }
 }
 
@@ -201,11 +192,6 @@ extension BenchmarkSuite {
 private func zip2(_ a: Double?, _ b: Double?) -> (Double, Double)? {
   guard let a, let b else { return nil }
   return (a, b)
-}
-
-/// A Python string literal for `s`.
-private func pythonString(_ s: String) -> String {
-  "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
 }
 
 extension PythonLiteral {
@@ -216,7 +202,7 @@ extension PythonLiteral {
     case .float(let f): return "\(f)"
     case .bool(let b): return b ? "True" : "False"
     case .none: return "None"
-    case .string(let s): return pythonString(s)
+    case .string(let s): return pythonStringRepr(s)
     case .tuple(let xs): return "(" + xs.map(\.pythonSource).joined(separator: ", ") + (xs.count == 1 ? ",)" : ")")
     }
   }

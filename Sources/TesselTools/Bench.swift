@@ -344,7 +344,7 @@ public struct BenchmarkSuite: Sendable {
     var lines = [
       "OpenBLAS core \(blas.core), \(blas.threads) threads; \(ProcessInfo.processInfo.activeProcessorCount) cores; medians in ms"
     ]
-    func f(_ x: Double?, _ d: Int = 2) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "-" }
+    func f(_ x: Double?, _ d: Int = 2) -> String { TextTable.number(x, d) }
     let header = [
       "case", "trace", "run", "serial", "baseline", "ratio", "numpy", "GFLOP/s", "GB/s", "Minstr/s", "peakMiB",
       "boundMiB", "maxerr",
@@ -357,15 +357,7 @@ public struct BenchmarkSuite: Sendable {
         f(r.memoryBoundMiB, 0), r.maxError.map { String(format: "%.1e", $0) } ?? "-",
       ])
     }
-    let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-    for row in rows {
-      lines.append(
-        row.enumerated().map { i, s in
-          i == 0
-            ? s.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            : String(repeating: " ", count: widths[i] - s.count) + s
-        }.joined(separator: "  "))
-    }
+    lines.append(TextTable.render(rows))
     return lines.joined(separator: "\n")
   }
 

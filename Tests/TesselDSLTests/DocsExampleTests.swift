@@ -13,15 +13,15 @@ import Testing
 func tiledMatmul(k: Int, m: Int, n: Int) -> SwiftKernel {
   SwiftKernel(
     name: "tiled_matmul",
-    parameters: [KernelParameter("lhsT", shape: [k, m]), KernelParameter("rhs", shape: [k, n])]
-  ) { args in
+    KernelParameter("lhsT", shape: [k, m]), KernelParameter("rhs", shape: [k, n])
+  ) { lhsT, rhs in
     let result = output("result", shape: [m, n], dtype: .float32)
     affineRange(m / 128, name: "m") { mi in
       affineRange(n / 512, name: "n") { ni in
         let acc = zeros([128, 512], dtype: .float32, buffer: PSUM.self)
         affineRange(k / 128, name: "k") { ki in
-          let a = load(args["lhsT"][ki * 128 ..+ 128, mi * 128 ..+ 128])
-          let b = load(args["rhs"][ki * 128 ..+ 128, ni * 512 ..+ 512])
+          let a = load(lhsT[ki * 128 ..+ 128, mi * 128 ..+ 128])
+          let b = load(rhs[ki * 128 ..+ 128, ni * 512 ..+ 512])
           acc += matmul(a, b)
         }
         store(result[mi * 128 ..+ 128, ni * 512 ..+ 512], value: copy(acc))

@@ -7,8 +7,7 @@ import TesselTestSupport
 import Testing
 
 /// Softmax over the rows of a [300, 64] tensor, 128 rows per tile, the ragged last tile masked.
-let softmaxKernel = SwiftKernel(name: "softmax_kernel", parameters: [KernelParameter("x", shape: [300, 64])]) { args in
-  let x = args["x"]
+let softmaxKernel = SwiftKernel(name: "softmax_kernel", KernelParameter("x", shape: [300, 64])) { x in
   let out = output("out", shape: [300, 64], dtype: x.dtype)
   affineRange(3, name: "t") { t in
     let inside = t * 128 + GridIndex.partition < 300

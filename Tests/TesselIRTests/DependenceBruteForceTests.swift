@@ -36,14 +36,7 @@ struct DependenceBruteForceTests {
         }
         out.insert(e)
       }
-      var d = counts.count - 1
-      while d >= 0 {
-        idx[d] += 1
-        if idx[d] < counts[d] { break }
-        idx[d] = 0
-        d -= 1
-      }
-      if d < 0 { break }
+      if !RowMajorIndex.advance(&idx, in: counts) { break }
     }
     return out
   }

@@ -16,15 +16,10 @@ extension DSLExamples {
   ) -> SwiftKernel {
     SwiftKernel(
       name: "attention_kernel",
-      parameters: [
-        KernelParameter("q", shape: [seq, dHead], dtype: dtype),
-        KernelParameter("k", shape: [seq, dHead], dtype: dtype),
-        KernelParameter("v", shape: [seq, dHead], dtype: dtype),
-      ]
-    ) { args in
-      let q = args["q"]
-      let k = args["k"]
-      let v = args["v"]
+      KernelParameter("q", shape: [seq, dHead], dtype: dtype),
+      KernelParameter("k", shape: [seq, dHead], dtype: dtype),
+      KernelParameter("v", shape: [seq, dHead], dtype: dtype)
+    ) { q, k, v in
       let out = output("out", shape: [seq, dHead], dtype: q.dtype)
       let tile = 128
       let seqTiles = seq / tile

@@ -1,8 +1,15 @@
 import TesselIR
 
 extension DSLExamples {
-  static func matmulParameters(_ k: Int, _ m: Int, _ n: Int, _ dtype: DType) -> [KernelParameter] {
-    [KernelParameter("lhsT", shape: [k, m], dtype: dtype), KernelParameter("rhs", shape: [k, n], dtype: dtype)]
+  /// A matmul kernel's declaration: parameters `lhsT [K, M]` and `rhs [K, N]`, located at the
+  /// example that calls it.
+  static func matmulKernel(
+    _ name: String, _ k: Int, _ m: Int, _ n: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line, column: Int = #column,
+    @KernelBodyBuilder body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>) -> KernelBody
+  ) -> SwiftKernel {
+    SwiftKernel(
+      name: name, KernelParameter("lhsT", shape: [k, m], dtype: dtype), KernelParameter("rhs", shape: [k, n], dtype: dtype),
+      fileID: fileID, line: line, column: column, body: body)
   }
 
   /// `kernels/matmul_basic.py` (`matmul_basic_kernel`): one Tensor-engine instruction,
@@ -12,9 +19,7 @@ extension DSLExamples {
   /// let k = DSLExamples.matmulBasic(k: 128, m: 64, n: 512)
   /// ```
   public static func matmulBasic(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "matmul_basic_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_basic_kernel", K, M, N, dtype) { lhsT, rhs in
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       let lhsTTile = load(lhsT[0..<K, 0..<M])
       let rhsTile = load(rhs[0..<K, 0..<N])
@@ -32,9 +37,7 @@ extension DSLExamples {
   /// let k = DSLExamples.matmulTiled(k: 256, m: 256, n: 1024)
   /// ```
   public static func matmulTiled(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "matmul_tiled_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_tiled_kernel", K, M, N, dtype) { lhsT, rhs in
       let tileK = 128
       let tileM = 128
       let tileN = 512
@@ -64,9 +67,7 @@ extension DSLExamples {
   /// let k = DSLExamples.matmulHoisted(k: 256, m: 256, n: 1024)
   /// ```
   public static func matmulHoisted(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "matmul_hoisted_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_hoisted_kernel", K, M, N, dtype) { lhsT, rhs in
       let tileK = 128
       let tileM = 128
       let tileN = 512
@@ -103,9 +104,7 @@ extension DSLExamples {
   public static func matmulBlockFree(
     k K: Int, m M: Int, n N: Int, tilesInBlockM: Int = 2, tilesInBlockN: Int = 2, dtype: DType = .float32
   ) -> SwiftKernel {
-    SwiftKernel(name: "matmul_block_free_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_block_free_kernel", K, M, N, dtype) { lhsT, rhs in
       let tileK = 128
       let tileM = 128
       let tileN = 512
@@ -148,9 +147,7 @@ extension DSLExamples {
     k K: Int, m M: Int, n N: Int, tilesInBlockM: Int = 2, tilesInBlockN: Int = 2, tilesInBlockK: Int = 2,
     dtype: DType = .float32
   ) -> SwiftKernel {
-    SwiftKernel(name: "matmul_optimized_kernel", parameters: matmulParameters(K, M, N, dtype)) { args in
-      let lhsT = args["lhsT"]
-      let rhs = args["rhs"]
+    matmulKernel("matmul_optimized_kernel", K, M, N, dtype) { lhsT, rhs in
       let tileK = 128
       let tileM = 128
       let tileN = 512

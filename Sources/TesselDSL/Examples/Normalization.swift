@@ -8,9 +8,10 @@ extension DSLExamples {
   /// let k = DSLExamples.softmax(rows: 300, cols: 64)
   /// ```
   public static func softmax(rows numRows: Int, cols numCols: Int, dtype: DType = .float32) -> SwiftKernel {
-    SwiftKernel(name: "softmax_kernel", parameters: [KernelParameter("x", shape: [numRows, numCols], dtype: dtype)]) {
-      args in
-      let x = args["x"]
+    SwiftKernel(
+      name: "softmax_kernel",
+      KernelParameter("x", shape: [numRows, numCols], dtype: dtype)
+    ) { x in
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
@@ -35,13 +36,9 @@ extension DSLExamples {
   {
     SwiftKernel(
       name: "rmsnorm_kernel",
-      parameters: [
-        KernelParameter("x", shape: [numRows, numCols], dtype: dtype),
-        KernelParameter("weight", shape: [numCols], dtype: dtype),
-      ]
-    ) { args in
-      let x = args["x"]
-      let weight = args["weight"]
+      KernelParameter("x", shape: [numRows, numCols], dtype: dtype),
+      KernelParameter("weight", shape: [numCols], dtype: dtype)
+    ) { x, weight in
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let weightRow = load(weight.reshaped([1, numCols]))
@@ -67,10 +64,7 @@ extension DSLExamples {
   public static func layerNorm(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32)
     -> SwiftKernel
   {
-    SwiftKernel(name: "layernorm_kernel", parameters: layerNormParameters(numRows, numCols, dtype)) { args in
-      let x = args["x"]
-      let gamma = args["gamma"]
-      let beta = args["beta"]
+    layerNormKernel("layernorm_kernel", numRows, numCols, dtype) { x, gamma, beta in
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let gammaTile = load(gamma.reshaped([1, numCols])).broadcasted(to: [tileP, numCols])
@@ -89,12 +83,16 @@ extension DSLExamples {
     }
   }
 
-  static func layerNormParameters(_ rows: Int, _ cols: Int, _ dtype: DType) -> [KernelParameter] {
-    [
-      KernelParameter("x", shape: [rows, cols], dtype: dtype),
-      KernelParameter("gamma", shape: [cols], dtype: dtype),
-      KernelParameter("beta", shape: [cols], dtype: dtype),
-    ]
+  /// A LayerNorm kernel's declaration: parameters `x [rows, cols]`, `gamma [cols]` and
+  /// `beta [cols]`, located at the example that calls it.
+  static func layerNormKernel(
+    _ name: String, _ rows: Int, _ cols: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line, column: Int = #column,
+    @KernelBodyBuilder body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>, Tensor<HBM>) -> KernelBody
+  ) -> SwiftKernel {
+    SwiftKernel(
+      name: name, KernelParameter("x", shape: [rows, cols], dtype: dtype),
+      KernelParameter("gamma", shape: [cols], dtype: dtype), KernelParameter("beta", shape: [cols], dtype: dtype),
+      fileID: fileID, line: line, column: column, body: body)
   }
 
   /// `kernels/layernorm_bn.py` (`layernorm_bn_kernel`): LayerNorm with `bn_stats`/`bn_aggr` and
@@ -106,10 +104,7 @@ extension DSLExamples {
   public static func layerNormBN(rows numRows: Int, cols numCols: Int, eps: Double = 1e-5, dtype: DType = .float32)
     -> SwiftKernel
   {
-    SwiftKernel(name: "layernorm_bn_kernel", parameters: layerNormParameters(numRows, numCols, dtype)) { args in
-      let x = args["x"]
-      let gamma = args["gamma"]
-      let beta = args["beta"]
+    layerNormKernel("layernorm_bn_kernel", numRows, numCols, dtype) { x, gamma, beta in
       let out = output("out", shape: [numRows, numCols], dtype: x.dtype)
       let tileP = pmax
       let chunk = Swift.min(numCols, 512)

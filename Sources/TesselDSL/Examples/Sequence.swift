@@ -12,19 +12,12 @@ extension DSLExamples {
   ) -> SwiftKernel {
     SwiftKernel(
       name: "mamba_kernel",
-      parameters: [
-        KernelParameter("delta", shape: [batch, channels, seqLen], dtype: dtype),
-        KernelParameter("u", shape: [batch, channels, seqLen], dtype: dtype),
-        KernelParameter("A", shape: [channels, stateSize], dtype: dtype),
-        KernelParameter("B", shape: [batch, stateSize, seqLen], dtype: dtype),
-        KernelParameter("C", shape: [batch, stateSize, seqLen], dtype: dtype),
-      ]
-    ) { args in
-      let delta = args["delta"]
-      let u = args["u"]
-      let a = args["A"]
-      let b = args["B"]
-      let c = args["C"]
+      KernelParameter("delta", shape: [batch, channels, seqLen], dtype: dtype),
+      KernelParameter("u", shape: [batch, channels, seqLen], dtype: dtype),
+      KernelParameter("A", shape: [channels, stateSize], dtype: dtype),
+      KernelParameter("B", shape: [batch, stateSize, seqLen], dtype: dtype),
+      KernelParameter("C", shape: [batch, stateSize, seqLen], dtype: dtype)
+    ) { delta, u, a, b, c in
       let out = output("out", shape: [batch, channels, seqLen], dtype: delta.dtype)
       let p = pmax
       let chunk = Swift.min(seqLen, seqTile)
@@ -66,17 +59,11 @@ extension DSLExamples {
     let half = dHead / 2
     return SwiftKernel(
       name: "rotary_kernel",
-      parameters: [
-        KernelParameter("x", shape: [seq, dHead], dtype: dtype),
-        KernelParameter("cos", shape: [seq, half], dtype: dtype),
-        KernelParameter("sin", shape: [seq, half], dtype: dtype),
-        KernelParameter("out", shape: [seq, dHead], dtype: dtype),
-      ]
-    ) { args in
-      let x = args["x"]
-      let cos = args["cos"]
-      let sin = args["sin"]
-      let out = args["out"]
+      KernelParameter("x", shape: [seq, dHead], dtype: dtype),
+      KernelParameter("cos", shape: [seq, half], dtype: dtype),
+      KernelParameter("sin", shape: [seq, half], dtype: dtype),
+      KernelParameter("out", shape: [seq, dHead], dtype: dtype)
+    ) { x, cos, sin, out in
       let tileP = pmax
       affineRange((seq + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < seq
@@ -106,9 +93,8 @@ extension DSLExamples {
   {
     SwiftKernel(
       name: "avgpool2d_kernel",
-      parameters: [KernelParameter("in_tensor", shape: [channels, height, width], dtype: dtype)]
-    ) { args in
-      let inTensor = args["in_tensor"]
+      KernelParameter("in_tensor", shape: [channels, height, width], dtype: dtype)
+    ) { inTensor in
       let outH = height / poolSize
       let outW = width / poolSize
       let outTensor = output("out_tensor", shape: [channels, outH, outW], dtype: inTensor.dtype)

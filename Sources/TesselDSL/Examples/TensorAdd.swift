@@ -10,13 +10,9 @@ extension DSLExamples {
   public static func tensorAdd(rows numRows: Int, cols numCols: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(
       name: "tensor_add_kernel",
-      parameters: [
-        KernelParameter("a_input", shape: [numRows, numCols], dtype: dtype),
-        KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype),
-      ]
-    ) { args in
-      let aInput = args["a_input"]
-      let bInput = args["b_input"]
+      KernelParameter("a_input", shape: [numRows, numCols], dtype: dtype),
+      KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype)
+    ) { aInput, bInput in
       let cOutput = output("c_output", shape: [numRows, numCols], dtype: aInput.dtype)
       let tileRows = pmax
       let tileCols = 512
@@ -45,18 +41,16 @@ extension DSLExamples {
   public static func tensorAddSPMD(rows numRows: Int, cols numCols: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(
       name: "tensor_add_spmd_kernel",
-      parameters: [
-        KernelParameter("a_input", shape: [numRows, numCols], dtype: dtype),
-        KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype),
-        KernelParameter("c_output", shape: [numRows, numCols], dtype: dtype),
-      ],
+      KernelParameter("a_input", shape: [numRows, numCols], dtype: dtype),
+      KernelParameter("b_input", shape: [numRows, numCols], dtype: dtype),
+      KernelParameter("c_output", shape: [numRows, numCols], dtype: dtype),
       grid: [numRows / 128, numCols / 512]
-    ) { args in
+    ) { aInput, bInput, cOutput in
       let row0 = programID(0) * 128
       let col0 = programID(1) * 512
-      let aTile = load(args["a_input"][row0 ..+ 128, col0 ..+ 512])
-      let bTile = load(args["b_input"][row0 ..+ 128, col0 ..+ 512])
-      store(args["c_output"][row0 ..+ 128, col0 ..+ 512], value: add(aTile, bTile))
+      let aTile = load(aInput[row0 ..+ 128, col0 ..+ 512])
+      let bTile = load(bInput[row0 ..+ 128, col0 ..+ 512])
+      store(cOutput[row0 ..+ 128, col0 ..+ 512], value: add(aTile, bTile))
     }
   }
 }

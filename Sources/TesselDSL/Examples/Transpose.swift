@@ -12,13 +12,9 @@ extension DSLExamples {
     let rowLength = rows * cols
     return SwiftKernel(
       name: "transpose2d_kernel",
-      parameters: [
-        KernelParameter("in_tensor", shape: [numRows, rowLength], dtype: dtype),
-        KernelParameter("out_tensor", shape: [numRows, rowLength], dtype: dtype),
-      ]
-    ) { args in
-      let inTensor = args["in_tensor"]
-      let outTensor = args["out_tensor"]
+      KernelParameter("in_tensor", shape: [numRows, rowLength], dtype: dtype),
+      KernelParameter("out_tensor", shape: [numRows, rowLength], dtype: dtype)
+    ) { inTensor, outTensor in
       let tileP = pmax
       affineRange((numRows + tileP - 1) / tileP, name: "t") { t in
         let inside = t * tileP + GridIndex.partition < numRows
@@ -43,9 +39,9 @@ extension DSLExamples {
   /// ```
   public static func transposeMatrix(m: Int, n: Int, dtype: DType = .float32) -> SwiftKernel {
     SwiftKernel(
-      name: "transpose_matrix_kernel", parameters: [KernelParameter("in_tensor", shape: [m, n], dtype: dtype)]
-    ) { args in
-      let inTensor = args["in_tensor"]
+      name: "transpose_matrix_kernel",
+      KernelParameter("in_tensor", shape: [m, n], dtype: dtype)
+    ) { inTensor in
       let outTensor = output("out_tensor", shape: [n, m], dtype: inTensor.dtype)
       affineRange(m / 128, name: "bi") { bi in
         affineRange(n / 128, name: "bj") { bj in

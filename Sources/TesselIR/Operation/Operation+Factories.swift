@@ -80,6 +80,8 @@ extension Operation {
       Activation(dst: dst, src: src, function: function, scale: scale, bias: bias, reduce: reduce))
   }
 
+  /// A bitcast view's bytes moved between the view's copy and its base (``Bitcast``).
+  public static func bitcast(dst: View, src: View) -> Operation { .bitcast(Unary(dst: dst, src: src)) }
   /// `nisa.reciprocal(data)` (``Reciprocal``).
   public static func reciprocal(dst: View, src: View) -> Operation { .reciprocal(Unary(dst: dst, src: src)) }
 

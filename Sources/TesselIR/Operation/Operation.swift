@@ -114,6 +114,11 @@ public enum Operation: Sendable, Hashable, Codable {
   case registerStore(Unary<RegisterStore>)
   /// `nisa.register_move(dst, src)`: a register into another (``RegisterMove``).
   case registerMove(Unary<RegisterMove>)
+
+  // MARK: - Views
+
+  /// `tile.view(dtype)` materialised: `dst`'s rows hold `src`'s bytes (``Bitcast``).
+  case bitcast(Unary<Bitcast>)
 }
 
 extension Operation {
@@ -159,6 +164,7 @@ extension Operation {
     case .registerLoad(let p): p
     case .registerStore(let p): p
     case .registerMove(let p): p
+    case .bitcast(let p): p
     }
   }
 
@@ -201,6 +207,7 @@ extension Operation {
     case .registerLoad(let p): .registerLoad(transform(p))
     case .registerStore(let p): .registerStore(transform(p))
     case .registerMove(let p): .registerMove(transform(p))
+    case .bitcast(let p): .bitcast(transform(p))
     }
   }
 

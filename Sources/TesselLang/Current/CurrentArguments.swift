@@ -71,9 +71,7 @@ struct CurrentArguments {
     guard case .native(let o) = v, let op = o as? NkiOp else { throw typeError(name, "an operator such as nl.add", v) }
     guard let a = op.alu else {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidOp(op: "nl.\(op.name)", reason: "not an arithmetic operator for \(name)"), operation: function)),
+        rule: .invalidOp(op: "nl.\(op.name)", reason: "not an arithmetic operator for \(name)"), operation: function,
         at: location)
     }
     return a
@@ -91,11 +89,8 @@ struct CurrentArguments {
     if case .native(let o)? = get(opName), let op = o as? NkiOp, op.alu == nil, op.name == "abs" {
       guard operand == .scalar(0) else {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"),
-              operation: function)),
-          at: location)
+          rule: .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"),
+          operation: function, at: location)
       }
       return (.absMax, operand)
     }
@@ -119,9 +114,7 @@ struct CurrentArguments {
     }
     guard let f = op.activation else {
       throw TraceError(
-        .kernel(
-          KernelError(.invalidOp(op: "nl.\(op.name)", reason: "not an activation function"), operation: function)),
-        at: location)
+        rule: .invalidOp(op: "nl.\(op.name)", reason: "not an activation function"), operation: function, at: location)
     }
     return f
   }

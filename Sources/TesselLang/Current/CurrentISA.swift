@@ -122,18 +122,15 @@ enum CurrentISA {
     let src = try a.tensor("src")
     if src.space == .psum {
       throw TraceError(
-        .kernel(
-          KernelError(.wrongMemorySpace(operand: "src", expected: "sbuf|hbm", actual: .psum), operation: "dma_copy")),
+        rule: .wrongMemorySpace(operand: "src", expected: "sbuf|hbm", actual: .psum), operation: "dma_copy",
         at: a.location)
     }
     if try a.enumMember("dge_mode", "dge_mode") == "hwdge" && dst.dtype != src.dtype {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidDType(
-              operand: "dst", dtype: dst.dtype,
-              reason: "a hwdge DMA copies without converting: src is \(src.dtype.nkiName) (use .view to reinterpret)"),
-            operation: "dma_copy")), at: a.location)
+        rule: .invalidDType(
+          operand: "dst", dtype: dst.dtype,
+          reason: "a hwdge DMA copies without converting: src is \(src.dtype.nkiName) (use .view to reinterpret)"),
+        operation: "dma_copy", at: a.location)
     }
     if try a.enumMember("oob_mode", "oob_mode") == "skip" {
       throw TraceError.unsupported(
@@ -141,8 +138,7 @@ enum CurrentISA {
     }
     guard dst.elementCount == src.elementCount else {
       throw TraceError(
-        .kernel(
-          KernelError(.shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]), operation: "dma_copy")),
+        rule: .shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]), operation: "dma_copy",
         at: a.location)
     }
     a.tracer.emit(.dmaCopy(dst: try dst.irView(at: a.location), src: try src.irView(at: a.location)), at: a.location)
@@ -166,12 +162,10 @@ enum CurrentISA {
     let x = try a.ev.floatValue(v, at: a.location)
     if dst.dtype.isInteger, case .float = v {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidDType(
-              operand: "value", dtype: dst.dtype,
-              reason: "memset value \(x) must match the dtype of dst (an integer for an integer tile)"),
-            operation: "memset")), at: a.location)
+        rule: .invalidDType(
+          operand: "value", dtype: dst.dtype,
+          reason: "memset value \(x) must match the dtype of dst (an integer for an integer tile)"),
+        operation: "memset", at: a.location)
     }
     a.tracer.emit(.memset(dst: try dst.irView(at: a.location), value: Float(x)), engine: try a.engine(), at: a.location)
     return .none
@@ -319,8 +313,7 @@ enum CurrentISA {
     case "less_equal": cmp = .lessEqual
     case let other:
       throw TraceError(
-        .kernel(
-          KernelError(.invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select")),
+        rule: .invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select",
         at: a.location)
     }
     let c = AffineCondition(
@@ -362,9 +355,8 @@ enum CurrentISA {
   static func dmaCompute(_ a: CurrentArguments) throws(TraceError) -> Value {
     if try a.alu("reduce_op") != .add {
       throw TraceError(
-        .kernel(
-          KernelError(.invalidOp(op: "reduce_op", reason: "dma_compute supports only nl.add"), operation: "dma_compute")
-        ), at: a.location)
+        rule: .invalidOp(op: "reduce_op", reason: "dma_compute supports only nl.add"), operation: "dma_compute",
+        at: a.location)
     }
     var srcs: [View] = []
     for v in try a.ev.iterate(a.get("srcs") ?? .none, at: a.location) {
@@ -387,10 +379,8 @@ enum CurrentISA {
     }
     if let op = try a.optionalALU("reduce_op"), op != .maximum {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidOp(op: op.nkiName, reason: "range_select reduces with nl.maximum only"), operation: "range_select")),
-        at: a.location)
+        rule: .invalidOp(op: op.nkiName, reason: "range_select reduces with nl.maximum only"),
+        operation: "range_select", at: a.location)
     }
     let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("on_true_tile"), at: a.location)
     a.tracer.emit(

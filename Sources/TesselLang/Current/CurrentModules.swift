@@ -27,7 +27,7 @@ final class CurrentModules: ModuleProvider {
 }
 
 /// One module of the current dialect.
-final class CurrentModule: NativeModule {
+final class CurrentModule: KindedModule {
   enum Kind { case nki, language, isa, constants, typing, neuronxcc, tensor, tileSize, numpy }
   let kind: Kind
   let name: String
@@ -35,10 +35,6 @@ final class CurrentModule: NativeModule {
   init(_ kind: Kind, name: String) {
     self.kind = kind
     self.name = name
-  }
-
-  static func value(_ kind: Kind, name: String) -> Value {
-    .module(PyModule(name: name, scope: Scope(parent: nil), native: CurrentModule(kind, name: name)))
   }
 
   var attributeNames: [String] {

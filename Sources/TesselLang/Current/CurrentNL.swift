@@ -96,8 +96,7 @@ enum CurrentNL {
       space = buffer.space
     }
     guard shape.allSatisfy({ $0 >= 1 }), !shape.isEmpty else {
-      throw TraceError(
-        .kernel(KernelError(.invalidShape(tensor: "nl.ndarray", shape: shape), operation: "ndarray")), at: loc)
+      throw TraceError(rule: .invalidShape(tensor: "nl.ndarray", shape: shape), operation: "ndarray", at: loc)
     }
     var name = ""
     if case .string(let s)? = a[3] { name = s }

@@ -67,9 +67,7 @@ extension CurrentTracer {
     if v.shape == shape { return v }
     guard pattern.map(\.count).reduce(1, *) == v.freeElementCount else {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .shapeMismatch(operands: ["dst", "pattern"], shapes: [v.shape, shape]), operation: nil)), at: loc)
+        rule: .shapeMismatch(operands: ["dst", "pattern"], shapes: [v.shape, shape]), operation: nil, at: loc)
     }
     guard let r = v.reshaped(to: shape) else {
       throw TraceError.unsupported(

@@ -10,7 +10,7 @@ import TesselPython
 /// them to IR views and emit one instruction each at the call's location. A kernel launched on
 /// a logical NeuronCore of two programs (`kernel[2]`) is traced once per program into the same
 /// builder (``CurrentTrace``).
-final class CurrentTracer: Binding {
+final class CurrentTracer: DialectTracer {
   let ev: Evaluator
   var builder: KernelBuilder
   let target: Target
@@ -53,19 +53,7 @@ final class CurrentTracer: Binding {
     ev = evaluator
   }
 
-  /// Makes this tracer the binding of its evaluator, installing the current modules once.
-  func activate() {
-    CurrentModules.install(in: ev)
-    ev.binding = self
-  }
-
-  /// The tracer of an evaluator.
-  static func of(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> CurrentTracer {
-    guard let t = ev.binding as? CurrentTracer else {
-      throw TraceError.unsupported("NKI operations outside a kernel trace", at: loc)
-    }
-    return t
-  }
+  static func installModules(in ev: Evaluator) { CurrentModules.install(in: ev) }
 
   // MARK: - Tensors
 

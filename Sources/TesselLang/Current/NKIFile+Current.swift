@@ -30,12 +30,7 @@ extension NKIFile {
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev
     )
     tracer.activate()
-    let printed = PrintBuffer()
-    ev.printSink = printed
-    try ev.execModule(module, in: globals, deferFailures: true)
-    guard case .function(let fn)? = try globals.lookup(name) else {
-      throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
-    }
+    let (fn, printed) = try runModule(ev, globals, kernel: name)
     let (positional, kw) = try NKIFile.bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
       param, loc, shape, dtype in
       let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
@@ -96,10 +91,8 @@ extension NKIFile {
       let t = o
       guard !t.isOnChip else {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space), operation: "return")),
-          at: loc)
+          rule: .wrongMemorySpace(operand: "return value", expected: "shared_hbm", actual: t.space),
+          operation: "return", at: loc)
       }
       guard t.offset == 0, t.elementCount == t.storageShape.reduce(1, *), t.isContiguous, t.runtimeOffsets.isEmpty
       else {

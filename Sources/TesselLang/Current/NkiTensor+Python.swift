@@ -98,7 +98,7 @@ extension NkiTensor {
         throw TraceError.python(
           "ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
       }
-      let inner = NkiTensor.rowMajor(Array(s.dropFirst()))
+      let inner = RowMajorIndex.strides(of: Array(s.dropFirst()))
       let innerStride = strides.count > 1 ? strides.last ?? 1 : 1
       return with(shape: s, strides: [strides.first ?? 1] + inner.map { $0 * innerStride }, offset: offset)
     }
@@ -106,7 +106,7 @@ extension NkiTensor {
       throw TraceError.python(
         "ValueError", "reshape needs a contiguous view; `\(name)` \(shape) with strides \(strides) is not", at: loc)
     }
-    return with(shape: s, strides: NkiTensor.rowMajor(s), offset: offset)
+    return with(shape: s, strides: RowMajorIndex.strides(of: s), offset: offset)
   }
 
   /// `t.ap(pattern, offset, scalar_offset, vector_offset, indirect_dim, dtype)`: a raw access pattern

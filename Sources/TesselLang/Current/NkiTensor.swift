@@ -47,7 +47,7 @@ final class NkiTensor: NativeObject {
   static func whole(_ id: TensorID, decl: TensorDecl, tracer: CurrentTracer) -> NkiTensor {
     NkiTensor(
       storage: id, space: decl.space, dtype: decl.dtype, storageShape: decl.shape, shape: decl.shape,
-      strides: NkiTensor.rowMajor(decl.shape), offset: 0, name: decl.name, tracer: tracer)
+      strides: RowMajorIndex.strides(of: decl.shape), offset: 0, name: decl.name, tracer: tracer)
   }
 
   /// A view of the same storage.
@@ -59,17 +59,6 @@ final class NkiTensor: NativeObject {
       offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, name: name, tracer: tracer)
   }
 
-  /// Row-major strides of a shape.
-  static func rowMajor(_ shape: [Int]) -> [Int] {
-    var s = Array(repeating: 1, count: shape.count)
-    var acc = 1
-    for d in shape.indices.reversed() {
-      s[d] = acc
-      acc *= shape[d]
-    }
-    return s
-  }
-
   var isOnChip: Bool { space.isOnChip }
   var elementCount: Int { shape.reduce(1, *) }
   /// Elements per partition of the storage (on chip).
@@ -77,7 +66,7 @@ final class NkiTensor: NativeObject {
 
   /// Whether the view is the whole storage in order.
   var isWhole: Bool {
-    shape == storageShape && strides == NkiTensor.rowMajor(storageShape) && offset == 0 && runtimeOffsets.isEmpty
+    shape == storageShape && strides == RowMajorIndex.strides(of: storageShape) && offset == 0 && runtimeOffsets.isEmpty
   }
 
   /// Whether the view's elements are contiguous in storage, in row-major order.
@@ -103,7 +92,7 @@ final class NkiTensor: NativeObject {
   /// constant step and stays inside it.
   func storageView() -> View? {
     let rank = storageShape.count
-    let ts = NkiTensor.rowMajor(storageShape)
+    let ts = RowMajorIndex.strides(of: storageShape)
     var start = [Int](repeating: 0, count: rank)
     var rest = offset
     for k in 0..<rank {
@@ -154,12 +143,9 @@ final class NkiTensor: NativeObject {
       if d == 0 {
         guard s % f == 0 || c == 1 else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .malformed(
-                  "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"
-                ))),
-            at: location)
+            rule: .malformed(
+              "an access pattern of `\(name)` steps \(s) elements across partitions of \(f) elements; its first [stride, count] pair must move whole partitions"
+            ), at: location)
         }
         dims.append(View.Dim(count: c, steps: [c == 1 ? 0 : s / f, 0]))
       } else {

@@ -10,8 +10,7 @@ extension Tracer {
     }
     guard let all = host.values(of: t.id) else {
       throw TraceError(
-        .kernel(KernelError(.malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"))),
-        at: .unknown)
+        rule: .malformed("`\(decl(t).name)` was freed: nothing at the prompt referred to it any more"), at: .unknown)
     }
     let d = decl(t)
     if t.view.isWhole(of: d.shape) { return all }
@@ -32,13 +31,7 @@ extension Tracer {
       var off = base
       for d in 0..<shape.count { off += idx[d] * flat[d] }
       out[i] = off >= 0 && off < all.count ? all[off] : .nan
-      var d = shape.count - 1
-      while d >= 0 {
-        idx[d] += 1
-        if idx[d] < shape[d] { break }
-        idx[d] = 0
-        d -= 1
-      }
+      RowMajorIndex.advance(&idx, in: shape)
     }
     return out
   }

@@ -43,7 +43,7 @@ final class LegacyModules: ModuleProvider {
 }
 
 /// One module or namespace of the legacy NKI API (`nl`, `nisa`, `nl.tile_size`, `np`, ...).
-final class NKIModule: NativeModule {
+final class NKIModule: KindedModule {
   enum Kind: Equatable {
     case neuronxcc, nki, nl, nisa, typing, numpy, numpyRandom, isaConstants, nlConstants, compiler
     /// `ncc.sbuf`, `ncc.psum`: the direct-allocation functions of one memory.
@@ -59,10 +59,6 @@ final class NKIModule: NativeModule {
   init(_ kind: Kind, name: String) {
     self.kind = kind
     self.name = name
-  }
-
-  static func value(_ kind: Kind, name: String) -> Value {
-    .module(PyModule(name: name, scope: Scope(parent: nil), native: NKIModule(kind, name: name)))
   }
 
   static let dtypeNames: [String: DType] = [

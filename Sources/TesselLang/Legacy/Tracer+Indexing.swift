@@ -102,11 +102,9 @@ extension Tracer {
     default: break
     }
     throw TraceError(
-      .kernel(
-        KernelError(
-          .unsupported(
-            "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
-          ))), at: loc)
+      rule: .unsupported(
+        "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
+      ), at: loc)
   }
 
   func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError)
@@ -147,6 +145,18 @@ extension Tracer {
     ])
   }
 
+  /// The `mask=` argument of an NKI call, as conditions over an instruction with `rank`
+  /// iteration axes.
+  func maskArgument(_ a: CallArguments, rank: Int) throws(TraceError) -> [AffineCondition] {
+    try maskConditions(a.get(-1, "mask"), rank: rank, at: a.location)
+  }
+
+  /// The `mask=` argument of an NKI call, as conditions over an instruction whose iteration
+  /// space is `shape`.
+  func maskArgument(_ a: CallArguments, shape: [Int]) throws(TraceError) -> [AffineCondition] {
+    try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: a.location)
+  }
+
   /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
   func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError)
     -> [AffineCondition]
@@ -173,9 +183,7 @@ extension Tracer {
           // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
           guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
             throw TraceError(
-              .kernel(
-                KernelError(
-                  .invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"))),
+              rule: .invalidMask("the mask has \(c.shape.count) index dimensions, more than the instruction's \(rank)"),
               at: loc)
           }
           coef.remove(at: d)
@@ -202,11 +210,9 @@ extension Tracer {
       return out
     default:
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidMask(
-              "mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"
-            ))), at: loc)
+        rule: .invalidMask(
+          "mask= must be a comparison of nl.arange / nl.mgrid indices, loop indices or program ids, combined with &"
+        ), at: loc)
     }
   }
 
@@ -403,9 +409,7 @@ extension Tracer {
           if s.isConstant && s.constant < 0 { s = s + n }
           if s.isConstant && (s.constant < 0 || s.constant >= n) {
             throw TraceError(
-              .kernel(
-                KernelError(.outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n))),
-              at: loc)
+              rule: .outOfBounds(tensor: decl.name, dimension: u, low: s.constant, high: s.constant, size: n), at: loc)
           }
           addStart(s, along: v.dims[u])
           u += 1

@@ -45,9 +45,7 @@ final class LoopReduction: NativeObject {
     guard accumulate == nil else { throw LoopReduction.notAValue(at: loc) }
     guard let v = tracer.broadcast(x.view, to: dst.view.shape) else {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .shapeMismatch(operands: ["dst", "x"], shapes: [dst.view.shape, x.view.shape]), operation: "loop_reduce")),
+        rule: .shapeMismatch(operands: ["dst", "x"], shapes: [dst.view.shape, x.view.shape]), operation: "loop_reduce",
         at: loc)
     }
     let dstType = tracer.decl(dst).dtype

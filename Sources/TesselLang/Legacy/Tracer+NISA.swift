@@ -25,12 +25,6 @@ extension Tracer {
 
   func callNISA(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    func mask(rank: Int) throws(TraceError) -> [AffineCondition] {
-      try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
-    }
-    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] {
-      try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc)
-    }
     func tile(_ i: Int, _ name: String) throws(TraceError) -> TensorRef {
       try tensorArgument(try a.require(i, name), name, of: "nisa.\(fn)", at: loc)
     }
@@ -52,19 +46,15 @@ extension Tracer {
       // Check the operands before making the [M, N] PSUM result, so the error names them.
       if st.view.freeElementCount / rows > target.gemmStationaryFmax {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .matmulFreeSizeTooLarge(
-                operand: "stationary", size: st.view.freeElementCount / rows, limit: target.gemmStationaryFmax),
-              operation: "nc_matmul")), at: loc)
+          rule: .matmulFreeSizeTooLarge(
+            operand: "stationary", size: st.view.freeElementCount / rows, limit: target.gemmStationaryFmax),
+          operation: "nc_matmul", at: loc)
       }
       if mv.view.freeElementCount / rows > target.gemmMovingFmax {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .matmulFreeSizeTooLarge(
-                operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax),
-              operation: "nc_matmul")), at: loc)
+          rule: .matmulFreeSizeTooLarge(
+            operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax),
+          operation: "nc_matmul", at: loc)
       }
       let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
       if doubleRow && !m.isEmpty {
@@ -114,7 +104,7 @@ extension Tracer {
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
       let i = try emit(
         .activation(dst: dst.view, src: x.view, function: f, scale: scale, bias: bias, reduceOp: rop, reduceDst: rdst),
-        mask: try mask(shape: x.view.shape), at: loc)
+        mask: try maskArgument(a, shape: x.view.shape), at: loc)
       return fresh(dst, i)
     case "scalar_tensor_tensor", "tensor_scalar_reduce":
       return try callFusedVector(fn, a)
@@ -133,7 +123,7 @@ extension Tracer {
       let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
       return try reduceTile(
         op, x, axes: axes, keepdims: keep, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), negate: negate,
-        mask: try mask(rank: rank), at: loc)
+        mask: try maskArgument(a, rank: rank), at: loc)
     case "tensor_tensor":
       let x = try a.require(0, "data1")
       let y = try a.require(1, "data2")
@@ -141,7 +131,7 @@ extension Tracer {
       var rank = 0
       if let t = x.tensor { rank = t.view.dims.count }
       return try tileBinary(
-        op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try mask(rank: rank),
+        op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try maskArgument(a, rank: rank),
         engine: engine)
     case "tensor_scalar":
       let x = try tile(0, "data")
@@ -162,19 +152,22 @@ extension Tracer {
         try emit(
           .tensorScalar(
             dst: dst.view, src: x.view, op0: op0, operand0: o0, reverse0: r0, op1: op1, operand1: o1, reverse1: r1),
-          engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+          engine: engine, mask: try maskArgument(a, shape: x.view.shape), at: loc))
     case "tensor_copy":
       let x = try tile(0, "src")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
       return fresh(
         dst,
-        try emit(.tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try mask(shape: x.view.shape), at: loc))
+        try emit(
+          .tensorCopy(dst: dst.view, src: x.view), engine: engine, mask: try maskArgument(a, shape: x.view.shape),
+          at: loc))
     case "reciprocal":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor(x.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.reciprocal(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(
+        dst, try emit(.reciprocal(dst: dst.view, src: x.view), mask: try maskArgument(a, shape: x.view.shape), at: loc))
     case "iota":
       let e = try a.require(0, "expr")
       guard let g = try asGrid(e, at: loc), !g.shape.isEmpty else {
@@ -195,7 +188,7 @@ extension Tracer {
         try emit(
           .iota(
             dst: dst.view, expression: AffineCondition(coefficients: coefficients, offset: g.base, comparison: .equal)),
-          mask: try mask(shape: shape), at: loc))
+          mask: try maskArgument(a, shape: shape), at: loc))
     case "affine_select":
       let pred = try a.require(0, "pred")
       let t = try inSBUF(try tile(1, "on_true_tile"), at: loc)
@@ -210,7 +203,8 @@ extension Tracer {
       return fresh(
         dst,
         try emit(
-          .affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f), mask: try mask(shape: t.view.shape),
+          .affineSelect(dst: dst.view, predicate: c, onTrue: t.view, onFalse: f),
+          mask: try maskArgument(a, shape: t.view.shape),
           at: loc))
     case "memset":
       let shape = try shapeArgument(try a.require(0, "shape"), at: loc)
@@ -220,12 +214,14 @@ extension Tracer {
       }
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
       return fresh(
-        dst, try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try mask(shape: shape), at: loc))
+        dst,
+        try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try maskArgument(a, shape: shape), at: loc))
     case "bn_stats":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
       let dst = try newTensor([x.view.partitionCount, 6], dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.bnStats(dst: dst.view, src: x.view), mask: try mask(shape: x.view.shape), at: loc))
+      return fresh(
+        dst, try emit(.bnStats(dst: dst.view, src: x.view), mask: try maskArgument(a, shape: x.view.shape), at: loc))
     case "bn_aggr":
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
@@ -258,7 +254,7 @@ extension Tracer {
     case "dma_copy":
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nisa.dma_copy", at: loc)
       let src = try tensorArgument(try a.require(1, "src"), "src", of: "nisa.dma_copy", at: loc)
-      try emit(.dmaCopy(dst: dst.view, src: src.view), mask: try mask(shape: dst.view.shape), at: loc)
+      try emit(.dmaCopy(dst: dst.view, src: src.view), mask: try maskArgument(a, shape: dst.view.shape), at: loc)
       return .none
     case "get_nc_version":
       return .int(target == .trn1 ? 2 : target == .trn2 ? 3 : 4)

@@ -10,18 +10,12 @@ extension Tracer {
 
   func callNL(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    func mask(rank: Int) throws(TraceError) -> [AffineCondition] {
-      try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
-    }
-    func mask(shape: [Int]) throws(TraceError) -> [AffineCondition] {
-      try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: loc)
-    }
     if Tracer.elementwiseUnary.contains(fn) {
       let x = try a.require(0, "x")
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc)
       if let t = x.tensor {
         guard let f = ActivationFunction(rawValue: fn) else { throw TraceError.unsupported("nl.\(fn)", at: loc) }
-        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try mask(shape: t.view.shape))
+        return try tileUnary(f, t, at: loc, dtype: dtype, mask: try maskArgument(a, shape: t.view.shape))
       }
       try refuseNumpyArrays([x], of: fn, at: loc)
       return try callMath("math.\(fn)", [x], at: loc)
@@ -39,7 +33,7 @@ extension Tracer {
         // Both scalars: compute at trace time.
         return try callMath("np.\(fn)", [x, y], at: loc)
       }
-      return try tileBinary(alu, x, y, at: loc, dtype: dtype, mask: try mask(rank: rank))
+      return try tileBinary(alu, x, y, at: loc, dtype: dtype, mask: try maskArgument(a, rank: rank))
     }
     switch fn {
     case "ndarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "empty_like", "full_like":
@@ -87,20 +81,18 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
-      let i = try emit(.load(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc)
+      let i = try emit(.load(dst: dst.view, src: src.view), mask: try maskArgument(a, shape: src.view.shape), at: loc)
       return fresh(dst, i)
     case "store":
       try checkOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc)
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nl.store", at: loc)
       let value = try a.require(1, "value")
-      let m = try mask(shape: dst.view.shape)
+      let m = try maskArgument(a, shape: dst.view.shape)
       if let src = value.tensor {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]), operation: "store"
-              )), at: loc)
+            rule: .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]),
+            operation: "store", at: loc)
         }
         try emit(.store(dst: dst.view, src: v), mask: m, at: loc)
         return .none
@@ -111,30 +103,21 @@ extension Tracer {
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       guard src.view.dims.count == 2 else {
         throw TraceError(
-          .kernel(
-            KernelError(.shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d")),
-          at: loc)
+          rule: .shapeMismatch(operands: ["src"], shapes: [src.view.shape]), operation: "load_transpose2d", at: loc)
       }
       let dst = try newTensor([src.view.shape[1], src.view.shape[0]], dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.loadTranspose(dst: dst.view, src: src.view), mask: try mask(rank: 2), at: loc))
+      return fresh(
+        dst, try emit(.loadTranspose(dst: dst.view, src: src.view), mask: try maskArgument(a, rank: 2), at: loc))
     case "copy":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.copy", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(src.view.shape, dtype, .sbuf, at: loc)
       return fresh(
-        dst, try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try mask(shape: src.view.shape), at: loc))
+        dst,
+        try emit(.tensorCopy(dst: dst.view, src: src.view), mask: try maskArgument(a, shape: src.view.shape), at: loc))
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
-      let shape = try shapeArgument(try a.require(1, "shape"), at: loc)
-      guard let v = broadcast(src.view, to: shape) else {
-        throw TraceError(
-          .kernel(
-            KernelError(
-              .shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to")),
-          at: loc)
-      }
-      let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return try broadcastTo(src, try shapeArgument(try a.require(1, "shape"), at: loc), at: loc)
     case "sum", "max", "min", "mean", "prod", "all":
       return try reduce(fn, a)
     case "matmul":
@@ -162,8 +145,7 @@ extension Tracer {
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
       if x.view.dims.count > 2 {
         throw TraceError(
-          .kernel(KernelError(.malformed("exceed max supported number of dimensions of 2"), operation: "transpose")),
-          at: loc)
+          rule: .malformed("exceed max supported number of dimensions of 2"), operation: "transpose", at: loc)
       }
       let m = try transposeMask(a.get(2, "mask"), source: x.view, at: loc)
       let dst = try newTensor([x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, .psum, at: loc)
@@ -179,10 +161,8 @@ extension Tracer {
         branches.append(decl(t).dtype)
         guard let bv = broadcast(t.view, to: c.view.shape) else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]), operation: "where")),
-            at: loc)
+            rule: .shapeMismatch(operands: ["condition", "x"], shapes: [c.view.shape, t.view.shape]),
+            operation: "where", at: loc)
         }
         return .view(bv)
       }
@@ -193,7 +173,8 @@ extension Tracer {
       return fresh(
         dst,
         try emit(
-          .select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy), mask: try mask(shape: c.view.shape),
+          .select(dst: dst.view, predicate: c.view, onTrue: ox, onFalse: oy),
+          mask: try maskArgument(a, shape: c.view.shape),
           at: loc))
     case "finfo", "iinfo":
       // `nl.finfo(dtype).min` / `.max` / `.eps`: the dtype's finite range.
@@ -226,7 +207,8 @@ extension Tracer {
       }
       let dtype = try dtypeArgument(a.get(1, "dtype"), at: loc) ?? decl(t).dtype
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.reciprocal(dst: dst.view, src: t.view), mask: try mask(shape: t.view.shape), at: loc))
+      return fresh(
+        dst, try emit(.reciprocal(dst: dst.view, src: t.view), mask: try maskArgument(a, shape: t.view.shape), at: loc))
     case "softmax":
       let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.softmax", at: loc)
       let rank = x.view.dims.count
@@ -356,8 +338,7 @@ extension Tracer {
     }
     if let fill {
       if space.isHBM {
-        throw TraceError(
-          .kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+        throw TraceError(rule: .malformed("Creating HBM tensor with init value is not supported"), at: loc)
       }
       let d = builder.tensor(ref.id)
       try emit(.memset(dst: .whole(ref.id, shape: d.shape), value: Float(fill)), at: loc)
@@ -406,13 +387,11 @@ extension Tracer {
     let shape = x.view.shape
     if axes.contains(0) {
       throw TraceError(
-        .kernel(
-          KernelError(
-            .invalidOp(
-              op: "axis=0",
-              reason:
-                "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"
-            ), operation: "tensor_reduce")), at: loc)
+        rule: .invalidOp(
+          op: "axis=0",
+          reason:
+            "reductions run along free axes; the partition axis 0 cannot be reduced (use nisa.tensor_partition_reduce or a matmul)"
+        ), operation: "tensor_reduce", at: loc)
     }
     for ax in axes where ax < 0 || ax >= shape.count {
       throw TraceError.python("IndexError", "axis \(ax) is out of bounds for a tile of rank \(shape.count)", at: loc)
@@ -432,11 +411,25 @@ extension Tracer {
 
   // MARK: - Tensor methods
 
+  /// `nl.broadcast_to(src, shape)` and `tile.broadcast_to(shape)`: a new SBUF tile of `shape`
+  /// holding `src` broadcast (NumPy rules); a shape mismatch when it does not broadcast.
+  func broadcastTo(_ src: TensorRef, _ shape: [Int], at loc: SourceLocation) throws(TraceError) -> Value {
+    guard let v = broadcast(src.view, to: shape) else {
+      throw TraceError(
+        rule: .shapeMismatch(operands: ["src", "shape"], shapes: [src.view.shape, shape]), operation: "broadcast_to",
+        at: loc)
+    }
+    let dst = try newTensor(shape, decl(src).dtype, .sbuf, at: loc)
+    return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+  }
+
   func callTensorMethod(_ fn: String, _ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     switch fn {
     case "reshape":
       return try reshape(t, a)
+    case "view":
+      return try bitcastView(t, a)
     case "broadcast_to":
       var rest = a.positional
       if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }
@@ -445,16 +438,7 @@ extension Tracer {
       } else if rest.count == 1, case .list = rest[0] {
         rest = try iterate(rest[0], at: loc)
       }
-      let shape = try shapeArgument(.tuple(rest), at: loc)
-      guard let v = broadcast(t.view, to: shape) else {
-        throw TraceError(
-          .kernel(
-            KernelError(
-              .shapeMismatch(operands: ["src", "shape"], shapes: [t.view.shape, shape]), operation: "broadcast_to")),
-          at: loc)
-      }
-      let dst = try newTensor(shape, decl(t).dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.broadcast(dst: dst.view, src: v), at: loc))
+      return try broadcastTo(t, try shapeArgument(.tuple(rest), at: loc), at: loc)
     case "astype":
       let dtype =
         try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc)

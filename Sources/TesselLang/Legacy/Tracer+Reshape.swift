@@ -46,8 +46,8 @@ extension Tracer {
   /// The dimensions of a row-major reshape `old → new` as an affine view of the old tensor, when
   /// every new dimension steps through a single old one; nil when one spans several.
   static func splittingDims(from old: [Int], to shape: [Int]) -> [View.Dim]? {
-    let newStrides = rowMajorStrides(shape)
-    let oldStrides = rowMajorStrides(old)
+    let newStrides = RowMajorIndex.strides(of: shape)
+    let oldStrides = RowMajorIndex.strides(of: old)
     var dims: [View.Dim] = []
     for (i, n) in shape.enumerated() {
       var steps = Array(repeating: 0, count: old.count)
@@ -66,17 +66,6 @@ extension Tracer {
     return dims
   }
 
-  /// Row-major element strides of `shape`.
-  static func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var strides = Array(repeating: 1, count: shape.count)
-    var acc = 1
-    for i in shape.indices.reversed() {
-      strides[i] = acc
-      acc *= shape[i]
-    }
-    return strides
-  }
-
   /// The tensor a kernel returns for `t`: the tensor itself when `t` views it whole; for a
   /// reshape of a whole local HBM tensor (`return out.reshape(...)`), a tensor of the reshaped
   /// shape that owns the storage; nil for anything else (a slice).
@@ -88,9 +77,9 @@ extension Tracer {
     }
     // An affine reshape view: the same elements in row-major order under another shape.
     let shape = t.view.shape
-    let oldStrides = Self.rowMajorStrides(d.shape)
+    let oldStrides = RowMajorIndex.strides(of: d.shape)
     let flat = t.view.dims.map { dim in zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 } }
-    let expected = Self.rowMajorStrides(shape)
+    let expected = RowMajorIndex.strides(of: shape)
     guard t.view.start.allSatisfy({ $0.isConstant && $0.constant == 0 }),
       shape.reduce(1, *) == d.elementCount,
       zip(zip(flat, expected), shape).allSatisfy({ $0.1 == 1 || $0.0.0 == $0.0.1 })

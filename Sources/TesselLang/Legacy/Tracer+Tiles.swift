@@ -10,7 +10,7 @@ extension Tracer {
     throws(TraceError) -> TensorRef
   {
     if shape.contains(where: { $0 < 1 }) {
-      throw TraceError(.kernel(KernelError(.invalidShape(tensor: name ?? "tile", shape: shape))), at: loc)
+      throw TraceError(rule: .invalidShape(tensor: name ?? "tile", shape: shape), at: loc)
     }
     var elements = 1
     for d in shape {
@@ -18,7 +18,7 @@ extension Tracer {
       elements = overflow ? Int.max : product
     }
     if elements > 1 << 34 {
-      throw TraceError(.kernel(KernelError(.resourceLimit(what: "tensor of shape \(shape)", limit: 1 << 34))), at: loc)
+      throw TraceError(rule: .resourceLimit(what: "tensor of shape \(shape)", limit: 1 << 34), at: loc)
     }
     let declName = name ?? freshName()
     let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
@@ -40,8 +40,7 @@ extension Tracer {
         if let loops = tensorLoops[u.view.tensor], !symbolicLoops.starts(with: loops) {
           let name = builder.tensor(u.view.tensor).name
           throw TraceError(
-            .kernel(KernelError(.malformed("Local variable '\(name)' is referenced outside of its parent scope"))),
-            at: loc)
+            rule: .malformed("Local variable '\(name)' is referenced outside of its parent scope"), at: loc)
         }
       }
     }
@@ -194,10 +193,8 @@ extension Tracer {
       if let src = value.tensor {
         guard let v = broadcast(src.view, to: dst.view.shape) else {
           throw TraceError(
-            .kernel(
-              KernelError(
-                .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]),
-                operation: "tensor_tensor")), at: loc)
+            rule: .shapeMismatch(operands: ["dst", "value"], shapes: [dst.view.shape, src.view.shape]),
+            operation: "tensor_tensor", at: loc)
         }
         try emit(.tensorTensor(dst: dst.view, a: dst.view, b: v, op: alu), at: loc)
       } else {
@@ -213,11 +210,9 @@ extension Tracer {
       let sd = decl(src)
       guard let v = broadcast(src.view, to: dst.view.shape) else {
         throw TraceError(
-          .kernel(
-            KernelError(
-              .malformed(
-                "Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"
-              ))), at: loc)
+          rule: .malformed(
+            "Illegal assignment destination shape in 'a = b': shape \(dst.view.shape) of parameter 'a' is smaller than other parameter shapes b\(src.view.shape)"
+          ), at: loc)
       }
       if dd.space.isHBM {
         try emit(sd.space.isHBM ? .dmaCopy(dst: dst.view, src: v) : .store(dst: dst.view, src: v), at: loc)
@@ -231,8 +226,7 @@ extension Tracer {
     switch value {
     case .int, .float, .bool:
       if dd.space.isHBM {
-        throw TraceError(
-          .kernel(KernelError(.malformed("Creating HBM tensor with init value is not supported"))), at: loc)
+        throw TraceError(rule: .malformed("Creating HBM tensor with init value is not supported"), at: loc)
       }
       try emit(.memset(dst: dst.view, value: Float(try floatValue(value, at: loc))), at: loc)
     default:

@@ -10,7 +10,7 @@ import TesselPython
 /// Python sequences unroll; helper functions are inlined by the evaluator. Tiles, indices, masks
 /// and dtypes are native objects whose operators emit instructions, each at the location of the
 /// NKI call.
-final class Tracer: Binding {
+final class Tracer: DialectTracer {
   /// The evaluator running the kernel's Python.
   let ev: Evaluator
   var builder: KernelBuilder
@@ -41,19 +41,7 @@ final class Tracer: Binding {
     ev = evaluator
   }
 
-  /// Makes this tracer the binding of its evaluator, installing the legacy modules once.
-  func activate() {
-    LegacyModules.install(in: ev)
-    ev.binding = self
-  }
-
-  /// The tracer of an evaluator.
-  static func of(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Tracer {
-    guard let t = ev.binding as? Tracer else {
-      throw TraceError.unsupported("NKI operations outside a kernel trace", at: loc)
-    }
-    return t
-  }
+  static func installModules(in ev: Evaluator) { LegacyModules.install(in: ev) }
 
   /// Where the last `return` statement executed is (kernel return values are checked there).
   var lastReturnLocation: SourceLocation? { ev.lastReturnLocation }

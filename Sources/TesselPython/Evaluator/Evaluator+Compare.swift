@@ -20,14 +20,7 @@ extension Evaluator {
     }
     if case .native(let o) = l, let v = try o.compare(op, r, reflected: false, self, at: loc) { return v }
     if case .native(let o) = r, let v = try o.compare(op, l, reflected: true, self, at: loc) { return v }
-    if case .instance(let i) = l, let (name, _) = Evaluator.comparisonDunder[op], let m = try lookupSpecial(i, name) {
-      let v = try call(m, [r], [], at: loc)
-      if !isNotImplemented(v) { return v }
-    }
-    if case .instance(let i) = r, let (_, name) = Evaluator.comparisonDunder[op], let m = try lookupSpecial(i, name) {
-      let v = try call(m, [l], [], at: loc)
-      if !isNotImplemented(v) { return v }
-    }
+    if let v = try instanceOperator(Evaluator.comparisonDunder[op], l, r, at: loc) { return v }
     switch op {
     case .equal: return .bool(try valuesEqual(l, r))
     case .notEqual: return .bool(!(try valuesEqual(l, r)))

@@ -240,27 +240,6 @@ extension Evaluator {
     return "\(f)"
   }
 
-  /// Python's repr of a string: single quotes unless the text contains one and no double quote.
-  package static func stringRepr(_ s: String) -> String {
-    let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-    var out = String(quote)
-    for c in s.unicodeScalars {
-      switch c {
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if Character(c) == quote {
-          out += "\\" + String(quote)
-        } else if c.value < 0x20 || c.value == 0x7F {
-          out += "\\x" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16)
-        } else {
-          out.unicodeScalars.append(c)
-        }
-      }
-    }
-    out.append(quote)
-    return out
-  }
+  /// Python's repr of a string (``pythonStringRepr(_:)``).
+  package static func stringRepr(_ s: String) -> String { pythonStringRepr(s) }
 }

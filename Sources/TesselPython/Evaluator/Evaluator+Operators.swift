@@ -42,6 +42,24 @@ extension Evaluator {
     .bitwiseAnd: ("__and__", "__rand__"), .bitwiseOr: ("__or__", "__ror__"), .bitwiseXor: ("__xor__", "__rxor__"),
   ]
 
+  /// Python's operator protocol for class instances: `l.__op__(r)`, then the reflected
+  /// `r.__rop__(l)` (`names`); nil when neither operand defines its method or both return
+  /// `NotImplemented`.
+  func instanceOperator(_ names: (String, String)?, _ l: Value, _ r: Value, at loc: SourceLocation)
+    throws(TraceError) -> Value?
+  {
+    guard let (name, reflected) = names else { return nil }
+    if case .instance(let i) = l, let m = try lookupSpecial(i, name) {
+      let v = try call(m, [r], [], at: loc)
+      if !isNotImplemented(v) { return v }
+    }
+    if case .instance(let i) = r, let m = try lookupSpecial(i, reflected) {
+      let v = try call(m, [l], [], at: loc)
+      if !isNotImplemented(v) { return v }
+    }
+    return nil
+  }
+
   /// `l op r`.
   package func binary(_ op: BinaryOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError) -> Value
   {
@@ -54,14 +72,7 @@ extension Evaluator {
     }
     if case .native(let o) = l, let v = try o.binary(op, r, reflected: false, self, at: loc) { return v }
     if case .native(let o) = r, let v = try o.binary(op, l, reflected: true, self, at: loc) { return v }
-    if case .instance(let i) = l, let (name, _) = Evaluator.dunder[op], let m = try lookupSpecial(i, name) {
-      let v = try call(m, [r], [], at: loc)
-      if !isNotImplemented(v) { return v }
-    }
-    if case .instance(let i) = r, let (_, name) = Evaluator.dunder[op], let m = try lookupSpecial(i, name) {
-      let v = try call(m, [l], [], at: loc)
-      if !isNotImplemented(v) { return v }
-    }
+    if let v = try instanceOperator(Evaluator.dunder[op], l, r, at: loc) { return v }
     if let a = intLike(l) { return try binary(op, a, r, at: loc) }
     if let b = intLike(r) { return try binary(op, l, b, at: loc) }
     switch (l, r) {

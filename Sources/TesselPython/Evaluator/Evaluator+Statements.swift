@@ -110,24 +110,27 @@ extension Evaluator {
     _ target: Expr, _ iterable: Expr, _ body: [Stmt], _ orElse: [Stmt], _ scope: Scope, location: SourceLocation
   ) throws(TraceError) -> Flow {
     let it = try eval(iterable, scope)
+    var lazy: (any LazyIterator)?
     if case .native(let o) = it {
       let loop = ForLoop(
         target: target, body: body, orElse: orElse, scope: scope, location: location,
         iterableLocation: iterable.location)
       if let flow = try o.driveLoop(loop, self) { return flow }
-      if let lazy = o as? any LazyIterator {
-        while let item = try lazy.next(self, at: iterable.location) {
-          try assign(target, item, scope, location: location)
-          switch try exec(body, scope) {
-          case .breakLoop: return .normal
-          case .returned(let v): return .returned(v)
-          default: continue
-          }
-        }
-        return try exec(orElse, scope)
-      }
+      lazy = o as? any LazyIterator
     }
-    for item in try iterate(it, at: iterable.location) {
+    // A lazy iterator yields one item at a time; anything else is iterated up front.
+    let items = lazy == nil ? try iterate(it, at: iterable.location) : []
+    var index = 0
+    while true {
+      let item: Value
+      if let lazy {
+        guard let next = try lazy.next(self, at: iterable.location) else { break }
+        item = next
+      } else {
+        guard index < items.count else { break }
+        item = items[index]
+        index += 1
+      }
       try assign(target, item, scope, location: location)
       switch try exec(body, scope) {
       case .breakLoop: return .normal

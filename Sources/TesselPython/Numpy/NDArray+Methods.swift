@@ -112,13 +112,7 @@ extension NDArray {
     var index = [Int](repeating: 0, count: order.count)
     for _ in 0..<count {
       out.append(values[zip(index, order).reduce(0) { $0 + $1.0 * own[$1.1] }])
-      var d = order.count - 1
-      while d >= 0 {
-        index[d] += 1
-        if index[d] < permuted[d] { break }
-        index[d] = 0
-        d -= 1
-      }
+      RowMajorIndex.advance(&index, in: permuted)
     }
     return try NDArray(shape: permuted, dtype: dtype, values: out, at: loc)
   }
@@ -172,7 +166,7 @@ extension NDArray {
     var acc = [Double](repeating: name == "prod" || name == "all" ? 1 : 0, count: n)
     var best = [Double](repeating: .nan, count: n)
     var seen = [Int](repeating: 0, count: n)
-    let keptStrides = NDArray.strides(of: keptShape)
+    let keptStrides = RowMajorIndex.strides(of: keptShape)
     let own = strides
     for flat in 0..<count {
       var o = 0

@@ -61,18 +61,7 @@ package final class NDArray: NativeObject {
   package var count: Int { values.count }
 
   /// Row-major strides in elements.
-  package var strides: [Int] { NDArray.strides(of: shape) }
-
-  /// Row-major strides in elements of an array of `shape`.
-  static func strides(of shape: [Int]) -> [Int] {
-    var s = [Int](repeating: 1, count: shape.count)
-    var acc = 1
-    for d in shape.indices.reversed() {
-      s[d] = acc
-      acc *= shape[d]
-    }
-    return s
-  }
+  package var strides: [Int] { RowMajorIndex.strides(of: shape) }
 
   package var typeName: String { "numpy.ndarray" }
 

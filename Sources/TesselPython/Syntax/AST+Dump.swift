@@ -270,28 +270,8 @@ public struct ASTPrinter: Sendable {
     return text
   }
 
-  /// A str literal as Python's `repr` prints it (single quotes unless the text has one).
-  static func repr(_ text: String) -> String {
-    let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-    var out = String(quote)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if Character(scalar) == quote {
-          out += "\\" + String(quote)
-        } else if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\x" + hex2(UInt8(scalar.value))
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + String(quote)
-  }
+  /// A str literal as Python's `repr` prints it (``pythonStringRepr(_:)``).
+  static func repr(_ text: String) -> String { pythonStringRepr(text) }
 
   /// A bytes literal as Python's `repr` prints it.
   static func repr(_ bytes: [UInt8]) -> String {
