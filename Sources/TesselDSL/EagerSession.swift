@@ -21,7 +21,7 @@ public final class EagerSession {
   /// Creates an empty core for `target`.
   public init(target: Target = .trn2) {
     state = EagerState(target: target)
-    recorder = Recorder(name: "eager", target: target, session: state)
+    recorder = Recorder(target: target, backend: state)
   }
 
   /// Counters and warnings of everything executed so far.
@@ -99,22 +99,6 @@ public final class EagerSession {
     for (k, e) in view.start.enumerated() where k < strides.count {
       base += e.evaluate { _ in 0 } * strides[k]
     }
-    let flat = view.dims.map { d in zip(d.steps, strides).reduce(0) { $0 + $1.0 * $1.1 } }
-    var out: [Float] = []
-    out.reserveCapacity(view.elementCount)
-    var index = Array(repeating: 0, count: view.dims.count)
-    for _ in 0..<view.elementCount {
-      var o = base
-      for d in index.indices { o += index[d] * flat[d] }
-      out.append(o >= 0 && o < all.count ? all[o] : .nan)
-      var d = index.count - 1
-      while d >= 0 {
-        index[d] += 1
-        if index[d] < view.dims[d].count { break }
-        index[d] = 0
-        d -= 1
-      }
-    }
-    return out
+    return view.elements(of: all, strides: strides, base: base)
   }
 }

@@ -116,7 +116,7 @@ public func output(
   guard let r = Recorder.current else {
     return Tensor(handle: Emit.placeholder(name, .sharedHBM, shape, dtype, l))
   }
-  if r.session != nil, r.outputCursor < r.outputHandles.count {
+  if r.backend.runsPerInstance, r.outputCursor < r.outputHandles.count {
     // Eager SPMD: every program instance writes the same outputs.
     let h = r.outputHandles[r.outputCursor]
     r.outputCursor += 1

@@ -11,7 +11,29 @@ public struct TensorHandle: Sendable, Hashable {
   var decl: TensorDecl
 }
 
-/// The state behind one kernel body: an IR recording (``KernelBuilder``) or an eager core.
+/// Where the DSL calls of a kernel body go: recorded into IR (``IRRecording``) or executed at
+/// once on a simulated core (``EagerState``). ``Recorder`` checks each call the same way in both
+/// modes and hands it to its backend.
+protocol RecorderBackend: AnyObject {
+  /// Adds a tensor (a parameter when `decl.role` says so) and returns its ID.
+  func add(_ decl: TensorDecl, recorder: Recorder) -> TensorID
+  /// How many tensors exist (for generated names).
+  var tensorCount: Int { get }
+  /// Records or executes one instruction.
+  func emit(
+    _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation, recorder: Recorder)
+  /// Runs `body` as a loop over `start ..< stop` by `step` (`step` is not zero).
+  func loop(
+    kind: LoopKind, start: Int, stop: Int, step: Int, name: String?, location: SourceLocation, recorder: Recorder,
+    body: (Index) -> Void)
+  /// `nl.program_id(axis)`.
+  func programID(axis: Int) -> Index
+  /// Whether a body runs once per SPMD instance (so `output` returns the outputs the first
+  /// instance declared) rather than once for all of them.
+  var runsPerInstance: Bool { get }
+}
+
+/// The state behind one kernel body: its backend, the first error, and the outputs.
 ///
 /// DSL calls find the recorder of the body they run in through a task-local; each call appends
 /// one instruction (or runs it, in eager mode) at once, in program order. The first error is
@@ -25,10 +47,8 @@ final class Recorder: @unchecked Sendable {
 
   /// This recording's identity: random, so tiles of another (even finished) recording never match.
   let serial: Int
-  /// The IR being recorded (IR mode).
-  var builder: KernelBuilder
-  /// The core executing the calls (eager mode); nil when recording IR.
-  let session: EagerState?
+  /// Where the calls go.
+  let backend: any RecorderBackend
   /// The target (for the iteration rank of masks and eager verification).
   let target: Target
   /// The first error.
@@ -41,11 +61,10 @@ final class Recorder: @unchecked Sendable {
   /// How many instructions were recorded or executed.
   var instructionCount = 0
 
-  init(name: String, target: Target, session: EagerState? = nil) {
+  init(target: Target, backend: any RecorderBackend) {
     serial = Int.random(in: 1...Int.max)
-    builder = KernelBuilder(name: name)
+    self.backend = backend
     self.target = target
-    self.session = session
   }
 
   /// Records `error` unless an earlier one is already recorded.
@@ -72,29 +91,23 @@ final class Recorder: @unchecked Sendable {
 
   /// Adds a kernel parameter.
   func addParameter(name: String, shape: [Int], dtype: DType, location: SourceLocation) -> TensorHandle {
-    let decl = TensorDecl(name: name, space: .hbm, shape: shape, dtype: dtype, role: .parameter, location: location)
-    if let session {
-      return TensorHandle(owner: serial, id: session.allocate(decl, recorder: self), decl: decl)
-    }
-    let id = builder.addParameter(name: name, shape: shape, dtype: dtype, location: location)
-    return TensorHandle(owner: serial, id: id, decl: decl)
+    add(TensorDecl(name: name, space: .hbm, shape: shape, dtype: dtype, role: .parameter, location: location))
   }
 
   /// Declares a kernel-allocated tensor in the current scope.
   func declare(
     name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation
   ) -> TensorHandle {
-    let decl = TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location)
-    if let session {
-      return TensorHandle(owner: serial, id: session.allocate(decl, recorder: self), decl: decl)
-    }
-    let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
-    return TensorHandle(owner: serial, id: id, decl: decl)
+    add(TensorDecl(name: name, space: space, shape: shape, dtype: dtype, location: location))
+  }
+
+  func add(_ decl: TensorDecl) -> TensorHandle {
+    TensorHandle(owner: serial, id: backend.add(decl, recorder: self), decl: decl)
   }
 
   /// A fresh generated tile name (`exp_7`).
   func freshName(_ prefix: String) -> String {
-    "\(prefix)_\(session?.tensorCount ?? builder.kernel.tensors.count)"
+    "\(prefix)_\(backend.tensorCount)"
   }
 
   // MARK: - Instructions
@@ -114,11 +127,7 @@ final class Recorder: @unchecked Sendable {
       conditions = mask.lowered(rank: rank)
     }
     instructionCount += 1
-    if let session {
-      session.execute(operation, engine: engine, mask: conditions, location: location, recorder: self)
-    } else {
-      builder.emit(operation, engine: engine, mask: conditions, location: location)
-    }
+    backend.emit(operation, engine: engine, mask: conditions, location: location, recorder: self)
   }
 
   /// Runs `body` as a loop: an IR loop with a symbolic index, or (eagerly) once per value.
@@ -130,46 +139,73 @@ final class Recorder: @unchecked Sendable {
       fail(KernelError(.malformed("loop step must not be zero"), at: location))
       return
     }
-    if let session {
-      for v in Swift.stride(from: start, to: stop, by: step) {
-        if error != nil { return }
-        let mark = session.tensorCount
-        body(Index(v))
-        session.freeOnChip(from: mark)
-      }
-      return
+    backend.loop(
+      kind: kind, start: start, stop: stop, step: step, name: name, location: location, recorder: self, body: body)
+  }
+
+  /// `nl.program_id(axis)`.
+  func programID(axis: Int) -> Index { backend.programID(axis: axis) }
+}
+
+/// Records DSL calls as IR: a ``KernelBuilder`` whose loops have symbolic indices.
+final class IRRecording: RecorderBackend {
+  /// The IR being recorded.
+  var builder: KernelBuilder
+
+  init(name: String) {
+    builder = KernelBuilder(name: name)
+  }
+
+  func add(_ decl: TensorDecl, recorder: Recorder) -> TensorID {
+    if decl.role == .parameter {
+      return builder.addParameter(name: decl.name, shape: decl.shape, dtype: decl.dtype, location: decl.location)
     }
+    return builder.declareTensor(
+      name: decl.name, space: decl.space, shape: decl.shape, dtype: decl.dtype, location: decl.location)
+  }
+
+  var tensorCount: Int { builder.kernel.tensors.count }
+  var runsPerInstance: Bool { false }
+
+  func emit(
+    _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation, recorder: Recorder
+  ) {
+    builder.emit(operation, engine: engine, mask: mask, location: location)
+  }
+
+  func loop(
+    kind: LoopKind, start: Int, stop: Int, step: Int, name: String?, location: SourceLocation, recorder: Recorder,
+    body: (Index) -> Void
+  ) {
     let n = name ?? "i\(builder.kernel.indexVars.count)"
     let v = builder.beginLoop(name: n, kind: kind, start: start, stop: stop, step: step, location: location)
     body(Index(AffineExpr(v)))
     do {
       try builder.endLoop(location: location)
     } catch {
-      fail(error)
+      recorder.fail(error)
     }
   }
 
-  /// `nl.program_id(axis)`.
-  func programID(axis: Int) -> Index {
-    if let session { return Index(session.programID(axis: axis)) }
-    return Index(AffineExpr(builder.programID(axis: axis)))
-  }
+  func programID(axis: Int) -> Index { Index(AffineExpr(builder.programID(axis: axis))) }
 }
 
-/// A ``CoreSession`` driven by DSL calls (eager mode).
-final class EagerState {
+/// A ``CoreSession`` driven by DSL calls (eager mode): every call runs at once; a loop body runs
+/// once per index value and frees the on-chip tiles its iteration declared.
+final class EagerState: RecorderBackend {
   let core: CoreSession
   /// The SPMD instance running now, per grid axis.
   var programIDs: [Int] = []
   /// Session tensor IDs by the order the current body declared them (tensors are renumbered
   /// per session, but handles keep session IDs).
   var tensorCount: Int { core.tensors.count }
+  var runsPerInstance: Bool { true }
 
   init(target: Target) {
     core = CoreSession(target: target)
   }
 
-  func allocate(_ decl: TensorDecl, recorder: Recorder) -> TensorID {
+  func add(_ decl: TensorDecl, recorder: Recorder) -> TensorID {
     if recorder.error != nil { return TensorID(-1) }
     do {
       return try core.allocate(
@@ -180,15 +216,26 @@ final class EagerState {
     }
   }
 
-  func execute(
-    _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation,
-    recorder: Recorder
+  func emit(
+    _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation, recorder: Recorder
   ) {
     if recorder.error != nil { return }
     do {
       try core.execute(operation, engine: engine, mask: mask, location: location)
     } catch {
       recorder.fail(error)
+    }
+  }
+
+  func loop(
+    kind: LoopKind, start: Int, stop: Int, step: Int, name: String?, location: SourceLocation, recorder: Recorder,
+    body: (Index) -> Void
+  ) {
+    for v in Swift.stride(from: start, to: stop, by: step) {
+      if recorder.error != nil { return }
+      let mark = tensorCount
+      body(Index(v))
+      freeOnChip(from: mark)
     }
   }
 
@@ -200,8 +247,8 @@ final class EagerState {
     }
   }
 
-  func programID(axis: Int) -> Int {
-    axis >= 0 && axis < programIDs.count ? programIDs[axis] : 0
+  func programID(axis: Int) -> Index {
+    Index(axis >= 0 && axis < programIDs.count ? programIDs[axis] : 0)
   }
 }
 

@@ -39,7 +39,7 @@ extension SwiftKernel {
         .argumentMismatch(parameter: p.name, expected: "shape \(p.shape)", actual: "shape \(a.shape)"), at: location)
     }
     let state = EagerState(target: target)
-    let r = Recorder(name: name, target: target, session: state)
+    let r = Recorder(target: target, backend: state)
     var handles: [TensorHandle] = []
     Recorder.$current.withValue(r) {
       for (p, a) in zip(parameters, arguments) {

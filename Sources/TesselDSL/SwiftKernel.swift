@@ -158,7 +158,8 @@ public struct SwiftKernel: Sendable {
   /// - Throws: The first error a DSL call recorded, or the verifier's, located at the Swift
   ///   call that emitted the offending instruction.
   public func build(target: Target = .trn2) throws(KernelError) -> Kernel {
-    let r = Recorder(name: name, target: target)
+    let ir = IRRecording(name: name)
+    let r = Recorder(target: target, backend: ir)
     Recorder.$current.withValue(r) {
       let args = parameters.map {
         Tensor<HBM>(handle: r.addParameter(name: $0.name, shape: $0.shape, dtype: $0.dtype, location: location))
@@ -166,9 +167,9 @@ public struct SwiftKernel: Sendable {
       _ = body(KernelArguments(tensors: args, location: location))
     }
     if let e = r.error { throw e }
-    r.builder.setOutputs(r.outputs)
-    r.builder.setGrid(grid)
-    return try r.builder.finish(target: target, foldCopies: true)
+    ir.builder.setOutputs(r.outputs)
+    ir.builder.setGrid(grid)
+    return try ir.builder.finish(target: target, foldCopies: true)
   }
 
   /// The kernel's IR as text (``TesselIR/Kernel/printed(locations:canonicalNames:)``).

@@ -288,15 +288,7 @@ extension HostArray {
       let s = sourceOffset * itemSize
       for b in 0..<itemSize { out[c * itemSize + b] = source[s + b] }
       // Advance the C-order multi-index (last axis fastest), tracking the Fortran offset.
-      var axis = rank - 1
-      while axis >= 0 {
-        index[axis] += 1
-        sourceOffset += fortranStrides[axis]
-        if index[axis] < shape[axis] { break }
-        sourceOffset -= fortranStrides[axis] * shape[axis]
-        index[axis] = 0
-        axis -= 1
-      }
+      RowMajorIndex.advance(&index, in: shape, offset: &sourceOffset, strides: fortranStrides)
     }
     return out
   }

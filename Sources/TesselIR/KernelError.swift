@@ -56,6 +56,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case missingPartition(operand: String, partition: Int, partitions: Int, reason: String)
     /// At run time, a value an instruction must find in a partition does not occur there.
     case valueNotFound(operand: String, partition: Int, slot: Int, value: Float)
+    /// The run was stopped before its end on request (a debugger's `:quit`): `reason` says why.
+    case abandoned(reason: String)
   }
 
   /// A live tensor listed in a capacity error.
@@ -169,6 +171,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .valueNotFound(let operand, let partition, let slot, let value):
       return
         "\(op): value \(value) of \(operand)[\(partition), \(slot)] does not occur in partition \(partition) of 'data' (what the hardware writes to its index slot is not documented, so Tessel stops)"
+    case .abandoned(let reason):
+      return "run abandoned at \(op): \(reason)"
     }
   }
 

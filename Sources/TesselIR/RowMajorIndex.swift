@@ -23,6 +23,22 @@ public enum RowMajorIndex {
     return false
   }
 
+  /// Steps `index` as ``advance(_:in:)`` does, keeping `offset` equal to
+  /// `base + Σ index[d]·strides[d]` (the position of the element in a strided layout).
+  @inlinable @discardableResult
+  public static func advance(_ index: inout [Int], in shape: [Int], offset: inout Int, strides: [Int]) -> Bool {
+    var d = shape.count - 1
+    while d >= 0 {
+      index[d] += 1
+      offset += strides[d]
+      if index[d] < shape[d] { return true }
+      offset -= strides[d] * index[d]
+      index[d] = 0
+      d -= 1
+    }
+    return false
+  }
+
   /// The row-major strides, in elements, of a contiguous array of `shape` (the last axis 1).
   public static func strides(of shape: [Int]) -> [Int] {
     var strides = [Int](repeating: 1, count: shape.count)

@@ -281,7 +281,8 @@ public struct Verifier: Sendable {
     for e in v.start {
       for term in e.terms where ranges[term.variable] == nil {
         let n =
-          term.variable.index < kernel.indexVars.count ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
+          (0..<kernel.indexVars.count).contains(term.variable.index)
+            ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
         throw fail(.malformed("Local variable '\(n)' is referenced outside of its parent scope"))
       }
     }

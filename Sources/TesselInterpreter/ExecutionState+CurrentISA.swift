@@ -190,7 +190,10 @@ extension ExecutionState {
       markAccumulated(ci, dst: p.dst, flagOffset: flagOffset)
 
     default:
-      return
+      // `execute` forwarded an operation this switch has no arm for: a missing definition,
+      // never a silent no-op.
+      throw fail(
+        .unsupported("executing '\(ci.instruction.operation.nkiName)' (the interpreter has no definition for it)"))
     }
   }
 }

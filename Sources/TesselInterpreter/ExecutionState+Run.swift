@@ -45,6 +45,7 @@ extension ExecutionState {
   /// several workers when `parallel` is true.
   func runInstance(_ instance: Int, parallel: Bool) throws(KernelError) {
     setProgramIDs(instance)
+    self.instance = instance
     for t in groups.psumTensors { groups.state[t] = .none }
     if freshInstances { makeFresh(interpreter.freshInstance) }
     try runRange(0, interpreter.program.count, parallel: parallel)
@@ -55,6 +56,7 @@ extension ExecutionState {
     let interpreter = self.interpreter
     let limit = interpreter.options.maxInstructions
     let check = interpreter.options.checkUninitializedReads
+    let debugger = interpreter.options.debugger
     try interpreter.program.withUnsafeBufferPointer { (program) throws(KernelError) in
       var pc = from
       while pc < to {
@@ -105,6 +107,7 @@ extension ExecutionState {
         default:
           break
         }
+        if let debugger { try debugger.willExecute(PausedRun(self, pc: pc)) }
         try countExecution(limit, operation: ci.instruction.operation.nkiName, at: ci.instruction.location)
         executions[pc] += 1
         if !ci.facts.runtimeProbes.isEmpty || !ci.facts.runtimeLoads.isEmpty { try prepareRuntime(ci) }
@@ -120,6 +123,7 @@ extension ExecutionState {
           if interpreter.recordsWrites[d] { recordWrite(ci, tensor: d) }
           if ci.facts.destinationIsPSUM && !ci.facts.isMatmul { clearAccumulation(ci) }
         }
+        if let debugger { try debugger.didExecute(PausedRun(self, pc: pc)) }
         pc += 1
       }
     }

@@ -49,6 +49,8 @@ final class ExecutionState {
   var workers: [ExecutionState] = []
   /// The shadow memory of a run with ``RunOptions/trackUninitializedOrigins`` (serial runs only).
   var originTracker: OriginTracker?
+  /// The SPMD program instance being run (what ``PausedRun/instance`` reports).
+  var instance = 0
 
   /// The main state of a run: allocates the arena, points the lent tensors at the caller's
   /// memory and poisons the memory that needs it.

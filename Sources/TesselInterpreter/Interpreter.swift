@@ -35,6 +35,9 @@ public struct RunOptions: Sendable {
   /// runs serially (``parallel`` is ignored) and is several times slower. ``Interpreter/runPreset(_:)``
   /// does not track.
   public var trackUninitializedOrigins: Bool = false
+  /// A debugger that sees every instruction before and after it runs (a stepping session in
+  /// the REPL); nil for ordinary runs. A run with a debugger is serial (``parallel`` is ignored).
+  public var debugger: (any KernelDebugger)? = nil
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
   ///
@@ -183,7 +186,12 @@ public struct Interpreter: Sendable {
       }
     }
     self.isWritten = written
-    let fresh = Interpreter.needsFresh(kernel, onChip: onChip, read: read)
+    // Under a debugger every tile starts fresh, so that a tile its scope has not written yet shows
+    // as never written rather than with an earlier iteration's data.
+    let fresh =
+      options.debugger == nil
+      ? Interpreter.needsFresh(kernel, onChip: onChip, read: read)
+      : kernel.tensors.indices.map { onChip[$0] && kernel.tensors[$0].alias == nil }
     self.needsFresh = fresh
     (self.freshLoops, self.freshInstance) = Interpreter.freshScopes(kernel, needsFresh: fresh)
     for i in program.indices {
@@ -212,9 +220,10 @@ public struct Interpreter: Sendable {
   /// How many workers a run uses.
   var workerCount: Int { Interpreter.workerCount(options) }
 
-  /// How many workers a run with `options` uses: every core, or one for a serial or tracked run.
+  /// How many workers a run with `options` uses: every core, or one for a serial, tracked or
+  /// debugged run.
   static func workerCount(_ options: RunOptions) -> Int {
-    options.parallel && !options.trackUninitializedOrigins
+    options.parallel && !options.trackUninitializedOrigins && options.debugger == nil
       ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
   }
 

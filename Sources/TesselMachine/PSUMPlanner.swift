@@ -145,6 +145,7 @@ struct PSUMPlanner {
     let base = axes.map { k in k < v.start.count ? v.start[k].evaluate { $0.index < env.count ? env[$0.index] : 0 } : 0
     }
     let moving = v.dims.filter { d in axes.contains { $0 < d.steps.count && d.steps[$0] != 0 } && d.count > 1 }
+    let counts = moving.map(\.count)
     var counter = Array(repeating: 0, count: moving.count)
     while true {
       var coords = base
@@ -154,14 +155,7 @@ struct PSUMPlanner {
       var linear = 0
       for (c, n) in zip(coords, shape) { linear = linear * n + Swift.min(Swift.max(c, 0), n - 1) }
       if !body(coords, linear) { return false }
-      var d = moving.count - 1
-      while d >= 0 {
-        counter[d] += 1
-        if counter[d] < moving[d].count { break }
-        counter[d] = 0
-        d -= 1
-      }
-      if d < 0 { return true }
+      if !RowMajorIndex.advance(&counter, in: counts) { return true }
     }
   }
 

@@ -28,6 +28,10 @@ public final class ReplEngine: InteractiveHost {
   var emit: (String) -> Void = { Swift.print($0, terminator: "") }
   /// Set by `:quit`.
   public private(set) var finished = false
+  /// The breakpoints and watches, and the stops of a kernel run under them.
+  var debugger = ReplDebugger()
+  /// Where input comes from (a stopped kernel reads its debugger commands there too).
+  var reader: LineReader?
 
   /// The primary prompt.
   public static let prompt = ">>> "
@@ -99,13 +103,35 @@ public final class ReplEngine: InteractiveHost {
     outputs: [[Float]], parameters: [[Float]]
   ) {
     do throws(KernelError) {
-      let r = try Interpreter(kernel: kernel, options: RunOptions(target: target)).run(data)
+      let r = try Interpreter(kernel: kernel, options: runOptions()).run(data)
       for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       return (r.outputs, r.parameters)
     } catch {
       throw TraceError(.kernel(error), at: error.location)
     }
+  }
+
+  /// Options for a kernel run from the prompt: under the debugger while a breakpoint or watch is set.
+  func runOptions() -> RunOptions {
+    var options = RunOptions(target: target)
+    if debugger.isArmed {
+      debugger.prepareRun()
+      debugger.reader = reader
+      debugger.emit = emit
+      debugger.sourceLine = { [weak self] file, line in self?.sourceLine(file, line) }
+      options.debugger = debugger
+    }
+    return options
+  }
+
+  /// Line `line` of a REPL input, a loaded file or a file on disk, for the debugger's display.
+  func sourceLine(_ file: String, _ line: Int) -> String? {
+    if sources[file] == nil, !file.hasPrefix("<"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
+      sources[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+    guard let lines = sources[file], line >= 1, line <= lines.count else { return nil }
+    return String(lines[line - 1])
   }
 
   /// Reads a `.npy` file for `np.load`: 64-bit data exactly, NKI dtypes by their values.
@@ -141,6 +167,7 @@ public final class ReplEngine: InteractiveHost {
   /// Reads and evaluates inputs until `:quit` or the end of input.
   public func run(reader: LineReader, output: @escaping (String) -> Void) {
     emit = output
+    self.reader = reader
     var block: [String] = []
     while !finished {
       let input = reader.readLine(prompt: block.isEmpty ? ReplEngine.prompt : ReplEngine.continuation)
@@ -243,6 +270,7 @@ public final class ReplEngine: InteractiveHost {
   /// Evaluates one complete input and prints its value or its error.
   public func evaluate(_ text: String, reader: LineReader? = nil) {
     inputCounter += 1
+    if let reader { self.reader = reader }
     // Each input is a source of its own, so that a note about a tile made earlier shows its line.
     let file = "<repl \(inputCounter)>"
     sources[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -270,12 +298,17 @@ public final class ReplEngine: InteractiveHost {
       :estimate KERNEL ARGS   estimated latency of a kernel call on the target (shapes suffice)
       :mem                SBUF/PSUM occupancy and the live tiles
       :stats NAME         min / max / mean / NaN count of a tensor
+      :break SPEC         stop kernel runs at a line (`12` of the kernel's file, `file.py:12`), an
+                          instruction (`#7`) or an operation (`nc_matmul`); :break alone lists
+      :watch TILE         stop after an instruction changes a tile of the kernel (`acc`, `acc[0:4, 0:8]`)
+      :delete [N]         remove breakpoint or watch N (every one without N)
       :target trn1|trn2|trn3   switch generation (resets the session)
       :reset              forget everything
       :quit               leave (Ctrl-D too)
 
     help(nl.exp) shows an NKI function's signature and what it does; help(nl) lists them.
-    A block (def, for, if, ...) ends with an empty line. Ctrl-C cancels the current input.
+    At a stop, :step, :continue, :print TILE, :mem, :where and :quit (abandon the run) work;
+    :help there lists them. A block (def, for, if, ...) ends with an empty line. Ctrl-C cancels the current input.
 
     """
 
@@ -324,6 +357,12 @@ public final class ReplEngine: InteractiveHost {
       do throws(TraceError) { emit(try tracer.stats(name: name) + "\n") } catch { emit(render(error.diagnostic)) }
     case ":mem":
       emit(memoryReport())
+    case ":break", ":watch", ":delete":
+      let rest = line.dropFirst(head.count).trimmingCharacters(in: .whitespaces)
+      emit(debugger.manage(head, rest, run: nil))
+    case ":step", ":continue":
+      emit(
+        "error: no kernel is stopped; set a breakpoint (:break LINE) or a watch (:watch TILE), then call the kernel\n")
     case ":ir", ":run", ":estimate":
       runOrIR(head == ":ir" ? .ir : head == ":run" ? .run : .estimate, args)
     default:
@@ -336,6 +375,7 @@ public final class ReplEngine: InteractiveHost {
     tracer = InteractiveTracer(target: target)
     core = CoreSession(target: target)
     allocated = []
+    debugger = ReplDebugger()
     wire()
   }
 
@@ -461,7 +501,7 @@ public final class ReplEngine: InteractiveHost {
       }
     }
     do throws(KernelError) {
-      let r = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: arrays)
+      let r = try Interpreter(kernel: traced.kernel, options: runOptions()).run(hostArrays: arrays)
       for p in r.report.devicePrints { emit(p.text) }
       for w in r.report.warnings { emit(render(w)) }
       for (j, o) in r.outputs.enumerated() {
@@ -485,7 +525,11 @@ public final class ReplEngine: InteractiveHost {
     }
     let trimmed = prefix.trimmingCharacters(in: .whitespaces)
     if trimmed.hasPrefix(":") && !trimmed.contains(" ") {
-      return [":help", ":load", ":run", ":ir", ":estimate", ":mem", ":stats", ":target", ":reset", ":quit"].filter {
+      return [
+        ":help", ":load", ":run", ":ir", ":estimate", ":mem", ":stats", ":target", ":reset", ":quit", ":break",
+        ":watch",
+        ":delete", ":step", ":continue",
+      ].filter {
         $0.hasPrefix(trimmed)
       }.sorted()
     }

@@ -41,66 +41,56 @@ extension BenchmarkSuite {
     for j in 0..<count { out[j] *= inv }
   }
 
-  /// Row softmax, one pass per row (max, exp and sum, scale).
-  static func softmaxBaseline(_ x: [Float], cols: Int) -> [Float] {
+  /// A new array the size of `x`, written row by row (rows of `cols` elements): `body` gets each
+  /// row of `x` and the matching row of the result.
+  static func rowwise(
+    _ x: [Float], cols: Int, _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) -> [Float] {
     let rows = x.count / cols
     return [Float](unsafeUninitializedCapacity: x.count) { out, count in
       x.withUnsafeBufferPointer { x in
-        for r in 0..<rows {
-          let row = x.baseAddress! + r * cols
-          let o = out.baseAddress! + r * cols
-          var m = -Float.infinity
-          for j in 0..<cols { m = Swift.max(m, row[j]) }
-          normalizedExp(row, max: m, into: o, count: cols)
-        }
+        for r in 0..<rows { body(x.baseAddress! + r * cols, out.baseAddress! + r * cols) }
       }
       count = x.count
+    }
+  }
+
+  /// Row softmax, one pass per row (max, exp and sum, scale).
+  static func softmaxBaseline(_ x: [Float], cols: Int) -> [Float] {
+    rowwise(x, cols: cols) { row, o in
+      var m = -Float.infinity
+      for j in 0..<cols { m = Swift.max(m, row[j]) }
+      normalizedExp(row, max: m, into: o, count: cols)
     }
   }
 
   static func rmsnormBaseline(_ x: [Float], _ w: [Float], cols: Int, eps: Float) -> [Float] {
-    let rows = x.count / cols
-    return [Float](unsafeUninitializedCapacity: x.count) { out, count in
-      x.withUnsafeBufferPointer { x in
-        w.withUnsafeBufferPointer { w in
-          for r in 0..<rows {
-            let row = x.baseAddress! + r * cols
-            let o = out.baseAddress! + r * cols
-            var s: Float = 0
-            for j in 0..<cols { s += row[j] * row[j] }
-            let k = 1 / (s / Float(cols) + eps).squareRoot()
-            for j in 0..<cols { o[j] = row[j] * k * w[j] }
-          }
-        }
+    w.withUnsafeBufferPointer { w in
+      rowwise(x, cols: cols) { row, o in
+        var s: Float = 0
+        for j in 0..<cols { s += row[j] * row[j] }
+        let k = 1 / (s / Float(cols) + eps).squareRoot()
+        for j in 0..<cols { o[j] = row[j] * k * w[j] }
       }
-      count = x.count
     }
   }
 
   static func layernormBaseline(_ x: [Float], _ g: [Float], _ b: [Float], cols: Int, eps: Float) -> [Float] {
-    let rows = x.count / cols
-    return [Float](unsafeUninitializedCapacity: x.count) { out, count in
-      x.withUnsafeBufferPointer { x in
-        g.withUnsafeBufferPointer { g in
-          b.withUnsafeBufferPointer { b in
-            for r in 0..<rows {
-              let row = x.baseAddress! + r * cols
-              let o = out.baseAddress! + r * cols
-              var s: Float = 0
-              for j in 0..<cols { s += row[j] }
-              let mean = s / Float(cols)
-              var v: Float = 0
-              for j in 0..<cols {
-                let d = row[j] - mean
-                v += d * d
-              }
-              let k = 1 / (v / Float(cols) + eps).squareRoot()
-              for j in 0..<cols { o[j] = (row[j] - mean) * k * g[j] + b[j] }
-            }
+    g.withUnsafeBufferPointer { g in
+      b.withUnsafeBufferPointer { b in
+        rowwise(x, cols: cols) { row, o in
+          var s: Float = 0
+          for j in 0..<cols { s += row[j] }
+          let mean = s / Float(cols)
+          var v: Float = 0
+          for j in 0..<cols {
+            let d = row[j] - mean
+            v += d * d
           }
+          let k = 1 / (v / Float(cols) + eps).squareRoot()
+          for j in 0..<cols { o[j] = (row[j] - mean) * k * g[j] + b[j] }
         }
       }
-      count = x.count
     }
   }
 

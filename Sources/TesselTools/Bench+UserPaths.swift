@@ -40,7 +40,7 @@ extension BenchmarkSuite {
     }
     let kernelFile = kernelsDirectory + "/" + c.file
     let keywords = c.literals.sorted { $0.key < $1.key }
-    if let executable, c.file != "<dispatch>" {
+    if let executable, !c.file.hasPrefix("<dispatch") {
       var argv: [String] = [executable, "run", kernelFile]
       if let k = c.kernel { argv += ["--kernel", k] }
       if !c.grid.isEmpty { argv += ["--grid", c.grid.map(String.init).joined(separator: ",")] }
@@ -64,7 +64,7 @@ extension BenchmarkSuite {
       paths.pythonMs = Self.medianWall(
         ["/usr/bin/env", "python3", "-c", "import numpy as np; \(loads); r = \(expr)"], runs: 3)
     }
-    if let bridge = bridgeLibrary, c.grid.isEmpty, c.kernel == nil, c.file != "<dispatch>" {
+    if let bridge = bridgeLibrary, c.grid.isEmpty, c.kernel == nil, !c.file.hasPrefix("<dispatch") {
       let kwargs = keywords.map { "\($0.key)=\($0.value.pythonSource)" }.joined(separator: ", ")
       let script = """
         import importlib.util, os, statistics, sys, time

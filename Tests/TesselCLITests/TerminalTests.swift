@@ -124,6 +124,65 @@ struct TerminalTests {
     #expect(history.contains("triple"))
   }
 
+  @Test("a stepping session: break at a file's line, print a tile, watch it, step, continue, quit, run again")
+  func steppingSession() throws {
+    let exe = try #require(tesselExecutable(), "the tessel executable was not built")
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("tessel-pty-dbg-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    let kernel = home + "/row_sums.py"
+    // Line 10 adds row i of `a` into the accumulator `acc`.
+    try """
+    import neuronxcc.nki as nki
+    import neuronxcc.nki.language as nl
+
+    @nki.jit
+    def row_sums(a):
+        out = nl.ndarray((1, 4), dtype=a.dtype, buffer=nl.shared_hbm)
+        acc = nl.zeros((1, 4), dtype=nl.float32, buffer=nl.sbuf)
+        for i in nl.sequential_range(3):
+            row = nl.load(a[i:i + 1, :])
+            acc[...] = nl.add(acc, row)
+        nl.store(out, value=acc)
+        return out
+    """.write(toFile: kernel, atomically: true, encoding: .utf8)
+    let t = try PseudoTerminalSession(executable: exe, home: home)
+    defer { t.finish() }
+    #expect(t.expect(">>> "), "no prompt: \(t.transcript)")
+    func send(_ line: String, expecting text: String) {
+      let mark = t.transcript.endIndex
+      t.send(line + "\r")
+      #expect(t.expect(text, after: mark), "after `\(line)`, no `\(text)` in: \(t.transcript[mark...])")
+    }
+    send(":load \(kernel)", expecting: "kernels row_sums")
+    send(":break row_sums.py:10", expecting: "breakpoint 1 at row_sums.py:10")
+    send("a = np.arange(12).reshape((3, 4)) * 1.0", expecting: ">>> ")
+    // The call stops before line 10 runs in iteration 0, at the debugger's own prompt.
+    send("r = row_sums(a)", expecting: "(debug) ")
+    #expect(t.transcript.contains("breakpoint 1 (row_sums.py:10): before #3 tensor_tensor"))
+    #expect(t.transcript.contains("(i = 0)"))
+    #expect(t.transcript.contains("   10 |         acc[...] = nl.add(acc, row)"))
+    send("acc", expecting: "acc = [[0. 0. 0. 0.]]")
+    send(":watch acc", expecting: "watch 2: acc")
+    // One step runs the add: the watch reports row 0 (0, 1, 2, 3) arriving in `acc`.
+    send(":step", expecting: "acc[0, 3]: 0. -> 3.")
+    #expect(t.expect("(debug) "))
+    // Continue: the breakpoint again in iteration 1, then the add of row 1 (4, 5, 6, 7).
+    send(":continue", expecting: "(i = 1)")
+    send(":continue", expecting: "acc[0, 1]: 1. -> 6.")
+    send(":quit", expecting: "error: run abandoned at 'tensor_tensor': :quit at the debugger")
+    #expect(t.expect(">>> "))
+    send("r", expecting: "NameError: name 'r' is not defined")
+    send(":delete", expecting: "deleted every breakpoint and watch")
+    send("r = row_sums(a)", expecting: ">>> ")
+    // Column sums of the rows 0..3, 4..7, 8..11.
+    send("r", expecting: "array([[12., 15., 18., 21.]], dtype=float32)")
+    t.send(":quit\r")
+    let deadline = Date().addingTimeInterval(10)
+    while t.process.isRunning && Date() < deadline { usleep(50_000) }
+    #expect(!t.process.isRunning, "tessel repl did not exit on :quit")
+    #expect(t.process.terminationStatus == 0)
+  }
+
   @Test("with stdin not a terminal, `tessel repl < script` reads plain lines")
   func piped() throws {
     let exe = try #require(tesselExecutable(), "the tessel executable was not built")

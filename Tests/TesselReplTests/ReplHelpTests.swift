@@ -13,7 +13,7 @@ struct ReplHelpTests {
       ":quit",
     ])
     #expect(
-      out.contains("nl.exp(x, *, dtype=None, mask=None)\n    Elementwise exponential of a tile (Scalar engine).\n"))
+      out.contains("nl.exp(x, *, dtype=None, mask=None)\n    Elementwise exponential of a tile.\n"))
     #expect(out.contains("nisa.activation(op, data, *, bias=None, scale=1.0, "))
     #expect(out.contains("    op(data * scale + bias) on the Scalar engine"))
     #expect(

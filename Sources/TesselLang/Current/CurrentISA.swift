@@ -227,6 +227,7 @@ enum CurrentISA {
       }
     }
     axes = axes.map { $0 < 0 ? $0 + src.shape.count : $0 }
+    axes = a.tracer.reductionAxes(axes, rank: src.shape.count, at: a.location)
     let dst = try a.tensor("dst")
     var dv = try dst.irView(at: a.location)
     let sv = try src.irView(at: a.location)

@@ -5,10 +5,17 @@ import TesselPython
 /// `nki.isa.constants`), `nki.typing` (also as `neuronxcc.nki.typing`, whose annotations current
 /// kernels import) — provided to the evaluator by dotted name.
 final class CurrentModules: ModuleProvider {
-  /// Installs the provider once.
+  /// Installs the provider once, and the names NKI's front end resolves in every kernel module.
+  ///
+  /// NKI's front end looks a name up in the module's globals and then in its own environment,
+  /// which binds the modules `math` and `numpy`: kernel code may call `math.ceil` without
+  /// importing `math`. They are builtins here, so a module's own binding of the name wins.
   static func install(in ev: Evaluator) {
     guard !ev.moduleProviders.contains(where: { $0 is CurrentModules }) else { return }
     ev.moduleProviders.insert(CurrentModules(), at: 0)
+    for name in ["math", "numpy"] where ev.builtins[name] == nil {
+      if let module = try? ev.importModule(name, at: .unknown) { ev.builtins[name] = module }
+    }
   }
 
   func module(named name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
@@ -127,11 +134,17 @@ final class CurrentModule: KindedModule {
     }
   }
 
-  /// `nl.NKIObject`: the base class of kernel configuration objects (a plain Python class).
+  /// `nl.NKIObject`: the base class of kernel configuration objects.
+  ///
+  /// NKI's front end builds a constructor for each subclass from the class body: every data
+  /// attribute, annotated or not, is a parameter (in order, positional or keyword) whose default is
+  /// its class-level value or `None`, set on the instance before `__post_init__` runs — with or
+  /// without `@dataclass`. A subclass that defines `__init__` keeps it.
   static func nkiObjectClass(_ ev: Evaluator) -> PyClass {
     if let c = ev.classes["NKIObject"] { return c }
     let object = ev.builtinClass("object")
     let c = (try? PyClass(name: "NKIObject", bases: [object])) ?? object
+    c.role = .recordBase
     ev.classes["NKIObject"] = c
     return c
   }

@@ -17,10 +17,18 @@ enum CurrentNL {
       .native(
         NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
     },
-    "affine_range": Function(signature: "nl.affine_range(*args)", body: range),
-    "sequential_range": Function(signature: "nl.sequential_range(*args)", body: range),
-    "static_range": Function(signature: "nl.static_range(*args)", body: range),
-    "range": Function(signature: "nl.range(*args)", body: range),
+    "affine_range": Function(signature: "nl.affine_range(*args)") { a, ev, loc throws(TraceError) in
+      .native(RollingRange(try range(a, ev, loc)))
+    },
+    "sequential_range": Function(signature: "nl.sequential_range(*args)") { a, ev, loc throws(TraceError) in
+      .native(RollingRange(try range(a, ev, loc)))
+    },
+    "static_range": Function(signature: "nl.static_range(*args)") { a, ev, loc throws(TraceError) in
+      .native(try range(a, ev, loc))
+    },
+    "range": Function(signature: "nl.range(*args)") { a, ev, loc throws(TraceError) in
+      .native(RollingRange(try range(a, ev, loc)))
+    },
     "dynamic_range": Function(signature: "nl.dynamic_range(start, stop=None, step=1)", body: dynamicRange),
     "program_id": Function(signature: "nl.program_id(axis=0)") { a, ev, loc throws(TraceError) in
       let t = try CurrentTracer.of(ev, at: loc)
@@ -56,16 +64,17 @@ enum CurrentNL {
     .builtin(BuiltinFunction(f.signature, f.body))
   }
 
-  /// `nl.affine_range(...)` and its siblings: Python ranges (loop indices are integers).
-  static func range(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
+  /// The Python range of `nl.affine_range(...)` and its siblings (loop indices are integers;
+  /// `affine_range` and `sequential_range` wrap it in a ``RollingRange``).
+  static func range(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> PyRange {
     var p: [Int] = []
     for x in a.extraPositional { p.append(try ev.intValue(x, at: loc)) }
     switch p.count {
-    case 1: return .native(PyRange(0, p[0], 1))
-    case 2: return .native(PyRange(p[0], p[1], 1))
+    case 1: return PyRange(0, p[0], 1)
+    case 2: return PyRange(p[0], p[1], 1)
     case 3:
       guard p[2] != 0 else { throw TraceError.python("ValueError", "range() arg 3 must not be zero", at: loc) }
-      return .native(PyRange(p[0], p[1], p[2]))
+      return PyRange(p[0], p[1], p[2])
     default:
       throw TraceError.typeError(.message("range expected 1 to 3 integer arguments, got \(p.count)"), at: loc)
     }
@@ -119,7 +128,7 @@ enum CurrentNL {
     }
     guard case .native(let o) = stopValue, let reg = o as? NkiTensor else {
       // A Python integer stop: an ordinary loop.
-      return .native(PyRange(start, try ev.intValue(stopValue, at: loc), step))
+      return .native(RollingRange(PyRange(start, try ev.intValue(stopValue, at: loc), step)))
     }
     return .native(DynamicRange(start: start, stop: reg, step: step))
   }

@@ -22,18 +22,7 @@ extension Tracer {
       }
       base += e.constant * strides[k]
     }
-    let flat = t.view.dims.map { dim in zip(dim.steps, strides).reduce(0) { $0 + $1.0 * $1.1 } }
-    let shape = t.view.shape
-    let n = shape.reduce(1, *)
-    var out = [Float](repeating: 0, count: n)
-    var idx = [Int](repeating: 0, count: shape.count)
-    for i in 0..<n {
-      var off = base
-      for d in 0..<shape.count { off += idx[d] * flat[d] }
-      out[i] = off >= 0 && off < all.count ? all[off] : .nan
-      RowMajorIndex.advance(&idx, in: shape)
-    }
-    return out
+    return t.view.elements(of: all, strides: strides, base: base)
   }
 
   /// A new HBM tensor holding host data (`np.zeros`, a kernel's output, ...).

@@ -4,16 +4,17 @@ extension LegacyNKIAPI {
   /// What `name` (`nl.exp`, `nisa.activation`) does, in one line; nil for a name not in the table.
   ///
   /// ```swift
-  /// LegacyNKIAPI.summary(of: "nl.exp")   // "Elementwise exponential of a tile (Scalar engine)."
+  /// LegacyNKIAPI.summary(of: "nl.exp")   // "Elementwise exponential of a tile."
   /// ```
   public static func summary(of name: String) -> String? {
     guard function(named: name) != nil else { return nil }
     let parts = name.split(separator: ".", maxSplits: 1)
     let short = String(parts.last ?? "")
     if parts.first == "nl" {
-      if let what = unaryWords[short] { return "Elementwise \(what) of a tile (Scalar engine)." }
+      // NKI documents no engine for `nl` functions (the compiler picks one), so none is named here.
+      if let what = unaryWords[short] { return "Elementwise \(what) of a tile." }
       if let what = binaryWords[short] {
-        return "Elementwise \(what) of two tiles, a tile and a [P, 1] vector, or a tile and a scalar (Vector engine)."
+        return "Elementwise \(what) of two tiles, a tile and a [P, 1] vector, or a tile and a scalar."
       }
       if ["sum", "max", "min", "mean", "prod", "all"].contains(short) {
         return
@@ -65,18 +66,19 @@ extension LegacyNKIAPI {
     "nl.sequential_range": "A loop whose iterations run in order (a loop-carried dependence is allowed).",
     "nl.static_range": "A loop unrolled at trace time.",
     "nl.program_id": "The index of this program instance along grid axis `axis` (SPMD).",
-    "nl.num_programs": "The number of program instances along grid axes `axes` (SPMD).",
+    "nl.num_programs":
+      "The number of program instances along grid axes `axes`, or in the whole grid without `axes` (SPMD).",
     "nl.program_ndim": "The number of grid dimensions (SPMD).",
     "nl.device_print": "Prints `prefix` and the values of tile `x` when the kernel runs.",
     "nl.load": "Copies a tensor from HBM into a new SBUF tile (DMA).",
     "nl.store": "Copies a tile into an HBM tensor (DMA).",
     "nl.load_transpose2d": "Loads a 2-D HBM tensor transposed into a new SBUF tile (DMA).",
     "nl.copy": "A copy of a tile, optionally converted to `dtype`.",
-    "nl.broadcast_to": "A tile with one partition or one column broadcast to `shape`.",
-    "nl.matmul": "Matrix product x @ y into PSUM (transpose_x: x is already transposed) (Tensor engine).",
-    "nl.transpose": "Transposes a 2-D tile, partitions and free axis swapped (Tensor engine).",
+    "nl.broadcast_to": "The tile broadcast to `shape` by numpy's rules (dimensions of size 1 repeat).",
+    "nl.matmul": "x @ y, or x.T @ y with transpose_x=True (x given already transposed), in PSUM (Tensor engine).",
+    "nl.transpose": "Transposes a 2-D tile: its partition and free dimensions swapped.",
     "nl.where": "Elementwise select: x where condition is true, else y.",
-    "nl.reciprocal": "Elementwise 1 / x of a tile (Vector engine).",
+    "nl.reciprocal": "Elementwise 1 / x of a tile.",
     "nl.softmax": "Softmax of a tile along `axis`.",
     "nl.shared_constant": "A read-only HBM tensor holding a numpy array built at trace time (np.identity, ...).",
     "nl.shared_identity_matrix": "A read-only n x n identity matrix in HBM (default dtype uint8).",
@@ -87,7 +89,7 @@ extension LegacyNKIAPI {
     "ncc.psum.mod_alloc": "Direct PSUM modulo allocation (bank rotation); Tessel allocates the tensor itself.",
     "ncc.psum.auto_alloc": "Automatic PSUM allocation.",
     "nl.loop_reduce":
-      "dst[...] = op(dst[...], x) over a loop's iterations, assigned into its destination tile (Vector engine).",
+      "Reduces `x` with `op` over the iterations of `loop_indices` into the tile it is assigned to, which is op's other input.",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",
     "nl.iinfo": "Machine limits of an integer dtype (max, min).",
     "nisa.nc_matmul": "stationary.T @ moving on the Tensor engine, into PSUM (contraction over partitions).",
@@ -97,12 +99,14 @@ extension LegacyNKIAPI {
       "op(data * scale + bias) on the Scalar engine, with its free-axis reduction in reduce_res.",
     "nisa.tensor_reduce": "Reduces a tile with `op` along the free axes `axis` (Vector engine).",
     "nisa.tensor_tensor": "Elementwise `op` of two tiles (Vector or GpSimd engine).",
-    "nisa.tensor_scalar": "(data op0 operand0) op1 operand1, operands scalars or [P, 1] vectors (Vector engine).",
-    "nisa.tensor_copy": "Copies a tile on an engine, optionally converting its dtype.",
+    "nisa.tensor_scalar":
+      "(data op0 operand0) op1 operand1, operands scalars or [P, 1] vectors (Vector, Scalar or GpSimd engine).",
+    "nisa.tensor_copy":
+      "Copies a tile within on-chip memory, optionally converting its dtype (Vector, Scalar or GpSimd engine).",
     "nisa.reciprocal": "Elementwise 1 / data (Vector engine).",
     "nisa.iota": "A tile of index values computed from the affine expression `expr` (GpSimd engine).",
     "nisa.affine_select": "on_true_tile where the affine predicate holds, else on_false_value (GpSimd engine).",
-    "nisa.memset": "A new tile of `shape` filled with `value`.",
+    "nisa.memset": "A new tile of `shape` filled with the constant `value` (Vector or GpSimd engine).",
     "nisa.bn_stats": "Per-partition mean and variance statistics of a tile, for batch normalization (Vector engine).",
     "nisa.bn_aggr": "Aggregates bn_stats results into mean and variance (Vector engine).",
     "nisa.tensor_tensor_scan":
@@ -112,6 +116,7 @@ extension LegacyNKIAPI {
     "nisa.get_nc_version": "The NeuronCore generation of the target.",
     "nisa.scalar_tensor_tensor":
       "(data op0 operand0) op1 operand1: a scalar or [P, 1] vector, then a tile (Vector engine).",
-    "nisa.tensor_scalar_reduce": "data op0 operand0, reduced along the free axis into reduce_res (Vector engine).",
+    "nisa.tensor_scalar_reduce":
+      "data op0 operand0, also reduced with reduce_op along the free axes into reduce_res (Vector engine).",
   ]
 }

@@ -17,6 +17,10 @@ extension Evaluator {
       for f in cls.annotations { cls.dict[f] = nil }
     } else if cls.isEnum && cls.role == nil {
       try makeEnumeration(cls, at: location)
+    } else if cls.isRecord {
+      // A record takes its fields from the class body without a decorator; `@dataclass` on it
+      // reprocesses them with the decorator's settings.
+      _ = try DataclassesModule.process(.type(cls), [nil, nil, .bool(false)], self, at: location)
     }
   }
 

@@ -33,6 +33,7 @@ extension Evaluator {
     case .annotatedAssign(let target, _, let value):
       if scope.isClassBody, case .name(let n) = target.kind, !scope.annotations.contains(n) {
         scope.annotations.append(n)
+        if value == nil && !scope.order.contains(n) { scope.order.append(n) }
       }
       if let value { try assign(target, try eval(value, scope), scope, location: s.location) }
     case .augmentedAssign(let target, let op, let value):

@@ -144,8 +144,9 @@ enum DataclassesModule {
         if let j = fields.firstIndex(where: { $0.name == f.name }) { fields[j] = f } else { fields.append(f) }
       }
     }
-    for name in cls.annotations {
+    for name in cls.fieldNames {
       var f = DataclassInfo.Field(name: name)
+      if cls.isRecord { f.defaultValue = Value.none }
       f.keywordOnly = kwOnly
       if let d = cls.dict[name] {
         if let spec = d.native(FieldSpec.self) {
@@ -159,9 +160,13 @@ enum DataclassesModule {
         } else {
           switch d {
           case .list, .dict, .set:
-            throw TraceError.python(
-              "ValueError",
-              "mutable default <class '\(d.typeName)'> for field \(name) is not allowed: use default_factory", at: loc)
+            // NKI's records share a mutable class-level value; CPython's dataclasses refuse it.
+            guard cls.isRecord else {
+              throw TraceError.python(
+                "ValueError",
+                "mutable default <class '\(d.typeName)'> for field \(name) is not allowed: use default_factory", at: loc)
+            }
+            f.defaultValue = d
           default: f.defaultValue = d
           }
         }

@@ -166,15 +166,7 @@ extension NDArray {
     var offset = 0
     for i in 0..<n {
       out[i] = values[offset]
-      var d = target.count - 1
-      while d >= 0 {
-        index[d] += 1
-        offset += srcStrides[d]
-        if index[d] < target[d] { break }
-        offset -= srcStrides[d] * index[d]
-        index[d] = 0
-        d -= 1
-      }
+      RowMajorIndex.advance(&index, in: target, offset: &offset, strides: srcStrides)
     }
     return out
   }

@@ -52,6 +52,10 @@ package final class PyClass {
     case enumBase
     /// `typing.NamedTuple`.
     case namedTupleBase
+    /// A base whose subclasses are records, as NKI's `nl.NKIObject` is: every data attribute the
+    /// class body binds, annotated or not, is a field of the generated `__init__`, and a field
+    /// without a value defaults to `None`.
+    case recordBase
   }
 
   /// Which library base class this is, if any.
@@ -114,6 +118,23 @@ package final class PyClass {
   package var namedTupleInfo: NamedTupleInfo? {
     if case .namedTuple(let n)? = special { return n }
     return nil
+  }
+
+  /// Whether a base of this class is a ``Role/recordBase``.
+  package var isRecord: Bool { ancestors.contains { $0.role == .recordBase } }
+
+  /// The names the class body declares as fields, in order: the annotated names, or for a
+  /// record (``isRecord``) every name bound to data (not a function, class, descriptor or dunder).
+  package var fieldNames: [String] {
+    guard isRecord else { return annotations }
+    return order.filter { name in
+      if name.hasPrefix("__") && name.hasSuffix("__") { return false }
+      switch dict[name] {
+      case .function?, .builtin?, .type?: return false
+      case .native(let o)? where o is StaticMethod || o is ClassMethod || o is PropertyObject: return false
+      default: return true
+      }
+    }
   }
 
   /// Whether this is an enumeration class or one of the `enum` module's bases.

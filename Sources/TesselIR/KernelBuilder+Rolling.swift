@@ -1,0 +1,207 @@
+extension KernelBuilder {
+  /// What one traced iteration of a front end's loop added to the kernel: its instructions and
+  /// the tensors it declared.
+  public struct IterationSpan: Sendable, Hashable {
+    /// The instructions the iteration emitted.
+    public var instructions: Range<Int>
+    /// The tensors it declared (tiles, aliases).
+    public var tensors: Range<Int>
+
+    /// Creates a span.
+    public init(instructions: Range<Int>, tensors: Range<Int>) {
+      self.instructions = instructions
+      self.tensors = tensors
+    }
+  }
+
+  /// Rolls the instructions of consecutive traced iterations into one sequential loop, when they
+  /// differ only in the tensors each iteration declared and in view offsets that advance by a
+  /// constant step per iteration.
+  ///
+  /// A front end that runs a loop's Python once per iteration gets the same instructions, in the
+  /// same order, as when it traces the body once with a symbolic index — as a loop the
+  /// interpreter, the verifier and the allocator handle once instead of per iteration. `spans`
+  /// are the iterations in order, adjacent, ending with the last instruction and the last
+  /// tensor, with no loop left open inside them. When only the iterations after the first match,
+  /// the first stays as traced (it may declare something the others reuse, such as an alias).
+  /// The rolled body keeps the tensors of the last iteration, to which the front end may still
+  /// refer; the earlier iterations' tensors stay declared and unused. Instructions with masks
+  /// are never rolled.
+  ///
+  /// - Returns: whether the iterations were rolled.
+  public mutating func rollIterations(_ spans: [IterationSpan], name: String, location: SourceLocation) -> Bool {
+    guard spans.count >= 2, let last = spans.last, last.instructions.upperBound == kernel.instructions.count,
+      last.tensors.upperBound == kernel.tensors.count,
+      openLoops.allSatisfy({ $0 < spans[0].instructions.lowerBound })
+    else { return false }
+    for (a, b) in zip(spans, spans.dropFirst())
+    where a.instructions.upperBound != b.instructions.lowerBound || a.tensors.upperBound != b.tensors.lowerBound {
+      return false
+    }
+    let forms = spans.map { canonicalForm(of: $0) }
+    if forms[0] != nil, let starts = rollableStarts(forms[...]) {
+      return roll(spans, from: 0, starts: starts, name: name, location: location)
+    }
+    if spans.count >= 3, let starts = rollableStarts(forms[1...]) {
+      return roll(spans, from: 1, starts: starts, name: name, location: location)
+    }
+    return false
+  }
+
+  /// An iteration with its tensors and inner loop variables renumbered from zero, its loop
+  /// markers relative to its first instruction and its view starts taken out (in visiting order).
+  private struct CanonicalIteration: Equatable {
+    var instructions: [Instruction]
+    var tensors: [TensorDecl]
+    var starts: [AffineExpr]
+  }
+
+  /// The canonical form of an iteration; nil when it holds a masked instruction.
+  private func canonicalForm(of span: IterationSpan) -> CanonicalIteration? {
+    let base = span.instructions.lowerBound
+    let firstTensor = span.tensors.lowerBound
+    var innerVars: [IndexVar: IndexVar] = [:]
+    for inst in kernel.instructions[span.instructions] {
+      if case .loopBegin(let l) = inst.operation { innerVars[l.variable] = IndexVar(-1 - innerVars.count) }
+    }
+    func tensor(_ t: TensorID) -> TensorID {
+      span.tensors.contains(t.index) ? TensorID(-1 - (t.index - firstTensor)) : t
+    }
+    func expr(_ e: AffineExpr) -> AffineExpr {
+      AffineExpr(
+        constant: e.constant, terms: e.terms.map { AffineExpr.Term(innerVars[$0.variable] ?? $0.variable, $0.coefficient) })
+    }
+    var starts: [AffineExpr] = []
+    func view(_ v: View) -> View {
+      starts += v.start.map(expr)
+      let runtime = v.runtimeOffsets.map { RuntimeOffset(source: view($0.source), steps: $0.steps) }
+      return View(
+        tensor: tensor(v.tensor), start: v.start.map { _ in AffineExpr() }, dims: v.dims, runtimeOffsets: runtime)
+    }
+    var instructions: [Instruction] = []
+    for var inst in kernel.instructions[span.instructions] {
+      guard inst.mask.isEmpty else { return nil }
+      switch inst.operation {
+      case .loopBegin(var l):
+        l.variable = innerVars[l.variable] ?? l.variable
+        l.end -= base
+        inst.operation = .loopBegin(l)
+      case .loopEnd(let b):
+        inst.operation = .loopEnd(begin: b - base)
+      default:
+        inst.operation = inst.operation.remapped(view) { o in
+          if case .view(let v) = o { return .view(view(v)) }
+          return o
+        }
+      }
+      instructions.append(inst)
+    }
+    let tensors = kernel.tensors[span.tensors].map { d -> TensorDecl in
+      var c = d
+      c.name = ""
+      if var a = c.alias {
+        a.base = tensor(a.base)
+        c.alias = a
+      }
+      c.enclosingLoop = d.enclosingLoop.flatMap { span.instructions.contains($0) ? $0 - base : nil }
+      return c
+    }
+    return CanonicalIteration(instructions: instructions, tensors: tensors, starts: starts)
+  }
+
+  /// The view starts of the first iteration and their step per iteration, when every iteration
+  /// of `forms` is the first one with its starts advanced by whole steps.
+  private func rollableStarts(_ forms: ArraySlice<CanonicalIteration?>) -> (first: [AffineExpr], step: [Int])? {
+    guard forms.count >= 2, let a = forms[forms.startIndex], let b = forms[forms.startIndex + 1],
+      a.instructions == b.instructions, a.tensors == b.tensors, a.starts.count == b.starts.count
+    else { return nil }
+    var step: [Int] = []
+    for (x, y) in zip(a.starts, b.starts) {
+      let d = y - x
+      guard d.isConstant else { return nil }
+      step.append(d.constant)
+    }
+    for (k, f) in forms.enumerated().dropFirst(2) {
+      guard let f, f.instructions == a.instructions, f.tensors == a.tensors, f.starts.count == a.starts.count
+      else { return nil }
+      for i in a.starts.indices where f.starts[i] != a.starts[i] + step[i] * k { return nil }
+    }
+    return (a.starts, step)
+  }
+
+  /// Replaces `spans[from...]` by a loop over the last span's instructions whose view starts are
+  /// `starts.first + starts.step · v`.
+  private mutating func roll(
+    _ spans: [IterationSpan], from first: Int, starts: (first: [AffineExpr], step: [Int]), name: String,
+    location: SourceLocation
+  ) -> Bool {
+    guard let last = spans.last else { return false }
+    let trips = spans.count - first
+    kernel.indexVars.append(Kernel.IndexVarDecl(name: name, kind: .loop))
+    let v = IndexVar(kernel.indexVars.count - 1)
+    let begin = spans[first].instructions.lowerBound
+    let oldBase = last.instructions.lowerBound
+    func moved(_ i: Int) -> Int { begin + 1 + (i - oldBase) }
+    // The canonical starts name inner loop variables by placeholders (-1, -2, ... in order of
+    // their loops); the body keeps the last iteration's inner loops and their variables.
+    var inner: [IndexVar] = []
+    for inst in kernel.instructions[last.instructions] {
+      if case .loopBegin(let l) = inst.operation { inner.append(l.variable) }
+    }
+    func named(_ e: AffineExpr) -> AffineExpr {
+      AffineExpr(
+        constant: e.constant,
+        terms: e.terms.map { t in
+          let k = -1 - t.variable.index
+          return AffineExpr.Term(k >= 0 && k < inner.count ? inner[k] : t.variable, t.coefficient)
+        })
+    }
+    var next = 0
+    func view(_ w: View) -> View {
+      var out = w
+      for d in w.start.indices {
+        out.start[d] = named(starts.first[next]) + AffineExpr(v) * starts.step[next]
+        next += 1
+      }
+      out.runtimeOffsets = w.runtimeOffsets.map { RuntimeOffset(source: view($0.source), steps: $0.steps) }
+      return out
+    }
+    var body: [Instruction] = []
+    for var inst in kernel.instructions[last.instructions] {
+      switch inst.operation {
+      case .loopBegin(var l):
+        l.end = moved(l.end)
+        inst.operation = .loopBegin(l)
+      case .loopEnd(let b):
+        inst.operation = .loopEnd(begin: moved(b))
+      default:
+        inst.operation = inst.operation.remapped(view) { o in
+          if case .view(let w) = o { return .view(view(w)) }
+          return o
+        }
+      }
+      body.append(inst)
+    }
+    var head = Instruction(
+      .loopBegin(Loop(variable: v, start: 0, stop: trips, step: 1, kind: .sequential, end: begin + 1 + body.count)),
+      location: location)
+    head.program = program
+    var tail = Instruction(.loopEnd(begin: begin), location: location)
+    tail.program = program
+    kernel.instructions.removeSubrange(begin...)
+    kernel.instructions.append(head)
+    kernel.instructions.append(contentsOf: body)
+    kernel.instructions.append(tail)
+    for span in spans[first...] {
+      for t in span.tensors {
+        if span == last {
+          let e = kernel.tensors[t].enclosingLoop
+          kernel.tensors[t].enclosingLoop = e.flatMap { last.instructions.contains($0) ? moved($0) : nil } ?? begin
+        } else {
+          kernel.tensors[t].enclosingLoop = nil
+        }
+      }
+    }
+    return true
+  }
+}
