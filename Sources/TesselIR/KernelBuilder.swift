@@ -263,7 +263,7 @@ public struct KernelBuilder: Sendable {
   }
 
   /// Adds `delta` to the write counts of the storages `instruction` writes, unless it is a matmul.
-  private mutating func countWrites(of instruction: Instruction, _ delta: Int) {
+  mutating func countWrites(of instruction: Instruction, _ delta: Int) {
     if case .matmul = instruction.operation { return }
     for v in instruction.operation.destinations {
       nonMatmulWrites[kernel.storage(of: v.tensor), default: 0] += delta
