@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 /// A view of one of a kernel's tensors: a ``Tile`` on chip or a ``Tensor`` in device memory.
 ///
@@ -100,5 +101,46 @@ extension TensorHandle {
         KernelError(.malformed("in an access pattern of `\(decl.name)`: \(e.message)"), at: location))
       return view
     }
+  }
+}
+
+extension KernelTensor {
+  /// `t.ap(pattern, offset=)`: a raw access pattern over the tensor's storage, one
+  /// `[stride, count]` pair per dimension, strides and `offset` in elements of the row-major
+  /// storage (on chip, element `(p, f)` of a tile with `F` elements per partition is `p·F + f`).
+  /// Like NKI's, it starts from the storage, not from this view.
+  ///
+  /// ```swift
+  /// // weight.ap([[0, 128], [1, cols]]): a [cols] vector repeated on 128 partitions
+  /// dmaCopy(dst: w, src: weight.ap([[0, 128], [1, cols]]))
+  /// ```
+  ///
+  /// A pattern whose dimensions do not each walk one dimension of the storage (NKI lowers those
+  /// to a flat alias of the storage) is a located error.
+  public func ap(
+    _ pattern: [[Int]], offset: Int = 0, fileID: String = #fileID, line: Int = #line, column: Int = #column
+  ) -> Self {
+    let l = loc(fileID, line, column)
+    guard !pattern.isEmpty, pattern.allSatisfy({ $0.count == 2 && $0[1] >= 1 }) else {
+      Recorder.current?.fail(
+        KernelError(
+          .malformed("an access pattern of `\(name)` is a non-empty list of [stride, count] pairs with counts ≥ 1"),
+          at: l))
+      return self
+    }
+    let decl = handle.decl
+    guard
+      let v = NKIRules.storageView(
+        of: handle.id, storageShape: decl.shape, onChip: Space.memorySpace.isOnChip, shape: pattern.map { $0[1] },
+        strides: pattern.map { $0[0] }, offset: offset)
+    else {
+      Recorder.current?.fail(
+        KernelError(
+          .unsupported(
+            "the access pattern \(pattern) (offset \(offset)) over `\(name)` \(decl.shape): each [stride, count] pair must walk one dimension of the tensor and stay inside it (and on chip only the first may cross partitions)"
+          ), at: l))
+      return self
+    }
+    return Self(handle: handle, view: v)
   }
 }

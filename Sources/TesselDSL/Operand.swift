@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 /// A scalar immediate or a per-partition `[P, 1]` tile: the `operand0`/`scale`/`initial`
 /// arguments of NKI ISA instructions.
@@ -42,6 +43,14 @@ public struct ScalarOperand: Sendable, ExpressibleByFloatLiteral, ExpressibleByI
     switch storage {
     case .scalar(let x): .scalar(x)
     case .tile(_, let v): .view(v)
+    }
+  }
+
+  /// The IR operand in the current dialect's form (``NKIRules/canonicalView(_:)``).
+  var canonical: Operand {
+    switch storage {
+    case .scalar(let x): .scalar(x)
+    case .tile(_, let v): .view(NKIRules.canonicalView(v))
     }
   }
 

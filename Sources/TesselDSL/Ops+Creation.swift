@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 /// `nl.ndarray(shape, dtype, buffer=nl.sbuf)`: a new, never-written SBUF tile.
 ///
@@ -117,7 +118,7 @@ public func memset<S: OnChipMemory>(
   column: Int = #column
 ) -> KernelStatement {
   let l = loc(fileID, line, column)
-  Emit.instruction(.memset(dst: dst.view, value: value), uses: [dst.handle], mask: mask, l)
+  Emit.instruction(.memset(dst: NKIRules.canonicalView(dst.view), value: value), uses: [dst.handle], mask: mask, l)
   return KernelStatement(kind: "memset", location: l)
 }
 

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 // MARK: - load / store
 
@@ -95,7 +96,8 @@ public func dmaCopy<D: DMAEndpoint, S: DMAEndpoint>(
 private func dma(
   _ d: View, _ dh: TensorHandle, _ s: View, _ sh: TensorHandle, _ mask: Mask?, _ l: SourceLocation
 ) -> KernelStatement {
-  Emit.instruction(.dmaCopy(dst: d, src: s), uses: [dh, sh], mask: mask, l)
+  Emit.instruction(
+    .dmaCopy(dst: NKIRules.canonicalView(d), src: NKIRules.canonicalView(s)), uses: [dh, sh], mask: mask, l)
   return KernelStatement(kind: "dma_copy", location: l)
 }
 

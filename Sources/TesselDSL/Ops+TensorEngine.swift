@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 
 /// `nisa.nc_matmul(stationary, moving)` not yet bound to a destination: the right-hand side of
 /// `psum += matmul(a, b)`.
@@ -82,7 +83,9 @@ public func matmul(
 ) -> KernelStatement {
   let l = loc(fileID, line, column)
   Emit.instruction(
-    .matmul(dst: dst.view, stationary: stationary.view, moving: moving.view, accumulation: accumulation),
+    .matmul(
+      dst: NKIRules.canonicalView(dst.view), stationary: NKIRules.canonicalView(stationary.view),
+      moving: NKIRules.canonicalView(moving.view), accumulation: accumulation),
     uses: [dst.handle, stationary.handle, moving.handle], l)
   return KernelStatement(kind: "nc_matmul", location: l)
 }

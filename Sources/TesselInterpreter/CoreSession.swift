@@ -26,6 +26,10 @@ public final class CoreSession {
   /// Accumulated counters and warnings of every instruction executed.
   public private(set) var report = RunReport()
   var storage: [[Float]] = []
+  /// Per PSUM tensor, which elements a matmul wrote last (the next matmul with `auto`
+  /// accumulation adds to them): carried from one ``execute(_:_:)`` to the next, as one kernel
+  /// run carries them from instruction to instruction. Nil: no element is in a group.
+  var accumulation: [[UInt8]?] = []
 
   /// Creates an empty core.
   public init(target: Target = .trn2) {
@@ -38,6 +42,7 @@ public final class CoreSession {
     tensors = []
     isLive = []
     storage = []
+    accumulation = []
     report = RunReport()
   }
 
@@ -87,10 +92,12 @@ public final class CoreSession {
       tensors.append(decl)
       isLive.append(false)
       storage.append([])
+      accumulation.append(nil)
     }
     tensors[id.index] = decl
     isLive[id.index] = true
     storage[id.index] = Array(repeating: Poison.value, count: decl.alias == nil ? n : 0)
+    accumulation[id.index] = nil
   }
 
   /// Bytes per partition a tensor holds in its memory (whole banks in PSUM; nothing for an alias
@@ -127,6 +134,7 @@ public final class CoreSession {
     guard id.index >= 0 && id.index < tensors.count else { return }
     isLive[id.index] = false
     storage[id.index] = []
+    accumulation[id.index] = nil
   }
 
   /// The declaration of a live tensor, or an error naming it.
@@ -149,6 +157,7 @@ public final class CoreSession {
     var v = values
     v.withUnsafeMutableBufferPointer { t.dtype.quantize($0) }
     storage[id.index] = v
+    accumulation[id.index] = nil
   }
 
   /// A tensor's current values (never-written elements read as NaN).
@@ -200,8 +209,12 @@ public final class CoreSession {
         at: kernel.instructions[range].first?.location ?? .unknown)
     }
     let interpreter = try Interpreter(kernel: k, options: RunOptions(target: target))
-    let (after, rep) = try interpreter.runPreset(ids.map { storage[$0.index] })
-    for (i, id) in ids.enumerated() { storage[id.index] = after[i] }
+    var groups = ids.map { accumulation[$0.index] }
+    let (after, rep) = try interpreter.runPreset(ids.map { storage[$0.index] }, accumulation: &groups)
+    for (i, id) in ids.enumerated() {
+      storage[id.index] = after[i]
+      accumulation[id.index] = groups[i]
+    }
     for (e, c) in rep.engines {
       var acc = report.engines[e] ?? EngineCounters()
       acc.instructions += c.instructions

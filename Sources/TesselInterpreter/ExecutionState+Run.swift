@@ -46,7 +46,7 @@ extension ExecutionState {
   func runInstance(_ instance: Int, parallel: Bool) throws(KernelError) {
     setProgramIDs(instance)
     self.instance = instance
-    for t in groups.psumTensors { groups.state[t] = .none }
+    if !presetAccumulation { for t in groups.psumTensors { groups.state[t] = .none } }
     if freshInstances { makeFresh(interpreter.freshInstance) }
     try runRange(0, interpreter.program.count, parallel: parallel)
   }

@@ -24,6 +24,9 @@ final class ExecutionState {
   /// Whether each program instance starts with fresh top-level tiles (off for ``Interpreter/runPreset(_:)``,
   /// whose tiles start with given contents).
   var freshInstances = true
+  /// Whether PSUM accumulation groups carry over from before the run (set by
+  /// ``Interpreter/runPreset(_:accumulation:)``) instead of starting empty at each instance.
+  var presetAccumulation = false
   /// PSUM accumulation groups (``AccumulationGroups``).
   var groups: AccumulationGroups
   /// Per output in ``Interpreter/recordsWrites``: which elements this state wrote, allocated

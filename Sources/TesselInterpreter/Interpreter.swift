@@ -233,6 +233,17 @@ public struct Interpreter: Sendable {
   ///
   /// ``CoreSession`` runs single instructions this way.
   public func runPreset(_ initial: [[Float]]) throws(KernelError) -> (tensors: [[Float]], report: RunReport) {
+    var groups: [[UInt8]?] = []
+    return try runPreset(initial, accumulation: &groups)
+  }
+
+  /// ``runPreset(_:)`` that also starts from, and hands back, each PSUM tensor's accumulation
+  /// groups (per element, 1 when a matmul wrote it last, so that the next `auto` matmul adds;
+  /// nil when no element is in a group), so that instructions run one at a time accumulate as
+  /// they would in one kernel. `accumulation` has one entry per tensor, or is empty for none.
+  public func runPreset(
+    _ initial: [[Float]], accumulation: inout [[UInt8]?]
+  ) throws(KernelError) -> (tensors: [[Float]], report: RunReport) {
     guard initial.count == kernel.tensors.count else {
       throw KernelError(
         .argumentMismatch(
@@ -251,8 +262,20 @@ public struct Interpreter: Sendable {
         for j in 0..<src.count { base[j] = src[j] }
       }
     }
+    for (i, f) in accumulation.enumerated() where i < kernel.tensors.count {
+      guard let f, let flags = state.groups.flags[i], f.count == Swift.max(1, kernel.tensors[i].elementCount) else {
+        continue
+      }
+      flags.update(from: f, count: f.count)
+      state.groups.state[i] = .mixed
+    }
+    state.presetAccumulation = !accumulation.isEmpty
     try state.withOneBLASThread { () throws(KernelError) in
       for instance in 0..<Swift.max(1, kernel.instanceCount) { try state.runInstance(instance, parallel: false) }
+    }
+    accumulation = kernel.tensors.indices.map { i in
+      guard state.groups.state[i] != .none, let flags = state.materializeFlags(i) else { return nil }
+      return Array(UnsafeBufferPointer(start: flags, count: Swift.max(1, kernel.tensors[i].elementCount)))
     }
     let values = kernel.tensors.indices.map { state.values(of: TensorID($0)) }
     return (values, state.report())

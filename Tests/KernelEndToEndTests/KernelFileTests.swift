@@ -116,9 +116,10 @@ struct KernelFileTests {
   }
 
   @Test(
-    "matmul series",
+    "matmul series, legacy and current dialect",
     arguments: [
       "matmul_basic.py", "matmul_tiled.py", "matmul_hoisted.py", "matmul_block_free.py", "matmul_optimized.py",
+      "current/matmul_tiled.py", "current/matmul_hoisted.py",
     ])
   func matmul(file: String) throws {
     let (K, M, N) = file == "matmul_basic.py" ? (128, 64, 512) : (512, 256, 1024)

@@ -50,6 +50,13 @@ struct EagerTests {
     try crossCheck(k, seed: 40)
   }
 
+  @Test(
+    "current-dialect twins (destination passing, access patterns) run eagerly give the interpreter's results",
+    arguments: DSLExamples.currentPairings.indices)
+  func currentExamples(index: Int) throws {
+    try crossCheck(DSLExamples.currentPairings[index].kernel, seed: 41)
+  }
+
   @Test("an eager error stops at the failing call and carries its location")
   func eagerError() throws {
     let x = try host(uniform(128 * 64, seed: 1), [128, 64])

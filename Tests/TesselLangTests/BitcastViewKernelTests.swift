@@ -78,19 +78,102 @@ struct BitcastViewKernelTests {
 
   @Test("view errors name NKI's terms")
   func errors() throws {
-    let odd =
+    let message = try traceFailure("v = t.view(nl.float32)", input: [4, 3], .bfloat16)
+    #expect(message.contains("t.py:7:9"), "\(message)")
+    #expect(message.contains("its last dimension holds 6 bytes, not a multiple of 4"), "\(message)")
+  }
+}
+
+/// The error of tracing `k(x)` whose body loads `x` into `t` and then runs `statement`.
+func traceFailure(_ statement: String, input shape: [Int], _ dtype: DType) throws -> String {
+  let src = header + "@nki.jit\ndef k(x):\n    t = nl.load(x)\n    \(statement)\n    return x\n"
+  do {
+    _ = try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: shape, dtype: dtype)], keywords: [:])
+  } catch {
+    return "\(error)"
+  }
+  return "(no error)"
+}
+
+/// `nl.abs` as an instruction stage and the `ncc.multi_buffer` loop directive, as AWS's
+/// rmsnorm_quant kernel writes them.
+@Suite("nl.abs as an ALU stage; ncc.multi_buffer")
+struct AbsoluteStageTests {
+  /// `3 |x|` and `max |x|` per row through `op0=nl.abs`, in a loop with a multi-buffer directive.
+  static let absoluteKernel =
+
+    header + """
+      import neuronxcc.nki.compiler as ncc
+
+      @nki.jit
+      def k(x):
+          t = nl.load(x)
+          m = nl.ndarray((x.shape[0], 1), nl.float32, buffer=nl.sbuf)
+          a = nl.ndarray(x.shape, nl.float32, buffer=nl.sbuf)
+          out = nl.ndarray((x.shape[0], x.shape[1] + 1), nl.float32, buffer=nl.shared_hbm)
+          F = x.shape[1]
+          for i in nl.sequential_range(1, directives=ncc.multi_buffer(2)):
+              a[...] = nisa.tensor_scalar_reduce(
+                  data=t, op0=nl.abs, operand0=0.0, reduce_op=nl.max, reduce_res=m)
+          b = nisa.tensor_scalar(t, op0=nl.abs, operand0=0.0, op1=nl.multiply, operand1=2.0)
+          nl.store(out[:, 0:F], value=nl.add(a, b))
+          nl.store(out[:, F:F + 1], value=m)
+          return out
+      """
+
+  @Test("tensor_scalar and tensor_scalar_reduce with op0=nl.abs, operand0=0.0 give |x| and max |x|")
+  func absoluteStage() throws {
+    for partitions in [1, 7, 128] { try checkAbsolute(partitions: partitions) }
+  }
+
+  func checkAbsolute(partitions: Int) throws {
+    let src = Self.absoluteKernel
+    let f = 5
+    let xs = BitcastViewKernelTests.values(partitions * f, seed: partitions)
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [partitions, f], dtype: .float32, values: xs)])
+    let out = r.outputs[0].floatValues()
+    for p in 0..<partitions {
+      let row = xs[(p * f)..<((p + 1) * f)]
+      #expect(Array(out[(p * (f + 1))..<(p * (f + 1) + f)]) == row.map { 3 * abs($0) }, "row \(p)")
+      #expect(out[p * (f + 1) + f] == row.map(abs).max(), "row \(p)")
+    }
+  }
+
+  @Test("nl.abs with another operand is refused where it is written")
+  func absoluteStageOperand() throws {
+    let message = try traceFailure("b = nisa.tensor_scalar(t, op0=nl.abs, operand0=1.0)", input: [4, 3], .float32)
+    #expect(message.contains("t.py:7"), "\(message)")
+    #expect(message.contains("an absolute value as op0 takes operand0=0.0"), "\(message)")
+  }
+}
+
+/// `tile[mask]` operand masking, as rmsnorm_quant masks a matmul's moving operand for a ragged
+/// last tile.
+@Suite("tile[mask] operand masks")
+struct OperandMaskTests {
+  @Test("a mask that keeps every element in every iteration leaves the operand whole")
+  func keepsEverything() throws {
+    let src =
       header + """
         @nki.jit
         def k(x):
-            t = nl.load(x)
-            v = t.view(nl.float32)
-            return x
+            out = nl.ndarray((2, 4), dtype=nl.float32, buffer=nl.shared_hbm)
+            i_p, i_f = nl.mgrid[0:2, 0:4]
+            for j in nl.affine_range(2):
+                t = nl.load(x[j * 2 + i_p, i_f][j * 4 + i_f < 8])
+                nl.store(out[i_p, i_f], value=nl.add(t, 1.0)) if j == 1 else None
+            return out
         """
-    let file = try NKIFile(source: odd, file: "t.py")
-    #expect {
-      try file.trace(arguments: [.tensor(shape: [4, 3], dtype: .bfloat16)], keywords: [:])
-    } throws: {
-      "\($0)".contains("t.py:7:9") && "\($0)".contains("its last dimension holds 6 bytes, not a multiple of 4")
-    }
+    let xs = (0..<16).map { Float($0) }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [4, 4], dtype: .float32, values: xs)])
+    #expect(r.outputs[0].floatValues() == xs.suffix(8).map { $0 + 1 })
+  }
+
+  @Test("a mask that may exclude elements is refused, not dropped")
+  func excludes() throws {
+    // j * 4 + i_f < 6 excludes columns 2 and 3 when j is 1.
+    let message = try traceFailure(
+      "u = [nl.exp(t[0:1, 0:4][j * 4 + nl.arange(4)[None, :] < 6]) for j in range(1, 2)]", input: [4, 4], .float32)
+    #expect(message.contains("an operand mask (tile[mask]) that excludes elements of `t`"), "\(message)")
   }
 }

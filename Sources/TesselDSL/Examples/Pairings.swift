@@ -11,7 +11,7 @@ extension DSLExamples {
   /// }
   /// ```
   public struct Pairing: Sendable {
-    /// The file in `kernels/` (`softmax.py`).
+    /// The file in `kernels/` (`softmax.py`, `current/softmax.py`).
     public var file: String
     /// The `@nki.jit` function (`softmax_kernel`).
     public var entryPoint: String
@@ -77,6 +77,45 @@ extension DSLExamples {
         file: "mamba.py", entryPoint: "mamba_kernel", literals: ["seq_tile": "512"],
         kernel: mamba(batch: 2, channels: 128, seqLen: 1024, stateSize: 4)),
       Pairing(file: "rotary.py", entryPoint: "rotary_kernel", literals: [:], kernel: rotary(seq: 200, dHead: 64)),
+    ] + currentPairings
+  }
+
+  /// Every `kernels/current/*.py` entry point with a DSL twin (``Current``), at shapes with
+  /// ragged tiles where the kernel allows them.
+  public static var currentPairings: [Pairing] {
+    [
+      Pairing(
+        file: "current/tensor_add.py", entryPoint: "tensor_add_kernel", literals: [:],
+        kernel: Current.tensorAdd(rows: 300, cols: 700)),
+      Pairing(
+        file: "current/softmax.py", entryPoint: "softmax_kernel", literals: [:],
+        kernel: Current.softmax(rows: 200, cols: 64)),
+      Pairing(
+        file: "current/fused_vector.py", entryPoint: "fused_vector", literals: [:],
+        kernel: Current.fusedVector(rows: 7, cols: 13)),
+      Pairing(
+        file: "current/top8.py", entryPoint: "top8_kernel", literals: [:], kernel: Current.top8(rows: 7, cols: 40)),
+      Pairing(
+        file: "current/transpose2d.py", entryPoint: "transpose2d_kernel", literals: [:],
+        kernel: Current.transpose2D(rows: 7, cols: 13)),
+      Pairing(
+        file: "current/matmul_tiled.py", entryPoint: "matmul_tiled_kernel", literals: [:],
+        kernel: Current.matmulTiled(k: 256, m: 256, n: 1024)),
+      Pairing(
+        file: "current/matmul_basic.py", entryPoint: "matmul_basic_kernel", literals: [:],
+        kernel: Current.matmulBasic(k: 128, m: 64, n: 512)),
+      Pairing(
+        file: "current/matmul_hoisted.py", entryPoint: "matmul_hoisted_kernel", literals: [:],
+        kernel: Current.matmulHoisted(k: 256, m: 256, n: 1024)),
+      Pairing(
+        file: "current/rmsnorm.py", entryPoint: "rmsnorm_kernel", literals: ["eps": "1e-6"],
+        kernel: Current.rmsNorm(rows: 300, cols: 256)),
+      Pairing(
+        file: "current/layernorm.py", entryPoint: "layernorm_kernel", literals: ["eps": "1e-5"],
+        kernel: Current.layerNorm(rows: 300, cols: 256)),
+      Pairing(
+        file: "current/avgpool2d.py", entryPoint: "avgpool2d_kernel", literals: ["pool_size": "2"],
+        kernel: Current.avgPool2D(channels: 200, height: 8, width: 12, pool: 2)),
     ]
   }
 }

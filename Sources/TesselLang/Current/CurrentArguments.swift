@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 /// The arguments of one call of the current dialect's API, bound to its signature, with
@@ -87,12 +88,15 @@ struct CurrentArguments {
         .message("\(function)() argument '\(operandName)' must be a number or a [P, 1] tensor, not None"), at: location)
     }
     if case .native(let o)? = get(opName), let op = o as? NkiOp, op.alu == nil, op.name == "abs" {
-      guard operand == .scalar(0) else {
-        throw TraceError(
-          rule: .invalidOp(op: "nl.abs", reason: "an absolute value as \(opName) takes \(operandName)=0.0"),
-          operation: function, at: location)
+      do {
+        return (
+          try NKIRules.absoluteValueStage(
+            operand: operand, opName: opName, operandName: operandName, operation: function),
+          operand
+        )
+      } catch {
+        throw TraceError(.kernel(error), at: location)
       }
-      return (.absMax, operand)
     }
     return (try alu(opName), operand)
   }

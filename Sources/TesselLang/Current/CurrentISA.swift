@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 /// The `nki.isa` functions of the current dialect: NKI 0.6's signatures (destination first,
@@ -229,18 +230,11 @@ enum CurrentISA {
     axes = axes.map { $0 < 0 ? $0 + src.shape.count : $0 }
     axes = a.tracer.reductionAxes(axes, rank: src.shape.count, at: a.location)
     let dst = try a.tensor("dst")
-    var dv = try dst.irView(at: a.location)
-    let sv = try src.irView(at: a.location)
     // The destination has the kept dimensions (size 1 on reduced ones when keepdims).
-    let kept = src.shape.indices.filter { !axes.contains($0) }.map { src.shape[$0] }
-    let withOnes = src.shape.indices.map { axes.contains($0) ? 1 : src.shape[$0] }
-    if dv.shape != kept && dv.shape != withOnes {
-      if let r = dv.reshaped(to: try a.bool("keepdims", default: false) ? withOnes : kept) ?? dv.reshaped(to: kept)
-        ?? dv.reshaped(to: withOnes)
-      {
-        dv = r
-      }
-    }
+    let dv = NKIRules.reductionDestination(
+      try dst.irView(at: a.location), sourceShape: src.shape, axes: axes,
+      keepDims: try a.bool("keepdims", default: false))
+    let sv = try src.irView(at: a.location)
     a.tracer.emit(
       .tensorReduce(dst: dv, src: sv, op: try a.alu("op"), axes: axes, negate: try a.bool("negate", default: false)),
       at: a.location)
@@ -346,8 +340,7 @@ enum CurrentISA {
 
   static func dmaTranspose(_ a: CurrentArguments) throws(TraceError) -> Value {
     let src = try a.tensor("src")
-    let rank = src.shape.count
-    let axes = try a.ints("axes") ?? (rank == 2 ? [1, 0] : rank == 3 ? [2, 1, 0] : [3, 1, 2, 0])
+    let axes = try a.ints("axes") ?? NKIRules.defaultTransposeAxes(rank: src.shape.count)
     a.tracer.emit(
       .dmaTranspose(dst: try a.view("dst"), src: try src.irView(at: a.location), axes: axes), at: a.location)
     return .none

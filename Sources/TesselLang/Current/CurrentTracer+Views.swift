@@ -1,45 +1,6 @@
 import TesselIR
+import TesselNKI
 import TesselPython
-
-extension View {
-  /// The view with its dimensions regrouped into `shape` (same elements, same order), when its
-  /// dimensions can be merged and split with constant steps; nil otherwise.
-  func reshaped(to shape: [Int]) -> View? {
-    guard shape.reduce(1, *) == elementCount else { return nil }
-    if shape == self.shape { return self }
-    // Merge into runs of dimensions that step evenly (ignoring size-1 dimensions).
-    let rank = start.count
-    var runs: [(count: Int, steps: [Int])] = []
-    for d in dims where d.count != 1 {
-      if let last = runs.last, last.steps == d.steps.map({ $0 * d.count }) {
-        runs[runs.count - 1] = (last.count * d.count, d.steps)
-      } else {
-        runs.append((d.count, d.steps))
-      }
-    }
-    // Split the runs into the new shape.
-    var out: [Dim] = []
-    var r = 0
-    var remaining = runs.first?.count ?? 1
-    for n in shape {
-      if n == 1 {
-        out.append(.broadcast(rank: rank, count: 1))
-        continue
-      }
-      guard r < runs.count, remaining % n == 0 else { return nil }
-      remaining /= n
-      out.append(Dim(count: n, steps: runs[r].steps.map { $0 * remaining }))
-      if remaining == 1 {
-        r += 1
-        remaining = r < runs.count ? runs[r].count : 1
-      }
-    }
-    guard r == runs.count else { return nil }
-    var v = self
-    v.dims = out
-    return v
-  }
-}
 
 extension CurrentTracer {
   /// Two operands that must have the same tile shape: views of the same partitions and free
@@ -51,13 +12,7 @@ extension CurrentTracer {
 
   /// Operands (destination first) regrouped to the destination's shape where they can be.
   func aligned(_ views: [View], at loc: SourceLocation) throws(TraceError) -> [View] {
-    guard let dst = views.first else { return views }
-    return views.map { v in
-      if v.shape == dst.shape || v.partitionCount != dst.partitionCount || v.elementCount != dst.elementCount {
-        return v
-      }
-      return v.reshaped(to: dst.shape) ?? v
-    }
+    NKIRules.aligned(views)
   }
 
   /// A tile view regrouped into `[P] + pattern counts` (the iteration space of an iota or

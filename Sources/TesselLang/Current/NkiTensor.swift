@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 /// A tensor of the current NKI dialect (`NkiTensor`): a view of the storage of an IR tensor.
@@ -91,41 +92,19 @@ final class NkiTensor: NativeObject {
   /// The view on the storage tensor, when each view dimension walks one storage dimension with a
   /// constant step and stays inside it.
   func storageView() -> View? {
+    guard
+      var v = NKIRules.storageView(
+        of: storage, storageShape: storageShape, onChip: isOnChip, shape: shape, strides: strides, offset: offset)
+    else { return nil }
     let rank = storageShape.count
     let ts = RowMajorIndex.strides(of: storageShape)
-    var start = [Int](repeating: 0, count: rank)
-    var rest = offset
-    for k in 0..<rank {
-      start[k] = rest / ts[k]
-      rest %= ts[k]
-    }
-    var dims: [View.Dim] = []
-    var lo = start
-    var hi = start
-    for (c, s) in zip(shape, strides) {
-      if s == 0 || c == 1 {
-        dims.append(.broadcast(rank: rank, count: c))
-        continue
-      }
-      // The outermost storage dimension whose stride divides this one.
-      guard let k = (0..<rank).first(where: { s % ts[$0] == 0 && ts[$0] <= abs(s) }) else { return nil }
-      let step = s / ts[k]
-      dims.append(.along(k, of: rank, count: c, stride: step))
-      let e = step * (c - 1)
-      lo[k] += Swift.min(0, e)
-      hi[k] += Swift.max(0, e)
-    }
-    for k in 0..<rank where lo[k] < 0 || hi[k] >= storageShape[k] { return nil }
-    // On chip, only the first dimension may move across partitions.
-    if isOnChip && dims.dropFirst().contains(where: { $0.steps[0] != 0 }) { return nil }
-    var runtime: [RuntimeOffset] = []
     for r in runtimeOffsets {
       guard let k = (0..<rank).first(where: { r.stride % ts[$0] == 0 }) else { return nil }
       var steps = [Int](repeating: 0, count: rank)
       steps[k] = r.stride / ts[k]
-      runtime.append(RuntimeOffset(source: r.source, steps: steps))
+      v.runtimeOffsets.append(RuntimeOffset(source: r.source, steps: steps))
     }
-    return View(tensor: storage, start: start.map { AffineExpr(constant: $0) }, dims: dims, runtimeOffsets: runtime)
+    return v
   }
 
   /// The view on the storage's flat alias: `[N]` in HBM, `[P, F]` on chip.

@@ -78,6 +78,7 @@ public enum LegacyNKIAPI {
       "ncc.psum.alloc(func)",
       "ncc.psum.mod_alloc(*, base_bank, base_addr=0, base_partition=0, num_bank_tiles=(), num_par_tiles=(), num_free_tiles=())",
       "ncc.psum.auto_alloc()",
+      "ncc.multi_buffer(factor=2)",
       "nl.finfo(dtype)",
       "nl.iinfo(dtype)",
     ]

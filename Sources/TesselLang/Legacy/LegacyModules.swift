@@ -178,6 +178,18 @@ final class NKIModule: KindedModule {
       case "skip_middle_end_transformations", "enable_stack_allocator", "force_auto_alloc":
         // Kernel decorators that steer AWS's compiler; they do not change what the kernel computes.
         return .native(PassthroughDecorator("ncc." + name))
+      case "multi_buffer":
+        // A loop directive (`directives=ncc.multi_buffer(n)`): how many buffers AWS's allocator
+        // gives the loop's tiles, which does not change what the loop computes.
+        guard let f = LegacyNKIAPI.function(named: "ncc.multi_buffer") else { return nil }
+        return .builtin(
+          BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
+            let factor = try Tracer.of(ev, at: loc).intValue(a[0] ?? .int(2), at: loc)
+            guard factor >= 1 else {
+              throw TraceError.python("ValueError", "ncc.multi_buffer(factor=\(factor)): factor must be at least 1", at: loc)
+            }
+            return .native(InertAnnotation("ncc.multi_buffer(\(factor))"))
+          })
       default: return .native(UnsupportedAPI("ncc." + name))
       }
     case .allocation(let space):

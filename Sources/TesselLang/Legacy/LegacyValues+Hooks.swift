@@ -75,6 +75,7 @@ extension TileObject {
 
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
     let tracer = try Tracer.of(ev, at: loc)
+    if let conditions = key.predicate { return try tracer.operandMasked(ref, conditions, at: loc) }
     return .tensor(try tracer.subscriptTensor(ref, try tracer.indexEntries(key, at: loc), at: loc))
   }
 

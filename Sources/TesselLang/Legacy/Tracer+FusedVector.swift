@@ -17,8 +17,9 @@ extension Tracer {
   func callFusedVector(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     let data = try tensorArgument(try a.require(0, "data"), "data", of: "nisa.\(fn)", at: loc)
-    let op0 = try aluOp(of: try a.require(1, "op0"), at: loc)
     let operand0 = try operandArgument(try a.require(2, "operand0"), at: loc)
+    let op0 = try aluStage(
+      try a.require(1, "op0"), operand: operand0, opName: "op0", operandName: "operand0", of: fn, at: loc)
     let reverse0 = try truth(a.get(-1, "reverse0") ?? .bool(false), at: loc)
     let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc)
     let shape = data.view.shape

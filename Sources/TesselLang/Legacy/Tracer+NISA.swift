@@ -135,14 +135,16 @@ extension Tracer {
         engine: engine)
     case "tensor_scalar":
       let x = try tile(0, "data")
-      let op0 = try aluOp(of: try a.require(1, "op0"), at: loc)
       let o0 = try operandArgument(try a.require(2, "operand0"), at: loc)
+      let op0 = try aluStage(
+        try a.require(1, "op0"), operand: o0, opName: "op0", operandName: "operand0", of: "tensor_scalar", at: loc)
       let r0 = try truth(a.get(3, "reverse0") ?? .bool(false), at: loc)
       var op1: ALUOp?
       var o1: Operand?
       if let v = a.get(4, "op1"), !v.isNone {
-        op1 = try aluOp(of: v, at: loc)
-        o1 = try operandArgument(try a.require(5, "operand1"), at: loc)
+        let operand1 = try operandArgument(try a.require(5, "operand1"), at: loc)
+        op1 = try aluStage(v, operand: operand1, opName: "op1", operandName: "operand1", of: "tensor_scalar", at: loc)
+        o1 = operand1
       }
       let r1 = try truth(a.get(6, "reverse1") ?? .bool(false), at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype

@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNKI
 import TesselPython
 
 extension Tracer {
@@ -27,6 +28,22 @@ extension Tracer {
     default:
       if let op = ALUOp(rawValue: short) { return op }
       throw TraceError.unsupported("\(name) as an ALU operator", at: loc)
+    }
+  }
+
+  /// The ALU op of an instruction stage (`op0=` with `operand0=`, ...): as ``aluOp(of:at:)``, and
+  /// the unary `nl.abs` with the operand 0 as `abs_max(data, 0)`
+  /// (``NKIRules/absoluteValueStage(operand:opName:operandName:operation:)``).
+  func aluStage(
+    _ v: Value, operand: Operand, opName: String, operandName: String, of function: String, at loc: SourceLocation
+  ) throws(TraceError) -> ALUOp {
+    let short = functionName(v)?.split(separator: ".").last.map(String.init)
+    guard short == "abs" || short == "absolute" else { return try aluOp(of: v, at: loc) }
+    do {
+      return try NKIRules.absoluteValueStage(
+        operand: operand, opName: opName, operandName: operandName, operation: function)
+    } catch {
+      throw TraceError(.kernel(error), at: loc)
     }
   }
 
