@@ -243,21 +243,20 @@ public struct NKIFile: Sendable {
     return (ev, arena, globals)
   }
 
-  /// Runs the module's code on `ev` (its prints collected) and returns the kernel function
-  /// `name` it defines.
+  /// Runs the module's code on `ev`, its prints (and the trace's after them) collected in
+  /// `printed`, and returns the kernel function `name` it defines.
   ///
   /// Module level: a failing statement binds its names to its error (host-side code that needs
   /// modules Tessel does not provide fails only if the kernel uses it).
-  func runModule(_ ev: Evaluator, _ globals: Scope, kernel name: String) throws(TraceError) -> (
-    PyFunction, PrintBuffer
-  ) {
-    let printed = PrintBuffer()
+  func runModule(_ ev: Evaluator, _ globals: Scope, kernel name: String, printingTo printed: PrintBuffer)
+    throws(TraceError) -> PyFunction
+  {
     ev.printSink = printed
     try ev.execModule(module, in: globals, deferFailures: true)
     guard case .function(let fn)? = try globals.lookup(name) else {
       throw TraceError(.usage("kernel '\(name)' is not a function in \(file)"), at: .unknown)
     }
-    return (fn, printed)
+    return fn
   }
 
   func traceOnThisThread(
@@ -269,12 +268,15 @@ public struct NKIFile: Sendable {
     let (ev, arena, globals) = moduleEvaluator(limits: limits, importPaths: importPaths, identity: identity)
     defer { arena.clear() }
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
-    tracer.activate()
-    let (fn, printed) = try runModule(ev, globals, kernel: name)
-    var traced = try NKIFile.trace(
-      fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
-    traced.output = printed.text
-    return traced
+    ev.activate(tracer)
+    let printed = PrintBuffer()
+    return try printed.collecting { () throws(TraceError) -> TracedKernel in
+      let fn = try runModule(ev, globals, kernel: name, printingTo: printed)
+      var traced = try NKIFile.trace(
+        fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
+      traced.output = printed.text
+      return traced
+    }
   }
 
   /// Traces one kernel function for the given arguments with a fresh tracer on `ev`.
@@ -283,7 +285,7 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let tracer = Tracer(kernelName: name, file: file, target: target, grid: grid, evaluator: ev)
-    tracer.activate()
+    tracer.ev.activate(tracer)
     return try trace(
       fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
   }

@@ -122,6 +122,29 @@ struct CommandLineTests {
     #expect(c.out.hasPrefix("ok: softmax_kernel"))
   }
 
+  @Test("check and run show what the kernel printed before its trace failed, then the error")
+  func printBeforeTraceError() throws {
+    let kernel = try scratch.text(
+      "prints_then_fails.py",
+      """
+      import neuronxcc.nki as nki
+      import neuronxcc.nki.language as nl
+
+
+      @nki.jit
+      def prints_then_fails(a):
+          print("tile rows:", a.shape[0])
+          assert a.shape[0] % 128 == 0, "rows must be a multiple of 128"
+          return a
+      """)
+    for command in ["check", "run"] {
+      let r = try runTessel([command, kernel, "100x8:float32"] + (command == "run" ? ["--seed", "1"] : []))
+      #expect(r.status == 1, "\(command): \(r.err)")
+      #expect(r.out == "tile rows: 100\n", "\(command): \(r.out)")
+      #expect(r.err.contains("AssertionError: rows must be a multiple of 128"), "\(command): \(r.err)")
+    }
+  }
+
   @Test(
     "run reruns with origin tracking after a never-written read (not with --no-origins); check --origins runs on zeros")
   func origins() throws {

@@ -106,7 +106,7 @@ struct FuzzRegressionTests {
       let globals = Scope(root: arena)
       let ev = Evaluator(file: "fuzz.py")
       let tracer = Tracer(kernelName: "<module>", file: "fuzz.py", target: .trn2, grid: [], evaluator: ev)
-      tracer.activate()
+      tracer.ev.activate(tracer)
       let inner = Scope(parent: globals)
       for s in file.module.statements {
         _ = try ev.exec(s, globals)  // globals → helper → globals

@@ -240,6 +240,45 @@ struct LoopScopeTests {
   }
 }
 
+/// Python control flow on a loop index reached through `and`, `in` and arithmetic that is not
+/// affine (`i % d`, `i * j`): the loop specialises and the Python values are CPython's.
+@Suite("Loop specialisation through and, in and non-affine arithmetic")
+struct LoopSpecializationPythonTests {
+  @Test("a mask joined by `and` with a Python value, `in` on a loop index, `i % d` in a condition")
+  func controlFlowThroughPythonOperators() throws {
+    let src =
+      header + """
+        def replication_factor(rep_from, rep_to, dilation=1):
+            max_rep = 0
+            for i in range(rep_from, 0, -1):
+                if i * rep_to <= 128 and i % dilation == 0:
+                    max_rep = i
+                    break
+            return max(max_rep, 1)
+
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            seen = []
+            for i in nl.affine_range(4):
+                if i in (0, 2):
+                    seen.append(i)
+                if i % 2 in [1]:
+                    seen.append(-i)
+                for j in nl.affine_range(3):
+                    if i * j == 2:
+                        seen.append((i, j))
+            print(replication_factor(3, 64), replication_factor(5, 30, 2), replication_factor(4, 200), seen)
+            nl.store(out, nl.load(a))
+            return out
+        """
+    let file = try NKIFile(source: src, file: "t.py")
+    let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+    // CPython 3.11 with range() for the loops: 2 4 1 [0, -1, (1, 2), 2, (2, 1), -3]
+    #expect(traced.output == "2 4 1 [0, -1, (1, 2), 2, (2, 1), -3]\n")
+  }
+}
+
 /// `print` runs at trace time, as NKI's tracer runs it, and its text is part of the trace's result.
 @Suite("print at trace time")
 struct TracePrintTests {
@@ -263,5 +302,57 @@ struct TracePrintTests {
     let file = try NKIFile(source: src, file: "t.py")
     let traced = try file.trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
     #expect(traced.output == "module-1\nshape=(4, 8) dtype=float32\nat 0\nat 1\nindex 1!\n")
+  }
+
+  @Test(
+    "what a kernel printed before its trace fails is kept on the error: a Python exception, an NKI rule",
+    arguments: [
+      ("    raise ValueError('bad tile size')", "ValueError", 7),
+      ("    t = nl.ndarray((200, 8), dtype=nl.float32, buffer=nl.sbuf)", "exceeds architecture limitation of 128", 7),
+    ])
+  func printBeforeAnError(_ failing: String, _ expected: String, _ line: Int) throws {
+    let src =
+      header + """
+        print("module")
+
+        @nki.jit
+        def k(a):
+            out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+            print("before", a.shape)
+        \(failing)
+            print("never")
+            return out
+        """
+    let error = try #require(traceError(src, file: "t.py"))
+    #expect(error.output == "module\nbefore (4, 8)\n")
+    #expect(error.message.contains(expected), "\(error.message)")
+    #expect(error.location.line == line + header.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+  }
+
+  @Test("a current-dialect kernel's prints before a failing trace are kept on the error")
+  func currentDialectPrintBeforeAnError() throws {
+    let src = """
+      import nki
+      import nki.language as nl
+
+      @nki.jit
+      def k(a):
+          print("current", a.shape)
+          assert a.shape[0] == 3, "three rows"
+          return a
+      """
+    let error = try #require(traceError(src, file: "c.py"))
+    #expect(error.output == "current (4, 8)\n")
+    #expect(error.message == "AssertionError: three rows", "\(error.message)")
+  }
+
+  /// The error tracing `src` on a `float32[4, 8]` argument throws; nil when it traces.
+  private func traceError(_ src: String, file: String) -> TraceError? {
+    do throws(TraceError) {
+      _ = try NKIFile(source: src, file: file).trace(arguments: [.tensor(shape: [4, 8], dtype: .float32)])
+    } catch {
+      return error
+    }
+    return nil
   }
 }

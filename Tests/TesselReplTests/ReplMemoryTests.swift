@@ -108,4 +108,27 @@ struct ReplMemoryTests {
     ])
     #expect(memoryReports(out).map(\.sbuf) == [4000, 40])
   }
+
+  @Test("a generator dropped at the prompt is closed before the next prompt (its finally runs); one still held is not")
+  func droppedGenerator() {
+    let (out, _) = session([
+      "log = []",
+      "def gen(tag):",
+      "    try:",
+      "        yield 1",
+      "        yield 2",
+      "    finally:",
+      "        log.append(tag)",
+      "",
+      "g = gen('dropped')",
+      "next(g)",
+      "h = gen('kept')",
+      "next(h)",
+      "g = None",
+      "log",
+      "next(h)",
+      "log",
+    ])
+    #expect(out.contains("['dropped']\n2\n['dropped']\n"), "\(out)")
+  }
 }

@@ -117,7 +117,7 @@ final class CurrentModule: KindedModule {
     case .constants:
       return NkiEnumMember.enums[attr] != nil ? NkiEnum.value(attr) : nil
     case .tileSize:
-      let t = try CurrentTracer.of(ev, at: loc).target
+      let t = try ev.binding(as: CurrentTracer.self, at: loc).target
       switch attr {
       case "pmax": return .int(t.pmax)
       case "psum_fmax": return .int(t.psumFmax)
@@ -156,7 +156,7 @@ extension CurrentISA {
     let names = (try? Signature(parsing: f.signature))?.parameters.map(\.name) ?? []
     return .builtin(
       BuiltinFunction(f.signature) { bound, ev, loc throws(TraceError) in
-        let tracer = try CurrentTracer.of(ev, at: loc)
+        let tracer = try ev.binding(as: CurrentTracer.self, at: loc)
         return try f.lower(
           CurrentArguments(bound: bound, names: names, function: name, location: loc, ev: ev, tracer: tracer))
       })

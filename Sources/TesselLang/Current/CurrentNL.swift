@@ -31,7 +31,7 @@ enum CurrentNL {
     },
     "dynamic_range": Function(signature: "nl.dynamic_range(start, stop=None, step=1)", body: dynamicRange),
     "program_id": Function(signature: "nl.program_id(axis=0)") { a, ev, loc throws(TraceError) in
-      let t = try CurrentTracer.of(ev, at: loc)
+      let t = try ev.binding(as: CurrentTracer.self, at: loc)
       let axis = try ev.intValue(a[0] ?? .int(0), at: loc)
       guard axis == 0 else {
         throw TraceError.python("ValueError", "nl.program_id(axis=\(axis)): a launch has one axis", at: loc)
@@ -39,13 +39,13 @@ enum CurrentNL {
       return .int(t.programID)
     },
     "num_programs": Function(signature: "nl.num_programs(axes=0)") { a, ev, loc throws(TraceError) in
-      .int(try CurrentTracer.of(ev, at: loc).programs)
+      .int(try ev.binding(as: CurrentTracer.self, at: loc).programs)
     },
     "program_ndim": Function(signature: "nl.program_ndim()") { _, ev, loc throws(TraceError) in
-      .int(try CurrentTracer.of(ev, at: loc).programRank)
+      .int(try ev.binding(as: CurrentTracer.self, at: loc).programRank)
     },
     "device_print": Function(signature: "nl.device_print(prefix, tensor)") { _, ev, loc throws(TraceError) in
-      try CurrentTracer.of(ev, at: loc).warn(
+      try ev.binding(as: CurrentTracer.self, at: loc).warn(
         "nl.device_print does nothing in Tessel (inspect tensors with --json or the REPL)", at: loc)
       return .none
     },
@@ -82,7 +82,7 @@ enum CurrentNL {
 
   /// `nl.ndarray(shape, dtype, buffer, name, address)`.
   static func ndarray(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
-    let t = try CurrentTracer.of(ev, at: loc)
+    let t = try ev.binding(as: CurrentTracer.self, at: loc)
     var shape: [Int] = []
     for x in try ev.iterate(a[0] ?? .none, at: loc) { shape.append(try ev.intValue(x, at: loc)) }
     guard case .native(let o)? = a[1], let d = o as? NkiDType else {
@@ -148,7 +148,7 @@ final class DynamicRange: NativeObject {
   var typeName: String { "dynamic_range" }
 
   func driveLoop(_ loop: ForLoop, _ ev: Evaluator) throws(TraceError) -> Flow? {
-    let t = try CurrentTracer.of(ev, at: loop.location)
+    let t = try ev.binding(as: CurrentTracer.self, at: loop.location)
     let bound = try stop.irView(at: loop.location)
     let v = t.builder.beginDynamicLoop(
       name: loop.targetName ?? "i", start: start, step: step, bound: .stop(bound), location: loop.location)

@@ -29,43 +29,46 @@ extension NKIFile {
     let tracer = CurrentTracer(
       kernelName: name, file: file, target: target, programs: programs, programRank: grid.isEmpty ? 0 : 1, evaluator: ev
     )
-    tracer.activate()
-    let (fn, printed) = try runModule(ev, globals, kernel: name)
-    let (positional, kw) = try NKIFile.bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
-      param, loc, shape, dtype in
-      let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
-      return .native(NkiTensor.whole(id, decl: tracer.builder.tensor(id), tracer: tracer))
-    }
+    ev.activate(tracer)
+    let printed = PrintBuffer()
+    return try printed.collecting { () throws(TraceError) -> TracedKernel in
+      let fn = try runModule(ev, globals, kernel: name, printingTo: printed)
+      let (positional, kw) = try NKIFile.bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
+        param, loc, shape, dtype in
+        let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
+        return .native(NkiTensor.whole(id, decl: tracer.builder.tensor(id), tracer: tracer))
+      }
 
-    var results: [Value] = []
-    var streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])] = []
-    var returnLocation = fn.location
-    for p in 0..<programs {
-      tracer.programID = p
-      tracer.builder.program = programs > 1 ? p : 0
-      tracer.sharedHBMSeen = 0
-      tracer.rendezvous = []
-      let first = tracer.builder.kernel.instructions.count
-      ev.lastReturnLocation = nil
-      results.append(try ev.callFunction(fn, positional, kw, at: fn.location))
-      returnLocation = ev.lastReturnLocation ?? fn.location
-      streams.append((first..<tracer.builder.kernel.instructions.count, tracer.rendezvous))
-    }
-    if programs > 1 { try interleave(streams, tracer: tracer) }
+      var results: [Value] = []
+      var streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])] = []
+      var returnLocation = fn.location
+      for p in 0..<programs {
+        tracer.programID = p
+        tracer.builder.program = programs > 1 ? p : 0
+        tracer.sharedHBMSeen = 0
+        tracer.rendezvous = []
+        let first = tracer.builder.kernel.instructions.count
+        ev.lastReturnLocation = nil
+        results.append(try ev.callFunction(fn, positional, kw, at: fn.location))
+        returnLocation = ev.lastReturnLocation ?? fn.location
+        streams.append((first..<tracer.builder.kernel.instructions.count, tracer.rendezvous))
+      }
+      if programs > 1 { try interleave(streams, tracer: tracer) }
 
-    var outputs: [TensorID] = []
-    var shapes: [[Int]?] = []
-    let returns = try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
-    tracer.builder.setOutputs(outputs)
-    do {
-      let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)
-      var traced = TracedKernel(kernel: k, name: name, returns: returns)
-      traced.outputShapes = shapes
-      traced.output = printed.text
-      traced.warnings = tracer.warnings.map { Diagnostic(.warning, $0.0, at: $0.1) }
-      return traced
-    } catch {
-      throw TraceError(.kernel(error), at: error.location)
+      var outputs: [TensorID] = []
+      var shapes: [[Int]?] = []
+      let returns = try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
+      tracer.builder.setOutputs(outputs)
+      do throws(KernelError) {
+        let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)
+        var traced = TracedKernel(kernel: k, name: name, returns: returns)
+        traced.outputShapes = shapes
+        traced.output = printed.text
+        traced.warnings = tracer.warnings.map { Diagnostic(.warning, $0.0, at: $0.1) }
+        return traced
+      } catch {
+        throw TraceError(.kernel(error), at: error.location)
+      }
     }
   }
 

@@ -39,6 +39,9 @@ public final class InteractiveTracer: PrintSink {
   let ev: Evaluator
   let tracer: Tracer
   let globals: Scope
+  /// The arena of the session's scopes: it closes a generator dropped at the prompt (its thread
+  /// ends) and, when the session ends, breaks the cycles between scopes, functions and classes.
+  let arena = ScopeArena()
   /// The first instruction not yet handed to the host.
   public private(set) var flushedCount = 0
   /// The simulated generation.
@@ -52,10 +55,11 @@ public final class InteractiveTracer: PrintSink {
   public init(target: Target = .trn2) {
     self.target = target
     ev = Evaluator(file: "<repl>")
-    globals = Scope(parent: nil)
+    ev.arena = arena
+    globals = Scope(root: arena)
     tracer = Tracer(kernelName: "repl", file: "<repl>", target: target, grid: [], evaluator: ev)
     tracer.interactive = self
-    tracer.activate()
+    tracer.ev.activate(tracer)
     ev.printSink = self
     for (n, m) in [
       ("nl", "neuronxcc.nki.language"), ("nisa", "neuronxcc.nki.isa"), ("nki", "neuronxcc.nki"), ("np", "numpy"),
@@ -65,6 +69,8 @@ public final class InteractiveTracer: PrintSink {
     }
     globals.names["help"] = helpFunction()
   }
+
+  deinit { arena.clear() }
 
   /// Writes `print` output to the host.
   public func print(_ text: String) { host?.print(text) }
@@ -104,6 +110,8 @@ public final class InteractiveTracer: PrintSink {
     }
     var last: Outcome = .none
     ev.restartBudget()
+    // A generator the input dropped is closed before the next prompt, not at the next statement.
+    defer { arena.closeAbandonedGenerators() }
     for (i, s) in module.statements.enumerated() {
       let mark = tracer.builder.instructionCount
       let bound = globals.names

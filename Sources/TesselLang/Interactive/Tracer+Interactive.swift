@@ -75,7 +75,7 @@ extension Tracer {
     for (i, v) in positional.enumerated() { pos.append(try convert(v, i < names.count ? names[i] : "arg\(i)")) }
     var kw: [(String, Value)] = []
     for (k, v) in keywords { kw.append((k, try convert(v, k))) }
-    inner.activate()
+    inner.ev.activate(inner)
     let result: Value
     do {
       defer { ev.binding = self }

@@ -11,7 +11,7 @@ final class LegacyModules: ModuleProvider {
     ev.moduleProviders.insert(LegacyModules(), at: 0)
     ev.builtins["range"] = .builtin(
       BuiltinFunction("range(*args)") { a, ev, loc throws(TraceError) in
-        try Tracer.of(ev, at: loc).makeRange(.python, a.extraPositional, at: loc)
+        try ev.binding(as: Tracer.self, at: loc).makeRange(.python, a.extraPositional, at: loc)
       })
   }
 
@@ -86,7 +86,7 @@ final class NKIModule: KindedModule {
     let names = f.signature.parameters.map(\.name)
     return .builtin(
       BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
-        let tracer = try Tracer.of(ev, at: loc)
+        let tracer = try ev.binding(as: Tracer.self, at: loc)
         let args = CallArguments(bound: a, names: names, location: loc, function: f.name)
         return module == "nl" ? try tracer.callNL(short, args) : try tracer.callNISA(short, args)
       })
@@ -133,7 +133,7 @@ final class NKIModule: KindedModule {
         return .native(UnsupportedAPI("nl." + name, isPrivate: name.hasPrefix("_")))
       }
     case .tileSize:
-      let target = try Tracer.of(ev, at: loc).target
+      let target = try ev.binding(as: Tracer.self, at: loc).target
       switch name {
       case "pmax": return .int(target.pmax)
       case "psum_fmax", "psum_bank_fmax": return .int(target.psumFmax)
@@ -184,7 +184,7 @@ final class NKIModule: KindedModule {
         guard let f = LegacyNKIAPI.function(named: "ncc.multi_buffer") else { return nil }
         return .builtin(
           BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
-            let factor = try Tracer.of(ev, at: loc).intValue(a[0] ?? .int(2), at: loc)
+            let factor = try ev.binding(as: Tracer.self, at: loc).intValue(a[0] ?? .int(2), at: loc)
             guard factor >= 1 else {
               throw TraceError.python("ValueError", "ncc.multi_buffer(factor=\(factor)): factor must be at least 1", at: loc)
             }
@@ -204,7 +204,7 @@ final class NKIModule: KindedModule {
         // `sizeinbytes(dtype)`: the bytes of one element of an NKI or numpy dtype.
         return .builtin(
           BuiltinFunction("nl.constants.sizeinbytes(dtype)") { a, ev, loc throws(TraceError) in
-            guard let d = try Tracer.of(ev, at: loc).dtypeArgument(a[0], at: loc) else {
+            guard let d = try ev.binding(as: Tracer.self, at: loc).dtypeArgument(a[0], at: loc) else {
               throw TraceError.python("TypeError", "sizeinbytes() expects a dtype, got None", at: loc)
             }
             return .int(d.byteSize)
@@ -226,7 +226,7 @@ final class NKIModule: KindedModule {
     case .numpy:
       if name == "random" { return NKIModule.value(.numpyRandom, name: "numpy.random") }
       // An interactive session's host arrays come first; in a kernel, numpy's trace-time values.
-      let interactive = try Tracer.of(ev, at: loc).interactive != nil
+      let interactive = try ev.binding(as: Tracer.self, at: loc).interactive != nil
       if let v = NumpyModule.attribute(named: name, ev), !interactive || !NKIModule.hostNumpyNames.contains(name) {
         return v
       }
@@ -247,7 +247,7 @@ final class NKIModule: KindedModule {
   static func numpyFunction(_ name: String) -> Value {
     .builtin(
       BuiltinFunction(name + "(*args, **kwargs)") { a, ev, loc throws(TraceError) in
-        let tracer = try Tracer.of(ev, at: loc)
+        let tracer = try ev.binding(as: Tracer.self, at: loc)
         let args = CallArguments(bound: a, names: ["args", "kwargs"], location: loc, function: name)
         if tracer.interactive != nil, let v = try tracer.callHostNumpy(name, args) { return v }
         if name.hasPrefix("np."), let f = NumpyModule.attribute(named: String(name.dropFirst(3)), ev) {

@@ -16,7 +16,7 @@ extension Value {
 
 extension TileObject {
   func attribute(_ name: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     let d = tracer.decl(ref)
     switch name {
     case "shape": return .tuple(ref.view.shape.map { .int($0) })
@@ -30,7 +30,7 @@ extension TileObject {
       return .builtin(
         BuiltinFunction("tensor.\(name)(*args, **kwargs)") { a, ev, loc throws(TraceError) in
           let args = CallArguments(bound: a, names: ["args", "kwargs"], location: loc, function: "tensor.\(name)")
-          return try Tracer.of(ev, at: loc).callTensorMethod(name, ref, args)
+          return try ev.binding(as: Tracer.self, at: loc).callTensorMethod(name, ref, args)
         })
     default:
       throw TraceError.python("AttributeError", "tile has no attribute '\(name)'", at: loc)
@@ -40,7 +40,7 @@ extension TileObject {
   func binary(_ op: BinaryOperator, _ other: Value, reflected: Bool, _ ev: Evaluator, at loc: SourceLocation)
     throws(TraceError) -> Value?
   {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     let alu = try Tracer.aluOp(op, at: loc)
     guard other.isTileOperand else { return nil }
     return reflected
@@ -52,7 +52,7 @@ extension TileObject {
     throws(TraceError) -> Value?
   {
     guard other.isTileOperand else { return nil }
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     let alu = try Tracer.aluComparison(op, at: loc)
     return reflected
       ? try tracer.tileBinary(alu, other, .native(self), at: loc)
@@ -60,7 +60,7 @@ extension TileObject {
   }
 
   func unary(_ op: UnaryOperator, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     switch op {
     case .negate: return try tracer.tileUnary(.negative, ref, at: loc)
     case .plus: return .native(self)
@@ -70,17 +70,17 @@ extension TileObject {
   }
 
   func absolute(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    try Tracer.of(ev, at: loc).tileUnary(.abs, ref, at: loc)
+    try ev.binding(as: Tracer.self, at: loc).tileUnary(.abs, ref, at: loc)
   }
 
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     if let conditions = key.predicate { return try tracer.operandMasked(ref, conditions, at: loc) }
     return .tensor(try tracer.subscriptTensor(ref, try tracer.indexEntries(key, at: loc), at: loc))
   }
 
   func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     let dst = try tracer.subscriptTensor(ref, try tracer.indexEntries(key, at: loc), at: loc)
     try tracer.storeInto(dst, value, at: loc, accumulate: nil)
     return true
@@ -89,14 +89,14 @@ extension TileObject {
   func inPlace(_ op: BinaryOperator, _ other: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError)
     -> Value?
   {
-    try Tracer.of(ev, at: loc).storeInto(ref, other, at: loc, accumulate: op)
+    try ev.binding(as: Tracer.self, at: loc).storeInto(ref, other, at: loc, accumulate: op)
     return .native(self)
   }
 
   func inPlaceItem(_ key: Value, _ op: BinaryOperator, _ value: Value, _ ev: Evaluator, at loc: SourceLocation)
     throws(TraceError) -> Bool
   {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     let dst = try tracer.subscriptTensor(ref, try tracer.indexEntries(key, at: loc), at: loc)
     try tracer.storeInto(dst, value, at: loc, accumulate: op)
     return true
@@ -109,7 +109,7 @@ extension TileObject {
   func length(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Int? { ref.view.shape.first ?? 0 }
 
   func repr(_ ev: Evaluator) throws(TraceError) -> String {
-    let tracer = try Tracer.of(ev, at: .unknown)
+    let tracer = try ev.binding(as: Tracer.self, at: .unknown)
     let d = tracer.builder.tensor(ref.id)
     return "\(d.name)[\(ref.view.shape.map(String.init).joined(separator: ", "))] \(d.dtype) \(d.space.nkiName)"
   }
@@ -128,7 +128,7 @@ extension IndexObject {
     case .native(let o) where o is IndexObject: break
     default: return nil
     }
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     return reflected
       ? try tracer.indexArithmetic(op, other, .native(self), at: loc)
       : try tracer.indexArithmetic(op, .native(self), other, at: loc)
@@ -138,7 +138,7 @@ extension IndexObject {
     throws(TraceError) -> Value?
   {
     if other.tensor != nil { return nil }
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     return reflected
       ? try tracer.indexComparison(op, other, .native(self), at: loc)
       : try tracer.indexComparison(op, .native(self), other, at: loc)
@@ -178,7 +178,7 @@ extension IndexObject {
   }
 
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    try Tracer.of(ev, at: loc).subscriptIndex(grid, key, at: loc)
+    try ev.binding(as: Tracer.self, at: loc).subscriptIndex(grid, key, at: loc)
   }
 
   func attribute(_ name: String, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
@@ -187,7 +187,7 @@ extension IndexObject {
   }
 
   func repr(_ ev: Evaluator) throws(TraceError) -> String {
-    let tracer = try Tracer.of(ev, at: .unknown)
+    let tracer = try ev.binding(as: Tracer.self, at: .unknown)
     return grid.shape.isEmpty ? grid.base.formatted { tracer.indexName($0) } : "index\(grid.shape)"
   }
 
@@ -236,7 +236,7 @@ extension ParDimObject {
 
 extension MGridObject {
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
-    try Tracer.of(ev, at: loc).mgrid(key, at: loc)
+    try ev.binding(as: Tracer.self, at: loc).mgrid(key, at: loc)
   }
 }
 
@@ -259,7 +259,7 @@ extension KernelLaunch {
   func call(_ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator, at loc: SourceLocation)
     throws(TraceError) -> Value?
   {
-    let tracer = try Tracer.of(ev, at: loc)
+    let tracer = try ev.binding(as: Tracer.self, at: loc)
     var g: [Int] = []
     for x in try ev.iterate(grid, at: loc) { g.append(try tracer.intValue(x, at: loc)) }
     guard tracer.interactive != nil else {
@@ -292,7 +292,7 @@ extension LoopRange {
   }
 
   func driveLoop(_ loop: ForLoop, _ ev: Evaluator) throws(TraceError) -> Flow? {
-    let tracer = try Tracer.of(ev, at: loop.location)
+    let tracer = try ev.binding(as: Tracer.self, at: loop.location)
     // `nl.static_range` unrolls; at an interactive prompt (outside any kernel) Python's `range`
     // is an ordinary loop.
     if range.kind == .staticUnrolled || (range.kind == .python && tracer.interactive != nil) { return nil }

@@ -16,6 +16,7 @@ extension Tracer {
   func asGrid(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexGrid? {
     if let g = v.index { return g }
     switch v {
+    case .native(let n as NonAffineIndex): throw n.error
     case .int(let i): return IndexGrid(AffineExpr(constant: i))
     case .bool(let b): return IndexGrid(AffineExpr(constant: b ? 1 : 0))
     case .float(let f) where Int(exactly: f) != nil: return IndexGrid(AffineExpr(constant: Int(exactly: f)!))
@@ -101,15 +102,22 @@ extension Tracer {
       }
     default: break
     }
-    throw TraceError(
+    let error = TraceError(
       rule: .unsupported(
         "index expression `\(op.rawValue)` is not affine in the loop indices (NKI index expressions must be affine)"
       ), at: loc)
+    if a.shape.isEmpty && b.shape.isEmpty {
+      // Loop indices and program ids alone (no `nl.arange`): a Python integer once the loops
+      // over them are specialised (`i % dilation == 0` in Python control flow), never an index.
+      return .native(NonAffineIndex(operands: [a.base, b.base], error: error))
+    }
+    throw error
   }
 
   func indexComparison(_ op: ComparisonOperator, _ l: Value, _ r: Value, at loc: SourceLocation) throws(TraceError)
     -> Value
   {
+    for case .native(let n as NonAffineIndex) in [l, r] { throw n.refusal(ev, at: loc) }
     guard let a = try asGrid(l, at: loc), let b = try asGrid(r, at: loc) else {
       if op == .equal || op == .is { return .bool(false) }
       if op == .notEqual || op == .isNot { return .bool(true) }
@@ -244,6 +252,7 @@ extension Tracer {
       return .slice(start: l, stop: h, step: step)
     case _ where v.tensor != nil:
       throw TraceError.unsupported("indirect (tile-valued) indexing", at: loc)
+    case .native(let n as NonAffineIndex): throw n.error
     default:
       throw TraceError.python(
         "TypeError", "indices must be integers, slices or nl.arange indices, not \(v.typeName)", at: loc)
@@ -255,6 +264,7 @@ extension Tracer {
     switch v {
     case .int(let i): return AffineExpr(constant: i)
     case .bool(let b): return AffineExpr(constant: b ? 1 : 0)
+    case .native(let n as NonAffineIndex): throw n.error
     case .float(let f):
       guard let i = Int(exactly: f) else { fallthrough }
       return AffineExpr(constant: i)

@@ -18,6 +18,7 @@ extension Evaluator {
     builtins["__name__"] = .string("tessel")
     installConstructors()
     installMethods()
+    installDunderMethods()
 
     define("len(obj, /)") { a, ev, loc throws(TraceError) in .int(try ev.length(a[0] ?? .none, at: loc)) }
     define("print(*args, sep=' ', end='\\n', file=None, flush=False)") { a, ev, loc throws(TraceError) in

@@ -31,6 +31,10 @@ public struct TraceError: Error, Sendable, Hashable, DiagnosticConvertible, Cust
   public var kind: Kind
   /// Where.
   public var location: SourceLocation
+  /// What the code printed (`print`) before the error, in order; empty when nothing was
+  /// printed or the caller did not collect it. Shown before the diagnostic, as Python shows a
+  /// script's output before its traceback.
+  public var output: String = ""
 
   /// Creates an error.
   public init(_ kind: Kind, at location: SourceLocation) {

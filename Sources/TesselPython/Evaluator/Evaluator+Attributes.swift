@@ -113,6 +113,10 @@ extension Evaluator {
   package func setAttribute(_ v: Value, _ name: String, _ value: Value, at loc: SourceLocation) throws(TraceError) {
     switch v {
     case .instance(let i):
+      if let (hook, owner) = i.cls.lookup("__setattr__"), owner.builtin == nil {
+        _ = try call(try bindAttribute(hook, to: v, cls: i.cls, at: loc), [.string(name), value], [], at: loc)
+        return
+      }
       if let (x, _) = i.cls.lookup(name), case .native(let o) = x, let p = o as? PropertyObject {
         guard let setter = p.setter else {
           throw TraceError.python(

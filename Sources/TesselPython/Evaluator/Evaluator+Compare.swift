@@ -81,10 +81,17 @@ extension Evaluator {
     case (.set(let a), .set(let b)):
       return a.count == b.count && a.entries.allSatisfy { b.contains($0.1) }
     case (.native(let o), _):
+      if isSame(l, r) { return true }
       if let e = o.isEqual(to: r, self) { return e }
-      return isSame(l, r)
+      // `==` of a binding's object (a symbolic loop index refuses; a tile compares elementwise).
+      if let v = try o.compare(.equal, r, reflected: false, self, at: .unknown) { return try truth(v, at: .unknown) }
+      if case .native(let p) = r, let v = try p.compare(.equal, l, reflected: true, self, at: .unknown) {
+        return try truth(v, at: .unknown)
+      }
+      return false
     case (_, .native(let o)):
       if let e = o.isEqual(to: l, self) { return e }
+      if let v = try o.compare(.equal, l, reflected: true, self, at: .unknown) { return try truth(v, at: .unknown) }
       return isSame(l, r)
     case (.instance(let a), .instance(let b)) where a.cls.enumInfo != nil || b.cls.enumInfo != nil:
       if let x = intLike(l), let y = intLike(r) { return try valuesEqual(x, y) }
@@ -200,7 +207,14 @@ extension Evaluator {
     }
     for x in try iterate(container, at: loc) {
       if isSame(x, item) { return true }
-      if try valuesEqual(x, item) { return true }
+      do {
+        if try valuesEqual(x, item) { return true }
+      } catch {
+        // An object's `==` failed (a symbolic index refuses): the error belongs to this `in`.
+        var e = error
+        if e.location == .unknown { e.location = loc }
+        throw e
+      }
     }
     return false
   }

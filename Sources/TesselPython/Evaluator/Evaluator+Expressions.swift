@@ -203,25 +203,32 @@ extension Evaluator {
 
   /// `a and b`, `a or b`.
   ///
-  /// Masks of a binding (``NativeObject/conjoinsWithAnd``) joined by `and`
-  /// are conjoined (`&`) instead of asked for a truth value they do not have.
+  /// Masks of a binding (``NativeObject/conjoinsWithAnd``) joined by `and` are conjoined (`&`)
+  /// instead of asked for a truth value they do not have, when every operand is one. Mixed with
+  /// other operands, `and` is Python's: every operand but the last is asked for its truth value
+  /// (a mask on a loop index refuses, and the loop specialises).
   func boolean(_ op: BooleanOperator, _ xs: [Expr], _ scope: Scope) throws(TraceError) -> Value {
     var last: Value = .none
-    var masks: [Value] = []
+    var masks: [(Value, SourceLocation)] = []
     var allMasks = true
-    for x in xs {
+    for (k, x) in xs.enumerated() {
       last = try eval(x, scope)
-      if op == .and, case .native(let o) = last, o.conjoinsWithAnd {
-        masks.append(last)
+      if op == .and, allMasks, case .native(let o) = last, o.conjoinsWithAnd {
+        masks.append((last, x.location))
         continue
       }
-      allMasks = false
+      if allMasks {
+        // The masks so far are operands of a plain `and`.
+        for (m, location) in masks where !(try truth(m, at: location)) { return m }
+        allMasks = false
+      }
+      if k == xs.count - 1 { return last }
       let t = try truth(last, at: x.location)
       if op == .and && !t { return last }
       if op == .or && t { return last }
     }
-    if op == .and && allMasks, var acc = masks.first {
-      for m in masks.dropFirst() { acc = try binary(.bitwiseAnd, acc, m, at: xs[0].location) }
+    if op == .and && allMasks, var acc = masks.first?.0 {
+      for (m, _) in masks.dropFirst() { acc = try binary(.bitwiseAnd, acc, m, at: xs[0].location) }
       return acc
     }
     return last

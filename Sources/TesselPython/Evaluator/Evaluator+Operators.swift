@@ -118,6 +118,13 @@ extension Evaluator {
       let d = a.copy()
       for i in 0..<b.count { d.set(b.keys[i], b.hashKey(at: i), b.values[i]) }
       return .dict(d)
+    case (.string, _) where op == .add, (.tuple, _) where op == .add, (.list, _) where op == .add:
+      throw TraceError.typeError(
+        .message("can only concatenate \(l.typeName) (not \"\(r.typeName)\") to \(l.typeName)"), at: loc)
+    case (.string, _) where op == .multiply, (.tuple, _) where op == .multiply, (.list, _) where op == .multiply:
+      throw TraceError.typeError(.message("can't multiply sequence by non-int of type '\(r.typeName)'"), at: loc)
+    case (_, .string) where op == .multiply, (_, .tuple) where op == .multiply, (_, .list) where op == .multiply:
+      throw TraceError.typeError(.message("can't multiply sequence by non-int of type '\(l.typeName)'"), at: loc)
     default: break
     }
     throw TraceError.typeError(

@@ -16,6 +16,7 @@ extension Evaluator {
   /// Runs one statement.
   package func exec(_ s: Stmt, _ scope: Scope) throws(TraceError) -> Flow {
     try countStep(at: s.location)
+    if let arena = scope.arena, arena.hasAbandoned { arena.closeAbandonedGenerators() }
     switch s.kind {
     case .expression(let e):
       _ = try eval(e, scope)

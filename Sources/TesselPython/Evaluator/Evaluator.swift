@@ -51,7 +51,7 @@ package final class Evaluator {
   /// The scopes of the Python calls running now, innermost last (for zero-argument `super()`).
   package var frames: [Scope] = []
   /// The generators running now, innermost last (`yield` belongs to the last).
-  package var generators: [PyGenerator] = []
+  package var generators: [GeneratorCore] = []
   /// The arena that owns the scopes of imported modules (emptied when the trace ends).
   package var arena: ScopeArena?
   /// The text of every source file the evaluator has loaded, by path (for rendering diagnostics).
@@ -170,9 +170,33 @@ package protocol Binding: AnyObject {
   /// `function[key]` (an SPMD launch, `kernel[2, 2]`); nil when not subscriptable.
   func subscriptFunction(_ function: PyFunction, _ key: Value, _ ev: Evaluator, at location: SourceLocation)
     throws(TraceError) -> Value?
+  /// Adds what the binding provides to an evaluator (its module provider, builtins it replaces);
+  /// ``Evaluator/activate(_:)`` calls it.
+  func install(in ev: Evaluator)
+  /// What the binding's functions are, for the error of one called while another binding (or
+  /// none) runs: "NKI operations".
+  static var operationsDescription: String { get }
+}
+
+extension Evaluator {
+  /// Makes `binding` the binding the evaluator runs for, with its modules installed.
+  package func activate(_ binding: some Binding) {
+    binding.install(in: self)
+    self.binding = binding
+  }
+
+  /// The binding the evaluator runs for, as a `B`; a located error when the evaluator runs for
+  /// another binding or none (`nl.load` called outside a legacy kernel trace).
+  package func binding<B: Binding>(as type: B.Type, at location: SourceLocation) throws(TraceError) -> B {
+    guard let b = binding as? B else {
+      throw TraceError.unsupported("\(B.operationsDescription) outside a kernel trace", at: location)
+    }
+    return b
+  }
 }
 
 extension Binding {
+  package func install(in ev: Evaluator) {}
   package func didAssign(_ value: Value, to name: String) {}
   package func didPassArgument(_ value: Value) {}
   package func interceptCall(

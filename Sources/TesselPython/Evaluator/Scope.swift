@@ -111,13 +111,18 @@ package final class ScopeArena {
   }
 
   private struct WeakGenerator {
-    weak var generator: PyGenerator?
+    weak var generator: GeneratorCore?
   }
 
   private var scopes: [WeakScope] = []
   private var classes: [WeakClass] = []
   private var generators: [WeakGenerator] = []
+  /// Suspended generators nothing can resume any more, to close at the next statement boundary.
+  private var abandoned: [GeneratorCore] = []
+  /// Whether a generator waits to be closed (checked before every statement).
+  package private(set) var hasAbandoned = false
   private var compactAt = 1024
+  private var generatorsCompactAt = 1024
 
   package init() {}
 
@@ -128,8 +133,31 @@ package final class ScopeArena {
   }
 
   /// Records a generator, so that ``clear()`` can close it if it is still suspended.
-  func register(_ generator: PyGenerator) {
+  func register(_ generator: GeneratorCore) {
     generators.append(WeakGenerator(generator: generator))
+    if generators.count >= generatorsCompactAt {
+      generators.removeAll { $0.generator == nil }
+      generatorsCompactAt = Swift.max(1024, 2 * generators.count)
+    }
+  }
+
+  /// Records a suspended generator whose last reference went; ``closeAbandonedGenerators()``
+  /// closes it. (Closing runs Python code, so it waits for a statement boundary instead of
+  /// running inside whatever operation dropped the reference.)
+  func abandon(_ generator: GeneratorCore) {
+    abandoned.append(generator)
+    hasAbandoned = true
+  }
+
+  /// Closes the abandoned generators (their `finally` blocks run, their threads end). The
+  /// evaluator calls this between statements; the REPL after each input.
+  package func closeAbandonedGenerators() {
+    while !abandoned.isEmpty {
+      let pending = abandoned
+      abandoned.removeAll()
+      for g in pending { g.closeIfSuspended() }
+    }
+    hasAbandoned = false
   }
 
   func register(_ scope: Scope) {
@@ -143,6 +171,7 @@ package final class ScopeArena {
   /// Empties every scope still alive; called when the trace is over.
   package func clear() {
     // Suspended generators first: closing one runs its `finally` blocks, which may need names.
+    closeAbandonedGenerators()
     while !generators.isEmpty {
       let pending = generators.reversed()
       generators.removeAll()

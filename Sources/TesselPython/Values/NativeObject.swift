@@ -151,4 +151,15 @@ package final class PrintBuffer: PrintSink {
     guard count < text.utf8.count else { return }
     text = String(decoding: text.utf8.prefix(count), as: UTF8.self)
   }
+
+  /// Runs `body`; an error it throws carries what was printed before it (``TraceError/output``).
+  package func collecting<T>(_ body: () throws(TraceError) -> T) throws(TraceError) -> T {
+    do {
+      return try body()
+    } catch {
+      var e = error
+      e.output = text
+      throw e
+    }
+  }
 }

@@ -1,14 +1,83 @@
 import Dispatch
 import TesselIR
 
-/// A generator: a call of a function that contains `yield`.
+/// A generator: a call of a function that contains `yield`, as Python code holds it.
 ///
-/// The body runs on a thread of its own and hands control back and forth with the code that
-/// iterates over it, so the two interleave exactly as in Python (side effects included): at each
-/// `yield` the generator's thread stops and the consumer's continues. Only one of them runs at a
-/// time. A generator left suspended when the trace ends is closed by the scope arena (its pending
-/// `finally` blocks run, as when Python collects it).
+/// The body runs on a thread of its own (``GeneratorCore``) and hands control back and forth with
+/// the code that iterates over it, so the two interleave exactly as in Python (side effects
+/// included). The thread holds the core, never this object: when the last reference to a
+/// generator suspended at a `yield` goes, it is handed to its scope arena, which closes it at the
+/// next statement boundary (its pending `finally` blocks run, as when Python collects it); a
+/// generator still suspended when the trace ends is closed by the arena too.
 package final class PyGenerator: LazyIterator {
+  let core: GeneratorCore
+
+  package init(function: PyFunction, scope: Scope, evaluator: Evaluator) {
+    core = GeneratorCore(function: function, scope: scope, evaluator: evaluator)
+  }
+
+  deinit { core.abandon() }
+
+  package var typeName: String { "generator" }
+
+  package func next(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    try core.resume(ev, at: location)
+  }
+
+  package func iterate(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> [Value]? {
+    var out: [Value] = []
+    while let v = try core.resume(ev, at: location) {
+      out.append(v)
+      if out.count > 1_000_000 {
+        throw TraceError.unsupported("a generator of more than 1,000,000 items", at: location)
+      }
+    }
+    return out
+  }
+
+  package func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
+    switch name {
+    case "send":
+      return .builtin(
+        BuiltinFunction("generator.send(value, /)") { a, ev, loc throws(TraceError) in
+          if self.core.state == .created, let v = a[0], !v.isNone {
+            throw TraceError.typeError(.message("can't send non-None value to a just-started generator"), at: loc)
+          }
+          self.core.sent = a[0] ?? .none
+          guard let v = try self.core.resume(ev, at: loc) else { throw TraceError.python("StopIteration", "", at: loc) }
+          return v
+        })
+    case "close":
+      return .builtin(
+        BuiltinFunction("generator.close()") { _, ev, loc throws(TraceError) in
+          guard self.core.state == .suspended else {
+            self.core.state = .finished
+            return .none
+          }
+          self.core.closing = true
+          _ = try self.core.resume(ev, at: loc)
+          return .none
+        })
+    case "__next__":
+      return .builtin(
+        BuiltinFunction("generator.__next__()") { _, ev, loc throws(TraceError) in
+          guard let v = try self.core.resume(ev, at: loc) else { throw TraceError.python("StopIteration", "", at: loc) }
+          return v
+        })
+    default: return nil
+    }
+  }
+
+  package func repr(_ ev: Evaluator) throws(TraceError) -> String {
+    "<generator object \(core.function.qualifiedName)>"
+  }
+}
+
+/// The running body of a generator: its thread, its state and its share of the evaluator's stacks.
+///
+/// At each `yield` the generator's thread stops and the consumer's continues. Only one of them
+/// runs at a time.
+package final class GeneratorCore {
   enum Outcome {
     case yielded(Value)
     case returned
@@ -34,7 +103,7 @@ package final class PyGenerator: LazyIterator {
   var savedDepth = 0
   var baseFrames = 0, baseHandling = 0, baseDepth = 0
 
-  package init(function: PyFunction, scope: Scope, evaluator: Evaluator) {
+  init(function: PyFunction, scope: Scope, evaluator: Evaluator) {
     self.function = function
     self.scope = scope
     ev = evaluator
@@ -42,12 +111,18 @@ package final class PyGenerator: LazyIterator {
     scope.arena?.register(self)
   }
 
+  /// Hands a generator suspended at a `yield` to its scope arena to be closed: nothing can
+  /// resume it any more (the last reference to its ``PyGenerator`` went).
+  func abandon() {
+    guard state == .suspended else { return }
+    scope.arena?.abandon(self)
+  }
+
   /// Closes a generator suspended at a `yield`, so that its thread ends.
   ///
   /// The suspended `yield` raises `GeneratorExit` and the pending `finally` blocks run, as when
-  /// Python collects an unfinished generator. The thread holds the generator while it is
-  /// suspended, so `deinit` can never see it suspended: the scope arena calls this at the end of
-  /// the trace.
+  /// Python collects an unfinished generator. The scope arena calls this at a statement boundary
+  /// for an abandoned generator, and for every suspended one at the end of the trace.
   func closeIfSuspended() {
     guard state == .suspended else { return }
     state = .running
@@ -55,12 +130,6 @@ package final class PyGenerator: LazyIterator {
     resumeSignal.signal()
     yieldSignal.wait()
     state = .finished
-  }
-
-  package var typeName: String { "generator" }
-
-  package func next(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
-    try resume(ev, at: location)
   }
 
   /// Runs the generator to its next `yield` (nil when it returns).
@@ -145,52 +214,6 @@ package final class PyGenerator: LazyIterator {
     ev.depth = baseDepth
     if let i = ev.generators.lastIndex(where: { $0 === self }) { ev.generators.remove(at: i) }
   }
-
-  package func iterate(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> [Value]? {
-    var out: [Value] = []
-    while let v = try resume(ev, at: location) {
-      out.append(v)
-      if out.count > 1_000_000 {
-        throw TraceError.unsupported("a generator of more than 1,000,000 items", at: location)
-      }
-    }
-    return out
-  }
-
-  package func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
-    switch name {
-    case "send":
-      return .builtin(
-        BuiltinFunction("generator.send(value, /)") { a, ev, loc throws(TraceError) in
-          if self.state == .created, let v = a[0], !v.isNone {
-            throw TraceError.typeError(.message("can't send non-None value to a just-started generator"), at: loc)
-          }
-          self.sent = a[0] ?? .none
-          guard let v = try self.resume(ev, at: loc) else { throw TraceError.python("StopIteration", "", at: loc) }
-          return v
-        })
-    case "close":
-      return .builtin(
-        BuiltinFunction("generator.close()") { _, ev, loc throws(TraceError) in
-          guard self.state == .suspended else {
-            self.state = .finished
-            return .none
-          }
-          self.closing = true
-          _ = try self.resume(ev, at: loc)
-          return .none
-        })
-    case "__next__":
-      return .builtin(
-        BuiltinFunction("generator.__next__()") { _, ev, loc throws(TraceError) in
-          guard let v = try self.resume(ev, at: loc) else { throw TraceError.python("StopIteration", "", at: loc) }
-          return v
-        })
-    default: return nil
-    }
-  }
-
-  package func repr(_ ev: Evaluator) throws(TraceError) -> String { "<generator object \(function.qualifiedName)>" }
 }
 
 /// Moves a non-Sendable object to the generator's thread, which never runs at the same time as

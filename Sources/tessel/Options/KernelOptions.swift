@@ -65,6 +65,8 @@ func prepareOrExit(_ inv: KernelInvocation, requireData: Bool, seed: UInt64? = n
   } catch let e as UsageError {
     failUsage(e.message)
   } catch let e as TraceError {
+    // What the kernel printed before the error, as Python shows a script's output before its traceback.
+    if !e.output.isEmpty { FileHandle.standardOutput.write(Data(e.output.utf8)) }
     if case .usage(let m) = e.kind { failUsage(m) }
     let source = (try? String(contentsOfFile: inv.file, encoding: .utf8))
     failKernel(e.diagnostic, source: source, file: inv.file)
