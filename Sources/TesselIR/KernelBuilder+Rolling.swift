@@ -103,6 +103,10 @@ extension KernelBuilder {
         a.base = tensor(a.base)
         c.alias = a
       }
+      if var v = c.bitcast {
+        v.base = tensor(v.base)
+        c.bitcast = v
+      }
       c.enclosingLoop = d.enclosingLoop.flatMap { span.instructions.contains($0) ? $0 - base : nil }
       return c
     }

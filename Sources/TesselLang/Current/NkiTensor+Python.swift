@@ -130,9 +130,14 @@ extension NkiTensor {
     var off = offset
     if let o = a[1], !o.isNone { off = try ev.intValue(o, at: loc) }
     if let d = a[5], !d.isNone {
-      guard case .native(let o) = d, let nd = o as? NkiDType, nd.dtype == dtype else {
-        throw TraceError.unsupported(
-          "ap(dtype=...) reinterpreting the storage of `\(name)` (\(dtype.nkiName)) as another dtype", at: loc)
+      guard case .native(let o) = d, let nd = o as? NkiDType else {
+        throw TraceError.python("TypeError", "ap(dtype=...) needs an nki dtype, not \(d.typeName)", at: loc)
+      }
+      guard let newType = nd.dtype else {
+        throw TraceError.unsupported("ap(dtype=\(nd.name)): the packed MX dtypes as a view of storage", at: loc)
+      }
+      if newType != dtype {
+        return try reinterpreted(as: newType, shape: shape, strides: strides, offset: off, a, ev, at: loc)
       }
     }
     if let v = a[3], !v.isNone {
@@ -152,6 +157,51 @@ extension NkiTensor {
       runtime.append((source: try t.irView(at: loc), stride: unit))
     }
     return .native(with(shape: shape, strides: strides, offset: off, runtimeOffsets: runtime))
+  }
+}
+
+extension NkiTensor {
+  /// `t.ap(pattern, offset, dtype=d)` with `d` another dtype: the pattern and offset address the
+  /// storage as elements of `d` (a bitcast view of the whole storage tensor,
+  /// ``KernelBuilder/declareBitcast(name:of:as:location:)``). The view's own offset is counted
+  /// in `d`'s elements; runtime offsets are refused with it.
+  func reinterpreted(
+    as newType: DType, shape: [Int], strides: [Int], offset: Int, _ a: BoundArguments, _ ev: Evaluator,
+    at loc: SourceLocation
+  ) throws(TraceError) -> Value {
+    if let so = a[2], !so.isNone {
+      throw TraceError.unsupported("ap(dtype=...) together with scalar_offset", at: loc)
+    }
+    if let v = a[3], !v.isNone {
+      throw TraceError.unsupported("ap(dtype=...) together with vector_offset", at: loc)
+    }
+    guard runtimeOffsets.isEmpty else {
+      throw TraceError.unsupported("ap(dtype=...) of a view with a runtime offset", at: loc)
+    }
+    let view: TensorID
+    do {
+      view = try tracer.builder.declareBitcast(
+        name: "\(name)_as_\(newType.nkiName)", of: storage, as: newType, location: loc)
+    } catch {
+      throw TraceError(.kernel(error), at: loc)
+    }
+    let decl = tracer.builder.tensor(view)
+    var start = offset
+    if a[1]?.isNone ?? true {
+      // The view's own offset, counted in the old dtype's elements.
+      let bytes = self.offset * dtype.byteSize
+      guard bytes % newType.byteSize == 0 else {
+        throw TraceError.python(
+          "ValueError",
+          "the offset of `\(name)` (\(self.offset) \(dtype.nkiName) elements) is not a whole number of \(newType.nkiName) elements",
+          at: loc)
+      }
+      start = bytes / newType.byteSize
+    }
+    return .native(
+      NkiTensor(
+        storage: view, space: space, dtype: newType, storageShape: decl.shape, shape: shape, strides: strides,
+        offset: start, name: decl.name, tracer: tracer))
   }
 }
 
