@@ -56,6 +56,8 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case missingPartition(operand: String, partition: Int, partitions: Int, reason: String)
     /// At run time, a value an instruction must find in a partition does not occur there.
     case valueNotFound(operand: String, partition: Int, slot: Int, value: Float)
+    /// At run time, an indirect DMA's index moves a partition's access out of its tensor.
+    case indirectOutOfBounds(tensor: String, dimension: Int, partition: Int, index: Int, low: Int, high: Int, size: Int)
     /// The run was stopped before its end on request (a debugger's `:quit`): `reason` says why.
     case abandoned(reason: String)
   }
@@ -171,6 +173,9 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .valueNotFound(let operand, let partition, let slot, let value):
       return
         "\(op): value \(value) of \(operand)[\(partition), \(slot)] does not occur in partition \(partition) of 'data' (what the hardware writes to its index slot is not documented, so Tessel stops)"
+    case .indirectOutOfBounds(let t, let dim, let partition, let index, let lo, let hi, let size):
+      return
+        "\(op) failed to run scatter/gather (indirect memory copy via vector DGE), due to out-of-bound access: index \(index) of partition \(partition) moves tensor `\(t)` to [\(lo), \(hi)] on dimension \(dim), of size \(size)"
     case .abandoned(let reason):
       return "run abandoned at \(op): \(reason)"
     }

@@ -74,6 +74,17 @@ extension ExecutionState {
         return
       }
     }
+    if case .indirectDMA(let p) = op {
+      // Only the gathered elements are read, at the places the indices name.
+      if p.side == .source && poison.mayHold[p.src.tensor.index] {
+        let (count, total) = indirectPoisonCount(ci, p)
+        if count > 0 {
+          return warnNeverWritten(ci, pc: pc, tensor: p.src.tensor, "reads \(count) of \(total)", operand: "src")
+        }
+      }
+      // (A never-written index stops the instruction with an error when it runs.)
+      return
+    }
     let sources = op.sources
     let hasDst = op.destination != nil
     for (i, s) in sources.enumerated() where poison.mayHold[s.view.tensor.index] {

@@ -25,6 +25,9 @@ extension ExecutionState {
       .matmulMX, .registerLoad, .registerStore, .registerMove:
       try executeCurrentISA(ci)
 
+    case .indirectDMA(let p):
+      try indirectDMA(ci, p)
+
     case .bitcast(let p):
       try executeBitcast(ci, dst: p.dst, src: p.src)
 

@@ -85,7 +85,8 @@ extension Interpreter {
       }
       var merge = true
       switch op {
-      case .iota, .affineSelect, .activation, .tensorScalarReduce, .tensorTensorScan, .bnStats, .bnAggr:
+      case .iota, .affineSelect, .activation, .tensorScalarReduce, .tensorTensorScan, .bnStats, .bnAggr, .indirectDMA:
+        // (An indirect DMA's rows are its partitions: each moves by its own index.)
         merge = false
       default: break
       }
@@ -106,6 +107,11 @@ extension Interpreter {
       }
       if let rd = operands.first(where: { $0.role == .reduceDestination }) {
         facts.reduceDestination = rd.view.tensor.index
+      }
+      if case .indirectDMA(let p) = op, p.side == .destination {
+        // A scatter's elements are known only from its indices: it writes no view the generic
+        // write bookkeeping could follow, so the destination keeps its never-written flags.
+        facts.destination = -1
       }
       if case .matmul = op { facts.isMatmul = true }
       if case .matmulMX = op { facts.isMatmul = true }

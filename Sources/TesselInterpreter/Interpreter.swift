@@ -121,6 +121,9 @@ public struct Interpreter: Sendable {
   /// Outputs whose writes are recorded in per-worker maps instead of poisoning them first: the
   /// kernel never reads them, and every write to them can be recorded exactly.
   let recordsWrites: [Bool]
+  /// Whether the kernel scatters (an ``Operation/IndirectDMA`` into its destination): it then
+  /// runs on one worker.
+  let scatters: Bool
   /// Whether the kernel calls BLAS.
   let hasMatmul: Bool
 
@@ -203,9 +206,15 @@ public struct Interpreter: Sendable {
     self.program = program
     // A loop needs a unit per worker to be worth forking; with fewer (matmul_optimized at 2048³
     // has two), the run stays serial and its matmuls keep every BLAS thread.
-    let workers = Interpreter.workerCount(options)
+    // A scatter's writes are known only from its indices, so no static check proves two units
+    // of work apart: a kernel with one runs serially, in program order.
+    let scatters = kernel.instructions.contains {
+      if case .indirectDMA(let p) = $0.operation { return p.side == .destination } else { return false }
+    }
+    self.scatters = scatters
+    let workers = scatters ? 1 : Interpreter.workerCount(options)
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
-      plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
+      !scatters && plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
     }
     self.recordsWrites = Interpreter.recordedOutputs(
       kernel, program: program, onChip: onChip, read: read, written: written)
@@ -218,7 +227,7 @@ public struct Interpreter: Sendable {
   public func writesParameter(_ t: TensorID) -> Bool { isWritten[t.index] }
 
   /// How many workers a run uses.
-  var workerCount: Int { Interpreter.workerCount(options) }
+  var workerCount: Int { scatters ? 1 : Interpreter.workerCount(options) }
 
   /// How many workers a run with `options` uses: every core, or one for a serial, tracked or
   /// debugged run.

@@ -31,6 +31,20 @@ extension OriginTracker {
     case .partitionReduction: partitionReduction(ci, envp)
     case .scan: scan(ci, envp)
     case .statistics: statistics(ci, envp)
+    case .indirect: indirect(ci, state)
+    }
+  }
+
+  /// Each element an indirect DMA moves from the place its partition's index names (or to it),
+  /// tainted by the source element and the index.
+  func indirect(_ ci: CompiledInstruction, _ state: ExecutionState) {
+    guard case .indirectDMA(let p) = ci.instruction.operation else { return conservative(ci, UnsafePointer(state.env)) }
+    let inner = ci.rows.innerStrides
+    try? state.forEachIndirectRow(ci, p, checked: false) { r in
+      let index = read(2, r.index)
+      for j in r.lo..<r.hi {
+        write(r.dst &+ j &* inner[0], Self.merge(read(1, r.src &+ j &* inner[1]), index))
+      }
     }
   }
 

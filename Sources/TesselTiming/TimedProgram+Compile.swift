@@ -75,13 +75,20 @@ struct TimedProgram: Sendable {
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
       var footprints: [Footprint] = []
+      // An indirect DMA's indexed side is placed by values read at run time, like a runtime offset.
+      var indirect: View?
+      if case .indirectDMA(let p) = op { indirect = p.indirectView }
       func add(_ v: View, write: Bool) {
         let t = v.tensor.index
         guard firstSlot[t] >= 0 else { return }
         footprints.append(
-          TimedProgram.footprint(v, kernel: kernel, firstSlot: firstSlot[t], buffers: buffers[t], write: write))
+          TimedProgram.footprint(
+            v, kernel: kernel, firstSlot: firstSlot[t], buffers: buffers[t], write: write,
+            placedAtRunTime: v == indirect))
       }
-      if op.operands.contains(where: { !$0.view.runtimeOffsets.isEmpty }) { runtimePlaced.append(inst.location) }
+      if indirect != nil || op.operands.contains(where: { !$0.view.runtimeOffsets.isEmpty }) {
+        runtimePlaced.append(inst.location)
+      }
       if case .loopBegin(let l) = op, l.dynamic != nil { dynamicLoops.append(inst.location) }
       for s in op.sources { add(s.view, write: false) }
       for d in op.destinations { add(d, write: true) }
@@ -245,12 +252,14 @@ struct TimedProgram: Sendable {
 
   /// The footprint of a view: the range of the tensor's first dimension and of its flattened rest.
   ///
-  /// A view placed by values read at run time (``View/runtimeOffsets``) may touch any element: its
-  /// footprint is the whole tensor.
-  static func footprint(_ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool) -> Footprint {
+  /// A view placed by values read at run time (``View/runtimeOffsets``, the indexed side of an
+  /// indirect DMA) may touch any element: its footprint is the whole tensor.
+  static func footprint(
+    _ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool, placedAtRunTime: Bool = false
+  ) -> Footprint {
     let t = kernel[v.tensor]
     let rank = t.shape.count
-    if !v.runtimeOffsets.isEmpty {
+    if placedAtRunTime || !v.runtimeOffsets.isEmpty {
       let rotating = buffers > 1 ? (t.enclosingLoop ?? -1) : -1
       let zero = AffineIndex(constant: 0, terms: [])
       return Footprint(

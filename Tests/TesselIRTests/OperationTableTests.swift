@@ -80,6 +80,10 @@ private let samples: [(Operation, [(String, OperandRole)])] = [
   (.bnAggr(dst: view(1, [8, 2]), src: view(2, [8, 6])), [("dst", .destination), ("data", .source)]),
   (.dmaTranspose(dst: view(1, [4, 8]), src: view(2), axes: [1, 0]), [("dst", .destination), ("src", .source)]),
   (
+    .indirectDMA(dst: view(1), src: view(2, [20, 4]), indices: view(3, [8, 1]), side: .source, offsetSteps: [1, 0]),
+    [("dst", .destination), ("src", .source), ("indices", .perPartition)]
+  ),
+  (
     .dmaCompute(dst: view(1), srcs: [view(2), view(3)]),
     [("dst", .destination), ("srcs[0]", .source), ("srcs[1]", .source)]
   ),
@@ -162,7 +166,7 @@ struct OperationTableTests {
     #expect(Set(infos.map(\.nkiName)).count == infos.count)
     for i in infos { #expect(i.engines.contains(i.defaultEngine), "\(i.nkiName)") }
     let dma = samples.filter { $0.0.groups.contains(.dataMovement) }.map(\.0.nkiName)
-    #expect(dma == ["load", "store", "dma_copy", "load_transpose2d", "dma_transpose", "dma_compute"])
+    #expect(dma == ["load", "store", "dma_copy", "load_transpose2d", "dma_transpose", "indirect_dma", "dma_compute"])
     for (op, _) in samples where op.groups.contains(.dataMovement) { #expect(op.defaultEngine == .dma) }
     let reductions = samples.filter { !$0.0.iteratesOverDestination }.map(\.0.nkiName)
     #expect(reductions == ["tensor_reduce", "tensor_partition_reduce", "bn_stats", "bn_aggr"])

@@ -42,6 +42,17 @@ KernelError.__module__ = TesselWarning.__module__ = "tessel"
 _combined: dict[type, type] = {}
 
 
+#: Tessel's hint for a module it cannot find, worded for the command line, and the same advice for
+#: a Python caller, whose modules Tessel finds through ``sys.path``.
+_CLI_MODULE_HINT = "add the directories of your own modules with --path"
+_PYTHON_MODULE_HINT = "add the directories of your own modules to sys.path or PYTHONPATH"
+
+
+def _for_python_callers(text: str) -> str:
+    """A diagnostic's text with advice on the command line's ``--path`` worded for Python."""
+    return text.replace(_CLI_MODULE_HINT, _PYTHON_MODULE_HINT)
+
+
 def kernel_error(failure: dict[str, Any]) -> KernelError:
     """The exception for a failure Tessel reported.
 
@@ -60,8 +71,8 @@ def kernel_error(failure: dict[str, Any]) -> KernelError:
                 cls = KernelError
             _combined[python] = cls
     return cls(
-        failure.get("rendered") or failure.get("message", "Tessel failed"),
-        message=failure.get("message", ""),
+        _for_python_callers(failure.get("rendered") or failure.get("message", "Tessel failed")),
+        message=_for_python_callers(failure.get("message", "")),
         filename=failure.get("file"),
         lineno=failure.get("line"),
         colno=failure.get("column"),

@@ -109,6 +109,18 @@ class Prepared:
     #: How the return value nests the outputs (None when Tessel does not say).
     returns: Any = None
     returns_known: bool = False
+    #: The state (path, mtime, size) of every module file of the user's the trace may have read.
+    watched: tuple = ()
+
+    def is_stale(self) -> bool:
+        """Whether a module file the trace may have read was edited (or removed) since."""
+        for path, *state in self.watched:
+            try:
+                if _file_state(path)[1:] != tuple(state):
+                    return True
+            except OSError:
+                return True
+        return False
 
     def __del__(self) -> None:
         try:
@@ -118,7 +130,8 @@ class Prepared:
 
 
 class _PreparedCache:
-    """The most recently used prepared kernels, keyed by request and source file state."""
+    """The most recently used prepared kernels, keyed by request and source file state; an entry
+    whose watched module files changed is traced again."""
 
     def __init__(self, capacity: int = 64):
         self.capacity = capacity
@@ -129,7 +142,9 @@ class _PreparedCache:
         __tracebackhide__ = True  # pytest shows the kernel, not the bridge
         with self.lock:
             hit = self.entries.get(key)
-            if hit is not None:
+            if hit is not None and hit.is_stale():
+                del self.entries[key]  # an imported module was edited: trace again
+            elif hit is not None:
                 self.entries.move_to_end(key)
                 return hit
         prepared = make()
@@ -349,14 +364,33 @@ def estimate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
     return response["report"]
 
 
+def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
+    """The states of the module files a trace of ``kernel_file`` may read: those of every module
+    Python has imported from the kernel's directory or from one of the import paths ``roots``.
+
+    (Tessel imports a kernel's modules from those files itself; a module that only the trace imports,
+    and Python never did, is not watched.)"""
+    prefixes = tuple(r.rstrip(os.sep) + os.sep for r in [os.path.dirname(os.path.abspath(kernel_file)), *roots])
+    states = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py") and path.startswith(prefixes):
+            try:
+                states.add(_file_state(path))
+            except OSError:
+                continue
+    return tuple(sorted(states))
+
+
 def _prepare(request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    watched = _watched_files(request["file"], request.get("importPaths", []))
     response = library().prepare(request)
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
     _timings.value["prepare"] = response.get("seconds", 0.0)
     return Prepared(response["handle"], response["parameters"], response["outputs"], response.get("returns"),
-                    "returns" in response)
+                    "returns" in response, watched)
 
 
 def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:

@@ -1,5 +1,6 @@
 """Kernels in packages: relative imports, and modules found through the caller's ``sys.path``."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,6 +52,8 @@ def test_a_module_missing_from_sys_path_is_a_module_not_found_error(kernels, rng
     with pytest.raises(tessel.KernelError, match="row_ops") as caught:
         tessel.simulate_kernel(kernels.shifted, a)
     assert "kernels.py" in str(caught.value)
+    # Advice for a Python caller: sys.path, not the command line's --path.
+    assert "sys.path or PYTHONPATH" in str(caught.value) and "--path" not in str(caught.value)
 
 
 def test_import_paths_leave_out_installed_packages_and_the_drop_in_modules():
@@ -60,3 +63,35 @@ def test_import_paths_leave_out_installed_packages_and_the_drop_in_modules():
     assert all(Path(p).is_absolute() and Path(p).is_dir() for p in paths)
     assert not any("site-packages" in p for p in paths)
     assert str(Path(tessel.__file__).resolve().parent.parent) not in paths
+
+
+def test_editing_an_imported_module_traces_the_kernel_again(tmp_path, monkeypatch, rng):
+    """The trace cache watches the user's modules the kernel imports, not only the kernel's file."""
+    from tessel._simulate import last_timings
+
+    (tmp_path / "scaling.py").write_text("FACTOR = 2.0\n")
+    (tmp_path / "scaled_kernel.py").write_text(
+        "import neuronxcc.nki as nki\n"
+        "import neuronxcc.nki.language as nl\n"
+        "import scaling\n\n"
+        "@nki.jit\n"
+        "def scaled(a):\n"
+        "    out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)\n"
+        "    nl.store(out, value=nl.multiply(nl.load(a), scaling.FACTOR))\n"
+        "    return out\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("scaling", "scaled_kernel"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import scaled_kernel
+
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(scaled_kernel.scaled, a), a * np.float32(2.0))
+    # Unchanged: served from the cache (no new trace).
+    tessel.simulate_kernel(scaled_kernel.scaled, a)
+    assert last_timings()["prepare"] == 0.0
+    # Edited (a new size, and a new modification time even on a coarse clock).
+    helper = tmp_path / "scaling.py"
+    helper.write_text("FACTOR = 3.0   # edited\n")
+    stat = helper.stat()
+    os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    np.testing.assert_array_equal(tessel.simulate_kernel(scaled_kernel.scaled, a), a * np.float32(3.0))

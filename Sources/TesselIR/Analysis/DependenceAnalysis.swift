@@ -214,11 +214,13 @@ public struct DependenceAnalysis: Sendable {
       }
       var position = 0
       func add(_ operand: String, _ v: View, _ kind: DependenceError.AccessKind) {
+        // No conflict with elements known only at run time can be exhibited: left out.
+        defer { position += 1 }
+        if operand == op.indexedOperand { return }
         out.append(
           Access(
             instruction: pc, position: position, operand: operand, view: v, kind: kind, mask: masked(v),
             box: box(of: v, kernel, structure)))
-        position += 1
       }
       var skippedSelfRead = false
       for (name, v) in op.sources {

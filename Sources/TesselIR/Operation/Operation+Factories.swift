@@ -14,6 +14,16 @@ extension Operation {
   /// `nl.load_transpose2d(src)` (``LoadTranspose``).
   public static func loadTranspose(dst: View, src: View) -> Operation { .loadTranspose(Unary(dst: dst, src: src)) }
 
+  /// A DMA gathering (`side: .source`) or scattering (`side: .destination`) by the indices of an
+  /// `[P, 1]` tile (``IndirectDMA``).
+  public static func indirectDMA(
+    dst: View, src: View, indices: View, side: IndirectDMA.Side, offsetSteps: [Int],
+    outOfBounds: IndirectDMA.OutOfBoundsMode = .error
+  ) -> Operation {
+    .indirectDMA(
+      IndirectDMA(dst: dst, src: src, indices: indices, side: side, offsetSteps: offsetSteps, outOfBounds: outOfBounds))
+  }
+
   /// `nisa.nc_matmul(stationary, moving)` (``Matmul``).
   public static func matmul(
     dst: View, stationary: View, moving: View, accumulation: Accumulation, doubleRow: Bool = false,

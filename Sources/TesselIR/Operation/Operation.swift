@@ -28,6 +28,10 @@ public enum Operation: Sendable, Hashable, Codable {
   case dmaCopy(Unary<DMACopy>)
   /// `nl.load_transpose2d(src)`: a DMA transpose of a 2-D HBM block into SBUF (``LoadTranspose``).
   case loadTranspose(Unary<LoadTranspose>)
+  /// `nl.load(t[…, idx, …])`, `nl.store(t[…, idx, …], value)`, `nisa.dma_copy` with a
+  /// `vector_offset`: a DMA gathering or scattering HBM rows by indices held in an on-chip tile
+  /// (``IndirectDMA``).
+  case indirectDMA(IndirectDMA)
 
   // MARK: - Tensor engine
 
@@ -133,6 +137,7 @@ extension Operation {
     case .store(let p): p
     case .dmaCopy(let p): p
     case .loadTranspose(let p): p
+    case .indirectDMA(let p): p
     case .matmul(let p): p
     case .transpose(let p): p
     case .tensorTensor(let p): p
@@ -176,6 +181,7 @@ extension Operation {
     case .store(let p): .store(transform(p))
     case .dmaCopy(let p): .dmaCopy(transform(p))
     case .loadTranspose(let p): .loadTranspose(transform(p))
+    case .indirectDMA(let p): .indirectDMA(transform(p))
     case .matmul(let p): .matmul(transform(p))
     case .transpose(let p): .transpose(transform(p))
     case .tensorTensor(let p): .tensorTensor(transform(p))

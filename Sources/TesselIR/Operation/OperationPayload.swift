@@ -140,6 +140,9 @@ public enum DataFlow: Sendable, Hashable {
   case statistics
   /// Values computed from attributes alone (no tile is read).
   case generated
+  /// A copy whose positions on one side are chosen at run time by an index tile (``IndirectDMA``):
+  /// which element feeds which is known only from the indices' values.
+  case indirect
 }
 
 /// What an operand is to its operation.

@@ -76,7 +76,13 @@ extension TileObject {
   func getItem(_ key: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Value? {
     let tracer = try ev.binding(as: Tracer.self, at: loc)
     if let conditions = key.predicate { return try tracer.operandMasked(ref, conditions, at: loc) }
-    return .tensor(try tracer.subscriptTensor(ref, try tracer.indexEntries(key, at: loc), at: loc))
+    let entries = try tracer.indexEntries(key, at: loc)
+    if entries.contains(where: {
+      if case .indices = $0 { return true } else { return false }
+    }) {
+      return .native(try tracer.indirectAccess(ref, entries, at: loc))
+    }
+    return .tensor(try tracer.subscriptTensor(ref, entries, at: loc))
   }
 
   func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {

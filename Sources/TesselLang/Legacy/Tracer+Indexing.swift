@@ -8,6 +8,8 @@ enum IndexEntry {
   case slice(start: AffineExpr?, stop: AffineExpr?, step: Int)
   case newAxis
   case ellipsis
+  /// A tile of indices (an indirect access, ``Tracer/indirectAccess(_:_:at:)``).
+  case indices(TensorRef)
 }
 
 extension Tracer {
@@ -238,6 +240,7 @@ extension Tracer {
 
   func indexEntry(_ v: Value, at loc: SourceLocation) throws(TraceError) -> IndexEntry {
     if let g = v.index { return g.shape.isEmpty ? .scalar(g.base) : .grid(g) }
+    if let t = v.tensor { return .indices(t) }
     switch v {
     case .none: return .newAxis
     case .ellipsis: return .ellipsis
@@ -250,8 +253,6 @@ extension Tracer {
       if !s.step.isNone { step = try intValue(s.step, at: loc) }
       if step == 0 { throw TraceError.python("ValueError", "slice step cannot be zero", at: loc) }
       return .slice(start: l, stop: h, step: step)
-    case _ where v.tensor != nil:
-      throw TraceError.unsupported("indirect (tile-valued) indexing", at: loc)
     case .native(let n as NonAffineIndex): throw n.error
     default:
       throw TraceError.python(
@@ -280,6 +281,11 @@ extension Tracer {
     let v = t.view
     let rank = v.dims.count
     let decl = builder.tensor(t.id)
+    for case .indices in entriesIn {
+      throw TraceError.unsupported(
+        "indexing `\(decl.name)` with a tile of indices here (an indirect access is read by nl.load or nisa.dma_copy and written by nl.store or nisa.dma_copy)",
+        at: loc)
+    }
     // Expand `...` and pad with full slices.
     var entries: [IndexEntry] = []
     let consuming = entriesIn.filter {

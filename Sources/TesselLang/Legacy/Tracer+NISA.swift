@@ -254,6 +254,13 @@ extension Tracer {
       let dst = try newTensor([1] + Array(x.view.shape.dropFirst()), dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.tensorPartitionReduce(dst: dst.view, src: x.view, op: op), at: loc))
     case "dma_copy":
+      let (dv, sv) = (try a.require(0, "dst"), try a.require(1, "src"))
+      if let ia = dv.native(IndirectAccessObject.self) ?? sv.native(IndirectAccessObject.self) {
+        try indirectCopy(
+          dst: dv, src: sv, of: "nisa.dma_copy", mask: try maskArgument(a, shape: ia.base.view.shape),
+          oob: try indirectOOBMode(a.get(-1, "oob_mode"), of: "nisa.dma_copy", at: loc), at: loc)
+        return .none
+      }
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nisa.dma_copy", at: loc)
       let src = try tensorArgument(try a.require(1, "src"), "src", of: "nisa.dma_copy", at: loc)
       try emit(.dmaCopy(dst: dst.view, src: src.view), mask: try maskArgument(a, shape: dst.view.shape), at: loc)

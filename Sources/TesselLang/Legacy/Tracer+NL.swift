@@ -77,6 +77,12 @@ extension Tracer {
     case "device_print":
       return try devicePrint(a)
     case "load":
+      if let ia = try a.require(0, "src").native(IndirectAccessObject.self) {
+        let oob = try indirectOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
+        let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc)
+        return try indirectLoad(
+          ia, dtype: dtype, mask: try maskArgument(a, shape: ia.base.view.shape), oob: oob, at: loc)
+      }
       try checkOOBMode(a.get(-1, "mode"), of: "nl.load", at: loc)
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
@@ -84,6 +90,13 @@ extension Tracer {
       let i = try emit(.load(dst: dst.view, src: src.view), mask: try maskArgument(a, shape: src.view.shape), at: loc)
       return fresh(dst, i)
     case "store":
+      if let ia = try a.require(0, "dst").native(IndirectAccessObject.self) {
+        try indirectCopy(
+          dst: .native(ia), src: try a.require(1, "value"), of: "nl.store",
+          mask: try maskArgument(a, shape: ia.base.view.shape),
+          oob: try indirectOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc), at: loc)
+        return .none
+      }
       try checkOOBMode(a.get(-1, "mode"), of: "nl.store", at: loc)
       let dst = try tensorArgument(try a.require(0, "dst"), "dst", of: "nl.store", at: loc)
       let value = try a.require(1, "value")

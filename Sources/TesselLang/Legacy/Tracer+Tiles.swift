@@ -73,6 +73,11 @@ extension Tracer {
   func tensorArgument(_ v: Value, _ name: String, of fn: String, at loc: SourceLocation) throws(TraceError) -> TensorRef
   {
     if let t = v.tensor { return t }
+    if v.native(IndirectAccessObject.self) != nil {
+      throw TraceError.unsupported(
+        "an indirect access (a tensor indexed by a tile of indices) as '\(name)' of \(fn)(); only nl.load, nl.store and nisa.dma_copy move one",
+        at: loc)
+    }
     if interactive != nil, let array = v.native(NDArray.self) {
       return try deviceCopy(of: array, for: name, of: fn, at: loc)
     }
