@@ -192,10 +192,14 @@ extension KernelBuilder {
     head.program = program
     var tail = Instruction(.loopEnd(begin: begin), location: location)
     tail.program = program
+    note(.instructions(kernel.instructions))
+    note(.tensors(kernel.tensors))
+    for inst in kernel.instructions[begin...] { countWrites(of: inst, -1) }
     kernel.instructions.removeSubrange(begin...)
     kernel.instructions.append(head)
     kernel.instructions.append(contentsOf: body)
     kernel.instructions.append(tail)
+    for inst in kernel.instructions[begin...] { countWrites(of: inst, 1) }
     for span in spans[first...] {
       for t in span.tensors {
         if span == last {

@@ -11,10 +11,17 @@ public struct KernelBuilder: Sendable {
   /// The kernel built so far.
   public internal(set) var kernel: Kernel
   /// Instruction indices of the loops open now, innermost last.
-  public private(set) var openLoops: [Int] = []
+  public internal(set) var openLoops: [Int] = []
   /// The program whose instructions are being recorded, stamped on each emitted instruction
   /// (``Instruction/program``): a front end tracing a launch on two cores sets it per program.
   public var program = 0
+  /// How to undo the changes made to existing instructions and tensors while a checkpoint is
+  /// open (see ``checkpoint()``), oldest first.
+  var journal: [JournalEntry] = []
+  /// Checkpoints taken and neither restored nor discarded: changes are journaled while nonzero.
+  var openCheckpoints = 0
+  /// Storage (``Kernel/storage(of:)``) → how many instructions other than matmuls write it.
+  var nonMatmulWrites: [TensorID: Int] = [:]
 
   /// Starts an empty kernel.
   public init(name: String) {
@@ -99,10 +106,14 @@ public struct KernelBuilder: Sendable {
       kernel[a.base].elementCount == kernel[id].elementCount, kernel[id].space.isHBM
     else { return false }
     for i in kernel.tensors.indices where kernel.tensors[i].alias?.base == a.base {
+      note(.tensor(i, kernel.tensors[i]))
       kernel.tensors[i].alias?.base = id
     }
+    note(.tensor(id.index, kernel.tensors[id.index]))
     kernel.tensors[id.index].alias = nil
+    note(.tensor(a.base.index, kernel.tensors[a.base.index]))
     kernel.tensors[a.base.index].alias = StorageAlias(base: id, offset: 0, partitionStride: nil)
+    recountWrites()
     return true
   }
 
@@ -158,6 +169,7 @@ public struct KernelBuilder: Sendable {
     }
     let end = kernel.instructions.count
     if case .loopBegin(var loop) = kernel.instructions[begin].operation {
+      note(.instruction(begin, kernel.instructions[begin]))
       loop.end = end
       kernel.instructions[begin].operation = .loopBegin(loop)
     }
@@ -172,6 +184,8 @@ public struct KernelBuilder: Sendable {
   public mutating func reorderInstructions(_ order: [Int]) {
     let old = kernel.instructions
     guard order.count == old.count, Set(order).count == old.count else { return }
+    note(.instructions(old))
+    note(.tensors(kernel.tensors))
     var newIndex = [Int](repeating: 0, count: old.count)
     for (n, o) in order.enumerated() { newIndex[o] = n }
     kernel.instructions = order.map { o in
@@ -198,6 +212,7 @@ public struct KernelBuilder: Sendable {
   ) {
     var inst = Instruction(operation, engine: engine, mask: mask, location: location)
     inst.program = program
+    countWrites(of: inst, 1)
     kernel.instructions.append(inst)
   }
 
@@ -213,6 +228,7 @@ public struct KernelBuilder: Sendable {
 
   /// Renames a tensor (a front end names a result tile after the variable it is bound to).
   public mutating func renameTensor(_ id: TensorID, to name: String) {
+    note(.tensor(id.index, kernel.tensors[id.index]))
     kernel.tensors[id.index].name = name
   }
 
@@ -224,6 +240,9 @@ public struct KernelBuilder: Sendable {
 
   /// Replaces the instruction at `index` (a front end retargets a result into its final place).
   public mutating func replaceInstruction(at index: Int, with instruction: Instruction) {
+    note(.instruction(index, kernel.instructions[index]))
+    countWrites(of: kernel.instructions[index], -1)
+    countWrites(of: instruction, 1)
     kernel.instructions[index] = instruction
   }
 
@@ -231,8 +250,30 @@ public struct KernelBuilder: Sendable {
   /// statement); loops opened there are closed off as well.
   public mutating func truncate(toInstructionCount count: Int) {
     guard count < kernel.instructions.count else { return }
+    note(.instructions(kernel.instructions))
     kernel.instructions.removeSubrange(max(0, count)...)
     openLoops.removeAll { $0 >= count }
+    recountWrites()
+  }
+
+  /// Whether no instruction built so far writes `t`'s storage except matmuls (a PSUM tile that
+  /// `+=` accumulates matmuls into starts an accumulation group whose first write overwrites).
+  public func onlyMatmulsWrite(_ t: TensorID) -> Bool {
+    (nonMatmulWrites[kernel.storage(of: t)] ?? 0) == 0
+  }
+
+  /// Adds `delta` to the write counts of the storages `instruction` writes, unless it is a matmul.
+  mutating func countWrites(of instruction: Instruction, _ delta: Int) {
+    if case .matmul = instruction.operation { return }
+    for v in instruction.operation.destinations {
+      nonMatmulWrites[kernel.storage(of: v.tensor), default: 0] += delta
+    }
+  }
+
+  /// Counts the writes of every instruction anew (after storages or instructions changed wholesale).
+  private mutating func recountWrites() {
+    nonMatmulWrites = [:]
+    for inst in kernel.instructions { countWrites(of: inst, 1) }
   }
 
   /// The declaration of a tensor built so far.

@@ -1,20 +1,12 @@
-import Dispatch
 import Foundation
 import TesselIR
 
-/// Runs `body(i)` for `i` in `0..<count`, concurrently when `count > 1`.
+/// Runs `body(i)` for `i` in `0..<count`, concurrently on the ``WorkerPool`` when `count > 1`.
 ///
 /// The caller makes sure
 /// the calls touch disjoint memory.
 func concurrently(_ count: Int, _ body: (Int) -> Void) {
-  if count <= 1 {
-    if count == 1 { body(0) }
-    return
-  }
-  withoutActuallyEscaping(body) { body in
-    let job = UncheckedSendable(ClosureBox(body))
-    DispatchQueue.concurrentPerform(iterations: count) { i in job.value.body(i) }
-  }
+  WorkerPool.shared.run(count, body)
 }
 
 /// Splits `0..<n` into up to `parts` contiguous ranges (one when `n` is small) and runs them
@@ -27,11 +19,6 @@ func concurrentChunks(_ n: Int, parts: Int, minimum: Int = 1 << 18, _ body: (Ran
 func concurrentChunks(_ n: Int, parts: Int, minimum: Int = 1 << 18, _ body: (Int, Range<Int>) -> Void) {
   let k = n < 2 * minimum ? 1 : Swift.max(1, Swift.min(parts, n / minimum))
   concurrently(k) { i in body(i, (n * i / k)..<(n * (i + 1) / k)) }
-}
-
-final class ClosureBox {
-  let body: (Int) -> Void
-  init(_ body: @escaping (Int) -> Void) { self.body = body }
 }
 
 /// Hands out `0..<count` one index at a time to concurrent workers.
@@ -50,25 +37,4 @@ final class WorkCounter: @unchecked Sendable {
     next += 1
     return next - 1
   }
-}
-
-/// What the workers of one fork share.
-final class ForkJob {
-  let states: [ExecutionState]
-  let errors: UnsafeMutablePointer<KernelError?>
-  let body: (ExecutionState, Int) -> KernelError?
-  init(
-    states: [ExecutionState], errors: UnsafeMutablePointer<KernelError?>,
-    body: @escaping (ExecutionState, Int) -> KernelError?
-  ) {
-    self.states = states
-    self.errors = errors
-    self.body = body
-  }
-}
-
-/// A value handed to `concurrentPerform` workers, which touch disjoint states.
-struct UncheckedSendable<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
 }

@@ -77,9 +77,9 @@ struct AccumulationGroups {
     var fresh = Array(repeating: [Int](), count: interpreter.program.count)
     var psum: [Int] = []
     for (i, t) in k.tensors.enumerated() where t.space == .psum {
-      let f = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, t.elementCount))
-      f.initialize(repeating: 0, count: Swift.max(1, t.elementCount))
-      flags[i] = f
+      // Left uninitialized (so a run does not touch a page per 4 KiB of every PSUM tile): flags
+      // are read only while the tensor's state is `mixed`, which `materializeFlags` fills them for.
+      flags[i] = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, t.elementCount))
       psum.append(i)
       if let l = t.enclosingLoop, l < fresh.count { fresh[l].append(i) }
     }

@@ -111,13 +111,7 @@ extension ExecutionState {
       errors.deinitialize(count: count)
       errors.deallocate()
     }
-    withoutActuallyEscaping(body) { body in
-      let job = UncheckedSendable(ForkJob(states: states, errors: errors, body: body))
-      DispatchQueue.concurrentPerform(iterations: count) { w in
-        let j = job.value
-        j.errors[w] = j.body(j.states[w], w)
-      }
-    }
+    concurrently(count) { w in errors[w] = body(states[w], w) }
     for w in states.dropFirst() {
       for pc in w.executions.indices where w.executions[pc] > 0 {
         executions[pc] += w.executions[pc]

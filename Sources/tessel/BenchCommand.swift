@@ -6,6 +6,7 @@ import TesselTools
 /// `tessel bench`: the canonical kernels at real shapes against same-run baselines.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "bench",
     abstract: "Benchmark the canonical kernels at real shapes against same-run baselines (use a release build).")
   @Flag(help: "Fewer repetitions and only the smaller shapes.") var quick = false
   @Flag(help: "Print JSON on stdout.") var json = false

@@ -5,7 +5,8 @@ import TesselTools
 
 /// `tessel check`: trace and verify without running.
 struct Check: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Trace and verify an NKI kernel without running it.")
+  static let configuration = CommandConfiguration(
+    commandName: "check", abstract: "Trace and verify an NKI kernel without running it.")
   @OptionGroup var options: KernelOptions
   @Flag(
     help:

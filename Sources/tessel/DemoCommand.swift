@@ -7,6 +7,7 @@ import TesselTools
 /// `tessel demo`: the tiled matmul tutorial kernel against plain loops.
 struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "demo",
     abstract:
       "Run kernels/matmul_tiled.py (an NKI kernel, unmodified) on seeded bf16 inputs and check it against plain loops.")
 

@@ -4,7 +4,8 @@ import Tessel
 
 /// `tessel inspect`: a .npy file's contents.
 struct Inspect: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Print a .npy file's shape, dtype and values.")
+  static let configuration = CommandConfiguration(
+    commandName: "inspect", abstract: "Print a .npy file's shape, dtype and values.")
   @ArgumentParser.Argument(help: "A .npy file, optionally with :DTYPE for raw bf16/fp8 data (x.npy:bfloat16).")
   var file: String
   func run() throws {

@@ -6,6 +6,7 @@ import TesselRepl
 /// `tessel repl`: the interactive prompt.
 struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "repl",
     abstract: "An interactive NKI prompt over a live simulated NeuronCore (plain lines when stdin is not a terminal).")
   @OptionGroup var targetOption: TargetOption
 

@@ -6,6 +6,7 @@ import TesselTools
 /// `tessel run`: trace an NKI kernel file and run it.
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "run",
     abstract: "Trace an NKI kernel file and run it on .npy inputs (or seeded random ones).",
     discussion: """
       Arguments bind to the kernel's parameters in order, or by name (NAME=ARG): a .npy file (FILE.npy, or \

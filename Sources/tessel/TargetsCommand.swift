@@ -3,7 +3,8 @@ import Tessel
 
 /// `tessel targets`: the simulated targets.
 struct Targets: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List the simulated targets and their constants.")
+  static let configuration = CommandConfiguration(
+    commandName: "targets", abstract: "List the simulated targets and their constants.")
   @Flag(help: "Print the timing model's constants per target, with where each comes from.") var timing = false
 
   func run() {

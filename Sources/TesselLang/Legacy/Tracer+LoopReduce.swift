@@ -83,17 +83,4 @@ extension Tracer {
     let mask = try maskConditions(a.get(-1, "mask"), rank: x.view.shape.count, shape: x.view.shape, at: loc)
     return .native(LoopReduction(x: x, op: op, dtype: dtype, mask: mask, location: loc))
   }
-
-  /// Whether no instruction traced so far writes `t`'s storage except matmuls: a PSUM tile made by
-  /// `nl.ndarray` that `+=` accumulates matmuls into (an accumulation group whose first write
-  /// overwrites).
-  func onlyMatmulsWrite(_ t: TensorID) -> Bool {
-    let k = builder.kernel
-    let storage = k.storage(of: t)
-    for inst in k.instructions {
-      if case .matmul = inst.operation { continue }
-      if inst.operation.destinations.contains(where: { k.storage(of: $0.tensor) == storage }) { return false }
-    }
-    return true
-  }
 }

@@ -56,6 +56,7 @@ extension Tracer {
       try checkpoint.restore(self, loop, abandoning: error)
       return try specializedLoop(r, loop)
     }
+    builder.discard(checkpoint.builder)
     symbolicLoops.removeLast()
     do { try builder.endLoop(location: location) } catch { throw TraceError(.kernel(error), at: location) }
     switch flow {
@@ -117,7 +118,7 @@ extension Tracer {
 /// the specialisation is then refused with a located error rather than run with the change
 /// applied twice.
 struct TraceCheckpoint {
-  let builder: KernelBuilder
+  let builder: KernelBuilder.Checkpoint
   let symbolicLoops: [IndexVar]
   let freshDefinitions: [TensorID: Int]
   let tensorLoops: [TensorID: [IndexVar]]
@@ -129,7 +130,7 @@ struct TraceCheckpoint {
   let fingerprint: Int
 
   init(_ tracer: Tracer, _ loop: ForLoop) {
-    builder = tracer.builder
+    builder = tracer.builder.checkpoint()
     symbolicLoops = tracer.symbolicLoops
     freshDefinitions = tracer.freshDefinitions
     tensorLoops = tracer.tensorLoops
@@ -141,7 +142,7 @@ struct TraceCheckpoint {
   }
 
   func restore(_ tracer: Tracer, _ loop: ForLoop, abandoning error: TraceError) throws(TraceError) {
-    tracer.builder = builder
+    tracer.builder.restore(builder)
     tracer.symbolicLoops = symbolicLoops
     tracer.freshDefinitions = freshDefinitions
     tracer.tensorLoops = tensorLoops

@@ -196,7 +196,7 @@ extension Tracer {
         var inst = builder.instruction(at: idx)
         var accumulating = m
         accumulating.dst = dst.view
-        accumulating.accumulation = onlyMatmulsWrite(dst.id) ? .auto : .add
+        accumulating.accumulation = builder.onlyMatmulsWrite(dst.id) ? .auto : .add
         inst.operation = .matmul(accumulating)
         builder.replaceInstruction(at: idx, with: inst)
         freshDefinitions[src.id] = nil

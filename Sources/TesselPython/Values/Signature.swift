@@ -112,7 +112,7 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
     var params: [Parameter] = []
     var keywordOnly = false
     for raw in items {
-      let item = raw.trimmingCharacters(in: .whitespaces)
+      let item = Signature.trimmed(raw)
       if item.isEmpty {
         if items.count == 1 { break }
         throw SyntaxError(.expected("a parameter"), at: .unknown)
@@ -137,8 +137,8 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
       var paramName = item
       var dflt: DefaultValue?
       if let eq = item.firstIndex(of: "=") {
-        paramName = item[..<eq].trimmingCharacters(in: .whitespaces)
-        dflt = try Signature.defaultValue(item[item.index(after: eq)...].trimmingCharacters(in: .whitespaces))
+        paramName = Signature.trimmed(item[..<eq])
+        dflt = try Signature.defaultValue(Signature.trimmed(item[item.index(after: eq)...]))
       }
       guard Signature.isIdentifier(paramName) else {
         throw SyntaxError(.expected("a parameter name"), at: .unknown)
@@ -146,6 +146,16 @@ public struct Signature: Sendable, Hashable, CustomStringConvertible {
       params.append(Parameter(paramName, kind: keywordOnly ? .keywordOnly : .positionalOrKeyword, default: dflt))
     }
     parameters = params
+  }
+
+  /// `s` without the spaces and tabs around it (Foundation's `trimmingCharacters` goes through
+  /// `NSString`, which made parsing the API tables a visible part of a command's start-up).
+  static func trimmed(_ s: Substring) -> String {
+    func blank(_ c: Character) -> Bool { c.isWhitespace && !c.isNewline }
+    var t = s
+    while let c = t.first, blank(c) { t = t.dropFirst() }
+    while let c = t.last, blank(c) { t = t.dropLast() }
+    return String(t)
   }
 
   static func isIdentifier(_ s: String) -> Bool {
