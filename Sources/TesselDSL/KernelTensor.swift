@@ -108,6 +108,7 @@ extension KernelTensor {
   /// `t.ap(pattern, offset=)`: a raw access pattern over the tensor's storage, one
   /// `[stride, count]` pair per dimension, strides and `offset` in elements of the row-major
   /// storage (on chip, element `(p, f)` of a tile with `F` elements per partition is `p·F + f`).
+  ///
   /// Like NKI's, it starts from the storage, not from this view.
   ///
   /// ```swift

@@ -62,7 +62,8 @@ func elementwise(
     }
     let t = Emit.tile(op.nkiName, plan.shape, plan.dtype, SBUF.self, l)
     let uses = [t.handle] + handles + (column.map { [$0.handle] } ?? [])
-    Emit.instruction(plan.operation(writing: t.view, broadcast: column?.view), uses: uses, engine: engine, mask: mask, l)
+    Emit.instruction(
+      plan.operation(writing: t.view, broadcast: column?.view), uses: uses, engine: engine, mask: mask, l)
     return t
   } catch {
     Emit.fail(error, l)

@@ -12,7 +12,9 @@ public struct TensorHandle: Sendable, Hashable {
 }
 
 /// Where the DSL calls of a kernel body go: recorded into IR (``IRRecording``) or executed at
-/// once on a simulated core (``EagerState``). ``Recorder`` checks each call the same way in both
+/// once on a simulated core (``EagerState``).
+///
+/// ``Recorder`` checks each call the same way in both
 /// modes and hands it to its backend.
 protocol RecorderBackend: AnyObject {
   /// Adds a tensor (a parameter when `decl.role` says so) and returns its ID.

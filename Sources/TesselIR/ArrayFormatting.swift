@@ -49,6 +49,7 @@ public func formatArray(_ values: [Float], shape: [Int], dtype: DType) -> String
 
 /// A string as Python's `repr` prints it: single quotes unless the text contains one and no
 /// double quote; backslash, newline, tab, carriage return and other control characters escaped.
+///
 /// The result is also a valid Python string literal.
 ///
 /// ```swift

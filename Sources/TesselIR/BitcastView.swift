@@ -32,7 +32,9 @@ public struct BitcastView: Sendable, Hashable, Codable {
 
 extension Kernel {
   /// The tensor whose memory `t` occupies: its alias's base, a bitcast's base (or that base's
-  /// alias base), or `t` itself. The allocator places and counts only these.
+  /// alias base), or `t` itself.
+  ///
+  /// The allocator places and counts only these.
   public func memoryOwner(of t: TensorID) -> TensorID {
     storage(of: tensors[t.index].bitcast?.base ?? t)
   }

@@ -69,7 +69,8 @@ extension KernelBuilder {
     }
     func expr(_ e: AffineExpr) -> AffineExpr {
       AffineExpr(
-        constant: e.constant, terms: e.terms.map { AffineExpr.Term(innerVars[$0.variable] ?? $0.variable, $0.coefficient) })
+        constant: e.constant,
+        terms: e.terms.map { AffineExpr.Term(innerVars[$0.variable] ?? $0.variable, $0.coefficient) })
     }
     var starts: [AffineExpr] = []
     func view(_ v: View) -> View {

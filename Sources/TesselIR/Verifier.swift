@@ -282,7 +282,7 @@ public struct Verifier: Sendable {
       for term in e.terms where ranges[term.variable] == nil {
         let n =
           (0..<kernel.indexVars.count).contains(term.variable.index)
-            ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
+          ? kernel.indexVars[term.variable.index].name : "\(term.variable)"
         throw fail(.malformed("Local variable '\(n)' is referenced outside of its parent scope"))
       }
     }

@@ -1,6 +1,8 @@
 extension View {
   /// The elements this view selects, in row-major order, read from `values`: a whole tensor laid
-  /// out with `strides`, the view's first element at `base`. An element outside `values` reads
+  /// out with `strides`, the view's first element at `base`.
+  ///
+  /// An element outside `values` reads
   /// as NaN.
   ///
   /// ```swift

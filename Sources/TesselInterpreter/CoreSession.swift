@@ -28,7 +28,9 @@ public final class CoreSession {
   var storage: [[Float]] = []
   /// Per PSUM tensor, which elements a matmul wrote last (the next matmul with `auto`
   /// accumulation adds to them): carried from one ``execute(_:_:)`` to the next, as one kernel
-  /// run carries them from instruction to instruction. Nil: no element is in a group.
+  /// run carries them from instruction to instruction.
+  ///
+  /// Nil: no element is in a group.
   var accumulation: [[UInt8]?] = []
 
   /// Creates an empty core.

@@ -36,7 +36,9 @@ public struct RunOptions: Sendable {
   /// does not track.
   public var trackUninitializedOrigins: Bool = false
   /// A debugger that sees every instruction before and after it runs (a stepping session in
-  /// the REPL); nil for ordinary runs. A run with a debugger is serial (``parallel`` is ignored).
+  /// the REPL); nil for ordinary runs.
+  ///
+  /// A run with a debugger is serial (``parallel`` is ignored).
   public var debugger: (any KernelDebugger)? = nil
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
@@ -249,7 +251,9 @@ public struct Interpreter: Sendable {
   /// ``runPreset(_:)`` that also starts from, and hands back, each PSUM tensor's accumulation
   /// groups (per element, 1 when a matmul wrote it last, so that the next `auto` matmul adds;
   /// nil when no element is in a group), so that instructions run one at a time accumulate as
-  /// they would in one kernel. `accumulation` has one entry per tensor, or is empty for none.
+  /// they would in one kernel.
+  ///
+  /// `accumulation` has one entry per tensor, or is empty for none.
   public func runPreset(
     _ initial: [[Float]], accumulation: inout [[UInt8]?]
   ) throws(KernelError) -> (tensors: [[Float]], report: RunReport) {

@@ -6,7 +6,9 @@ import TesselTestSupport
 import Testing
 
 /// Current-dialect loops run their Python once per index; iterations that emitted the same
-/// instructions become one IR loop. Outputs match plain loops whether or not a loop rolled.
+/// instructions become one IR loop.
+///
+/// Outputs match plain loops whether or not a loop rolled.
 @Suite("Current dialect: traced iterations rolled into loops")
 struct CurrentLoopRollingTests {
   /// Traces a current-dialect kernel `k(x)` whose body is `body` over one fp32 `[rows, cols]`
@@ -63,7 +65,8 @@ struct CurrentLoopRollingTests {
     let x = randomArray(count: rows * cols, in: -1...1, seed: 31)
     let body = "    for t in nl.\(range)(cols // 8):\n" + Self.indented(Self.blockBody, "    ")
     let (out, loops) = try Self.run(body, rows: rows, cols: cols, x)
-    _ = expectClose(out, Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }, shape: [rows, cols], rtol: 0, atol: 0)
+    _ = expectClose(
+      out, Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }, shape: [rows, cols], rtol: 0, atol: 0)
     #expect(loops == (cols / 8 >= 2 ? 1 : 0))
   }
 
@@ -76,10 +79,10 @@ struct CurrentLoopRollingTests {
       "    for b in nl.affine_range(cols // 32):\n        for t0 in nl.affine_range(4):\n            t = b * 4 + t0\n"
       + Self.indented(Self.blockBody, "        ") + """
 
-          last = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
-          nisa.tensor_copy(dst=last, src=y)
-          nisa.dma_copy(dst=out[0:rows, 0:8], src=last)
-      """
+            last = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
+            nisa.tensor_copy(dst=last, src=y)
+            nisa.dma_copy(dst=out[0:rows, 0:8], src=last)
+        """
     let (out, loops) = try Self.run(body, rows: rows, cols: cols, x)
     // Block 0 of the output holds the last block's result, copied after the loops.
     let ref = Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }

@@ -18,7 +18,9 @@ struct DependenceLimitTests {
   }
 
   /// Disjoint stores far beyond the pair limit (250,000 candidate pairs against a limit of
-  /// 20,000): the analysis stops pairing at the limit and reports nothing false. No wall-clock
+  /// 20,000): the analysis stops pairing at the limit and reports nothing false.
+  ///
+  /// No wall-clock
   /// bound: the limit itself is what keeps it short.
   @Test("hundreds of unrolled accesses past the pair limit report no false conflict")
   func manyAccesses() throws {

@@ -22,7 +22,8 @@ struct IterationRollingTests {
       }
       let tile = b.declareTensor(name: "tile", space: .sbuf, shape: [1, 8], dtype: .float32)
       b.emit(.load(dst: block(tile, [0, 0], [1, 8]), src: block(a, [0, AffineExpr(constant: offset(k))], [1, 8])))
-      b.emit(.store(dst: block(out, [0, AffineExpr(constant: offset(k))], [1, 8]), src: block(tile, [0, 0], [1, 8])))
+      b.emit(
+        .store(dst: block(out, [0, AffineExpr(constant: offset(k))], [1, 8]), src: block(tile, [0, 0], [1, 8])))
       spans.append(
         KernelBuilder.IterationSpan(instructions: i0..<b.instructionCount, tensors: t0..<b.kernel.tensors.count))
     }

@@ -4,6 +4,7 @@ import TesselRepl
 import Testing
 
 /// A kernel typed at the prompt: `out = 2 * a`, four rows per iteration of an affine loop.
+///
 /// In its input (`<repl 2>`): line 5 loads `t`, line 6 makes `u`, line 7 stores it.
 let scaleRowsDefinition = [
   "@nki.jit",

@@ -69,8 +69,10 @@ extension DSLExamples.Current {
     }
   }
 
-  /// `kernels/current/layernorm.py` (`layernorm_kernel`): `(x - mean) / sqrt(var + eps) · gamma
-  /// + beta` over the rows of `[rows, cols ≤ 512]`, the statistics from `bn_stats`/`bn_aggr`.
+  /// Layer normalisation of `kernels/current/layernorm.py` (`layernorm_kernel`).
+  ///
+  /// `(x - mean) / sqrt(var + eps) · gamma + beta` over the rows of `[rows, cols ≤ 512]`, the
+  /// statistics from `bn_stats`/`bn_aggr`.
   ///
   /// ```swift
   /// let k = DSLExamples.Current.layerNorm(rows: 300, cols: 256)

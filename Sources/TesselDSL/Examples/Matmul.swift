@@ -4,11 +4,13 @@ extension DSLExamples {
   /// A matmul kernel's declaration: parameters `lhsT [K, M]` and `rhs [K, N]`, located at the
   /// example that calls it.
   static func matmulKernel(
-    _ name: String, _ k: Int, _ m: Int, _ n: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line, column: Int = #column,
+    _ name: String, _ k: Int, _ m: Int, _ n: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line,
+    column: Int = #column,
     @KernelBodyBuilder body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>) -> KernelBody
   ) -> SwiftKernel {
     SwiftKernel(
-      name: name, KernelParameter("lhsT", shape: [k, m], dtype: dtype), KernelParameter("rhs", shape: [k, n], dtype: dtype),
+      name: name, KernelParameter("lhsT", shape: [k, m], dtype: dtype),
+      KernelParameter("rhs", shape: [k, n], dtype: dtype),
       fileID: fileID, line: line, column: column, body: body)
   }
 

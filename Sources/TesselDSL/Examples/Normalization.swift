@@ -86,7 +86,8 @@ extension DSLExamples {
   /// A LayerNorm kernel's declaration: parameters `x [rows, cols]`, `gamma [cols]` and
   /// `beta [cols]`, located at the example that calls it.
   static func layerNormKernel(
-    _ name: String, _ rows: Int, _ cols: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line, column: Int = #column,
+    _ name: String, _ rows: Int, _ cols: Int, _ dtype: DType, fileID: String = #fileID, line: Int = #line,
+    column: Int = #column,
     @KernelBodyBuilder body: @escaping @Sendable (Tensor<HBM>, Tensor<HBM>, Tensor<HBM>) -> KernelBody
   ) -> SwiftKernel {
     SwiftKernel(

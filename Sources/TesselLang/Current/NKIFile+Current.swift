@@ -57,7 +57,8 @@ extension NKIFile {
 
       var outputs: [TensorID] = []
       var shapes: [[Int]?] = []
-      let returns = try collectOutputs(results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
+      let returns = try collectOutputs(
+        results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
       tracer.builder.setOutputs(outputs)
       do throws(KernelError) {
         let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)

@@ -163,7 +163,9 @@ extension NkiTensor {
 extension NkiTensor {
   /// `t.ap(pattern, offset, dtype=d)` with `d` another dtype: the pattern and offset address the
   /// storage as elements of `d` (a bitcast view of the whole storage tensor,
-  /// ``KernelBuilder/declareBitcast(name:of:as:location:)``). The view's own offset is counted
+  /// ``KernelBuilder/declareBitcast(name:of:as:location:)``).
+  ///
+  /// The view's own offset is counted
   /// in `d`'s elements; runtime offsets are refused with it.
   func reinterpreted(
     as newType: DType, shape: [Int], strides: [Int], offset: Int, _ a: BoundArguments, _ ev: Evaluator,

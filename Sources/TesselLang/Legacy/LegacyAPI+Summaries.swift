@@ -88,7 +88,8 @@ extension LegacyNKIAPI {
     "ncc.psum.alloc": "Direct PSUM allocation by a function of the block index; Tessel allocates the tensor itself.",
     "ncc.psum.mod_alloc": "Direct PSUM modulo allocation (bank rotation); Tessel allocates the tensor itself.",
     "ncc.psum.auto_alloc": "Automatic PSUM allocation.",
-    "ncc.multi_buffer": "A loop directive: multi-buffered allocation of the loop's tiles; it does not change what the loop computes.",
+    "ncc.multi_buffer":
+      "A loop directive: multi-buffered allocation of the loop's tiles; it does not change what the loop computes.",
     "nl.loop_reduce":
       "Reduces `x` with `op` over the iterations of `loop_indices` into the tile it is assigned to, which is op's other input.",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",

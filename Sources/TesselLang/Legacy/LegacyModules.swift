@@ -186,7 +186,8 @@ final class NKIModule: KindedModule {
           BuiltinFunction(f.signature) { a, ev, loc throws(TraceError) in
             let factor = try ev.binding(as: Tracer.self, at: loc).intValue(a[0] ?? .int(2), at: loc)
             guard factor >= 1 else {
-              throw TraceError.python("ValueError", "ncc.multi_buffer(factor=\(factor)): factor must be at least 1", at: loc)
+              throw TraceError.python(
+                "ValueError", "ncc.multi_buffer(factor=\(factor)): factor must be at least 1", at: loc)
             }
             return .native(InertAnnotation("ncc.multi_buffer(\(factor))"))
           })

@@ -134,7 +134,8 @@ extension Tracer {
       column = t.view
     }
     let dst = try newTensor(plan.shape, plan.dtype, .sbuf, at: loc)
-    return fresh(dst, try emit(plan.operation(writing: dst.view, broadcast: column), engine: engine, mask: mask, at: loc))
+    return fresh(
+      dst, try emit(plan.operation(writing: dst.view, broadcast: column), engine: engine, mask: mask, at: loc))
   }
 
   /// `f(x)` on a tile: an activation on the Scalar engine.

@@ -77,7 +77,9 @@ extension Evaluator {
         try ev.binary(.multiply, s, a[1] ?? .none, at: loc)
       }
     }
-    for (t, unaries) in [("int", ["__neg__", "__pos__", "__invert__", "__abs__"]), ("float", ["__neg__", "__pos__", "__abs__"])] {
+    for (t, unaries) in [
+      ("int", ["__neg__", "__pos__", "__invert__", "__abs__"]), ("float", ["__neg__", "__pos__", "__abs__"]),
+    ] {
       for name in unaries {
         dunder(t, "\(name)(self, /)") { s, _, ev, loc throws(TraceError) in
           switch name {

@@ -32,7 +32,9 @@ public struct TraceError: Error, Sendable, Hashable, DiagnosticConvertible, Cust
   /// Where.
   public var location: SourceLocation
   /// What the code printed (`print`) before the error, in order; empty when nothing was
-  /// printed or the caller did not collect it. Shown before the diagnostic, as Python shows a
+  /// printed or the caller did not collect it.
+  ///
+  /// Shown before the diagnostic, as Python shows a
   /// script's output before its traceback.
   public var output: String = ""
 

@@ -149,7 +149,9 @@ package final class ScopeArena {
     hasAbandoned = true
   }
 
-  /// Closes the abandoned generators (their `finally` blocks run, their threads end). The
+  /// Closes the abandoned generators (their `finally` blocks run, their threads end).
+  ///
+  /// The
   /// evaluator calls this between statements; the REPL after each input.
   package func closeAbandonedGenerators() {
     while !abandoned.isEmpty {

@@ -164,7 +164,8 @@ enum DataclassesModule {
             guard cls.isRecord else {
               throw TraceError.python(
                 "ValueError",
-                "mutable default <class '\(d.typeName)'> for field \(name) is not allowed: use default_factory", at: loc)
+                "mutable default <class '\(d.typeName)'> for field \(name) is not allowed: use default_factory", at: loc
+              )
             }
             f.defaultValue = d
           default: f.defaultValue = d
