@@ -133,13 +133,28 @@ enum CurrentISA {
           reason: "a hwdge DMA copies without converting: src is \(src.dtype.nkiName) (use .view to reinterpret)"),
         operation: "dma_copy", at: a.location)
     }
-    if try a.enumMember("oob_mode", "oob_mode") == "skip" {
-      throw TraceError.unsupported(
-        "dma_copy(oob_mode=nisa.oob_mode.skip) (skipping out-of-bounds indirect accesses)", at: a.location)
-    }
+    let skip = try a.enumMember("oob_mode", "oob_mode") == "skip"
     guard dst.elementCount == src.elementCount else {
       throw TraceError(
         rule: .shapeMismatch(operands: ["dst", "src"], shapes: [dst.shape, src.shape]), operation: "dma_copy",
+        at: a.location)
+    }
+    if dst.vectorOffset != nil && src.vectorOffset != nil {
+      throw TraceError.unsupported("dma_copy with vector_offset on both dst and src", at: a.location)
+    }
+    for (side, t, other) in [(Operation.IndirectDMA.Side.destination, dst, src), (.source, src, dst)] {
+      guard let (view, steps) = try t.indirectAccess(at: a.location), let vo = t.vectorOffset else { continue }
+      let plain = try other.irView(at: a.location)
+      let (d, s) = side == .destination ? (view, plain) : (plain, view)
+      a.tracer.emit(
+        .indirectDMA(
+          dst: d, src: s, indices: vo.indices, side: side, offsetSteps: steps, outOfBounds: skip ? .skip : .error),
+        at: a.location)
+      return .none
+    }
+    if skip {
+      throw TraceError.unsupported(
+        "dma_copy(oob_mode=nisa.oob_mode.skip) without a vector_offset view (skipping out-of-bounds direct accesses)",
         at: a.location)
     }
     a.tracer.emit(.dmaCopy(dst: try dst.irView(at: a.location), src: try src.irView(at: a.location)), at: a.location)

@@ -141,7 +141,7 @@ extension NkiTensor {
       }
     }
     if let v = a[3], !v.isNone {
-      throw TraceError.unsupported("ap(vector_offset=...) (per-partition indirect access)", at: loc)
+      return .native(try indirectlyPlaced(shape: shape, strides: strides, offset: off, by: v, a, ev, at: loc))
     }
     var runtime = runtimeOffsets
     if let so = a[2], !so.isNone {
@@ -161,6 +161,49 @@ extension NkiTensor {
 }
 
 extension NkiTensor {
+  /// `t.ap(pattern, offset, vector_offset=idx, indirect_dim=d)`: the pattern with each partition
+  /// placed by `idx` (an `[P, 1]` integer tile on chip) in steps of storage dimension `d`.
+  func indirectlyPlaced(
+    shape: [Int], strides: [Int], offset: Int, by v: Value, _ a: BoundArguments, _ ev: Evaluator,
+    at loc: SourceLocation
+  ) throws(TraceError) -> NkiTensor {
+    guard case .native(let o) = v, let idx = o as? NkiTensor else {
+      throw TraceError.python("TypeError", "vector_offset must be an on-chip [P, 1] tensor, not \(v.typeName)", at: loc)
+    }
+    guard !isOnChip else {
+      throw TraceError.unsupported("ap(vector_offset=...) of an on-chip tensor (`\(name)`)", at: loc)
+    }
+    if let so = a[2], !so.isNone {
+      throw TraceError.unsupported("ap(vector_offset=...) together with scalar_offset", at: loc)
+    }
+    guard runtimeOffsets.isEmpty, vectorOffset == nil else {
+      throw TraceError.unsupported("ap(vector_offset=...) of a view with a runtime offset", at: loc)
+    }
+    let dim = try ev.intValue(a[4] ?? .int(0), at: loc)
+    guard dim >= 0 && dim < self.shape.count else {
+      throw TraceError.python(
+        "ValueError", "indirect_dim \(dim) is out of range for `\(name)` of rank \(self.shape.count)", at: loc)
+    }
+    return NkiTensor(
+      storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: strides,
+      offset: offset, vectorOffset: (indices: try idx.irView(at: loc), unit: self.strides[dim]), name: name,
+      tracer: tracer)
+  }
+
+  /// The IR view of the access at index 0 of a `vector_offset` view (on the storage's flat
+  /// alias), and how far one unit of an index moves along it (``Operation/IndirectDMA``).
+  func indirectAccess(at loc: SourceLocation) throws(TraceError) -> (View, offsetSteps: [Int])? {
+    guard let vo = vectorOffset, !shape.isEmpty else { return nil }
+    var zeroed = strides
+    zeroed[0] = 0
+    let base = NkiTensor(
+      storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: zeroed,
+      offset: offset, name: name, tracer: tracer)
+    // On the storage's flat alias, so that an index may cross the storage's own dimensions
+    // (bounds are those of the whole storage, as the hardware's are).
+    return (try base.flatView(at: loc), [vo.unit])
+  }
+
   /// `t.ap(pattern, offset, dtype=d)` with `d` another dtype: the pattern and offset address the
   /// storage as elements of `d` (a bitcast view of the whole storage tensor,
   /// ``KernelBuilder/declareBitcast(name:of:as:location:)``).

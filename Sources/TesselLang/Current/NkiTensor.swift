@@ -24,13 +24,21 @@ final class NkiTensor: NativeObject {
   /// `scalar_offset`s: a one-element IR view whose value, times `stride`, adds to the offset at
   /// run time.
   let runtimeOffsets: [(source: View, stride: Int)]
+  /// The `vector_offset` of an `.ap(...)` view, if any: an index tile and its unit.
+  ///
+  /// The `[P, 1]` on-chip integer tile's value at partition `p`, times `unit` storage elements
+  /// (the stride of `indirect_dim` in the tensor `.ap` was called on), places partition `p` of
+  /// the view (the view's own partition stride is not applied). Only `nisa.dma_copy` lowers such a view
+  /// (to an ``Operation/IndirectDMA``); ``irView(at:)`` refuses it.
+  let vectorOffset: (indices: View, unit: Int)?
   /// The user-visible name (`nl.ndarray(..., name=)` or the variable it was first bound to).
   let name: String
   unowned let tracer: CurrentTracer
 
   init(
     storage: TensorID, space: MemorySpace, dtype: DType, storageShape: [Int], shape: [Int], strides: [Int],
-    offset: Int, runtimeOffsets: [(source: View, stride: Int)] = [], name: String, tracer: CurrentTracer
+    offset: Int, runtimeOffsets: [(source: View, stride: Int)] = [], vectorOffset: (indices: View, unit: Int)? = nil,
+    name: String, tracer: CurrentTracer
   ) {
     self.storage = storage
     self.space = space
@@ -40,6 +48,7 @@ final class NkiTensor: NativeObject {
     self.strides = strides
     self.offset = offset
     self.runtimeOffsets = runtimeOffsets
+    self.vectorOffset = vectorOffset
     self.name = name
     self.tracer = tracer
   }
@@ -57,7 +66,8 @@ final class NkiTensor: NativeObject {
   ) -> NkiTensor {
     NkiTensor(
       storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: strides,
-      offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, name: name, tracer: tracer)
+      offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, vectorOffset: vectorOffset, name: name,
+      tracer: tracer)
   }
 
   var isOnChip: Bool { space.isOnChip }
@@ -85,6 +95,11 @@ final class NkiTensor: NativeObject {
   /// The IR view of this NKI view: on the storage tensor when it decomposes dimension by
   /// dimension, else on a flat alias of the storage (``TensorDecl/alias``).
   func irView(at location: SourceLocation) throws(TraceError) -> View {
+    if vectorOffset != nil {
+      throw TraceError.unsupported(
+        "a view with vector_offset outside nisa.dma_copy (`\(name)`: only a DMA places partitions by index)",
+        at: location)
+    }
     if let v = storageView() { return v }
     return try flatView(at: location)
   }
