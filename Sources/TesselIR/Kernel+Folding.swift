@@ -61,6 +61,8 @@ extension Kernel {
       case .matmul: if space != .psum { continue }
       case .transpose: if producer.engine == .tensor && space != .psum { continue }
       case .load, .loadTranspose: if space != .sbuf { continue }
+      // A DMA transpose does not convert: it folds only into an SBUF tile of its own dtype.
+      case .dmaTranspose: if space != .sbuf || decl.dtype != self[dst.tensor].dtype { continue }
       case .activation(let a): if a.reduce?.dst.tensor == dst.tensor { continue }
       default: if !space.isOnChip { continue }
       }

@@ -96,6 +96,7 @@ extension LegacyNKIAPI {
     "nl.iinfo": "Machine limits of an integer dtype (max, min).",
     "nisa.nc_matmul": "stationary.T @ moving on the Tensor engine, into PSUM (contraction over partitions).",
     "nisa.nc_transpose": "Transposes a tile on the Tensor engine (up to 128 x 128) or the Vector engine (32 x 32).",
+    "nisa.dma_transpose": "Transposes a tensor (axes reversed, or as given) while a DMA moves it into SBUF.",
     "nisa.activation": "op(data * scale + bias) on the Scalar engine, optionally reduced along the free axis.",
     "nisa.activation_reduce":
       "op(data * scale + bias) on the Scalar engine, with its free-axis reduction in reduce_res.",

@@ -79,6 +79,27 @@ extension Tracer {
       let dst = try newTensor(
         [x.view.freeElementCount, x.view.partitionCount], decl(x).dtype, e == .tensor ? .psum : .sbuf, at: loc)
       return fresh(dst, try emit(.transpose(dst: dst.view, src: x.view), engine: e, mask: m, at: loc))
+    case "dma_transpose":
+      let src = try tensorArgument(try a.require(0, "src"), "src", of: "nisa.dma_transpose", at: loc)
+      let rank = src.view.dims.count
+      var axes = NKIRules.defaultTransposeAxes(rank: rank)
+      switch a.get(-1, "axes") {
+      case nil, .some(.none): break
+      case .tuple(let xs)?: axes = try xs.map { v throws(TraceError) in try intValue(v, at: loc) }
+      case .list(let b)?: axes = try b.items.map { v throws(TraceError) in try intValue(v, at: loc) }
+      case let v?: throw TraceError.python("TypeError", "axes must be a tuple of ints, not \(v.typeName)", at: loc)
+      }
+      guard axes.count == rank, Set(axes) == Set(0..<rank) else {
+        throw TraceError.python(
+          "ValueError", "axes \(axes) is not a permutation of the \(rank) axes of src \(src.view.shape)", at: loc)
+      }
+      let shape = axes.map { src.view.shape[$0] }
+      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
+      let dst = try newTensor(shape, dtype, .sbuf, at: loc)
+      return fresh(
+        dst,
+        try emit(
+          .dmaTranspose(dst: dst.view, src: src.view, axes: axes), mask: try maskArgument(a, shape: shape), at: loc))
     case "activation", "activation_reduce":
       let f = try activationFunction(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")

@@ -1,0 +1,44 @@
+import TesselHost
+import TesselIR
+import TesselTestSupportCore
+import Testing
+
+/// Legacy `nisa.dma_transpose(src)`: a DMA moving `src` into SBUF with its axes reversed.
+@Suite("legacy nisa.dma_transpose")
+struct LegacyDMATransposeTests {
+  static let source = """
+    import neuronxcc.nki as nki
+    import neuronxcc.nki.isa as nisa
+    import neuronxcc.nki.language as nl
+
+    @nki.jit
+    def k(x):
+        out = nl.ndarray((x.shape[1], x.shape[0]), dtype=x.dtype, buffer=nl.shared_hbm)
+        t = nisa.dma_transpose(x[:, :])
+        nl.store(out, t)
+        return out
+    """
+
+  @Test("an HBM [r, c] bf16 tensor arrives as [c, r] (plain loops)", arguments: [(1, 7), (7, 128), (128, 33)])
+  func transposes(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    var rng = SeededGenerator(seed: UInt64(r * 1000 + c))
+    let x = (0..<(r * c)).map { _ in roundToBFloat16(Float.random(in: -4...4, using: &rng)) }
+    let (_, result) = try traceAndRun(Self.source, [try HostArray(shape: [r, c], dtype: .bfloat16, values: x)])
+    let out = result.outputs[0].floatValues()
+    for i in 0..<c {
+      for j in 0..<r { #expect(out[i * r + j] == x[j * c + i], "out[\(i), \(j)]") }
+    }
+  }
+
+  @Test("an fp32 source is refused with the located 2-byte rule")
+  func fp32Refused() throws {
+    do {
+      _ = try traceAndRun(
+        Self.source, [try HostArray(shape: [4, 4], dtype: .float32, values: Array(repeating: 1, count: 16))])
+      Issue.record("an fp32 dma_transpose ran")
+    } catch {
+      #expect("\(error)".contains("dma_transpose moves 2-byte elements"), "\(error)")
+    }
+  }
+}
