@@ -143,12 +143,13 @@ enum CurrentISA {
       throw TraceError.unsupported("dma_copy with vector_offset on both dst and src", at: a.location)
     }
     for (side, t, other) in [(Operation.IndirectDMA.Side.destination, dst, src), (.source, src, dst)] {
-      guard let (view, steps) = try t.indirectAccess(at: a.location), let vo = t.vectorOffset else { continue }
+      guard let indirect = try t.indirectAccess(at: a.location) else { continue }
       let plain = try other.irView(at: a.location)
-      let (d, s) = side == .destination ? (view, plain) : (plain, view)
+      let (d, s) = side == .destination ? (indirect.view, plain) : (plain, indirect.view)
       a.tracer.emit(
         .indirectDMA(
-          dst: d, src: s, indices: vo.indices, side: side, offsetSteps: steps, outOfBounds: skip ? .skip : .error),
+          dst: d, src: s, indices: indirect.indices, side: side, offsetSteps: indirect.offsetSteps,
+          outOfBounds: skip ? .skip : .error),
         at: a.location)
       return .none
     }

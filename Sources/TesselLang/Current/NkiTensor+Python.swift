@@ -191,17 +191,17 @@ extension NkiTensor {
   }
 
   /// The IR view of the access at index 0 of a `vector_offset` view (on the storage's flat
-  /// alias), and how far one unit of an index moves along it (``Operation/IndirectDMA``).
-  func indirectAccess(at loc: SourceLocation) throws(TraceError) -> (View, offsetSteps: [Int])? {
+  /// alias), how far one unit of an index moves along it, and the index tile
+  /// (``Operation/IndirectDMA``); nil for a view without `vector_offset`.
+  func indirectAccess(at loc: SourceLocation) throws(TraceError) -> (
+    view: View, offsetSteps: [Int], indices: View
+  )? {
     guard let vo = vectorOffset, !shape.isEmpty else { return nil }
     var zeroed = strides
     zeroed[0] = 0
-    let base = NkiTensor(
-      storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: zeroed,
-      offset: offset, name: name, tracer: tracer)
     // On the storage's flat alias, so that an index may cross the storage's own dimensions
     // (bounds are those of the whole storage, as the hardware's are).
-    return (try base.flatView(at: loc), [vo.unit])
+    return (try with(shape: shape, strides: zeroed, offset: offset).flatView(at: loc), [vo.unit], vo.indices)
   }
 
   /// `t.ap(pattern, offset, dtype=d)` with `d` another dtype: the pattern and offset address the

@@ -83,12 +83,7 @@ extension Tracer {
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nisa.dma_transpose", at: loc)
       let rank = src.view.dims.count
       var axes = NKIRules.defaultTransposeAxes(rank: rank)
-      switch a.get(-1, "axes") {
-      case nil, .some(.none): break
-      case .tuple(let xs)?: axes = try xs.map { v throws(TraceError) in try intValue(v, at: loc) }
-      case .list(let b)?: axes = try b.items.map { v throws(TraceError) in try intValue(v, at: loc) }
-      case let v?: throw TraceError.python("TypeError", "axes must be a tuple of ints, not \(v.typeName)", at: loc)
-      }
+      if let v = a.get(-1, "axes"), !v.isNone { axes = try axesArgument(v, at: loc) }
       guard axes.count == rank, Set(axes) == Set(0..<rank) else {
         throw TraceError.python(
           "ValueError", "axes \(axes) is not a permutation of the \(rank) axes of src \(src.view.shape)", at: loc)
@@ -132,14 +127,8 @@ extension Tracer {
     case "tensor_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
-      var axes: [Int] = []
-      switch try a.require(2, "axis") {
-      case .tuple(let xs): for v in xs { axes.append(try intValue(v, at: loc)) }
-      case .list(let b): for v in b.items { axes.append(try intValue(v, at: loc)) }
-      case let v: axes = [try intValue(v, at: loc)]
-      }
       let rank = x.view.dims.count
-      axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+      let axes = try axesArgument(try a.require(2, "axis"), at: loc).map { $0 < 0 ? $0 + rank : $0 }
       let negate = try truth(a.get(-1, "negate") ?? .bool(false), at: loc)
       let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
       return try reduceTile(

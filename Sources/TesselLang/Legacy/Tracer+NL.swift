@@ -253,6 +253,15 @@ extension Tracer {
     }
   }
 
+  /// An `axis=`/`axes=` argument: one int, or a tuple or list of ints.
+  func axesArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> [Int] {
+    switch v {
+    case .tuple(let xs): return try xs.map { x throws(TraceError) in try intValue(x, at: loc) }
+    case .list(let b): return try b.items.map { x throws(TraceError) in try intValue(x, at: loc) }
+    default: return [try intValue(v, at: loc)]
+    }
+  }
+
   func shapeArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> [Int] {
     var items: [Value]
     switch v {
@@ -364,13 +373,7 @@ extension Tracer {
     let loc = a.location
     let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.\(fn)", at: loc)
     let rank = x.view.dims.count
-    var axes: [Int] = []
-    switch try a.require(1, "axis") {
-    case .tuple(let xs): for v in xs { axes.append(try intValue(v, at: loc)) }
-    case .list(let b): for v in b.items { axes.append(try intValue(v, at: loc)) }
-    case let v: axes = [try intValue(v, at: loc)]
-    }
-    axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+    let axes = try axesArgument(try a.require(1, "axis"), at: loc).map { $0 < 0 ? $0 + rank : $0 }
     let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
     let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
     let op: ALUOp
