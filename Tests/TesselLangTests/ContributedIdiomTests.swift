@@ -44,6 +44,20 @@ struct ContributedIdiomTests {
     #expect(error.location.line == 9)
   }
 
+  @Test("tile.itemsize is the byte size of the tile's dtype, as numpy's ndarray.itemsize")
+  func tileItemsize() throws {
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            t = nl.load(x)
+            print(x.itemsize, t.itemsize, nl.copy(t, dtype=nl.bfloat16).itemsize, nl.copy(t, dtype=nl.int8).itemsize)
+            return x
+        """
+    let traced = try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: [2, 2], dtype: .float32)])
+    #expect(traced.output == "4 4 2 1\n")
+  }
+
   /// `nl.store(dst, 0.0, mask=)` and `nl.store(dst[idx_tile, i_f], 0)`: a number is stored into
   /// every element the access names (under the mask).
   static let numberStoreSource =
