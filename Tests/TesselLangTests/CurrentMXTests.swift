@@ -12,37 +12,34 @@ import Testing
 /// `.ap(dtype=..._x4)`, multiplied with its block scales.
 @Suite("Current dialect: packed MX data and nc_matmul_mx")
 struct CurrentMXTests {
+  /// The imports and decorator every kernel here starts with (the `def` is on line 7).
+  static let header = "import nki\nimport nki.isa as nisa\nimport nki.language as nl\n\n\n@nki.jit\n"
+
   /// Views uint32 words as packed fp8, loads them and the scales, and multiplies on trn3.
   static func source(_ x4: String) -> String {
-    """
-    import nki
-    import nki.isa as nisa
-    import nki.language as nl
-
-
-    @nki.jit
-    def k(st_data, st_scale, mv_data, mv_scale):
-        K, M = st_data.shape
-        N = mv_data.shape[1]
-        st_hbm = st_data.ap(dtype=nl.\(x4), pattern=[[M, K], [1, M]], offset=0)
-        mv_hbm = mv_data.ap(dtype=nl.\(x4), pattern=[[N, K], [1, N]], offset=0)
-        assert st_hbm.shape == (K, M) and st_hbm.dtype == nl.\(x4)
-        st = nl.ndarray(st_hbm.shape, dtype=nl.\(x4), buffer=nl.sbuf)
-        mv = nl.ndarray(mv_hbm.shape, dtype=mv_hbm.dtype, buffer=nl.sbuf)
-        nisa.dma_copy(dst=st, src=st_hbm)
-        nisa.dma_copy(dst=mv, src=mv_hbm)
-        sts = nl.ndarray(st_scale.shape, dtype=nl.uint8, buffer=nl.sbuf)
-        mvs = nl.ndarray(mv_scale.shape, dtype=nl.uint8, buffer=nl.sbuf)
-        nisa.dma_copy(dst=sts, src=st_scale)
-        nisa.dma_copy(dst=mvs, src=mv_scale)
-        acc = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.psum)
-        nisa.nc_matmul_mx(acc, st, mv, sts, mvs)
-        res = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.sbuf)
-        nisa.tensor_copy(dst=res, src=acc)
-        out = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.shared_hbm)
-        nisa.dma_copy(dst=out, src=res)
-        return out
-    """
+    header + """
+      def k(st_data, st_scale, mv_data, mv_scale):
+          K, M = st_data.shape
+          N = mv_data.shape[1]
+          st_hbm = st_data.ap(dtype=nl.\(x4), pattern=[[M, K], [1, M]], offset=0)
+          mv_hbm = mv_data.ap(dtype=nl.\(x4), pattern=[[N, K], [1, N]], offset=0)
+          assert st_hbm.shape == (K, M) and st_hbm.dtype == nl.\(x4)
+          st = nl.ndarray(st_hbm.shape, dtype=nl.\(x4), buffer=nl.sbuf)
+          mv = nl.ndarray(mv_hbm.shape, dtype=mv_hbm.dtype, buffer=nl.sbuf)
+          nisa.dma_copy(dst=st, src=st_hbm)
+          nisa.dma_copy(dst=mv, src=mv_hbm)
+          sts = nl.ndarray(st_scale.shape, dtype=nl.uint8, buffer=nl.sbuf)
+          mvs = nl.ndarray(mv_scale.shape, dtype=nl.uint8, buffer=nl.sbuf)
+          nisa.dma_copy(dst=sts, src=st_scale)
+          nisa.dma_copy(dst=mvs, src=mv_scale)
+          acc = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.psum)
+          nisa.nc_matmul_mx(acc, st, mv, sts, mvs)
+          res = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.sbuf)
+          nisa.tensor_copy(dst=res, src=acc)
+          out = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.shared_hbm)
+          nisa.dma_copy(dst=out, src=res)
+          return out
+      """
   }
 
   /// The value of an fp8 byte, decoded from its fields (`e5m2`: 5 exponent bits, bias 15;
@@ -130,21 +127,16 @@ struct CurrentMXTests {
 
   @Test("a packed dtype names four values per element: shape, itemsize, str")
   func packedAttributes() throws {
-    let source = """
-      import nki
-      import nki.isa as nisa
-      import nki.language as nl
-
-
-      @nki.jit
-      def k(x):
-          t = nl.ndarray((32, 6), dtype=nl.float8_e4m3fn_x4, buffer=nl.sbuf)
-          print(t.shape, str(t.dtype), t.dtype.itemsize, t.dtype == nl.float8_e4m3fn_x4, t.dtype == nl.float8_e4m3fn)
-          v = x.ap(dtype=nl.float8_e4m3fn_x4, pattern=[[3, 32], [1, 3]], offset=3)
-          print(v.shape, v.offset)
-          out = nl.ndarray((32, 12), dtype=nl.float32, buffer=nl.shared_hbm)
-          return out
-      """
+    let source =
+      Self.header + """
+        def k(x):
+            t = nl.ndarray((32, 6), dtype=nl.float8_e4m3fn_x4, buffer=nl.sbuf)
+            print(t.shape, str(t.dtype), t.dtype.itemsize, t.dtype == nl.float8_e4m3fn_x4, t.dtype == nl.float8_e4m3fn)
+            v = x.ap(dtype=nl.float8_e4m3fn_x4, pattern=[[3, 32], [1, 3]], offset=3)
+            print(v.shape, v.offset)
+            out = nl.ndarray((32, 12), dtype=nl.float32, buffer=nl.shared_hbm)
+            return out
+        """
     let traced = try NKIFile(source: source, file: "x4.py").trace(
       arguments: [.tensor(shape: [32, 6], dtype: .int32)], target: .trn3)
     #expect(traced.output == "(32, 6) float8_e4m3fn_x4 4 True False\n(32, 3) 3\n")
@@ -155,17 +147,12 @@ struct CurrentMXTests {
   @Test("fp4 MX data and a view whose rows do not hold whole packed elements are located errors")
   func refusals() throws {
     func failure(_ body: String, _ arg: DType = .uint8, shape: [Int] = [32, 6]) throws -> TraceError? {
-      let source = """
-        import nki
-        import nki.isa as nisa
-        import nki.language as nl
-
-
-        @nki.jit
-        def k(x):
-        \(body)
-            return x
-        """
+      let source =
+        Self.header + """
+          def k(x):
+          \(body)
+              return x
+          """
       do {
         _ = try NKIFile(source: source, file: "x4.py").trace(arguments: [.tensor(shape: shape, dtype: arg)])
         return nil

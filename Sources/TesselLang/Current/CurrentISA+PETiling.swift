@@ -33,7 +33,8 @@ extension CurrentISA {
     }
     if mx && (size[1] != pe || ![128, 64, 32].contains(size[0])) {
       throw TraceError.python(
-        "ValueError", "nc_matmul_mx() tiles PE rows only: tile_size must be (128, 128), (64, 128) or (32, 128), got \(size)",
+        "ValueError",
+        "nc_matmul_mx() tiles PE rows only: tile_size must be (128, 128), (64, 128) or (32, 128), got \(size)",
         at: a.location)
     }
     let k = stationary.partitionCount

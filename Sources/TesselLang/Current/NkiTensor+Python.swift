@@ -135,7 +135,8 @@ extension NkiTensor {
       }
       let newType = try nd.storedType(at: loc)
       if newType != dtype || nd.packing != packing {
-        return try reinterpreted(as: newType, packing: nd.packing, shape: shape, strides: strides, offset: off, a, ev, at: loc)
+        return try reinterpreted(
+          as: newType, packing: nd.packing, shape: shape, strides: strides, offset: off, a, ev, at: loc)
       }
     }
     if let v = a[3], !v.isNone {
