@@ -19,6 +19,11 @@ struct ContributedIdiomTests {
     return nil
   }
 
+  /// What tracing `src` on a `float32[2, 2]` argument prints.
+  static func printed(_ src: String) throws -> String {
+    try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: [2, 2], dtype: .float32)]).output
+  }
+
   static func values(_ n: Int, _ seed: Int = 0) -> [Float] {
     (0..<n).map { Float(($0 * 37 + seed * 11) % 101) / 4 - 12 }
   }
@@ -28,12 +33,11 @@ struct ContributedIdiomTests {
     let src =
       header + """
         @nki.jit
-        def k(x):
-            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-            t = nl.load(x)
-            u = nisa.tensor_scalar(t, op0=nl.multiply, operand0=2.0, name='scale')
-            nl.store(out, nisa.tensor_copy(u, name="copy"))
-            return out
+        def named(x):
+            scaled = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            u = nisa.tensor_scalar(nl.load(x), op0=nl.multiply, operand0=2.0, name='scale')
+            nl.store(scaled, nisa.tensor_copy(u, name="copy"))
+            return scaled
         """
     let x = Self.values(7 * 5)
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [7, 5], dtype: .float32, values: x)])
@@ -41,7 +45,7 @@ struct ContributedIdiomTests {
     let misspelled = src.replacingOccurrences(of: "name=\"copy\"", with: "nmae=\"copy\"")
     let error = try #require(Self.traceError(misspelled, [.tensor(shape: [7, 5], dtype: .float32)]))
     #expect(error.message == "TypeError: nisa.tensor_copy() got an unexpected keyword argument 'nmae'")
-    #expect(error.location.line == 9)
+    #expect(error.location.line == 8)
   }
 
   @Test("tile.itemsize is the byte size of the tile's dtype, as numpy's ndarray.itemsize")
@@ -49,13 +53,12 @@ struct ContributedIdiomTests {
     let src =
       header + """
         @nki.jit
-        def k(x):
+        def sizes(x):
             t = nl.load(x)
             print(x.itemsize, t.itemsize, nl.copy(t, dtype=nl.bfloat16).itemsize, nl.copy(t, dtype=nl.int8).itemsize)
             return x
         """
-    let traced = try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: [2, 2], dtype: .float32)])
-    #expect(traced.output == "4 4 2 1\n")
+    #expect(try Self.printed(src) == "4 4 2 1\n")
   }
 
   /// `nl.store(dst, 0.0, mask=)` and `nl.store(dst[idx_tile, i_f], 0)`: a number is stored into
@@ -175,15 +178,14 @@ struct ContributedIdiomTests {
     let src =
       header + """
         @nki.jit
-        def k(x):
-            t = nl.load(x)
-            u = t.reshape((4, 14))
+        def across(x):
+            u = nl.load(x).reshape((4, 14))
             return x
         """
     let error = try #require(Self.traceError(src, [.tensor(shape: [7, 8], dtype: .float32)]))
     #expect(
       error.message == "ValueError: reshape of an on-chip tile must keep the partition dimension (7), got [4, 14]")
-    #expect(error.location.line == 7)
+    #expect(error.location.line == 6)
   }
 
   @Test("np.fromfunction calls the function once with coordinate arrays of the given dtype (CPython's values)")
@@ -198,12 +200,12 @@ struct ContributedIdiomTests {
             print(a.tolist(), a.dtype, b.tolist(), b.dtype)
             return x
         """
-    let traced = try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: [2, 2], dtype: .float32)])
+    let output = try Self.printed(src)
     // python3 -c "import numpy as np; a = np.fromfunction(lambda i, j: (i == j).astype(np.uint8), (3, 4),
     //   dtype=np.uint8); b = np.fromfunction(lambda i, j, scale: i * scale + j, (2, 3), scale=10);
     //   print(a.tolist(), a.dtype, b.tolist(), b.dtype)"
     #expect(
-      traced.output
+      output
         == "[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]] uint8 [[0.0, 1.0, 2.0], [10.0, 11.0, 12.0]] float64\n")
   }
 
