@@ -128,6 +128,14 @@ public struct ElementwiseBinary: Sendable {
     }
     let mismatch = KernelError(
       .shapeMismatch(operands: ["data1", "data2"], shapes: [a.shape, b.shape]), operation: "tensor_tensor")
+    // A [P, 1] column against a tile of more free dimensions ([P, a, b]): NKI's partition-major
+    // broadcast, which NumPy's right-aligned rule does not give.
+    if a.dims.count > 2 && NKIRules.isPartitionColumn(b.shape, of: a.shape) {
+      return (a.shape, .tensorScalar(a, .view(b), reversed: false))
+    }
+    if b.dims.count > 2 && NKIRules.isPartitionColumn(a.shape, of: b.shape) {
+      return (b.shape, .tensorScalar(b, .view(a), reversed: true))
+    }
     guard let shape = NKIRules.broadcastShape(a.shape, b.shape) else { throw mismatch }
     if a.shape == shape && NKIRules.isPartitionColumn(b.shape, of: shape) {
       return (shape, .tensorScalar(a, .view(b), reversed: false))

@@ -53,10 +53,11 @@ extension NKIRules {
   }
 
   /// Whether a view of `shape` against a tile of `target` is a per-partition column: the same
-  /// rank, the same partitions, one element per partition, and a target with more than one
-  /// (such an operand becomes `tensor_scalar`'s `[P, 1]` operand).
+  /// rank or a `[P, 1]` column, the same partitions, one element per partition, and a target with
+  /// more than one (such an operand becomes `tensor_scalar`'s `[P, 1]` operand, broadcast along
+  /// every free dimension of a `[P, a, b]` tile as NKI does).
   public static func isPartitionColumn(_ shape: [Int], of target: [Int]) -> Bool {
-    shape.count == target.count && target.count >= 2 && shape[0] == target[0]
+    (shape.count == target.count || shape.count == 2) && target.count >= 2 && shape[0] == target[0]
       && shape.dropFirst().allSatisfy { $0 == 1 } && target.dropFirst().reduce(1, *) > 1
   }
 }

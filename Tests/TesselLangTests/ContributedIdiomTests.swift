@@ -303,4 +303,39 @@ struct ContributedIdiomTests {
     #expect(error.message.hasPrefix("unsupported: view(uint16) of this slice of"), "\(error.message)")
     #expect(error.location.line == 6)
   }
+
+  /// `nl.multiply(x, c)` with `x` a `[P, a, b]` tile and `c` a `[P, 1]` column: the column is
+  /// broadcast along every free dimension (partition-major, as NKI does), either side.
+  static let columnSource =
+    header + """
+      @nki.jit
+      def k(x, c):
+          P, A, B = x.shape
+          prod = nl.ndarray((P, A, B), dtype=x.dtype, buffer=nl.shared_hbm)
+          diff = nl.ndarray((P, A, B), dtype=x.dtype, buffer=nl.shared_hbm)
+          t = nl.load(x)
+          col = nl.load(c)
+          nl.store(prod, nl.multiply(t, col))
+          nl.store(diff, nl.subtract(col, t))
+          return prod, diff
+      """
+
+  @Test("a [P, 1] column against a [P, a, b] tile broadcasts along every free dimension", arguments: [1, 7, 128])
+  func columnAgainstThreeDimensions(partitions p: Int) throws {
+    let (a, b) = (4, 5)
+    let x = Self.values(p * a * b, 5)
+    let c = Self.values(p, 6)
+    let (_, r) = try traceAndRun(
+      Self.columnSource,
+      [
+        try HostArray(shape: [p, a, b], dtype: .float32, values: x),
+        try HostArray(shape: [p, 1], dtype: .float32, values: c),
+      ])
+    let prod = r.outputs[0].floatValues()
+    let diff = r.outputs[1].floatValues()
+    for i in 0..<(p * a * b) {
+      #expect(prod[i] == x[i] * c[i / (a * b)], "prod element \(i)")
+      #expect(diff[i] == c[i / (a * b)] - x[i], "diff element \(i)")
+    }
+  }
 }
