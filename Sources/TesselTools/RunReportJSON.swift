@@ -92,9 +92,11 @@ public enum RunReportJSON {
         elementCount: r.elementCount, file: r.location.file, line: r.location.line, column: r.location.column))
   }
 
-  /// Renders the report of a run as pretty-printed JSON with sorted keys.
+  /// Renders the report of a run as pretty-printed JSON with sorted keys; `traceWarnings` (the
+  /// trace's) come first in its warnings.
   public static func render(
-    _ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil, comparison: CompareReportJSON? = nil
+    _ r: HostRunResult, kernel: Kernel, traceWarnings: [Diagnostic] = [], estimate: TimingReport? = nil,
+    comparison: CompareReportJSON? = nil
   ) -> String {
     let outputs = zip(kernel.outputs, r.outputs).map {
       Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName)
@@ -105,7 +107,7 @@ public enum RunReportJSON {
       kernel: kernel.name, outputs: outputs, engines: engines, sbufHighWaterBytes: r.report.sbufHighWaterBytes,
       psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
       psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
-      warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
+      warnings: (traceWarnings + r.report.warnings).map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
       uninitializedOrigins: r.report.uninitializedOrigins.map(origin),
       devicePrints: r.report.devicePrints.map(devicePrint),
       estimate: estimate, compare: comparison)

@@ -32,6 +32,9 @@ final class CurrentTracer: Binding {
   var counter = 0
   /// Warnings of the trace (an argument accepted and ignored, ...), with their locations.
   var warnings: [(String, SourceLocation)] = []
+  /// The iterations of the enclosing `affine_range` / `sequential_range` loops, outermost first
+  /// (the tags of an `nl.device_print`).
+  var printLoops: [LoopIteration] = []
 
   /// A point where the programs of a launch meet.
   struct Rendezvous {
