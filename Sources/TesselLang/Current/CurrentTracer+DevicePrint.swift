@@ -39,6 +39,10 @@ extension CurrentTracer {
           + "print(...) shows Python values at trace time",
         at: loc)
     }
+    if let promptPrint {
+      try promptPrint(prefix, x, loc)
+      return .none
+    }
     if !builder.openLoops.isEmpty {
       throw TraceError.unsupported("nl.device_print inside a loop whose extent is read at run time", at: loc)
     }
