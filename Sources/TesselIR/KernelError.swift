@@ -58,8 +58,25 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case valueNotFound(operand: String, partition: Int, slot: Int, value: Float)
     /// At run time, an indirect DMA's index moves a partition's access out of its tensor.
     case indirectOutOfBounds(tensor: String, dimension: Int, partition: Int, index: Int, low: Int, high: Int, size: Int)
+    /// At run time, integer arithmetic (``IntegerFault``) has no result Tessel can store exactly:
+    /// `lhs op rhs` on the elements of `partition`, written as `dtype`.
+    case integerArithmetic(op: ALUOp, lhs: Int64, rhs: Int64, partition: Int, dtype: DType, fault: IntegerFault)
     /// The run was stopped before its end on request (a debugger's `:quit`): `reason` says why.
     case abandoned(reason: String)
+  }
+
+  /// Why integer arithmetic (all-`int32`/`uint32` operands) has no result Tessel can store.
+  public enum IntegerFault: Error, Sendable, Hashable {
+    /// The divisor of `divide`, `mod` or `fmod` is 0.
+    case divisionByZero
+    /// `power` with a negative exponent (no integer result).
+    case negativeExponent
+    /// The exact result does not fit in 64 bits.
+    case beyond64Bits
+    /// The exact result is outside the destination dtype's range.
+    case outOfRange(Int64)
+    /// The exact result is beyond 2^24 and between two fp32 values, which Tessel's memory holds.
+    case inexact(Int64)
   }
 
   /// A live tensor listed in a capacity error.
@@ -176,6 +193,22 @@ public struct KernelError: Error, Sendable, Hashable, DiagnosticConvertible {
     case .indirectOutOfBounds(let t, let dim, let partition, let index, let lo, let hi, let size):
       return
         "\(op) failed to run scatter/gather (indirect memory copy via vector DGE), due to out-of-bound access: index \(index) of partition \(partition) moves tensor `\(t)` to [\(lo), \(hi)] on dimension \(dim), of size \(size)"
+    case .integerArithmetic(let alu, let lhs, let rhs, let partition, let dtype, let fault):
+      let what = "\(alu.nkiName)(\(lhs), \(rhs)) in partition \(partition) (integer arithmetic: \(dtype.nkiName) tiles)"
+      switch fault {
+      case .divisionByZero:
+        return "\(op): integer division by zero, \(what); the hardware's result is not documented, so Tessel stops"
+      case .negativeExponent:
+        return "\(op): integer power with a negative exponent, \(what), has no integer result"
+      case .beyond64Bits:
+        return "\(op): integer overflow, \(what); the hardware's result is not documented, so Tessel stops"
+      case .outOfRange(let r):
+        return
+          "\(op): integer overflow, \(what) is \(r), outside the range of \(dtype.nkiName); the hardware's result is not documented, so Tessel stops"
+      case .inexact(let r):
+        return
+          "unsupported: \(op) gives \(r) for \(what), which Tessel cannot keep exactly (elements are held as fp32 values: integers up to 2^24)"
+      }
     case .abandoned(let reason):
       return "run abandoned at \(op): \(reason)"
     }

@@ -99,6 +99,9 @@ extension ExecutionState {
         ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation,
         rows: m.rowsPerPartition)
 
+    case .tensorTensor where ci.facts.integerArithmetic, .tensorScalar where ci.facts.integerArithmetic:
+      try executeIntegerArithmetic(ci, RowWalk(start: start, rows: rows, mask: mask))
+
     case .tensorTensor(let p):
       let d = p.dst
       let alu = p.op

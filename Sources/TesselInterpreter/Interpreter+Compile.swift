@@ -1,4 +1,5 @@
 import TesselIR
+import TesselNumerics
 
 extension Interpreter {
   /// Lowers every instruction's views to flat arena offsets and precomputes its counters.
@@ -83,7 +84,9 @@ extension Interpreter {
       where use.role == .perPartition || use.role == .reduceDestination {
         laneStridesFixed[lane] = [laneStridesFixed[lane][0]] + Array(repeating: 0, count: rank - 1)
       }
-      var merge = true
+      // Integer arithmetic names the partition of a failing element: its rows stay partitions.
+      let integerArithmetic = Interpreter.usesIntegerArithmetic(inst, kernel)
+      var merge = !integerArithmetic
       switch op {
       case .iota, .affineSelect, .activation, .tensorScalarReduce, .tensorTensorScan, .bnStats, .bnAggr, .indirectDMA:
         // (An indirect DMA's rows are its partitions: each moves by its own index.)
@@ -117,6 +120,7 @@ extension Interpreter {
       if case .matmulMX = op { facts.isMatmul = true }
       if case .bitcast = op { facts.isBitcast = true }
       facts.sourceTensors = op.sources.map(\.view.tensor.index)
+      facts.integerArithmetic = integerArithmetic
       if (op.payload as? any AccumulatingOperation)?.accumulation == .add,
         let acc = op.operands.first(where: { $0.role == .accumulator })
       {
@@ -303,5 +307,26 @@ extension View {
       walked[k] = true
     }
     return shape.indices.allSatisfy { walked[$0] || shape[$0] == 1 }
+  }
+}
+
+extension Interpreter {
+  /// Whether `inst` is a `tensor_tensor` or `tensor_scalar` that NKI runs in integer arithmetic
+  /// (on GpSimd: an `engine=` choosing another engine computes in fp32).
+  static func usesIntegerArithmetic(_ inst: Instruction, _ kernel: Kernel) -> Bool {
+    let op = inst.operation
+    if inst.engineIsChosen && inst.engine != .gpsimd { return false }
+    var scalars: [Float] = []
+    switch op {
+    case .tensorTensor: break
+    case .tensorScalar(let p):
+      for s in [p.stage0] + (p.stage1.map { [$0] } ?? []) {
+        if case .scalar(let x) = s.operand { scalars.append(x) }
+      }
+    default: return false
+    }
+    let views = op.destinations + op.sources.map(\.view)
+    let tiles = views.map { (dtype: kernel[$0.tensor].dtype, space: kernel[$0.tensor].space) }
+    return IntegerArithmetic.applies(tiles: tiles, scalars: scalars)
   }
 }

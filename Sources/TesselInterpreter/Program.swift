@@ -129,6 +129,9 @@ struct InstructionFacts: Sendable {
   var sourceTensors: [Int] = []
   /// Per bounds probe of a masked instruction: a conservative unmasked extent check.
   var probes: [BoundsProbe] = []
+  /// Whether a `tensor_tensor`/`tensor_scalar` computes in exact integer arithmetic
+  /// (``IntegerArithmetic/applies(tiles:scalars:)``) instead of fp32.
+  var integerArithmetic = false
   /// The tiles it touches that are made fresh when their scope starts (``Interpreter/needsFresh``),
   /// settled before it runs.
   var freshOperands: [Int] = []

@@ -61,23 +61,8 @@ extension ALUOp {
     case .logicalAnd: return a != 0 && b != 0 ? 1 : 0
     case .logicalOr: return a != 0 || b != 0 ? 1 : 0
     case .logicalXor: return (a != 0) != (b != 0) ? 1 : 0
-    case .bitwiseAnd, .bitwiseOr, .bitwiseXor:
-      let x = ALUOp.integerValue(a)
-      let y = ALUOp.integerValue(b)
-      let p = UInt32(truncatingIfNeeded: x)
-      let q = UInt32(truncatingIfNeeded: y)
-      let bits = self == .bitwiseAnd ? p & q : (self == .bitwiseOr ? p | q : p ^ q)
-      return x < 0 || y < 0 ? Float(Int32(bitPattern: bits)) : Float(bits)
-    case .leftShift:
-      let x = ALUOp.integerValue(a)
-      let count = ALUOp.integerValue(b)
-      guard count >= 0 && count <= 31 else { return 0 }
-      let bits = UInt32(truncatingIfNeeded: x) << UInt32(count)
-      return x < 0 ? Float(Int32(bitPattern: bits)) : Float(bits)
-    case .rightShift:
-      let count = ALUOp.integerValue(b)
-      guard count >= 0 && count <= 31 else { return 0 }
-      return Float(UInt32(truncatingIfNeeded: ALUOp.integerValue(a)) >> UInt32(count))
+    case .bitwiseAnd, .bitwiseOr, .bitwiseXor, .leftShift, .rightShift:
+      return Float(ALUOp.bitwise(self, ALUOp.integerValue(a), ALUOp.integerValue(b)))
     }
   }
 
