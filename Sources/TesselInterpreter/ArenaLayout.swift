@@ -45,7 +45,9 @@ struct ArenaLayout {
     var shared: [(tensor: Int, live: ClosedRange<Int>)] = []
     var own: [Int] = []
     for (i, t) in kernel.tensors.enumerated() where onChip[i] && t.alias == nil {
-      if let r = live?[TensorID(i)] { shared.append((i, r)) } else { own.append(i) }
+      // A bitcast view has memory of its own here, filled and written back around each
+      // instruction naming it; the allocator counts those accesses as its base's.
+      if let r = live?[kernel.memoryOwner(of: TensorID(i))] { shared.append((i, r)) } else { own.append(i) }
     }
     shared.sort { $0.live.lowerBound != $1.live.lowerBound ? $0.live.lowerBound < $1.live.lowerBound : $0.tensor < $1.tensor }
     var active: [(end: Int, elements: Range<Int>)] = []
