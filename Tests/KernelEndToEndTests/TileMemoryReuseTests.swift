@@ -113,12 +113,11 @@ struct TileMemoryReuseTests {
     let source =
       header + """
         def stale(a):
-            first = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.shared_hbm)
-            second = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.shared_hbm)
-            i_p = nl.arange(128)[:, None]
-            i_f = nl.arange(8)[None, :]
             t = nl.load(a)
+            first = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.shared_hbm)
             nl.store(first, value=t)
+            i_p, i_f = nl.mgrid[0:128, 0:8]
+            second = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.shared_hbm)
             u = nl.ndarray((128, 8), dtype=a.dtype, buffer=nl.sbuf)
             u[i_p, i_f] = nl.load(a[i_p, i_f], mask=(i_p < 64))
             nl.store(second, value=u)
