@@ -135,13 +135,10 @@ struct TileMemoryReuseTests {
       let r = try interpreter.run(hostArrays: args)
       #expect(r.outputs[0].floatValues() == values, "\(mode)")
       let second = r.outputs[1].floatValues()
-      for i in 0..<(128 * 8) {
-        if i < 64 * 8 {
-          #expect(second[i] == values[i], "\(mode) element \(i)")
-        } else {
-          #expect(second[i].isNaN, "\(mode) element \(i) must be NaN, not a stale \(second[i])")
-        }
-      }
+      // Rows 0..<64 were loaded; rows 64..<128 were never written, whatever `t` left there.
+      #expect(second[..<(64 * 8)] == values[..<(64 * 8)], "\(mode)")
+      let stale = second[(64 * 8)...].filter { !$0.isNaN }
+      #expect(stale.isEmpty, "\(mode): never-written rows must be NaN, not \(stale.prefix(4))")
       #expect(r.report.warnings.map(\.message).contains { $0.contains("of `u`") && $0.contains("never written") }, "\(mode)")
     }
   }
