@@ -44,6 +44,7 @@ extension Interpreter {
         )
       }
     }
+    try checkExactIntegers(arguments)
     // fp32 arguments the kernel only reads are used where they are; every other one is
     // decoded once into simulated memory: from its bytes when its dtype is the parameter's (bitcast
     // views then see those bytes exactly), else converted.
