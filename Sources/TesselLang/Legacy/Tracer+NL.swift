@@ -110,7 +110,12 @@ extension Tracer {
         try emit(.store(dst: dst.view, src: v), mask: m, at: loc)
         return .none
       }
-      throw TraceError.python("TypeError", "nl.store expects a tile value, got \(value.typeName)", at: loc)
+      guard let fill = try numberTile(value, shape: dst.view.shape, dtype: decl(dst).dtype, mask: m, at: loc) else {
+        throw TraceError.python(
+          "TypeError", "nl.store expects a tile or a number as value, got \(value.typeName)", at: loc)
+      }
+      try emit(.store(dst: dst.view, src: fill.view), mask: m, at: loc)
+      return .none
     case "load_transpose2d":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load_transpose2d", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
