@@ -78,6 +78,16 @@ enum CurrentDialectDocGenerator {
       lines.append("| `nl.\(name)` | `\(escaped(f.signature))` |")
     }
     lines += ["", notModelled("nl", CurrentNL.unmodelled)]
+    lines += [
+      "", "Legacy spellings are located errors that name the current one: `nl.<name>` removed from the current dialect",
+      "(an `AttributeError`) and the `nki.language` convenience functions Tessel does not model (`unsupported`):", "",
+      "| Legacy | Write instead |", "|---|---|",
+    ]
+    for (name, use) in LegacySpelling.removed.merging(LegacySpelling.unmodelled, uniquingKeysWith: { a, _ in a })
+      .sorted(by: { $0.key < $1.key })
+    {
+      lines.append("| `nl.\(name)` | \(escaped(use)) |")
+    }
     lines.append("")
     lines.append(end)
     return lines.joined(separator: "\n")

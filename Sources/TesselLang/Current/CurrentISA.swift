@@ -105,7 +105,7 @@ enum CurrentISA {
 
   /// The names `nki.isa` exports that Tessel does not model yet: calling one is a located error.
   static let unmodelled: Set<String> = [
-    "tensor_copy_predicated", "nc_matmul_mx", "tensor_scalar_cumulative", "activate2", "local_gather", "nc_n_gather",
+    "tensor_copy_predicated", "tensor_scalar_cumulative", "activate2", "local_gather", "nc_n_gather",
     "rng", "dropout", "set_rng_seed", "rand_set_state", "rand_get_state", "rand2", "exponential", "sequence_bounds",
     "select_reduce", "nonzero_with_count", "topk", "get_nc_sub_version",
   ]

@@ -94,6 +94,13 @@ final class CurrentModule: KindedModule {
       default:
         if let f = CurrentNL.functions[attr] { return CurrentNL.builtin(attr, f) }
         if NkiOp.names.contains(attr) { return .native(NkiOp(attr)) }
+        if LegacySpelling.removed[attr] != nil, let e = LegacySpelling.error(forLanguage: attr, at: loc) { throw e }
+        if LegacySpelling.unmodelled[attr] != nil {
+          return .builtin(
+            BuiltinFunction("nl.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
+              throw LegacySpelling.error(forLanguage: attr, at: loc) ?? TraceError.unsupported("nl.\(attr)", at: loc)
+            })
+        }
         if CurrentNL.unmodelled.contains(attr) {
           return .builtin(
             BuiltinFunction("nl.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
@@ -159,10 +166,25 @@ final class CurrentModule: KindedModule {
 
 extension CurrentISA {
   /// A `nisa.*` function of the table as a Python builtin.
+  ///
+  /// The builtin takes any arguments and binds them to the function's signature itself, so that a
+  /// legacy call shape names the current spelling (``LegacySpelling/bindISA(_:_:_:_:at:)``).
   static func builtin(_ name: String, _ f: Function) -> Value {
-    let names = (try? Signature(parsing: f.signature))?.parameters.map(\.name) ?? []
+    guard let signature = try? Signature(parsing: f.signature) else {
+      // Every signature text parses (a test checks the table); should one not, calls are errors.
+      return .builtin(
+        BuiltinFunction(f.signature) { _, _, loc throws(TraceError) in
+          throw TraceError.unsupported("nisa.\(name) (its signature text does not parse)", at: loc)
+        })
+    }
+    let names = signature.parameters.map(\.name)
+    let list = signature.parameterList
+    let any = Signature(
+      signature.name,
+      [Signature.Parameter("args", kind: .variadicPositional), Signature.Parameter("kwargs", kind: .variadicKeyword)])
     return .builtin(
-      BuiltinFunction(f.signature) { bound, ev, loc throws(TraceError) in
+      BuiltinFunction(any) { given, ev, loc throws(TraceError) in
+        let bound = try LegacySpelling.bindISA(name, list, given.extraPositional, given.extraKeywords, at: loc)
         let tracer = try ev.binding(as: CurrentTracer.self, at: loc)
         return try f.lower(
           CurrentArguments(bound: bound, names: names, function: name, location: loc, ev: ev, tracer: tracer))

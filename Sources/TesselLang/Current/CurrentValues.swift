@@ -97,6 +97,8 @@ final class NkiOp: NativeObject {
   func call(_ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator, at location: SourceLocation)
     throws(TraceError) -> Value?
   {
+    // `nl.copy` is an activation function and a convenience function both.
+    if let e = LegacySpelling.error(forLanguage: name, at: location) { throw e }
     throw TraceError.unsupported(
       "nl.\(name)(...) as a tensor function; pass nl.\(name) as the op of a nisa instruction "
         + "(nisa.tensor_tensor(dst, a, b, op=nl.\(name)), nisa.activation(dst, op=nl.\(name), data=x))",
