@@ -113,7 +113,7 @@ final class BridgeSession: @unchecked Sendable {
       if t.dtype == .float32 {
         return .inPlace(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: b.count))
       }
-      return .filled(rounded: true) { t.dtype.decode(base, into: $0) }
+      return .encoded(UnsafeRawBufferPointer(start: base, count: b.count * t.dtype.byteSize))
     }
     let finals = zip(parameterTensors, zip(parameters, prepared.written)).map { t, bw -> ResultSink? in
       guard bw.1, t.dtype != .float32, let base = bw.0.base else { return nil }

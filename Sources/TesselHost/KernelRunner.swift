@@ -45,13 +45,15 @@ extension Interpreter {
       }
     }
     // fp32 arguments the kernel only reads are used where they are; every other one is
-    // decoded once into simulated memory (already rounded when its dtype is the parameter's).
+    // decoded once into simulated memory: from its bytes when its dtype is the parameter's (bitcast
+    // views then see those bytes exactly), else converted.
     let sources: [ParameterSource] = zip(kernel.parameters, arguments).map { p, a in
       if a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && !writesParameter(p.tensor),
         let b = a.float32Memory
       {
         return .readOnly(b)
       }
+      if a.elementType == .nki(kernel[p.tensor].dtype), let raw = a.encodedMemory { return .encoded(raw) }
       return .filled(rounded: a.dtype == kernel[p.tensor].dtype) { a.writeFloatValues(into: $0) }
     }
     // Parameters come back as they went in unless the kernel writes them or converted them.
@@ -122,6 +124,14 @@ extension HostArray {
       // lives; callers keep it alive for as long as they use the pointer.
       return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: raw.count / 4)
     }
+  }
+}
+
+extension HostArray {
+  /// The encoded elements in place (the bytes stay valid while the array lives; callers keep it
+  /// alive for as long as they use the pointer).
+  var encodedMemory: UnsafeRawBufferPointer? {
+    bytes.withUnsafeBytes { raw in raw.baseAddress == nil ? nil : UnsafeRawBufferPointer(raw) }
   }
 }
 

@@ -38,6 +38,10 @@ public enum Target: String, Sendable, Hashable, CaseIterable, Codable {
   /// with an fp32 destination.
   public var gemmMovingFmax: Int { self == .trn3 ? 4096 : 512 }
 
+  /// NKI's `nl.tile_size.gemm_moving_fmax` constant: 512 on every target (kernels size their
+  /// moving tiles and PSUM tiles by it; trn3's longer moving operand is ``gemmMovingFmax``).
+  public var gemmMovingTileFmax: Int { 512 }
+
   /// The largest free size of one `bn_stats` call (`bn_stats_fmax`).
   public var bnStatsFmax: Int { 512 }
 

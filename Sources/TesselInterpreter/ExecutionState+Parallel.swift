@@ -88,6 +88,7 @@ extension ExecutionState {
     let states = [self] + workers.prefix(count - 1)
     for w in states.dropFirst() {
       for s in 0..<interpreter.deltaSlot { w.env[s] = env[s] }
+      w.parameterBytes = parameterBytes
       for (t, p) in poison.mayHold.enumerated() where !interpreter.onChip[t] { w.poison.mayHold[t] = p }
       for t in copying {
         let n = interpreter.kernel.tensors[t].elementCount

@@ -54,6 +54,10 @@ final class ExecutionState {
   var originTracker: OriginTracker?
   /// The SPMD program instance being run (what ``PausedRun/instance`` reports).
   var instance = 0
+  /// The caller's encoded bytes of each parameter the kernel never writes, by tensor index, when
+  /// the caller gave them (``ParameterSource/encoded(_:)``): bitcast views read these instead of
+  /// the decoded values, which cannot hold every bit pattern.
+  var parameterBytes: [Int: UnsafeRawBufferPointer] = [:]
 
   /// The main state of a run: allocates the arena, points the lent tensors at the caller's
   /// memory and poisons the memory that needs it.

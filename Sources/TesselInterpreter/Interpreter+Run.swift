@@ -14,6 +14,11 @@ public enum ParameterSource {
   /// says whether they are already values of the parameter's dtype (else they are rounded). With
   /// ``RunOptions/parallel``, the closures of different parameters may run concurrently.
   case filled(rounded: Bool, (UnsafeMutableBufferPointer<Float>) -> Void)
+  /// The elements encoded in the parameter's dtype (little-endian, row-major: the bytes of a
+  /// `.npy` of that dtype), valid for the whole run. They are decoded into simulated memory; a
+  /// bitcast view of a parameter the kernel never writes reads these bytes themselves, so it sees
+  /// patterns the decoded values cannot hold (a uint32 above 2^24 viewed as packed fp8).
+  case encoded(UnsafeRawBufferPointer)
 }
 
 /// Where a run hands back one tensor's final contents (never-written elements as NaN).
@@ -80,6 +85,9 @@ extension Interpreter {
         }
       case .filled:
         filled.append(i)
+      case .encoded(let b):
+        try checkCount(p.tensor, p.name, b.count / Swift.max(1, kernel[p.tensor].dtype.byteSize))
+        filled.append(i)
       }
     }
     for (o, sink) in zip(kernel.outputs, outputs) {
@@ -93,6 +101,9 @@ extension Interpreter {
     let state = ExecutionState(interpreter: self, lent: lent)
     defer { state.release() }
     if options.trackUninitializedOrigins { state.originTracker = OriginTracker(interpreter: self) }
+    for (p, source) in zip(kernel.parameters, parameters) {
+      if case .encoded(let b) = source, !isWritten[p.tensor.index] { state.parameterBytes[p.tensor.index] = b }
+    }
     fillParameters(filled, of: state) { i, region in
       switch parameters[i] {
       case .inPlace(let b):
@@ -100,10 +111,15 @@ extension Interpreter {
       case .readOnly(let b):
         if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
       case .filled(_, let fill): fill(region)
+      case .encoded(let b):
+        if let s = b.baseAddress { self.kernel[self.kernel.parameters[i].tensor].dtype.decode(s, into: region) }
       }
     } rounded: { i in
-      if case .filled(let rounded, _) = parameters[i] { return rounded }
-      return false
+      switch parameters[i] {
+      case .filled(let rounded, _): return rounded
+      case .encoded: return true
+      default: return false
+      }
     }
     try state.runAllInstances()
     var report = finishedReport(state)

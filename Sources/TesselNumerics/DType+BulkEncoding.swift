@@ -19,8 +19,7 @@ extension DType {
     case .bfloat16:
       for i in 0..<n {
         let wide = UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16
-        let isNaN = wide & 0x7FFF_FFFF > 0x7F80_0000
-        dst[i] = Float(bitPattern: isNaN ? (wide & 0x8000_0000) | 0x7FC0_0000 : wide)
+        dst[i] = Float(bitPattern: TruncatedFloat32Format.bfloat16.decodeBits(wide))
       }
     case .int8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: Int8.self)) }
     case .uint8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
@@ -71,7 +70,7 @@ extension DType {
       for i in 0..<n { raw.storeBytes(of: encode(src[i]).littleEndian, toByteOffset: 4 * i, as: UInt32.self) }
     case 2 where self == .bfloat16:
       for i in 0..<n {
-        let bits = TruncatedFloat32Format.bfloat16.quantizeBits(src[i].bitPattern) &>> 16
+        let bits = TruncatedFloat32Format.bfloat16.encodeBits(src[i].bitPattern) &>> 16
         raw.storeBytes(of: UInt16(truncatingIfNeeded: bits).littleEndian, toByteOffset: 2 * i, as: UInt16.self)
       }
     case 2:

@@ -7,9 +7,11 @@ extension DType {
   /// overflow rules), so `decode(encode(x))` equals `quantize(x)` for every `x` (NaN stays NaN).
   /// This is what `.npy` files and other byte-level I/O use.
   ///
-  /// - Float dtypes: the IEEE-style pattern. NaN encodes as the canonical quiet NaN with the
-  ///   input's sign (`0x7FC0` bfloat16, `0x7E00` float16, `0x7C` float8e4m3, `0x7E` float8e5m2,
-  ///   `0x7F` float8e4m3fn), matching `ml_dtypes`. `float32` returns `x.bitPattern` unchanged;
+  /// - Float dtypes: the IEEE-style pattern. A NaN that `decode` produced from a pattern of this
+  ///   dtype encodes back to that pattern (``NarrowNaN``); any other NaN encodes as the canonical
+  ///   quiet NaN with the input's sign (`0x7FC0` bfloat16, `0x7E00` float16, `0x7C` float8e4m3,
+  ///   `0x7E` float8e5m2, `0x7F` float8e4m3fn), matching `ml_dtypes`. `float32` returns
+  ///   `x.bitPattern` unchanged;
   ///   `tfloat32` returns a 32-bit pattern whose low 13 bits are zero.
   /// - Integer dtypes: the two's complement of the rounded, saturated value (NaN → 0), truncated
   ///   to the type's width; `int32`/`uint32` saturate to `Int32.max`/`UInt32.max` exactly.
@@ -27,8 +29,8 @@ extension DType {
   public func encode(_ x: Float) -> UInt32 {
     switch self {
     case .float32: return x.bitPattern
-    case .tfloat32: return TruncatedFloat32Format.tfloat32.quantizeBits(x.bitPattern)
-    case .bfloat16: return TruncatedFloat32Format.bfloat16.quantizeBits(x.bitPattern) &>> 16
+    case .tfloat32: return TruncatedFloat32Format.tfloat32.encodeBits(x.bitPattern)
+    case .bfloat16: return TruncatedFloat32Format.bfloat16.encodeBits(x.bitPattern) &>> 16
     case .float16: return Float16Format.encode(x)
     case .float8e4m3: return Float8E4M3Format.encode(x)
     case .float8e5m2: return Float8E5M2Format.encode(x)
@@ -47,8 +49,10 @@ extension DType {
 
   /// Decodes a raw bit pattern of this dtype (in the low `byteSize * 8` bits) to a `Float`.
   ///
-  /// Exact for every pattern of every float dtype; higher bits are ignored. NaN patterns decode
-  /// to the quiet NaN `sign | 0x7FC0_0000` (except `float32`, which keeps its payload). For
+  /// Exact for every pattern of every float dtype (`encode(decode(p)) == p`, NaNs included);
+  /// higher bits are ignored. A canonical NaN pattern decodes to the quiet NaN
+  /// `sign | 0x7FC0_0000`, any other NaN pattern to a quiet NaN carrying it (``NarrowNaN``;
+  /// `float32` keeps its payload as it is). For
   /// `tfloat32` the low 13 bits are ignored. Integer patterns are read as two's complement
   /// (signed types) or unsigned, then widened to `Float` (rounded to nearest above 2^24, a
   /// known limitation of storing `int32`/`uint32` as `Float`). A nonzero `bool` byte decodes
@@ -66,13 +70,8 @@ extension DType {
   public func decode(_ bits: UInt32) -> Float {
     switch self {
     case .float32: return Float(bitPattern: bits)
-    case .tfloat32:
-      let isNaN = bits & 0x7FFF_FFFF > 0x7F80_0000
-      return Float(bitPattern: isNaN ? (bits & 0x8000_0000) | 0x7FC0_0000 : bits & 0xFFFF_E000)
-    case .bfloat16:
-      let wide = (bits & 0xFFFF) << 16
-      let isNaN = wide & 0x7FFF_FFFF > 0x7F80_0000
-      return Float(bitPattern: isNaN ? (wide & 0x8000_0000) | 0x7FC0_0000 : wide)
+    case .tfloat32: return Float(bitPattern: TruncatedFloat32Format.tfloat32.decodeBits(bits))
+    case .bfloat16: return Float(bitPattern: TruncatedFloat32Format.bfloat16.decodeBits((bits & 0xFFFF) << 16))
     case .float16: return Float16Format.decode(bits & 0xFFFF)
     case .float8e4m3: return Float8E4M3Format.decode(bits & 0xFF)
     case .float8e5m2: return Float8E5M2Format.decode(bits & 0xFF)

@@ -13,7 +13,8 @@ extension DType {
   ///   (that is, `|x| ≥ max + ulp/2` overflows, ties included).
   /// - `float8e4m3fn` (no infinities): the same rounding, but a value that rounds beyond 448, and
   ///   ±infinity, become NaN — what `ml_dtypes` (and so NKI's simulator) does.
-  /// - Every float dtype except `float32` turns NaN into the quiet NaN `sign | 0x7FC0_0000`.
+  /// - Every float dtype except `float32` keeps a NaN that `decode` produced from one of its own
+  ///   patterns (``NarrowNaN``) and turns any other NaN into the quiet NaN `sign | 0x7FC0_0000`.
   /// - Integer dtypes: round to nearest, ties to even; saturate to the type's range; NaN → 0;
   ///   -0 → +0.
   /// - `bool`: nonzero (NaN included, as in `numpy`'s `astype(bool)`) → 1, zero → 0.

@@ -9,8 +9,10 @@
 ///
 /// All conversions work on `Float` bit patterns. Rounding keeps the exponent unbounded above, so a
 /// value that rounds past the largest finite value overflows: to ±infinity for IEEE-like formats,
-/// and to NaN for "fn" formats (the `ml_dtypes` behaviour, see `docs/numerics.md`). NaN inputs
-/// become the canonical quiet NaN `sign | 0x7FC0_0000`.
+/// and to NaN for "fn" formats (the `ml_dtypes` behaviour, see `docs/numerics.md`). NaN patterns
+/// follow ``NarrowNaN``: the canonical one decodes to `sign | 0x7FC0_0000`, any other to a tagged
+/// fp32 NaN that encodes back to it exactly; a NaN not tagged by the format becomes its canonical
+/// NaN.
 ///
 /// The narrow format's subnormals are handled exactly: below the smallest normal value the
 /// rounding quantum is fixed at `2^(emin - M)`, which is done by adding and subtracting a "magic"
@@ -25,6 +27,8 @@ protocol NarrowFloatFormat {
   static var bias: Int32 { get }
   /// Whether the all-ones exponent encodes ±infinity and NaNs (IEEE-like).
   static var hasInfinity: Bool { get }
+  /// The format's tag in a ``NarrowNaN`` payload.
+  static var nanFormat: NarrowNaN.Format { get }
 }
 
 /// IEEE binary16 (1/5/10, bias 15).
@@ -34,6 +38,7 @@ enum Float16Format: NarrowFloatFormat {
   @inlinable static var mantissaBits: UInt32 { 10 }
   @inlinable static var bias: Int32 { 15 }
   @inlinable static var hasInfinity: Bool { true }
+  @inlinable static var nanFormat: NarrowNaN.Format { .float16 }
 }
 
 /// Trainium's legacy fp8 `float8_e4m3` (1/4/3, bias 7, IEEE-like, max 240).
@@ -43,6 +48,7 @@ enum Float8E4M3Format: NarrowFloatFormat {
   @inlinable static var mantissaBits: UInt32 { 3 }
   @inlinable static var bias: Int32 { 7 }
   @inlinable static var hasInfinity: Bool { true }
+  @inlinable static var nanFormat: NarrowNaN.Format { .float8e4m3 }
 }
 
 /// `float8_e5m2` (1/5/2, bias 15, IEEE-like, max 57344).
@@ -52,6 +58,7 @@ enum Float8E5M2Format: NarrowFloatFormat {
   @inlinable static var mantissaBits: UInt32 { 2 }
   @inlinable static var bias: Int32 { 15 }
   @inlinable static var hasInfinity: Bool { true }
+  @inlinable static var nanFormat: NarrowNaN.Format { .float8e5m2 }
 }
 
 /// OCP `float8_e4m3fn` (1/4/3, bias 7, no infinities, NaN = S.1111.111, max 448).
@@ -61,6 +68,7 @@ enum Float8E4M3FNFormat: NarrowFloatFormat {
   @inlinable static var mantissaBits: UInt32 { 3 }
   @inlinable static var bias: Int32 { 7 }
   @inlinable static var hasInfinity: Bool { false }
+  @inlinable static var nanFormat: NarrowNaN.Format { .float8e4m3fn }
 }
 
 extension NarrowFloatFormat {
@@ -137,7 +145,7 @@ extension NarrowFloatFormat {
     let small = ((Float(bitPattern: a) + magic) - magic).bitPattern
     var r = a < minNormalBits32 ? small : normal
     r = r > maxFiniteBits32 ? overflowBits32 : r
-    r = a > 0x7F80_0000 ? 0x7FC0_0000 : r
+    r = a > 0x7F80_0000 ? NarrowNaN.rounded(a, to: nanFormat, mask: mantissaMask) : r
     return r | sign
   }
 
@@ -147,7 +155,11 @@ extension NarrowFloatFormat {
     let bits = x.bitPattern
     let sign = (bits &>> 31) << signShift
     let q = quantizeBits(bits) & 0x7FFF_FFFF
-    if q > 0x7F80_0000 { return sign | canonicalNaN }
+    if q > 0x7F80_0000 {
+      let canonical = canonicalNaN & mantissaMask
+      return sign | exponentMask << mantissaBits
+        | NarrowNaN.mantissa(of: q, in: nanFormat, mask: mantissaMask, canonical: canonical)
+    }
     if q == 0x7F80_0000 { return sign | exponentMask << mantissaBits }
     if q >= minNormalBits32 {
       let exponentField = UInt32(Int32(q &>> 23) - 127 + bias)
@@ -166,7 +178,10 @@ extension NarrowFloatFormat {
     let mantissa = bits & mantissaMask
     let magnitude: UInt32
     if exponentField == exponentMask && (hasInfinity || mantissa == mantissaMask) {
-      magnitude = hasInfinity && mantissa == 0 ? 0x7F80_0000 : 0x7FC0_0000
+      magnitude =
+        hasInfinity && mantissa == 0
+        ? 0x7F80_0000
+        : NarrowNaN.magnitude(mantissa: mantissa, canonical: canonicalNaN & mantissaMask, format: nanFormat)
     } else if exponentField == 0 {
       magnitude = (Float(mantissa) * subnormalQuantum).bitPattern
     } else {

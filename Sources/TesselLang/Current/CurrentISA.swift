@@ -88,6 +88,9 @@ enum CurrentISA {
         .quantizeMX(dst: try a.view("dst"), src: try a.view("src"), dstScale: try a.view("dst_scale")), at: a.location)
       return .none
     }
+    add(
+      "nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale, tile_position=None, tile_size=None, accumulate=None, name=None)",
+      ncMatmulMX)
     add("register_alloc(x=None)", registerAlloc)
     add("register_load(dst, src)") { a throws(TraceError) in try unary(a, "src") { .registerLoad(dst: $0, src: $1) } }
     add("register_store(dst, src)") { a throws(TraceError) in try unary(a, "src") { .registerStore(dst: $0, src: $1) } }
@@ -203,6 +206,21 @@ enum CurrentISA {
     let mv = try a.view("moving")
     try checkPETile(a, stationary: st)
     a.tracer.emit(.matmul(dst: dst, stationary: st, moving: mv, accumulation: acc), at: a.location)
+    return .none
+  }
+
+  /// `nisa.nc_matmul_mx`: `dst` (PSUM) receives `stationaryᵀ @ moving` of the packed MX tiles
+  /// with their block scales applied (``Operation/MatmulMX``); accumulation as for `nc_matmul`.
+  static func ncMatmulMX(_ a: CurrentArguments) throws(TraceError) -> Value {
+    var acc = Accumulation.auto
+    if let v = a.get("accumulate") { acc = try a.ev.truth(v, at: a.location) ? .add : .overwrite }
+    let st = try a.view("stationary")
+    try checkPETile(a, stationary: st, mx: true)
+    a.tracer.emit(
+      .matmulMX(
+        dst: try a.view("dst"), stationary: st, moving: try a.view("moving"),
+        stationaryScale: try a.view("stationary_scale"), movingScale: try a.view("moving_scale"), accumulation: acc),
+      at: a.location)
     return .none
   }
 

@@ -122,14 +122,14 @@ final class CurrentModule: KindedModule {
       case "pmax": return .int(t.pmax)
       case "psum_fmax": return .int(t.psumFmax)
       case "gemm_stationary_fmax": return .int(t.gemmStationaryFmax)
-      case "gemm_moving_fmax": return .int(t.gemmMovingFmax)
+      case "gemm_moving_fmax": return .int(t.gemmMovingTileFmax)
       case "psum_partition_bytes", "total_available_psum_size": return .int(t.psumBytesPerPartition)
       case "sbuf_partition_bytes", "total_available_sbuf_size": return .int(t.sbufBytesPerPartition)
       case "bn_stats_fmax": return .int(t.bnStatsFmax)
       default: return nil
       }
     case .numpy:
-      if let d = NkiDType.byName[attr], let d { return NkiDType.value(d) }
+      if let e = NkiDType.byName[attr], let d = e.dtype, e.packing == 1 { return NkiDType.value(d) }
       return nil
     }
   }

@@ -91,9 +91,7 @@ enum CurrentNL {
           "nl.ndarray() argument 'dtype' must be an NKI dtype such as nl.float32, not \(a[1]?.typeName ?? "None")"),
         at: loc)
     }
-    guard let dtype = d.dtype else {
-      throw TraceError.unsupported("tensors of the packed MX dtype nl.\(d.name)", at: loc)
-    }
+    let dtype = try d.storedType(at: loc)
     var space = MemorySpace.sbuf
     if let b = a[2], !b.isNone {
       guard case .native(let bo) = b, let buffer = bo as? NkiBuffer else {
@@ -110,7 +108,7 @@ enum CurrentNL {
     var name = ""
     if case .string(let s)? = a[3] { name = s }
     if name.isEmpty { name = ev.assignmentTarget ?? t.freshName("t") }
-    return .native(try t.declare(name: name, space: space, shape: shape, dtype: dtype, at: loc))
+    return .native(try t.declare(name: name, space: space, shape: shape, dtype: dtype, packing: d.packing, at: loc))
   }
 
   /// `nl.dynamic_range(start, stop, step)`: a loop the hardware runs, its stop a register.

@@ -67,10 +67,13 @@ final class CurrentTracer: Binding {
     return "\(prefix)\(counter)"
   }
 
-  /// Declares a tensor and returns its whole view.
+  /// Declares a tensor and returns its whole view; a packed dtype (`packing` values per element)
+  /// stores `packing` times as many values along the last dimension.
   func declare(
-    name: String, space: MemorySpace, shape: [Int], dtype: DType, at location: SourceLocation
+    name: String, space: MemorySpace, shape nkiShape: [Int], dtype: DType, packing: Int = 1,
+    at location: SourceLocation
   ) throws(TraceError) -> NkiTensor {
+    let shape = Array(nkiShape.dropLast()) + [(nkiShape.last ?? 1) * packing]
     if space == .sharedHBM {
       // The programs of a launch share `nl.shared_hbm` tensors, matched in creation order.
       defer { sharedHBMSeen += 1 }
@@ -82,12 +85,12 @@ final class CurrentTracer: Binding {
             "programs of one launch creating different nl.shared_hbm tensors (program 0 made `\(d.name)` \(d.dtype)\(d.shape), program \(programID) makes \(dtype)\(shape))",
             at: location)
         }
-        return NkiTensor.whole(id, decl: d, tracer: self)
+        return NkiTensor.whole(id, decl: d, packing: packing, tracer: self)
       }
     }
     let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
     if space == .sharedHBM { sharedHBM.append(id) }
-    return NkiTensor.whole(id, decl: builder.tensor(id), tracer: self)
+    return NkiTensor.whole(id, decl: builder.tensor(id), packing: packing, tracer: self)
   }
 
   /// The flat alias of a storage tensor: `[N]` in HBM, `[P, F]` on chip.

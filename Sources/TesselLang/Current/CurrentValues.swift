@@ -3,13 +3,21 @@ import TesselPython
 
 /// An NKI dtype (`nl.bfloat16`): compares equal to itself, hashes (dtypes key dicts), and prints
 /// as its NKI name (`str(nl.bfloat16) == "bfloat16"`).
+///
+/// A packed MX dtype (`nl.float8_e5m2_x4`) is four fp8 values per element: ``dtype`` is the fp8
+/// type and ``packing`` 4, and a tensor of it is stored as fp8 with a last dimension four times
+/// longer (``NkiTensor/packing``).
 final class NkiDType: NativeObject {
-  /// The element type; nil for the packed `_x4` MX types, which Tessel names but does not store yet.
+  /// The element type (of each packed value for an `_x4` type); nil for the types Tessel names but
+  /// does not store (`float4_e2m1fn_x4`, `float8_e8m0fnu`).
   let dtype: DType?
+  /// Values per element: 4 for the `_x4` types, 1 otherwise.
+  let packing: Int
   let name: String
 
-  init(_ dtype: DType?, name: String) {
+  init(_ dtype: DType?, packing: Int = 1, name: String) {
     self.dtype = dtype
+    self.packing = packing
     self.name = name
   }
 
@@ -23,26 +31,40 @@ final class NkiDType: NativeObject {
   }
   func attribute(_ name: String, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Value? {
     switch name {
-    case "itemsize": return dtype.map { .int($0.byteSize) } ?? .int(4)
+    case "itemsize": return dtype.map { .int($0.byteSize * packing) } ?? .int(4)
     case "name": return .string(self.name)
     default: return nil
     }
   }
 
-  /// The dtypes of `nki.language`, by attribute name.
-  static let byName: [String: DType?] = [
-    "float32": .float32, "float16": .float16, "bfloat16": .bfloat16, "tfloat32": .tfloat32, "int8": .int8,
-    "int16": .int16, "int32": .int32, "uint8": .uint8, "uint16": .uint16, "uint32": .uint32, "bool_": .bool,
-    "float8_e4m3": .float8e4m3, "float8_e5m2": .float8e5m2, "float8_e4m3fn": .float8e4m3fn,
-    "float8_e4m3fn_x4": nil, "float8_e5m2_x4": nil, "float4_e2m1fn_x4": nil, "float8_e8m0fnu": nil,
+  /// The element type of a tensor of this dtype, or a located error for the types Tessel does
+  /// not store.
+  func storedType(at location: SourceLocation) throws(TraceError) -> DType {
+    guard let dtype else {
+      throw TraceError.unsupported("tensors of the MX dtype nl.\(name) (Tessel stores fp8 MX data only)", at: location)
+    }
+    return dtype
+  }
+
+  /// The dtypes of `nki.language`, by attribute name: element type and values per element.
+  static let byName: [String: (dtype: DType?, packing: Int)] = [
+    "float32": (.float32, 1), "float16": (.float16, 1), "bfloat16": (.bfloat16, 1), "tfloat32": (.tfloat32, 1),
+    "int8": (.int8, 1), "int16": (.int16, 1), "int32": (.int32, 1), "uint8": (.uint8, 1), "uint16": (.uint16, 1),
+    "uint32": (.uint32, 1), "bool_": (.bool, 1), "float8_e4m3": (.float8e4m3, 1), "float8_e5m2": (.float8e5m2, 1),
+    "float8_e4m3fn": (.float8e4m3fn, 1), "float8_e4m3fn_x4": (.float8e4m3fn, 4), "float8_e5m2_x4": (.float8e5m2, 4),
+    "float4_e2m1fn_x4": (nil, 4), "float8_e8m0fnu": (nil, 1),
   ]
 
   static func value(_ name: String) -> Value? {
     guard let d = byName[name] else { return nil }
-    return .native(NkiDType(d, name: name))
+    return .native(NkiDType(d.dtype, packing: d.packing, name: name))
   }
 
-  static func value(_ d: DType) -> Value { .native(NkiDType(d, name: d.nkiName)) }
+  /// The dtype object of `d`, packed `packing` values per element (`float8_e5m2` packed by 4 is
+  /// `float8_e5m2_x4`).
+  static func value(_ d: DType, packing: Int = 1) -> Value {
+    .native(NkiDType(d, packing: packing, name: packing == 1 ? d.nkiName : "\(d.nkiName)_x\(packing)"))
+  }
 }
 
 /// A memory buffer of `nki.language` (`nl.sbuf`, `nl.psum`, `nl.shared_hbm`, ...).

@@ -7,7 +7,7 @@ extension NkiTensor {
     case "shape": return .tuple(shape.map { .int($0) })
     case "strides": return .tuple(strides.map { .int($0) })
     case "offset": return .int(offset)
-    case "dtype": return NkiDType.value(dtype)
+    case "dtype": return NkiDType.value(dtype, packing: packing)
     case "buffer": return .native(NkiBuffer(space))
     case "ndim": return .int(shape.count)
     case "size": return .int(elementCount)
@@ -133,11 +133,10 @@ extension NkiTensor {
       guard case .native(let o) = d, let nd = o as? NkiDType else {
         throw TraceError.python("TypeError", "ap(dtype=...) needs an nki dtype, not \(d.typeName)", at: loc)
       }
-      guard let newType = nd.dtype else {
-        throw TraceError.unsupported("ap(dtype=\(nd.name)): the packed MX dtypes as a view of storage", at: loc)
-      }
-      if newType != dtype {
-        return try reinterpreted(as: newType, shape: shape, strides: strides, offset: off, a, ev, at: loc)
+      let newType = try nd.storedType(at: loc)
+      if newType != dtype || nd.packing != packing {
+        return try reinterpreted(
+          as: newType, packing: nd.packing, shape: shape, strides: strides, offset: off, a, ev, at: loc)
       }
     }
     if let v = a[3], !v.isNone {
@@ -173,6 +172,9 @@ extension NkiTensor {
     guard !isOnChip else {
       throw TraceError.unsupported("ap(vector_offset=...) of an on-chip tensor (`\(name)`)", at: loc)
     }
+    guard packing == 1 else {
+      throw TraceError.unsupported("ap(vector_offset=...) of a packed \(dtypeName) tensor (`\(name)`)", at: loc)
+    }
     if let so = a[2], !so.isNone {
       throw TraceError.unsupported("ap(vector_offset=...) together with scalar_offset", at: loc)
     }
@@ -206,13 +208,13 @@ extension NkiTensor {
 
   /// `t.ap(pattern, offset, dtype=d)` with `d` another dtype: the pattern and offset address the
   /// storage as elements of `d` (a bitcast view of the whole storage tensor,
-  /// ``KernelBuilder/declareBitcast(name:of:as:location:)``).
+  /// ``KernelBuilder/declareBitcast(name:of:as:location:)``; none when only the packing changes,
+  /// as from `float8_e5m2` to `float8_e5m2_x4`).
   ///
-  /// The view's own offset is counted
-  /// in `d`'s elements; runtime offsets are refused with it.
+  /// The view's own offset is counted in `d`'s elements; runtime offsets are refused with it.
   func reinterpreted(
-    as newType: DType, shape: [Int], strides: [Int], offset: Int, _ a: BoundArguments, _ ev: Evaluator,
-    at loc: SourceLocation
+    as newType: DType, packing newPacking: Int, shape: [Int], strides: [Int], offset: Int, _ a: BoundArguments,
+    _ ev: Evaluator, at loc: SourceLocation
   ) throws(TraceError) -> Value {
     if let so = a[2], !so.isNone {
       throw TraceError.unsupported("ap(dtype=...) together with scalar_offset", at: loc)
@@ -223,30 +225,40 @@ extension NkiTensor {
     guard runtimeOffsets.isEmpty else {
       throw TraceError.unsupported("ap(dtype=...) of a view with a runtime offset", at: loc)
     }
-    let view: TensorID
-    do {
-      view = try tracer.builder.declareBitcast(
-        name: "\(name)_as_\(newType.nkiName)", of: storage, as: newType, location: loc)
-    } catch {
-      throw TraceError(.kernel(error), at: loc)
+    var view = storage
+    if newType != dtype {
+      do {
+        view = try tracer.builder.declareBitcast(
+          name: "\(name)_as_\(newType.nkiName)", of: storage, as: newType, location: loc)
+      } catch {
+        throw TraceError(.kernel(error), at: loc)
+      }
     }
     let decl = tracer.builder.tensor(view)
+    let newName = newPacking == 1 ? newType.nkiName : "\(newType.nkiName)_x\(newPacking)"
+    let elementBytes = newType.byteSize * newPacking
+    guard (decl.shape.last ?? 0) % newPacking == 0 else {
+      throw TraceError.python(
+        "ValueError",
+        "cannot view `\(name)` as \(newName): the last dimension of its storage holds \((decl.shape.last ?? 0) * newType.byteSize) bytes, not a multiple of \(elementBytes)",
+        at: loc)
+    }
     var start = offset
     if a[1]?.isNone ?? true {
       // The view's own offset, counted in the old dtype's elements.
-      let bytes = self.offset * dtype.byteSize
-      guard bytes % newType.byteSize == 0 else {
+      let bytes = self.offset * dtype.byteSize * packing
+      guard bytes % elementBytes == 0 else {
         throw TraceError.python(
           "ValueError",
-          "the offset of `\(name)` (\(self.offset) \(dtype.nkiName) elements) is not a whole number of \(newType.nkiName) elements",
+          "the offset of `\(name)` (\(self.offset) \(dtypeName) elements) is not a whole number of \(newName) elements",
           at: loc)
       }
-      start = bytes / newType.byteSize
+      start = bytes / elementBytes
     }
     return .native(
       NkiTensor(
-        storage: view, space: space, dtype: newType, storageShape: decl.shape, shape: shape, strides: strides,
-        offset: start, name: decl.name, tracer: tracer))
+        storage: view, space: space, dtype: newType, storageShape: NkiTensor.packedShape(decl.shape, newPacking),
+        shape: shape, strides: strides, offset: start, packing: newPacking, name: decl.name, tracer: tracer))
   }
 }
 

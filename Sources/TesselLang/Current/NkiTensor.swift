@@ -13,10 +13,18 @@ import TesselPython
 final class NkiTensor: NativeObject {
   /// The IR tensor that owns the storage.
   let storage: TensorID
-  /// Its memory space, dtype and shape.
+  /// Its memory space, dtype and shape (in elements of the view: packed elements for a packed
+  /// dtype).
   let space: MemorySpace
   let dtype: DType
   let storageShape: [Int]
+  /// Values per element: 4 for the packed MX dtypes (`nl.float8_e5m2_x4`), else 1.
+  ///
+  /// A packed tensor's storage is an IR tensor of the value dtype whose last dimension is
+  /// `packing` times the NKI one; shapes, strides and offsets count packed elements, and
+  /// ``irView(at:)`` adds a last dimension of `packing` consecutive values (the `[P, F, 4]` operand
+  /// ``Operation/QuantizeMX`` and ``Operation/MatmulMX`` read and write).
+  let packing: Int
   /// The view: shape, element strides and element offset in the storage.
   let shape: [Int]
   let strides: [Int]
@@ -38,12 +46,13 @@ final class NkiTensor: NativeObject {
   init(
     storage: TensorID, space: MemorySpace, dtype: DType, storageShape: [Int], shape: [Int], strides: [Int],
     offset: Int, runtimeOffsets: [(source: View, stride: Int)] = [], vectorOffset: (indices: View, unit: Int)? = nil,
-    name: String, tracer: CurrentTracer
+    packing: Int = 1, name: String, tracer: CurrentTracer
   ) {
     self.storage = storage
     self.space = space
     self.dtype = dtype
     self.storageShape = storageShape
+    self.packing = packing
     self.shape = shape
     self.strides = strides
     self.offset = offset
@@ -53,11 +62,19 @@ final class NkiTensor: NativeObject {
     self.tracer = tracer
   }
 
-  /// The whole of a storage tensor.
-  static func whole(_ id: TensorID, decl: TensorDecl, tracer: CurrentTracer) -> NkiTensor {
-    NkiTensor(
-      storage: id, space: decl.space, dtype: decl.dtype, storageShape: decl.shape, shape: decl.shape,
-      strides: RowMajorIndex.strides(of: decl.shape), offset: 0, name: decl.name, tracer: tracer)
+  /// The whole of a storage tensor, in elements of `packing` values (the decl's last dimension
+  /// must divide by it).
+  static func whole(_ id: TensorID, decl: TensorDecl, packing: Int = 1, tracer: CurrentTracer) -> NkiTensor {
+    let shape = packedShape(decl.shape, packing)
+    return NkiTensor(
+      storage: id, space: decl.space, dtype: decl.dtype, storageShape: shape, shape: shape,
+      strides: RowMajorIndex.strides(of: shape), offset: 0, packing: packing, name: decl.name, tracer: tracer)
+  }
+
+  /// A storage shape counted in elements of `packing` values: the last dimension divided.
+  static func packedShape(_ shape: [Int], _ packing: Int) -> [Int] {
+    guard packing > 1, let last = shape.last else { return shape }
+    return Array(shape.dropLast()) + [last / packing]
   }
 
   /// A view of the same storage.
@@ -66,11 +83,13 @@ final class NkiTensor: NativeObject {
   ) -> NkiTensor {
     NkiTensor(
       storage: storage, space: space, dtype: dtype, storageShape: storageShape, shape: shape, strides: strides,
-      offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, vectorOffset: vectorOffset, name: name,
-      tracer: tracer)
+      offset: offset, runtimeOffsets: runtimeOffsets ?? self.runtimeOffsets, vectorOffset: vectorOffset,
+      packing: packing, name: name, tracer: tracer)
   }
 
   var isOnChip: Bool { space.isOnChip }
+  /// The NKI name of the dtype (`float8_e5m2_x4` for a packed tensor).
+  var dtypeName: String { packing == 1 ? dtype.nkiName : "\(dtype.nkiName)_x\(packing)" }
   var elementCount: Int { shape.reduce(1, *) }
   /// Elements per partition of the storage (on chip).
   var storageFree: Int { storageShape.dropFirst().reduce(1, *) }
@@ -100,8 +119,21 @@ final class NkiTensor: NativeObject {
         "a view with vector_offset outside nisa.dma_copy (`\(name)`: only a DMA places partitions by index)",
         at: location)
     }
-    if let v = storageView() { return v }
-    return try flatView(at: location)
+    if let v = storageView() { return unpacked(v) }
+    return unpacked(try flatView(at: location))
+  }
+
+  /// `v`, counted in packed elements along its tensor's last dimension, as a view of the values:
+  /// the last dimension's start and steps scaled by ``packing`` and a last iteration dimension of
+  /// `packing` consecutive values.
+  func unpacked(_ v: View) -> View {
+    guard packing > 1, let last = v.start.indices.last else { return v }
+    var w = v
+    w.start[last] = w.start[last] * packing
+    for d in w.dims.indices { w.dims[d].steps[last] *= packing }
+    for r in w.runtimeOffsets.indices { w.runtimeOffsets[r].steps[last] *= packing }
+    w.dims.append(.along(last, of: v.start.count, count: packing))
+    return w
   }
 
   /// The view on the storage tensor, when each view dimension walks one storage dimension with a
@@ -160,7 +192,7 @@ final class NkiTensor: NativeObject {
   var typeName: String { "NkiTensor" }
 
   func repr(_ ev: Evaluator) throws(TraceError) -> String {
-    "NkiTensor(name='\(name)', shape=(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), dtype=\(dtype.nkiName), buffer=\(space.nkiName))"
+    "NkiTensor(name='\(name)', shape=(\(shape.map(String.init).joined(separator: ", "))\(shape.count == 1 ? "," : "")), dtype=\(dtypeName), buffer=\(space.nkiName))"
   }
 
   func hashKey(_ ev: Evaluator) -> HashKey? { .object(ObjectIdentifier(self)) }

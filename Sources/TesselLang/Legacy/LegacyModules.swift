@@ -140,7 +140,7 @@ final class NKIModule: KindedModule {
       case "psum_bank_fmax_bytes": return .int(target.psumBankBytes)
       case "psum_num_banks": return .int(target.psumBanks)
       case "gemm_stationary_fmax": return .int(target.gemmStationaryFmax)
-      case "gemm_moving_fmax": return .int(target.gemmMovingFmax == 4096 ? 512 : target.gemmMovingFmax)
+      case "gemm_moving_fmax": return .int(target.gemmMovingTileFmax)
       case "bn_stats_fmax": return .int(target.bnStatsFmax)
       case "psum_min_align": return .int(4)
       case "sbuf_min_align": return .int(1)
