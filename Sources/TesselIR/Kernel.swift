@@ -70,12 +70,6 @@ public struct Kernel: Sendable, Hashable, Codable {
     public var tensor: TensorID
     /// The first overlap the static analysis found (two writes, two program instances).
     public var overlap: DependenceError
-
-    /// Creates a shared write.
-    public init(tensor: TensorID, overlap: DependenceError) {
-      self.tensor = tensor
-      self.overlap = overlap
-    }
   }
 
   /// Creates a kernel.
