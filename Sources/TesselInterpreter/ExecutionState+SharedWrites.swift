@@ -16,6 +16,8 @@ extension ExecutionState {
     let watched = k.sharedWrites
     var writers = watched.map { [Int32](repeating: -1, count: k[$0.tensor].elementCount) }
     var snapshots = watched.map { [Float](repeating: 0, count: k[$0.tensor].elementCount) }
+    // Whatever memory the tensor reuses, nothing has written it yet.
+    for shared in watched { region(of: shared.tensor.index).update(repeating: Poison.value) }
     for instance in 0..<instances {
       for (w, shared) in watched.enumerated() {
         let now = UnsafeBufferPointer(region(of: shared.tensor.index))
