@@ -54,6 +54,23 @@ public struct Kernel: Sendable, Hashable, Codable {
   public var grid: [Int]
   /// The kernel's `nl.device_print` calls, in program order (each copies into a log tensor).
   public var devicePrints: [DevicePrint] = []
+  /// HBM tensors that several SPMD program instances write in the same elements, which the
+  /// interpreter accepts only when they write equal values (``SharedWrite``).
+  public var sharedWrites: [SharedWrite] = []
+
+  /// An HBM tensor that different SPMD program instances write in the same elements.
+  ///
+  /// NKI runs the instances of a grid independently and does not reject such a kernel; where the
+  /// instances write equal values (a kernel that ignores `nl.program_id` and computes the whole
+  /// output in every instance) the result is well defined. Whether the values are equal is known
+  /// only at run time, so ``DependenceAnalysis/checkDeferringSharedWrites(_:)`` records the
+  /// overlap here and the interpreter compares the values each instance writes.
+  public struct SharedWrite: Sendable, Hashable, Codable {
+    /// The tensor.
+    public var tensor: TensorID
+    /// The first overlap the static analysis found (two writes, two program instances).
+    public var overlap: DependenceError
+  }
 
   /// Creates a kernel.
   public init(

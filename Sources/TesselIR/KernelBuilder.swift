@@ -277,18 +277,20 @@ public struct KernelBuilder: Sendable {
   /// With `foldCopies`, result copies are folded first (``Kernel/foldingResultCopies()``): the
   /// front ends use it so that both lower the same code to the same IR. With `checkDependences`,
   /// it also runs ``DependenceAnalysis``: iterations of an
-  /// `affine_range` (and SPMD instances) must not write what another one touches.
+  /// `affine_range` (and SPMD instances) must not write what another one touches, except SPMD
+  /// instances writing the same elements of a tensor the kernel creates, which the interpreter
+  /// checks for equal values (``Kernel/sharedWrites``).
   public func finish(target: Target, checkDependences: Bool = false, foldCopies: Bool = false) throws(KernelError)
     -> Kernel
   {
     if let open = openLoops.last {
       throw KernelError(.malformed("loop is never closed"), at: kernel.instructions[open].location)
     }
-    let kernel = (foldCopies ? self.kernel.foldingResultCopies() : self.kernel).materializingBitcasts()
+    var kernel = (foldCopies ? self.kernel.foldingResultCopies() : self.kernel).materializingBitcasts()
     try Verifier(target: target).verify(kernel)
     if checkDependences {
       do {
-        try DependenceAnalysis().check(kernel)
+        kernel.sharedWrites = try DependenceAnalysis().checkDeferringSharedWrites(kernel)
       } catch {
         throw KernelError(.dependence(error), at: error.location)
       }

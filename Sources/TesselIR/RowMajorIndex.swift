@@ -9,6 +9,18 @@
 /// }
 /// ```
 public enum RowMajorIndex {
+  /// The multi-index of the element at row-major position `flat` of `shape` (the inverse of
+  /// summing `index[d]·strides[d]`); a zero-sized axis contributes 0.
+  public static func index(ofFlat flat: Int, in shape: [Int]) -> [Int] {
+    var index = [Int](repeating: 0, count: shape.count)
+    var rest = flat
+    for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] > 0 {
+      index[d] = rest % shape[d]
+      rest /= shape[d]
+    }
+    return index
+  }
+
   /// Steps `index` to the next element of a row-major walk over `shape`; after the last element
   /// it wraps around to all zeros and returns false.
   @inlinable @discardableResult

@@ -10,6 +10,10 @@ extension ExecutionState {
 
   /// Runs every SPMD program instance, handed out one at a time to the workers.
   func runInstancesOnWorkers() throws(KernelError) {
+    if !interpreter.kernel.sharedWrites.isEmpty && interpreter.kernel.instanceCount > 1 {
+      try runInstancesCheckingSharedWrites()
+      return
+    }
     let instances = Swift.max(1, interpreter.kernel.instanceCount)
     let workerCount = Swift.min(interpreter.workerCount, instances)
     if workerCount <= 1 {

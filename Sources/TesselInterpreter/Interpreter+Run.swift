@@ -135,6 +135,7 @@ extension Interpreter {
     }
     if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
     checkParameterCoverage(state, report: &report)
+    noteSharedWrites(report: &report)
     // A lent parameter's final contents are already in the caller's memory.
     for i in filled {
       let t = kernel.parameters[i].tensor.index
@@ -149,6 +150,22 @@ extension Interpreter {
       if !warnings.isEmpty { throw KernelError(.warningsAsErrors(warnings), at: warnings[0].location ?? .unknown) }
     }
     return report
+  }
+
+  /// Warns about the tensors several SPMD program instances write in the same elements
+  /// (``Kernel/sharedWrites``), after a run that checked they wrote equal values.
+  func noteSharedWrites(report: inout RunReport) {
+    guard kernel.instanceCount > 1 else { return }
+    for shared in kernel.sharedWrites {
+      let e = shared.overlap
+      report.warnings.append(
+        Diagnostic(
+          .warning,
+          "SPMD program instances write the same elements: \(e.accessSummary) of the SPMD grid \(kernel.grid); "
+            + "this run checked that they write equal values to every element they share, so the result does "
+            + "not depend on the order the instances run in",
+          at: e.location.isKnown ? e.location : nil))
+    }
   }
 
   /// Warns about output parameters (written, never read) that some of their elements were

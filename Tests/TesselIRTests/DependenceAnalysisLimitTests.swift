@@ -45,9 +45,12 @@ struct DependenceLimitTests {
 
 @Suite("SPMD program instances")
 struct SPMDDependenceTests {
-  func spmd(_ b: inout KernelBuilder, colsByPid1: Bool) throws {
+  func spmd(_ b: inout KernelBuilder, colsByPid1: Bool, createdOutput: Bool = false) throws {
     let a = b.addParameter(name: "a", shape: [256, 1024], dtype: .float32)
-    let out = b.addParameter(name: "c_output", shape: [256, 1024], dtype: .float32)
+    let out =
+      createdOutput
+      ? b.declareTensor(name: "c_output", space: .sharedHBM, shape: [256, 1024], dtype: .float32)
+      : b.addParameter(name: "c_output", shape: [256, 1024], dtype: .float32)
     let p0 = b.programID(axis: 0)
     let p1 = b.programID(axis: 1)
     let t = b.declareTensor(name: "t", space: .sbuf, shape: [128, 512], dtype: .float32)
@@ -81,6 +84,27 @@ struct SPMDDependenceTests {
         == "Unexpected output dependencies: `c_output[0, 0]` is written by 'store' (line 70) in program instance (0, 0) and by 'store' (line 70) in program instance (0, 1) of the SPMD grid [2, 2]; make the program instances write disjoint regions of HBM"
         && e.scope == .spmd(grid: [2, 2]) && e.location == at(70)
     }
+  }
+
+  @Test("an output the kernel creates is left to the run-time check; an output parameter stays an error")
+  func deferredToRunTime() throws {
+    var b = KernelBuilder(name: "k")
+    try spmd(&b, colsByPid1: false, createdOutput: true)
+    b.setGrid([2, 2])
+    let shared = try DependenceAnalysis().checkDeferringSharedWrites(try b.finish(target: .trn2))
+    #expect(shared.count == 1)
+    #expect(shared.first?.overlap.element == [0, 0])
+    #expect(shared.first?.overlap.second.iteration == [0, 1])
+    var c = KernelBuilder(name: "k")
+    try spmd(&c, colsByPid1: false)
+    c.setGrid([2, 2])
+    let kernel = try c.finish(target: .trn2)
+    #expect(throws: DependenceError.self) { try DependenceAnalysis().checkDeferringSharedWrites(kernel) }
+    #expect(try c.finish(target: .trn2, checkDependences: false).sharedWrites.isEmpty)
+    var d = KernelBuilder(name: "k")
+    try spmd(&d, colsByPid1: false, createdOutput: true)
+    d.setGrid([2, 2])
+    #expect(try d.finish(target: .trn2, checkDependences: true).sharedWrites.count == 1)
   }
 
   @Test("a single instance, and private HBM, are never shared")

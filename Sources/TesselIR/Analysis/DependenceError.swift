@@ -9,7 +9,7 @@
 /// error: Unexpected output dependencies: `out[0, 0]` is written by 'store' (line 9) in iteration i = 0
 ///        and by 'store' (line 9) in iteration i = 1 of affine_range `i`; ...
 /// ```
-public struct DependenceError: Error, Sendable, Hashable, DiagnosticConvertible, CustomStringConvertible {
+public struct DependenceError: Error, Sendable, Hashable, Codable, DiagnosticConvertible, CustomStringConvertible {
   /// What the two accesses do to the shared element.
   public enum Conflict: String, Sendable, Hashable, Codable {
     /// Both write it.
@@ -87,6 +87,9 @@ public struct DependenceError: Error, Sendable, Hashable, DiagnosticConvertible,
   public var conflict: Conflict
   /// Loop iterations or program instances.
   public var scope: Scope
+  /// For SPMD writes checked at run time (``Kernel/sharedWrites``): the different values the two
+  /// program instances wrote, in their order; nil for a conflict found by the static analysis.
+  public var differingValues: [Float]? = nil
 
   /// Creates an error.
   public init(
@@ -103,21 +106,35 @@ public struct DependenceError: Error, Sendable, Hashable, DiagnosticConvertible,
   /// Where the error is reported: the second access.
   public var location: SourceLocation { second.location }
 
-  /// The one-line message.
-  public var message: String {
-    let elem = "`\(tensor)[\(element.map(String.init).joined(separator: ", "))]`"
+  /// What the two accesses do: `` `out[0, 0]` is written by 'store' (line 9) in iteration i = 0
+  /// and by 'store' (line 9) in iteration i = 1``.
+  public var accessSummary: String {
     let a = describe(first)
     let b = describe(second)
     let how =
       first.kind.participle == second.kind.participle
       ? "\(first.kind.participle) by \(a) and by \(b)"
       : "\(first.kind.participle) by \(a) and \(second.kind.participle) by \(b)"
+    return "\(elem) is \(how)"
+  }
+
+  /// The element, as `` `out[0, 3]` ``.
+  private var elem: String { "`\(tensor)[\(element.map(String.init).joined(separator: ", "))]`" }
+
+  /// The one-line message.
+  public var message: String {
     switch scope {
     case .loop(let v, _):
-      return "Unexpected output dependencies: \(elem) is \(how) of affine_range `\(v)`; "
+      return "Unexpected output dependencies: \(accessSummary) of affine_range `\(v)`; "
         + "make the iterations touch disjoint elements (index by `\(v)`) or use nl.sequential_range"
     case .spmd(let grid):
-      return "Unexpected output dependencies: \(elem) is \(how) of the SPMD grid \(grid); "
+      if let values = differingValues, values.count == 2 {
+        let (i, j) = (first.iteration.map(String.init), second.iteration.map(String.init))
+        return "Unexpected output dependencies: \(elem) is written with different values by program instances "
+          + "(\(i.joined(separator: ", "))) and (\(j.joined(separator: ", "))) of the SPMD grid \(grid) "
+          + "(\(values[0]) and \(values[1])); make the program instances write disjoint regions of HBM"
+      }
+      return "Unexpected output dependencies: \(accessSummary) of the SPMD grid \(grid); "
         + "make the program instances write disjoint regions of HBM"
     }
   }
