@@ -15,12 +15,6 @@ public struct AtomicWriteError: Error, Equatable, Sendable, CustomStringConverti
   /// The `errno` value.
   public var code: Int32
 
-  public init(path: String, operation: String, code: Int32) {
-    self.path = path
-    self.operation = operation
-    self.code = code
-  }
-
   public var description: String {
     "\(path): cannot write: \(operation) failed: \(systemErrorMessage(code))"
   }

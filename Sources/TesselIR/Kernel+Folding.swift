@@ -88,14 +88,7 @@ extension Kernel {
     var out: [Instruction] = []
     for (i, inst) in k.instructions.enumerated() where !remove.contains(i) {
       var x = inst
-      switch inst.operation {
-      case .loopBegin(var l):
-        l.end = newIndex[l.end]
-        x.operation = .loopBegin(l)
-      case .loopEnd(let b):
-        x.operation = .loopEnd(begin: newIndex[b])
-      default: break
-      }
+      x.operation = inst.operation.renumberingLoopLink(newIndex)
       out.append(x)
     }
     k.instructions = out

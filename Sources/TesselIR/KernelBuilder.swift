@@ -190,14 +190,7 @@ public struct KernelBuilder: Sendable {
     for (n, o) in order.enumerated() { newIndex[o] = n }
     kernel.instructions = order.map { o in
       var inst = old[o]
-      switch inst.operation {
-      case .loopBegin(var l):
-        l.end = newIndex[l.end]
-        inst.operation = .loopBegin(l)
-      case .loopEnd(let b):
-        inst.operation = .loopEnd(begin: newIndex[b])
-      default: break
-      }
+      inst.operation = inst.operation.renumberingLoopLink(newIndex)
       return inst
     }
     for i in kernel.tensors.indices {

@@ -133,6 +133,31 @@ public struct AffineCondition: Sendable, Hashable, Codable {
   }
 }
 
+extension AffineCondition {
+  /// The same condition as conditions `Σ coefficients[d]·i_d + offset >= 0` that hold together
+  /// exactly when it holds, for a consumer that tests only `>= 0`: one for `>=`, `>`, `<=` and `<`
+  /// (the integer forms `v - 1 >= 0`, `-v >= 0`, `-v - 1 >= 0`), two for `==`, none for `!=` (which
+  /// the verifier refuses in masks).
+  public var greaterEqualForms: [AffineCondition] {
+    let negated = AffineCondition(coefficients: coefficients.map { -$0 }, offset: -offset, comparison: .greaterEqual)
+    var same = self
+    same.comparison = .greaterEqual
+    func minusOne(_ c: AffineCondition) -> AffineCondition {
+      var d = c
+      d.offset = d.offset - 1
+      return d
+    }
+    switch comparison {
+    case .greaterEqual: return [same]
+    case .greater: return [minusOne(same)]
+    case .lessEqual: return [negated]
+    case .less: return [minusOne(negated)]
+    case .equal: return [same, negated]
+    case .notEqual: return []
+    }
+  }
+}
+
 /// A scalar immediate or a per-partition `[P, 1]` vector operand.
 public enum Operand: Sendable, Hashable, Codable {
   /// An fp32 immediate.

@@ -18,7 +18,7 @@ extension CompiledInstruction {
       rest /= n
     }
     for c in mask {
-      var v = c.offset(env)
+      var v = c.offset.value(env)
       for (d, k) in c.coefficients.enumerated() where d < index.count { v &+= k &* index[d] }
       if v < 0 { return false }
     }
@@ -104,7 +104,7 @@ extension CompiledInstruction {
     return (
       t.src.shape,
       mask.map { c in
-        FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), constant: c.constant, terms: c.terms)
+        FlatCondition(coefficients: Array(c.coefficients.prefix(2).reversed()), offset: c.offset)
       }
     )
   }

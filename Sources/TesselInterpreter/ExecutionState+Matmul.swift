@@ -32,26 +32,15 @@ extension ExecutionState {
     let N = moving.freeElementCount / rows
     let mem = arena
     // Operands: direct pointers when they are unit-stride blocks, otherwise gathered copies.
-    var aOff = 0
-    var lda = M
-    var bOff = 0
-    var ldb = N
-    var aDirect = false
-    var bDirect = false
-    if rows == 1, let blk = block2D(stationary, ci.views[1]) {
-      aOff = blk.offset
-      lda = blk.ld
-      aDirect = true
-    } else {
-      gather(stationary, ci.views[1], into: &operandBuffer)
+    func operand(_ v: View, _ fv: FlatView, gatheredInto buffer: inout [Float]) -> (offset: Int, ld: Int)? {
+      if rows == 1, let blk = block2D(v, fv) { return blk }
+      gather(v, fv, into: &buffer)
+      return nil
     }
-    if rows == 1, let blk = block2D(moving, ci.views[2]) {
-      bOff = blk.offset
-      ldb = blk.ld
-      bDirect = true
-    } else {
-      gather(moving, ci.views[2], into: &secondOperandBuffer)
-    }
+    let aBlock = operand(stationary, ci.views[1], gatheredInto: &operandBuffer)
+    let bBlock = operand(moving, ci.views[2], gatheredInto: &secondOperandBuffer)
+    let lda = aBlock?.ld ?? M
+    let ldb = bBlock?.ld ?? N
     let dstDirect = block2D(dst, ci.views[0])
     let dtype = k[dst.tensor].dtype
     let t = dst.tensor.index
@@ -62,8 +51,8 @@ extension ExecutionState {
       (dstDirect.map { $0.offset + m * $0.ld + n } ?? self.scatterOffset(dst, ci.views[0], m * N + n)) - psumBase
     }
     let mode = accumulationMode(dst, requested: accumulation, flagOffset: flagOffset)
-    let a0 = aDirect ? UnsafePointer(mem + aOff) : nil
-    let b0 = bDirect ? UnsafePointer(mem + bOff) : nil
+    let a0 = aBlock.map { UnsafePointer(mem + $0.offset) }
+    let b0 = bBlock.map { UnsafePointer(mem + $0.offset) }
 
     if let dd = dstDirect, mode != .auto {
       // Straight into PSUM: beta 0 overwrites, beta 1 adds. K is at most 128 (one partition

@@ -92,7 +92,7 @@ extension ExecutionState {
         if useMask {
           var ok = true
           for c in ci.mask {
-            var v = c.offset(envp)
+            var v = c.offset.value(envp)
             for d in 0..<Swift.min(rank, c.coefficients.count) { v += c.coefficients[d] * idx[d] }
             if v < 0 {
               ok = false

@@ -267,7 +267,7 @@ extension OriginTracker {
     for o in src {
       var keptByMask = true
       for c in ci.mask where keptByMask {
-        var v = c.offset(envp)
+        var v = c.offset.value(envp)
         for (dim, i) in idx.enumerated() where dim < c.coefficients.count { v += c.coefficients[dim] * i }
         keptByMask = v >= 0
       }

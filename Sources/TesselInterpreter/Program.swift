@@ -31,15 +31,8 @@ struct FlatView: Sendable {
 /// A mask condition normalized to `Σ coef[d]·i_d + (const + Σ terms) >= 0`.
 struct FlatCondition: Sendable {
   var coefficients: [Int]
-  var constant: Int
-  var terms: [(slot: Int, coef: Int)]
-
-  @inline(__always)
-  func offset(_ env: UnsafePointer<Int>) -> Int {
-    var o = constant
-    for t in terms { o &+= t.coef &* env[t.slot] }
-    return o
-  }
+  /// The part that does not depend on the iteration indices.
+  var offset: SlotAffine
 }
 
 /// One instruction ready to execute.
@@ -90,7 +83,7 @@ extension CompiledInstruction {
   @inline(__always)
   func maskHolds(atCorner corner: MaskCorner, _ env: UnsafePointer<Int>) -> Bool {
     for c in mask {
-      var v = c.offset(env)
+      var v = c.offset.value(env)
       for d in 0..<Swift.min(counts.count, c.coefficients.count) {
         let k = c.coefficients[d]
         if corner == .minimum ? k < 0 : k > 0 { v &+= k &* (counts[d] - 1) }
@@ -156,27 +149,10 @@ struct BoundsProbe: Sendable {
 }
 
 extension FlatCondition {
-  /// Normalizes an affine condition into one or two `>= 0` conditions.
+  /// An affine condition as one or two `>= 0` conditions (``AffineCondition/greaterEqualForms``).
   static func normalized(_ c: AffineCondition, slots: (IndexVar) -> Int) -> [FlatCondition] {
-    let terms = c.offset.terms.map { (slot: slots($0.variable), coef: $0.coefficient) }
-    let base = FlatCondition(coefficients: c.coefficients, constant: c.offset.constant, terms: terms)
-    func neg(_ f: FlatCondition) -> FlatCondition {
-      FlatCondition(
-        coefficients: f.coefficients.map { -$0 }, constant: -f.constant,
-        terms: f.terms.map { (slot: $0.slot, coef: -$0.coef) })
-    }
-    func minus1(_ f: FlatCondition) -> FlatCondition {
-      var g = f
-      g.constant -= 1
-      return g
-    }
-    switch c.comparison {
-    case .greaterEqual: return [base]
-    case .greater: return [minus1(base)]
-    case .lessEqual: return [neg(base)]
-    case .less: return [minus1(neg(base))]
-    case .equal: return [base, neg(base)]
-    case .notEqual: return []  // rejected by the verifier for masks
+    c.greaterEqualForms.map { f in
+      FlatCondition(coefficients: f.coefficients, offset: SlotAffine(f.offset, slot: slots))
     }
   }
 }

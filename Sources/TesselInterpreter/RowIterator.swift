@@ -81,7 +81,7 @@ struct RowIterator {
     var hi = n
     let last = counts.count - 1
     for c in mask {
-      var v = c.offset(env)
+      var v = c.offset.value(env)
       for d in 0..<Swift.min(last, 8) { v &+= c.coefficients[d] &* outer[d] }
       let k = last < c.coefficients.count ? c.coefficients[last] : 0
       if k == 0 {

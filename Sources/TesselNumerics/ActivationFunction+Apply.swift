@@ -143,45 +143,52 @@ enum ActivationKernels {
   @inline(__always)
   static func normalCDF(_ x: Float) -> Float { 0.5 * erfcf(-x * inverseSquareRootOf2) }
 
+  /// `x·gate(x)` for a gate that rises from 0 at −∞ to 1 at +∞ (the GELU and SiLU family):
+  /// −∞ gives 0, where the product would be `−∞·0 = NaN`.
+  @inline(__always)
+  static func gated(_ x: Float, _ gate: (Float) -> Float) -> Float {
+    x == -.infinity ? 0 : x * gate(x)
+  }
+
+  /// The derivative of a ``gated(_:_:)`` function: its limits 0 at −∞ and 1 at +∞, `finite(x)`
+  /// elsewhere.
+  @inline(__always)
+  static func gatedDerivative(_ x: Float, _ finite: (Float) -> Float) -> Float {
+    x.isInfinite ? (x > 0 ? 1 : 0) : finite(x)
+  }
+
   /// `x·Φ(x)`.
   @inline(__always)
-  static func gelu(_ x: Float) -> Float {
-    x == -.infinity ? 0 : x * normalCDF(x)
-  }
+  static func gelu(_ x: Float) -> Float { gated(x, normalCDF) }
 
   /// `Φ(x) + x·φ(x)`, the derivative of `gelu`.
   @inline(__always)
   static func geluDx(_ x: Float) -> Float {
-    if x.isInfinite { return x > 0 ? 1 : 0 }
-    return normalCDF(x) + x * inverseSquareRootOf2Pi * expf(-0.5 * x * x)
+    gatedDerivative(x) { normalCDF($0) + $0 * inverseSquareRootOf2Pi * expf(-0.5 * $0 * $0) }
   }
 
   /// `½x(1 + tanh(u))` with `u = √(2/π)(x + 0.044715x³)`, evaluated through the identity
   /// `½(1 + tanh(u)) = σ(2u)` so the lower tail does not cancel to zero.
   @inline(__always)
   static func geluApprxTanh(_ x: Float) -> Float {
-    if x == -.infinity { return 0 }
-    return x * sigmoid(2 * squareRootOf2OverPi * (x + 0.044715 * x * x * x))
+    gated(x) { sigmoid(2 * squareRootOf2OverPi * ($0 + 0.044715 * $0 * $0 * $0)) }
   }
 
   /// `x·σ(1.702x)`.
   @inline(__always)
-  static func geluApprxSigmoid(_ x: Float) -> Float {
-    x == -.infinity ? 0 : x * sigmoid(1.702 * x)
-  }
+  static func geluApprxSigmoid(_ x: Float) -> Float { gated(x) { sigmoid(1.702 * $0) } }
 
   /// `x·σ(x)`.
   @inline(__always)
-  static func silu(_ x: Float) -> Float {
-    x == -.infinity ? 0 : x * sigmoid(x)
-  }
+  static func silu(_ x: Float) -> Float { gated(x, sigmoid) }
 
   /// `σ(x)(1 + x(1 − σ(x)))`, the derivative of `silu`.
   @inline(__always)
   static func siluDx(_ x: Float) -> Float {
-    if x.isInfinite { return x > 0 ? 1 : 0 }
-    let s = sigmoid(x)
-    return s * (1 + x * (1 - s))
+    gatedDerivative(x) { x in
+      let s = sigmoid(x)
+      return s * (1 + x * (1 - s))
+    }
   }
 
   /// `log(1 + exp(x))`, computed as `max(x, 0) + log1p(exp(-|x|))` so it neither overflows nor
@@ -193,9 +200,7 @@ enum ActivationKernels {
 
   /// `x·tanh(softplus(x))`.
   @inline(__always)
-  static func mish(_ x: Float) -> Float {
-    x == -.infinity ? 0 : x * tanhf(softplus(x))
-  }
+  static func mish(_ x: Float) -> Float { gated(x) { tanhf(softplus($0)) } }
 
   /// `2/√π·exp(−x²)`, the derivative of `erf`.
   @inline(__always)

@@ -489,16 +489,14 @@ public final class ReplEngine: InteractiveHost {
         return
       }
     }
+    let given = KernelInvocation.parameterData(traced.kernel.parameters, named: data, positional: positionalData)
     var arrays: [HostArray] = []
-    for (j, p) in traced.kernel.parameters.enumerated() {
-      if let h = data[p.name] {
-        arrays.append(h)
-      } else if j < positionalData.count {
-        arrays.append(positionalData[j])
-      } else {
+    for (p, h) in zip(traced.kernel.parameters, given) {
+      guard let h else {
         emit("error: no data for parameter '\(p.name)'\n")
         return
       }
+      arrays.append(h)
     }
     do throws(KernelError) {
       let r = try Interpreter(kernel: traced.kernel, options: runOptions()).run(hostArrays: arrays)

@@ -46,9 +46,7 @@ extension Scheduler {
       if fp.rotatingLoop >= 0 { slot += Swift.max(0, iterationCounter[fp.rotatingLoop] - 1) % fp.buffers }
       let o = fp.outer.value(env, termBase)
       let i = fp.inner.value(env, termBase)
-      let box = Access(
-        outerLow: o + fp.outerLow, outerHigh: o + fp.outerHigh, innerLow: i + fp.innerLow, innerHigh: i + fp.innerHigh,
-        time: 0, end: 0, event: id, track: Int16(track))
+      let box = Access(box: fp.extent.shifted(outer: o, inner: i), time: 0, end: 0, event: id, track: Int16(track))
       scratch.append((slot, box, fp.isWrite))
       for w in scoreboard.writes[slot] where w.overlaps(box) {
         // A read waits for the result; a write only for the earlier write to finish.

@@ -195,23 +195,16 @@ struct Scheduler {
         }
       case .skip:
         pc += 1
-      case .compute(let lane):
+      case .compute(let laneOrQueue), .dma(let laneOrQueue):
         if skipsHoisted(pc) {
           pc += 1
           continue
         }
         try count(pc)
-        schedule(pc, core: (core + ins[pc].program) % trackFree.count, track: lane, dmaQueue: nil)
-        pc += 1
-      case .dma(let queue):
-        if skipsHoisted(pc) {
-          pc += 1
-          continue
-        }
-        try count(pc)
+        let dmaQueue: Int? = if case .dma = ins[pc].kind { laneOrQueue } else { nil }
         schedule(
-          pc, core: (core + ins[pc].program) % trackFree.count, track: Scheduler.queueTrackBase + queue,
-          dmaQueue: queue)
+          pc, core: (core + ins[pc].program) % trackFree.count,
+          track: dmaQueue.map { Scheduler.queueTrackBase + $0 } ?? laneOrQueue, dmaQueue: dmaQueue)
         pc += 1
       }
     }

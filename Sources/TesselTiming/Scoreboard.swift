@@ -1,9 +1,42 @@
-/// A region of a tensor touched by one event, as the scoreboard remembers it.
-struct Access: Sendable {
+/// A box of tensor elements: a range of the tensor's first dimension (partitions, or rows of an
+/// HBM tensor) and a range of its flattened remaining dimensions, both inclusive.
+struct ElementBox: Sendable {
   var outerLow: Int
   var outerHigh: Int
   var innerLow: Int
   var innerHigh: Int
+
+  /// Whether the two boxes share an element.
+  @inline(__always)
+  func overlaps(_ o: ElementBox) -> Bool {
+    outerLow <= o.outerHigh && o.outerLow <= outerHigh && innerLow <= o.innerHigh && o.innerLow <= innerHigh
+  }
+
+  /// Whether every element of `o` is in this box.
+  @inline(__always)
+  func covers(_ o: ElementBox) -> Bool {
+    outerLow <= o.outerLow && o.outerHigh <= outerHigh && innerLow <= o.innerLow && o.innerHigh <= innerHigh
+  }
+
+  /// The box moved by `outer` along the first dimension and by `inner` along the flattened rest.
+  @inline(__always)
+  func shifted(outer: Int, inner: Int) -> ElementBox {
+    ElementBox(
+      outerLow: outerLow + outer, outerHigh: outerHigh + outer, innerLow: innerLow + inner,
+      innerHigh: innerHigh + inner)
+  }
+
+  /// The smallest box holding both.
+  func union(_ o: ElementBox) -> ElementBox {
+    ElementBox(
+      outerLow: Swift.min(outerLow, o.outerLow), outerHigh: Swift.max(outerHigh, o.outerHigh),
+      innerLow: Swift.min(innerLow, o.innerLow), innerHigh: Swift.max(innerHigh, o.innerHigh))
+  }
+}
+
+/// A region of a tensor touched by one event, as the scoreboard remembers it.
+struct Access: Sendable {
+  var box: ElementBox
   /// For a write, when its result is readable (end plus latency); for a read, when it ends.
   var time: Double
   /// When the event that made the access ended (writes after a write wait for this, not for
@@ -17,14 +50,10 @@ struct Access: Sendable {
   var sameEngineLatency: Double = 0
 
   @inline(__always)
-  func overlaps(_ o: Access) -> Bool {
-    outerLow <= o.outerHigh && o.outerLow <= outerHigh && innerLow <= o.innerHigh && o.innerLow <= innerHigh
-  }
+  func overlaps(_ o: Access) -> Bool { box.overlaps(o.box) }
 
   @inline(__always)
-  func covers(_ o: Access) -> Bool {
-    outerLow <= o.outerLow && o.outerHigh <= outerHigh && innerLow <= o.innerLow && o.innerHigh <= innerHigh
-  }
+  func covers(_ o: Access) -> Bool { box.covers(o.box) }
 }
 
 /// The most recent reads and writes of every physical buffer, at tile-region granularity.
@@ -75,9 +104,7 @@ struct Scoreboard: Sendable {
     let b = list[1]
     let later = a.time >= b.time ? a : b
     list[1] = Access(
-      outerLow: Swift.min(a.outerLow, b.outerLow), outerHigh: Swift.max(a.outerHigh, b.outerHigh),
-      innerLow: Swift.min(a.innerLow, b.innerLow), innerHigh: Swift.max(a.innerHigh, b.innerHigh),
-      time: later.time, end: Swift.max(a.end, b.end), event: later.event, track: later.track,
+      box: a.box.union(b.box), time: later.time, end: Swift.max(a.end, b.end), event: later.event, track: later.track,
       sameEngineLatency: Swift.max(a.sameEngineLatency, b.sameEngineLatency))
     list.removeFirst()
   }

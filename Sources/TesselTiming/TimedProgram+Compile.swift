@@ -67,14 +67,14 @@ struct TimedProgram: Sendable {
     var lanes = 0
     var pool: [PackedFootprint] = []
     var terms: [Int] = []
-    func pack(_ a: AffineIndex) -> PackedAffine {
+    func pack(_ a: SlotAffine) -> PackedAffine {
       let start = terms.count / 2
       for t in a.terms { terms += [t.slot, t.coef] }
       return PackedAffine(constant: a.constant, start: Int32(start), count: Int32(a.terms.count))
     }
     self.instructions = kernel.instructions.enumerated().map { pc, inst in
       let op = inst.operation
-      var footprints: [Footprint] = []
+      var footprints: [Footprint<SlotAffine>] = []
       // An indirect DMA's indexed side is placed by values read at run time, like a runtime offset.
       var indirect: View?
       if case .indirectDMA(let p) = op { indirect = p.indirectView }
@@ -113,22 +113,8 @@ struct TimedProgram: Sendable {
           if !dims.isEmpty { approximate.append(inst.location) }
           continue
         }
-        let offset = AffineIndex(
-          constant: c.offset.constant, terms: c.offset.terms.map { (slot: $0.variable.index, coef: $0.coefficient) })
-        let k = c.coefficients[d]
-        func negated(_ a: AffineIndex) -> AffineIndex {
-          AffineIndex(constant: -a.constant, terms: a.terms.map { (slot: $0.slot, coef: -$0.coef) })
-        }
-        func minus1(_ a: AffineIndex) -> AffineIndex { AffineIndex(constant: a.constant - 1, terms: a.terms) }
-        switch c.comparison {
-        case .greaterEqual: mask.append(MaskBound(dimension: d, coefficient: k, offset: offset))
-        case .greater: mask.append(MaskBound(dimension: d, coefficient: k, offset: minus1(offset)))
-        case .lessEqual: mask.append(MaskBound(dimension: d, coefficient: -k, offset: negated(offset)))
-        case .less: mask.append(MaskBound(dimension: d, coefficient: -k, offset: minus1(negated(offset))))
-        case .equal:
-          mask.append(MaskBound(dimension: d, coefficient: k, offset: offset))
-          mask.append(MaskBound(dimension: d, coefficient: -k, offset: negated(offset)))
-        case .notEqual: break
+        for f in c.greaterEqualForms {
+          mask.append(MaskBound(dimension: d, coefficient: f.coefficients[d], offset: SlotAffine(f.offset)))
         }
       }
       var engine = inst.engine
@@ -165,11 +151,7 @@ struct TimedProgram: Sendable {
       let inputs = TimedProgram.costInputs(op, kernel: kernel, psumLike: psumLike, free: free)
       let first = pool.count
       for f in footprints {
-        pool.append(
-          PackedFootprint(
-            firstSlot: f.firstSlot, buffers: f.buffers, rotatingLoop: f.rotatingLoop, isWrite: f.isWrite,
-            outer: pack(f.outer), outerLow: f.outerLow, outerHigh: f.outerHigh, inner: pack(f.inner),
-            innerLow: f.innerLow, innerHigh: f.innerHigh))
+        pool.append(f.mapAffine(pack))
       }
       let cost = model.cost(
         rule, engine: engine, inputs: inputs, partitions: partitions, free: free, fullPartitions: partitions,
@@ -256,16 +238,17 @@ struct TimedProgram: Sendable {
   /// indirect DMA) may touch any element: its footprint is the whole tensor.
   static func footprint(
     _ v: View, kernel: Kernel, firstSlot: Int, buffers: Int, write: Bool, placedAtRunTime: Bool = false
-  ) -> Footprint {
+  ) -> Footprint<SlotAffine> {
     let t = kernel[v.tensor]
     let rank = t.shape.count
     if placedAtRunTime || !v.runtimeOffsets.isEmpty {
       let rotating = buffers > 1 ? (t.enclosingLoop ?? -1) : -1
-      let zero = AffineIndex(constant: 0, terms: [])
+      let zero = SlotAffine(constant: 0, terms: [])
       return Footprint(
-        firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotating, isWrite: write, outer: zero, outerLow: 0,
-        outerHigh: Swift.max(0, (t.shape.first ?? 1) - 1), inner: zero, innerLow: 0,
-        innerHigh: Swift.max(0, t.shape.dropFirst().reduce(1, *) - 1))
+        firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotating, isWrite: write, outer: zero, inner: zero,
+        extent: ElementBox(
+          outerLow: 0, outerHigh: Swift.max(0, (t.shape.first ?? 1) - 1), innerLow: 0,
+          innerHigh: Swift.max(0, t.shape.dropFirst().reduce(1, *) - 1)))
     }
     var innerStrides = Array(repeating: 0, count: rank)
     var acc = 1
@@ -273,38 +256,31 @@ struct TimedProgram: Sendable {
       innerStrides[d] = acc
       acc *= t.shape[d]
     }
-    func affine(_ e: AffineExpr, scale: Int) -> AffineIndex {
-      AffineIndex(
-        constant: e.constant * scale, terms: e.terms.map { (slot: $0.variable.index, coef: $0.coefficient * scale) })
-    }
-    var outer = AffineIndex(constant: 0, terms: [])
-    var inner = AffineIndex(constant: 0, terms: [])
+    var outer = SlotAffine(constant: 0, terms: [])
+    var inner = SlotAffine(constant: 0, terms: [])
     for (k, e) in v.start.enumerated() where k < rank {
       if k == 0 {
-        outer = affine(e, scale: 1)
+        outer = SlotAffine(e)
       } else {
-        let a = affine(e, scale: innerStrides[k])
+        let a = SlotAffine(e, scale: innerStrides[k])
         inner.constant += a.constant
         inner.terms += a.terms
       }
     }
-    var outerLow = 0
-    var outerHigh = 0
-    var innerLow = 0
-    var innerHigh = 0
+    var extent = ElementBox(outerLow: 0, outerHigh: 0, innerLow: 0, innerHigh: 0)
     for d in v.dims where d.count > 1 {
       let span = d.count - 1
       let o = (d.steps.first ?? 0) * span
-      outerLow += Swift.min(0, o)
-      outerHigh += Swift.max(0, o)
+      extent.outerLow += Swift.min(0, o)
+      extent.outerHigh += Swift.max(0, o)
       var flat = 0
       for k in 1..<Swift.max(1, Swift.min(rank, d.steps.count)) { flat += d.steps[k] * innerStrides[k] }
-      innerLow += Swift.min(0, flat * span)
-      innerHigh += Swift.max(0, flat * span)
+      extent.innerLow += Swift.min(0, flat * span)
+      extent.innerHigh += Swift.max(0, flat * span)
     }
     let rotating = buffers > 1 ? (t.enclosingLoop ?? -1) : -1
     return Footprint(
       firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotating, isWrite: write, outer: outer,
-      outerLow: outerLow, outerHigh: outerHigh, inner: inner, innerLow: innerLow, innerHigh: innerHigh)
+      inner: inner, extent: extent)
   }
 }

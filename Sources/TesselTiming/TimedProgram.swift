@@ -1,20 +1,7 @@
 import TesselIR
 import TesselMachine
 
-/// An integer affine in index variables, ready to evaluate against an environment.
-struct AffineIndex: Sendable {
-  var constant: Int
-  var terms: [(slot: Int, coef: Int)]
-
-  @inline(__always)
-  func value(_ env: UnsafePointer<Int>) -> Int {
-    var v = constant
-    for t in terms { v &+= t.coef &* env[t.slot] }
-    return v
-  }
-}
-
-/// An ``AffineIndex`` whose terms live in ``TimedProgram/terms`` (slot, coefficient pairs from
+/// A ``SlotAffine`` whose terms live in ``TimedProgram/terms`` (slot, coefficient pairs from
 /// `start`), so that the walk reads it without touching reference counts.
 struct PackedAffine: Sendable {
   var constant: Int
@@ -33,26 +20,13 @@ struct PackedAffine: Sendable {
   }
 }
 
-/// A ``Footprint`` as the walk reads it: plain values only.
-struct PackedFootprint: Sendable {
-  var firstSlot: Int
-  var buffers: Int
-  var rotatingLoop: Int
-  var isWrite: Bool
-  var outer: PackedAffine
-  var outerLow: Int
-  var outerHigh: Int
-  var inner: PackedAffine
-  var innerLow: Int
-  var innerHigh: Int
-}
-
-/// One operand's footprint: the box of tensor elements it touches, as a range of the tensor's
-/// first dimension (partitions, or rows of an HBM tensor) and a range of the flattened remaining
-/// dimensions.
+/// One operand's footprint: the box of tensor elements it touches (``ElementBox``), as affine
+/// starts along the tensor's first dimension and its flattened remaining dimensions plus a fixed
+/// extent around them.
 ///
-/// Exact for the rectangular tiles kernels use; conservative otherwise.
-struct Footprint: Sendable {
+/// Exact for the rectangular tiles kernels use; conservative otherwise. Compiling builds it with
+/// ``SlotAffine`` starts; the walk reads it packed (``PackedFootprint``: plain values only).
+struct Footprint<Affine: Sendable>: Sendable {
   /// The scoreboard slot of the tensor's first physical buffer.
   var firstSlot: Int
   /// How many physical buffers the tensor rotates through (1: no rotation).
@@ -61,13 +35,22 @@ struct Footprint: Sendable {
   var rotatingLoop: Int
   /// Whether the operand is written.
   var isWrite: Bool
-  var outer: AffineIndex
-  var outerLow: Int
-  var outerHigh: Int
-  var inner: AffineIndex
-  var innerLow: Int
-  var innerHigh: Int
+  /// The start along the first dimension and along the flattened remaining dimensions.
+  var outer: Affine
+  var inner: Affine
+  /// The elements touched, relative to the two starts.
+  var extent: ElementBox
+
+  /// The same footprint with its two affine starts converted by `convert`.
+  func mapAffine<Other: Sendable>(_ convert: (Affine) -> Other) -> Footprint<Other> {
+    Footprint<Other>(
+      firstSlot: firstSlot, buffers: buffers, rotatingLoop: rotatingLoop, isWrite: isWrite, outer: convert(outer),
+      inner: convert(inner), extent: extent)
+  }
 }
+
+/// A ``Footprint`` as the walk reads it: its affine terms live in ``TimedProgram/terms``.
+typealias PackedFootprint = Footprint<PackedAffine>
 
 /// How an instruction occupies the machine.
 enum TimedKind: Sendable {
@@ -87,7 +70,7 @@ enum TimedKind: Sendable {
 struct MaskBound: Sendable {
   var dimension: Int
   var coefficient: Int
-  var offset: AffineIndex
+  var offset: SlotAffine
 }
 
 /// One instruction prepared for the scheduler: what it occupies, its cost inputs and footprints.

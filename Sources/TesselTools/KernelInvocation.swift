@@ -229,19 +229,18 @@ extension KernelInvocation {
       default: tensorPositional.append(loaded["#\(i)"])
       }
     }
-    var data: [HostArray?] = []
-    for (j, p) in traced.kernel.parameters.enumerated() {
-      if let a = loaded[p.name] {
-        data.append(a)
-      } else if j < tensorPositional.count {
-        data.append(tensorPositional[j])
-      } else {
-        data.append(nil)
-      }
-    }
+    let data = KernelInvocation.parameterData(traced.kernel.parameters, named: loaded, positional: tensorPositional)
     return PreparedRun(
       traced: traced, data: data, source: file.source, generated: generated > 0,
       loadMilliseconds: loadSeconds * 1000)
+  }
+
+  /// Each kernel parameter's data, in parameter order: the array given by the parameter's name,
+  /// else the `j`-th positional tensor argument for the `j`-th parameter, else nil.
+  public static func parameterData(
+    _ parameters: [Kernel.Parameter], named: [String: HostArray], positional: [HostArray?]
+  ) -> [HostArray?] {
+    parameters.enumerated().map { j, p in named[p.name] ?? (j < positional.count ? positional[j] : nil) }
   }
 
   /// Seeded random values for a `SHAPE:DTYPE` argument: floats uniform in [-1, 1), signed

@@ -12,16 +12,10 @@ public enum RunReportJSON {
     var dtype: String
   }
 
-  struct Report: Encodable {
-    var kernel: String
+  /// The keys only `run` reports.
+  struct Details: Encodable {
     var outputs: [Output]
     var engines: [String: EngineCounters]
-    var sbufHighWaterBytes: Int
-    var psumHighWaterBytes: Int
-    var sbufCapacityBytes: Int
-    var psumCapacityBytes: Int
-    var instructions: Int
-    var warnings: [String]
     var uninitializedOrigins: [Origin]
     /// What the kernel's `nl.device_print` calls printed, in the order they ran.
     var devicePrints: [DevicePrint]
@@ -101,17 +95,15 @@ public enum RunReportJSON {
     }
     var engines: [String: EngineCounters] = [:]
     for (e, c) in r.report.engines { engines[e.rawValue] = c }
-    let rep = Report(
-      kernel: kernel.name, outputs: outputs, engines: engines, sbufHighWaterBytes: r.report.sbufHighWaterBytes,
-      psumHighWaterBytes: r.report.psumHighWaterBytes, sbufCapacityBytes: r.report.sbufCapacityBytes,
-      psumCapacityBytes: r.report.psumCapacityBytes, instructions: r.report.instructionsExecuted,
-      warnings: r.report.warnings.map { d in d.location.map { "\($0): \(d.message)" } ?? d.message },
-      uninitializedOrigins: r.report.uninitializedOrigins.map(origin),
-      devicePrints: r.report.devicePrints.map(devicePrint),
-      estimate: estimate, compare: comparison)
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    guard let data = try? enc.encode(rep) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
+    let report = r.report
+    return ReportJSON(
+      summary: KernelSummaryJSON(
+        kernel: kernel.name, instructions: report.instructionsExecuted, sbufHighWater: report.sbufHighWaterBytes,
+        psumHighWater: report.psumHighWaterBytes, sbufCapacity: report.sbufCapacityBytes,
+        psumCapacity: report.psumCapacityBytes, warnings: report.warnings),
+      details: Details(
+        outputs: outputs, engines: engines, uninitializedOrigins: report.uninitializedOrigins.map(origin),
+        devicePrints: report.devicePrints.map(devicePrint), estimate: estimate, compare: comparison)
+    ).rendered
   }
 }

@@ -1,5 +1,5 @@
 import TesselIR
-import TesselPython
+@testable import TesselPython
 import Testing
 
 /// Whole kernel files (``SyntaxKernelFixtures``) parse, with the shapes a tracer relies on.

@@ -1,5 +1,11 @@
 import TesselIR
 
+/// The matmul examples' tile sizes, those of one Tensor-engine instruction: the contraction
+/// (partition) tile, the stationary tile's free size and the moving tile's free size.
+private let tileK = 128
+private let tileM = 128
+private let tileN = 512
+
 extension DSLExamples {
   /// A matmul kernel's declaration: parameters `lhsT [K, M]` and `rhs [K, N]`, located at the
   /// example that calls it.
@@ -40,9 +46,6 @@ extension DSLExamples {
   /// ```
   public static func matmulTiled(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
     matmulKernel("matmul_tiled_kernel", K, M, N, dtype) { lhsT, rhs in
-      let tileK = 128
-      let tileM = 128
-      let tileN = 512
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(M / tileM, name: "m") { m in
         affineRange(N / tileN, name: "n") { n in
@@ -70,9 +73,6 @@ extension DSLExamples {
   /// ```
   public static func matmulHoisted(k K: Int, m M: Int, n N: Int, dtype: DType = .float32) -> SwiftKernel {
     matmulKernel("matmul_hoisted_kernel", K, M, N, dtype) { lhsT, rhs in
-      let tileK = 128
-      let tileM = 128
-      let tileN = 512
       let kTiles = K / tileK
       let result = output("result", shape: [M, N], dtype: lhsT.dtype)
       affineRange(M / tileM, name: "m") { m in
@@ -107,9 +107,6 @@ extension DSLExamples {
     k K: Int, m M: Int, n N: Int, tilesInBlockM: Int = 2, tilesInBlockN: Int = 2, dtype: DType = .float32
   ) -> SwiftKernel {
     matmulKernel("matmul_block_free_kernel", K, M, N, dtype) { lhsT, rhs in
-      let tileK = 128
-      let tileM = 128
-      let tileN = 512
       let blockM = tileM * tilesInBlockM
       let blockN = tileN * tilesInBlockN
       let kTiles = K / tileK
@@ -150,9 +147,6 @@ extension DSLExamples {
     dtype: DType = .float32
   ) -> SwiftKernel {
     matmulKernel("matmul_optimized_kernel", K, M, N, dtype) { lhsT, rhs in
-      let tileK = 128
-      let tileM = 128
-      let tileN = 512
       let blockK = tileK * tilesInBlockK
       let blockM = tileM * tilesInBlockM
       let blockN = tileN * tilesInBlockN

@@ -78,3 +78,20 @@ public struct Loop: Sendable, Hashable, Codable {
     return Swift.min(start, last)...Swift.max(start, last)
   }
 }
+
+extension Operation {
+  /// The same operation with its loop link renumbered after instructions moved or were removed:
+  /// a `loopBegin`'s end and a `loopEnd`'s begin pass through `newIndex` (old instruction index
+  /// to new); every other operation is returned unchanged.
+  func renumberingLoopLink(_ newIndex: [Int]) -> Operation {
+    switch self {
+    case .loopBegin(var l):
+      l.end = newIndex[l.end]
+      return .loopBegin(l)
+    case .loopEnd(let b):
+      return .loopEnd(begin: newIndex[b])
+    default:
+      return self
+    }
+  }
+}

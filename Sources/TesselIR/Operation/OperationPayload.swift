@@ -177,13 +177,6 @@ public struct OperandUse: Sendable, Hashable {
   public var role: OperandRole
   /// The view.
   public var view: View
-
-  /// Creates an operand use.
-  public init(name: String, role: OperandRole, view: View) {
-    self.name = name
-    self.role = role
-    self.view = view
-  }
 }
 
 /// Visits the operands of an operation payload (``OperationPayload/visitOperands(_:)``), and may

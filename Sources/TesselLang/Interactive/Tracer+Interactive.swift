@@ -138,6 +138,26 @@ extension Tracer {
     return Double(z >> 11) / Double(1 << 53)
   }
 
+  /// The two parameters (defaults 0 and 1) and the shape of a `np.random` sampler:
+  /// `uniform(low, high, size)` and `normal(loc, scale, size)` take all three; `rand(d0, d1, …)`
+  /// and `randn(…)` the shape as positional sizes; `random(size)` the shape alone.
+  func samplerArguments(_ name: String, _ a: CallArguments, _ parameters: (String, String)) throws(TraceError) -> (
+    Double, Double, [Int]
+  ) {
+    let loc = a.location
+    switch name {
+    case "np.random.rand", "np.random.randn":
+      return (0, 1, try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) })
+    case "np.random.random":
+      return (0, 1, try sizeArgument(a.get(0, "size"), at: loc))
+    default:
+      return (
+        try floatValue(a.get(0, parameters.0) ?? .float(0), at: loc),
+        try floatValue(a.get(1, parameters.1) ?? .float(1), at: loc), try sizeArgument(a.get(2, "size"), at: loc)
+      )
+    }
+  }
+
   func sizeArgument(_ v: Value?, at loc: SourceLocation) throws(TraceError) -> [Int] {
     guard let v else { return [] }
     if v.isNone { return [] }
@@ -216,33 +236,13 @@ extension Tracer {
         UInt64(truncatingIfNeeded: try intValue(try a.require(0, "seed"), at: loc)) &* 0x2545_F491_4F6C_DD1D
       return Value.none
     case "np.random.uniform", "np.random.rand", "np.random.random":
-      let shape: [Int]
-      var lo = 0.0
-      var hi = 1.0
-      if name == "np.random.rand" {
-        shape = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
-      } else if name == "np.random.random" {
-        shape = try sizeArgument(a.get(0, "size"), at: loc)
-      } else {
-        lo = try floatValue(a.get(0, "low") ?? .float(0), at: loc)
-        hi = try floatValue(a.get(1, "high") ?? .float(1), at: loc)
-        shape = try sizeArgument(a.get(2, "size"), at: loc)
-      }
+      let (lo, hi, shape) = try samplerArguments(name, a, ("low", "high"))
       let n = try NDArray.count(of: shape, at: loc)
       var vals: [Double] = []
       for _ in 0..<n { vals.append(lo + (hi - lo) * nextUniform()) }
       return .native(try NDArray(shape: shape, dtype: .float64, values: vals, at: loc))
     case "np.random.normal", "np.random.randn":
-      let shape: [Int]
-      var mean = 0.0
-      var std = 1.0
-      if name == "np.random.randn" {
-        shape = try a.positional.map { (x) throws(TraceError) in try intValue(x, at: loc) }
-      } else {
-        mean = try floatValue(a.get(0, "loc") ?? .float(0), at: loc)
-        std = try floatValue(a.get(1, "scale") ?? .float(1), at: loc)
-        shape = try sizeArgument(a.get(2, "size"), at: loc)
-      }
+      let (mean, std, shape) = try samplerArguments(name, a, ("loc", "scale"))
       let n = try NDArray.count(of: shape, at: loc)
       var vals: [Double] = []
       while vals.count < n {

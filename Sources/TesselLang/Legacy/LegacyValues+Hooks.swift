@@ -25,6 +25,7 @@ extension TileObject {
     case "buffer": return .memorySpace(d.space)
     case "name": return .string(d.name)
     case "size": return .int(ref.view.elementCount)
+    case "itemsize": return .int(d.dtype.byteSize)
     case "reshape", "view", "ap", "broadcast_to", "astype":
       let ref = self.ref
       return .builtin(

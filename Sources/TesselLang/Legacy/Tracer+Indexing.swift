@@ -459,9 +459,10 @@ extension Tracer {
         }
       }
     }
-    if dims.isEmpty && !decl.space.isOnChip {
-      // A fully integer-indexed HBM element is a [1, 1] tile, as NKI has it (`nl.load(x[b, h])`).
-      dims = Array(repeating: View.Dim(count: 1, steps: Array(repeating: 0, count: tRank)), count: 2)
+    if !decl.space.isOnChip && dims.count < 2 && dims.allSatisfy({ $0.count == 1 }) {
+      // A single HBM element is a [1, 1] tile, as NKI has it: fully integer-indexed
+      // (`nl.load(x[b, h])`) or one element left of a row (`x[i]` of an [N, 1] tensor).
+      while dims.count < 2 { dims.append(View.Dim(count: 1, steps: Array(repeating: 0, count: tRank))) }
     }
     if decl.space.isOnChip && dims.count < 2 {
       // An integer index on a free dimension keeps it as size 1 when the tile would drop below

@@ -26,7 +26,7 @@ final class IndirectAccessObject: NativeObject {
 extension Tracer {
   /// `t[entries]` where one entry is a tile of indices: the access at index 0 and the move of one
   /// index unit, with NKI's rules — an HBM tensor, one `[P, 1]` integer tile along the access's
-  /// partition dimension.
+  /// partition dimension, or one `[1, 1]` tile that moves every partition alike.
   func indirectAccess(_ t: TensorRef, _ entries: [IndexEntry], at loc: SourceLocation) throws(TraceError)
     -> IndirectAccessObject
   {
@@ -74,6 +74,14 @@ extension Tracer {
     replaced[position] = .grid(
       IndexGrid(shape: shape, coefficients: Array(repeating: 0, count: shape.count), base: AffineExpr()))
     let base = try subscriptTensor(t, replaced, at: loc)
+    if shape == [1, 1], let partitions = base.view.dims.first?.count, partitions > 1 {
+      // One index for the whole access (`w[expert[0, 0], p, f]`, NKI's dynamic slice): every
+      // partition moves by the same index, so the tile is copied to each partition first.
+      guard let spread = try broadcastTo(tile, [partitions, 1], at: loc).tensor else {
+        throw TraceError.unsupported("broadcasting the index tile `\(idx.name)`", at: loc)
+      }
+      return IndirectAccessObject(base: base, indices: spread, offsetSteps: t.view.dims[position].steps)
+    }
     guard base.view.dims.first?.count == shape[0] else {
       throw TraceError.unsupported(
         "a tile of indices of shape \(shape) that does not lie along the partition dimension of the access \(base.view.shape)",
@@ -128,7 +136,12 @@ extension Tracer {
     at loc: SourceLocation
   ) throws(TraceError) {
     if let d = dst.native(IndirectAccessObject.self) {
-      let value = try tensorArgument(src, "value", of: fn, at: loc)
+      let value: TensorRef
+      if let fill = try numberTile(src, shape: d.base.view.shape, dtype: decl(d.base).dtype, mask: mask, at: loc) {
+        value = fill
+      } else {
+        value = try tensorArgument(src, "value", of: fn, at: loc)
+      }
       guard let v = broadcast(value.view, to: d.base.view.shape) else {
         throw TraceError(
           .kernel(

@@ -111,7 +111,12 @@ extension Tracer {
         try emit(.store(dst: dst.view, src: v), mask: m, at: loc)
         return .none
       }
-      throw TraceError.python("TypeError", "nl.store expects a tile value, got \(value.typeName)", at: loc)
+      guard let fill = try numberTile(value, shape: dst.view.shape, dtype: decl(dst).dtype, mask: m, at: loc) else {
+        throw TraceError.python(
+          "TypeError", "nl.store expects a tile or a number as value, got \(value.typeName)", at: loc)
+      }
+      try emit(.store(dst: dst.view, src: fill.view), mask: m, at: loc)
+      return .none
     case "load_transpose2d":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.load_transpose2d", at: loc)
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
@@ -264,18 +269,30 @@ extension Tracer {
   }
 
   func shapeArgument(_ v: Value, at loc: SourceLocation) throws(TraceError) -> [Int] {
-    var items: [Value]
+    try shapeWithParDim(v, at: loc).sizes
+  }
+
+  /// A shape argument (an int, or a tuple or list of ints and `nl.par_dim(n)`): its sizes, and
+  /// the position of its `par_dim` if it has one.
+  func shapeWithParDim(_ v: Value, at loc: SourceLocation) throws(TraceError) -> (sizes: [Int], parDim: Int?) {
+    let items: [Value]
     switch v {
     case .tuple(let xs): items = xs
     case .list(let b): items = b.items
     case .int: items = [v]
     default: throw TraceError.python("TypeError", "shape must be a tuple of ints, got \(v.typeName)", at: loc)
     }
-    var out: [Int] = []
-    for x in items {
-      if let p = x.native(ParDimObject.self) { out.append(p.size) } else { out.append(try intValue(x, at: loc)) }
+    var sizes: [Int] = []
+    var parDim: Int?
+    for (i, x) in items.enumerated() {
+      if let p = x.native(ParDimObject.self) {
+        parDim = i
+        sizes.append(p.size)
+      } else {
+        sizes.append(try intValue(x, at: loc))
+      }
     }
-    return out
+    return (sizes, parDim)
   }
 
   /// Allocates a tensor for `nl.ndarray`, `nl.zeros`, `nl.full` and the like, in SBUF, PSUM or HBM.
@@ -305,23 +322,7 @@ extension Tracer {
       throw TraceError.python("TypeError", "nl.\(fn)() missing required argument: 'dtype'", at: loc)
     }
     // Shapes with nl.par_dim: leading block dimensions go after the partition dimension in storage.
-    var items: [Value]
-    switch shapeValue {
-    case .tuple(let xs): items = xs
-    case .list(let b): items = b.items
-    case .int: items = [shapeValue]
-    default: throw TraceError.python("TypeError", "shape must be a tuple, got \(shapeValue.typeName)", at: loc)
-    }
-    var userShape: [Int] = []
-    var parIndex: Int?
-    for (i, x) in items.enumerated() {
-      if let p = x.native(ParDimObject.self) {
-        parIndex = i
-        userShape.append(p.size)
-      } else {
-        userShape.append(try intValue(x, at: loc))
-      }
-    }
+    let (userShape, parIndex) = try shapeWithParDim(shapeValue, at: loc)
     var name: String? = ev.assignmentTarget
     if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
     if space.isOnChip {

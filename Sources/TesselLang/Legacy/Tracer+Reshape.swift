@@ -1,10 +1,11 @@
 import TesselIR
 import TesselPython
 
-/// `tensor.reshape(shape)` of an HBM tensor, and returning a reshaped tensor.
+/// `tensor.reshape(shape)` of an HBM tensor or an on-chip tile, and returning a reshaped tensor.
 ///
 /// HBM is contiguous row-major memory, so reshaping a whole HBM tensor is a view of the same
-/// elements in the same order. A reshape that only splits dimensions (or drops and adds size-1
+/// elements in the same order; an on-chip tile holds each partition's free elements row-major,
+/// so a reshape that keeps the partition dimension is likewise a view. A reshape that only splits dimensions (or drops and adds size-1
 /// ones) is an affine view of the tensor itself; one whose new dimensions span several old ones
 /// (`[b, h, w, c] → [b, h * w, c]`) names the tensor's storage with the new shape (a storage
 /// alias).
@@ -29,12 +30,22 @@ extension Tracer {
     }
     let shape = try shapeArgument(.tuple(rest), at: loc)
     let d = decl(t)
-    guard d.space.isHBM, t.view.isWhole(of: d.shape) else {
-      throw TraceError.unsupported("reshape of an on-chip tile or of a sliced tensor", at: loc)
+    guard t.view.isWhole(of: d.shape), d.bitcast == nil else {
+      throw TraceError.unsupported(
+        "reshape of a sliced tensor or of a bitcast view (reshape the whole tensor, then index the result)", at: loc)
     }
     guard shape.reduce(1, *) == d.elementCount else {
       throw TraceError.python(
         "ValueError", "cannot reshape tensor of \(d.elementCount) elements into shape \(shape)", at: loc)
+    }
+    if d.space.isOnChip {
+      // Each partition holds its free elements row-major, so a reshape that keeps the partition
+      // dimension is the same storage under another free shape.
+      guard shape.first == d.shape.first else {
+        throw TraceError.python(
+          "ValueError",
+          "reshape of an on-chip tile must keep the partition dimension (\(d.partitionCount)), got \(shape)", at: loc)
+      }
     }
     if let dims = Self.splittingDims(from: d.shape, to: shape) {
       return .tensor(TensorRef(id: t.id, view: View(tensor: t.id, start: t.view.start, dims: dims)))

@@ -5,12 +5,22 @@ extension Tracer {
   /// The `mask=` of a Tensor-engine matmul (`nisa.nc_matmul`, `nl.matmul`): a condition on loop
   /// indices and program ids predicates the whole instruction.
   ///
-  /// A condition on `nl.arange`
-  /// indices cannot be honoured: the matmul's operands do not share its `[M, N]` iteration space
-  /// (a partition index may be the contraction or the output row), so it is refused rather than
+  /// A condition on `nl.arange` indices is honoured only when it keeps every index of its grid for
+  /// every loop index and program id (a ragged-tile mask where the tiles divide evenly): the
+  /// matmul's operands do not share its `[M, N]` iteration space (a partition index may be the
+  /// contraction or the output row), so a mask that may exclude something is refused rather than
   /// guessed, pointing to operand masking.
   func matmulMask(_ v: Value?, operation: String, at loc: SourceLocation) throws(TraceError) -> [AffineCondition] {
-    let conditions = try maskConditions(v, rank: 2, at: loc)
+    var mask = v
+    if let grid = v?.predicate {
+      // Conditions on nl.arange indices that hold everywhere predicate nothing.
+      let onGrid = grid.filter { c in c.coefficients.contains { $0 != 0 } }
+      if !onGrid.isEmpty, onGrid.allSatisfy({ keepsEverything($0) }) {
+        let rest = grid.filter { c in !c.coefficients.contains { $0 != 0 } }
+        mask = rest.isEmpty ? nil : .predicate(rest)
+      }
+    }
+    let conditions = try maskConditions(mask, rank: 2, at: loc)
     if conditions.contains(where: { $0.coefficients.contains { $0 != 0 } }) {
       throw TraceError.unsupported(
         "mask= on \(operation) over nl.arange indices (a matmul's mask may only depend on loop indices "

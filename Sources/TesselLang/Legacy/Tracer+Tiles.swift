@@ -182,6 +182,22 @@ extension Tracer {
     return producer.mask
   }
 
+  /// A Python number stored into memory, as NKI's `nl.store(dst, 0.0)` does it: a new SBUF tile of
+  /// `shape` set to the number under `mask`, for the caller to copy from; nil when `value` is not
+  /// a number.
+  func numberTile(_ value: Value, shape: [Int], dtype: DType, mask: [AffineCondition], at loc: SourceLocation)
+    throws(TraceError) -> TensorRef?
+  {
+    switch value {
+    case .int, .float, .bool:
+      let fill = try newTensor(shape, dtype, .sbuf, at: loc)
+      try emit(.memset(dst: fill.view, value: Float(try floatValue(value, at: loc))), mask: mask, at: loc)
+      return fill
+    default:
+      return nil
+    }
+  }
+
   /// `dst[...] = value` and `dst[...] op= value`.
   func storeInto(_ dst: TensorRef, _ value: Value, at loc: SourceLocation, accumulate: BinaryOperator?)
     throws(TraceError)

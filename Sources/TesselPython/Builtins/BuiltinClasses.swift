@@ -56,28 +56,11 @@ extension Evaluator {
     builtins["IOError"] = classes["OSError"].map { .type($0) }
   }
 
-  /// The class of any value (`type(v)`).
+  /// The class of any value (`type(v)`): an instance's class, else the built-in class named by
+  /// the value's type name.
   package func classOf(_ v: Value) -> PyClass {
-    switch v {
-    case .none: return builtinClass("NoneType")
-    case .bool: return builtinClass("bool")
-    case .int: return builtinClass("int")
-    case .float: return builtinClass("float")
-    case .string: return builtinClass("str")
-    case .tuple: return builtinClass("tuple")
-    case .list: return builtinClass("list")
-    case .dict: return builtinClass("dict")
-    case .set(let s): return builtinClass(s.frozen ? "frozenset" : "set")
-    case .slice: return builtinClass("slice")
-    case .ellipsis: return builtinClass("ellipsis")
-    case .function: return builtinClass("function")
-    case .builtin: return builtinClass("builtin_function_or_method")
-    case .method: return builtinClass("method")
-    case .type: return builtinClass("type")
-    case .instance(let i): return i.cls
-    case .module: return builtinClass("module")
-    case .native(let o): return o is PyRange ? builtinClass("range") : builtinClass(o.typeName)
-    }
+    if case .instance(let i) = v { return i.cls }
+    return builtinClass(v.typeName)
   }
 
   /// `isinstance(v, cls)`.

@@ -194,6 +194,19 @@ package enum NumpyModule {
       return .native(
         try NDArray(shape: like.shape, dtype: try dtypeArgument(a[2], at: loc) ?? like.dtype, fill: fill, at: loc))
     }
+    m.define("fromfunction(function, shape, *, dtype=None, **kwargs)") { a, ev, loc throws(TraceError) in
+      // numpy calls `function` once, with one array of coordinates per axis (float64 by default).
+      let shape = try shapeArgument(a[1] ?? .none, ev, at: loc)
+      let type = try dtypeArgument(a[2], at: loc) ?? .float64
+      let count = try NDArray.count(of: shape, at: loc)
+      let strides = RowMajorIndex.strides(of: shape)
+      var coordinates: [Value] = []
+      for (axis, n) in shape.enumerated() {
+        let values = (0..<count).map { Double($0 / strides[axis] % n) }
+        coordinates.append(.native(try NDArray(shape: shape, dtype: type, values: values, at: loc)))
+      }
+      return try ev.call(a[0] ?? .none, coordinates, a.extraKeywords, at: loc)
+    }
     m.define("reshape(a, newshape)") { a, ev, loc throws(TraceError) in
       .native(
         try operand(a[0] ?? .none, "reshape", ev, at: loc).reshaped(

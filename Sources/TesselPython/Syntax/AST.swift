@@ -6,17 +6,14 @@ import TesselIR
 /// allows), so a reader who knows `ast.dump` can read ``dump()``. Every node stores the
 /// ``SourceLocation`` (file, 1-based line, 1-based UTF-8 column) of its first token; a tracer
 /// reports errors there.
+///
+/// Only the parser builds nodes: the node structs' memberwise initializers are the synthesized
+/// (module-internal) ones.
 public struct Module: Sendable, Equatable {
   /// The file name given to the parser.
   public var file: String
   /// The top-level statements, in order.
   public var statements: [Stmt]
-
-  /// Creates a module.
-  public init(file: String, statements: [Stmt]) {
-    self.file = file
-    self.statements = statements
-  }
 
   /// Whether two modules are the same tree, compared on a large stack (see `LargeStack`):
   /// the synthesized comparison recurses once per tree level and needs several kilobytes per
@@ -103,13 +100,6 @@ public struct IfClause: Sendable, Equatable {
   public var body: [Stmt]
   /// The location of the `if` or `elif` keyword.
   public var location: SourceLocation
-
-  /// Creates a clause.
-  public init(condition: Expr, body: [Stmt], location: SourceLocation) {
-    self.condition = condition
-    self.body = body
-    self.location = location
-  }
 }
 
 /// One `except` clause of a `try` statement.
@@ -122,14 +112,6 @@ public struct ExceptHandler: Sendable, Equatable {
   public var body: [Stmt]
   /// The location of the `except` keyword.
   public var location: SourceLocation
-
-  /// Creates a handler.
-  public init(type: Expr?, name: String?, body: [Stmt], location: SourceLocation) {
-    self.type = type
-    self.name = name
-    self.body = body
-    self.location = location
-  }
 }
 
 /// One context manager of a `with` statement.
@@ -140,13 +122,6 @@ public struct WithItem: Sendable, Equatable {
   public var target: Expr?
   /// The location of the context expression.
   public var location: SourceLocation
-
-  /// Creates an item.
-  public init(context: Expr, target: Expr?, location: SourceLocation) {
-    self.context = context
-    self.target = target
-    self.location = location
-  }
 }
 
 /// A name in an `import` statement: `a.b.c as d`.
@@ -157,13 +132,6 @@ public struct ImportAlias: Sendable, Equatable {
   public var asName: String?
   /// The location of the name's first component.
   public var location: SourceLocation
-
-  /// Creates an alias.
-  public init(name: String, asName: String?, location: SourceLocation) {
-    self.name = name
-    self.asName = asName
-    self.location = location
-  }
 }
 
 /// A `def` statement.
@@ -178,15 +146,6 @@ public struct FunctionDef: Sendable, Equatable {
   public var body: [Stmt]
   /// The decorator expressions, outermost first (`@nki.jit` is `nki.jit`).
   public var decorators: [Expr]
-
-  /// Creates a function definition.
-  public init(name: String, parameters: Parameters, returns: Expr?, body: [Stmt], decorators: [Expr]) {
-    self.name = name
-    self.parameters = parameters
-    self.returns = returns
-    self.body = body
-    self.decorators = decorators
-  }
 }
 
 /// A `class` statement.
@@ -199,14 +158,6 @@ public struct ClassDef: Sendable, Equatable {
   public var body: [Stmt]
   /// The decorator expressions, outermost first.
   public var decorators: [Expr]
-
-  /// Creates a class definition.
-  public init(name: String, arguments: [Argument], body: [Stmt], decorators: [Expr]) {
-    self.name = name
-    self.arguments = arguments
-    self.body = body
-    self.decorators = decorators
-  }
 }
 
 /// The parameter list of a `def` or `lambda`.
@@ -215,27 +166,16 @@ public struct ClassDef: Sendable, Equatable {
 /// `[b, c]`, `variadic` `args`, `keywordOnly` `[d, e]` and `keywordVariadic` `kwargs`.
 public struct Parameters: Sendable, Equatable {
   /// The parameters before `/`.
-  public var positionalOnly: [Parameter]
+  public var positionalOnly: [Parameter] = []
   /// The ordinary parameters.
-  public var positional: [Parameter]
+  public var positional: [Parameter] = []
   /// `*args`.
   public var variadic: Parameter?
   /// The parameters after `*` or `*args`.
-  public var keywordOnly: [Parameter]
+  public var keywordOnly: [Parameter] = []
   /// `**kwargs`.
   public var keywordVariadic: Parameter?
 
-  /// Creates a parameter list.
-  public init(
-    positionalOnly: [Parameter] = [], positional: [Parameter] = [], variadic: Parameter? = nil,
-    keywordOnly: [Parameter] = [], keywordVariadic: Parameter? = nil
-  ) {
-    self.positionalOnly = positionalOnly
-    self.positional = positional
-    self.variadic = variadic
-    self.keywordOnly = keywordOnly
-    self.keywordVariadic = keywordVariadic
-  }
 
   /// Whether the list is empty.
   public var isEmpty: Bool {
@@ -254,14 +194,6 @@ public struct Parameter: Sendable, Equatable {
   public var defaultValue: Expr?
   /// The location of the name.
   public var location: SourceLocation
-
-  /// Creates a parameter.
-  public init(name: String, annotation: Expr? = nil, defaultValue: Expr? = nil, location: SourceLocation) {
-    self.name = name
-    self.annotation = annotation
-    self.defaultValue = defaultValue
-    self.location = location
-  }
 }
 
 // MARK: - Expressions
@@ -437,13 +369,6 @@ public struct KeywordArgument: Sendable, Equatable {
   public var value: Expr
   /// The location of the name.
   public var location: SourceLocation
-
-  /// Creates a keyword argument.
-  public init(name: String, value: Expr, location: SourceLocation) {
-    self.name = name
-    self.value = value
-    self.location = location
-  }
 }
 
 /// One entry of a dict display.
@@ -464,14 +389,6 @@ public struct Comprehension: Sendable, Equatable {
   public var conditions: [Expr]
   /// The location of the `for` keyword.
   public var location: SourceLocation
-
-  /// Creates a clause.
-  public init(target: Expr, iterable: Expr, conditions: [Expr], location: SourceLocation) {
-    self.target = target
-    self.iterable = iterable
-    self.conditions = conditions
-    self.location = location
-  }
 }
 
 /// A piece of an f-string.
@@ -496,13 +413,6 @@ public struct FormattedValue: Sendable, Equatable {
   /// The location of the field's `{`.
   public var location: SourceLocation
 
-  /// Creates a field.
-  public init(value: Expr, conversion: Conversion?, formatSpec: [FStringPart]?, location: SourceLocation) {
-    self.value = value
-    self.conversion = conversion
-    self.formatSpec = formatSpec
-    self.location = location
-  }
 
   /// An f-string conversion.
   public enum Conversion: String, Sendable, Hashable, CaseIterable {

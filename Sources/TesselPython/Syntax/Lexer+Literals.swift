@@ -112,6 +112,17 @@ extension Lexer {
       }
     }
 
+    /// Ends the literal text at a replacement field's `{` or a format spec's closing `}`, and
+    /// emits the brace as a bracket token.
+    func emitBrace(_ lexer: inout Lexer, _ brace: Punctuator) throws(SyntaxError) {
+      emitText(&lexer)
+      let braceStart = lexer.pos
+      let (bl, bc) = (lexer.line, lexer.column)
+      if brace == .leftBrace { try lexer.openBracket() } else { try lexer.closeBracket() }
+      lexer.pos += 1
+      lexer.emit(.punctuator(brace), from: braceStart, line: bl, column: bc)
+    }
+
     var progress = LoopProgressCondition()
     while progress.evaluate(pos) {
       guard !isAtEnd else {
@@ -160,22 +171,12 @@ extension Lexer {
           pos += 2
           continue
         }
-        emitText(&self)
-        let braceStart = pos
-        let (bl, bc) = (line, column)
-        try openBracket()
-        pos += 1
-        emit(.punctuator(.leftBrace), from: braceStart, line: bl, column: bc)
+        try emitBrace(&self, .leftBrace)
         fstrings[index].fields.append(FStringContext.Field(depth: brackets.count, inFormatSpec: false))
         return
       case UInt8(ascii: "}"):
         if inSpec {
-          emitText(&self)
-          let braceStart = pos
-          let (bl, bc) = (line, column)
-          try closeBracket()
-          pos += 1
-          emit(.punctuator(.rightBrace), from: braceStart, line: bl, column: bc)
+          try emitBrace(&self, .rightBrace)
           return
         }
         guard byte(at: pos + 1) == UInt8(ascii: "}") else {

@@ -92,14 +92,7 @@ extension Parser {
       try expectClosing(.rightParen, after: first)
       return first
     }
-    var items = [first]
-    var progress = LoopProgressCondition()
-    while eat(.comma) != nil && progress.evaluate(index) {
-      guard !at(.rightParen) else { break }
-      items.append(try parseStarNamedExpression())
-    }
-    try expectClosing(.rightParen, after: items.last)
-    return Expr(.tuple(items), at: location)
+    return Expr(.tuple(try parseDisplayItems(first: first, closing: .rightParen)), at: location)
   }
 
   /// Parses a list display or a list comprehension.
@@ -117,14 +110,7 @@ extension Parser {
       try expectClosing(.rightBracket, after: nil)
       return Expr(.listComprehension(first, clauses), at: location)
     }
-    var items = [first]
-    var progress = LoopProgressCondition()
-    while eat(.comma) != nil && progress.evaluate(index) {
-      guard !at(.rightBracket) else { break }
-      items.append(try parseStarNamedExpression())
-    }
-    try expectClosing(.rightBracket, after: items.last)
-    return Expr(.list(items), at: location)
+    return Expr(.list(try parseDisplayItems(first: first, closing: .rightBracket)), at: location)
   }
 
   /// Parses a dict or set display or comprehension.
@@ -192,14 +178,18 @@ extension Parser {
       try expectClosing(.rightBrace, after: nil)
       return Expr(.setComprehension(first, clauses), at: location)
     }
-    var items = [first]
-    var progress = LoopProgressCondition()
-    while eat(.comma) != nil && progress.evaluate(index) {
-      guard !at(.rightBrace) else { break }
-      items.append(try parseStarNamedExpression())
+    return Expr(.set(try parseDisplayItems(first: first, closing: .rightBrace)), at: location)
+  }
+
+  /// The items of a tuple, list or set display from `first` on: `(',' star_named_expression)*`,
+  /// an optional trailing comma, then the `closing` bracket.
+  mutating func parseDisplayItems(first: Expr, closing: Punctuator) throws(SyntaxError) -> [Expr] {
+    let item: (inout Parser) throws(SyntaxError) -> Expr = { (p) throws(SyntaxError) in
+      try p.parseStarNamedExpression()
     }
-    try expectClosing(.rightBrace, after: items.last)
-    return Expr(.set(items), at: location)
+    let items = try separatedList(first, by: .punctuator(.comma), while: { !$0.at(closing) }, item)
+    try expectClosing(closing, after: items.last)
+    return items
   }
 
   /// Parses the grammar rule `for_if_clauses`.

@@ -9,15 +9,33 @@ extension Parser {
   ///
   /// A comma makes a tuple located at its first element.
   mutating func parseStarExpressions() throws(SyntaxError) -> Expr {
-    let first = try parseStarExpression()
+    try tupleIfComma(try parseStarExpression()) { (p) throws(SyntaxError) in try p.parseStarExpression() }
+  }
+
+  /// `first` alone, or, when a comma follows it, the tuple of `first` and the `item`s after each
+  /// comma, up to a token that cannot start an expression (so a trailing comma is allowed); the
+  /// tuple is located at `first`.
+  mutating func tupleIfComma(
+    _ first: Expr, _ item: (inout Parser) throws(SyntaxError) -> Expr
+  ) throws(SyntaxError) -> Expr {
     guard at(.comma) else { return first }
+    let items = try separatedList(first, by: .punctuator(.comma), while: { $0.startsExpression($0.current) }, item)
+    return Expr(.tuple(items), at: first.location)
+  }
+
+  /// `first` and the `item` after each `separator`, as long as `continues` accepts the token after
+  /// the separator (when it does not, the separator was a trailing one).
+  mutating func separatedList(
+    _ first: Expr, by separator: TokenKind, while continues: (Parser) -> Bool = { _ in true },
+    _ item: (inout Parser) throws(SyntaxError) -> Expr
+  ) throws(SyntaxError) -> [Expr] {
     var items = [first]
     var progress = LoopProgressCondition()
-    while eat(.comma) != nil && progress.evaluate(index) {
-      guard startsExpression(current) else { break }
-      items.append(try parseStarExpression())
+    while eat(separator) != nil && progress.evaluate(index) {
+      guard continues(self) else { break }
+      items.append(try item(&self))
     }
-    return Expr(.tuple(items), at: first.location)
+    return items
   }
 
   /// Parses the grammar rule `star_expression`.
@@ -70,15 +88,7 @@ extension Parser {
   /// Targets are parsed at `bitwise_or` level so that `in` ends them; ``checkTarget(_:context:)``
   /// then rejects what cannot be assigned.
   mutating func parseTargetList() throws(SyntaxError) -> Expr {
-    let first = try parseStarTarget()
-    guard at(.comma) else { return first }
-    var items = [first]
-    var progress = LoopProgressCondition()
-    while eat(.comma) != nil && progress.evaluate(index) {
-      guard startsExpression(current) else { break }
-      items.append(try parseStarTarget())
-    }
-    return Expr(.tuple(items), at: first.location)
+    try tupleIfComma(try parseStarTarget()) { (p) throws(SyntaxError) in try p.parseStarTarget() }
   }
 
   /// The operand of `*` (already consumed as `star`): `'*' bitwise_or`.
@@ -164,28 +174,24 @@ extension Parser {
   ///
   ///     disjunction: conjunction ('or' conjunction)*
   mutating func parseDisjunction() throws(SyntaxError) -> Expr {
-    let first = try parseConjunction()
-    guard at(.or) else { return first }
-    var values = [first]
-    var progress = LoopProgressCondition()
-    while eat(.or) != nil && progress.evaluate(index) {
-      values.append(try parseConjunction())
-    }
-    return Expr(.boolean(.or, values), at: first.location)
+    try parseBooleanChain(.or, .or) { (p) throws(SyntaxError) in try p.parseConjunction() }
   }
 
   /// Parses the grammar rule `conjunction`.
   ///
   ///     conjunction: inversion ('and' inversion)*
   mutating func parseConjunction() throws(SyntaxError) -> Expr {
-    let first = try parseInversion()
-    guard at(.and) else { return first }
-    var values = [first]
-    var progress = LoopProgressCondition()
-    while eat(.and) != nil && progress.evaluate(index) {
-      values.append(try parseInversion())
-    }
-    return Expr(.boolean(.and, values), at: first.location)
+    try parseBooleanChain(.and, .and) { (p) throws(SyntaxError) in try p.parseInversion() }
+  }
+
+  /// Parses `operand (keyword operand)*`: one operand alone, or a ``Expr/Kind/boolean(_:_:)``
+  /// node of all of them.
+  mutating func parseBooleanChain(
+    _ keyword: Keyword, _ op: BooleanOperator, operand: (inout Parser) throws(SyntaxError) -> Expr
+  ) throws(SyntaxError) -> Expr {
+    let first = try operand(&self)
+    guard at(keyword) else { return first }
+    return Expr(.boolean(op, try separatedList(first, by: .keyword(keyword), operand)), at: first.location)
   }
 
   /// Parses the grammar rule `inversion`.

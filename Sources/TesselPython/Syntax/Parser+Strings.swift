@@ -110,10 +110,17 @@ extension Parser {
   ///     fstring: FSTRING_START (FSTRING_MIDDLE | replacement_field)* FSTRING_END
   mutating func parseFString() throws(SyntaxError) -> [FStringPart] {
     let start = advance()
-    let isRaw = stringPrefix(of: start).isRaw
+    let parts = try parseFStringParts(until: .fstringEnd, isRaw: stringPrefix(of: start).isRaw)
+    guard eat(.fstringEnd) != nil else { throw invalidSyntax() }
+    return parts
+  }
+
+  /// The literal text and replacement fields of an f-string or of a format spec, up to (not
+  /// including) the token `end`.
+  mutating func parseFStringParts(until end: TokenKind, isRaw: Bool) throws(SyntaxError) -> [FStringPart] {
     var parts: [FStringPart] = []
     var progress = LoopProgressCondition()
-    while !at(.fstringEnd) && progress.evaluate(index) {
+    while !at(end) && progress.evaluate(index) {
       switch current.kind {
       case .fstringMiddle:
         let token = advance()
@@ -124,7 +131,6 @@ extension Parser {
         throw invalidSyntax()
       }
     }
-    guard eat(.fstringEnd) != nil else { throw invalidSyntax() }
     return parts
   }
 
@@ -165,20 +171,7 @@ extension Parser {
 
     var formatSpec: [FStringPart]?
     if eat(.colon) != nil {
-      var spec: [FStringPart] = []
-      var progress = LoopProgressCondition()
-      while !at(.rightBrace) && progress.evaluate(index) {
-        switch current.kind {
-        case .fstringMiddle:
-          let token = advance()
-          Parser.appendLiteral(try decodeFStringText(token, isRaw: isRaw), to: &spec)
-        case .punctuator(.leftBrace):
-          spec.append(contentsOf: try parseReplacementField(isRaw: isRaw))
-        default:
-          throw invalidSyntax()
-        }
-      }
-      formatSpec = spec
+      formatSpec = try parseFStringParts(until: .punctuator(.rightBrace), isRaw: isRaw)
     }
 
     guard eat(.rightBrace) != nil else { throw error(.fstringExpectingBrace, at: current) }

@@ -17,15 +17,7 @@ import TesselIR
 /// - Returns: The module's statements.
 /// - Throws: The first ``SyntaxError``, worded and located as CPython reports it.
 public func parseModule(source: String, file: String) throws(SyntaxError) -> Module {
-  let result = LargeStack.run { () -> Result<Module, SyntaxError> in
-    var parser = Parser(source: Array(source.utf8), file: file)
-    do throws(SyntaxError) {
-      return .success(try parser.parseFile())
-    } catch {
-      return .failure(parser.reconciled(error))
-    }
-  }
-  return try result.get()
+  try parse(source, file) { (p) throws(SyntaxError) in try p.parseFile() }
 }
 
 /// Parses one expression (as Python's `eval` mode does), for a REPL or for tests.
@@ -37,10 +29,18 @@ public func parseModule(source: String, file: String) throws(SyntaxError) -> Mod
 /// - Returns: The expression (a tuple if the text has top-level commas).
 /// - Throws: The first ``SyntaxError``.
 public func parseExpression(source: String, file: String) throws(SyntaxError) -> Expr {
-  let result = LargeStack.run { () -> Result<Expr, SyntaxError> in
+  try parse(source, file) { (p) throws(SyntaxError) in try p.parseEvalInput() }
+}
+
+/// Runs the grammar rule `rule` over `source` on a large stack (the parser recurses once per
+/// nesting level), reporting a failure as the parser reconciles it.
+private func parse<Tree>(
+  _ source: String, _ file: String, _ rule: @escaping (inout Parser) throws(SyntaxError) -> Tree
+) throws(SyntaxError) -> Tree {
+  let result = LargeStack.run { () -> Result<Tree, SyntaxError> in
     var parser = Parser(source: Array(source.utf8), file: file)
     do throws(SyntaxError) {
-      return .success(try parser.parseEvalInput())
+      return .success(try rule(&parser))
     } catch {
       return .failure(parser.reconciled(error))
     }
@@ -140,17 +140,7 @@ struct Parser {
   /// Parses `expressions NEWLINE* ENDMARKER` (Python's eval input).
   mutating func parseEvalInput() throws(SyntaxError) -> Expr {
     if at(.indent) { throw error(.unexpectedIndent, at: current) }
-    let first = try parseExpression()
-    var expression = first
-    if at(.comma) {
-      var items = [first]
-      var progress = LoopProgressCondition()
-      while eat(.comma) != nil && progress.evaluate(index) {
-        guard startsExpression(current) else { break }
-        items.append(try parseExpression())
-      }
-      expression = Expr(.tuple(items), at: first.location)
-    }
+    let expression = try tupleIfComma(try parseExpression()) { (p) throws(SyntaxError) in try p.parseExpression() }
     var progress = LoopProgressCondition()
     while at(.newline) && progress.evaluate(index) { advance() }
     guard at(.endOfFile) else { throw invalidSyntax() }

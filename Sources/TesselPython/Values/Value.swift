@@ -44,7 +44,7 @@ package enum Value {
     case .tuple: "tuple"
     case .list: "list"
     case .dict: "dict"
-    case .set: "set"
+    case .set(let s): s.frozen ? "frozenset" : "set"
     case .slice: "slice"
     case .ellipsis: "ellipsis"
     case .function: "function"
