@@ -109,6 +109,21 @@ struct CurrentKernelFileTests {
     #expect(programs == Array(0..<(grid.first ?? 1 > 1 ? 2 : 1)))
   }
 
+  @Test(
+    "causal_mask: affine_select keeps p - j >= 0, iota writes p * cols + j",
+    arguments: [(1, 5), (7, 13), (128, 130)])
+  func causalMask(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    let x = randomArray(count: r * c, in: -1...1, seed: 12)
+    let (res, _) = try runKernelFile("current/causal_mask.py", [.tensor([r, c], x)])
+    var masked = x
+    for p in 0..<r {
+      for j in 0..<c where p - j < 0 { masked[p * c + j] = -9984 }
+    }
+    #expect(res.outputs[0].floatValues() == masked)
+    #expect(res.outputs[1].floatValues() == (0..<(r * c)).map { Float($0) })
+  }
+
   @Test("top8: max8 and nc_find_index8", arguments: [(1, 8), (7, 40), (128, 1000)])
   func top8(shape: (Int, Int)) throws {
     let (r, c) = shape

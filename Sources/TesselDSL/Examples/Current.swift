@@ -110,4 +110,29 @@ extension DSLExamples.Current {
       dmaCopy(dst: out, src: t)
     }
   }
+
+  /// `kernels/current/causal_mask.py` (`causal_mask_kernel`): a causal mask of a `[rows ≤ 128,
+  /// cols]` tile (`affine_select` keeps `p - j >= 0`) and each element's row-major position
+  /// (`iota`).
+  ///
+  /// ```swift
+  /// let k = DSLExamples.Current.causalMask(rows: 7, cols: 13)
+  /// ```
+  public static func causalMask(rows: Int, cols: Int) -> SwiftKernel {
+    SwiftKernel(name: "causal_mask_kernel", KernelParameter("x", shape: [rows, cols])) { x in
+      let masked = output("masked", shape: [rows, cols], dtype: .float32)
+      let positions = output("positions", shape: [rows, cols], dtype: .float32)
+      let t = ndarray([rows, cols], dtype: .float32)
+      dmaCopy(dst: t, src: x)
+      let m = ndarray([rows, cols], dtype: .float32)
+      affineSelect(
+        into: m, pattern: [[-1, cols]], channelMultiplier: 1, onTrue: t, onFalse: -9984, comparison: .greaterEqual)
+      let pos = ndarray([rows, cols], dtype: .int32)
+      iota(into: pos, pattern: [[1, cols]], offset: 0, channelMultiplier: cols)
+      let posF = ndarray([rows, cols], dtype: .float32)
+      tensorCopy(into: posF, pos)
+      dmaCopy(dst: masked, src: m)
+      dmaCopy(dst: positions, src: posF)
+    }
+  }
 }

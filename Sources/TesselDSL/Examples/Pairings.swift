@@ -116,6 +116,9 @@ extension DSLExamples {
       Pairing(
         file: "current/avgpool2d.py", entryPoint: "avgpool2d_kernel", literals: ["pool_size": "2"],
         kernel: Current.avgPool2D(channels: 200, height: 8, width: 12, pool: 2)),
+      Pairing(
+        file: "current/causal_mask.py", entryPoint: "causal_mask_kernel", literals: [:],
+        kernel: Current.causalMask(rows: 7, cols: 13)),
     ]
   }
 }

@@ -34,6 +34,10 @@ struct CurrentArguments {
     guard let v = get(name) else {
       throw TraceError.typeError(.message("\(function)() argument '\(name)' must be a tensor, not None"), at: location)
     }
+    if let array = v.native(NDArray.self), let hostTensor = tracer.hostTensor {
+      // At the REPL's prompt: a numpy array becomes an HBM tensor holding its data.
+      return try hostTensor(array, location)
+    }
     guard case .native(let o) = v, let t = o as? NkiTensor else { throw typeError(name, "a tensor", v) }
     return t
   }

@@ -313,18 +313,18 @@ enum CurrentISA {
 
   static func iota(_ a: CurrentArguments) throws(TraceError) -> Value {
     let pattern = try a.pattern("pattern")
-    let dst = try a.tracer.patterned(try a.view("dst"), pattern, at: a.location)
-    let c = AffineCondition(
-      coefficients: [try a.int("channel_multiplier", default: 0)] + pattern.map(\.step),
-      offset: AffineExpr(constant: try a.int("offset", default: 0)), comparison: .greaterEqual)
+    let dst = try a.tracer.patterned(try a.view("dst"), pattern, operation: "iota", at: a.location)
+    let c = NKIRules.patternValue(
+      steps: pattern.map(\.step), channelMultiplier: try a.int("channel_multiplier", default: 0),
+      offset: try a.int("offset", default: 0))
     a.tracer.emit(.iota(dst: dst, expression: c), at: a.location)
     return .none
   }
 
   static func affineSelect(_ a: CurrentArguments) throws(TraceError) -> Value {
     let pattern = try a.pattern("pattern")
-    let dst = try a.tracer.patterned(try a.view("dst"), pattern, at: a.location)
-    let src = try a.tracer.patterned(try a.view("on_true_tile"), pattern, at: a.location)
+    let dst = try a.tracer.patterned(try a.view("dst"), pattern, operation: "affine_select", at: a.location)
+    let src = try a.tracer.patterned(try a.view("on_true_tile"), pattern, operation: "affine_select", at: a.location)
     let cmp: AffineCondition.Comparison
     var cmpName = "equal"
     if let v = a.get("cmp_op") {
@@ -345,9 +345,9 @@ enum CurrentISA {
         rule: .invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select",
         at: a.location)
     }
-    let c = AffineCondition(
-      coefficients: [try a.int("channel_multiplier", default: 0)] + pattern.map(\.step),
-      offset: AffineExpr(constant: try a.int("offset", default: 0)), comparison: cmp)
+    let c = NKIRules.patternValue(
+      steps: pattern.map(\.step), channelMultiplier: try a.int("channel_multiplier", default: 0),
+      offset: try a.int("offset", default: 0), comparison: cmp)
     a.tracer.emit(
       .affineSelect(dst: dst, predicate: c, onTrue: src, onFalse: Float(try a.float("on_false_value") ?? 0)),
       at: a.location)

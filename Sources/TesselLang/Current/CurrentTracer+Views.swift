@@ -16,19 +16,15 @@ extension CurrentTracer {
   }
 
   /// A tile view regrouped into `[P] + pattern counts` (the iteration space of an iota or
-  /// affine_select pattern).
-  func patterned(_ v: View, _ pattern: [(step: Int, count: Int)], at loc: SourceLocation) throws(TraceError) -> View {
-    let shape = [v.partitionCount] + pattern.map(\.count)
-    if v.shape == shape { return v }
-    guard pattern.map(\.count).reduce(1, *) == v.freeElementCount else {
-      throw TraceError(
-        rule: .shapeMismatch(operands: ["dst", "pattern"], shapes: [v.shape, shape]), operation: nil, at: loc)
+  /// affine_select pattern, ``NKIRules/patterned(_:counts:)``).
+  func patterned(
+    _ v: View, _ pattern: [(step: Int, count: Int)], operation: String, at loc: SourceLocation
+  ) throws(TraceError) -> View {
+    do {
+      return try NKIRules.patterned(v, counts: pattern.map(\.count))
+    } catch {
+      throw TraceError(rule: error.kind, operation: operation, at: loc)
     }
-    guard let r = v.reshaped(to: shape) else {
-      throw TraceError.unsupported(
-        "a pattern \(pattern.map { [$0.step, $0.count] }) over a non-contiguous view \(v.shape)", at: loc)
-    }
-    return r
   }
 
   /// `dst[...] = src`: a DMA when either side is in HBM, a tensor copy on chip.

@@ -32,6 +32,9 @@ final class CurrentTracer: Binding {
   var counter = 0
   /// Warnings of the trace (an argument accepted and ignored, ...), with their locations.
   var warnings: [(String, SourceLocation)] = []
+  /// At the REPL's prompt: makes an HBM tensor holding a numpy array's data, so that ISA calls
+  /// take host arrays where they take tensors (nil in a kernel trace).
+  var hostTensor: ((NDArray, SourceLocation) throws(TraceError) -> NkiTensor)?
 
   /// A point where the programs of a launch meet.
   struct Rendezvous {

@@ -15,7 +15,7 @@ extension InteractiveTracer {
     var seenTensors = Set<TensorID>()
     var seenObjects = Set<ObjectIdentifier>()
     var budget = 1 << 20
-    let kernel = tracer.builder.kernel
+    let kernel = self.kernel
     func add(_ id: TensorID, _ path: String) {
       for t in [id, kernel.storage(of: id)] where !seenTensors.contains(t) {
         seenTensors.insert(t)
@@ -27,6 +27,10 @@ extension InteractiveTracer {
       guard budget > 0, depth < 16 else { return }
       if let t = v.tensor {
         add(t.id, path)
+        return
+      }
+      if let t = v.native(NkiTensor.self) {
+        add(t.storage, path)
         return
       }
       func once(_ o: AnyObject) -> Bool { seenObjects.insert(ObjectIdentifier(o)).inserted }
@@ -64,7 +68,7 @@ extension InteractiveTracer {
   /// capacity error naming it, raised by the statement that made it.
   func allocateLive(_ range: Range<Int>) throws(TraceError) {
     guard let host else { return }
-    let kernel = tracer.builder.kernel
+    let kernel = self.kernel
     var order: [TensorID] = []
     var names: [TensorID: String] = [:]
     for (path, id) in reachableTensors() {

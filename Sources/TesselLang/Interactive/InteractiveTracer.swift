@@ -50,6 +50,9 @@ public final class InteractiveTracer: PrintSink {
   public weak var host: (any InteractiveHost)?
   /// The seeded generator of `np.random`.
   var rngState: UInt64 = 0x5EED
+  /// The current dialect's binding, once an `import nki...` at the prompt chose that dialect
+  /// (``InteractiveTracer/selectDialect(for:)``); nil while the session speaks the legacy one.
+  var current: CurrentTracer?
 
   /// Starts a session with `nl`, `nisa`, `nki`, `np`, `math` and `help` bound.
   public init(target: Target = .trn2) {
@@ -76,19 +79,19 @@ public final class InteractiveTracer: PrintSink {
   public func print(_ text: String) { host?.print(text) }
 
   /// The session's kernel so far: every tensor and instruction traced at the prompt.
-  public var kernel: Kernel { tracer.builder.kernel }
+  public var kernel: Kernel { current?.builder.kernel ?? tracer.builder.kernel }
 
   /// Hands every instruction traced since the last flush to the host.
   public func flush() throws(TraceError) {
     guard tracer.builder.openLoops.isEmpty else {
       throw TraceError.unsupported("reading data inside an open loop at the prompt", at: .unknown)
     }
-    let end = tracer.builder.instructionCount
+    let end = instructionCount
     let start = flushedCount
     try allocateLive(start..<end)
     guard end > start else { return }
     flushedCount = end
-    try host?.execute(tracer.builder.kernel, start..<end)
+    try host?.execute(kernel, start..<end)
   }
 
   /// The outcome of executing one input.
@@ -113,10 +116,11 @@ public final class InteractiveTracer: PrintSink {
     // A generator the input dropped is closed before the next prompt, not at the next statement.
     defer { arena.closeAbandonedGenerators() }
     for (i, s) in module.statements.enumerated() {
-      let mark = tracer.builder.instructionCount
+      let mark = instructionCount
       let bound = globals.names
       defer { releaseUnreachable() }
       do {
+        try selectDialect(for: s)
         if case .expression(let e) = s.kind, i == module.statements.count - 1 {
           let v = try ev.eval(e, globals)
           try flush()
@@ -129,8 +133,8 @@ public final class InteractiveTracer: PrintSink {
       } catch {
         // A failed statement binds nothing: the names are as they were before it.
         globals.names = bound
-        tracer.builder.truncate(toInstructionCount: max(mark, flushedCount))
-        flushedCount = min(flushedCount, tracer.builder.instructionCount)
+        truncateInstructions(to: max(mark, flushedCount))
+        flushedCount = min(flushedCount, instructionCount)
         throw error
       }
     }
@@ -209,9 +213,8 @@ public final class InteractiveTracer: PrintSink {
   /// The on-chip tiles the session's names reach now (what `:mem` lists), each under the first
   /// path that reaches it (`t`, `ps[3]`, `cfg.acc`).
   public func liveTiles() -> [(name: String, decl: TensorDecl)] {
-    reachableTensors().filter { tracer.builder.tensor($0.id).space.isOnChip }.map {
-      ($0.path, tracer.builder.tensor($0.id))
-    }
+    let k = kernel
+    return reachableTensors().filter { k[$0.id].space.isOnChip }.map { ($0.path, k[$0.id]) }
   }
 
   /// The host array (a numpy array, or a whole HBM tensor) bound to `name` at the prompt, as
@@ -258,6 +261,7 @@ public final class InteractiveTracer: PrintSink {
       return "array \(array.dtype)\(array.shape)\n"
         + formatArray(array.values.map { Float($0) }, shape: array.shape, dtype: array.dtype.nkiDType)
     }
+    if let t = v.native(NkiTensor.self) { return try describe(t) }
     if let t = v.tensor {
       let values = try tracer.gatherValues(t)
       return header(t) + "\n" + formatArray(values, shape: t.view.shape, dtype: tracer.builder.tensor(t.id).dtype)

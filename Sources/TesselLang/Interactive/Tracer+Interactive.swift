@@ -3,6 +3,11 @@ import TesselIR
 import TesselPython
 
 extension Tracer {
+  /// At a REPL prompt switched to the current dialect (`import nki.language as nl`): the
+  /// session's current-dialect binding, which the `nki` modules' calls run on while this tracer
+  /// stays the binding of host numpy.
+  func companion<B: Binding>(as type: B.Type) -> B? { interactive?.current as? B }
+
   /// The values a view of a tensor addresses, row-major over the view's shape.
   func gatherValues(_ t: TensorRef) throws(TraceError) -> [Float] {
     guard let host = interactive?.host else {

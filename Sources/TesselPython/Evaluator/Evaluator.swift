@@ -176,6 +176,9 @@ package protocol Binding: AnyObject {
   /// What the binding's functions are, for the error of one called while another binding (or
   /// none) runs: "NKI operations".
   static var operationsDescription: String { get }
+  /// Another binding that serves alongside this one, as a `B` (the REPL's current-dialect
+  /// binding next to its session's own); nil by default.
+  func companion<B: Binding>(as type: B.Type) -> B?
 }
 
 extension Evaluator {
@@ -188,7 +191,7 @@ extension Evaluator {
   /// The binding the evaluator runs for, as a `B`; a located error when the evaluator runs for
   /// another binding or none (`nl.load` called outside a legacy kernel trace).
   package func binding<B: Binding>(as type: B.Type, at location: SourceLocation) throws(TraceError) -> B {
-    guard let b = binding as? B else {
+    guard let b = binding as? B ?? binding?.companion(as: B.self) else {
       throw TraceError.unsupported("\(B.operationsDescription) outside a kernel trace", at: location)
     }
     return b
@@ -199,6 +202,7 @@ extension Binding {
   package func install(in ev: Evaluator) {}
   package func didAssign(_ value: Value, to name: String) {}
   package func didPassArgument(_ value: Value) {}
+  package func companion<B: Binding>(as type: B.Type) -> B? { nil }
   package func interceptCall(
     _ function: PyFunction, _ positional: [Value], _ keywords: [(String, Value)], _ ev: Evaluator,
     at location: SourceLocation
