@@ -52,6 +52,9 @@ public struct DevicePrint: Sendable, Hashable, Codable {
   public var tile: TensorID
   /// Where the call is.
   public var location: SourceLocation
+  /// What the front end left out of the log, printed after the call's last output (a front end
+  /// that unrolls loops keeps only the first iterations' calls); nil when nothing was.
+  public var omitted: String?
 
   /// Creates a record of a call.
   public init(prefix: String, log: TensorID, axes: [Axis], tile: TensorID, location: SourceLocation) {

@@ -80,6 +80,8 @@ extension Interpreter {
           "later iterations not shown: "
           + cut.map { "the first \($0.kept) of \($0.count) iterations of `\($0.name)` are kept" }.joined(
             separator: ", ")
+      } else if let last, let omitted = dp.omitted {
+        entries[last].output.omitted = omitted
       }
     }
     entries.sort { a, b in a.instance != b.instance ? a.instance < b.instance : a.key.lexicographicallyPrecedes(b.key) }

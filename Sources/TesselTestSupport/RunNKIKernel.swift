@@ -12,8 +12,9 @@ import Testing
 /// expectClose(result.outputs[0], referenceSoftmax(x.floatValues(), rows: 300, cols: 64), dtype: .float32)
 /// ```
 ///
-/// The run is strict by default: a run that warns (a read of never-written memory, output
-/// elements never written, a converted argument) throws ``KernelWarnings``, so that a test cannot
+/// The run is strict by default: a trace or run that warns (a read of never-written memory,
+/// output elements never written, a converted argument, an argument the dialect ignores) throws
+/// ``KernelWarnings``, so that a test cannot
 /// pass on values that happen not to be compared. Pass `allowWarnings: true` to get the result
 /// anyway and inspect `result.report.warnings` (or check them with ``expectNoWarnings(_:sourceLocation:)``).
 ///
@@ -32,7 +33,7 @@ public func runNKIKernel(
   // Parameters are positional tensors in order, then keyword tensors by sorted name.
   let data = arguments + keywordArrays.sorted { $0.key < $1.key }.map(\.value)
   let result = try Interpreter(kernel: traced.kernel, options: RunOptions(target: target)).run(hostArrays: data)
-  let warnings = result.report.warnings.filter { $0.severity == .warning }
+  let warnings = (traced.warnings + result.report.warnings).filter { $0.severity == .warning }
   if !allowWarnings && !warnings.isEmpty { throw KernelWarnings(warnings: warnings, source: file.source, file: path) }
   return result
 }

@@ -86,9 +86,11 @@ public enum RunReportJSON {
         elementCount: r.elementCount, file: r.location.file, line: r.location.line, column: r.location.column))
   }
 
-  /// Renders the report of a run as pretty-printed JSON with sorted keys.
+  /// Renders the report of a run as pretty-printed JSON with sorted keys; `traceWarnings` (the
+  /// trace's) come first in its warnings.
   public static func render(
-    _ r: HostRunResult, kernel: Kernel, estimate: TimingReport? = nil, comparison: CompareReportJSON? = nil
+    _ r: HostRunResult, kernel: Kernel, traceWarnings: [Diagnostic] = [], estimate: TimingReport? = nil,
+    comparison: CompareReportJSON? = nil
   ) -> String {
     let outputs = zip(kernel.outputs, r.outputs).map {
       Output(name: kernel[$0.0].name, shape: $0.1.shape, dtype: kernel[$0.0].dtype.nkiName)
@@ -100,7 +102,7 @@ public enum RunReportJSON {
       summary: KernelSummaryJSON(
         kernel: kernel.name, instructions: report.instructionsExecuted, sbufHighWater: report.sbufHighWaterBytes,
         psumHighWater: report.psumHighWaterBytes, sbufCapacity: report.sbufCapacityBytes,
-        psumCapacity: report.psumCapacityBytes, warnings: report.warnings),
+        psumCapacity: report.psumCapacityBytes, warnings: traceWarnings + report.warnings),
       details: Details(
         outputs: outputs, engines: engines, uninitializedOrigins: report.uninitializedOrigins.map(origin),
         devicePrints: report.devicePrints.map(devicePrint), estimate: estimate, compare: comparison)

@@ -21,7 +21,7 @@ struct Check: ParsableCommand {
   func run() throws {
     let prepared = options.prepare(requireData: false)
     let k = prepared.traced.kernel
-    var warnings: [Diagnostic] = []
+    var warnings = prepared.traced.warnings
     let target = options.invocation().target
     let memory: (sbuf: Int, psum: Int)
     let allocation: AllocationPlan
@@ -44,7 +44,7 @@ struct Check: ParsableCommand {
             }
           }
         }
-        warnings = try interpreter.run(hostArrays: arrays).report.warnings
+        warnings += try interpreter.run(hostArrays: arrays).report.warnings
       }
       memory = (interpreter.allocation.sbufHighWater, interpreter.allocation.psumHighWater)
       allocation = interpreter.allocation

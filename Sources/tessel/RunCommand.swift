@@ -69,10 +69,12 @@ struct Run: ParsableCommand {
     let prepared = options.prepare(requireData: true, seed: seed)
     let traceMs = Date().timeIntervalSince(t0) * 1000 - prepared.loadMilliseconds
     let kernel = prepared.traced.kernel
+    // The trace's warnings are printed before the run (they may explain its failure) and
+    // counted with the run's below.
     if !prepared.traced.warnings.isEmpty {
       let lines = prepared.source.split(separator: "\n", omittingEmptySubsequences: false)
       let renderer = DiagnosticRenderer { name in name == options.file ? lines : nil }
-      for w in prepared.traced.warnings { FileHandle.standardError.write(Data(renderer.render(w).utf8)) }
+      warningOptions.emit(prepared.traced.warnings, renderer: renderer)
     }
     var arrays: [HostArray] = []
     for (i, d) in prepared.data.enumerated() {
@@ -199,7 +201,8 @@ struct Run: ParsableCommand {
     let renderer = DiagnosticRenderer { name in
       name == options.file ? source.split(separator: "\n", omittingEmptySubsequences: false) : nil
     }
-    let strictFailure = warningOptions.report(result.report.warnings, renderer: renderer)
+    let strictFailure = warningOptions.report(
+      result.report.warnings, renderer: renderer, printedBefore: prepared.traced.warnings)
     // Parameters the kernel writes into (output arguments), and whether -o saves them.
     let savedParameters = Set(outputs.compactMap(\.name))
     let written = Set(kernel.instructions.flatMap { $0.operation.destinations.map(\.tensor) })
@@ -212,7 +215,10 @@ struct Run: ParsableCommand {
     let comparison = compared.flatMap { c in estimate.map { compareRun(c, result, $0, target: target) } }
     if !json { for p in result.report.devicePrints { print(p.text, terminator: "") } }
     if json {
-      print(RunReportJSON.render(result, kernel: kernel, estimate: estimate?.report, comparison: comparison?.json))
+      print(
+        RunReportJSON.render(
+          result, kernel: kernel, traceWarnings: prepared.traced.warnings, estimate: estimate?.report,
+          comparison: comparison?.json))
     } else if outputs.isEmpty && references.isEmpty && compared == nil {
       for (i, o) in result.outputs.enumerated() { print("output \(i) (\(kernel[kernel.outputs[i]].name)):\n\(o)") }
       for name in writtenParameters {

@@ -253,4 +253,54 @@ struct ContributedIdiomTests {
         [.tensor(shape: [k, m], dtype: .float32), .tensor(shape: [k, n], dtype: .float32)]))
     #expect(error.message.hasPrefix("unsupported: mask= on nisa.nc_matmul over nl.arange indices"), "\(error.message)")
   }
+
+  /// `t.view(dtype)` of a blocked tile (its view reorders the storage) and of a slice along the
+  /// last dimension: the same bytes, the last dimension counted in the new dtype.
+  static let sliceViewSource =
+    header + """
+      @nki.jit
+      def k(x):
+          G, P, F = x.shape
+          viewed = nl.ndarray((G, P, 2 * F - 2), dtype=nl.uint16, buffer=nl.shared_hbm)
+          sliced = nl.ndarray((G, P, 2 * F - 2), dtype=nl.uint16, buffer=nl.shared_hbm)
+          t = nl.ndarray((G, nl.par_dim(P), F), dtype=nl.int32, buffer=nl.sbuf)
+          for g in nl.affine_range(G):
+              t[g] = nl.load(x[g])
+          for g in nl.affine_range(G):
+              nl.store(viewed[g], value=t.view(nl.uint16)[g, :, 2:2 * F])
+              nl.store(sliced[g], value=t[g, :, 1:F].view(nl.uint16))
+          return viewed, sliced
+      """
+
+  @Test("view(dtype) of a blocked tile and of a slice reads the same bytes as plain loops", arguments: [1, 7, 128])
+  func sliceView(partitions p: Int) throws {
+    let (g, f) = (2, 3)
+    let x = (0..<(g * p * f)).map { Float(($0 * 7919) % 200_003 - 100_000) }
+    let (_, r) = try traceAndRun(Self.sliceViewSource, [try HostArray(shape: [g, p, f], dtype: .int32, values: x)])
+    for out in [r.outputs[0].floatValues(), r.outputs[1].floatValues()] {
+      for b in 0..<g {
+        for i in 0..<p {
+          for j in 0..<(2 * f - 2) {
+            let word = UInt32(bitPattern: Int32(x[(b * p + i) * f + 1 + j / 2]))
+            let half = j % 2 == 0 ? word & 0xFFFF : word >> 16
+            #expect(out[(b * p + i) * (2 * f - 2) + j] == Float(half), "[\(b), \(i), \(j)]")
+          }
+        }
+      }
+    }
+  }
+
+  @Test("view(dtype) of a slice that steps over its last dimension is refused at the call")
+  func stridedSliceView() throws {
+    let src =
+      header + """
+        @nki.jit
+        def strided(x):
+            u = nl.load(x)[:, 0:4:2].view(nl.uint16)
+            return x
+        """
+    let error = try #require(Self.traceError(src, [.tensor(shape: [7, 8], dtype: .int32)]))
+    #expect(error.message.hasPrefix("unsupported: view(uint16) of this slice of"), "\(error.message)")
+    #expect(error.location.line == 6)
+  }
 }

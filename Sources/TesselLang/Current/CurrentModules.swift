@@ -66,9 +66,16 @@ final class CurrentModule: KindedModule {
       default: return nil
       }
     case .neuronxcc:
-      return attr == "nki"
-        ? CurrentModule.value(.neuronxcc, name: "neuronxcc.nki")
-        : attr == "typing" ? CurrentModule.value(.typing, name: "neuronxcc.nki.typing") : nil
+      if attr == "nki" { return CurrentModule.value(.neuronxcc, name: "neuronxcc.nki") }
+      if attr == "typing" { return CurrentModule.value(.typing, name: "neuronxcc.nki.typing") }
+      if attr.hasPrefix("__") { return nil }
+      // A file that imports both dialects is traced as the current one; its legacy names are
+      // not an AttributeError of some module but a mix of dialects.
+      throw TraceError.unsupported(
+        "`\(name).\(attr)` of the legacy NKI dialect in a file traced as the current dialect (it imports `nki`); "
+          + "a kernel file uses one dialect: the current one's `nki`, `nki.language`, `nki.isa`, "
+          + "or `--dialect legacy` with only `neuronxcc.nki` imports",
+        at: loc)
     case .typing, .tensor:
       return .native(InertAnnotation(name + "." + attr))
     case .language:

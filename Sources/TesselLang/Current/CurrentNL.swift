@@ -44,10 +44,8 @@ enum CurrentNL {
     "program_ndim": Function(signature: "nl.program_ndim()") { _, ev, loc throws(TraceError) in
       .int(try ev.binding(as: CurrentTracer.self, at: loc).programRank)
     },
-    "device_print": Function(signature: "nl.device_print(prefix, tensor)") { _, ev, loc throws(TraceError) in
-      try ev.binding(as: CurrentTracer.self, at: loc).warn(
-        "nl.device_print does nothing in Tessel (inspect tensors with --json or the REPL)", at: loc)
-      return .none
+    "device_print": Function(signature: "nl.device_print(prefix, tensor)") { a, ev, loc throws(TraceError) in
+      try ev.binding(as: CurrentTracer.self, at: loc).devicePrint(a[0], a[1], at: loc)
     },
   ]
 

@@ -32,9 +32,15 @@ final class CurrentTracer: Binding {
   var counter = 0
   /// Warnings of the trace (an argument accepted and ignored, ...), with their locations.
   var warnings: [(String, SourceLocation)] = []
+  /// The iterations of the enclosing `affine_range` / `sequential_range` loops, outermost first
+  /// (the tags of an `nl.device_print`).
+  var printLoops: [LoopIteration] = []
   /// At the REPL's prompt: makes an HBM tensor holding a numpy array's data, so that ISA calls
   /// take host arrays where they take tensors (nil in a kernel trace).
   var hostTensor: ((NDArray, SourceLocation) throws(TraceError) -> NkiTensor)?
+  /// At the REPL's prompt: prints an `nl.device_print(prefix, tensor)` at once (nil in a kernel
+  /// trace, where the run prints it).
+  var promptPrint: ((String, NkiTensor, SourceLocation) throws(TraceError) -> Void)?
 
   /// A point where the programs of a launch meet.
   struct Rendezvous {

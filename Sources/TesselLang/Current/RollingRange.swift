@@ -9,7 +9,7 @@ import TesselPython
 /// Python sees every iteration, with all its side effects; the kernel gets one loop instead of
 /// one copy of the body per index, so a big kernel verifies, allocates and runs as fast as its
 /// symbolic trace would. Iterations are not rolled when the loop breaks or returns, meets another
-/// program (`sendrecv`, `core_barrier`), declares a shared HBM tensor, or when a tensor an
+/// program (`sendrecv`, `core_barrier`), declares a shared HBM tensor, prints (`nl.device_print`), or when a tensor an
 /// earlier iteration declared is still reachable from Python (a list of tiles): rolling keeps
 /// only the last iteration's tensors.
 final class RollingRange: NativeObject {
@@ -25,10 +25,15 @@ final class RollingRange: NativeObject {
     if n > 1_000_000 { throw TraceError.unsupported("unrolling more than 1,000,000 iterations", at: loop.location) }
     let rendezvous = t.rendezvous.count
     let shared = (t.sharedHBM.count, t.sharedHBMSeen)
+    let prints = t.builder.kernel.devicePrints.count
     var spans: [KernelBuilder.IterationSpan] = []
+    t.printLoops.append(.init(name: loop.targetName ?? "i", value: range.start, ordinal: 0, count: n))
+    defer { t.printLoops.removeLast() }
     for k in 0..<n {
       let instructions = t.builder.instructionCount
       let tensors = t.builder.kernel.tensors.count
+      t.printLoops[t.printLoops.count - 1].value = range.start + k * range.step
+      t.printLoops[t.printLoops.count - 1].ordinal = k
       try loop.bind(.int(range.start + k * range.step), ev)
       let flow = try loop.runBody(ev)
       spans.append(
@@ -41,6 +46,7 @@ final class RollingRange: NativeObject {
       }
     }
     if n >= 2, rendezvous == t.rendezvous.count, shared == (t.sharedHBM.count, t.sharedHBMSeen),
+      prints == t.builder.kernel.devicePrints.count,
       let last = spans.last, let first = spans.first,
       !RollingRange.reachable(first.tensors.lowerBound..<last.tensors.lowerBound, from: loop.scope, ev)
     {

@@ -50,6 +50,11 @@ extension InteractiveTracer {
     c.hostTensor = { [unowned self] (array: NDArray, location: SourceLocation) throws(TraceError) -> NkiTensor in
       try self.hostTensor(of: array, at: location)
     }
+    c.promptPrint = { [unowned self] (prefix: String, t: NkiTensor, location: SourceLocation) throws(TraceError) in
+      try self.flush()
+      let values = try self.values(of: t)
+      self.print("\(prefix) \(formatArray(values, shape: t.shape, dtype: t.dtype))\n")
+    }
     current = c
     // The `nki` modules are the current dialect's from now on; numpy stays the session's host numpy,
     // and the evaluator's binding stays the session's tracer (``Tracer/companion(as:)`` hands this one to the current binding's calls).

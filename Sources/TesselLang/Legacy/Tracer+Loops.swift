@@ -45,6 +45,7 @@ extension Tracer {
     let checkpoint = TraceCheckpoint(self, loop)
     let v = builder.beginLoop(name: name, kind: kind, start: r.start, stop: r.stop, step: r.step, location: location)
     symbolicLoops.append(v)
+    enterLoopScope()
     let flow: Flow
     do {
       try loop.bind(.index(IndexGrid(AffineExpr(v))), ev)
@@ -58,6 +59,7 @@ extension Tracer {
     }
     builder.discard(checkpoint.builder)
     symbolicLoops.removeLast()
+    loopScopes.removeLast()
     do { try builder.endLoop(location: location) } catch { throw TraceError(.kernel(error), at: location) }
     switch flow {
     case .breakLoop, .continueLoop:
@@ -81,6 +83,8 @@ extension Tracer {
       throw TraceError.unsupported(
         "specialising a loop of more than 1,000,000 iterations on its index", at: loop.location)
     }
+    enterLoopScope()
+    defer { loopScopes.removeLast() }
     for k in stride(from: r.start, to: r.stop, by: r.step) {
       try loop.bind(.int(k), ev)
       switch try loop.runBody(ev) {
@@ -90,6 +94,12 @@ extension Tracer {
       }
     }
     return try loop.runElse(ev)
+  }
+
+  /// Opens the scope of a loop being entered: tiles declared until it closes belong to it.
+  private func enterLoopScope() {
+    loopScopeCount += 1
+    loopScopes.append(loopScopeCount)
   }
 
   /// Records the loop variables and program ids that a refused symbolic value depends on (the
@@ -121,7 +131,8 @@ struct TraceCheckpoint {
   let builder: KernelBuilder.Checkpoint
   let symbolicLoops: [IndexVar]
   let freshDefinitions: [TensorID: Int]
-  let tensorLoops: [TensorID: [IndexVar]]
+  let loopScopes: [Int]
+  let tensorLoops: [TensorID: [Int]]
   let tempCounter: Int
   /// How much a buffered trace had printed (the abandoned attempt's prints are dropped).
   let printed: Int?
@@ -133,6 +144,7 @@ struct TraceCheckpoint {
     builder = tracer.builder.checkpoint()
     symbolicLoops = tracer.symbolicLoops
     freshDefinitions = tracer.freshDefinitions
+    loopScopes = tracer.loopScopes
     tensorLoops = tracer.tensorLoops
     tempCounter = tracer.tempCounter
     printed = (tracer.ev.printSink as? PrintBuffer)?.utf8Count
@@ -145,6 +157,7 @@ struct TraceCheckpoint {
     tracer.builder.restore(builder)
     tracer.symbolicLoops = symbolicLoops
     tracer.freshDefinitions = freshDefinitions
+    tracer.loopScopes = loopScopes
     tracer.tensorLoops = tensorLoops
     tracer.tempCounter = tempCounter
     if let printed { (tracer.ev.printSink as? PrintBuffer)?.truncate(toUTF8Count: printed) }

@@ -26,22 +26,22 @@ extension Tracer {
     let declName = name ?? freshName()
     let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
-    if !symbolicLoops.isEmpty { tensorLoops[id] = symbolicLoops }
+    if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 
   /// Emits an instruction, marks its operands as used, and returns its index.
   ///
-  /// An operand declared inside a symbolic loop that has ended is NKI's scope error: the loop's
-  /// body was traced once, so the tile holds one iteration's value (`acc = nl.maximum(acc, x)`
-  /// in a loop, then `acc` after it).
+  /// An operand declared inside a loop that has ended is NKI's scope error: on hardware the tile
+  /// is new in every iteration, so after the loop it holds one iteration's value
+  /// (`acc = nl.maximum(acc, x)` in a loop, then `acc` after it).
   @discardableResult
   func emit(_ op: Operation, engine: Engine? = nil, mask: [AffineCondition] = [], at loc: SourceLocation)
     throws(TraceError) -> Int
   {
     if !tensorLoops.isEmpty {
       for u in op.operands {
-        if let loops = tensorLoops[u.view.tensor], !symbolicLoops.starts(with: loops) {
+        if let loops = tensorLoops[u.view.tensor], !loopScopes.starts(with: loops) {
           let name = builder.tensor(u.view.tensor).name
           throw TraceError(
             rule: .malformed("Local variable '\(name)' is referenced outside of its parent scope"), at: loc)

@@ -21,9 +21,17 @@ final class Tracer: Binding {
   /// The loop variables and program ids of the last symbolic value refused as a Python value
   /// (`if i < n:`): the loops over them are specialised (see ``symbolicLoop(_:_:)``).
   var refusedVariables: Set<IndexVar> = []
-  /// The symbolic loops open when a tensor was declared, for tensors declared inside one: using
-  /// such a tensor once its loop has ended is NKI's scope error.
-  var tensorLoops: [TensorID: [IndexVar]] = [:]
+  /// The NKI loops open now, innermost last.
+  ///
+  /// One identity per loop entered, whether its body is traced once (symbolic) or once per index
+  /// (specialised). A tile belongs to the loops open where it was declared.
+  var loopScopes: [Int] = []
+  /// The number of NKI loops entered so far (the next loop's scope identity).
+  var loopScopeCount = 0
+  /// The loops open when a tensor was declared, for tensors declared inside one: using such a
+  /// tensor once its loop has ended is NKI's scope error, also when the loop was specialised on
+  /// its index (the kernel is the same loop on hardware).
+  var tensorLoops: [TensorID: [Int]] = [:]
   /// Fresh result tiles: tensor → the instruction that defines it (for retargeting on assignment).
   var freshDefinitions: [TensorID: Int] = [:]
   /// Counter for generated names.
@@ -112,6 +120,7 @@ final class Tracer: Binding {
   func reset(kernelName: String) {
     builder = KernelBuilder(name: kernelName)
     symbolicLoops = []
+    loopScopes = []
     refusedVariables = []
     tensorLoops = [:]
     freshDefinitions = [:]

@@ -7,19 +7,23 @@ struct WarningOptions: ParsableArguments {
   @Flag(help: "Treat every warning as an error: report it as one and exit with status 1 (for CI).")
   var strict = false
 
+  /// Prints `diagnostics` on standard error, warnings as errors under `--strict`.
+  func emit(_ diagnostics: [Diagnostic], renderer: DiagnosticRenderer) {
+    for var d in diagnostics {
+      if strict && d.severity == .warning { d.severity = .error }
+      FileHandle.standardError.write(Data(renderer.render(d).utf8))
+    }
+  }
+
   /// Prints `diagnostics` on standard error (warnings as errors under `--strict`), then a line
   /// counting the warnings.
   ///
+  /// The count includes the warnings of `printedBefore`, printed already (the trace's).
+  ///
   /// Returns whether the command must fail (`--strict` and a warning).
-  func report(_ diagnostics: [Diagnostic], renderer: DiagnosticRenderer) -> Bool {
-    var count = 0
-    for var d in diagnostics {
-      if d.severity == .warning {
-        count += 1
-        if strict { d.severity = .error }
-      }
-      FileHandle.standardError.write(Data(renderer.render(d).utf8))
-    }
+  func report(_ diagnostics: [Diagnostic], renderer: DiagnosticRenderer, printedBefore: [Diagnostic] = []) -> Bool {
+    emit(diagnostics, renderer: renderer)
+    let count = (printedBefore + diagnostics).filter { $0.severity == .warning }.count
     guard count > 0 else { return false }
     let noun = count == 1 ? "1 warning" : "\(count) warnings"
     if strict {
