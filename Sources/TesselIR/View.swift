@@ -104,6 +104,20 @@ public struct AffineCondition: Sendable, Hashable, Codable {
     case equal = "=="
     case notEqual = "!="
 
+    /// The comparison an NKI comparison operator makes (`nl.greater_equal` is `>=`); nil for an
+    /// operator that does not compare.
+    public init?(_ op: ALUOp) {
+      switch op {
+      case .greater: self = .greater
+      case .greaterEqual: self = .greaterEqual
+      case .less: self = .less
+      case .lessEqual: self = .lessEqual
+      case .equal: self = .equal
+      case .notEqual: self = .notEqual
+      default: return nil
+      }
+    }
+
     /// Whether `v` compared with 0 holds.
     @inlinable
     public func holds(_ v: Int) -> Bool {

@@ -3,9 +3,11 @@ import TesselIR
 import TesselInterpreter
 import Testing
 
-/// Arithmetic on integer tiles in kernels: `int32`/`uint32` tiles compute in exact integer
-/// arithmetic (division truncates), narrower integer dtypes in fp32 rounded to nearest on write.
-/// References are plain loops written from those rules.
+/// Arithmetic on integer tiles in kernels.
+///
+/// `int32`/`uint32` tiles compute in exact integer arithmetic (division truncates), narrower
+/// integer dtypes in fp32 rounded to nearest on write. References are plain loops written from
+/// those rules.
 @Suite("integer arithmetic in kernels")
 struct IntegerArithmeticKernelTests {
   static let source = """

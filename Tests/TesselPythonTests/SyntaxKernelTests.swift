@@ -1,6 +1,7 @@
 import TesselIR
-@testable import TesselPython
 import Testing
+
+@testable import TesselPython
 
 /// Whole kernel files (``SyntaxKernelFixtures``) parse, with the shapes a tracer relies on.
 @Suite("Syntax: kernel files")

@@ -325,7 +325,6 @@ enum CurrentISA {
     let pattern = try a.pattern("pattern")
     let dst = try a.tracer.patterned(try a.view("dst"), pattern, operation: "affine_select", at: a.location)
     let src = try a.tracer.patterned(try a.view("on_true_tile"), pattern, operation: "affine_select", at: a.location)
-    let cmp: AffineCondition.Comparison
     var cmpName = "equal"
     if let v = a.get("cmp_op") {
       guard case .native(let o) = v, let op = o as? NkiOp else {
@@ -333,16 +332,9 @@ enum CurrentISA {
       }
       cmpName = op.name
     }
-    switch cmpName {
-    case "equal": cmp = .equal
-    case "not_equal": cmp = .notEqual
-    case "greater": cmp = .greater
-    case "greater_equal": cmp = .greaterEqual
-    case "less": cmp = .less
-    case "less_equal": cmp = .lessEqual
-    case let other:
+    guard let alu = ALUOp(rawValue: cmpName), let cmp = AffineCondition.Comparison(alu) else {
       throw TraceError(
-        rule: .invalidOp(op: "nl.\(other)", reason: "cmp_op must be a comparison"), operation: "affine_select",
+        rule: .invalidOp(op: "nl.\(cmpName)", reason: "cmp_op must be a comparison"), operation: "affine_select",
         at: a.location)
     }
     let c = NKIRules.patternValue(

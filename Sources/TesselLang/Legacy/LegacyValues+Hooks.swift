@@ -54,7 +54,7 @@ extension TileObject {
   {
     guard other.isTileOperand else { return nil }
     let tracer = try ev.binding(as: Tracer.self, at: loc)
-    let alu = try Tracer.aluComparison(op, at: loc)
+    guard let alu = Tracer.aluComparison(op) else { throw TraceError.unsupported("`\(op.rawValue)` on tiles", at: loc) }
     return reflected
       ? try tracer.tileBinary(alu, other, .native(self), at: loc)
       : try tracer.tileBinary(alu, .native(self), other, at: loc)

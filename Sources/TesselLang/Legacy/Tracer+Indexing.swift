@@ -128,27 +128,14 @@ extension Tracer {
     let (x, y) = try broadcastGrids(a, b, at: loc)
     let diff = IndexGrid(
       shape: x.shape, coefficients: zip(x.coefficients, y.coefficients).map { $0 - $1 }, base: x.base - y.base)
+    let comparison = Tracer.aluComparison(op).flatMap(AffineCondition.Comparison.init)
     if diff.coefficients.allSatisfy({ $0 == 0 }) && diff.base.isConstant {
-      let v = diff.base.constant
-      switch op {
-      case .equal, .is: return .bool(v == 0)
-      case .notEqual, .isNot: return .bool(v != 0)
-      case .less: return .bool(v < 0)
-      case .lessEqual: return .bool(v <= 0)
-      case .greater: return .bool(v > 0)
-      case .greaterEqual: return .bool(v >= 0)
-      default: break
-      }
+      // Two equal constant indices are also the same object.
+      let identity: AffineCondition.Comparison? = op == .is ? .equal : op == .isNot ? .notEqual : nil
+      if let c = comparison ?? identity { return .bool(c.holds(diff.base.constant)) }
     }
-    let cmp: AffineCondition.Comparison
-    switch op {
-    case .less: cmp = .less
-    case .lessEqual: cmp = .lessEqual
-    case .greater: cmp = .greater
-    case .greaterEqual: cmp = .greaterEqual
-    case .equal: cmp = .equal
-    case .notEqual: cmp = .notEqual
-    default: throw TraceError.python("TypeError", "'\(op.rawValue)' is not supported on indices", at: loc)
+    guard let cmp = comparison else {
+      throw TraceError.python("TypeError", "'\(op.rawValue)' is not supported on indices", at: loc)
     }
     return .predicate([
       GridCondition(shape: diff.shape, coefficients: diff.coefficients, offset: diff.base, comparison: cmp)

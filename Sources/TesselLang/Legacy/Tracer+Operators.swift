@@ -83,16 +83,16 @@ extension Tracer {
     }
   }
 
-  /// The ALU op of a Python comparison on tiles.
-  static func aluComparison(_ op: ComparisonOperator, at loc: SourceLocation) throws(TraceError) -> ALUOp {
+  /// The ALU op of a Python comparison (`<`, `==`, …); nil for `in`, `is` and their negations.
+  static func aluComparison(_ op: ComparisonOperator) -> ALUOp? {
     switch op {
-    case .equal: return .equal
-    case .notEqual: return .notEqual
-    case .less: return .less
-    case .lessEqual: return .lessEqual
-    case .greater: return .greater
-    case .greaterEqual: return .greaterEqual
-    default: throw TraceError.unsupported("`\(op.rawValue)` on tiles", at: loc)
+    case .equal: .equal
+    case .notEqual: .notEqual
+    case .less: .less
+    case .lessEqual: .lessEqual
+    case .greater: .greater
+    case .greaterEqual: .greaterEqual
+    default: nil
     }
   }
 

@@ -176,7 +176,6 @@ public struct Parameters: Sendable, Equatable {
   /// `**kwargs`.
   public var keywordVariadic: Parameter?
 
-
   /// Whether the list is empty.
   public var isEmpty: Bool {
     positionalOnly.isEmpty && positional.isEmpty && variadic == nil && keywordOnly.isEmpty
@@ -412,7 +411,6 @@ public struct FormattedValue: Sendable, Equatable {
   public var formatSpec: [FStringPart]?
   /// The location of the field's `{`.
   public var location: SourceLocation
-
 
   /// An f-string conversion.
   public enum Conversion: String, Sendable, Hashable, CaseIterable {
