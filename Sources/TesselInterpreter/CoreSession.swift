@@ -210,7 +210,10 @@ public final class CoreSession {
           "a view of `\(tensors[id.index].name)` that reshapes its storage, executed eagerly; use it inside a kernel"),
         at: kernel.instructions[range].first?.location ?? .unknown)
     }
-    let interpreter = try Interpreter(kernel: k, options: RunOptions(target: target))
+    var options = RunOptions(target: target)
+    // Every tile's contents go in and come back (`runPreset`): no tile shares another's memory.
+    options.reusesTileMemory = false
+    let interpreter = try Interpreter(kernel: k, options: options)
     var groups = ids.map { accumulation[$0.index] }
     let (after, rep) = try interpreter.runPreset(ids.map { storage[$0.index] }, accumulation: &groups)
     for (i, id) in ids.enumerated() {

@@ -70,16 +70,24 @@ struct AccumulationGroups {
   /// iteration allocates them afresh, so their accumulation groups start over.
   let freshEachIteration: [[Int]]
 
+  /// One flag per element of the on-chip region, laid out as the arena's (tiles that never live
+  /// at once share flags as they share elements); aliases have flags of their own.
+  let regionFlags: UnsafeMutablePointer<UInt8>
+
   /// No element in a group.
   init(_ interpreter: Interpreter) {
     let k = interpreter.kernel
     var flags = [UnsafeMutablePointer<UInt8>?](repeating: nil, count: k.tensors.count)
     var fresh = Array(repeating: [Int](), count: interpreter.program.count)
     var psum: [Int] = []
+    // Left uninitialized (so a run does not touch a page per 4 KiB of every PSUM tile): flags
+    // are read only while the tensor's state is `mixed`, which `materializeFlags` fills them for.
+    regionFlags = .allocate(capacity: Swift.max(1, interpreter.onChipCount))
     for (i, t) in k.tensors.enumerated() where t.space == .psum {
-      // Left uninitialized (so a run does not touch a page per 4 KiB of every PSUM tile): flags
-      // are read only while the tensor's state is `mixed`, which `materializeFlags` fills them for.
-      flags[i] = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, t.elementCount))
+      flags[i] =
+        t.alias == nil
+        ? regionFlags + (interpreter.tensorOffsets[i] - interpreter.hbmCount)
+        : UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(1, t.elementCount))
       psum.append(i)
       if let l = t.enclosingLoop, l < fresh.count { fresh[l].append(i) }
     }
@@ -90,8 +98,9 @@ struct AccumulationGroups {
   }
 
   /// Frees the flags.
-  mutating func release() {
-    for f in flags { f?.deallocate() }
+  mutating func release(_ kernel: Kernel) {
+    for (i, f) in flags.enumerated() where kernel.tensors[i].alias != nil { f?.deallocate() }
+    regionFlags.deallocate()
     flags = []
   }
 }

@@ -120,7 +120,7 @@ final class ExecutionState {
     workers = []
     if ownsArena { ArenaPool.shared.give(arena, capacity: arenaCapacity) }
     env.deallocate()
-    groups.release()
+    groups.release(interpreter.kernel)
     poison.release()
     for m in writeMaps { m?.deallocate() }
     writeMaps = []

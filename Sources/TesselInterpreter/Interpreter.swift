@@ -40,6 +40,13 @@ public struct RunOptions: Sendable {
   ///
   /// A run with a debugger is serial (``parallel`` is ignored).
   public var debugger: (any KernelDebugger)? = nil
+  /// Whether on-chip tiles whose lifetimes do not overlap share simulated memory, as they share
+  /// SBUF and PSUM on hardware (on by default).
+  ///
+  /// A kernel then needs about as much host memory as it keeps on chip at once, however many
+  /// tiles it declares. Results are the same either way; a run with a ``debugger`` never shares,
+  /// so that a stop can show any tile's last contents.
+  public var reusesTileMemory: Bool = true
 
   /// Creates options; the defaults suit every tutorial kernel at real shapes.
   ///
@@ -86,12 +93,16 @@ public struct Interpreter: Sendable {
   /// Where each on-chip tensor is placed.
   public let allocation: AllocationPlan
   let program: [CompiledInstruction]
-  /// Arena offset of every tensor: HBM tensors first, then the on-chip region of worker 0.
+  /// Arena offset of every tensor: HBM tensors first, then the on-chip region of worker 0
+  /// (``ArenaLayout``).
   let tensorOffsets: [Int]
   /// Elements of HBM tensors (the shared region at the start of the arena).
   let hbmCount: Int
-  /// Elements of on-chip tensors (one region per worker).
+  /// Elements of the on-chip region (one per worker; tiles with disjoint lifetimes share
+  /// elements, see ``ArenaLayout``).
   let onChipCount: Int
+  /// Whether some on-chip tiles share arena elements (``RunOptions/reusesTileMemory``).
+  let sharesTileMemory: Bool
   /// Whether each tensor lives on chip (SBUF or PSUM).
   let onChip: [Bool]
   /// Index-variable slots, then one binding slot per bindable tensor, then the slots of runtime
@@ -135,17 +146,12 @@ public struct Interpreter: Sendable {
     self.kernel = kernel
     self.options = options
     self.allocation = try Allocator(target: options.target).plan(kernel)
-    var offsets = Array(repeating: 0, count: kernel.tensors.count)
-    var total = 0
     let onChip = kernel.tensors.map { $0.space == .sbuf || $0.space == .psum }
-    for pass in [false, true] {
-      for (i, t) in kernel.tensors.enumerated() where onChip[i] == pass && t.alias == nil {
-        offsets[i] = total
-        total += t.elementCount
-      }
-    }
-    // An alias names its base's storage.
-    for (i, t) in kernel.tensors.enumerated() { if let a = t.alias { offsets[i] = offsets[a.base.index] + a.offset } }
+    let sharing = options.reusesTileMemory && options.debugger == nil
+    let layout = ArenaLayout(
+      kernel, onChip: onChip, live: sharing ? Allocator(target: options.target).liveIntervals(kernel) : nil)
+    let offsets = layout.offsets
+    let total = layout.hbmCount + layout.onChipCount
     if total.multipliedReportingOverflow(by: 4).overflow || total * 4 > options.maxMemoryBytes {
       throw KernelError(
         .resourceLimit(
@@ -153,9 +159,9 @@ public struct Interpreter: Sendable {
     }
     self.tensorOffsets = offsets
     self.onChip = onChip
-    self.onChipCount = zip(kernel.tensors, onChip).filter { $0.1 && $0.0.alias == nil }.map(\.0.elementCount).reduce(
-      0, +)
-    self.hbmCount = total - onChipCount
+    self.onChipCount = layout.onChipCount
+    self.hbmCount = layout.hbmCount
+    self.sharesTileMemory = layout.shares
     var bindSlots = Array(repeating: -1, count: kernel.tensors.count)
     var nextSlot = kernel.indexVars.count
     let outputSet = Set(kernel.outputs.map(\.index))
@@ -261,6 +267,12 @@ public struct Interpreter: Sendable {
       throw KernelError(
         .argumentMismatch(
           parameter: kernel.name, expected: "\(kernel.tensors.count) tensors", actual: "\(initial.count)"))
+    }
+    if sharesTileMemory {
+      // Every tile's contents go in and come back: each needs memory of its own.
+      var own = options
+      own.reusesTileMemory = false
+      return try Interpreter(kernel: kernel, options: own).runPreset(initial, accumulation: &accumulation)
     }
     let state = ExecutionState(interpreter: self)
     defer { state.release() }
