@@ -296,15 +296,42 @@ public struct NKIFile: Sendable {
     keywords: [String: KernelArgument], grid: [Int], target: Target
   ) throws(TraceError) -> TracedKernel {
     let ev = tracer.ev
-    let (positional, kw) = try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, ev) {
+    let (positional, kw) = try bindParameters(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords)
+    ev.lastReturnLocation = nil
+    let printed = (ev.printSink as? PrintBuffer)?.utf8Count
+    let result: Value
+    do {
+      result = try ev.callFunction(fn, positional, kw, at: fn.location)
+    } catch {
+      // Python control flow on nl.program_id: trace the launch once per program instead.
+      guard grid.reduce(1, *) > 1, tracer.refusedProgramID(error) else { throw error }
+      if let printed { (ev.printSink as? PrintBuffer)?.truncate(toUTF8Count: printed) }
+      return try traceEachProgram(
+        fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target,
+        refusal: error)
+    }
+    return try finishTrace(
+      result, returnLocation: ev.lastReturnLocation ?? fn.location, name: name, tracer: tracer, grid: grid,
+      target: target)
+  }
+
+  /// Binds a kernel's arguments, adding each array argument to the tracer's kernel as a parameter.
+  static func bindParameters(
+    _ fn: PyFunction, name: String, tracer: Tracer, arguments: [KernelArgument], keywords: [String: KernelArgument]
+  ) throws(TraceError) -> (positional: [Value], keywords: [(String, Value)]) {
+    try bindArguments(fn, name: name, arguments: arguments, keywords: keywords, tracer.ev) {
       param, loc, shape, dtype in
       let id = tracer.builder.addParameter(name: param, shape: shape, dtype: dtype, location: loc)
       return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
     }
-    ev.lastReturnLocation = nil
-    let result = try ev.callFunction(fn, positional, kw, at: fn.location)
+  }
+
+  /// Collects a traced kernel's returned HBM tensors and finishes its IR (verified and
+  /// dependence-checked).
+  static func finishTrace(
+    _ result: Value, returnLocation: SourceLocation, name: String, tracer: Tracer, grid: [Int], target: Target
+  ) throws(TraceError) -> TracedKernel {
     var outputs: [TensorID] = []
-    let returnLocation = ev.lastReturnLocation ?? fn.location
     func addOutput(_ v: Value) throws(TraceError) -> KernelReturn {
       if let t = v.tensor {
         let d = tracer.builder.tensor(t.id)

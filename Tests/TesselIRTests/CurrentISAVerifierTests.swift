@@ -23,11 +23,18 @@ struct CurrentISAVerifierTests {
     let wide = verifyError { b in
       let s = Self.tile(&b, "s", [4, 8])
       let d = Self.tile(&b, "d", [8, 4])
-      b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0]))
+      b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0], hardwareDGE: true))
     }
     #expect(
-      wide?.message == "invalid dtype float32 for operand 'src' of 'dma_transpose': dma_transpose moves 2-byte elements"
+      wide?.message
+        == "invalid dtype float32 for operand 'src' of 'dma_transpose': dma_transpose with dge_mode=hwdge moves 2-byte elements"
     )
+    let wideDefault = verifyError { b in
+      let s = Self.tile(&b, "s", [4, 8])
+      let d = Self.tile(&b, "d", [8, 4])
+      b.emit(.dmaTranspose(dst: d, src: s, axes: [1, 0]))
+    }
+    #expect(wideDefault == nil, "the default DGE mode transposes 4-byte elements: \(String(describing: wideDefault))")
     let shape = verifyError { b in
       let s = Self.tile(&b, "s", [4, 8], .bfloat16)
       let d = Self.tile(&b, "d", [4, 8], .bfloat16)

@@ -31,14 +31,33 @@ struct LegacyDMATransposeTests {
     }
   }
 
-  @Test("an fp32 source is refused with the located 2-byte rule")
-  func fp32Refused() throws {
+  @Test("an fp32 source transposes in the default DGE mode (plain loops)", arguments: [(1, 7), (7, 128), (128, 33)])
+  func fp32Transposes(shape: (Int, Int)) throws {
+    let (r, c) = shape
+    var rng = SeededGenerator(seed: UInt64(r * 1000 + c + 1))
+    let x = (0..<(r * c)).map { _ in Float.random(in: -4...4, using: &rng) }
+    let (_, result) = try traceAndRun(Self.source, [try HostArray(shape: [r, c], dtype: .float32, values: x)])
+    let out = result.outputs[0].floatValues()
+    for i in 0..<c {
+      for j in 0..<r { #expect(out[i * r + j] == x[j * c + i], "out[\(i), \(j)]") }
+    }
+  }
+
+  @Test("with dge_mode=hwdge an fp32 source is refused with the located 2-byte rule")
+  func hardwareDGEFp32Refused() throws {
+    let source = Self.source.replacing(
+      "nisa.dma_transpose(x[:, :])", with: "nisa.dma_transpose(x[:, :], dge_mode=nisa.dge_mode.hwdge)")
     do {
       _ = try traceAndRun(
-        Self.source, [try HostArray(shape: [4, 4], dtype: .float32, values: Array(repeating: 1, count: 16))])
-      Issue.record("an fp32 dma_transpose ran")
+        source, [try HostArray(shape: [4, 4], dtype: .float32, values: Array(repeating: 1, count: 16))])
+      Issue.record("an fp32 hwdge dma_transpose ran")
     } catch {
-      #expect("\(error)".contains("dma_transpose moves 2-byte elements"), "\(error)")
+      #expect("\(error)".contains("dma_transpose with dge_mode=hwdge moves 2-byte elements"), "\(error)")
     }
+    // bf16 with hwdge transposes.
+    let y = (0..<16).map { Float($0) }
+    let (_, ok) = try traceAndRun(source, [try HostArray(shape: [4, 4], dtype: .bfloat16, values: y)])
+    let transposed: [Float] = (0..<16).map { i in Float((i % 4) * 4 + i / 4) }
+    #expect(ok.outputs[0].floatValues() == transposed)
   }
 }

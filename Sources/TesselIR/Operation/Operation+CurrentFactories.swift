@@ -2,8 +2,8 @@
 
 extension Operation {
   /// `nisa.dma_transpose(dst, src, axes)` (``DMATranspose``).
-  public static func dmaTranspose(dst: View, src: View, axes: [Int]) -> Operation {
-    .dmaTranspose(DMATranspose(dst: dst, src: src, axes: axes))
+  public static func dmaTranspose(dst: View, src: View, axes: [Int], hardwareDGE: Bool = false) -> Operation {
+    .dmaTranspose(DMATranspose(dst: dst, src: src, axes: axes, hardwareDGE: hardwareDGE))
   }
 
   /// `nisa.dma_compute(dst, srcs, nl.add)` (``DMACompute``).

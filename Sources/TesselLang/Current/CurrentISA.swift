@@ -367,8 +367,10 @@ enum CurrentISA {
   static func dmaTranspose(_ a: CurrentArguments) throws(TraceError) -> Value {
     let src = try a.tensor("src")
     let axes = try a.ints("axes") ?? NKIRules.defaultTransposeAxes(rank: src.shape.count)
+    let hardwareDGE = try a.enumMember("dge_mode", "dge_mode") == "hwdge"
     a.tracer.emit(
-      .dmaTranspose(dst: try a.view("dst"), src: try src.irView(at: a.location), axes: axes), at: a.location)
+      .dmaTranspose(dst: try a.view("dst"), src: try src.irView(at: a.location), axes: axes, hardwareDGE: hardwareDGE),
+      at: a.location)
     return .none
   }
 

@@ -88,7 +88,7 @@ public enum LegacyNKIAPI {
     + [
       "nisa.nc_matmul(stationary, moving, *, is_stationary_onezero=False, is_moving_onezero=False, is_transpose=False, tile_position=None, tile_size=None, mask=None, perf_mode=None, name='')",
       "nisa.nc_transpose(data, *, mask=None, dtype=None, engine=unknown_engine, name='')",
-      "nisa.dma_transpose(src, *, axes=None, mask=None, dtype=None, name='')",
+      "nisa.dma_transpose(src, *, axes=None, mask=None, dtype=None, dge_mode=dge_mode.unknown, name='')",
       "nisa.activation(op, data, *, bias=None, scale=1.0, reduce_op=None, reduce_res=None, reduce_cmd=reduce_cmd.idle, mask=None, dtype=None, name='')",
       "nisa.activation_reduce(op, data, *, reduce_op, reduce_res, bias=None, scale=1.0, mask=None, dtype=None, name='')",
       "nisa.tensor_reduce(op, data, axis, *, mask=None, dtype=None, negate=False, keepdims=False, name='')",

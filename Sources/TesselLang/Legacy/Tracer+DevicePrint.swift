@@ -43,7 +43,8 @@ extension Tracer {
     var indices: [AffineExpr] = []
     for (axis, size) in grid.enumerated() where size > 1 {
       axes.append(DevicePrint.Axis(name: "program_id(\(axis))", first: 0, direction: 1, slots: size, count: size))
-      indices.append(AffineExpr(builder.programID(axis: axis)))
+      let program = concreteProgram.map { AffineExpr(constant: axis < $0.count ? $0[axis] : 0) }
+      indices.append(program ?? AffineExpr(builder.programID(axis: axis)))
     }
     var loops: [Loop] = []
     for begin in builder.openLoops {

@@ -102,6 +102,19 @@ extension Tracer {
     throw TraceError.python("ValueError", "\(fn)(): unknown out-of-bounds mode \(try repr(v))", at: loc)
   }
 
+  /// The descriptor-generation mode a DMA's `dge_mode=` names: `unknown` (the default, the
+  /// compiler's choice), `swdge`, `hwdge` or `none`.
+  func dgeMode(_ v: Value?, of fn: String, at loc: SourceLocation) throws(TraceError) -> String {
+    guard let v, !v.isNone else { return "unknown" }
+    let prefix = "nisa.dge_mode."
+    if case .string(let s) = v, s.hasPrefix(prefix),
+      ["unknown", "swdge", "hwdge", "none"].contains(s.dropFirst(prefix.count))
+    {
+      return String(s.dropFirst(prefix.count))
+    }
+    throw TraceError.python("ValueError", "\(fn)(): unknown DGE mode \(try repr(v))", at: loc)
+  }
+
   /// `nl.load(t[…, idx, …], mask=, dtype=)`: a gather into a new SBUF tile.
   func indirectLoad(
     _ src: IndirectAccessObject, dtype: DType?, mask: [AffineCondition], oob: Operation.IndirectDMA.OutOfBoundsMode,

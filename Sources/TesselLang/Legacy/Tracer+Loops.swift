@@ -116,8 +116,8 @@ extension Tracer {
 
   /// The refusal of Python control flow (or a Python value) that depends on `nl.program_id`.
   static let programIDRefusal =
-    "Python control flow depending on nl.program_id (one trace serves every program of the launch grid; "
-    + "Tessel does not specialise a kernel per program)"
+    "Python control flow depending on nl.program_id outside a kernel traced for a launch grid "
+    + "(a launch is specialised per program instance only as a whole kernel)"
 }
 
 /// The state of a trace before a symbolic loop, to return to when the loop must be specialised.

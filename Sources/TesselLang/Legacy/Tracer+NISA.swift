@@ -91,10 +91,12 @@ extension Tracer {
       let shape = axes.map { src.view.shape[$0] }
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(src).dtype
       let dst = try newTensor(shape, dtype, .sbuf, at: loc)
+      let hardwareDGE = try dgeMode(a.get(-1, "dge_mode"), of: "nisa.dma_transpose", at: loc) == "hwdge"
       return fresh(
         dst,
         try emit(
-          .dmaTranspose(dst: dst.view, src: src.view, axes: axes), mask: try maskArgument(a, shape: shape), at: loc))
+          .dmaTranspose(dst: dst.view, src: src.view, axes: axes, hardwareDGE: hardwareDGE),
+          mask: try maskArgument(a, shape: shape), at: loc))
     case "activation", "activation_reduce":
       let f = try activationFunction(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")

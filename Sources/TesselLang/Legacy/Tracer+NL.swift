@@ -67,6 +67,7 @@ extension Tracer {
           "IndexError", "nl.program_id(\(axis)) outside the launch grid \(grid) (pass --grid)", at: loc)
       }
       if grid.isEmpty || (axis < grid.count && grid[axis] == 1) { return .int(0) }
+      if let c = concreteProgram { return .int(axis < c.count ? c[axis] : 0) }
       return .index(IndexGrid(AffineExpr(builder.programID(axis: axis))))
     case "num_programs":
       guard let axes = a.get(0, "axes"), !axes.isNone else { return .int(grid.reduce(1, *)) }

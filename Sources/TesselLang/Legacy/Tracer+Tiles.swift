@@ -20,8 +20,12 @@ extension Tracer {
     if elements > 1 << 34 {
       throw TraceError(rule: .resourceLimit(what: "tensor of shape \(shape)", limit: 1 << 34), at: loc)
     }
+    if concreteProgram != nil, space == .hbm || space == .sharedHBM {
+      if let id = try sharedTensor(shape, dtype, at: loc) { return TensorRef(id: id, view: .whole(id, shape: shape)) }
+    }
     let declName = name ?? freshName()
     let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
+    if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }

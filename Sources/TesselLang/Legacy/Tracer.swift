@@ -38,6 +38,14 @@ final class Tracer: Binding {
   var tempCounter = 0
   /// The SPMD grid.
   let grid: [Int]
+  /// The program instance traced when the kernel is specialised per program (its ids, one per
+  /// grid axis): `nl.program_id` is then a Python integer (``NKIFile/traceEachProgram``).
+  var concreteProgram: [Int]?
+  /// HBM tensors the kernel declared, in order, while tracing program 0 of a specialised launch:
+  /// the programs share them, so program `p`'s `k`-th HBM declaration is program 0's `k`-th.
+  var sharedHBM: [TensorID] = []
+  /// How many HBM declarations the program being traced has made.
+  var sharedHBMSeen = 0
   /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
   weak var interactive: InteractiveTracer?
 
@@ -105,6 +113,28 @@ final class Tracer: Binding {
   func freshName() -> String {
     tempCounter += 1
     return "%t\(tempCounter)"
+  }
+
+  /// Forgets everything traced so far (a new builder, no open loops), to trace again from the
+  /// kernel's parameters.
+  func reset(kernelName: String) {
+    builder = KernelBuilder(name: kernelName)
+    symbolicLoops = []
+    loopScopes = []
+    refusedVariables = []
+    tensorLoops = [:]
+    freshDefinitions = [:]
+    tempCounter = 0
+    sharedHBM = []
+    sharedHBMSeen = 0
+  }
+
+  /// Whether `error` is the refusal of Python control flow on `nl.program_id` (the refused
+  /// symbolic value depends on a program id).
+  func refusedProgramID(_ error: TraceError) -> Bool {
+    guard case .symbolicValue(let message) = error.kind, message == Tracer.programIDRefusal else { return false }
+    let vars = builder.kernel.indexVars
+    return refusedVariables.contains { $0.index < vars.count && vars[$0.index].kind != .loop }
   }
 
   /// The name of an index variable, for messages.

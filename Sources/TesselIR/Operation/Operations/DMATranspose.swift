@@ -3,6 +3,11 @@ extension Operation {
   /// tile `dst`, `dst = src.transpose(axes)`.
   ///
   /// Element `i` (row-major) of `dst` is element `i` of `src.permuted(axes)` (``View/permuted(_:)``).
+  ///
+  /// Any dtype moves, unconverted (`src.dtype == dst.dtype`). Hardware DGE
+  /// (`dge_mode=nisa.dge_mode.hwdge`, ``hardwareDGE``) moves only 2-byte elements: AWS's
+  /// documentation states the 2-byte rule for that mode only, and its legacy `dma_transpose`
+  /// (default mode, trn1 and trn2) has no dtype rule.
   public struct DMATranspose: OperationPayload {
     public static let info = OperationInfo.dataMovement(
       "dma_transpose", flow: .transpose, masks: false, cost: .dmaTranspose)
@@ -16,6 +21,9 @@ extension Operation {
     public var src: View
     /// The permutation: dimension `i` of the destination is dimension `axes[i]` of the source.
     public var axes: [Int]
+    /// Whether the kernel asked for hardware descriptor generation (`dge_mode=hwdge`), which
+    /// moves only 2-byte elements.
+    public var hardwareDGE: Bool = false
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.expectSpace(dst, "dst", [.sbuf], "sbuf")
@@ -34,8 +42,9 @@ extension Operation {
         throw c.fail(
           .invalidDType(operand: "dst", dtype: dd, reason: "dma_transpose needs src.dtype == dst.dtype (\(sd))"))
       }
-      if sd.byteSize != 2 {
-        throw c.fail(.invalidDType(operand: "src", dtype: sd, reason: "dma_transpose moves 2-byte elements"))
+      if hardwareDGE && sd.byteSize != 2 {
+        throw c.fail(
+          .invalidDType(operand: "src", dtype: sd, reason: "dma_transpose with dge_mode=hwdge moves 2-byte elements"))
       }
     }
 
@@ -45,7 +54,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String {
-      "\(f.view(src)), axes: (\(axes.map(String.init).joined(separator: ", ")))"
+      "\(f.view(src)), axes: (\(axes.map(String.init).joined(separator: ", ")))" + (hardwareDGE ? ", dge: hwdge" : "")
     }
   }
 }
