@@ -49,7 +49,9 @@ struct ArenaLayout {
       // instruction naming it; the allocator counts those accesses as its base's.
       if let r = live?[kernel.memoryOwner(of: TensorID(i))] { shared.append((i, r)) } else { own.append(i) }
     }
-    shared.sort { $0.live.lowerBound != $1.live.lowerBound ? $0.live.lowerBound < $1.live.lowerBound : $0.tensor < $1.tensor }
+    shared.sort {
+      $0.live.lowerBound != $1.live.lowerBound ? $0.live.lowerBound < $1.live.lowerBound : $0.tensor < $1.tensor
+    }
     var active: [(end: Int, elements: Range<Int>)] = []
     var extent = 0
     var overlaps = false

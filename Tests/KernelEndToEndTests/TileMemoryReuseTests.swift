@@ -102,7 +102,13 @@ struct TileMemoryReuseTests {
     // Straight-line generations reuse each other's memory.
     if loop.hasPrefix("[") {
       let shared = try Interpreter(kernel: kernel)
-      let separate = try Interpreter(kernel: kernel, options: { var o = RunOptions(); o.reusesTileMemory = false; return o }())
+      let separate = try Interpreter(
+        kernel: kernel,
+        options: {
+          var o = RunOptions()
+          o.reusesTileMemory = false
+          return o
+        }())
       #expect(shared.sharesTileMemory && !separate.sharesTileMemory)
       #expect(shared.onChipCount * 2 < separate.onChipCount)
     }
@@ -139,7 +145,8 @@ struct TileMemoryReuseTests {
       #expect(second[..<(64 * 8)] == values[..<(64 * 8)], "\(mode)")
       let stale = second[(64 * 8)...].filter { !$0.isNaN }
       #expect(stale.isEmpty, "\(mode): never-written rows must be NaN, not \(stale.prefix(4))")
-      #expect(r.report.warnings.map(\.message).contains { $0.contains("of `u`") && $0.contains("never written") }, "\(mode)")
+      #expect(
+        r.report.warnings.map(\.message).contains { $0.contains("of `u`") && $0.contains("never written") }, "\(mode)")
     }
   }
 }

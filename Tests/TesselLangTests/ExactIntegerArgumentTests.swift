@@ -28,7 +28,8 @@ struct ExactIntegerArgumentTests {
     #expect(r.outputs[0].floatValues() == values.map(Float.init))
   }
 
-  @Test("a value fp32 would round is a located argument error naming the element", arguments: [16_777_217, -33_554_435])
+  @Test(
+    "a value fp32 would round is a located argument error naming the element", arguments: [16_777_217, -33_554_435])
   func inexactValueRefused(value: Int32) throws {
     let values: [Int32] = [1, 2, value, 4]
     do {

@@ -56,7 +56,10 @@ struct ReplCurrentDialectTests {
         "error: unsupported: switching the session to the current dialect (`import nki`) after legacy tensors were made; :reset first\n --> <repl 2>:1:1"
       ), "\(out)")
     #expect(
-      out.contains("TypeError: nisa.activation() missing 1 required positional argument: 'dst'\n --> <repl 6>:1:1"),
+      out.contains(
+        "TypeError: nisa.activation() missing 1 required positional argument: 'dst'; ISA calls of the current "
+          + "dialect return nothing and write into a destination passed first: nisa.activation(dst, ...) with "
+          + "dst = nl.ndarray(shape, dtype, buffer=nl.sbuf)\n --> <repl 6>:1:1"),
       "\(out)")
     #expect(out.contains("TypeError: nisa.memset() got an unexpected keyword argument 'mask'"), "\(out)")
   }

@@ -9,7 +9,9 @@ public struct Instruction: Sendable, Hashable, Codable {
   /// the instruction on another engine that runs it, as the timing model does.
   public var engineIsChosen: Bool
   /// The program of a launch on several physical cores (LNC = 2: program 0 or 1) that issues it;
-  /// each program runs on its own core's engines and DMA queues. A legacy kernel specialised per
+  /// each program runs on its own core's engines and DMA queues.
+  ///
+  /// A legacy kernel specialised per
   /// program instance of its launch grid stamps each instruction with its instance (row-major).
   ///
   /// 0 for a one-program launch.
