@@ -1,5 +1,6 @@
 import TesselIR
 import TesselInterpreter
+import TesselNumerics
 
 extension HostArray {
   /// The first element (row-major index and value) that a `Float` cannot hold exactly, for an
@@ -16,37 +17,27 @@ extension HostArray {
     }
     guard wide else { return nil }
     for i in 0..<count {
-      guard let (negative, magnitude) = integerValue(at: i), magnitude > 1 << 24 else { continue }
-      // A Float holds an integer exactly when its significant bits span at most 24 bits.
-      let span = (UInt64.bitWidth - magnitude.leadingZeroBitCount) - magnitude.trailingZeroBitCount
-      if span > Float.significandBitCount + 1 {
-        return (i, negative ? "-\(magnitude)" : "\(magnitude)")
-      }
+      guard let (negative, magnitude) = integerValue(at: i),
+        !IntegerArithmetic.isExactInFloat(magnitude: magnitude)
+      else { continue }
+      return (i, negative ? "-\(magnitude)" : "\(magnitude)")
     }
     return nil
   }
 }
 
 extension Interpreter {
-  /// Refuses an integer argument holding a value that fp32 elements would round, when the kernel
-  /// reads the parameter as values.
+  /// Refuses an integer argument that is converted to its parameter's dtype (a different element
+  /// type: `int64` for an `int32` parameter, say) and holds a value fp32 elements would round.
   ///
-  /// Elements are held as `Float`s, so an `int32` above 2^24 (say 16777217) would silently become
-  /// its nearest `Float`. The one read that sees such values exactly is a bitcast view of the whole
-  /// parameter, which decodes the caller's bytes (``ParameterSource/encoded(_:)``); a parameter
-  /// read only that way is accepted.
+  /// Arguments already in the parameter's dtype reach the interpreter as their bytes
+  /// (``ParameterSource/encoded(_:)``), which checks them itself.
   func checkExactIntegers(_ arguments: [HostArray]) throws(KernelError) {
     for (p, a) in zip(kernel.parameters, arguments) {
-      let t = kernel[p.tensor]
-      guard t.dtype.isInteger, let (index, value) = a.firstInexactInteger(), readsValues(of: p.tensor) else {
-        continue
-      }
-      throw KernelError(
-        .argumentMismatch(
-          parameter: p.name,
-          expected: "integers fp32 holds exactly (Tessel keeps elements as fp32 values: every integer up to 2^24 "
-            + "in magnitude; larger ones only through a bitcast view of the whole parameter)",
-          actual: "element \(index) (row-major) = \(value), which would be rounded"))
+      guard kernel[p.tensor].dtype.isInteger, a.elementType != .nki(kernel[p.tensor].dtype),
+        let (index, value) = a.firstInexactInteger()
+      else { continue }
+      try checkExactInteger(p, index: index, value: value)
     }
   }
 }

@@ -87,6 +87,7 @@ extension Interpreter {
         filled.append(i)
       case .encoded(let b):
         try checkCount(p.tensor, p.name, b.count / Swift.max(1, kernel[p.tensor].dtype.byteSize))
+        try checkExactIntegers(p, encoded: b)
         filled.append(i)
       }
     }

@@ -29,8 +29,15 @@ public enum IntegerArithmetic {
   /// Whether `x` survives the round trip through `Float` unchanged.
   @inlinable
   public static func isExactInFloat(_ x: Int64) -> Bool {
-    if x.magnitude <= 1 << 24 { return true }
-    return Int64(exactly: Float(x)) == x
+    isExactInFloat(magnitude: x.magnitude)
+  }
+
+  /// Whether an integer of this magnitude (either sign) survives the round trip through `Float`
+  /// unchanged: up to 2^24 every one does, above only those whose significant bits fit in 24.
+  @inlinable
+  public static func isExactInFloat(magnitude: UInt64) -> Bool {
+    if magnitude <= 1 << 24 { return true }
+    return UInt64(exactly: Float(magnitude)) == magnitude
   }
 }
 

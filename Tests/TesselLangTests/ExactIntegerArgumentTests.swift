@@ -1,6 +1,7 @@
 import TesselHost
 import TesselIR
 import TesselInterpreter
+import TesselLang
 import Testing
 
 /// Integer arguments that fp32 elements cannot hold exactly are refused, never rounded.
@@ -40,6 +41,39 @@ struct ExactIntegerArgumentTests {
       #expect(message.contains("parameter `x`"), "\(message)")
       #expect(message.contains("element 2 (row-major) = \(value)"), "\(message)")
     }
+  }
+
+  @Test("the caller-memory path (the Python bridge's) refuses the same value from its encoded bytes")
+  func encodedSourceRefused() throws {
+    let file = try NKIFile(source: Self.copyKernel, file: "t.py")
+    let kernel = try file.trace(arguments: [.tensor(shape: [1, 3], dtype: .int32)]).kernel
+    let interpreter = try Interpreter(kernel: kernel)
+    var out = [Float](repeating: 0, count: 3)
+    for (values, refused) in [([1, 16_777_216, 3] as [Int32], false), ([1, 16_777_217, 3], true)] {
+      let bytes = try Self.int32(values).bytes
+      do {
+        try bytes.withUnsafeBytes { raw in
+          try out.withUnsafeMutableBufferPointer { o in
+            _ = try interpreter.run(sources: [.encoded(raw)], results: [.inPlace(o)])
+          }
+        }
+        #expect(!refused, "16777217 ran through run(sources:) with .encoded bytes")
+        #expect(out == values.map(Float.init))
+      } catch let error as KernelError {
+        #expect(refused, "\(error.diagnostic.message)")
+        #expect(error.diagnostic.message.contains("element 1 (row-major) = 16777217"), "\(error.diagnostic.message)")
+      }
+    }
+  }
+
+  @Test("an int64 argument converted to an int32 parameter is checked before the conversion")
+  func convertedArgumentRefused() throws {
+    let file = try NKIFile(source: Self.copyKernel, file: "t.py")
+    let kernel = try file.trace(arguments: [.tensor(shape: [1, 2], dtype: .int32)]).kernel
+    let wide = try HostArray(shape: [1, 2], numpyDType: "int64", values: [5, 33_554_433])
+    #expect(throws: KernelError.self) { _ = try Interpreter(kernel: kernel).run(hostArrays: [wide]) }
+    let fine = try HostArray(shape: [1, 2], numpyDType: "int64", values: [5, 33_554_432])
+    #expect(try Interpreter(kernel: kernel).run(hostArrays: [fine]).outputs[0].floatValues() == [5, 33_554_432])
   }
 
   @Test("HostArray.firstInexactInteger scans int32, uint32 and int64 and ignores narrow types")
