@@ -213,7 +213,7 @@ extension Parser {
     var comparisons: [Comparison] = []
     var progress = LoopProgressCondition()
     while progress.evaluate(index), let op = eatComparisonOperator() {
-      comparisons.append(Comparison(op, try parseBitwiseOr()))
+      comparisons.append(Comparison(op: op, right: try parseBitwiseOr()))
     }
     return comparisons.isEmpty ? left : Expr(.compare(left, comparisons), at: left.location)
   }
