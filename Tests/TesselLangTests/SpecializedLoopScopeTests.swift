@@ -64,63 +64,6 @@ struct SpecializedLoopScopeTests {
     }
   }
 
-  /// The same kernel with and without a branch on the index: the Python counter must agree.
-  @Test(
-    "a Python counter in the body advances once, specialised or not",
-    arguments: ranges, [true, false])
-  func counterAdvancesOnce(_ range: String, _ branches: Bool) throws {
-    let src =
-      header + """
-        @nki.jit
-        def k(x):
-            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-            count = 0
-            for i in \(range)(4):
-                count = count + 1
-                \(branches ? "if i == 3:" : "if True:")
-                    count = count + 10
-            nl.store(out, nl.multiply(nl.load(x), float(count)))
-            return out
-        """
-    for p in [1, 7, 128] {
-      let x = (0..<(p * 3)).map { Float($0 % 11) - 4 }
-      let (k, r) = try traceAndRun(src, [try HostArray(shape: [p, 3], dtype: .float32, values: x)])
-      #expect(k.indexVars.filter { $0.kind == .loop }.count == (branches ? 0 : 1))
-      // One trace of the body: count = 0 + 1 (+ 10 in the iteration that takes the branch, the
-      // last one when specialised: the names after the loop are the last iteration's).
-      let count: Float = 11
-      #expect(r.outputs[0].floatValues() == x.map { $0 * count }, "\(range) branches: \(branches) p \(p)")
-    }
-  }
-
-  @Test(
-    "acc = nl.maximum(acc, t) in a specialised loop, then acc after it, is NKI's scope error",
-    arguments: ranges + ["range"])
-  func rebindingAccumulatorIsScopeError(_ range: String) throws {
-    let src =
-      header + """
-        @nki.jit
-        def k(a):
-            out = nl.ndarray((3, 4), dtype=a.dtype, buffer=nl.shared_hbm)
-            acc = nl.full((3, 4), -1e30, dtype=nl.float32)
-            for i in \(range)(5):
-                t = nl.load(a[i * 3:(i + 1) * 3, 0:4])
-                if i % 2 == 0:
-                    t = nl.multiply(t, 2.0)
-                acc = nl.maximum(acc, t)
-            nl.store(out, value=acc)
-            return out
-        """
-    do {
-      _ = try traceAndRun(
-        src, [try HostArray(shape: [15, 4], dtype: .float32, values: Array(repeating: 1, count: 60))])
-      Issue.record("expected the scope error")
-    } catch let e as TraceError {
-      #expect(e.message == "Local variable 'acc' is referenced outside of its parent scope", "\(e.message)")
-      #expect(e.location.line == 13)
-    }
-  }
-
   @Test("a tile of one specialised iteration kept in a list for the next is refused at the loop", arguments: ranges)
   func earlierIterationTileRefused(_ range: String) throws {
     let src =
@@ -136,13 +79,10 @@ struct SpecializedLoopScopeTests {
                 held[0] = t
             return out
         """
-    do {
-      _ = try traceAndRun(src, [try HostArray(shape: [3, 4], dtype: .float32, values: Array(repeating: 1, count: 12))])
-      Issue.record("expected the refusal")
-    } catch let e as TraceError {
-      #expect(e.message.contains("changes a Python list, dict or object in every iteration"), "\(e.message)")
-      #expect(e.location.line == 8)
-    }
+    let e = try #require(
+      try traceRefusal(src, [try HostArray(shape: [3, 4], dtype: .float32, values: Array(repeating: 1, count: 12))]))
+    #expect(e.message.contains("changes a Python list, dict or object in every iteration"), "\(e.message)")
+    #expect(e.location.line == 8)
   }
 
   /// A container changed in every iteration is refused.
