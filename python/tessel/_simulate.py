@@ -18,6 +18,7 @@ import sys
 import threading
 import types
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -25,7 +26,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from . import _dtypes, _torch
-from ._errors import KernelError, TesselWarning, kernel_error, raise_located
+from ._errors import KernelError, TesselWarning, is_strict, kernel_error, raise_located, strict_error
 from ._expressions import ArgumentError, Speller
 from ._library import library
 
@@ -61,6 +62,9 @@ class KernelSource:
     name: str
     namespace: Mapping[str, Any]
     module_name: str
+    signature: inspect.Signature
+    #: The names of the parameters positional arguments bind to, in order.
+    positional: tuple[str, ...] = ()
 
 
 def _unwrap(kernel: Any) -> Any:
@@ -74,11 +78,33 @@ def _unwrap(kernel: Any) -> Any:
     return kernel
 
 
+#: Each kernel function's source, with the code object it was worked out for.
+_sources: "weakref.WeakKeyDictionary[types.FunctionType, tuple[types.CodeType, KernelSource]]" = \
+    weakref.WeakKeyDictionary()
+
+
 def kernel_source(kernel: Any) -> KernelSource:
     """Identifies a kernel by source file and function name; refuses what Tessel cannot find."""
     fn = _unwrap(kernel)
     if not isinstance(fn, types.FunctionType):
         raise TypeError(f"expected an NKI kernel function, got {type(kernel).__qualname__}")
+    cached = _sources.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        source = cached[1]
+    else:
+        source = _locate(fn)
+        _sources[fn] = (fn.__code__, source)
+    bound = source.namespace.get(fn.__name__)
+    if bound is not None and bound is not fn and _unwrap(bound) is not fn:
+        raise ArgumentError(
+            f"kernel {fn.__name__}: its module binds the name {fn.__name__} to something else, so Tessel "
+            "would run a different function; give the kernel a name of its own"
+        )
+    return source
+
+
+def _locate(fn: types.FunctionType) -> KernelSource:
+    """The source of a kernel function (worked out once per function and code object)."""
     qualname = fn.__qualname__
     if qualname != fn.__name__:
         outer = qualname.split(".<locals>")[0] if "<locals>" in qualname else qualname.rsplit(".", 1)[0]
@@ -90,13 +116,11 @@ def kernel_source(kernel: Any) -> KernelSource:
     if not file or not os.path.isfile(file):
         raise ArgumentError(f"kernel {fn.__name__} has no source file Tessel can read (got {file!r})")
     namespace = fn.__globals__
-    bound = namespace.get(fn.__name__)
-    if bound is not None and _unwrap(bound) is not fn:
-        raise ArgumentError(
-            f"kernel {fn.__name__}: its module binds the name {fn.__name__} to something else, so Tessel "
-            "would run a different function; give the kernel a name of its own"
-        )
-    return KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"))
+    signature = inspect.signature(fn)
+    positional = tuple(p.name for p in signature.parameters.values()
+                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    return KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"),
+                        signature, positional)
 
 
 @dataclass
@@ -169,14 +193,13 @@ def clear_cache() -> None:
 
 def _bind(source: KernelSource, args: Sequence[Any], kwargs: Mapping[str, Any]) -> inspect.BoundArguments:
     try:
-        return inspect.signature(source.function).bind(*args, **kwargs)
+        return source.signature.bind(*args, **kwargs)
     except TypeError as e:
         raise TypeError(f"{source.name}() {e}") from None
 
 
-def _positional_names(fn: types.FunctionType, count: int) -> list[str]:
-    params = [p.name for p in inspect.signature(fn).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+def _positional_names(source: KernelSource, count: int) -> list[str]:
+    params = source.positional
     return [params[i] if i < len(params) else f"arg{i}" for i in range(count)]
 
 
@@ -243,9 +266,22 @@ def _excluded() -> tuple[tuple[str, ...], str]:
     return _excluded_roots
 
 
+_import_paths: tuple[tuple[Any, ...], list[str]] = ((), [])
+
+
 def import_paths() -> list[str]:
     """The directories of ``sys.path`` Tessel imports a kernel's modules from, in order: existing
-    directories, absolute, without the standard library, installed packages and this package."""
+    directories, absolute, without the standard library, installed packages and this package.
+
+    Worked out again only when ``sys.path`` or the working directory changes."""
+    global _import_paths
+    key = (tuple(sys.path), os.getcwd())
+    if _import_paths[0] != key:
+        _import_paths = (key, _usable_import_paths())
+    return list(_import_paths[1])
+
+
+def _usable_import_paths() -> list[str]:
     trees, drop_ins = _excluded()
     paths: list[str] = []
     for entry in sys.path:
@@ -264,14 +300,25 @@ _timings = threading.local()
 _PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
 
 
-def warn(message: str) -> None:
-    """Warns at the first caller outside this package (the user's call of the kernel)."""
+def warn(message: "str | TesselWarning") -> None:
+    """Warns at the first caller outside this package (the user's call of the kernel); a strict
+    bridge raises :class:`KernelError` instead (for Tessel's own warnings, the library does)."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    if is_strict():
+        raise strict_error(str(message))
     level = 1
     frame = inspect.currentframe()
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGES):
         frame = frame.f_back
         level += 1
-    warnings.warn(message, TesselWarning, stacklevel=level)
+    warnings.warn(message if isinstance(message, TesselWarning) else TesselWarning(message), stacklevel=level)
+
+
+def _tessel_warning(w: dict[str, Any]) -> TesselWarning:
+    """A warning Tessel reported, as a Python warning."""
+    return TesselWarning(w.get("text") or w.get("message", ""), message=w.get("message", ""),
+                         filename=w.get("file"), lineno=w.get("line"), colno=w.get("column"),
+                         rendered=w.get("rendered", ""), phase=w.get("phase", "run"))
 
 
 def last_timings() -> dict[str, float]:
@@ -300,7 +347,7 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
             return s
         return {"kind": "expression", "text": speller.spell(value, f"argument '{name}'")}
 
-    names = _positional_names(source.function, len(bound.args))
+    names = _positional_names(source, len(bound.args))
     request = {
         "file": source.file,
         "function": source.name,
@@ -418,6 +465,7 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
         prepared.handle,
         [b.ctypes.data for b in buffers], [b.size for b in buffers],
         [o.ctypes.data for o in outputs], [o.size for o in outputs],
+        strict=is_strict(),
     )
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
@@ -427,8 +475,10 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
             np.copyto(array, buffer, casting="unsafe")
         else:
             warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
+    if response.get("printed"):
+        sys.stdout.write(response["printed"])
     for w in response.get("warnings", []):
-        warn(w.rstrip("\n"))
+        warn(_tessel_warning(w))
     written = [p["name"] for p in prepared.parameters if p["written"]]
     if prepared.returns_known:
         return _nest(prepared.returns, outputs), written
