@@ -10,9 +10,9 @@ their request and source file, so repeated calls with the same shapes, dtypes an
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import inspect
-import json
 import os
 import sys
 import threading
@@ -65,6 +65,10 @@ class KernelSource:
     signature: inspect.Signature
     #: The names of the parameters positional arguments bind to, in order.
     positional: tuple[str, ...] = ()
+    #: Whether ``module_name`` says where the module sits in its package (``_importable_name``).
+    importable: bool = False
+    #: The dialect the module's imports name, if one (``_dialect``).
+    dialect: Optional[str] = None
 
 
 def _unwrap(kernel: Any) -> Any:
@@ -119,8 +123,9 @@ def _locate(fn: types.FunctionType) -> KernelSource:
     signature = inspect.signature(fn)
     positional = tuple(p.name for p in signature.parameters.values()
                        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
-    return KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"),
-                        signature, positional)
+    source = KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"),
+                          signature, positional)
+    return dataclasses.replace(source, importable=_importable_name(source), dialect=_dialect(namespace))
 
 
 @dataclass
@@ -347,31 +352,46 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
             return s
         return {"kind": "expression", "text": speller.spell(value, f"argument '{name}'")}
 
-    names = _positional_names(source, len(bound.args))
+    args = bound.args
+    names = _positional_names(source, len(args))
     request = {
         "file": source.file,
         "function": source.name,
         "target": resolve_target(target),
         "grid": [int(g) for g in grid],
-        "positional": [dict(spec(n, v), name=n) for n, v in zip(names, bound.args)],
+        "positional": [dict(spec(n, v), name=n) for n, v in zip(names, args)],
         "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
         "importPaths": import_paths(),
     }
-    if _importable_name(source):
+    if source.importable:
         request["module"] = source.module_name
     if lnc is not None:
         request["lnc"] = int(lnc)
-    dialect = dialect or _dialect(source.namespace)
+    dialect = dialect or source.dialect
     if dialect is not None:
         request["dialect"] = dialect
     return request
 
 
+def _spec_key(spec: dict[str, Any]) -> tuple:
+    if spec["kind"] == "tensor":
+        return ("tensor", tuple(spec["shape"]), spec["dtype"], spec.get("name"))
+    return ("expression", spec["text"], spec.get("name"))
+
+
+def _key(request: dict[str, Any]) -> tuple:
+    """What identifies a prepared kernel: everything in its request, as a hashable value (the
+    files it read are checked by the cache entry itself, ``Prepared.is_stale``)."""
+    return (request["file"], request["function"], request["target"], tuple(request["grid"]), request.get("lnc"),
+            request.get("dialect"), request.get("module"), tuple(map(_spec_key, request["positional"])),
+            tuple(sorted((k, _spec_key(v)) for k, v in request["keywords"].items())),
+            tuple(request["importPaths"]))
+
+
 def _prepared(source: KernelSource, request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    text = json.dumps(request, sort_keys=True)
     _timings.value = {"prepare": 0.0}
-    return _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
+    return _cache.get(_key(request), functools.partial(_prepare, request))
 
 
 def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
@@ -431,7 +451,8 @@ def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
 
 def _prepare(request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    watched = _watched_files(request["file"], request.get("importPaths", []))
+    watched = tuple(sorted(set(_watched_files(request["file"], request.get("importPaths", [])))
+                           | {_file_state(request["file"])}))
     response = library().prepare(request)
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
