@@ -31,6 +31,8 @@ struct PreparedResponse: Encodable, Sendable {
   /// `{"list": [...]}`; absent when the front end does not say.
   var returns: ReturnShape?
   var instructions: Int
+  /// The files the trace read Python source from (the kernel's and its imported modules').
+  var sourceFiles: [String]
   /// Wall time of loading, tracing, verifying and allocating the kernel.
   var seconds: Double
 }

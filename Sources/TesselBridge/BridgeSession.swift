@@ -80,7 +80,8 @@ final class BridgeSession: @unchecked Sendable {
     return PreparedResponse(
       handle: handle, kernel: traced.name, parameters: parameters, outputs: outputs,
       returns: traced.returns.map(ReturnShape.init),
-      instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
+      instructions: kernel.instructions.count, sourceFiles: traced.sourceFiles,
+      seconds: started.duration(to: .now).seconds)
   }
 
   /// The launch grid a request asks for: its legacy SPMD `grid`, or `[lnc]` for a current-dialect

@@ -234,6 +234,14 @@ def _file_state(path: str) -> tuple:
     return (path, st.st_mtime_ns, st.st_size)
 
 
+def _file_state_or_missing(path: str) -> tuple:
+    """The file's state, or one no existing file has (so that a check finds it changed)."""
+    try:
+        return _file_state(path)
+    except OSError:
+        return (path, -1, -1)
+
+
 def _dialect(namespace: Mapping[str, Any]) -> Optional[str]:
     """The NKI dialect a module's imports name: ``current`` for ``nki``, ``legacy`` for
     ``neuronxcc.nki``, None for neither or both."""
@@ -432,11 +440,9 @@ def estimate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
 
 
 def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
-    """The states of the module files a trace of ``kernel_file`` may read: those of every module
-    Python has imported from the kernel's directory or from one of the import paths ``roots``.
-
-    (Tessel imports a kernel's modules from those files itself; a module that only the trace imports,
-    and Python never did, is not watched.)"""
+    """The states of the module files a trace of ``kernel_file`` may read, taken before it: those
+    of every module Python has imported from the kernel's directory or from one of the import
+    paths ``roots``. (Tessel then says which files the trace did read; those are watched.)"""
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in [os.path.dirname(os.path.abspath(kernel_file)), *roots])
     states = set()
     for module in list(sys.modules.values()):
@@ -451,11 +457,15 @@ def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
 
 def _prepare(request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    watched = tuple(sorted(set(_watched_files(request["file"], request.get("importPaths", [])))
-                           | {_file_state(request["file"])}))
+    # The states before the trace, so that an edit while Tessel reads a file counts as a change.
+    before = {state[0]: state for state in _watched_files(request["file"], request.get("importPaths", []))}
+    before[request["file"]] = _file_state(request["file"])
     response = library().prepare(request)
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
+    watched = tuple(sorted(before.values()))
+    if "sourceFiles" in response:  # exactly the files the trace read
+        watched = tuple(sorted(before.get(path) or _file_state_or_missing(path) for path in response["sourceFiles"]))
     _timings.value["prepare"] = response.get("seconds", 0.0)
     return Prepared(response["handle"], response["parameters"], response["outputs"], response.get("returns"),
                     "returns" in response, watched)

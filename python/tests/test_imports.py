@@ -95,3 +95,36 @@ def test_editing_an_imported_module_traces_the_kernel_again(tmp_path, monkeypatc
     stat = helper.stat()
     os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     np.testing.assert_array_equal(tessel.simulate_kernel(scaled_kernel.scaled, a), a * np.float32(3.0))
+
+
+def test_a_module_only_the_trace_imports_is_watched_too(tmp_path, monkeypatch, rng):
+    """A module imported inside the kernel function is read by Tessel's trace alone (Python never
+    runs that import): editing it still traces the kernel again."""
+    from tessel._simulate import last_timings
+
+    (tmp_path / "late_scaling.py").write_text("FACTOR = 2.0\n")
+    (tmp_path / "late_kernel.py").write_text(
+        "import neuronxcc.nki as nki\n"
+        "import neuronxcc.nki.language as nl\n\n"
+        "@nki.jit\n"
+        "def scaled(a):\n"
+        "    import late_scaling\n"
+        "    out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)\n"
+        "    nl.store(out, value=nl.multiply(nl.load(a), late_scaling.FACTOR))\n"
+        "    return out\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("late_scaling", "late_kernel"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import late_kernel
+
+    assert "late_scaling" not in sys.modules
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(late_kernel.scaled, a), a * np.float32(2.0))
+    tessel.simulate_kernel(late_kernel.scaled, a)
+    assert last_timings()["prepare"] == 0.0
+    helper = tmp_path / "late_scaling.py"
+    helper.write_text("FACTOR = 5.0   # edited\n")
+    stat = helper.stat()
+    os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    np.testing.assert_array_equal(tessel.simulate_kernel(late_kernel.scaled, a), a * np.float32(5.0))
+    assert last_timings()["prepare"] > 0.0
