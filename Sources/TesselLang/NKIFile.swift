@@ -41,8 +41,10 @@ public struct TracedKernel: Sendable {
   public var outputShapes: [[Int]?] = []
   /// Warnings of the trace (an argument accepted and ignored), with their locations.
   public var warnings: [Diagnostic] = []
-  /// The files the trace read Python source from, sorted: the kernel's own and every module it
-  /// imported from a file. A caller that caches the trace redoes it when one of them changes.
+  /// The files the trace read Python source from, sorted.
+  ///
+  /// That is the kernel's own file and every module the trace imported from a file: a caller
+  /// that caches the trace redoes it when one of them changes.
   public var sourceFiles: [String] = []
 
   /// Creates a traced kernel.
