@@ -91,25 +91,28 @@ struct TracerSemanticsTests {
     }
   }
 
+  /// A 4-D tile filled along one free dimension at a time, an integer loop index among grid components.
+  static let integerAmongGridKernel =
+    header + """
+      @nki.jit
+      def k(f):
+          C, H = f.shape
+          OW, N = 4, 2
+          out = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.shared_hbm)
+          ft = nl.load(f)
+          b = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.sbuf)
+          for w in nl.affine_range(OW):
+              i_c, i_o, i_h, i_n = nl.mgrid[0:C, 0:OW, 0:H, 0:N]
+              b[i_c, w, i_h, i_n] = ft.reshape((C, 1, H, 1))
+          nl.store(out, b)
+          return out
+      """
+
   @Test(
     "an integer index among grid components keeps its size-1 dimension: b[i_c, w, i_h, i_n] is [C, 1, H, N]",
     arguments: [1, 7, 128])
   func integerAmongGridComponents(c: Int) throws {
-    let src =
-      header + """
-        @nki.jit
-        def k(f):
-            C, H = f.shape
-            OW, N = 4, 2
-            out = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.shared_hbm)
-            ft = nl.load(f)
-            b = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.sbuf)
-            for w in nl.affine_range(OW):
-                i_c, i_o, i_h, i_n = nl.mgrid[0:C, 0:OW, 0:H, 0:N]
-                b[i_c, w, i_h, i_n] = ft.reshape((C, 1, H, 1))
-            nl.store(out, b)
-            return out
-        """
+    let src = Self.integerAmongGridKernel
     let h = 3
     let fv = (0..<(c * h)).map { Float($0 % 13) - 6 }
     let (_, r) = try traceAndRun(src, [try HostArray(shape: [c, h], dtype: .float32, values: fv)])
