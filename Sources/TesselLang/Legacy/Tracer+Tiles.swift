@@ -27,6 +27,7 @@ extension Tracer {
     let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
+    try interactive?.allocateAtCreation(id, openLoops: !builder.openLoops.isEmpty)
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 
