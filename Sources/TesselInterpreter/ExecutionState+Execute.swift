@@ -219,12 +219,12 @@ extension ExecutionState {
           // a copy; a bias is always added, zero included (−0 + 0 = +0, as IEEE addition gives).
           if biasLane < 0 {
             if sc != 1 {
-              for j in lo..<hi { row[j] = sp[j &* ss] * sc }
+              affineRow(row, sp, ss, scale: sc, bias: nil, lo, hi)
             } else if !(ss == 1 && row == sp) {
-              for j in lo..<hi { row[j] = sp[j &* ss] }
+              affineRow(row, sp, ss, scale: nil, bias: nil, lo, hi)
             }
           } else {
-            for j in lo..<hi { row[j] = sp[j &* ss] * sc + bv }
+            affineRow(row, sp, ss, scale: sc, bias: bv, lo, hi)
           }
           f.apply(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
           if rop != nil {
