@@ -32,6 +32,7 @@ extension Tracer {
       blockDimensions: space == .psum ? blockDimensions : nil)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
+    try interactive?.allocateAtCreation(id, openLoops: !builder.openLoops.isEmpty)
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 
