@@ -30,15 +30,7 @@ extension KernelBuilder {
   ///
   /// - Returns: whether the iterations were rolled.
   public mutating func rollIterations(_ spans: [IterationSpan], name: String, location: SourceLocation) -> Bool {
-    guard spans.count >= 2, let last = spans.last, last.instructions.upperBound == kernel.instructions.count,
-      last.tensors.upperBound == kernel.tensors.count,
-      openLoops.allSatisfy({ $0 < spans[0].instructions.lowerBound })
-    else { return false }
-    for (a, b) in zip(spans, spans.dropFirst())
-    where a.instructions.upperBound != b.instructions.lowerBound || a.tensors.upperBound != b.tensors.lowerBound {
-      return false
-    }
-    return rollExtensibly(spans, name: name, location: location) != nil
+    rollExtensibly(spans, name: name, location: location) != nil
   }
 
   /// A loop ``rollIterations(_:name:location:)`` made, which later iterations can join

@@ -42,34 +42,12 @@ extension BenchmarkSuite {
   static func causalAttentionBaseline(
     _ qT: [Float], _ k: [Float], _ v: [Float], seq: Int, d: Int, scale: Float
   ) -> [Float] {
-    HostBLAS.useEveryCore()
-    var scores = [Float](repeating: 0, count: seq * seq)
-    qT.withUnsafeBufferPointer { q in
-      k.withUnsafeBufferPointer { k in
-        scores.withUnsafeMutableBufferPointer { s in
-          HostBLAS.sgemmTransposedA(q.baseAddress!, k.baseAddress!, s.baseAddress!, m: seq, n: seq, k: d)
+    attention(v, seq: seq, d: d, scale: scale, causal: true) { s in
+      qT.withUnsafeBufferPointer { q in
+        k.withUnsafeBufferPointer { k in
+          HostBLAS.sgemmTransposedA(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d)
         }
       }
-    }
-    scores.withUnsafeMutableBufferPointer { s in
-      for r in 0..<seq {
-        let row = s.baseAddress! + r * seq
-        var m = -Float.infinity
-        for j in 0...r {
-          row[j] *= scale
-          m = Swift.max(m, row[j])
-        }
-        normalizedExp(row, max: m, into: row, count: r + 1)
-        for j in (r + 1)..<seq { row[j] = 0 }
-      }
-    }
-    return [Float](unsafeUninitializedCapacity: seq * d) { out, count in
-      scores.withUnsafeBufferPointer { s in
-        v.withUnsafeBufferPointer { v in
-          HostBLAS.sgemm(s.baseAddress!, v.baseAddress!, out.baseAddress!, m: seq, n: d, k: seq)
-        }
-      }
-      count = seq * d
     }
   }
 
