@@ -375,6 +375,12 @@ extension ExecutionState {
       if resultBuffer.count != p * f { resultBuffer = Array(repeating: 0, count: p * f) }
       var initScalar: Float = 0
       if case .scalar(let x) = initial { initScalar = x }
+      if !mask.isEmpty {
+        maskedScan(
+          ci, dst: d, dtype: k[d.tensor].dtype, p: p, f: f, initial: initVals, initialScalar: initScalar, op0: op0,
+          op1: op1)
+        return
+      }
       // Raw pointers: no per-element array access; multiply-then-add (the scan of every
       // recurrence) is specialised, with the same two roundings as the generic path.
       operandBuffer.withUnsafeBufferPointer { a in

@@ -109,3 +109,28 @@ extension CompiledInstruction {
     )
   }
 }
+
+extension ExecutionState {
+  /// `tensor_tensor_scan` under a mask over its `[P, F]` iteration space: along each partition,
+  /// an element the mask keeps advances the running state and is written; an element it drops is
+  /// neither read nor written, and the state passes over it unchanged.
+  ///
+  /// The operands are already gathered (`operandBuffer` = data0, `secondOperandBuffer` = data1).
+  func maskedScan(
+    _ ci: CompiledInstruction, dst: View, dtype: DType, p: Int, f: Int, initial: [Float], initialScalar: Float,
+    op0: ALUOp, op1: ALUOp
+  ) {
+    let envp = UnsafePointer(env)
+    for i in 0..<p {
+      var state = initial.isEmpty ? initialScalar : initial[i]
+      for j in 0..<f {
+        let e = i &* f &+ j
+        guard ci.maskKeeps(element: e, envp) else { continue }
+        state = op1.apply(op0.apply(operandBuffer[e], state), secondOperandBuffer[e])
+        resultBuffer[e] = state
+      }
+    }
+    if dtype != .float32 { resultBuffer.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
+    scatterMasked(resultBuffer, to: dst, ci.views[0], ci)
+  }
+}
