@@ -56,6 +56,42 @@ struct MaskedScanTests {
     }
   }
 
+  @Test("a masked scan over [P, a, b] runs along each partition across its rows", arguments: [1, 7, 128])
+  func maskedScanThreeDimensions(p: Int) throws {
+    let (a, b, keep) = (3, 5, 3)
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+            i_p, i_a, i_b = nl.mgrid[0:\(p), 0:\(a), 0:\(b)]
+            t = nl.load(x)
+            r = nl.zeros(x.shape, dtype=x.dtype, buffer=nl.sbuf)
+            r[i_p, i_a, i_b] = nisa.tensor_tensor_scan(data0=t, data1=t, initial=1.0, op0=nl.multiply, op1=nl.add,
+                                                       mask=(i_b < \(keep)))
+            nl.store(out, r)
+            return out
+        """
+    let x = (0..<(p * a * b)).map { Float($0 % 5) * 0.25 - 0.5 }
+    let traced = try NKIFile(source: src, file: "t.py").trace(arguments: [.tensor(shape: [p, a, b], dtype: .float32)])
+    let r = try Interpreter(kernel: traced.kernel).run(hostArrays: [
+      try HostArray(shape: [p, a, b], dtype: .float32, values: x)
+    ])
+    #expect(r.report.warnings.isEmpty, "\(r.report.warnings)")
+    let out = r.outputs[0].floatValues()
+    for i in 0..<p {
+      var state: Float = 1
+      for e in (i * a * b)..<((i + 1) * a * b) {
+        var expected: Float = 0
+        if e % b < keep {
+          state = x[e] * state + x[e]
+          expected = state
+        }
+        #expect(out[e] == expected, "\(e)")
+      }
+    }
+  }
+
   @Test(
     "mask= on an instruction Tessel cannot mask is a located error",
     arguments: [
