@@ -3,9 +3,10 @@ import TesselLang
 import TesselPython
 import Testing
 
-/// Index grids of different ranks in one expression or subscript: NKI aligns them from the
-/// partition axis (a lower-rank grid gets trailing size-1 dimensions), where NumPy would align
-/// them on their last dimensions. Every expected value is a plain loop over the indices.
+/// Index grids of different ranks in one expression or subscript, aligned from the partition axis.
+///
+/// A lower-rank grid gets trailing size-1 dimensions, where NumPy would align grids on their last
+/// dimensions. Every expected value is a plain loop over the indices.
 @Suite("Index grids of different ranks align from the partition axis")
 struct IndexGridRankTests {
   /// `x[c, h, w]` into a `[C, H, W, 1]` tile through a 3-D channel grid among 4-D grids, as
@@ -99,8 +100,8 @@ struct IndexGridRankTests {
     header + """
       @nki.jit
       def k(x):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
           P, W, F = x.shape
-          out = nl.ndarray((P, W, F), dtype=x.dtype, buffer=nl.shared_hbm)
           i_p = nl.arange(P)[:, None]
           i_w = nl.arange(W)[None, :]
           i_f = nl.arange(F)[None, None, :]
@@ -129,9 +130,9 @@ struct IndexGridRankTests {
       header + """
         @nki.jit
         def k(x):
-            out = nl.ndarray((4, 3, 1), dtype=x.dtype, buffer=nl.shared_hbm)
             i_a = nl.arange(4)[:, None]
             i_b = nl.arange(3)[:, None, None]
+            out = nl.ndarray((4, 3, 1), dtype=x.dtype, buffer=nl.shared_hbm)
             nl.store(out, nl.load(x[i_a, i_b, 0]))
             return out
         """

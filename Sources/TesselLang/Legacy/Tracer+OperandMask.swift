@@ -56,7 +56,8 @@ extension Tracer {
       guard op.info?.allowsMask ?? false else { throw refuse("Tessel does not model masks on that instruction") }
       let onGrid = m.conditions.contains { c in c.coefficients.contains { $0 != 0 } }
       if onGrid, case .matmul(let mm) = op {
-        out += try matmulOperandMaskConditions(m, role: role, view: view, doubleRow: mm.doubleRow, output: shape, refuse)
+        out += try matmulOperandMaskConditions(
+          m, role: role, view: view, doubleRow: mm.doubleRow, output: shape, refuse)
         continue
       }
       if onGrid {
@@ -77,9 +78,11 @@ extension Tracer {
   }
 
   /// The conditions of the operand mask `m` on a matmul's `stationary` or `moving` operand,
-  /// moved onto the `[M, N]` output: NKI's operand masking of a matmul masks an operand's free
-  /// axis, which is the output's rows for `stationary` (`[K, M]`) and its columns for `moving`
-  /// (`[K, N]`). A condition on the partition axis masks the contraction, which is refused.
+  /// moved onto the `[M, N]` output.
+  ///
+  /// NKI's operand masking of a matmul masks an operand's free axis, which is the output's rows for
+  /// `stationary` (`[K, M]`) and its columns for `moving` (`[K, N]`). A condition on the partition
+  /// axis masks the contraction, which is refused.
   func matmulOperandMaskConditions(
     _ m: OperandMask, role: String, view: View, doubleRow: Bool, output: [Int], _ refuse: (String) -> TraceError
   ) throws(TraceError) -> [AffineCondition] {
