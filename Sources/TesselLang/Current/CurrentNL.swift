@@ -18,7 +18,7 @@ enum CurrentNL {
         NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
     },
     "affine_range": Function(signature: "nl.affine_range(*args)") { a, ev, loc throws(TraceError) in
-      .native(RollingRange(try range(a, ev, loc)))
+      .native(RollingRange(try range(a, ev, loc), affine: true))
     },
     "sequential_range": Function(signature: "nl.sequential_range(*args)") { a, ev, loc throws(TraceError) in
       .native(RollingRange(try range(a, ev, loc)))

@@ -127,6 +127,11 @@ final class CurrentTracer: Binding {
     builder.emit(op, engine: engine, location: location)
   }
 
+  /// Whether the REPL runs this trace statement by statement (it has a prompt allocator); its
+  /// trace is never complete, so rolled loops stay sequential
+  /// (``TesselIR/KernelBuilder/sequentializeDependentAffineLoops()`` needs the whole kernel).
+  var interactive: Bool { promptAllocate != nil }
+
   /// Records a warning of the trace.
   func warn(_ text: String, at location: SourceLocation) {
     warnings.append((text, location))
