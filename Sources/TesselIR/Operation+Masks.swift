@@ -12,3 +12,11 @@ extension Operation {
     }
   }
 }
+
+extension Array where Element == AffineCondition {
+  /// Whether this mask names loop indices and program ids alone (no iteration axis), so that it
+  /// keeps the whole instruction or none of it; true for no mask.
+  public var predicatesWholeInstruction: Bool {
+    allSatisfy { c in c.coefficients.allSatisfy { $0 == 0 } }
+  }
+}

@@ -202,8 +202,11 @@ public struct Verifier: Sendable {
     let operands = inst.operation.operands
     let views = operands.filter { !$0.role.isWritten } + operands.filter(\.role.isWritten)
     let walks = inst.operation.sourcesWalkIterationSpace
+    // A mask on loop indices and program ids alone keeps the whole instruction or none of it: every
+    // operand is read whole when it runs, and the interpreter checks its bounds then.
+    let wholeOrNothing = !inst.mask.isEmpty && inst.mask.predicatesWholeInstruction
     for o in views {
-      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten)
+      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten && !wholeOrNothing)
       // A position known only at run time is bounds-checked by the interpreter before each run.
       let runtime = o.view.isPositionedAtRunTime(runtimeVariables)
       try verifyView(

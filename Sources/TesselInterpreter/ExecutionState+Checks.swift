@@ -20,6 +20,12 @@ extension ExecutionState {
     if inside { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
+    if !op.sourcesWalkIterationSpace && ci.mask.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } })
+      && !ci.maskKeepsNone(envp)
+    {
+      // A mask on loop indices alone runs the instruction whole: its sources are read whole.
+      for s in op.sources { try checkWholeBounds(s.view, ci) }
+    }
     var views: [View] = []
     if let d = op.destination, op.iteratesOverDestination { views.append(d) }
     if op.sourcesWalkIterationSpace { views += op.sources.map(\.view) }

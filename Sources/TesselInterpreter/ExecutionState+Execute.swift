@@ -65,6 +65,8 @@ extension ExecutionState {
       }
 
     case .loadTranspose(let p):
+      // Its mask names loop indices alone (the verifier's rule): the load runs whole or not at all.
+      if !mask.isEmpty && ci.maskKeepsNone(envp) { return }
       let d = p.dst
       let s = p.src
       gather(s, ci.views[1], into: &operandBuffer)

@@ -126,7 +126,10 @@ extension Interpreter {
       {
         facts.addsInto = acc.view.tensor.index
       }
-      if !inst.mask.isEmpty { facts.probes = probes(op, counts: counts) }
+      if !inst.mask.isEmpty {
+        facts.probes = probes(op, counts: counts)
+        if inst.mask.predicatesWholeInstruction { facts.probes += Self.wholeReadProbes(op, kernel) }
+      }
       for (i, use) in operands.enumerated() where use.view.isPositionedAtRunTime(runtimeVariables) {
         let v = use.view
         for (r, slot) in zip(v.runtimeOffsets, i < slotsOf.count ? slotsOf[i] : []) {
