@@ -100,7 +100,10 @@ final class CurrentTracer: Binding {
         return NkiTensor.whole(id, decl: d, packing: packing, tracer: self)
       }
     }
-    let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
+    // The current dialect has no block dimensions: an on-chip tensor is one tile, and a PSUM one
+    // may span several banks.
+    let id = builder.declareTensor(
+      name: name, space: space, shape: shape, dtype: dtype, location: location, spansPSUMBanks: space == .psum)
     if space == .sharedHBM { sharedHBM.append(id) }
     try promptAllocate?(id, !builder.openLoops.isEmpty)
     return NkiTensor.whole(id, decl: builder.tensor(id), packing: packing, tracer: self)
