@@ -10,7 +10,7 @@ import TesselPython
 /// them to IR views and emit one instruction each at the call's location. A kernel launched on
 /// a logical NeuronCore of two programs (`kernel[2]`) is traced once per program into the same
 /// builder (``CurrentTrace``).
-final class CurrentTracer: Binding {
+final class CurrentTracer: NKIBinding {
   let ev: Evaluator
   var builder: KernelBuilder
   let target: Target
@@ -67,9 +67,6 @@ final class CurrentTracer: Binding {
 
   /// Installs the current NKI modules (`nki` and its submodules), once per evaluator.
   func install(in ev: Evaluator) { CurrentModules.install(in: ev) }
-
-  /// The binding's functions, as the error of one called outside a trace of this dialect names them.
-  static var operationsDescription: String { "NKI operations" }
 
   // MARK: - Tensors
 
