@@ -97,8 +97,9 @@ final class CurrentTracer: NKIBinding {
         return NkiTensor.whole(id, decl: d, packing: packing, tracer: self)
       }
     }
-    // The current dialect has no block dimensions: an on-chip tensor is one tile, and a PSUM one
-    // may span several banks.
+    // NKI removed block dimensions: a current-dialect on-chip tensor is one tile however many
+    // free dimensions it has ((128, 2, 256) float32 is 2 KiB per partition, one bank), and a PSUM
+    // one may span several consecutive banks.
     let id = builder.declareTensor(
       name: name, space: space, shape: shape, dtype: dtype, location: location, spansPSUMBanks: space == .psum)
     if space == .sharedHBM { sharedHBM.append(id) }
@@ -122,6 +123,11 @@ final class CurrentTracer: NKIBinding {
   func emit(_ op: Operation, engine: Engine? = nil, at location: SourceLocation) {
     builder.emit(op, engine: engine, location: location)
   }
+
+  /// Whether the REPL runs this trace statement by statement (it has a prompt allocator); its
+  /// trace is never complete, so rolled loops stay sequential
+  /// (``TesselIR/KernelBuilder/sequentializeDependentAffineLoops()`` needs the whole kernel).
+  var interactive: Bool { promptAllocate != nil }
 
   /// Records a warning of the trace.
   func warn(_ text: String, at location: SourceLocation) {
