@@ -72,13 +72,17 @@ struct BridgeWatch: Sendable {
   }
 }
 
+/// Set in a child process after `fork` (its notifier instance is its parent's, whose events it
+/// must not take): the child starts an instance of its own and takes every earlier watch as stale.
+nonisolated(unsafe) private var forkedSinceNotifierStarted = false
+
 /// The process's file-change notifier: an inotify instance watching the directories of the files
 /// prepared kernels read, counting changes per path (Linux; nil elsewhere, and callers poll).
 final class FileNotifier: @unchecked Sendable {
   static let shared = FileNotifier()
 
   private let lock = NSLock()
-  private let fd: Int32
+  private var fd: Int32
   /// The watched directories by watch descriptor.
   private var directories: [Int32: String] = [:]
   private var descriptors: [String: Int32] = [:]
@@ -92,8 +96,22 @@ final class FileNotifier: @unchecked Sendable {
   private init() {
     #if os(Linux)
     fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+    pthread_atfork(nil, nil) { forkedSinceNotifierStarted = true }
     #else
     fd = -1
+    #endif
+  }
+
+  /// In a child process after `fork`: a new instance, no watches, and every earlier watch stale.
+  private func restartAfterFork() {
+    #if os(Linux)
+    guard forkedSinceNotifierStarted else { return }
+    forkedSinceNotifierStarted = false
+    if fd >= 0 { close(fd) }
+    fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+    directories = [:]
+    descriptors = [:]
+    epoch += 1
     #endif
   }
 
@@ -101,9 +119,10 @@ final class FileNotifier: @unchecked Sendable {
   /// when the system cannot notify (the caller polls instead).
   func watch(_ paths: [String]) -> ([(key: String, version: Int)], Int)? {
     #if os(Linux)
-    guard fd >= 0 else { return nil }
     lock.lock()
     defer { lock.unlock() }
+    restartAfterFork()
+    guard fd >= 0 else { return nil }
     drain()
     var versions: [(key: String, version: Int)] = []
     for path in paths {
@@ -138,6 +157,7 @@ final class FileNotifier: @unchecked Sendable {
   func changed(_ versions: [(key: String, version: Int)], since epoch: Int) -> Bool {
     lock.lock()
     defer { lock.unlock() }
+    restartAfterFork()
     drain()
     return epoch != self.epoch || versions.contains { changes[$0.key, default: 0] != $0.version }
   }

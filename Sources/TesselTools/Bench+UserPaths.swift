@@ -29,9 +29,9 @@ extension BenchmarkSuite {
     public var pythonMs: Double?
   }
 
-  /// The whole-process and bridge figures of a case whose inputs are `inputs` (the host path is
-  /// timed with the in-place run, interleaved).
-  func measureProcesses(_ c: Case, inputs: [[Float]], runs: Int) -> UserPaths {
+  /// The whole-process and bridge figures of a case whose inputs are `inputs` and whose kernel
+  /// function is `kernelName` (the host path is timed with the in-place run, interleaved).
+  func measureProcesses(_ c: Case, inputs: [[Float]], kernelName: String, runs: Int) -> UserPaths {
     var paths = UserPaths()
     guard let dir = try? temporaryDirectory() else { return paths }
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -77,8 +77,10 @@ extension BenchmarkSuite {
       paths.pythonMs = Self.medianWall(
         ["/usr/bin/env", "python3", "-c", "import numpy as np; \(loads); r = \(expr)"], runs: 3)
     }
-    if let bridge = bridgeLibrary, c.grid.isEmpty, c.kernel == nil, !c.file.hasPrefix("<dispatch") {
-      let kwargs = keywords.map { "\($0.key)=\($0.value.pythonSource)" }.joined(separator: ", ")
+    if let bridge = bridgeLibrary, !c.file.hasPrefix("<dispatch") {
+      var launch = keywords.map { "\($0.key)=\($0.value.pythonSource)" }
+      if !c.grid.isEmpty { launch.append("grid=(\(c.grid.map(String.init).joined(separator: ", ")),)") }
+      let kwargs = launch.joined(separator: ", ")
       let script = """
         import importlib.util, os, statistics, sys, time
         sys.path.insert(0, \(pythonStringRepr(pythonPackageDirectory)))
@@ -87,13 +89,17 @@ extension BenchmarkSuite {
         from tessel._simulate import last_timings
         spec = importlib.util.spec_from_file_location('k', \(pythonStringRepr(kernelFile)))
         m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-        names = [n for n, v in vars(m).items() if callable(v) and n.endswith('_kernel')]
-        kernel = getattr(m, names[0])
+        kernel = getattr(m, \(pythonStringRepr(kernelName)))
         args = [np.load(f) for f in [\(files.map(pythonStringRepr).joined(separator: ", "))]]
-        tessel.simulate_kernel(kernel, *args\(kwargs.isEmpty ? "" : ", " + kwargs))
+        call = lambda: tessel.simulate_kernel(kernel, *args\(kwargs.isEmpty ? "" : ", " + kwargs))
+        for _ in range(3):
+            call()
         walls, runs = [], []
-        for _ in range(\(runs)):
-            t = time.perf_counter(); tessel.simulate_kernel(kernel, *args\(kwargs.isEmpty ? "" : ", " + kwargs))
+        start = time.perf_counter()
+        # At least \(runs) calls, and more (up to 2000) for half a second: a small call's overhead
+        # is a few microseconds, and the first calls of a process are slower.
+        while len(walls) < \(runs) or (len(walls) < 2000 and time.perf_counter() - start < 0.5):
+            t = time.perf_counter(); call()
             walls.append((time.perf_counter() - t) * 1e3); runs.append(last_timings()['run'] * 1e3)
         print(statistics.median(walls), statistics.median(runs))
         """

@@ -362,7 +362,7 @@ public struct BenchmarkSuite: Sendable {
     let onChip = target.sbufBytesPerPartition * 128 + target.psumBytesPerPartition * 128
     let bound = Double(2 * hbmBytes + onChip + (64 << 20)) / 1048576
     let gbps = c.flops == nil ? Double(hbmBytes) / (runMs / 1000) / 1e9 : nil
-    var paths = measureProcesses(c, inputs: inputs, runs: runs)
+    var paths = measureProcesses(c, inputs: inputs, kernelName: traced.name, runs: runs)
     paths.hostMs = median(hostTimes)
     return Result(
       name: c.name, file: c.file, traceMs: traceMs, runMs: runMs, serialMs: serialMs, baselineMs: baselineMs,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import weakref
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
@@ -32,7 +33,7 @@ class _Call:
     """What the first call of one identity worked out."""
 
     __slots__ = ("kernel", "function", "code", "namespace", "name", "bound", "prepared", "sources", "sys_path",
-                 "cwd", "lock")
+                 "cwd")
 
     def __init__(self, kernel: Any, source: Any, prepared: Prepared, sources: list[tuple[Optional[int], str]]):
         self.kernel = kernel  # held, so that its id is not reused while it is a key
@@ -41,7 +42,8 @@ class _Call:
         self.namespace = source.namespace
         self.name = source.name
         self.bound = source.namespace.get(source.name)
-        self.prepared = prepared
+        #: The prepared kernel while the cache keeps it (a remembered call does not keep it alive).
+        self.prepared = weakref.ref(prepared)
         #: Per kernel parameter: the positional index of its argument, or None and its keyword.
         self.sources = sources
         self.sys_path = list(sys.path)
@@ -114,7 +116,9 @@ def run(call_key: tuple, kernel: Any, args: Sequence[Any], kwargs: Mapping[str, 
     call = _calls.get(call_key)
     if call is None or call.kernel is not kernel or not call.current():
         return False, None
-    prepared = call.prepared
+    prepared = call.prepared()
+    if prepared is None:
+        return False, None
     arrays = [kwargs[name] if i is None else args[i] for i, name in call.sources]
     owners = True
     for array, written in zip(arrays, prepared.written):

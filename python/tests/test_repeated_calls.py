@@ -3,6 +3,7 @@ its prepared kernel without building a request, and every answer stays exact."""
 
 import os
 import threading
+import weakref
 
 import ml_dtypes
 import numpy as np
@@ -174,3 +175,48 @@ def test_threads_calling_one_kernel_get_their_own_answers(rng):
     for t in threads:
         t.join()
     assert not failures, failures[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_does_not_take_its_parents_file_changes(tmp_path, monkeypatch, rng):
+    """A child process forked after a trace, calling the kernel after its parent edited a module,
+    must not consume the change notice the parent's next call relies on (nor run stale itself)."""
+    module = scaling_kernel(tmp_path, monkeypatch, "forked", import_inside=False)
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    np.testing.assert_array_equal(tessel.simulate_kernel(module.scaled, a), a * np.float32(2.0))
+    go_read, go_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: wait for the edit, call, report by exit status
+        status = 1
+        try:
+            os.close(go_write)
+            os.read(go_read, 1)
+            status = 0 if np.array_equal(tessel.simulate_kernel(module.scaled, a), a * np.float32(7.0)) else 2
+        finally:
+            os._exit(status)
+    os.close(go_read)
+    fresh = tmp_path / "new.tmp"
+    fresh.write_text("FACTOR = 7.0\n")
+    os.replace(fresh, tmp_path / "forked_scaling.py")
+    os.write(go_write, b"x")
+    os.close(go_write)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    np.testing.assert_array_equal(tessel.simulate_kernel(module.scaled, a), a * np.float32(7.0))
+    assert last_timings()["prepare"] > 0
+
+
+def test_a_remembered_call_does_not_keep_an_evicted_kernel_alive(rng, monkeypatch):
+    from tessel import _prepared
+
+    monkeypatch.setattr(_prepared.cache, "capacity", 1)
+    a = rng.standard_normal((7, 5)).astype(np.float32)
+    b = rng.standard_normal((9, 5)).astype(np.float32)
+    simulate_kernel(K.exp_rows, a)
+    (first,) = _prepared.cache.entries.values()
+    released = weakref.finalize(first, lambda: None)
+    del first
+    simulate_kernel(K.exp_rows, b)  # evicts the 7-row kernel
+    assert not released.alive
+    np.testing.assert_allclose(simulate_kernel(K.exp_rows, a), np.exp(a), rtol=1e-5)
+    assert last_timings()["prepare"] > 0
