@@ -5,8 +5,9 @@ import TesselLang
 import TesselPython
 import Testing
 
-/// `nl.load_transpose2d(src, mask=)` with a mask on loop indices: the load runs whole or not at
-/// all, and its source is bounds-checked only where it runs. Expected values are plain loops.
+/// Loop-index masks on `nl.load_transpose2d`, against plain loops.
+///
+/// The load runs whole or not at all, and its source is bounds-checked only where it runs.
 @Suite("Masks on nl.load_transpose2d")
 struct LoadTransposeMaskTests {
   /// `x` holds `T - 1` row blocks of `R` rows; iteration `j` loads block `j` transposed, and the
