@@ -4,6 +4,10 @@ extension Operation {
   public struct Activation: OperationPayload {
     public static let info = OperationInfo.compute(
       "activation", on: .scalar, .elementwise, flow: .elementwise, cost: StreamCost())
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src), .init("scale", .perPartition, \.scale),
+      .init("bias", .perPartition, \.bias), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
 
     /// `reduce_op` and `reduce_res`: where the per-partition reduction of the result goes.
     public struct Reduction: Sendable, Hashable, Codable {
@@ -32,6 +36,13 @@ extension Operation {
     /// The optional reduction of each partition's results.
     public var reduce: Reduction?
 
+    /// The reduction's `[P, 1]` destination when there is one (`reduce_res`); setting it to `nil`
+    /// leaves the reduction as it is.
+    public var reduceDst: View? {
+      get { reduce?.dst }
+      set { if let newValue { reduce?.dst = newValue } }
+    }
+
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data", src), ("dst", dst)])
       if let v = scale.view {
@@ -55,17 +66,6 @@ extension Operation {
           throw c.fail(.invalidOp(op: reduce.op.nkiName, reason: "activation reductions support only nl.add"))
         }
         try c.perPartitionVector(reduce.dst, "reduce_res", partitions: src.partitionCount)
-      }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("scale", .perPartition, &scale)
-      visitor.visit("bias", .perPartition, &bias)
-      if var r = reduce {
-        visitor.visit("reduce_res", .reduceDestination, &r.dst)
-        reduce = r
       }
     }
 

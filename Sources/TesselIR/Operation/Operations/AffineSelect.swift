@@ -4,6 +4,9 @@ extension Operation {
   public struct AffineSelect: OperationPayload {
     public static let info = OperationInfo.compute(
       "affine_select", on: .gpsimd, .elementwise, flow: .elementwise, cost: StreamCost())
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+    ]
 
     /// The tile written.
     public var dst: View
@@ -17,11 +20,6 @@ extension Operation {
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.checkCondition(predicate)
       try c.sameTile([("on_true_tile", onTrue), ("dst", dst)])
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("on_true_tile", .source, &onTrue)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -6,6 +6,9 @@ extension Operation {
   /// other shapes with the same element count combine in row-major order.
   public struct DMACompute: OperationPayload {
     public static let info = OperationInfo.dataMovement("dma_compute", flow: .reshape, masks: false)
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("srcs", .source, \.srcs),
+    ]
 
     /// The most sources one instruction combines.
     public static let maxSources = 16
@@ -26,11 +29,6 @@ extension Operation {
       if views.contains(where: { $0.1.elementCount != dst.elementCount }) {
         throw c.fail(.shapeMismatch(operands: views.map(\.0), shapes: views.map { $0.1.shape }))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      for i in srcs.indices { visitor.visit("srcs[\(i)]", .source, &srcs[i]) }
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -11,6 +11,7 @@ extension Operation {
   public struct DMATranspose: OperationPayload {
     public static let info = OperationInfo.dataMovement(
       "dma_transpose", flow: .transpose, masks: false, cost: .dmaTranspose)
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The permutations the DMA engines implement, by source rank.
     public static let supportedAxes: [[Int]] = [[1, 0], [2, 1, 0], [3, 1, 2, 0]]
@@ -46,11 +47,6 @@ extension Operation {
         throw c.fail(
           .invalidDType(operand: "src", dtype: sd, reason: "dma_transpose with dge_mode=hwdge moves 2-byte elements"))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

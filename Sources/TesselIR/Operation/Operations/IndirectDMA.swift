@@ -28,6 +28,9 @@ extension Operation {
   /// ```
   public struct IndirectDMA: OperationPayload {
     public static let info = OperationInfo.dataMovement("indirect_dma", flow: .indirect)
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src), .init("indices", .perPartition, \.indices),
+    ]
 
     /// Which operand the indices place.
     public enum Side: String, Sendable, Hashable, Codable {
@@ -92,12 +95,6 @@ extension Operation {
         throw c.fail(
           .invalidOp(op: "indices", reason: "indirect DMA indices must be an integer tile, got \(t.rawValue)"))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-      visitor.visit("indices", .perPartition, &indices)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -4,6 +4,7 @@ extension Operation {
   public struct Iota: OperationPayload {
     public static let info = OperationInfo.compute(
       "iota", on: .gpsimd, .generator, flow: .generated, cost: StreamCost())
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
 
     /// The tile written.
     public var dst: View
@@ -12,10 +13,6 @@ extension Operation {
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.checkCondition(expression)
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
     }
 
     public func printedArguments(_ f: IRFormat) -> String { String(f.condition(expression).dropLast(5)) }

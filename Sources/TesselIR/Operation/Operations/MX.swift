@@ -12,6 +12,10 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "quantize_mx", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost(cyclesPerElement: 0.25)))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src),
+      .init("dst_scale", .reduceDestination, \.dstScale),
+    ]
 
     /// The `[P, F, 4]` fp8 values written.
     public var dst: View
@@ -56,12 +60,6 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-      visitor.visit("dst_scale", .reduceDestination, &dstScale)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), dst_scale: \(f.view(dstScale))"
     }
@@ -78,6 +76,10 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_matmul_mx", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction,
       allowsMask: false, cost: .matmul)
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+      .init("stationary_scale", .source, \.stationaryScale), .init("moving_scale", .source, \.movingScale),
+    ]
 
     /// The `[M, N]` PSUM tile written (fp32 or bf16).
     public var dst: View
@@ -141,14 +143,6 @@ extension Operation {
       if !(dd == .float32 || dd == .bfloat16) {
         throw c.fail(.invalidDType(operand: "dst", dtype: dd, reason: "nc_matmul_mx writes float32 or bfloat16"))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .accumulator, &dst)
-      visitor.visit("stationary", .source, &stationary)
-      visitor.visit("moving", .source, &moving)
-      visitor.visit("stationary_scale", .source, &stationaryScale)
-      visitor.visit("moving_scale", .source, &movingScale)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -17,6 +17,9 @@ extension Operation {
   public struct Matmul: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "nc_matmul", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction, cost: .matmul)
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+    ]
 
     /// The PSUM tile written (and added into, as `accumulation` says).
     public var dst: View
@@ -115,12 +118,6 @@ extension Operation {
           throw c.fail(.invalidDType(operand: name, dtype: d, reason: "the double-row mode multiplies fp8 operands"))
         }
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .accumulator, &dst)
-      visitor.visit("stationary", .source, &stationary)
-      visitor.visit("moving", .source, &moving)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

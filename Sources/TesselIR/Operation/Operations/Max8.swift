@@ -5,6 +5,7 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "max8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The `[P, 8]` tile written.
     public var dst: View
@@ -15,11 +16,6 @@ extension Operation {
       try c.samePartitions([("src", src), ("dst", dst)])
       try c.topEightDestination(dst, "dst")
       try c.topEightRow(src, "src")
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
     }
 
     public func printedArguments(_ f: IRFormat) -> String { f.view(src) }
@@ -33,6 +29,9 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_find_index8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+    ]
 
     /// The `[P, 8]` uint32 or uint16 tile of positions written.
     public var dst: View
@@ -52,12 +51,6 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &data)
-      visitor.visit("vals", .source, &vals)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { "\(f.view(data)), vals: \(f.view(vals))" }
   }
 
@@ -69,6 +62,10 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_match_replace8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+      .init("dst_idx", .reduceDestination, \.dstIdx),
+    ]
 
     /// The tile written: `data` with the matches replaced.
     public var dst: View
@@ -94,13 +91,6 @@ extension Operation {
           throw c.fail(.invalidDType(operand: "dst_idx", dtype: dd, reason: "match positions are integers"))
         }
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &data)
-      visitor.visit("vals", .source, &vals)
-      visitor.visit("dst_idx", .reduceDestination, &dstIdx)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -2,6 +2,7 @@ extension Operation {
   /// `nisa.memset(shape, value, dtype)` and `nl.zeros`/`nl.ones`/`nl.full`: `dst = value`.
   public struct Memset: OperationPayload {
     public static let info = OperationInfo.compute("memset", .generator, flow: .generated, cost: StreamCost())
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
 
     /// The tile written.
     public var dst: View
@@ -9,10 +10,6 @@ extension Operation {
     public var value: Float
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {}
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-    }
 
     public func printedArguments(_ f: IRFormat) -> String { f.number(value) }
 

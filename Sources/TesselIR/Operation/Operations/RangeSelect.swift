@@ -10,6 +10,11 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "range_select", defaultEngine: .vector, dataFlow: .elementwise, allowsMask: false,
       cost: .stream(StreamCost()))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+      .init("bound0", .perPartition, \.bound0), .init("bound1", .perPartition, \.bound1),
+      .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
 
     /// The comparison operators `comp_op0`/`comp_op1` may be.
     public static let comparisons: [ALUOp] = [.equal, .less, .lessEqual, .greater, .greaterEqual]
@@ -58,14 +63,6 @@ extension Operation {
             op: "on_false_value=\(onFalse)", reason: "the hardware requires on_false_value = FP32_MIN (-3.4028235e+38)")
         )
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("on_true_tile", .source, &onTrue)
-      visitor.visit("bound0", .perPartition, &bound0)
-      visitor.visit("bound1", .perPartition, &bound1)
-      visitor.visit("reduce_res", .reduceDestination, &reduceDst)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -9,6 +9,10 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "scalar_tensor_tensor", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
       dataFlow: .elementwise, cost: .stream(StreamCost(cyclesPerElement: 2)))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .source, \.operand1),
+    ]
 
     /// `2N` cycles, `N` for the bf16 subtract-then-multiply form (its 16-bit fast path).
     public var cost: CostRule {
@@ -36,13 +40,6 @@ extension Operation {
       if c.decl(src).space == .psum && c.decl(operand1).space == .psum {
         throw c.fail(.wrongMemorySpace(operand: "operand1", expected: "sbuf", actual: .psum))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("operand0", .perPartition, &stage0.operand)
-      visitor.visit("operand1", .source, &operand1)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

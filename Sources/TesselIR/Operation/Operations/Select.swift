@@ -4,6 +4,10 @@ extension Operation {
   public struct Select: OperationPayload {
     public static let info = OperationInfo.compute(
       "where", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("condition", .predicate, \.predicate), .init("x", .source, \.onTrue),
+      .init("y", .source, \.onFalse),
+    ]
 
     /// The tile written.
     public var dst: View
@@ -19,13 +23,6 @@ extension Operation {
       if let v = onTrue.view { ops.append(("x", v)) }
       if let v = onFalse.view { ops.append(("y", v)) }
       try c.sameTile(ops)
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("condition", .predicate, &predicate)
-      visitor.visit("x", .source, &onTrue)
-      visitor.visit("y", .source, &onFalse)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -9,6 +9,7 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_stream_shuffle", defaultEngine: .vector, dataFlow: .reshape, allowsMask: false,
       cost: .stream(StreamCost()))
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The mask entry that leaves a partition unchanged.
     public static let keep = 255
@@ -61,11 +62,6 @@ extension Operation {
               reason: "with \(active) active partitions the start partition must be one of \(allowed)"))
         }
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -6,6 +6,7 @@ extension Operation {
     public static let info = OperationInfo.compute(
       "tensor_partition_reduce", on: .gpsimd, .reduction, flow: .partitionReduction, masks: false,
       cost: StreamCost(cyclesPerElement: 2))
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
 
     /// The `[1, F]` tile written.
     public var dst: View
@@ -21,11 +22,6 @@ extension Operation {
       if dst.partitionCount != 1 || dst.freeElementCount != src.freeElementCount {
         throw c.fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
       }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
     }
 
     public func printedArguments(_ f: IRFormat) -> String { "\(op.nkiName), \(f.view(src))" }

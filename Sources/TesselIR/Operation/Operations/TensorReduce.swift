@@ -7,6 +7,7 @@ extension Operation {
   public struct TensorReduce: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_reduce", .reduction, flow: .freeReduction, cost: StreamCost())
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
 
     /// The tile written.
     public var dst: View
@@ -35,11 +36,6 @@ extension Operation {
         throw c.fail(.shapeMismatch(operands: ["dst", "data"], shapes: [dst.shape, src.shape]))
       }
       try c.samePartitions([("data", src), ("dst", dst)])
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -6,6 +6,10 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "tensor_scalar_reduce", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
       dataFlow: .elementwise, cost: .stream(StreamCost(extraMinII: 1)))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage.operand), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
 
     /// The reduction operators NKI accepts for `reduce_op`.
     public static let reduceOperators: [ALUOp] = [.add, .multiply, .maximum, .minimum]
@@ -29,13 +33,6 @@ extension Operation {
           .invalidOp(op: reduceOp.nkiName, reason: "reduce_op must be nl.add, nl.multiply, nl.max or nl.min"))
       }
       try c.perPartitionVector(reduceDst, "reduce_res", partitions: src.partitionCount)
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("operand0", .perPartition, &stage.operand)
-      visitor.visit("reduce_res", .reduceDestination, &reduceDst)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -5,6 +5,9 @@ extension Operation {
   public struct TensorTensor: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_tensor", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true, fastPath: .binary))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data1", .source, \.a), .init("data2", .source, \.b),
+    ]
 
     /// The tile written.
     public var dst: View
@@ -18,12 +21,6 @@ extension Operation {
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data1", a), ("data2", b), ("dst", dst)])
       try c.checkBitwise(op, [("data1", a), ("data2", b)])
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data1", .source, &a)
-      visitor.visit("data2", .source, &b)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -4,6 +4,10 @@ extension Operation {
   public struct TensorTensorScan: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_tensor_scan", flow: .scan, masks: false, cost: StreamCost(cyclesPerElement: 2))
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data0", .source, \.data0), .init("data1", .source, \.data1),
+      .init("initial", .perPartition, \.initial),
+    ]
 
     /// The tile written.
     public var dst: View
@@ -21,13 +25,6 @@ extension Operation {
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data0", data0), ("data1", data1), ("dst", dst)])
       if let v = initial.view { try c.perPartitionVector(v, "initial", partitions: data0.partitionCount) }
-    }
-
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data0", .source, &data0)
-      visitor.visit("data1", .source, &data1)
-      visitor.visit("initial", .perPartition, &initial)
     }
 
     public func printedArguments(_ f: IRFormat) -> String {

@@ -40,9 +40,10 @@ extension Operation {
       Kind.info.groups.contains(.reduction) ? src.shape : dst.shape
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit(Kind.sourceName, .source, &src)
+    /// The destination, then the source named as `Kind` says (a generic type holds no stored
+    /// static table, so this one is built on each read).
+    public static var operands: [OperandSlot<Self>] {
+      [.init("dst", .destination, \.dst), .init(Kind.sourceName, .source, \.src)]
     }
 
     public func verify(_ check: InstructionCheck) throws(KernelError) {
