@@ -18,11 +18,6 @@ public struct Kernel: Sendable, Hashable, Codable {
     public var name: String
     /// Loop variable or program id.
     public var kind: IndexVarKind
-    /// Creates a declaration.
-    public init(name: String, kind: IndexVarKind) {
-      self.name = name
-      self.kind = kind
-    }
   }
 
   /// A kernel parameter: a named HBM tensor supplied by the caller.
@@ -31,11 +26,6 @@ public struct Kernel: Sendable, Hashable, Codable {
     public var name: String
     /// The tensor it binds.
     public var tensor: TensorID
-    /// Creates a parameter.
-    public init(name: String, tensor: TensorID) {
-      self.name = name
-      self.tensor = tensor
-    }
   }
 
   /// The kernel's name.

@@ -4,10 +4,6 @@ extension Operation {
   public struct Activation: OperationPayload {
     public static let info = OperationInfo.compute(
       "activation", on: .scalar, .elementwise, flow: .elementwise, cost: StreamCost())
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.src), .init("scale", .perPartition, \.scale),
-      .init("bias", .perPartition, \.bias), .init("reduce_res", .reduceDestination, \.reduceDst),
-    ]
 
     /// `reduce_op` and `reduce_res`: where the per-partition reduction of the result goes.
     public struct Reduction: Sendable, Hashable, Codable {
@@ -15,12 +11,6 @@ extension Operation {
       public var op: ALUOp
       /// The `[P, 1]` tile written.
       public var dst: View
-
-      /// Creates a reduction.
-      public init(op: ALUOp, dst: View) {
-        self.op = op
-        self.dst = dst
-      }
     }
 
     /// The tile written.
@@ -78,5 +68,10 @@ extension Operation {
       if let reduce { s += ", reduce: \(reduce.op.nkiName) -> \(f.view(reduce.dst))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src), .init("scale", .perPartition, \.scale),
+      .init("bias", .perPartition, \.bias), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

@@ -4,9 +4,6 @@ extension Operation {
   public struct AffineSelect: OperationPayload {
     public static let info = OperationInfo.compute(
       "affine_select", on: .gpsimd, .elementwise, flow: .elementwise, cost: StreamCost())
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
-    ]
 
     /// The tile written.
     public var dst: View
@@ -25,5 +22,9 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.condition(predicate)), \(f.view(onTrue)), \(f.number(onFalse))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+    ]
   }
 }

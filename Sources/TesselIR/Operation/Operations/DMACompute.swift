@@ -6,9 +6,6 @@ extension Operation {
   /// other shapes with the same element count combine in row-major order.
   public struct DMACompute: OperationPayload {
     public static let info = OperationInfo.dataMovement("dma_compute", flow: .reshape, masks: false)
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("srcs", .source, \.srcs),
-    ]
 
     /// The most sources one instruction combines.
     public static let maxSources = 16
@@ -34,5 +31,9 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "[\(srcs.map(f.view).joined(separator: ", "))], add"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("srcs", .source, \.srcs),
+    ]
   }
 }

@@ -11,7 +11,6 @@ extension Operation {
   public struct DMATranspose: OperationPayload {
     public static let info = OperationInfo.dataMovement(
       "dma_transpose", flow: .transpose, masks: false, cost: .dmaTranspose)
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The permutations the DMA engines implement, by source rank.
     public static let supportedAxes: [[Int]] = [[1, 0], [2, 1, 0], [3, 1, 2, 0]]
@@ -52,5 +51,7 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), axes: (\(axes.map(String.init).joined(separator: ", ")))" + (hardwareDGE ? ", dge: hwdge" : "")
     }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 }

@@ -28,9 +28,6 @@ extension Operation {
   /// ```
   public struct IndirectDMA: OperationPayload {
     public static let info = OperationInfo.dataMovement("indirect_dma", flow: .indirect)
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("src", .source, \.src), .init("indices", .perPartition, \.indices),
-    ]
 
     /// Which operand the indices place.
     public enum Side: String, Sendable, Hashable, Codable {
@@ -59,19 +56,7 @@ extension Operation {
     /// How far one unit of an index moves along each dimension of the indirect side's tensor.
     public var offsetSteps: [Int]
     /// What an out-of-bounds index does.
-    public var outOfBounds: OutOfBoundsMode
-
-    /// Creates an indirect DMA.
-    public init(
-      dst: View, src: View, indices: View, side: Side, offsetSteps: [Int], outOfBounds: OutOfBoundsMode = .error
-    ) {
-      self.dst = dst
-      self.src = src
-      self.indices = indices
-      self.side = side
-      self.offsetSteps = offsetSteps
-      self.outOfBounds = outOfBounds
-    }
+    public var outOfBounds: OutOfBoundsMode = .error
 
     /// The view the indices place.
     public var indirectView: View { side == .source ? src : dst }
@@ -102,6 +87,10 @@ extension Operation {
       return
         "\(f.view(src)), \(side == .source ? "src" : "dst")_indices=\(f.view(indices)), offset_steps=\(offsetSteps)\(oob)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src), .init("indices", .perPartition, \.indices),
+    ]
   }
 }
 

@@ -4,7 +4,6 @@ extension Operation {
   public struct Iota: OperationPayload {
     public static let info = OperationInfo.compute(
       "iota", on: .gpsimd, .generator, flow: .generated, cost: StreamCost())
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
 
     /// The tile written.
     public var dst: View
@@ -16,5 +15,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String { String(f.condition(expression).dropLast(5)) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
   }
 }

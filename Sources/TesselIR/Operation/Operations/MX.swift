@@ -12,10 +12,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "quantize_mx", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost(cyclesPerElement: 0.25)))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("src", .source, \.src),
-      .init("dst_scale", .reduceDestination, \.dstScale),
-    ]
 
     /// The `[P, F, 4]` fp8 values written.
     public var dst: View
@@ -63,6 +59,11 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), dst_scale: \(f.view(dstScale))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src),
+      .init("dst_scale", .reduceDestination, \.dstScale),
+    ]
   }
 
   /// `nisa.nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale)`: a matmul of
@@ -76,10 +77,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_matmul_mx", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction,
       allowsMask: false, cost: .matmul)
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
-      .init("stationary_scale", .source, \.stationaryScale), .init("moving_scale", .source, \.movingScale),
-    ]
 
     /// The `[M, N]` PSUM tile written (fp32 or bf16).
     public var dst: View
@@ -148,5 +145,10 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(stationary)), \(f.view(moving)), scales: \(f.view(stationaryScale)), \(f.view(movingScale)), accumulate: \(accumulation.rawValue)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+      .init("stationary_scale", .source, \.stationaryScale), .init("moving_scale", .source, \.movingScale),
+    ]
   }
 }

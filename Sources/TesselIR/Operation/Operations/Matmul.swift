@@ -17,9 +17,6 @@ extension Operation {
   public struct Matmul: OperationPayload {
     public static let info = OperationInfo(
       nkiName: "nc_matmul", defaultEngine: .tensor, groups: .tensorEngine, dataFlow: .contraction, cost: .matmul)
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
-    ]
 
     /// The PSUM tile written (and added into, as `accumulation` says).
     public var dst: View
@@ -123,5 +120,9 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")\(isTranspose ? ", is_transpose" : "")"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+    ]
   }
 }

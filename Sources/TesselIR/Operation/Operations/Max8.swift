@@ -5,7 +5,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "max8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The `[P, 8]` tile written.
     public var dst: View
@@ -19,6 +18,8 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String { f.view(src) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 
   /// `nisa.nc_find_index8(dst, data, vals)`: for each partition and each of its 8 values in
@@ -29,9 +30,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_find_index8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
-    ]
 
     /// The `[P, 8]` uint32 or uint16 tile of positions written.
     public var dst: View
@@ -52,6 +50,10 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String { "\(f.view(data)), vals: \(f.view(vals))" }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+    ]
   }
 
   /// `nisa.nc_match_replace8(dst, data, vals, imm, dst_idx)`: `dst` is `data` with the first
@@ -62,10 +64,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_match_replace8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
       cost: .stream(StreamCost()))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
-      .init("dst_idx", .reduceDestination, \.dstIdx),
-    ]
 
     /// The tile written: `data` with the matches replaced.
     public var dst: View
@@ -98,6 +96,11 @@ extension Operation {
       if let dstIdx { s += ", dst_idx: \(f.view(dstIdx))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+      .init("dst_idx", .reduceDestination, \.dstIdx),
+    ]
   }
 }
 

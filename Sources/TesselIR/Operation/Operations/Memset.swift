@@ -2,7 +2,6 @@ extension Operation {
   /// `nisa.memset(shape, value, dtype)` and `nl.zeros`/`nl.ones`/`nl.full`: `dst = value`.
   public struct Memset: OperationPayload {
     public static let info = OperationInfo.compute("memset", .generator, flow: .generated, cost: StreamCost())
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
 
     /// The tile written.
     public var dst: View
@@ -15,5 +14,7 @@ extension Operation {
 
     /// A zero fill of a 16-bit tile streams twice as fast.
     public var cost: CostRule { .stream(StreamCost(fastPath: value == 0 ? .halfFor16Bit : .none)) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
   }
 }

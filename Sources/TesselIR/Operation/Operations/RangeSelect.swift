@@ -10,11 +10,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "range_select", defaultEngine: .vector, dataFlow: .elementwise, allowsMask: false,
       cost: .stream(StreamCost()))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
-      .init("bound0", .perPartition, \.bound0), .init("bound1", .perPartition, \.bound1),
-      .init("reduce_res", .reduceDestination, \.reduceDst),
-    ]
 
     /// The comparison operators `comp_op0`/`comp_op1` may be.
     public static let comparisons: [ALUOp] = [.equal, .less, .lessEqual, .greater, .greaterEqual]
@@ -71,5 +66,11 @@ extension Operation {
       if let reduceDst { s += ", reduce: maximum -> \(f.view(reduceDst))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+      .init("bound0", .perPartition, \.bound0), .init("bound1", .perPartition, \.bound1),
+      .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

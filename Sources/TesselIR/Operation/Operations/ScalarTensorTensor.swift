@@ -9,10 +9,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "scalar_tensor_tensor", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
       dataFlow: .elementwise, cost: .stream(StreamCost(cyclesPerElement: 2)))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.src),
-      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .source, \.operand1),
-    ]
 
     /// `2N` cycles, `N` for the bf16 subtract-then-multiply form (its 16-bit fast path).
     public var cost: CostRule {
@@ -45,5 +41,10 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), \(stage0.printed(f)), \(op1.nkiName)\(reverse1 ? "(reversed)" : "") \(f.view(operand1))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .source, \.operand1),
+    ]
   }
 }

@@ -4,10 +4,6 @@ extension Operation {
   public struct Select: OperationPayload {
     public static let info = OperationInfo.compute(
       "where", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("condition", .predicate, \.predicate), .init("x", .source, \.onTrue),
-      .init("y", .source, \.onFalse),
-    ]
 
     /// The tile written.
     public var dst: View
@@ -28,5 +24,10 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(predicate)), \(f.operand(onTrue)), \(f.operand(onFalse))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("condition", .predicate, \.predicate), .init("x", .source, \.onTrue),
+      .init("y", .source, \.onFalse),
+    ]
   }
 }

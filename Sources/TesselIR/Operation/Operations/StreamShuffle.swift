@@ -9,7 +9,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "nc_stream_shuffle", defaultEngine: .vector, dataFlow: .reshape, allowsMask: false,
       cost: .stream(StreamCost()))
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
 
     /// The mask entry that leaves a partition unchanged.
     public static let keep = 255
@@ -67,5 +66,7 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), shuffle_mask: [\(mask.map(String.init).joined(separator: ", "))]"
     }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 }

@@ -6,7 +6,6 @@ extension Operation {
     public static let info = OperationInfo.compute(
       "tensor_partition_reduce", on: .gpsimd, .reduction, flow: .partitionReduction, masks: false,
       cost: StreamCost(cyclesPerElement: 2))
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
 
     /// The `[1, F]` tile written.
     public var dst: View
@@ -25,5 +24,7 @@ extension Operation {
     }
 
     public func printedArguments(_ f: IRFormat) -> String { "\(op.nkiName), \(f.view(src))" }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
   }
 }

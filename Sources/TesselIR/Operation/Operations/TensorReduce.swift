@@ -7,7 +7,6 @@ extension Operation {
   public struct TensorReduce: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_reduce", .reduction, flow: .freeReduction, cost: StreamCost())
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
 
     /// The tile written.
     public var dst: View
@@ -46,5 +45,7 @@ extension Operation {
     public var cost: CostRule {
       .stream(StreamCost(fastPath: op == .add || op == .maximum ? .halfFor16Bit : .none))
     }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
   }
 }

@@ -5,10 +5,6 @@ extension Operation {
   public struct TensorScalar: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_scalar", .elementwise, flow: .elementwise, cost: StreamCost(fastPath: .copy))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.src),
-      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .perPartition, \.operand1),
-    ]
 
     /// One stage: `x op operand`, or `operand op x` when reversed.
     public struct Stage: Sendable, Hashable, Codable {
@@ -17,14 +13,7 @@ extension Operation {
       /// The immediate or `[P, 1]` column.
       public var operand: Operand
       /// Whether the operand is the left side.
-      public var reversed: Bool
-
-      /// Creates a stage.
-      public init(op: ALUOp, operand: Operand, reversed: Bool = false) {
-        self.op = op
-        self.operand = operand
-        self.reversed = reversed
-      }
+      public var reversed: Bool = false
     }
 
     /// The tile written.
@@ -58,5 +47,10 @@ extension Operation {
       let parts = stages.map { $0.printed(f) }
       return ([f.view(src)] + parts).joined(separator: ", ")
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .perPartition, \.operand1),
+    ]
   }
 }

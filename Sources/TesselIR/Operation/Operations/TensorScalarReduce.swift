@@ -6,10 +6,6 @@ extension Operation {
     public static let info = OperationInfo(
       nkiName: "tensor_scalar_reduce", defaultEngine: .vector, engines: [.vector], groups: .elementwise,
       dataFlow: .elementwise, cost: .stream(StreamCost(extraMinII: 1)))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data", .source, \.src),
-      .init("operand0", .perPartition, \.stage.operand), .init("reduce_res", .reduceDestination, \.reduceDst),
-    ]
 
     /// The reduction operators NKI accepts for `reduce_op`.
     public static let reduceOperators: [ALUOp] = [.add, .multiply, .maximum, .minimum]
@@ -38,5 +34,10 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), \(stage.printed(f)), reduce: \(reduceOp.nkiName) -> \(f.view(reduceDst))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage.operand), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

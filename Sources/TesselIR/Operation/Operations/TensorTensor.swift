@@ -5,9 +5,6 @@ extension Operation {
   public struct TensorTensor: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_tensor", .elementwise, flow: .elementwise, cost: StreamCost(sharedPort: true, fastPath: .binary))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data1", .source, \.a), .init("data2", .source, \.b),
-    ]
 
     /// The tile written.
     public var dst: View
@@ -26,5 +23,9 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(a)), \(f.view(b)), op: \(op.nkiName)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data1", .source, \.a), .init("data2", .source, \.b),
+    ]
   }
 }

@@ -4,10 +4,6 @@ extension Operation {
   public struct TensorTensorScan: OperationPayload {
     public static let info = OperationInfo.compute(
       "tensor_tensor_scan", flow: .scan, masks: false, cost: StreamCost(cyclesPerElement: 2))
-    public static let operands: [OperandSlot<Self>] = [
-      .init("dst", .destination, \.dst), .init("data0", .source, \.data0), .init("data1", .source, \.data1),
-      .init("initial", .perPartition, \.initial),
-    ]
 
     /// The tile written.
     public var dst: View
@@ -30,5 +26,10 @@ extension Operation {
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(data0)), \(f.view(data1)), initial: \(f.operand(initial)), \(op0.nkiName), \(op1.nkiName)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data0", .source, \.data0), .init("data1", .source, \.data1),
+      .init("initial", .perPartition, \.initial),
+    ]
   }
 }
