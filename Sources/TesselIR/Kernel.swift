@@ -18,6 +18,11 @@ public struct Kernel: Sendable, Hashable, Codable {
     public var name: String
     /// Loop variable or program id.
     public var kind: IndexVarKind
+    /// Creates a declaration.
+    public init(name: String, kind: IndexVarKind) {
+      self.name = name
+      self.kind = kind
+    }
   }
 
   /// A kernel parameter: a named HBM tensor supplied by the caller.

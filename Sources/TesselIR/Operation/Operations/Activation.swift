@@ -11,6 +11,12 @@ extension Operation {
       public var op: ALUOp
       /// The `[P, 1]` tile written.
       public var dst: View
+
+      /// Creates a reduction.
+      public init(op: ALUOp, dst: View) {
+        self.op = op
+        self.dst = dst
+      }
     }
 
     /// The tile written.

@@ -25,6 +25,8 @@ extension Operation {
 
     public func printedArguments(_ f: IRFormat) -> String { "\(op.nkiName), \(f.view(src))" }
 
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+    ]
   }
 }

@@ -46,6 +46,8 @@ extension Operation {
       .stream(StreamCost(fastPath: op == .add || op == .maximum ? .halfFor16Bit : .none))
     }
 
-    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("data", .source, \.src)]
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+    ]
   }
 }

@@ -13,7 +13,14 @@ extension Operation {
       /// The immediate or `[P, 1]` column.
       public var operand: Operand
       /// Whether the operand is the left side.
-      public var reversed: Bool = false
+      public var reversed: Bool
+
+      /// Creates a stage.
+      public init(op: ALUOp, operand: Operand, reversed: Bool = false) {
+        self.op = op
+        self.operand = operand
+        self.reversed = reversed
+      }
     }
 
     /// The tile written.
