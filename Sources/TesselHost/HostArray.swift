@@ -224,17 +224,9 @@ public struct HostArray: Sendable, Equatable {
       switch elementType {
       case .nki(let dtype):
         dtype.decode(src, into: UnsafeMutableBufferPointer(start: dst, count: n))
-      case .int64:
-        for i in 0..<n { dst[i] = Float(Int64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
-      case .uint64:
-        for i in 0..<n {
-          dst[i] = Float(UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
-        }
-      case .float64:
-        for i in 0..<n {
-          dst[i] = Float(
-            Double(bitPattern: UInt64(littleEndian: src.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-        }
+      case .int64: LittleEndian.decode(src, as: Int64.self, count: n, into: dst) { Float($0) }
+      case .uint64: LittleEndian.decode(src, as: UInt64.self, count: n, into: dst) { Float($0) }
+      case .float64: LittleEndian.decode(src, as: UInt64.self, count: n, into: dst) { Float(Double(bitPattern: $0)) }
       }
     }
   }

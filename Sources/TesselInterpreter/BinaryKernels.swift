@@ -4,24 +4,62 @@ import TesselNumerics
 /// A binary fp32 operation specialised at compile time, so that its row loop vectorizes.
 protocol BinaryKernel {
   static func apply(_ a: Float, _ b: Float) -> Float
+  /// `apply` lane by lane, bit for bit.
+  static func apply(_ a: Lanes, _ b: Lanes) -> Lanes
 }
 
-enum AddKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
-enum SubtractKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
-enum MultiplyKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
-enum DivideKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
+/// The lanes a row loop works on at once.
+typealias Lanes = SIMD16<Float>
+
+/// `1` where `m` holds, else `0`: a comparison's fp32 result.
+@inline(__always)
+private func ones(_ m: SIMDMask<SIMD16<Int32>>) -> Lanes { Lanes(repeating: 0).replacing(with: 1, where: m) }
+
+/// `r` with canonical NaN wherever `a` or `b` is NaN (the scalar kernels' `.nan`).
+@inline(__always)
+private func nanWhereEither(_ r: Lanes, _ a: Lanes, _ b: Lanes) -> Lanes {
+  r.replacing(with: .nan, where: (a .!= a) .| (b .!= b))
+}
+
+enum AddKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a + b }
+}
+enum SubtractKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
+}
+enum MultiplyKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a * b }
+}
+enum DivideKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a / b }
+}
 enum MaximumKernel: BinaryKernel {
   @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : (a > b ? a : b) }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes {
+    nanWhereEither(b.replacing(with: a, where: a .> b), a, b)
+  }
 }
 enum MinimumKernel: BinaryKernel {
   @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.isNaN || b.isNaN ? .nan : (a < b ? a : b) }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes {
+    nanWhereEither(b.replacing(with: a, where: a .< b), a, b)
+  }
 }
 enum GreaterKernel: BinaryKernel {
   @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { ones(a .> b) }
 }
-enum LessKernel: BinaryKernel { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? 1 : 0 } }
+enum LessKernel: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a < b ? 1 : 0 }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { ones(a .< b) }
+}
 enum EqualKernel: BinaryKernel {
   @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a == b ? 1 : 0 }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { ones(a .== b) }
 }
 
 /// Runs `op` over one row: `d[j·sd] = op(a[j·sa], b[j·sb])` for `j` in `lo..<hi`.
@@ -31,16 +69,68 @@ func binaryRow<K: BinaryKernel>(
   _ b: UnsafePointer<Float>, _ sb: Int, _ lo: Int, _ hi: Int
 ) {
   if sd == 1 && sa == 1 && sb == 1 {
-    for j in lo..<hi { d[j] = K.apply(a[j], b[j]) }
+    var j = lo
+    if lanesMatchSerialOrder(d, a) && lanesMatchSerialOrder(d, b) {
+      while j + Lanes.scalarCount <= hi {
+        store(K.apply(lanes(a + j), lanes(b + j)), d + j)
+        j += Lanes.scalarCount
+      }
+    }
+    while j < hi {
+      d[j] = K.apply(a[j], b[j])
+      j += 1
+    }
   } else if sd == 1 && sa == 1 && sb == 0 {
     let bv = b[0]
-    for j in lo..<hi { d[j] = K.apply(a[j], bv) }
+    let bl = Lanes(repeating: bv)
+    var j = lo
+    if lanesMatchSerialOrder(d, a) {
+      while j + Lanes.scalarCount <= hi {
+        store(K.apply(lanes(a + j), bl), d + j)
+        j += Lanes.scalarCount
+      }
+    }
+    while j < hi {
+      d[j] = K.apply(a[j], bv)
+      j += 1
+    }
   } else if sd == 1 && sa == 0 && sb == 1 {
     let av = a[0]
-    for j in lo..<hi { d[j] = K.apply(av, b[j]) }
+    let al = Lanes(repeating: av)
+    var j = lo
+    if lanesMatchSerialOrder(d, b) {
+      while j + Lanes.scalarCount <= hi {
+        store(K.apply(al, lanes(b + j)), d + j)
+        j += Lanes.scalarCount
+      }
+    }
+    while j < hi {
+      d[j] = K.apply(av, b[j])
+      j += 1
+    }
   } else {
     for j in lo..<hi { d[j &* sd] = K.apply(a[j &* sa], b[j &* sb]) }
   }
+}
+
+/// Whether a unit-stride row loop may read and write `Lanes.scalarCount` elements at a time and
+/// still give what the element-by-element loop gives: unless the destination starts less than
+/// one lane group after the source, no lane group reads an element an earlier lane of the same
+/// group wrote.
+@inline(__always)
+func lanesMatchSerialOrder(_ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>) -> Bool {
+  let ahead = s.distance(to: UnsafePointer(d))
+  return ahead <= 0 || ahead >= Lanes.scalarCount
+}
+
+/// The lane group at `p` (no alignment needed).
+@inline(__always)
+func lanes(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+/// Writes a lane group at `p` (no alignment needed).
+@inline(__always)
+func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
 /// Runs an ALU op chosen at run time over one row (for the less common ops).

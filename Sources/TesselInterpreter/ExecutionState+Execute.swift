@@ -387,104 +387,10 @@ extension ExecutionState {
       scatter(&resultBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .bnStats(let p):
-      let d = p.dst
-      let s = p.src
-      gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount
-      let f = s.freeElementCount
-      // Under a mask (a ragged last chunk), only the kept elements count.
-      let envp = UnsafePointer(env)
-      let keepsAll = ci.mask.isEmpty || ci.maskKeepsAll(envp)
-      var valid = [Bool](repeating: keepsAll, count: keepsAll ? 0 : p * f)
-      if !keepsAll {
-        valid.withUnsafeMutableBufferPointer { v in
-          ci.rows.forEachRowUnmerged(counts: [p, f], mask: ci.mask, env: envp) { outer, lo, hi in
-            for j in lo..<hi { v[outer[0] * f + j] = true }
-          }
-        }
-      }
-      var out = Array(repeating: Float(0), count: p * 6)
-      operandBuffer.withUnsafeBufferPointer { x in
-        valid.withUnsafeBufferPointer { v in
-          // Each half's elements in order, in Double: the count, the mean, then the sum of
-          // squared deviations from it.
-          for i in 0..<p {
-            let row = i * f
-            for half in 0..<2 {
-              var n = 0
-              var sum: Double = 0
-              var j = half
-              if keepsAll {
-                while j < f {
-                  sum += Double(x[row + j])
-                  n += 1
-                  j += 2
-                }
-              } else {
-                while j < f {
-                  if v[row + j] {
-                    sum += Double(x[row + j])
-                    n += 1
-                  }
-                  j += 2
-                }
-              }
-              let mean = n > 0 ? sum / Double(n) : 0
-              var m2: Double = 0
-              j = half
-              if keepsAll {
-                while j < f {
-                  let d = Double(x[row + j]) - mean
-                  m2 += d * d
-                  j += 2
-                }
-              } else {
-                while j < f {
-                  if v[row + j] {
-                    let d = Double(x[row + j]) - mean
-                    m2 += d * d
-                  }
-                  j += 2
-                }
-              }
-              out[i * 6 + half * 3] = Float(n)
-              out[i * 6 + half * 3 + 1] = Float(mean)
-              out[i * 6 + half * 3 + 2] = Float(m2)
-            }
-          }
-        }
-      }
-      scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      batchNormStats(ci, dst: p.dst, src: p.src)
 
     case .bnAggr(let p):
-      let d = p.dst
-      let s = p.src
-      gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount
-      let f = s.freeElementCount
-      var out = Array(repeating: Float(0), count: p * 2)
-      for i in 0..<p {
-        var n: Double = 0
-        var mean: Double = 0
-        var m2: Double = 0
-        var g = 0
-        while g + 3 <= f {
-          let nb = Double(operandBuffer[i * f + g])
-          let mb = Double(operandBuffer[i * f + g + 1])
-          let vb = Double(operandBuffer[i * f + g + 2])
-          if nb > 0 {
-            let total = n + nb
-            let delta = mb - mean
-            mean += delta * nb / total
-            m2 += vb + delta * delta * n * nb / total
-            n = total
-          }
-          g += 3
-        }
-        out[i * 2] = Float(mean)
-        out[i * 2 + 1] = n > 0 ? Float(m2 / n) : 0
-      }
-      scatter(&out, to: d, ci.views[0], dtype: k[d.tensor].dtype)
+      batchNormAggregate(ci, dst: p.dst, src: p.src)
     }
   }
 
@@ -499,8 +405,13 @@ extension ExecutionState {
     var w = 0
     let mem = arena
     buffer.withUnsafeMutableBufferPointer { out in
+      let st = it.innerStrides[0]
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
-        let st = it.innerStrides[0]
+        if st == 1, let o = out.baseAddress {
+          (o + w).update(from: mem + off[0] + lo, count: hi - lo)
+          w += hi - lo
+          return
+        }
         for j in lo..<hi {
           out[w] = mem[off[0] &+ j &* st]
           w += 1
@@ -519,8 +430,13 @@ extension ExecutionState {
     // Round once with the vectorized buffer form, then place.
     if dtype != .float32 { values.withUnsafeMutableBufferPointer { dtype.quantize($0) } }
     values.withUnsafeBufferPointer { src in
+      let st = it.innerStrides[0]
       it.forEachRow(start: start, mask: [], env: UnsafePointer(env)) { off, _, lo, hi in
-        let st = it.innerStrides[0]
+        if st == 1, let s = src.baseAddress {
+          (mem + off[0] + lo).update(from: s + r, count: hi - lo)
+          r += hi - lo
+          return
+        }
         for j in lo..<hi {
           mem[off[0] &+ j &* st] = src[r]
           r += 1

@@ -168,8 +168,9 @@ extension Interpreter {
 
     /// The conservative bounds probes of a masked instruction (see `checkMaskedBounds`).
     func probes(_ op: Operation, counts: [Int]) -> [BoundsProbe] {
+      // The views `checkMaskedBounds` checks, over the same index ranges.
       var views: [View] = []
-      if let d = op.destination { views.append(d) }
+      if let d = op.destination, op.iteratesOverDestination { views.append(d) }
       if op.sourcesWalkIterationSpace { views += op.sources.map(\.view) }
       let rank = counts.count
       var out: [BoundsProbe] = []
@@ -179,7 +180,11 @@ extension Interpreter {
           var lo = 0
           var hi = 0
           for d in 0..<rank where d < v.dims.count {
-            let e = v.dims[d].steps[kd] * (counts[d] - 1)
+            // The indices `checkMaskedBounds` walks: a dimension shorter than the iteration
+            // space (a `[P, 1]` operand) stays at its last index.
+            let last =
+              d < rank - 1 ? Swift.min(counts[d], v.dims[d].count) - 1 : (v.dims[d].count > 1 ? counts[d] - 1 : 0)
+            let e = v.dims[d].steps[kd] * Swift.max(0, last)
             lo += Swift.min(0, e)
             hi += Swift.max(0, e)
           }

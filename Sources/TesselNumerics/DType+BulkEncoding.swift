@@ -17,36 +17,24 @@ extension DType {
     switch self {
     case .float32: UnsafeMutableRawPointer(dst).copyMemory(from: raw, byteCount: n * 4)
     case .bfloat16:
-      for i in 0..<n {
-        let wide = UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16
-        dst[i] = Float(bitPattern: TruncatedFloat32Format.bfloat16.decodeBits(wide))
+      LittleEndian.decode(raw, as: UInt16.self, count: n, into: dst) {
+        Float(bitPattern: TruncatedFloat32Format.bfloat16.decodeBits(UInt32($0) << 16))
       }
-    case .int8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: Int8.self)) }
-    case .uint8: for i in 0..<n { dst[i] = Float(raw.load(fromByteOffset: i, as: UInt8.self)) }
-    case .bool: for i in 0..<n { dst[i] = raw.load(fromByteOffset: i, as: UInt8.self) != 0 ? 1 : 0 }
-    case .int16:
-      for i in 0..<n { dst[i] = Float(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self))) }
-    case .uint16:
-      for i in 0..<n { dst[i] = Float(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
-    case .int32:
-      for i in 0..<n { dst[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
-    case .uint32:
-      for i in 0..<n { dst[i] = Float(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
-    case .tfloat32:
-      for i in 0..<n {
-        dst[i] = decode(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-      }
-    case .float16:
-      for i in 0..<n {
-        dst[i] = Float16Format.decode(
-          UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-      }
+    case .int8: LittleEndian.decode(raw, as: Int8.self, count: n, into: dst) { Float($0) }
+    case .uint8: LittleEndian.decode(raw, as: UInt8.self, count: n, into: dst) { Float($0) }
+    case .bool: LittleEndian.decode(raw, as: UInt8.self, count: n, into: dst) { $0 != 0 ? 1 : 0 }
+    case .int16: LittleEndian.decode(raw, as: Int16.self, count: n, into: dst) { Float($0) }
+    case .uint16: LittleEndian.decode(raw, as: UInt16.self, count: n, into: dst) { Float($0) }
+    case .int32: LittleEndian.decode(raw, as: Int32.self, count: n, into: dst) { Float($0) }
+    case .uint32: LittleEndian.decode(raw, as: UInt32.self, count: n, into: dst) { Float($0) }
+    case .tfloat32: LittleEndian.decode(raw, as: UInt32.self, count: n, into: dst) { decode($0) }
+    case .float16: LittleEndian.decode(raw, as: UInt16.self, count: n, into: dst) { Float16Format.decode(UInt32($0)) }
     case .float8e4m3:
-      for i in 0..<n { dst[i] = Float8E4M3Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+      LittleEndian.decode(raw, as: UInt8.self, count: n, into: dst) { Float8E4M3Format.decode(UInt32($0)) }
     case .float8e5m2:
-      for i in 0..<n { dst[i] = Float8E5M2Format.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+      LittleEndian.decode(raw, as: UInt8.self, count: n, into: dst) { Float8E5M2Format.decode(UInt32($0)) }
     case .float8e4m3fn:
-      for i in 0..<n { dst[i] = Float8E4M3FNFormat.decode(UInt32(raw.load(fromByteOffset: i, as: UInt8.self))) }
+      LittleEndian.decode(raw, as: UInt8.self, count: n, into: dst) { Float8E4M3FNFormat.decode(UInt32($0)) }
     }
   }
 

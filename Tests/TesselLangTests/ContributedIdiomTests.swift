@@ -290,6 +290,29 @@ struct ContributedIdiomTests {
     }
   }
 
+  @Test(
+    "view(dtype) of a same-size dtype reads any slice, also of a reshaped (alias) tile, element for element",
+    arguments: [1, 7, 128])
+  func sameSizeSliceView(partitions p: Int) throws {
+    let src =
+      header + """
+        @nki.jit
+        def k(x):
+            P = x.shape[0]
+            out = nl.ndarray((P, 4), dtype=nl.uint32, buffer=nl.shared_hbm)
+            t = nl.load(x)
+            r = t.reshape((P, 16))
+            nl.store(out, value=r[:, 3:15:3].view(nl.uint32))
+            return out
+        """
+    let x = (0..<(p * 16)).map { Float(($0 * 7919) % 100_003) }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [p, 2, 8], dtype: .int32, values: x)])
+    let out = r.outputs[0].floatValues()
+    for i in 0..<p {
+      for j in 0..<4 { #expect(out[i * 4 + j] == x[i * 16 + 3 + 3 * j], "[\(i), \(j)]") }
+    }
+  }
+
   @Test("view(dtype) of a slice that steps over its last dimension is refused at the call")
   func stridedSliceView() throws {
     let src =

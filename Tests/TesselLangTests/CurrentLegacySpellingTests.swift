@@ -48,6 +48,15 @@ struct CurrentLegacySpellingTests {
     #expect(e.location.line == 9)
   }
 
+  @Test(
+    "every unmodelled current name is unsupported where it is called",
+    arguments: CurrentNL.unmodelled.sorted().map { "nl.\($0)" } + CurrentISA.unmodelled.sorted().map { "nisa.\($0)" })
+  func unmodelled(name: String) throws {
+    let e = try #require(Self.failure("y = \(name)(t, 1, dst=t)"))
+    #expect(e.message == "unsupported: \(name)")
+    #expect(e.location.line == 9)
+  }
+
   @Test("nl.load names nisa.dma_copy")
   func loadSpelling() throws {
     let e = try #require(Self.failure("y = nl.load(x)"))

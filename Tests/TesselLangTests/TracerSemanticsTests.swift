@@ -18,6 +18,16 @@ func traceAndRun(_ source: String, _ arrays: [HostArray], literals: [String: Pyt
   return (traced.kernel, try Interpreter(kernel: traced.kernel).run(hostArrays: arrays))
 }
 
+/// The trace error `traceAndRun` stops with, or nil when the kernel traces and runs.
+func traceRefusal(_ source: String, _ arrays: [HostArray]) throws -> TraceError? {
+  do {
+    _ = try traceAndRun(source, arrays)
+    return nil
+  } catch let e as TraceError {
+    return e
+  }
+}
+
 let header = """
   import neuronxcc.nki as nki
   import neuronxcc.nki.language as nl

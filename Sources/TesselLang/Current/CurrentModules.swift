@@ -44,6 +44,17 @@ final class CurrentModule: KindedModule {
     self.name = name
   }
 
+  /// A function NKI has and Tessel does not model: it takes any arguments, and calling it raises
+  /// the error `explain` gives for the call's location, or else "`name` is not supported".
+  static func unmodelled(
+    _ name: String, explain: @escaping (SourceLocation) -> TraceError? = { _ in nil }
+  ) -> Value {
+    .builtin(
+      BuiltinFunction("\(name)(*args, **kwargs)") { _, _, loc throws(TraceError) in
+        throw explain(loc) ?? TraceError.unsupported(name, at: loc)
+      })
+  }
+
   var attributeNames: [String] {
     switch kind {
     case .language:
@@ -96,18 +107,9 @@ final class CurrentModule: KindedModule {
         if NkiOp.names.contains(attr) { return .native(NkiOp(attr)) }
         if LegacySpelling.removed[attr] != nil, let e = LegacySpelling.error(forLanguage: attr, at: loc) { throw e }
         if LegacySpelling.unmodelled[attr] != nil {
-          return .builtin(
-            BuiltinFunction("nl.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
-              throw LegacySpelling.error(forLanguage: attr, at: loc) ?? TraceError.unsupported("nl.\(attr)", at: loc)
-            })
+          return CurrentModule.unmodelled("nl.\(attr)") { LegacySpelling.error(forLanguage: attr, at: $0) }
         }
-        if CurrentNL.unmodelled.contains(attr) {
-          return .builtin(
-            BuiltinFunction("nl.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
-              throw TraceError.unsupported("nl.\(attr)", at: loc)
-            })
-        }
-        return nil
+        return CurrentNL.unmodelled.contains(attr) ? CurrentModule.unmodelled("nl.\(attr)") : nil
       }
     case .isa:
       if NkiEnumMember.enums[attr] != nil { return NkiEnum.value(attr) }
@@ -121,13 +123,7 @@ final class CurrentModule: KindedModule {
       default: break
       }
       if let f = CurrentISA.functions[attr] { return CurrentISA.builtin(attr, f) }
-      if CurrentISA.unmodelled.contains(attr) {
-        return .builtin(
-          BuiltinFunction("nisa.\(attr)(*args, **kwargs)") { _, _, loc throws(TraceError) in
-            throw TraceError.unsupported("nisa.\(attr)", at: loc)
-          })
-      }
-      return nil
+      return CurrentISA.unmodelled.contains(attr) ? CurrentModule.unmodelled("nisa.\(attr)") : nil
     case .constants:
       return NkiEnumMember.enums[attr] != nil ? NkiEnum.value(attr) : nil
     case .tileSize:

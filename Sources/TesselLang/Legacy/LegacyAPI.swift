@@ -70,6 +70,7 @@ public enum LegacyNKIAPI {
       "nl.reciprocal(x, *, dtype=None, mask=None)",
       "nl.softmax(x, axis, *, dtype=None, compute_dtype=None, mask=None)",
       "nl.loop_reduce(x, op, loop_indices, *, dtype=None, mask=None, name='')",
+      "nl.all_reduce(x, op, program_axes, *, dtype=None, mask=None, parallel_reduce=True, asynchronous=False)",
       "nl.shared_constant(constant, dtype=None)",
       "nl.shared_identity_matrix(n, dtype=None)",
       "ncc.sbuf.alloc(func)",

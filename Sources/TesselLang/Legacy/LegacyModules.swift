@@ -222,6 +222,10 @@ final class NKIModule: KindedModule {
     case .constants(let prefix):
       return .string("\(prefix).\(name)")
     case .typing:
+      // `nt.scalar(tile)` reads a loop bound from a tile at run time (a dynamic loop): not modelled.
+      if name == "scalar" {
+        return .native(UnsupportedAPI("nki.typing.scalar (a loop bound read from a tile at run time)"))
+      }
       // `nt.tensor[...]`, `nt.mutable_tensor`: annotations, inert at trace time.
       return .native(InertAnnotation("nki.typing." + name))
     case .numpy:

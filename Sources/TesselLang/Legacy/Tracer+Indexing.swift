@@ -297,6 +297,24 @@ extension Tracer {
         entries.append(e)
       }
     }
+    if !sawEllipsis && consuming < rank
+      && entriesIn.contains(where: {
+        if case .grid = $0 { return true } else { return false }
+      })
+      && !entriesIn.contains(where: {
+        // A 1-D arange has its own error, below.
+        if case .grid(let g) = $0 { return g.shape.count == 1 && g.shape[0] > 1 } else { return false }
+      })
+    {
+      // `y[i * P + pi, fi]` on a 3-D `y`: the dimensions left out are an implicit `:`.
+      let left = rank - consuming
+      throw TraceError.python(
+        "IndexError",
+        "Mixing basic tensor indexing and advanced tensor indexing is not supported: `\(decl.name)` has \(rank) "
+          + "dimensions and is indexed with \(consuming) \(consuming == 1 ? "index" : "indices"), one of them an index grid, so its last "
+          + (left == 1 ? "dimension is" : "\(left) dimensions are")
+          + " an implicit full slice `:` (index every dimension, or reshape `\(decl.name)` first)", at: loc)
+    }
     if !sawEllipsis { for _ in 0..<(rank - consuming) { entries.append(.slice(start: nil, stop: nil, step: 1)) } }
 
     let hasGrid = entries.contains {

@@ -65,8 +65,10 @@ extension Tracer {
     case .breakLoop, .continueLoop:
       throw TraceError.unsupported(
         "break/continue inside \(kind.rawValue) (the body is traced once; use nl.static_range)", at: location)
-    case .returned:
-      throw TraceError.unsupported("return inside \(kind.rawValue)", at: location)
+    case .returned(let v):
+      // The body is traced once for every iteration: a `return` in it ends the function after
+      // the loop, as NKI's single trace does (the statements after the loop are not traced).
+      return .returned(v)
     case .normal:
       return try loop.runElse(ev)
     }
@@ -77,6 +79,14 @@ extension Tracer {
   ///
   /// Iterations of an affine
   /// loop are independent, so running them in order is one valid schedule of the same loop.
+  ///
+  /// NKI traces the body of `nl.affine_range` and `nl.sequential_range` once, so specialising one
+  /// must not change what Python sees: every iteration starts with the variables the loop's scope
+  /// had when the loop began bound as they were then (a counter incremented in the body advances
+  /// once, a name rebound late in the body does not leak into the next iteration), and a Python
+  /// container the body changes differently in every iteration is refused. A Python `range`
+  /// whose body needs its index as a value keeps Python's meaning (helpers compute shapes with
+  /// such loops): each iteration sees what the previous one left.
   func specializedLoop(_ r: RangeValue, _ loop: ForLoop) throws(TraceError) -> Flow {
     let count = r.step > 0 ? (r.stop - r.start + r.step - 1) / r.step : (r.start - r.stop - r.step - 1) / -r.step
     if count > 1_000_000 {
@@ -85,13 +95,44 @@ extension Tracer {
     }
     enterLoopScope()
     defer { loopScopes.removeLast() }
+    let restarts = r.kind != .python
+    let entry = loop.scope.names
+    var returned: [Value] = []
+    var changed: Int?
     for k in stride(from: r.start, to: r.stop, by: r.step) {
+      if restarts { loop.scope.names.merge(entry) { _, atEntry in atEntry } }
       try loop.bind(.int(k), ev)
-      switch try loop.runBody(ev) {
+      let flow = try loop.runBody(ev)
+      if restarts {
+        // The containers the loop began with, as this iteration left them: a change in a later
+        // iteration would be a change the single trace makes once.
+        let now = TraceCheckpoint.fingerprint(entry, loop.scope.globals.names)
+        if let changed, changed != now {
+          throw TraceError.unsupported(
+            "specialising this loop on its index: its body changes a Python list, dict or object in every "
+              + "iteration, which NKI's single trace of the body does once; change it outside the loop, or "
+              + "use nl.static_range to unroll",
+            at: loop.location)
+        }
+        changed = now
+      }
+      switch flow {
       case .breakLoop: return .normal
-      case .returned(let v): return .returned(v)
+      case .returned(let v):
+        if !restarts { return .returned(v) }
+        returned.append(v)
       case .normal, .continueLoop: continue
       }
+    }
+    if let first = returned.first {
+      // One trace of the body returns for every iteration or for none.
+      guard returned.count == count, returned.allSatisfy({ ev.isSame($0, first) }) else {
+        throw TraceError.unsupported(
+          "return inside a loop body that branches on its index, in some iterations only or with "
+            + "values that depend on the index (NKI traces the body once); return after the loop",
+          at: loop.location)
+      }
+      return .returned(first)
     }
     return try loop.runElse(ev)
   }
@@ -112,6 +153,33 @@ extension Tracer {
       $0.index < indexVars.count && indexVars[$0.index].kind != .loop
     }
     return onProgramID ? Tracer.programIDRefusal : message
+  }
+
+  /// Refuses a conditional expression (`x if mask else y`) whose test names `what`, a symbolic
+  /// value of the loop indices in `expressions` made elsewhere: its meaning is ambiguous.
+  ///
+  /// An `if` statement on a loop-index predicate branches per index (Tessel specialises the loop;
+  /// AWS's kernels rely on it), and so does a conditional expression whose test is the comparison
+  /// itself (`2.0 if i == 0 else 3.0`). A conditional expression on a predicate *variable* is also
+  /// how kernels test whether an optional predicate was made (`mask & m2 if mask else m2`, meaning
+  /// `mask is not None`): NKI's tracer then sees a predicate object, which is true, where a
+  /// per-index choice drops `mask` from the instruction wherever it is false. Neither reading is a
+  /// safe guess. Tests on `nl.program_id` alone keep the per-program rule.
+  static func refuseAmbiguousConditional(
+    _ ev: Evaluator, _ expressions: [AffineExpr], _ what: String, at loc: SourceLocation
+  ) throws(TraceError) {
+    guard let tracer = ev.binding as? Tracer else { return }
+    let indexVars = tracer.builder.kernel.indexVars
+    let variables = Set(expressions.flatMap { $0.terms.map(\.variable) })
+    guard !variables.isEmpty,
+      variables.allSatisfy({ $0.index < indexVars.count && indexVars[$0.index].kind == .loop })
+    else { return }
+    throw TraceError.unsupported(
+      "`x if c else y` with c \(what) is ambiguous: an `if` statement on it branches per loop index, "
+        + "but NKI's tracer evaluates a conditional expression on the predicate object, which is "
+        + "always true; write an `if` statement (or the comparison itself) to choose per index, or "
+        + "`c is not None` to test whether a predicate was made",
+      at: loc)
   }
 
   /// The refusal of Python control flow (or a Python value) that depends on `nl.program_id`.

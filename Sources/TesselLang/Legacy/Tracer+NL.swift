@@ -251,7 +251,9 @@ extension Tracer {
       return try loopReduce(a)
     case "shared_constant", "shared_identity_matrix":
       return try sharedConstant(fn, a)
-    case "random_seed", "dropout", "rand", "all_reduce",
+    case "all_reduce":
+      return try allReduce(a)
+    case "random_seed", "dropout", "rand",
       "atomic_rmw", "gather_flattened", "static_cast", "expand_dims", "spmd_dim", "nc", "rms_norm", "var":
       throw TraceError.unsupported("nl.\(fn)", at: loc)
     default:

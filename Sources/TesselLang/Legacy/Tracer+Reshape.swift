@@ -30,9 +30,13 @@ extension Tracer {
     }
     let shape = try shapeArgument(.tuple(rest), at: loc)
     let d = decl(t)
+    if !t.view.isWhole(of: d.shape), d.bitcast == nil, !d.space.isOnChip {
+      return try reshapeSlice(t, to: shape, at: loc)
+    }
     guard t.view.isWhole(of: d.shape), d.bitcast == nil else {
       throw TraceError.unsupported(
-        "reshape of a sliced tensor or of a bitcast view (reshape the whole tensor, then index the result)", at: loc)
+        "reshape of a sliced on-chip tile or of a bitcast view (reshape the whole tensor, then index the result)",
+        at: loc)
     }
     guard shape.reduce(1, *) == d.elementCount else {
       throw TraceError.python(
@@ -52,6 +56,71 @@ extension Tracer {
     }
     let id = builder.declareAlias(name: "\(d.name)_reshaped", of: t.id, shape: shape, location: loc)
     return .tensor(TensorRef(id: id, view: .whole(id, shape: shape)))
+  }
+
+  /// `t.reshape(shape)` of a slice of an HBM tensor: a view of the same elements in the same
+  /// order, as NumPy reshapes a view without copying.
+  ///
+  /// The slice's dimensions are flat strides into the tensor's row-major storage; each run of
+  /// them that the new shape merges or splits must be contiguous (a stride equal to the next
+  /// one's times its count), or the reshape would need a copy, which NKI's HBM views cannot make:
+  /// a `ValueError`. The result views a one-dimensional alias of the storage.
+  func reshapeSlice(_ t: TensorRef, to shape: [Int], at loc: SourceLocation) throws(TraceError) -> Value {
+    let d = decl(t)
+    let count = t.view.shape.reduce(1, *)
+    guard shape.reduce(1, *) == count else {
+      throw TraceError.python(
+        "ValueError", "cannot reshape a slice of \(count) elements into shape \(shape)", at: loc)
+    }
+    guard t.view.runtimeOffsets.isEmpty else {
+      throw TraceError.unsupported("reshape of a slice at a run-time offset", at: loc)
+    }
+    let oldStrides = RowMajorIndex.strides(of: d.shape)
+    let flatStart = zip(t.view.start, oldStrides).reduce(AffineExpr(constant: 0)) { $0 + $1.0 * $1.1 }
+    let from = t.view.dims.filter { $0.count != 1 }.map { dim in
+      (count: dim.count, stride: zip(dim.steps, oldStrides).reduce(0) { $0 + $1.0 * $1.1 })
+    }
+    guard let strides = Self.reshapedStrides(from, to: shape) else {
+      throw TraceError.python(
+        "ValueError",
+        "cannot reshape this slice of `\(d.name)` (view shape \(t.view.shape)) into \(shape) without copying: "
+          + "the dimensions it merges are not contiguous in memory",
+        at: loc)
+    }
+    let flat = builder.declareAlias(name: "\(d.name)_flat", of: t.id, shape: [d.elementCount], location: loc)
+    let dims = zip(shape, strides).map { View.Dim(count: $0.0, steps: [$0.1]) }
+    return .tensor(TensorRef(id: flat, view: View(tensor: flat, start: [flatStart], dims: dims)))
+  }
+
+  /// The flat strides of `shape` over dimensions `from` (count, flat stride; no size-1 ones) when
+  /// the reshape needs no copy (NumPy's rule), else nil; a size-1 new dimension gets stride 0.
+  static func reshapedStrides(_ from: [(count: Int, stride: Int)], to shape: [Int]) -> [Int]? {
+    var strides = Array(repeating: 0, count: shape.count)
+    let new = shape.indices.filter { shape[$0] != 1 }
+    var (oi, ni) = (0, 0)
+    while oi < from.count && ni < new.count {
+      var (oj, nj) = (oi + 1, ni + 1)
+      var (op, np) = (from[oi].count, shape[new[ni]])
+      while op != np {
+        if np < op {
+          guard nj < new.count else { return nil }
+          np *= shape[new[nj]]
+          nj += 1
+        } else {
+          guard oj < from.count else { return nil }
+          op *= from[oj].count
+          oj += 1
+        }
+      }
+      for k in oi..<(oj - 1) where from[k].stride != from[k + 1].stride * from[k + 1].count { return nil }
+      var s = from[oj - 1].stride
+      for k in stride(from: nj - 1, through: ni, by: -1) {
+        strides[new[k]] = s
+        s *= shape[new[k]]
+      }
+      (oi, ni) = (oj, nj)
+    }
+    return oi == from.count && ni == new.count ? strides : nil
   }
 
   /// The dimensions of a row-major reshape `old → new` as an affine view of the old tensor, when

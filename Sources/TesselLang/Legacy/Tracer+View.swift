@@ -33,9 +33,12 @@ extension Tracer {
       let id = try bitcast(t, as: dtype, at: loc)
       return .tensor(TensorRef(id: id, view: .whole(id, shape: builder.tensor(id).shape)))
     }
-    guard d.alias == nil, d.bitcast == nil, t.view.runtimeOffsets.isEmpty,
-      let dims = Self.bitcastDims(t.view, lastDimension: d.shape.count - 1, from: d.dtype, to: dtype),
-      let start = Self.bitcastStart(t.view.start, from: d.dtype, to: dtype)
+    // Elements of the same size are reinterpreted one for one: any slice keeps its positions.
+    let sameSize = d.dtype.byteSize == dtype.byteSize
+    guard sameSize || d.alias == nil, d.bitcast == nil, t.view.runtimeOffsets.isEmpty,
+      let dims = sameSize
+        ? t.view.dims : Self.bitcastDims(t.view, lastDimension: d.shape.count - 1, from: d.dtype, to: dtype),
+      let start = sameSize ? t.view.start : Self.bitcastStart(t.view.start, from: d.dtype, to: dtype)
     else {
       throw TraceError.unsupported(
         "view(\(dtype.nkiName)) of this slice of `\(d.name)` (its last dimension must be read in order, "

@@ -340,12 +340,6 @@ public struct Comparison: Sendable, Equatable {
   public var op: ComparisonOperator
   /// The right operand.
   public var right: Expr
-
-  /// Creates a link.
-  public init(_ op: ComparisonOperator, _ right: Expr) {
-    self.op = op
-    self.right = right
-  }
 }
 
 /// One argument of a call or class definition.

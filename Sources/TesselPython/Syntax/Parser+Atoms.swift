@@ -69,8 +69,7 @@ extension Parser {
   ///
   ///     tuple | group | genexp: '(' ... ')'
   mutating func parseParenthesized() throws(SyntaxError) -> Expr {
-    let open = advance()
-    let location = location(of: open)
+    let location = location(of: advance())
     if eat(.rightParen) != nil {
       return Expr(.tuple([]), at: location)
     }
@@ -80,9 +79,7 @@ extension Parser {
       return value
     }
     let first = try parseStarNamedExpression()
-    if at(.for) {
-      let clauses = try parseComprehensionClauses(element: first)
-      try expectClosing(.rightParen, after: nil)
+    if let clauses = try parseComprehension(of: first, closing: .rightParen) {
       return Expr(.generator(first, clauses), at: location)
     }
     guard at(.comma) else {
@@ -99,15 +96,12 @@ extension Parser {
   ///
   ///     list | listcomp: '[' ... ']'
   mutating func parseListDisplay() throws(SyntaxError) -> Expr {
-    let open = advance()
-    let location = location(of: open)
+    let location = location(of: advance())
     if eat(.rightBracket) != nil {
       return Expr(.list([]), at: location)
     }
     let first = try parseStarNamedExpression()
-    if at(.for) {
-      let clauses = try parseComprehensionClauses(element: first)
-      try expectClosing(.rightBracket, after: nil)
+    if let clauses = try parseComprehension(of: first, closing: .rightBracket) {
       return Expr(.listComprehension(first, clauses), at: location)
     }
     return Expr(.list(try parseDisplayItems(first: first, closing: .rightBracket)), at: location)
@@ -117,8 +111,7 @@ extension Parser {
   ///
   ///     dict | set | dictcomp | setcomp: '{' ... '}'
   mutating func parseBraceDisplay() throws(SyntaxError) -> Expr {
-    let open = advance()
-    let location = location(of: open)
+    let location = location(of: advance())
     if eat(.rightBrace) != nil {
       return Expr(.dict([]), at: location)
     }
@@ -137,9 +130,7 @@ extension Parser {
       return try parseSetRest(first: first, at: location)
     }
     let value = try parseExpression()
-    if at(.for) {
-      let clauses = try parseComprehensionClauses(element: value)
-      try expectClosing(.rightBrace, after: nil)
+    if let clauses = try parseComprehension(of: value, closing: .rightBrace) {
       return Expr(.dictComprehension(key: first, value: value, clauses), at: location)
     }
     return try parseDictRest(first: .pair(key: first, value: value), last: value, at: location)
@@ -173,9 +164,7 @@ extension Parser {
 
   /// The items of a set display (or a set comprehension) after its first, through `}`.
   mutating func parseSetRest(first: Expr, at location: SourceLocation) throws(SyntaxError) -> Expr {
-    if at(.for) {
-      let clauses = try parseComprehensionClauses(element: first)
-      try expectClosing(.rightBrace, after: nil)
+    if let clauses = try parseComprehension(of: first, closing: .rightBrace) {
       return Expr(.setComprehension(first, clauses), at: location)
     }
     return Expr(.set(try parseDisplayItems(first: first, closing: .rightBrace)), at: location)
@@ -190,6 +179,15 @@ extension Parser {
     let items = try separatedList(first, by: .punctuator(.comma), while: { !$0.at(closing) }, item)
     try expectClosing(closing, after: items.last)
     return items
+  }
+
+  /// The `for` clauses of a comprehension of `element` and the `closing` bracket after them; nil,
+  /// with nothing consumed, when no `for` follows.
+  mutating func parseComprehension(of element: Expr, closing: Punctuator) throws(SyntaxError) -> [Comprehension]? {
+    guard at(.for) else { return nil }
+    let clauses = try parseComprehensionClauses(element: element)
+    try expectClosing(closing, after: nil)
+    return clauses
   }
 
   /// Parses the grammar rule `for_if_clauses`.

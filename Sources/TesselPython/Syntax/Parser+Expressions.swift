@@ -213,7 +213,7 @@ extension Parser {
     var comparisons: [Comparison] = []
     var progress = LoopProgressCondition()
     while progress.evaluate(index), let op = eatComparisonOperator() {
-      comparisons.append(Comparison(op, try parseBitwiseOr()))
+      comparisons.append(Comparison(op: op, right: try parseBitwiseOr()))
     }
     return comparisons.isEmpty ? left : Expr(.compare(left, comparisons), at: left.location)
   }
@@ -274,23 +274,18 @@ extension Parser {
     return left
   }
 
-  /// The binary operator a token spells and its precedence (1 for `|` up to 6 for `*`).
+  /// The binary operator a token spells (a punctuator of the same spelling) and its precedence
+  /// (1 for `|` up to 6 for `*`); `**` binds tighter than a unary operator and is parsed by `power`.
   static func binaryOperator(_ kind: TokenKind) -> (BinaryOperator, Int)? {
-    guard case .punctuator(let p) = kind else { return nil }
-    switch p {
-    case .pipe: return (.bitwiseOr, 1)
-    case .caret: return (.bitwiseXor, 2)
-    case .ampersand: return (.bitwiseAnd, 3)
-    case .leftShift: return (.leftShift, 4)
-    case .rightShift: return (.rightShift, 4)
-    case .plus: return (.add, 5)
-    case .minus: return (.subtract, 5)
-    case .star: return (.multiply, 6)
-    case .slash: return (.divide, 6)
-    case .doubleSlash: return (.floorDivide, 6)
-    case .percent: return (.modulo, 6)
-    case .at: return (.matrixMultiply, 6)
-    default: return nil
+    guard case .punctuator(let p) = kind, let op = BinaryOperator(rawValue: p.rawValue) else { return nil }
+    switch op {
+    case .bitwiseOr: return (op, 1)
+    case .bitwiseXor: return (op, 2)
+    case .bitwiseAnd: return (op, 3)
+    case .leftShift, .rightShift: return (op, 4)
+    case .add, .subtract: return (op, 5)
+    case .multiply, .divide, .floorDivide, .modulo, .matrixMultiply: return (op, 6)
+    case .power: return nil
     }
   }
 

@@ -3,7 +3,8 @@
 /// A token is a small value. It stores byte offsets into the UTF-8 source rather than its text, so
 /// the lexer never copies; the parser slices the source when it needs a name or a literal.
 /// Synthetic tokens (``TokenKind/indent``, ``TokenKind/dedent``, and a ``TokenKind/newline`` added
-/// at the end of a file without one) have an empty range.
+/// at the end of a file without one) have an empty range. Only the lexer makes tokens (with the
+/// synthesized, module-internal memberwise initializer).
 public struct Token: Sendable, Hashable {
   /// What the token is.
   public var kind: TokenKind
@@ -13,14 +14,6 @@ public struct Token: Sendable, Hashable {
   public var line: Int
   /// The 1-based column of the token's first byte, counted in UTF-8 bytes.
   public var column: Int
-
-  /// Creates a token.
-  public init(kind: TokenKind, range: Range<Int>, line: Int, column: Int) {
-    self.kind = kind
-    self.range = range
-    self.line = line
-    self.column = column
-  }
 }
 
 /// The kind of a ``Token``.

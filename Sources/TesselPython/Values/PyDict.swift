@@ -16,6 +16,31 @@ package enum HashKey: Hashable {
   case ellipsis
 }
 
+/// The hash keys of an insertion-ordered container (``PyDict``, ``PySet``): each entry's key in
+/// order, and each key's position for lookup.
+struct OrderedHashKeys {
+  /// The keys in insertion order.
+  private(set) var keys: [HashKey] = []
+  private var positions: [HashKey: Int] = [:]
+
+  /// The position of `key`, or nil when it is absent.
+  func position(of key: HashKey) -> Int? { positions[key] }
+
+  /// Appends `key`, which must be absent, as the last entry.
+  mutating func append(_ key: HashKey) {
+    positions[key] = keys.count
+    keys.append(key)
+  }
+
+  /// Removes `key` and returns the position it had, or nil when it is absent.
+  mutating func remove(_ key: HashKey) -> Int? {
+    guard let i = positions.removeValue(forKey: key) else { return nil }
+    keys.remove(at: i)
+    for j in i..<keys.count { positions[keys[j]] = j }
+    return i
+  }
+}
+
 /// A Python dict: insertion-ordered keys with hash lookup.
 package final class PyDict {
   /// The `collections` variants, which differ in what a missing key gives and in their repr.
@@ -31,8 +56,7 @@ package final class PyDict {
   package var flavor: Flavor = .plain
   package private(set) var keys: [Value] = []
   package private(set) var values: [Value] = []
-  private var hashKeys: [HashKey] = []
-  private var index: [HashKey: Int] = [:]
+  private var hashKeys = OrderedHashKeys()
 
   package init() {}
 
@@ -41,41 +65,34 @@ package final class PyDict {
 
   /// The value stored under `key`.
   package func get(_ key: HashKey) -> Value? {
-    guard let i = index[key] else { return nil }
+    guard let i = hashKeys.position(of: key) else { return nil }
     return values[i]
   }
 
   /// Stores `value` under `key` (whose hash key is `hashKey`), keeping the first key object.
   package func set(_ key: Value, _ hashKey: HashKey, _ value: Value) {
-    if let i = index[hashKey] {
+    if let i = hashKeys.position(of: hashKey) {
       values[i] = value
       return
     }
-    index[hashKey] = keys.count
+    hashKeys.append(hashKey)
     keys.append(key)
     values.append(value)
-    hashKeys.append(hashKey)
   }
 
   /// Removes the entry for `key` and returns its value.
   @discardableResult
   package func remove(_ hashKey: HashKey) -> Value? {
-    guard let i = index[hashKey] else { return nil }
-    let v = values[i]
+    guard let i = hashKeys.remove(hashKey) else { return nil }
     keys.remove(at: i)
-    values.remove(at: i)
-    hashKeys.remove(at: i)
-    index[hashKey] = nil
-    for j in i..<hashKeys.count { index[hashKeys[j]] = j }
-    return v
+    return values.remove(at: i)
   }
 
   /// Removes every entry.
   package func removeAll() {
     keys = []
     values = []
-    hashKeys = []
-    index = [:]
+    hashKeys = OrderedHashKeys()
   }
 
   /// The entries as (key, value) pairs in insertion order.
@@ -88,19 +105,17 @@ package final class PyDict {
     d.keys = keys
     d.values = values
     d.hashKeys = hashKeys
-    d.index = index
     return d
   }
 
   /// The hash key of entry `i`.
-  package func hashKey(at i: Int) -> HashKey { hashKeys[i] }
+  package func hashKey(at i: Int) -> HashKey { hashKeys.keys[i] }
 }
 
 /// A Python set: insertion-ordered members with hash lookup.
 package final class PySet {
   package private(set) var members: [Value] = []
-  private var hashKeys: [HashKey] = []
-  private var index: [HashKey: Int] = [:]
+  private var hashKeys = OrderedHashKeys()
   /// Whether this is a `frozenset`.
   package let frozen: Bool
 
@@ -108,39 +123,33 @@ package final class PySet {
 
   package var count: Int { members.count }
 
-  package func contains(_ key: HashKey) -> Bool { index[key] != nil }
+  package func contains(_ key: HashKey) -> Bool { hashKeys.position(of: key) != nil }
 
   package func insert(_ value: Value, _ key: HashKey) {
-    guard index[key] == nil else { return }
-    index[key] = members.count
-    members.append(value)
+    guard hashKeys.position(of: key) == nil else { return }
     hashKeys.append(key)
+    members.append(value)
   }
 
   @discardableResult
   package func remove(_ key: HashKey) -> Bool {
-    guard let i = index[key] else { return false }
+    guard let i = hashKeys.remove(key) else { return false }
     members.remove(at: i)
-    hashKeys.remove(at: i)
-    index[key] = nil
-    for j in i..<hashKeys.count { index[hashKeys[j]] = j }
     return true
   }
 
   package func removeAll() {
     members = []
-    hashKeys = []
-    index = [:]
+    hashKeys = OrderedHashKeys()
   }
 
   /// The members with their hash keys.
-  package var entries: [(Value, HashKey)] { Array(zip(members, hashKeys)) }
+  package var entries: [(Value, HashKey)] { Array(zip(members, hashKeys.keys)) }
 
   package func copy(frozen: Bool? = nil) -> PySet {
     let s = PySet(frozen: frozen ?? self.frozen)
     s.members = members
     s.hashKeys = hashKeys
-    s.index = index
     return s
   }
 }
