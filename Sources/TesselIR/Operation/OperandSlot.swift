@@ -63,6 +63,24 @@ public struct OperandSlot<Payload>: Sendable {
     self.field = field
   }
 
+  /// Appends the view operand this slot names in `payload`, if any (an immediate or an absent
+  /// operand adds nothing), reading without writing back.
+  func collect(_ payload: Payload, into uses: inout [OperandUse]) {
+    switch field {
+    case .view(let path): uses.append(OperandUse(name: name, role: role, view: payload[keyPath: path]))
+    case .optionalView(let path):
+      if let v = payload[keyPath: path] { uses.append(OperandUse(name: name, role: role, view: v)) }
+    case .operand(let path):
+      if let v = payload[keyPath: path].view { uses.append(OperandUse(name: name, role: role, view: v)) }
+    case .optionalOperand(let path):
+      if let v = payload[keyPath: path]?.view { uses.append(OperandUse(name: name, role: role, view: v)) }
+    case .views(let path):
+      for (i, v) in payload[keyPath: path].enumerated() {
+        uses.append(OperandUse(name: "\(name)[\(i)]", role: role, view: v))
+      }
+    }
+  }
+
   /// Calls `visitor` with the operand this slot names in `payload`.
   func visit<Visitor: OperandVisitor>(_ payload: inout Payload, _ visitor: inout Visitor) {
     switch field {
@@ -80,5 +98,10 @@ extension OperationPayload {
   /// Visits the operands ``operands`` lists, in its order.
   public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
     for slot in Self.operands { slot.visit(&self, &visitor) }
+  }
+
+  /// Appends the view operands ``operands`` lists, in its order.
+  public func collectOperands(into uses: inout [OperandUse]) {
+    for slot in Self.operands { slot.collect(self, into: &uses) }
   }
 }

@@ -28,6 +28,10 @@ public protocol OperationPayload: Sendable, Hashable, Codable {
   /// as ``Operand/scalar(_:)``); the default walks the table.
   mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor)
 
+  /// Appends every view operand, in the order of ``operands`` (immediates and absent operands
+  /// left out); the default reads the table without writing back, the path every analysis takes.
+  func collectOperands(into uses: inout [OperandUse])
+
   /// Checks the operation's own NKI rules (memory spaces, shapes, dtypes), after the generic
   /// checks every operation gets (views in bounds and in scope, engines, on-chip operands).
   func verify(_ check: InstructionCheck) throws(KernelError)
