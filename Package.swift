@@ -52,7 +52,7 @@ let package = Package(
       dependencies: ["TesselIR", "TesselNumerics", "TesselMachine", "COpenBLAS"],
       swiftSettings: swiftSettings),
     .target(
-      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine"], swiftSettings: swiftSettings),
+      name: "TesselTiming", dependencies: ["TesselIR", "TesselMachine", "TesselNumerics"], swiftSettings: swiftSettings),
     .target(name: "TesselPython", dependencies: ["TesselIR"], swiftSettings: swiftSettings),
     .target(name: "TesselLang", dependencies: ["TesselIR", "TesselNKI", "TesselPython"], swiftSettings: swiftSettings),
     .target(

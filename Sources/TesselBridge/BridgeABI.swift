@@ -6,9 +6,9 @@ import Foundation
 import Tessel
 
 /// The version of this ABI; the Python side refuses a library whose version it does not know.
-let bridgeABIVersion = 3
+let bridgeABIVersion = 4
 
-/// Describes the library: `{"abi": 3, "targets": ["trn1", "trn2", "trn3"]}`.
+/// Describes the library: `{"abi": 4, "targets": ["trn1", "trn2", "trn3"]}`.
 @_cdecl("tessel_bridge_info")
 public func tessel_bridge_info() -> UnsafeMutablePointer<CChar>? {
   struct Info: Encodable {
@@ -40,20 +40,21 @@ public func tessel_bridge_prepare(_ request: UnsafePointer<CChar>?) -> UnsafeMut
 /// `parameters` holds one buffer per parameter (in the prepared order) with its element count in
 /// `parameterCounts`, and `outputs` one per returned tensor; each holds its tensor's elements in
 /// the tensor's dtype (as the prepare response names it: bf16 as 2-byte words, fp8 as bytes). The
-/// kernel's writes to a parameter land in the caller's buffer (fp32 ones directly). Returns a
-/// ``RunResponse`` or a ``FailureResponse``.
+/// kernel's writes to a parameter land in the caller's buffer (fp32 ones directly). `flags` bit 0
+/// asks for a strict run (a warning of the trace or the run fails it, as `--strict` does). Returns
+/// a ``RunResponse`` or a ``FailureResponse``.
 @_cdecl("tessel_bridge_run")
 public func tessel_bridge_run(
   _ handle: Int64,
   _ parameters: UnsafePointer<UnsafeMutableRawPointer?>?, _ parameterCounts: UnsafePointer<Int64>?,
   _ parameterCount: Int64,
   _ outputs: UnsafePointer<UnsafeMutableRawPointer?>?, _ outputCounts: UnsafePointer<Int64>?,
-  _ outputCount: Int64
+  _ outputCount: Int64, _ flags: Int64
 ) -> UnsafeMutablePointer<CChar>? {
   respond {
     let params = try buffers(parameters, parameterCounts, parameterCount, what: "parameter")
     let outs = try buffers(outputs, outputCounts, outputCount, what: "output")
-    return try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs)
+    return try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs, strict: flags & 1 != 0)
   }
 }
 

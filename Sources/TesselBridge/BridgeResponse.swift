@@ -31,6 +31,8 @@ struct PreparedResponse: Encodable, Sendable {
   /// `{"list": [...]}`; absent when the front end does not say.
   var returns: ReturnShape?
   var instructions: Int
+  /// The files the trace read Python source from (the kernel's and its imported modules').
+  var sourceFiles: [String]
   /// Wall time of loading, tracing, verifying and allocating the kernel.
   var seconds: Double
 }
@@ -38,8 +40,12 @@ struct PreparedResponse: Encodable, Sendable {
 /// The outcome of one run.
 struct RunResponse: Encodable, Sendable {
   var ok = true
-  /// Rendered warnings (reads of never-written memory, outputs left unwritten, conversions).
-  var warnings: [String]
+  /// The trace's warnings, then the run's (reads of never-written memory, outputs left unwritten,
+  /// conversions).
+  var warnings: [BridgeWarning]
+  /// What the kernel printed: its Python's `print` output while it was traced, then the values of
+  /// its `nl.device_print` calls in the order they ran.
+  var printed: String
   /// Instructions executed.
   var instructions: Int
   /// Wall time of the run itself (the kernel's own run, without the bridge).

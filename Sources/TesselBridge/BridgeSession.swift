@@ -7,6 +7,11 @@ struct PreparedKernel: Sendable {
   var interpreter: Interpreter
   /// Whether the kernel writes each parameter (in parameter order).
   var written: [Bool]
+  /// The trace's warnings, reported with every run (a call of a cached kernel warns as the first
+  /// call did).
+  var traceWarnings: [Diagnostic] = []
+  /// What the kernel's Python printed while it was traced, shown with every run.
+  var traceOutput: String = ""
 }
 
 /// Caller memory holding one tensor's elements in the tensor's own dtype (row-major).
@@ -68,11 +73,15 @@ final class BridgeSession: @unchecked Sendable {
         name: t.name, shape: shape, dtype: t.dtype.nkiName,
         parameter: kernel.parameters.first { $0.tensor == o }?.name)
     }
-    let handle = store(PreparedKernel(interpreter: interpreter, written: isWritten))
+    let handle = store(
+      PreparedKernel(
+        interpreter: interpreter, written: isWritten,
+        traceWarnings: traced.warnings.filter { $0.severity == .warning }, traceOutput: traced.output))
     return PreparedResponse(
       handle: handle, kernel: traced.name, parameters: parameters, outputs: outputs,
       returns: traced.returns.map(ReturnShape.init),
-      instructions: kernel.instructions.count, seconds: started.duration(to: .now).seconds)
+      instructions: kernel.instructions.count, sourceFiles: traced.sourceFiles,
+      seconds: started.duration(to: .now).seconds)
   }
 
   /// The launch grid a request asks for: its legacy SPMD `grid`, or `[lnc]` for a current-dialect
@@ -92,8 +101,9 @@ final class BridgeSession: @unchecked Sendable {
   /// tensor's dtype.
   ///
   /// fp32 tensors are used in place; others are decoded on the way in, and encoded
-  /// on the way out for results and for parameters the kernel writes.
-  func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer]) throws -> RunResponse {
+  /// on the way out for results and for parameters the kernel writes. A `strict` run that warned
+  /// (in its trace or its run) fails with every warning, as `--strict` does.
+  func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer], strict: Bool = false) throws -> RunResponse {
     let prepared = try kernel(handle)
     let interpreter = prepared.interpreter
     let k = interpreter.kernel
@@ -129,10 +139,16 @@ final class BridgeSession: @unchecked Sendable {
     let started = ContinuousClock.now
     let report = try interpreter.run(sources: sources, results: results, finalParameters: finals)
     let seconds = started.duration(to: .now).seconds
+    let runWarnings = report.warnings.filter { $0.severity == .warning }
+    if strict, let first = (prepared.traceWarnings + runWarnings).first {
+      throw KernelError(.warningsAsErrors(prepared.traceWarnings + runWarnings), at: first.location ?? .unknown)
+    }
     let renderer = DiagnosticRenderer.readingFiles
     return RunResponse(
-      warnings: report.warnings.map { renderer.render($0) }, instructions: report.instructionsExecuted,
-      seconds: seconds)
+      warnings: prepared.traceWarnings.map { BridgeWarning($0, phase: "trace", renderer: renderer) }
+        + runWarnings.map { BridgeWarning($0, phase: "run", renderer: renderer) },
+      printed: prepared.traceOutput + report.devicePrints.map(\.text).joined(),
+      instructions: report.instructionsExecuted, seconds: seconds)
   }
 
   /// Forgets a prepared kernel.

@@ -85,7 +85,7 @@ extension Interpreter {
         laneStridesFixed[lane] = [laneStridesFixed[lane][0]] + Array(repeating: 0, count: rank - 1)
       }
       // Integer arithmetic names the partition of a failing element: its rows stay partitions.
-      let integerArithmetic = Interpreter.usesIntegerArithmetic(inst, kernel)
+      let integerArithmetic = kernel.computesInIntegers(inst)
       var merge = !integerArithmetic
       switch op {
       case .iota, .affineSelect, .activation, .tensorScalarReduce, .tensorTensorScan, .bnStats, .bnAggr, .indirectDMA:
@@ -312,26 +312,5 @@ extension View {
       walked[k] = true
     }
     return shape.indices.allSatisfy { walked[$0] || shape[$0] == 1 }
-  }
-}
-
-extension Interpreter {
-  /// Whether `inst` is a `tensor_tensor` or `tensor_scalar` that NKI runs in integer arithmetic
-  /// (on GpSimd: an `engine=` choosing another engine computes in fp32).
-  static func usesIntegerArithmetic(_ inst: Instruction, _ kernel: Kernel) -> Bool {
-    let op = inst.operation
-    if inst.engineIsChosen && inst.engine != .gpsimd { return false }
-    var scalars: [Float] = []
-    switch op {
-    case .tensorTensor: break
-    case .tensorScalar(let p):
-      for s in [p.stage0] + (p.stage1.map { [$0] } ?? []) {
-        if case .scalar(let x) = s.operand { scalars.append(x) }
-      }
-    default: return false
-    }
-    let views = op.destinations + op.sources.map(\.view)
-    let tiles = views.map { (dtype: kernel[$0.tensor].dtype, space: kernel[$0.tensor].space) }
-    return IntegerArithmetic.applies(tiles: tiles, scalars: scalars)
   }
 }

@@ -241,7 +241,7 @@ public struct Interpreter: Sendable {
   /// debugged run.
   static func workerCount(_ options: RunOptions) -> Int {
     options.parallel && !options.trackUninitializedOrigins && options.debugger == nil
-      ? Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64)) : 1
+      ? WorkerPool.cores : 1
   }
 
   /// Runs the kernel once with every tensor's initial contents given (parameters and locals, in

@@ -12,7 +12,12 @@ import Foundation
 /// unit that starts a job of its own); helpers serve the oldest job with units left.
 final class WorkerPool: @unchecked Sendable {
   /// The process's pool: one helper per core beyond the first.
-  static let shared = WorkerPool(helpers: Swift.max(0, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64) - 1))
+  static let shared = WorkerPool(helpers: cores - 1)
+
+  /// The cores a run may use (1 to 64), read once per process: Foundation reads the cgroup files
+  /// under /sys each time `activeProcessorCount` is asked (tens of microseconds, which a kernel
+  /// run many times by a test suite paid on every run).
+  static let cores = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 64))
 
   /// One call of ``run(_:_:)``: its units and who is running them (guarded by the pool's lock).
   private final class Job {

@@ -41,6 +41,11 @@ public struct TracedKernel: Sendable {
   public var outputShapes: [[Int]?] = []
   /// Warnings of the trace (an argument accepted and ignored), with their locations.
   public var warnings: [Diagnostic] = []
+  /// The files the trace read Python source from, sorted.
+  ///
+  /// That is the kernel's own file and every module the trace imported from a file: a caller
+  /// that caches the trace redoes it when one of them changes.
+  public var sourceFiles: [String] = []
 
   /// Creates a traced kernel.
   public init(kernel: Kernel, name: String, returns: KernelReturn? = nil, output: String = "") {
@@ -275,6 +280,7 @@ public struct NKIFile: Sendable {
       var traced = try NKIFile.trace(
         fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target)
       traced.output = printed.text
+      traced.sourceFiles = ev.sources.keys.sorted()
       return traced
     }
   }

@@ -1,5 +1,6 @@
 import TesselIR
 import TesselMachine
+import TesselNumerics
 
 /// A kernel prepared for the timing walk: one ``TimedInstruction`` per IR instruction, and the
 /// scoreboard's layout (one slot per physical buffer of every tracked tensor).
@@ -117,7 +118,8 @@ struct TimedProgram: Sendable {
           mask.append(MaskBound(dimension: d, coefficient: f.coefficients[d], offset: SlotAffine(f.offset)))
         }
       }
-      var engine = inst.engine
+      // All-integer arithmetic runs on GpSimd, whatever engine the operation defaults to.
+      var engine = kernel.computesInIntegers(inst) ? .gpsimd : inst.engine
       var kind: TimedKind
       switch rule {
       case .control:

@@ -88,4 +88,65 @@ struct SharedSPMDWriteTests {
     let out = r.outputs[0].floatValues()
     for i in 0..<(256 * f) { #expect(out[i] == x[i] * 2) }
   }
+
+  /// ``source(rows:step:read:)`` storing through a reshaped view: `out` is `[rows / 2, 2 f]` and
+  /// the instances write rows of `view = out.reshape((rows, f))`.
+  static func viewSource(rows: Int, f: Int, step: Int, read: Int) -> String {
+    """
+    import neuronxcc.nki as nki
+    import neuronxcc.nki.language as nl
+
+    @nki.jit
+    def k(x):
+        out = nl.ndarray((\(rows / 2), \(2 * f)), dtype=x.dtype, buffer=nl.shared_hbm)
+        view = out.reshape((\(rows), \(f)))
+        pid = nl.program_id(0)
+        t = nl.load(x[pid * \(read):pid * \(read) + 128, :])
+        nl.store(view[pid * \(step):pid * \(step) + 128, :], value=nl.multiply(t, 2.0))
+        return out
+    """
+  }
+
+  @Test("writes through a view are told on the tensor that owns the storage, at its own element")
+  func viewNamesTheOwner() throws {
+    let f = 3
+    let x = (0..<(161 * f)).map { Float($0 % 11) }
+    let error = #expect(throws: KernelError.self) {
+      try run(
+        Self.viewSource(rows: 160, f: f, step: 32, read: 33),
+        [try HostArray(shape: [161, f], dtype: .float32, values: x)], grid: [2])
+    }
+    guard case .dependence(let d)? = error?.kind else {
+      Issue.record("expected a dependence error, got \(String(describing: error))")
+      return
+    }
+    // Row 32 of the view, element 0, is element 32·3 = 96 of out's rows of 6: out[16, 0].
+    #expect(d.tensor == "out")
+    #expect(d.element == [16, 0])
+    #expect(error?.message.contains("`out[16, 0]` is written with different values") == true, "\(error?.message ?? "")")
+
+    let y = (0..<(160 * f)).map { Float($0 % 7) }
+    let (kernel, r) = try run(
+      Self.viewSource(rows: 160, f: f, step: 32, read: 32),
+      [try HostArray(shape: [160, f], dtype: .float32, values: y)], grid: [2])
+    #expect(kernel.sharedWrites.count == 1)
+    let warning = try #require(r.report.warnings.first { $0.message.contains("SPMD program instances write") })
+    #expect(warning.message.contains("`out[16, 0]`"), "\(warning.message)")
+    #expect(!warning.message.contains("view"), "\(warning.message)")
+    let out = r.outputs[0].floatValues()
+    for i in 0..<(160 * f) { #expect(out[i] == y[i] * 2, "out element \(i)") }
+  }
+
+  @Test("a grid of 300 instances (2-byte writer ids) writing equal values into shared rows")
+  func manyInstances() throws {
+    // Instance p writes rows [p, p + 128): row r is written by up to 128 instances.
+    let f = 2
+    let x = (0..<(427 * f)).map { Float($0 % 13) - 6 }
+    let (kernel, r) = try run(
+      Self.source(rows: 427, step: 1, read: 1), [try HostArray(shape: [427, f], dtype: .float32, values: x)],
+      grid: [300])
+    #expect(kernel.sharedWrites.count == 1)
+    let out = r.outputs[0].floatValues()
+    for i in 0..<(427 * f) { #expect(out[i] == x[i] * 2, "out[\(i / f), \(i % f)]") }
+  }
 }

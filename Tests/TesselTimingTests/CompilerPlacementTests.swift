@@ -135,4 +135,39 @@ struct MultiProgramTests {
     #expect(split.report.scheduleNs < shared.report.scheduleNs)
     #expect(split.report.notes.contains { $0.contains("2 physical cores") })
   }
+
+  static func integerOps(_ operand: String) -> String {
+    """
+    @nki.jit
+    def k(a):
+        out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+        x = nl.load(a)
+        y = nisa.tensor_scalar(x, nl.multiply, \(operand))
+        z = nisa.tensor_tensor(y, x, op=nl.add)
+        nl.store(out, value=z)
+        return out
+    """
+  }
+
+  @Test(
+    "tensor_scalar and tensor_tensor on int32/uint32 tiles (integer immediates) run on GpSimd, where NKI computes in integers; fp32 tiles or a float immediate stay on Vector",
+    arguments: [
+      (DType.int32, "3", 3, 3), (.uint32, "3", 3, 3), (.float32, "3", 1, 1),
+      // A float immediate makes the tensor_scalar fp32 arithmetic; the tensor_tensor of its int32
+      // result and the int32 input is still all-integer.
+      (.int32, "2.5", 1, 3),
+    ])
+  func integerArithmeticOnGpSimd(dtype: DType, operand: String, scalarTrack: Int, tensorTrack: Int) throws {
+    let names = [1: "vector", 3: "gpsimd"]
+    for partitions in [1, 7, 128] {
+      let k = try trace(Self.integerOps(operand), [([partitions, 96], dtype)], target: .trn2)
+      let e = try estimate(k, target: .trn2)
+      #expect(executions(e, "tensor_scalar").map(\.track) == [scalarTrack])
+      #expect(executions(e, "tensor_tensor").map(\.track) == [tensorTrack])
+      for (track, engine) in names {
+        let busy = e.report.engines[engine]?.busyNs ?? 0
+        #expect((busy > 0) == (track == scalarTrack || track == tensorTrack), "\(engine) busy \(busy) ns")
+      }
+    }
+  }
 }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence, Union
 
-from ._errors import KernelError, TesselWarning
+from ._errors import KernelError, TesselWarning, is_strict, set_strict
 from ._expressions import ArgumentError
 from ._kernel import Kernel
 from ._library import TesselNotFound, find_library
@@ -24,7 +24,7 @@ from ._simulate import clear_cache
 
 __all__ = [
     "simulate_kernel", "estimate_kernel", "KernelError", "TesselWarning", "ArgumentError",
-    "TesselNotFound", "find_library", "clear_cache",
+    "TesselNotFound", "find_library", "clear_cache", "set_strict", "is_strict",
 ]
 
 __version__ = "0.1.0"

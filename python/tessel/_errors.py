@@ -32,7 +32,56 @@ class KernelError(Exception):
 
 
 class TesselWarning(UserWarning):
-    """A warning from a Tessel run (reads of never-written memory, converted arguments, ...)."""
+    """A warning of Tessel's about a kernel call: of its trace (an argument the dialect ignores), of
+    its run (a read of never-written memory, output elements no instruction wrote, a shared SPMD
+    write) or of the bridge (an argument converted to another dtype, a write into a read-only array).
+
+    ``str(warning)`` is ``file:line:col: message`` (then one ``note:`` line per note) where Tessel
+    knows the kernel line. The parts are attributes: ``message``, ``filename``, ``lineno``,
+    ``colno``, ``rendered`` (Tessel's rendering with the source line and a caret) and ``phase``
+    (``trace``, ``run`` or ``bridge``). ``-W error::tessel.TesselWarning``, or a strict bridge
+    (:func:`tessel.set_strict`, ``TESSEL_STRICT=1``), makes them errors.
+    """
+
+    def __init__(self, text: str, message: str = "", filename: Optional[str] = None, lineno: Optional[int] = None,
+                 colno: Optional[int] = None, rendered: str = "", phase: str = "bridge"):
+        super().__init__(text)
+        self.message = message or text
+        self.filename = filename
+        self.lineno = lineno
+        self.colno = colno
+        self.rendered = rendered or f"warning: {text}\n"
+        self.phase = phase
+
+
+#: The process's strict setting (None: follow ``TESSEL_STRICT``).
+_strict: Optional[bool] = None
+
+
+def set_strict(enabled: Optional[bool] = True) -> Optional[bool]:
+    """Makes every Tessel warning an error, as the command line's ``--strict`` does, and returns
+    the previous setting.
+
+    A strict call that warns (in its trace, its run, or the bridge's handling of its arguments)
+    raises :class:`KernelError` naming every warning, located at the first. ``None`` goes back to
+    the environment: strict when ``TESSEL_STRICT`` is ``1`` (or ``true``, ``yes``, ``on``).
+    """
+    global _strict
+    previous, _strict = _strict, None if enabled is None else bool(enabled)
+    return previous
+
+
+def is_strict() -> bool:
+    """Whether warnings are errors: :func:`set_strict`'s setting, else ``TESSEL_STRICT``."""
+    if _strict is not None:
+        return _strict
+    return os.environ.get("TESSEL_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def strict_error(message: str) -> KernelError:
+    """The error a strict call raises for a warning of the bridge's own (no kernel location)."""
+    text = f"{message}; a strict run makes warnings errors"
+    return KernelError(f"error: {text}\n", message=text, kind="kernel")
 
 
 # Shown as `tessel.KernelError` in tracebacks, where users import them from.

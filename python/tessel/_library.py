@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 #: The ABI version this package speaks (``tessel_bridge_info``'s ``abi``).
-ABI_VERSION = 3
+ABI_VERSION = 4
 
 LIBRARY_NAME = "libTesselBridge.dylib" if sys.platform == "darwin" else "libTesselBridge.so"
 BUILD_COMMAND = "swift build -c release --product TesselBridge"
@@ -120,7 +120,7 @@ class Library:
         ptrs = ctypes.POINTER(ctypes.c_void_p)
         counts = ctypes.POINTER(ctypes.c_int64)
         lib.tessel_bridge_run.argtypes = [
-            ctypes.c_int64, ptrs, counts, ctypes.c_int64, ptrs, counts, ctypes.c_int64,
+            ctypes.c_int64, ptrs, counts, ctypes.c_int64, ptrs, counts, ctypes.c_int64, ctypes.c_int64,
         ]
         lib.tessel_bridge_release.argtypes = [ctypes.c_int64]
         lib.tessel_bridge_release.restype = None
@@ -146,13 +146,15 @@ class Library:
         return self._take(self._lib.tessel_bridge_prepare(json.dumps(request).encode("utf-8")))
 
     def run(self, handle: int, parameters: list[int], parameter_counts: list[int],
-            outputs: list[int], output_counts: list[int]) -> dict[str, Any]:
-        """Runs a prepared kernel on fp32 buffers given by address and element count."""
+            outputs: list[int], output_counts: list[int], strict: bool = False) -> dict[str, Any]:
+        """Runs a prepared kernel on buffers given by address and element count (each in its
+        tensor's dtype); a ``strict`` run that warns fails."""
         p = (ctypes.c_void_p * max(1, len(parameters)))(*parameters)
         pc = (ctypes.c_int64 * max(1, len(parameters)))(*parameter_counts)
         o = (ctypes.c_void_p * max(1, len(outputs)))(*outputs)
         oc = (ctypes.c_int64 * max(1, len(outputs)))(*output_counts)
-        return self._take(self._lib.tessel_bridge_run(handle, p, pc, len(parameters), o, oc, len(outputs)))
+        return self._take(self._lib.tessel_bridge_run(handle, p, pc, len(parameters), o, oc, len(outputs),
+                                                      1 if strict else 0))
 
     def estimate(self, handle: int, request: dict[str, Any]) -> dict[str, Any]:
         """The timing model's estimate for a prepared kernel (``report``), or an ``error``."""

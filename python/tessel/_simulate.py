@@ -10,14 +10,15 @@ their request and source file, so repeated calls with the same shapes, dtypes an
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import inspect
-import json
 import os
 import sys
 import threading
 import types
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -25,7 +26,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from . import _dtypes, _torch
-from ._errors import KernelError, TesselWarning, kernel_error, raise_located
+from ._errors import KernelError, TesselWarning, is_strict, kernel_error, raise_located, strict_error
 from ._expressions import ArgumentError, Speller
 from ._library import library
 
@@ -61,6 +62,13 @@ class KernelSource:
     name: str
     namespace: Mapping[str, Any]
     module_name: str
+    signature: inspect.Signature
+    #: The names of the parameters positional arguments bind to, in order.
+    positional: tuple[str, ...] = ()
+    #: Whether ``module_name`` says where the module sits in its package (``_importable_name``).
+    importable: bool = False
+    #: The dialect the module's imports name, if one (``_dialect``).
+    dialect: Optional[str] = None
 
 
 def _unwrap(kernel: Any) -> Any:
@@ -74,11 +82,33 @@ def _unwrap(kernel: Any) -> Any:
     return kernel
 
 
+#: Each kernel function's source, with the code object it was worked out for.
+_sources: "weakref.WeakKeyDictionary[types.FunctionType, tuple[types.CodeType, KernelSource]]" = \
+    weakref.WeakKeyDictionary()
+
+
 def kernel_source(kernel: Any) -> KernelSource:
     """Identifies a kernel by source file and function name; refuses what Tessel cannot find."""
     fn = _unwrap(kernel)
     if not isinstance(fn, types.FunctionType):
         raise TypeError(f"expected an NKI kernel function, got {type(kernel).__qualname__}")
+    cached = _sources.get(fn)
+    if cached is not None and cached[0] is fn.__code__:
+        source = cached[1]
+    else:
+        source = _locate(fn)
+        _sources[fn] = (fn.__code__, source)
+    bound = source.namespace.get(fn.__name__)
+    if bound is not None and bound is not fn and _unwrap(bound) is not fn:
+        raise ArgumentError(
+            f"kernel {fn.__name__}: its module binds the name {fn.__name__} to something else, so Tessel "
+            "would run a different function; give the kernel a name of its own"
+        )
+    return source
+
+
+def _locate(fn: types.FunctionType) -> KernelSource:
+    """The source of a kernel function (worked out once per function and code object)."""
     qualname = fn.__qualname__
     if qualname != fn.__name__:
         outer = qualname.split(".<locals>")[0] if "<locals>" in qualname else qualname.rsplit(".", 1)[0]
@@ -90,13 +120,12 @@ def kernel_source(kernel: Any) -> KernelSource:
     if not file or not os.path.isfile(file):
         raise ArgumentError(f"kernel {fn.__name__} has no source file Tessel can read (got {file!r})")
     namespace = fn.__globals__
-    bound = namespace.get(fn.__name__)
-    if bound is not None and _unwrap(bound) is not fn:
-        raise ArgumentError(
-            f"kernel {fn.__name__}: its module binds the name {fn.__name__} to something else, so Tessel "
-            "would run a different function; give the kernel a name of its own"
-        )
-    return KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"))
+    signature = inspect.signature(fn)
+    positional = tuple(p.name for p in signature.parameters.values()
+                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+    source = KernelSource(fn, os.path.abspath(file), fn.__name__, namespace, namespace.get("__name__", "__main__"),
+                          signature, positional)
+    return dataclasses.replace(source, importable=_importable_name(source), dialect=_dialect(namespace))
 
 
 @dataclass
@@ -169,14 +198,13 @@ def clear_cache() -> None:
 
 def _bind(source: KernelSource, args: Sequence[Any], kwargs: Mapping[str, Any]) -> inspect.BoundArguments:
     try:
-        return inspect.signature(source.function).bind(*args, **kwargs)
+        return source.signature.bind(*args, **kwargs)
     except TypeError as e:
         raise TypeError(f"{source.name}() {e}") from None
 
 
-def _positional_names(fn: types.FunctionType, count: int) -> list[str]:
-    params = [p.name for p in inspect.signature(fn).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+def _positional_names(source: KernelSource, count: int) -> list[str]:
+    params = source.positional
     return [params[i] if i < len(params) else f"arg{i}" for i in range(count)]
 
 
@@ -204,6 +232,14 @@ def _array_argument(name: str, array: np.ndarray) -> tuple[dict[str, Any], np.nd
 def _file_state(path: str) -> tuple:
     st = os.stat(path)
     return (path, st.st_mtime_ns, st.st_size)
+
+
+def _file_state_or_missing(path: str) -> tuple:
+    """The file's state, or one no existing file has (so that a check finds it changed)."""
+    try:
+        return _file_state(path)
+    except OSError:
+        return (path, -1, -1)
 
 
 def _dialect(namespace: Mapping[str, Any]) -> Optional[str]:
@@ -243,9 +279,22 @@ def _excluded() -> tuple[tuple[str, ...], str]:
     return _excluded_roots
 
 
+_import_paths: tuple[tuple[Any, ...], list[str]] = ((), [])
+
+
 def import_paths() -> list[str]:
     """The directories of ``sys.path`` Tessel imports a kernel's modules from, in order: existing
-    directories, absolute, without the standard library, installed packages and this package."""
+    directories, absolute, without the standard library, installed packages and this package.
+
+    Worked out again only when ``sys.path`` or the working directory changes."""
+    global _import_paths
+    key = (tuple(sys.path), os.getcwd())
+    if _import_paths[0] != key:
+        _import_paths = (key, _usable_import_paths())
+    return list(_import_paths[1])
+
+
+def _usable_import_paths() -> list[str]:
     trees, drop_ins = _excluded()
     paths: list[str] = []
     for entry in sys.path:
@@ -264,14 +313,25 @@ _timings = threading.local()
 _PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
 
 
-def warn(message: str) -> None:
-    """Warns at the first caller outside this package (the user's call of the kernel)."""
+def warn(message: "str | TesselWarning") -> None:
+    """Warns at the first caller outside this package (the user's call of the kernel); a strict
+    bridge raises :class:`KernelError` instead (for Tessel's own warnings, the library does)."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    if is_strict():
+        raise strict_error(str(message))
     level = 1
     frame = inspect.currentframe()
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGES):
         frame = frame.f_back
         level += 1
-    warnings.warn(message, TesselWarning, stacklevel=level)
+    warnings.warn(message if isinstance(message, TesselWarning) else TesselWarning(message), stacklevel=level)
+
+
+def _tessel_warning(w: dict[str, Any]) -> TesselWarning:
+    """A warning Tessel reported, as a Python warning."""
+    return TesselWarning(w.get("text") or w.get("message", ""), message=w.get("message", ""),
+                         filename=w.get("file"), lineno=w.get("line"), colno=w.get("column"),
+                         rendered=w.get("rendered", ""), phase=w.get("phase", "run"))
 
 
 def last_timings() -> dict[str, float]:
@@ -300,31 +360,46 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
             return s
         return {"kind": "expression", "text": speller.spell(value, f"argument '{name}'")}
 
-    names = _positional_names(source.function, len(bound.args))
+    args = bound.args
+    names = _positional_names(source, len(args))
     request = {
         "file": source.file,
         "function": source.name,
         "target": resolve_target(target),
         "grid": [int(g) for g in grid],
-        "positional": [dict(spec(n, v), name=n) for n, v in zip(names, bound.args)],
+        "positional": [dict(spec(n, v), name=n) for n, v in zip(names, args)],
         "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
         "importPaths": import_paths(),
     }
-    if _importable_name(source):
+    if source.importable:
         request["module"] = source.module_name
     if lnc is not None:
         request["lnc"] = int(lnc)
-    dialect = dialect or _dialect(source.namespace)
+    dialect = dialect or source.dialect
     if dialect is not None:
         request["dialect"] = dialect
     return request
 
 
+def _spec_key(spec: dict[str, Any]) -> tuple:
+    if spec["kind"] == "tensor":
+        return ("tensor", tuple(spec["shape"]), spec["dtype"], spec.get("name"))
+    return ("expression", spec["text"], spec.get("name"))
+
+
+def _key(request: dict[str, Any]) -> tuple:
+    """What identifies a prepared kernel: everything in its request, as a hashable value (the
+    files it read are checked by the cache entry itself, ``Prepared.is_stale``)."""
+    return (request["file"], request["function"], request["target"], tuple(request["grid"]), request.get("lnc"),
+            request.get("dialect"), request.get("module"), tuple(map(_spec_key, request["positional"])),
+            tuple(sorted((k, _spec_key(v)) for k, v in request["keywords"].items())),
+            tuple(request["importPaths"]))
+
+
 def _prepared(source: KernelSource, request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    text = json.dumps(request, sort_keys=True)
     _timings.value = {"prepare": 0.0}
-    return _cache.get((text, _file_state(source.file)), functools.partial(_prepare, request))
+    return _cache.get(_key(request), functools.partial(_prepare, request))
 
 
 def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
@@ -365,11 +440,9 @@ def estimate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
 
 
 def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
-    """The states of the module files a trace of ``kernel_file`` may read: those of every module
-    Python has imported from the kernel's directory or from one of the import paths ``roots``.
-
-    (Tessel imports a kernel's modules from those files itself; a module that only the trace imports,
-    and Python never did, is not watched.)"""
+    """The states of the module files a trace of ``kernel_file`` may read, taken before it: those
+    of every module Python has imported from the kernel's directory or from one of the import
+    paths ``roots``. (Tessel then says which files the trace did read; those are watched.)"""
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in [os.path.dirname(os.path.abspath(kernel_file)), *roots])
     states = set()
     for module in list(sys.modules.values()):
@@ -384,10 +457,15 @@ def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
 
 def _prepare(request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    watched = _watched_files(request["file"], request.get("importPaths", []))
+    # The states before the trace, so that an edit while Tessel reads a file counts as a change.
+    before = {state[0]: state for state in _watched_files(request["file"], request.get("importPaths", []))}
+    before[request["file"]] = _file_state(request["file"])
     response = library().prepare(request)
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
+    watched = tuple(sorted(before.values()))
+    if "sourceFiles" in response:  # exactly the files the trace read
+        watched = tuple(sorted(before.get(path) or _file_state_or_missing(path) for path in response["sourceFiles"]))
     _timings.value["prepare"] = response.get("seconds", 0.0)
     return Prepared(response["handle"], response["parameters"], response["outputs"], response.get("returns"),
                     "returns" in response, watched)
@@ -418,6 +496,7 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
         prepared.handle,
         [b.ctypes.data for b in buffers], [b.size for b in buffers],
         [o.ctypes.data for o in outputs], [o.size for o in outputs],
+        strict=is_strict(),
     )
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
@@ -427,8 +506,10 @@ def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[s
             np.copyto(array, buffer, casting="unsafe")
         else:
             warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
+    if response.get("printed"):
+        sys.stdout.write(response["printed"])
     for w in response.get("warnings", []):
-        warn(w.rstrip("\n"))
+        warn(_tessel_warning(w))
     written = [p["name"] for p in prepared.parameters if p["written"]]
     if prepared.returns_known:
         return _nest(prepared.returns, outputs), written

@@ -1,5 +1,6 @@
 """Kernels in packages: relative imports, and modules found through the caller's ``sys.path``."""
 
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -65,33 +66,46 @@ def test_import_paths_leave_out_installed_packages_and_the_drop_in_modules():
     assert str(Path(tessel.__file__).resolve().parent.parent) not in paths
 
 
-def test_editing_an_imported_module_traces_the_kernel_again(tmp_path, monkeypatch, rng):
-    """The trace cache watches the user's modules the kernel imports, not only the kernel's file."""
-    from tessel._simulate import last_timings
-
-    (tmp_path / "scaling.py").write_text("FACTOR = 2.0\n")
-    (tmp_path / "scaled_kernel.py").write_text(
+def scaling_kernel(tmp_path, monkeypatch, name, *, import_inside):
+    """Writes ``{name}_scaling.py`` (``FACTOR = 2.0``) and ``{name}_kernel.py``, whose kernel
+    ``scaled`` multiplies by that factor, importing the module at the top of the file or inside
+    the kernel function (an import only Tessel's trace runs); returns the kernel module."""
+    helper = f"{name}_scaling"
+    (tmp_path / f"{helper}.py").write_text("FACTOR = 2.0\n")
+    top, inside = ("", f"    import {helper}\n") if import_inside else (f"import {helper}\n", "")
+    (tmp_path / f"{name}_kernel.py").write_text(
         "import neuronxcc.nki as nki\n"
-        "import neuronxcc.nki.language as nl\n"
-        "import scaling\n\n"
+        f"import neuronxcc.nki.language as nl\n{top}\n"
         "@nki.jit\n"
-        "def scaled(a):\n"
+        f"def scaled(a):\n{inside}"
         "    out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)\n"
-        "    nl.store(out, value=nl.multiply(nl.load(a), scaling.FACTOR))\n"
+        f"    nl.store(out, value=nl.multiply(nl.load(a), {helper}.FACTOR))\n"
         "    return out\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ("scaling", "scaled_kernel"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    import scaled_kernel
+    for module in (helper, f"{name}_kernel"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    return importlib.import_module(f"{name}_kernel")
 
+
+@pytest.mark.parametrize("import_inside", [False, True], ids=["module import", "import only the trace runs"])
+def test_editing_an_imported_module_traces_the_kernel_again(tmp_path, monkeypatch, rng, import_inside):
+    """The trace cache watches the modules the kernel's trace read, not only the kernel's file:
+    also one that only the trace imports (an import inside the kernel function, which Python
+    never runs)."""
+    from tessel._simulate import last_timings
+
+    name = "late" if import_inside else "early"
+    module = scaling_kernel(tmp_path, monkeypatch, name, import_inside=import_inside)
+    assert (f"{name}_scaling" in sys.modules) != import_inside
     a = rng.standard_normal((7, 5)).astype(np.float32)
-    np.testing.assert_array_equal(tessel.simulate_kernel(scaled_kernel.scaled, a), a * np.float32(2.0))
+    np.testing.assert_array_equal(tessel.simulate_kernel(module.scaled, a), a * np.float32(2.0))
     # Unchanged: served from the cache (no new trace).
-    tessel.simulate_kernel(scaled_kernel.scaled, a)
+    tessel.simulate_kernel(module.scaled, a)
     assert last_timings()["prepare"] == 0.0
     # Edited (a new size, and a new modification time even on a coarse clock).
-    helper = tmp_path / "scaling.py"
+    helper = tmp_path / f"{name}_scaling.py"
     helper.write_text("FACTOR = 3.0   # edited\n")
     stat = helper.stat()
     os.utime(helper, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    np.testing.assert_array_equal(tessel.simulate_kernel(scaled_kernel.scaled, a), a * np.float32(3.0))
+    np.testing.assert_array_equal(tessel.simulate_kernel(module.scaled, a), a * np.float32(3.0))
+    assert last_timings()["prepare"] > 0.0

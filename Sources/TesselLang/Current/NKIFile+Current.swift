@@ -66,6 +66,7 @@ extension NKIFile {
         traced.outputShapes = shapes
         traced.output = printed.text
         traced.warnings = tracer.warnings.map { Diagnostic(.warning, $0.0, at: $0.1) }
+        traced.sourceFiles = ev.sources.keys.sorted()
         return traced
       } catch {
         throw TraceError(.kernel(error), at: error.location)
