@@ -56,22 +56,72 @@ struct TracerSemanticsTests {
     for i in 0..<7 { for j in 0..<5 { #expect(abs(out[i * 5 + j] - x[i * 5 + j] / 15) < 1e-6) } }
   }
 
-  @Test("x[i_param, i_f] with 3-D nl.mgrid components is a [1, F] tile (each index's own axis)")
-  func mgridHomeAxes() throws {
+  @Test(
+    "index grids broadcast NumPy-style: w[i_p, i_w] with components of a 3-D grid is [P, W, 1], which broadcasts",
+    arguments: [1, 7, 128])
+  func gridKeepsSizeOneDimension(p: Int) throws {
     let src =
       header + """
         @nki.jit
-        def k(v):
-            out = nl.ndarray((4, 6), dtype=v.dtype, buffer=nl.shared_hbm)
-            i_p, i_f, i_one = nl.mgrid[0:4, 0:6, 0:1]
-            row = nl.load(v.reshape((1, 6))[i_one, i_f])
-            nl.store(out, row.broadcast_to((4, 6)))
+        def k(x, w):
+            P, W, F = x.shape
+            out = nl.ndarray((P, W, F), dtype=x.dtype, buffer=nl.shared_hbm)
+            i_p, i_w, i_f = nl.mgrid[0:P, 0:W, 0:F]
+            xt = nl.load(x)
+            wt = nl.load(w)
+            col = nl.copy(wt[i_p, i_w])
+            nl.store(out, nl.multiply(xt, col))
             return out
         """
-    let v: [Float] = [1, 2, 3, 4, 5, 6]
-    let (k, r) = try traceAndRun(src, [try HostArray(shape: [6], dtype: .float32, values: v)])
-    #expect(k.tensors.contains { $0.name == "row" && $0.shape == [1, 6] })
-    #expect(r.outputs[0].floatValues() == Array([[Float]](repeating: v, count: 4).joined()))
+    let (wd, f) = (3, 5)
+    let x = (0..<(p * wd * f)).map { Float($0 % 11) - 5 }
+    let w = (0..<(p * wd)).map { Float($0 % 7) * 0.5 }
+    let (k, r) = try traceAndRun(
+      src,
+      [
+        try HostArray(shape: [p, wd, f], dtype: .float32, values: x),
+        try HostArray(shape: [p, wd], dtype: .float32, values: w),
+      ])
+    #expect(k.tensors.contains { $0.name == "col" && $0.shape == [p, wd, 1] })
+    let out = r.outputs[0].floatValues()
+    for a in 0..<p {
+      for b in 0..<wd {
+        for c in 0..<f { #expect(out[(a * wd + b) * f + c] == x[(a * wd + b) * f + c] * w[a * wd + b]) }
+      }
+    }
+  }
+
+  /// A 4-D tile filled along one free dimension at a time, an integer loop index among grid components.
+  static let integerAmongGridKernel =
+    header + """
+      @nki.jit
+      def k(f):
+          C, H = f.shape
+          OW, N = 4, 2
+          out = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.shared_hbm)
+          ft = nl.load(f)
+          b = nl.ndarray((C, OW, H, N), dtype=f.dtype, buffer=nl.sbuf)
+          for w in nl.affine_range(OW):
+              i_c, i_o, i_h, i_n = nl.mgrid[0:C, 0:OW, 0:H, 0:N]
+              b[i_c, w, i_h, i_n] = ft.reshape((C, 1, H, 1))
+          nl.store(out, b)
+          return out
+      """
+
+  @Test(
+    "an integer index among grid components keeps its size-1 dimension: b[i_c, w, i_h, i_n] is [C, 1, H, N]",
+    arguments: [1, 7, 128])
+  func integerAmongGridComponents(c: Int) throws {
+    let src = Self.integerAmongGridKernel
+    let h = 3
+    let fv = (0..<(c * h)).map { Float($0 % 13) - 6 }
+    let (_, r) = try traceAndRun(src, [try HostArray(shape: [c, h], dtype: .float32, values: fv)])
+    let out = r.outputs[0].floatValues()
+    for a in 0..<c {
+      for o in 0..<4 {
+        for y in 0..<h { for n in 0..<2 { #expect(out[((a * 4 + o) * h + y) * 2 + n] == fv[a * h + y]) } }
+      }
+    }
   }
 
   @Test("a mask over one nl.mgrid component applies to the axis that component indexes")

@@ -379,36 +379,10 @@ extension Tracer {
         default: break
         }
       }
-      // NKI takes a tile's dimensions from its indices in order: with `nl.mgrid` components, each
-      // index has one home axis, and `x[i_param, i_f]` (homes 2 and 1 of a 3-D grid) is a
-      // [1, F] tile, not numpy's [1, F, 1].
-      let gridEntries = grids.enumerated().filter { (_, g) in g.coefficients.contains { $0 != 0 } }
-      let homes = gridEntries.map { (_, g) in g.coefficients.indices.filter { g.coefficients[$0] != 0 } }
-      if shape.count > 2, homes.allSatisfy({ $0.count == 1 }), Set(homes.map { $0[0] }).count == homes.count,
-        homes.count >= 2, shape.indices.allSatisfy({ d in homes.contains([d]) || shape[d] == 1 })
-      {
-        let order = homes.map { $0[0] }
-        shape = order.map { shape[$0] }
-        grids = grids.map { g in
-          IndexGrid(shape: order.map { g.shape[$0] }, coefficients: order.map { g.coefficients[$0] }, base: g.base)
-        }
-      }
-      // A size-1 grid dimension that no index walks (`nl.mgrid[0:128, 0:1, 0:512]` with the middle
-      // index left out) is not part of the access; drop it while more than two dimensions remain.
-      var keep = Array(repeating: true, count: shape.count)
-      var remaining = shape.count
-      for d in shape.indices where remaining > 2 && shape[d] == 1 && grids.allSatisfy({ $0.coefficients[d] == 0 }) {
-        keep[d] = false
-        remaining -= 1
-      }
-      if keep.contains(false) {
-        shape = shape.indices.filter { keep[$0] }.map { shape[$0] }
-        grids = grids.map { g in
-          IndexGrid(
-            shape: g.shape.indices.filter { keep[$0] }.map { g.shape[$0] },
-            coefficients: g.coefficients.indices.filter { keep[$0] }.map { g.coefficients[$0] }, base: g.base)
-        }
-      }
+      // The access has the shape of the index grids broadcast together, as NumPy advanced
+      // indexing has it (NKI: index expressions broadcast NumPy-style; `nl.mgrid` components are
+      // open grids): `t[i_c, w, i_h]` with components of a 3-D grid and an integer `w` keeps the
+      // size-1 dimensions no index walks, in the grid's order.
       dims = shape.map { View.Dim(count: $0, steps: Array(repeating: 0, count: tRank)) }
       for (u, g) in grids.enumerated() {
         let ud = v.dims[u]

@@ -1,23 +1,73 @@
 import TesselIR
 import TesselPython
 
+/// A `tile[mask]` operand whose mask may exclude elements, waiting for the instruction that
+/// reads it.
+struct OperandMask {
+  /// The mask's conditions, over the masked access's index grid and loop indices.
+  var conditions: [GridCondition]
+  /// The access the mask was written on.
+  var view: View
+  /// The masked tensor's name, for messages.
+  var name: String
+  /// Where `tile[mask]` was written.
+  var location: SourceLocation
+}
+
 /// `tile[mask]`: a mask on one operand (`moving[i_p, i_f][i_f < n]`).
 ///
-/// Tessel models an operand mask that keeps every element the operand names, for every value
-/// its loop indices and program ids take (a tile mask written for a ragged last tile, used where
-/// the tiles divide evenly): the operand is then read whole. A mask that may exclude elements is
-/// refused with an error that says so, never dropped.
+/// An operand mask limits the instruction that reads the operand to the elements the mask keeps,
+/// as `mask=` on the instruction would (both together keep what both keep). Tessel models it
+/// where that is exact: a mask on loop indices and program ids alone (it predicates the whole
+/// instruction), and a mask over the access's own index grid on an instruction whose operands
+/// walk its iteration space element for element (elementwise operations, copies, loads and
+/// stores) and whose iteration space is that access. Elsewhere (a matmul's or a transpose's
+/// operand, a reduction's input, a broadcast operand) it is a located error, never dropped. A mask
+/// that provably keeps every element, for every value of its loop indices and program ids, reads
+/// the operand whole.
 extension Tracer {
-  /// The operand `t` under `conditions`, or an error when they may exclude an element.
+  /// The operand `t` under `conditions`: `t` itself when they keep every element, else an alias
+  /// of `t` that carries the mask to the instruction that reads it.
   func operandMasked(_ t: TensorRef, _ conditions: [GridCondition], at loc: SourceLocation) throws(TraceError)
     -> Value
   {
-    for c in conditions where !keepsEverything(c) {
-      throw TraceError.unsupported(
-        "an operand mask (tile[mask]) that excludes elements of `\(decl(t).name)`; pass mask= to the instruction instead",
-        at: loc)
+    let excluding = conditions.filter { !keepsEverything($0) }
+    guard !excluding.isEmpty else { return .tensor(t) }
+    let base = decl(t)
+    let alias = builder.declareAlias(name: base.name, of: t.id, shape: base.shape, location: loc)
+    let view = View(tensor: alias, start: t.view.start, dims: t.view.dims)
+    operandMasks[alias] = OperandMask(conditions: excluding, view: view, name: base.name, location: loc)
+    return .tensor(TensorRef(id: alias, view: view))
+  }
+
+  /// The conditions the operand masks of `op`'s sources add to its mask, over its iteration space.
+  func operandMaskConditions(of op: Operation) throws(TraceError) -> [AffineCondition] {
+    var out: [AffineCondition] = []
+    let shape = op.iterationShape
+    for (role, view) in op.sources {
+      guard let m = operandMasks[view.tensor] else { continue }
+      func refuse(_ why: String) -> TraceError {
+        TraceError.unsupported(
+          "an operand mask (tile[mask]) that excludes elements of `\(m.name)`, read as '\(role)' of '\(op.nkiName)': "
+            + why, at: m.location)
+      }
+      guard op.info?.allowsMask ?? false else { throw refuse("Tessel does not model masks on that instruction") }
+      let onGrid = m.conditions.contains { c in c.coefficients.contains { $0 != 0 } }
+      if onGrid {
+        guard op.sourcesWalkIterationSpace else {
+          throw refuse(
+            "its operands are not laid out like its iteration space, so the mask cannot select what it computes "
+              + "(Tessel models operand masks there only when they depend on loop indices alone)")
+        }
+        guard view.shape == shape, view.start == m.view.start, view.dims == m.view.dims else {
+          throw refuse(
+            "the operand \(view.shape) is not the instruction's iteration space \(shape) element for element; "
+              + "pass mask= to the instruction instead")
+        }
+      }
+      out += try maskConditions(.predicate(m.conditions), rank: shape.count, shape: shape, at: m.location)
     }
-    return .tensor(t)
+    return out
   }
 
   /// Whether `c` holds for every index in its grid and every value of the loop indices and

@@ -49,6 +49,7 @@ extension Tracer {
       }
     }
     for s in op.sources { freshDefinitions[s.view.tensor] = nil }
+    let mask = operandMasks.isEmpty ? mask : mask + (try operandMaskConditions(of: op))
     builder.emit(op, engine: engine, mask: mask, location: loc)
     return builder.instructionCount - 1
   }

@@ -34,6 +34,9 @@ final class Tracer: Binding {
   var tensorLoops: [TensorID: [Int]] = [:]
   /// Fresh result tiles: tensor → the instruction that defines it (for retargeting on assignment).
   var freshDefinitions: [TensorID: Int] = [:]
+  /// Operands masked with `tile[mask]` that exclude elements: each is an alias of the masked
+  /// tensor that only the masked value names, with the mask (``Tracer/operandMasked(_:_:at:)``).
+  var operandMasks: [TensorID: OperandMask] = [:]
   /// Counter for generated names.
   var tempCounter = 0
   /// The SPMD grid.
