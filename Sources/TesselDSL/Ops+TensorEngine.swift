@@ -58,7 +58,12 @@ public func matmul(
   MatmulProduct(stationary: stationary, moving: moving, location: loc(fileID, line, column))
 }
 
-/// `psum += nisa.nc_matmul(a, b)`: accumulates a product into a PSUM tile (`accumulate: add`).
+/// `psum += nisa.nc_matmul(a, b)`: accumulates a product into a PSUM tile.
+///
+/// As in NKI, into a tile that only matmuls have written (a fresh `ndarray`), the first product
+/// written to each element overwrites it and the later ones add (an accumulation group,
+/// ``Accumulation/auto``); into a tile another instruction has set (`zeros`, `full`, a copy),
+/// every product adds (``Accumulation/add``).
 ///
 /// ```swift
 /// affineRange(kTiles) { k in
@@ -66,8 +71,11 @@ public func matmul(
 /// }
 /// ```
 public func += (psum: Tile<PSUM>, product: MatmulProduct) {
+  let group = Recorder.current?.backend.onlyMatmulsWrite(psum.handle.id) ?? false
   Emit.instruction(
-    .matmul(dst: psum.view, stationary: product.stationary.view, moving: product.moving.view, accumulation: .add),
+    .matmul(
+      dst: psum.view, stationary: product.stationary.view, moving: product.moving.view,
+      accumulation: group ? .auto : .add),
     uses: [psum.handle, product.stationary.handle, product.moving.handle], product.location)
 }
 

@@ -9,6 +9,8 @@ public struct TensorHandle: Sendable, Hashable {
   var id: TensorID
   /// The declaration.
   var decl: TensorDecl
+  /// The loop-body run that declared it (0: the kernel body itself); see ``Recorder/openScopes``.
+  var scope: Int = 0
 }
 
 /// Where the DSL calls of a kernel body go: recorded into IR (``IRRecording``) or executed at
@@ -30,6 +32,9 @@ protocol RecorderBackend: AnyObject {
     body: (Index) -> Void)
   /// `nl.program_id(axis)`.
   func programID(axis: Int) -> Index
+  /// Whether only matmuls have written the tensor so far (so `psum += matmul(...)` opens an
+  /// accumulation group, as NKI's tracer does for a PSUM tile no other instruction set).
+  func onlyMatmulsWrite(_ id: TensorID) -> Bool
   /// Whether a body runs once per SPMD instance (so `output` returns the outputs the first
   /// instance declared) rather than once for all of them.
   var runsPerInstance: Bool { get }
@@ -62,6 +67,14 @@ final class Recorder: @unchecked Sendable {
   var outputCursor = 0
   /// How many instructions were recorded or executed.
   var instructionCount = 0
+  /// The scopes open now, outermost first.
+  ///
+  /// 0 is the kernel body, then one number per run of a loop body (a recorded loop runs its body
+  /// once, an eager one once per index value). A tile belongs to the scope that declared it, as a
+  /// local variable of an NKI loop body does.
+  var openScopes: [Int] = [0]
+  /// How many loop-body scopes were opened so far.
+  var scopeCount = 0
 
   init(target: Target, backend: any RecorderBackend) {
     serial = Int.random(in: 1...Int.max)
@@ -74,7 +87,8 @@ final class Recorder: @unchecked Sendable {
     if self.error == nil { self.error = error }
   }
 
-  /// Whether every handle belongs to this recording (recording an error otherwise).
+  /// Whether every handle belongs to this recording and every on-chip one to a scope still open
+  /// (recording an error otherwise).
   func owns(_ handles: [TensorHandle], _ location: SourceLocation) -> Bool {
     for h in handles where h.owner != serial {
       fail(
@@ -84,6 +98,14 @@ final class Recorder: @unchecked Sendable {
               ? "`\(h.decl.name)` was created outside a kernel body; DSL calls only record inside one"
               : "`\(h.decl.name)` belongs to another kernel body"),
           at: location))
+      return false
+    }
+    for h in handles where h.decl.space.isOnChip && !openScopes.contains(h.scope) {
+      fail(
+        KernelError(
+          .malformed(
+            "Local variable '\(h.decl.name)' is referenced outside of its parent scope: the tile is declared in a loop body (at \(h.decl.location)) and that loop has ended; declare it before the loop and write into it there"
+          ), at: location))
       return false
     }
     return true
@@ -104,7 +126,7 @@ final class Recorder: @unchecked Sendable {
   }
 
   func add(_ decl: TensorDecl) -> TensorHandle {
-    TensorHandle(owner: serial, id: backend.add(decl, recorder: self), decl: decl)
+    TensorHandle(owner: serial, id: backend.add(decl, recorder: self), decl: decl, scope: openScopes.last ?? 0)
   }
 
   /// A fresh generated tile name (`exp_7`).
@@ -142,7 +164,13 @@ final class Recorder: @unchecked Sendable {
       return
     }
     backend.loop(
-      kind: kind, start: start, stop: stop, step: step, name: name, location: location, recorder: self, body: body)
+      kind: kind, start: start, stop: stop, step: step, name: name, location: location, recorder: self
+    ) { i in
+      scopeCount += 1
+      openScopes.append(scopeCount)
+      body(i)
+      openScopes.removeLast()
+    }
   }
 
   /// `nl.program_id(axis)`.
@@ -190,6 +218,8 @@ final class IRRecording: RecorderBackend {
   }
 
   func programID(axis: Int) -> Index { Index(AffineExpr(builder.programID(axis: axis))) }
+
+  func onlyMatmulsWrite(_ id: TensorID) -> Bool { builder.onlyMatmulsWrite(id) }
 }
 
 /// A ``CoreSession`` driven by DSL calls (eager mode): every call runs at once; a loop body runs
@@ -202,6 +232,8 @@ final class EagerState: RecorderBackend {
   /// per session, but handles keep session IDs).
   var tensorCount: Int { core.tensors.count }
   var runsPerInstance: Bool { true }
+  /// The session tensors an instruction other than a matmul has written.
+  var nonMatmulWrites: Set<TensorID> = []
 
   init(target: Target) {
     core = CoreSession(target: target)
@@ -222,6 +254,10 @@ final class EagerState: RecorderBackend {
     _ operation: Operation, engine: Engine?, mask: [AffineCondition], location: SourceLocation, recorder: Recorder
   ) {
     if recorder.error != nil { return }
+    switch operation {
+    case .matmul: break
+    default: nonMatmulWrites.formUnion(operation.destinations.map(\.tensor))
+    }
     do {
       try core.execute(operation, engine: engine, mask: mask, location: location)
     } catch {
@@ -252,6 +288,8 @@ final class EagerState: RecorderBackend {
   func programID(axis: Int) -> Index {
     Index(axis >= 0 && axis < programIDs.count ? programIDs[axis] : 0)
   }
+
+  func onlyMatmulsWrite(_ id: TensorID) -> Bool { !nonMatmulWrites.contains(id) }
 }
 
 /// Builds a source location from `#fileID`, `#line` and `#column`.

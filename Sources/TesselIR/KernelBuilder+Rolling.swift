@@ -30,27 +30,106 @@ extension KernelBuilder {
   ///
   /// - Returns: whether the iterations were rolled.
   public mutating func rollIterations(_ spans: [IterationSpan], name: String, location: SourceLocation) -> Bool {
+    rollExtensibly(spans, name: name, location: location) != nil
+  }
+
+  /// A loop ``rollIterations(_:name:location:)`` made, which later iterations can join
+  /// (``extendRolledLoop(_:with:)``).
+  public struct RolledLoop: Sendable {
+    /// The index of the loop's `loopBegin`.
+    var begin: Int
+    /// The canonical form of the rolled iterations (starts of the first one).
+    fileprivate var template: CanonicalIteration
+    /// Each start's step per iteration.
+    var step: [Int]
+    /// The iterations the loop runs.
+    var trips: Int
+    /// The tensors of the body (those of the latest iteration).
+    public internal(set) var tensors: Range<Int>
+  }
+
+  /// ``rollIterations(_:name:location:)``, returning the loop so that the following iterations
+  /// can join it as they are traced; nil when the iterations were not rolled.
+  public mutating func rollExtensibly(_ spans: [IterationSpan], name: String, location: SourceLocation)
+    -> RolledLoop?
+  {
     guard spans.count >= 2, let last = spans.last, last.instructions.upperBound == kernel.instructions.count,
       last.tensors.upperBound == kernel.tensors.count,
       openLoops.allSatisfy({ $0 < spans[0].instructions.lowerBound })
-    else { return false }
+    else { return nil }
     for (a, b) in zip(spans, spans.dropFirst())
     where a.instructions.upperBound != b.instructions.lowerBound || a.tensors.upperBound != b.tensors.lowerBound {
-      return false
+      return nil
     }
     let forms = spans.map { canonicalForm(of: $0) }
-    if forms[0] != nil, let starts = rollableStarts(forms[...]) {
-      return roll(spans, from: 0, starts: starts, name: name, location: location)
+    for first in [0, 1] where spans.count - first >= 2 && (first == 0 || spans.count >= 3) {
+      guard let template = forms[first], let starts = rollableStarts(forms[first...]) else { continue }
+      roll(spans, from: first, starts: starts, name: name, location: location)
+      return RolledLoop(
+        begin: spans[first].instructions.lowerBound, template: template, step: starts.step,
+        trips: spans.count - first, tensors: last.tensors)
     }
-    if spans.count >= 3, let starts = rollableStarts(forms[1...]) {
-      return roll(spans, from: 1, starts: starts, name: name, location: location)
+    return nil
+  }
+
+  /// Folds the iteration traced right after a rolled loop into it, when it is one more trip.
+  ///
+  /// The iteration joins when it is the loop's body with its starts advanced by one more step:
+  /// its instructions go, the body names its tensors, the loop runs one more trip, and the
+  /// body's previous tensors stay declared and unused. The front end must hold no reference to
+  /// those previous tensors.
+  ///
+  /// - Returns: whether the iteration joined the loop (otherwise nothing changed).
+  public mutating func extendRolledLoop(_ loop: inout RolledLoop, with span: IterationSpan) -> Bool {
+    guard case .loopBegin(var head) = kernel.instructions[loop.begin].operation,
+      span.instructions.lowerBound == head.end + 1, span.instructions.upperBound == kernel.instructions.count,
+      span.tensors.upperBound == kernel.tensors.count, span.tensors.lowerBound >= loop.tensors.upperBound,
+      span.tensors.count == loop.tensors.count, openLoops.allSatisfy({ $0 < loop.begin }),
+      let form = canonicalForm(of: span), form.instructions == loop.template.instructions,
+      form.tensors == loop.template.tensors, form.starts.count == loop.template.starts.count
+    else { return false }
+    for i in form.starts.indices where form.starts[i] != loop.template.starts[i] + loop.step[i] * loop.trips {
+      return false
     }
-    return false
+    note(.instructions(kernel.instructions))
+    note(.tensors(kernel.tensors))
+    for inst in kernel.instructions[span.instructions] { countWrites(of: inst, -1) }
+    kernel.instructions.removeSubrange(span.instructions)
+    let delta = span.tensors.lowerBound - loop.tensors.lowerBound
+    func tensor(_ t: TensorID) -> TensorID { loop.tensors.contains(t.index) ? TensorID(t.index + delta) : t }
+    func view(_ v: View) -> View {
+      var w = v
+      w.tensor = tensor(v.tensor)
+      w.runtimeOffsets = v.runtimeOffsets.map { RuntimeOffset(source: view($0.source), steps: $0.steps) }
+      return w
+    }
+    for pc in (loop.begin + 1)..<head.end {
+      let inst = kernel.instructions[pc]
+      switch inst.operation {
+      case .loopBegin, .loopEnd: continue
+      default: break
+      }
+      countWrites(of: inst, -1)
+      kernel.instructions[pc].operation = inst.operation.remapped(view) { o in
+        if case .view(let v) = o { return .view(view(v)) }
+        return o
+      }
+      countWrites(of: kernel.instructions[pc], 1)
+    }
+    for (old, new) in zip(loop.tensors, span.tensors) {
+      kernel.tensors[new].enclosingLoop = kernel.tensors[old].enclosingLoop
+      kernel.tensors[old].enclosingLoop = nil
+    }
+    loop.trips += 1
+    head.stop = head.start + loop.trips * head.step
+    kernel.instructions[loop.begin].operation = .loopBegin(head)
+    loop.tensors = span.tensors
+    return true
   }
 
   /// An iteration with its tensors and inner loop variables renumbered from zero, its loop
   /// markers relative to its first instruction and its view starts taken out (in visiting order).
-  private struct CanonicalIteration: Equatable {
+  fileprivate struct CanonicalIteration: Equatable, Sendable {
     var instructions: [Instruction]
     var tensors: [TensorDecl]
     var starts: [AffineExpr]
@@ -139,8 +218,8 @@ extension KernelBuilder {
   private mutating func roll(
     _ spans: [IterationSpan], from first: Int, starts: (first: [AffineExpr], step: [Int]), name: String,
     location: SourceLocation
-  ) -> Bool {
-    guard let last = spans.last else { return false }
+  ) {
+    guard let last = spans.last else { return }
     let trips = spans.count - first
     kernel.indexVars.append(Kernel.IndexVarDecl(name: name, kind: .loop))
     let v = IndexVar(kernel.indexVars.count - 1)
@@ -211,6 +290,5 @@ extension KernelBuilder {
         }
       }
     }
-    return true
   }
 }

@@ -40,15 +40,19 @@ public struct KernelBuilder: Sendable {
     return id
   }
 
-  /// Declares a kernel-allocated tensor (an on-chip tile or an HBM output) in the current scope.
+  /// Declares a kernel-allocated tensor (an on-chip tile or an HBM output) in the current scope;
+  /// `blockDimensions` says how many dimensions of a PSUM tensor are blocks
+  /// (``TensorDecl/blockDimensions``).
   public mutating func declareTensor(
-    name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation = .unknown
+    name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation = .unknown,
+    blockDimensions: Int? = nil
   ) -> TensorID {
     let id = TensorID(kernel.tensors.count)
-    kernel.tensors.append(
-      TensorDecl(
-        name: name, space: space, shape: shape, dtype: dtype, role: .local, location: location,
-        enclosingLoop: openLoops.last))
+    var decl = TensorDecl(
+      name: name, space: space, shape: shape, dtype: dtype, role: .local, location: location,
+      enclosingLoop: openLoops.last)
+    decl.blockDimensions = blockDimensions
+    kernel.tensors.append(decl)
     return id
   }
 

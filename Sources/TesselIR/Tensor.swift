@@ -43,6 +43,15 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   ///
   /// Nil for other tensors.
   public var bitcast: BitcastView?
+  /// For a PSUM tensor: how many dimensions after the partition dimension are block dimensions
+  /// (`[P, blocks..., free...]`), each block being a tile of its own that the allocator places
+  /// in whole banks.
+  ///
+  /// Nil: the builder's convention, where every dimension between the partition
+  /// dimension and the last is a block dimension (`[P, B0, B1, F]`). A front end that knows
+  /// which dimensions are free sets it (NKI's `(B0, B1, nl.par_dim(P), F0, F1)` has 2; a tile
+  /// `(nl.par_dim(P), F0, F1)` or `(P, F0, F1)` has 0, one tile of `F0 · F1` elements).
+  public var blockDimensions: Int?
 
   /// Creates a tensor declaration.
   public init(
@@ -84,17 +93,23 @@ public struct TensorDecl: Sendable, Hashable, Codable {
     return s
   }
 
-  /// Bytes per partition of one PSUM block: the innermost free dimension for tensors of rank 3
-  /// or more (`[P, blocks..., F]`), the whole free size otherwise.
+  /// The sizes of a PSUM tensor's block dimensions (``blockDimensions``; empty for a single tile).
+  public var psumBlockShape: [Int] {
+    guard shape.count >= 2 else { return [] }
+    let count = Swift.min(blockDimensions ?? Swift.max(0, shape.count - 2), shape.count - 1)
+    return Array(shape[1..<(1 + count)])
+  }
+
+  /// Bytes per partition of one PSUM block: the product of the free dimensions after the block
+  /// dimensions (``psumBlockShape``), the whole free size for a single tile.
   public var psumBlockBytes: Int {
-    shape.count >= 3 ? (shape.last ?? 1) * dtype.byteSize : bytesPerPartition
+    bytesPerPartition / Swift.max(1, psumBlockShape.reduce(1, *))
   }
 
   /// How many PSUM banks the tensor occupies per partition.
   public func psumBanks(bankBytes: Int) -> Int {
     let perBlock = Swift.max(1, (psumBlockBytes + bankBytes - 1) / bankBytes)
-    let blocks = shape.count >= 3 ? shape.dropFirst().dropLast().reduce(1, *) : 1
-    return perBlock * blocks
+    return perBlock * psumBlockShape.reduce(1, *)
   }
 }
 

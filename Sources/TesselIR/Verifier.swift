@@ -174,8 +174,8 @@ public struct Verifier: Sendable {
         at: t.location)
     }
     if t.space == .psum && t.psumBlockBytes > target.psumBankBytes {
-      // A PSUM tile fits one 2 KiB bank per partition; a tensor with leading block dimensions
-      // (`[P, blocks, F]`) is a set of such tiles, which the allocator places block by block.
+      // A PSUM tile fits one 2 KiB bank per partition; a tensor with block dimensions
+      // (`[P, blocks..., free...]`) is a set of such tiles, which the allocator places block by block.
       throw KernelError(
         .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.psumBlockBytes, limit: target.psumBankBytes),
         at: t.location)

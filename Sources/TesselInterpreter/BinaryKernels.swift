@@ -133,6 +133,49 @@ func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
+/// `d[j] = s[j·ss] · scale + bias` for `j` in `lo..<hi` (a nil scale or bias: that step left
+/// out, not applied as 1 or 0), lane groups at a time where that gives the same result.
+@inline(__always)
+func affineRow(
+  _ d: UnsafeMutablePointer<Float>, _ s: UnsafePointer<Float>, _ ss: Int, scale: Float?, bias: Float?, _ lo: Int,
+  _ hi: Int
+) {
+  var j = lo
+  if ss == 1 && lanesMatchSerialOrder(d, s) {
+    let sl = Lanes(repeating: scale ?? 1)
+    let bl = Lanes(repeating: bias ?? 0)
+    switch (scale != nil, bias != nil) {
+    case (true, true):
+      while j + Lanes.scalarCount <= hi {
+        store(lanes(s + j) * sl + bl, d + j)
+        j += Lanes.scalarCount
+      }
+    case (true, false):
+      while j + Lanes.scalarCount <= hi {
+        store(lanes(s + j) * sl, d + j)
+        j += Lanes.scalarCount
+      }
+    case (false, true):
+      while j + Lanes.scalarCount <= hi {
+        store(lanes(s + j) + bl, d + j)
+        j += Lanes.scalarCount
+      }
+    case (false, false):
+      while j + Lanes.scalarCount <= hi {
+        store(lanes(s + j), d + j)
+        j += Lanes.scalarCount
+      }
+    }
+  }
+  while j < hi {
+    var x = s[j &* ss]
+    if let scale { x = x * scale }
+    if let bias { x = x + bias }
+    d[j] = x
+    j += 1
+  }
+}
+
 /// Runs an ALU op chosen at run time over one row (for the less common ops).
 @inline(__always)
 func dynamicRow(

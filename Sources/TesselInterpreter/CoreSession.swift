@@ -131,6 +131,12 @@ public final class CoreSession {
   /// The tensors allocated now, by number.
   public var liveTensors: [TensorID] { tensors.indices.filter { isLive[$0] }.map { TensorID($0) } }
 
+  /// Renames a tensor (the REPL names a tile after what holds it, `tiles[2]`, once it knows).
+  public func rename(_ id: TensorID, to name: String) {
+    guard id.index >= 0 && id.index < tensors.count else { return }
+    tensors[id.index].name = name
+  }
+
   /// Frees a tensor; its on-chip space becomes available again.
   public func free(_ id: TensorID) {
     guard id.index >= 0 && id.index < tensors.count else { return }

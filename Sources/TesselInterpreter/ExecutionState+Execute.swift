@@ -219,12 +219,12 @@ extension ExecutionState {
           // a copy; a bias is always added, zero included (−0 + 0 = +0, as IEEE addition gives).
           if biasLane < 0 {
             if sc != 1 {
-              for j in lo..<hi { row[j] = sp[j &* ss] * sc }
+              affineRow(row, sp, ss, scale: sc, bias: nil, lo, hi)
             } else if !(ss == 1 && row == sp) {
-              for j in lo..<hi { row[j] = sp[j &* ss] }
+              affineRow(row, sp, ss, scale: nil, bias: nil, lo, hi)
             }
           } else {
-            for j in lo..<hi { row[j] = sp[j &* ss] * sc + bv }
+            affineRow(row, sp, ss, scale: sc, bias: bv, lo, hi)
           }
           f.apply(UnsafeMutableBufferPointer(start: row + lo, count: hi - lo))
           if rop != nil {
@@ -357,6 +357,12 @@ extension ExecutionState {
       if resultBuffer.count != p * f { resultBuffer = Array(repeating: 0, count: p * f) }
       var initScalar: Float = 0
       if case .scalar(let x) = initial { initScalar = x }
+      if !mask.isEmpty {
+        maskedScan(
+          ci, dst: d, dtype: k[d.tensor].dtype, p: p, f: f, initial: initVals, initialScalar: initScalar, op0: op0,
+          op1: op1)
+        return
+      }
       // Raw pointers: no per-element array access; multiply-then-add (the scan of every
       // recurrence) is specialised, with the same two roundings as the generic path.
       operandBuffer.withUnsafeBufferPointer { a in

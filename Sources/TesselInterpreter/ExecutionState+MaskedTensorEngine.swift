@@ -109,3 +109,46 @@ extension CompiledInstruction {
     )
   }
 }
+
+extension ExecutionState {
+  /// `tensor_tensor_scan` under a mask over its iteration space `[P, ..., F]`: along each
+  /// partition, an element the mask keeps advances the running state and is written; an element
+  /// it drops is neither read nor written, and the state passes over it unchanged.
+  ///
+  /// Each row of the (unmerged) iteration space keeps one range of its last index, from the
+  /// mask's affine bounds (as in the masked row reductions). The operands are already gathered
+  /// (`operandBuffer` = data0, `secondOperandBuffer` = data1), row-major per partition.
+  func maskedScan(
+    _ ci: CompiledInstruction, dst: View, dtype: DType, p: Int, f: Int, initial: [Float], initialScalar: Float,
+    op0: ALUOp, op1: ALUOp
+  ) {
+    let envp = UnsafePointer(env)
+    let mem = arena
+    let fv = ci.views[0]
+    let counts = ci.rows.counts
+    let last = counts.count - 1
+    let n = counts[last]
+    guard n > 0, f > 0 else { return }
+    let rowsPerPartition = f / n
+    var outer = SIMD8<Int>(repeating: 0)
+    for i in 0..<p {
+      var state = initial.isEmpty ? initialScalar : initial[i]
+      for r in 0..<rowsPerPartition {
+        // The outer index of row r of partition i: dimensions 1..<last, row-major.
+        outer[0] = i
+        var rest = r
+        for d in stride(from: last - 1, through: 1, by: -1) where d < 8 {
+          outer[d] = rest % counts[d]
+          rest /= counts[d]
+        }
+        let (lo, hi) = ci.rows.maskRange(ci.mask, outer: outer, env: envp, n: n)
+        let base = (i &* rowsPerPartition &+ r) &* n
+        for j in lo..<Swift.max(lo, hi) {
+          let e = base &+ j
+          state = op1.apply(op0.apply(operandBuffer[e], state), secondOperandBuffer[e])
+          mem[scatterOffset(dst, fv, e)] = dtype == .float32 ? state : dtype.quantize(state)
+        }
+      }
+    }
+  }
+}

@@ -55,12 +55,8 @@ extension ExecutionState {
     }
     let workerCount = Swift.min(interpreter.workerCount, units)
     let counter = WorkCounter(units)
-    // Workers read the tiles declared before the loop; those declared in it start anew in each unit.
-    let range = nest[0].begin...nest[0].loop.end
-    let outside = interpreter.onChip.indices.filter { t in
-      interpreter.onChip[t] && !(interpreter.kernel.tensors[t].enclosingLoop.map { range.contains($0) } ?? false)
-    }
-    try fork(workerCount, copying: outside) { state, _ in
+    // Workers read the live tiles declared before the loop; those declared in it start anew in each unit.
+    try fork(workerCount, copying: plan.inputs) { state, _ in
       do throws(KernelError) {
         while let u = counter.claim() {
           enter(state, u)

@@ -247,6 +247,20 @@ extension Interpreter {
     return result
   }
 
+  /// The on-chip tensors declared before a parallel loop that the loop may read: those whose
+  /// memory (their own, or their alias's or bitcast base's) is live somewhere in the loop
+  /// (`live`: the allocator's live intervals, by memory owner).
+  static func loopInputs(
+    _ plan: ParallelLoop, _ kernel: Kernel, onChip: [Bool], live: [TensorID: ClosedRange<Int>]
+  ) -> [Int] {
+    guard let outermost = plan.nest.first else { return [] }
+    let range = outermost.begin...outermost.loop.end
+    return onChip.indices.filter { t in
+      guard onChip[t], !(kernel.tensors[t].enclosingLoop.map { range.contains($0) } ?? false) else { return false }
+      return live[kernel.memoryOwner(of: TensorID(t))].map { $0.overlaps(range) } ?? false
+    }
+  }
+
   /// The loops open at each instruction (their begin indices, outermost first); a loop's own
   /// markers are outside it.
   static func openLoops(_ kernel: Kernel) -> [[Int]] {
@@ -297,6 +311,11 @@ struct ParallelLoop: Sendable {
   /// The loop and the affine loops perfectly nested in it, outermost first: one unit of work is
   /// one iteration of the innermost body, at one index of every loop of the nest.
   var nest: [(begin: Int, loop: Loop)]
+  /// The on-chip tensors declared before the loop whose memory the loop may read.
+  ///
+  /// Their live intervals meet the loop; each worker starts with a copy of them. Tiles dead at
+  /// the loop are left out, since no unit reads them.
+  var inputs: [Int] = []
 }
 
 extension View {

@@ -221,8 +221,13 @@ public struct Interpreter: Sendable {
     }
     self.scatters = scatters
     let workers = scatters ? 1 : Interpreter.workerCount(options)
+    let live = Allocator(target: options.target).liveIntervals(kernel)
     self.parallelLoops = Interpreter.parallelLoops(kernel, onChip: onChip, fresh: freshLoops).filter { _, plan in
       !scatters && plan.nest.map(\.loop.tripCount).reduce(1, *) >= workers
+    }.mapValues { plan in
+      var plan = plan
+      plan.inputs = Interpreter.loopInputs(plan, kernel, onChip: onChip, live: live)
+      return plan
     }
     self.recordsWrites = Interpreter.recordedOutputs(
       kernel, program: program, onChip: onChip, read: read, written: written)

@@ -2,9 +2,11 @@ import TesselIR
 
 /// Places PSUM tensors bank by bank, block by block, with liveness.
 ///
-/// Every block of a PSUM tensor is its own allocation of whole 2 KiB banks: a `[P, F]` tile is one
-/// block; a legacy block tensor `nl.ndarray((B0, B1, nl.par_dim(P), F), buffer=nl.psum)` (stored
-/// `[P, B0, B1, F]`) has `B0 · B1` blocks, which the compiler places independently and may reuse.
+/// Every block of a PSUM tensor is its own allocation of whole 2 KiB banks: a tile `[P, F0, F1]`
+/// is one block of all its free elements; a legacy block tensor
+/// `nl.ndarray((B0, B1, nl.par_dim(P), F), buffer=nl.psum)` (stored `[P, B0, B1, F]`,
+/// ``TensorDecl/blockDimensions``) has `B0 · B1` blocks, which the compiler places independently
+/// and may reuse.
 /// A tensor declared inside a loop is a fresh allocation in each iteration. A block is live from
 /// its first access to its last in the order of ``FusedSchedule`` (program order, adjacent
 /// compatible `affine_range` loops fused), and at no instant may the live blocks need more banks
@@ -44,10 +46,8 @@ struct PSUMPlanner {
     return try sweep(lives, intervals: intervals)
   }
 
-  /// The number of blocks of a PSUM tensor and the shape of its block grid.
-  static func blockShape(_ t: TensorDecl) -> [Int] {
-    t.shape.count >= 3 ? Array(t.shape.dropFirst().dropLast()) : []
-  }
+  /// The shape of a PSUM tensor's block grid (``TensorDecl/psumBlockShape``).
+  static func blockShape(_ t: TensorDecl) -> [Int] { t.psumBlockShape }
 
   /// Banks one block needs.
   func banksPerBlock(_ t: TensorDecl) -> Int {

@@ -50,20 +50,41 @@ public final class ReplEngine: InteractiveHost {
     tracer.host = self
   }
 
-  /// Allocates session tensors on the core the first time each is needed.
+  /// Allocates session tensors on the core the first time each is needed; one allocated
+  /// already is renamed after the path that holds it now (``rename(_:)``).
   public func allocate(_ tensors: [TensorID], of kernel: Kernel, names: [TensorID: String]) throws(TraceError) {
-    for id in tensors where !allocated.contains(id) && id.index < kernel.tensors.count {
-      var decl = kernel.tensors[id.index]
-      // A temporary, or an element of a list bound to a name, goes by the path that holds it.
-      if let path = names[id],
-        decl.name.hasPrefix("%") || path.hasPrefix(decl.name + "[") || path.hasPrefix(decl.name + ".")
-      {
-        decl.name = path
+    for id in tensors where id.index < kernel.tensors.count {
+      if allocated.contains(id) {
+        rename([id: names[id] ?? kernel.tensors[id.index].name])
+        continue
       }
+      var decl = kernel.tensors[id.index]
+      decl.name = displayName(decl.name, held: names[id])
       do throws(KernelError) { try core.allocate(decl, as: id) } catch {
         throw TraceError(.kernel(error), at: error.location)
       }
       allocated.insert(id)
+    }
+  }
+
+  /// A tile's name in messages: a temporary, or an element of a list bound to a name, goes by
+  /// the path that holds it (`ps[3]`); a tile bound to a name by its name.
+  func displayName(_ name: String, held path: String?) -> String {
+    guard let path, name.hasPrefix("%") || path.hasPrefix(name + "[") || path.hasPrefix(name + ".") else {
+      return name
+    }
+    return path
+  }
+
+  /// Renames allocated tiles after the paths that hold them now (allocated while their statement
+  /// ran, before it bound them).
+  public func rename(_ paths: [TensorID: String]) {
+    let kernel = tracer.kernel
+    for (id, path) in paths
+    where allocated.contains(id) && core.tensors.indices.contains(id.index) && kernel.tensors.indices.contains(id.index)
+    {
+      let name = displayName(kernel.tensors[id.index].name, held: path)
+      if core.tensors[id.index].name != name { core.rename(id, to: name) }
     }
   }
 

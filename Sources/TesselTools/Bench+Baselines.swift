@@ -96,24 +96,36 @@ extension BenchmarkSuite {
 
   /// softmax(q·kᵀ·scale)·v: two sgemm calls and a Swift softmax pass.
   static func attentionBaseline(_ q: [Float], _ k: [Float], _ v: [Float], seq: Int, d: Int, scale: Float) -> [Float] {
-    HostBLAS.useEveryCore()
-    var scores = [Float](repeating: 0, count: seq * seq)
-    q.withUnsafeBufferPointer { q in
-      k.withUnsafeBufferPointer { k in
-        scores.withUnsafeMutableBufferPointer { s in
-          HostBLAS.sgemmTransposedB(q.baseAddress!, k.baseAddress!, s.baseAddress!, m: seq, n: seq, k: d)
+    attention(v, seq: seq, d: d, scale: scale, causal: false) { s in
+      q.withUnsafeBufferPointer { q in
+        k.withUnsafeBufferPointer { k in
+          HostBLAS.sgemmTransposedB(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d)
         }
       }
     }
+  }
+
+  /// An attention baseline after its score product: `product` writes the `[seq, seq]` scores,
+  /// each row `r` becomes the softmax of `scale ×` its scores (with `causal`, of its first
+  /// `r + 1`, the rest zero), and one sgemm multiplies the rows by `v [seq, d]`.
+  static func attention(
+    _ v: [Float], seq: Int, d: Int, scale: Float, causal: Bool,
+    scores product: (UnsafeMutablePointer<Float>) -> Void
+  ) -> [Float] {
+    HostBLAS.useEveryCore()
+    var scores = [Float](repeating: 0, count: seq * seq)
     scores.withUnsafeMutableBufferPointer { s in
+      product(s.baseAddress!)
       for r in 0..<seq {
         let row = s.baseAddress! + r * seq
+        let n = causal ? r + 1 : seq
         var m = -Float.infinity
-        for j in 0..<seq {
+        for j in 0..<n {
           row[j] *= scale
           m = Swift.max(m, row[j])
         }
-        normalizedExp(row, max: m, into: row, count: seq)
+        normalizedExp(row, max: m, into: row, count: n)
+        for j in n..<seq { row[j] = 0 }
       }
     }
     return [Float](unsafeUninitializedCapacity: seq * d) { out, count in

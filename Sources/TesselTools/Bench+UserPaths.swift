@@ -50,7 +50,7 @@ extension BenchmarkSuite {
       paths.commandMs = Self.medianWall(argv, runs: 3)
     }
     if numpy, let expr = c.numpy {
-      // x and y: the inputs of the first input's shape; w, b: the vectors.
+      // x and y: the inputs of the first input's shape; w, b: the vectors; a0, a1, ...: all.
       var names: [String] = []
       var vectors = ["w", "b"].makeIterator()
       for shape in c.inputs {
@@ -60,7 +60,8 @@ extension BenchmarkSuite {
           names.append(names.contains("x") ? "y" : "x")
         }
       }
-      let loads = zip(names, files).map { "\($0) = np.load('\($1)')" }.joined(separator: "; ")
+      let loads = zip(names, files).enumerated().map { "\($1.0) = a\($0) = np.load('\($1.1)')" }
+        .joined(separator: "; ")
       paths.pythonMs = Self.medianWall(
         ["/usr/bin/env", "python3", "-c", "import numpy as np; \(loads); r = \(expr)"], runs: 3)
     }

@@ -88,7 +88,8 @@ public struct BenchmarkSuite: Sendable {
     var kernel: String? = nil
     var inputs: [[Int]]
     var literals: [String: PythonLiteral] = [:]
-    /// The numpy expression timed against the kernel (x, y: the first inputs; w, b: vectors).
+    /// The numpy expression timed against the kernel (x, y: the first inputs; w, b: vectors; a0,
+    /// a1, ...: every input in order).
     var numpy: String? = nil
     var grid: [Int] = []
     var flops: Double? = nil
@@ -167,6 +168,7 @@ public struct BenchmarkSuite: Sendable {
             BenchmarkSuite.attentionBaseline(x[0], x[1], x[2], seq: seq, d: d, scale: 1 / Float(d).squareRoot())
           }))
     }
+    cs += productionCases()
     let (b, ch, st, len) = (1, 256, 16, quick ? 1024 : 4096)
     cs.append(
       Case(
@@ -350,7 +352,7 @@ public struct BenchmarkSuite: Sendable {
       err = m / scale
     }
     var numpyMs: Double?
-    if numpy, let expr = c.numpy { numpyMs = BenchmarkSuite.timeNumpy(expr, shape: c.inputs[0], runs: runs) }
+    if numpy, let expr = c.numpy { numpyMs = BenchmarkSuite.timeNumpy(expr, shapes: c.inputs, runs: runs) }
     let hbmBytes = k.tensors.filter { $0.space != .sbuf && $0.space != .psum }.map { $0.elementCount * 4 }.reduce(0, +)
     let target = options.target
     let onChip = target.sbufBytesPerPartition * 128 + target.psumBytesPerPartition * 128
@@ -415,12 +417,16 @@ public struct BenchmarkSuite: Sendable {
 }
 
 extension BenchmarkSuite {
-  /// The median time of a numpy expression over fp32 inputs of `shape` (x, y) and vectors of its
-  /// last dimension (w, b), or nil when python3 or numpy is missing.
-  static func timeNumpy(_ expr: String, shape: [Int], runs: Int) -> Double? {
+  /// The median time of a numpy expression over fp32 inputs of the first shape (x, y), vectors of
+  /// its last dimension (w, b) and inputs of every shape in order (a0, a1, ...), or nil when
+  /// python3 or numpy is missing.
+  static func timeNumpy(_ expr: String, shapes: [[Int]], runs: Int) -> Double? {
+    let shape = shapes.first ?? [1]
+    let inputs = shapes.enumerated().map { "a\($0.offset) = r.standard_normal(\($0.element), dtype=np.float32)" }
     let script = """
       import time, numpy as np
       r = np.random.default_rng(0)
+      \(inputs.joined(separator: "; "))
       x = r.standard_normal(\(shape), dtype=np.float32); y = r.standard_normal(\(shape), dtype=np.float32)
       w = r.standard_normal(\(shape.last ?? 1), dtype=np.float32); b = r.standard_normal(\(shape.last ?? 1), dtype=np.float32)
       f = lambda: \(expr)

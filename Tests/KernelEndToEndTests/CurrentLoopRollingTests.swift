@@ -116,6 +116,26 @@ struct CurrentLoopRollingTests {
     #expect(loops == 0)
   }
 
+  @Test(
+    "a ragged last tile stays after the loop; the full tiles before it roll", arguments: [(1, 35), (7, 61), (128, 19)])
+  func raggedLastTile(shape: (Int, Int)) throws {
+    let (rows, cols) = shape
+    let x = randomArray(count: rows * cols, in: -1...1, seed: 35)
+    let body = """
+          for t in nl.affine_range((cols + 7) // 8):
+              w = min(8, cols - t * 8)
+              tile = nl.ndarray((rows, w), dtype=x.dtype, buffer=nl.sbuf)
+              nisa.dma_copy(dst=tile, src=x[0:rows, t * 8 : t * 8 + w])
+              y = nl.ndarray((rows, w), dtype=x.dtype, buffer=nl.sbuf)
+              nisa.tensor_scalar(dst=y, data=tile, op0=nl.multiply, operand0=2.0, op1=nl.add, operand1=1.0)
+              nisa.dma_copy(dst=out[0:rows, t * 8 : t * 8 + w], src=y)
+      """
+    let (out, loops) = try Self.run(body, rows: rows, cols: cols, x)
+    _ = expectClose(
+      out, Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }, shape: [rows, cols], rtol: 0, atol: 0)
+    #expect(loops == (cols / 8 >= 2 ? 1 : 0))
+  }
+
   @Test("tiles kept in a Python list across iterations keep the loop unrolled", arguments: [1, 3, 128])
   func tilesInAList(rows: Int) throws {
     let cols = 32

@@ -149,4 +149,48 @@ struct TileMemoryReuseTests {
         r.report.warnings.map(\.message).contains { $0.contains("of `u`") && $0.contains("never written") }, "\(mode)")
     }
   }
+
+  @Test(
+    "a parallel loop's workers start with the tiles it reads, not those dead at the loop",
+    arguments: [(1, 33), (7, 5), (128, 33)])
+  func parallelLoopInputs(shape: (Int, Int)) throws {
+    let (p, f) = shape
+    let source =
+      header + """
+        def split(a, b):
+            out = nl.ndarray((\(4 * p), \(f)), dtype=a.dtype, buffer=nl.shared_hbm)
+            first = nl.ndarray((\(p), \(f)), dtype=a.dtype, buffer=nl.shared_hbm)
+            dead = nl.load(a[0:\(p), 0:\(f)])
+            nl.store(first, value=nl.multiply(dead, 2.0))
+            w = nl.load(b)
+            i_p = nl.arange(\(p))[:, None]
+            i_f = nl.arange(\(f))[None, :]
+            for i in nl.affine_range(4):
+                x = nl.load(a[i * \(p) + i_p, i_f])
+                nl.store(out[i * \(p) + i_p, i_f], value=nl.add(x, w))
+            return out, first
+        """
+    let av = randomArray(count: 4 * p * f, seed: 74)
+    let bv = randomArray(count: p * f, seed: 75)
+    let args = [
+      try HostArray(shape: [4 * p, f], dtype: .float32, values: av),
+      try HostArray(shape: [p, f], dtype: .float32, values: bv),
+    ]
+    let out = (0..<(4 * p * f)).map { av[$0] + bv[$0 % (p * f)] }
+    let first = (0..<(p * f)).map { av[$0] * 2 }
+    let kernel = try traced(source, args)
+    let names = kernel.tensors.map(\.name)
+    let (dead, w) = (try #require(names.firstIndex(of: "dead")), try #require(names.firstIndex(of: "w")))
+    for (mode, options) in modes(sharing: true) + modes(sharing: false) {
+      let interpreter = try Interpreter(kernel: kernel, options: options)
+      if options.parallel && !options.trackUninitializedOrigins && interpreter.workerCount > 1 {
+        let plan = try #require(interpreter.parallelLoops.values.first, "\(mode)")
+        #expect(plan.inputs.contains(w) && !plan.inputs.contains(dead), "\(mode): \(plan.inputs)")
+      }
+      let r = try interpreter.run(hostArrays: args)
+      #expect(r.outputs[0].floatValues() == out, "\(mode)")
+      #expect(r.outputs[1].floatValues() == first, "\(mode)")
+      #expect(r.report.warnings.isEmpty, "\(mode)")
+    }
+  }
 }

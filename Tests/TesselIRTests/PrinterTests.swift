@@ -80,12 +80,10 @@ struct PrinterTests {
 
   @Test func unmodelledMasksAreRejectedNotIgnored() {
     let e = verifyError { b in
-      let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 8], dtype: .float32)
-      let d = b.declareTensor(name: "d", space: .sbuf, shape: [8, 8], dtype: .float32)
+      let s = b.declareTensor(name: "s", space: .sbuf, shape: [8, 6], dtype: .float32)
+      let d = b.declareTensor(name: "d", space: .sbuf, shape: [8, 2], dtype: .float32)
       b.emit(
-        .tensorTensorScan(
-          dst: .whole(d, shape: [8, 8]), data0: .whole(s, shape: [8, 8]), data1: .whole(s, shape: [8, 8]),
-          initial: .scalar(0), op0: .multiply, op1: .add),
+        .bnAggr(dst: .whole(d, shape: [8, 2]), src: .whole(s, shape: [8, 6])),
         mask: [AffineCondition(coefficients: [1, 0], offset: 0, comparison: .greaterEqual)])
     }
     guard case .unsupported? = e?.kind else {

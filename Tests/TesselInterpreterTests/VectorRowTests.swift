@@ -15,34 +15,67 @@ struct VectorRowTests {
       dims: [.along(0, of: 2, count: p), .along(1, of: 2, count: n)])
   }
 
+  /// Rows of 3 partitions, 70 columns from column 20 of a `[3, 130]` tile written at column
+  /// `20 + shift` by the instruction `emit` makes from (destination, source, second tile).
+  static func overlapping(
+    shift: Int, _ emit: (_ dst: View, _ src: View, _ other: TensorID) -> Operation
+  ) throws -> (a: [Float], b: [Float], result: [Float]) {
+    var k = TileKernel()
+    let (ta, tb) = k.twoLoadedInputs([overlapRows, overlapWidth])
+    let out = k.output("out", [overlapRows, overlapWidth])
+    k.b.emit(
+      emit(
+        columns(ta, overlapRows, overlapCount, from: overlapSource + shift),
+        columns(ta, overlapRows, overlapCount, from: overlapSource), tb))
+    k.store(out, ta)
+    var rng = SeededGenerator(seed: UInt64(40 + shift))
+    let av = rng.array(overlapRows * overlapWidth)
+    let bv = rng.array(overlapRows * overlapWidth)
+    return (av, bv, try k.run([out], [av, bv]).outputs[0])
+  }
+  static let overlapRows = 3
+  static let overlapCount = 70
+  static let overlapWidth = 130
+  static let overlapSource = 20
+
   @Test(
     "tensor_tensor whose destination overlaps its source, shifted by fewer or more elements than a lane group",
     arguments: [-17, -16, -3, -1, 0, 1, 3, 15, 16, 17, 40])
   func overlappingInPlace(shift: Int) throws {
-    let p = 3
-    let n = 70
-    let width = n + 60
-    let src = 20
-    let dst = src + shift
-    var k = TileKernel()
-    let (ta, tb) = k.twoLoadedInputs([p, width])
-    let out = k.output("out", [p, width])
-    k.b.emit(
-      .tensorTensor(
-        dst: Self.columns(ta, p, n, from: dst), a: Self.columns(ta, p, n, from: src),
-        b: Self.columns(tb, p, n, from: 0), op: .add))
-    k.store(out, ta)
-    var rng = SeededGenerator(seed: UInt64(40 + shift))
-    let av = rng.array(p * width)
-    let bv = rng.array(p * width)
-    let r = try k.run([out], [av, bv])
+    let (av, bv, result) = try Self.overlapping(shift: shift) { dst, src, other in
+      .tensorTensor(dst: dst, a: src, b: Self.columns(other, Self.overlapRows, Self.overlapCount, from: 0), op: .add)
+    }
     // The element-by-element definition: column j of the destination gets the source's column
     // j as it is at that moment (an earlier column may have overwritten it).
+    let (w, s) = (Self.overlapWidth, Self.overlapSource)
     var expected = av
-    for i in 0..<p {
-      for j in 0..<n { expected[i * width + dst + j] = expected[i * width + src + j] + bv[i * width + j] }
+    for i in 0..<Self.overlapRows {
+      for j in 0..<Self.overlapCount { expected[i * w + s + shift + j] = expected[i * w + s + j] + bv[i * w + j] }
     }
-    #expect(r.outputs[0] == expected)
+    #expect(result == expected)
+  }
+
+  @Test(
+    "activation with a scale and a per-partition bias whose destination overlaps its source",
+    arguments: [-17, -1, 0, 1, 3, 15, 16, 17])
+  func overlappingActivation(shift: Int) throws {
+    let (av, bv, result) = try Self.overlapping(shift: shift) { dst, src, other in
+      .activation(
+        dst: dst, src: src, function: .square, scale: .scalar(1.5),
+        bias: Self.columns(other, Self.overlapRows, 1, from: 0), reduceOp: nil, reduceDst: nil)
+    }
+    // Row by row: `x·1.5 + bias` element by element (reading the source as it is at that
+    // moment), then the square of the whole destination row.
+    let (w, s) = (Self.overlapWidth, Self.overlapSource)
+    var expected = av
+    for i in 0..<Self.overlapRows {
+      for j in 0..<Self.overlapCount { expected[i * w + s + shift + j] = expected[i * w + s + j] * 1.5 + bv[i * w] }
+      for j in 0..<Self.overlapCount {
+        let x = expected[i * w + s + shift + j]
+        expected[i * w + s + shift + j] = x * x
+      }
+    }
+    #expect(result == expected)
   }
 
   @Test(

@@ -89,12 +89,45 @@ struct ReplMemoryTests {
     ])
     #expect(
       out.contains(
-        "error: PSUM capacity exceeded: `ps[8]` needs 2048 bytes per partition (1 bank) on 128 partitions, but 16384 of 16384 bytes per partition (8 of 8 banks) are held by live tensors"
+        "error: PSUM capacity exceeded: `ps` needs 2048 bytes per partition (1 bank) on 128 partitions, but 16384 of 16384 bytes per partition (8 of 8 banks) are held by live tensors [`ps` 2048 B × 128,"
       ))
     #expect(out.contains("NameError: name 'ps' is not defined"))
     #expect(memoryReports(out).map(\.psum) == [16384, 2048, 0])
     #expect(out.contains("  ps[7]: psum float32[128, 100] partitions 0..127, 2048 B/partition"))
     #expect(out.contains("  d['k']: psum float32[128, 100] partitions 0..127, 2048 B/partition"))
+  }
+
+  @Test(
+    "a loop that appends tiles stops at the first that does not fit: the list keeps the ones before, the session goes on"
+  )
+  func appendInLoopStopsAtFirstMisfit() {
+    let (out, _) = session([
+      "tiles = []",
+      "for i in range(4):",
+      "    tiles.append(nl.ndarray((128, 20000), dtype=nl.float32, buffer=nl.sbuf))",
+      "    print('made', i)",
+      "",
+      "len(tiles)",
+      ":mem",
+      "tiles.append(nl.ndarray((128, 20000), dtype=nl.float32, buffer=nl.sbuf))",
+      "len(tiles)",
+      "tiles.pop()",
+      "x = nl.ndarray((128, 20000), dtype=nl.float32, buffer=nl.sbuf)",
+      ":mem",
+    ])
+    // Python stops the loop at the third nl.ndarray: two tiles were made and appended.
+    #expect(out.contains("made 0\nmade 1\nerror: SBUF capacity exceeded: `%"), "\(out)")
+    #expect(!out.contains("made 2"))
+    #expect(out.contains(" --> <repl 2>:2:18"))
+    #expect(
+      out.contains(
+        "held by live tensors [`tiles[0]` 80000 B × 128, `tiles[1]` 80000 B × 128]"))
+    #expect(out.split(separator: "\n").filter { $0 == "2" }.count == 2, "\(out)")
+    #expect(out.components(separatedBy: "error: SBUF capacity exceeded").count == 3)
+    #expect(memoryReports(out).map(\.sbuf) == [160_000, 160_000])
+    #expect(out.contains("  tiles[1]: sbuf float32[128, 20000] partitions 0..127, 80000 B/partition"))
+    #expect(out.contains("  x: sbuf float32[128, 20000] partitions 0..127, 80000 B/partition"))
+    #expect(!out.contains("tiles[2]"))
   }
 
   @Test("a temporary is freed after its statement; a rebound name frees the old tile")

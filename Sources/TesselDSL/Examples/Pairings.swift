@@ -86,7 +86,7 @@ extension DSLExamples {
     [
       Pairing(
         file: "current/tensor_add.py", entryPoint: "tensor_add_kernel", literals: [:],
-        kernel: Current.tensorAdd(rows: 300, cols: 700)),
+        kernel: Current.tensorAdd(rows: 200, cols: 700)),
       Pairing(
         file: "current/softmax.py", entryPoint: "softmax_kernel", literals: [:],
         kernel: Current.softmax(rows: 200, cols: 64)),
@@ -109,10 +109,10 @@ extension DSLExamples {
         kernel: Current.matmulHoisted(k: 256, m: 256, n: 1024)),
       Pairing(
         file: "current/rmsnorm.py", entryPoint: "rmsnorm_kernel", literals: ["eps": "1e-6"],
-        kernel: Current.rmsNorm(rows: 300, cols: 256)),
+        kernel: Current.rmsNorm(rows: 200, cols: 256)),
       Pairing(
         file: "current/layernorm.py", entryPoint: "layernorm_kernel", literals: ["eps": "1e-5"],
-        kernel: Current.layerNorm(rows: 300, cols: 256)),
+        kernel: Current.layerNorm(rows: 200, cols: 256)),
       Pairing(
         file: "current/avgpool2d.py", entryPoint: "avgpool2d_kernel", literals: ["pool_size": "2"],
         kernel: Current.avgPool2D(channels: 200, height: 8, width: 12, pool: 2)),

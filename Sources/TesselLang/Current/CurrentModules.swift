@@ -166,7 +166,7 @@ extension CurrentISA {
   /// The builtin takes any arguments and binds them to the function's signature itself, so that a
   /// legacy call shape names the current spelling (``LegacySpelling/bindISA(_:_:_:_:at:)``).
   static func builtin(_ name: String, _ f: Function) -> Value {
-    guard let signature = try? Signature(parsing: f.signature) else {
+    guard let signature = try? Signature.cached(parsing: f.signature) else {
       // Every signature text parses (a test checks the table); should one not, calls are errors.
       return .builtin(
         BuiltinFunction(f.signature) { _, _, loc throws(TraceError) in

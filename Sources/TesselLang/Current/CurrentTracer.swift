@@ -41,6 +41,9 @@ final class CurrentTracer: Binding {
   /// At the REPL's prompt: prints an `nl.device_print(prefix, tensor)` at once (nil in a kernel
   /// trace, where the run prints it).
   var promptPrint: ((String, NkiTensor, SourceLocation) throws(TraceError) -> Void)?
+  /// At the REPL's prompt: allocates a tensor on the session's core as it is made (the second
+  /// argument: whether a loop is open, in which case the session allocates it later).
+  var promptAllocate: ((TensorID, Bool) throws(TraceError) -> Void)?
 
   /// A point where the programs of a launch meet.
   struct Rendezvous {
@@ -99,6 +102,7 @@ final class CurrentTracer: Binding {
     }
     let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
     if space == .sharedHBM { sharedHBM.append(id) }
+    try promptAllocate?(id, !builder.openLoops.isEmpty)
     return NkiTensor.whole(id, decl: builder.tensor(id), packing: packing, tracer: self)
   }
 

@@ -8,10 +8,11 @@ import TesselPython
 ///
 /// Python sees every iteration, with all its side effects; the kernel gets one loop instead of
 /// one copy of the body per index, so a big kernel verifies, allocates and runs as fast as its
-/// symbolic trace would. Iterations are not rolled when the loop breaks or returns, meets another
-/// program (`sendrecv`, `core_barrier`), declares a shared HBM tensor, prints (`nl.device_print`), or when a tensor an
-/// earlier iteration declared is still reachable from Python (a list of tiles): rolling keeps
-/// only the last iteration's tensors.
+/// symbolic trace would, and the trace holds one iteration's instructions at a time. An
+/// iteration is not rolled when it meets another program (`sendrecv`, `core_barrier`), declares
+/// a shared HBM tensor, prints (`nl.device_print`), differs from the others (a ragged last tile
+/// stays after the loop), or when a tensor an earlier iteration declared is still reachable from
+/// Python (a list of tiles): rolling keeps only the latest iteration's tensors.
 final class RollingRange: NativeObject {
   let range: PyRange
 
@@ -23,34 +24,58 @@ final class RollingRange: NativeObject {
     guard let t = ev.binding as? CurrentTracer else { return nil }
     let n = range.count
     if n > 1_000_000 { throw TraceError.unsupported("unrolling more than 1,000,000 iterations", at: loop.location) }
-    let rendezvous = t.rendezvous.count
-    let shared = (t.sharedHBM.count, t.sharedHBMSeen)
-    let prints = t.builder.kernel.devicePrints.count
+    // Iterations roll as they are traced, so the kernel never holds every iteration's
+    // instructions: the first ones that match become a loop, and each later one that matches
+    // joins it. One that does not (a ragged last tile, an extra declaration) stays as traced, and
+    // rolling starts afresh after it; after three iterations that do not roll, the loop stays
+    // unrolled from there on.
     var spans: [KernelBuilder.IterationSpan] = []
-    t.printLoops.append(.init(name: loop.targetName ?? "i", value: range.start, ordinal: 0, count: n))
+    var rolled: KernelBuilder.RolledLoop?
+    var rolling = true
+    let name = loop.targetName ?? "i"
+    t.printLoops.append(.init(name: name, value: range.start, ordinal: 0, count: n))
     defer { t.printLoops.removeLast() }
     for k in 0..<n {
       let instructions = t.builder.instructionCount
       let tensors = t.builder.kernel.tensors.count
+      let rendezvous = t.rendezvous.count
+      let shared = (t.sharedHBM.count, t.sharedHBMSeen)
+      let prints = t.builder.kernel.devicePrints.count
       t.printLoops[t.printLoops.count - 1].value = range.start + k * range.step
       t.printLoops[t.printLoops.count - 1].ordinal = k
       try loop.bind(.int(range.start + k * range.step), ev)
       let flow = try loop.runBody(ev)
-      spans.append(
-        KernelBuilder.IterationSpan(
-          instructions: instructions..<t.builder.instructionCount, tensors: tensors..<t.builder.kernel.tensors.count))
       switch flow {
       case .breakLoop: return .normal
       case .returned(let v): return .returned(v)
-      case .normal, .continueLoop: continue
+      case .normal, .continueLoop: break
       }
-    }
-    if n >= 2, rendezvous == t.rendezvous.count, shared == (t.sharedHBM.count, t.sharedHBMSeen),
-      prints == t.builder.kernel.devicePrints.count,
-      let last = spans.last, let first = spans.first,
-      !RollingRange.reachable(first.tensors.lowerBound..<last.tensors.lowerBound, from: loop.scope, ev)
-    {
-      _ = t.builder.rollIterations(spans, name: loop.targetName ?? "i", location: loop.location)
+      guard rolling else { continue }
+      let span = KernelBuilder.IterationSpan(
+        instructions: instructions..<t.builder.instructionCount, tensors: tensors..<t.builder.kernel.tensors.count)
+      // An iteration that meets the other program, declares shared HBM or prints never rolls.
+      guard rendezvous == t.rendezvous.count, shared == (t.sharedHBM.count, t.sharedHBMSeen),
+        prints == t.builder.kernel.devicePrints.count
+      else {
+        (rolled, spans) = (nil, [])
+        continue
+      }
+      if var r = rolled {
+        if !RollingRange.reachable(r.tensors, from: loop.scope, ev), t.builder.extendRolledLoop(&r, with: span) {
+          rolled = r
+          continue
+        }
+        (rolled, spans) = (nil, [])
+      }
+      spans.append(span)
+      guard spans.count >= 2, let first = spans.first, let last = spans.last else { continue }
+      if !RollingRange.reachable(first.tensors.lowerBound..<last.tensors.lowerBound, from: loop.scope, ev),
+        let r = t.builder.rollExtensibly(spans, name: name, location: loop.location)
+      {
+        (rolled, spans) = (r, [])
+      } else if spans.count >= 3 {
+        rolling = false
+      }
     }
     return try loop.runElse(ev)
   }

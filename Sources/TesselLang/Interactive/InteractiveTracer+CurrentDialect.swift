@@ -55,6 +55,9 @@ extension InteractiveTracer {
       let values = try self.values(of: t)
       self.print("\(prefix) \(formatArray(values, shape: t.shape, dtype: t.dtype))\n")
     }
+    c.promptAllocate = { [unowned self] (id: TensorID, openLoops: Bool) throws(TraceError) in
+      try self.allocateAtCreation(id, openLoops: openLoops)
+    }
     current = c
     // The `nki` modules are the current dialect's from now on; numpy stays the session's host numpy,
     // and the evaluator's binding stays the session's tracer (``Tracer/companion(as:)`` hands this one to the current binding's calls).

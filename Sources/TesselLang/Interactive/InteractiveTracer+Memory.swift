@@ -87,6 +87,33 @@ extension InteractiveTracer {
     try host.allocate(order, of: kernel, names: names)
   }
 
+  /// Allocates a tile made at the prompt (outside any loop of the session) at once.
+  ///
+  /// A tile that does not fit stops the statement at the call that makes it, as in Python: a
+  /// loop `for i in range(4): tiles.append(nl.ndarray(...))` ends at the first tile that does not
+  /// fit, with the tiles before it in `tiles`, instead of holding tiles that were never placed.
+  func allocateAtCreation(_ id: TensorID, openLoops: Bool) throws(TraceError) {
+    guard let host, !openLoops, kernel.tensors.indices.contains(id.index), kernel[id].space.isOnChip else {
+      return
+    }
+    do throws(TraceError) { try host.allocate([id], of: kernel, names: [:]) } catch {
+      // The error lists the live tiles: name them after what holds them now (`tiles[0]`, made
+      // by this same statement), and the new tile after the name `b = nl.exp(a)` binds it to;
+      // then raise it again.
+      var paths: [TensorID: String] = [:]
+      for (path, t) in reachableTensors() where paths[t] == nil { paths[t] = path }
+      host.rename(paths)
+      var names: [TensorID: String] = [:]
+      if let s = statement, case .assign(let targets, let value) = s.kind, targets.count == 1,
+        case .name(let n) = targets[0].kind, case .call = value.kind, value.location == kernel[id].location
+      {
+        names[id] = n
+      }
+      try host.allocate([id], of: kernel, names: names)
+      throw error
+    }
+  }
+
   /// Frees the on-chip tiles nothing at the prompt refers to any more.
   func releaseUnreachable() {
     host?.release(keeping: Set(reachableTensors().map(\.id)))

@@ -9,6 +9,9 @@ public protocol InteractiveHost: AnyObject {
   /// order; an on-chip tile that does not fit is a capacity error. `names` name temporaries
   /// after what holds them (`ps[3]`).
   func allocate(_ tensors: [TensorID], of kernel: Kernel, names: [TensorID: String]) throws(TraceError)
+  /// Renames allocated tiles after the paths that hold them now (`tiles[2]`), for the messages
+  /// that list them; tensors not allocated are left alone.
+  func rename(_ paths: [TensorID: String])
   /// Frees every on-chip tile not in `live`: nothing at the prompt refers to it any more.
   func release(keeping live: Set<TensorID>)
   /// Runs instructions `range` of `kernel` (the whole session so far) eagerly.
@@ -42,6 +45,8 @@ public final class InteractiveTracer: PrintSink {
   /// The arena of the session's scopes: it closes a generator dropped at the prompt (its thread
   /// ends) and, when the session ends, breaks the cycles between scopes, functions and classes.
   let arena = ScopeArena()
+  /// The statement typed at the prompt that runs now (it names the tile it makes).
+  var statement: Stmt?
   /// The first instruction not yet handed to the host.
   public private(set) var flushedCount = 0
   /// The simulated generation.
@@ -118,7 +123,11 @@ public final class InteractiveTracer: PrintSink {
     for (i, s) in module.statements.enumerated() {
       let mark = instructionCount
       let bound = globals.names
-      defer { releaseUnreachable() }
+      statement = s
+      defer {
+        statement = nil
+        releaseUnreachable()
+      }
       do {
         try selectDialect(for: s)
         if case .expression(let e) = s.kind, i == module.statements.count - 1 {

@@ -240,7 +240,8 @@ extension Tracer {
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
       let dst = try newTensor([x.view.partitionCount, 2], dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.bnAggr(dst: dst.view, src: x.view), at: loc))
+      return fresh(
+        dst, try emit(.bnAggr(dst: dst.view, src: x.view), mask: try maskArgument(a, shape: x.view.shape), at: loc))
     case "tensor_tensor_scan":
       let d0 = try tile(0, "data0")
       let d1 = try tile(1, "data1")
@@ -258,13 +259,17 @@ extension Tracer {
         dst,
         try emit(
           .tensorTensorScan(dst: dst.view, data0: d0.view, data1: d1.view, initial: initial, op0: op0, op1: op1),
-          at: loc))
+          mask: try maskArgument(a, shape: d0.view.shape), at: loc))
     case "tensor_partition_reduce":
       let op = try aluOp(of: try a.require(0, "op"), at: loc)
       let x = try tile(1, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? decl(x).dtype
       let dst = try newTensor([1] + Array(x.view.shape.dropFirst()), dtype, .sbuf, at: loc)
-      return fresh(dst, try emit(.tensorPartitionReduce(dst: dst.view, src: x.view, op: op), at: loc))
+      return fresh(
+        dst,
+        try emit(
+          .tensorPartitionReduce(dst: dst.view, src: x.view, op: op), mask: try maskArgument(a, shape: x.view.shape),
+          at: loc))
     case "dma_copy":
       let (dv, sv) = (try a.require(0, "dst"), try a.require(1, "src"))
       if let ia = dv.native(IndirectAccessObject.self) ?? sv.native(IndirectAccessObject.self) {

@@ -327,6 +327,8 @@ extension Tracer {
     let (userShape, parIndex) = try shapeWithParDim(shapeValue, at: loc)
     var name: String? = ev.assignmentTarget
     if case .string(let n)? = a.get(-1, "name"), !n.isEmpty { name = n }
+    // The dimensions before nl.par_dim are blocks; those after it (or after the first) are free.
+    let blocks = parIndex ?? 0
     if space.isOnChip {
       // Check tile limits where the tile is declared, so the error points at its line.
       var storage =
@@ -335,9 +337,10 @@ extension Tracer {
       if parIndex == 0, space == .psum, userShape.count > 2 {
         storage = [userShape[0], userShape.dropFirst().reduce(1, *)]
       }
+      var checked = TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc)
+      checked.blockDimensions = blocks
       do {
-        try Verifier(target: target).verifyDecl(
-          TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc))
+        try Verifier(target: target).verifyDecl(checked)
       } catch {
         throw TraceError(.kernel(error), at: loc)
       }
@@ -346,7 +349,7 @@ extension Tracer {
     if let p = parIndex, p > 0, space.isOnChip {
       // Storage [P, blocks..., free...]; the user's view keeps their order.
       let storage = [userShape[p]] + Array(userShape[0..<p]) + Array(userShape[(p + 1)...])
-      let t = try newTensor(storage, dt, space, name: name, at: loc)
+      let t = try newTensor(storage, dt, space, name: name, blockDimensions: blocks, at: loc)
       let rank = storage.count
       var dims: [View.Dim] = []
       for u in 0..<userShape.count {

@@ -5,10 +5,13 @@ import TesselPython
 extension Tracer {
   // MARK: - Tiles
 
-  /// Declares a new tensor and returns its whole view.
-  func newTensor(_ shape: [Int], _ dtype: DType, _ space: MemorySpace, name: String? = nil, at loc: SourceLocation)
-    throws(TraceError) -> TensorRef
-  {
+  /// Declares a new tensor and returns its whole view; a PSUM tensor's first `blockDimensions`
+  /// dimensions after the partition dimension are blocks (``TensorDecl/blockDimensions``), the
+  /// others free (none: one tile, whatever its rank).
+  func newTensor(
+    _ shape: [Int], _ dtype: DType, _ space: MemorySpace, name: String? = nil, blockDimensions: Int = 0,
+    at loc: SourceLocation
+  ) throws(TraceError) -> TensorRef {
     if shape.contains(where: { $0 < 1 }) {
       throw TraceError(rule: .invalidShape(tensor: name ?? "tile", shape: shape), at: loc)
     }
@@ -24,9 +27,12 @@ extension Tracer {
       if let id = try sharedTensor(shape, dtype, at: loc) { return TensorRef(id: id, view: .whole(id, shape: shape)) }
     }
     let declName = name ?? freshName()
-    let id = builder.declareTensor(name: declName, space: space, shape: shape, dtype: dtype, location: loc)
+    let id = builder.declareTensor(
+      name: declName, space: space, shape: shape, dtype: dtype, location: loc,
+      blockDimensions: space == .psum ? blockDimensions : nil)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
+    try interactive?.allocateAtCreation(id, openLoops: !builder.openLoops.isEmpty)
     return TensorRef(id: id, view: .whole(id, shape: shape))
   }
 

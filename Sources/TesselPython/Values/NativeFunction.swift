@@ -33,7 +33,7 @@ package final class BuiltinFunction: NativeFunction {
   /// malformed text cannot reach a user. Should one fail anyway, the function still exists and
   /// raises a located error when called.
   package convenience init(_ text: String, _ body: @escaping Body) {
-    if let s = try? Signature(parsing: text) {
+    if let s = try? Signature.cached(parsing: text) {
       self.init(s, body)
     } else {
       let name = String(text.prefix { $0 != "(" })

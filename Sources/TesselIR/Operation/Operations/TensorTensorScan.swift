@@ -3,7 +3,7 @@ extension Operation {
   /// dimension, `state = (data0[i] op0 state) op1 data1[i]; dst[i] = state`, starting at `initial`.
   public struct TensorTensorScan: OperationPayload {
     public static let info = OperationInfo.compute(
-      "tensor_tensor_scan", flow: .scan, masks: false, cost: StreamCost(cyclesPerElement: 2))
+      "tensor_tensor_scan", flow: .scan, cost: StreamCost(cyclesPerElement: 2))
 
     /// The tile written.
     public var dst: View
