@@ -1,14 +1,15 @@
 // The C ABI the Python bridge loads with ctypes. Every entry point takes and returns plain C
 // values; structured data crosses as JSON text that the caller frees with `tessel_bridge_free`.
-// Array data never crosses as JSON: runs take pointers to the caller's fp32 buffers.
+// Array data never crosses as JSON: runs take pointers to the caller's buffers, and a run with
+// nothing to report returns no text at all (the per-call path of a cached kernel).
 
 import Foundation
 import Tessel
 
 /// The version of this ABI; the Python side refuses a library whose version it does not know.
-let bridgeABIVersion = 4
+let bridgeABIVersion = 5
 
-/// Describes the library: `{"abi": 4, "targets": ["trn1", "trn2", "trn3"]}`.
+/// Describes the library: `{"abi": 5, "targets": ["trn1", "trn2", "trn3"]}`.
 @_cdecl("tessel_bridge_info")
 public func tessel_bridge_info() -> UnsafeMutablePointer<CChar>? {
   struct Info: Encodable {
@@ -40,21 +41,28 @@ public func tessel_bridge_prepare(_ request: UnsafePointer<CChar>?) -> UnsafeMut
 /// `parameters` holds one buffer per parameter (in the prepared order) with its element count in
 /// `parameterCounts`, and `outputs` one per returned tensor; each holds its tensor's elements in
 /// the tensor's dtype (as the prepare response names it: bf16 as 2-byte words, fp8 as bytes). The
-/// kernel's writes to a parameter land in the caller's buffer (fp32 ones directly). `flags` bit 0
-/// asks for a strict run (a warning of the trace or the run fails it, as `--strict` does). Returns
-/// a ``RunResponse`` or a ``FailureResponse``.
+/// kernel's writes to a parameter land in the caller's buffer (fp32 ones directly).
+///
+/// Returns null when the run succeeded with nothing to report (no warning, nothing printed), with
+/// the run's own wall time in `seconds`; otherwise a ``RunResponse`` (with the error a strict
+/// caller raises when it warned) or a ``FailureResponse`` (kind `stale` when the kernel's source
+/// files or environment changed since it was prepared: nothing ran).
 @_cdecl("tessel_bridge_run")
 public func tessel_bridge_run(
   _ handle: Int64,
   _ parameters: UnsafePointer<UnsafeMutableRawPointer?>?, _ parameterCounts: UnsafePointer<Int64>?,
   _ parameterCount: Int64,
   _ outputs: UnsafePointer<UnsafeMutableRawPointer?>?, _ outputCounts: UnsafePointer<Int64>?,
-  _ outputCount: Int64, _ flags: Int64
+  _ outputCount: Int64, _ seconds: UnsafeMutablePointer<Double>?
 ) -> UnsafeMutablePointer<CChar>? {
-  respond {
+  do {
     let params = try buffers(parameters, parameterCounts, parameterCount, what: "parameter")
     let outs = try buffers(outputs, outputCounts, outputCount, what: "output")
-    return try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs, strict: flags & 1 != 0)
+    let response = try BridgeSession.shared.run(Int(handle), parameters: params, outputs: outs)
+    seconds?.pointee = response.seconds
+    return response.isQuiet ? nil : encodeJSON(response)
+  } catch {
+    return encodeJSON(FailureResponse(error))
   }
 }
 

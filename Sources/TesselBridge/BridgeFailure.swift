@@ -8,6 +8,12 @@ struct BridgeUsageError: Error, Sendable {
   init(_ message: String) { self.message = message }
 }
 
+/// A prepared kernel whose source files or environment changed since it was traced: the caller
+/// prepares it again.
+struct BridgeStale: Error, Sendable {
+  var message: String
+}
+
 extension FailureResponse {
   /// Describes any error the bridge meets, rendered with the source of the files it names.
   init(_ error: any Error, renderer: DiagnosticRenderer = .readingFiles) {
@@ -28,6 +34,9 @@ extension FailureResponse {
     case let e as BridgeUsageError:
       kind = "usage"
       diagnostic = Diagnostic(.error, e.message)
+    case let e as BridgeStale:
+      kind = "stale"
+      diagnostic = Diagnostic(.error, "\(e.message) since the kernel was traced; prepare it again")
     case let e as any DiagnosticConvertible:
       kind = "kernel"
       diagnostic = e.diagnostic

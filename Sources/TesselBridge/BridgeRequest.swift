@@ -34,9 +34,16 @@ struct PrepareRequest: Decodable, Sendable {
   /// The file's dotted module name as the caller imported it (Python's `__name__`); nil lets the
   /// front end work it out from the `__init__.py` files around the file.
   var module: String?
+  /// The states of files the trace may read, taken before it (an edit during the trace counts as
+  /// a change); a file the trace reads that is not listed is taken as it is after the trace.
+  var fileStates: [FileState] = []
+  /// Environment variables the request was worked out from, with their values (null: unset): a
+  /// run after one changes is refused as stale.
+  var environment: [String: String?] = [:]
 
   enum CodingKeys: String, CodingKey {
-    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths, module
+    case file, function, target, grid, positional, keywords, dialect, lnc, importPaths, module, fileStates
+    case environment
   }
 
   init(from decoder: any Decoder) throws {
@@ -51,6 +58,8 @@ struct PrepareRequest: Decodable, Sendable {
     lnc = try c.decodeIfPresent(Int.self, forKey: .lnc)
     importPaths = try c.decodeIfPresent([String].self, forKey: .importPaths) ?? []
     module = try c.decodeIfPresent(String.self, forKey: .module)
+    fileStates = try c.decodeIfPresent([FileState].self, forKey: .fileStates) ?? []
+    environment = try c.decodeIfPresent([String: String?].self, forKey: .environment) ?? [:]
   }
 }
 

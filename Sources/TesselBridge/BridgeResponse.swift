@@ -50,13 +50,19 @@ struct RunResponse: Encodable, Sendable {
   var instructions: Int
   /// Wall time of the run itself (the kernel's own run, without the bridge).
   var seconds: Double
+  /// The error a strict caller raises instead (warnings are errors), when there were warnings.
+  var strict: FailureResponse.Failure?
+
+  /// Whether the run has nothing to say beyond its time (no warning, nothing printed).
+  var isQuiet: Bool { warnings.isEmpty && printed.isEmpty }
 }
 
 /// A failure, with Tessel's rendered located diagnostic and its parts.
 struct FailureResponse: Encodable, Sendable {
   /// The error's parts.
   struct Failure: Encodable, Sendable {
-    /// `kernel` (the kernel or its arguments), `usage` (the request), `internal`.
+    /// `kernel` (the kernel or its arguments), `usage` (the request), `stale` (a prepared
+    /// kernel whose source files or environment changed), `internal`.
     var kind: String
     /// Python's exception name when the kernel raised one at trace time (`AssertionError`, ...).
     var exception: String?

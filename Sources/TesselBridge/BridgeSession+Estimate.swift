@@ -18,7 +18,7 @@ struct EstimateResponse: Encodable, Sendable {
 extension BridgeSession {
   /// Estimates a prepared kernel's hardware latency (from its traced program; no data needed).
   func estimate(_ handle: Int, _ request: EstimateRequest) throws -> EstimateResponse {
-    let interpreter = try kernel(handle).interpreter
+    let interpreter = try current(handle).interpreter
     let options = TimingOptions(recordIterations: request.trace != nil)
     let estimate = try TimingModel(
       kernel: interpreter.kernel, target: interpreter.options.target, allocation: interpreter.allocation,

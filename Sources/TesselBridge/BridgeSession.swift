@@ -12,6 +12,8 @@ struct PreparedKernel: Sendable {
   var traceWarnings: [Diagnostic] = []
   /// What the kernel's Python printed while it was traced, shown with every run.
   var traceOutput: String = ""
+  /// The source files and environment the trace depended on.
+  var watch = BridgeWatch(files: [], environment: [])
 }
 
 /// Caller memory holding one tensor's elements in the tensor's own dtype (row-major).
@@ -73,10 +75,16 @@ final class BridgeSession: @unchecked Sendable {
         name: t.name, shape: shape, dtype: t.dtype.nkiName,
         parameter: kernel.parameters.first { $0.tensor == o }?.name)
     }
+    let before = Dictionary(request.fileStates.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    let files = traced.sourceFiles.map {
+      before[$0] ?? FileState.current($0) ?? FileState(path: $0, mtimeNs: -1, size: -1)
+    }
+    let watch = BridgeWatch(
+      files: files, environment: request.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     let handle = store(
       PreparedKernel(
         interpreter: interpreter, written: isWritten,
-        traceWarnings: traced.warnings.filter { $0.severity == .warning }, traceOutput: traced.output))
+        traceWarnings: traced.warnings.filter { $0.severity == .warning }, traceOutput: traced.output, watch: watch))
     return PreparedResponse(
       handle: handle, kernel: traced.name, parameters: parameters, outputs: outputs,
       returns: traced.returns.map(ReturnShape.init),
@@ -101,10 +109,12 @@ final class BridgeSession: @unchecked Sendable {
   /// tensor's dtype.
   ///
   /// fp32 tensors are used in place; others are decoded on the way in, and encoded
-  /// on the way out for results and for parameters the kernel writes. A `strict` run that warned
-  /// (in its trace or its run) fails with every warning, as `--strict` does.
-  func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer], strict: Bool = false) throws -> RunResponse {
-    let prepared = try kernel(handle)
+  /// on the way out for results and for parameters the kernel writes. A run that warned (in its
+  /// trace or its run) also reports the error a strict run fails with (every warning, as
+  /// `--strict` says it); a kernel whose source files or environment changed since its trace is
+  /// not run (``BridgeStale``).
+  func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer]) throws -> RunResponse {
+    let prepared = try current(handle)
     let interpreter = prepared.interpreter
     let k = interpreter.kernel
     guard parameters.count == k.parameters.count, outputs.count == k.outputs.count else {
@@ -140,15 +150,16 @@ final class BridgeSession: @unchecked Sendable {
     let report = try interpreter.run(sources: sources, results: results, finalParameters: finals)
     let seconds = started.duration(to: .now).seconds
     let runWarnings = report.warnings.filter { $0.severity == .warning }
-    if strict, let first = (prepared.traceWarnings + runWarnings).first {
-      throw KernelError(.warningsAsErrors(prepared.traceWarnings + runWarnings), at: first.location ?? .unknown)
-    }
+    let warnings = prepared.traceWarnings + runWarnings
     let renderer = DiagnosticRenderer.readingFiles
     return RunResponse(
       warnings: prepared.traceWarnings.map { BridgeWarning($0, phase: "trace", renderer: renderer) }
         + runWarnings.map { BridgeWarning($0, phase: "run", renderer: renderer) },
       printed: prepared.traceOutput + report.devicePrints.map(\.text).joined(),
-      instructions: report.instructionsExecuted, seconds: seconds)
+      instructions: report.instructionsExecuted, seconds: seconds,
+      strict: warnings.first.map {
+        FailureResponse(KernelError(.warningsAsErrors(warnings), at: $0.location ?? .unknown), renderer: renderer).error
+      })
   }
 
   /// Forgets a prepared kernel.
@@ -171,6 +182,13 @@ final class BridgeSession: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     guard let k = kernels[handle] else { throw BridgeUsageError("no prepared kernel with handle \(handle)") }
+    return k
+  }
+
+  /// The prepared kernel, unless what its trace depended on changed since (``BridgeStale``).
+  func current(_ handle: Int) throws -> PreparedKernel {
+    let k = try kernel(handle)
+    if let change = k.watch.change() { throw BridgeStale(message: change) }
     return k
   }
 

@@ -28,9 +28,15 @@ extension KernelBuilder {
   /// refer; the earlier iterations' tensors stay declared and unused. Instructions with masks
   /// are never rolled.
   ///
+  /// The loop is sequential, or with `affine` (the front end's loop was an `affine_range`) an
+  /// `affine_range` loop, which the interpreter may run in parallel: a front end that rolls with
+  /// `affine` calls ``sequentializeDependentAffineLoops()`` when its trace is complete.
+  ///
   /// - Returns: whether the iterations were rolled.
-  public mutating func rollIterations(_ spans: [IterationSpan], name: String, location: SourceLocation) -> Bool {
-    rollExtensibly(spans, name: name, location: location) != nil
+  public mutating func rollIterations(
+    _ spans: [IterationSpan], name: String, affine: Bool = false, location: SourceLocation
+  ) -> Bool {
+    rollExtensibly(spans, name: name, affine: affine, location: location) != nil
   }
 
   /// A loop ``rollIterations(_:name:location:)`` made, which later iterations can join
@@ -50,9 +56,9 @@ extension KernelBuilder {
 
   /// ``rollIterations(_:name:location:)``, returning the loop so that the following iterations
   /// can join it as they are traced; nil when the iterations were not rolled.
-  public mutating func rollExtensibly(_ spans: [IterationSpan], name: String, location: SourceLocation)
-    -> RolledLoop?
-  {
+  public mutating func rollExtensibly(
+    _ spans: [IterationSpan], name: String, affine: Bool = false, location: SourceLocation
+  ) -> RolledLoop? {
     guard spans.count >= 2, let last = spans.last, last.instructions.upperBound == kernel.instructions.count,
       last.tensors.upperBound == kernel.tensors.count,
       openLoops.allSatisfy({ $0 < spans[0].instructions.lowerBound })
@@ -64,7 +70,7 @@ extension KernelBuilder {
     let forms = spans.map { canonicalForm(of: $0) }
     for first in [0, 1] where spans.count - first >= 2 && (first == 0 || spans.count >= 3) {
       guard let template = forms[first], let starts = rollableStarts(forms[first...]) else { continue }
-      roll(spans, from: first, starts: starts, name: name, location: location)
+      roll(spans, from: first, starts: starts, name: name, affine: affine, location: location)
       return RolledLoop(
         begin: spans[first].instructions.lowerBound, template: template, step: starts.step,
         trips: spans.count - first, tensors: last.tensors)
@@ -214,10 +220,11 @@ extension KernelBuilder {
   }
 
   /// Replaces `spans[from...]` by a loop over the last span's instructions whose view starts are
-  /// `starts.first + starts.step · v`.
+  /// `starts.first + starts.step · v`; an `affine_range` loop when `affine`, else a sequential
+  /// one.
   private mutating func roll(
     _ spans: [IterationSpan], from first: Int, starts: (first: [AffineExpr], step: [Int]), name: String,
-    location: SourceLocation
+    affine: Bool, location: SourceLocation
   ) {
     guard let last = spans.last else { return }
     let trips = spans.count - first
@@ -267,7 +274,10 @@ extension KernelBuilder {
       body.append(inst)
     }
     var head = Instruction(
-      .loopBegin(Loop(variable: v, start: 0, stop: trips, step: 1, kind: .sequential, end: begin + 1 + body.count)),
+      .loopBegin(
+        Loop(
+          variable: v, start: 0, stop: trips, step: 1, kind: affine ? .affine : .sequential,
+          end: begin + 1 + body.count)),
       location: location)
     head.program = program
     var tail = Instruction(.loopEnd(begin: begin), location: location)

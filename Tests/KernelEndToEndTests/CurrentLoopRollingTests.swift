@@ -14,6 +14,12 @@ struct CurrentLoopRollingTests {
   /// Traces a current-dialect kernel `k(x)` whose body is `body` over one fp32 `[rows, cols]`
   /// input, runs it, and returns its first output and the number of IR loops.
   static func run(_ body: String, rows: Int, cols: Int, _ x: [Float]) throws -> (out: [Float], loops: Int) {
+    let r = try traced(body, rows: rows, cols: cols, x)
+    return (r.out, r.kinds.count)
+  }
+
+  /// ``run(_:rows:cols:_:)``, returning the kinds of the IR loops in program order.
+  static func traced(_ body: String, rows: Int, cols: Int, _ x: [Float]) throws -> (out: [Float], kinds: [LoopKind]) {
     let source = """
       import nki
       import nki.isa as nisa
@@ -29,10 +35,12 @@ struct CurrentLoopRollingTests {
       """
     let traced = try NKIFile(source: source, file: "rolling.py").trace(
       arguments: [.tensor(shape: [rows, cols], dtype: .float32)])
-    let loops = traced.kernel.instructions.filter { if case .loopBegin = $0.operation { true } else { false } }.count
+    let kinds = traced.kernel.instructions.compactMap { i -> LoopKind? in
+      if case .loopBegin(let l) = i.operation { l.kind } else { nil }
+    }
     let r = try Interpreter(kernel: traced.kernel, options: RunOptions()).run(
       hostArrays: [try HostArray(shape: [rows, cols], dtype: .float32, values: x)])
-    return (r.outputs[0].floatValues(), loops)
+    return (r.outputs[0].floatValues(), kinds)
   }
 
   /// `out[:, 8t : 8t + 8] = f(x[:, 8t : 8t + 8])` for each 8-column block, `f` chosen per block.
@@ -57,6 +65,8 @@ struct CurrentLoopRollingTests {
       separator: "\n")
   }
 
+  /// Its iterations touch disjoint memory, so the loop rolled from `nl.affine_range` stays an
+  /// `affine_range` loop (run in parallel); the other ranges give sequential loops.
   @Test(
     "an index-independent body rolls into one loop", arguments: ["affine_range", "sequential_range", "range"],
     [(1, 8), (7, 40), (128, 64)])
@@ -64,10 +74,10 @@ struct CurrentLoopRollingTests {
     let (rows, cols) = shape
     let x = randomArray(count: rows * cols, in: -1...1, seed: 31)
     let body = "    for t in nl.\(range)(cols // 8):\n" + Self.indented(Self.blockBody, "    ")
-    let (out, loops) = try Self.run(body, rows: rows, cols: cols, x)
+    let (out, kinds) = try Self.traced(body, rows: rows, cols: cols, x)
     _ = expectClose(
       out, Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }, shape: [rows, cols], rtol: 0, atol: 0)
-    #expect(loops == (cols / 8 >= 2 ? 1 : 0))
+    #expect(kinds == (cols / 8 >= 2 ? [range == "affine_range" ? .affine : .sequential] : []))
   }
 
   @Test("nested loops roll level by level; the last iteration's tile is readable after the loop")
@@ -83,13 +93,42 @@ struct CurrentLoopRollingTests {
             nisa.tensor_copy(dst=last, src=y)
             nisa.dma_copy(dst=out[0:rows, 0:8], src=last)
         """
-    let (out, loops) = try Self.run(body, rows: rows, cols: cols, x)
+    let (out, kinds) = try Self.traced(body, rows: rows, cols: cols, x)
     // Block 0 of the output holds the last block's result, copied after the loops.
     let ref = Self.reference(x, rows: rows, cols: cols) { _, v in v * 2 + 1 }
     var expected = ref
     for r in 0..<rows { for c in 0..<8 { expected[r * cols + c] = ref[r * cols + 56 + c] } }
     _ = expectClose(out, expected, shape: [rows, cols], rtol: 0, atol: 0)
-    #expect(loops == 2)
+    // The inner loop's last tile is read after it, and every outer iteration writes block 0:
+    // both loops run in program order.
+    #expect(kinds == [.sequential, .sequential])
+  }
+
+  @Test("an affine_range accumulating into a tile made before it runs in program order", arguments: [1, 7, 128])
+  func accumulatorKeepsProgramOrder(rows: Int) throws {
+    let cols = 48
+    let x = randomArray(count: rows * cols, in: -1...1, seed: 37)
+    let body = """
+          acc = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
+          nisa.memset(dst=acc, value=0.0)
+          for t in nl.affine_range(cols // 8):
+              tile = nl.ndarray((rows, 8), dtype=x.dtype, buffer=nl.sbuf)
+              nisa.dma_copy(dst=tile, src=x[0:rows, t * 8 : t * 8 + 8])
+              nisa.tensor_tensor(dst=acc, data1=acc, data2=tile, op=nl.add)
+              nisa.dma_copy(dst=out[0:rows, t * 8 : t * 8 + 8], src=tile)
+          nisa.dma_copy(dst=out[0:rows, 0:8], src=acc)
+      """
+    let (out, kinds) = try Self.traced(body, rows: rows, cols: cols, x)
+    var expected = x
+    for r in 0..<rows {
+      for c in 0..<8 {
+        var sum: Float = 0
+        for t in 0..<(cols / 8) { sum += x[r * cols + t * 8 + c] }
+        expected[r * cols + c] = sum
+      }
+    }
+    _ = expectClose(out, expected, shape: [rows, cols], rtol: 0, atol: 0)
+    #expect(kinds == [.sequential])
   }
 
   @Test(

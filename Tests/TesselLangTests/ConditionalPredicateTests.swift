@@ -6,8 +6,8 @@ import Testing
 
 /// Truth tests of symbolic loop-index predicates: an `if` statement, or a conditional expression
 /// whose test is the comparison itself, branches per index (the loop is specialised); a
-/// conditional expression on a predicate variable (`x if mask else y`) is ambiguous (NKI's tracer
-/// sees a predicate object, which is true) and refused at the test; `mask is not None` is plain.
+/// conditional expression on a predicate variable (`x if mask else y`) is ambiguous (NKI does not
+/// document the truth value of such a predicate) and refused at the test; `mask is not None` is plain.
 ///
 /// References are plain loops over the kernels' rules.
 @Suite("Truth tests of loop-index predicates")
@@ -65,6 +65,7 @@ struct ConditionalPredicateTests {
     let e = try #require(try traceRefusal(Self.maskedDouble(test), [a]))
     #expect(e.message.contains("is ambiguous"), "\(e.message)")
     #expect(e.message.contains("write an `if` statement"), "\(e.message)")
+    #expect(e.message.contains("NKI does not document the truth value"), "\(e.message)")
     #expect(e.location.line == 15, "\(e.location)")
   }
 

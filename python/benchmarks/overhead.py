@@ -88,6 +88,7 @@ def measure(kernel, args, calls: int, fresh: bool) -> dict:
         "trace_ms": 1e3 * statistics.median(prepares),
         "overhead_ms": 1e3 * statistics.median(overheads),
         "python_ms": 1e3 * statistics.median(w - i - p for w, i, p in zip(walls, inside, prepares)),
+        "wall_per_run": statistics.median(walls) / statistics.median(runs),
     }
 
 
@@ -130,11 +131,11 @@ def main() -> None:
     print(f"library {lib.path}: loaded in {load_ms:.1f} ms; a cold process (python start, imports, library load,")
     print(f"trace and run of tensor_add 256x512) takes {report['cold_process_ms']:.0f} ms end to end")
     print(f"{'case':28} {'run':>9} {'trace':>9} {'overhead (trace each call)':>27} {'overhead (cached)':>18} "
-          f"{'of which Python':>16}")
+          f"{'of which Python':>16} {'wall/run (cached)':>18}")
     for r in rows:
         f, c = r["fresh"], r["cached"]
         print(f"{r['case']:28} {f['run_ms']:8.3f}ms {f['trace_ms']:8.2f}ms {f['overhead_ms']:26.3f}ms "
-              f"{c['overhead_ms']:17.3f}ms {c['python_ms']:15.3f}ms")
+              f"{c['overhead_ms']:17.3f}ms {c['python_ms']:15.3f}ms {c['wall_per_run']:18.2f}")
     print("overhead = median(wall time of simulate_kernel) - median(Tessel's own run time); medians of "
           f"{options.calls} calls that trace and {options.calls * options.cached_factor} cached calls; "
           "Python = the wall time outside the library's run call")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+import inspect
 import os
+import warnings
+from pathlib import Path
 from typing import Any, Optional
 
 
@@ -162,3 +165,21 @@ def raise_located(error: KernelError) -> None:
             raise error from None
         raiser()
     raise error from None
+
+
+#: This package's directories (its own, and the drop-in ``neuronxcc`` and ``nki``).
+_PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
+
+
+def warn(message: "str | TesselWarning") -> None:
+    """Warns at the first caller outside this package (the user's call of the kernel); a strict
+    bridge raises :class:`KernelError` instead (for Tessel's own warnings, the library does)."""
+    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
+    if is_strict():
+        raise strict_error(str(message))
+    level = 1
+    frame = inspect.currentframe()
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGES):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message if isinstance(message, TesselWarning) else TesselWarning(message), stacklevel=level)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 #: The ABI version this package speaks (``tessel_bridge_info``'s ``abi``).
-ABI_VERSION = 4
+ABI_VERSION = 5
 
 LIBRARY_NAME = "libTesselBridge.dylib" if sys.platform == "darwin" else "libTesselBridge.so"
 BUILD_COMMAND = "swift build -c release --product TesselBridge"
@@ -120,12 +120,13 @@ class Library:
         ptrs = ctypes.POINTER(ctypes.c_void_p)
         counts = ctypes.POINTER(ctypes.c_int64)
         lib.tessel_bridge_run.argtypes = [
-            ctypes.c_int64, ptrs, counts, ctypes.c_int64, ptrs, counts, ctypes.c_int64, ctypes.c_int64,
+            ctypes.c_int64, ptrs, counts, ctypes.c_int64, ptrs, counts, ctypes.c_int64, ctypes.POINTER(ctypes.c_double),
         ]
         lib.tessel_bridge_release.argtypes = [ctypes.c_int64]
         lib.tessel_bridge_release.restype = None
         lib.tessel_bridge_free.argtypes = [ctypes.c_void_p]
         lib.tessel_bridge_free.restype = None
+        self._run = lib.tessel_bridge_run
         self.info = self._take(lib.tessel_bridge_info())
         if self.info.get("abi") != ABI_VERSION:
             raise TesselNotFound(
@@ -145,16 +146,14 @@ class Library:
         """Traces and prepares a kernel; the response has a ``handle`` or an ``error``."""
         return self._take(self._lib.tessel_bridge_prepare(json.dumps(request).encode("utf-8")))
 
-    def run(self, handle: int, parameters: list[int], parameter_counts: list[int],
-            outputs: list[int], output_counts: list[int], strict: bool = False) -> dict[str, Any]:
-        """Runs a prepared kernel on buffers given by address and element count (each in its
-        tensor's dtype); a ``strict`` run that warns fails."""
-        p = (ctypes.c_void_p * max(1, len(parameters)))(*parameters)
-        pc = (ctypes.c_int64 * max(1, len(parameters)))(*parameter_counts)
-        o = (ctypes.c_void_p * max(1, len(outputs)))(*outputs)
-        oc = (ctypes.c_int64 * max(1, len(outputs)))(*output_counts)
-        return self._take(self._lib.tessel_bridge_run(handle, p, pc, len(parameters), o, oc, len(outputs),
-                                                      1 if strict else 0))
+    def run(self, handle: int, buffers: "RunBuffers") -> Optional[dict[str, Any]]:
+        """Runs a prepared kernel on the buffers whose addresses ``buffers`` holds (each in its
+        tensor's dtype). Returns None when the run has nothing to report (its time is then in
+        ``buffers.seconds``), else the response: an error, or the run's warnings and printed text
+        (with the error a strict caller raises instead)."""
+        pointer = self._run(handle, buffers.parameters, buffers.parameter_counts, buffers.parameter_count,
+                            buffers.outputs, buffers.output_counts, buffers.output_count, buffers.seconds_pointer)
+        return self._take(pointer) if pointer else None
 
     def estimate(self, handle: int, request: dict[str, Any]) -> dict[str, Any]:
         """The timing model's estimate for a prepared kernel (``report``), or an ``error``."""
@@ -163,6 +162,28 @@ class Library:
     def release(self, handle: int) -> None:
         """Forgets a prepared kernel."""
         self._lib.tessel_bridge_release(handle)
+
+
+class RunBuffers:
+    """The C arrays one run passes: the buffers' addresses (set before each run) and their element
+    counts, parameters first, then outputs; and where the run's time lands."""
+
+    def __init__(self, parameter_counts: list[int], output_counts: list[int]):
+        self.parameter_count, self.output_count = len(parameter_counts), len(output_counts)
+        self.parameters = (ctypes.c_void_p * max(1, self.parameter_count))()
+        self.parameter_counts = (ctypes.c_int64 * max(1, self.parameter_count))(*parameter_counts)
+        self.outputs = (ctypes.c_void_p * max(1, self.output_count))()
+        self.output_counts = (ctypes.c_int64 * max(1, self.output_count))(*output_counts)
+        self.seconds = ctypes.c_double()
+        self.seconds_pointer = ctypes.pointer(self.seconds)
+
+
+def address(array: Any) -> int:
+    """The address of a contiguous array's first element (0 for an empty one)."""
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))  # the quick way; needs a writable buffer
+    except (TypeError, ValueError):  # read-only or empty
+        return array.ctypes.data if array.size else 0
 
 
 _lock = threading.Lock()

@@ -3,21 +3,19 @@
 A kernel crosses as its source file and function name; arrays cross as pointers to their data in
 their own dtype (the caller's memory when it is contiguous, so the kernel's in-place writes land
 there directly; Tessel decodes bf16/fp8/integers itself); every other argument crosses as a Python
-expression (``_expressions``). Prepared kernels are cached by
-their request and source file, so repeated calls with the same shapes, dtypes and constants only run.
+expression (``_expressions``). Prepared kernels are cached by their request (``_prepared``), so
+repeated calls with the same shapes, dtypes and constants only run; a call whose arguments are
+arrays and plain constants finds its prepared kernel without building the request (``_calls``).
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import functools
 import inspect
 import os
 import sys
-import threading
 import types
-import warnings
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +23,11 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import _dtypes, _torch
-from ._errors import KernelError, TesselWarning, is_strict, kernel_error, raise_located, strict_error
+from . import _calls, _dtypes, _torch
+from ._errors import KernelError, kernel_error, raise_located, warn
 from ._expressions import ArgumentError, Speller
 from ._library import library
+from ._prepared import Prepared, Stale, cache, last_timings, note_prepare, run
 
 #: What ``NEURON_PLATFORM_TARGET_OVERRIDE`` and ``NKI_NC_VERSION`` may name, as Tessel targets.
 _TARGETS = {
@@ -38,10 +37,14 @@ _TARGETS = {
 }
 
 
+#: The environment variables that name a target, in priority order.
+TARGET_VARIABLES = ("NEURON_PLATFORM_TARGET_OVERRIDE", "NKI_NC_VERSION")
+
+
 def resolve_target(target: Optional[str]) -> str:
     """The Tessel target: the one given, else the environment's (AWS's variables), else trn2."""
     if target is None:
-        for variable in ("NEURON_PLATFORM_TARGET_OVERRIDE", "NKI_NC_VERSION"):
+        for variable in TARGET_VARIABLES:
             if os.environ.get(variable):
                 target = os.environ[variable]
                 break
@@ -128,72 +131,10 @@ def _locate(fn: types.FunctionType) -> KernelSource:
     return dataclasses.replace(source, importable=_importable_name(source), dialect=_dialect(namespace))
 
 
-@dataclass
-class Prepared:
-    """A kernel Tessel has traced for one set of argument shapes, dtypes and constants."""
-
-    handle: int
-    parameters: list[dict[str, Any]]
-    outputs: list[dict[str, Any]]
-    #: How the return value nests the outputs (None when Tessel does not say).
-    returns: Any = None
-    returns_known: bool = False
-    #: The state (path, mtime, size) of every module file of the user's the trace may have read.
-    watched: tuple = ()
-
-    def is_stale(self) -> bool:
-        """Whether a module file the trace may have read was edited (or removed) since."""
-        for path, *state in self.watched:
-            try:
-                if _file_state(path)[1:] != tuple(state):
-                    return True
-            except OSError:
-                return True
-        return False
-
-    def __del__(self) -> None:
-        try:
-            library().release(self.handle)
-        except Exception:  # the library may be gone at interpreter shutdown
-            pass
-
-
-class _PreparedCache:
-    """The most recently used prepared kernels, keyed by request and source file state; an entry
-    whose watched module files changed is traced again."""
-
-    def __init__(self, capacity: int = 64):
-        self.capacity = capacity
-        self.lock = threading.Lock()
-        self.entries: "collections.OrderedDict[tuple, Prepared]" = collections.OrderedDict()
-
-    def get(self, key: tuple, make: Callable[[], Prepared]) -> Prepared:
-        __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit is not None and hit.is_stale():
-                del self.entries[key]  # an imported module was edited: trace again
-            elif hit is not None:
-                self.entries.move_to_end(key)
-                return hit
-        prepared = make()
-        with self.lock:
-            self.entries[key] = prepared
-            while len(self.entries) > self.capacity:
-                self.entries.popitem(last=False)
-        return prepared
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-_cache = _PreparedCache()
-
-
 def clear_cache() -> None:
     """Forgets every prepared kernel (the next calls trace again)."""
-    _cache.clear()
+    _calls.clear()
+    cache.clear()
 
 
 def _bind(source: KernelSource, args: Sequence[Any], kwargs: Mapping[str, Any]) -> inspect.BoundArguments:
@@ -227,19 +168,6 @@ def _array_argument(name: str, array: np.ndarray) -> tuple[dict[str, Any], np.nd
     if array.ndim == 0:
         raise ArgumentError(f"argument '{name}': a 0-d array is not a tensor; pass a Python number instead")
     return {"kind": "tensor", "shape": list(array.shape), "dtype": dtype_name}, array
-
-
-def _file_state(path: str) -> tuple:
-    st = os.stat(path)
-    return (path, st.st_mtime_ns, st.st_size)
-
-
-def _file_state_or_missing(path: str) -> tuple:
-    """The file's state, or one no existing file has (so that a check finds it changed)."""
-    try:
-        return _file_state(path)
-    except OSError:
-        return (path, -1, -1)
 
 
 def _dialect(namespace: Mapping[str, Any]) -> Optional[str]:
@@ -309,37 +237,6 @@ def _usable_import_paths() -> list[str]:
     return paths
 
 
-_timings = threading.local()
-_PACKAGES = tuple(str(Path(__file__).resolve().parent.parent / p) + os.sep for p in ("tessel", "neuronxcc", "nki"))
-
-
-def warn(message: "str | TesselWarning") -> None:
-    """Warns at the first caller outside this package (the user's call of the kernel); a strict
-    bridge raises :class:`KernelError` instead (for Tessel's own warnings, the library does)."""
-    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    if is_strict():
-        raise strict_error(str(message))
-    level = 1
-    frame = inspect.currentframe()
-    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGES):
-        frame = frame.f_back
-        level += 1
-    warnings.warn(message if isinstance(message, TesselWarning) else TesselWarning(message), stacklevel=level)
-
-
-def _tessel_warning(w: dict[str, Any]) -> TesselWarning:
-    """A warning Tessel reported, as a Python warning."""
-    return TesselWarning(w.get("text") or w.get("message", ""), message=w.get("message", ""),
-                         filename=w.get("file"), lineno=w.get("line"), colno=w.get("column"),
-                         rendered=w.get("rendered", ""), phase=w.get("phase", "run"))
-
-
-def last_timings() -> dict[str, float]:
-    """This thread's last call: ``prepare`` (load, trace, verify, allocate; 0 when cached) and
-    ``run`` (the kernel's own run) in seconds, as Tessel measured them."""
-    return dict(getattr(_timings, "value", {}))
-
-
 def _importable_name(source: KernelSource) -> bool:
     """Whether the kernel's module name says where the module sits in its package: a dotted name
     of a plain module file (``__main__`` and packages' ``__init__`` files are left to Tessel)."""
@@ -371,6 +268,8 @@ def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[s
         "keywords": {k: spec(k, v) for k, v in bound.kwargs.items()},
         "importPaths": import_paths(),
     }
+    if target is None:  # a run after the environment names another target traces again
+        request["environment"] = {v: os.environ.get(v) for v in TARGET_VARIABLES}
     if source.importable:
         request["module"] = source.module_name
     if lnc is not None:
@@ -388,33 +287,56 @@ def _spec_key(spec: dict[str, Any]) -> tuple:
 
 
 def _key(request: dict[str, Any]) -> tuple:
-    """What identifies a prepared kernel: everything in its request, as a hashable value (the
-    files it read are checked by the cache entry itself, ``Prepared.is_stale``)."""
+    """What identifies a prepared kernel: everything in its request, as a hashable value (Tessel
+    itself watches the files the trace read and the environment: ``_prepared.Stale``)."""
     return (request["file"], request["function"], request["target"], tuple(request["grid"]), request.get("lnc"),
             request.get("dialect"), request.get("module"), tuple(map(_spec_key, request["positional"])),
             tuple(sorted((k, _spec_key(v)) for k, v in request["keywords"].items())),
             tuple(request["importPaths"]))
 
 
-def _prepared(source: KernelSource, request: dict[str, Any]) -> Prepared:
+def _arguments(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any]):
+    """The kernel's source, its arguments with torch tensors as arrays, and the torch bookkeeping."""
+    source = kernel_source(kernel)
+    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
+    args = [_torch.convert(a, torch_arguments) for a in args]
+    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
+    return source, args, kwargs, torch_arguments
+
+
+def _with_prepared(request: dict[str, Any], use: Callable[[Prepared], Any]) -> tuple[Prepared, Any]:
+    """``use`` applied to the prepared kernel of ``request`` (traced again once if the kernel's
+    files or environment changed since it was cached)."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    _timings.value = {"prepare": 0.0}
-    return _cache.get(_key(request), functools.partial(_prepare, request))
+    key = _key(request)
+    for attempt in range(2):
+        prepared = cache.get(key, functools.partial(_prepare, request))
+        try:
+            return prepared, use(prepared)
+        except Stale as stale:
+            cache.drop(key)
+            if attempt:
+                raise KernelError(f"error: {stale}; it changed again while Tessel traced it\n", message=str(stale),
+                                  kind="usage") from None
+    raise AssertionError("unreachable")
 
 
 def simulate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, grid: Sequence[int] = (),
              lnc: Optional[int] = None, target: Optional[str] = None, dialect: Optional[str] = None) -> Any:
     """Runs ``kernel(*args, **kwargs)`` in Tessel and returns what it returns, as numpy arrays."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    source = kernel_source(kernel)
-    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
-    args = [_torch.convert(a, torch_arguments) for a in args]
-    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
+    call_key = _calls.key(kernel, args, kwargs, grid, lnc, target, dialect)
+    if call_key is not None:
+        done, value = _calls.run(call_key, kernel, args, kwargs)
+        if done:
+            return value
+    source, args, kwargs, torch_arguments = _arguments(kernel, args, kwargs)
     arrays: dict[str, np.ndarray] = {}
     request = _request(source, _bind(source, args, kwargs), arrays, grid=grid, lnc=lnc, target=target,
                        dialect=dialect)
-    prepared = _prepared(source, request)
-    result, written = _run(prepared, arrays)
+    prepared, (result, written) = _with_prepared(request, lambda p: run(p, arrays))
+    if call_key is not None:
+        _calls.remember(call_key, kernel, source, prepared, _positional_names(source, len(args)), args, kwargs)
     if torch_arguments is None or not torch_arguments.used:
         return result
     torch_arguments.write_back({id(arrays[name]) for name in written})
@@ -427,103 +349,47 @@ def estimate(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], *, gri
     """The timing model's estimate for ``kernel(*args, **kwargs)`` (traced, not run): Tessel's
     timing report, ``latencyNs`` first. ``trace`` names a Perfetto trace file to write."""
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    source = kernel_source(kernel)
-    torch_arguments = _torch.TorchArguments() if "torch" in sys.modules else None
-    args = [_torch.convert(a, torch_arguments) for a in args]
-    kwargs = {k: _torch.convert(v, torch_arguments) for k, v in kwargs.items()}
+    source, args, kwargs, _ = _arguments(kernel, args, kwargs)
     request = _request(source, _bind(source, args, kwargs), {}, grid=grid, lnc=lnc, target=target, dialect=dialect)
-    prepared = _prepared(source, request)
-    response = library().estimate(prepared.handle, {"trace": trace} if trace else {})
-    if not response.get("ok"):
-        raise_located(kernel_error(response.get("error", {})))
-    return response["report"]
+
+    def use(prepared: Prepared) -> dict[str, Any]:
+        response = library().estimate(prepared.handle, {"trace": trace} if trace else {})
+        if not response.get("ok") and response.get("error", {}).get("kind") == "stale":
+            raise Stale(response["error"].get("message", ""))
+        if not response.get("ok"):
+            raise_located(kernel_error(response.get("error", {})))
+        return response["report"]
+
+    return _with_prepared(request, use)[1]
 
 
-def _watched_files(kernel_file: str, roots: Sequence[str]) -> tuple:
+def _watched_files(kernel_file: str, roots: Sequence[str]) -> list[dict[str, Any]]:
     """The states of the module files a trace of ``kernel_file`` may read, taken before it: those
     of every module Python has imported from the kernel's directory or from one of the import
-    paths ``roots``. (Tessel then says which files the trace did read; those are watched.)"""
+    paths ``roots``, and the kernel's file. (Tessel watches those of them the trace did read.)"""
     prefixes = tuple(r.rstrip(os.sep) + os.sep for r in [os.path.dirname(os.path.abspath(kernel_file)), *roots])
-    states = set()
+    paths = {kernel_file}
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
         if isinstance(path, str) and path.endswith(".py") and path.startswith(prefixes):
-            try:
-                states.add(_file_state(path))
-            except OSError:
-                continue
-    return tuple(sorted(states))
+            paths.add(path)
+    states = []
+    for path in sorted(paths):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        states.append({"path": path, "mtimeNs": st.st_mtime_ns, "size": st.st_size})
+    return states
 
 
 def _prepare(request: dict[str, Any]) -> Prepared:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     # The states before the trace, so that an edit while Tessel reads a file counts as a change.
-    before = {state[0]: state for state in _watched_files(request["file"], request.get("importPaths", []))}
-    before[request["file"]] = _file_state(request["file"])
-    response = library().prepare(request)
+    states = _watched_files(request["file"], request.get("importPaths", []))
+    response = library().prepare(dict(request, fileStates=states))
     if not response.get("ok"):
         raise_located(kernel_error(response.get("error", {})))
-    watched = tuple(sorted(before.values()))
-    if "sourceFiles" in response:  # exactly the files the trace read
-        watched = tuple(sorted(before.get(path) or _file_state_or_missing(path) for path in response["sourceFiles"]))
-    _timings.value["prepare"] = response.get("seconds", 0.0)
+    note_prepare(response.get("seconds", 0.0))
     return Prepared(response["handle"], response["parameters"], response["outputs"], response.get("returns"),
-                    "returns" in response, watched)
-
-
-def _run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:
-    """Runs on the arrays; returns the result and the names of the parameters the kernel wrote."""
-    __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    buffers: list[np.ndarray] = []
-    write_back: list[tuple[str, np.ndarray, np.ndarray]] = []
-    for p in prepared.parameters:
-        array = arrays.get(p["name"])
-        if array is None:
-            raise KernelError(f"error: Tessel's kernel parameter '{p['name']}' matches no array argument\n",
-                              kind="internal")
-        dtype = _dtypes.numpy_dtype(p["dtype"])
-        # The caller's own memory when Tessel can use it as it is (in place, no copy).
-        if (array.dtype == dtype and array.flags.c_contiguous and (array.flags.writeable or not p["written"])
-                and not any(np.may_share_memory(array, other) for other in buffers)):
-            buffers.append(array)
-            continue
-        buffer = np.array(array, dtype=dtype, order="C", copy=True)
-        buffers.append(buffer)
-        if p["written"]:
-            write_back.append((p["name"], array, buffer))
-    outputs = [np.empty(o["shape"], dtype=_dtypes.numpy_dtype(o["dtype"])) for o in prepared.outputs]
-    response = library().run(
-        prepared.handle,
-        [b.ctypes.data for b in buffers], [b.size for b in buffers],
-        [o.ctypes.data for o in outputs], [o.size for o in outputs],
-        strict=is_strict(),
-    )
-    if not response.get("ok"):
-        raise_located(kernel_error(response.get("error", {})))
-    _timings.value["run"] = response.get("seconds", 0.0)
-    for name, array, buffer in write_back:
-        if array.flags.writeable:
-            np.copyto(array, buffer, casting="unsafe")
-        else:
-            warn(f"the kernel wrote argument '{name}', but its array is read-only: the write is lost")
-    if response.get("printed"):
-        sys.stdout.write(response["printed"])
-    for w in response.get("warnings", []):
-        warn(_tessel_warning(w))
-    written = [p["name"] for p in prepared.parameters if p["written"]]
-    if prepared.returns_known:
-        return _nest(prepared.returns, outputs), written
-    if not outputs:
-        return None, written
-    return (outputs[0] if len(outputs) == 1 else tuple(outputs)), written
-
-
-def _nest(shape: Any, outputs: list[np.ndarray]) -> Any:
-    """The kernel's return value: ``outputs`` nested as Tessel's return shape says."""
-    if shape is None:
-        return None
-    if isinstance(shape, int):
-        return outputs[shape]
-    if "tuple" in shape:
-        return tuple(_nest(s, outputs) for s in shape["tuple"])
-    return [_nest(s, outputs) for s in shape["list"]]
+                    "returns" in response)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import legacy_kernels as K
-from tessel._library import library
+from tessel._library import RunBuffers, address, library
 from tessel._simulate import kernel_source
 
 
@@ -59,11 +59,26 @@ def test_bad_runs_are_errors():
         (handle, [a, a], [small], "holds 3 elements"),
     ]
     for h, params, outs, message in cases:
-        response = lib.run(h, [p.ctypes.data for p in params], [p.size for p in params],
-                           [o.ctypes.data for o in outs], [o.size for o in outs])
+        response = lib.run(h, _buffers(params, outs))
         assert not response["ok"] and message in response["error"]["message"], (message, response)
-    response = lib.run(handle, [a.ctypes.data, 0], [35, 35], [out.ctypes.data], [35])
+    null = _buffers([a, a], [out])
+    null.parameters[1] = None
+    response = lib.run(handle, null)
     assert not response["ok"] and "null" in response["error"]["message"]
+    np.testing.assert_array_equal(a, 0)
+    b = np.arange(35, dtype=np.float32).reshape(7, 5)
+    assert lib.run(handle, _buffers([b, b], [out])) is None  # a quiet run returns no response
+    np.testing.assert_array_equal(out, b + b)
     lib.release(handle)
     lib.release(handle)  # twice is harmless
     assert not lib.estimate(handle, {})["ok"]
+
+
+def _buffers(params, outs):
+    """The run buffers of these arrays."""
+    buffers = RunBuffers([p.size for p in params], [o.size for o in outs])
+    for i, p in enumerate(params):
+        buffers.parameters[i] = address(p)
+    for i, o in enumerate(outs):
+        buffers.outputs[i] = address(o)
+    return buffers

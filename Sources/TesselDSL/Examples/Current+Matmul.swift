@@ -12,8 +12,8 @@ extension DSLExamples.Current {
     matmulKernel("matmul_tiled_kernel", k: kDim, m: mDim, n: nDim, dtype: dtype) { lhsT, rhs in
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
       let (tileM, tileK, tileN) = (128, 128, 512)
-      sequentialRange(mDim / tileM, name: "m") { m in
-        sequentialRange(nDim / tileN, name: "n") { n in
+      affineRange(mDim / tileM, name: "m") { m in
+        affineRange(nDim / tileN, name: "n") { n in
           let acc = ndarray([tileM, tileN], dtype: .float32, buffer: PSUM.self)
           sequentialRange(kDim / tileK, name: "k") { k in
             let stationary = ndarray([tileK, tileM], dtype: lhsT.dtype)
@@ -63,12 +63,12 @@ extension DSLExamples.Current {
       let (tileK, tileM, tileN) = (128, 128, 512)
       let kTiles = kDim / tileK
       let result = output("result", shape: [mDim, nDim], dtype: lhsT.dtype)
-      sequentialRange(mDim / tileM, name: "m") { m in
+      affineRange(mDim / tileM, name: "m") { m in
         let lhsStrip = ndarray([tileK, kTiles, tileM], dtype: lhsT.dtype)
         sequentialRange(kTiles, name: "k") { k in
           dmaCopy(dst: lhsStrip[0..., k], src: lhsT[k * tileK ..+ tileK, m * tileM ..+ tileM])
         }
-        sequentialRange(nDim / tileN, name: "n") { n in
+        affineRange(nDim / tileN, name: "n") { n in
           let rhsStrip = ndarray([tileK, kTiles, tileN], dtype: rhs.dtype)
           sequentialRange(kTiles, name: "k") { k in
             dmaCopy(dst: rhsStrip[0..., k], src: rhs[k * tileK ..+ tileK, n * tileN ..+ tileN])

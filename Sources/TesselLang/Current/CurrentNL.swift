@@ -18,7 +18,7 @@ enum CurrentNL {
         NkiDynamicSlice(start: try ev.intValue(a[0] ?? .none, at: loc), size: try ev.intValue(a[1] ?? .none, at: loc)))
     },
     "affine_range": Function(signature: "nl.affine_range(*args)") { a, ev, loc throws(TraceError) in
-      .native(RollingRange(try range(a, ev, loc)))
+      .native(RollingRange(try range(a, ev, loc), affine: true))
     },
     "sequential_range": Function(signature: "nl.sequential_range(*args)") { a, ev, loc throws(TraceError) in
       .native(RollingRange(try range(a, ev, loc)))
@@ -44,6 +44,7 @@ enum CurrentNL {
     "program_ndim": Function(signature: "nl.program_ndim()") { _, ev, loc throws(TraceError) in
       .int(try ev.binding(as: CurrentTracer.self, at: loc).programRank)
     },
+    "par_dim": Function(signature: "nl.par_dim(size)", body: parDim),
     "device_print": Function(signature: "nl.device_print(prefix, tensor)") { a, ev, loc throws(TraceError) in
       try ev.binding(as: CurrentTracer.self, at: loc).devicePrint(a[0], a[1], at: loc)
     },
@@ -106,6 +107,23 @@ enum CurrentNL {
     if case .string(let s)? = a[3] { name = s }
     if name.isEmpty { name = ev.assignmentTarget ?? t.freshName("t") }
     return .native(try t.declare(name: name, space: space, shape: shape, dtype: dtype, packing: d.packing, at: loc))
+  }
+
+  /// `nl.par_dim(size)`: deprecated in the current dialect, it returns its argument unchanged,
+  /// with a warning (NKI's own front end does the same).
+  ///
+  /// The first dimension of an on-chip tensor is its partition dimension, so `(nl.par_dim(128),
+  /// 512)` is `(128, 512)`. NKI removed block dimensions: a `par_dim` after the first dimension
+  /// marks nothing, and `(4, nl.par_dim(128), 512)` is a tensor of 4 partitions; the warning
+  /// says so.
+  static func parDim(_ a: BoundArguments, _ ev: Evaluator, _ loc: SourceLocation) throws(TraceError) -> Value {
+    let t = try ev.binding(as: CurrentTracer.self, at: loc)
+    let text =
+      "nl.par_dim is deprecated and returns its argument unchanged: the first dimension of an on-chip tensor is "
+      + "its partition dimension, and NKI removed the block dimensions that could stand before it "
+      + "((4, nl.par_dim(128), 512) is a tensor of 4 partitions; write (128, 4, 512) or a list of tiles)"
+    if !t.warnings.contains(where: { $0.0 == text && $0.1 == loc }) { t.warn(text, at: loc) }
+    return a[0] ?? .none
   }
 
   /// `nl.dynamic_range(start, stop, step)`: a loop the hardware runs, its stop a register.

@@ -100,7 +100,11 @@ final class CurrentTracer: Binding {
         return NkiTensor.whole(id, decl: d, packing: packing, tracer: self)
       }
     }
-    let id = builder.declareTensor(name: name, space: space, shape: shape, dtype: dtype, location: location)
+    // NKI removed block dimensions: a PSUM tensor of the current dialect is one tile, however
+    // many free dimensions it has ((128, 2, 256) float32 is 2 KiB per partition, one bank).
+    let id = builder.declareTensor(
+      name: name, space: space, shape: shape, dtype: dtype, location: location,
+      blockDimensions: space == .psum ? 0 : nil)
     if space == .sharedHBM { sharedHBM.append(id) }
     try promptAllocate?(id, !builder.openLoops.isEmpty)
     return NkiTensor.whole(id, decl: builder.tensor(id), packing: packing, tracer: self)
@@ -122,6 +126,11 @@ final class CurrentTracer: Binding {
   func emit(_ op: Operation, engine: Engine? = nil, at location: SourceLocation) {
     builder.emit(op, engine: engine, location: location)
   }
+
+  /// Whether the REPL runs this trace statement by statement (it has a prompt allocator); its
+  /// trace is never complete, so rolled loops stay sequential
+  /// (``TesselIR/KernelBuilder/sequentializeDependentAffineLoops()`` needs the whole kernel).
+  var interactive: Bool { promptAllocate != nil }
 
   /// Records a warning of the trace.
   func warn(_ text: String, at location: SourceLocation) {

@@ -4,8 +4,7 @@ import TesselPython
 /// Legacy NKI spellings met in a current-dialect file, and what the current dialect writes
 /// instead: every such error names the current spelling.
 ///
-/// Three kinds: `nki.language` names the current dialect removed (`nl.arange`, `nl.mgrid`,
-/// `nl.par_dim`); the `nki.language` convenience functions Tessel does not model (`nl.load`,
+/// Three kinds: `nki.language` names the current dialect removed (`nl.arange`, `nl.mgrid`); the `nki.language` convenience functions Tessel does not model (`nl.load`,
 /// `nl.store`, `nl.zeros`, ...); and legacy call shapes of `nki.isa` functions (a `mask=`
 /// argument, a value-returning call without its destination).
 enum LegacySpelling {
@@ -17,9 +16,6 @@ enum LegacySpelling {
     "mgrid":
       "index with integers and slices (t[0:128, 0:512]) or nl.ds(start, size), or describe the access with "
       + "t.ap(pattern, offset)",
-    "par_dim":
-      "drop nl.par_dim: the first dimension of an on-chip tensor is its partition dimension "
-      + "(nl.ndarray((128, 512), dtype, buffer=nl.sbuf))",
   ]
 
   /// `nki.language` functions Tessel does not model, with the `nki.isa` spelling to use instead.

@@ -60,6 +60,7 @@ extension NKIFile {
       let returns = try collectOutputs(
         results[0], tracer: tracer, at: returnLocation, outputs: &outputs, shapes: &shapes)
       tracer.builder.setOutputs(outputs)
+      tracer.builder.sequentializeDependentAffineLoops()
       do throws(KernelError) {
         let k = try tracer.builder.finish(target: target, checkDependences: false, foldCopies: false)
         var traced = TracedKernel(kernel: k, name: name, returns: returns)

@@ -4,7 +4,7 @@ import TesselPython
 /// `nl.affine_range(...)` and `nl.sequential_range(...)`: a Python range whose `for` loop runs
 /// its body once per index, as the current dialect does, and then has the tracer roll the
 /// iterations into one IR loop when they emitted the same instructions with offsets that advance
-/// by a fixed step (``KernelBuilder/rollIterations(_:name:location:)``).
+/// by a fixed step (``KernelBuilder/rollIterations(_:name:affine:location:)``).
 ///
 /// Python sees every iteration, with all its side effects; the kernel gets one loop instead of
 /// one copy of the body per index, so a big kernel verifies, allocates and runs as fast as its
@@ -15,8 +15,14 @@ import TesselPython
 /// Python (a list of tiles): rolling keeps only the latest iteration's tensors.
 final class RollingRange: NativeObject {
   let range: PyRange
+  /// Whether the loop is an `nl.affine_range`: its rolled loop is then `affine_range` when its
+  /// iterations are independent (``KernelBuilder/rollIterations(_:name:affine:location:)``).
+  let affine: Bool
 
-  init(_ range: PyRange) { self.range = range }
+  init(_ range: PyRange, affine: Bool = false) {
+    self.range = range
+    self.affine = affine
+  }
 
   var typeName: String { "range" }
 
@@ -70,7 +76,7 @@ final class RollingRange: NativeObject {
       spans.append(span)
       guard spans.count >= 2, let first = spans.first, let last = spans.last else { continue }
       if !RollingRange.reachable(first.tensors.lowerBound..<last.tensors.lowerBound, from: loop.scope, ev),
-        let r = t.builder.rollExtensibly(spans, name: name, location: loop.location)
+        let r = t.builder.rollExtensibly(spans, name: name, affine: affine && !t.interactive, location: loop.location)
       {
         (rolled, spans) = (r, [])
       } else if spans.count >= 3 {

@@ -224,7 +224,11 @@ final class NKIModule: KindedModule {
     case .typing:
       // `nt.scalar(tile)` reads a loop bound from a tile at run time (a dynamic loop): not modelled.
       if name == "scalar" {
-        return .native(UnsupportedAPI("nki.typing.scalar (a loop bound read from a tile at run time)"))
+        return .native(
+          UnsupportedAPI(
+            "nki.typing.scalar (a loop bound read from a tile at run time: a loop the hardware runs, which NKI "
+              + "documents only for the current dialect (nl.dynamic_range, which Tessel models, and nl.fori_loop); "
+              + "the legacy form is not modelled)"))
       }
       // `nt.tensor[...]`, `nt.mutable_tensor`: annotations, inert at trace time.
       return .native(InertAnnotation("nki.typing." + name))
