@@ -11,8 +11,11 @@ extension Kernel {
     var k = self
     k.instructions = []
     var newIndex = [Int](repeating: 0, count: instructions.count)
+    // Where each instruction's group (the bitcasts filling its copies, then itself) starts.
+    var groupStart = [Int](repeating: 0, count: instructions.count + 1)
     var open: [Int] = []
     for (pc, inst) in instructions.enumerated() {
+      groupStart[pc] = k.instructions.count
       switch inst.operation {
       case .loopBegin:
         newIndex[pc] = k.instructions.count
@@ -83,6 +86,8 @@ extension Kernel {
         k.instructions[n].operation = .loopBegin(l)
       }
     }
+    groupStart[instructions.count] = k.instructions.count
+    k.rendezvous = rendezvous.map { groupStart[Swift.min(Swift.max($0, 0), instructions.count)] }
     for t in k.tensors.indices {
       if let e = k.tensors[t].enclosingLoop, e < newIndex.count, k.tensors[t].bitcast?.isCopy != true {
         k.tensors[t].enclosingLoop = newIndex[e]

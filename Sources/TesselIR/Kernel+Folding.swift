@@ -92,6 +92,7 @@ extension Kernel {
       out.append(x)
     }
     k.instructions = out
+    k.rendezvous = rendezvous.map { $0 < newIndex.count ? newIndex[Swift.max($0, 0)] : n }
     // Declarations' enclosing loops move with the instructions.
     for j in k.tensors.indices {
       if let e = k.tensors[j].enclosingLoop { k.tensors[j].enclosingLoop = newIndex[e] }

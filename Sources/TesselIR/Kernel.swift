@@ -52,6 +52,13 @@ public struct Kernel: Sendable, Hashable, Codable {
   /// HBM tensors that several SPMD program instances write in the same elements, which the
   /// interpreter accepts only when they write equal values (``SharedWrite``).
   public var sharedWrites: [SharedWrite] = []
+  /// Where the programs of a launch traced one by one into this kernel meet: instruction indices.
+  ///
+  /// Each instruction is stamped with its ``Instruction/program``; the programs meet at
+  /// `nisa.sendrecv` and `nisa.core_barrier`, in ascending order. The instructions from one index
+  /// up to the next run between the same two rendezvous, so nothing orders two programs' writes
+  /// among them; a rendezvous orders everything before it before everything after it.
+  public var rendezvous: [Int] = []
 
   /// An HBM tensor that different SPMD program instances write in the same elements.
   ///

@@ -202,6 +202,12 @@ public struct KernelBuilder: Sendable {
     }
   }
 
+  /// Records where the programs of a launch meet (``Kernel/rendezvous``): instruction indices of
+  /// the kernel as it now stands, ascending.
+  public mutating func setRendezvous(_ points: [Int]) {
+    kernel.rendezvous = points.sorted()
+  }
+
   /// Appends an instruction.
   public mutating func emit(
     _ operation: Operation, engine: Engine? = nil, mask: [AffineCondition] = [],

@@ -92,8 +92,9 @@ extension ExecutionState {
       var count = 0
       var total = 0
       // Under a mask, only the elements the instruction keeps are read.
-      // (A masked transpose reads the source elements its mask, moved to the source, keeps.)
-      let moved = ci.transposedSourceMask
+      // (A masked transpose reads the source elements its mask, moved to the source, keeps; a
+      // masked matmul the operand columns whose products it keeps.)
+      let moved = ci.transposedSourceMask ?? ci.matmulOperandMask(operand: s.name)
       let masked =
         !ci.mask.isEmpty && fv.strides.count == ci.counts.count
         && (op.sourcesWalkIterationSpace || moved != nil)

@@ -96,6 +96,26 @@ extension ExecutionState {
 }
 
 extension CompiledInstruction {
+  /// The mask of a masked `nc_matmul` moved from its destination `[M, N]` onto its operand
+  /// named `operand` (`stationary` `[K, M]` or `moving` `[K, N]`), when that operand is 2-D and
+  /// the mask names only the output axis that operand's free axis becomes (nil otherwise), so
+  /// that checks walk only the operand elements whose products are kept.
+  func matmulOperandMask(operand name: String) -> (counts: [Int], mask: [FlatCondition])? {
+    guard !mask.isEmpty, case .matmul(let m) = instruction.operation, counts.count == 2,
+      name == "stationary" || name == "moving"
+    else { return nil }
+    let operand = name == "stationary" ? m.stationary : m.moving
+    guard operand.dims.count == 2, !m.doubleRow else { return nil }
+    // The stationary operand's free axis is the output's rows, the moving one's its columns.
+    let kept = name == "stationary" ? 0 : 1
+    let other = 1 - kept
+    guard mask.allSatisfy({ $0.coefficients.count == 2 && $0.coefficients[other] == 0 }) else { return nil }
+    return (
+      operand.shape,
+      mask.map { FlatCondition(coefficients: [0, $0.coefficients[kept]], offset: $0.offset) }
+    )
+  }
+
   /// The mask of a masked 2-D `nc_transpose` moved from its destination `[F, P]` to its source
   /// `[P, F]` (nil for any other instruction), so that checks walk only the source elements read.
   var transposedSourceMask: (counts: [Int], mask: [FlatCondition])? {

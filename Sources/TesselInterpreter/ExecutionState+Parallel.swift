@@ -14,6 +14,10 @@ extension ExecutionState {
       try runInstancesCheckingSharedWrites()
       return
     }
+    if let plan = interpreter.programWrites {
+      try runCheckingProgramWrites(plan)
+      return
+    }
     let instances = Swift.max(1, interpreter.kernel.instanceCount)
     let workerCount = Swift.min(interpreter.workerCount, instances)
     if workerCount <= 1 {

@@ -44,11 +44,17 @@ extension ExecutionState {
   /// Runs every instruction of one SPMD program instance; outermost `affine_range` loops run on
   /// several workers when `parallel` is true.
   func runInstance(_ instance: Int, parallel: Bool) throws(KernelError) {
+    startInstance(instance)
+    try runRange(0, interpreter.program.count, parallel: parallel)
+  }
+
+  /// Prepares the run of one SPMD program instance: its program ids, accumulation groups and
+  /// fresh tiles.
+  func startInstance(_ instance: Int) {
     setProgramIDs(instance)
     self.instance = instance
     if !presetAccumulation { for t in groups.psumTensors { groups.state[t] = .none } }
     if freshInstances { makeFresh(interpreter.freshInstance) }
-    try runRange(0, interpreter.program.count, parallel: parallel)
   }
 
   /// Runs the instructions in `from..<to` (whole loops only).

@@ -17,29 +17,14 @@ extension ExecutionState {
     let k = interpreter.kernel
     let instances = Swift.max(1, k.instanceCount)
     let watched = k.sharedWrites
-    var writers = watched.map { WriterIDs(count: k[$0.tensor].elementCount, instances: instances) }
-    var snapshots = watched.map { [Float](repeating: 0, count: k[$0.tensor].elementCount) }
     // Whatever memory the tensor reuses, nothing has written it yet.
     for shared in watched { region(of: shared.tensor.index).update(repeating: Poison.value) }
+    var watch = WriteWatch(tensors: watched.map(\.tensor.index), in: self, writers: instances)
     for instance in 0..<instances {
-      for (w, shared) in watched.enumerated() {
-        let now = UnsafeBufferPointer(region(of: shared.tensor.index))
-        snapshots[w].withUnsafeMutableBufferPointer { s in _ = s.initialize(from: now) }
-      }
       try runInstance(instance, parallel: interpreter.workerCount > 1)
       for (w, shared) in watched.enumerated() {
-        let now = region(of: shared.tensor.index)
-        let conflict: (element: Int, earlier: Int)? = snapshots[w].withUnsafeBufferPointer { before in
-          for e in 0..<now.count where now[e].bitPattern != before[e].bitPattern {
-            if let earlier = writers[w][e], earlier != instance { return (e, earlier) }
-            writers[w][e] = instance
-          }
-          return nil
-        }
-        if let c = conflict {
-          throw differingWrites(
-            shared, element: c.element, instances: (c.earlier, instance),
-            values: (snapshots[w][c.element], now[c.element]))
+        if let c = watch.check(w, in: self, writer: instance, unordered: { $0 != instance }) {
+          throw differingWrites(shared, element: c.element, instances: (c.earlier, instance), values: c.values)
         }
       }
     }
@@ -60,20 +45,93 @@ extension ExecutionState {
   }
 }
 
-/// The program instance that wrote each element of a watched tensor, in the fewest bytes the
-/// grid needs.
+/// Which writer last changed each element of some HBM tensors, for writers that nothing orders
+/// (SPMD program instances; the programs of a multi-core launch between two rendezvous).
+///
+/// Unordered writers that write one element must write equal values, or the result depends on
+/// which came last. The watch keeps each tensor's values as of its last check; after a writer
+/// ran, every element whose bits differ from them is one it changed. A change to an element
+/// another unordered writer changed is the conflict. A writer storing the value already there
+/// changes nothing, which is what equal writes are. Created tensors should start as the
+/// never-written pattern (``Poison``), which no write produces, so that every write changes them.
+///
+/// Besides the tensor, each element costs its value at the last check (4 bytes) and its writer
+/// (``WriterIDs``).
+struct WriteWatch {
+  /// An element two unordered writers changed.
+  struct Conflict {
+    /// The element (row-major).
+    var element: Int
+    /// The writer that changed it first.
+    var earlier: Int
+    /// The value the earlier writer left, then the value the later one wrote.
+    var values: (Float, Float)
+  }
+
+  /// The watched tensors (indices into ``Kernel/tensors``).
+  let tensors: [Int]
+  private var writers: [WriterIDs]
+  private var before: [[Float]]
+  private let writerCount: Int
+
+  /// Watches `tensors` from their current values in `state`, for writer ids below `writers`.
+  init(tensors: [Int], in state: ExecutionState, writers: Int) {
+    self.tensors = tensors
+    writerCount = writers
+    self.writers = tensors.map {
+      WriterIDs(count: state.interpreter.kernel.tensors[$0].elementCount, instances: writers)
+    }
+    before = tensors.map { Array(state.region(of: $0)) }
+  }
+
+  /// Records the elements of watched tensor `w` changed since its last check as changed by
+  /// `writer` (nil: by an accumulation, checked against nothing), and returns the first that a
+  /// writer for which `unordered` is true changed before.
+  mutating func check(
+    _ w: Int, in state: ExecutionState, writer: Int?, unordered: (Int) -> Bool
+  ) -> Conflict? {
+    let now = UnsafeBufferPointer(state.region(of: tensors[w]))
+    return before[w].withUnsafeMutableBufferPointer { old in
+      for e in 0..<Swift.min(now.count, old.count) where now[e].bitPattern != old[e].bitPattern {
+        if let writer {
+          if let earlier = writers[w][e], earlier != writer, unordered(earlier) {
+            return Conflict(element: e, earlier: earlier, values: (old[e], now[e]))
+          }
+          writers[w][e] = writer
+        }
+        old[e] = now[e]
+      }
+      return nil
+    }
+  }
+
+  /// Forgets every writer: what comes next is ordered after everything so far (a rendezvous).
+  mutating func forgetWriters() {
+    writers = tensors.indices.map { writers[$0].cleared() }
+  }
+}
+
+/// The writer (program instance, or instruction) of each element of a watched tensor, in the
+/// fewest bytes the writer ids need.
 struct WriterIDs {
-  /// Per element, little-endian in `width` bytes: 0 when no instance wrote it, else instance + 1.
+  /// Per element, little-endian in `width` bytes: 0 when no writer wrote it, else writer + 1.
   private var bytes: [UInt8]
   private let width: Int
 
-  /// No writer yet for any of `count` elements, for ids below `instances`.
+  /// No writer yet for any of `count` elements, for writer ids below `instances`.
   init(count: Int, instances: Int) {
     width = instances < 255 ? 1 : instances < 65535 ? 2 : 4
     bytes = [UInt8](repeating: 0, count: count * width)
   }
 
-  /// The instance that wrote element `e`, nil when none did.
+  /// The same ids with no writer for any element.
+  func cleared() -> WriterIDs {
+    var c = self
+    c.bytes = [UInt8](repeating: 0, count: bytes.count)
+    return c
+  }
+
+  /// The writer of element `e`, nil when none did.
   subscript(e: Int) -> Int? {
     get {
       var v = 0

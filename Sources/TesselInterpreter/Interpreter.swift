@@ -137,6 +137,9 @@ public struct Interpreter: Sendable {
   /// Whether the kernel scatters (an ``Operation/IndirectDMA`` into its destination): it then
   /// runs on one worker.
   let scatters: Bool
+  /// For a kernel whose programs were traced one by one (a launch on two cores): how a run
+  /// checks that programs the kernel does not order write equal values; nil for other kernels.
+  let programWrites: ProgramWritePlan?
   /// Whether the kernel calls BLAS.
   let hasMatmul: Bool
 
@@ -231,6 +234,7 @@ public struct Interpreter: Sendable {
     }
     self.recordsWrites = Interpreter.recordedOutputs(
       kernel, program: program, onChip: onChip, read: read, written: written)
+    self.programWrites = kernel.instanceCount > 1 ? nil : ProgramWritePlan(kernel)
     self.hasMatmul = kernel.instructions.contains {
       if case .matmul = $0.operation { return true } else { return false }
     }

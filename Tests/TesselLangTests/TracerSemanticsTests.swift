@@ -135,7 +135,7 @@ struct TracerSemanticsTests {
             i_f, i_s = nl.mgrid[0:5, 0:6]
             t = nl.load(x)
             r = nl.zeros((4, 10), dtype=nl.float32, buffer=nl.sbuf)
-            r[i_p, 2 + i_f] = nl.copy(t[i_p, 2 + i_f], mask=(2 + i_f < 6))
+            r[i_p, 2 + i_s] = nl.copy(t[i_p, 2 + i_s], mask=(2 + i_s < 6))
             nl.store(out, r)
             return out
         """

@@ -44,6 +44,9 @@ public struct DependenceError: Error, Sendable, Hashable, Codable, DiagnosticCon
     case loop(variable: String, loop: Int)
     /// Two different SPMD program instances of the launch grid `grid`.
     case spmd(grid: [Int])
+    /// Two of the `count` programs of a launch on several cores (`--lnc 2`), between the same
+    /// two rendezvous (``Kernel/rendezvous``), so that nothing orders their accesses.
+    case programs(count: Int)
   }
 
   /// One of the two accesses.
@@ -136,6 +139,12 @@ public struct DependenceError: Error, Sendable, Hashable, Codable, DiagnosticCon
       }
       return "Unexpected output dependencies: \(accessSummary) of the SPMD grid \(grid); "
         + "make the program instances write disjoint regions of HBM"
+    case .programs(let count):
+      let values = differingValues.map { " with different values (\($0.map { "\($0)" }.joined(separator: " and ")))" }
+      return "Unexpected output dependencies: \(elem) is written\(values ?? "") by \(describe(first)) and by "
+        + "\(describe(second)) of the launch on \(count) cores, with no rendezvous (nisa.sendrecv, nisa.core_barrier) "
+        + "between the two writes; make the programs write disjoint regions of HBM, or order the writes with "
+        + "nisa.core_barrier"
     }
   }
 
@@ -147,6 +156,8 @@ public struct DependenceError: Error, Sendable, Hashable, Codable, DiagnosticCon
       return "'\(x.operation)'\(line) in iteration \(v) = \(x.iteration.first.map(String.init) ?? "?")"
     case .spmd:
       return "'\(x.operation)'\(line) in program instance (\(x.iteration.map(String.init).joined(separator: ", ")))"
+    case .programs:
+      return "'\(x.operation)'\(line) in program \(x.iteration.first.map(String.init) ?? "?")"
     }
   }
 

@@ -154,7 +154,9 @@ extension NKIFile {
         tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
       }
     }
+    // Each rendezvous: the programs' instructions before it, then its copies, then the rest.
     var order: [Int] = []
+    var points: [Int] = []
     var cursor = streams.map(\.range.lowerBound)
     for i in 0...(counts.first ?? 0) {
       for (p, s) in streams.enumerated() {
@@ -162,8 +164,13 @@ extension NKIFile {
         order += Array(cursor[p]..<end)
         cursor[p] = end
       }
-      if i < exchanges.count { order += exchanges[i] }
+      if i < exchanges.count {
+        points.append(order.count)
+        order += exchanges[i]
+        points.append(order.count)
+      }
     }
     tracer.builder.reorderInstructions(order)
+    tracer.builder.setRendezvous(points)
   }
 }

@@ -34,13 +34,20 @@ struct IndexGrid {
     self.base = base
   }
 
-  /// Right-aligns to `rank` dimensions (numpy broadcasting).
+  /// Extends to `rank` dimensions with trailing size-1 dimensions: NKI aligns index grids of
+  /// different ranks from the partition axis (dimension 0), not from the last one as NumPy does.
+  ///
+  /// An index grid's axis `d` is the tile's axis `d` (`nl.arange(n)[:, None]` is the partition
+  /// axis, `[None, :]` the first free axis), so a lower-rank grid keeps its axes where they are:
+  /// `nl.arange(P)[:, None, None]` among 4-D grids is `[P, 1, 1, 1]`, and the 1-D
+  /// `nl.arange(P) + nl.arange(1)[None, :]` is the column `[P, 1]`. Production kernels are
+  /// written to this reading (`docs/legacy-nki.md`, "Index grids of different ranks").
   func padded(to rank: Int) -> IndexGrid {
     let pad = rank - shape.count
     guard pad > 0 else { return self }
     return IndexGrid(
-      shape: Array(repeating: 1, count: pad) + shape,
-      coefficients: Array(repeating: 0, count: pad) + coefficients, base: base)
+      shape: shape + Array(repeating: 1, count: pad),
+      coefficients: coefficients + Array(repeating: 0, count: pad), base: base)
   }
 }
 

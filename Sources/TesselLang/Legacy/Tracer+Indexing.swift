@@ -26,7 +26,9 @@ extension Tracer {
     }
   }
 
-  /// Broadcasts two grids to a common shape (numpy rules), zeroing coefficients of expanded dims.
+  /// Broadcasts two grids to a common shape, zeroing coefficients of expanded dims: NumPy's
+  /// rule, except that grids of different ranks align from the partition axis
+  /// (``IndexGrid/padded(to:)``).
   func broadcastGrids(_ a: IndexGrid, _ b: IndexGrid, at loc: SourceLocation) throws(TraceError) -> (
     IndexGrid, IndexGrid
   ) {
@@ -154,7 +156,8 @@ extension Tracer {
     try maskConditions(a.get(-1, "mask"), rank: shape.count, shape: shape, at: a.location)
   }
 
-  /// Mask conditions mapped onto an instruction's iteration dimensions (right-aligned).
+  /// Mask conditions mapped onto an instruction's iteration dimensions (aligned from the
+  /// partition axis, as index grids are).
   func maskConditions(_ v: Value?, rank: Int, shape iteration: [Int]? = nil, at loc: SourceLocation) throws(TraceError)
     -> [AffineCondition]
   {
@@ -173,9 +176,11 @@ extension Tracer {
       var out: [AffineCondition] = []
       for c in conds {
         var coef = c.coefficients
-        if coef.count < rank { coef = Array(repeating: 0, count: rank - coef.count) + coef }
+        // A mask of fewer index dimensions than the instruction keeps its axes from the partition
+        // axis on, as index grids do (`IndexGrid.padded(to:)`).
+        if coef.count < rank { coef += Array(repeating: 0, count: rank - coef.count) }
         var shape = c.shape
-        if shape.count < coef.count { shape = Array(repeating: 1, count: coef.count - shape.count) + shape }
+        if shape.count < coef.count { shape += Array(repeating: 1, count: coef.count - shape.count) }
         while coef.count > rank {
           // A size-1 index dimension only ever takes the value 0: it adds nothing to the condition.
           guard let d = shape.firstIndex(of: 1) ?? (coef.first == 0 ? 0 : nil) else {
@@ -349,7 +354,7 @@ extension Tracer {
             throw TraceError.python(
               "IndexError", "indexing tensor `\(decl.name)` with 1d arange is not supported", at: loc)
           }
-          if shape.count < g.shape.count { shape = Array(repeating: 1, count: g.shape.count - shape.count) + shape }
+          if shape.count < g.shape.count { shape += Array(repeating: 1, count: g.shape.count - shape.count) }
           let pg = g.padded(to: shape.count)
           for d in shape.indices {
             if shape[d] == 1 {

@@ -56,14 +56,14 @@ extension Tracer {
             operand: "moving", size: mv.view.freeElementCount / rows, limit: target.gemmMovingFmax),
           operation: "nc_matmul", at: loc)
       }
-      let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", at: loc)
-      if doubleRow && !m.isEmpty {
-        throw TraceError.unsupported("mask= on a double-row nisa.nc_matmul", at: loc)
-      }
       // Double-row operands are [K, 2, M] and [K, 2, N] (the verifier checks the middle 2).
       let shape =
         doubleRow
         ? [st.view.shape.last ?? 1, mv.view.shape.last ?? 1] : [st.view.freeElementCount, mv.view.freeElementCount]
+      let m = try matmulMask(a.get(-1, "mask"), operation: "nisa.nc_matmul", output: (shape[0], shape[1]), at: loc)
+      if doubleRow && !m.isEmpty {
+        throw TraceError.unsupported("mask= on a double-row nisa.nc_matmul", at: loc)
+      }
       // A PE-array transpose (is_transpose=True) keeps the input dtype from NeuronCore-v3 on.
       let isTranspose = try truth(a.get(-1, "is_transpose") ?? .bool(false), at: loc)
       let dtype = isTranspose && target != .trn1 ? decl(st).dtype : .float32

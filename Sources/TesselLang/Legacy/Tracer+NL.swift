@@ -143,9 +143,11 @@ extension Tracer {
       let x0 = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
       let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
       let tx = try truth(a.get(2, "transpose_x") ?? .bool(false), at: loc)
-      let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", at: loc)
       let x = try inSBUF(x0, at: loc)
       let y = try inSBUF(y0, at: loc)
+      // The output is [M, N]: x is [M, K], or [K, M] with transpose_x=True.
+      let rows = tx ? x.view.freeElementCount : x.view.partitionCount
+      let m = try matmulMask(a.get(3, "mask"), operation: "nl.matmul", output: (rows, y.view.freeElementCount), at: loc)
       var stationary = x
       if !tx {
         // x[M, K] → xᵀ[K, M] through the Tensor engine, then back to SBUF.

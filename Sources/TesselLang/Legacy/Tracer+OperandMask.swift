@@ -21,8 +21,10 @@ struct OperandMask {
 /// where that is exact: a mask on loop indices and program ids alone (it predicates the whole
 /// instruction), and a mask over the access's own index grid on an instruction whose operands
 /// walk its iteration space element for element (elementwise operations, copies, loads and
-/// stores) and whose iteration space is that access. Elsewhere (a matmul's or a transpose's
-/// operand, a reduction's input, a broadcast operand) it is a located error, never dropped. A mask
+/// stores) and whose iteration space is that access; and a mask over the free axis of a 2-D
+/// matmul operand, which selects output rows (`stationary`) or columns (`moving`). Elsewhere (a
+/// matmul's contraction, a transpose's operand, a reduction's input, a broadcast operand) it is a
+/// located error, never dropped. A mask
 /// that provably keeps every element, for every value of its loop indices and program ids, reads
 /// the operand whole.
 extension Tracer {
@@ -53,6 +55,11 @@ extension Tracer {
       }
       guard op.info?.allowsMask ?? false else { throw refuse("Tessel does not model masks on that instruction") }
       let onGrid = m.conditions.contains { c in c.coefficients.contains { $0 != 0 } }
+      if onGrid, case .matmul(let mm) = op {
+        out += try matmulOperandMaskConditions(
+          m, role: role, view: view, doubleRow: mm.doubleRow, output: shape, refuse)
+        continue
+      }
       if onGrid {
         guard op.sourcesWalkIterationSpace else {
           throw refuse(
@@ -66,6 +73,47 @@ extension Tracer {
         }
       }
       out += try maskConditions(.predicate(m.conditions), rank: shape.count, shape: shape, at: m.location)
+    }
+    return out
+  }
+
+  /// The conditions of the operand mask `m` on a matmul's `stationary` or `moving` operand,
+  /// moved onto the `[M, N]` output.
+  ///
+  /// NKI's operand masking of a matmul masks an operand's free axis, which is the output's rows for
+  /// `stationary` (`[K, M]`) and its columns for `moving` (`[K, N]`). A condition on the partition
+  /// axis masks the contraction, which is refused.
+  func matmulOperandMaskConditions(
+    _ m: OperandMask, role: String, view: View, doubleRow: Bool, output: [Int], _ refuse: (String) -> TraceError
+  ) throws(TraceError) -> [AffineCondition] {
+    guard !doubleRow, output.count == 2, view.dims.count == 2, view.start == m.view.start, view.dims == m.view.dims
+    else {
+      throw refuse(
+        "Tessel models an operand mask over nl.arange indices on a matmul only on a 2-D operand "
+          + "[K, M] or [K, N] read whole")
+    }
+    let outputAxis = role == "stationary" ? 0 : 1
+    var out: [AffineCondition] = []
+    for c in m.conditions {
+      var coefficients = c.coefficients + Array(repeating: 0, count: Swift.max(0, 2 - c.coefficients.count))
+      var shape = c.shape + Array(repeating: 1, count: Swift.max(0, 2 - c.shape.count))
+      // A size-1 index dimension only takes the value 0.
+      for d in coefficients.indices where d < shape.count && shape[d] == 1 { coefficients[d] = 0 }
+      while coefficients.count > 2, let d = shape.lastIndex(of: 1) {
+        coefficients.remove(at: d)
+        shape.remove(at: d)
+      }
+      guard coefficients.count == 2 else {
+        throw refuse("the mask has \(c.shape.count) index dimensions, more than the operand's 2")
+      }
+      if coefficients[0] != 0 {
+        throw refuse(
+          "it masks the operand's partition axis, the matmul's contraction; NKI's operand masking of a matmul "
+            + "masks an operand's free axis (the output's \(outputAxis == 0 ? "rows" : "columns") for '\(role)')")
+      }
+      var moved = [0, 0]
+      moved[outputAxis] = coefficients[1]
+      out.append(AffineCondition(coefficients: moved, offset: c.offset, comparison: c.comparison))
     }
     return out
   }
