@@ -14,17 +14,19 @@ extension ExecutionState {
     try withOneBLASThread { () throws(KernelError) in try runInstancesOnWorkers() }
   }
 
-  /// Runs `body` with OpenBLAS on one thread when the kernel multiplies.
+  /// Runs `body` with OpenBLAS on one thread and without its thread pool.
   ///
   /// Every tile matmul runs on one BLAS thread. OpenBLAS's threaded kernels split the work in
   /// ways that change the rounding (seen with its Haswell kernels: 1 and 2 threads give
   /// different bits for one 128×512×128 product), so a result must not depend on the thread
-  /// count: parallelism comes from the workers. The count is process-wide, so it is set and
-  /// left at one rather than restored (restoring races with runs on other threads, and changing
-  /// it wakes OpenBLAS's threads, which then spin for a while); code that wants threaded BLAS
-  /// (the bench's baselines) sets it for itself.
+  /// count: parallelism comes from the workers. OpenBLAS's idle pool threads spin for a while
+  /// after the library loads and after each multithreaded call, taking a core from the workers,
+  /// so the pool is ended too (``HostBLAS/useOneThread()``), whether or not the kernel
+  /// multiplies. The count is process-wide, so it is set and left at one rather than restored
+  /// (restoring races with runs on other threads and starts the pool again); code that wants
+  /// threaded BLAS (the bench's baselines) sets it for itself.
   func withOneBLASThread(_ body: () throws(KernelError) -> Void) throws(KernelError) {
-    if interpreter.hasMatmul && HostBLAS.threads != 1 { HostBLAS.threads = 1 }
+    if HostBLAS.threads != 1 || HostBLAS.isPoolRunning { HostBLAS.useOneThread() }
     try body()
   }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tessel
 
 /// The `tessel` command.
 @main
@@ -11,7 +12,12 @@ struct TesselCommand: ParsableCommand {
 
   /// Parses and runs a command; a command line that does not parse or validate exits with
   /// status 2, like every other usage error (ArgumentParser's own default is 64).
+  ///
+  /// OpenBLAS's thread pool, started when the library loaded, is ended first: its threads
+  /// would spin through the first tenth of a second, which is when a one-shot command traces
+  /// and runs (``HostBLAS/useOneThread()``; `bench` turns threads back on for its baselines).
   static func main() {
+    HostBLAS.useOneThread()
     do {
       var command = try parseAsRoot()
       try command.run()
