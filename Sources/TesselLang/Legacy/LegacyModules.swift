@@ -288,6 +288,33 @@ struct CallArguments {
     return index >= 0 && index < positional.count ? positional[index] : nil
   }
 
+  /// The keyword `name` of a call taking `*args, **kwargs` whose only keyword is `name`
+  /// (`t.reshape(shape=...)`); a `TypeError` naming any other keyword.
+  func onlyKeyword(_ name: String) throws(TraceError) -> Value? {
+    if let k = keywords.first(where: { $0.0 != name }) {
+      throw TraceError.typeError(.arguments(function: function, problem: .unexpectedKeyword(k.0)), at: location)
+    }
+    return keywords.first(where: { $0.0 == name })?.1
+  }
+
+  /// The one argument of a tensor method taking `*args, **kwargs`, by position or keyword.
+  ///
+  /// For `t.view(dtype)` or `t.astype(dtype=...)`: the argument `name`, nil when it is not
+  /// given; a `TypeError` for another keyword, a second positional argument, or both forms.
+  func onlyArgument(_ name: String) throws(TraceError) -> Value? {
+    let keyword = try onlyKeyword(name)
+    if positional.count + (keyword == nil ? 0 : 1) > 1 {
+      throw TraceError.typeError(
+        .arguments(
+          function: function,
+          problem: keyword == nil
+            ? .tooManyPositional(minimum: 1, maximum: 1, given: positional.count, keywordOnlyGiven: 0)
+            : .multipleValues(name)),
+        at: location)
+    }
+    return positional.first ?? keyword
+  }
+
   /// A required argument (the evaluator has checked that it was given).
   func require(_ index: Int, _ name: String) throws(TraceError) -> Value {
     guard let v = get(index, name) else {

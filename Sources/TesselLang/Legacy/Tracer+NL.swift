@@ -472,18 +472,12 @@ extension Tracer {
     case "view":
       return try bitcastView(t, a)
     case "broadcast_to":
-      var rest = a.positional
-      if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 { rest = [s] }
-      if rest.count == 1, case .tuple = rest[0] {
-        rest = try iterate(rest[0], at: loc)
-      } else if rest.count == 1, case .list = rest[0] {
-        rest = try iterate(rest[0], at: loc)
-      }
-      return try broadcastTo(t, try shapeArgument(.tuple(rest), at: loc), at: loc)
+      return try broadcastTo(t, try shapeArgument(.tuple(try shapeValues(a)), at: loc), at: loc)
     case "astype":
-      let dtype =
-        try dtypeArgument(a.positional.first ?? a.keywords.first(where: { $0.0 == "dtype" })?.1, at: loc)
-        ?? decl(t).dtype
+      guard let dtype = try dtypeArgument(try a.onlyArgument("dtype"), at: loc) else {
+        throw TraceError.typeError(
+          .arguments(function: a.function, problem: .missing(["dtype"], keywordOnly: false)), at: loc)
+      }
       if interactive != nil && decl(t).space.isHBM { return try hostAstype(t, dtype, at: loc) }
       let dst = try newTensor(t.view.shape, dtype, .sbuf, at: loc)
       return fresh(dst, try emit(.tensorCopy(dst: dst.view, src: t.view), at: loc))

@@ -13,22 +13,7 @@ extension Tracer {
   /// `t.reshape(shape)` / `t.reshape(*shape)` / `t.reshape(shape=...)`.
   func reshape(_ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    if let k = a.keywords.first(where: { $0.0 != "shape" }) {
-      throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .unexpectedKeyword(k.0)), at: loc)
-    }
-    var rest = a.positional
-    if let s = a.keywords.first(where: { $0.0 == "shape" })?.1 {
-      guard rest.isEmpty else {
-        throw TraceError.typeError(.arguments(function: "tensor.reshape", problem: .multipleValues("shape")), at: loc)
-      }
-      rest = [s]
-    }
-    if rest.count == 1, case .tuple = rest[0] {
-      rest = try iterate(rest[0], at: loc)
-    } else if rest.count == 1, case .list = rest[0] {
-      rest = try iterate(rest[0], at: loc)
-    }
-    let shape = try shapeArgument(.tuple(rest), at: loc)
+    let shape = try shapeArgument(.tuple(try shapeValues(a)), at: loc)
     let d = decl(t)
     if !t.view.isWhole(of: d.shape), d.bitcast == nil, !d.space.isOnChip {
       return try reshapeSlice(t, to: shape, at: loc)
@@ -166,5 +151,26 @@ extension Tracer {
     else { return nil }
     let id = builder.declareAlias(name: "\(d.name)_reshaped", of: t.id, shape: shape, location: d.location)
     return builder.makeStorageOwner(id) ? id : nil
+  }
+}
+
+extension Tracer {
+  /// The shape given to a tensor method as `(shape)`, `(*shape)` or `(shape=...)`
+  /// (`t.reshape`, `t.broadcast_to`): its dimensions, unchecked; a `TypeError` for another
+  /// keyword or for `shape` given twice.
+  func shapeValues(_ a: CallArguments) throws(TraceError) -> [Value] {
+    var rest = a.positional
+    if let s = try a.onlyKeyword("shape") {
+      guard rest.isEmpty else {
+        throw TraceError.typeError(.arguments(function: a.function, problem: .multipleValues("shape")), at: a.location)
+      }
+      rest = [s]
+    }
+    if rest.count == 1, case .tuple = rest[0] {
+      rest = try iterate(rest[0], at: a.location)
+    } else if rest.count == 1, case .list = rest[0] {
+      rest = try iterate(rest[0], at: a.location)
+    }
+    return rest
   }
 }

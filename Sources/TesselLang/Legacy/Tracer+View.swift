@@ -10,23 +10,9 @@ extension Tracer {
   /// `t.view(dtype)` / `t.view(dtype=...)`.
   func bitcastView(_ t: TensorRef, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
-    let function = "tensor.view"
-    if let k = a.keywords.first(where: { $0.0 != "dtype" }) {
-      throw TraceError.typeError(.arguments(function: function, problem: .unexpectedKeyword(k.0)), at: loc)
-    }
-    let keyword = a.keywords.first(where: { $0.0 == "dtype" })?.1
-    if a.positional.count + (keyword == nil ? 0 : 1) > 1 {
+    guard let dtype = try dtypeArgument(try a.onlyArgument("dtype"), at: loc) else {
       throw TraceError.typeError(
-        .arguments(
-          function: function,
-          problem: keyword == nil
-            ? .tooManyPositional(minimum: 1, maximum: 1, given: a.positional.count, keywordOnlyGiven: 0)
-            : .multipleValues("dtype")),
-        at: loc)
-    }
-    guard let dtype = try dtypeArgument(a.positional.first ?? keyword, at: loc) else {
-      throw TraceError.typeError(
-        .arguments(function: function, problem: .missing(["dtype"], keywordOnly: false)), at: loc)
+        .arguments(function: a.function, problem: .missing(["dtype"], keywordOnly: false)), at: loc)
     }
     let d = decl(t)
     if t.view.isWhole(of: d.shape) {
