@@ -117,9 +117,7 @@ public func memset<S: OnChipMemory>(
   _ dst: Tile<S>, _ value: Float, mask: Mask? = nil, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(.memset(dst: NKIRules.canonicalView(dst.view), value: value), uses: [dst.handle], mask: mask, l)
-  return KernelStatement(kind: "memset", location: l)
+  destinationPassing("memset", [dst], mask: mask, loc(fileID, line, column)) { .memset(dst: $0[0], value: value) }
 }
 
 /// `nisa.iota(expr, dtype)`: a new SBUF tile whose element at iteration indices `i` is the

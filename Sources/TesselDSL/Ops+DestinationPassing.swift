@@ -13,10 +13,10 @@ import TesselNKI
 @discardableResult
 func destinationPassing(
   _ kind: String, _ operands: [any KernelTensor], extra: [TensorHandle] = [], engine: Engine? = nil,
-  _ l: SourceLocation, _ make: ([View]) -> Operation
+  mask: Mask? = nil, _ l: SourceLocation, _ make: ([View]) -> Operation
 ) -> KernelStatement {
   let views = NKIRules.aligned(operands.map { NKIRules.canonicalView($0.view) })
-  Emit.instruction(make(views), uses: operands.map(\.handle) + extra, engine: engine, l)
+  Emit.instruction(make(views), uses: operands.map(\.handle) + extra, engine: engine, mask: mask, l)
   return KernelStatement(kind: kind, location: l)
 }
 

@@ -42,16 +42,18 @@ public struct KernelBuilder: Sendable {
 
   /// Declares a kernel-allocated tensor (an on-chip tile or an HBM output) in the current scope;
   /// `blockDimensions` says how many dimensions of a PSUM tensor are blocks
-  /// (``TensorDecl/blockDimensions``).
+  /// (``TensorDecl/blockDimensions``), `spansPSUMBanks` whether one block may span several
+  /// banks (``TensorDecl/spansPSUMBanks``).
   public mutating func declareTensor(
     name: String, space: MemorySpace, shape: [Int], dtype: DType, location: SourceLocation = .unknown,
-    blockDimensions: Int? = nil
+    blockDimensions: Int = 0, spansPSUMBanks: Bool = false
   ) -> TensorID {
     let id = TensorID(kernel.tensors.count)
     var decl = TensorDecl(
       name: name, space: space, shape: shape, dtype: dtype, role: .local, location: location,
       enclosingLoop: openLoops.last)
     decl.blockDimensions = blockDimensions
+    decl.spansPSUMBanks = spansPSUMBanks
     kernel.tensors.append(decl)
     return id
   }

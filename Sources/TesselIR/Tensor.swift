@@ -47,11 +47,18 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// (`[P, blocks..., free...]`), each block being a tile of its own that the allocator places
   /// in whole banks.
   ///
-  /// Nil: the builder's convention, where every dimension between the partition
-  /// dimension and the last is a block dimension (`[P, B0, B1, F]`). A front end that knows
-  /// which dimensions are free sets it (NKI's `(B0, B1, nl.par_dim(P), F0, F1)` has 2; a tile
-  /// `(nl.par_dim(P), F0, F1)` or `(P, F0, F1)` has 0, one tile of `F0 · F1` elements).
-  public var blockDimensions: Int?
+  /// 0 (the default): one tile, every dimension after the partition dimension free, whatever
+  /// the rank: `(nl.par_dim(P), F0, F1)` or `(P, F0, F1)` in the legacy dialect, every on-chip
+  /// tensor of the current dialect and of the Swift DSL. Only the legacy dialect has blocks: the
+  /// dimensions before `nl.par_dim` (`(B0, B1, nl.par_dim(P), F)`, stored `[P, B0, B1, F]`, has 2).
+  public var blockDimensions = 0
+  /// Whether one block of this PSUM tensor may span several banks (consecutive ones).
+  ///
+  /// False: a PSUM tile holds at most one 2 KiB bank per partition (legacy NKI and the Swift
+  /// DSL; more is the one-bank tile error). True for the current dialect, whose PSUM tensors
+  /// span banks up to the whole PSUM partition (`nl.tile_size.psum_bank_fmax` is a bank's size,
+  /// not a tile's).
+  public var spansPSUMBanks = false
 
   /// Creates a tensor declaration.
   public init(
@@ -96,7 +103,7 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   /// The sizes of a PSUM tensor's block dimensions (``blockDimensions``; empty for a single tile).
   public var psumBlockShape: [Int] {
     guard shape.count >= 2 else { return [] }
-    let count = Swift.min(blockDimensions ?? Swift.max(0, shape.count - 2), shape.count - 1)
+    let count = Swift.min(Swift.max(blockDimensions, 0), shape.count - 1)
     return Array(shape[1..<(1 + count)])
   }
 

@@ -173,7 +173,17 @@ public struct Verifier: Sendable {
         .partitionDimensionTooLarge(tensor: t.name, size: t.partitionCount, limit: target.pmax),
         at: t.location)
     }
-    if t.space == .psum && t.psumBlockBytes > target.psumBankBytes {
+    guard t.space == .psum else { return }
+    if t.spansPSUMBanks {
+      // A block of consecutive banks (current dialect): at most the whole PSUM partition.
+      if t.psumBlockBytes > target.psumBytesPerPartition {
+        throw KernelError(
+          .capacityExceeded(
+            space: .psum, tensor: t.name, requestedBytesPerPartition: t.psumBlockBytes,
+            partitions: t.partitionCount, live: [], limitBytesPerPartition: target.psumBytesPerPartition),
+          at: t.location)
+      }
+    } else if t.psumBlockBytes > target.psumBankBytes {
       // A PSUM tile fits one 2 KiB bank per partition; a tensor with block dimensions
       // (`[P, blocks..., free...]`) is a set of such tiles, which the allocator places block by block.
       throw KernelError(

@@ -2,8 +2,9 @@ import TesselIR
 
 /// Places PSUM tensors bank by bank, block by block, with liveness.
 ///
-/// Every block of a PSUM tensor is its own allocation of whole 2 KiB banks: a tile `[P, F0, F1]`
-/// is one block of all its free elements; a legacy block tensor
+/// Every block of a PSUM tensor is its own allocation of whole 2 KiB banks (consecutive ones when
+/// a block spans banks, ``TensorDecl/spansPSUMBanks``): a tile `[P, F0, F1]` is one block of all
+/// its free elements; a legacy block tensor
 /// `nl.ndarray((B0, B1, nl.par_dim(P), F), buffer=nl.psum)` (stored `[P, B0, B1, F]`,
 /// ``TensorDecl/blockDimensions``) has `B0 · B1` blocks, which the compiler places independently
 /// and may reuse.

@@ -19,6 +19,12 @@ extension BenchmarkSuite {
     public var bridgeRunMs: Double?
     /// Median wall ms of one whole `tessel run FILE ARGS.npy -o OUT.npy` process.
     public var commandMs: Double?
+    /// `run_ms_median` of `tessel run ... --repeat N` in a process of its own: a run on the
+    /// command line's path, without process start and trace (what OpenBLAS's start-up threads or
+    /// a fresh process's memory would slow down).
+    public var commandRunMs: Double?
+    /// `trace_ms` of that process: the command line's trace of the kernel file.
+    public var commandTraceMs: Double?
     /// Median wall ms of `python3 -c` loading the same `.npy` files and computing the numpy reference.
     public var pythonMs: Double?
   }
@@ -38,7 +44,7 @@ extension BenchmarkSuite {
       }
       files.append(path)
     }
-    let kernelFile = kernelsDirectory + "/" + c.file
+    let kernelFile = kernelPath(c)
     let keywords = c.literals.sorted { $0.key < $1.key }
     if let executable, !c.file.hasPrefix("<dispatch") {
       var argv: [String] = [executable, "run", kernelFile]
@@ -48,6 +54,12 @@ extension BenchmarkSuite {
       for (name, value) in keywords { argv.append("\(name)=\(value.pythonSource)") }
       argv += ["-o", "\(dir)/out.npy"]
       paths.commandMs = Self.medianWall(argv, runs: 3)
+      if let (_, err) = Self.outputs(argv + ["--repeat", String(runs)]),
+        let m = err.firstMatch(of: /trace_ms=([0-9.]+) run_ms_median=([0-9.]+)/)
+      {
+        paths.commandTraceMs = Double(m.1)
+        paths.commandRunMs = Double(m.2)
+      }
     }
     if numpy, let expr = c.numpy {
       // x and y: the inputs of the first input's shape; w, b: the vectors; a0, a1, ...: all.
@@ -131,6 +143,12 @@ extension BenchmarkSuite {
   /// The standard output of `argv`, or nil when it cannot start or exits non-zero (then the last
   /// line of its standard error goes to `failure`).
   static func output(_ argv: [String], failure: ((String) -> Void)? = nil) -> String? {
+    outputs(argv, failure: failure)?.out
+  }
+
+  /// The standard output and standard error of `argv`, or nil when it cannot start or exits
+  /// non-zero (then the last line of its standard error goes to `failure`).
+  static func outputs(_ argv: [String], failure: ((String) -> Void)? = nil) -> (out: String, err: String)? {
     guard let first = argv.first else { return nil }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: first)
@@ -153,13 +171,12 @@ extension BenchmarkSuite {
     do { try p.run() } catch { return nil }
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
+    let errText = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
     if p.terminationStatus != 0 {
-      let lines = String(decoding: errData, as: UTF8.self).split(separator: "\n")
-      failure?(lines.last.map(String.init) ?? "exit status \(p.terminationStatus)")
+      failure?(errText.split(separator: "\n").last.map(String.init) ?? "exit status \(p.terminationStatus)")
       return nil
     }
-    return String(decoding: data, as: UTF8.self)
+    return (String(decoding: data, as: UTF8.self), errText)
   }
 
   /// A fresh directory for a case's `.npy` files.
@@ -172,19 +189,23 @@ extension BenchmarkSuite {
   /// The user-path table: each path's time and its ratio to the in-place run.
   public static func userPathTable(_ results: [Result]) -> String {
     func f(_ x: Double?, _ d: Int = 2) -> String { TextTable.number(x, d) }
-    let header = ["case", "run", "host", "host/run", "bridge", "bridge/run", "bridge-run", "tessel run", "python3 -c"]
+    let header = [
+      "case", "run", "host", "host/run", "cli run", "cli/run", "trace", "cli trace", "bridge", "bridge/run",
+      "bridge-run", "tessel run", "python3 -c",
+    ]
     var rows = [header]
     for r in results {
       let p = r.userPaths
       rows.append([
-        r.name, f(r.runMs), f(p.hostMs), f(p.hostMs.map { $0 / r.runMs }), f(p.bridgeMs),
+        r.name, f(r.runMs), f(p.hostMs), f(p.hostMs.map { $0 / r.runMs }), f(p.commandRunMs),
+        f(p.commandRunMs.map { $0 / r.runMs }), f(r.traceMs, 1), f(p.commandTraceMs, 1), f(p.bridgeMs),
         f(p.bridgeMs.map { $0 / r.runMs }), f(zip2(p.bridgeMs, p.bridgeRunMs).map { $0 - $1 }), f(p.commandMs, 1),
         f(p.pythonMs, 1),
       ])
     }
     let title =
-      "user paths (ms): host = run(hostArrays:), bridge = simulate_kernel per call (bridge-run: its overhead),"
-      + " tessel run / python3 -c = one whole process"
+      "user paths (ms): host = run(hostArrays:), cli run = `tessel run --repeat` per run (cli trace: its trace),"
+      + " bridge = simulate_kernel per call (bridge-run: its overhead), tessel run / python3 -c = one whole process"
     return title + "\n" + TextTable.render(rows)
   }
 }

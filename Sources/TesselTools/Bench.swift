@@ -25,6 +25,9 @@ public struct BenchmarkSuite: Sendable {
   /// The `tessel` executable, for the whole-process and bridge figures of ``UserPaths`` (nil:
   /// those are not measured).
   public var executable: String?
+  /// An nki-samples checkout's `reference` folder: adds AWS's flash attention forward and
+  /// backward (nil: not measured).
+  public var samplesDirectory: String?
 
   /// Creates a benchmark run.
   public init(kernelsDirectory: String, quick: Bool = false, filter: String? = nil) {
@@ -169,6 +172,7 @@ public struct BenchmarkSuite: Sendable {
           }))
     }
     cs += productionCases()
+    cs += sampleCases()
     let (b, ch, st, len) = (1, 256, 16, quick ? 1024 : 4096)
     cs.append(
       Case(
@@ -243,7 +247,7 @@ public struct BenchmarkSuite: Sendable {
     } else if c.file == "<dispatch current>" {
       file = try NKIFile(source: BenchmarkSuite.dispatchCurrentSource, file: "<dispatch current>")
     } else {
-      file = try NKIFile.load(path: kernelsDirectory + "/" + c.file)
+      file = try NKIFile.load(path: kernelPath(c))
     }
     let traced = try file.trace(
       kernel: c.kernel, arguments: c.inputs.map { .tensor(shape: $0, dtype: .float32) },

@@ -13,11 +13,17 @@ struct Bench: ParsableCommand {
   @Option(help: "Only cases whose name contains this text.") var filter: String?
   @Flag(help: "Skip timing numpy (through python3) on the same shapes.") var noNumpy = false
   @Option(help: "The directory of the tutorial kernels.") var kernels: String = BenchmarkSuite.defaultKernelsDirectory
+  @Option(
+    help: ArgumentHelp(
+      "An nki-samples checkout's reference folder (src/nki_samples/reference): adds AWS's flash attention forward and backward.",
+      valueName: "dir"))
+  var samples: String?
 
   func run() throws {
     var suite = BenchmarkSuite(kernelsDirectory: kernels, quick: quick, filter: filter)
     suite.numpy = !noNumpy
     suite.executable = Self.executablePath
+    suite.samplesDirectory = samples
     let results = try suite.run { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
     print(
       json

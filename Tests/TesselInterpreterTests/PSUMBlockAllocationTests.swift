@@ -11,7 +11,8 @@ private func blockKernel(
 ) throws -> Kernel {
   var b = KernelBuilder(name: "blocks")
   let here = SourceLocation(file: "k.py", line: 3, column: 10)
-  let qk = b.declareTensor(name: "qk", space: .psum, shape: [128, rows, cols, 512], dtype: .float32, location: here)
+  let qk = b.declareTensor(
+    name: "qk", space: .psum, shape: [128, rows, cols, 512], dtype: .float32, location: here, blockDimensions: 2)
   let s = b.declareTensor(name: "s", space: .sbuf, shape: [128, 512], dtype: .float32)
   func block(_ i: AffineExpr, _ j: AffineExpr) -> View {
     View(tensor: qk, start: [0, i, j, 0], dims: [.along(0, of: 4, count: 128), .along(3, of: 4, count: 512)])
@@ -71,7 +72,7 @@ struct PSUMBlockAllocationTests {
   func hbmDependence(shift: Int) throws {
     // Loop 1 writes block i and stores row i of h; loop 2 reads block i and loads row i + shift.
     var b = KernelBuilder(name: "k")
-    let qk = b.declareTensor(name: "qk", space: .psum, shape: [128, 16, 512], dtype: .float32)
+    let qk = b.declareTensor(name: "qk", space: .psum, shape: [128, 16, 512], dtype: .float32, blockDimensions: 1)
     let h = b.declareTensor(name: "h", space: .sharedHBM, shape: [17 * 128, 512], dtype: .float32)
     let s = b.declareTensor(name: "s", space: .sbuf, shape: [128, 512], dtype: .float32)
     let u = b.declareTensor(name: "u", space: .sbuf, shape: [128, 512], dtype: .float32)
@@ -115,12 +116,32 @@ struct PSUMBlockAllocationTests {
   @Test("a block tensor of any total size may be declared; one block over a bank may not")
   func declarationLimits() throws {
     let verifier = Verifier(target: .trn2)
-    try verifier.verifyDecl(TensorDecl(name: "qk", space: .psum, shape: [128, 32, 8, 512], dtype: .float32))
+    func psum(_ name: String, _ shape: [Int], blocks: Int = 0, spansBanks: Bool = false) -> TensorDecl {
+      var d = TensorDecl(name: name, space: .psum, shape: shape, dtype: .float32)
+      d.blockDimensions = blocks
+      d.spansPSUMBanks = spansBanks
+      return d
+    }
+    func tooLarge(_ name: String, _ bytes: Int) -> (any Error) -> Bool {
+      { e in
+        guard let e = e as? KernelError, case .psumTileTooLarge(name, bytes, 2048) = e.kind else { return false }
+        return e.message.contains("more than one PSUM bank")
+      }
+    }
+    try verifier.verifyDecl(psum("qk", [128, 32, 8, 512], blocks: 2))
+    #expect(
+      performing: { try verifier.verifyDecl(psum("wide", [128, 2, 1024], blocks: 1)) }, throws: tooLarge("wide", 4096))
+    // Without block dimensions every dimension after the partition dimension is free: one tile.
+    try verifier.verifyDecl(psum("tile", [128, 4, 128]))
+    #expect(performing: { try verifier.verifyDecl(psum("qk", [128, 32, 8, 512])) }, throws: tooLarge("qk", 524_288))
+    // A tile that spans banks (current dialect): up to the whole PSUM partition.
+    try verifier.verifyDecl(psum("span", [128, 4, 1024], spansBanks: true))
     #expect {
-      try verifier.verifyDecl(TensorDecl(name: "wide", space: .psum, shape: [128, 2, 1024], dtype: .float32))
+      try verifier.verifyDecl(psum("span", [128, 9, 512], spansBanks: true))
     } throws: { e in
-      guard let e = e as? KernelError, case .psumTileTooLarge("wide", 4096, 2048) = e.kind else { return false }
-      return e.message.contains("more than one PSUM bank")
+      guard let e = e as? KernelError, case .capacityExceeded(.psum, "span", 18432, 128, _, 16384, nil) = e.kind
+      else { return false }
+      return e.message.contains("more than the 16384 bytes per partition (8 banks) of PSUM on its own")
     }
   }
 

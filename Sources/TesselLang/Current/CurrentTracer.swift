@@ -10,7 +10,7 @@ import TesselPython
 /// them to IR views and emit one instruction each at the call's location. A kernel launched on
 /// a logical NeuronCore of two programs (`kernel[2]`) is traced once per program into the same
 /// builder (``CurrentTrace``).
-final class CurrentTracer: Binding {
+final class CurrentTracer: NKIBinding {
   let ev: Evaluator
   var builder: KernelBuilder
   let target: Target
@@ -68,9 +68,6 @@ final class CurrentTracer: Binding {
   /// Installs the current NKI modules (`nki` and its submodules), once per evaluator.
   func install(in ev: Evaluator) { CurrentModules.install(in: ev) }
 
-  /// The binding's functions, as the error of one called outside a trace of this dialect names them.
-  static var operationsDescription: String { "NKI operations" }
-
   // MARK: - Tensors
 
   /// A fresh generated name.
@@ -100,11 +97,11 @@ final class CurrentTracer: Binding {
         return NkiTensor.whole(id, decl: d, packing: packing, tracer: self)
       }
     }
-    // NKI removed block dimensions: a PSUM tensor of the current dialect is one tile, however
-    // many free dimensions it has ((128, 2, 256) float32 is 2 KiB per partition, one bank).
+    // NKI removed block dimensions: a current-dialect on-chip tensor is one tile however many
+    // free dimensions it has ((128, 2, 256) float32 is 2 KiB per partition, one bank), and a PSUM
+    // one may span several consecutive banks.
     let id = builder.declareTensor(
-      name: name, space: space, shape: shape, dtype: dtype, location: location,
-      blockDimensions: space == .psum ? 0 : nil)
+      name: name, space: space, shape: shape, dtype: dtype, location: location, spansPSUMBanks: space == .psum)
     if space == .sharedHBM { sharedHBM.append(id) }
     try promptAllocate?(id, !builder.openLoops.isEmpty)
     return NkiTensor.whole(id, decl: builder.tensor(id), packing: packing, tracer: self)

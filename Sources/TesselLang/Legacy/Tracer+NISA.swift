@@ -230,18 +230,14 @@ extension Tracer {
       return fresh(
         dst,
         try emit(.memset(dst: dst.view, value: v), engine: engine, mask: try maskArgument(a, shape: shape), at: loc))
-    case "bn_stats":
+    case "bn_stats", "bn_aggr":
+      // Six statistics per partition, or the (mean, variance) they fold into.
       let x = try tile(0, "data")
       let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
-      let dst = try newTensor([x.view.partitionCount, 6], dtype, .sbuf, at: loc)
-      return fresh(
-        dst, try emit(.bnStats(dst: dst.view, src: x.view), mask: try maskArgument(a, shape: x.view.shape), at: loc))
-    case "bn_aggr":
-      let x = try tile(0, "data")
-      let dtype = try dtypeArgument(a.get(-1, "dtype"), at: loc) ?? .float32
-      let dst = try newTensor([x.view.partitionCount, 2], dtype, .sbuf, at: loc)
-      return fresh(
-        dst, try emit(.bnAggr(dst: dst.view, src: x.view), mask: try maskArgument(a, shape: x.view.shape), at: loc))
+      let stats = fn == "bn_stats"
+      let dst = try newTensor([x.view.partitionCount, stats ? 6 : 2], dtype, .sbuf, at: loc)
+      let op: TesselIR.Operation = stats ? .bnStats(dst: dst.view, src: x.view) : .bnAggr(dst: dst.view, src: x.view)
+      return fresh(dst, try emit(op, mask: try maskArgument(a, shape: x.view.shape), at: loc))
     case "tensor_tensor_scan":
       let d0 = try tile(0, "data0")
       let d1 = try tile(1, "data1")

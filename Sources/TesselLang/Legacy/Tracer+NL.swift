@@ -333,12 +333,9 @@ extension Tracer {
     let blocks = parIndex ?? 0
     if space.isOnChip {
       // Check tile limits where the tile is declared, so the error points at its line.
-      var storage =
+      let storage =
         parIndex.map { p in [userShape[p]] + userShape.enumerated().filter { $0.offset != p }.map(\.element) }
         ?? userShape
-      if parIndex == 0, space == .psum, userShape.count > 2 {
-        storage = [userShape[0], userShape.dropFirst().reduce(1, *)]
-      }
       var checked = TensorDecl(name: name ?? "tile", space: space, shape: storage, dtype: dt, location: loc)
       checked.blockDimensions = blocks
       do {
@@ -360,19 +357,6 @@ extension Tracer {
       }
       ref = TensorRef(
         id: t.id, view: View(tensor: t.id, start: Array(repeating: AffineExpr(), count: rank), dims: dims))
-    } else if parIndex == 0, space == .psum, userShape.count > 2 {
-      // `(nl.par_dim(P), a, b, F)` in PSUM: every dimension after the partition dimension is a
-      // free dimension of one tile (block dimensions are only those before `par_dim`), so it
-      // is stored as one `[P, a·b·F]` block, and the user's view splits the free size back.
-      let free = userShape.dropFirst().reduce(1, *)
-      let t = try newTensor([userShape[0], free], dt, space, name: name, at: loc)
-      var dims: [View.Dim] = [.along(0, of: 2, count: userShape[0])]
-      var stride = free
-      for n in userShape.dropFirst() {
-        stride /= n
-        dims.append(View.Dim(count: n, steps: [0, stride]))
-      }
-      ref = TensorRef(id: t.id, view: View(tensor: t.id, start: [AffineExpr(), AffineExpr()], dims: dims))
     } else {
       ref = try newTensor(userShape, dt, space, name: name, at: loc)
     }

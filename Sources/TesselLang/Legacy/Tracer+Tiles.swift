@@ -29,7 +29,7 @@ extension Tracer {
     let declName = name ?? freshName()
     let id = builder.declareTensor(
       name: declName, space: space, shape: shape, dtype: dtype, location: loc,
-      blockDimensions: space == .psum ? blockDimensions : nil)
+      blockDimensions: space == .psum ? blockDimensions : 0)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
     try interactive?.allocateAtCreation(id, openLoops: !builder.openLoops.isEmpty)

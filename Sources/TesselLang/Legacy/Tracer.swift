@@ -10,7 +10,7 @@ import TesselPython
 /// Python sequences unroll; helper functions are inlined by the evaluator. Tiles, indices, masks
 /// and dtypes are native objects whose operators emit instructions, each at the location of the
 /// NKI call.
-final class Tracer: Binding {
+final class Tracer: NKIBinding {
   /// The evaluator running the kernel's Python.
   let ev: Evaluator
   var builder: KernelBuilder
@@ -63,9 +63,6 @@ final class Tracer: Binding {
   /// Installs the legacy NKI modules (`neuronxcc.nki` and its submodules) and the legacy `range`,
   /// once per evaluator.
   func install(in ev: Evaluator) { LegacyModules.install(in: ev) }
-
-  /// The binding's functions, as the error of one called outside a trace of this dialect names them.
-  static var operationsDescription: String { "NKI operations" }
 
   /// Where the last `return` statement executed is (kernel return values are checked there).
   var lastReturnLocation: SourceLocation? { ev.lastReturnLocation }

@@ -258,12 +258,6 @@ package struct ParameterList {
   package var variadicPositional: Bool
   package var variadicKeyword: Bool
 
-  package init(named: [ParameterSpec], variadicPositional: Bool, variadicKeyword: Bool) {
-    self.named = named
-    self.variadicPositional = variadicPositional
-    self.variadicKeyword = variadicKeyword
-  }
-
   /// Binds a call's arguments as CPython 3.11 does (`initialize_locals`), with its errors in its
   /// order: keywords first (unknown, positional-only, duplicate), then surplus positional
   /// arguments, then missing positional, then missing keyword-only ones.
