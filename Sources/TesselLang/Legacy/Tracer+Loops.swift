@@ -205,7 +205,9 @@ struct TraceCheckpoint {
   let symbolicLoops: [IndexVar]
   let freshDefinitions: [TensorID: Int]
   let loopScopes: [Int]
-  let tensorLoops: [TensorID: [Int]]
+  /// The number of tensors: ``Tracer/tensorLoops`` only gains entries for new tensors, so a
+  /// restore drops those at or past it (no copy of the table at every loop).
+  let tensorCount: Int
   let tempCounter: Int
   /// How much a buffered trace had printed (the abandoned attempt's prints are dropped).
   let printed: Int?
@@ -218,7 +220,7 @@ struct TraceCheckpoint {
     symbolicLoops = tracer.symbolicLoops
     freshDefinitions = tracer.freshDefinitions
     loopScopes = tracer.loopScopes
-    tensorLoops = tracer.tensorLoops
+    tensorCount = tracer.builder.kernel.tensors.count
     tempCounter = tracer.tempCounter
     printed = (tracer.ev.printSink as? PrintBuffer)?.utf8Count
     locals = loop.scope.names
@@ -231,7 +233,7 @@ struct TraceCheckpoint {
     tracer.symbolicLoops = symbolicLoops
     tracer.freshDefinitions = freshDefinitions
     tracer.loopScopes = loopScopes
-    tracer.tensorLoops = tensorLoops
+    tracer.tensorLoops = tracer.tensorLoops.filter { $0.key.index < tensorCount }
     tracer.tempCounter = tempCounter
     if let printed { (tracer.ev.printSink as? PrintBuffer)?.truncate(toUTF8Count: printed) }
     guard TraceCheckpoint.fingerprint(locals, globals) == fingerprint else {
@@ -248,43 +250,53 @@ struct TraceCheckpoint {
   /// identity for objects: what an abandoned attempt could have changed in place.
   static func fingerprint(_ locals: [String: Value], _ globals: [String: Value]) -> Int {
     var h = Hasher()
-    func add(_ v: Value, _ depth: Int) {
-      switch v {
-      case .list(let l):
-        h.combine(ObjectIdentifier(l))
-        h.combine(l.items.count)
-        if depth > 0 { for x in l.items { add(x, depth - 1) } }
-      case .dict(let d):
-        h.combine(ObjectIdentifier(d))
-        h.combine(d.count)
-        if depth > 0 { for x in d.values { add(x, depth - 1) } }
-      case .set(let s):
-        h.combine(ObjectIdentifier(s))
-        h.combine(s.members.count)
-      case .instance(let i):
-        h.combine(ObjectIdentifier(i))
-        h.combine(i.attributes.count)
-        if depth > 0 {
-          for (k, x) in i.attributes.sorted(by: { $0.key < $1.key }) {
-            h.combine(k)
-            add(x, depth - 1)
-          }
-        }
-      case .tuple(let xs):
-        if depth > 0 { for x in xs { add(x, depth - 1) } }
-      case .native(let o): h.combine(ObjectIdentifier(o))
-      case .int(let i): h.combine(i)
-      case .float(let f): h.combine(f)
-      case .bool(let b): h.combine(b)
-      case .string(let s): h.combine(s)
-      default: h.combine(0)
-      }
-    }
     for scope in [locals, globals] {
-      for (k, v) in scope.sorted(by: { $0.key < $1.key }) where isContainer(v) {
-        h.combine(k)
-        add(v, 2)
-      }
+      h.combine(entries(scope.lazy.filter { isContainer($0.value) }.map { ($0.key, $0.value) }, depth: 2))
+    }
+    return h.finalize()
+  }
+
+  /// An order-independent hash of named values: a sum of hashes, with no sorting (a dictionary's
+  /// order can change when it grows; sorting every namespace at every loop cost more than the
+  /// rest of the checkpoint).
+  private static func entries(_ items: some Sequence<(String, Value)>, depth: Int) -> Int {
+    var sum = 0
+    for (k, v) in items {
+      var e = Hasher()
+      e.combine(k)
+      e.combine(contents(v, depth))
+      sum = sum &+ e.finalize()
+    }
+    return sum
+  }
+
+  /// A hash of `v`'s contents, `depth` levels of containers deep.
+  private static func contents(_ v: Value, _ depth: Int) -> Int {
+    var h = Hasher()
+    switch v {
+    case .list(let l):
+      h.combine(ObjectIdentifier(l))
+      h.combine(l.items.count)
+      if depth > 0 { for x in l.items { h.combine(contents(x, depth - 1)) } }
+    case .dict(let d):
+      h.combine(ObjectIdentifier(d))
+      h.combine(d.count)
+      if depth > 0 { for x in d.values { h.combine(contents(x, depth - 1)) } }
+    case .set(let s):
+      h.combine(ObjectIdentifier(s))
+      h.combine(s.members.count)
+    case .instance(let i):
+      h.combine(ObjectIdentifier(i))
+      h.combine(i.attributes.count)
+      if depth > 0 { h.combine(entries(i.attributes.lazy.map { ($0.key, $0.value) }, depth: depth - 1)) }
+    case .tuple(let xs):
+      if depth > 0 { for x in xs { h.combine(contents(x, depth - 1)) } }
+    case .native(let o): h.combine(ObjectIdentifier(o))
+    case .int(let i): h.combine(i)
+    case .float(let f): h.combine(f)
+    case .bool(let b): h.combine(b)
+    case .string(let s): h.combine(s)
+    default: h.combine(0)
     }
     return h.finalize()
   }

@@ -5,6 +5,11 @@
 package final class Scope {
   package var names: [String: Value] = [:]
   package let parent: Scope?
+  /// ``parent``, read without retaining it (``lookup(_:)`` walks the chain in every name lookup).
+  ///
+  /// A scope is also held weakly by its ``ScopeArena``, which puts its reference count out of line
+  /// and makes every retain and release of it slow; `parent` keeps the scope alive.
+  private let parentRef: Unmanaged<Scope>?
   /// The trace that owns this scope and its descendants, if any (see ``ScopeArena``).
   let arena: ScopeArena?
   /// Names whose module-level statement failed: using one raises that statement's error.
@@ -26,6 +31,7 @@ package final class Scope {
 
   package init(parent: Scope?, isClassBody: Bool = false) {
     self.parent = parent
+    parentRef = parent.map { Unmanaged.passUnretained($0) }
     self.isClassBody = isClassBody
     arena = parent?.arena
     arena?.register(self)
@@ -34,6 +40,7 @@ package final class Scope {
   /// A root scope whose descendants are all registered in `arena`.
   package init(root arena: ScopeArena) {
     parent = nil
+    parentRef = nil
     isClassBody = false
     self.arena = arena
     arena.register(self)
@@ -42,13 +49,21 @@ package final class Scope {
   /// The value bound to `name` here or in an enclosing scope; throws the error of a failed
   /// module-level statement that bound it.
   package func lookup(_ name: String) throws(TraceError) -> Value? {
-    var s: Scope? = self
-    while let scope = s {
-      if let v = scope.names[name] { return v }
-      if let f = scope.failures?[name] { throw f }
-      s = scope.parent
+    if let v = names[name] { return v }
+    if let f = failures?[name] { throw f }
+    // `self` holds its parents (strong `parent` links) while the walk reads them unretained.
+    return try withExtendedLifetime(self) { () throws(TraceError) -> Value? in
+      var next = parentRef
+      while let scope = next {
+        let (value, failure, parent) = scope._withUnsafeGuaranteedRef { s in
+          (s.names[name], s.failures?[name], s.parentRef)
+        }
+        if let value { return value }
+        if let failure { throw failure }
+        next = parent
+      }
+      return nil
     }
-    return nil
   }
 
   /// The module scope at the root of the chain.
