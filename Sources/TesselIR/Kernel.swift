@@ -31,11 +31,6 @@ public struct Kernel: Sendable, Hashable, Codable {
     public var name: String
     /// The tensor it binds.
     public var tensor: TensorID
-    /// Creates a parameter.
-    public init(name: String, tensor: TensorID) {
-      self.name = name
-      self.tensor = tensor
-    }
   }
 
   /// The kernel's name.

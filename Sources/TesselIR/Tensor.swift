@@ -138,11 +138,4 @@ public struct StorageAlias: Sendable, Hashable, Codable {
   public var offset: Int
   /// On chip: the base's elements per partition; nil for HBM.
   public var partitionStride: Int?
-
-  /// Creates an alias description.
-  public init(base: TensorID, offset: Int, partitionStride: Int?) {
-    self.base = base
-    self.offset = offset
-    self.partitionStride = partitionStride
-  }
 }

@@ -270,36 +270,18 @@ extension ExecutionState {
       }
 
     case .iota(let p):
-      let d = p.dst
-      let e = p.expression
-      let dtype = k[d.tensor].dtype
-      let base = e.offset.evaluate { env[$0.index] }
-      let rank = ci.counts.count
-      var coef = e.coefficients
-      while coef.count < rank { coef.append(0) }
-      rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
-        var v = base
-        for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
-        let c = coef[rank - 1]
+      let dtype = k[p.dst.tensor].dtype
+      forEachAffineRow(ci, p.expression, rows, start: start, mask: mask) { off, lo, hi, v, c in
         let dp = mem + off[0]
         for j in lo..<hi { dp[j &* inner[0]] = Float(v + c * j) }
         quantizeRow(dtype, dp, inner[0], lo, hi)
       }
 
     case .affineSelect(let a):
-      let d = a.dst
-      let p = a.predicate
       let onFalse = a.onFalse
-      let dtype = k[d.tensor].dtype
-      let base = p.offset.evaluate { env[$0.index] }
-      let rank = ci.counts.count
-      var coef = p.coefficients
-      while coef.count < rank { coef.append(0) }
-      let cmp = p.comparison
-      rows.forEachRow(start: start, mask: mask, env: envp) { off, idx, lo, hi in
-        var v = base
-        for dd in 0..<(rank - 1) { v += coef[dd] * idx[dd] }
-        let c = coef[rank - 1]
+      let dtype = k[a.dst.tensor].dtype
+      let cmp = a.predicate.comparison
+      forEachAffineRow(ci, a.predicate, rows, start: start, mask: mask) { off, lo, hi, v, c in
         let dp = mem + off[0]
         let tp = mem + off[1]
         for j in lo..<hi { dp[j &* inner[0]] = cmp.holds(v + c * j) ? tp[j &* inner[1]] : onFalse }
@@ -468,6 +450,24 @@ extension ExecutionState {
           r += 1
         }
       }
+    }
+  }
+
+  /// Walks `rows` for an instruction whose values follow the affine expression `e` of the
+  /// iteration indices (`iota`, `affine_select`): `body` gets each row's lane offsets, its bounds,
+  /// the expression's value at free position 0 of the row and its step along the row.
+  private func forEachAffineRow(
+    _ ci: CompiledInstruction, _ e: AffineCondition, _ rows: RowIterator, start: SIMD4<Int>,
+    mask: [FlatCondition], _ body: (SIMD4<Int>, Int, Int, Int, Int) -> Void
+  ) {
+    let base = e.offset.evaluate { env[$0.index] }
+    let rank = ci.counts.count
+    var coef = e.coefficients
+    while coef.count < rank { coef.append(0) }
+    rows.forEachRow(start: start, mask: mask, env: UnsafePointer(env)) { off, idx, lo, hi in
+      var v = base
+      for d in 0..<(rank - 1) { v += coef[d] * idx[d] }
+      body(off, lo, hi, v, coef[rank - 1])
     }
   }
 }

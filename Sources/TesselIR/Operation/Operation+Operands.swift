@@ -1,17 +1,17 @@
 extension Operation {
   /// Every view operand with its NKI name and role, destination first.
   ///
-  /// The order is the payload's (``OperationPayload/visitOperands(_:)``); scalar immediates are
+  /// The order is the payload's (``OperationPayload/operands``); scalar immediates are
   /// left out. Empty for loop markers.
   ///
   /// The values runtime offsets read (``View/runtimeOffsets``) follow the payload's operands, with
   /// the role ``OperandRole/runtimeOffset`` and the name `<operand>.scalar_offset`.
   public var operands: [OperandUse] {
-    guard var p = payload else { return [] }
-    var collector = OperandCollector()
-    p.visitOperands(&collector)
-    var uses = collector.uses
-    for u in collector.uses {
+    guard let p = payload else { return [] }
+    var uses: [OperandUse] = []
+    uses.reserveCapacity(4)
+    p.collectOperands(into: &uses)
+    for u in uses where !u.view.runtimeOffsets.isEmpty {
       for r in u.view.runtimeOffsets {
         uses.append(OperandUse(name: u.name + ".scalar_offset", role: .runtimeOffset, view: r.source))
       }
@@ -59,19 +59,6 @@ private struct DestinationReplacement: PayloadTransform {
     var p = payload
     p.dst = dst
     return p
-  }
-}
-
-/// Collects the view operands of a payload.
-private struct OperandCollector: OperandVisitor {
-  var uses: [OperandUse] = []
-
-  mutating func visit(_ name: String, _ role: OperandRole, _ view: inout View) {
-    uses.append(OperandUse(name: name, role: role, view: view))
-  }
-
-  mutating func visit(_ name: String, _ role: OperandRole, _ operand: inout Operand) {
-    if let v = operand.view { uses.append(OperandUse(name: name, role: role, view: v)) }
   }
 }
 

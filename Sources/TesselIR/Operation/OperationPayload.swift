@@ -20,9 +20,17 @@ public protocol OperationPayload: Sendable, Hashable, Codable {
   /// destination's shape unless the operation says otherwise.
   var iterationShape: [Int] { get }
 
-  /// Calls `visitor` with every operand, in a fixed order: the destination first, then the other
-  /// operands in their NKI order (scalar immediates included, as ``Operand/scalar(_:)``).
+  /// The operand table: every operand with its NKI name, role and stored property, the destination
+  /// first, then the other operands in their NKI order (scalar immediates included).
+  static var operands: [OperandSlot<Self>] { get }
+
+  /// Calls `visitor` with every operand, in the order of ``operands`` (scalar immediates included,
+  /// as ``Operand/scalar(_:)``); the default walks the table.
   mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor)
+
+  /// Appends every view operand, in the order of ``operands`` (immediates and absent operands
+  /// left out); the default reads the table without writing back, the path every analysis takes.
+  func collectOperands(into uses: inout [OperandUse])
 
   /// Checks the operation's own NKI rules (memory spaces, shapes, dtypes), after the generic
   /// checks every operation gets (views in bounds and in scope, engines, on-chip operands).

@@ -32,6 +32,13 @@ extension Operation {
     /// The optional reduction of each partition's results.
     public var reduce: Reduction?
 
+    /// The reduction's `[P, 1]` destination when there is one (`reduce_res`); setting it to `nil`
+    /// leaves the reduction as it is.
+    public var reduceDst: View? {
+      get { reduce?.dst }
+      set { if let newValue { reduce?.dst = newValue } }
+    }
+
     public func verify(_ c: InstructionCheck) throws(KernelError) {
       try c.sameTile([("data", src), ("dst", dst)])
       if let v = scale.view {
@@ -58,17 +65,6 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("scale", .perPartition, &scale)
-      visitor.visit("bias", .perPartition, &bias)
-      if var r = reduce {
-        visitor.visit("reduce_res", .reduceDestination, &r.dst)
-        reduce = r
-      }
-    }
-
     /// A reduction adds the accumulator's read-out (one more initiation interval).
     public var cost: CostRule { .stream(StreamCost(extraMinII: reduce == nil ? 0 : 1)) }
 
@@ -78,5 +74,10 @@ extension Operation {
       if let reduce { s += ", reduce: \(reduce.op.nkiName) -> \(f.view(reduce.dst))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src), .init("scale", .perPartition, \.scale),
+      .init("bias", .perPartition, \.bias), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

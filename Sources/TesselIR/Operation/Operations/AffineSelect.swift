@@ -19,13 +19,12 @@ extension Operation {
       try c.sameTile([("on_true_tile", onTrue), ("dst", dst)])
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("on_true_tile", .source, &onTrue)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.condition(predicate)), \(f.view(onTrue)), \(f.number(onFalse))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+    ]
   }
 }

@@ -28,13 +28,12 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      for i in srcs.indices { visitor.visit("srcs[\(i)]", .source, &srcs[i]) }
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "[\(srcs.map(f.view).joined(separator: ", "))], add"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("srcs", .source, \.srcs),
+    ]
   }
 }

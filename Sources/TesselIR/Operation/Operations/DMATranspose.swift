@@ -48,13 +48,10 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), axes: (\(axes.map(String.init).joined(separator: ", ")))" + (hardwareDGE ? ", dge: hwdge" : "")
     }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 }

@@ -56,19 +56,7 @@ extension Operation {
     /// How far one unit of an index moves along each dimension of the indirect side's tensor.
     public var offsetSteps: [Int]
     /// What an out-of-bounds index does.
-    public var outOfBounds: OutOfBoundsMode
-
-    /// Creates an indirect DMA.
-    public init(
-      dst: View, src: View, indices: View, side: Side, offsetSteps: [Int], outOfBounds: OutOfBoundsMode = .error
-    ) {
-      self.dst = dst
-      self.src = src
-      self.indices = indices
-      self.side = side
-      self.offsetSteps = offsetSteps
-      self.outOfBounds = outOfBounds
-    }
+    public var outOfBounds: OutOfBoundsMode = .error
 
     /// The view the indices place.
     public var indirectView: View { side == .source ? src : dst }
@@ -94,17 +82,15 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-      visitor.visit("indices", .perPartition, &indices)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       let oob = outOfBounds == .skip ? ", oob_mode=skip" : ""
       return
         "\(f.view(src)), \(side == .source ? "src" : "dst")_indices=\(f.view(indices)), offset_steps=\(offsetSteps)\(oob)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src), .init("indices", .perPartition, \.indices),
+    ]
   }
 }
 

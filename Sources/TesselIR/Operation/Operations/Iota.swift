@@ -14,10 +14,8 @@ extension Operation {
       try c.checkCondition(expression)
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { String(f.condition(expression).dropLast(5)) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
   }
 }

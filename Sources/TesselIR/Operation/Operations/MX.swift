@@ -56,15 +56,14 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-      visitor.visit("dst_scale", .reduceDestination, &dstScale)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), dst_scale: \(f.view(dstScale))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("src", .source, \.src),
+      .init("dst_scale", .reduceDestination, \.dstScale),
+    ]
   }
 
   /// `nisa.nc_matmul_mx(dst, stationary, moving, stationary_scale, moving_scale)`: a matmul of
@@ -143,16 +142,13 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .accumulator, &dst)
-      visitor.visit("stationary", .source, &stationary)
-      visitor.visit("moving", .source, &moving)
-      visitor.visit("stationary_scale", .source, &stationaryScale)
-      visitor.visit("moving_scale", .source, &movingScale)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(stationary)), \(f.view(moving)), scales: \(f.view(stationaryScale)), \(f.view(movingScale)), accumulate: \(accumulation.rawValue)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+      .init("stationary_scale", .source, \.stationaryScale), .init("moving_scale", .source, \.movingScale),
+    ]
   }
 }

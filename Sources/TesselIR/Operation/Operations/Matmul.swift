@@ -117,14 +117,12 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .accumulator, &dst)
-      visitor.visit("stationary", .source, &stationary)
-      visitor.visit("moving", .source, &moving)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")\(isTranspose ? ", is_transpose" : "")"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .accumulator, \.dst), .init("stationary", .source, \.stationary), .init("moving", .source, \.moving),
+    ]
   }
 }

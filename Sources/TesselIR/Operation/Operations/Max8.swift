@@ -17,12 +17,9 @@ extension Operation {
       try c.topEightRow(src, "src")
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { f.view(src) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 
   /// `nisa.nc_find_index8(dst, data, vals)`: for each partition and each of its 8 values in
@@ -52,13 +49,11 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &data)
-      visitor.visit("vals", .source, &vals)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { "\(f.view(data)), vals: \(f.view(vals))" }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+    ]
   }
 
   /// `nisa.nc_match_replace8(dst, data, vals, imm, dst_idx)`: `dst` is `data` with the first
@@ -96,18 +91,16 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &data)
-      visitor.visit("vals", .source, &vals)
-      visitor.visit("dst_idx", .reduceDestination, &dstIdx)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       var s = "\(f.view(data)), vals: \(f.view(vals)), imm: \(f.number(imm))"
       if let dstIdx { s += ", dst_idx: \(f.view(dstIdx))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
+      .init("dst_idx", .reduceDestination, \.dstIdx),
+    ]
   }
 }
 

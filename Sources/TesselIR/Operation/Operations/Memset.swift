@@ -10,13 +10,11 @@ extension Operation {
 
     public func verify(_ c: InstructionCheck) throws(KernelError) {}
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { f.number(value) }
 
     /// A zero fill of a 16-bit tile streams twice as fast.
     public var cost: CostRule { .stream(StreamCost(fastPath: value == 0 ? .halfFor16Bit : .none)) }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst)]
   }
 }

@@ -60,19 +60,17 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("on_true_tile", .source, &onTrue)
-      visitor.visit("bound0", .perPartition, &bound0)
-      visitor.visit("bound1", .perPartition, &bound1)
-      visitor.visit("reduce_res", .reduceDestination, &reduceDst)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       var s = "\(f.view(onTrue)), \(cmp0.nkiName) \(f.view(bound0)), \(cmp1.nkiName) \(f.view(bound1))"
       s += ", range_start: \(rangeStart), on_false: \(f.number(onFalse))"
       if let reduceDst { s += ", reduce: maximum -> \(f.view(reduceDst))" }
       return s
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("on_true_tile", .source, \.onTrue),
+      .init("bound0", .perPartition, \.bound0), .init("bound1", .perPartition, \.bound1),
+      .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

@@ -38,15 +38,13 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("operand0", .perPartition, &stage0.operand)
-      visitor.visit("operand1", .source, &operand1)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), \(stage0.printed(f)), \(op1.nkiName)\(reverse1 ? "(reversed)" : "") \(f.view(operand1))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .source, \.operand1),
+    ]
   }
 }

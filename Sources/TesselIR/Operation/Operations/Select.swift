@@ -21,15 +21,13 @@ extension Operation {
       try c.sameTile(ops)
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("condition", .predicate, &predicate)
-      visitor.visit("x", .source, &onTrue)
-      visitor.visit("y", .source, &onFalse)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(predicate)), \(f.operand(onTrue)), \(f.operand(onFalse))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("condition", .predicate, \.predicate), .init("x", .source, \.onTrue),
+      .init("y", .source, \.onFalse),
+    ]
   }
 }

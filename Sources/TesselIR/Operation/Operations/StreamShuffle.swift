@@ -63,13 +63,10 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("src", .source, &src)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), shuffle_mask: [\(mask.map(String.init).joined(separator: ", "))]"
     }
+
+    public static let operands: [OperandSlot<Self>] = [.init("dst", .destination, \.dst), .init("src", .source, \.src)]
   }
 }

@@ -23,11 +23,10 @@ extension Operation {
       }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String { "\(op.nkiName), \(f.view(src))" }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+    ]
   }
 }

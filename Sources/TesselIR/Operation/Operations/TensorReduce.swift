@@ -37,11 +37,6 @@ extension Operation {
       try c.samePartitions([("data", src), ("dst", dst)])
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(op.nkiName), \(f.view(src)), axis: \(axes)\(negate ? ", negate" : "")"
     }
@@ -50,5 +45,9 @@ extension Operation {
     public var cost: CostRule {
       .stream(StreamCost(fastPath: op == .add || op == .maximum ? .halfFor16Bit : .none))
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+    ]
   }
 }

@@ -32,6 +32,13 @@ extension Operation {
     /// The optional second stage, applied to the first one's result.
     public var stage1: Stage?
 
+    /// The second stage's operand when there is one (`operand1`); setting it to `nil` leaves the
+    /// stages as they are.
+    public var operand1: Operand? {
+      get { stage1?.operand }
+      set { if let newValue { stage1?.operand = newValue } }
+    }
+
     /// The stages in order.
     public var stages: [Stage] { stage1.map { [stage0, $0] } ?? [stage0] }
 
@@ -43,19 +50,14 @@ extension Operation {
       for s in stages { try c.checkBitwise(s.op, [("data", src)]) }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("operand0", .perPartition, &stage0.operand)
-      if var s = stage1 {
-        visitor.visit("operand1", .perPartition, &s.operand)
-        stage1 = s
-      }
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       let parts = stages.map { $0.printed(f) }
       return ([f.view(src)] + parts).joined(separator: ", ")
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage0.operand), .init("operand1", .perPartition, \.operand1),
+    ]
   }
 }

@@ -31,15 +31,13 @@ extension Operation {
       try c.perPartitionVector(reduceDst, "reduce_res", partitions: src.partitionCount)
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data", .source, &src)
-      visitor.visit("operand0", .perPartition, &stage.operand)
-      visitor.visit("reduce_res", .reduceDestination, &reduceDst)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(src)), \(stage.printed(f)), reduce: \(reduceOp.nkiName) -> \(f.view(reduceDst))"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data", .source, \.src),
+      .init("operand0", .perPartition, \.stage.operand), .init("reduce_res", .reduceDestination, \.reduceDst),
+    ]
   }
 }

@@ -20,14 +20,12 @@ extension Operation {
       try c.checkBitwise(op, [("data1", a), ("data2", b)])
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data1", .source, &a)
-      visitor.visit("data2", .source, &b)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(a)), \(f.view(b)), op: \(op.nkiName)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data1", .source, \.a), .init("data2", .source, \.b),
+    ]
   }
 }

@@ -23,15 +23,13 @@ extension Operation {
       if let v = initial.view { try c.perPartitionVector(v, "initial", partitions: data0.partitionCount) }
     }
 
-    public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
-      visitor.visit("dst", .destination, &dst)
-      visitor.visit("data0", .source, &data0)
-      visitor.visit("data1", .source, &data1)
-      visitor.visit("initial", .perPartition, &initial)
-    }
-
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(data0)), \(f.view(data1)), initial: \(f.operand(initial)), \(op0.nkiName), \(op1.nkiName)"
     }
+
+    public static let operands: [OperandSlot<Self>] = [
+      .init("dst", .destination, \.dst), .init("data0", .source, \.data0), .init("data1", .source, \.data1),
+      .init("initial", .perPartition, \.initial),
+    ]
   }
 }

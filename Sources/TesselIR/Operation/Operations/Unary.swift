@@ -40,9 +40,20 @@ extension Operation {
       Kind.info.groups.contains(.reduction) ? src.shape : dst.shape
     }
 
+    /// The destination, then the source named as `Kind` says (a generic type holds no stored
+    /// static table, so this one is built on each read; the two walks below do without it).
+    public static var operands: [OperandSlot<Self>] {
+      [.init("dst", .destination, \.dst), .init(Kind.sourceName, .source, \.src)]
+    }
+
     public mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor) {
       visitor.visit("dst", .destination, &dst)
       visitor.visit(Kind.sourceName, .source, &src)
+    }
+
+    public func collectOperands(into uses: inout [OperandUse]) {
+      uses.append(OperandUse(name: "dst", role: .destination, view: dst))
+      uses.append(OperandUse(name: Kind.sourceName, role: .source, view: src))
     }
 
     public func verify(_ check: InstructionCheck) throws(KernelError) {
