@@ -185,6 +185,20 @@ func dynamicRow(
   for j in lo..<hi { d[j &* sd] = op.apply(a[j &* sa], b[j &* sb]) }
 }
 
+/// One `tensor_scalar` stage over a row: `d = x op operand`, or `d = operand op x` when
+/// `reversed`; the operand is a pointer and stride (stride 0 for an immediate or a `[P, 1]` column).
+@inline(__always)
+func stageRow(
+  _ op: ALUOp, reversed: Bool, _ d: UnsafeMutablePointer<Float>, _ sd: Int, x: UnsafePointer<Float>, _ sx: Int,
+  operand: (UnsafePointer<Float>, Int), _ lo: Int, _ hi: Int
+) {
+  if reversed {
+    aluRow(op, d, sd, operand.0, operand.1, x, sx, lo, hi)
+  } else {
+    aluRow(op, d, sd, x, sx, operand.0, operand.1, lo, hi)
+  }
+}
+
 /// Dispatches an ALU op to its specialised row loop.
 @inline(__always)
 func aluRow(

@@ -9,9 +9,7 @@ extension ExecutionState {
   /// Each half's elements are summed in order, in Double, then the squared deviations from
   /// the mean. Under a mask (a ragged last chunk) only the kept elements count.
   func batchNormStats(_ ci: CompiledInstruction, dst d: View, src s: View) {
-    gather(s, ci.views[1], into: &operandBuffer)
-    let p = s.partitionCount
-    let f = s.freeElementCount
+    let (p, f) = gatherMatrix(s, ci)
     let envp = UnsafePointer(env)
     let keepsAll = ci.mask.isEmpty || ci.maskKeepsAll(envp)
     var valid = [Bool](repeating: keepsAll, count: keepsAll ? 0 : p * f)
@@ -54,9 +52,7 @@ extension ExecutionState {
   /// `bn_aggr`: merges `bn_stats` triples (count, mean, squared deviations) along each row into
   /// the partition's mean and variance, `[P, 2]`.
   func batchNormAggregate(_ ci: CompiledInstruction, dst d: View, src s: View) {
-    gather(s, ci.views[1], into: &operandBuffer)
-    let p = s.partitionCount
-    let f = s.freeElementCount
+    let (p, f) = gatherMatrix(s, ci)
     var out = Array(repeating: Float(0), count: p * 2)
     for i in 0..<p {
       var n: Double = 0

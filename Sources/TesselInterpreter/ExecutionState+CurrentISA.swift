@@ -17,14 +17,12 @@ extension ExecutionState {
     switch ci.instruction.operation {
     case .dmaTranspose(let p):
       // Element i of the destination is element i of the permuted source.
-      var values: [Float] = []
-      gather(p.src.permuted(p.axes), v[1].permuted(p.axes), into: &values)
+      var values = gathered(p.src.permuted(p.axes), v[1].permuted(p.axes))
       scatter(&values, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .registerLoad(let p as any UnaryView), .registerStore(let p as any UnaryView),
       .registerMove(let p as any UnaryView):
-      var value: [Float] = []
-      gather(p.source, v[1], into: &value)
+      var value = gathered(p.source, v[1])
       scatter(&value, to: p.destination, v[0], dtype: k[p.destination.tensor].dtype)
 
     case .dmaCompute(let p):
@@ -41,8 +39,7 @@ extension ExecutionState {
       scatter(&sum, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .max8(let p):
-      var src: [Float] = []
-      gather(p.src, v[1], into: &src)
+      let src = gathered(p.src, v[1])
       let rows = p.src.partitionCount
       var out = [Float](repeating: 0, count: rows * TopEight.width)
       src.withUnsafeBufferPointer { s in
@@ -51,10 +48,8 @@ extension ExecutionState {
       scatter(&out, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .findIndex8(let p):
-      var data: [Float] = []
-      var vals: [Float] = []
-      gather(p.data, v[1], into: &data)
-      gather(p.vals, v[2], into: &vals)
+      let data = gathered(p.data, v[1])
+      let vals = gathered(p.vals, v[2])
       let rows = p.data.partitionCount
       let dtype = k[p.dst.tensor].dtype
       let notFound = Float(dtype == .uint16 ? UInt32(UInt16.max) : UInt32.max)
@@ -70,11 +65,9 @@ extension ExecutionState {
       scatter(&out, to: p.dst, v[0], dtype: dtype)
 
     case .matchReplace8(let p):
-      var data: [Float] = []
-      var vals: [Float] = []
+      var data = gathered(p.data, v[1])
+      let vals = gathered(p.vals, v[2])
       var idx: [Float] = []
-      gather(p.data, v[1], into: &data)
-      gather(p.vals, v[2], into: &vals)
       if let di = p.dstIdx { gather(di, v[3], into: &idx) }
       let rows = p.data.partitionCount
       let misses = data.withUnsafeMutableBufferPointer { d in
@@ -93,10 +86,8 @@ extension ExecutionState {
       if let di = p.dstIdx { scatter(&idx, to: di, v[3], dtype: k[di.tensor].dtype) }
 
     case .streamShuffle(let p):
-      var src: [Float] = []
-      var dst: [Float] = []
-      gather(p.src, v[1], into: &src)
-      gather(p.dst, v[0], into: &dst)
+      let src = gathered(p.src, v[1])
+      var dst = gathered(p.dst, v[0])
       let missing = src.withUnsafeBufferPointer { s in
         dst.withUnsafeMutableBufferPointer {
           StreamShuffle.apply(
@@ -113,12 +104,9 @@ extension ExecutionState {
       scatter(&dst, to: p.dst, v[0], dtype: k[p.dst.tensor].dtype)
 
     case .rangeSelect(let p):
-      var src: [Float] = []
-      var b0: [Float] = []
-      var b1: [Float] = []
-      gather(p.onTrue, v[1], into: &src)
-      gather(p.bound0, v[2], into: &b0)
-      gather(p.bound1, v[3], into: &b1)
+      let src = gathered(p.onTrue, v[1])
+      let b0 = gathered(p.bound0, v[2])
+      let b1 = gathered(p.bound1, v[3])
       let rows = p.onTrue.partitionCount
       var out = [Float](repeating: 0, count: src.count)
       var red = [Float](repeating: 0, count: rows)
@@ -139,10 +127,8 @@ extension ExecutionState {
       if let rd = p.reduceDst { scatter(&red, to: rd, v[4], dtype: k[rd.tensor].dtype) }
 
     case .quantizeMX(let p):
-      var src: [Float] = []
-      var scales: [Float] = []
-      gather(p.src, v[1], into: &src)
-      gather(p.dstScale, v[2], into: &scales)
+      let src = gathered(p.src, v[1])
+      var scales = gathered(p.dstScale, v[2])
       let dtype = k[p.dst.tensor].dtype
       let rows = p.src.partitionCount
       var data = [Float](repeating: 0, count: src.count)
@@ -159,14 +145,10 @@ extension ExecutionState {
       scatter(&scales, to: p.dstScale, v[2], dtype: k[p.dstScale.tensor].dtype)
 
     case .matmulMX(let p):
-      var st: [Float] = []
-      var mv: [Float] = []
-      var ss: [Float] = []
-      var ms: [Float] = []
-      gather(p.stationary, v[1], into: &st)
-      gather(p.moving, v[2], into: &mv)
-      gather(p.stationaryScale, v[3], into: &ss)
-      gather(p.movingScale, v[4], into: &ms)
+      let st = gathered(p.stationary, v[1])
+      let mv = gathered(p.moving, v[2])
+      let ss = gathered(p.stationaryScale, v[3])
+      let ms = gathered(p.movingScale, v[4])
       let K = p.stationary.partitionCount
       let M = p.stationary.freeElementCount / MXBlocks.lanes
       let N = p.moving.freeElementCount / MXBlocks.lanes

@@ -83,9 +83,7 @@ extension ExecutionState {
         if !ci.maskKeepsNone(envp) { maskedTranspose(ci, dst: d, src: s) }
         return
       }
-      gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount
-      let f = s.freeElementCount
+      let (p, f) = gatherMatrix(s, ci)
       if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
       for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
       scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
@@ -116,52 +114,23 @@ extension ExecutionState {
 
     case .tensorScalar(let p):
       let d = p.dst
-      let op0 = p.stage0.op
-      let o0 = p.stage0.operand
-      let r0 = p.stage0.reversed
-      let op1 = p.stage1?.op
-      let o1 = p.stage1?.operand
-      let r1 = p.stage1?.reversed ?? false
+      let s0 = p.stage0
+      let s1 = p.stage1
       let dtype = k[d.tensor].dtype
       var lane = 2
-      var imm0: Float = 0
-      var imm1: Float = 0
-      var lane0 = -1
-      var lane1 = -1
-      switch o0 {
-      case .scalar(let x): imm0 = x
-      case .view:
-        lane0 = lane
-        lane += 1
-      }
-      if let o1 {
-        switch o1 {
-        case .scalar(let x): imm1 = x
-        case .view:
-          lane1 = lane
-          lane += 1
-        }
-      }
+      let (lane0, i0) = operandLane(s0.operand, next: &lane)
+      let (lane1, i1) = s1.map { operandLane($0.operand, next: &lane) } ?? (-1, 0)
+      var imm0 = i0
+      var imm1 = i1
       withUnsafePointer(to: &imm0) { i0 in
         withUnsafePointer(to: &imm1) { i1 in
           rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
             let dp = mem + off[0]
-            let sp = mem + off[1]
-            let (p0, s0): (UnsafePointer<Float>, Int) =
-              lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
-            if r0 {
-              aluRow(op0, dp, inner[0], p0, s0, sp, inner[1], lo, hi)
-            } else {
-              aluRow(op0, dp, inner[0], sp, inner[1], p0, s0, lo, hi)
-            }
-            if let op1 {
-              let (p1, s1): (UnsafePointer<Float>, Int) =
-                lane1 >= 0 ? (UnsafePointer(mem + off[lane1]), inner[lane1]) : (i1, 0)
-              if r1 {
-                aluRow(op1, dp, inner[0], p1, s1, dp, inner[0], lo, hi)
-              } else {
-                aluRow(op1, dp, inner[0], dp, inner[0], p1, s1, lo, hi)
-              }
+            let o0 = lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (i0, 0)
+            stageRow(s0.op, reversed: s0.reversed, dp, inner[0], x: mem + off[1], inner[1], operand: o0, lo, hi)
+            if let s1 {
+              let o1 = lane1 >= 0 ? (UnsafePointer(mem + off[lane1]), inner[lane1]) : (i1, 0)
+              stageRow(s1.op, reversed: s1.reversed, dp, inner[0], x: dp, inner[0], operand: o1, lo, hi)
             }
             quantizeRow(dtype, dp, inner[0], lo, hi)
           }
@@ -182,19 +151,8 @@ extension ExecutionState {
       let rop = p.reduce?.op
       let dtype = k[d.tensor].dtype
       var lane = 2
-      var scaleLane = -1
-      var biasLane = -1
-      var scaleImm: Float = 1
-      switch scale {
-      case .scalar(let x): scaleImm = x
-      case .view:
-        scaleLane = lane
-        lane += 1
-      }
-      if bias != nil {
-        biasLane = lane
-        lane += 1
-      }
+      let (scaleLane, scaleImm) = operandLane(scale, next: &lane)
+      let biasLane = bias == nil ? -1 : lane
       let reduceView: FlatView? = rop != nil ? ci.views.last : nil
       let reduceBase = reduceView?.offset(envp) ?? 0
       let n = rows.rowLength
@@ -289,27 +247,10 @@ extension ExecutionState {
       }
 
     case .select(let p):
-      let d = p.dst
-      let t = p.onTrue
-      let f = p.onFalse
-      let dtype = k[d.tensor].dtype
+      let dtype = k[p.dst.tensor].dtype
       var lane = 2
-      var tLane = -1
-      var fLane = -1
-      var tImm: Float = 0
-      var fImm: Float = 0
-      switch t {
-      case .scalar(let x): tImm = x
-      case .view:
-        tLane = lane
-        lane += 1
-      }
-      switch f {
-      case .scalar(let x): fImm = x
-      case .view:
-        fLane = lane
-        lane += 1
-      }
+      let (tLane, tImm) = operandLane(p.onTrue, next: &lane)
+      let (fLane, fImm) = operandLane(p.onFalse, next: &lane)
       rows.forEachRow(start: start, mask: mask, env: envp) { off, _, lo, hi in
         let dp = mem + off[0]
         let pp = mem + off[1]
@@ -323,20 +264,13 @@ extension ExecutionState {
       }
 
     case .tensorReduce(let p):
-      let d = p.dst
-      let s = p.src
-      let alu = p.op
-      let axes = p.axes
-      let negate = p.negate
-      try tensorReduce(ci, dst: d, src: s, op: alu, axes: axes, negate: negate)
+      try tensorReduce(ci, dst: p.dst, src: p.src, op: p.op, axes: p.axes, negate: p.negate)
 
     case .tensorPartitionReduce(let p):
       let d = p.dst
       let s = p.src
       let alu = p.op
-      gather(s, ci.views[1], into: &operandBuffer)
-      let p = s.partitionCount
-      let f = s.freeElementCount
+      let (p, f) = gatherMatrix(s, ci)
       secondOperandBuffer = Array(repeating: alu.reductionIdentity ?? 0, count: f)
       for i in 0..<p {
         for j in 0..<f { secondOperandBuffer[j] = alu.apply(secondOperandBuffer[j], operandBuffer[i * f + j]) }
@@ -403,6 +337,20 @@ extension ExecutionState {
   }
 
   // MARK: - Gather and scatter
+
+  /// Gathers `src`, the instruction's second lane, into ``operandBuffer`` in row-major order and
+  /// returns its partition count and free element count (the matrix a per-partition rule reads).
+  func gatherMatrix(_ src: View, _ ci: CompiledInstruction) -> (partitions: Int, free: Int) {
+    gather(src, ci.views[1], into: &operandBuffer)
+    return (src.partitionCount, src.freeElementCount)
+  }
+
+  /// A view's elements, in row-major order of its shape.
+  func gathered(_ v: View, _ fv: FlatView) -> [Float] {
+    var buffer: [Float] = []
+    gather(v, fv, into: &buffer)
+    return buffer
+  }
 
   /// Copies a view's elements, in row-major order of its shape, into `buffer`.
   func gather(_ v: View, _ fv: FlatView, into buffer: inout [Float]) {

@@ -12,9 +12,19 @@ extension ExecutionState {
   /// Where the first stage's operand comes from: an immediate, or the `[P, 1]` lane after `data`.
   @inline(__always)
   func stageOperand(_ o: Operand) -> (lane: Int, immediate: Float) {
+    var lane = 2
+    return operandLane(o, next: &lane)
+  }
+
+  /// Where an operand comes from: an immediate (lane -1), or the view in lane `next`, which then
+  /// moves on to the following lane.
+  @inline(__always)
+  func operandLane(_ o: Operand, next: inout Int) -> (lane: Int, immediate: Float) {
     switch o {
-    case .scalar(let x): (-1, x)
-    case .view: (2, 0)
+    case .scalar(let x): return (-1, x)
+    case .view:
+      next += 1
+      return (next - 1, 0)
     }
   }
 
@@ -40,11 +50,7 @@ extension ExecutionState {
           let sp = UnsafePointer(mem + off[1])
           let (o0, s0): (UnsafePointer<Float>, Int) =
             lane0 >= 0 ? (UnsafePointer(mem + off[lane0]), inner[lane0]) : (ip, 0)
-          if stage.reversed {
-            aluRow(stage.op, tmp, 1, o0, s0, sp, inner[1], lo, hi)
-          } else {
-            aluRow(stage.op, tmp, 1, sp, inner[1], o0, s0, lo, hi)
-          }
+          stageRow(stage.op, reversed: stage.reversed, tmp, 1, x: sp, inner[1], operand: (o0, s0), lo, hi)
           body(off, idx, lo, hi, tmp)
         }
       }

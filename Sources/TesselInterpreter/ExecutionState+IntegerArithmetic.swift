@@ -31,12 +31,8 @@ extension ExecutionState {
     case .tensorScalar(let p):
       var lane = 2
       for s in [p.stage0] + (p.stage1.map { [$0] } ?? []) {
-        switch s.operand {
-        case .scalar(let x): stages.append((s.op, IntegerOperand(lane: -1, immediate: x), s.reversed))
-        case .view:
-          stages.append((s.op, IntegerOperand(lane: lane, immediate: 0), s.reversed))
-          lane += 1
-        }
+        let (l, immediate) = operandLane(s.operand, next: &lane)
+        stages.append((s.op, IntegerOperand(lane: l, immediate: immediate), s.reversed))
       }
     default:
       return

@@ -43,9 +43,7 @@ extension ExecutionState {
 
   /// `nc_transpose` under a mask over its destination `[F, P]`: only kept elements are written.
   func maskedTranspose(_ ci: CompiledInstruction, dst: View, src: View) {
-    gather(src, ci.views[1], into: &operandBuffer)
-    let p = src.partitionCount
-    let f = src.freeElementCount
+    let (p, f) = gatherMatrix(src, ci)
     if secondOperandBuffer.count != p * f { secondOperandBuffer = Array(repeating: 0, count: p * f) }
     for i in 0..<p { for j in 0..<f { secondOperandBuffer[j * p + i] = operandBuffer[i * f + j] } }
     let dtype = interpreter.kernel[dst.tensor].dtype

@@ -100,8 +100,9 @@ extension OperationPayload {
     for slot in Self.operands { slot.visit(&self, &visitor) }
   }
 
-  /// Appends the view operands ``operands`` lists, in its order.
-  public func collectOperands(into uses: inout [OperandUse]) {
-    for slot in Self.operands { slot.collect(self, into: &uses) }
+  /// Appends the view operands ``operands`` lists, in its order (with `writtenOnly`, only the
+  /// rows whose role is written).
+  public func collectOperands(into uses: inout [OperandUse], writtenOnly: Bool) {
+    for slot in Self.operands where !writtenOnly || slot.role.isWritten { slot.collect(self, into: &uses) }
   }
 }

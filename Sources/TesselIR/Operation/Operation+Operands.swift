@@ -10,7 +10,7 @@ extension Operation {
     guard let p = payload else { return [] }
     var uses: [OperandUse] = []
     uses.reserveCapacity(4)
-    p.collectOperands(into: &uses)
+    p.collectOperands(into: &uses, writtenOnly: false)
     for u in uses where !u.view.runtimeOffsets.isEmpty {
       for r in u.view.runtimeOffsets {
         uses.append(OperandUse(name: u.name + ".scalar_offset", role: .runtimeOffset, view: r.source))
@@ -26,8 +26,14 @@ extension Operation {
 
   /// Every view the operation writes: the destination, then any second destination
   /// (`activation`'s reduce result).
+  ///
+  /// Reads only the written rows of the payload's operand table (the builder asks for every
+  /// instruction it adds).
   public var destinations: [View] {
-    operands.filter(\.role.isWritten).map(\.view)
+    guard let p = payload else { return [] }
+    var uses: [OperandUse] = []
+    p.collectOperands(into: &uses, writtenOnly: true)
+    return uses.map(\.view)
   }
 
   /// Every view the operation reads, with the NKI operand name (for diagnostics), in NKI order.

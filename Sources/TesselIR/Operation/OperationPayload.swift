@@ -29,8 +29,9 @@ public protocol OperationPayload: Sendable, Hashable, Codable {
   mutating func visitOperands<Visitor: OperandVisitor>(_ visitor: inout Visitor)
 
   /// Appends every view operand, in the order of ``operands`` (immediates and absent operands
-  /// left out); the default reads the table without writing back, the path every analysis takes.
-  func collectOperands(into uses: inout [OperandUse])
+  /// left out), or with `writtenOnly` only those the operation writes, without reading the others;
+  /// the default reads the table without writing back, the path every analysis takes.
+  func collectOperands(into uses: inout [OperandUse], writtenOnly: Bool)
 
   /// Checks the operation's own NKI rules (memory spaces, shapes, dtypes), after the generic
   /// checks every operation gets (views in bounds and in scope, engines, on-chip operands).

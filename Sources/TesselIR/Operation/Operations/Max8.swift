@@ -2,9 +2,7 @@ extension Operation {
   /// `nisa.max8(dst, src)`: the 8 largest values of each partition of `src`, in descending order,
   /// into the `[P, 8]` tile `dst` (Vector engine).
   public struct Max8: OperationPayload {
-    public static let info = OperationInfo(
-      nkiName: "max8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
-      cost: .stream(StreamCost()))
+    public static let info = OperationInfo.topEight("max8")
 
     /// The `[P, 8]` tile written.
     public var dst: View
@@ -27,9 +25,7 @@ extension Operation {
   /// a repeated value takes the next occurrence; a value that does not occur gets the all-ones
   /// pattern of `dst`'s dtype (uint32 or uint16).
   public struct FindIndex8: OperationPayload {
-    public static let info = OperationInfo(
-      nkiName: "nc_find_index8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
-      cost: .stream(StreamCost()))
+    public static let info = OperationInfo.topEight("nc_find_index8")
 
     /// The `[P, 8]` uint32 or uint16 tile of positions written.
     public var dst: View
@@ -61,9 +57,7 @@ extension Operation {
   /// are taken from slot 7 down to slot 0, each matching an occurrence not replaced yet, and the
   /// positions go to `dst_idx[P, 8]` when it is given.
   public struct MatchReplace8: OperationPayload {
-    public static let info = OperationInfo(
-      nkiName: "nc_match_replace8", defaultEngine: .vector, dataFlow: .statistics, allowsMask: false,
-      cost: .stream(StreamCost()))
+    public static let info = OperationInfo.topEight("nc_match_replace8")
 
     /// The tile written: `data` with the matches replaced.
     public var dst: View
@@ -101,6 +95,15 @@ extension Operation {
       .init("dst", .destination, \.dst), .init("data", .source, \.data), .init("vals", .source, \.vals),
       .init("dst_idx", .reduceDestination, \.dstIdx),
     ]
+  }
+}
+
+extension OperationInfo {
+  /// The row of a top-8 instruction (`max8`, `nc_find_index8`, `nc_match_replace8`): per-partition
+  /// statistics on the Vector engine, without `mask=`.
+  static func topEight(_ nkiName: String) -> OperationInfo {
+    OperationInfo(
+      nkiName: nkiName, defaultEngine: .vector, dataFlow: .statistics, allowsMask: false, cost: .stream(StreamCost()))
   }
 }
 

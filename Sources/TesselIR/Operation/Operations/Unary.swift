@@ -51,9 +51,9 @@ extension Operation {
       visitor.visit(Kind.sourceName, .source, &src)
     }
 
-    public func collectOperands(into uses: inout [OperandUse]) {
+    public func collectOperands(into uses: inout [OperandUse], writtenOnly: Bool) {
       uses.append(OperandUse(name: "dst", role: .destination, view: dst))
-      uses.append(OperandUse(name: Kind.sourceName, role: .source, view: src))
+      if !writtenOnly { uses.append(OperandUse(name: Kind.sourceName, role: .source, view: src)) }
     }
 
     public func verify(_ check: InstructionCheck) throws(KernelError) {
