@@ -8,9 +8,11 @@ import TesselIR
 /// a tile and a scalar become `tensor_scalar` with an immediate. The front end declares a fresh
 /// tile of ``shape`` and ``dtype`` and emits ``operation(writing:)`` into it.
 ///
-/// A one-element tile (`[1, 1]`) against a tile of more partitions is first copied to every
-/// partition, as NKI's compiler does: ``partitionBroadcast`` then says what to broadcast, the
-/// front end emits it into a fresh tile, and passes that tile to ``operation(writing:broadcast:)``.
+/// A tile of one partition (a `[1, 1]` element or a `[1, F]` row) against a tile of more
+/// partitions is first copied to every partition, as NKI's compiler does (`nl.add`'s documented
+/// example: "broadcast on partition dimension -- [1, 512] is broadcasted to [128, 512]"):
+/// ``partitionBroadcast`` then says what to broadcast, the front end emits it into a fresh tile,
+/// and passes that tile to ``operation(writing:broadcast:)``.
 ///
 /// ```swift
 /// let plan = try ElementwiseBinary(.add, .tile(x, .bfloat16), .scalar(1, .float))
@@ -40,11 +42,11 @@ public struct ElementwiseBinary: Sendable {
   /// The lowering, with the destination left open.
   private let form: Form
 
-  /// A one-element operand copied to every partition of the other operand (`broadcast_to`).
+  /// A one-partition operand copied to every partition of the other operand (`broadcast_to`).
   public struct PartitionBroadcast: Sendable {
-    /// The operand read with zero steps: every element of ``shape`` is its one element.
+    /// The operand read with a zero partition step: every partition of ``shape`` is its one row.
     public let source: View
-    /// The tile to broadcast into: the other operand's partitions, size 1 elsewhere.
+    /// The tile to broadcast into: the other operand's partitions, the operand's free sizes.
     public let shape: [Int]
     /// The tile's dtype (the operand's).
     public let dtype: DType
@@ -62,21 +64,26 @@ public struct ElementwiseBinary: Sendable {
 
   /// Plans `a op b`; `dtype` overrides the promoted result dtype.
   ///
-  /// - Throws: `KernelError` (for `tensor_tensor`) when the tiles' partitions differ (tiles never
-  ///   broadcast across partitions implicitly; `nl.broadcast_to` does that), when their shapes do
-  ///   not broadcast, or when neither operand is a tile.
-  public init(_ op: ALUOp, _ a: Input, _ b: Input, dtype: DType? = nil) throws(KernelError) {
+  /// `broadcastsRows` is false for the ISA's `nisa.tensor_tensor`, whose operands must have the
+  /// same partitions unless one is a single element; the `nl` operators broadcast a `[1, F]` row
+  /// across partitions.
+  ///
+  /// - Throws: `KernelError` (for `tensor_tensor`) when the tiles' partitions differ and neither
+  ///   has one partition, when their shapes do not broadcast, or when neither operand is a tile.
+  public init(
+    _ op: ALUOp, _ a: Input, _ b: Input, dtype: DType? = nil, broadcastsRows: Bool = true
+  ) throws(KernelError) {
     self.op = op
     switch (a, b) {
     case (.tile(let va, let da), .tile(let vb, let db)):
       self.dtype = NKIRules.resultDType(of: op, da, db, explicit: dtype)
-      if let (shape, pb) = Self.broadcastAcrossPartitions(one: vb, dtype: db, against: va) {
+      if let (shape, pb) = Self.broadcastAcrossPartitions(one: vb, dtype: db, against: va, rows: broadcastsRows) {
         self.shape = shape
         partitionBroadcast = pb
         form = .afterBroadcast(va, reversed: false)
         return
       }
-      if let (shape, pb) = Self.broadcastAcrossPartitions(one: va, dtype: da, against: vb) {
+      if let (shape, pb) = Self.broadcastAcrossPartitions(one: va, dtype: da, against: vb, rows: broadcastsRows) {
         self.shape = shape
         partitionBroadcast = pb
         form = .afterBroadcast(vb, reversed: true)
@@ -102,20 +109,32 @@ public struct ElementwiseBinary: Sendable {
     }
   }
 
-  /// When `one` is a single element and `other` has more partitions: the result's shape and
-  /// the copy of `one` to every partition of `other` (NKI broadcasts a `[1, 1]` tile across
-  /// partitions; a `[1, F]` row still needs `nl.broadcast_to`).
-  private static func broadcastAcrossPartitions(one: View, dtype: DType, against other: View) -> (
+  /// The result's shape and the copy of `one` to every partition of `other`, when `one` has one
+  /// partition and `other` more.
+  ///
+  /// A single element becomes a `[P, 1, …]` column; a row of the
+  /// other's rank (`[1, F]` against `[P, F]` or `[P, 1]`) keeps its free sizes, which must then
+  /// broadcast with the other's (NumPy's rule on the free dimensions).
+  private static func broadcastAcrossPartitions(one: View, dtype: DType, against other: View, rows: Bool) -> (
     [Int], PartitionBroadcast
   )? {
-    guard one.elementCount == 1, other.dims.count >= 2, other.partitionCount > 1, one.dims.count <= other.dims.count
-    else { return nil }
-    let shape = [other.partitionCount] + Array(repeating: 1, count: other.dims.count - 1)
+    guard other.dims.count >= 2, other.partitionCount > 1, one.dims.count <= other.dims.count else { return nil }
     let rank = one.start.count
+    if one.elementCount == 1 {
+      let shape = [other.partitionCount] + Array(repeating: 1, count: other.dims.count - 1)
+      let source = View(
+        tensor: one.tensor, start: one.start, dims: shape.map { View.Dim.broadcast(rank: rank, count: $0) },
+        runtimeOffsets: one.runtimeOffsets)
+      return (other.shape, PartitionBroadcast(source: source, shape: shape, dtype: dtype))
+    }
+    guard rows, one.dims.count == other.dims.count, one.partitionCount == 1 else { return nil }
+    let shape = [other.partitionCount] + one.shape.dropFirst()
+    guard let result = NKIRules.broadcastShape(other.shape, shape) else { return nil }
     let source = View(
-      tensor: one.tensor, start: one.start, dims: shape.map { View.Dim.broadcast(rank: rank, count: $0) },
+      tensor: one.tensor, start: one.start,
+      dims: [View.Dim.broadcast(rank: rank, count: other.partitionCount)] + one.dims.dropFirst(),
       runtimeOffsets: one.runtimeOffsets)
-    return (other.shape, PartitionBroadcast(source: source, shape: shape, dtype: dtype))
+    return (result, PartitionBroadcast(source: source, shape: shape, dtype: dtype))
   }
 
   /// Two tiles: the broadcast shape and the instruction form.
@@ -160,6 +179,12 @@ public struct ElementwiseBinary: Sendable {
       let column = broadcast ?? partitionBroadcast?.source ?? tile
       if tile.shape == column.shape {
         return .tensorTensor(dst: dst, a: reversed ? column : tile, b: reversed ? tile : column, op: op)
+      }
+      if !NKIRules.isPartitionColumn(column.shape, of: tile.shape),
+        let a = NKIRules.broadcast(tile, to: shape), let b = NKIRules.broadcast(column, to: shape)
+      {
+        // A row broadcast to every partition against a tile its free sizes broadcast with.
+        return .tensorTensor(dst: dst, a: reversed ? b : a, b: reversed ? a : b, op: op)
       }
       return .tensorScalar(
         dst: dst, src: tile, op0: op, operand0: .view(column), reverse0: reversed, op1: nil, operand1: nil,

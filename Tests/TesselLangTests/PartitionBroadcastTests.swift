@@ -49,3 +49,87 @@ struct PartitionBroadcastTests {
     }
   }
 }
+
+/// A one-partition row (`[1, F]`) against a tile of more partitions is broadcast across the
+/// partitions (`nl.add`'s documented example: `[1, 512]` is broadcast to `[128, 512]`); its free
+/// sizes broadcast with the other tile's by NumPy's rule.
+@Suite("partition broadcast of a one-partition row")
+struct PartitionRowBroadcastTests {
+  static let source = """
+    import neuronxcc.nki as nki
+    import neuronxcc.nki.language as nl
+
+    @nki.jit
+    def k(x, r, c, x3, r3):
+        prod = nl.ndarray(x.shape, dtype=nl.float32, buffer=nl.shared_hbm)
+        diff = nl.ndarray(x.shape, dtype=nl.float32, buffer=nl.shared_hbm)
+        outer = nl.ndarray(x.shape, dtype=nl.float32, buffer=nl.shared_hbm)
+        deep = nl.ndarray(x3.shape, dtype=nl.float32, buffer=nl.shared_hbm)
+        t = nl.load(x)
+        row = nl.load(r)
+        col = nl.load(c)
+        nl.store(prod, nl.multiply(t, row))
+        nl.store(diff, nl.subtract(row, t))
+        nl.store(outer, nl.add(col, row))
+        nl.store(deep, nl.maximum(nl.load(x3), nl.load(r3)))
+        return prod, diff, outer, deep
+    """
+
+  @Test(
+    "[P, F] * [1, F], [1, F] - [P, F], [P, 1] + [1, F] and max([P, 2, F], [1, 1, F]) match plain loops",
+    arguments: [(1, 5), (7, 13), (128, 33)])
+  func matchesPlainLoops(partitions p: Int, free f: Int) throws {
+    let x = (0..<(p * f)).map { Float(($0 * 37) % 101) / 8 - 6 }
+    let r = (0..<f).map { Float(($0 * 11) % 17) / 4 - 2 }
+    let c = (0..<p).map { Float(($0 * 5) % 9) - 4 }
+    let x3 = (0..<(p * 2 * f)).map { Float(($0 * 29) % 43) / 5 - 4 }
+    let (_, run) = try traceAndRun(
+      Self.source,
+      [
+        try HostArray(shape: [p, f], dtype: .float32, values: x),
+        try HostArray(shape: [1, f], dtype: .float32, values: r),
+        try HostArray(shape: [p, 1], dtype: .float32, values: c),
+        try HostArray(shape: [p, 2, f], dtype: .float32, values: x3),
+        try HostArray(shape: [1, 1, f], dtype: .float32, values: r),
+      ])
+    let prod = run.outputs[0].floatValues()
+    let diff = run.outputs[1].floatValues()
+    let outer = run.outputs[2].floatValues()
+    let deep = run.outputs[3].floatValues()
+    for i in 0..<p {
+      for j in 0..<f {
+        #expect(prod[i * f + j] == x[i * f + j] * r[j], "prod[\(i), \(j)]")
+        #expect(diff[i * f + j] == r[j] - x[i * f + j], "diff[\(i), \(j)]")
+        #expect(outer[i * f + j] == c[i] + r[j], "outer[\(i), \(j)]")
+        for a in 0..<2 {
+          let k = (i * 2 + a) * f + j
+          #expect(deep[k] == max(x3[k], r[j]), "deep[\(i), \(a), \(j)]")
+        }
+      }
+    }
+  }
+
+  @Test("a row of two partitions against more is still the partition-mismatch error")
+  func twoPartitionsStillRefused() throws {
+    let source = """
+      import neuronxcc.nki as nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def k(x, r):
+          out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
+          nl.store(out, nl.add(nl.load(x), nl.load(r)))
+          return out
+      """
+    #expect {
+      _ = try traceAndRun(
+        source,
+        [
+          try HostArray(shape: [7, 5], dtype: .float32, values: Array(repeating: 1, count: 35)),
+          try HostArray(shape: [2, 5], dtype: .float32, values: Array(repeating: 1, count: 10)),
+        ])
+    } throws: { error in
+      "\(error)".contains("number of partitions") && "\(error)".contains("t.py:7:")
+    }
+  }
+}

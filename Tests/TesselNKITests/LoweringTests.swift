@@ -54,10 +54,17 @@ struct NKILoweringTests {
     }
   }
 
-  @Test("tiles never broadcast across partitions; shapes that do not broadcast are errors")
+  @Test("nisa.tensor_tensor never broadcasts a row across partitions; shapes that do not broadcast are errors")
   func tileErrors() {
     #expect(throws: KernelError.self) {
-      try ElementwiseBinary(.add, .tile(tile(1, [1, 512]), .float32), .tile(tile(2, [128, 512]), .float32))
+      try ElementwiseBinary(
+        .add, .tile(tile(1, [1, 512]), .float32), .tile(tile(2, [128, 512]), .float32), broadcastsRows: false)
+    }
+    #expect(throws: KernelError.self) {
+      try ElementwiseBinary(.add, .tile(tile(1, [2, 512]), .float32), .tile(tile(2, [128, 512]), .float32))
+    }
+    #expect(throws: KernelError.self) {
+      try ElementwiseBinary(.add, .tile(tile(1, [1, 4]), .float32), .tile(tile(2, [128, 512]), .float32))
     }
     do {
       _ = try ElementwiseBinary(.add, .tile(tile(1, [128, 4]), .float32), .tile(tile(2, [128, 512]), .float32))
@@ -66,6 +73,15 @@ struct NKILoweringTests {
       #expect(error.message.contains("data1") && error.operation == "tensor_tensor")
     }
     #expect(throws: KernelError.self) { try ElementwiseBinary(.add, .scalar(1, .int), .scalar(2, .int)) }
+  }
+
+  @Test("an nl operator broadcasts a [1, F] row to the other tile's partitions before tensor_tensor")
+  func rowAcrossPartitions() throws {
+    let plan = try ElementwiseBinary(.add, .tile(tile(1, [1, 512]), .float32), .tile(tile(2, [128, 512]), .float32))
+    #expect(plan.shape == [128, 512] && plan.partitionBroadcast?.shape == [128, 512])
+    #expect(plan.partitionBroadcast?.source.dims.first?.isBroadcast == true)
+    let outer = try ElementwiseBinary(.add, .tile(tile(1, [7, 1]), .float32), .tile(tile(2, [1, 33]), .float32))
+    #expect(outer.shape == [7, 33] && outer.partitionBroadcast?.shape == [7, 33])
   }
 
   @Test("a tile and a scalar become tensor_scalar with an immediate; the scalar's weak dtype promotes")

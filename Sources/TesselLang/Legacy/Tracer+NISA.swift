@@ -144,7 +144,7 @@ extension Tracer {
       if let t = x.tensor { rank = t.view.dims.count }
       return try tileBinary(
         op, x, y, at: loc, dtype: try dtypeArgument(a.get(-1, "dtype"), at: loc), mask: try maskArgument(a, rank: rank),
-        engine: engine)
+        engine: engine, broadcastsRows: false)
     case "tensor_scalar":
       let x = try tile(0, "data")
       let o0 = try operandArgument(try a.require(2, "operand0"), at: loc)

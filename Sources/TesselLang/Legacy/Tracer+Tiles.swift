@@ -104,7 +104,7 @@ extension Tracer {
   /// tensor_tensor, or tensor_scalar for scalars and `[P, 1]` vectors.
   func tileBinary(
     _ alu: ALUOp, _ l: Value, _ r: Value, at loc: SourceLocation, op: BinaryOperator? = nil,
-    dtype: DType? = nil, mask: [AffineCondition] = [], engine: Engine? = nil
+    dtype: DType? = nil, mask: [AffineCondition] = [], engine: Engine? = nil, broadcastsRows: Bool = true
   ) throws(TraceError) -> Value {
     guard l.tensor != nil || r.tensor != nil else {
       throw TraceError.python(
@@ -133,7 +133,7 @@ extension Tracer {
     let b = try input(r)
     let plan: ElementwiseBinary
     do {
-      plan = try ElementwiseBinary(alu, a, b, dtype: dtype)
+      plan = try ElementwiseBinary(alu, a, b, dtype: dtype, broadcastsRows: broadcastsRows)
     } catch {
       throw TraceError(.kernel(error), at: loc)
     }
