@@ -192,6 +192,22 @@ public struct ElementwiseBinary: Sendable {
     }
   }
 
+  /// The conditions of the call's `mask=` that the partition broadcast carries too.
+  ///
+  /// A condition on loop indices alone, or on axes where the broadcast tile has the result's
+  /// size, keeps exactly the broadcast elements the kept results read; so the broadcast does not
+  /// read its source where the call is masked off (a row of a loop-indexed block that only
+  /// exists where the mask holds). A condition on an axis the broadcast tile repeats is left to
+  /// the operation alone.
+  public func broadcastMask(_ mask: [AffineCondition]) -> [AffineCondition] {
+    guard let pb = partitionBroadcast else { return [] }
+    return mask.filter { c in
+      c.coefficients.indices.allSatisfy { d in
+        c.coefficients[d] == 0 || (d < pb.shape.count && d < shape.count && pb.shape[d] == shape[d])
+      }
+    }
+  }
+
   /// The tiles the operation reads, in operand order (for front ends that track uses).
   public var tiles: [View] {
     switch form {

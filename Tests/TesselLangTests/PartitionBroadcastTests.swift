@@ -109,6 +109,50 @@ struct PartitionRowBroadcastTests {
     }
   }
 
+  static let maskedSource = """
+    import neuronxcc.nki as nki
+    import neuronxcc.nki.language as nl
+
+    @nki.jit
+    def k(x, r):
+        P, F = x.shape
+        out = nl.ndarray((3, P, F), dtype=nl.float32, buffer=nl.shared_hbm)
+        one = nl.ndarray((3, P, F), dtype=nl.float32, buffer=nl.shared_hbm)
+        rows = nl.ndarray((2, nl.par_dim(1), F), dtype=nl.float32, buffer=nl.sbuf)
+        for j in nl.affine_range(2):
+            rows[j, 0:1, 0:F] = nl.load(r[j:j + 1, 0:F])
+        for i in nl.affine_range(3):
+            t = nl.load(x)
+            nl.store(out[i], nl.multiply(t, rows[i, 0:1, 0:F], mask=(i < 2)), mask=(i < 2))
+            nl.store(one[i], nl.add(t, rows[i, 0:1, 0:1], mask=(i < 2)), mask=(i < 2))
+        return out, one
+    """
+
+  @Test(
+    "a loop-index mask= also masks the partition broadcast: a block that exists only where it holds is not read",
+    arguments: [(1, 5), (7, 13), (128, 33)])
+  func maskedBroadcast(partitions p: Int, free f: Int) throws {
+    let x = (0..<(p * f)).map { Float(($0 * 37) % 101) / 8 - 6 }
+    let r = (0..<(2 * f)).map { Float(($0 * 11) % 17) / 4 - 2 }
+    let (_, run) = try traceAndRun(
+      Self.maskedSource,
+      [
+        try HostArray(shape: [p, f], dtype: .float32, values: x),
+        try HostArray(shape: [2, f], dtype: .float32, values: r),
+      ])
+    let out = run.outputs[0].floatValues()
+    let one = run.outputs[1].floatValues()
+    for b in 0..<2 {
+      for i in 0..<p {
+        for j in 0..<f {
+          let k = (b * p + i) * f + j
+          #expect(out[k] == x[i * f + j] * r[b * f + j], "out[\(b), \(i), \(j)]")
+          #expect(one[k] == x[i * f + j] + r[b * f], "one[\(b), \(i), \(j)]")
+        }
+      }
+    }
+  }
+
   @Test("a row of two partitions against more is still the partition-mismatch error")
   func twoPartitionsStillRefused() throws {
     let source = """

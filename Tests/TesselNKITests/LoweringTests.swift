@@ -84,6 +84,23 @@ struct NKILoweringTests {
     #expect(outer.shape == [7, 33] && outer.partitionBroadcast?.shape == [7, 33])
   }
 
+  @Test("the partition broadcast carries the mask's conditions on loop indices and on axes it does not repeat")
+  func broadcastMask() throws {
+    func cond(_ c: [Int]) -> AffineCondition {
+      AffineCondition(coefficients: c, offset: AffineExpr(constant: -3), comparison: .less)
+    }
+    let loop = cond([0, 0])
+    let partition = cond([1, 0])
+    let free = cond([0, 1])
+    let element = try ElementwiseBinary(.add, .tile(tile(1, [128, 512]), .float32), .tile(tile(2, [1, 1]), .float32))
+    #expect(element.broadcastMask([loop, partition, free]) == [loop, partition])
+    let row = try ElementwiseBinary(.add, .tile(tile(1, [1, 512]), .float32), .tile(tile(2, [128, 512]), .float32))
+    #expect(row.broadcastMask([loop, partition, free]) == [loop, partition, free])
+    let plain = try ElementwiseBinary(
+      .add, .tile(tile(1, [128, 512]), .float32), .tile(tile(2, [128, 512]), .float32))
+    #expect(plain.broadcastMask([loop]).isEmpty)
+  }
+
   @Test("a tile and a scalar become tensor_scalar with an immediate; the scalar's weak dtype promotes")
   func tileScalar() throws {
     let x = tile(1, [7, 33])

@@ -139,9 +139,9 @@ extension Tracer {
     }
     var column: View?
     if let pb = plan.partitionBroadcast {
-      // A one-element tile against more partitions: copied to every partition first.
+      // A one-partition tile against more partitions: copied to every partition first.
       let t = try newTensor(pb.shape, pb.dtype, .sbuf, at: loc)
-      try emit(.broadcast(dst: t.view, src: pb.source), at: loc)
+      try emit(.broadcast(dst: t.view, src: pb.source), mask: plan.broadcastMask(mask), at: loc)
       column = t.view
     }
     let dst = try newTensor(plan.shape, plan.dtype, .sbuf, at: loc)
