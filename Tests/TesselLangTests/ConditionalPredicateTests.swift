@@ -37,6 +37,32 @@ struct ConditionalPredicateTests {
     return (try HostArray(shape: [p, n], dtype: .float32, values: x), x)
   }
 
+  /// Traces `src` and runs it on a `[p, columns]` input: the kernel, the input and the output.
+  static func run(_ src: String, p: Int, columns: Int) throws -> (Kernel, x: [Float], out: [Float]) {
+    let (a, x) = try input(p, columns)
+    let (k, r) = try traceAndRun(src, [a])
+    return (k, x, r.outputs[0].floatValues())
+  }
+
+  /// Runs ``maskedDouble(_:)`` and checks every element against `doubles(j, c)`.
+  ///
+  /// Blocks are `f` wide; an element is doubled where `doubles` holds and copied elsewhere.
+  /// Returns the traced kernel.
+  static func checkMaskedDouble(_ test: String, p: Int, f: Int, doubles: (_ j: Int, _ c: Int) -> Bool) throws
+    -> Kernel
+  {
+    let (k, x, out) = try run(maskedDouble(test), p: p, columns: 4 * f)
+    for row in 0..<p {
+      for j in 0..<4 {
+        for c in 0..<f {
+          let e = row * 4 * f + j * f + c
+          #expect(out[e] == (doubles(j, c) ? 2 * x[e] : x[e]), "\(test) p \(p) [\(row), \(j * f + c)]")
+        }
+      }
+    }
+    return k
+  }
+
   /// `is not None` tests the variable; an inline comparison chooses per index (`j == 3`: `m2`,
   /// which is `m & m2` there; elsewhere `m & m2`): both mask by `m & m2`.
   @Test(
@@ -44,17 +70,7 @@ struct ConditionalPredicateTests {
     arguments: ["(m & m2 if m is not None else m2)", "(m2 if j == 3 else m & m2)"], [1, 7, 128])
   func isNotNoneTest(_ test: String, _ p: Int) throws {
     let f = 5
-    let (a, x) = try Self.input(p, 4 * f)
-    let (k, r) = try traceAndRun(Self.maskedDouble(test), [a])
-    let out = r.outputs[0].floatValues()
-    for row in 0..<p {
-      for j in 0..<4 {
-        for c in 0..<f {
-          let e = row * 4 * f + j * f + c
-          #expect(out[e] == (j >= 2 && c < f - 1 ? 2 * x[e] : x[e]), "p \(p) [\(row), \(j * f + c)]")
-        }
-      }
-    }
+    let k = try Self.checkMaskedDouble(test, p: p, f: f) { j, c in j >= 2 && c < f - 1 }
     // `is not None` does not depend on the index: the loop stays one symbolic loop.
     #expect(Self.loopCount(k) == (test.contains("is not None") ? 1 : 0), "\(test)")
   }
@@ -87,18 +103,26 @@ struct ConditionalPredicateTests {
     arguments: perIndexCases, [1, 7, 128])
   func conditionalChoosesPerIndex(_ tc: PerIndexCase, _ p: Int) throws {
     let f = 5
-    let (a, x) = try Self.input(p, 4 * f)
-    let (k, r) = try traceAndRun(Self.maskedDouble(tc.test), [a])
-    let out = r.outputs[0].floatValues()
-    for row in 0..<p {
-      for j in 0..<4 {
-        for c in 0..<f {
-          let e = row * 4 * f + j * f + c
-          #expect(out[e] == (tc.doubles(j, c, f) ? 2 * x[e] : x[e]), "\(tc.test) p \(p) [\(row), \(j * f + c)]")
-        }
-      }
-    }
+    let k = try Self.checkMaskedDouble(tc.test, p: p, f: f) { j, c in tc.doubles(j, c, f) }
     #expect(Self.loopCount(k) == 0, "the loop branching on its index was specialised")
+  }
+
+  /// Doubles the blocks `(q, kv)` of a 3x4 grid with `q * 4 >= kv * 3` and adds 1 to the
+  /// others, choosing with a conditional expression between two tiles.
+  static func causalChoice(_ range: String) -> String {
+    header + """
+      @nki.jit
+      def causal_choice(a):
+          out = nl.ndarray(a.shape, dtype=a.dtype, buffer=nl.shared_hbm)
+          F = a.shape[1] // 12
+          for q in \(range)(3):
+              for kv in \(range)(4):
+                  causal = q * 4 >= kv * 3
+                  t = nl.load(a[:, (q * 4 + kv) * F:(q * 4 + kv + 1) * F])
+                  y = nl.multiply(t, 2.0) if causal else nl.add(t, 1.0)
+                  nl.store(out[:, (q * 4 + kv) * F:(q * 4 + kv + 1) * F], value=y)
+          return out
+      """
   }
 
   /// A causal choice between two tiles in nested loops: the predicate of both indices changes
@@ -107,25 +131,8 @@ struct ConditionalPredicateTests {
     "a conditional expression on a predicate of two loop indices chooses per index pair",
     arguments: ["nl.affine_range", "nl.sequential_range", "range"], [1, 7, 128])
   func nestedCausalChoice(_ range: String, _ p: Int) throws {
-    let src =
-      header + """
-        @nki.jit
-        def k(a):
-            P, N = a.shape
-            F = N // 12
-            out = nl.ndarray((P, N), dtype=a.dtype, buffer=nl.shared_hbm)
-            for q in \(range)(3):
-                for kv in \(range)(4):
-                    causal = q * 4 >= kv * 3
-                    t = nl.load(a[:, (q * 4 + kv) * F:(q * 4 + kv + 1) * F])
-                    y = nl.multiply(t, 2.0) if causal else nl.add(t, 1.0)
-                    nl.store(out[:, (q * 4 + kv) * F:(q * 4 + kv + 1) * F], value=y)
-            return out
-        """
     let f = 3
-    let (a, x) = try Self.input(p, 12 * f)
-    let (k, r) = try traceAndRun(src, [a])
-    let out = r.outputs[0].floatValues()
+    let (k, x, out) = try Self.run(Self.causalChoice(range), p: p, columns: 12 * f)
     for row in 0..<p {
       for q in 0..<3 {
         for kv in 0..<4 {
@@ -165,9 +172,7 @@ struct ConditionalPredicateTests {
             return out
         """
     let f = 3
-    let (a, x) = try Self.input(p, 4 * f)
-    let (_, r) = try traceAndRun(src, [a])
-    let out = r.outputs[0].floatValues()
+    let (_, x, out) = try Self.run(src, p: p, columns: 4 * f)
     for row in 0..<p {
       for c in 0..<(4 * f) {
         let e = row * 4 * f + c
