@@ -138,28 +138,15 @@ struct AllReduceAcrossProgramsTests {
   @Test(
     "what Tessel does not model is a located error at the call",
     arguments: [
-      ("op=np.subtract, program_axes=[0]", "order-free reductions"),
-      ("op=np.add, program_axes=[0], asynchronous=True", "asynchronous=True"),
+      ("np.subtract", "", "order-free reductions"), ("np.add", ", asynchronous=True", "asynchronous=True"),
     ])
-  func refused(arguments: String, message: String) {
-    let src =
-      header + """
-        import numpy as np
-
-        @nki.jit
-        def k(x):
-            out = nl.ndarray(x.shape, dtype=x.dtype, buffer=nl.shared_hbm)
-            t = nl.load(x)
-            s = nl.all_reduce(t, \(arguments))
-            nl.store(out, value=s)
-            return out
-        """
+  func refused(op: String, more: String, message: String) {
     #expect {
-      _ = try NKIFile(source: src, file: "t.py").trace(
-        arguments: [.tensor(shape: [4, 4], dtype: .float32)], grid: [2])
+      _ = try AllReduceTests.trace(
+        AllReduceTests.kernel(axes: "[0]", op: op, more: more), shape: [4, 4], grid: [2])
     } throws: { error in
       guard let e = error as? TraceError else { return false }
-      return e.location.line == 10 && "\(e)".contains(message)
+      return e.location.line == 14 && "\(e)".contains(message)
     }
   }
 }

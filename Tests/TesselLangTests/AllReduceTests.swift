@@ -9,7 +9,9 @@ import Testing
 /// under `mask` (``AllReduceAcrossProgramsTests`` has the reductions across programs).
 @Suite("nl.all_reduce over SPMD programs")
 struct AllReduceTests {
-  static func kernel(axes: String, dtype: String = "nl.float32", mask: String = "None") -> String {
+  static func kernel(
+    axes: String, dtype: String = "nl.float32", mask: String = "None", op: String = "np.add", more: String = ""
+  ) -> String {
     header + """
       import numpy as np
 
@@ -21,7 +23,7 @@ struct AllReduceTests {
           t = nl.load(x)
           i_p, i_f = nl.mgrid[0:P, 0:F]
           r = nl.zeros((P, F), dtype=\(dtype), buffer=nl.sbuf)
-          r[i_p, i_f] = nl.all_reduce(t[i_p, i_f], op=np.add, program_axes=\(axes), dtype=\(dtype), mask=\(mask))
+          r[i_p, i_f] = nl.all_reduce(t[i_p, i_f], op=\(op), program_axes=\(axes), dtype=\(dtype), mask=\(mask)\(more))
           nl.store(out, r)
           return out
       """
