@@ -3,17 +3,38 @@ import Tessel
 import TesselTools
 
 /// A traced, verified and allocated kernel that runs many times on caller buffers.
-struct PreparedKernel: Sendable {
-  var interpreter: Interpreter
+///
+/// What every run needs besides the interpreter (each tensor's dtype and size) is worked out once.
+final class PreparedKernel: Sendable {
+  let interpreter: Interpreter
   /// Whether the kernel writes each parameter (in parameter order).
-  var written: [Bool]
+  let written: [Bool]
   /// The trace's warnings, reported with every run (a call of a cached kernel warns as the first
   /// call did).
-  var traceWarnings: [Diagnostic] = []
+  let traceWarnings: [Diagnostic]
   /// What the kernel's Python printed while it was traced, shown with every run.
-  var traceOutput: String = ""
+  let traceOutput: String
   /// The source files and environment the trace depended on.
-  var watch = BridgeWatch(files: [], environment: [])
+  let watch: BridgeWatch
+  /// The parameters' dtypes and element counts (in parameter order), then the outputs' (in
+  /// return order).
+  let parameterDTypes: [DType]
+  let parameterCounts: [Int]
+  let outputDTypes: [DType]
+  let outputCounts: [Int]
+
+  init(interpreter: Interpreter, written: [Bool], traceWarnings: [Diagnostic], traceOutput: String, watch: BridgeWatch) {
+    self.interpreter = interpreter
+    self.written = written
+    self.traceWarnings = traceWarnings
+    self.traceOutput = traceOutput
+    self.watch = watch
+    let k = interpreter.kernel
+    parameterDTypes = k.parameters.map { k[$0.tensor].dtype }
+    parameterCounts = k.parameters.map { k[$0.tensor].elementCount }
+    outputDTypes = k.outputs.map { k[$0].dtype }
+    outputCounts = k.outputs.map { k[$0].elementCount }
+  }
 }
 
 /// Caller memory holding one tensor's elements in the tensor's own dtype (row-major).
@@ -115,41 +136,48 @@ final class BridgeSession: @unchecked Sendable {
   /// not run (``BridgeStale``).
   func run(_ handle: Int, parameters: [RawBuffer], outputs: [RawBuffer]) throws -> RunResponse {
     let prepared = try current(handle)
-    let interpreter = prepared.interpreter
-    let k = interpreter.kernel
-    guard parameters.count == k.parameters.count, outputs.count == k.outputs.count else {
+    let k = prepared.interpreter.kernel
+    guard parameters.count == prepared.parameterCounts.count, outputs.count == prepared.outputCounts.count else {
       throw BridgeUsageError(
         "\(k.name) takes \(k.parameters.count) parameter and \(k.outputs.count) output buffers, got "
           + "\(parameters.count) and \(outputs.count)")
     }
-    let parameterTensors = k.parameters.map { k[$0.tensor] }
-    let outputTensors = k.outputs.map { k[$0] }
-    for (t, b) in zip(parameterTensors + outputTensors, parameters + outputs) where b.count != t.elementCount {
-      throw BridgeUsageError(
-        "buffer for '\(t.name)' holds \(b.count) elements; its shape \(t.shape) has \(t.elementCount)")
+    for (i, b) in parameters.enumerated() where b.count != prepared.parameterCounts[i] {
+      throw Self.sizeMismatch(k[k.parameters[i].tensor], b)
     }
-    let sources = zip(parameterTensors, parameters).map { t, b -> ParameterSource in
+    for (i, b) in outputs.enumerated() where b.count != prepared.outputCounts[i] {
+      throw Self.sizeMismatch(k[k.outputs[i]], b)
+    }
+    let sources = zip(prepared.parameterDTypes, parameters).map { dtype, b -> ParameterSource in
       guard let base = b.base else { return .filled(rounded: true) { _ in } }
-      if t.dtype == .float32 {
+      if dtype == .float32 {
         return .inPlace(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: b.count))
       }
-      return .encoded(UnsafeRawBufferPointer(start: base, count: b.count * t.dtype.byteSize))
+      return .encoded(UnsafeRawBufferPointer(start: base, count: b.count * dtype.byteSize))
     }
-    let finals = zip(parameterTensors, zip(parameters, prepared.written)).map { t, bw -> ResultSink? in
-      guard bw.1, t.dtype != .float32, let base = bw.0.base else { return nil }
-      return .read { t.dtype.encode($0, into: base) }
+    var finals: [ResultSink?] = []
+    for (i, b) in parameters.enumerated() {
+      let dtype = prepared.parameterDTypes[i]
+      guard prepared.written[i], dtype != .float32, let base = b.base else { continue }
+      if finals.isEmpty { finals = Array(repeating: nil, count: parameters.count) }
+      finals[i] = .read { dtype.encode($0, into: base) }
     }
-    let results = zip(outputTensors, outputs).map { t, b -> ResultSink in
+    let results = zip(prepared.outputDTypes, outputs).map { dtype, b -> ResultSink in
       guard let base = b.base else { return .read { _ in } }
-      if t.dtype == .float32 {
+      if dtype == .float32 {
         return .inPlace(UnsafeMutableBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: b.count))
       }
-      return .read { t.dtype.encode($0, into: base) }
+      return .read { dtype.encode($0, into: base) }
     }
     let started = ContinuousClock.now
-    let report = try interpreter.run(sources: sources, results: results, finalParameters: finals)
+    let report = try prepared.interpreter.run(sources: sources, results: results, finalParameters: finals)
     let seconds = started.duration(to: .now).seconds
     let runWarnings = report.warnings.filter { $0.severity == .warning }
+    if runWarnings.isEmpty && prepared.traceWarnings.isEmpty && prepared.traceOutput.isEmpty
+      && report.devicePrints.isEmpty
+    {
+      return RunResponse(warnings: [], printed: "", instructions: report.instructionsExecuted, seconds: seconds)
+    }
     let warnings = prepared.traceWarnings + runWarnings
     let renderer = DiagnosticRenderer.readingFiles
     return RunResponse(
@@ -160,6 +188,11 @@ final class BridgeSession: @unchecked Sendable {
       strict: warnings.first.map {
         FailureResponse(KernelError(.warningsAsErrors(warnings), at: $0.location ?? .unknown), renderer: renderer).error
       })
+  }
+
+  /// The error for a caller buffer whose element count is not its tensor's.
+  private static func sizeMismatch(_ t: TensorDecl, _ b: RawBuffer) -> BridgeUsageError {
+    BridgeUsageError("buffer for '\(t.name)' holds \(b.count) elements; its shape \(t.shape) has \(t.elementCount)")
   }
 
   /// Forgets a prepared kernel.

@@ -39,14 +39,17 @@ struct BridgeWatch: Sendable {
   private var versions: [(key: String, version: Int)]?
   /// The notifier's epoch when the files were watched (a lost event makes every watch stale).
   private var epoch = 0
+  /// The notifier's count of all changes when the files were watched.
+  private var total = 0
 
   /// Watches `files` (their states taken before the trace read them) and `environment`.
   init(files: [FileState], environment: [(name: String, value: String?)]) {
     self.files = files
     self.environment = environment
-    if let (versions, epoch) = FileNotifier.shared.watch(files.map(\.path)) {
+    if let (versions, epoch, total) = FileNotifier.shared.watch(files.map(\.path)) {
       self.versions = versions
       self.epoch = epoch
+      self.total = total
       // A change between the trace's read and the watch: the states tell.
       if files.contains(where: { FileState.current($0.path) != $0 }) { self.epoch = -1 }
     }
@@ -55,20 +58,24 @@ struct BridgeWatch: Sendable {
   /// The first dependency that changed since the kernel was traced, described for a message;
   /// nil when none did.
   func change() -> String? {
-    for (name, value) in environment where Self.variable(name) != value {
+    for (name, value) in environment where !Self.variable(name, is: value) {
       return "the environment variable \(name) changed"
     }
     if let versions {
-      if FileNotifier.shared.changed(versions, since: epoch) { return "a source file of the kernel changed" }
+      if FileNotifier.shared.changed(versions, since: epoch, total: total) {
+        return "a source file of the kernel changed"
+      }
       return nil
     }
     for f in files where FileState.current(f.path) != f { return "\(f.path) changed" }
     return nil
   }
 
-  private static func variable(_ name: String) -> String? {
-    guard let raw = getenv(name) else { return nil }
-    return String(cString: raw)
+  /// Whether the environment variable `name` has `value` (nil: unset), compared in place.
+  private static func variable(_ name: String, is value: String?) -> Bool {
+    guard let raw = getenv(name) else { return value == nil }
+    guard let value else { return false }
+    return value.withCString { strcmp($0, raw) == 0 }
   }
 }
 
@@ -88,6 +95,8 @@ final class FileNotifier: @unchecked Sendable {
   private var descriptors: [String: Int32] = [:]
   /// Changes seen per path (a file's own path and its resolved path).
   private var changes: [String: Int] = [:]
+  /// The number of changes seen, of every path.
+  private var total = 0
   /// Bumped when events may have been lost or a watched directory went away.
   private var epoch = 0
   /// Where events are read into.
@@ -115,9 +124,9 @@ final class FileNotifier: @unchecked Sendable {
     #endif
   }
 
-  /// Watches `paths`: the keys and change counts to compare later, and the current epoch; nil
-  /// when the system cannot notify (the caller polls instead).
-  func watch(_ paths: [String]) -> ([(key: String, version: Int)], Int)? {
+  /// Watches `paths`: the keys and change counts to compare later, the current epoch and the
+  /// count of all changes; nil when the system cannot notify (the caller polls instead).
+  func watch(_ paths: [String]) -> ([(key: String, version: Int)], Int, Int)? {
     #if os(Linux)
     lock.lock()
     defer { lock.unlock() }
@@ -147,19 +156,21 @@ final class FileNotifier: @unchecked Sendable {
         versions.append((key, changes[key, default: 0]))
       }
     }
-    return (versions, epoch)
+    return (versions, epoch, total)
     #else
     return nil
     #endif
   }
 
-  /// Whether any of `versions` changed, or events were lost, since they were taken at `epoch`.
-  func changed(_ versions: [(key: String, version: Int)], since epoch: Int) -> Bool {
+  /// Whether any of `versions` changed, or events were lost, since they were taken at `epoch`
+  /// when the count of all changes was `total` (unchanged: no path needs looking up).
+  func changed(_ versions: [(key: String, version: Int)], since epoch: Int, total: Int) -> Bool {
     lock.lock()
     defer { lock.unlock() }
     restartAfterFork()
     drain()
-    return epoch != self.epoch || versions.contains { changes[$0.key, default: 0] != $0.version }
+    if epoch != self.epoch { return true }
+    return total != self.total && versions.contains { changes[$0.key, default: 0] != $0.version }
   }
 
   /// Reads the pending events (none: one `read` that returns at once).
@@ -182,6 +193,7 @@ final class FileNotifier: @unchecked Sendable {
         }
         guard let directory = directories[event.wd], !name.isEmpty else { continue }
         changes[directory + "/" + name, default: 0] += 1
+        total += 1
       }
     }
     #endif
