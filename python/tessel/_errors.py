@@ -155,7 +155,9 @@ def raise_located(error: KernelError) -> None:
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
     line = error.lineno or 0
     if error.filename and line > 1 and os.path.isfile(error.filename):
-        source = "\n" * (line - 2) + "def _tessel():\n    raise __tessel_error__\n"
+        # The raise starts at the error's column, so that a traceback's caret points there.
+        indent = " " * max(1, (error.colno or 5) - 1)
+        source = "\n" * (line - 2) + f"def _tessel():\n{indent}raise __tessel_error__\n"
         try:
             namespace: dict[str, Any] = {"__tessel_error__": error}
             exec(compile(source, error.filename, "exec"), namespace)

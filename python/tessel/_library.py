@@ -65,6 +65,7 @@ def _beside(path: Path) -> list[Path]:
 
 def find_library() -> Path:
     """The bridge library's path, or :class:`TesselNotFound` saying how to get one."""
+    __tracebackhide__ = True  # pytest shows the caller, not the bridge
     tried: list[str] = []
     explicit = os.environ.get("TESSEL_BIN")
     if explicit:
@@ -107,6 +108,7 @@ class Library:
     """The loaded library: JSON requests in, JSON responses out, array data by pointer."""
 
     def __init__(self, path: Path):
+        __tracebackhide__ = True  # pytest shows the caller, not the bridge
         try:
             self._lib = ctypes.CDLL(str(path))
         except OSError as e:
@@ -192,6 +194,7 @@ _library: Optional[Library] = None
 
 def library() -> Library:
     """The process's library, loaded on first use."""
+    __tracebackhide__ = True  # pytest shows the caller, not the bridge
     global _library
     with _lock:
         if _library is None:
