@@ -23,7 +23,8 @@ final class PreparedKernel: Sendable {
   let outputDTypes: [DType]
   let outputCounts: [Int]
 
-  init(interpreter: Interpreter, written: [Bool], traceWarnings: [Diagnostic], traceOutput: String, watch: BridgeWatch) {
+  init(interpreter: Interpreter, written: [Bool], traceWarnings: [Diagnostic], traceOutput: String, watch: BridgeWatch)
+  {
     self.interpreter = interpreter
     self.written = written
     self.traceWarnings = traceWarnings
