@@ -9,9 +9,9 @@ the target's constants, and ``static_cast`` converts host arrays.
 from __future__ import annotations
 
 import enum
+import sys
 from typing import Any, Iterable
 
-import ml_dtypes
 import numpy as np
 
 
@@ -66,26 +66,55 @@ def install_functions(namespace: dict, module: str, alias: str, names: Iterable[
         namespace[name] = ApiFunction(module, name, alias)
 
 
-#: numpy dtypes under their NKI names (both dialects).
+#: numpy dtypes under their NKI names (both dialects), besides those of ml_dtypes.
 DTYPES: dict[str, Any] = {
-    "float32": np.float32, "float16": np.float16, "bfloat16": ml_dtypes.bfloat16,
-    "float8_e4m3": ml_dtypes.float8_e4m3, "float8_e5m2": ml_dtypes.float8_e5m2,
-    "float8_e4m3fn": ml_dtypes.float8_e4m3fn, "int8": np.int8, "int16": np.int16, "int32": np.int32,
-    "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "bool_": np.bool_,
+    "float32": np.float32, "float16": np.float16, "int8": np.int8, "int16": np.int16, "int32": np.int32,
+    "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "bool_": np.bool_, "bool": np.bool_,
 }
+
+#: The NKI dtypes ml_dtypes provides, under the same names there. ml_dtypes is imported when one
+#: is first used (or when it is imported anyway): importing it is most of a cold start.
+ML_DTYPES = ("bfloat16", "float8_e4m3", "float8_e5m2", "float8_e4m3fn", "float8_e8m0fnu")
 
 #: NKI dtypes without a numpy counterpart (legacy: tfloat32; current adds packed and MX types).
 LEGACY_OPAQUE_DTYPES = ["tfloat32"]
 CURRENT_OPAQUE_DTYPES = ["tfloat32", "float8_e4m3fn_x4", "float8_e5m2_x4", "float4_e2m1fn_x4"]
 
+#: Stub namespaces whose ml_dtypes dtypes are not bound yet.
+_waiting: list[dict] = []
+
 
 def install_dtypes(namespace: dict, module: str, opaque: Iterable[str]) -> None:
-    """Binds the dtypes in a stub module's namespace."""
+    """Binds the dtypes in a stub module's namespace (those of ml_dtypes on first use)."""
     namespace.update(DTYPES)
-    namespace["bool"] = np.bool_
-    namespace["float8_e8m0fnu"] = ml_dtypes.float8_e8m0fnu
     for name in opaque:
         namespace[name] = NkiDtype(module, name)
+    _waiting.append(namespace)
+    if "ml_dtypes" in sys.modules:
+        install_ml_dtypes()
+        return
+
+    def __getattr__(name: str) -> Any:
+        if name in ML_DTYPES:
+            install_ml_dtypes()
+            return namespace[name]
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    namespace["__getattr__"] = __getattr__
+
+
+def install_ml_dtypes() -> None:
+    """Imports ml_dtypes and binds its dtypes in every stub namespace still waiting for them."""
+    if not _waiting:
+        return
+    import ml_dtypes
+
+    while _waiting:
+        namespace = _waiting.pop()
+        for name in ML_DTYPES:
+            namespace[name] = getattr(ml_dtypes, name)
+        if getattr(namespace.get("__getattr__"), "__qualname__", "").startswith("install_dtypes."):
+            del namespace["__getattr__"]
 
 
 def static_cast(array: Any, dtype: Any) -> np.ndarray:

@@ -1,20 +1,20 @@
-"""NKI dtypes as numpy dtypes (bf16 and fp8 through ml_dtypes), and their names on Tessel's side."""
+"""NKI dtypes as numpy dtypes (bf16 and fp8 through ml_dtypes), and their names on Tessel's side.
+
+ml_dtypes is imported only when one of its dtypes is asked for by name, or once it is imported
+anyway (an array of its dtypes cannot exist before): importing it is most of a cold start.
+"""
 
 from __future__ import annotations
 
+import sys
 from typing import Optional
 
-import ml_dtypes
 import numpy as np
 
-#: Tessel's dtype name for each numpy dtype an array may have.
+#: Tessel's dtype name for each numpy dtype an array may have (ml_dtypes' ones once imported).
 _NAMES: dict[np.dtype, str] = {
     np.dtype(np.float32): "float32",
     np.dtype(np.float16): "float16",
-    np.dtype(ml_dtypes.bfloat16): "bfloat16",
-    np.dtype(ml_dtypes.float8_e4m3): "float8_e4m3",
-    np.dtype(ml_dtypes.float8_e5m2): "float8_e5m2",
-    np.dtype(ml_dtypes.float8_e4m3fn): "float8_e4m3fn",
     np.dtype(np.int8): "int8",
     np.dtype(np.int16): "int16",
     np.dtype(np.int32): "int32",
@@ -23,6 +23,9 @@ _NAMES: dict[np.dtype, str] = {
     np.dtype(np.uint32): "uint32",
     np.dtype(np.bool_): "bool_",
 }
+
+#: The dtypes an array may have that ml_dtypes provides (under the same names there).
+_ML_NAMES = ("bfloat16", "float8_e4m3", "float8_e5m2", "float8_e4m3fn")
 
 #: numpy dtypes Tessel stores narrower, with the dtype an argument of that kind becomes.
 _NARROWED: dict[np.dtype, np.dtype] = {
@@ -36,9 +39,24 @@ _DTYPES: dict[str, np.dtype] = {name: dt for dt, name in _NAMES.items()}
 _DTYPES["tfloat32"] = np.dtype(np.float32)
 
 
+def _add_ml_dtypes() -> None:
+    """Adds ml_dtypes' dtypes to the tables (importing it)."""
+    import ml_dtypes
+
+    for name in _ML_NAMES:
+        dtype = np.dtype(getattr(ml_dtypes, name))
+        _NAMES[dtype] = name
+        _DTYPES[name] = dtype
+
+
 def tessel_name(dtype: np.dtype) -> Optional[str]:
     """Tessel's name for an array dtype, or None when Tessel has no such dtype."""
-    return _NAMES.get(np.dtype(dtype))
+    dtype = np.dtype(dtype)
+    name = _NAMES.get(dtype)
+    if name is None and "ml_dtypes" in sys.modules and _ML_NAMES[0] not in _DTYPES:
+        _add_ml_dtypes()
+        name = _NAMES.get(dtype)
+    return name
 
 
 def narrowed(dtype: np.dtype) -> Optional[np.dtype]:
@@ -48,6 +66,8 @@ def narrowed(dtype: np.dtype) -> Optional[np.dtype]:
 
 def numpy_dtype(name: str) -> np.dtype:
     """The numpy dtype for a dtype name Tessel reports."""
+    if name in _ML_NAMES and name not in _DTYPES:
+        _add_ml_dtypes()
     try:
         return _DTYPES[name]
     except KeyError:
@@ -56,4 +76,4 @@ def numpy_dtype(name: str) -> np.dtype:
 
 def supported_names() -> list[str]:
     """The array dtypes a kernel argument may have."""
-    return sorted(_NAMES.values())
+    return sorted({*_NAMES.values(), *_ML_NAMES})

@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from . import _calls, _dtypes, _torch
+from . import _api, _calls, _dtypes, _torch
 from ._errors import KernelError, kernel_error, raise_located, warn
 from ._expressions import ArgumentError, Speller
 from ._library import library
@@ -249,6 +249,8 @@ def _importable_name(source: KernelSource) -> bool:
 def _request(source: KernelSource, bound: inspect.BoundArguments, arrays: dict[str, np.ndarray], *,
              grid: Sequence[int], lnc: Optional[int], target: Optional[str], dialect: Optional[str]) -> dict[str, Any]:
     """The prepare request for a call; fills ``arrays`` with the array arguments by parameter name."""
+    if "ml_dtypes" in sys.modules:  # an argument may be of its dtypes: the stubs name them
+        _api.install_ml_dtypes()
     speller = Speller(source.namespace, source.module_name)
 
     def spec(name: str, value: Any) -> dict[str, Any]:

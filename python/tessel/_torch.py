@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 from typing import Any, Optional
 
-import ml_dtypes
 import numpy as np
 
 
@@ -19,6 +18,8 @@ def is_tensor(value: Any) -> bool:
 
 def _via_float(torch) -> dict:
     """torch dtypes numpy lacks, with their ml_dtypes counterparts."""
+    import ml_dtypes
+
     pairs = {torch.bfloat16: ml_dtypes.bfloat16}
     for t, m in (("float8_e5m2", ml_dtypes.float8_e5m2), ("float8_e4m3fn", ml_dtypes.float8_e4m3fn)):
         if hasattr(torch, t):
