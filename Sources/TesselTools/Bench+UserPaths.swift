@@ -106,7 +106,12 @@ extension BenchmarkSuite {
       let report = { (why: String) in
         FileHandle.standardError.write(Data("bench: \(c.name): bridge not measured: \(why)\n".utf8))
       }
-      if let out = Self.output(["/usr/bin/env", "python3", "-c", script], failure: report) {
+      // Run as a script file, as a pytest suite runs (no relative `sys.path` entry, which the
+      // bridge would check against the working directory on every call).
+      let scriptPath = "\(dir)/bridge_calls.py"
+      if (try? script.write(toFile: scriptPath, atomically: true, encoding: .utf8)) == nil {
+        report("cannot write \(scriptPath)")
+      } else if let out = Self.output(["/usr/bin/env", "python3", scriptPath], failure: report) {
         let figures = out.split(separator: " ").compactMap {
           Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
