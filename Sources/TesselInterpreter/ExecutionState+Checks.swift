@@ -102,7 +102,7 @@ extension ExecutionState {
       // masked matmul the operand columns whose products it keeps.)
       let moved = ci.transposedSourceMask ?? ci.matmulOperandMask(operand: s.name)
       let masked =
-        !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+        (!ci.mask.isEmpty || !ci.contraction.isEmpty) && fv.strides.count == ci.counts.count
         && (op.sourcesWalkIterationSpace || moved != nil)
       // Over the instruction's iteration space, a size-1 operand dimension (a [P, 1] vector
       // operand of a [P, F] instruction) stays at index 0, as in checkMaskedBounds.

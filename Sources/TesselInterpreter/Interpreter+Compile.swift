@@ -165,7 +165,8 @@ extension Interpreter {
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
         destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
-        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes)
+        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes,
+        contraction: op.contractionMask.flatMap { FlatCondition.normalized($0, slots: slots) })
     }
     return (program, dynamicLoops)
 
