@@ -20,7 +20,10 @@ extension ExecutionState {
     if inside { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
-    if !op.sourcesWalkIterationSpace && ci.mask.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } })
+    if case .matmul = op {
+      // Its operands are read where its masks, moved onto them, keep elements.
+      if !ci.maskKeepsNone(envp) { try checkMatmulOperandBounds(ci) }
+    } else if !op.sourcesWalkIterationSpace && ci.mask.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } })
       && !ci.maskKeepsNone(envp)
     {
       // A mask on loop indices alone runs the instruction whole: its sources are read whole.
