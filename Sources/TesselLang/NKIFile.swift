@@ -316,6 +316,13 @@ public struct NKIFile: Sendable {
         fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target,
         refusal: error)
     }
+    if let collective = tracer.firstCollective {
+      // nl.all_reduce across programs: the programs meet, so trace them one by one.
+      if let printed { (ev.printSink as? PrintBuffer)?.truncate(toUTF8Count: printed) }
+      return try traceEachProgram(
+        fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords, grid: grid, target: target,
+        refusal: TraceError.unsupported("nl.all_reduce across programs", at: collective))
+    }
     return try finishTrace(
       result, returnLocation: ev.lastReturnLocation ?? fn.location, name: name, tracer: tracer, grid: grid,
       target: target)

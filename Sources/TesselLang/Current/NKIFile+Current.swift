@@ -113,35 +113,20 @@ extension NKIFile {
     }
   }
 
-  /// Interleaves the instruction streams of a launch's programs at their rendezvous points,
-  /// adding the copies of each `sendrecv`.
+  /// Interleaves the instruction streams of a launch's programs at their rendezvous points
+  /// (``TesselIR/KernelBuilder/interleavePrograms(_:exchanges:)``), adding the copies of each
+  /// `sendrecv`.
   func interleave(
     _ streams: [(range: Range<Int>, rendezvous: [CurrentTracer.Rendezvous])], tracer: CurrentTracer
   ) throws(TraceError) {
-    let counts = streams.map(\.rendezvous.count)
-    guard Set(counts).count == 1 else {
-      throw TraceError.unsupported(
-        "programs that reach different numbers of rendezvous (sendrecv/core_barrier: \(counts.map(String.init).joined(separator: " vs ")))",
-        at: streams.first(where: { !$0.rendezvous.isEmpty })?.rendezvous.first?.location ?? .unknown)
+    let programs = streams.map { s in
+      ProgramStream(
+        range: s.range, meetings: s.rendezvous.map { .init(instruction: $0.instruction, location: $0.location) })
     }
-    let insts = tracer.builder.kernel.instructions
-    // A rendezvous inside a loop the hardware runs cannot be placed between whole loops.
-    var depth = [Int](repeating: 0, count: insts.count + 1)
-    var d = 0
-    for (i, inst) in insts.enumerated() {
-      depth[i] = d
-      if case .loopBegin = inst.operation { d += 1 }
-      if case .loopEnd = inst.operation { d -= 1 }
-    }
-    depth[insts.count] = d
-    for s in streams {
-      for r in s.rendezvous where depth[r.instruction] != 0 {
-        throw TraceError.unsupported("a sendrecv or core_barrier inside a loop the hardware runs", at: r.location)
-      }
-    }
+    let count = try tracer.builder.checkMeetings(of: programs, what: "sendrecv or core_barrier")
     // Each sendrecv: the peer's send lands in this program's receive.
-    var exchanges: [[Int]] = Array(repeating: [], count: counts.first ?? 0)
-    for i in 0..<(counts.first ?? 0) {
+    var exchanges: [[Int]] = Array(repeating: [], count: count)
+    for i in 0..<count {
       for (p, s) in streams.enumerated() {
         let r = s.rendezvous[i]
         guard let receive = r.receive else { continue }
@@ -154,23 +139,6 @@ extension NKIFile {
         tracer.emit(.dmaCopy(dst: receive, src: send), at: r.location)
       }
     }
-    // Each rendezvous: the programs' instructions before it, then its copies, then the rest.
-    var order: [Int] = []
-    var points: [Int] = []
-    var cursor = streams.map(\.range.lowerBound)
-    for i in 0...(counts.first ?? 0) {
-      for (p, s) in streams.enumerated() {
-        let end = i < s.rendezvous.count ? s.rendezvous[i].instruction : s.range.upperBound
-        order += Array(cursor[p]..<end)
-        cursor[p] = end
-      }
-      if i < exchanges.count {
-        points.append(order.count)
-        order += exchanges[i]
-        points.append(order.count)
-      }
-    }
-    tracer.builder.reorderInstructions(order)
-    tracer.builder.setRendezvous(points)
+    tracer.builder.interleavePrograms(programs, exchanges: exchanges)
   }
 }

@@ -93,7 +93,7 @@ extension LegacyNKIAPI {
     "nl.loop_reduce":
       "Reduces `x` with `op` over the iterations of `loop_indices` into the tile it is assigned to, which is op's other input.",
     "nl.all_reduce":
-      "Reduces `x` over the SPMD programs along `program_axes`; modelled where those axes have one program (a copy).",
+      "Reduces `x` over the SPMD programs along `program_axes`; every program of a group receives the result.",
     "nl.finfo": "Machine limits of a floating-point dtype (max, min, eps, tiny).",
     "nl.iinfo": "Machine limits of an integer dtype (max, min).",
     "nisa.nc_matmul": "stationary.T @ moving on the Tensor engine, into PSUM (contraction over partitions).",

@@ -14,7 +14,8 @@ extension NKIFile {
   /// has its own on-chip tiles, and the `k`-th HBM tensor a program declares is program 0's
   /// `k`-th (the programs share them). Every program must return the same tensors. Two programs
   /// writing one element of an HBM tensor is the SPMD dependence error, as for a grid
-  /// (``DependenceAnalysis/checkPrograms(_:)``).
+  /// (``DependenceAnalysis/checkPrograms(_:)``). Programs that meet at `nl.all_reduce` calls
+  /// are interleaved there (``Tracer/allReduce(_:)``).
   ///
   /// - Parameter refusal: the error of the symbolic trace, whose location names the branch.
   static func traceEachProgram(
@@ -23,8 +24,11 @@ extension NKIFile {
   ) throws(TraceError) -> TracedKernel {
     let instances = grid.reduce(1, *)
     guard instances <= specializedProgramLimit else {
+      let reason =
+        tracer.firstCollective == nil
+        ? "Python control flow depending on nl.program_id" : "nl.all_reduce across programs"
       throw TraceError.unsupported(
-        "Python control flow depending on nl.program_id in a launch of \(instances) program instances "
+        "\(reason) in a launch of \(instances) program instances "
           + "(Tessel specialises a kernel per program for at most \(specializedProgramLimit))",
         at: refusal.location)
     }
@@ -33,13 +37,22 @@ extension NKIFile {
     defer { tracer.concreteProgram = nil }
     let (positional, kw) = try bindParameters(fn, name: name, tracer: tracer, arguments: arguments, keywords: keywords)
     var first: (result: Value, returnLocation: SourceLocation)?
+    var streams: [ProgramStream] = []
+    var collectives: [[Tracer.Collective]] = []
     for flat in 0..<instances {
       tracer.concreteProgram = programCoordinates(flat, grid)
       tracer.builder.program = flat
       tracer.sharedHBMSeen = 0
+      tracer.collectives = []
       ev.lastReturnLocation = nil
+      let start = tracer.builder.instructionCount
       let result = try ev.callFunction(fn, positional, kw, at: fn.location)
       let returnLocation = ev.lastReturnLocation ?? fn.location
+      streams.append(
+        ProgramStream(
+          range: start..<tracer.builder.instructionCount,
+          meetings: tracer.collectives.map { .init(instruction: $0.instruction, location: $0.location) }))
+      collectives.append(tracer.collectives)
       guard let first else {
         first = (result, returnLocation)
         continue
@@ -53,8 +66,18 @@ extension NKIFile {
     }
     tracer.builder.program = 0
     guard let first else { throw TraceError.unsupported("a launch grid without program instances", at: fn.location) }
+    let meetings = try tracer.builder.checkMeetings(of: streams, what: "nl.all_reduce across programs")
+    if meetings > 0 {
+      var exchanges: [[Int]] = []
+      for i in 0..<meetings { exchanges.append(try tracer.emitReductions(i, of: collectives)) }
+      tracer.builder.interleavePrograms(streams, exchanges: exchanges)
+    }
     let traced = try finishTrace(
       first.result, returnLocation: first.returnLocation, name: name, tracer: tracer, grid: [], target: target)
+    // Programs that meet may write equal values to one HBM element (every program stores the
+    // reduced tile): the run checks that such writes agree (the programs' write check between
+    // rendezvous), where a static check would refuse them.
+    guard meetings == 0 else { return traced }
     do {
       try DependenceAnalysis().checkPrograms(traced.kernel)
     } catch {

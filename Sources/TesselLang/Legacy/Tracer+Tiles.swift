@@ -192,6 +192,7 @@ extension Tracer {
   ///
   /// Empty otherwise.
   func producerMask(of src: TensorRef, copiedTo dst: TensorRef) -> [AffineCondition] {
+    if let mask = freshCollectiveMasks[src.id], src.view.shape == dst.view.shape { return mask }
     guard let index = freshDefinitions[src.id], src.view.shape == dst.view.shape else { return [] }
     let producer = builder.instruction(at: index)
     guard producer.operation.iteratesOverDestination, producer.operation.destination == src.view else { return [] }

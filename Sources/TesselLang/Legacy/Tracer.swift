@@ -49,6 +49,21 @@ final class Tracer: NKIBinding {
   var sharedHBM: [TensorID] = []
   /// How many HBM declarations the program being traced has made.
   var sharedHBMSeen = 0
+  /// The `nl.all_reduce` calls across programs the program being traced has reached, in order
+  /// (when the launch is traced once per program).
+  var collectives: [Collective] = []
+  /// The launch axes each `nl.all_reduce` call reduces over, as the symbolic trace of the launch
+  /// found them (the per-program traces, where `nl.program_id` is an integer, read them here).
+  var collectiveSites: [SourceLocation: [Int]] = [:]
+  /// The masks of the masked `nl.all_reduce` results across programs not yet bound to a name or
+  /// passed on (their reductions are emitted when the programs are interleaved): like
+  /// ``freshDefinitions``, for ``producerMask(of:copiedTo:)``.
+  var freshCollectiveMasks: [TensorID: [AffineCondition]] = [:]
+  /// The `nl.all_reduce` calls the symbolic trace reached with different axes.
+  var ambiguousCollectiveSites: Set<SourceLocation> = []
+  /// The first `nl.all_reduce` across programs of the symbolic trace: the launch is then traced
+  /// again once per program.
+  var firstCollective: SourceLocation?
   /// Set in an interactive session (the REPL): host data, eager execution, kernel calls.
   weak var interactive: InteractiveTracer?
 
@@ -73,11 +88,15 @@ final class Tracer: NKIBinding {
     if let t = value.tensor {
       nameFresh(t, name)
       freshDefinitions[t.id] = nil
+      if !freshCollectiveMasks.isEmpty { freshCollectiveMasks[t.id] = nil }
     }
   }
 
   func didPassArgument(_ value: Value) {
-    if let t = value.tensor { freshDefinitions[t.id] = nil }
+    if let t = value.tensor {
+      freshDefinitions[t.id] = nil
+      if !freshCollectiveMasks.isEmpty { freshCollectiveMasks[t.id] = nil }
+    }
   }
 
   func interceptCall(
@@ -127,6 +146,8 @@ final class Tracer: NKIBinding {
     tempCounter = 0
     sharedHBM = []
     sharedHBMSeen = 0
+    collectives = []
+    freshCollectiveMasks = [:]
   }
 
   /// Whether `error` is the refusal of Python control flow on `nl.program_id` (the refused
