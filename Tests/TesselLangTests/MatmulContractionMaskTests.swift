@@ -9,26 +9,33 @@ import Testing
 /// no part in the sum, against plain loops.
 @Suite("Contraction masks of nc_matmul operands")
 struct MatmulContractionMaskTests {
-  /// A kernel summing `a[K, M]ᵀ @ b[K, N]` twice (loop `j` in 0..<2) into one PSUM tile, the rows of
-  /// `a` masked by `stationaryMask` and those of `b` by `movingMask` (Python over `ip` and `j`).
-  static func source(stationaryMask: String, movingMask: String) -> String {
-    header + """
+  /// A kernel of `a[K, M]` and `b[K, N]` with index grids `ip` (`K`), `im` (`M`), `i_n` (`N`) whose
+  /// `body` leaves `a[K, M]ᵀ @ b[K, N]` (masked as it says) in the PSUM tile `ps`.
+  static func kernel(_ body: String) -> String {
+    let indented = body.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+    return header + """
       @nki.jit
       def k(a, b):
-          K, M = a.shape
-          N = b.shape[1]
+          (K, M), N = a.shape, b.shape[1]
           out = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.shared_hbm)
-          ip = nl.arange(K)[:, None]
-          im = nl.arange(M)[None, :]
-          i_n = nl.arange(N)[None, :]
-          at = nl.load(a)
-          bt = nl.load(b)
-          ps = nl.zeros((M, N), nl.float32, buffer=nl.psum)
-          for j in nl.affine_range(2):
-              ps += nisa.nc_matmul(at[ip, im][\(stationaryMask)], bt[ip, i_n][\(movingMask)])
+          ip, im, i_n = nl.arange(K)[:, None], nl.arange(M)[None, :], nl.arange(N)[None, :]
+      \(indented)
           nl.store(out, nl.copy(ps))
           return out
       """
+  }
+
+  /// The product summed twice (loop `j` in 0..<2) into one PSUM tile, the rows of `a` masked by
+  /// `stationaryMask` and those of `b` by `movingMask` (Python over `ip` and `j`).
+  static func source(stationaryMask: String, movingMask: String) -> String {
+    kernel(
+      """
+      at = nl.load(a)
+      bt = nl.load(b)
+      ps = nl.zeros((M, N), nl.float32, buffer=nl.psum)
+      for j in nl.affine_range(2):
+          ps += nisa.nc_matmul(at[ip, im][\(stationaryMask)], bt[ip, i_n][\(movingMask)])
+      """)
   }
 
   /// Row `r` of a `[rows, cols]` input holds NaN where `poisoned(r)`, else small varied values.
@@ -92,24 +99,14 @@ struct MatmulContractionMaskTests {
   @Test("excluded rows that were never written are not reported as never-written reads", arguments: [7, 128])
   func neverWrittenRowsUnread(k: Int) throws {
     let hi = k - 2
-    let src =
-      header + """
-        @nki.jit
-        def k(a, b):
-            K, M = a.shape
-            N = b.shape[1]
-            out = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.shared_hbm)
-            ip = nl.arange(K)[:, None]
-            im = nl.arange(M)[None, :]
-            i_n = nl.arange(N)[None, :]
-            at = nl.ndarray((K, M), dtype=nl.float32, buffer=nl.sbuf)
-            at[ip, im] = nl.load(a[ip, im], mask=(ip < \(hi)))
-            bt = nl.load(b)
-            ps = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.psum)
-            ps[...] = nisa.nc_matmul(at[ip, im][ip < \(hi)], bt)
-            nl.store(out, nl.copy(ps))
-            return out
-        """
+    let src = Self.kernel(
+      """
+      at = nl.ndarray((K, M), dtype=nl.float32, buffer=nl.sbuf)
+      at[ip, im] = nl.load(a[ip, im], mask=(ip < \(hi)))
+      bt = nl.load(b)
+      ps = nl.ndarray((M, N), dtype=nl.float32, buffer=nl.psum)
+      ps[...] = nisa.nc_matmul(at[ip, im][ip < \(hi)], bt)
+      """)
     let a = try Self.input(rows: k, cols: 3, seed: 5, dtype: .float32) { _ in false }
     let b = try Self.input(rows: k, cols: 5, seed: 3, dtype: .float32) { _ in false }
     let (_, r) = try traceAndRun(src, [a, b])
