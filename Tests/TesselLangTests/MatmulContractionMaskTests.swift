@@ -84,14 +84,19 @@ struct MatmulContractionMaskTests {
     let b = try Self.input(rows: k, cols: 6, seed: 3, dtype: .float32) { _ in false }
     let (kernel, r) = try traceAndRun(Self.source(stationaryMask: "ip >= 0", movingMask: "ip < \(k)"), [a, b])
     #expect(kernel.instructions.allSatisfy { $0.operation.contractionMask.isEmpty })
-    let out = r.outputs[0].floatValues()
+    Self.expectProduct(r.outputs[0].floatValues(), a, b, rows: 0..<k, times: 2)
+  }
+
+  /// Expects `out[M, N]` to be `times · Σ a[row, i] · b[row, c]` over `rows` (a plain loop).
+  static func expectProduct(_ out: [Float], _ a: HostArray, _ b: HostArray, rows: Range<Int>, times: Float = 1) {
+    let (m, n) = (a.shape[1], b.shape[1])
     let av = a.floatValues()
     let bv = b.floatValues()
-    for i in 0..<4 {
-      for c in 0..<6 {
+    for i in 0..<m {
+      for c in 0..<n {
         var part: Float = 0
-        for row in 0..<k { part += av[row * 4 + i] * bv[row * 6 + c] }
-        #expect(Swift.abs(out[i * 6 + c] - 2 * part) <= 1e-4 * Swift.max(1, Swift.abs(part)), "\(i), \(c)")
+        for row in rows { part += av[row * m + i] * bv[row * n + c] }
+        #expect(Swift.abs(out[i * n + c] - times * part) <= 1e-4 * Swift.max(1, Swift.abs(times * part)), "\(i), \(c)")
       }
     }
   }
@@ -111,16 +116,7 @@ struct MatmulContractionMaskTests {
     let b = try Self.input(rows: k, cols: 5, seed: 3, dtype: .float32) { _ in false }
     let (_, r) = try traceAndRun(src, [a, b])
     #expect(r.report.warnings.isEmpty, "\(r.report.warnings)")
-    let out = r.outputs[0].floatValues()
-    let av = a.floatValues()
-    let bv = b.floatValues()
-    for i in 0..<3 {
-      for c in 0..<5 {
-        var part: Float = 0
-        for row in 0..<hi { part += av[row * 3 + i] * bv[row * 5 + c] }
-        #expect(Swift.abs(out[i * 5 + c] - part) <= 1e-5 * Swift.max(1, Swift.abs(part)), "\(i), \(c)")
-      }
-    }
+    Self.expectProduct(r.outputs[0].floatValues(), a, b, rows: 0..<hi)
   }
 
   @Test("the IR prints the contraction mask and the verifier refuses one of the wrong rank")

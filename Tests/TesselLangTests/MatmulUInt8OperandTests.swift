@@ -18,20 +18,26 @@ struct MatmulUInt8OperandTests {
     return try Interpreter(kernel: traced.kernel, options: options).run(hostArrays: [x])
   }
 
-  /// A kernel multiplying the default-dtype (uint8) identity `[K, K]` by `x[K, N]`, as AWS's
-  /// depthwise convolution reduces its channels.
-  static let identitySource =
+  /// A kernel multiplying the uint8 HBM constant `stationary` (`[K, M]`, Python over `K`) by
+  /// `x[K, N]` on the Tensor engine.
+  static func source(m: String, stationary: String) -> String {
     header + """
+      import numpy as np
+
       @nki.jit
       def k(x):
           K, N = x.shape
-          out = nl.ndarray((K, N), dtype=nl.float32, buffer=nl.shared_hbm)
-          ident = nl.load(nl.shared_identity_matrix(K))
-          ps = nl.ndarray((K, N), dtype=nl.float32, buffer=nl.psum)
-          ps[...] = nisa.nc_matmul(ident, nl.load(x))
+          ps = nl.ndarray((\(m), N), dtype=nl.float32, buffer=nl.psum)
+          ps[...] = nisa.nc_matmul(nl.load(\(stationary)), nl.load(x))
+          out = nl.ndarray((\(m), N), dtype=nl.float32, buffer=nl.shared_hbm)
           nl.store(out, nl.copy(ps))
           return out
       """
+  }
+
+  /// The default-dtype (uint8) identity `[K, K]` times `x[K, N]`, as AWS's depthwise convolution
+  /// reduces its channels.
+  static let identitySource = source(m: "K", stationary: "nl.shared_identity_matrix(K)")
 
   @Test(
     "identity (uint8) @ x is x on trn1, bf16 and fp32 moving operands",
@@ -48,20 +54,8 @@ struct MatmulUInt8OperandTests {
   func integerValues(k: Int) throws {
     let n = 9
     let m = 5
-    let src =
-      header + """
-        import numpy as np
-
-        @nki.jit
-        def k(x):
-            K, N = x.shape
-            out = nl.ndarray((\(m), N), dtype=nl.float32, buffer=nl.shared_hbm)
-            a = nl.shared_constant((np.arange(K * \(m)).reshape(K, \(m)) * 7) % 256, dtype=nl.uint8)
-            ps = nl.ndarray((\(m), N), dtype=nl.float32, buffer=nl.psum)
-            ps[...] = nisa.nc_matmul(nl.load(a), nl.load(x))
-            nl.store(out, nl.copy(ps))
-            return out
-        """
+    let src = Self.source(
+      m: "\(m)", stationary: "nl.shared_constant((np.arange(K * \(m)).reshape(K, \(m)) * 7) % 256, dtype=nl.uint8)")
     let values = (0..<(k * n)).map { Float(($0 * 13) % 11) - 5 }
     let x = try HostArray(shape: [k, n], dtype: .bfloat16, values: values)
     let out = try Self.run(src, x, target: .trn1).outputs[0].floatValues()
