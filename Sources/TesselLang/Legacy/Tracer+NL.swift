@@ -164,7 +164,8 @@ extension Tracer {
         try emit(
           .matmul(dst: dst.view, stationary: stationary.view, moving: y.view, accumulation: .auto), mask: m, at: loc))
     case "transpose":
-      let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc)
+      // A PSUM tile is copied out to SBUF first, as for nl.matmul (the Tensor engine reads SBUF).
+      let x = try inSBUF(try tensorArgument(try a.require(0, "x"), "x", of: "nl.transpose", at: loc), at: loc)
       if x.view.dims.count > 2 {
         throw TraceError(
           rule: .malformed("exceed max supported number of dimensions of 2"), operation: "transpose", at: loc)

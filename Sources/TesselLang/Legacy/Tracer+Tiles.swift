@@ -55,7 +55,16 @@ extension Tracer {
       }
     }
     for s in op.sources { freshDefinitions[s.view.tensor] = nil }
-    let mask = operandMasks.isEmpty ? mask : mask + (try operandMaskConditions(of: op))
+    var op = op
+    var mask = mask
+    if !operandMasks.isEmpty {
+      let moved = try operandMaskConditions(of: op)
+      mask += moved.mask
+      if !moved.contraction.isEmpty, case .matmul(var m) = op {
+        m.contraction += moved.contraction
+        op = .matmul(m)
+      }
+    }
     builder.emit(op, engine: engine, mask: mask, location: loc)
     return builder.instructionCount - 1
   }
@@ -165,8 +174,8 @@ extension Tracer {
   /// named `<t>_sbuf`, visible in `tessel ir` and `--json`).
   ///
   /// The Tensor engine and `affine_select` (GpSimd) read SBUF only; NKI's compiler copies a PSUM
-  /// operand of `nl.matmul`, `nisa.nc_matmul` and `nisa.affine_select` out to SBUF first, and
-  /// Tessel does the same.
+  /// operand of `nl.matmul`, `nl.transpose`, `nisa.nc_matmul` and `nisa.affine_select` out to SBUF
+  /// first, and Tessel does the same.
   func inSBUF(_ t: TensorRef, at loc: SourceLocation) throws(TraceError) -> TensorRef {
     guard decl(t).space == .psum else { return t }
     let c = try newTensor(t.view.shape, decl(t).dtype, .sbuf, name: "\(decl(t).name)_sbuf", at: loc)
