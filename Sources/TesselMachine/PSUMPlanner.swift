@@ -39,9 +39,10 @@ struct PSUMPlanner {
   /// Instruction instances (and block visits) to follow before falling back to whole-tensor lifetimes.
   var eventBudget = 4_000_000
 
-  /// Plans every PSUM tensor; `intervals` are the tensors' static live intervals (instruction indices).
+  /// Plans every PSUM tensor that has a live interval in `intervals` (the tensors' static live
+  /// intervals, in instruction indices).
   func plan(intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> Result {
-    let psum = kernel.tensors.map { $0.space == .psum }
+    let psum = kernel.tensors.indices.map { kernel.tensors[$0].space == .psum && intervals[TensorID($0)] != nil }
     guard psum.contains(true) else { return Result(placements: [:], highWater: 0) }
     let lives = dynamicLives(psum) ?? staticLives(intervals)
     return try sweep(lives, intervals: intervals)
