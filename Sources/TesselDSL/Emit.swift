@@ -33,6 +33,15 @@ enum Emit {
     r.emit(operation, engine: engine, mask: mask, location: location)
   }
 
+  /// Records `operation` under IR conditions already lowered to its iteration axes, if every
+  /// handle belongs to the current kernel.
+  static func instruction(
+    _ operation: Operation, uses handles: [TensorHandle], conditions: [AffineCondition], _ location: SourceLocation
+  ) {
+    guard let r = Recorder.current, r.owns(handles, location) else { return }
+    r.emit(operation, conditions: conditions, location: location)
+  }
+
   /// Declares a new SBUF tile and records `operation` writing it (the closure receives the tile's
   /// view); `inputs` are the handles the operation reads.
   static func result(

@@ -55,9 +55,13 @@ func elementwise(
     let plan = try ElementwiseBinary(op, a, b, dtype: dtype)
     var column: Tile<SBUF>?
     if let pb = plan.partitionBroadcast {
-      // A one-element tile against more partitions: copied to every partition first.
+      // A one-partition tile against more partitions: copied to every partition first, under
+      // the conditions of the call's mask that the copy carries (NKI's rule in TesselNKI). A mask
+      // naming an axis the call lacks is reported once, by the operation itself.
       let c = Emit.tile("broadcast_to", pb.shape, pb.dtype, SBUF.self, l)
-      Emit.instruction(.broadcast(dst: c.view, src: pb.source), uses: [c.handle] + handles, l)
+      let rank = pb.shape.count
+      let carried = mask.map { $0.highestAxis < rank ? plan.broadcastMask($0.lowered(rank: rank)) : [] } ?? []
+      Emit.instruction(.broadcast(dst: c.view, src: pb.source), uses: [c.handle] + handles, conditions: carried, l)
       column = c
     }
     let t = Emit.tile(op.nkiName, plan.shape, plan.dtype, SBUF.self, l)

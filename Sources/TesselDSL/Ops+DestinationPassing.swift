@@ -6,16 +6,19 @@ import TesselNKI
 // are regrouped to the destination's shape by the rule the NKI front end uses
 // (`NKIRules.aligned`), and the destination's dtype decides the conversion.
 
-/// Records a destination-passing instruction whose operands are regrouped to `dst`'s shape.
+/// Records a destination-passing instruction, its operands by default regrouped to `dst`'s shape.
 ///
 /// `make` receives the operands' views in the current dialect's form (``NKIRules/canonicalView(_:)``),
-/// aligned to the destination's shape (``NKIRules/aligned(_:)``), destination first.
+/// destination first, aligned to the destination's shape (``NKIRules/aligned(_:)``) unless
+/// `alignsShapes` is false (operations whose operands have shapes of their own: a partition
+/// reduction's `[1, F]` result, a transpose, `nc_find_index8`'s 8 values).
 @discardableResult
 func destinationPassing(
   _ kind: String, _ operands: [any KernelTensor], extra: [TensorHandle] = [], engine: Engine? = nil,
-  mask: Mask? = nil, _ l: SourceLocation, _ make: ([View]) -> Operation
+  mask: Mask? = nil, alignsShapes: Bool = true, _ l: SourceLocation, _ make: ([View]) -> Operation
 ) -> KernelStatement {
-  let views = NKIRules.aligned(operands.map { NKIRules.canonicalView($0.view) })
+  let canonical = operands.map { NKIRules.canonicalView($0.view) }
+  let views = alignsShapes ? NKIRules.aligned(canonical) : canonical
   Emit.instruction(make(views), uses: operands.map(\.handle) + extra, engine: engine, mask: mask, l)
   return KernelStatement(kind: kind, location: l)
 }
@@ -110,11 +113,9 @@ public func partitionReduce<D: GpSimdAccessible, S: GpSimdAccessible>(
   into dst: Tile<D>, _ op: ALUOp, _ data: Tile<S>, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(
-    .tensorPartitionReduce(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view), op: op),
-    uses: [dst.handle, data.handle], l)
-  return KernelStatement(kind: "tensor_partition_reduce", location: l)
+  destinationPassing("tensor_partition_reduce", [dst, data], alignsShapes: false, loc(fileID, line, column)) {
+    .tensorPartitionReduce(dst: $0[0], src: $0[1], op: op)
+  }
 }
 
 /// `nisa.activation(dst, op, data, bias, scale, reduce_op, reduce_res)`:
@@ -178,11 +179,9 @@ public func transpose<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, engine: Engine = .tensor, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(
-    .transpose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(data.view)),
-    uses: [dst.handle, data.handle], engine: engine, l)
-  return KernelStatement(kind: "nc_transpose", location: l)
+  destinationPassing("nc_transpose", [dst, data], engine: engine, alignsShapes: false, loc(fileID, line, column)) {
+    .transpose(dst: $0[0], src: $0[1])
+  }
 }
 
 /// `nisa.scalar_tensor_tensor(dst, data, op0, operand0, op1, operand1, reverse0, reverse1)`:
@@ -300,12 +299,9 @@ public func findIndex8<D: OnChipMemory, S: OnChipMemory, V: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, values: Tile<V>, fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(
-    .findIndex8(
-      dst: NKIRules.canonicalView(dst.view), data: NKIRules.canonicalView(data.view),
-      vals: NKIRules.canonicalView(values.view)), uses: [dst.handle, data.handle, values.handle], l)
-  return KernelStatement(kind: "nc_find_index8", location: l)
+  destinationPassing("nc_find_index8", [dst, data, values], alignsShapes: false, loc(fileID, line, column)) {
+    .findIndex8(dst: $0[0], data: $0[1], vals: $0[2])
+  }
 }
 
 /// `nisa.dma_transpose(dst, src, axes)`: a DMA that permutes the dimensions of `src` (2-D:
@@ -318,10 +314,8 @@ public func findIndex8<D: OnChipMemory, S: OnChipMemory, V: OnChipMemory>(
 public func dmaTranspose<D: KernelTensor, S: KernelTensor>(
   dst: D, src: S, axes: [Int]? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
   let axes = axes ?? NKIRules.defaultTransposeAxes(rank: src.shape.count)
-  Emit.instruction(
-    .dmaTranspose(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(src.view), axes: axes),
-    uses: [dst.handle, src.handle], l)
-  return KernelStatement(kind: "dma_transpose", location: l)
+  return destinationPassing("dma_transpose", [dst, src], alignsShapes: false, loc(fileID, line, column)) {
+    .dmaTranspose(dst: $0[0], src: $0[1], axes: axes)
+  }
 }

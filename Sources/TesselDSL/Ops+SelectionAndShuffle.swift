@@ -133,14 +133,10 @@ public func matchReplace8<D: OnChipMemory, S: OnChipMemory, V: OnChipMemory>(
   into dst: Tile<D>, _ data: Tile<S>, values: Tile<V>, imm: Float, indicesInto: Tile<SBUF>? = nil,
   fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(
-    .matchReplace8(
-      dst: NKIRules.canonicalView(dst.view), data: NKIRules.canonicalView(data.view),
-      vals: NKIRules.canonicalView(values.view), imm: imm,
-      dstIdx: indicesInto.map { NKIRules.canonicalView($0.view) }),
-    uses: [dst.handle, data.handle, values.handle] + (indicesInto.map { [$0.handle] } ?? []), l)
-  return KernelStatement(kind: "nc_match_replace8", location: l)
+  let operands: [any KernelTensor] = [dst, data, values] + (indicesInto.map { [$0] } ?? [])
+  return destinationPassing("nc_match_replace8", operands, alignsShapes: false, loc(fileID, line, column)) {
+    .matchReplace8(dst: $0[0], data: $0[1], vals: $0[2], imm: imm, dstIdx: $0.count > 3 ? $0[3] : nil)
+  }
 }
 
 /// `nisa.nc_stream_shuffle(dst, src, shuffle_mask)`: a copy across partitions within quadrants
@@ -155,11 +151,9 @@ public func streamShuffle<D: OnChipMemory, S: OnChipMemory>(
   into dst: Tile<D>, _ src: Tile<S>, mask: [Int], fileID: String = #fileID, line: Int = #line,
   column: Int = #column
 ) -> KernelStatement {
-  let l = loc(fileID, line, column)
-  Emit.instruction(
-    .streamShuffle(dst: NKIRules.canonicalView(dst.view), src: NKIRules.canonicalView(src.view), mask: mask),
-    uses: [dst.handle, src.handle], l)
-  return KernelStatement(kind: "nc_stream_shuffle", location: l)
+  destinationPassing("nc_stream_shuffle", [dst, src], alignsShapes: false, loc(fileID, line, column)) {
+    .streamShuffle(dst: $0[0], src: $0[1], mask: mask)
+  }
 }
 
 /// `nisa.dma_compute(dst, srcs, reduce_op=nl.add)`: the DMA engines' elementwise sum

@@ -150,6 +150,11 @@ final class Recorder: @unchecked Sendable {
       }
       conditions = mask.lowered(rank: rank)
     }
+    emit(operation, engine: engine, conditions: conditions, location: location)
+  }
+
+  /// Appends (or, eagerly, executes) one instruction under conditions already lowered to its axes.
+  func emit(_ operation: Operation, engine: Engine? = nil, conditions: [AffineCondition], location: SourceLocation) {
     instructionCount += 1
     backend.emit(operation, engine: engine, mask: conditions, location: location, recorder: self)
   }

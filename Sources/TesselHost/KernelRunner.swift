@@ -45,10 +45,18 @@ extension Interpreter {
       }
     }
     try checkExactIntegers(arguments)
-    // fp32 arguments the kernel only reads are used where they are; every other one is
-    // decoded once into simulated memory: from its bytes when its dtype is the parameter's (bitcast
-    // views then see those bytes exactly), else converted.
-    let sources: [ParameterSource] = zip(kernel.parameters, arguments).map { p, a in
+    // fp32 arguments the kernel only reads are used where they are, and an fp32 argument it
+    // writes is copied into its returned array, where the kernel then writes it (only the
+    // elements the kernel leaves unwritten when it never reads it); every other one is decoded
+    // once into simulated memory: from its bytes when its dtype is the parameter's (bitcast views
+    // then see those bytes exactly), else converted.
+    let inPlaceFp32 = zip(kernel.parameters, arguments).map { p, a in
+      a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && a.float32Memory != nil
+    }
+    let writtenInPlace = kernel.parameters.indices.filter {
+      inPlaceFp32[$0] && writesParameter(kernel.parameters[$0].tensor)
+    }
+    var sources: [ParameterSource] = zip(kernel.parameters, arguments).map { p, a in
       if a.elementType == .nki(.float32) && kernel[p.tensor].dtype == .float32 && !writesParameter(p.tensor),
         let b = a.float32Memory
       {
@@ -62,7 +70,7 @@ extension Interpreter {
     var finalSinks: [ResultSink?] = []
     for (i, (p, a)) in zip(kernel.parameters, arguments).enumerated() {
       let t = kernel[p.tensor]
-      guard writesParameter(p.tensor) || a.dtype != t.dtype else {
+      guard (writesParameter(p.tensor) || a.dtype != t.dtype) && !writtenInPlace.contains(i) else {
         finalSinks.append(nil)
         continue
       }
@@ -74,8 +82,18 @@ extension Interpreter {
     // fp32 results are stored by the kernel straight into the returned arrays' bytes; others are
     // encoded into them once, after the run.
     let outputTensors = kernel.outputs.map { kernel[$0] }
-    let outputBytes = makeArrays(of: UInt8.self, counts: outputTensors.map { $0.elementCount * $0.dtype.byteSize }) {
-      buffers in
+    let writtenTensors = writtenInPlace.map { kernel[kernel.parameters[$0].tensor] }
+    var allBytes = makeArrays(
+      of: UInt8.self, counts: (outputTensors + writtenTensors).map { $0.elementCount * $0.dtype.byteSize }
+    ) { allBuffers in
+      let buffers = allBuffers.prefix(outputTensors.count)
+      for (i, b) in zip(writtenInPlace, allBuffers.dropFirst(outputTensors.count)) {
+        guard let memory = b.float32Memory, let argument = arguments[i].float32Memory else { continue }
+        sources[i] = .inPlaceFilling(memory) { range, memory in
+          guard let s = argument.baseAddress, let d = memory.baseAddress else { return }
+          (d + range.lowerBound).update(from: s + range.lowerBound, count: range.count)
+        }
+      }
       let sinks: [ResultSink] = zip(outputTensors, buffers).map { t, b in
         if let floats = b.float32Memory, t.dtype == .float32 { return .inPlace(floats) }
         return .read { values in
@@ -88,9 +106,15 @@ extension Interpreter {
           try run(sources: sources, results: sinks, finalParameters: finalSinks)
         }
       } catch { failure = error }
-      for b in buffers { b.doneWithFloat32Memory() }
+      for b in allBuffers { b.doneWithFloat32Memory() }
     }
     if let failure { throw failure }
+    let writtenBytes = allBytes.suffix(writtenTensors.count)
+    allBytes.removeLast(writtenTensors.count)
+    let outputBytes = allBytes
+    for (i, (t, bytes)) in zip(writtenInPlace, zip(writtenTensors, writtenBytes)) {
+      finals[i] = HostArray(unchecked: t.shape, elementType: .nki(.float32), bytes: bytes)
+    }
     report.warnings = warnings + report.warnings
     let outputs = zip(outputTensors, outputBytes).map { t, bytes in
       HostArray(unchecked: t.shape, elementType: .nki(t.dtype), bytes: bytes)

@@ -26,7 +26,9 @@ extension Interpreter {
     }
     let returned = Set(kernel.outputs.map(\.index))
     for p in kernel.parameters
-    where written[p.tensor.index] && !read[p.tensor.index] && !returned.contains(p.tensor.index) {
+    where written[p.tensor.index] && !read[p.tensor.index] && !returned.contains(p.tensor.index)
+      && !aliased.contains(p.tensor)
+    {
       result[p.tensor.index] = true
     }
     for ci in program {
@@ -39,6 +41,16 @@ extension Interpreter {
       }
     }
     return result
+  }
+}
+
+extension Interpreter {
+  /// Whether a run may lend a parameter's memory unfilled and fill only the elements the kernel
+  /// left unwritten afterwards (``ParameterSource/inPlaceFilling(_:fill:)``): its writes are
+  /// recorded (the kernel never reads it, through any view, and writes it only where a write map
+  /// follows exactly), it can be lent, and no debugger can show its contents mid-run.
+  public func fillsOnlyUnwritten(_ t: TensorID) -> Bool {
+    kernel[t].role == .parameter && recordsWrites[t.index] && bindSlots[t.index] >= 0 && options.debugger == nil
   }
 }
 
@@ -163,6 +175,31 @@ extension ExecutionState {
       for i in 0..<mine.wordCount { mine.words[i] |= m.words[i] }
     }
     return map
+  }
+
+  /// Calls `fill(range, memory)` for every run of elements of a recorded tensor that no
+  /// instruction wrote (all of them when nothing wrote it).
+  func fillUnwritten(
+    _ t: Int, _ memory: UnsafeMutableBufferPointer<Float>,
+    _ fill: (Range<Int>, UnsafeMutableBufferPointer<Float>) -> Void
+  ) {
+    let n = Swift.min(memory.count, interpreter.kernel.tensors[t].elementCount)
+    guard let written = mergedWriteMap(t) else {
+      if n > 0 { fill(0..<n, memory) }
+      return
+    }
+    var start = -1
+    for w in 0..<written.wordCount where written.words[w] != ~0 || start >= 0 {
+      for i in (w * 64)..<Swift.min(n, w * 64 + 64) {
+        if written.isSet(i) {
+          if start >= 0 { fill(start..<i, memory) }
+          start = -1
+        } else if start < 0 {
+          start = i
+        }
+      }
+    }
+    if start >= 0 { fill(start..<n, memory) }
   }
 
   /// How many elements of a recorded tensor no instruction wrote.

@@ -19,6 +19,14 @@ public enum ParameterSource {
   /// bitcast view of a parameter the kernel never writes reads these bytes themselves, so it sees
   /// patterns the decoded values cannot hold (a uint32 above 2^24 viewed as packed fp8).
   case encoded(UnsafeRawBufferPointer)
+  /// Caller memory that receives the parameter's final contents, and `fill(range, memory)`, which
+  /// writes the parameter's initial elements `range` (row-major, values of its dtype) there.
+  ///
+  /// When the kernel provably never reads the parameter (it only writes it, through views whose
+  /// written elements the run records exactly: ``Interpreter/fillsOnlyUnwritten(_:)``), the run
+  /// lends `memory` without filling it and afterwards fills only the elements no instruction
+  /// wrote; otherwise it fills all of `memory` first and runs as ``inPlace(_:)``.
+  case inPlaceFilling(UnsafeMutableBufferPointer<Float>, fill: (Range<Int>, UnsafeMutableBufferPointer<Float>) -> Void)
 }
 
 /// Where a run hands back one tensor's final contents (never-written elements as NaN).
@@ -66,13 +74,28 @@ extension Interpreter {
     }
     // The origin shadow mirrors the arena, so a tracked run copies instead of lending.
     let mayLend = !options.trackUninitializedOrigins
+    // A parameter filled only where the kernel leaves it unwritten is lent unfilled; every other
+    // one is filled now and runs in place.
+    let given = parameters
+    var fillAfter: [Int] = []
+    var parameters = parameters
+    for (i, p) in kernel.parameters.enumerated() {
+      guard case .inPlaceFilling(let memory, let fill) = parameters[i] else { continue }
+      try checkCount(p.tensor, p.name, memory.count)
+      if mayLend && fillsOnlyUnwritten(p.tensor) {
+        fillAfter.append(i)
+      } else {
+        fill(0..<memory.count, memory)
+      }
+      parameters[i] = .inPlace(memory)
+    }
     var lent: [(tensor: Int, memory: UnsafeMutablePointer<Float>)] = []
     var filled: [Int] = []
     for (i, (p, source)) in zip(kernel.parameters, parameters).enumerated() {
       let t = p.tensor.index
       let lendable = mayLend && bindSlots[t] >= 0
       switch source {
-      case .inPlace(let b):
+      case .inPlace(let b), .inPlaceFilling(let b, _):
         try checkCount(p.tensor, p.name, b.count)
         if lendable, let base = b.baseAddress { lent.append((t, base)) } else { filled.append(i) }
       case .readOnly(let b):
@@ -107,7 +130,7 @@ extension Interpreter {
     }
     fillParameters(filled, of: state) { i, region in
       switch parameters[i] {
-      case .inPlace(let b):
+      case .inPlace(let b), .inPlaceFilling(let b, _):
         if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
       case .readOnly(let b):
         if let s = b.baseAddress, let d = region.baseAddress { d.update(from: s, count: region.count) }
@@ -136,6 +159,11 @@ extension Interpreter {
     }
     if let tracker = state.originTracker { report.addOrigins(tracker.origins()) }
     checkParameterCoverage(state, report: &report)
+    for i in fillAfter {
+      if case .inPlaceFilling(let memory, let fill) = given[i] {
+        state.fillUnwritten(kernel.parameters[i].tensor.index, memory, fill)
+      }
+    }
     noteSharedWrites(report: &report)
     // A lent parameter's final contents are already in the caller's memory.
     for i in filled {

@@ -2,9 +2,12 @@ import TesselIR
 import TesselInterpreter
 import Testing
 
-/// `c[pid*64 : pid*64 + 64, :] = a[...] + 1` for a grid of `instances` over an output parameter of
-/// `rows` rows: with fewer instances than `rows / 64`, some rows are written by no instance.
-private func spmdKernel(rows: Int, instances: Int) throws -> Kernel {
+/// A kernel on a grid of `instances` whose instance `pid` sets rows `pid*64 ..< pid*64 + 64` of `c`.
+///
+/// It computes `c[pid*64 : pid*64 + 64, :] = a[...] + 1` over an output parameter of `rows` rows:
+/// with fewer instances than `rows / 64`, some rows are written by no instance. With
+/// `accumulating`, each instance adds its rows of `c` too (`c[...] = a[...] + 1 + c[...]`).
+func spmdKernel(rows: Int, instances: Int, accumulating: Bool = false) throws -> Kernel {
   var b = KernelBuilder(name: "spmd")
   let a = b.addParameter(name: "a", shape: [rows, 8], dtype: .float32)
   let c = b.addParameter(name: "c", shape: [rows, 8], dtype: .float32)
@@ -19,6 +22,13 @@ private func spmdKernel(rows: Int, instances: Int) throws -> Kernel {
     .tensorScalar(
       dst: .whole(t, shape: [64, 8]), src: .whole(t, shape: [64, 8]), op0: .add, operand0: .scalar(1), reverse0: false,
       op1: nil, operand1: nil, reverse1: false))
+  if accumulating {
+    let old = b.declareTensor(name: "old", space: .sbuf, shape: [64, 8], dtype: .float32)
+    b.emit(.load(dst: .whole(old, shape: [64, 8]), src: rowsOf(c)))
+    b.emit(
+      .tensorTensor(
+        dst: .whole(t, shape: [64, 8]), a: .whole(t, shape: [64, 8]), b: .whole(old, shape: [64, 8]), op: .add))
+  }
   b.emit(.store(dst: rowsOf(c), src: .whole(t, shape: [64, 8])))
   return try b.finish(target: .trn2)
 }

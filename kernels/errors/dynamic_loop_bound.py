@@ -14,6 +14,6 @@ from neuronxcc.nki.typing import scalar
 def k(a, count):
     out = nl.ndarray((128, 64), dtype=a.dtype, buffer=nl.shared_hbm)
     n = nl.load(count)
-    for _ in range(scalar(n)):  # error: unsupported: nki.typing.scalar (a loop bound read from a tile at run time: a loop the hardware runs, which NKI documents only for the current dialect (nl.dynamic_range, which Tessel models, and nl.fori_loop); the legacy form is not modelled)
+    for _ in range(scalar(n)):  # error: unsupported: nki.typing.scalar (a loop bound read from a tile at run time: a loop the hardware runs). The legacy neuronxcc.nki.typing.scalar has no public documentation; NKI documents run-time loop bounds only in the current dialect (nl.dynamic_range, which Tessel models, and nl.fori_loop), so the legacy form is not modelled
         nl.store(out, value=nl.load(a))
     return out

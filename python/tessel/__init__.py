@@ -20,7 +20,7 @@ from ._errors import KernelError, TesselWarning, is_strict, set_strict
 from ._expressions import ArgumentError
 from ._kernel import Kernel
 from ._library import TesselNotFound, find_library
-from ._simulate import clear_cache
+from ._simulate import clear_cache, estimate as _estimate_call, simulate as _simulate_call
 
 __all__ = [
     "simulate_kernel", "estimate_kernel", "KernelError", "TesselWarning", "ArgumentError",
@@ -47,10 +47,8 @@ def simulate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int
     Raises :class:`KernelError` with Tessel's located diagnostic when the kernel fails.
     """
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    from ._simulate import simulate
-
     launch_grid, launch_lnc, launch_target, dialect = _launch(kernel, grid, lnc, target)
-    return simulate(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect)
+    return _simulate_call(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect)
 
 
 def estimate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int]] = None,
@@ -63,10 +61,8 @@ def estimate_kernel(kernel: Any, *args: Any, grid: Union[None, int, Sequence[int
     top source lines. ``trace`` names a Chrome trace-event JSON file (Perfetto) to write.
     """
     __tracebackhide__ = True  # pytest shows the kernel, not the bridge
-    from ._simulate import estimate
-
     launch_grid, launch_lnc, launch_target, dialect = _launch(kernel, grid, lnc, target)
-    return estimate(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect,
+    return _estimate_call(kernel, args, kwargs, grid=launch_grid, lnc=launch_lnc, target=launch_target, dialect=dialect,
                     trace=trace)
 
 

@@ -62,30 +62,31 @@ _lock = threading.Lock()
 
 def key(kernel: Any, args: Sequence[Any], kwargs: Mapping[str, Any], grid: Any, lnc: Any, target: Any,
         dialect: Any) -> Optional[tuple]:
-    """The identity of a call, or None when an argument is neither an array nor a plain constant."""
+    """The identity of a call, or None when an argument is neither an array nor a plain constant.
+
+    The keyword names in order, then two parts per argument: an array's shape and dtype, or a
+    constant's type and value (a float's spelling, so that -0.0 is not 0.0).
+    """
     parts: list[Any] = [id(kernel), grid if type(grid) is tuple else tuple(grid), lnc, target, dialect]
-    for value in args:
-        part = _identity(value)
-        if part is None:
+    values = args
+    if kwargs:
+        parts.append(tuple(kwargs))
+        values = (*args, *kwargs.values())
+    add = parts.append
+    for value in values:
+        t = type(value)
+        if t is np.ndarray:
+            add(value.shape)
+            add(value.dtype)
+        elif t is float:
+            add(t)
+            add(repr(value))
+        elif t in _VALUES:
+            add(t)
+            add(value)
+        else:
             return None
-        parts.append(part)
-    for name, value in kwargs.items():
-        part = _identity(value)
-        if part is None:
-            return None
-        parts.append(name)
-        parts.append(part)
     return tuple(parts)
-
-
-def _identity(value: Any) -> Optional[tuple]:
-    """An array's shape and dtype, or a plain constant's type and value; None for anything else."""
-    t = type(value)
-    if t is np.ndarray:
-        return value.shape, value.dtype
-    if t is float:
-        return t, repr(value)
-    return (t, value) if t in _VALUES else None
 
 
 def remember(call_key: tuple, kernel: Any, source: Any, prepared: Prepared, positional: list[str],

@@ -45,6 +45,7 @@ class Prepared:
                        [int(np.prod(o["shape"])) for o in self.outputs])
         self.buffers = RunBuffers(*self.counts)
         self.lock = threading.Lock()
+        self.library = library()
 
     def call(self, parameters: Sequence[np.ndarray], outputs: Sequence[np.ndarray]) -> Optional[dict[str, Any]]:
         """Runs on C-contiguous arrays of the prepared shapes and dtypes. Returns the library's
@@ -59,11 +60,9 @@ class Prepared:
             slots = buffers.outputs
             for i, a in enumerate(outputs):
                 slots[i] = address(a)
-            response = library().run(self.handle, buffers)
-            prepare = getattr(_timings, "prepare", 0.0)
-            if prepare:
-                _timings.prepare = 0.0
-            _timings.value = {"prepare": prepare, "run": buffers.seconds.value}
+            response = self.library.run(self.handle, buffers)
+            _timings.value = (_timings.prepare, buffers.seconds.value)
+            _timings.prepare = 0.0
             return response
         finally:
             if mine:
@@ -71,7 +70,7 @@ class Prepared:
 
     def __del__(self) -> None:
         try:
-            library().release(self.handle)
+            self.library.release(self.handle)
         except Exception:  # the library may be gone at interpreter shutdown
             pass
 
@@ -109,19 +108,32 @@ class _PreparedCache:
 
 
 cache = _PreparedCache()
-_timings = threading.local()
+
+
+class _Timings(threading.local):
+    """This thread's figures: the trace time of the call under way (0 when cached) and the last
+    call's ``(prepare, run)`` seconds."""
+
+    prepare = 0.0
+    value: Optional[tuple[float, float]] = None
+
+
+_timings = _Timings()
 
 
 def last_timings() -> dict[str, float]:
     """This thread's last call: ``prepare`` (load, trace, verify, allocate; 0 when cached) and
     ``run`` (the kernel's own run) in seconds, as Tessel measured them."""
-    return dict(getattr(_timings, "value", {}))
+    value = _timings.value
+    if value is None:
+        return {"prepare": _timings.prepare} if _timings.prepare else {}
+    return {"prepare": value[0], "run": value[1]}
 
 
 def note_prepare(seconds: float) -> None:
     """Records the trace time of this thread's call (its run time follows)."""
     _timings.prepare = seconds
-    _timings.value = {"prepare": seconds}
+    _timings.value = None
 
 
 def run(prepared: Prepared, arrays: dict[str, np.ndarray]) -> tuple[Any, list[str]]:

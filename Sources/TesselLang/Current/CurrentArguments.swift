@@ -82,6 +82,14 @@ struct CurrentArguments {
     return a
   }
 
+  /// What `tensor_scalar`, `scalar_tensor_tensor` and `tensor_scalar_reduce` start with: `dst`
+  /// and `data` aligned to one shape, the first stage (`op0=`, `operand0=`) and `reverse0=`.
+  func firstStage() throws(TraceError) -> (dst: View, data: View, op: ALUOp, operand: Operand, reverse: Bool) {
+    let (d, s) = try tracer.aligned(try view("dst"), try view("data"), at: location)
+    let (op0, o0) = try stage("op0", "operand0")
+    return (d, s, op0, o0, try bool("reverse0", default: false))
+  }
+
   /// A stage's operator and operand (`op0=`, `operand0=`).
   ///
   /// `nl.abs` with the operand 0 is

@@ -8,13 +8,12 @@ extension CurrentISA {
   /// `dst = (data op0 operand0) op1 operand1`, `operand0` a number or a `[P, 1]` tensor and
   /// `operand1` a tensor of `data`'s shape.
   static func scalarTensorTensor(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    let (op0, o0) = try a.stage("op0", "operand0")
-    let (_, o1) = try a.tracer.aligned(d, try a.view("operand1"), at: a.location)
+    let f = try a.firstStage()
+    let (_, o1) = try a.tracer.aligned(f.dst, try a.view("operand1"), at: a.location)
     a.tracer.emit(
       .scalarTensorTensor(
-        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
-        op1: try a.alu("op1"), operand1: o1, reverse1: try a.bool("reverse1", default: false)),
+        dst: f.dst, src: f.data, op0: f.op, operand0: f.operand, reverse0: f.reverse, op1: try a.alu("op1"),
+        operand1: o1, reverse1: try a.bool("reverse1", default: false)),
       engine: .vector, at: a.location)
     return .none
   }
@@ -22,11 +21,10 @@ extension CurrentISA {
   /// `nisa.tensor_scalar_reduce(dst, data, op0, operand0, reduce_op, reduce_res)`:
   /// `dst = data op0 operand0`, and `reduce_res` (`[P, 1]`) the reduction of each partition's row.
   static func tensorScalarReduce(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    let (op0, o0) = try a.stage("op0", "operand0")
+    let f = try a.firstStage()
     a.tracer.emit(
       .tensorScalarReduce(
-        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
+        dst: f.dst, src: f.data, op0: f.op, operand0: f.operand, reverse0: f.reverse,
         reduceOp: try a.alu("reduce_op"), reduceDst: try a.view("reduce_res")),
       engine: .vector, at: a.location)
     return .none

@@ -240,13 +240,11 @@ enum CurrentISA {
   }
 
   static func tensorScalar(_ a: CurrentArguments) throws(TraceError) -> Value {
-    let (d, s) = try a.tracer.aligned(try a.view("dst"), try a.view("data"), at: a.location)
-    let (op0, o0) = try a.stage("op0", "operand0")
+    let f = try a.firstStage()
     a.tracer.emit(
       .tensorScalar(
-        dst: d, src: s, op0: op0, operand0: o0, reverse0: try a.bool("reverse0", default: false),
-        op1: try a.optionalALU("op1"), operand1: try a.operand("operand1"),
-        reverse1: try a.bool("reverse1", default: false)),
+        dst: f.dst, src: f.data, op0: f.op, operand0: f.operand, reverse0: f.reverse, op1: try a.optionalALU("op1"),
+        operand1: try a.operand("operand1"), reverse1: try a.bool("reverse1", default: false)),
       engine: try a.engine(), at: a.location)
     return .none
   }

@@ -16,7 +16,7 @@ extension LegacyNKIAPI {
       if let what = binaryWords[short] {
         return "Elementwise \(what) of two tiles, a tile and a [P, 1] vector, or a tile and a scalar."
       }
-      if ["sum", "max", "min", "mean", "prod", "all"].contains(short) {
+      if reductionOp(short) != nil {
         return
           "Reduces a tile along the free axes `axis` (\(reductionWords[short] ?? short)); keepdims keeps them as size 1."
       }

@@ -1,3 +1,4 @@
+import TesselIR
 import TesselPython
 
 /// One function of an NKI API: its name and Python signature.
@@ -37,6 +38,15 @@ public enum LegacyNKIAPI {
     "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and",
     "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "abs_max", "abs_min",
   ]
+
+  /// Reductions along free axes (`nl.sum(x, axis)`), each a `tensor_reduce` with its ALU
+  /// operation; `nl.mean` then scales the sum by `1 / n`.
+  static let reductions: [(name: String, op: ALUOp)] = [
+    ("sum", .add), ("max", .maximum), ("min", .minimum), ("mean", .add), ("prod", .multiply), ("all", .logicalAnd),
+  ]
+
+  /// The ALU operation of the reduction `nl.<name>`, or nil when `name` is no reduction.
+  static func reductionOp(_ name: String) -> ALUOp? { reductions.first { $0.name == name }?.op }
 
   /// The signatures, as Python text.
   static let texts: [String] =
@@ -83,9 +93,7 @@ public enum LegacyNKIAPI {
       "nl.finfo(dtype)",
       "nl.iinfo(dtype)",
     ]
-    + ["sum", "max", "min", "mean", "prod", "all"].map {
-      "nl.\($0)(x, axis, *, dtype=None, mask=None, keepdims=False)"
-    }
+    + reductions.map { "nl.\($0.name)(x, axis, *, dtype=None, mask=None, keepdims=False)" }
     + [
       "nisa.nc_matmul(stationary, moving, *, is_stationary_onezero=False, is_moving_onezero=False, is_transpose=False, tile_position=None, tile_size=None, mask=None, perf_mode=None, name='')",
       "nisa.nc_transpose(data, *, mask=None, dtype=None, engine=unknown_engine, name='')",

@@ -226,9 +226,10 @@ final class NKIModule: KindedModule {
       if name == "scalar" {
         return .native(
           UnsupportedAPI(
-            "nki.typing.scalar (a loop bound read from a tile at run time: a loop the hardware runs, which NKI "
-              + "documents only for the current dialect (nl.dynamic_range, which Tessel models, and nl.fori_loop); "
-              + "the legacy form is not modelled)"))
+            "nki.typing.scalar (a loop bound read from a tile at run time: a loop the hardware runs). The legacy "
+              + "neuronxcc.nki.typing.scalar has no public documentation; NKI documents run-time loop bounds only "
+              + "in the current dialect (nl.dynamic_range, which Tessel models, and nl.fori_loop), so the legacy "
+              + "form is not modelled"))
       }
       // `nt.tensor[...]`, `nt.mutable_tensor`: annotations, inert at trace time.
       return .native(InertAnnotation("nki.typing." + name))

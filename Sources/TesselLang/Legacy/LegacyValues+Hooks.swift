@@ -173,13 +173,6 @@ extension IndexObject {
       .message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
   }
 
-  func conditionalTruth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
-    if grid.shape.isEmpty, !grid.base.isConstant {
-      try Tracer.refuseAmbiguousConditional(ev, [grid.base], "a loop index", at: loc)
-    }
-    return try truth(ev, at: loc)
-  }
-
   func asInteger(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Int? {
     guard grid.shape.isEmpty else { return nil }
     if grid.base.isConstant { return grid.base.constant }
@@ -231,13 +224,6 @@ extension MaskObject {
     }
     throw TraceError.typeError(
       .message("Control-flow depending on `nl.arange` or `nl.mgrid` is not supported"), at: loc)
-  }
-
-  func conditionalTruth(_ ev: Evaluator, at loc: SourceLocation) throws(TraceError) -> Bool {
-    if conditions.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } }) {
-      try Tracer.refuseAmbiguousConditional(ev, conditions.map(\.offset), "a predicate of loop indices", at: loc)
-    }
-    return try truth(ev, at: loc)
   }
 
   func hashKey(_ ev: Evaluator) -> HashKey? { nil }

@@ -155,38 +155,6 @@ extension Tracer {
     return onProgramID ? Tracer.programIDRefusal : message
   }
 
-  /// Refuses a conditional expression (`x if mask else y`) whose test names `what`, a symbolic
-  /// value of the loop indices in `expressions` made elsewhere: its meaning is not documented.
-  ///
-  /// An `if` statement on a loop-index predicate branches per index (Tessel specialises the loop;
-  /// AWS's kernels rely on it), and so does a conditional expression whose test is the comparison
-  /// itself (`2.0 if i == 0 else 3.0`). A conditional expression on a predicate *variable* is also
-  /// how kernels test whether an optional predicate was made (`mask & m2 if mask else m2`, meaning
-  /// `mask is not None`). NKI documents that an `nl.affine_range`/`nl.sequential_range` body is
-  /// traced once (only `nl.static_range` is unrolled while tracing) and that control flow on
-  /// `nl.arange` is an error, but not what the truth value of a loop-index predicate is: the
-  /// predicate object (the first branch in every iteration) and a per-index choice (which drops
-  /// `mask` wherever it is false) give different kernels, so neither is guessed. Tests on
-  /// `nl.program_id` alone keep the per-program rule.
-  static func refuseAmbiguousConditional(
-    _ ev: Evaluator, _ expressions: [AffineExpr], _ what: String, at loc: SourceLocation
-  ) throws(TraceError) {
-    guard let tracer = ev.binding as? Tracer else { return }
-    let indexVars = tracer.builder.kernel.indexVars
-    let variables = Set(expressions.flatMap { $0.terms.map(\.variable) })
-    guard !variables.isEmpty,
-      variables.allSatisfy({ $0.index < indexVars.count && indexVars[$0.index].kind == .loop })
-    else { return }
-    throw TraceError.unsupported(
-      "`x if c else y` with c \(what) is ambiguous: NKI does not document the truth value of a "
-        + "loop-index predicate (an nl.affine_range or nl.sequential_range body is traced once), and "
-        + "the two readings give different kernels: the predicate object (the first branch in every "
-        + "iteration) or a choice per index (which drops c wherever it is false); write `c is not None` "
-        + "to test whether a predicate was made, or write an `if` statement (or the comparison itself) "
-        + "to choose per index",
-      at: loc)
-  }
-
   /// The refusal of Python control flow (or a Python value) that depends on `nl.program_id`.
   static let programIDRefusal =
     "Python control flow depending on nl.program_id outside a kernel traced for a launch grid "

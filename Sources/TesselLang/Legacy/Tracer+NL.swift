@@ -35,6 +35,9 @@ extension Tracer {
       }
       return try tileBinary(alu, x, y, at: loc, dtype: dtype, mask: try maskArgument(a, rank: rank))
     }
+    if let op = LegacyNKIAPI.reductionOp(fn) {
+      return try reduce(fn, op, a)
+    }
     switch fn {
     case "ndarray", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "empty_like", "full_like":
       return try allocate(fn, a)
@@ -137,8 +140,6 @@ extension Tracer {
     case "broadcast_to":
       let src = try tensorArgument(try a.require(0, "src"), "src", of: "nl.broadcast_to", at: loc)
       return try broadcastTo(src, try shapeArgument(try a.require(1, "shape"), at: loc), at: loc)
-    case "sum", "max", "min", "mean", "prod", "all":
-      return try reduce(fn, a)
     case "matmul":
       let x0 = try tensorArgument(try a.require(0, "x"), "x", of: "nl.matmul", at: loc)
       let y0 = try tensorArgument(try a.require(1, "y"), "y", of: "nl.matmul", at: loc)
@@ -377,22 +378,15 @@ extension Tracer {
     return .tensor(ref)
   }
 
-  /// `nl.sum(x, axis, dtype, keepdims)` and friends.
-  func reduce(_ fn: String, _ a: CallArguments) throws(TraceError) -> Value {
+  /// `nl.sum(x, axis, dtype, keepdims)` and the other reductions of the table, with `op` their ALU
+  /// operation.
+  func reduce(_ fn: String, _ op: ALUOp, _ a: CallArguments) throws(TraceError) -> Value {
     let loc = a.location
     let x = try tensorArgument(try a.require(0, "x"), "x", of: "nl.\(fn)", at: loc)
     let rank = x.view.dims.count
     let axes = try axesArgument(try a.require(1, "axis"), at: loc).map { $0 < 0 ? $0 + rank : $0 }
     let keep = try truth(a.get(-1, "keepdims") ?? .bool(false), at: loc)
     let dtype = try dtypeArgument(a.get(2, "dtype"), at: loc)
-    let op: ALUOp
-    switch fn {
-    case "sum", "mean": op = .add
-    case "max": op = .maximum
-    case "min": op = .minimum
-    case "prod": op = .multiply
-    default: op = .logicalAnd
-    }
     let m = try maskConditions(a.get(-1, "mask"), rank: rank, at: loc)
     let r = try reduceTile(op, x, axes: axes, keepdims: keep, dtype: dtype, mask: m, at: loc)
     if fn == "mean", let t = r.tensor {

@@ -45,16 +45,9 @@ extension Evaluator {
       }
       return result
     case .conditional(let c, let body, let orElse):
-      let test = try eval(c, scope)
-      let holds: Bool
-      switch (c.kind, test) {
-      case (.name, .native(let o)), (.attribute, .native(let o)), (.subscript, .native(let o)), (.call, .native(let o)):
-        // A value made elsewhere (`x if mask else y`): its hook decides what its truth means here.
-        holds = try o.conditionalTruth(self, at: c.location)
-      default:
-        holds = try truth(test, at: c.location)
-      }
-      return holds ? try eval(body, scope) : try eval(orElse, scope)
+      // The test's truth value as an `if` statement takes it: a symbolic one (a loop-index
+      // predicate) throws, and the binding specialises the loop it depends on.
+      return try truth(try eval(c, scope), at: c.location) ? try eval(body, scope) : try eval(orElse, scope)
     case .lambda(let params, let body):
       var defaults: [String: Value] = [:]
       for p in params.positionalOnly + params.positional + params.keywordOnly {

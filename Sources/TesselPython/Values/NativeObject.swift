@@ -43,10 +43,6 @@ package protocol NativeObject: AnyObject {
   func setItem(_ key: Value, _ value: Value, _ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool
   /// `bool(obj)`: true by default; a symbolic value throws instead of guessing.
   func truth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool
-  /// `bool(obj)` as the test of a conditional expression that names a value made elsewhere
-  /// (`x if mask else y`, not `x if i == 0 else y`); defaults to ``truth(_:at:)``. A symbolic
-  /// value whose meaning there is ambiguous throws.
-  func conditionalTruth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool
   /// Whether the object takes part in `a and b` as a condition to conjoin (a mask), rather than
   /// through its truth value.
   var conjoinsWithAnd: Bool { get }
@@ -107,9 +103,6 @@ extension NativeObject {
     -> Bool
   { false }
   package func truth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool { true }
-  package func conditionalTruth(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> Bool {
-    try truth(ev, at: location)
-  }
   package var conjoinsWithAnd: Bool { false }
   package func iterate(_ ev: Evaluator, at location: SourceLocation) throws(TraceError) -> [Value]? { nil }
   package func driveLoop(_ loop: ForLoop, _ ev: Evaluator) throws(TraceError) -> Flow? { nil }
