@@ -398,54 +398,6 @@ func reduceImpl(
   return t
 }
 
-/// `nl.sum(x, axis, keepdims=)`: a `tensor_reduce` with `add`.
-///
-/// ```swift
-/// let rowSum = sum(exps, axes: [1], keepDims: true)
-/// ```
-public func sum<S: OnChipMemory>(
-  _ data: Tile<S>, axes: [Int], keepDims: Bool = false, dtype: DType? = nil, mask: Mask? = nil,
-  fileID: String = #fileID, line: Int = #line, column: Int = #column
-) -> Tile<SBUF> {
-  reduceImpl(.add, data.handle, data.view, axes, false, keepDims, dtype, mask, "sum", loc(fileID, line, column))
-}
-
-/// `nl.max(x, axis, keepdims=)`: a `tensor_reduce` with `maximum`.
-///
-/// ```swift
-/// let rowMax = max(x, axes: [1], keepDims: true)
-/// ```
-public func max<S: OnChipMemory>(
-  _ data: Tile<S>, axes: [Int], keepDims: Bool = false, dtype: DType? = nil, mask: Mask? = nil,
-  fileID: String = #fileID, line: Int = #line, column: Int = #column
-) -> Tile<SBUF> {
-  reduceImpl(.maximum, data.handle, data.view, axes, false, keepDims, dtype, mask, "max", loc(fileID, line, column))
-}
-
-/// `nl.min(x, axis, keepdims=)`: a `tensor_reduce` with `minimum`.
-///
-/// ```swift
-/// let rowMin = min(x, axes: [1], keepDims: true)
-/// ```
-public func min<S: OnChipMemory>(
-  _ data: Tile<S>, axes: [Int], keepDims: Bool = false, dtype: DType? = nil, mask: Mask? = nil,
-  fileID: String = #fileID, line: Int = #line, column: Int = #column
-) -> Tile<SBUF> {
-  reduceImpl(.minimum, data.handle, data.view, axes, false, keepDims, dtype, mask, "min", loc(fileID, line, column))
-}
-
-/// `nl.prod(x, axis, keepdims=)`: a `tensor_reduce` with `multiply`.
-///
-/// ```swift
-/// let rowProduct = prod(x, axes: [1], keepDims: true)
-/// ```
-public func prod<S: OnChipMemory>(
-  _ data: Tile<S>, axes: [Int], keepDims: Bool = false, dtype: DType? = nil, mask: Mask? = nil,
-  fileID: String = #fileID, line: Int = #line, column: Int = #column
-) -> Tile<SBUF> {
-  reduceImpl(.multiply, data.handle, data.view, axes, false, keepDims, dtype, mask, "prod", loc(fileID, line, column))
-}
-
 /// `nl.mean(x, axis, keepdims=)`: a `tensor_reduce` with `add`, then a `tensor_scalar` multiply
 /// by `1 / n` in place (two instructions, one tile).
 ///
@@ -502,6 +454,15 @@ public func tensorTensorScan<A: OnChipMemory, B: OnChipMemory>(
   return t
 }
 
+/// A batch-norm step (`bn_stats`, `bn_aggr`) of `data` into a new `[P, width]` tile.
+func batchNorm<S: OnChipMemory>(
+  _ kind: String, width: Int, _ data: Tile<S>, _ dtype: DType?, _ l: SourceLocation,
+  _ make: (View, View) -> Operation
+) -> Tile<SBUF> {
+  let shape = [data.view.partitionCount, width]
+  return Emit.result(kind, shape, dtype ?? data.dtype, uses: [data.handle], l) { make($0, data.view) }
+}
+
 /// `nisa.bn_stats(data)`: six batch-norm statistics per partition of a `[P, F ≤ 512]` tile,
 /// into a new `[P, 6]` tile.
 ///
@@ -511,10 +472,7 @@ public func tensorTensorScan<A: OnChipMemory, B: OnChipMemory>(
 public func bnStats<S: OnChipMemory>(
   _ data: Tile<S>, dtype: DType? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
-  let l = loc(fileID, line, column)
-  let t = Emit.tile("bn_stats", [data.view.partitionCount, 6], dtype ?? data.dtype, SBUF.self, l)
-  Emit.instruction(.bnStats(dst: t.view, src: data.view), uses: [t.handle, data.handle], l)
-  return t
+  batchNorm("bn_stats", width: 6, data, dtype, loc(fileID, line, column), Operation.bnStats(dst:src:))
 }
 
 /// `nisa.bn_aggr(data)`: folds `[P, 6·k]` statistics into a new `[P, 2]` tile (mean, variance).
@@ -526,8 +484,5 @@ public func bnStats<S: OnChipMemory>(
 public func bnAggr<S: OnChipMemory>(
   _ data: Tile<S>, dtype: DType? = nil, fileID: String = #fileID, line: Int = #line, column: Int = #column
 ) -> Tile<SBUF> {
-  let l = loc(fileID, line, column)
-  let t = Emit.tile("bn_aggr", [data.view.partitionCount, 2], dtype ?? data.dtype, SBUF.self, l)
-  Emit.instruction(.bnAggr(dst: t.view, src: data.view), uses: [t.handle, data.handle], l)
-  return t
+  batchNorm("bn_aggr", width: 2, data, dtype, loc(fileID, line, column), Operation.bnAggr(dst:src:))
 }

@@ -81,36 +81,39 @@ func binaryRow<K: BinaryKernel>(
       j += 1
     }
   } else if sd == 1 && sa == 1 && sb == 0 {
-    let bv = b[0]
-    let bl = Lanes(repeating: bv)
-    var j = lo
-    if lanesMatchSerialOrder(d, a) {
-      while j + Lanes.scalarCount <= hi {
-        store(K.apply(lanes(a + j), bl), d + j)
-        j += Lanes.scalarCount
-      }
-    }
-    while j < hi {
-      d[j] = K.apply(a[j], bv)
-      j += 1
-    }
+    binaryRowScalarRight(K.self, d, a, b[0], lo, hi)
   } else if sd == 1 && sa == 0 && sb == 1 {
-    let av = a[0]
-    let al = Lanes(repeating: av)
-    var j = lo
-    if lanesMatchSerialOrder(d, b) {
-      while j + Lanes.scalarCount <= hi {
-        store(K.apply(al, lanes(b + j)), d + j)
-        j += Lanes.scalarCount
-      }
-    }
-    while j < hi {
-      d[j] = K.apply(av, b[j])
-      j += 1
-    }
+    binaryRowScalarRight(Swapped<K>.self, d, b, a[0], lo, hi)
   } else {
     for j in lo..<hi { d[j &* sd] = K.apply(a[j &* sa], b[j &* sb]) }
   }
+}
+
+/// Runs `op` over one unit-stride row with one operand a single value: `d[j] = op(a[j], b)` for
+/// `j` in `lo..<hi`.
+@inline(__always)
+func binaryRowScalarRight<K: BinaryKernel>(
+  _: K.Type, _ d: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: Float, _ lo: Int, _ hi: Int
+) {
+  let bl = Lanes(repeating: b)
+  var j = lo
+  if lanesMatchSerialOrder(d, a) {
+    while j + Lanes.scalarCount <= hi {
+      store(K.apply(lanes(a + j), bl), d + j)
+      j += Lanes.scalarCount
+    }
+  }
+  while j < hi {
+    d[j] = K.apply(a[j], b)
+    j += 1
+  }
+}
+
+/// `K` with its operands exchanged, `apply(a, b) = K.apply(b, a)`: a row whose left operand is the
+/// single value runs as ``binaryRowScalarRight(_:_:_:_:_:_:)`` of the swapped kernel.
+enum Swapped<K: BinaryKernel>: BinaryKernel {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { K.apply(b, a) }
+  @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { K.apply(b, a) }
 }
 
 /// Whether a unit-stride row loop may read and write `Lanes.scalarCount` elements at a time and

@@ -8,36 +8,18 @@ import Foundation
 /// pool under a multithreaded call made here. (Code that calls OpenBLAS directly with several
 /// threads must not run at the same time as a kernel.)
 public enum HostBLAS {
-  /// `c[M, N] = aT[K, M]ᵀ · b[K, N]` in one `cblas_sgemm` call (row-major, fp32).
-  public static func sgemmTransposedA(
-    _ aT: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
-  ) {
-    withPoolLock {
-      cblas_sgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, aT, Int32(m), b, Int32(n), 0, c,
-        Int32(n))
-    }
-  }
-
-  /// `c[M, N] = a[M, K] · bT[N, K]ᵀ` in one `cblas_sgemm` call (row-major, fp32).
-  public static func sgemmTransposedB(
-    _ a: UnsafePointer<Float>, _ bT: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
-  ) {
-    withPoolLock {
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), bT, Int32(k), 0, c,
-        Int32(n))
-    }
-  }
-
-  /// `c[M, N] = a[M, K] · b[K, N]` in one `cblas_sgemm` call (row-major, fp32).
+  /// `c[M, N] = a · b` in one `cblas_sgemm` call (row-major, fp32).
+  ///
+  /// `a` is stored `[M, K]`, or `[K, M]` when `transposedA` (then `a` is its transpose); `b` is
+  /// stored `[K, N]`, or `[N, K]` when `transposedB`.
   public static func sgemm(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
+    transposedA: Bool = false, transposedB: Bool = false
   ) {
     withPoolLock {
       cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c,
-        Int32(n))
+        CblasRowMajor, transposedA ? CblasTrans : CblasNoTrans, transposedB ? CblasTrans : CblasNoTrans, Int32(m),
+        Int32(n), Int32(k), 1, a, Int32(transposedA ? m : k), b, Int32(transposedB ? k : n), 0, c, Int32(n))
     }
   }
 

@@ -42,13 +42,8 @@ extension DType {
     case .float8e4m3: Float(bitPattern: Float8E4M3Format.quantizeBits(x.bitPattern))
     case .float8e5m2: Float(bitPattern: Float8E5M2Format.quantizeBits(x.bitPattern))
     case .float8e4m3fn: Float(bitPattern: Float8E4M3FNFormat.quantizeBits(x.bitPattern))
-    case .int8: IntegerFormat.int8.quantize(x)
-    case .int16: IntegerFormat.int16.quantize(x)
-    case .int32: IntegerFormat.int32.quantize(x)
-    case .uint8: IntegerFormat.uint8.quantize(x)
-    case .uint16: IntegerFormat.uint16.quantize(x)
-    case .uint32: IntegerFormat.uint32.quantize(x)
-    case .bool: x != 0 ? 1 : 0
+    // Every integer dtype has an IntegerFormat; bool alone does not.
+    case .int8, .int16, .int32, .uint8, .uint16, .uint32, .bool: IntegerFormat(self)?.quantize(x) ?? (x != 0 ? 1 : 0)
     }
   }
 
@@ -77,13 +72,12 @@ extension DType {
     case .float8e4m3: Float8E4M3Format.quantize(buffer)
     case .float8e5m2: Float8E5M2Format.quantize(buffer)
     case .float8e4m3fn: Float8E4M3FNFormat.quantize(buffer)
-    case .int8: IntegerFormat.int8.quantize(buffer)
-    case .int16: IntegerFormat.int16.quantize(buffer)
-    case .int32: IntegerFormat.int32.quantize(buffer)
-    case .uint8: IntegerFormat.uint8.quantize(buffer)
-    case .uint16: IntegerFormat.uint16.quantize(buffer)
-    case .uint32: IntegerFormat.uint32.quantize(buffer)
-    case .bool: transformElements(buffer) { $0 != 0 ? 1 : 0 }
+    case .int8, .int16, .int32, .uint8, .uint16, .uint32, .bool:
+      if let integer = IntegerFormat(self) {
+        integer.quantize(buffer)
+      } else {
+        transformElements(buffer) { $0 != 0 ? 1 : 0 }  // bool
+      }
     }
   }
 }

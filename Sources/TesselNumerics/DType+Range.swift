@@ -17,13 +17,7 @@ extension DType {
     case .float8e4m3: Float(bitPattern: Float8E4M3Format.maxFiniteBits32)
     case .float8e5m2: Float(bitPattern: Float8E5M2Format.maxFiniteBits32)
     case .float8e4m3fn: Float(bitPattern: Float8E4M3FNFormat.maxFiniteBits32)
-    case .int8: IntegerFormat.int8.highest
-    case .int16: IntegerFormat.int16.highest
-    case .int32: IntegerFormat.int32.highest
-    case .uint8: IntegerFormat.uint8.highest
-    case .uint16: IntegerFormat.uint16.highest
-    case .uint32: IntegerFormat.uint32.highest
-    case .bool: 1
+    case .int8, .int16, .int32, .uint8, .uint16, .uint32, .bool: IntegerFormat(self)?.highest ?? 1  // bool: 1
     }
   }
 
@@ -32,12 +26,7 @@ extension DType {
   /// `-maxFinite` for float dtypes (`nl.fp32.min` is `0xFF7FFFFF`); the type's minimum for
   /// integer dtypes (`-2^31` for `int32`, 0 for unsigned types and `bool`).
   public var minFinite: Float {
-    switch self {
-    case .int8: IntegerFormat.int8.lowest
-    case .int16: IntegerFormat.int16.lowest
-    case .int32: IntegerFormat.int32.lowest
-    case .uint8, .uint16, .uint32, .bool: 0
-    default: -maxFinite
-    }
+    if let integer = IntegerFormat(self) { return integer.lowest }
+    return self == .bool ? 0 : -maxFinite
   }
 }

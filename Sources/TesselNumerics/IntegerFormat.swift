@@ -1,3 +1,5 @@
+import TesselIR
+
 /// The range of an integer dtype, and the fp32 → integer conversion used on write: round to
 /// nearest even, saturate to the range, NaN → 0.
 ///
@@ -18,20 +20,22 @@ struct IntegerFormat: Sendable {
     self.highest = highest
   }
 
-  /// `int8`: [-128, 127].
-  @inlinable static var int8: IntegerFormat { IntegerFormat(lowest: -128, highest: 127) }
-  /// `int16`: [-32768, 32767].
-  @inlinable static var int16: IntegerFormat { IntegerFormat(lowest: -32768, highest: 32767) }
-  /// `int32`: [-2^31, 2^31 - 1], whose upper end is `2^31` as a `Float`.
-  @inlinable static var int32: IntegerFormat {
-    IntegerFormat(lowest: -2_147_483_648, highest: 2_147_483_648)
+  /// The range of an integer dtype; nil for a float dtype and for `bool` (which rounds any
+  /// nonzero value to 1 rather than to the nearest integer).
+  ///
+  /// `int32` and `uint32` end at `2^31` and `2^32`, the nearest floats to `Int32.max` and
+  /// `UInt32.max`.
+  @inlinable init?(_ dtype: DType) {
+    switch dtype {
+    case .int8: self.init(lowest: -128, highest: 127)
+    case .int16: self.init(lowest: -32768, highest: 32767)
+    case .int32: self.init(lowest: -2_147_483_648, highest: 2_147_483_648)
+    case .uint8: self.init(lowest: 0, highest: 255)
+    case .uint16: self.init(lowest: 0, highest: 65535)
+    case .uint32: self.init(lowest: 0, highest: 4_294_967_296)
+    case .float32, .bfloat16, .tfloat32, .float16, .float8e4m3, .float8e5m2, .float8e4m3fn, .bool: return nil
+    }
   }
-  /// `uint8`: [0, 255].
-  @inlinable static var uint8: IntegerFormat { IntegerFormat(lowest: 0, highest: 255) }
-  /// `uint16`: [0, 65535].
-  @inlinable static var uint16: IntegerFormat { IntegerFormat(lowest: 0, highest: 65535) }
-  /// `uint32`: [0, 2^32 - 1], whose upper end is `2^32` as a `Float`.
-  @inlinable static var uint32: IntegerFormat { IntegerFormat(lowest: 0, highest: 4_294_967_296) }
 
   /// `2^23`: every `Float` at or above it is an integer, and adding then subtracting it rounds a
   /// smaller magnitude to an integer with round-to-nearest-even.

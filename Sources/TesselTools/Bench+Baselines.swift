@@ -19,7 +19,7 @@ extension BenchmarkSuite {
     return [Float](unsafeUninitializedCapacity: n * n) { out, count in
       lhsT.withUnsafeBufferPointer { a in
         rhs.withUnsafeBufferPointer { b in
-          HostBLAS.sgemmTransposedA(a.baseAddress!, b.baseAddress!, out.baseAddress!, m: n, n: n, k: n)
+          HostBLAS.sgemm(a.baseAddress!, b.baseAddress!, out.baseAddress!, m: n, n: n, k: n, transposedA: true)
         }
       }
       count = n * n
@@ -99,7 +99,7 @@ extension BenchmarkSuite {
     attention(v, seq: seq, d: d, scale: scale, causal: false) { s in
       q.withUnsafeBufferPointer { q in
         k.withUnsafeBufferPointer { k in
-          HostBLAS.sgemmTransposedB(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d)
+          HostBLAS.sgemm(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d, transposedB: true)
         }
       }
     }

@@ -45,7 +45,7 @@ extension BenchmarkSuite {
     attention(v, seq: seq, d: d, scale: scale, causal: true) { s in
       qT.withUnsafeBufferPointer { q in
         k.withUnsafeBufferPointer { k in
-          HostBLAS.sgemmTransposedA(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d)
+          HostBLAS.sgemm(q.baseAddress!, k.baseAddress!, s, m: seq, n: seq, k: d, transposedA: true)
         }
       }
     }

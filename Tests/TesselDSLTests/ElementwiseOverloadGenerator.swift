@@ -37,7 +37,7 @@ enum ElementwiseOverloadGenerator {
       guard !members.isEmpty else { throw Failure(description: "no `nl` function in group \(group)") }
       return File(name: "Ops+\(group.fileFacet).swift", text: text(group, members))
     }
-    return [File(name: "Ops+Unary.swift", text: unaryText(try tableFunctions()))] + binary
+    return [File(name: "Ops+Unary.swift", text: unaryText(try tableFunctions())), try reductionFile()] + binary
   }
 
   /// The activation functions of the table's elementwise unary `nl` functions, in table order.

@@ -36,6 +36,20 @@ struct GeneratedSourceTests {
     }
   }
 
+  @Test("every reduction of the table has one DSL function: generated, or written by hand (`mean`)")
+  func reductionsCovered() throws {
+    let reductions = try ElementwiseOverloadGenerator.tableReductions()
+    #expect(Set(reductions.map(\.name)).isSuperset(of: ElementwiseOverloadGenerator.handWrittenReductions))
+    let text = try ElementwiseOverloadGenerator.files().map(\.text).joined()
+    let handWritten = try String(
+      contentsOf: Self.folder.deletingLastPathComponent().appendingPathComponent("Ops+Compute.swift"), encoding: .utf8)
+    for r in reductions {
+      let generated = text.components(separatedBy: "public func \(r.name)<").count - 1
+      let byHand = handWritten.components(separatedBy: "public func \(r.name)<").count - 1
+      #expect(generated + byHand == 1, "nl.\(r.name): \(generated) generated, \(byHand) by hand")
+    }
+  }
+
   @Test("every ALU operation is a binary `nl` function of the table and has its three DSL overloads")
   func tableCovered() throws {
     let ops = try ElementwiseOverloadGenerator.tableOperations()

@@ -52,6 +52,13 @@ struct VocabularyRunTests {
     #expect(try run(x, [4, 6], outShape: [1, 6]) { partitionReduce(.add, $0) } == columnSums)
     let m = try run(x, [4, 6], outShape: [4, 1]) { mean($0, axes: [1], keepDims: true) }
     #expect(zip(m, rowSums).allSatisfy { abs($0 - $1 / 6) < 1e-5 })
+    let rows = (0..<4).map { r in Array(x[(r * 6)..<(r * 6 + 6)]) }
+    let rowMins: [Float] = rows.map { $0.reduce(Float.infinity) { Swift.min($0, $1) } }
+    let rowProducts: [Float] = rows.map { $0.reduce(Float(1), *) }
+    let rowsAllNonzero: [Float] = rows.map { $0.allSatisfy { $0 != 0 } ? 1 : 0 }  // row 1 holds a 0
+    #expect(try run(x, [4, 6], outShape: [4, 1]) { min($0, axes: [1], keepDims: true) } == rowMins)
+    #expect(try run(x, [4, 6], outShape: [4, 1]) { prod($0, axes: [1], keepDims: true) } == rowProducts)
+    #expect(try run(x, [4, 6], outShape: [4, 1]) { all($0, axes: [1], keepDims: true) } == rowsAllNonzero)
   }
 
   @Test("iota, affine_select and a scan")

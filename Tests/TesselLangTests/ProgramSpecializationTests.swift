@@ -1,3 +1,4 @@
+import Foundation
 import TesselHost
 import TesselIR
 import TesselInterpreter
@@ -38,13 +39,32 @@ struct ProgramSpecializationTests {
         return out
     """
 
-  @Test("ragged row shards: each program its own size and scale", arguments: [(7, 2), (130, 3), (255, 2), (9, 1)])
-  func shards(rows: Int, programs: Int) throws {
+  /// ``shardedRows`` with the shard size chosen by a conditional expression on a stored
+  /// program-id predicate (`size = ... if last else shard`): the same truth test as `if`.
+  static let shardedRowsConditional = shardedRows.replacingOccurrences(
+    of: """
+          if pid == n - 1:
+              size = rows - shard * (n - 1)
+          else:
+              size = shard
+      """,
+    with: """
+          last = pid == n - 1
+          size = rows - shard * (n - 1) if last else shard
+      """)
+
+  @Test(
+    "ragged row shards: each program its own size and scale (an if statement or a conditional expression)",
+    arguments: [false, true], [(7, 2), (130, 3), (255, 2), (9, 1)])
+  func shards(conditional: Bool, shape: (rows: Int, programs: Int)) throws {
+    let (rows, programs) = shape
     let cols = 5
     var rng = SeededGenerator(seed: UInt64(rows * 10 + programs))
     let xv = (0..<(rows * cols)).map { _ in Float.random(in: -2...2, using: &rng) }
+    let source = conditional ? Self.shardedRowsConditional : Self.shardedRows
+    #expect(source != Self.shardedRows || !conditional, "the conditional variant rewrote the kernel")
     let (kernel, r) = try run(
-      Self.shardedRows, [try HostArray(shape: [rows, cols], dtype: .float32, values: xv)], grid: [programs])
+      source, [try HostArray(shape: [rows, cols], dtype: .float32, values: xv)], grid: [programs])
     let shard = rows / programs
     var expected: [Float] = []
     for row in 0..<rows {
