@@ -41,7 +41,7 @@ public struct KernelBuilder: Sendable {
   }
 
   /// Declares a kernel-allocated tensor (an on-chip tile or an HBM output) in the current scope;
-  /// `blockDimensions` says how many dimensions of a PSUM tensor are blocks
+  /// `blockDimensions` says how many dimensions of an on-chip tensor are blocks
   /// (``TensorDecl/blockDimensions``), `spansPSUMBanks` whether one block may span several
   /// banks (``TensorDecl/spansPSUMBanks``).
   public mutating func declareTensor(

@@ -43,9 +43,9 @@ public struct TensorDecl: Sendable, Hashable, Codable {
   ///
   /// Nil for other tensors.
   public var bitcast: BitcastView?
-  /// For a PSUM tensor: how many dimensions after the partition dimension are block dimensions
-  /// (`[P, blocks..., free...]`), each block being a tile of its own that the allocator places
-  /// in whole banks.
+  /// For an SBUF or PSUM tensor: how many dimensions after the partition dimension are block
+  /// dimensions (`[P, blocks..., free...]`), each block being a tile of its own that the
+  /// allocator places, and frees, independently of the others (in whole banks in PSUM).
   ///
   /// 0 (the default): one tile, every dimension after the partition dimension free, whatever
   /// the rank: `(nl.par_dim(P), F0, F1)` or `(P, F0, F1)` in the legacy dialect, every on-chip
@@ -100,23 +100,33 @@ public struct TensorDecl: Sendable, Hashable, Codable {
     return s
   }
 
-  /// The sizes of a PSUM tensor's block dimensions (``blockDimensions``; empty for a single tile).
-  public var psumBlockShape: [Int] {
+  /// The sizes of an on-chip tensor's block dimensions (``blockDimensions``; empty for a single
+  /// tile).
+  public var blockShape: [Int] {
     guard shape.count >= 2 else { return [] }
     let count = Swift.min(Swift.max(blockDimensions, 0), shape.count - 1)
     return Array(shape[1..<(1 + count)])
   }
 
-  /// Bytes per partition of one PSUM block: the product of the free dimensions after the block
-  /// dimensions (``psumBlockShape``), the whole free size for a single tile.
-  public var psumBlockBytes: Int {
-    bytesPerPartition / Swift.max(1, psumBlockShape.reduce(1, *))
+  /// Bytes per partition of one block: the product of the free dimensions after the block
+  /// dimensions (``blockShape``), the whole free size for a single tile.
+  public var blockBytes: Int {
+    bytesPerPartition / Swift.max(1, blockShape.reduce(1, *))
+  }
+
+  /// The indices of a stored element in the order the kernel writes them: a legacy block tensor
+  /// `(B0, B1, nl.par_dim(P), F)` is stored `[P, B0, B1, F]` and indexed `[b0, b1, p, f]`; every
+  /// other tensor in storage order.
+  public func userIndices(ofStored element: [Int]) -> [Int] {
+    let blocks = blockShape.count
+    guard blocks > 0, element.count > blocks else { return element }
+    return Array(element[1...blocks]) + [element[0]] + Array(element[(blocks + 1)...])
   }
 
   /// How many PSUM banks the tensor occupies per partition.
   public func psumBanks(bankBytes: Int) -> Int {
-    let perBlock = Swift.max(1, (psumBlockBytes + bankBytes - 1) / bankBytes)
-    return perBlock * psumBlockShape.reduce(1, *)
+    let perBlock = Swift.max(1, (blockBytes + bankBytes - 1) / bankBytes)
+    return perBlock * blockShape.reduce(1, *)
   }
 }
 

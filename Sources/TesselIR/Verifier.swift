@@ -176,18 +176,18 @@ public struct Verifier: Sendable {
     guard t.space == .psum else { return }
     if t.spansPSUMBanks {
       // A block of consecutive banks (current dialect): at most the whole PSUM partition.
-      if t.psumBlockBytes > target.psumBytesPerPartition {
+      if t.blockBytes > target.psumBytesPerPartition {
         throw KernelError(
           .capacityExceeded(
-            space: .psum, tensor: t.name, requestedBytesPerPartition: t.psumBlockBytes,
+            space: .psum, tensor: t.name, requestedBytesPerPartition: t.blockBytes,
             partitions: t.partitionCount, live: [], limitBytesPerPartition: target.psumBytesPerPartition),
           at: t.location)
       }
-    } else if t.psumBlockBytes > target.psumBankBytes {
+    } else if t.blockBytes > target.psumBankBytes {
       // A PSUM tile fits one 2 KiB bank per partition; a tensor with block dimensions
       // (`[P, blocks..., free...]`) is a set of such tiles, which the allocator places block by block.
       throw KernelError(
-        .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.psumBlockBytes, limit: target.psumBankBytes),
+        .psumTileTooLarge(tensor: t.name, bytesPerPartition: t.blockBytes, limit: target.psumBankBytes),
         at: t.location)
     }
   }

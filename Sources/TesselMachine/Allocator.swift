@@ -32,9 +32,11 @@ public struct AllocationPlan: Sendable, Hashable {
 /// outside a loop and used inside it is live for the whole loop (its value may be carried from one
 /// iteration to the next). SBUF placement is first fit over live intervals, sorted by start, in
 /// bytes per partition honouring NKI's partition-start rule (tiles of more than 64 partitions
-/// start at 0, 33–64 at 0 or 64, up to 32 at 0/32/64/96). PSUM is placed in whole 2 KiB banks,
-/// block by block, each block live from its first access to its last (``PSUMPlanner``). AWS's own
-/// simulator does not check capacity at all; hardware compilers reject what does not fit.
+/// start at 0, 33–64 at 0 or 64, up to 32 at 0/32/64/96). The blocks of a legacy block tensor
+/// (`nl.ndarray((B, nl.par_dim(P), F))`) are tiles of their own, each live from its first access
+/// to its last: SBUF block by block when the kernel has SBUF block tensors (``SBUFPlanner``),
+/// PSUM always, in whole 2 KiB banks (``PSUMPlanner``). AWS's own simulator does not check
+/// capacity at all; hardware compilers reject what does not fit.
 public struct Allocator: Sendable {
   /// The target whose capacities apply.
   public var target: Target
@@ -44,8 +46,9 @@ public struct Allocator: Sendable {
     self.target = target
   }
 
-  /// Allocates `kernel`'s on-chip tensors: SBUF by first fit over live intervals, PSUM block by
-  /// block with liveness (``PSUMPlanner``).
+  /// Allocates `kernel`'s on-chip tensors: SBUF by first fit over live intervals (block by block
+  /// when it has block tensors, ``SBUFPlanner``), PSUM block by block with liveness
+  /// (``PSUMPlanner``).
   ///
   /// The programs of a kernel traced one program at a time into it (``Instruction/program``: a
   /// launch on two cores, or SPMD programs specialised one by one) each run on a NeuronCore of
@@ -70,6 +73,25 @@ public struct Allocator: Sendable {
 
   /// Allocates the on-chip tensors that have a live interval in `intervals`.
   func plan(_ kernel: Kernel, intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> AllocationPlan {
+    let blocked = SBUFPlanner(kernel: kernel, target: target)
+    let sbuf =
+      if let found = blocked.lives() {
+        try blocked.sweep(
+          found.lives.filter { intervals[TensorID($0.key.tensor)] != nil }, found.units, intervals: intervals)
+      } else {
+        try planSBUF(kernel, intervals)
+      }
+    var placements = sbuf.placements
+    let sbufHigh = sbuf.highWater
+    let psum = try PSUMPlanner(kernel: kernel, target: target).plan(intervals: intervals)
+    placements.merge(psum.placements) { a, _ in a }
+    return AllocationPlan(placements: placements, sbufHighWater: sbufHigh, psumHighWater: psum.highWater)
+  }
+
+  /// SBUF by first fit over whole-tensor live intervals.
+  private func planSBUF(
+    _ kernel: Kernel, _ intervals: [TensorID: ClosedRange<Int>]
+  ) throws(KernelError) -> (placements: [TensorID: Placement], highWater: Int) {
     var placements: [TensorID: Placement] = [:]
     var sbufHigh = 0
     let order = intervals.keys.filter { kernel[$0].space == .sbuf }.sorted { (a, b) in
@@ -103,9 +125,7 @@ public struct Allocator: Sendable {
       let inUse = active.compactMap { placements[$0] }.map { $0.byteOffset + $0.bytes }.max() ?? 0
       sbufHigh = Swift.max(sbufHigh, inUse)
     }
-    let psum = try PSUMPlanner(kernel: kernel, target: target).plan(intervals: intervals)
-    placements.merge(psum.placements) { a, _ in a }
-    return AllocationPlan(placements: placements, sbufHighWater: sbufHigh, psumHighWater: psum.highWater)
+    return (placements, sbufHigh)
   }
 
   /// The live interval of every on-chip tensor the kernel accesses, in instruction indices.

@@ -14,19 +14,8 @@ import TesselIR
 /// than PSUM has. When the kernel has too many instruction instances to follow one by one, every
 /// block of a tensor is taken as live over the tensor's whole live interval instead (stricter).
 struct PSUMPlanner {
-  /// One allocation: a block of one instance of a tensor.
-  struct Unit: Hashable {
-    var tensor: Int
-    var instance: Int
-    var block: Int
-  }
-
-  /// A unit's lifetime, in schedule steps, and its block coordinates for messages.
-  struct Life {
-    var first: Int
-    var last: Int
-    var coordinates: [Int]
-  }
+  typealias Unit = BlockLifetimes.Unit
+  typealias Life = BlockLifetimes.Life
 
   /// The result: where every tensor's blocks went and the high-water mark.
   struct Result {
@@ -42,134 +31,26 @@ struct PSUMPlanner {
   /// Plans every PSUM tensor that has a live interval in `intervals` (the tensors' static live
   /// intervals, in instruction indices).
   func plan(intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> Result {
-    let psum = kernel.tensors.indices.map { kernel.tensors[$0].space == .psum && intervals[TensorID($0)] != nil }
-    guard psum.contains(true) else { return Result(placements: [:], highWater: 0) }
-    let lives = dynamicLives(psum) ?? staticLives(intervals)
-    return try sweep(lives, intervals: intervals)
+    guard kernel.tensors.contains(where: { $0.space == .psum }) else { return Result(placements: [:], highWater: 0) }
+    let units = BlockLifetimes(kernel: kernel, space: .psum)
+    let lives = (units.dynamic(budget: eventBudget) ?? units.whole(intervals)).filter {
+      intervals[TensorID($0.key.tensor)] != nil
+    }
+    return try sweep(lives, units, intervals: intervals)
   }
-
-  /// The shape of a PSUM tensor's block grid (``TensorDecl/psumBlockShape``).
-  static func blockShape(_ t: TensorDecl) -> [Int] { t.psumBlockShape }
 
   /// Banks one block needs.
   func banksPerBlock(_ t: TensorDecl) -> Int {
-    Swift.max(1, (t.psumBlockBytes + target.psumBankBytes - 1) / target.psumBankBytes)
-  }
-
-  // MARK: - Lifetimes
-
-  /// Follows every instruction instance that touches PSUM; nil when that exceeds the budget.
-  func dynamicLives(_ psum: [Bool]) -> [Unit: Life]? {
-    var schedule = FusedSchedule(kernel)
-    let instances = instanceShapes()
-    var lives: [Unit: Life] = [:]
-    var time = 0
-    var budget = eventBudget
-    let touchesPSUM: (Int) -> Bool = { pc in
-      let op = kernel.instructions[pc].operation
-      return op.sources.contains { psum[$0.view.tensor.index] } || op.destinations.contains { psum[$0.tensor.index] }
-    }
-    let finished = schedule.forEachInstance(where: touchesPSUM) { pc, env in
-      time += 1
-      budget -= 1
-      let op = kernel.instructions[pc].operation
-      for v in op.sources.map(\.view) + op.destinations where psum[v.tensor.index] {
-        let t = v.tensor.index
-        let instance = instances[t].map { Self.linear($0, env) } ?? 0
-        let ok = forEachBlock(of: v, shape: Self.blockShape(kernel.tensors[t]), env) { coords, linear in
-          budget -= 1
-          let u = Unit(tensor: t, instance: instance, block: linear)
-          if lives[u] == nil {
-            lives[u] = Life(first: time, last: time, coordinates: coords)
-          } else {
-            lives[u]?.last = time
-          }
-          return budget >= 0
-        }
-        if !ok { return false }
-      }
-      return budget >= 0
-    }
-    return finished ? lives : nil
-  }
-
-  /// Every block of every PSUM tensor live over the tensor's whole static interval.
-  func staticLives(_ intervals: [TensorID: ClosedRange<Int>]) -> [Unit: Life] {
-    var lives: [Unit: Life] = [:]
-    for (id, live) in intervals where kernel[id].space == .psum {
-      let shape = Self.blockShape(kernel[id])
-      let count = shape.reduce(1, *)
-      for b in 0..<count {
-        var coords: [Int] = []
-        var rest = b
-        for n in shape.reversed() {
-          coords.insert(rest % n, at: 0)
-          rest /= n
-        }
-        lives[Unit(tensor: id.index, instance: 0, block: b)] = Life(
-          first: live.lowerBound, last: live.upperBound, coordinates: coords)
-      }
-    }
-    return lives
-  }
-
-  /// For each tensor declared inside loops, those loops (outermost first), to number its instances.
-  func instanceShapes() -> [[Loop]?] {
-    var enclosing: [Int: [Loop]] = [:]
-    var open: [Loop] = []
-    for (pc, inst) in kernel.instructions.enumerated() {
-      switch inst.operation {
-      case .loopBegin(let l):
-        open.append(l)
-        enclosing[pc] = open
-      case .loopEnd:
-        _ = open.popLast()
-      default: break
-      }
-    }
-    return kernel.tensors.map { t in t.enclosingLoop.flatMap { enclosing[$0] } }
-  }
-
-  /// The row-major ordinal of the current iteration of `loops`.
-  static func linear(_ loops: [Loop], _ env: [Int]) -> Int {
-    var r = 0
-    for l in loops {
-      let v = l.variable.index < env.count ? env[l.variable.index] : 0
-      let ordinal = l.step != 0 ? (v - l.start) / l.step : 0
-      r = r &* Swift.max(1, l.tripCount) &+ ordinal
-    }
-    return r
-  }
-
-  /// Calls `body` with the coordinates and row-major index of every block `v` touches.
-  func forEachBlock(of v: View, shape: [Int], _ env: [Int], _ body: ([Int], Int) -> Bool) -> Bool {
-    let axes = Array(1..<(1 + shape.count))
-    let base = axes.map { k in k < v.start.count ? v.start[k].evaluate { $0.index < env.count ? env[$0.index] : 0 } : 0
-    }
-    let moving = v.dims.filter { d in axes.contains { $0 < d.steps.count && d.steps[$0] != 0 } && d.count > 1 }
-    let counts = moving.map(\.count)
-    var counter = Array(repeating: 0, count: moving.count)
-    while true {
-      var coords = base
-      for (d, i) in zip(moving, counter) {
-        for (n, k) in axes.enumerated() where k < d.steps.count { coords[n] += d.steps[k] * i }
-      }
-      var linear = 0
-      for (c, n) in zip(coords, shape) { linear = linear * n + Swift.min(Swift.max(c, 0), n - 1) }
-      if !body(coords, linear) { return false }
-      if !RowMajorIndex.advance(&counter, in: counts) { return true }
-    }
+    Swift.max(1, (t.blockBytes + target.psumBankBytes - 1) / target.psumBankBytes)
   }
 
   // MARK: - Placement
 
   /// Assigns banks in time order (lowest free banks first) and fails when a block finds none.
-  func sweep(_ lives: [Unit: Life], intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> Result {
-    let units = lives.sorted { a, b in
-      a.value.first != b.value.first
-        ? a.value.first < b.value.first
-        : (a.key.tensor, a.key.instance, a.key.block) < (b.key.tensor, b.key.instance, b.key.block)
-    }
+  func sweep(
+    _ lives: [Unit: Life], _ blocks: BlockLifetimes, intervals: [TensorID: ClosedRange<Int>]
+  ) throws(KernelError) -> Result {
+    let units = BlockLifetimes.ordered(lives)
     var free = Array(repeating: true, count: target.psumBanks)
     var active: [(unit: Unit, life: Life, bank: Int, banks: Int)] = []
     var span: [Int: (low: Int, high: Int)] = [:]
@@ -183,7 +64,9 @@ struct PSUMPlanner {
       let t = kernel.tensors[unit.tensor]
       let n = banksPerBlock(t)
       guard let bank = firstFree(free, count: n) else {
-        throw capacityError(unit, life, active: active.map { ($0.unit, $0.banks) }, lives: lives)
+        throw blocks.capacityError(
+          unit, space: .psum, active: active.map { ($0.unit, $0.banks * target.psumBankBytes) }, lives: lives,
+          unitBytes: n * target.psumBankBytes, limit: target.psumBytesPerPartition)
       }
       for b in bank..<(bank + n) { free[b] = false }
       active.append((unit, life, bank, n))
@@ -208,41 +91,5 @@ struct PSUMPlanner {
       return start
     }
     return nil
-  }
-
-  /// The error for `unit`, which found no bank: its tensor's blocks live at once (at their peak)
-  /// and every other tensor live at that point, with their block counts.
-  func capacityError(_ unit: Unit, _ life: Life, active: [(Unit, Int)], lives: [Unit: Life]) -> KernelError {
-    let t = kernel.tensors[unit.tensor]
-    let bankBytes = target.psumBankBytes
-    // The requesting tensor's peak number of blocks live at once, over the whole kernel.
-    let own = lives.filter { $0.key.tensor == unit.tensor }.map(\.value)
-    var events: [(Int, Int)] = own.flatMap { [($0.first, 1), ($0.last + 1, -1)] }
-    events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-    var level = 0
-    var peak = 0
-    for (_, d) in events {
-      level += d
-      peak = Swift.max(peak, level)
-    }
-    let requested = peak * banksPerBlock(t) * bankBytes
-    var others: [Int: (banks: Int, blocks: Int)] = [:]
-    for (u, banks) in active where u.tensor != unit.tensor {
-      let o = others[u.tensor] ?? (0, 0)
-      others[u.tensor] = (o.banks + banks, o.blocks + 1)
-    }
-    let live = others.sorted { $0.key < $1.key }.map { (tensor, use) in
-      let d = kernel.tensors[tensor]
-      return KernelError.LiveTensor(
-        name: d.name, bytesPerPartition: use.banks * bankBytes, partitions: d.partitionCount,
-        location: d.location, blocks: Self.blockShape(d).isEmpty ? nil : use.blocks)
-    }
-    let limit = target.psumBytesPerPartition
-    let ownBlocks = Self.blockShape(t).isEmpty ? nil : peak
-    return KernelError(
-      .capacityExceeded(
-        space: .psum, tensor: t.name, requestedBytesPerPartition: requested, partitions: t.partitionCount,
-        live: live, limitBytesPerPartition: limit, blocks: ownBlocks),
-      at: t.location)
   }
 }

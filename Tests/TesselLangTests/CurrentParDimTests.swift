@@ -89,7 +89,7 @@ struct CurrentParDimTests {
       arguments: [.tensor(shape: [32, 128], dtype: .float32), .tensor(shape: [32, 2560], dtype: .float32)])
     let psum = traced.kernel.tensors.filter { $0.space == .psum }
     #expect(psum.count == 5)
-    #expect(psum.allSatisfy { $0.shape == [128, 2, 256] && $0.psumBlockShape == [] })
+    #expect(psum.allSatisfy { $0.shape == [128, 2, 256] && $0.blockShape == [] })
     var rng = SeededGenerator(seed: 7)
     let s = (0..<(32 * 128)).map { _ in Float(Int.random(in: -4...4, using: &rng)) }
     let m = (0..<(32 * 2560)).map { _ in Float(Int.random(in: -4...4, using: &rng)) }

@@ -57,7 +57,7 @@ struct PSUMFreeDimensionTests {
         try HostArray(shape: [k, m], dtype: .float32, values: w),
       ])
     let ps = try #require(kernel.tensors.first { $0.space == .psum && $0.name == "ps" })
-    #expect(ps.psumBlockShape.isEmpty)
+    #expect(ps.blockShape.isEmpty)
     let plan = try Interpreter(kernel: kernel).allocation
     #expect(plan.psumHighWater == 2048, "one bank: \(plan.psumHighWater)")
     let out = r.outputs[0].floatValues()

@@ -547,8 +547,9 @@ public struct DependenceAnalysis: Sendable {
         location: inst.location, iteration: it)
     }
     let conflict: DependenceError.Conflict = (a.kind == .read || b.kind == .read) ? .writeRead : .writeWrite
+    let decl = kernel.tensors[safe: a.view.tensor.index]
     return DependenceError(
-      tensor: kernel.tensors[safe: a.view.tensor.index]?.name ?? "\(a.view.tensor)", element: element,
+      tensor: decl?.name ?? "\(a.view.tensor)", element: decl?.userIndices(ofStored: element) ?? element,
       first: access(a, iterations.0), second: access(b, iterations.1), conflict: conflict, scope: scope)
   }
 }

@@ -80,7 +80,8 @@ public struct DependenceError: Error, Sendable, Hashable, Codable, DiagnosticCon
 
   /// The tensor both accesses touch.
   public var tensor: String
-  /// An element both touch (one index per tensor dimension).
+  /// An element both touch, one index per dimension in the order the kernel indexes the tensor
+  /// (``TensorDecl/userIndices(ofStored:)``).
   public var element: [Int]
   /// The access that comes first in program order.
   public var first: Access

@@ -5,9 +5,9 @@ import TesselPython
 extension Tracer {
   // MARK: - Tiles
 
-  /// Declares a new tensor and returns its whole view; a PSUM tensor's first `blockDimensions`
-  /// dimensions after the partition dimension are blocks (``TensorDecl/blockDimensions``), the
-  /// others free (none: one tile, whatever its rank).
+  /// Declares a new tensor and returns its whole view; an SBUF or PSUM tensor's first
+  /// `blockDimensions` dimensions after the partition dimension are blocks
+  /// (``TensorDecl/blockDimensions``), the others free (none: one tile, whatever its rank).
   func newTensor(
     _ shape: [Int], _ dtype: DType, _ space: MemorySpace, name: String? = nil, blockDimensions: Int = 0,
     at loc: SourceLocation
@@ -29,7 +29,7 @@ extension Tracer {
     let declName = name ?? freshName()
     let id = builder.declareTensor(
       name: declName, space: space, shape: shape, dtype: dtype, location: loc,
-      blockDimensions: space == .psum ? blockDimensions : 0)
+      blockDimensions: space.isOnChip ? blockDimensions : 0)
     if concreteProgram != nil, space == .hbm || space == .sharedHBM { sharedHBM.append(id) }
     if !loopScopes.isEmpty { tensorLoops[id] = loopScopes }
     try interactive?.allocateAtCreation(id, openLoops: !builder.openLoops.isEmpty)
