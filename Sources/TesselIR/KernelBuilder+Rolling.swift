@@ -166,7 +166,7 @@ extension KernelBuilder {
     }
     var instructions: [Instruction] = []
     for var inst in kernel.instructions[span.instructions] {
-      guard inst.mask.isEmpty else { return nil }
+      guard inst.mask.isEmpty, inst.operation.contractionMask.isEmpty else { return nil }
       switch inst.operation {
       case .loopBegin(var l):
         l.variable = innerVars[l.variable] ?? l.variable

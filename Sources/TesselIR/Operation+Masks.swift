@@ -13,6 +13,15 @@ extension Operation {
   }
 }
 
+extension Operation {
+  /// The conditions that select which contraction rows of a matmul take part (``Matmul/contraction``);
+  /// empty for every other operation.
+  public var contractionMask: [AffineCondition] {
+    if case .matmul(let m) = self { return m.contraction }
+    return []
+  }
+}
+
 extension Array where Element == AffineCondition {
   /// Whether this mask names loop indices and program ids alone (no iteration axis), so that it
   /// keeps the whole instruction or none of it; true for no mask.

@@ -215,8 +215,13 @@ public struct Verifier: Sendable {
     // A mask on loop indices and program ids alone keeps the whole instruction or none of it: every
     // operand is read whole when it runs, and the interpreter checks its bounds then.
     let wholeOrNothing = !inst.mask.isEmpty && inst.mask.predicatesWholeInstruction
+    // A masked matmul reads its operands where its masks, moved onto them, keep elements (an
+    // operand may reach past its tile where they exclude it): the interpreter checks those.
+    var maskedMatmul = false
+    if case .matmul(let m) = inst.operation { maskedMatmul = !inst.mask.isEmpty || !m.contraction.isEmpty }
     for o in views {
-      let unmaskedAccess = inst.mask.isEmpty || (!walks && !o.role.isWritten && !wholeOrNothing)
+      let unmaskedAccess =
+        (inst.mask.isEmpty || (!walks && !o.role.isWritten && !wholeOrNothing)) && !(maskedMatmul && !o.role.isWritten)
       // A position known only at run time is bounds-checked by the interpreter before each run.
       let runtime = o.view.isPositionedAtRunTime(runtimeVariables)
       try verifyView(

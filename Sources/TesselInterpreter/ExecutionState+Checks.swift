@@ -20,7 +20,10 @@ extension ExecutionState {
     if inside { return }
     let k = interpreter.kernel
     let op = ci.instruction.operation
-    if !op.sourcesWalkIterationSpace && ci.mask.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } })
+    if case .matmul = op {
+      // Its operands are read where its masks, moved onto them, keep elements.
+      if !ci.maskKeepsNone(envp) { try checkMatmulOperandBounds(ci) }
+    } else if !op.sourcesWalkIterationSpace && ci.mask.allSatisfy({ $0.coefficients.allSatisfy { $0 == 0 } })
       && !ci.maskKeepsNone(envp)
     {
       // A mask on loop indices alone runs the instruction whole: its sources are read whole.
@@ -102,7 +105,7 @@ extension ExecutionState {
       // masked matmul the operand columns whose products it keeps.)
       let moved = ci.transposedSourceMask ?? ci.matmulOperandMask(operand: s.name)
       let masked =
-        !ci.mask.isEmpty && fv.strides.count == ci.counts.count
+        (!ci.mask.isEmpty || !ci.contraction.isEmpty) && fv.strides.count == ci.counts.count
         && (op.sourcesWalkIterationSpace || moved != nil)
       // Over the instruction's iteration space, a size-1 operand dimension (a [P, 1] vector
       // operand of a [P, F] instruction) stays at index 0, as in checkMaskedBounds.

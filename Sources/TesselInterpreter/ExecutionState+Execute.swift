@@ -89,7 +89,7 @@ extension ExecutionState {
       scatter(&secondOperandBuffer, to: d, ci.views[0], dtype: k[d.tensor].dtype)
 
     case .matmul(let m):
-      if !mask.isEmpty {
+      if !mask.isEmpty || !ci.contraction.isEmpty {
         if !ci.maskKeepsNone(envp) {
           maskedMatmul(ci, dst: m.dst, stationary: m.stationary, moving: m.moving, accumulation: m.accumulation)
         }

@@ -26,6 +26,15 @@ extension CompiledInstruction {
   }
 }
 
+extension CompiledInstruction {
+  /// Whether a matmul's contraction mask keeps operand row `k` at the current env.
+  @inline(__always)
+  func contractionKeeps(row k: Int, _ env: UnsafePointer<Int>) -> Bool {
+    for c in contraction where c.offset.value(env) &+ c.coefficients[0] &* k < 0 { return false }
+    return true
+  }
+}
+
 extension ExecutionState {
   /// Writes `values` (row-major over the destination's iteration space, already combined and
   /// rounded) into the elements of `dst` that the instruction's mask keeps; the others keep
@@ -51,9 +60,10 @@ extension ExecutionState {
     scatterMasked(secondOperandBuffer, to: dst, ci.views[0], ci)
   }
 
-  /// `nc_matmul` under a mask over its destination `[M, N]`: the product is computed whole, and
-  /// only the kept output elements are combined into PSUM (overwritten or added, as the
-  /// accumulation group says) and join the group; the others are untouched.
+  /// `nc_matmul` under a mask over its destination `[M, N]` or its contraction rows: the product
+  /// sums the kept rows alone (in row order, in fp32), and only the kept output elements are
+  /// combined into PSUM (overwritten or added, as the accumulation group says) and join the
+  /// group; the others are untouched.
   func maskedMatmul(
     _ ci: CompiledInstruction, dst: View, stationary: View, moving: View, accumulation: Accumulation
   ) {
@@ -63,7 +73,8 @@ extension ExecutionState {
     gather(stationary, ci.views[1], into: &operandBuffer)
     gather(moving, ci.views[2], into: &secondOperandBuffer)
     var product = [Float](repeating: 0, count: M * N)
-    for k in 0..<K {
+    let envp = UnsafePointer(env)
+    for k in 0..<K where ci.contractionKeeps(row: k, envp) {
       for m in 0..<M {
         let a = operandBuffer[k * M + m]
         for n in 0..<N { product[m * N + n] += a * secondOperandBuffer[k * N + n] }
@@ -73,7 +84,6 @@ extension ExecutionState {
     let psumBase = tensorBase(t)
     let fv = ci.views[0]
     let flags = materializeFlags(t)
-    let envp = UnsafePointer(env)
     var current: [Float] = []
     gather(dst, fv, into: &current)
     let dtype = interpreter.kernel[dst.tensor].dtype
@@ -99,7 +109,7 @@ extension CompiledInstruction {
   /// the mask names only the output axis that operand's free axis becomes (nil otherwise), so
   /// that checks walk only the operand elements whose products are kept.
   func matmulOperandMask(operand name: String) -> (counts: [Int], mask: [FlatCondition])? {
-    guard !mask.isEmpty, case .matmul(let m) = instruction.operation, counts.count == 2,
+    guard !mask.isEmpty || !contraction.isEmpty, case .matmul(let m) = instruction.operation, counts.count == 2,
       name == "stationary" || name == "moving"
     else { return nil }
     let operand = name == "stationary" ? m.stationary : m.moving
@@ -108,9 +118,11 @@ extension CompiledInstruction {
     let kept = name == "stationary" ? 0 : 1
     let other = 1 - kept
     guard mask.allSatisfy({ $0.coefficients.count == 2 && $0.coefficients[other] == 0 }) else { return nil }
+    // Its partition axis is the contraction: rows the contraction mask excludes are not read.
     return (
       operand.shape,
       mask.map { FlatCondition(coefficients: [0, $0.coefficients[kept]], offset: $0.offset) }
+        + contraction.map { FlatCondition(coefficients: [$0.coefficients[0], 0], offset: $0.offset) }
     )
   }
 

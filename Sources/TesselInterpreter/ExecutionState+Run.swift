@@ -120,7 +120,7 @@ extension ExecutionState {
         executions[pc] += 1
         if !ci.facts.runtimeProbes.isEmpty || !ci.facts.runtimeLoads.isEmpty { try prepareRuntime(ci) }
         if !ci.facts.freshOperands.isEmpty { settleFresh(ci) }
-        if !ci.mask.isEmpty { try checkMaskedBounds(ci) }
+        if !ci.mask.isEmpty || !ci.contraction.isEmpty { try checkMaskedBounds(ci) }
         if check && !warned[pc] && !ci.facts.isBitcast { checkPoisonedReads(ci, pc: pc) }
         if let tracker = originTracker { tracker.willExecute(ci, pc: pc, state: self) }
         try execute(ci)

@@ -126,9 +126,10 @@ extension Interpreter {
       {
         facts.addsInto = acc.view.tensor.index
       }
-      if !inst.mask.isEmpty {
+      if !inst.mask.isEmpty || !op.contractionMask.isEmpty {
         facts.probes = probes(op, counts: counts)
-        if inst.mask.predicatesWholeInstruction { facts.probes += Self.wholeReadProbes(op, kernel) }
+        // A masked matmul's operands are bounds-checked at run time (the verifier leaves them).
+        if inst.mask.predicatesWholeInstruction || facts.isMatmul { facts.probes += Self.wholeReadProbes(op, kernel) }
       }
       for (i, use) in operands.enumerated() where use.view.isPositionedAtRunTime(runtimeVariables) {
         let v = use.view
@@ -165,7 +166,8 @@ extension Interpreter {
       return CompiledInstruction(
         instruction: inst, counts: counts, views: views, mask: mask, rows: rows, unmaskedRows: unmaskedRows,
         destinationRows: destinationRows, destinationMaskedRows: destinationMaskedRows, coversDestination: covers,
-        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes)
+        elements: elements, bytes: b, flops: flops, facts: facts, lanes: lanes,
+        contraction: op.contractionMask.flatMap { FlatCondition.normalized($0, slots: slots) })
     }
     return (program, dynamicLoops)
 

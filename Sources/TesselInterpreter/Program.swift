@@ -66,6 +66,9 @@ struct CompiledInstruction: Sendable {
   var facts = InstructionFacts()
   /// The operand of each view, with its NKI name and role (`views[i]` lowers `lanes[i].view`).
   var lanes: [OperandUse] = []
+  /// A matmul's contraction mask (``Matmul/contraction``), normalized to `>= 0` conditions over
+  /// the contraction row.
+  var contraction: [FlatCondition] = []
 }
 
 extension CompiledInstruction {

@@ -144,23 +144,33 @@ struct MaskedTensorEngineTests {
     #expect(r.report.warnings.isEmpty)
   }
 
-  @Test("operands of a masked matmul are still bounds-checked whole by the verifier")
-  func maskedMatmulOperandsChecked() throws {
-    var b = KernelBuilder(name: "t")
-    let ts = b.declareTensor(name: "ts", space: .sbuf, shape: [8, 4], dtype: .float32)
-    let tm = b.declareTensor(name: "tm", space: .sbuf, shape: [8, 4], dtype: .float32)
-    let ps = b.declareTensor(name: "ps", space: .psum, shape: [4, 6], dtype: .float32)
-    let out = b.declareTensor(name: "out", space: .sharedHBM, shape: [4, 6], dtype: .float32)
-    b.emit(.memset(dst: .whole(ts, shape: [8, 4]), value: 1))
-    b.emit(.memset(dst: .whole(tm, shape: [8, 4]), value: 1))
-    // moving reads 6 columns of a 4-column tile.
+  @Test(
+    "a masked matmul's operand is bounds-checked where its mask keeps columns: in bounds runs, past the tile fails",
+    arguments: [(2, true), (5, false)])
+  func maskedMatmulOperandsChecked(keptColumns: Int, inBounds: Bool) throws {
+    var k = TileKernel()
+    let ts = k.tile("ts", [8, 4])
+    let tm = k.tile("tm", [8, 4])
+    let ps = k.tile("ps", [4, 6], .float32, space: .psum)
+    let out = k.output("out", [4, 6])
+    k.b.emit(.memset(dst: k.whole(ts), value: 1))
+    k.b.emit(.memset(dst: k.whole(tm), value: 2))
+    k.b.emit(.memset(dst: k.whole(ps), value: 0))
+    // moving reads 6 columns of a 4-column tile; the mask keeps output columns < keptColumns.
     let moving = View(tensor: tm, start: [0, 0], dims: [.along(0, of: 2, count: 8), .along(1, of: 2, count: 6)])
-    b.emit(
-      .matmul(
-        dst: .whole(ps, shape: [4, 6]), stationary: .whole(ts, shape: [8, 4]), moving: moving, accumulation: .auto),
-      mask: [AffineCondition(coefficients: [0, 1], offset: AffineExpr(constant: -2), comparison: .less)])
-    b.emit(.store(dst: .whole(out, shape: [4, 6]), src: .whole(ps, shape: [4, 6])))
-    b.setOutputs([out])
-    #expect(throws: KernelError.self) { try b.finish(target: .trn2) }
+    k.b.emit(
+      .matmul(dst: k.whole(ps), stationary: k.whole(ts), moving: moving, accumulation: .overwrite),
+      mask: [
+        AffineCondition(coefficients: [0, 1], offset: AffineExpr(constant: -keptColumns), comparison: .less)
+      ])
+    k.store(out, ps)
+    if inBounds {
+      let r = try k.run([out], [])
+      for row in 0..<4 { for c in 0..<6 { #expect(r.outputs[0][row * 6 + c] == (c < keptColumns ? 16 : 0)) } }
+    } else {
+      #expect {
+        _ = try k.run([out], [])
+      } throws: { e in "\(e)".contains("Out-of-bound access for tensor `tm` on dimension 1") }
+    }
   }
 }

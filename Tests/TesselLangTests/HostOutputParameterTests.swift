@@ -53,4 +53,35 @@ struct HostOutputParameterTests {
     let partial = r.report.warnings.contains { $0.message.hasPrefix("parameter `c`:") }
     #expect(partial == (grid != [2, 2] && !accumulate))
   }
+
+  @Test(
+    "a block that ends mid-row keeps the passed values around it (runs of unwritten elements at any offset)",
+    arguments: [(9, 11), (1, 70), (130, 67)])
+  func raggedBlock(rows: Int, cols: Int) throws {
+    let h = Swift.max(1, rows - 2)
+    let w = Swift.max(1, cols - 6)
+    let source = """
+      import neuronxcc.nki as nki
+      import neuronxcc.nki.language as nl
+
+      @nki.jit
+      def k(a, c):
+          i, j = nl.mgrid[0:\(Swift.min(h, 128)), 0:\(w)]
+          nl.store(c[\(rows > 1 ? 1 : 0) + i, 3 + j], value=nl.load(a[i, j]))
+      """
+    let n = rows * cols
+    let a = (0..<n).map { Float($0) + 0.5 }
+    let c0 = (0..<n).map { -Float($0) }
+    let arrays = try [a, c0].map { try HostArray(shape: [rows, cols], dtype: .float32, values: $0) }
+    let file = try NKIFile(source: source, file: "ragged.py")
+    let traced = try file.trace(arguments: arrays.map { .tensor(shape: $0.shape, dtype: .float32) })
+    let r = try Interpreter(kernel: traced.kernel).run(hostArrays: arrays)
+    let r0 = rows > 1 ? 1 : 0
+    var expected = c0
+    for i in 0..<Swift.min(h, 128) {
+      for j in 0..<w { expected[(r0 + i) * cols + 3 + j] = a[i * cols + j] }
+    }
+    #expect(r.parameters["c"]?.floatValues() == expected)
+    #expect(arrays[1].floatValues() == c0)
+  }
 }

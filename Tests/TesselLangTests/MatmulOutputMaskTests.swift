@@ -157,7 +157,7 @@ struct MatmulOutputMaskTests {
     return nil
   }
 
-  @Test("a mask whose extent is both M and N, or on the partition axis, is refused at the call")
+  @Test("a mask whose extent is both M and N, on the partition axis, or an operand condition over both axes is refused")
   func refusals() throws {
     let square = try #require(try Self.refusal("nisa.nc_matmul(at, bt[i_k, i_m], mask=(i_m < 3))", k: 8, m: 6, n: 6))
     #expect(
@@ -166,12 +166,12 @@ struct MatmulOutputMaskTests {
     #expect(square.location.line == 16, "\(square.location)")
     let partition = try #require(try Self.refusal("nisa.nc_matmul(at, bt, mask=(i_k < 3))", k: 8, m: 6, n: 5))
     #expect(partition.message.contains("of the partition axis"), "\(partition.message)")
-    let contraction = try #require(
-      try Self.refusal("nisa.nc_matmul(at[i_k, i_m][i_k < 3], bt)", k: 8, m: 6, n: 5))
+    let bothAxes = try #require(
+      try Self.refusal("nisa.nc_matmul(at[i_k, i_m][i_k + i_m < 8], bt)", k: 8, m: 6, n: 5))
     #expect(
-      contraction.message.contains("it masks the operand's partition axis, the matmul's contraction"),
-      "\(contraction.message)")
-    #expect(contraction.location.line == 16, "\(contraction.location)")
+      bothAxes.message.contains("a condition over both its partition axis (the contraction) and its free axis"),
+      "\(bothAxes.message)")
+    #expect(bothAxes.location.line == 16, "\(bothAxes.location)")
     let neither = try #require(
       try Self.refusal("nisa.nc_matmul(at, bt, mask=(nl.arange(9)[None, :] < 3))", k: 8, m: 6, n: 5))
     #expect(neither.message.contains("neither the 6 rows nor the 5 columns"), "\(neither.message)")

@@ -88,7 +88,7 @@ struct ExcludingOperandMaskTests {
   @Test(
     "where the reading instruction cannot carry the mask, a located error at the operand mask",
     arguments: [
-      ("u = nisa.nc_matmul(t[i_p, i_f][i_p < 3], t)", "the matmul's contraction"),
+      ("u = nisa.nc_matmul(t[i_p, i_f][i_p + i_f < 5], t)", "both its partition axis (the contraction)"),
       ("u = nisa.nc_transpose(t[i_p, i_f][i_f < 3])", "transpose"),
     ])
   func refused(body: String, fragment: String) {

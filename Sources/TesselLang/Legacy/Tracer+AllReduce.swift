@@ -122,7 +122,8 @@ extension Tracer {
         let src = collectives[q][i].source
         let operation: Operation =
           n == 0 ? .tensorCopy(dst: acc, src: src) : .tensorTensor(dst: acc, a: acc, b: src, op: c.op)
-        builder.emit(operation, mask: c.mask + (try operandMaskConditions(of: operation)), location: c.location)
+        let moved = try operandMaskConditions(of: operation)
+        builder.emit(operation, mask: c.mask + moved.mask, location: c.location)
       }
       if let a = c.accumulator {
         builder.emit(.tensorCopy(dst: c.result.view, src: a.view), mask: c.mask, location: c.location)

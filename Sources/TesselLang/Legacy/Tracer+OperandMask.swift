@@ -21,10 +21,10 @@ struct OperandMask {
 /// where that is exact: a mask on loop indices and program ids alone (it predicates the whole
 /// instruction), and a mask over the access's own index grid on an instruction whose operands
 /// walk its iteration space element for element (elementwise operations, copies, loads and
-/// stores) and whose iteration space is that access; and a mask over the free axis of a 2-D
-/// matmul operand, which selects output rows (`stationary`) or columns (`moving`). Elsewhere (a
-/// matmul's contraction, a transpose's operand, a reduction's input, a broadcast operand) it is a
-/// located error, never dropped. A mask
+/// stores) and whose iteration space is that access; and a mask over one axis of a 2-D matmul
+/// operand: its free axis selects output rows (`stationary`) or columns (`moving`), its partition
+/// axis the contraction rows that take part in the sum. Elsewhere (a transpose's operand, a
+/// reduction's input, a broadcast operand) it is a located error, never dropped. A mask
 /// that provably keeps every element, for every value of its loop indices and program ids, reads
 /// the operand whole.
 extension Tracer {
@@ -42,9 +42,13 @@ extension Tracer {
     return .tensor(TensorRef(id: alias, view: view))
   }
 
-  /// The conditions the operand masks of `op`'s sources add to its mask, over its iteration space.
-  func operandMaskConditions(of op: Operation) throws(TraceError) -> [AffineCondition] {
+  /// The conditions the operand masks of `op`'s sources add to its mask, over its iteration
+  /// space, and (for a matmul) to its contraction mask, over the contraction row.
+  func operandMaskConditions(of op: Operation) throws(TraceError) -> (
+    mask: [AffineCondition], contraction: [AffineCondition]
+  ) {
     var out: [AffineCondition] = []
+    var contraction: [AffineCondition] = []
     let shape = op.iterationShape
     for (role, view) in op.sources {
       guard let m = operandMasks[view.tensor] else { continue }
@@ -56,8 +60,10 @@ extension Tracer {
       guard op.info?.allowsMask ?? false else { throw refuse("Tessel does not model masks on that instruction") }
       let onGrid = m.conditions.contains { c in c.coefficients.contains { $0 != 0 } }
       if onGrid, case .matmul(let mm) = op {
-        out += try matmulOperandMaskConditions(
+        let moved = try matmulOperandMaskConditions(
           m, role: role, view: view, doubleRow: mm.doubleRow, output: shape, refuse)
+        out += moved.output
+        contraction += moved.contraction
         continue
       }
       if onGrid {
@@ -74,18 +80,20 @@ extension Tracer {
       }
       out += try maskConditions(.predicate(m.conditions), rank: shape.count, shape: shape, at: m.location)
     }
-    return out
+    return (out, contraction)
   }
 
-  /// The conditions of the operand mask `m` on a matmul's `stationary` or `moving` operand,
-  /// moved onto the `[M, N]` output.
+  /// The conditions of the operand mask `m` on a matmul's `stationary` or `moving` operand:
+  /// those on its free axis moved onto the `[M, N]` output, those on its partition axis onto the
+  /// contraction row.
   ///
-  /// NKI's operand masking of a matmul masks an operand's free axis, which is the output's rows for
-  /// `stationary` (`[K, M]`) and its columns for `moving` (`[K, N]`). A condition on the partition
-  /// axis masks the contraction, which is refused.
+  /// A matmul operand's free axis is the output's rows for `stationary` (`[K, M]`) and its
+  /// columns for `moving` (`[K, N]`); its partition axis is the contraction `K`, and a row that
+  /// either operand's mask excludes takes no part in the sum (AWS's convolutions mask the
+  /// padding rows of an image this way). A condition over both axes at once is refused.
   func matmulOperandMaskConditions(
     _ m: OperandMask, role: String, view: View, doubleRow: Bool, output: [Int], _ refuse: (String) -> TraceError
-  ) throws(TraceError) -> [AffineCondition] {
+  ) throws(TraceError) -> (output: [AffineCondition], contraction: [AffineCondition]) {
     guard !doubleRow, output.count == 2, view.dims.count == 2, view.start == m.view.start, view.dims == m.view.dims
     else {
       throw refuse(
@@ -94,6 +102,7 @@ extension Tracer {
     }
     let outputAxis = role == "stationary" ? 0 : 1
     var out: [AffineCondition] = []
+    var contraction: [AffineCondition] = []
     for c in m.conditions {
       var coefficients = c.coefficients + Array(repeating: 0, count: Swift.max(0, 2 - c.coefficients.count))
       var shape = c.shape + Array(repeating: 1, count: Swift.max(0, 2 - c.shape.count))
@@ -107,15 +116,23 @@ extension Tracer {
         throw refuse("the mask has \(c.shape.count) index dimensions, more than the operand's 2")
       }
       if coefficients[0] != 0 {
-        throw refuse(
-          "it masks the operand's partition axis, the matmul's contraction; NKI's operand masking of a matmul "
-            + "masks an operand's free axis (the output's \(outputAxis == 0 ? "rows" : "columns") for '\(role)')")
+        if coefficients[1] != 0 {
+          throw refuse(
+            "a condition over both its partition axis (the contraction) and its free axis (the output's "
+              + "\(outputAxis == 0 ? "rows" : "columns")) selects neither whole contraction rows nor whole "
+              + "output \(outputAxis == 0 ? "rows" : "columns"); split it into one condition per axis")
+        }
+        if c.comparison == .notEqual {
+          throw refuse("'!=' on the contraction rows cannot be expressed as an index range; use two masks")
+        }
+        contraction.append(AffineCondition(coefficients: [coefficients[0]], offset: c.offset, comparison: c.comparison))
+        continue
       }
       var moved = [0, 0]
       moved[outputAxis] = coefficients[1]
       out.append(AffineCondition(coefficients: moved, offset: c.offset, comparison: c.comparison))
     }
-    return out
+    return (out, contraction)
   }
 
   /// Whether `c` holds for every index in its grid and every value of the loop indices and

@@ -11,8 +11,9 @@ extension Tracer {
   /// over one free axis of the index grid selects output elements by its extent: `N` (the moving
   /// operand's free size, `mask=(i_f + off < n)` on the `i_f` that indexes `moving`) masks the
   /// output's columns, `M` (the stationary operand's free size) its rows. A condition over the
-  /// partition axis (the contraction `K` of both operands) or of an extent that names both or
-  /// neither output axis is refused with a located error rather than guessed.
+  /// partition axis (the contraction `K` of both operands; an operand mask expresses that) or of
+  /// an extent that names both or neither output axis is refused with a located error rather than
+  /// guessed.
   func matmulMask(_ v: Value?, operation: String, output: (m: Int, n: Int), at loc: SourceLocation) throws(TraceError)
     -> [AffineCondition]
   {
@@ -38,7 +39,8 @@ extension Tracer {
       }
       if axis == 0 {
         throw refuse(
-          "of the partition axis: the moving operand's partition axis is the contraction, which a matmul cannot mask")
+          "of the partition axis: the operands' partition axis is the contraction, which mask= on the output "
+            + "cannot name (an operand mask such as `stationary[i_k, i_m][i_k < k]` excludes contraction rows)")
       }
       let extent = c.shape[axis]
       let outputAxis: Int

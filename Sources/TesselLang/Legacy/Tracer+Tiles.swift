@@ -55,7 +55,16 @@ extension Tracer {
       }
     }
     for s in op.sources { freshDefinitions[s.view.tensor] = nil }
-    let mask = operandMasks.isEmpty ? mask : mask + (try operandMaskConditions(of: op))
+    var op = op
+    var mask = mask
+    if !operandMasks.isEmpty {
+      let moved = try operandMaskConditions(of: op)
+      mask += moved.mask
+      if !moved.contraction.isEmpty, case .matmul(var m) = op {
+        m.contraction += moved.contraction
+        op = .matmul(m)
+      }
+    }
     builder.emit(op, engine: engine, mask: mask, location: loc)
     return builder.instructionCount - 1
   }

@@ -37,6 +37,14 @@ extension Operation {
     /// NeuronCore-v3 and newer its result keeps the input dtype instead of fp32.
     public var isTranspose: Bool = false
 
+    /// The contraction rows that take part in the sum; empty: every row.
+    ///
+    /// A `tile[mask]` on an operand's partition axis: conditions over the operand row `k` (one
+    /// coefficient) and loop indices. Row `k` adds its products only where every condition
+    /// holds; an excluded row is not read at all (a value it holds, NaN included, does not reach
+    /// the result).
+    public var contraction: [AffineCondition] = []
+
     /// The rows of the contraction each partition holds: 2 in double-row mode, else 1.
     public var rowsPerPartition: Int { doubleRow ? 2 : 1 }
 
@@ -51,6 +59,10 @@ extension Operation {
       let k2 = mv.partitionCount
       if k1 != k2 || k1 > target.pmax { throw c.fail(.matmulContraction(stationary: k1, moving: k2)) }
       if doubleRow { try verifyDoubleRow(c) }
+      for cond in contraction {
+        if doubleRow { throw c.fail(.unsupported("a contraction mask in the FP8 double-row mode")) }
+        try Verifier.verifyCondition(cond, rank: 1, ranges: c.ranges, isMask: true, fail: c.fail)
+      }
       let rows = rowsPerPartition
       if st.freeElementCount / rows > target.gemmStationaryFmax {
         throw c.fail(
@@ -75,9 +87,8 @@ extension Operation {
             operand: "moving", dtype: md, reason: "an fp32 operand must pair with fp32 or tf32 (stationary is \(sd))"))
       }
       for (operand, d) in [("stationary", sd), ("moving", md)] where d.isInteger {
-        throw c.fail(
-          .invalidDType(
-            operand: operand, dtype: d, reason: "the Tensor engine multiplies fp8, bf16, fp16, tf32 or fp32"))
+        if d == .uint8 && target == .trn1 { continue }
+        throw c.fail(.invalidDType(operand: operand, dtype: d, reason: Self.integerOperandReason(d, target)))
       }
       let dd = c.decl(dst).dtype
       if isTranspose && target != .trn1 {
@@ -93,6 +104,20 @@ extension Operation {
           .invalidDType(
             operand: "dst", dtype: dd, reason: "nc_matmul dst dtype must be float32 on \(target.generation)"))
       }
+    }
+
+    /// Why an integer operand is refused on `target`.
+    ///
+    /// NKI documents fp8, bf16, fp16, tf32 and fp32 operands. AWS's own legacy kernels also feed
+    /// the Tensor engine uint8 tiles (identities from `nl.shared_identity_matrix`, whose default
+    /// dtype is uint8, and 0/1 masks) and assert that they do so only on NeuronCore-v2, so Tessel
+    /// multiplies uint8 operands (their exact integer values, accumulated in fp32) on trn1 alone.
+    static func integerOperandReason(_ d: DType, _ target: Target) -> String {
+      let documented = "the Tensor engine multiplies fp8, bf16, fp16, tf32 or fp32"
+      guard d == .uint8 else { return documented }
+      return documented
+        + "; uint8 operands only on NeuronCore-v2 (trn1), not on \(target.rawValue) (\(target.generation)); give the tile a "
+        + "float dtype, e.g. nl.shared_identity_matrix(n, dtype=nl.bfloat16)"
     }
 
     /// Double-row mode's rules: NeuronCore-v3 or newer, fp8 operands of shape `[K, 2, F]`.
@@ -119,6 +144,7 @@ extension Operation {
 
     public func printedArguments(_ f: IRFormat) -> String {
       "\(f.view(stationary)), \(f.view(moving)), accumulate: \(accumulation.rawValue)\(doubleRow ? ", perf_mode: double_row" : "")\(isTranspose ? ", is_transpose" : "")"
+        + (contraction.isEmpty ? "" : ", contraction(" + contraction.map(f.condition).joined(separator: " && ") + ")")
     }
 
     public static let operands: [OperandSlot<Self>] = [
