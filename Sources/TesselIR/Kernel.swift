@@ -55,10 +55,16 @@ public struct Kernel: Sendable, Hashable, Codable {
   /// Where the programs of a launch traced one by one into this kernel meet: instruction indices.
   ///
   /// Each instruction is stamped with its ``Instruction/program``; the programs meet at
-  /// `nisa.sendrecv` and `nisa.core_barrier`, in ascending order. The instructions from one index
+  /// `nisa.sendrecv`, `nisa.core_barrier` and `nl.all_reduce`, in ascending order. The instructions from one index
   /// up to the next run between the same two rendezvous, so nothing orders two programs' writes
   /// among them; a rendezvous orders everything before it before everything after it.
   public var rendezvous: [Int] = []
+  /// The SPMD launch grid of a kernel whose program instances were traced one by one into it
+  /// (the legacy dialect specialises a launch per program for Python control flow on
+  /// `nl.program_id` and for `nl.all_reduce` across programs): ``Instruction/program`` is the
+  /// instance, row-major over it. Empty otherwise (a launch on several cores numbers its
+  /// programs without a grid).
+  public var programGrid: [Int] = []
 
   /// An HBM tensor that different SPMD program instances write in the same elements.
   ///

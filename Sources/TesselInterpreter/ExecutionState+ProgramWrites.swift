@@ -47,17 +47,21 @@ extension ExecutionState {
     tensor t: Int, element: Int, writes: (Int, Int), values: (Float, Float)
   ) -> KernelError {
     let k = interpreter.kernel
+    // SPMD program instances (a legacy launch traced per program) are named by their ids.
+    let grid = k.programGrid
     func access(_ pc: Int) -> DependenceError.Access {
       let inst = k.instructions[pc]
       let operand = inst.operation.operands.first { $0.role.isWritten && k.storage(of: $0.view.tensor).index == t }
       return DependenceError.Access(
         operation: inst.operation.nkiName, operand: operand?.name ?? "dst", kind: .write, instruction: pc,
-        location: inst.location, iteration: [inst.program])
+        location: inst.location,
+        iteration: grid.isEmpty ? [inst.program] : RowMajorIndex.index(ofFlat: inst.program, in: grid))
     }
     let programs = (k.instructions.map(\.program).max() ?? 0) + 1
     var e = DependenceError(
       tensor: k.tensors[t].name, element: RowMajorIndex.index(ofFlat: element, in: k.tensors[t].shape),
-      first: access(writes.0), second: access(writes.1), conflict: .writeWrite, scope: .programs(count: programs))
+      first: access(writes.0), second: access(writes.1), conflict: .writeWrite,
+      scope: grid.isEmpty ? .programs(count: programs) : .spmd(grid: grid))
     e.differingValues = [values.0, values.1]
     return KernelError(.dependence(e), at: e.location)
   }

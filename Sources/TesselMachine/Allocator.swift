@@ -49,12 +49,35 @@ public struct Allocator: Sendable {
   /// Allocates `kernel`'s on-chip tensors: SBUF by first fit over live intervals (block by block
   /// when it has block tensors, ``SBUFPlanner``), PSUM block by block with liveness
   /// (``PSUMPlanner``).
+  ///
+  /// The programs of a kernel traced one program at a time into it (``Instruction/program``: a
+  /// launch on two cores, or SPMD programs specialised one by one) each run on a NeuronCore of
+  /// their own, so each has the whole SBUF and PSUM: a tensor belongs to the program of the
+  /// first instruction that accesses it, and each program's tensors are placed apart from the
+  /// others'. The high-water marks are the largest of any program.
   public func plan(_ kernel: Kernel) throws(KernelError) -> AllocationPlan {
     let intervals = liveIntervals(kernel)
+    let programs = Set(kernel.instructions.lazy.map(\.program))
+    guard programs.count > 1 else { return try plan(kernel, intervals: intervals) }
+    var byProgram: [Int: [TensorID: ClosedRange<Int>]] = [:]
+    for (id, live) in intervals { byProgram[kernel.instructions[live.lowerBound].program, default: [:]][id] = live }
+    var result = AllocationPlan(placements: [:], sbufHighWater: 0, psumHighWater: 0)
+    for p in programs.sorted() {
+      let part = try plan(kernel, intervals: byProgram[p] ?? [:])
+      result.placements.merge(part.placements) { a, _ in a }
+      result.sbufHighWater = Swift.max(result.sbufHighWater, part.sbufHighWater)
+      result.psumHighWater = Swift.max(result.psumHighWater, part.psumHighWater)
+    }
+    return result
+  }
+
+  /// Allocates the on-chip tensors that have a live interval in `intervals`.
+  func plan(_ kernel: Kernel, intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> AllocationPlan {
     let blocked = SBUFPlanner(kernel: kernel, target: target)
     let sbuf =
       if let found = blocked.lives() {
-        try blocked.sweep(found.lives, found.units, intervals: intervals)
+        try blocked.sweep(
+          found.lives.filter { intervals[TensorID($0.key.tensor)] != nil }, found.units, intervals: intervals)
       } else {
         try planSBUF(kernel, intervals)
       }

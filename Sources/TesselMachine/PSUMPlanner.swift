@@ -28,11 +28,14 @@ struct PSUMPlanner {
   /// Instruction instances (and block visits) to follow before falling back to whole-tensor lifetimes.
   var eventBudget = 4_000_000
 
-  /// Plans every PSUM tensor; `intervals` are the tensors' static live intervals (instruction indices).
+  /// Plans every PSUM tensor that has a live interval in `intervals` (the tensors' static live
+  /// intervals, in instruction indices).
   func plan(intervals: [TensorID: ClosedRange<Int>]) throws(KernelError) -> Result {
     guard kernel.tensors.contains(where: { $0.space == .psum }) else { return Result(placements: [:], highWater: 0) }
     let units = BlockLifetimes(kernel: kernel, space: .psum)
-    let lives = units.dynamic(budget: eventBudget) ?? units.whole(intervals)
+    let lives = (units.dynamic(budget: eventBudget) ?? units.whole(intervals)).filter {
+      intervals[TensorID($0.key.tensor)] != nil
+    }
     return try sweep(lives, units, intervals: intervals)
   }
 

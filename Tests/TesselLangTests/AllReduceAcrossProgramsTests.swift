@@ -131,7 +131,7 @@ struct AllReduceAcrossProgramsTests {
     #expect {
       _ = try Self.run(src, x, grid: [2])
     } throws: { error in
-      "\(error)".contains("t.py:12") && "\(error)".contains("out")
+      "\(error)".contains("t.py:12") && "\(error)".contains("by program instances (0) and (1) of the SPMD grid [2]")
     }
   }
 

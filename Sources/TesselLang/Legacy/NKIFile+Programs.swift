@@ -72,8 +72,9 @@ extension NKIFile {
       for i in 0..<meetings { exchanges.append(try tracer.emitReductions(i, of: collectives)) }
       tracer.builder.interleavePrograms(streams, exchanges: exchanges)
     }
-    let traced = try finishTrace(
+    var traced = try finishTrace(
       first.result, returnLocation: first.returnLocation, name: name, tracer: tracer, grid: [], target: target)
+    traced.kernel.programGrid = grid
     // Programs that meet may write equal values to one HBM element (every program stores the
     // reduced tile): the run checks that such writes agree (the programs' write check between
     // rendezvous), where a static check would refuse them.
