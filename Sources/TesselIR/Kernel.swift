@@ -59,9 +59,10 @@ public struct Kernel: Sendable, Hashable, Codable {
   /// up to the next run between the same two rendezvous, so nothing orders two programs' writes
   /// among them; a rendezvous orders everything before it before everything after it.
   public var rendezvous: [Int] = []
-  /// The SPMD launch grid of a kernel whose program instances were traced one by one into it
-  /// (the legacy dialect specialises a launch per program for Python control flow on
-  /// `nl.program_id` and for `nl.all_reduce` across programs): ``Instruction/program`` is the
+  /// The SPMD launch grid of a kernel whose program instances were traced one by one into it.
+  ///
+  /// The legacy dialect specialises a launch per program for Python control flow on
+  /// `nl.program_id` and for `nl.all_reduce` across programs: ``Instruction/program`` is the
   /// instance, row-major over it. Empty otherwise (a launch on several cores numbers its
   /// programs without a grid).
   public var programGrid: [Int] = []
