@@ -55,6 +55,10 @@ extension NkiTensor {
       switch items[d] {
       case .slice(let sl):
         let (a, b, c) = try ev.sliceIndices(sl, count: n, at: loc)
+        try checkSliceBounds(
+          lower: sl.lower.isNone ? nil : try ev.intValue(sl.lower, at: loc),
+          upper: sl.upper.isNone ? nil : try ev.intValue(sl.upper, at: loc), step: c, size: n, tensor: name,
+          dimension: d, at: loc)
         let count = c > 0 ? Swift.max(0, (b - a + c - 1) / c) : Swift.max(0, (a - b - c - 1) / -c)
         guard count >= 1 else {
           throw TraceError.python("IndexError", "empty slice of dimension \(d) of `\(name)` (size \(n))", at: loc)

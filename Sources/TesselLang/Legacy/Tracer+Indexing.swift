@@ -415,6 +415,10 @@ extension Tracer {
           u += 1
         case .slice(let s, let e, let step):
           let n = v.dims[u].count
+          try checkSliceBounds(
+            lower: s.flatMap { $0.isConstant ? $0.constant : nil },
+            upper: e.flatMap { $0.isConstant ? $0.constant : nil },
+            step: step, size: n, tensor: decl.name, dimension: u, at: loc)
           func norm(_ x: AffineExpr?, _ dflt: Int) -> AffineExpr {
             guard var x else { return AffineExpr(constant: dflt) }
             if x.isConstant && x.constant < 0 { x = x + n }
